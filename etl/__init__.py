@@ -1,0 +1,1 @@
+"""ETL for the Western Land-Sea New Corridor dashboard: article text → tidy tables."""

@@ -1,0 +1,156 @@
+"""`corridor build`: raw articles → the tidy observations and sources tables."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from etl.articles import Article, read_article, read_sidecar
+from etl.errors import CorridorError
+from etl.extract import extract_figures, infer_published
+from etl.observations import add_derived, frame_from_rows, rows_from_figures
+from etl.paths import Layout
+from etl.schema import SOURCE_COLUMNS
+from etl.tables import write_observations, write_sources
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote."""
+
+    articles: int
+    reported: int
+    derived: int
+
+
+def article_paths(layout: Layout) -> list[Path]:
+    """Return the raw article files in a stable order."""
+    if not layout.raw_articles.is_dir():
+        return []
+    return sorted(p for p in layout.raw_articles.glob("*.txt") if p.is_file())
+
+
+def resolve_published(article: Article, sidecar: dict[str, object]) -> tuple[date, bool, str]:
+    """Return the publication date, whether it is inferred, and a note saying how it was found."""
+    stated = str(sidecar.get("published") or "").strip()
+    if stated:
+        try:
+            inferred = bool(sidecar.get("published_inferred", False))
+            return date.fromisoformat(stated), inferred, ""
+        except ValueError:
+            raise CorridorError.single(
+                "来源说明中的发布日期无效",
+                "invalid published date in the provenance sidecar",
+                file=str(article.path),
+                column="published",
+                value=stated,
+            ) from None
+    if article.published is not None:
+        return article.published, article.published_inferred, ""
+    guess = infer_published(article.body)
+    if guess is None:
+        raise CorridorError.single(
+            "无法确定文章的发布日期：请在来源说明或页首写明 published",
+            "cannot tell when the article was published: add `published` to its sidecar or header",
+            file=str(article.path),
+        )
+    return (
+        guess,
+        True,
+        f"发布日期由正文推断为 {guess.isoformat()} / published date inferred from the text",
+    )
+
+
+def source_record(
+    article: Article, sidecar: dict[str, object], layout: Layout
+) -> dict[str, object]:
+    """Return the sources row of a raw article: the sidecar first, then its header."""
+    published, inferred, how = resolve_published(article, sidecar)
+    header = article.header
+
+    def pick(key: str) -> str:
+        return str(sidecar.get(key) or header.get(key) or "").strip()
+
+    publisher = pick("publisher")
+    if sidecar.get("republished_by"):
+        again = sidecar["republished_by"]
+        publisher = f"{publisher}（{again}转载 / republished by {again}）"
+    notes = [str(sidecar.get(k)) for k in ("note", "published_note", "url_note") if sidecar.get(k)]
+    if how:
+        notes.append(how)
+    title = pick("title") or article.path.stem
+    return {
+        "source_id": str(sidecar.get("source_id") or article.path.stem),
+        "title": title,
+        "publisher": publisher,
+        "published": pd.Timestamp(published),
+        "published_inferred": inferred,
+        "url": pick("url"),
+        "kind": str(sidecar.get("kind") or "article"),
+        "file_name": article.path.resolve().relative_to(layout.root.resolve()).as_posix(),
+        "sha256": article.sha256,
+        "added_by": "corridor build",
+        "added_at": "",
+        "note": " ".join(notes),
+    }
+
+
+def check_unchanged(article: Article, sidecar: dict[str, object]) -> None:
+    """Refuse a raw article whose bytes no longer match the hash recorded when it was received."""
+    recorded = str(sidecar.get("sha256") or "")
+    if recorded and recorded != article.sha256:
+        raise CorridorError.single(
+            "原始文章在收录后被改动过（哈希不符）；原始输入不得编辑",
+            "the raw article changed after it was received (hash mismatch); raw input is never edited",
+            file=str(article.path),
+            column="sha256",
+            value=article.sha256,
+        )
+
+
+def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
+    """Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles, deterministically."""
+    paths = article_paths(layout)
+    sources: list[dict[str, object]] = []
+    rows: list[dict[str, object]] = []
+    for i, path in enumerate(paths, 1):
+        if progress:
+            progress(i, len(paths), path.name)
+        article = read_article(path)
+        sidecar = read_sidecar(path)
+        check_unchanged(article, sidecar)
+        record = source_record(article, sidecar, layout)
+        sources.append(record)
+        published: pd.Timestamp = record["published"]  # type: ignore[assignment]
+        figures = extract_figures(article.body, published.date())
+        rows.extend(add_derived(rows_from_figures(figures, str(record["source_id"]))))
+    ids = [s["source_id"] for s in sources]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CorridorError.single(
+            "多篇文章使用了相同的 source_id",
+            "several articles share a source_id",
+            file=str(layout.raw_articles),
+            column="source_id",
+            value=", ".join(map(str, duplicates)),
+        )
+    observations = frame_from_rows(rows)
+    sources_frame = pd.DataFrame(sources, columns=list(SOURCE_COLUMNS))
+    sources_frame = sources_frame.sort_values("source_id", kind="stable").reset_index(drop=True)
+    layout.tidy.mkdir(parents=True, exist_ok=True)
+    write_sources(sources_frame, layout.sources_csv)
+    write_observations(observations, layout.observations_csv)
+    derived = int((observations["basis"] == "derived").sum())
+    return BuildResult(len(paths), len(observations) - derived, derived)
+
+
+def print_progress(i: int, total: int, name: str) -> None:
+    """Print build progress to stderr."""
+    print(f"[{i}/{total}] {name}", file=sys.stderr)

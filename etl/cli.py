@@ -1,0 +1,228 @@
+"""The `corridor` command: one console script, a subcommand per job."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from etl.errors import CorridorError
+from etl.paths import REPO_ROOT, Layout, layout
+
+Handler = Callable[[argparse.Namespace], int]
+Registrar = Callable[
+    ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
+]
+# Exit codes: 0 done, 2 bad input (a refusal with a message), 1 an unexpected failure.
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+def _data_dir_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's data/); "
+        "may be new or empty",
+    )
+    return parent
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}"
+        ) from None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from etl.build import build, print_progress
+
+    where = layout(args.data_dir)
+    result = build(where, progress=None if args.quiet else print_progress)
+    print(
+        f"已生成 built: {result.articles} 篇文章 articles → {result.reported} 条报告值 reported, "
+        f"{result.derived} 条推算值 derived → {where.observations_csv}"
+    )
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from etl.articles import read_article
+    from etl.extract import extract_figures, infer_published
+    from etl.observations import frame_from_rows, rows_from_figures
+    from etl.tables import render_observations_csv
+
+    rows: list[dict[str, object]] = []
+    for name in args.files:
+        article = read_article(Path(name))
+        published = args.published or article.published
+        if published is None:
+            published = infer_published(article.body)
+            if published is None:
+                published = date.today()
+                print(
+                    f"{name}: 未注明发布日期，正文中也找不到年份，按今天 {published} 处理 / "
+                    f"no publication date and no year in the text; using today, {published}",
+                    file=sys.stderr,
+                )
+            else:
+                print(
+                    f"{name}: 未注明发布日期，按正文推断为 {published} / "
+                    f"no publication date given; inferred {published} from the text",
+                    file=sys.stderr,
+                )
+        source_id = article.header.get("source_id") or Path(name).stem
+        rows.extend(rows_from_figures(extract_figures(article.body, published), source_id))
+    sys.stdout.write(render_observations_csv(frame_from_rows(rows)))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from etl.evaluate import evaluate, render_report
+
+    articles, truth = Path(args.articles_dir), Path(args.truth_csv)
+    if not articles.is_dir():
+        raise CorridorError.single(
+            "文章目录不存在", "articles directory not found", file=str(articles)
+        )
+    print(render_report(evaluate(articles, truth)))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    where: Layout = layout(args.data_dir)
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
+    app = REPO_ROOT / "dashboard" / "app.py"
+    print(
+        f"看板地址 Open the dashboard at: http://{args.address}:{args.port}/  "
+        f"(数据 data: {where.root}; 按 Ctrl+C 停止 / Ctrl+C to stop)",
+        flush=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    try:
+        return subprocess.call(command, env=env, cwd=REPO_ROOT)
+    except KeyboardInterrupt:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="corridor",
+        description="西部陆海新通道数据看板 — Western Land-Sea New Corridor data: "
+        "build tables from articles, extract figures, serve the dashboard.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _data_dir_parent()
+
+    p = sub.add_parser(
+        "build",
+        parents=[common],
+        help="从原始文章重建数据表 / rebuild tidy tables from data/raw",
+        description="Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles "
+        "(deterministic; analysts' batches are never touched).",
+    )
+    p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress lines")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser(
+        "extract",
+        parents=[common],
+        help="从文章中提取数据，输出 CSV / print an article's figures as CSV",
+        description="Print the observations found in article files as contract CSV on stdout "
+        "(UTF-8, no BOM). Header lines `key: value` … `---` are read when present.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="文章文件 / article text files")
+    p.add_argument(
+        "--published",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="发布日期（覆盖页首）/ publication date (overrides the header)",
+    )
+    p.set_defaults(handler=cmd_extract)
+
+    p = sub.add_parser(
+        "evaluate",
+        parents=[common],
+        help="对照标注评估提取质量 / score extraction against labelled truth",
+        description="Score extraction on ARTICLES_DIR against TRUTH_CSV as SCHEMA.md describes: "
+        "precision, recall, F1 and yoy accuracy per metric and overall.",
+    )
+    p.add_argument("articles_dir", metavar="ARTICLES_DIR")
+    p.add_argument("truth_csv", metavar="TRUTH_CSV")
+    p.set_defaults(handler=cmd_evaluate)
+
+    p = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="启动看板 / start the dashboard",
+        description="Start the Streamlit dashboard on the data directory and print its address.",
+    )
+    p.add_argument("--address", default="127.0.0.1", help="监听地址 / bind address")
+    p.add_argument("--port", type=int, default=8501, help="端口 / port (default 8501)")
+    p.set_defaults(handler=cmd_serve)
+
+    for register in _extra_registrars():
+        register(sub, common)
+    return parser
+
+
+def _extra_registrars() -> list[
+    Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
+]:
+    # Later features (uploads, decks) add their subcommands here, each from its own module.
+    registrars: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
+    return registrars
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; bad input gives a bilingual message and a non-zero exit, no traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+        return code
+    except CorridorError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: users never see a traceback
+        if os.environ.get("CORRIDOR_DEBUG"):
+            raise
+        print(
+            f"内部错误 Internal error: {type(exc).__name__}: {exc}\n"
+            "这是程序缺陷，请报告；设置 CORRIDOR_DEBUG=1 可查看详情 / "
+            "this is a bug; set CORRIDOR_DEBUG=1 for details",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Errors users see: always in Chinese and English, naming the file, row, column and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Problem:
+    """One problem in an input, located as precisely as the input allows."""
+
+    zh: str
+    en: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def render(self) -> str:
+        """Return the problem as one or two readable lines, Chinese first."""
+        where = []
+        if self.file:
+            where.append(f"文件 file: {self.file}")
+        if self.row is not None:
+            where.append(f"行 row: {self.row}")
+        if self.column:
+            where.append(f"列 column: {self.column}")
+        if self.value is not None:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+            where.append(f"值 value: {shown!r}")
+        head = f"{self.zh} / {self.en}"
+        return head + (f"\n    ({'; '.join(where)})" if where else "")
+
+
+@dataclass
+class CorridorError(Exception):
+    """A refusal with every problem found, rendered bilingually for the CLI and the pages."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def single(
+        cls,
+        zh: str,
+        en: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> CorridorError:
+        """Return an error holding one problem."""
+        return cls([Problem(zh, en, file=file, row=row, column=column, value=value)])
+
+    def render(self) -> str:
+        """Return every problem, numbered when there are several."""
+        if len(self.problems) == 1:
+            return "错误 Error: " + self.problems[0].render()
+        lines = [f"错误 Error: 共 {len(self.problems)} 处问题 / {len(self.problems)} problems:"]
+        lines += [f"  {i}. {p.render()}" for i, p in enumerate(self.problems, 1)]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()

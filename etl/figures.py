@@ -1,0 +1,19 @@
+"""The figure one sentence yields: what the extractor hands to the table builders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One vocabulary figure read from an article, in base units, with its source sentence."""
+
+    metric: str
+    value: float
+    period_start: date | None
+    period_end: date
+    scope: str
+    yoy_pct: float | None
+    quote: str

@@ -1,0 +1,122 @@
+"""The metric, region and route vocabularies shipped in etl/rules/, loaded once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+# Display divisors: the words the dashboard shows values in.
+SCALE_DIVISORS: dict[str, float] = {
+    "": 1.0,
+    "万": 1e4,
+    "亿": 1e8,
+    "万亿": 1e12,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of the vocabulary: its unit, labels, cues and how it is displayed."""
+
+    key: str
+    unit: str
+    label_zh: str
+    label_en: str
+    unit_zh: str
+    unit_en: str
+    group: str
+    kind: str
+    cues: tuple[str, ...]
+    scale_zh: str
+    scale_en: str
+    decimals: int
+    max_value: float
+    headline: bool
+
+    def label(self, lang: str) -> str:
+        """Return the metric's label in 'zh' or 'en'."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def scale(self, lang: str) -> tuple[str, float]:
+        """Return the display scale word and its divisor in the language."""
+        word = self.scale_zh if lang == "zh" else self.scale_en
+        return word, SCALE_DIVISORS[word]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A region or route key with its labels and the scope cues that select it."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    cues: tuple[str, ...]
+
+    def label(self, lang: str) -> str:
+        """Return the label in 'zh' or 'en'."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def _read_rules(name: str) -> dict[str, Any]:
+    text = resources.files("etl").joinpath("rules", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def load_metrics() -> dict[str, Metric]:
+    """Return the metric vocabulary keyed by metric, in file order."""
+    metrics: dict[str, Metric] = {}
+    for key, spec in _read_rules("metrics.toml").items():
+        metric = Metric(
+            key=key,
+            unit=spec["unit"],
+            label_zh=spec["label_zh"],
+            label_en=spec["label_en"],
+            unit_zh=spec["unit_zh"],
+            unit_en=spec["unit_en"],
+            group=spec["group"],
+            kind=spec["kind"],
+            cues=tuple(spec.get("cues", ())),
+            scale_zh=spec.get("scale_zh", ""),
+            scale_en=spec.get("scale_en", ""),
+            decimals=int(spec.get("decimals", 0)),
+            max_value=float(spec["max_value"]),
+            headline=bool(spec.get("headline", False)),
+        )
+        if metric.kind not in {"flow", "snapshot"}:
+            raise ValueError(f"metrics.toml: {key}: kind must be flow or snapshot")
+        if metric.scale_zh not in SCALE_DIVISORS or metric.scale_en not in SCALE_DIVISORS:
+            raise ValueError(f"metrics.toml: {key}: unknown display scale")
+        metrics[key] = metric
+    return metrics
+
+
+def _places(kind: str) -> tuple[Place, ...]:
+    return tuple(
+        Place(p["key"], p["label_zh"], p["label_en"], tuple(p.get("cues", ())))
+        for p in _read_rules("places.toml")[kind]
+    )
+
+
+@cache
+def load_regions() -> tuple[Place, ...]:
+    """Return the region rules in the order they are tried."""
+    return _places("region")
+
+
+@cache
+def load_routes() -> tuple[Place, ...]:
+    """Return the route rules in the order they are tried."""
+    return _places("route")
+
+
+def unit_of(metric: str) -> str:
+    """Return the unit the contract requires for a metric."""
+    return load_metrics()[metric].unit
