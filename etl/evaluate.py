@@ -1,0 +1,219 @@
+"""Scoring the extractor against labelled articles, as SCHEMA.md "How extraction is scored" says."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from etl.articles import read_article
+from etl.extract import extract_figures, infer_published
+from etl.figures import Figure
+
+# A truth row is found by a value within 0.5% of it (relative to the truth value).
+VALUE_TOLERANCE = 0.005
+# A yoy rate is right when within 0.05 percentage points (rates are stated to one decimal).
+YOY_TOLERANCE = 0.05
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class TruthRow:
+    """One labelled figure of truth.csv."""
+
+    article: str
+    metric: str
+    value: float
+    period_end: date | None
+    yoy_pct: float | None
+
+
+@dataclass
+class Score:
+    """Counts for one metric (or overall) and the rates computed from them."""
+
+    truth: int = 0
+    extracted: int = 0
+    found: int = 0
+    yoy_correct: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.found / self.extracted if self.extracted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.truth if self.truth else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def yoy_accuracy(self) -> float:
+        return self.yoy_correct / self.found if self.found else 0.0
+
+
+@dataclass
+class Report:
+    """Scores per metric and overall, plus what was missed and what was extra, per article."""
+
+    scores: dict[str, Score] = field(default_factory=dict)
+    missed: list[TruthRow] = field(default_factory=list)
+    extra: list[tuple[str, Figure]] = field(default_factory=list)
+    yoy_wrong: list[tuple[TruthRow, Figure]] = field(default_factory=list)
+
+    @property
+    def overall(self) -> Score:
+        return self.scores[OVERALL]
+
+
+def _optional_float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def read_truth(truth_csv: Path) -> list[TruthRow]:
+    """Return the labelled rows of a truth CSV."""
+    with truth_csv.open(encoding="utf-8", newline="") as handle:
+        return [
+            TruthRow(
+                article=row["article"].strip(),
+                metric=row["metric"].strip(),
+                value=float(row["value"]),
+                period_end=date.fromisoformat(row["period_end"]) if row["period_end"] else None,
+                yoy_pct=_optional_float(row.get("yoy_pct") or ""),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def matches(truth: TruthRow, figure: Figure) -> bool:
+    """Return whether an extracted figure finds a truth row (metric, value, period_end month)."""
+    if truth.metric != figure.metric:
+        return False
+    if abs(figure.value - truth.value) > VALUE_TOLERANCE * abs(truth.value):
+        return False
+    end = truth.period_end
+    return end is None or (figure.period_end.year, figure.period_end.month) == (end.year, end.month)
+
+
+def yoy_agrees(truth: TruthRow, figure: Figure) -> bool:
+    """Return whether the yoy rates agree: both empty, or both within the tolerance."""
+    if truth.yoy_pct is None or figure.yoy_pct is None:
+        return truth.yoy_pct is None and figure.yoy_pct is None
+    return abs(truth.yoy_pct - figure.yoy_pct) <= YOY_TOLERANCE
+
+
+def match_article(
+    truth: Sequence[TruthRow], figures: Sequence[Figure]
+) -> list[tuple[TruthRow, Figure]]:
+    """Return truth/figure pairs, each side used once, matched greedily by closest value."""
+    candidates = sorted(
+        (
+            (abs(f.value - t.value) / max(abs(t.value), 1e-12), ti, fi)
+            for ti, t in enumerate(truth)
+            for fi, f in enumerate(figures)
+            if matches(t, f)
+        ),
+    )
+    used_truth: set[int] = set()
+    used_figures: set[int] = set()
+    pairs: list[tuple[TruthRow, Figure]] = []
+    for _, ti, fi in candidates:
+        if ti in used_truth or fi in used_figures:
+            continue
+        used_truth.add(ti)
+        used_figures.add(fi)
+        pairs.append((truth[ti], figures[fi]))
+    return pairs
+
+
+def score(truth: Iterable[TruthRow], extracted: Mapping[str, Sequence[Figure]]) -> Report:
+    """Return the report for extracted figures (keyed by article id) against the truth rows."""
+    report = Report(scores={OVERALL: Score()})
+    by_article: dict[str, list[TruthRow]] = {}
+    for row in truth:
+        by_article.setdefault(row.article, []).append(row)
+
+    def bump(metric: str, attr: str) -> None:
+        for key in (metric, OVERALL):
+            s = report.scores.setdefault(key, Score())
+            setattr(s, attr, getattr(s, attr) + 1)
+
+    for article in sorted(set(by_article) | set(extracted)):
+        rows = by_article.get(article, [])
+        figures = list(extracted.get(article, []))
+        for row in rows:
+            bump(row.metric, "truth")
+        for figure in figures:
+            bump(figure.metric, "extracted")
+        pairs = match_article(rows, figures)
+        for row, figure in pairs:
+            bump(row.metric, "found")
+            if yoy_agrees(row, figure):
+                bump(row.metric, "yoy_correct")
+            else:
+                report.yoy_wrong.append((row, figure))
+        found_rows = {id(r) for r, _ in pairs}
+        found_figures = {id(f) for _, f in pairs}
+        report.missed += [r for r in rows if id(r) not in found_rows]
+        report.extra += [(article, f) for f in figures if id(f) not in found_figures]
+    return report
+
+
+def extract_article(path: Path) -> list[Figure]:
+    """Return the figures of one article file, dating it from its header or its text."""
+    article = read_article(path)
+    published = article.published or infer_published(article.body)
+    if published is None:
+        return []
+    return extract_figures(article.body, published)
+
+
+def evaluate(articles_dir: Path, truth_csv: Path) -> Report:
+    """Return the extraction scores on the articles in a directory against a truth CSV."""
+    truth = read_truth(truth_csv)
+    extracted = {path.stem: extract_article(path) for path in sorted(articles_dir.glob("*.txt"))}
+    return score(truth, extracted)
+
+
+def render_report(report: Report) -> str:
+    """Return the report as a table; its last three lines are the overall summary."""
+    lines = ["Misses and extras:"]
+    lines += [
+        f"  missed  {r.article} {r.metric} {r.value:g} (end {r.period_end}, yoy {r.yoy_pct})"
+        for r in report.missed
+    ]
+    lines += [
+        f"  extra   {a} {f.metric} {f.value:g} ({f.period_start}..{f.period_end})"
+        for a, f in report.extra
+    ]
+    lines += [
+        f"  yoy     {r.article} {r.metric} {r.value:g}: truth {r.yoy_pct}, got {f.yoy_pct}"
+        for r, f in report.yoy_wrong
+    ]
+    header = (
+        f"{'metric':<26}{'truth':>6}{'extr':>6}{'found':>6}"
+        f"{'prec':>7}{'recall':>7}{'F1':>7}{'yoy':>7}"
+    )
+    lines += ["", header]
+    for key in sorted(k for k in report.scores if k != OVERALL):
+        lines.append(_score_line(key, report.scores[key]))
+    o = report.overall
+    lines += [
+        _score_line(OVERALL, o),
+        f"overall: precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}",
+        f"overall: yoy accuracy {o.yoy_accuracy:.3f} on {o.found} found rows"
+        f" ({o.found}/{o.truth} truth rows, {o.extracted} extracted)",
+    ]
+    return "\n".join(lines)
+
+
+def _score_line(key: str, s: Score) -> str:
+    return (
+        f"{key:<26}{s.truth:>6}{s.extracted:>6}{s.found:>6}"
+        f"{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.yoy_accuracy:>7.3f}"
+    )

@@ -1,0 +1,434 @@
+"""Reading vocabulary figures out of Chinese news text about the corridor.
+
+The text is split into sentences; each sentence is read on a simplified-character copy (the
+conversion keeps lengths, so offsets line up) and quoted in its original characters. A figure is
+a quantity with a unit (列, 标箱, 吨, 亿元, 家, 个港口 ...) whose context names a vocabulary metric;
+its period comes from the nearest period wording before it in the sentence, else from the last
+sentence that stated one; its yoy is the growth rate the grammar ties to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import pairwise
+
+import opencc
+
+from etl.figures import Figure
+from etl.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
+from etl.periods import PeriodMention, find_periods, month_end
+from etl.vocabulary import load_metrics
+
+# One converter for the process: building one costs far more than converting a sentence.
+_T2S = opencc.OpenCC("t2s")
+
+SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+CLAUSE_DELIMS = "，,；;：:。！？!?（）()——"
+CLAUSE_DELIM_RE = re.compile(r"[，,；;：:。！？!?]|——")
+
+HEDGE = r"(?:余|多)"
+QUANT = rf"(?:{DIGITS}|{CN_NUMBER})?{HEDGE}?(?:万亿|亿|万|千)?{HEDGE}?"
+UNITS = (
+    r"标准箱|标箱|TEU|teu|车次|辆|台|列|班(?!车)|亿美元|万美元|美元|元|吨|家|港口|"
+    r"国家和地区|国家及地区|国家与地区|国家|种|天"
+)
+MENTION_RE = re.compile(rf"(?P<q>{QUANT})\s*(?P<ge>个|座)?(?P<u>{UNITS})")
+# 标箱N万个: the unit before the number.
+TEU_FIRST_RE = re.compile(rf"(?:标准箱|标箱)(?:约|近|超|达)?(?P<q>{QUANT})个")
+
+UNIT_METRIC = {
+    "标准箱": "teu",
+    "标箱": "teu",
+    "TEU": "teu",
+    "teu": "teu",
+    "车次": "vehicles",
+    "辆": "vehicles",
+    "台": "vehicles",
+    "列": "train_runs",
+    "班": "train_runs",
+    "吨": "cargo_tonnes",
+    "元": "money",
+    "家": "beneficiary_firms",
+    "港口": "ports_reached",
+    "国家和地区": "countries_reached",
+    "国家及地区": "countries_reached",
+    "国家与地区": "countries_reached",
+    "国家": "countries_reached",
+    "种": "cargo_categories",
+    "天": "days_saved",
+}
+
+# A change stated in units, not a level: 同比增加6.2万标箱 is not a TEU figure.
+ABSOLUTE_CHANGE_RE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|上升|多|少)了?(?:约|近|超|逾)?$")
+# The first term of 从80余种增加至1100余种: only the final level is the figure.
+FROM_TERM_RE = re.compile(
+    r"^(?:[^，,。；;]{0,12}?)?(?:增加|增长|扩展|扩大|提升|提高|上升|跃升|拓展|发展|增)?(?:到|至)"
+)
+# Baselines of a comparison (起步时只有50多种) are history, not the figure.
+BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
+PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐")
+CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运")
+TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
+REACH_CONTEXT_RE = re.compile(r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达")
+FIRM_CUE_RE = re.compile(r"惠及|受益|惠企|享受")
+CATEGORY_BEFORE_RE = re.compile(r"品类|货物|货品|商品|品种")
+CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类)")
+DAYS_CUE_RE = re.compile(
+    r"(?:快了|快|提前|压缩|节省|节约|缩短|减少|提速|省去|省下)了?"
+    r"(?:最高|最多|最长|平均|近|约)?(?:达|约|近|超|超过)?$"
+)
+PER_TEU_RE = re.compile(r"每(?:个)?(?:标准箱|标箱|集装箱|箱|TEU)")
+SAVING_RE = re.compile(r"节约|节省|降低|减少|省")
+MONEY_CUE_RE = re.compile(
+    r"(?P<freight>扣减|减免)"
+    r"|(?P<agri>农产品[^，,。；;]{0,4}出口|出口农产品|农产品)"
+    r"|(?P<trade>进出口|贸易|外贸)"
+    r"|(?P<cargo>货值|货物[^，,。；;]{0,3}?值|货品[^，,。；;]{0,3}?值)"
+    r"|(?P<export>出口)"
+    r"|(?P<block>投资|资本|资金|融资|基金|补贴|奖励|营收|收入|产值|税|成本|利润|GDP)"
+)
+MONEY_METRIC = {
+    "freight": "freight_deduction_cny",
+    "agri": "agri_export_value_cny",
+    "trade": "trade_value_cny",
+    "cargo": "cargo_value_cny",
+}
+
+RATE_VAL = rf"(?:约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
+RATE_RE = re.compile(
+    r"(?P<verb>(?:同比|比上年同期|比去年同期|较上年同期|较去年同期)?(?:分别|均)?(?:同比)?"
+    r"(?:增长|增加|上升|提高|提升|增幅|涨幅|下降|减少|回落|下滑|降幅|降低|下跌|增|降|涨)"
+    r"(?:了|为|达到|达)?)"
+    rf"(?P<vals>{RATE_VAL}(?:\s*(?:、|,|，|和|及|与)\s*{RATE_VAL})*)"
+)
+RATE_VAL_RE = re.compile(RATE_VAL)
+# 8年增长283倍: growth over a span of years is not a year-on-year rate.
+SPAN_BEFORE_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)(?:个)?年(?:来|间|内)?$|以来$|累计$")
+RATE_NOISE_RE = re.compile(
+    r"同比|比上年同期|比去年同期|较上年同期|较去年同期|分别|均|其中|而且|而|也|还|并|又|都|"
+    r"实现|的|约|[“”\"'「」、\s]"
+)
+CUMULATIVE_RE = re.compile(r"累计|共计|总计|以来")
+SCOPE_CUT_RE = re.compile(
+    r"累计|共计|共|已|开行|发送|发车|运输|运送|承运|实现|完成|达到|达|为|贡献|出口|进口|"
+    r"进出口|通达|可达|扩展|惠及|扣减|聚集|节约|节省|运量|货值|箱量|贸易|货物|总重|所载|交出|"
+    r"同比|增长|的"
+)
+SCOPE_LEAD_RE = re.compile(
+    r"[\s“”\"'「」]*(?:其中|此外|同时|如今|目前|当前|这当中|而|并|也|还|据统计|统计显示|我们|监管|在|经过|借助|依托|据悉|他说|介绍|显示)*[\s“”\"'「」]*"
+)
+NOT_SUBJECT_RE = re.compile(r"规模|对应|由此产生|开出|这是|其中|其|目的地|总量|数据|成绩")
+SCOPE_TRIM = "，,、；;：:的——"
+SCOPE_STRIP_RE = re.compile(r"[“”\"'「」『』\s]")
+SNAPSHOT_METRICS = frozenset(k for k, m in load_metrics().items() if m.kind == "snapshot")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    metric: str
+    value: float
+    pos: int
+    end: int
+    yoy: float | None = None
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """The period the last period-stating sentence left in force."""
+
+    start: date | None
+    end: date
+    is_cutoff: bool
+
+
+def simplify(text: str) -> str:
+    """Return text in simplified characters with ASCII digits, same length as the input."""
+    converted = _T2S.convert(text)
+    if len(converted) != len(text):
+        converted = text
+    return normalize_digits(converted)
+
+
+def split_sentences(body: str) -> list[str]:
+    """Return the body's sentences, each with its closing punctuation."""
+    return [s.strip() for s in SENTENCE_RE.findall(body) if s.strip()]
+
+
+def _clause_start(s: str, pos: int) -> int:
+    starts = [m.end() for m in CLAUSE_DELIM_RE.finditer(s, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _money_metric(s: str, pos: int, last_metric: str | None) -> str | None:
+    clause = s[_clause_start(s, pos) : pos]
+    if PER_TEU_RE.search(clause) and SAVING_RE.search(clause):
+        return "cost_saving_per_teu_cny"
+    cues = list(MONEY_CUE_RE.finditer(s, 0, pos))
+    if not cues:
+        return None
+    kind = cues[-1].lastgroup or ""
+    if kind == "export":
+        # A bare 出口额 continues an agricultural-export passage (柑橘是其中…出口额).
+        return "agri_export_value_cny" if last_metric == "agri_export_value_cny" else None
+    return MONEY_METRIC.get(kind)
+
+
+def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
+    unit, q, pos = m.group("u"), m.group("q"), m.start()
+    base = UNIT_METRIC.get(unit)
+    if base is None:
+        return None
+    before = s[:pos]
+    clause = s[_clause_start(s, pos) : pos]
+    after = s[m.end() : m.end() + 12]
+    if base == "teu":
+        return None if before.endswith("每") else base
+    if base == "cargo_tonnes":
+        produced = PRODUCTION_RE.search(s[max(0, pos - 12) : pos]) is not None
+        return base if CARGO_CONTEXT_RE.search(s) and not produced else None
+    if base == "vehicles":
+        if unit == "车次":
+            return base
+        return base if "车" in s and re.match(DIGITS, q) else None
+    if base == "train_runs":
+        if unit == "列" and re.match(r"[入为出举表明]", after):
+            return None
+        return base if TRAIN_CONTEXT_RE.search(s) else None
+    if base == "money":
+        return _money_metric(s, pos, last_metric)
+    if base == "beneficiary_firms":
+        return base if FIRM_CUE_RE.search(clause) or FIRM_CUE_RE.search(after[:6]) else None
+    if base == "ports_reached":
+        return base if m.group("ge") or re.search(r"\d", q) else None
+    if base == "countries_reached":
+        return base if unit != "国家" or REACH_CONTEXT_RE.search(s) else None
+    if base == "cargo_categories":
+        before_cue = CATEGORY_BEFORE_RE.search(clause) is not None
+        return base if before_cue or CATEGORY_AFTER_RE.match(after) else None
+    if base == "days_saved":
+        return base if DAYS_CUE_RE.search(before) and not before.endswith(("至", "到")) else None
+    return None
+
+
+def _acceptable_quantity(s: str, q: str, pos: int) -> bool:
+    if not q:
+        return False
+    digits = re.match(DIGITS, q)
+    if not digits and not re.match(CN_NUMBER, q):
+        # A bare multiplier only counts after a hedge: 超万列, 逾万家.
+        return q[0] in "万亿" and pos > 0 and s[pos - 1] in "超逾近上破"
+    if not digits:
+        cn = re.match(CN_NUMBER, q)
+        # A lone 一/两 is an article (一列列班列, 一辆货车), not a count.
+        return cn is not None and (len(cn.group()) >= 2 or len(q) > len(cn.group()))
+    return True
+
+
+def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
+    """Return the vocabulary quantities in a simplified sentence, in order."""
+    mentions: list[_Mention] = []
+    matches: list[tuple[int, int, str, str, re.Match[str] | None]] = []
+    for m in MENTION_RE.finditer(s):
+        matches.append((m.start(), m.end(), m.group("q"), m.group("u"), m))
+    for m in TEU_FIRST_RE.finditer(s):
+        matches.append((m.start("q"), m.end(), m.group("q"), "标箱", None))
+    matches.sort(key=lambda t: t[0])
+    for pos, end, q, unit, match in matches:
+        if not _acceptable_quantity(s, q, pos) or unit.endswith("美元"):
+            continue
+        if ABSOLUTE_CHANGE_RE.search(s[max(0, pos - 6) : pos]):
+            continue
+        if FROM_TERM_RE.match(s[end : end + 16]) and re.search(
+            r"[从由]", s[max(0, pos - 16) : pos]
+        ):
+            continue
+        clause = s[_clause_start(s, pos) : pos]
+        if BASELINE_RE.search(clause):
+            continue
+        if match is None:
+            metric: str | None = "teu"
+        else:
+            metric = _metric_of(s, match, last_metric)
+        if metric is None:
+            continue
+        try:
+            value = parse_quantity(q)
+        except ValueError:
+            continue
+        if value <= 0 or value > load_metrics()[metric].max_value:
+            continue
+        mentions.append(_Mention(metric, value, pos, end))
+        last_metric = metric
+    return mentions
+
+
+def _rate_is_substantive(prefix: str) -> bool:
+    return len(RATE_NOISE_RE.sub("", prefix)) >= 2
+
+
+def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Return mentions with the year-on-year rates the sentence ties to them."""
+    out = list(mentions)
+    for rate in RATE_RE.finditer(s):
+        prefix = s[_clause_start(s, rate.start()) : rate.start()]
+        if SPAN_BEFORE_RE.search(prefix) or "百分点" in s[rate.end() : rate.end() + 4]:
+            continue
+        values = [
+            parse_rate(rate.group("verb") + v.group())
+            for v in RATE_VAL_RE.finditer(rate.group("vals"))
+        ]
+        before = [i for i, m in enumerate(out) if m.end <= rate.start()]
+        after = [i for i, m in enumerate(out) if m.pos >= rate.end()]
+        if len(values) > 1:
+            targets = before[-len(values) :]
+            for i, v in zip(targets, values[-len(targets) :] if targets else [], strict=False):
+                if out[i].yoy is None:
+                    out[i] = replace(out[i], yoy=v)
+            continue
+        forward = _rate_is_substantive(prefix)
+        if not forward and before and out[before[-1]].yoy is None:
+            out[before[-1]] = replace(out[before[-1]], yoy=values[0])
+        elif after and out[after[0]].yoy is None and (forward or not before):
+            out[after[0]] = replace(out[after[0]], yoy=values[0])
+    return out
+
+
+def _period_for(
+    metric: str,
+    pos: int,
+    s: str,
+    mentions: list[PeriodMention],
+    carry: _Carry | None,
+    published: date,
+) -> tuple[date | None, date]:
+    prior = [m for m in mentions if m.pos < pos]
+    snapshot = metric in SNAPSHOT_METRICS
+    if snapshot:
+        cutoffs = [m for m in prior if m.kind == "cutoff"]
+        if cutoffs:
+            return None, cutoffs[-1].end
+        if not mentions and carry and carry.is_cutoff:
+            return None, carry.end
+        return None, published
+    current = prior[-1] if prior else (mentions[0] if mentions else None)
+    if current is None:
+        if carry and (carry.is_cutoff or not CUMULATIVE_RE.search(s)):
+            return carry.start, carry.end
+        return None, published
+    if current.kind == "cutoff":
+        starts = [m for m in prior if m.kind in {"since", "month"} and m.pos < current.pos]
+        if starts:
+            return starts[-1].start, current.end
+        # 截至7月20日 with no 累计 and no year is this year's running total.
+        if not current.explicit_year and not CUMULATIVE_RE.search(s):
+            return date(current.end.year, 1, 1), current.end
+        return None, current.end
+    if current.kind == "since":
+        return current.start, published
+    return current.start, current.end
+
+
+def _carry_after(
+    s: str, mentions: list[PeriodMention], carry: _Carry | None, pub: date
+) -> _Carry | None:
+    if not mentions:
+        return carry
+    start, end = _period_for("train_runs", len(s), s, mentions, carry, pub)
+    return _Carry(start, end, mentions[-1].kind == "cutoff")
+
+
+def _scope(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> str:
+    """Return the subject words before a figure, in the original characters ('' if none)."""
+    masked = list(s[:pos])
+    for m in mentions:
+        for i in range(m.pos, min(m.end_pos, pos)):
+            masked[i] = "，"
+    text = "".join(masked)
+    bounds = [0] + [m.end() for m in CLAUSE_DELIM_RE.finditer(text)] + [pos]
+    # The nearest clause that names someone is the subject; earlier clauses are fallbacks.
+    for start, stop in reversed(list(pairwise(bounds))):
+        lead = SCOPE_LEAD_RE.match(text, start, stop)
+        begin = lead.end() if lead else start
+        cut = SCOPE_CUT_RE.search(text, begin, stop)
+        end = cut.start() if cut else stop
+        while end > begin and text[end - 1] in SCOPE_TRIM:
+            end -= 1
+        piece = SCOPE_STRIP_RE.sub("", original[begin:end])
+        plain = text[begin:end]
+        if len(piece) >= 2 and not re.search(r"\d", plain) and not NOT_SUBJECT_RE.fullmatch(plain):
+            return piece
+    return ""
+
+
+def extract_figures(body: str, published: date) -> list[Figure]:
+    """Return the vocabulary figures stated in an article body published on the given date."""
+    figures: list[Figure] = []
+    carry: _Carry | None = None
+    last_metric: str | None = None
+    last_scope = ""
+    for sentence in split_sentences(body):
+        s = simplify(sentence)
+        periods = find_periods(s, published)
+        mentions = assign_rates(s, find_mentions(s, last_metric))
+        for m in mentions:
+            start, end = _period_for(m.metric, m.pos, s, periods, carry, published)
+            scope = _scope(sentence, s, m.pos, periods) or last_scope
+            last_scope = scope
+            if start is None and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
+                scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
+            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence))
+            last_metric = m.metric
+        carry = _carry_after(s, periods, carry, published)
+    return figures
+
+
+YEAR_DATE_RE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?")
+THIS_YEAR_DATE_RE = re.compile(r"今年(\d{1,2})月(?:(\d{1,2})[日号]|(底|末))?")
+YEARS_SINCE_RE = re.compile(r"(一|两|二|三|\d)年来")
+
+
+def infer_published(body: str) -> date | None:
+    """Return a best guess at an undated article's publication date, or None if it names no year.
+
+    The guess is the latest explicit date in the text; when the text then says 一年来 (N年来)
+    after a full date, it is that date N years on (an anniversary piece); dates written 今年M月
+    are then read in that year and can only move the guess later.
+    """
+    s = simplify(body)
+    latest: date | None = None
+    for m in YEAR_DATE_RE.finditer(s):
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        try:
+            if month and day:
+                d = date(year, int(month), int(day))
+            elif month:
+                d = month_end(year, int(month))
+            else:
+                d = date(year, 1, 1)
+        except ValueError:
+            continue
+        if latest is None or d > latest:
+            latest = d
+        since = YEARS_SINCE_RE.search(s, m.end())
+        if month and day and since:
+            n = {"一": 1, "两": 2, "二": 2, "三": 3}.get(since.group(1)) or int(since.group(1))
+            try:
+                latest = max(latest, date(year + n, int(month), int(day)))
+            except ValueError:
+                continue
+    if latest is None:
+        return None
+    for m in THIS_YEAR_DATE_RE.finditer(s):
+        month = int(m.group(1))
+        try:
+            d = (
+                date(latest.year, month, int(m.group(2)))
+                if m.group(2)
+                else month_end(latest.year, month)
+            )
+        except ValueError:
+            continue
+        latest = max(latest, d)
+    return latest

@@ -1,0 +1,180 @@
+"""Resolving period wording (前7个月, 一季度, 截至2021年底, 自2016年4月以来) against a date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from etl.numbers import normalize_digits
+
+CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+CN_SMALL |= {"九": 9, "十": 10, "十一": 11, "十二": 12}
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+
+YEAR = r"(?:(?P<Y>(?:19|20)\d{2})年|(?P<R>今年|本年|去年|上年|前年|明年))"
+MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+DASH = r"\s*[—\-–~～至到－]\s*"
+
+# Each kind is tried everywhere; overlapping matches keep the earliest, then the longest.
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "cutoff",
+        re.compile(
+            rf"(?:截至|截止(?:到|至)?|截至到)\s*(?:(?P<now>目前|当前|现在|今天)|{YEAR}?"
+            rf"(?:(?P<M>{MON})月(?:份)?)?(?:(?P<D>\d{{1,2}})[日号]|(?P<end>底|末))?)"
+        ),
+    ),
+    (
+        "since",
+        re.compile(
+            rf"(?:自|从){YEAR}(?:(?P<M>{MON})月)?(?:\d{{1,2}}[日号])?[^，,。；;]{{0,12}}?(?:以来|起)"
+        ),
+    ),
+    ("ytd", re.compile(rf"{YEAR}(?:以来|至今)|年初(?:以来|至今)")),
+    (
+        "date",
+        re.compile(
+            rf"{YEAR}?(?P<M>{MON})月(?P<D>\d{{1,2}}|[一二三]?十?[一二三四五六七八九]?)[日号]"
+        ),
+    ),
+    (
+        "range",
+        re.compile(
+            rf"{YEAR}?(?:(?:前|头)(?P<n>{MON})个?月(?:份)?"
+            rf"|(?P<a>{MON})(?:月份?)?{DASH}(?P<b>{MON})月(?:份)?)"
+        ),
+    ),
+    ("ytq", re.compile(rf"{YEAR}?前(?P<q>[一二三1-3])个?季度")),
+    ("quarter", re.compile(rf"{YEAR}?第?(?P<q>[一二三四1-4])季度")),
+    ("half", re.compile(rf"{YEAR}?(?P<h>上半年|下半年)")),
+    ("fullyear", re.compile(rf"{YEAR}全年")),
+    ("month", re.compile(rf"{YEAR}?(?P<M>{MON})月(?:份)?(?![\d日号底末初中上下])")),
+    ("year", re.compile(rf"{YEAR}(?![\d一二三四五六七八九十前第上下全同底末初以来至]|月)")),
+)
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A period wording found in a sentence, resolved against the publication date."""
+
+    pos: int
+    end_pos: int
+    kind: str
+    start: date | None
+    end: date
+    explicit_year: bool
+
+
+def month_end(year: int, month: int) -> date:
+    """Return the last day of the month (Feb and leap years included)."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month(text: str) -> int:
+    return int(text) if text.isdigit() else CN_SMALL[text]
+
+
+def _year(match: re.Match[str], pub: date) -> tuple[int | None, bool]:
+    if match.group("Y"):
+        return int(match.group("Y")), True
+    if match.group("R"):
+        return pub.year + RELATIVE_YEARS[match.group("R")], False
+    return None, False
+
+
+def _in_year(year: int | None, start_month: int, end_month: int, pub: date) -> int:
+    # A month range without a year that ends after the publication month was last year's.
+    if year is not None:
+        return year
+    return pub.year if end_month <= pub.month else pub.year - 1
+
+
+def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date] | None:
+    year, _ = _year(m, pub)
+    g = m.groupdict()
+    if kind == "cutoff":
+        if g.get("now"):
+            return None, pub
+        if g.get("M"):
+            month = _month(g["M"])
+            y = _in_year(year, 1, month, pub)
+            if g.get("D"):
+                return None, date(y, month, int(g["D"]))
+            return None, month_end(y, month)
+        if year is not None:
+            return None, date(year, 12, 31)
+        return None
+    if kind == "since":
+        if year is None:
+            return None
+        return date(year, _month(g["M"]) if g.get("M") else 1, 1), pub
+    if kind == "ytd":
+        y = year if year is not None else pub.year
+        return date(y, 1, 1), pub if y == pub.year else date(y, 12, 31)
+    if kind == "range":
+        first, last = (1, _month(g["n"])) if g.get("n") else (_month(g["a"]), _month(g["b"]))
+        y = _in_year(year, first, last, pub)
+        return date(y, first, 1), month_end(y, last)
+    if kind == "ytq":
+        last = 3 * _month(g["q"])
+        y = _in_year(year, 1, last, pub)
+        return date(y, 1, 1), month_end(y, last)
+    if kind == "quarter":
+        q = _month(g["q"])
+        y = _in_year(year, 3 * q - 2, 3 * q, pub)
+        return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
+    if kind == "half":
+        first, last = (1, 6) if g["h"] == "上半年" else (7, 12)
+        y = _in_year(year, first, last, pub)
+        return date(y, first, 1), month_end(y, last)
+    if kind == "month":
+        month = _month(g["M"])
+        y = _in_year(year, month, month, pub)
+        return date(y, month, 1), month_end(y, month)
+    if kind in {"year", "fullyear"} and year is not None:
+        return date(year, 1, 1), date(year, 12, 31)
+    return None
+
+
+def find_periods(text: str, pub: date) -> list[PeriodMention]:
+    """Return the period wordings in text, in order, without overlaps; dates are kind 'date'."""
+    s = normalize_digits(text)
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(s):
+            if m.end() > m.start():
+                found.append((m.start(), -(m.end() - m.start()), kind, m))
+    found.sort(key=lambda t: (t[0], t[1]))
+    mentions: list[PeriodMention] = []
+    taken_until = -1
+    for start, _, kind, m in found:
+        if start < taken_until:
+            continue
+        if kind == "date":
+            taken_until = m.end()
+            continue
+        try:
+            resolved = _resolve(kind, m, pub)
+        except (ValueError, KeyError):
+            resolved = None
+        if resolved is None:
+            continue
+        taken_until = m.end()
+        explicit = bool(m.groupdict().get("Y"))
+        mentions.append(PeriodMention(start, m.end(), kind, resolved[0], resolved[1], explicit))
+    return mentions
+
+
+def resolve_period(phrase: str, pub: date) -> tuple[date | None, date] | None:
+    """Return (period_start, period_end) of the phrase's period wording, or None if it has none."""
+    mentions = find_periods(phrase, pub)
+    if not mentions:
+        return None
+    cutoffs = [m for m in mentions if m.kind == "cutoff"]
+    starts = [m for m in mentions if m.kind in {"since", "month"}]
+    if cutoffs and starts and starts[0].pos < cutoffs[0].pos:
+        return starts[0].start, cutoffs[0].end
+    first = mentions[0]
+    return first.start, first.end
