@@ -36,7 +36,9 @@ UNITS = (
 )
 MENTION_RE = re.compile(rf"(?P<q>{QUANT})\s*(?P<ge>个|座)?(?P<u>{UNITS})")
 # 标箱N万个: the unit before the number.
-TEU_FIRST_RE = re.compile(rf"(?:标准箱|标箱)(?:约|近|超|达)?(?P<q>{QUANT})个")
+TEU_FIRST_RE = re.compile(
+    rf"(?:标准箱|标箱)(?:数量|数|量)?(?:为|达到|达|约|近|超)*(?P<q>{QUANT})个"
+)
 
 UNIT_METRIC = {
     "标准箱": "teu",
@@ -98,7 +100,7 @@ MONEY_METRIC = {
 
 RATE_VAL = rf"(?:约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
 RATE_RE = re.compile(
-    r"(?P<verb>(?:同比|比上年同期|比去年同期|较上年同期|较去年同期)?(?:分别|均)?(?:同比)?"
+    r"(?P<verb>(?:同比|(?:比|较)(?:上年|去年)(?:同期)?)?(?:分别|均)?(?:同比)?"
     r"(?:增长|增加|上升|提高|提升|增幅|涨幅|下降|减少|回落|下滑|降幅|降低|下跌|增|降|涨)"
     r"(?:了|为|达到|达)?)"
     rf"(?P<vals>{RATE_VAL}(?:\s*(?:、|,|，|和|及|与)\s*{RATE_VAL})*)"
@@ -107,14 +109,14 @@ RATE_VAL_RE = re.compile(RATE_VAL)
 # 8年增长283倍: growth over a span of years is not a year-on-year rate.
 SPAN_BEFORE_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)(?:个)?年(?:来|间|内)?$|以来$|累计$")
 RATE_NOISE_RE = re.compile(
-    r"同比|比上年同期|比去年同期|较上年同期|较去年同期|分别|均|其中|而且|而|也|还|并|又|都|"
+    r"同比|(?:与|和|比|较)(?:上年|去年|上一年|前一年)(?:同期)?(?:相比)?|分别|均|其中|而且|而|也|还|并|又|都|"
     r"实现|的|约|[“”\"'「」、\s]"
 )
 CUMULATIVE_RE = re.compile(r"累计|共计|总计|以来")
 SCOPE_CUT_RE = re.compile(
     r"累计|共计|共|已|开行|发送|发车|运输|运送|承运|实现|完成|达到|达|为|贡献|出口|进口|"
     r"进出口|通达|可达|扩展|惠及|扣减|聚集|节约|节省|运量|货值|箱量|贸易|货物|总重|所载|交出|"
-    r"同比|增长|的"
+    r"同比|增长|的(?:贸易|进出口|货值|总值|运量|箱量|累计)"
 )
 SCOPE_LEAD_RE = re.compile(
     r"[\s“”\"'「」]*(?:其中|此外|同时|如今|目前|当前|这当中|而|并|也|还|据统计|统计显示|我们|监管|在|经过|借助|依托|据悉|他说|介绍|显示)*[\s“”\"'「」]*"
@@ -226,6 +228,12 @@ def _acceptable_quantity(s: str, q: str, pos: int) -> bool:
     return True
 
 
+def _is_baseline(clause: str) -> bool:
+    marks = list(BASELINE_RE.finditer(clause))
+    # 由起初的50多种扩展到1200多种: after 到/至 the clause has moved on to the current level.
+    return bool(marks) and not re.search(r"[到至]", clause[marks[-1].end() :])
+
+
 def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
     """Return the vocabulary quantities in a simplified sentence, in order."""
     mentions: list[_Mention] = []
@@ -244,8 +252,7 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             r"[从由]", s[max(0, pos - 16) : pos]
         ):
             continue
-        clause = s[_clause_start(s, pos) : pos]
-        if BASELINE_RE.search(clause):
+        if _is_baseline(s[_clause_start(s, pos) : pos]):
             continue
         if match is None:
             metric: str | None = "teu"
@@ -306,6 +313,7 @@ def _period_for(
     prior = [m for m in mentions if m.pos < pos]
     snapshot = metric in SNAPSHOT_METRICS
     if snapshot:
+        # The contract dates a snapshot by a stated cut-off only, else by publication.
         cutoffs = [m for m in prior if m.kind == "cutoff"]
         if cutoffs:
             return None, cutoffs[-1].end
@@ -325,6 +333,12 @@ def _period_for(
         if not current.explicit_year and not CUMULATIVE_RE.search(s):
             return date(current.end.year, 1, 1), current.end
         return None, current.end
+    if current.kind == "ytd" and current.start is not None:
+        # 截至9月底，今年…: the year so far, up to the cut-off stated before it.
+        year = current.start.year
+        cutoffs = [m for m in prior if m.kind == "cutoff" and m.end.year == year]
+        if cutoffs:
+            return current.start, cutoffs[-1].end
     if current.kind == "since":
         return current.start, published
     return current.start, current.end
@@ -376,7 +390,9 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             start, end = _period_for(m.metric, m.pos, s, periods, carry, published)
             scope = _scope(sentence, s, m.pos, periods) or last_scope
             last_scope = scope
-            if start is None and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
+            # Totals since a start years back, or with no start, are cumulative (truth's style).
+            long_run = start is None or (end - start).days > 366
+            if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
             figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence))
             last_metric = m.metric

@@ -72,7 +72,8 @@ def parse_quantity(text: str) -> float:
     mult = match.group("mult")
     if not mult:
         return number
-    return check_scaled(number * MULTIPLIERS[mult], text)
+    # Rounding drops binary noise (8.8 × 1e8 = 880000000.0000001); base units need no decimals.
+    return round(check_scaled(number * MULTIPLIERS[mult], text), 4)
 
 
 def parse_rate(text: str) -> float:

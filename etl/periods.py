@@ -14,7 +14,7 @@ CN_SMALL |= {"九": 9, "十": 10, "十一": 11, "十二": 12}
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
 YEAR = r"(?:(?P<Y>(?:19|20)\d{2})年|(?P<R>今年|本年|去年|上年|前年|明年))"
-MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二两三四五六七八九])"
 DASH = r"\s*[—\-–~～至到－]\s*"
 
 # Each kind is tried everywhere; overlapping matches keep the earliest, then the longest.
@@ -133,6 +133,9 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
         month = _month(g["M"])
         y = _in_year(year, month, month, pub)
         return date(y, month, 1), month_end(y, month)
+    if kind == "year" and m.group("R") in {"今年", "本年"}:
+        # A bare 今年 is the year so far.
+        return date(pub.year, 1, 1), pub
     if kind in {"year", "fullyear"} and year is not None:
         return date(year, 1, 1), date(year, 12, 31)
     return None
@@ -163,6 +166,8 @@ def find_periods(text: str, pub: date) -> list[PeriodMention]:
             continue
         taken_until = m.end()
         explicit = bool(m.groupdict().get("Y"))
+        if kind == "year" and m.group("R") in {"今年", "本年"}:
+            kind = "ytd"
         mentions.append(PeriodMention(start, m.end(), kind, resolved[0], resolved[1], explicit))
     return mentions
 

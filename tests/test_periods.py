@@ -1,0 +1,94 @@
+"""Resolving period wording against a publication date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from etl.periods import find_periods, month_end, resolve_period
+
+PUB = date(2024, 9, 11)
+D = date
+
+CASES = [
+    ("今年前7个月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("前7个月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("1—7月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("1-7月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("1至7月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("1~7月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("１—７月", PUB, (D(2024, 1, 1), D(2024, 7, 31))),
+    ("一季度", PUB, (D(2024, 1, 1), D(2024, 3, 31))),
+    ("第一季度", PUB, (D(2024, 1, 1), D(2024, 3, 31))),
+    ("1季度", PUB, (D(2024, 1, 1), D(2024, 3, 31))),
+    ("二季度", PUB, (D(2024, 4, 1), D(2024, 6, 30))),
+    ("前三季度", D(2019, 10, 21), (D(2019, 1, 1), D(2019, 9, 30))),
+    ("前三个季度", D(2021, 10, 20), (D(2021, 1, 1), D(2021, 9, 30))),
+    ("上半年", PUB, (D(2024, 1, 1), D(2024, 6, 30))),
+    ("2023年下半年", PUB, (D(2023, 7, 1), D(2023, 12, 31))),
+    ("全年", None, None),
+    ("去年全年", PUB, (D(2023, 1, 1), D(2023, 12, 31))),
+    ("中欧班列(成渝)2023年共开行超5300列", D(2024, 1, 28), (D(2023, 1, 1), D(2023, 12, 31))),
+    ("2025年开行量超5000列", D(2026, 1, 25), (D(2025, 1, 1), D(2025, 12, 31))),
+    ("1月份开行488车次", D(2023, 2, 10), (D(2023, 1, 1), D(2023, 1, 31))),
+    ("2025年1月运输货物", D(2025, 2, 6), (D(2025, 1, 1), D(2025, 1, 31))),
+    ("去年前11月", D(2025, 1, 6), (D(2024, 1, 1), D(2024, 11, 30))),
+    ("2022年一季度", D(2022, 4, 27), (D(2022, 1, 1), D(2022, 3, 31))),
+    ("截至2021年底", D(2022, 4, 27), (None, D(2021, 12, 31))),
+    ("截至2025年8月底", D(2025, 9, 22), (None, D(2025, 8, 31))),
+    ("截至7月20日", PUB, (None, D(2024, 7, 20))),
+    ("截至目前", PUB, (None, PUB)),
+    ("自2016年4月开行以来，截至2023年1月31日", D(2023, 2, 10), (D(2016, 4, 1), D(2023, 1, 31))),
+    ("2023年10月，重庆海关创新落实政策，截至今年7月底", PUB, (D(2023, 10, 1), D(2024, 7, 31))),
+    ("今年以来", PUB, (D(2024, 1, 1), PUB)),
+    ("年初至今", PUB, (D(2024, 1, 1), PUB)),
+    ("今年", PUB, (D(2024, 1, 1), PUB)),
+    ("前两个月", D(2024, 3, 5), (D(2024, 1, 1), D(2024, 2, 29))),
+    ("截至2月底", D(2023, 3, 5), (None, D(2023, 2, 28))),
+    ("截至2月底", D(2024, 3, 5), (None, D(2024, 2, 29))),
+]
+
+
+@pytest.mark.parametrize(("phrase", "pub", "expected"), CASES)
+def test_period_table(phrase: str, pub: date | None, expected: object) -> None:
+    assert resolve_period(phrase, pub or PUB) == expected
+
+
+def test_months_after_publication_month_belong_to_last_year() -> None:
+    assert resolve_period("1—11月", D(2025, 1, 6)) == (D(2024, 1, 1), D(2024, 11, 30))
+
+
+def test_months_up_to_publication_month_belong_to_this_year() -> None:
+    assert resolve_period("1月份", D(2023, 2, 10)) == (D(2023, 1, 1), D(2023, 1, 31))
+
+
+def test_explicit_year_wins_over_publication_year() -> None:
+    assert resolve_period("2019年1—3月", D(2024, 9, 11)) == (D(2019, 1, 1), D(2019, 3, 31))
+
+
+@pytest.mark.parametrize(
+    "phrase", ["2023年9月11日", "今年4月22日", "比去年同期", "一年来", "近5年来", "8年增长283倍"]
+)
+def test_dates_and_spans_are_not_periods(phrase: str) -> None:
+    assert resolve_period(phrase, PUB) is None
+
+
+def test_leap_february_ends_on_the_29th() -> None:
+    assert month_end(2024, 2) == D(2024, 2, 29)
+    assert month_end(2100, 2) == D(2100, 2, 28)
+    assert month_end(2000, 2) == D(2000, 2, 29)
+
+
+def test_periods_in_one_sentence_keep_their_order() -> None:
+    text = "班列集装箱发送量2017年仅3382标箱，2024年已达96万标箱"
+    ends = [m.end for m in find_periods(text, D(2025, 9, 22))]
+    assert ends == [D(2017, 12, 31), D(2024, 12, 31)]
+
+
+def test_traditional_wording_is_read_after_simplification() -> None:
+    # Callers simplify first; the period words themselves are the same in both scripts.
+    assert resolve_period("前三個季度".replace("個", "个"), D(2021, 10, 20)) == (
+        D(2021, 1, 1),
+        D(2021, 9, 30),
+    )
