@@ -108,7 +108,8 @@ def check_unchanged(article: Article, sidecar: dict[str, object]) -> None:
     if recorded and recorded != article.sha256:
         raise CorridorError.single(
             "原始文章在收录后被改动过（哈希不符）；原始输入不得编辑",
-            "the raw article changed after it was received (hash mismatch); raw input is never edited",
+            "the raw article changed after it was received (hash mismatch); "
+            "raw input is never edited",
             file=str(article.path),
             column="sha256",
             value=article.sha256,
@@ -131,7 +132,7 @@ def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
         published: pd.Timestamp = record["published"]  # type: ignore[assignment]
         figures = extract_figures(article.body, published.date())
         rows.extend(add_derived(rows_from_figures(figures, str(record["source_id"]))))
-    ids = [s["source_id"] for s in sources]
+    ids = [str(s["source_id"]) for s in sources]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise CorridorError.single(

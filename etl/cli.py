@@ -27,8 +27,8 @@ def _data_dir_parent() -> argparse.ArgumentParser:
     parent.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's data/); "
-        "may be new or empty",
+        help="数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's "
+        "data/); may be new or empty",
     )
     return parent
 
@@ -198,7 +198,7 @@ def _extra_registrars() -> list[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; bad input gives a bilingual message and a non-zero exit, no traceback."""
+    """Run the command line; bad input gets a bilingual message and non-zero exit, no traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 
@@ -67,15 +68,15 @@ def derive_prior_year(row: dict[str, object]) -> dict[str, object] | None:
     metric = load_metrics()[str(row["metric"])]
     yoy = row["yoy_pct"]
     start = row["period_start"]
-    if metric.kind != "flow" or yoy is None or pd.isna(yoy) or start is None or pd.isna(start):
+    if metric.kind != "flow" or not isinstance(yoy, float) or math.isnan(yoy):
         return None
-    rate = float(yoy)  # type: ignore[arg-type]
-    if rate <= -100.0:
+    if not isinstance(start, pd.Timestamp) or yoy <= -100.0:
         return None
-    value = float(row["value"])  # type: ignore[arg-type]
+    rate = yoy
+    value = float(str(row["value"]))
     prior = round(value / (1 + rate / 100), DERIVED_DECIMALS)
-    start_ts = pd.Timestamp(start)  # type: ignore[arg-type]
-    end_ts = pd.Timestamp(row["period_end"])  # type: ignore[arg-type]
+    start_ts = start
+    end_ts = pd.Timestamp(str(row["period_end"]))
     shown = format_number(prior)
     formula = (
         f"推算 derived: {format_number(value)} ÷ (1 + {format_number(rate)}%) = {shown} "

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
 
 from etl.errors import CorridorError, Problem
 from etl.fileio import write_bytes_atomic
@@ -45,9 +46,7 @@ def parse_observations(raw: pd.DataFrame, file: str, row_offset: int = 2) -> pd.
     for col in FLOAT_COLUMNS_OBS:
         if col in frame:
             frame[col] = _parse_floats(frame[col], col, file, row_offset, problems)
-    if problems:
-        raise CorridorError(problems)
-    return validate(frame, observations_schema(), file, row_offset)
+    return _validate_after_parse(frame, observations_schema(), file, row_offset, problems)
 
 
 def parse_sources(raw: pd.DataFrame, file: str, row_offset: int = 2) -> pd.DataFrame:
@@ -62,9 +61,30 @@ def parse_sources(raw: pd.DataFrame, file: str, row_offset: int = 2) -> pd.DataF
         frame["published_inferred"] = frame["published_inferred"].map(
             lambda v: v if isinstance(v, bool) else str(v).strip().lower() in {"true", "1", "yes"}
         )
+    return _validate_after_parse(frame, sources_schema(), file, row_offset, problems)
+
+
+def _validate_after_parse(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    file: str,
+    row_offset: int,
+    problems: list[Problem],
+) -> pd.DataFrame:
+    # Unparseable cells were blanked; validate the rest too, so every problem is reported at once.
+    try:
+        checked = validate(frame, schema, file, row_offset)
+    except CorridorError as exc:
+        seen = {(p.row, p.column) for p in problems}
+        problems = problems + [p for p in exc.problems if (p.row, p.column) not in seen]
+        raise CorridorError(sorted(problems, key=_problem_order)) from None
     if problems:
         raise CorridorError(problems)
-    return validate(frame, sources_schema(), file, row_offset)
+    return checked
+
+
+def _problem_order(problem: Problem) -> tuple[int, str]:
+    return (problem.row if problem.row is not None else -1, problem.column or "")
 
 
 def _as_text(series: pd.Series) -> pd.Series:

@@ -1,0 +1,67 @@
+"""etl/articles.py: strict decoding, header splitting, refusals of non-articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.articles import decode_text, read_article, read_sidecar, split_header
+from etl.errors import CorridorError
+
+
+def test_header_is_split_from_body_when_closed_by_dashes() -> None:
+    header, body = split_header("title: 标题\npublished: 2024-09-11\nurl:\n---\n正文第一句。\n")
+    assert header == {"title": "标题", "published": "2024-09-11", "url": ""}
+    assert body == "正文第一句。\n"
+
+
+def test_text_without_closing_dashes_is_all_body() -> None:
+    text = "首页 > 新闻资讯\n正文: 这不是页首\n"
+    assert split_header(text) == ({}, text)
+
+
+def test_utf8_with_bom_decodes_without_the_bom() -> None:
+    assert decode_text("\ufeff班列".encode(), "x") == "班列"
+
+
+def test_gb18030_is_accepted_when_not_utf8() -> None:
+    assert decode_text("重庆海关监管班列".encode("gb18030"), "x") == "重庆海关监管班列"
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [(b"", "empty"), (b"   \n", "empty"), (b"PK\x03\x04\x00\x00binary", "binary")],
+)
+def test_non_articles_are_refused_bilingually(data: bytes, needle: str) -> None:
+    with pytest.raises(CorridorError) as info:
+        decode_text(data, "f.txt")
+    text = info.value.render()
+    assert needle in text and "f.txt" in text
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_undecodable_bytes_are_refused_not_guessed() -> None:
+    with pytest.raises(CorridorError, match="UTF-8 or GB18030"):
+        decode_text(b"\xff\xfe\xfd\x80\x81", "f.txt")
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(CorridorError, match="file not found"):
+        read_article(tmp_path / "nope.txt")
+
+
+def test_read_article_reads_published_and_hash(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("published: 2025-02-06\ndate_inferred: yes\n---\n正文。", encoding="utf-8")
+    article = read_article(path)
+    assert article.published is not None and article.published.isoformat() == "2025-02-06"
+    assert article.published_inferred
+    assert len(article.sha256) == 64
+
+
+def test_broken_sidecar_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "a.source.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorridorError, match="not valid JSON"):
+        read_sidecar(tmp_path / "a.txt")
