@@ -31,7 +31,7 @@ CLAUSE_DELIM_RE = re.compile(r"[，,；;：:。！？!?]|——")
 HEDGE = r"(?:余|多)"
 QUANT = rf"(?:{DIGITS}|{CN_NUMBER})?{HEDGE}?(?:万亿|亿|万|千)?{HEDGE}?"
 UNITS = (
-    r"标准箱|标箱|TEU|teu|车次|辆|台|列|班(?!车)|亿美元|万美元|美元|元|吨|家|港口|"
+    r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
     r"国家和地区|国家及地区|国家与地区|国家|种|天"
 )
 MENTION_RE = re.compile(rf"(?P<q>{QUANT})\s*(?P<ge>个|座)?(?P<u>{UNITS})")
@@ -50,6 +50,8 @@ UNIT_METRIC = {
     "台": "vehicles",
     "列": "train_runs",
     "班": "train_runs",
+    "趟": "train_runs",
+    "标准集装箱": "teu",
     "吨": "cargo_tonnes",
     "元": "money",
     "家": "beneficiary_firms",
@@ -68,24 +70,26 @@ ABSOLUTE_CHANGE_RE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|�
 FROM_TERM_RE = re.compile(
     r"^(?:[^，,。；;]{0,12}?)?(?:增加|增长|扩展|扩大|提升|提高|上升|跃升|拓展|发展|增)?(?:到|至)"
 )
+RANGE_JOIN_RE = re.compile(r"\s*[至到~～\-—－]\s*")
 # Baselines of a comparison (起步时只有50多种) are history, not the figure.
 BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
-PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐")
+PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐|装载|载重|可装|运力")
 CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运")
 TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
 REACH_CONTEXT_RE = re.compile(r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达")
-FIRM_CUE_RE = re.compile(r"惠及|受益|惠企|享受")
+FIRM_CUE_RE = re.compile(r"惠及|受益|惠企|享受|受惠")
+RELIEF_RE = re.compile(r"扣减|减免|退还|返还")
 CATEGORY_BEFORE_RE = re.compile(r"品类|货物|货品|商品|品种")
 CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类)")
 DAYS_CUE_RE = re.compile(
-    r"(?:快了|快|提前|压缩|节省|节约|缩短|减少|提速|省去|省下)了?"
+    r"(?:快了|快|提前|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:时间|时长|运时|天数)?"
     r"(?:最高|最多|最长|平均|近|约)?(?:达|约|近|超|超过)?$"
 )
-PER_TEU_RE = re.compile(r"每(?:个)?(?:标准箱|标箱|集装箱|箱|TEU)")
+PER_TEU_RE = re.compile(r"(?:每(?:个)?|单)(?:标准箱|标箱|集装箱|箱|TEU)")
 SAVING_RE = re.compile(r"节约|节省|降低|减少|省")
 MONEY_CUE_RE = re.compile(
     r"(?P<freight>扣减|减免)"
-    r"|(?P<agri>农产品[^，,。；;]{0,4}出口|出口农产品|农产品)"
+    r"|(?P<agri>农产品[^，,。；;]{0,4}出口(?:货值|总值|额|值)?|出口农产品(?:货值|总值)?|农产品)"
     r"|(?P<trade>进出口|贸易|外贸)"
     r"|(?P<cargo>货值|货物[^，,。；;]{0,3}?值|货品[^，,。；;]{0,3}?值)"
     r"|(?P<export>出口)"
@@ -101,13 +105,30 @@ MONEY_METRIC = {
 RATE_VAL = rf"(?:约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
 RATE_RE = re.compile(
     r"(?P<verb>(?:同比|(?:比|较)(?:上年|去年)(?:同期)?)?(?:分别|均)?(?:同比)?"
-    r"(?:增长|增加|上升|提高|提升|增幅|涨幅|下降|减少|回落|下滑|降幅|降低|下跌|增|降|涨)"
+    r"(?:增长|增加|上升|提高|提升|增幅|增速|涨幅|下降|减少|回落|下滑|降幅|降低|下跌|增|降|涨)"
     r"(?:了|为|达到|达)?)"
     rf"(?P<vals>{RATE_VAL}(?:\s*(?:、|,|，|和|及|与)\s*{RATE_VAL})*)"
 )
 RATE_VAL_RE = re.compile(RATE_VAL)
+# The quantity a rate's clause names: a rate of 货值 is never the yoy of a TEU figure.
+RATE_SUBJECT_RE = re.compile(
+    r"(?P<cargo>货值|货物(?:的)?总?值)|(?P<trade>进出口|贸易)|(?P<teu>箱量|标箱)"
+    r"|(?P<tonnes>总重|货运量|重量|吨)|(?P<runs>开行量|开行|列数)|(?P<vehicles>车次|车辆)"
+)
+RATE_SUBJECT_METRIC = {
+    "cargo": "cargo_value_cny",
+    "trade": "trade_value_cny",
+    "teu": "teu",
+    "tonnes": "cargo_tonnes",
+    "runs": "train_runs",
+    "vehicles": "vehicles",
+}
 # 8年增长283倍: growth over a span of years is not a year-on-year rate.
-SPAN_BEFORE_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)(?:个)?年(?:来|间|内)?$|以来$|累计$")
+# 同期全国整体增幅为2.8%: a rate of a wider or other base, never the figure's own.
+OTHER_BASE_RE = re.compile(r"全国|全省|全市|全区|整体|平均|同期|高出|快于|低于|高于")
+SPAN_BEFORE_RE = re.compile(
+    r"年均$|年平均$|(?:\d+|[一二两三四五六七八九十]+)(?:个)?年(?:来|间|内)?$|以来$|累计$"
+)
 RATE_NOISE_RE = re.compile(
     r"同比|(?:与|和|比|较)(?:上年|去年|上一年|前一年)(?:同期)?(?:相比)?|分别|均|其中|而且|而|也|还|并|又|都|"
     r"实现|的|约|[“”\"'「」、\s]"
@@ -201,7 +222,10 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "money":
         return _money_metric(s, pos, last_metric)
     if base == "beneficiary_firms":
-        return base if FIRM_CUE_RE.search(clause) or FIRM_CUE_RE.search(after[:6]) else None
+        if FIRM_CUE_RE.search(clause) or FIRM_CUE_RE.search(after[:6]):
+            return base
+        # 为99家企业扣减运费: the firms a relief policy reached.
+        return base if after.startswith("企业") and RELIEF_RE.search(s) else None
     if base == "ports_reached":
         return base if m.group("ge") or re.search(r"\d", q) else None
     if base == "countries_reached":
@@ -254,6 +278,9 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         if _is_baseline(s[_clause_start(s, pos) : pos]):
             continue
+        if mentions and RANGE_JOIN_RE.fullmatch(s[mentions[-1].end : pos]):
+            # 600元至800元: a range is reported once, by its first bound.
+            continue
         if match is None:
             metric: str | None = "teu"
         else:
@@ -273,6 +300,12 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
 
 def _rate_is_substantive(prefix: str) -> bool:
     return len(RATE_NOISE_RE.sub("", prefix)) >= 2
+
+
+def _named_metric(prefix: str) -> str | None:
+    """Return the metric a rate's own words name (货值同比增长 → cargo_value_cny), if any."""
+    named = list(RATE_SUBJECT_RE.finditer(prefix))
+    return RATE_SUBJECT_METRIC[named[-1].lastgroup or ""] if named else None
 
 
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -295,9 +328,17 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
                     out[i] = replace(out[i], yoy=v)
             continue
         forward = _rate_is_substantive(prefix)
-        if not forward and before and out[before[-1]].yoy is None:
+        named = _named_metric(prefix)
+        has_next = bool(after) and out[after[0]].yoy is None
+        has_next = has_next and named in (None, out[after[0]].metric)
+        has_prev = bool(before) and out[before[-1]].yoy is None
+        has_prev = has_prev and named in (None, out[before[-1]].metric)
+        if forward and has_next:
+            out[after[0]] = replace(out[after[0]], yoy=values[0])
+        elif has_prev and (not forward or not OTHER_BASE_RE.search(prefix)):
+            # 货值5.6亿元，货值同比增长50%: a named rate with nothing after it is the last figure's.
             out[before[-1]] = replace(out[before[-1]], yoy=values[0])
-        elif after and out[after[0]].yoy is None and (forward or not before):
+        elif has_next and not before:
             out[after[0]] = replace(out[after[0]], yoy=values[0])
     return out
 

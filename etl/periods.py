@@ -32,6 +32,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:自|从){YEAR}(?:(?P<M>{MON})月)?(?:\d{{1,2}}[日号])?[^，,。；;]{{0,12}}?(?:以来|起)"
         ),
     ),
+    (
+        "span",
+        re.compile(
+            rf"{YEAR}?(?P<M>{MON})月(?:份)?(?:\d{{1,2}}[日号])?\s*(?:至|到|—|－|-)\s*"
+            rf"(?:(?P<Y2>(?:19|20)\d{{2}})年|(?P<R2>今年|本年|去年|上年))?"
+            rf"(?P<M2>{MON})月(?:份)?(?:(?P<D2>\d{{1,2}})[日号]|底|末)?"
+        ),
+    ),
     ("ytd", re.compile(rf"{YEAR}(?:以来|至今)|年初(?:以来|至今)")),
     (
         "date",
@@ -49,7 +57,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ytq", re.compile(rf"{YEAR}?前(?P<q>[一二三1-3])个?季度")),
     ("quarter", re.compile(rf"{YEAR}?第?(?P<q>[一二三四1-4])季度")),
     ("half", re.compile(rf"{YEAR}?(?P<h>上半年|下半年)")),
-    ("fullyear", re.compile(rf"{YEAR}全年")),
+    ("fullyear", re.compile(rf"{YEAR}?全年(?!累计)")),
+    ("relmonth", re.compile(r"上个?月|本月")),
     ("month", re.compile(rf"{YEAR}?(?P<M>{MON})月(?:份)?(?![\d日号底末初中上下])")),
     ("year", re.compile(rf"{YEAR}(?![\d一二三四五六七八九十前第上下全同底末初以来至]|月)")),
 )
@@ -76,11 +85,16 @@ def _month(text: str) -> int:
     return int(text) if text.isdigit() else CN_SMALL[text]
 
 
+def _previous_month(pub: date) -> tuple[int, int]:
+    return (pub.year, pub.month - 1) if pub.month > 1 else (pub.year - 1, 12)
+
+
 def _year(match: re.Match[str], pub: date) -> tuple[int | None, bool]:
-    if match.group("Y"):
-        return int(match.group("Y")), True
-    if match.group("R"):
-        return pub.year + RELATIVE_YEARS[match.group("R")], False
+    groups = match.groupdict()
+    if groups.get("Y"):
+        return int(groups["Y"]), True
+    if groups.get("R"):
+        return pub.year + RELATIVE_YEARS[groups["R"]], False
     return None, False
 
 
@@ -89,6 +103,23 @@ def _in_year(year: int | None, start_month: int, end_month: int, pub: date) -> i
     if year is not None:
         return year
     return pub.year if end_month <= pub.month else pub.year - 1
+
+
+def _resolve_span(m: re.Match[str], year: int | None, pub: date) -> tuple[date, date]:
+    """Resolve 2023年10月至今年7月: each end may carry its own year."""
+    g = m.groupdict()
+    first, last = _month(g["M"]), _month(g["M2"])
+    if g.get("Y2"):
+        end_year = int(g["Y2"])
+    elif g.get("R2"):
+        end_year = pub.year + RELATIVE_YEARS[g["R2"]]
+    elif year is not None:
+        end_year = year if last >= first else year + 1
+    else:
+        end_year = _in_year(None, first, last, pub)
+    start_year = year if year is not None else (end_year if first <= last else end_year - 1)
+    end = date(end_year, last, int(g["D2"])) if g.get("D2") else month_end(end_year, last)
+    return date(start_year, first, 1), end
 
 
 def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date] | None:
@@ -106,6 +137,8 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
         if year is not None:
             return None, date(year, 12, 31)
         return None
+    if kind == "span":
+        return _resolve_span(m, year, pub)
     if kind == "since":
         if year is None:
             return None
@@ -136,6 +169,12 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
     if kind == "year" and m.group("R") in {"今年", "本年"}:
         # A bare 今年 is the year so far.
         return date(pub.year, 1, 1), pub
+    if kind == "fullyear" and year is None:
+        # A bare 全年 early in a year reports the year just ended.
+        year = pub.year - 1 if pub.month <= 3 else pub.year
+    if kind == "relmonth":
+        y, month = (pub.year, pub.month) if m.group() == "本月" else _previous_month(pub)
+        return date(y, month, 1), month_end(y, month)
     if kind in {"year", "fullyear"} and year is not None:
         return date(year, 1, 1), date(year, 12, 31)
     return None

@@ -236,3 +236,54 @@ def test_infer_published_takes_latest_explicit_date() -> None:
 
 def test_infer_published_needs_a_year() -> None:
     assert infer_published("今年前7个月，班列开行816列。") is None
+
+
+MORE = [
+    (
+        "上半年，西部陆海新通道铁海联运班列发送货物43.1万标箱，同比增长9.2%，其中6月份发送8.2万标箱。",
+        [("teu", 431000, 9.2), ("teu", 82000, None)],
+    ),
+    (
+        "今年1—6月，中欧班列（成渝）开行超2800列，发送箱量约23万标箱，货值较去年同期提高约15%。",
+        [("train_runs", 2800, None), ("teu", 230000, None)],
+    ),
+    (
+        "截至6月底，西部陆海新通道班列累计开行3.1万列，其中今年开行4500列。",
+        [("train_runs", 31000, None), ("train_runs", 4500, None)],
+    ),
+    (
+        "上半年，重庆海关共为23家企业扣减运费352万元。",
+        [("beneficiary_firms", 23, None), ("freight_deduction_cny", 3520000, None)],
+    ),
+    ("出口农产品货值6.2亿元，同比增长12.6%。", [("agri_export_value_cny", 620000000, 12.6)]),
+    (
+        "新通道比经东部沿海港口出海节省时间10天左右，每标箱综合物流成本节约600元至800元。",
+        [("days_saved", 10, None), ("cost_saving_per_teu_cny", 600, None)],
+    ),
+    ("这条线路运输时间约为7天，比传统海运缩短约20天。", [("days_saved", 20, None)]),
+    (
+        "上半年，重庆外贸进出口总值3430亿元，同比下降13.7%；同期，重庆对东盟进出口增长12.4%，达到589亿元。",
+        [("trade_value_cny", 343000000000, -13.7), ("trade_value_cny", 58900000000, 12.4)],
+    ),
+    ("2019年，重庆开行中欧班列1500班，同比增长2成。", [("train_runs", 1500, 20.0)]),
+    ("2月份，重庆跨境公路班车发车320车次，同比增长1.2倍。", [("vehicles", 320, 120.0)]),
+    ("该车全程1400余公里，运行时间约3天，可装载30吨货物。", []),
+    ("上半年，全市进出口总值同比下降13.7%，比全国平均水平低16.8个百分点。", []),
+    ("其中，进口额为12.3亿元，出口额为30.4亿元。", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE)
+def test_more_genre_sentences(text: str, expected: list[tuple[str, float, float | None]]) -> None:
+    for variant in both_scripts(text):
+        assert rows(variant, date(2023, 7, 20)) == [(m, float(v), y) for m, v, y in expected]
+
+
+def test_span_with_its_own_years() -> None:
+    f = _figure("2023年10月至今年7月，重庆海关为企业扣减运费2021.84万元。")
+    assert (f.period_start, f.period_end) == (date(2023, 10, 1), date(2024, 7, 31))
+
+
+def test_rate_naming_another_quantity_is_not_the_yoy() -> None:
+    (f,) = extract_figures("班列发送1.5万标箱，货值同比增长15%。", PUB)
+    assert f.yoy_pct is None
