@@ -1,0 +1,1 @@
+"""The Streamlit dashboard over the tidy tables: pages, charts, filters and formatting."""

@@ -1,0 +1,218 @@
+"""Entry point: page setup, filters in the sidebar (kept in the URL), navigation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.filters import (
+    NO_ROUTE,
+    Filters,
+    month_options,
+    parse_query_params,
+    to_query_params,
+    vocabulary_choices,
+)
+from dashboard.i18n import DEFAULT_LANG, LANGS, metric_label, region_label, route_label, t
+from dashboard.views import source_name
+from dashboard.views import source_records as figure_sources
+from etl.vocabulary import load_metrics
+
+st.set_page_config(
+    page_title="西部陆海新通道数据看板 · Corridor dashboard",
+    page_icon=":material/train:",
+    layout="wide",
+)
+
+with st.spinner("正在载入数据…… / Loading the data…"):
+    table = data.current_table()
+obs = table.observations
+months = [m.strftime("%Y-%m") for m in month_options(obs)]
+source_ids = tuple(table.sources["source_id"].astype(str))
+choices = vocabulary_choices(source_ids)
+
+KEYS = ("f_lang", "f_period", "f_region", "f_route", "f_metric", "f_basis", "f_source")
+
+
+def _clamp(month: str, *, end: bool) -> str:
+    if month in months:
+        return month
+    inside = [m for m in months if (m <= month if end else m >= month)]
+    if inside:
+        return inside[-1] if end else inside[0]
+    return months[0] if end else months[-1]
+
+
+def _init_from_url() -> None:
+    parsed = parse_query_params(st.query_params.to_dict(), choices)
+    f = parsed.filters
+    st.session_state["_messages"] = parsed.messages
+    st.session_state["f_lang"] = f.lang
+    if months:
+        lo = _clamp(f.start.strftime("%Y-%m"), end=False) if f.start is not None else months[0]
+        hi = _clamp(f.end.strftime("%Y-%m"), end=True) if f.end is not None else months[-1]
+        st.session_state["_period_init"] = (min(lo, hi), max(lo, hi))
+    st.session_state["f_region"] = list(f.regions)
+    st.session_state["f_route"] = list(f.routes)
+    st.session_state["f_metric"] = list(f.metrics)
+    st.session_state["f_basis"] = f.bases[0] if len(f.bases) == 1 else "all"
+    st.session_state["f_source"] = list(f.sources)
+
+
+def _reset() -> None:
+    lang = st.session_state.get("f_lang", DEFAULT_LANG)
+    for key in KEYS:
+        st.session_state.pop(key, None)
+    st.session_state.pop("_period_init", None)
+    st.session_state["f_lang"] = lang
+    st.session_state["_messages"] = ()
+
+
+if "_initialised" not in st.session_state:
+    _init_from_url()
+    st.session_state["_initialised"] = True
+
+lang = st.session_state.get("f_lang") or DEFAULT_LANG
+present_regions = sorted(set(obs["region"]) | set(st.session_state.get("f_region", [])))
+present_routes = sorted(
+    {NO_ROUTE if r == "" else r for r in obs["route"]} | set(st.session_state.get("f_route", []))
+)
+metric_order = list(load_metrics())
+present_metrics = sorted(
+    set(obs["metric"]) | set(st.session_state.get("f_metric", [])), key=metric_order.index
+)
+publishers = {
+    str(r["source_id"]): source_name(str(r["publisher"] or r["source_id"]), r["published"], lang)
+    for r in figure_sources(table.sources)
+}
+
+with st.sidebar:
+    st.segmented_control(
+        t("language", lang),
+        LANGS,
+        key="f_lang",
+        format_func=lambda code: "中文" if code == "zh" else "English",
+        required=True,
+    )
+    st.markdown(f"**{t('filters', lang)}**")
+    if len(months) > 1:
+        st.select_slider(
+            t("period", lang),
+            options=months,
+            key="f_period",
+            value=st.session_state.get("_period_init") or (months[0], months[-1]),
+            format_func=lambda m: f"{m[:4]}年{int(m[5:])}月" if lang == "zh" else m,
+        )
+    st.multiselect(
+        t("region", lang),
+        present_regions,
+        key="f_region",
+        format_func=lambda k: region_label(k, lang),
+        placeholder=t("all", lang),
+    )
+    st.multiselect(
+        t("route", lang),
+        present_routes,
+        key="f_route",
+        format_func=lambda k: route_label("" if k == NO_ROUTE else k, lang),
+        placeholder=t("all", lang),
+    )
+    st.multiselect(
+        t("metric", lang),
+        present_metrics,
+        key="f_metric",
+        format_func=lambda k: metric_label(k, lang),
+        placeholder=t("all", lang),
+    )
+    st.segmented_control(
+        t("basis", lang),
+        ("all", "reported", "derived"),
+        key="f_basis",
+        format_func=lambda k: t(k, lang),
+        required=True,
+        help=t("derived_long", lang),
+    )
+    st.multiselect(
+        t("source", lang),
+        list(source_ids),
+        key="f_source",
+        format_func=lambda k: publishers.get(k, k),
+        placeholder=t("all", lang),
+    )
+    st.button(t("reset", lang), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
+
+period = st.session_state.get("f_period")
+basis = st.session_state.get("f_basis") or "all"
+start = None if not period or period[0] == months[0] else pd.Timestamp(f"{period[0]}-01")
+end = (
+    None
+    if not period or period[1] == months[-1]
+    else pd.Timestamp(f"{period[1]}-01") + pd.offsets.MonthEnd(0)
+)
+filters = Filters(
+    start=start,
+    end=end,
+    regions=tuple(st.session_state.get("f_region", [])),
+    routes=tuple(st.session_state.get("f_route", [])),
+    metrics=tuple(st.session_state.get("f_metric", [])),
+    bases=() if basis == "all" else (basis,),
+    sources=tuple(st.session_state.get("f_source", [])),
+    lang=lang,
+)
+st.query_params.from_dict(to_query_params(filters))
+st.session_state["_table"] = table
+st.session_state["_filters"] = filters
+
+pages = [
+    st.Page(
+        "app_pages/overview.py",
+        title=t("page_overview", lang),
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+        help=t("help_overview", lang),
+    ),
+    st.Page(
+        "app_pages/trains.py",
+        title=t("page_trains", lang),
+        icon=":material/train:",
+        url_path="trains",
+        help=t("help_trains", lang),
+    ),
+    st.Page(
+        "app_pages/freight.py",
+        title=t("page_freight", lang),
+        icon=":material/payments:",
+        url_path="freight",
+        help=t("help_freight", lang),
+    ),
+    st.Page(
+        "app_pages/agri.py",
+        title=t("page_agri", lang),
+        icon=":material/agriculture:",
+        url_path="agri",
+        help=t("help_agri", lang),
+    ),
+    st.Page(
+        "app_pages/reach.py",
+        title=t("page_reach", lang),
+        icon=":material/public:",
+        url_path="reach",
+        help=t("help_reach", lang),
+    ),
+    st.Page(
+        "app_pages/sources.py",
+        title=t("page_data", lang),
+        icon=":material/table:",
+        url_path="data",
+        help=t("help_data", lang),
+    ),
+]
+page = st.navigation(pages, position="top")
+st.title(t("app_title", lang), anchor=False)
+st.caption(t("app_caption", lang))
+for message in st.session_state.get("_messages", ()):
+    st.warning(message, icon=":material/info:")
+st.subheader(page.title, anchor=False)
+page.run()

@@ -1,0 +1,5 @@
+"""Page: the reach charts for the current filters."""
+
+from dashboard import ui
+
+ui.metric_page("reach")

@@ -1,0 +1,515 @@
+"""Pure chart builders: a frame of figures in, ChartSpecs (plotly figure plus its words) out."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.format import (
+    display_unit,
+    format_number,
+    format_period,
+    format_value,
+    format_yoy,
+    growth_words,
+)
+from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.views import NO_DATE, Record, figure_records, kpi_cards, latest_record
+from etl.vocabulary import load_metrics
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
+# deficiencies. Black is left out: it is the text colour.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
+# Installed fonts only (fonts-noto-cjk on Linux, YaHei on Windows, PingFang on macOS): a wall
+# display must not depend on a font fetched from the internet.
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+    '"Noto Sans", sans-serif'
+)
+TEXT_COLOUR = "#1F2937"
+GRID_COLOUR = "#E5E7EB"
+# Derived bars mix the series colour with this much white: visibly paler, still its hue.
+DERIVED_TINT = 0.55
+DERIVED_PATTERN = "/"
+CHART_HEIGHT = 360
+# A quote in a hover box wraps at this many characters so it stays on a phone's screen.
+HOVER_WRAP = 28
+# Group pages by the vocabulary's chart group.
+GROUP_PAGE = {
+    "trains_teu": "trains",
+    "trade": "trains",
+    "freight": "freight",
+    "agri": "agri",
+    "reach": "reach",
+}
+PAGES = ("overview", "trains", "freight", "agri", "reach")
+# The overview stays light (it is the page opened most): the growth chart and one metric chart.
+OVERVIEW_METRIC_CHARTS = 1
+
+
+def corridor_template() -> go.layout.Template:
+    """Return the project's plotly template: fonts, Okabe–Ito colours, quiet grid."""
+    return go.layout.Template(
+        layout={
+            "font": {"family": FONT_STACK, "size": 14, "color": TEXT_COLOUR},
+            "colorway": list(OKABE_ITO),
+            "paper_bgcolor": "#FFFFFF",
+            "plot_bgcolor": "#FFFFFF",
+            "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+            "hoverlabel": {"font": {"family": FONT_STACK, "size": 13}, "align": "left"},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.02,
+                "xanchor": "left",
+                "x": 0,
+                "font": {"size": 12},
+            },
+            "xaxis": {"showgrid": False, "linecolor": "#9CA3AF", "ticks": "outside"},
+            "yaxis": {
+                "gridcolor": GRID_COLOUR,
+                "zeroline": True,
+                "zerolinecolor": "#9CA3AF",
+                "rangemode": "tozero",
+                "title": {"standoff": 8},
+            },
+            "bargap": 0.25,
+            "bargroupgap": 0.06,
+        }
+    )
+
+
+TEMPLATE = corridor_template()
+pio.templates["corridor"] = TEMPLATE
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart with everything needed to show it on a page, a slide or a wall."""
+
+    id: str
+    page: str
+    title: str
+    headline: str
+    source_line: str
+    alt: str
+    figure: go.Figure
+    points: pd.DataFrame
+
+
+def tint(colour: str, amount: float = DERIVED_TINT) -> str:
+    """Return the colour mixed with `amount` of white."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(c + (255 - c) * amount) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def axis_title(metric: str, lang: str) -> str:
+    """Return an axis title with its unit: 集装箱运量（万标箱）, Container volume (thousand TEU)."""
+    unit = display_unit(metric, lang)
+    label = metric_label(metric, lang)
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+
+def _series_names(points: list[Record], lang: str) -> list[str]:
+    base = [
+        " · ".join(
+            x
+            for x in (
+                region_label(p["region"], lang),
+                route_label(p["route"], lang) if p["route"] else "",
+            )
+            if x
+        )
+        for p in points
+    ]
+    scopes: dict[str, set[str]] = {}
+    for name, p in zip(base, points, strict=True):
+        scopes.setdefault(name, set()).add(p["scope"])
+    return [
+        name if len(scopes[name]) == 1 else f"{name}（{_short(p['scope'])}）"
+        for name, p in zip(base, points, strict=True)
+    ]
+
+
+def _short(scope: str) -> str:
+    return scope if len(scope) <= 16 else scope[:15] + "…"
+
+
+def _wrap(text: str) -> str:
+    return "<br>".join(textwrap.wrap(text, HOVER_WRAP)) or text
+
+
+def build_points(records: list[Record], lang: str) -> list[Record]:
+    """Return the points a chart draws: each figure with its words, display value and scale."""
+    metrics = load_metrics()
+    points = [
+        {
+            **r,
+            "period_label": format_period(r["period_start"], r["period_end"], lang),
+            "display_value": r["value"] / metrics[r["metric"]].scale(lang)[1],
+            "display_unit": display_unit(r["metric"], lang),
+        }
+        for r in records
+    ]
+    for p, name in zip(points, _series_names(points, lang), strict=True):
+        p["series"] = name
+    return points
+
+
+def source_line(points: list[Record], lang: str, limit: int = 3) -> str:
+    """Return the line under a chart: 来源：publisher，date；…, noting derived values."""
+    ordered = sorted(points, key=lambda p: p["published"] or NO_DATE, reverse=True)
+    names = list(dict.fromkeys(p["source"] for p in ordered))
+    shown = names[:limit]
+    more = len(names) - len(shown)
+    derived = any(p["basis"] == "derived" for p in points)
+    if lang == "zh":
+        text = "来源：" + "；".join(shown) + (f"等{len(names)}个来源" if more > 0 else "")
+        if derived:
+            text += "。浅色斜纹为推算值（由报道的同比增速倒推上年同期）"
+        return text
+    text = "Source: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    if derived:
+        text += (
+            ". Pale hatched bars are derived (prior year computed from the reported growth rate)"
+        )
+    return text
+
+
+def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
+    yoy = t("yoy", lang)
+    custom = [
+        [
+            format_value(float(r["value"]), r["metric"], lang),
+            r["period_label"],
+            _wrap(str(r["scope"])),
+            basis_label(r["basis"], lang)
+            + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
+            _wrap(str(r["quote"])),
+            r["source"],
+        ]
+        for r in recs
+    ]
+    scope = t("scope", lang)
+    src = t("source", lang)
+    sep = "：" if lang == "zh" else ": "
+    template = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+        f"{scope}{sep}%{{customdata[2]}}<br>%{{customdata[3]}}<br>"
+        "“%{customdata[4]}”<br>"
+        f"{src}{sep}%{{customdata[5]}}<extra></extra>"
+    )
+    return custom, template
+
+
+def headline_text(points: list[Record], metric: str, lang: str) -> str:
+    """Return the chart's one-sentence headline from its latest reported point."""
+    row = latest_record(points)
+    if row is None:
+        return ""
+    label = metric_label(metric, lang)
+    value = format_value(float(row["value"]), metric, lang)
+    period = row["period_label"]
+    growth = ""
+    if row["yoy_pct"] is not None:
+        growth = ("，" if lang == "zh" else ", ") + growth_words(float(row["yoy_pct"]), lang)
+    if lang == "zh":
+        return f"{period} {label}{value}{growth}"
+    return f"{label}: {value}, {period}{growth}"
+
+
+def _colours(series: list[str]) -> dict[str, str]:
+    return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(series)}
+
+
+def _layout(y_title: str, height: int = CHART_HEIGHT, **extra: Any) -> dict[str, Any]:
+    return {
+        "template": TEMPLATE,
+        "height": height,
+        "yaxis": {"title": {"text": y_title}},
+        "showlegend": True,
+        **extra,
+    }
+
+
+def _top(values: list[float]) -> float:
+    # Headroom above the tallest mark for its label; 1 when every value is zero.
+    return max([*values, 0.0]) * 1.25 or 1.0
+
+
+def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+    """Return grouped bars per period (categories, never joined), derived bars pale and hatched."""
+    recs = sorted(points, key=lambda p: (p["period_end"], p["period_start"] or NO_DATE))
+    order = list(dict.fromkeys(r["period_label"] for r in recs))
+    series = list(dict.fromkeys(r["series"] for r in recs))
+    colours = _colours(series)
+    decimals = load_metrics()[metric].decimals
+    traces: list[Record] = []
+    for name in series:
+        for basis in ("reported", "derived"):
+            sel = [r for r in recs if r["series"] == name and r["basis"] == basis]
+            if not sel:
+                continue
+            custom, template = _hover(sel, lang)
+            base = colours[name]
+            derived = basis == "derived"
+            traces.append(
+                {
+                    "type": "bar",
+                    "x": [r["period_label"] for r in sel],
+                    "y": [r["display_value"] for r in sel],
+                    "name": f"{name} · {basis_label(basis, lang)}" if derived else name,
+                    "legendgroup": name,
+                    "offsetgroup": name,
+                    "marker": {
+                        "color": tint(base) if derived else base,
+                        "line": {"color": base, "width": 1.5},
+                        "pattern": {
+                            "shape": DERIVED_PATTERN if derived else "",
+                            "fgcolor": base,
+                            "size": 6,
+                            "solidity": 0.25,
+                        },
+                    },
+                    "text": [
+                        format_number(r["display_value"], decimals)
+                        + (
+                            f"<br>{format_yoy(r['yoy_pct'], lang)}"
+                            if not derived and r["yoy_pct"] is not None
+                            else ""
+                        )
+                        for r in sel
+                    ],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                    "customdata": custom,
+                    "hovertemplate": template,
+                }
+            )
+    layout = _layout(axis_title(metric, lang))
+    layout["xaxis"] = {"type": "category", "categoryorder": "array", "categoryarray": order}
+    layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
+    return go.Figure(data=traces, layout=layout)
+
+
+def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+    """Return markers on a time axis, one colour per scope; snapshots are never joined by lines."""
+    recs = sorted(points, key=lambda p: p["period_end"])
+    series = list(dict.fromkeys(r["series"] for r in recs))
+    colours = _colours(series)
+    decimals = load_metrics()[metric].decimals
+    traces: list[Record] = []
+    for name in series:
+        sel = [r for r in recs if r["series"] == name]
+        custom, template = _hover(sel, lang)
+        derived = [r["basis"] == "derived" for r in sel]
+        base = colours[name]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [r["period_end"] for r in sel],
+                "y": [r["display_value"] for r in sel],
+                "mode": "markers+text",
+                "name": name,
+                "marker": {
+                    "size": 14,
+                    "color": [tint(base) if d else base for d in derived],
+                    "line": {"color": base, "width": 2},
+                    "symbol": ["circle-open" if d else "circle" for d in derived],
+                },
+                "text": [format_number(r["display_value"], decimals) for r in sel],
+                "textposition": "top center",
+                "cliponaxis": False,
+                "customdata": custom,
+                "hovertemplate": template,
+            }
+        )
+    lo, hi = recs[0]["period_end"], recs[-1]["period_end"]
+    pad = max(pd.Timedelta(days=90), (hi - lo) * 0.08)
+    layout = _layout(axis_title(metric, lang))
+    layout["xaxis"] = {"type": "date", "range": [lo - pad, hi + pad]}
+    layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
+    return go.Figure(data=traces, layout=layout)
+
+
+def _alt(title: str, kind: str, points: list[Record], headline: str, lang: str) -> str:
+    labels = [p["period_label"] for p in sorted(points, key=lambda p: p["period_end"])]
+    span = labels[0] if len(set(labels)) == 1 else f"{labels[0]}—{labels[-1]}"
+    if lang == "zh":
+        return f"{title}：{kind}，{len(points)}个数据点，{span}。{headline}。"
+    return f"{title}: {kind}, {len(points)} figures, {span}. {headline}."
+
+
+POINT_COLUMNS = (
+    "metric",
+    "period_start",
+    "period_end",
+    "period_label",
+    "value",
+    "display_value",
+    "display_unit",
+    "basis",
+    "yoy_pct",
+    "scope",
+    "region",
+    "route",
+    "series",
+    "source_id",
+    "source",
+)
+
+
+def points_frame(points: list[Record]) -> pd.DataFrame:
+    """Return the tidy frame of the points a chart draws (for decks and tests)."""
+    out = pd.DataFrame(points, columns=list(POINT_COLUMNS))
+    for col in ("period_start", "period_end"):
+        out[col] = pd.to_datetime(out[col])
+    for col in ("value", "display_value", "yoy_pct"):
+        out[col] = pd.to_numeric(out[col]).astype(float)
+    return out
+
+
+def metric_chart(points: list[Record], metric: str, lang: str) -> ChartSpec:
+    """Return the chart of one metric: bars for flows, markers for snapshots."""
+    m = load_metrics()[metric]
+    title = m.label(lang)
+    headline = headline_text(points, metric, lang)
+    if m.kind == "flow":
+        figure = flow_figure(points, metric, lang)
+        kind = "按期间分组的柱状图" if lang == "zh" else "bar chart grouped by period"
+    else:
+        figure = snapshot_figure(points, metric, lang)
+        kind = "按时间排列的散点图" if lang == "zh" else "dot chart over time"
+    return ChartSpec(
+        id=metric,
+        page=GROUP_PAGE.get(m.group, "trains"),
+        title=title,
+        headline=headline,
+        source_line=source_line(points, lang),
+        alt=_alt(title, kind, points, headline, lang),
+        figure=figure,
+        points=points_frame(points),
+    )
+
+
+def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
+    """Return horizontal bars of the headline figures' yoy growth, each labelled with its period."""
+    chosen = [c.record for c in kpi_cards(records, lang)]
+    recs = sorted(
+        (
+            p
+            for p in build_points(chosen, lang)
+            if p["yoy_pct"] is not None and p["basis"] == "reported"
+        ),
+        key=lambda p: p["yoy_pct"],
+    )
+    if not recs:
+        return None
+    custom, template = _hover(recs, lang)
+    growth = [float(r["yoy_pct"]) for r in recs]
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": growth,
+        "y": [
+            f"{metric_label(r['metric'], lang)}<br><span style='font-size:12px'>"
+            f"{r['period_label']}</span>"
+            for r in recs
+        ],
+        "marker": {"color": [OKABE_ITO[2] if v >= 0 else OKABE_ITO[3] for v in growth]},
+        "text": [format_yoy(v, lang) for v in growth],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": custom,
+        "hovertemplate": template,
+        "name": t("reported", lang),
+    }
+    x_title = "同比增速（%）" if lang == "zh" else "Growth on the same period a year earlier (%)"
+    hi, lo = max([*growth, 0.0]), min([*growth, 0.0])
+    layout = {
+        "template": TEMPLATE,
+        "height": max(240, 80 * len(recs) + 90),
+        "showlegend": False,
+        "margin": {"l": 8, "r": 56, "t": 16, "b": 8},
+        "xaxis": {
+            "title": {"text": x_title},
+            "range": [lo * 1.3, hi * 1.3 + 1],
+            "gridcolor": GRID_COLOUR,
+            "zeroline": True,
+            "showgrid": True,
+        },
+        "yaxis": {"showgrid": False, "automargin": True, "rangemode": "normal"},
+    }
+    top = recs[-1]
+    title = "核心指标同比增速" if lang == "zh" else "Growth of the headline figures"
+    if lang == "zh":
+        headline = (
+            f"{top['period_label']} {metric_label(top['metric'], lang)}"
+            f"{growth_words(growth[-1], lang)}，增速居核心指标之首"
+        )
+    else:
+        headline = (
+            f"{metric_label(top['metric'], lang)} grew fastest of the headline figures: "
+            f"{growth_words(growth[-1], lang)} ({top['period_label']})"
+        )
+    kind = "横向柱状图" if lang == "zh" else "horizontal bar chart"
+    return ChartSpec(
+        id="headline_growth",
+        page="overview",
+        title=title,
+        headline=headline,
+        source_line=source_line(recs, lang),
+        alt=_alt(title, kind, recs, headline, lang),
+        figure=go.Figure(data=[bar], layout=layout),
+        points=points_frame(recs),
+    )
+
+
+def build_chart_specs(
+    frame: pd.DataFrame, sources: pd.DataFrame, lang: str, page: str | None = None
+) -> list[ChartSpec]:
+    """Return the charts of a page (or of every page) for a filtered observations frame."""
+    return chart_specs_from_records(figure_records(frame, sources, lang), lang, page)
+
+
+def chart_specs_from_records(
+    records: list[Record], lang: str, page: str | None = None
+) -> list[ChartSpec]:
+    """Return the charts of a page (or of every page) for deduplicated figure records."""
+    by_metric: dict[str, list[Record]] = {}
+    for r in records:
+        by_metric.setdefault(r["metric"], []).append(r)
+    specs: list[ChartSpec] = []
+    if page in (None, "overview"):
+        growth = growth_chart(records, lang)
+        if growth is not None:
+            specs.append(growth)
+        flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
+        for metric in flows[:OVERVIEW_METRIC_CHARTS]:
+            if metric in by_metric:
+                spec = metric_chart(build_points(by_metric[metric], lang), metric, lang)
+                specs.append(_on_page(spec, "overview"))
+    for metric, m in load_metrics().items():
+        if page not in (None, GROUP_PAGE.get(m.group, "trains")) or metric not in by_metric:
+            continue
+        specs.append(metric_chart(build_points(by_metric[metric], lang), metric, lang))
+    return specs
+
+
+def _on_page(spec: ChartSpec, page: str) -> ChartSpec:
+    return ChartSpec(
+        id=f"{page}_{spec.id}",
+        page=page,
+        title=spec.title,
+        headline=spec.headline,
+        source_line=spec.source_line,
+        alt=spec.alt,
+        figure=spec.figure,
+        points=spec.points,
+    )

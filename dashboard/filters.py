@@ -1,0 +1,199 @@
+"""Filter state: parsed from and written to the URL's query parameters, applied to a frame."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.i18n import DEFAULT_LANG, LANGS
+from etl.schema import BASES
+from etl.vocabulary import load_metrics, load_regions, load_routes
+
+# The URL parameter names are part of the dashboard's contract: a copied link opens the same view.
+PARAMS = ("from", "to", "region", "route", "metric", "basis", "source", "lang")
+# The empty route (no transport stated) needs a visible name in a URL.
+NO_ROUTE = "none"
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked to see; empty tuples mean 'all'."""
+
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    regions: tuple[str, ...] = ()
+    routes: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    lang: str = DEFAULT_LANG
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Filters read from a URL, with a bilingual message for every value that was ignored."""
+
+    filters: Filters
+    messages: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values each filter accepts."""
+
+    regions: tuple[str, ...]
+    routes: tuple[str, ...]
+    metrics: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def vocabulary_choices(sources: Iterable[str]) -> Choices:
+    """Return the accepted values: the vocabulary's keys and the given source ids."""
+    return Choices(
+        regions=tuple(p.key for p in load_regions()),
+        routes=(NO_ROUTE, *(p.key for p in load_routes())),
+        metrics=tuple(load_metrics()),
+        sources=tuple(sources),
+    )
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [v.strip() for item in items for v in item.split(",") if v.strip()]
+
+
+def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
+    """Return the first (or last) day of the month in YYYY, YYYY-MM or YYYY-MM-DD, else None."""
+    text = text.strip()
+    year_only = YEAR.match(text)
+    match = MONTH.match(text)
+    try:
+        if year_only:
+            year, month = int(year_only.group(1)), 12 if end else 1
+        elif match:
+            year, month = int(match.group(1)), int(match.group(2))
+        else:
+            return None
+        first = pd.Timestamp(year=year, month=month, day=1)
+    except ValueError:
+        return None
+    if not 1990 <= year <= 2100:
+        return None
+    return first + pd.offsets.MonthEnd(0) if end else first
+
+
+def _message(param: str, value: str, zh_why: str, en_why: str) -> str:
+    return (
+        f"筛选条件 {param}={value} {zh_why}，已忽略。 / Filter {param}={value} {en_why}; ignored."
+    )
+
+
+def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choices) -> Parsed:
+    """Return the filters a URL's query parameters ask for; unknown values become messages."""
+    messages: list[str] = []
+
+    def pick(param: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        kept: list[str] = []
+        for value in _values(params.get(param)):
+            if value in allowed:
+                if value not in kept:
+                    kept.append(value)
+            else:
+                messages.append(_message(param, value, "无法识别", "is not recognised"))
+        return tuple(kept)
+
+    bounds: dict[str, pd.Timestamp | None] = {}
+    for param in ("from", "to"):
+        values = _values(params.get(param))
+        bounds[param] = None
+        if values:
+            parsed = parse_month(values[0], end=param == "to")
+            if parsed is None:
+                messages.append(
+                    _message(
+                        param,
+                        values[0],
+                        "不是有效的年月（应为 2024-07）",
+                        "is not a month like 2024-07",
+                    )
+                )
+            bounds[param] = parsed
+    start, end = bounds["from"], bounds["to"]
+    if start is not None and end is not None and start > end:
+        messages.append(
+            "起始月份晚于截止月份，已对调。 / The start month was after the end month; swapped."
+        )
+        start, end = end.replace(day=1), start + pd.offsets.MonthEnd(0)
+    langs = pick("lang", LANGS)
+    return Parsed(
+        Filters(
+            start=start,
+            end=end,
+            regions=pick("region", choices.regions),
+            routes=pick("route", choices.routes),
+            metrics=pick("metric", choices.metrics),
+            bases=pick("basis", BASES),
+            sources=pick("source", choices.sources),
+            lang=langs[0] if langs else DEFAULT_LANG,
+        ),
+        tuple(messages),
+    )
+
+
+def to_query_params(filters: Filters) -> dict[str, str]:
+    """Return the query parameters that reproduce the filters; defaults are left out."""
+    params: dict[str, str] = {}
+    if filters.start is not None:
+        params["from"] = filters.start.strftime("%Y-%m")
+    if filters.end is not None:
+        params["to"] = filters.end.strftime("%Y-%m")
+    for param, values in (
+        ("region", filters.regions),
+        ("route", filters.routes),
+        ("metric", filters.metrics),
+        ("basis", filters.bases),
+        ("source", filters.sources),
+    ):
+        if values:
+            params[param] = ",".join(values)
+    if filters.lang != DEFAULT_LANG:
+        params["lang"] = filters.lang
+    return params
+
+
+def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Return the rows of an observations frame that the filters keep (language aside)."""
+    keep = pd.Series(True, index=frame.index)
+    if filters.start is not None:
+        keep &= frame["period_end"] >= filters.start
+    if filters.end is not None:
+        keep &= frame["period_end"] <= filters.end + pd.Timedelta(hours=23, minutes=59)
+    if filters.regions:
+        keep &= frame["region"].isin(filters.regions)
+    if filters.routes:
+        routes = ["" if r == NO_ROUTE else r for r in filters.routes]
+        keep &= frame["route"].isin(routes)
+    if filters.metrics:
+        keep &= frame["metric"].isin(filters.metrics)
+    if filters.bases:
+        keep &= frame["basis"].isin(filters.bases)
+    if filters.sources:
+        keep &= frame["source_id"].isin(filters.sources)
+    return frame.loc[keep]
+
+
+def month_options(frame: pd.DataFrame) -> list[pd.Timestamp]:
+    """Return every month from the earliest to the latest period_end in the frame."""
+    ends = frame["period_end"].dropna()
+    if ends.empty:
+        return []
+    first = ends.min().to_period("M").to_timestamp()
+    last = ends.max().to_period("M").to_timestamp()
+    return list(pd.date_range(first, last, freq="MS"))

@@ -1,0 +1,123 @@
+"""Numbers and periods in words: Chinese (万/亿, 2024年1—7月) or English (million, Jan–Jul 2024)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from etl.vocabulary import load_metrics
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_number(value: float, decimals: int) -> str:
+    """Return value rounded to at most `decimals` places, trailing zeros dropped (8.80 → 8.8)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}" if decimals > 0 else f"{value:,.0f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def scaled(value: float, metric: str, lang: str) -> float:
+    """Return value divided by the metric's display scale in the language."""
+    _, divisor = load_metrics()[metric].scale(lang)
+    return value / divisor
+
+
+def display_unit(metric: str, lang: str) -> str:
+    """Return the unit as shown on an axis: 万标箱, 亿元, thousand TEU, million yuan, 列."""
+    m = load_metrics()[metric]
+    word, _ = m.scale(lang)
+    if lang == "zh":
+        return f"{word}{m.unit_zh}"
+    return f"{word} {m.unit_en}".strip()
+
+
+def format_value(value: float, metric: str, lang: str, *, with_unit: bool = True) -> str:
+    """Return a figure in the metric's display scale: 1.5万标箱, 2021.84万元, 880 million yuan."""
+    m = load_metrics()[metric]
+    number = format_number(scaled(value, metric, lang), m.decimals)
+    if lang == "zh":
+        number = number.replace(",", "")
+    if not with_unit:
+        word, _ = m.scale(lang)
+        return f"{number}{word}" if lang == "zh" else f"{number} {word}".strip()
+    unit = display_unit(metric, lang)
+    return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
+
+
+def format_yoy(yoy: float | None, lang: str) -> str:
+    """Return a year-on-year change as a signed percentage (+17.8%), or '' when unknown."""
+    if yoy is None or (isinstance(yoy, float) and math.isnan(yoy)):
+        return ""
+    text = f"{yoy:+.1f}"
+    return f"{text.removesuffix('.0')}%"
+
+
+def growth_words(yoy: float, lang: str) -> str:
+    """Return the yoy change in a sentence's words: 同比增长17.8% / up 17.8% year on year."""
+    size = format_number(abs(yoy), 1)
+    if lang == "zh":
+        return f"同比{'增长' if yoy >= 0 else '下降'}{size}%"
+    return f"{'up' if yoy >= 0 else 'down'} {size}% year on year"
+
+
+def _is_month_start(day: pd.Timestamp) -> bool:
+    return bool(day.day == 1)
+
+
+def _is_month_end(day: pd.Timestamp) -> bool:
+    return bool(day.is_month_end)
+
+
+def _day_en(day: pd.Timestamp) -> str:
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def format_as_of(end: pd.Timestamp, lang: str) -> str:
+    """Return a cut-off in words: 截至2024年9月11日 / 截至2024年7月底 / as of 11 Sep 2024."""
+    if lang == "zh":
+        if _is_month_end(end):
+            return f"截至{end.year}年{end.month}月底"
+        return f"截至{end.year}年{end.month}月{end.day}日"
+    if _is_month_end(end):
+        return f"to end-{MONTHS_EN[end.month - 1]} {end.year}"
+    return f"as of {_day_en(end)}"
+
+
+def format_period(start: pd.Timestamp | None, end: pd.Timestamp, lang: str) -> str:
+    """Return a period in words: 2024年1—7月, 2023年10月—2024年7月, Jan–Jul 2024, 2019."""
+    if start is None or pd.isna(start):
+        return format_as_of(end, lang)
+    if not (_is_month_start(start) and _is_month_end(end)):
+        if lang == "zh":
+            tail = (
+                f"{end.month}月{end.day}日"
+                if start.year == end.year
+                else f"{end.year}年{end.month}月{end.day}日"
+            )
+            return f"{start.year}年{start.month}月{start.day}日—{tail}"
+        return f"{_day_en(start)}–{_day_en(end)}"
+    if start.year == end.year:
+        if start.month == 1 and end.month == 12:
+            return f"{start.year}年" if lang == "zh" else str(start.year)
+        if start.month == end.month:
+            return (
+                f"{start.year}年{start.month}月"
+                if lang == "zh"
+                else f"{MONTHS_EN[start.month - 1]} {start.year}"
+            )
+        if lang == "zh":
+            return f"{start.year}年{start.month}—{end.month}月"
+        return f"{MONTHS_EN[start.month - 1]}–{MONTHS_EN[end.month - 1]} {start.year}"
+    if lang == "zh":
+        return f"{start.year}年{start.month}月—{end.year}年{end.month}月"
+    return f"{MONTHS_EN[start.month - 1]} {start.year}–{MONTHS_EN[end.month - 1]} {end.year}"
+
+
+def format_date(day: pd.Timestamp, lang: str) -> str:
+    """Return a calendar date: 2024年9月11日 / 11 Sep 2024."""
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else _day_en(day)

@@ -1,0 +1,112 @@
+"""Streamlit pieces the pages share: chart cards, KPI cards, headers and messages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.charts import ChartSpec
+from dashboard.filters import Filters
+from dashboard.format import format_date
+from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
+
+__all__ = ["t"]
+from dashboard.views import Record, kpi_cards
+from etl.store import Table
+
+# Plotly's toolbar: keep the PNG download, drop the logo and the modes a manager never needs.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def current() -> tuple[Table, Filters]:
+    """Return the table and the filters the entry script stored for this run."""
+    return st.session_state["_table"], st.session_state["_filters"]
+
+
+def chart_card(spec: ChartSpec) -> None:
+    """Show one chart: headline, chart with alt text, and the source line beneath."""
+    with st.container(border=True, key=f"card_{spec.id}"):
+        st.markdown(f"**{spec.title}**")
+        st.markdown(f"##### {spec.headline}")
+        st.plotly_chart(
+            spec.figure, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
+        )
+        st.caption(spec.source_line)
+
+
+def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
+    """Show chart cards two to a row on wide screens (stacked on phones)."""
+    for i in range(0, len(specs), columns):
+        cols = st.columns(columns)
+        for col, spec in zip(cols, specs[i : i + columns], strict=False):
+            with col:
+                chart_card(spec)
+
+
+def empty_message(lang: str, page_hint: bool = False) -> None:
+    """Show the friendly bilingual message for a filter that leaves nothing."""
+    st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
+    if page_hint:
+        st.caption(t("chart_empty_hint", lang))
+
+
+def no_data_message() -> None:
+    """Show the bilingual message for a data directory without tables."""
+    st.info(NO_DATA, icon=":material/database:")
+
+
+def metric_page(page: str) -> None:
+    """Lay out a page of metric charts for the current filters."""
+    table, filters = current()
+    if table.observations.empty:
+        no_data_message()
+        return
+    with st.spinner(t("drawing", filters.lang)):
+        specs = data.chart_specs(table, filters, page)
+    if not specs:
+        empty_message(filters.lang, page_hint=True)
+        return
+    chart_grid(specs)
+
+
+def kpi_row(records: list[Record], lang: str) -> None:
+    """Show the headline cards side by side, each with period, scope and source."""
+    cards = kpi_cards(records, lang)
+    if not cards:
+        return
+    cols = st.columns(len(cards))
+    for col, card in zip(cols, cards, strict=True):
+        with col, st.container(border=True, height="stretch", key=f"kpi_{card.metric}"):
+            st.metric(
+                card.label,
+                card.value,
+                delta=card.delta,
+                delta_description=t("yoy", lang) if card.delta else None,
+                help=f"{t('scope', lang)}：{card.scope}"
+                if lang == "zh"
+                else f"Scope: {card.scope}",
+            )
+            st.caption(f"**{card.period}**" + (f" · {card.note}" if card.note else ""))
+            st.caption(f"{card.scope}")
+            st.caption(f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{card.source}")
+
+
+def as_of_line(records: list[Record], lang: str) -> None:
+    """Show 'data as of' the latest period among the figures, and when the data last changed."""
+    parts = []
+    if records:
+        latest = max(r["period_end"] for r in records)
+        parts.append(f"{t('data_as_of', lang)} {format_date(latest, lang)}")
+    changed = data.last_changed()
+    if changed is not None:
+        parts.append(
+            f"{t('data_changed', lang)} {format_date(pd.Timestamp(changed), lang)} {changed:%H:%M}"
+        )
+    if parts:
+        st.caption(" · ".join(parts))
