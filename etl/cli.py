@@ -193,7 +193,11 @@ def _extra_registrars() -> list[
     Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
 ]:
     # Later features (uploads, decks) add their subcommands here, each from its own module.
-    registrars: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
+    from etl import cli_store
+
+    registrars: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
+        cli_store.register
+    ]
     return registrars
 
 

@@ -1,16 +1,39 @@
-"""The stored table the dashboard and exports read: built rows plus analysts' batches."""
+"""The stored table the dashboard and exports read: built rows plus analysts' batches.
+
+`load_table` is all a reader needs. The functions below it are the only way data changes: each
+takes an analyst Actor, works under the data directory's lock, and records one batch.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from etl import batches as bt
+from etl.auth import Actor, require_analyst
+from etl.errors import CorridorError, Problem
+from etl.fileio import write_bytes_atomic
 from etl.paths import Layout
-from etl.schema import SOURCE_COLUMNS
-from etl.tables import empty_observations, parse_sources, read_observations, read_sources
+from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
+from etl.tables import (
+    empty_observations,
+    format_number,
+    parse_sources,
+    read_observations,
+    read_sources,
+    render_observations_csv,
+)
+
+# Contradictions listed in a refusal; the count of the rest follows.
+MAX_LISTED = 20
+SOURCE_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"
+MAX_REASON = 1000
 
 
 @dataclass(frozen=True)
@@ -22,17 +45,24 @@ class Table:
     version: str
 
 
+@dataclass(frozen=True)
+class State:
+    """The effective table and the batches it was made from."""
+
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+    batches: list[bt.Batch]
+
+
 def empty_sources() -> pd.DataFrame:
     """Return an empty, valid sources frame."""
-    return parse_sources(pd.DataFrame(columns=list(SOURCE_COLUMNS)), "<empty>")
+    return bt.empty_sources()
 
 
 def stored_files(layout: Layout) -> list[Path]:
     """Return every file the stored table is made of, in a stable order."""
     files = [layout.observations_csv, layout.sources_csv]
-    if layout.batches.is_dir():
-        files += sorted(p for p in layout.batches.rglob("*") if p.is_file())
-    return [p for p in files if p.exists()]
+    return [p for p in files if p.exists()] + bt.batch_files(layout)
 
 
 def data_version(layout: Layout) -> str:
@@ -44,12 +74,638 @@ def data_version(layout: Layout) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_table(layout: Layout) -> Table:
-    """Return the current table; a new or empty data directory gives empty, valid frames."""
+def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the observations and sources `corridor build` wrote (empty when none)."""
     observations = (
         read_observations(layout.observations_csv)
         if layout.observations_csv.exists()
         else empty_observations()
     )
     sources = read_sources(layout.sources_csv) if layout.sources_csv.exists() else empty_sources()
-    return Table(observations, sources, data_version(layout))
+    return observations, sources
+
+
+def state_after(
+    observations: pd.DataFrame, sources: pd.DataFrame, batches: list[bt.Batch]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the built tables with the batches applied in order."""
+    for batch in batches:
+        observations = bt.apply_change(observations, batch.removed, batch.added)
+        sources = bt.apply_sources(sources, batch.removed_sources, batch.sources)
+    return observations, sources
+
+
+def load_state(layout: Layout) -> State:
+    """Return the effective table and its batches."""
+    observations, sources = load_built(layout)
+    batches = bt.read_batches(layout)
+    observations, sources = state_after(observations, sources, batches)
+    return State(observations, sources, batches)
+
+
+def load_table(layout: Layout) -> Table:
+    """Return the current table; a new or empty data directory gives empty, valid frames."""
+    version = data_version(layout)
+    state = load_state(layout)
+    return Table(state.observations, state.sources, version)
+
+
+def export_csv(layout: Layout) -> str:
+    """Return every stored row (reported and derived, all batches) as contract CSV."""
+    return render_observations_csv(load_state(layout).observations)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How an upload's rows relate to the table: new, already present, or contradicting."""
+
+    new: pd.DataFrame
+    present: pd.DataFrame
+    contradicting: pd.DataFrame
+    replaced: pd.DataFrame
+
+    @property
+    def changes(self) -> bool:
+        """Whether merging would change the table."""
+        return bool(len(self.new) or len(self.contradicting))
+
+    def summary(self) -> str:
+        """Return the counts as one bilingual line."""
+        return (
+            f"新增 new: {len(self.new)}；已有 already present: {len(self.present)}；"
+            f"与现有数据矛盾 contradicting: {len(self.contradicting)}"
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """Return every upload row with its status and, for contradictions, the value held now."""
+        parts = []
+        for status, rows in (
+            ("new 新增", self.new),
+            ("present 已有", self.present),
+            ("contradicts 矛盾", self.contradicting),
+        ):
+            if len(rows):
+                part = rows.copy()
+                part.insert(0, "status", status)
+                part.insert(1, "row", part.index.astype(int) + 2)
+                parts.append(part)
+        if not parts:
+            return pd.DataFrame(columns=["status", "row", *OBSERVATION_COLUMNS, "old_value"])
+        out = pd.concat(parts).sort_values("row", kind="stable").reset_index(drop=True)
+        if "old_value" not in out:
+            out["old_value"] = ""
+        out["old_value"] = out["old_value"].fillna("")
+        return out
+
+
+def preview_rows(observations: pd.DataFrame, rows: pd.DataFrame) -> Preview:
+    """Return which rows are new, already present or contradicting a figure already held."""
+    held_pairs = bt.figure_pairs(observations)
+    held_keys = bt.figure_keys(observations)
+    keys = bt.figure_keys(rows)
+    present = bt.figure_pairs(rows).isin(held_pairs)
+    known = keys.isin(held_keys)
+    contradicting = known & ~present
+    replaced = observations.loc[held_keys.isin(keys[contradicting])]
+    conflict_rows = rows.loc[contradicting.to_numpy()].copy()
+    if len(conflict_rows):
+        olds = (
+            pd.DataFrame({"key": held_keys[replaced.index], "v": replaced["value"]})
+            .groupby("key")["v"]
+            .agg(lambda v: " / ".join(format_number(float(x)) for x in sorted(set(v))))
+        )
+        conflict_rows["old_value"] = keys[contradicting].map(olds).to_numpy()
+    return Preview(
+        new=rows.loc[(~known).to_numpy()],
+        present=rows.loc[present],
+        contradicting=conflict_rows,
+        replaced=replaced,
+    )
+
+
+def contradiction_error(preview: Preview, name: str) -> CorridorError:
+    """Return the refusal listing the contradicted figures, old value → new value."""
+    rows = preview.contradicting
+    problems = [
+        Problem(
+            "与已有数据矛盾（同一指标、地区、线路、口径和期间，数值不同）；"
+            "如确认替换，请选择“替换”（--replace）",
+            "contradicts a figure already held (same metric, region, route, scope and period, "
+            "another value); choose replace (--replace) to replace it",
+            file=name,
+            row=int(index) + 2,
+            column="value",
+            value=f"{rows.at[index, 'old_value']!s} → {_number(rows.at[index, 'value'])}",
+        )
+        for index in rows.index[:MAX_LISTED]
+    ]
+    if len(rows) > MAX_LISTED:
+        rest = len(rows) - MAX_LISTED
+        problems.append(Problem(f"另有 {rest} 处矛盾", f"{rest} more contradictions"))
+    return CorridorError(problems)
+
+
+def _number(value: object) -> str:
+    return format_number(float(value))  # type: ignore[arg-type]
+
+
+def replacement_records(preview: Preview) -> list[dict[str, Any]]:
+    """Return old → new for each replaced figure, for the batch record."""
+    if not len(preview.contradicting):
+        return []
+    new = preview.contradicting
+    old = preview.replaced
+    new_keyed = pd.DataFrame(
+        {
+            "key": bt.figure_keys(new).to_numpy(),
+            "new_value": new["value"].to_numpy(),
+            "new_source_id": new["source_id"].to_numpy(),
+        }
+    )
+    old_keyed = pd.DataFrame(
+        {
+            "key": bt.figure_keys(old).to_numpy(),
+            "old_value": old["value"].to_numpy(),
+            "old_source_id": old["source_id"].to_numpy(),
+        }
+    )
+    joined = old_keyed.merge(new_keyed, on="key", how="inner")
+    parts = joined["key"].str.split(bt.KEY_SEP, expand=True)
+    parts.columns = list(bt.KEY_COLUMNS)
+    out = pd.concat([parts, joined.drop(columns="key")], axis=1)
+    return [
+        {str(k): (float(v) if isinstance(v, float) else v) for k, v in rec.items()}
+        for rec in out.to_dict(orient="records")
+    ]
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge did: the batch written (None when nothing changed) and its preview."""
+
+    batch_id: str | None
+    preview: Preview
+    hash_before: str
+    hash_after: str
+
+
+def _known_sources(sources: pd.DataFrame) -> set[str]:
+    return set(sources["source_id"].astype(str))
+
+
+def validate_upload(
+    layout: Layout, data: bytes, name: str, *, max_bytes: int | None = None
+) -> tuple[Any, Preview]:
+    """Return the validated upload and its preview against the stored table (a dry run)."""
+    from etl.ingest import parse_upload
+
+    state = load_state(layout)
+    upload = parse_upload(data, name, _known_sources(state.sources), max_bytes=max_bytes)
+    return upload, preview_rows(state.observations, upload.rows)
+
+
+def _store_received(layout: Layout, data: bytes, sha256: str, ext: str) -> str:
+    # Named by content: the same file received twice is stored once.
+    path = layout.uploads / f"{sha256}.{ext}"
+    if not path.exists():
+        write_bytes_atomic(path, data)
+    return path.relative_to(layout.root).as_posix()
+
+
+def merge_rows(
+    layout: Layout,
+    rows: pd.DataFrame,
+    actor: Actor,
+    *,
+    kind: str,
+    name: str,
+    replace: bool = False,
+    info: dict[str, Any] | None = None,
+    sources: pd.DataFrame | None = None,
+    received: tuple[bytes, str, str] | None = None,
+    sidecar: dict[str, Any] | None = None,
+) -> MergeResult:
+    """Merge validated rows as one batch under the lock; refuse contradictions unless replace."""
+    require_analyst(actor)
+    with bt.write_lock(layout):
+        state = load_state(layout)
+        known = _known_sources(state.sources)
+        if sources is not None:
+            sources = sources.loc[~sources["source_id"].isin(known)]
+            known |= set(sources["source_id"])
+        missing = sorted(set(rows["source_id"]) - known)
+        if missing:
+            raise CorridorError.single(
+                "来源未登记（可能刚被撤销）",
+                "unknown source (perhaps just undone)",
+                file=name,
+                column="source_id",
+                value=", ".join(missing[:10]),
+            )
+        preview = preview_rows(state.observations, rows)
+        if len(preview.contradicting) and not replace:
+            raise contradiction_error(preview, name)
+        hash_before = bt.table_hash(state.observations)
+        new_sources = sources is not None and len(sources) > 0
+        if not preview.changes and not new_sources:
+            return MergeResult(None, preview, hash_before, hash_before)
+        added = pd.concat(
+            [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+        ).sort_index(kind="stable")
+        added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
+        removed = preview.replaced.reset_index(drop=True)
+        after = bt.apply_change(state.observations, removed, added)
+        record = dict(info or {})
+        if received is not None:
+            data, sha256, ext = received
+            record["stored_as"] = _store_received(layout, data, sha256, ext)
+            if sidecar is not None:
+                write_bytes_atomic(
+                    layout.uploads / f"{sha256}.source.json",
+                    (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                )
+        record["replaced"] = replacement_records(preview)
+        change = bt.Change(
+            kind=kind, who=actor.name, added=added, removed=removed, sources=sources, info=record
+        )
+        batch_id = bt.commit_batch(layout, change, hash_before, bt.table_hash(after))
+        return MergeResult(batch_id, preview, hash_before, bt.table_hash(after))
+
+
+def merge_upload(
+    layout: Layout, upload: Any, actor: Actor, *, replace: bool = False
+) -> MergeResult:
+    """Merge a validated upload (etl.ingest.Upload) as one batch, keeping the file as received."""
+    info = {"file_name": upload.name, "file_sha256": upload.sha256, "file_kind": upload.kind}
+    return merge_rows(
+        layout,
+        upload.rows,
+        actor,
+        kind="upload",
+        name=upload.name,
+        replace=replace,
+        info=info,
+        received=(upload.data, upload.sha256, upload.kind),
+    )
+
+
+def _check_note(text: str, column: str, limit: int = MAX_REASON) -> str:
+    from etl.ingest import CONTROL_RE, FORMULA_RE, MARKUP_RE
+
+    value = text.strip()
+    series = pd.Series([text], dtype=str)
+    bad = (
+        not value
+        or len(value) > limit
+        or bool(series.str.contains(f"{FORMULA_RE}|{MARKUP_RE}|{CONTROL_RE}", regex=True).iloc[0])
+    )
+    if bad:
+        raise CorridorError.single(
+            f"“{column}”不能为空、过长（上限 {limit}）、以公式符号开头或含有标记",
+            f"'{column}' must be non-empty, at most {limit} characters, with no formula prefix "
+            "or markup",
+            column=column,
+            value=text,
+        )
+    return value
+
+
+def source_frame(
+    *,
+    source_id: str,
+    title: str,
+    publisher: str,
+    published: date,
+    url: str = "",
+    kind: str = "upload",
+    file_name: str = "",
+    sha256: str = "",
+    added_by: str = "",
+    note: str = "",
+) -> pd.DataFrame:
+    """Return one validated sources row, refusing bad ids, text, dates or URLs."""
+    problems: list[Problem] = []
+    if not pd.Series([source_id], dtype=str).str.match(SOURCE_ID_RE).iloc[0]:
+        problems.append(
+            Problem(
+                "来源编号只能用字母、数字和 _ . : -，以字母或数字开头",
+                "source ids use letters, digits and _ . : - only, starting with a letter or digit",
+                column="source_id",
+                value=source_id,
+            )
+        )
+    for column, text, limit in (("title", title, 500), ("publisher", publisher, 200)):
+        try:
+            _check_note(text, column, limit)
+        except CorridorError as exc:
+            problems += exc.problems
+    when = pd.Timestamp(published)
+    if not (pd.Timestamp("1990-01-01") <= when <= latest_period_end()):
+        problems.append(
+            Problem(
+                "发布日期须在 1990 年之后、今天起一个月之内",
+                "published must be between 1990-01-01 and a month after today",
+                column="published",
+                value=str(published),
+            )
+        )
+    if problems:
+        raise CorridorError(problems)
+    row = {
+        "source_id": source_id,
+        "title": title.strip(),
+        "publisher": publisher.strip(),
+        "published": when.strftime("%Y-%m-%d"),
+        "published_inferred": False,
+        "url": url.strip(),
+        "kind": kind,
+        "file_name": file_name,
+        "sha256": sha256,
+        "added_by": added_by,
+        "added_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "note": note,
+    }
+    return parse_sources(pd.DataFrame([row], columns=list(SOURCE_COLUMNS)), "sources add")
+
+
+def add_source(
+    layout: Layout,
+    actor: Actor,
+    *,
+    source_id: str,
+    title: str,
+    publisher: str,
+    published: date,
+    url: str = "",
+) -> str:
+    """Register a source for uploads as a batch; return the batch id."""
+    require_analyst(actor)
+    frame = source_frame(
+        source_id=source_id,
+        title=title,
+        publisher=publisher,
+        published=published,
+        url=url,
+        added_by=actor.name,
+    )
+    with bt.write_lock(layout):
+        state = load_state(layout)
+        if source_id in _known_sources(state.sources):
+            raise CorridorError.single(
+                "来源编号已存在",
+                "a source with this id already exists",
+                column="source_id",
+                value=source_id,
+            )
+        digest = bt.table_hash(state.observations)
+        change = bt.Change(kind="source", who=actor.name, sources=frame, info={})
+        return bt.commit_batch(layout, change, digest, digest)
+
+
+def select_figure(observations: pd.DataFrame, criteria: dict[str, str | None]) -> pd.DataFrame:
+    """Return the one stored row the criteria pick out, refusing none or several."""
+    mask = pd.Series(True, index=observations.index)
+    for col, wanted in criteria.items():
+        if wanted is None:
+            continue
+        series = observations[col]
+        if col in ("period_start", "period_end"):
+            text = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "")
+        elif col == "value":
+            text = series.map(format_number)
+        else:
+            text = series.astype(object)
+        mask &= text.astype(str) == str(wanted)
+    found = observations.loc[mask]
+    if len(found) == 1:
+        return found
+    shown = ", ".join(f"{k}={v}" for k, v in criteria.items() if v is not None)
+    if not len(found):
+        raise CorridorError.single("找不到符合条件的数据", "no stored figure matches", value=shown)
+    listing = render_observations_csv(found.head(MAX_LISTED))
+    raise CorridorError.single(
+        f"有 {len(found)} 条数据符合条件，请加条件（如 --region、--period-start、--source-id）",
+        f"{len(found)} stored figures match; narrow the choice (--region, --period-start, "
+        f"--source-id …):\n{listing}",
+        value=shown,
+    )
+
+
+def _change_figure(
+    layout: Layout,
+    actor: Actor,
+    criteria: dict[str, str | None],
+    reason: str,
+    kind: str,
+    new_value: float | None = None,
+    new_yoy: float | None = None,
+) -> str:
+    require_analyst(actor)
+    why = _check_note(reason, "reason")
+    with bt.write_lock(layout):
+        state = load_state(layout)
+        old = select_figure(state.observations, criteria).reset_index(drop=True)
+        added = empty_observations()
+        info: dict[str, Any] = {"reason": why}
+        if kind == "correction":
+            assert new_value is not None
+            added = old.copy()
+            added["value"] = float(new_value)
+            if new_yoy is not None:
+                added["yoy_pct"] = float(new_yoy)
+            from etl.schema import observations_schema, validate
+
+            added = validate(added, observations_schema(), "correct")
+            if bt.table_hash(added) == bt.table_hash(old):
+                raise CorridorError.single(
+                    "新值与原值相同，没有改动",
+                    "the new value equals the old one: nothing to do",
+                    value=format_number(new_value),
+                )
+        keyed = old.iloc[0]
+        info["replaced"] = [
+            {
+                **{c: _plain(keyed[c]) for c in bt.KEY_COLUMNS},
+                "old_value": float(keyed["value"]),
+                "new_value": None if not len(added) else float(added.iloc[0]["value"]),
+                "source_id": str(keyed["source_id"]),
+            }
+        ]
+        before = bt.table_hash(state.observations)
+        after = bt.table_hash(bt.apply_change(state.observations, old, added))
+        change = bt.Change(kind=kind, who=actor.name, added=added, removed=old, info=info)
+        return bt.commit_batch(layout, change, before, after)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    return value
+
+
+def correct_figure(
+    layout: Layout,
+    actor: Actor,
+    criteria: dict[str, str | None],
+    value: float,
+    reason: str,
+    yoy_pct: float | None = None,
+) -> str:
+    """Replace one stored figure's value (and yoy), recording the reason; return the batch id."""
+    return _change_figure(layout, actor, criteria, reason, "correction", value, yoy_pct)
+
+
+def retract_figure(
+    layout: Layout, actor: Actor, criteria: dict[str, str | None], reason: str
+) -> str:
+    """Remove one stored figure, recording the reason; return the batch id."""
+    return _change_figure(layout, actor, criteria, reason, "retraction")
+
+
+def resolve_batch_id(batches: list[bt.Batch], ref: str) -> int:
+    """Return the position of the batch a reference names (full id or sequence number)."""
+    ref = ref.strip()
+    for i, batch in enumerate(batches):
+        if ref == batch.id or (ref.isdigit() and int(ref) == batch.seq):
+            return i
+    raise CorridorError.single("找不到该批次", "no such batch", value=ref)
+
+
+def _pairs_for(frame: pd.DataFrame, keys: pd.Index) -> list[tuple[str, float]]:
+    mask = bt.figure_keys(frame).isin(keys)
+    return sorted(bt.figure_pairs(frame.loc[mask.to_numpy()]).tolist())
+
+
+def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
+    """Undo a batch as a new batch; refuse when a later batch changed the same figures."""
+    require_analyst(actor)
+    why = _check_note(reason, "reason") if reason.strip() else ""
+    with bt.write_lock(layout):
+        built_obs, built_src = load_built(layout)
+        batches = bt.read_batches(layout)
+        index = resolve_batch_id(batches, ref)
+        target = batches[index]
+        obs_after, _ = state_after(built_obs, built_src, batches[: index + 1])
+        current, sources = state_after(built_obs, built_src, batches)
+        touched = pd.Index(
+            pd.concat([bt.figure_keys(target.added), bt.figure_keys(target.removed)]).unique()
+        )
+        if _pairs_for(obs_after, touched) != _pairs_for(current, touched):
+            later = [
+                b.id
+                for b in batches[index + 1 :]
+                if bt.figure_keys(pd.concat([b.added, b.removed])).isin(touched).any()
+            ]
+            raise CorridorError.single(
+                f"之后的批次 {', '.join(later)} 修改了同一数据；请先撤销它们",
+                f"later batches {', '.join(later)} changed the same figures; undo them first",
+                value=target.id,
+            )
+        gone_ids = set(target.sources["source_id"])
+        after = bt.apply_change(current, target.added, target.removed)
+        still_used = sorted(gone_ids & set(after["source_id"]))
+        if still_used:
+            raise CorridorError.single(
+                "仍有数据引用该批次登记的来源；请先撤销这些数据",
+                "rows still cite a source this batch registered; undo those rows first",
+                column="source_id",
+                value=", ".join(still_used),
+            )
+        removed_sources = sources.loc[sources["source_id"].isin(gone_ids)]
+        restored_sources = target.removed_sources
+        change = bt.Change(
+            kind="undo",
+            who=actor.name,
+            added=target.removed,
+            removed=target.added,
+            sources=restored_sources,
+            removed_sources=removed_sources,
+            info={"undoes": target.id, "reason": why},
+        )
+        return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
+
+
+def history(layout: Layout) -> list[dict[str, Any]]:
+    """Return one summary per batch, oldest first, noting which were undone and by what."""
+    records = bt.read_batch_records(layout)
+    undone_by = {str(r.get("undoes")): i for i, r in records if r.get("undoes")}
+    out = []
+    for batch_id, record in records:
+        out.append(
+            {
+                "id": batch_id,
+                "when": record.get("when", ""),
+                "who": record.get("who", ""),
+                "kind": record.get("kind", ""),
+                "file_name": record.get("file_name", ""),
+                "rows_added": record.get("rows_added", 0),
+                "rows_removed": record.get("rows_removed", 0),
+                "sources_added": ", ".join(record.get("sources_added", [])),
+                "reason": record.get("reason", ""),
+                "undoes": record.get("undoes", ""),
+                "undone_by": undone_by.get(batch_id, ""),
+                "table_hash_after": str(record.get("table_hash_after", ""))[:12],
+            }
+        )
+    return out
+
+
+def accept_article(
+    layout: Layout,
+    actor: Actor,
+    proposal: Any,
+    rows: pd.DataFrame,
+    *,
+    source_id: str | None = None,
+    title: str | None = None,
+    publisher: str | None = None,
+    published: date | None = None,
+    url: str | None = None,
+    replace: bool = False,
+) -> MergeResult:
+    """Store an article as received with its accepted (possibly edited) rows as one batch."""
+    from etl.ingest import text_frame, validate_frame
+
+    require_analyst(actor)
+    sid = (source_id or proposal.source_id).strip()
+    when = published or proposal.published
+    source = source_frame(
+        source_id=sid,
+        title=title if title is not None else proposal.title,
+        publisher=publisher if publisher is not None else proposal.publisher,
+        published=when,
+        url=url if url is not None else proposal.url,
+        kind="article",
+        file_name=proposal.name,
+        sha256=proposal.sha256,
+        added_by=actor.name,
+    )
+    known = _known_sources(load_state(layout).sources) | {sid}
+    checked = validate_frame(text_frame(rows), proposal.name, known)
+    sidecar = {
+        "source_id": sid,
+        "title": str(source.at[0, "title"]),
+        "publisher": str(source.at[0, "publisher"]),
+        "published": when.isoformat(),
+        "url": str(source.at[0, "url"]),
+        "kind": "article",
+        "file_name": proposal.name,
+        "sha256": proposal.sha256,
+        "received_by": actor.name,
+        "received_at": str(source.at[0, "added_at"]),
+        "note": "rows accepted by an analyst; `corridor build` never re-extracts this article",
+    }
+    return merge_rows(
+        layout,
+        checked,
+        actor,
+        kind="article",
+        name=proposal.name,
+        replace=replace,
+        info={"file_name": proposal.name, "file_sha256": proposal.sha256, "file_kind": "txt"},
+        sources=source,
+        received=(proposal.data, proposal.sha256, "txt"),
+        sidecar=sidecar,
+    )

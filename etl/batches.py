@@ -1,0 +1,307 @@
+"""Batches: each accepted change as a folder of rows added and removed, applied in order.
+
+A batch is `batches/<seq:06d>-<hash8>/` holding batch.json (who, when, what, why, table hashes)
+and the contract CSVs rows.csv (rows added), removed.csv (rows removed), sources.csv and
+removed_sources.csv. It is written into a dot-prefixed temporary folder and renamed into place,
+so readers, which skip dot-prefixed names, see a whole batch or none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from etl.errors import CorridorError
+from etl.paths import Layout
+from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
+from etl.tables import (
+    empty_observations,
+    parse_sources,
+    read_observations,
+    read_sources,
+    render_observations_csv,
+    render_sources_csv,
+)
+
+BATCH_RE = re.compile(r"^(\d{6})-([0-9a-f]{8})$")
+BATCH_FORMAT = 1
+LOCK_NAME = "corridor.lock"
+# Merging 200,000 rows takes seconds; a writer waiting longer than this is stuck, not queued.
+LOCK_TIMEOUT_S = 300.0
+KINDS = ("upload", "article", "source", "correction", "retraction", "undo")
+# Identity of a figure: two rows with the same key describe the same figure.
+KEY_COLUMNS = ("metric", "region", "route", "scope", "period_start", "period_end", "basis")
+KEY_SEP = "\x1f"
+FILES = {
+    "added": "rows.csv",
+    "removed": "removed.csv",
+    "sources": "sources.csv",
+    "removed_sources": "removed_sources.csv",
+}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One stored batch: its record and the rows and sources it adds and removes."""
+
+    id: str
+    seq: int
+    path: Path
+    record: dict[str, Any]
+    added: pd.DataFrame
+    removed: pd.DataFrame
+    sources: pd.DataFrame
+    removed_sources: pd.DataFrame
+
+
+@dataclass
+class Change:
+    """A change about to be committed as a batch."""
+
+    kind: str
+    who: str
+    added: pd.DataFrame = field(default_factory=empty_observations)
+    removed: pd.DataFrame = field(default_factory=empty_observations)
+    sources: pd.DataFrame | None = None
+    removed_sources: pd.DataFrame | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def empty_sources() -> pd.DataFrame:
+    """Return an empty, valid sources frame."""
+    return parse_sources(pd.DataFrame(columns=list(SOURCE_COLUMNS)), "<empty>")
+
+
+def figure_keys(frame: pd.DataFrame) -> pd.Series:
+    """Return each row's figure identity (metric, region, route, scope, period, basis) as text."""
+    key: pd.Series | None = None
+    for col in KEY_COLUMNS:
+        series = frame[col]
+        if col in ("period_start", "period_end"):
+            text = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "")
+        else:
+            text = series.astype(object).where(series.notna(), "")
+        part = text.astype(str)
+        key = part if key is None else key + KEY_SEP + part
+    assert key is not None
+    return key
+
+
+def figure_pairs(frame: pd.DataFrame) -> pd.MultiIndex:
+    """Return (figure key, value) of each row, for matching rows by identity and value."""
+    return pd.MultiIndex.from_arrays(
+        [figure_keys(frame).to_numpy(), frame["value"].astype(float).to_numpy()],
+        names=["key", "value"],
+    )
+
+
+def sort_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return observations in a total, deterministic order (ties are identical rows)."""
+    return frame.sort_values(
+        list(OBSERVATION_COLUMNS), na_position="first", kind="stable"
+    ).reset_index(drop=True)
+
+
+def table_hash(frame: pd.DataFrame) -> str:
+    """Return the sha256 of the table rendered as contract CSV in its deterministic order."""
+    return hashlib.sha256(render_observations_csv(sort_table(frame)).encode("utf-8")).hexdigest()
+
+
+def apply_change(
+    observations: pd.DataFrame, removed: pd.DataFrame, added: pd.DataFrame
+) -> pd.DataFrame:
+    """Return observations without the removed figures (matched by key and value), plus added."""
+    out = observations
+    if len(removed):
+        out = out.loc[~figure_pairs(out).isin(figure_pairs(removed))]
+    if len(added):
+        out = pd.concat([out, added], ignore_index=True) if len(out) else added
+    return out.reset_index(drop=True)
+
+
+def apply_sources(
+    sources: pd.DataFrame, removed: pd.DataFrame, added: pd.DataFrame
+) -> pd.DataFrame:
+    """Return sources without the removed ids, plus the added ones (earlier ids win)."""
+    out = sources
+    if len(removed):
+        out = out.loc[~out["source_id"].isin(removed["source_id"])]
+    if len(added):
+        out = pd.concat([out, added], ignore_index=True) if len(out) else added
+        out = out.drop_duplicates("source_id", keep="first")
+    return out.reset_index(drop=True)
+
+
+def batch_dirs(layout: Layout) -> list[Path]:
+    """Return the folders of committed batches in order (temporary dot-folders are skipped)."""
+    if not layout.batches.is_dir():
+        return []
+    return sorted(p for p in layout.batches.iterdir() if p.is_dir() and BATCH_RE.match(p.name))
+
+
+def batch_files(layout: Layout) -> list[Path]:
+    """Return every file of every committed batch, in a stable order."""
+    return [f for d in batch_dirs(layout) for f in sorted(d.iterdir()) if f.is_file()]
+
+
+def read_batch(path: Path) -> Batch:
+    """Return the batch stored in a folder, validating its tables."""
+    match = BATCH_RE.match(path.name)
+    record_path = path / "batch.json"
+    if not match or not record_path.is_file():
+        raise CorridorError.single(
+            "批次目录不完整（缺少 batch.json）",
+            "incomplete batch folder (no batch.json)",
+            file=str(path),
+        )
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorridorError.single(
+            f"批次记录不是有效的 JSON：{exc}",
+            f"batch record is not valid JSON: {exc}",
+            file=str(record_path),
+        ) from None
+
+    def obs(name: str) -> pd.DataFrame:
+        file = path / name
+        return read_observations(file) if file.exists() else empty_observations()
+
+    def src(name: str) -> pd.DataFrame:
+        file = path / name
+        return read_sources(file) if file.exists() else empty_sources()
+
+    return Batch(
+        id=path.name,
+        seq=int(match.group(1)),
+        path=path,
+        record=record,
+        added=obs(FILES["added"]),
+        removed=obs(FILES["removed"]),
+        sources=src(FILES["sources"]),
+        removed_sources=src(FILES["removed_sources"]),
+    )
+
+
+def read_batches(layout: Layout) -> list[Batch]:
+    """Return every committed batch in order."""
+    return [read_batch(p) for p in batch_dirs(layout)]
+
+
+def read_batch_records(layout: Layout) -> list[tuple[str, dict[str, Any]]]:
+    """Return (id, record) of every committed batch without reading its rows."""
+    out = []
+    for path in batch_dirs(layout):
+        try:
+            record = json.loads((path / "batch.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            record = {"kind": "?", "note": "unreadable batch.json"}
+        out.append((path.name, record))
+    return out
+
+
+@contextlib.contextmanager
+def write_lock(layout: Layout) -> Iterator[None]:
+    """Hold the data directory's write lock (one writer at a time, across processes)."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise CorridorError.single(
+            "数据目录正被另一个写入占用，请稍后再试",
+            "another change is being written to the data directory; try again shortly",
+            file=str(layout.root),
+        ) from None
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def remove_stale_temporaries(layout: Layout) -> None:
+    """Remove temporary batch folders a crashed writer left behind (call under the lock)."""
+    if not layout.batches.is_dir():
+        return
+    for path in layout.batches.iterdir():
+        if path.name.startswith(".tmp-") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: str) -> str:
+    """Write a change as the next batch, atomically; return its id (call under the lock)."""
+    if change.kind not in KINDS:
+        raise ValueError(f"unknown batch kind {change.kind!r}")
+    remove_stale_temporaries(layout)
+    layout.batches.mkdir(parents=True, exist_ok=True)
+    existing = batch_dirs(layout)
+    seq = int(BATCH_RE.match(existing[-1].name).group(1)) + 1 if existing else 1  # type: ignore[union-attr]
+    files: dict[str, bytes] = {}
+    if len(change.added):
+        files[FILES["added"]] = render_observations_csv(change.added).encode("utf-8")
+    if len(change.removed):
+        files[FILES["removed"]] = render_observations_csv(change.removed).encode("utf-8")
+    if change.sources is not None and len(change.sources):
+        files[FILES["sources"]] = render_sources_csv(change.sources).encode("utf-8")
+    if change.removed_sources is not None and len(change.removed_sources):
+        files[FILES["removed_sources"]] = render_sources_csv(change.removed_sources).encode("utf-8")
+    record: dict[str, Any] = {
+        "format": BATCH_FORMAT,
+        "seq": seq,
+        "kind": change.kind,
+        "who": change.who,
+        "when": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "rows_added": len(change.added),
+        "rows_removed": len(change.removed),
+        "sources_added": [] if change.sources is None else list(change.sources["source_id"]),
+        "sources_removed": []
+        if change.removed_sources is None
+        else list(change.removed_sources["source_id"]),
+        **change.info,
+        "table_hash_before": hash_before,
+        "table_hash_after": hash_after,
+    }
+    record_bytes = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    digest = hashlib.sha256(record_bytes)
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    final = layout.batches / f"{seq:06d}-{digest.hexdigest()[:8]}"
+    tmp = layout.batches / f".tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        for name, data in files.items():
+            _write_synced(tmp / name, data)
+        # batch.json last: a folder that has it is complete even before the rename.
+        _write_synced(tmp / "batch.json", record_bytes)
+        fsync_dir(tmp)
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    fsync_dir(layout.batches)
+    return final.name
+
+
+def fsync_dir(directory: Path) -> None:
+    """Flush a directory entry, so a rename inside it survives a power cut."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,473 @@
+"""The analysts' subcommands: validate, ingest, export, history, undo, sources, correct, retract.
+
+The command line is for people with shell access to the server; it acts as analyst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from etl.auth import cli_actor
+from etl.errors import CorridorError
+from etl.paths import layout
+
+# Exit code when a merge needs a yes and there is no terminal to ask on.
+EXIT_NEEDS_CONFIRMATION = 3
+# Rows of each kind shown in a preview; the rest are counted.
+PREVIEW_ROWS = 10
+SELECTORS = (
+    ("metric", "指标 / metric key", True),
+    ("scope", "口径，原文 / scope, in the source's words", True),
+    ("period_end", "截止日期 / period_end (YYYY-MM-DD)", True),
+    ("period_start", "起始日期 / period_start (YYYY-MM-DD; '' for none)", False),
+    ("region", "地区 / region key", False),
+    ("route", "线路 / route key ('' for none)", False),
+    ("basis", "reported 或 derived / basis", False),
+    ("source_id", "来源编号 / source id", False),
+    ("value", "现值 / the value held now", False),
+)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}"
+        ) from None
+
+
+def _max_bytes(args: argparse.Namespace) -> int | None:
+    from etl.ingest import max_upload_bytes
+
+    return None if args.max_mb is None else max_upload_bytes(args.max_mb)
+
+
+def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
+    from etl.ingest import read_upload_bytes
+
+    path = Path(args.file)
+    name = args.as_name or path.name
+    return read_upload_bytes(path, _max_bytes(args)), name
+
+
+def print_preview(preview: Any, out: Any = sys.stdout) -> None:
+    """Print a preview's counts, its contradictions and a few new rows."""
+    from etl.tables import format_number
+
+    print(preview.summary(), file=out)
+    rows = preview.contradicting
+    if len(rows):
+        print("矛盾（现值 → 新值）/ contradictions (held → new):", file=out)
+        for index in rows.index[:PREVIEW_ROWS]:
+            row = rows.loc[index]
+            print(
+                f"  行 row {int(index) + 2}: {row['metric']} {row['scope']} "
+                f"{row['period_end']:%Y-%m-%d}: {row['old_value']} → "
+                f"{format_number(float(row['value']))}",
+                file=out,
+            )
+    if len(preview.new):
+        print("新增（前几行）/ new rows (first few):", file=out)
+        for index in preview.new.index[:PREVIEW_ROWS]:
+            row = preview.new.loc[index]
+            print(
+                f"  行 row {int(index) + 2}: {row['metric']} {format_number(float(row['value']))} "
+                f"{row['unit']} {row['scope']} → {row['period_end']:%Y-%m-%d}",
+                file=out,
+            )
+
+
+def _confirm(args: argparse.Namespace, question: str) -> bool | None:
+    """Return True to go ahead, False if declined, None when there is no terminal to ask on."""
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        return None
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in {"y", "yes", "是", "好"}
+
+
+def _report_merge(result: Any) -> None:
+    if result.batch_id is None:
+        print("没有改动：所有行都已存在 / nothing changed: every row is already held")
+    else:
+        print(f"已合并为批次 merged as batch {result.batch_id}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from etl.store import validate_upload
+
+    data, name = _read_file(args)
+    _upload, preview = validate_upload(
+        layout(args.data_dir), data, name, max_bytes=_max_bytes(args)
+    )
+    print(f"文件有效 / the file is valid: {name}")
+    print_preview(preview)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from etl.store import merge_upload, validate_upload
+
+    where = layout(args.data_dir)
+    data, name = _read_file(args)
+    upload, preview = validate_upload(where, data, name, max_bytes=_max_bytes(args))
+    print_preview(preview)
+    if not preview.changes:
+        print("没有改动：所有行都已存在 / nothing changed: every row is already held")
+        return 0
+    if len(preview.contradicting) and not args.replace:
+        from etl.store import contradiction_error
+
+        raise contradiction_error(preview, name)
+    answer = _confirm(args, "合并这些数据？/ merge these rows?")
+    if answer is None:
+        print(
+            "未合并：没有终端可询问，确认请加 --yes / nothing merged: no terminal to ask on; "
+            "add --yes to merge",
+            file=sys.stderr,
+        )
+        return EXIT_NEEDS_CONFIRMATION
+    if not answer:
+        print("未合并 / nothing merged")
+        return 0
+    _report_merge(merge_upload(where, upload, cli_actor(), replace=args.replace))
+    return 0
+
+
+def cmd_add_article(args: argparse.Namespace) -> int:
+    from etl.ingest import propose_article, read_upload_bytes
+    from etl.store import accept_article, load_state, preview_rows
+
+    where = layout(args.data_dir)
+    path = Path(args.file)
+    name = args.as_name or path.name
+    proposal = propose_article(read_upload_bytes(path, _max_bytes(args)), name, args.published)
+    print(
+        f"提取到 {len(proposal.rows)} 行 / the extractor proposes {len(proposal.rows)} rows "
+        f"(source_id {args.source_id or proposal.source_id}, published {proposal.published})"
+    )
+    print_preview(preview_rows(load_state(where).observations, proposal.rows))
+    answer = _confirm(args, "接受这些数据？/ accept these rows?")
+    if answer is None:
+        print(
+            "未合并：没有终端可询问，确认请加 --yes / nothing merged: add --yes to accept",
+            file=sys.stderr,
+        )
+        return EXIT_NEEDS_CONFIRMATION
+    if not answer:
+        print("未合并 / nothing merged")
+        return 0
+    result = accept_article(
+        where,
+        cli_actor(),
+        proposal,
+        proposal.rows,
+        source_id=args.source_id,
+        title=args.title,
+        publisher=args.publisher,
+        url=args.url,
+        replace=args.replace,
+    )
+    _report_merge(result)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from etl.store import export_csv
+
+    text = export_csv(layout(args.data_dir))
+    # Bytes, not text mode: the same UTF-8 without BOM and \n line ends on every platform.
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from etl.ingest import template_csv
+
+    sys.stdout.buffer.write(template_csv())
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from etl.store import history
+
+    entries = history(layout(args.data_dir))
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    if not entries:
+        print("还没有批次 / no batches yet")
+        return 0
+    for e in entries:
+        flags = f" (已撤销 undone by {e['undone_by']})" if e["undone_by"] else ""
+        what = e["file_name"] or e["sources_added"] or e["undoes"] or ""
+        print(
+            f"{e['id']}  {e['when']}  {e['who']}  {e['kind']}  +{e['rows_added']} "
+            f"-{e['rows_removed']}  {what}  {e['reason']}{flags}".rstrip()
+        )
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from etl.store import undo_batch
+
+    batch_id = undo_batch(layout(args.data_dir), cli_actor(), args.batch, args.reason or "")
+    print(f"已撤销 {args.batch}，记录为批次 undone; recorded as batch {batch_id}")
+    return 0
+
+
+def cmd_sources_add(args: argparse.Namespace) -> int:
+    from etl.store import add_source
+
+    batch_id = add_source(
+        layout(args.data_dir),
+        cli_actor(),
+        source_id=args.id,
+        title=args.title,
+        publisher=args.publisher,
+        published=args.published,
+        url=args.url or "",
+    )
+    print(f"已登记来源 registered source {args.id} (batch {batch_id})")
+    return 0
+
+
+def cmd_sources_list(args: argparse.Namespace) -> int:
+    from etl.store import load_table
+    from etl.tables import render_sources_csv
+
+    sys.stdout.buffer.write(render_sources_csv(load_table(layout(args.data_dir)).sources).encode())
+    sys.stdout.flush()
+    return 0
+
+
+def _criteria(args: argparse.Namespace) -> dict[str, str | None]:
+    return {name: getattr(args, name) for name, _help, _required in SELECTORS}
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from etl.store import correct_figure
+
+    batch_id = correct_figure(
+        layout(args.data_dir),
+        cli_actor(),
+        _criteria(args),
+        args.new_value,
+        args.reason,
+        yoy_pct=args.new_yoy_pct,
+    )
+    print(f"已更正，记录为批次 corrected; recorded as batch {batch_id}")
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    from etl.store import retract_figure
+
+    batch_id = retract_figure(layout(args.data_dir), cli_actor(), _criteria(args), args.reason)
+    print(f"已撤回该数据，记录为批次 retracted; recorded as batch {batch_id}")
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    from etl.auth import SECRETS_PATH, hash_password, write_password_hash
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        if not sys.stdin.isatty():
+            raise CorridorError.single(
+                "没有终端可输入密码；请用 --password-stdin",
+                "no terminal to type the password on; use --password-stdin",
+            )
+        password = getpass.getpass("分析员密码 / analyst password: ")
+        if getpass.getpass("再输入一次 / again: ") != password:
+            raise CorridorError.single("两次输入不一致", "the two entries differ")
+    path = write_password_hash(
+        hash_password(password), Path(args.secrets) if args.secrets else None
+    )
+    print(f"已写入 written: {path or SECRETS_PATH} (mode 0600)")
+    return 0
+
+
+def _add_file_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="CSV 或 XLSX 文件 / a CSV or XLSX file")
+    p.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="记录的文件名（浏览器上传时的名字）/ file name to record (metadata only)",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        metavar="MB",
+        help="大小上限 / size cap in MiB (default $CORRIDOR_MAX_UPLOAD_MB, else 25)",
+    )
+
+
+def _add_selectors(p: argparse.ArgumentParser) -> None:
+    for name, text, required in SELECTORS:
+        flag = "--" + name.replace("_", "-")
+        p.add_argument(flag, dest=name, required=required, help=text)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the analysts' subcommands to the corridor parser."""
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="检查上传文件，不合并 / check an upload without merging (dry run)",
+        description="Check a CSV or XLSX of observations and print the preview (rows new, "
+        "already present, contradicting) or every problem by row, column and value.",
+    )
+    _add_file_args(p)
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser(
+        "ingest",
+        parents=[common],
+        help="检查并合并上传文件 / validate, preview and merge an upload",
+        description="Validate a CSV or XLSX, print the preview and merge it as one batch. "
+        "Without --yes it asks on a terminal; with no terminal it merges nothing and exits 3.",
+    )
+    _add_file_args(p)
+    p.add_argument("--yes", action="store_true", help="不询问直接合并 / merge without asking")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="替换矛盾的已有数据 / replace contradicted figures (recorded old → new)",
+    )
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser(
+        "add-article",
+        parents=[common],
+        help="上传新文章，接受提取结果 / add a new article and accept its extracted rows",
+        description="Run the extractor on a new article (.txt), print the rows it proposes and "
+        "store the article as received with those rows as one batch (build never re-extracts it). "
+        "To edit the rows first, use the dashboard's upload page.",
+    )
+    _add_file_args(p)
+    p.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="发布日期 / date")
+    p.add_argument("--source-id", metavar="ID", help="来源编号 / source id")
+    p.add_argument("--title", help="标题 / title")
+    p.add_argument("--publisher", help="发布机构 / publisher")
+    p.add_argument("--url", help="网址 / URL")
+    p.add_argument("--yes", action="store_true", help="不询问直接接受 / accept without asking")
+    p.add_argument("--replace", action="store_true", help="替换矛盾数据 / replace contradicted")
+    p.set_defaults(handler=cmd_add_article)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="导出全部数据为 CSV / print every stored row as CSV",
+        description="Print every stored row (reported and derived, all batches) as contract CSV "
+        "on stdout: plain UTF-8 without BOM, numbers unformatted, for machines.",
+    )
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "template",
+        parents=[common],
+        help="输出上传模板 CSV / print the upload template CSV",
+        description="Print a CSV template of the upload columns with one example row "
+        "(UTF-8 with BOM, for Excel).",
+    )
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser(
+        "history",
+        parents=[common],
+        help="列出所有批次 / list the batches",
+        description="List every accepted change (batch): id, when, who, kind, rows added and "
+        "removed, file or reason, and whether it was undone.",
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser(
+        "undo",
+        parents=[common],
+        help="撤销一个批次 / undo a batch",
+        description="Undo BATCH as a new batch: remove its rows and restore what it replaced, "
+        "leaving later batches alone; refused when a later batch changed the same figures.",
+    )
+    p.add_argument("batch", metavar="BATCH", help="批次编号或序号 / batch id or sequence number")
+    p.add_argument("--reason", help="原因 / why")
+    p.set_defaults(handler=cmd_undo)
+
+    p = sub.add_parser(
+        "sources",
+        parents=[common],
+        help="登记或列出来源 / register or list sources",
+        description="Register a source that uploaded rows can cite, or list the sources.",
+    )
+    sources_sub = p.add_subparsers(dest="sources_command", metavar="ACTION", required=True)
+    q = sources_sub.add_parser(
+        "add",
+        parents=[common],
+        help="登记来源 / register a source",
+        description="Register a source (recorded as a batch) so uploads can cite its id.",
+    )
+    q.add_argument("--id", required=True, help="来源编号 / source id (letters, digits, _.:-)")
+    q.add_argument("--title", required=True, help="标题 / title")
+    q.add_argument("--publisher", required=True, help="发布机构 / publisher")
+    q.add_argument(
+        "--published", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="发布日期 / date"
+    )
+    q.add_argument("--url", help="网址 / URL (http or https)")
+    q.set_defaults(handler=cmd_sources_add)
+    q = sources_sub.add_parser(
+        "list",
+        parents=[common],
+        help="列出来源 / list sources as CSV",
+        description="Print every source (built and registered) as CSV.",
+    )
+    q.set_defaults(handler=cmd_sources_list)
+
+    p = sub.add_parser(
+        "correct",
+        parents=[common],
+        help="更正一个数据 / correct one stored figure",
+        description="Replace the value of the one stored figure the options pick out; recorded "
+        "as a batch with the reason (undo it like any other).",
+    )
+    _add_selectors(p)
+    p.add_argument("--new-value", type=float, required=True, help="新值 / new value (base units)")
+    p.add_argument("--new-yoy-pct", type=float, help="新的同比 / new yoy_pct")
+    p.add_argument("--reason", required=True, help="原因 / why")
+    p.set_defaults(handler=cmd_correct)
+
+    p = sub.add_parser(
+        "retract",
+        parents=[common],
+        help="撤回一个数据 / retract one stored figure",
+        description="Remove the one stored figure the options pick out; recorded as a batch "
+        "with the reason (undo it like any other).",
+    )
+    _add_selectors(p)
+    p.add_argument("--reason", required=True, help="原因 / why")
+    p.set_defaults(handler=cmd_retract)
+
+    p = sub.add_parser(
+        "set-password",
+        parents=[common],
+        help="设置分析员密码 / set the analyst password",
+        description="Ask for the analyst password and write its salted scrypt hash into "
+        ".streamlit/secrets.toml (mode 0600), keeping the file's other settings.",
+    )
+    p.add_argument("--secrets", metavar="PATH", help="secrets.toml 路径 / path to secrets.toml")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读密码 / read it from stdin"
+    )
+    p.set_defaults(handler=cmd_set_password)
