@@ -144,8 +144,9 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
             return None
         return date(year, _month(g["M"]) if g.get("M") else 1, 1), pub
     if kind == "ytd":
+        # 今年以来 is the year so far; 2019年以来 runs from 2019 to publication.
         y = year if year is not None else pub.year
-        return date(y, 1, 1), pub if y == pub.year else date(y, 12, 31)
+        return date(y, 1, 1), pub
     if kind == "range":
         first, last = (1, _month(g["n"])) if g.get("n") else (_month(g["a"]), _month(g["b"]))
         y = _in_year(year, first, last, pub)

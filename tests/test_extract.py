@@ -287,3 +287,15 @@ def test_span_with_its_own_years() -> None:
 def test_rate_naming_another_quantity_is_not_the_yoy() -> None:
     (f,) = extract_figures("班列发送1.5万标箱，货值同比增长15%。", PUB)
     assert f.yoy_pct is None
+
+
+def test_dated_first_term_of_a_rise_is_its_own_figure() -> None:
+    text = "班列集装箱发送量从2017年的3382标箱增长到2024年的96万标箱。"
+    got = [(f.value, f.period_end) for f in extract_figures(text, date(2025, 9, 22))]
+    assert got == [(3382, date(2017, 12, 31)), (960000, date(2024, 12, 31))]
+
+
+def test_record_wording_does_not_replace_the_carried_period() -> None:
+    text = "今年前7个月，班列开行816列。货值达50亿元，创2019年以来新高。"
+    ends = [f.period_end for f in extract_figures(text, PUB)]
+    assert ends == [date(2024, 7, 31), date(2024, 7, 31)]
