@@ -9,9 +9,10 @@ sentence that stated one; its yoy is the growth rate the grammar ties to it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 
 import opencc
@@ -493,51 +494,61 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     return figures
 
 
-YEAR_DATE_RE = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?")
+EXPLICIT_YEAR_RE = re.compile(r"(?:19|20)\d{2}(?=年)")
+FULL_DATE_RE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})[日号]")
 THIS_YEAR_DATE_RE = re.compile(r"今年(\d{1,2})月(?:(\d{1,2})[日号]|(底|末))?")
 YEARS_SINCE_RE = re.compile(r"(一|两|二|三|\d)年来")
+YEARS_SINCE_N = {"一": 1, "两": 2, "二": 2, "三": 3}
+# Periods whose end is the publication date itself say nothing about it.
+OPEN_ENDED_KINDS = frozenset({"since", "ytd"})
+
+
+def _reported_after(s: str, provisional: date) -> list[date]:
+    """Return the day after each explicitly dated period: reports follow the periods they cover."""
+    mentions = [
+        m
+        for m in find_periods(s, provisional)
+        if m.explicit_year and m.kind not in OPEN_ENDED_KINDS
+    ]
+    # 2023年开局…截至2023年1月31日: a year with dated months is not a whole-year total.
+    months_of = {m.end.year for m in mentions if m.kind != "year"}
+    return [
+        m.end + timedelta(days=1)
+        for m in mentions
+        if m.kind != "year" or m.end.year not in months_of
+    ]
 
 
 def infer_published(body: str) -> date | None:
     """Return a best guess at an undated article's publication date, or None if it names no year.
 
-    The guess is the latest explicit date in the text; when the text then says 一年来 (N年来)
-    after a full date, it is that date N years on (an anniversary piece); dates written 今年M月
-    are then read in that year and can only move the guess later.
+    Reports follow what they report: the guess is the day after the latest explicitly dated
+    period (2023年共开行 → 2024-01-01; 2022年一季度 → 2022-04-01), or the latest full date
+    mentioned. An anniversary piece (a full date, then 一年来 / N年来) is dated that date N
+    years on. Dates written 今年M月D日 are then read in the guessed year and can move it later.
     """
     s = simplify(body)
-    latest: date | None = None
-    for m in YEAR_DATE_RE.finditer(s):
-        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    years = [int(y) for y in EXPLICIT_YEAR_RE.findall(s)]
+    if not years:
+        return None
+    candidates = _reported_after(s, date(max(years), 12, 31))
+    for m in FULL_DATE_RE.finditer(s):
         try:
-            if month and day:
-                d = date(year, int(month), int(day))
-            elif month:
-                d = month_end(year, int(month))
-            else:
-                d = date(year, 1, 1)
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             continue
-        if latest is None or d > latest:
-            latest = d
+        candidates.append(day)
         since = YEARS_SINCE_RE.search(s, m.end())
-        if month and day and since:
-            n = {"一": 1, "两": 2, "二": 2, "三": 3}.get(since.group(1)) or int(since.group(1))
-            try:
-                latest = max(latest, date(year + n, int(month), int(day)))
-            except ValueError:
-                continue
-    if latest is None:
-        return None
+        if since:
+            n = YEARS_SINCE_N.get(since.group(1)) or int(since.group(1))
+            with contextlib.suppress(ValueError):
+                candidates.append(day.replace(year=day.year + n))
+    if not candidates:
+        candidates = [date(max(years), 1, 1)]
+    latest = max(candidates)
     for m in THIS_YEAR_DATE_RE.finditer(s):
         month = int(m.group(1))
-        try:
-            d = (
-                date(latest.year, month, int(m.group(2)))
-                if m.group(2)
-                else month_end(latest.year, month)
-            )
-        except ValueError:
-            continue
-        latest = max(latest, d)
+        with contextlib.suppress(ValueError):
+            stated = date(latest.year, month, int(m.group(2))) if m.group(2) else None
+            latest = max(latest, stated or month_end(latest.year, month))
     return latest

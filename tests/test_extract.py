@@ -229,9 +229,18 @@ def test_infer_published_reads_anniversary_and_this_year() -> None:
     assert infer_published(body) == date(2024, 9, 11)
 
 
-def test_infer_published_takes_latest_explicit_date() -> None:
+def test_infer_published_follows_the_latest_dated_period() -> None:
     body = "2022年一季度重庆经这条通道的运量为2.6万标箱。截至2021年底已超27万标箱。4月26日发布。"
-    assert infer_published(body) == date(2022, 1, 1)
+    assert infer_published(body) == date(2022, 4, 1)
+
+
+def test_infer_published_after_a_whole_year_total() -> None:
+    assert infer_published("中欧班列(成渝)2023年共开行超5300列。") == date(2024, 1, 1)
+
+
+def test_infer_published_ignores_a_year_with_dated_months() -> None:
+    body = "2023年开局，班车1月份开行488车次。截至2023年1月31日，班车共发车12161车次。"
+    assert infer_published(body) == date(2023, 2, 1)
 
 
 def test_infer_published_needs_a_year() -> None:
@@ -299,3 +308,19 @@ def test_record_wording_does_not_replace_the_carried_period() -> None:
     text = "今年前7个月，班列开行816列。货值达50亿元，创2019年以来新高。"
     ends = [f.period_end for f in extract_figures(text, PUB)]
     assert ends == [date(2024, 7, 31), date(2024, 7, 31)]
+
+
+def test_quoted_we_is_the_speaking_organisation() -> None:
+    text = "“今年前7个月，我们监管西部陆海新通道班列开行816列。”重庆海关所属渝州海关副关长介绍道。"
+    assert _figure(text).scope == "重庆海关监管西部陆海新通道班列"
+
+
+def test_scope_named_after_the_figure_when_none_before() -> None:
+    f = _figure(
+        "2025年开行量超5000列——中欧班列(成渝)由此连续第五年位居全国首位。", date(2026, 1, 25)
+    )
+    assert f.scope == "中欧班列(成渝)"
+
+
+def test_scope_is_never_empty() -> None:
+    assert _figure("开行816列。").scope

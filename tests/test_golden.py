@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from etl.articles import read_article
 from etl.evaluate import evaluate, extract_article, read_truth, render_report
+from etl.extract import infer_published
 
 GOLDEN = Path(__file__).parent / "golden"
 ARTICLES = GOLDEN / "articles"
@@ -28,6 +30,14 @@ def test_golden_articles_score_at_least_the_bar() -> None:
     report = evaluate(ARTICLES, TRUTH)
     assert report.overall.f1 >= MIN_F1, render_report(report)
     assert report.overall.yoy_accuracy >= MIN_F1, render_report(report)
+
+
+@pytest.mark.parametrize("stem", ["000", "009", "013", "018", "023", "025", "029"])
+def test_inferred_publication_falls_in_the_stated_month(stem: str) -> None:
+    article = read_article(ARTICLES / f"{stem}.txt")
+    guess = infer_published(article.body)
+    assert article.published is not None and guess is not None
+    assert (guess.year, guess.month) == (article.published.year, article.published.month)
 
 
 @pytest.mark.parametrize("path", sorted(ARTICLES.glob("*.txt")), ids=lambda p: p.stem)
