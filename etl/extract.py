@@ -36,7 +36,11 @@ UNITS = (
     r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
     r"国家和地区|国家及地区|国家与地区|国家|种|天"
 )
-MENTION_RE = re.compile(rf"(?P<q>{QUANT})\s*(?P<ge>个|座)?(?P<u>{UNITS})")
+# 10至15天 is read at its first bound; the second is part of the same mention.
+MENTION_RE = re.compile(
+    rf"(?P<q>{QUANT})(?:(?<=[\d余多万亿千])\s*[至到~～\-—－]\s*{QUANT}(?=\s*(?:个|座)?(?:{UNITS})))?"
+    rf"\s*(?P<ge>个|座)?(?P<u>{UNITS})"
+)
 # 标箱N万个: the unit before the number.
 TEU_FIRST_RE = re.compile(
     rf"(?:标准箱|标箱)(?:数量|数|量)?(?:为|达到|达|约|近|超)*(?P<q>{QUANT})个"
@@ -85,7 +89,7 @@ RELIEF_RE = re.compile(r"扣减|减免|退还|返还")
 CATEGORY_BEFORE_RE = re.compile(r"品类|货物|货品|商品|品种")
 CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类)")
 DAYS_CUE_RE = re.compile(
-    r"(?:快了|快|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:时间|时长|运时|天数)?"
+    r"(?:快了|快|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:[\u4e00-\u9fff]{0,2}(?:时间|时长|天数))?"
     r"(?:最高|最多|最长|平均|近|约)?(?:达|约|近|超|超过)?$"
 )
 PER_TEU_RE = re.compile(r"(?:每(?:个)?|单)(?:标准箱|标箱|集装箱|箱|TEU)")
@@ -176,6 +180,7 @@ class _Carry:
     start: date | None
     end: date
     is_cutoff: bool
+    paragraph: int = 0
 
 
 def simplify(text: str) -> str:
@@ -407,12 +412,12 @@ def _period_for(
 
 
 def _carry_after(
-    s: str, mentions: list[PeriodMention], carry: _Carry | None, pub: date
+    s: str, mentions: list[PeriodMention], carry: _Carry | None, pub: date, paragraph: int
 ) -> _Carry | None:
     if not mentions:
         return carry
     start, end = _period_for("train_runs", len(s), s, mentions, carry, pub)
-    return _Carry(start, end, mentions[-1].kind == "cutoff")
+    return _Carry(start, end, mentions[-1].kind == "cutoff", paragraph)
 
 
 def _scope(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> str:
@@ -469,14 +474,18 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     carry: _Carry | None = None
     last_metric: str | None = None
     last_scope = ""
-    sentences = split_sentences(body)
-    for index, sentence in enumerate(sentences):
+    numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
+    sentences = [s for _, s in numbered]
+    for index, (paragraph, sentence) in enumerate(numbered):
         s = simplify(sentence)
         speaker = _speaker(sentences[index + 1] if index + 1 < len(sentences) else "")
         periods = find_periods(s, published)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         for m in mentions:
-            start, end = _period_for(m.metric, m.pos, s, periods, carry, published)
+            # A cut-off dates later snapshots only within its own paragraph.
+            own = carry if carry and carry.paragraph == paragraph else None
+            in_force = own if m.metric in SNAPSHOT_METRICS else carry
+            start, end = _period_for(m.metric, m.pos, s, periods, in_force, published)
             scope = (
                 _resolve_we(_scope(sentence, s, m.pos, periods), speaker)
                 or last_scope
@@ -490,7 +499,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
             figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence))
             last_metric = m.metric
-        carry = _carry_after(s, periods, carry, published)
+        carry = _carry_after(s, periods, carry, published, paragraph)
     return figures
 
 

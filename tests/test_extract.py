@@ -324,3 +324,14 @@ def test_scope_named_after_the_figure_when_none_before() -> None:
 
 def test_scope_is_never_empty() -> None:
     assert _figure("开行816列。").scope
+
+
+def test_range_is_read_at_its_first_bound() -> None:
+    f = _figure("与传统运输方式相比，铁海联运可节省运输时间10至15天。")
+    assert (f.metric, f.value) == ("days_saved", 10)
+
+
+def test_cutoff_dates_snapshots_only_in_its_paragraph() -> None:
+    body = "截至2024年底，中老铁路累计发送货物超5000万吨。\n每标箱可节约成本约1200元。"
+    figures = extract_figures(body, date(2025, 3, 10))
+    assert [f.period_end for f in figures] == [date(2024, 12, 31), date(2025, 3, 10)]
