@@ -195,6 +195,8 @@ def render_report(report: Report) -> str:
         f"  yoy     {r.article} {r.metric} {r.value:g}: truth {r.yoy_pct}, got {f.yoy_pct}"
         for r, f in report.yoy_wrong
     ]
+    if len(lines) == 1:
+        lines.append("  (none)")
     header = (
         f"{'metric':<26}{'truth':>6}{'extr':>6}{'found':>6}"
         f"{'prec':>7}{'recall':>7}{'F1':>7}{'yoy':>7}"
