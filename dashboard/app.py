@@ -210,7 +210,7 @@ pages = [
     ),
 ]
 page = st.navigation(pages, position="top")
-st.title(t("app_title", lang), anchor=False)
+st.header(t("app_title", lang), anchor=False)
 st.caption(t("app_caption", lang))
 for message in st.session_state.get("_messages", ()):
     st.warning(message, icon=":material/info:")

@@ -19,7 +19,14 @@ from dashboard.format import (
     growth_words,
 )
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
-from dashboard.views import NO_DATE, Record, figure_records, kpi_cards, latest_record
+from dashboard.views import (
+    NO_DATE,
+    Record,
+    figure_records,
+    fold_scope,
+    kpi_cards,
+    latest_record,
+)
 from etl.vocabulary import load_metrics
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
@@ -39,6 +46,12 @@ DERIVED_PATTERN = "/"
 CHART_HEIGHT = 360
 # A quote in a hover box wraps at this many characters so it stays on a phone's screen.
 HOVER_WRAP = 28
+# Series names on an axis wrap at this many characters so a phone keeps room for the bars.
+LABEL_WRAP = 12
+# Pixels per bar in the horizontal bar charts: room for a 13 px label inside each band.
+BAR_HEIGHT = 34
+# One hue for a chart's figures: reported solid, derived the same hue paler and hatched.
+REPORTED_COLOUR = OKABE_ITO[0]
 # Group pages by the vocabulary's chart group.
 GROUP_PAGE = {
     "trains_teu": "trains",
@@ -70,8 +83,14 @@ def corridor_template() -> go.layout.Template:
                 "x": 0,
                 "font": {"size": 12},
             },
-            "xaxis": {"showgrid": False, "linecolor": "#9CA3AF", "ticks": "outside"},
+            "xaxis": {
+                "showgrid": False,
+                "linecolor": "#9CA3AF",
+                "ticks": "outside",
+                "automargin": True,
+            },
             "yaxis": {
+                "automargin": True,
                 "gridcolor": GRID_COLOUR,
                 "zeroline": True,
                 "zerolinecolor": "#9CA3AF",
@@ -130,9 +149,9 @@ def _series_names(points: list[Record], lang: str) -> list[str]:
     ]
     scopes: dict[str, set[str]] = {}
     for name, p in zip(base, points, strict=True):
-        scopes.setdefault(name, set()).add(p["scope"])
+        scopes.setdefault(name, set()).add(fold_scope(p["scope"]))
     return [
-        name if len(scopes[name]) == 1 else f"{name}（{_short(p['scope'])}）"
+        name if len(scopes[name]) == 1 else f"{name}（{_short(fold_scope(p['scope']))}）"
         for name, p in zip(base, points, strict=True)
     ]
 
@@ -243,58 +262,97 @@ def _top(values: list[float]) -> float:
     return max([*values, 0.0]) * 1.25 or 1.0
 
 
+def _wrap_label(text: str, width: int = LABEL_WRAP) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
 def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
-    """Return grouped bars per period (categories, never joined), derived bars pale and hatched."""
-    recs = sorted(points, key=lambda p: (p["period_end"], p["period_start"] or NO_DATE))
-    order = list(dict.fromkeys(r["period_label"] for r in recs))
-    series = list(dict.fromkeys(r["series"] for r in recs))
-    colours = _colours(series)
+    """Return horizontal bars, one per figure, grouped by series then period; never joined.
+
+    Reported bars are solid, derived ones pale and hatched; the growth rate sits by each bar.
+    """
+    latest: dict[str, pd.Timestamp] = {}
+    for p in points:
+        latest[p["series"]] = max(latest.get(p["series"], p["period_end"]), p["period_end"])
+    recs = sorted(
+        points,
+        key=lambda p: (
+            -latest[p["series"]].value,
+            p["series"],
+            p["period_end"],
+            p["period_start"] or NO_DATE,
+        ),
+    )
     decimals = load_metrics()[metric].decimals
     traces: list[Record] = []
-    for name in series:
-        for basis in ("reported", "derived"):
-            sel = [r for r in recs if r["series"] == name and r["basis"] == basis]
-            if not sel:
-                continue
-            custom, template = _hover(sel, lang)
-            base = colours[name]
-            derived = basis == "derived"
-            traces.append(
-                {
-                    "type": "bar",
-                    "x": [r["period_label"] for r in sel],
-                    "y": [r["display_value"] for r in sel],
-                    "name": f"{name} · {basis_label(basis, lang)}" if derived else name,
-                    "legendgroup": name,
-                    "offsetgroup": name,
-                    "marker": {
-                        "color": tint(base) if derived else base,
-                        "line": {"color": base, "width": 1.5},
-                        "pattern": {
-                            "shape": DERIVED_PATTERN if derived else "",
-                            "fgcolor": base,
-                            "size": 6,
-                            "solidity": 0.25,
-                        },
+    for basis in ("reported", "derived"):
+        sel = [r for r in recs if r["basis"] == basis]
+        if not sel:
+            continue
+        custom, template = _hover(sel, lang)
+        derived = basis == "derived"
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [
+                    [_wrap_label(r["series"]) for r in sel],
+                    [r["period_label"] for r in sel],
+                ],
+                "x": [r["display_value"] for r in sel],
+                "name": t("derived_legend", lang) if derived else t("reported", lang),
+                "marker": {
+                    "color": tint(REPORTED_COLOUR) if derived else REPORTED_COLOUR,
+                    "line": {"color": REPORTED_COLOUR, "width": 1.5},
+                    "pattern": {
+                        "shape": DERIVED_PATTERN if derived else "",
+                        "fgcolor": REPORTED_COLOUR,
+                        "size": 7,
+                        "solidity": 0.3,
                     },
-                    "text": [
-                        format_number(r["display_value"], decimals)
-                        + (
-                            f"<br>{format_yoy(r['yoy_pct'], lang)}"
-                            if not derived and r["yoy_pct"] is not None
-                            else ""
-                        )
-                        for r in sel
-                    ],
-                    "textposition": "outside",
-                    "cliponaxis": False,
-                    "customdata": custom,
-                    "hovertemplate": template,
-                }
-            )
-    layout = _layout(axis_title(metric, lang))
-    layout["xaxis"] = {"type": "category", "categoryorder": "array", "categoryarray": order}
-    layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
+                },
+                "text": [
+                    format_number(r["display_value"], decimals)
+                    + (
+                        f"  {format_yoy(r['yoy_pct'], lang)}"
+                        if not derived and r["yoy_pct"] is not None
+                        else ""
+                    )
+                    for r in sel
+                ],
+                "textposition": "outside",
+                "textfont": {"size": 13},
+                "cliponaxis": False,
+                "customdata": custom,
+                "hovertemplate": template,
+            }
+        )
+    n_series = len({r["series"] for r in recs})
+    layout = {
+        "template": TEMPLATE,
+        "height": 90 + BAR_HEIGHT * len(recs) + 12 * n_series,
+        "barmode": "overlay",
+        "showlegend": True,
+        "legend": {"traceorder": "normal"},
+        "xaxis": {
+            "title": {"text": axis_title(metric, lang)},
+            "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
+            "gridcolor": GRID_COLOUR,
+            "showgrid": True,
+            "tickformat": ",~f",
+        },
+        "yaxis": {
+            "type": "multicategory",
+            "autorange": "reversed",
+            "showgrid": False,
+            "rangemode": "normal",
+            "zeroline": False,
+            "showdividers": True,
+            "dividercolor": GRID_COLOUR,
+        },
+        "margin": {"l": 8, "r": 16, "t": 40, "b": 8},
+        "bargap": 0.3,
+    }
     return go.Figure(data=traces, layout=layout)
 
 
@@ -335,6 +393,7 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     layout = _layout(axis_title(metric, lang))
     layout["xaxis"] = {"type": "date", "range": [lo - pad, hi + pad]}
     layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
+    layout["yaxis"]["tickformat"] = ",~f"
     return go.Figure(data=traces, layout=layout)
 
 
@@ -376,18 +435,25 @@ def points_frame(points: list[Record]) -> pd.DataFrame:
 
 
 def metric_chart(points: list[Record], metric: str, lang: str) -> ChartSpec:
-    """Return the chart of one metric: bars for flows, markers for snapshots."""
+    """Return the chart of one metric: bars for period flows, markers for snapshots and totals.
+
+    A flow figure with no stated start (a running total, 截至…累计) is drawn as a marker on a time
+    axis, in a chart of its own, so it never sits on a scale beside the figures of one period.
+    """
     m = load_metrics()[metric]
+    cumulative = m.kind == "flow" and all(p["period_start"] is None for p in points)
     title = m.label(lang)
+    if cumulative:
+        title = f"{title}（{t('cumulative', lang)}）" if lang == "zh" else f"{title} (cumulative)"
     headline = headline_text(points, metric, lang)
-    if m.kind == "flow":
+    if m.kind == "flow" and not cumulative:
         figure = flow_figure(points, metric, lang)
-        kind = "按期间分组的柱状图" if lang == "zh" else "bar chart grouped by period"
+        kind = "按口径和期间排列的条形图" if lang == "zh" else "bar chart by scope and period"
     else:
         figure = snapshot_figure(points, metric, lang)
         kind = "按时间排列的散点图" if lang == "zh" else "dot chart over time"
     return ChartSpec(
-        id=metric,
+        id=f"{metric}_cumulative" if cumulative else metric,
         page=GROUP_PAGE.get(m.group, "trains"),
         title=title,
         headline=headline,
@@ -396,6 +462,18 @@ def metric_chart(points: list[Record], metric: str, lang: str) -> ChartSpec:
         figure=figure,
         points=points_frame(points),
     )
+
+
+def metric_charts(records: list[Record], metric: str, lang: str) -> list[ChartSpec]:
+    """Return a metric's charts: its period figures, then its running totals if it has any."""
+    m = load_metrics()[metric]
+    if m.kind != "flow":
+        return [metric_chart(build_points(records, lang), metric, lang)]
+    periods = [r for r in records if r["period_start"] is not None]
+    totals = [r for r in records if r["period_start"] is None]
+    return [
+        metric_chart(build_points(part, lang), metric, lang) for part in (periods, totals) if part
+    ]
 
 
 def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
@@ -443,8 +521,9 @@ def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
             "gridcolor": GRID_COLOUR,
             "zeroline": True,
             "showgrid": True,
+            "automargin": True,
         },
-        "yaxis": {"showgrid": False, "automargin": True, "rangemode": "normal"},
+        "yaxis": {"showgrid": False, "automargin": True, "rangemode": "normal", "zeroline": False},
     }
     top = recs[-1]
     title = "核心指标同比增速" if lang == "zh" else "Growth of the headline figures"
@@ -493,12 +572,14 @@ def chart_specs_from_records(
         flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
         for metric in flows[:OVERVIEW_METRIC_CHARTS]:
             if metric in by_metric:
-                spec = metric_chart(build_points(by_metric[metric], lang), metric, lang)
-                specs.append(_on_page(spec, "overview"))
+                specs.extend(
+                    _on_page(s, "overview")
+                    for s in metric_charts(by_metric[metric], metric, lang)[:1]
+                )
     for metric, m in load_metrics().items():
         if page not in (None, GROUP_PAGE.get(m.group, "trains")) or metric not in by_metric:
             continue
-        specs.append(metric_chart(build_points(by_metric[metric], lang), metric, lang))
+        specs.extend(metric_charts(by_metric[metric], metric, lang))
     return specs
 
 

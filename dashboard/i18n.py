@@ -52,6 +52,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "derived: the prior-year value computed from the reported growth rate, "
         "not a reported figure",
     ),
+    "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
+    "cumulative": ("累计", "cumulative"),
     "reset": ("清除筛选", "Clear filters"),
     "data_as_of": ("数据截至", "Data as of"),
     "data_changed": ("数据更新于", "data last changed"),

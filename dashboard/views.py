@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 import pandas as pd
 
 from dashboard.format import format_date, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from etl.places import to_simplified
 from etl.vocabulary import load_metrics
 
 # The figure's identity: two rows with the same key are the same figure told by two sources.
@@ -23,6 +25,12 @@ NO_DATE = pd.Timestamp("1900-01-01")
 
 def _clean(value: Any) -> Any:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+@lru_cache(maxsize=4096)
+def fold_scope(scope: str) -> str:
+    """Return a scope in simplified characters, so 鐵海聯運 and 铁海联运 name the same scope."""
+    return to_simplified(scope)
 
 
 def _records(frame: pd.DataFrame) -> list[Record]:
@@ -61,7 +69,7 @@ def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh")
     kept: dict[tuple[object, ...], Record] = {}
     others: dict[tuple[object, ...], list[str]] = {}
     for row in rows:
-        key = tuple(row[k] for k in FIGURE_KEY)
+        key = tuple(fold_scope(row[k]) if k == "scope" else row[k] for k in FIGURE_KEY)
         if key in kept:
             if row["source"] not in others[key] and row["source"] != kept[key]["source"]:
                 others[key].append(row["source"])
