@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.format import (
-    display_unit,
+    axis_unit,
     format_number,
     format_period,
     format_value,
@@ -130,7 +130,7 @@ def tint(colour: str, amount: float = DERIVED_TINT) -> str:
 
 def axis_title(metric: str, lang: str) -> str:
     """Return an axis title with its unit: 集装箱运量（万标箱）, Container volume (thousand TEU)."""
-    unit = display_unit(metric, lang)
+    unit = axis_unit(metric, lang)
     label = metric_label(metric, lang)
     return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
 
@@ -172,7 +172,7 @@ def build_points(records: list[Record], lang: str) -> list[Record]:
             **r,
             "period_label": format_period(r["period_start"], r["period_end"], lang),
             "display_value": r["value"] / metrics[r["metric"]].scale(lang)[1],
-            "display_unit": display_unit(r["metric"], lang),
+            "display_unit": axis_unit(r["metric"], lang),
         }
         for r in records
     ]

@@ -27,7 +27,7 @@ def scaled(value: float, metric: str, lang: str) -> float:
     return value / divisor
 
 
-def display_unit(metric: str, lang: str) -> str:
+def axis_unit(metric: str, lang: str) -> str:
     """Return the unit as shown on an axis: 万标箱, 亿元, thousand TEU, million yuan, 列."""
     m = load_metrics()[metric]
     word, _ = m.scale(lang)
@@ -45,7 +45,7 @@ def format_value(value: float, metric: str, lang: str, *, with_unit: bool = True
     if not with_unit:
         word, _ = m.scale(lang)
         return f"{number}{word}" if lang == "zh" else f"{number} {word}".strip()
-    unit = display_unit(metric, lang)
+    unit = axis_unit(metric, lang)
     return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
 
 

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from dashboard.format import format_date, format_period, format_value, format_yoy
+from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 from etl.places import to_simplified
 from etl.vocabulary import load_metrics
@@ -254,7 +254,6 @@ def export_frame(figures: pd.DataFrame) -> pd.DataFrame:
 
 def metric_dictionary(lang: str) -> pd.DataFrame:
     """Return the metric vocabulary as a table: key, labels, unit, display unit, kind."""
-    from dashboard.format import display_unit
 
     zh = lang == "zh"
     return pd.DataFrame(
@@ -264,7 +263,7 @@ def metric_dictionary(lang: str) -> pd.DataFrame:
                 ("中文名称" if zh else "Chinese label"): m.label_zh,
                 ("英文名称" if zh else "English label"): m.label_en,
                 ("基本单位" if zh else "Base unit"): m.unit,
-                ("显示单位" if zh else "Shown in"): display_unit(m.key, lang),
+                ("显示单位" if zh else "Shown in"): axis_unit(m.key, lang),
                 ("类型" if zh else "Kind"): (
                     ("期间流量" if zh else "flow over a period")
                     if m.kind == "flow"

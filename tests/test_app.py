@@ -1,0 +1,152 @@
+"""The app in AppTest: every page in both languages, values on each page, filters in the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dashboard_data import SEED, write_data_dir
+from streamlit.testing.v1 import AppTest
+
+from etl.paths import DEFAULT_DATA_DIR
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PAGES = ("trains", "freight", "agri", "reach", "sources")
+# A cold first run imports plotly and pandas and loads the table.
+TIMEOUT = 60
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_data_dir(tmp_path / "data")
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
+    return root
+
+
+def run_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [str(m.value) + " " + str(m.delta) for m in at.metric]
+    return "\n".join(parts)
+
+
+def plotly_count(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang: str) -> None:
+    at = run_app({"lang": lang})
+    overview = texts(at)
+    assert ("816列" if lang == "zh" else "816 trains") in overview
+    assert plotly_count(at) == 2
+    expected = {
+        "trains": "816列" if lang == "zh" else "816 trains",
+        "freight": "2021.84万元" if lang == "zh" else "20.22 million yuan",
+        "agri": "8.8亿元" if lang == "zh" else "880 million yuan",
+        "reach": "523个" if lang == "zh" else "523 ports",
+    }
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        if page == "sources":
+            table = at.dataframe[0].value
+            assert len(table) == 12
+            assert table.iloc[:, 0].notna().all()
+            assert len(at.get("download_button")) == 2
+        else:
+            assert plotly_count(at) >= 1, page
+            assert expected[page] in texts(at), page
+
+
+def test_overview_cards_show_the_seed_figures(data_dir: Path) -> None:
+    at = run_app()
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    assert metrics["班列开行"] == ("816列", "+17.8%")
+    assert metrics["集装箱运量"] == ("1.5万标箱", "+40.7%")
+    assert metrics["运费扣减"][0] == "2021.84万元"
+    assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")
+    assert metrics["通达港口"][0] == "523个"
+    captions = texts(at)
+    assert "2024年1—7月" in captions
+    assert "惠及企业99家" in captions
+    assert "数据截至 2024年9月11日" in captions
+    assert "来源：重庆海关，2024年9月11日" in captions
+
+
+def test_a_filter_change_is_written_to_the_url_and_read_back(data_dir: Path) -> None:
+    at = run_app()
+    at.multiselect(key="f_metric").set_value(["teu"]).run()
+    assert not at.exception
+    assert at.query_params["metric"] == "teu"
+    assert [m.label for m in at.metric] == ["集装箱运量"]
+    again = run_app({"metric": "teu"})
+    assert [m.label for m in again.metric] == ["集装箱运量"]
+    assert again.multiselect(key="f_metric").value == ["teu"]
+
+
+def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
+    at = run_app({"source": SEED})
+    at.segmented_control(key="f_lang").set_value("en").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "en"
+    assert at.query_params["source"] == SEED
+    assert at.metric[0].value == "816 trains"
+
+
+def test_a_wrong_filter_value_gives_a_friendly_message_not_an_error(data_dir: Path) -> None:
+    at = run_app({"region": "atlantis", "from": "2024-13"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "region=atlantis" in warnings and "from=2024-13" in warnings
+    assert "ignored" in warnings and "已忽略" in warnings
+    assert at.metric
+
+
+def test_a_filter_that_leaves_nothing_says_so_on_every_page(data_dir: Path) -> None:
+    at = run_app({"region": "yunnan"})
+    assert "No figures match" in at.info[0].value and "没有数据" in at.info[0].value
+    assert plotly_count(at) == 0
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+        assert plotly_count(at) == 0
+        assert any("No figures match" in i.value for i in at.info), page
+
+
+def test_an_empty_data_directory_explains_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "new"))
+    at = run_app()
+    assert "corridor build" in at.info[0].value
+    for page in PAGES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception
+
+
+def test_the_table_is_reloaded_when_the_files_change(data_dir: Path) -> None:
+    at = run_app()
+    assert at.metric[0].value == "816列"
+    obs = data_dir / "tidy" / "observations.csv"
+    obs.write_text(obs.read_text(encoding="utf-8").replace("816,", "817,"), encoding="utf-8")
+    at.run()
+    assert at.metric[0].value == "817列"
+
+
+def test_the_shipped_data_shows_the_seed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = run_app({"source": SEED})
+    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    assert metrics["班列开行"] == ("816列", "+17.8%")
+    assert metrics["集装箱运量"] == ("1.5万标箱", "+40.7%")
+    assert metrics["运费扣减"][0] == "2021.84万元"
+    assert "惠及企业99家" in texts(at)
+    assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")

@@ -1,0 +1,154 @@
+"""Chart builders: pure functions from figures to ChartSpecs with plotly figures."""
+
+from __future__ import annotations
+
+import time
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from dashboard_data import observations, sources
+
+from dashboard.charts import (
+    FONT_STACK,
+    OKABE_ITO,
+    POINT_COLUMNS,
+    REPORTED_COLOUR,
+    ChartSpec,
+    build_chart_specs,
+    tint,
+)
+from dashboard.filters import Filters, apply_filters
+
+
+def specs_by_id(lang: str = "zh", page: str | None = None) -> dict[str, ChartSpec]:
+    return {s.id: s for s in build_chart_specs(observations(), sources(), lang, page)}
+
+
+def test_every_page_gets_its_charts_and_each_spec_is_complete() -> None:
+    specs = specs_by_id()
+    assert {s.page for s in specs.values()} == {"overview", "trains", "freight", "agri", "reach"}
+    for spec in specs.values():
+        assert isinstance(spec.figure, go.Figure)
+        assert spec.title and spec.headline and spec.alt
+        assert spec.source_line.startswith("来源：")
+        assert list(spec.points.columns) == list(POINT_COLUMNS)
+        assert not spec.points.empty
+
+
+def test_a_page_asks_for_only_its_own_charts() -> None:
+    assert {s.page for s in specs_by_id(page="freight").values()} == {"freight"}
+
+
+def test_headline_states_the_latest_figure_and_its_growth() -> None:
+    specs = specs_by_id()
+    assert specs["train_runs"].headline == "2024年1—7月 班列开行816列，同比增长17.8%"
+    assert specs["teu"].headline == "2024年1—7月 集装箱运量1.5万标箱，同比增长40.7%"
+    assert specs["agri_export_value_cny"].headline == (
+        "2024年1—7月 农产品出口额8.8亿元，同比增长46.4%"
+    )
+    assert specs_by_id("en")["train_runs"].headline == (
+        "Train runs: 816 trains, Jan–Jul 2024, up 17.8% year on year"
+    )
+
+
+def test_the_same_figure_from_two_sources_is_drawn_once_from_the_latest() -> None:
+    points = specs_by_id()["train_runs"].points
+    reported = points[(points["basis"] == "reported") & (points["value"] == 816)]
+    assert len(reported) == 1
+    assert reported.iloc[0]["source_id"] == "cqcustoms-20240911"
+
+
+def test_same_period_comparison_has_derived_prior_year_beside_reported() -> None:
+    spec = specs_by_id()["train_runs"]
+    assert set(spec.points["period_label"]) == {"2023年1—7月", "2024年1—7月"}
+    bars = {t.name: t for t in spec.figure.data}
+    reported, derived = bars["报道值"], bars["推算值（由同比增速倒推）"]
+    assert reported.marker.color == REPORTED_COLOUR
+    assert derived.marker.color == tint(REPORTED_COLOUR)
+    assert derived.marker.pattern.shape == "/"
+    assert not reported.marker.pattern.shape
+    assert "+17.8%" in reported.text[0]
+    assert all("推算值" in row[3] for row in derived.customdata)
+
+
+def test_running_totals_get_their_own_chart_of_markers() -> None:
+    specs = specs_by_id()
+    total = specs["train_runs_cumulative"]
+    assert list(total.points["value"]) == [3000.0]
+    assert all(t.type == "scatter" and "lines" not in t.mode for t in total.figure.data)
+    assert 3000 not in list(specs["train_runs"].points["value"])
+
+
+def test_snapshots_are_markers_never_joined_by_lines() -> None:
+    spec = specs_by_id()["ports_reached"]
+    assert len(spec.figure.data) == 2
+    assert all(t.type == "scatter" and "lines" not in t.mode for t in spec.figure.data)
+
+
+def test_axis_titles_carry_the_display_unit() -> None:
+    assert specs_by_id("zh")["teu"].figure.layout.xaxis.title.text == "集装箱运量（万标箱）"
+    assert specs_by_id("en")["teu"].figure.layout.xaxis.title.text == (
+        "Container volume (thousand TEU)"
+    )
+    assert specs_by_id("zh")["ports_reached"].figure.layout.yaxis.title.text == "通达港口（个）"
+
+
+def test_hover_shows_value_period_scope_and_source_sentence() -> None:
+    bar = specs_by_id()["train_runs"].figure.data[0]
+    row = bar.customdata[-1]
+    assert row[0] == "816列"
+    assert row[1] == "2024年1—7月"
+    assert "重庆海关监管" in row[2]
+    assert "816列" in row[4].replace("<br>", "")
+    assert row[5].startswith("重庆海关")
+    assert "口径" in bar.hovertemplate and "来源" in bar.hovertemplate
+
+
+def test_figures_use_the_project_template_fonts_and_palette() -> None:
+    fig = specs_by_id()["teu"].figure
+    template = fig.layout.template
+    assert "Noto Sans CJK SC" in template.layout.font.family
+    assert template.layout.font.family == FONT_STACK
+    assert tuple(template.layout.colorway) == OKABE_ITO
+    assert "corridor" in pio.templates
+
+
+def test_source_line_names_publisher_and_date_and_explains_derived_values() -> None:
+    line = specs_by_id()["train_runs"].source_line
+    assert line.startswith("来源：重庆海关，2024年9月11日")
+    assert "推算值" in line
+    assert specs_by_id("en")["train_runs"].source_line.startswith("Source: 重庆海关, 11 Sep 2024")
+
+
+def test_alt_text_describes_the_chart() -> None:
+    alt = specs_by_id()["train_runs"].alt
+    assert alt.startswith("班列开行：") and "816列" in alt
+
+
+def test_overview_has_the_growth_chart_of_headline_figures() -> None:
+    spec = specs_by_id(page="overview")["headline_growth"]
+    assert sorted(spec.points["yoy_pct"]) == [17.8, 40.7, 46.4]
+    assert spec.headline.startswith("2024年1—7月 农产品出口额同比增长46.4%")
+
+
+def test_no_figures_give_no_charts() -> None:
+    empty = apply_filters(observations(), Filters(regions=("yunnan",)))
+    assert build_chart_specs(empty, sources(), "zh") == []
+
+
+def test_building_does_not_change_the_input_frame() -> None:
+    frame = observations()
+    before = frame.copy()
+    build_chart_specs(frame, sources(), "en")
+    assert frame.equals(before)
+
+
+@pytest.mark.slow
+def test_building_a_page_is_fast_enough_for_a_rerun() -> None:
+    frame, srcs = observations(), sources()
+    build_chart_specs(frame, srcs, "zh", "trains")
+    start = time.perf_counter()
+    for _ in range(5):
+        build_chart_specs(frame, srcs, "zh", "trains")
+    assert (time.perf_counter() - start) / 5 < 0.25

@@ -1,0 +1,61 @@
+"""Downloads: CSV with a BOM, XLSX, and text cells that cannot run as formulas."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from dashboard_data import observations, sources
+
+from dashboard.export import csv_bytes, neutralise_cell, xlsx_bytes
+from dashboard.views import export_frame, figure_records, figures_frame
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 23", "'+86 23"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("重庆 = 1", "重庆 = 1"),
+        (816.0, 816.0),
+        (-3.2, -3.2),
+    ],
+)
+def test_formula_starts_are_neutralised_and_numbers_kept(cell: object, expected: object) -> None:
+    assert neutralise_cell(cell) == expected
+
+
+def frame() -> pd.DataFrame:
+    data = observations()
+    data.loc[0, "quote"] = '=HYPERLINK("http://evil")'
+    return export_frame(figures_frame(figure_records(data, sources())))
+
+
+def test_csv_starts_with_a_bom_and_neutralises_formulas() -> None:
+    raw = csv_bytes(frame())
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    back = pd.read_csv(io.StringIO(text))
+    assert back["value"].dtype == float
+    assert 816.0 in set(back["value"])
+
+
+def test_xlsx_keeps_numbers_as_numbers_and_text_as_text() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame())))
+    sheet = book.active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    value_col = header.index("value")
+    quote_col = header.index("quote")
+    values = [row[value_col] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, (int, float)) for v in values)
+    quotes = [row[quote_col] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(str(q).startswith("'=HYPERLINK") for q in quotes)
+    assert not any(str(q).startswith("=") for q in quotes)

@@ -1,0 +1,136 @@
+"""Filter state: URL query parameters in and out, validation, and applying filters to a frame."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from dashboard_data import OLDER, SEED, observations
+
+from dashboard.filters import (
+    PARAMS,
+    Filters,
+    apply_filters,
+    parse_month,
+    parse_query_params,
+    to_query_params,
+    vocabulary_choices,
+)
+
+CHOICES = vocabulary_choices([SEED, OLDER])
+
+
+def test_url_parameter_names_are_the_contract() -> None:
+    assert PARAMS == ("from", "to", "region", "route", "metric", "basis", "source", "lang")
+
+
+def test_default_filters_make_an_empty_query() -> None:
+    assert to_query_params(Filters()) == {}
+
+
+def test_filters_round_trip_through_the_url() -> None:
+    filters = Filters(
+        start=pd.Timestamp("2024-01-01"),
+        end=pd.Timestamp("2024-07-31"),
+        regions=("chongqing", "guangxi"),
+        routes=("rail_sea", "none"),
+        metrics=("train_runs",),
+        bases=("reported",),
+        sources=(SEED,),
+        lang="en",
+    )
+    params = to_query_params(filters)
+    assert params == {
+        "from": "2024-01",
+        "to": "2024-07",
+        "region": "chongqing,guangxi",
+        "route": "rail_sea,none",
+        "metric": "train_runs",
+        "basis": "reported",
+        "source": SEED,
+        "lang": "en",
+    }
+    parsed = parse_query_params(params, CHOICES)
+    assert parsed.filters == filters
+    assert parsed.messages == ()
+
+
+def test_repeated_parameters_are_read_like_commas() -> None:
+    parsed = parse_query_params({"region": ["chongqing", "guangxi"]}, CHOICES)
+    assert parsed.filters.regions == ("chongqing", "guangxi")
+
+
+@pytest.mark.parametrize(
+    ("params", "needle"),
+    [
+        ({"region": "atlantis"}, "region=atlantis"),
+        ({"metric": "bananas"}, "metric=bananas"),
+        ({"source": "nobody"}, "source=nobody"),
+        ({"basis": "guessed"}, "basis=guessed"),
+        ({"lang": "fr"}, "lang=fr"),
+        ({"from": "2024-13"}, "from=2024-13"),
+        ({"to": "yesterday"}, "to=yesterday"),
+    ],
+)
+def test_a_wrong_value_is_ignored_with_a_bilingual_message(
+    params: dict[str, str], needle: str
+) -> None:
+    parsed = parse_query_params(params, CHOICES)
+    assert parsed.filters == Filters()
+    assert len(parsed.messages) == 1
+    message = parsed.messages[0]
+    assert needle in message
+    assert "已忽略" in message and "ignored" in message
+
+
+def test_a_reversed_period_is_swapped_with_a_message() -> None:
+    parsed = parse_query_params({"from": "2024-07", "to": "2024-01"}, CHOICES)
+    assert parsed.filters.start == pd.Timestamp("2024-01-01")
+    assert parsed.filters.end == pd.Timestamp("2024-07-31")
+    assert parsed.messages
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2024-07", False, "2024-07-01"),
+        ("2024-07", True, "2024-07-31"),
+        ("2024-2", True, "2024-02-29"),
+        ("2024", False, "2024-01-01"),
+        ("2024", True, "2024-12-31"),
+        ("2024-07-15", True, "2024-07-31"),
+    ],
+)
+def test_months_parse_to_their_first_or_last_day(text: str, end: bool, expected: str) -> None:
+    assert parse_month(text, end=end) == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize("text", ["", "July", "2024-00", "2024-13", "1800-01", "2024/07"])
+def test_bad_months_parse_to_none(text: str) -> None:
+    assert parse_month(text, end=False) is None
+
+
+def test_apply_filters_keeps_what_each_filter_names() -> None:
+    frame = observations()
+    assert len(apply_filters(frame, Filters())) == len(frame)
+    july = apply_filters(
+        frame, Filters(start=pd.Timestamp("2024-07-01"), end=pd.Timestamp("2024-07-31"))
+    )
+    assert set(july["period_end"]) == {pd.Timestamp("2024-07-31")}
+    derived = apply_filters(frame, Filters(bases=("derived",)))
+    assert set(derived["basis"]) == {"derived"}
+    no_route = apply_filters(frame, Filters(routes=("none",)))
+    assert set(no_route["route"]) == {""}
+    older = apply_filters(frame, Filters(sources=(OLDER,), metrics=("train_runs",)))
+    assert set(older["source_id"]) == {OLDER}
+    assert set(older["metric"]) == {"train_runs"}
+
+
+def test_apply_filters_does_not_change_its_input() -> None:
+    frame = observations()
+    before = frame.copy()
+    apply_filters(frame, Filters(regions=("corridor",)))
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_filter_that_matches_nothing_gives_an_empty_frame() -> None:
+    assert apply_filters(observations(), Filters(regions=("yunnan",))).empty

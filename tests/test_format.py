@@ -1,0 +1,90 @@
+"""Numbers in 万/亿 (thousand/million/billion) and periods in words."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard.format import (
+    axis_unit,
+    format_as_of,
+    format_period,
+    format_value,
+    format_yoy,
+    growth_words,
+)
+
+D = pd.Timestamp
+
+
+@pytest.mark.parametrize(
+    ("value", "metric", "lang", "expected"),
+    [
+        (816, "train_runs", "zh", "816列"),
+        (816, "train_runs", "en", "816 trains"),
+        (15000, "teu", "zh", "1.5万标箱"),
+        (15000, "teu", "en", "15 thousand TEU"),
+        (20218400, "freight_deduction_cny", "zh", "2021.84万元"),
+        (20218400, "freight_deduction_cny", "en", "20.22 million yuan"),
+        (880000000, "agri_export_value_cny", "zh", "8.8亿元"),
+        (880000000, "agri_export_value_cny", "en", "880 million yuan"),
+        (413820000000, "trade_value_cny", "zh", "4138.2亿元"),
+        (413820000000, "trade_value_cny", "en", "413.82 billion yuan"),
+        (523, "ports_reached", "zh", "523个"),
+        (26000, "train_runs", "en", "26,000 trains"),
+        (26000, "train_runs", "zh", "26000列"),
+    ],
+)
+def test_values_show_in_the_metrics_display_scale(
+    value: float, metric: str, lang: str, expected: str
+) -> None:
+    assert format_value(value, metric, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("metric", "lang", "expected"),
+    [
+        ("teu", "zh", "万标箱"),
+        ("teu", "en", "thousand TEU"),
+        ("freight_deduction_cny", "zh", "万元"),
+        ("trade_value_cny", "en", "billion yuan"),
+        ("train_runs", "zh", "列"),
+    ],
+)
+def test_axis_unit_names_scale_and_unit(metric: str, lang: str, expected: str) -> None:
+    assert axis_unit(metric, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "zh", "en"),
+    [
+        ("2024-01-01", "2024-07-31", "2024年1—7月", "Jan–Jul 2024"),
+        ("2024-07-01", "2024-07-31", "2024年7月", "Jul 2024"),
+        ("2019-01-01", "2019-12-31", "2019年", "2019"),
+        ("2023-10-01", "2024-07-31", "2023年10月—2024年7月", "Oct 2023–Jul 2024"),
+        ("2024-01-01", "2024-09-11", "2024年1月1日—9月11日", "1 Jan 2024–11 Sep 2024"),
+        (None, "2024-09-11", "截至2024年9月11日", "as of 11 Sep 2024"),
+        (None, "2024-07-31", "截至2024年7月底", "to end-Jul 2024"),
+    ],
+)
+def test_periods_read_as_words(start: str | None, end: str, zh: str, en: str) -> None:
+    begin = None if start is None else D(start)
+    assert format_period(begin, D(end), "zh") == zh
+    assert format_period(begin, D(end), "en") == en
+
+
+def test_snapshot_cut_off_reads_as_of_the_day() -> None:
+    assert format_as_of(D("2024-09-11"), "zh") == "截至2024年9月11日"
+
+
+@pytest.mark.parametrize(
+    ("yoy", "expected"), [(17.8, "+17.8%"), (-3.2, "-3.2%"), (510.0, "+510%"), (None, "")]
+)
+def test_yoy_is_a_signed_percentage(yoy: float | None, expected: str) -> None:
+    assert format_yoy(yoy, "zh") == expected
+
+
+def test_growth_reads_as_a_sentence_in_both_languages() -> None:
+    assert growth_words(17.8, "zh") == "同比增长17.8%"
+    assert growth_words(-3.2, "zh") == "同比下降3.2%"
+    assert growth_words(46.4, "en") == "up 46.4% year on year"
