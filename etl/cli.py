@@ -198,6 +198,7 @@ def _extra_registrars() -> list[
     registrars: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
         cli_store.register
     ]
+    registrars.append(__import__("etl.cli_deck", fromlist=["register"]).register)
     return registrars
 
 
