@@ -80,7 +80,8 @@ RANGE_JOIN_RE = re.compile(r"\s*[至到~～\-—－]\s*")
 FROM_OPENER_RE = re.compile(r"[从由]")
 # Baselines of a comparison (起步时只有50多种) are history, not the figure.
 BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
-PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐|装载|载重|可装|运力")
+# 吞吐能力 is a capacity; a port's 货物吞吐量 is cargo it handled, a figure like its TEU.
+PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐能力|装载|载重|可装|运力")
 CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运")
 TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
 REACH_CONTEXT_RE = re.compile(r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达")
@@ -89,7 +90,7 @@ RELIEF_RE = re.compile(r"扣减|减免|退还|返还")
 CATEGORY_BEFORE_RE = re.compile(r"品类|货物|货品|商品|品种")
 CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类)")
 DAYS_CUE_RE = re.compile(
-    r"(?:快了|快|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:[\u4e00-\u9fff]{0,2}(?:时间|时长|天数))?"
+    r"(?:快了|(?<![最尽])快|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:[\u4e00-\u9fff]{0,2}(?:时间|时长|天数))?"
     r"(?:最高|最多|最长|平均|近|约)?(?:达|约|近|超|超过)?$"
 )
 PER_TEU_RE = re.compile(r"(?:每(?:个)?|单)(?:标准箱|标箱|集装箱|箱|TEU)")
@@ -117,6 +118,16 @@ RATE_RE = re.compile(
     rf"(?P<vals>{RATE_VAL}(?:\s*(?:、|,|，|和|及|与)\s*{RATE_VAL})*)"
 )
 RATE_VAL_RE = re.compile(RATE_VAL)
+# 同比持平 / 与上年基本持平: a stated zero change.
+FLAT_RE = re.compile(
+    r"(?:同比|(?:与|和|比|较)(?:上年|去年|上一年)(?:同期)?(?:相比)?)(?:基本|大体)?持平"
+)
+# 环比增长4.5%: a change on the previous month or quarter is not year-on-year.
+SEQUENTIAL_RE = re.compile(r"(?:环比|(?:比|较|与)上(?:个)?(?:月|季度?|一季度))$")
+# 较上半年 / 比去年同期 / 与2017年相比: a comparison base, not the period a figure covers.
+BASE_PERIOD_RE = re.compile(r"(?:较|比|与|和|同)$")
+# 同期，… refers back to the period of the figures just reported.
+SAME_PERIOD_RE = re.compile(r"(?<![年上比较])同期")
 # The quantity a rate's clause names: a rate of 货值 is never the yoy of a TEU figure.
 RATE_SUBJECT_RE = re.compile(
     r"(?P<cargo>货值|货物(?:的)?总?值)|(?P<trade>进出口|贸易)|(?P<teu>箱量|标箱)"
@@ -331,19 +342,42 @@ def _named_metric(prefix: str) -> str | None:
     return RATE_SUBJECT_METRIC[named[-1].lastgroup or ""] if named else None
 
 
+@dataclass(frozen=True)
+class _Rate:
+    """A stated change: where it sits and its value(s) in percent."""
+
+    start: int
+    end: int
+    values: tuple[float, ...]
+
+
+def _find_rates(s: str) -> list[_Rate]:
+    """Return the year-on-year rates of a sentence, in order (持平 as zero, 环比 left out)."""
+    rates: list[_Rate] = []
+    for rate in RATE_RE.finditer(s):
+        if SEQUENTIAL_RE.search(s, 0, rate.start()):
+            continue
+        if "百分点" in s[rate.end() : rate.end() + 4]:
+            continue
+        values = tuple(
+            parse_rate(rate.group("verb") + v.group())
+            for v in RATE_VAL_RE.finditer(rate.group("vals"))
+        )
+        rates.append(_Rate(rate.start(), rate.end(), values))
+    rates += [_Rate(m.start(), m.end(), (0.0,)) for m in FLAT_RE.finditer(s)]
+    return sorted(rates, key=lambda r: r.start)
+
+
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
     """Return mentions with the year-on-year rates the sentence ties to them."""
     out = list(mentions)
-    for rate in RATE_RE.finditer(s):
-        prefix = s[_clause_start(s, rate.start()) : rate.start()]
-        if SPAN_BEFORE_RE.search(prefix) or "百分点" in s[rate.end() : rate.end() + 4]:
+    for rate in _find_rates(s):
+        prefix = s[_clause_start(s, rate.start) : rate.start]
+        if SPAN_BEFORE_RE.search(prefix):
             continue
-        values = [
-            parse_rate(rate.group("verb") + v.group())
-            for v in RATE_VAL_RE.finditer(rate.group("vals"))
-        ]
-        before = [i for i, m in enumerate(out) if m.end <= rate.start()]
-        after = [i for i, m in enumerate(out) if m.pos >= rate.end()]
+        values = rate.values
+        before = [i for i, m in enumerate(out) if m.end <= rate.start]
+        after = [i for i, m in enumerate(out) if m.pos >= rate.end]
         if len(values) > 1:
             targets = before[-len(values) :]
             for i, v in zip(targets, values[-len(targets) :] if targets else [], strict=False):
@@ -361,7 +395,8 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         elif has_prev and (not forward or not OTHER_BASE_RE.search(prefix)):
             # 货值5.6亿元，货值同比增长50%: a named rate with nothing after it is the last figure's.
             out[before[-1]] = replace(out[before[-1]], yoy=values[0])
-        elif has_next and not before:
+        elif has_next and not before and not re.search(r"[；;]", s[rate.end : out[after[0]].pos]):
+            # A leading rate is the next figure's, never one past a semicolon's new statement.
             out[after[0]] = replace(out[after[0]], yoy=values[0])
     return out
 
@@ -409,6 +444,21 @@ def _period_for(
     if current.kind == "since":
         return current.start, published
     return current.start, current.end
+
+
+def _own_periods(s: str, published: date) -> list[PeriodMention]:
+    """Return the sentence's period wordings, without comparison bases (较上半年, 比去年同期)."""
+    return [
+        p
+        for p in find_periods(s, published)
+        if not BASE_PERIOD_RE.search(s, max(0, p.pos - 1), p.pos)
+    ]
+
+
+def _same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
+    """Return whether a figure is dated by a 同期 that refers back to earlier figures."""
+    same = [m.end() for m in SAME_PERIOD_RE.finditer(s, 0, pos)]
+    return bool(same) and not any(same[-1] <= p.pos < pos for p in periods)
 
 
 def _carry_after(
@@ -474,18 +524,21 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     carry: _Carry | None = None
     last_metric: str | None = None
     last_scope = ""
+    last_flow: tuple[date | None, date] | None = None
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
     for index, (paragraph, sentence) in enumerate(numbered):
         s = simplify(sentence)
         speaker = _speaker(sentences[index + 1] if index + 1 < len(sentences) else "")
-        periods = find_periods(s, published)
+        periods = _own_periods(s, published)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         for m in mentions:
             # A cut-off dates later snapshots only within its own paragraph.
             own = carry if carry and carry.paragraph == paragraph else None
             in_force = own if m.metric in SNAPSHOT_METRICS else carry
             start, end = _period_for(m.metric, m.pos, s, periods, in_force, published)
+            if last_flow and m.metric not in SNAPSHOT_METRICS and _same_period(s, m.pos, periods):
+                start, end = last_flow
             scope = (
                 _resolve_we(_scope(sentence, s, m.pos, periods), speaker)
                 or last_scope
@@ -498,6 +551,8 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
             figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence))
+            if m.metric not in SNAPSHOT_METRICS:
+                last_flow = (start, end)
             last_metric = m.metric
         carry = _carry_after(s, periods, carry, published, paragraph)
     return figures

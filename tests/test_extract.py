@@ -335,3 +335,79 @@ def test_cutoff_dates_snapshots_only_in_its_paragraph() -> None:
     body = "截至2024年底，中老铁路累计发送货物超5000万吨。\n每标箱可节约成本约1200元。"
     figures = extract_figures(body, date(2025, 3, 10))
     assert [f.period_end for f in figures] == [date(2024, 12, 31), date(2025, 3, 10)]
+
+
+# Held-out grammar: rates that are not year-on-year, stated zero change, port throughput.
+RATES_AND_LEVELS = [
+    (
+        "9月，钦州港东站发送集装箱6.3万标箱，环比增长7.1%。",
+        [("teu", 63000, None)],
+    ),
+    (
+        "二季度，中老铁路发送跨境货物98万吨，比上季度增长12%。",
+        [("cargo_tonnes", 980000, None)],
+    ),
+    (
+        "一季度，贵州经通道开行班列88列，同比持平；发送4800标箱，同比增长5%。",
+        [("train_runs", 88, 0.0), ("teu", 4800, 5.0)],
+    ),
+    (
+        "1—5月，南宁国际铁路港开行班列260列，与去年同期基本持平。",
+        [("train_runs", 260, 0.0)],
+    ),
+    (
+        "1至7月，防城港完成货物吞吐量6100万吨，同比下降2.4%。",
+        [("cargo_tonnes", 61000000, -2.4)],
+    ),
+    (
+        "前三季度，港口货物吞吐量1.9亿吨，同比增长4%；集装箱吞吐量560万标箱，增幅超三成。",
+        [("cargo_tonnes", 190000000, 4.0), ("teu", 5600000, 30.0)],
+    ),
+    (
+        "钦州港新增航线5条，同比增长25%；集装箱吞吐量300万标箱。",
+        [("teu", 3000000, None)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RATES_AND_LEVELS)
+def test_rates_that_are_not_yoy_and_flat_rates(
+    text: str, expected: list[tuple[str, float, float | None]]
+) -> None:
+    for variant in both_scripts(text):
+        assert rows(variant, date(2024, 10, 20)) == [(m, float(v), y) for m, v, y in expected]
+
+
+def test_fastest_travel_time_is_not_days_saved() -> None:
+    for text in ("班列最快3天可抵达万象。", "货车最快2天即可到达河内。", "力争尽快5天内完成。"):
+        for variant in both_scripts(text):
+            assert rows(variant) == [], variant
+
+
+def test_port_handling_capacity_is_not_cargo() -> None:
+    assert rows("新建码头年吞吐能力达1200万吨，货物运输更加便捷。") == []
+
+
+def test_comparison_base_period_does_not_date_the_next_sentence() -> None:
+    text = (
+        "前三季度，云南外贸进出口额达到1500亿元，同比增长9%，增速较上半年提高2个百分点。"
+        "同期，云南经中老铁路发送货物4.5万标箱。"
+    )
+    figures = extract_figures(text, date(2024, 10, 25))
+    assert [f.period_end for f in figures] == [date(2024, 9, 30)] * 2
+
+
+def test_same_period_refers_back_to_the_last_flow_figure() -> None:
+    text = (
+        "1—8月，友谊关口岸验放货车20万车次。截至目前，已有300家企业办理手续。"
+        "同期，沿线省区市外贸进出口总值1.2万亿元，增长5%。"
+    )
+    figures = extract_figures(text, date(2024, 9, 20))
+    assert [(f.period_start, f.period_end) for f in figures] == [
+        (date(2024, 1, 1), date(2024, 8, 31))
+    ] * 2
+
+
+def test_last_year_same_period_is_a_base_not_a_period() -> None:
+    f = _figure("上半年，班列开行320列，比去年同期增加40列。", date(2024, 7, 10))
+    assert (f.period_start, f.period_end) == (date(2024, 1, 1), date(2024, 6, 30))
