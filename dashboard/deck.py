@@ -24,7 +24,14 @@ from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.charts import OKABE_ITO, TEXT_COLOUR, ChartSpec, axis_title, tint
+from dashboard.charts import (
+    OKABE_ITO,
+    REPORTED_COLOUR,
+    TEXT_COLOUR,
+    ChartSpec,
+    axis_title,
+    tint,
+)
 from dashboard.charts import chart_specs_from_records as _chart_specs
 from dashboard.filters import NO_ROUTE, Filters, apply_filters
 from dashboard.format import format_date, format_period
@@ -124,12 +131,18 @@ def deck_inputs(
 
 
 def chart_type(spec: ChartSpec) -> str:
-    """Return how a spec is drawn natively: 'growth' (bars), 'flow' (columns) or 'snapshot' (XY)."""
+    """Return how a spec is drawn natively: 'growth', 'flow' (bars) or 'snapshot' (XY markers).
+
+    As on the page, running totals (a flow with no stated start) are markers over time.
+    """
     if spec.id == "headline_growth":
         return "growth"
-    metric = str(spec.points["metric"].iloc[0]) if len(spec.points) else ""
+    points = spec.points
+    metric = str(points["metric"].iloc[0]) if len(points) else ""
     kind = load_metrics()[metric].kind if metric in load_metrics() else "flow"
-    return "flow" if kind == "flow" else "snapshot"
+    if kind == "flow" and points["period_start"].notna().any():
+        return "flow"
+    return "snapshot"
 
 
 def _ordered(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -138,31 +151,41 @@ def _ordered(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out.sort_values([*by, "_start"], kind="stable")
 
 
-def category_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
-    """Return period categories and one series per drawn series and basis, gaps as None."""
-    recs = _ordered(points, ["period_end"])
-    categories = list(dict.fromkeys(recs["period_label"]))
-    names = list(dict.fromkeys(recs["series"]))
-    colours = {n: OKABE_ITO[i % len(OKABE_ITO)] for i, n in enumerate(names)}
-    out: list[Series] = []
-    for name in names:
-        for basis in ("reported", "derived"):
-            sel = recs[(recs["series"] == name) & (recs["basis"] == basis)]
-            # Two figures in one slot (a clash of truncated scopes) go to a further series, so
-            # nothing drawn on the page is dropped from the deck.
-            slots: list[list[float | None]] = []
-            for _, row in sel.iterrows():
-                i = categories.index(row["period_label"])
-                free = next((s for s in slots if s[i] is None), None)
-                if free is None:
-                    free = [None] * len(categories)
-                    slots.append(free)
-                free[i] = float(row["display_value"])
-            for k, values in enumerate(slots):
-                out.append(
-                    Series(name + (f" ({k + 1})" if k else ""), basis, colours[name], values, [])
-                )
-    return categories, out
+def bar_rows(points: pd.DataFrame) -> pd.DataFrame:
+    """Return a bar chart's points in the page's order: latest series first, then by period."""
+    out = points.copy()
+    out["_latest"] = out.groupby("series")["period_end"].transform("max")
+    out["_start"] = out["period_start"].fillna(NO_DATE)
+    out = out.sort_values(
+        ["_latest", "series", "period_end", "_start"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    )
+    return out.drop(columns=["_latest", "_start"]).reset_index(drop=True)
+
+
+def category_series(points: pd.DataFrame) -> tuple[list[tuple[str, list[str]]], list[Series]]:
+    """Return (series, periods) category groups bottom-up and a reported and a derived series.
+
+    One bar per figure, as on the page; each figure has a value in one of the two series and
+    a gap (None) in the other. PowerPoint draws the first category at the bottom, so the
+    page's top-down order is reversed.
+    """
+    rows = bar_rows(points).iloc[::-1]
+    groups: list[tuple[str, list[str]]] = []
+    values: dict[str, list[float | None]] = {"reported": [], "derived": []}
+    for _, row in rows.iterrows():
+        if not groups or groups[-1][0] != row["series"]:
+            groups.append((str(row["series"]), []))
+        groups[-1][1].append(str(row["period_label"]))
+        for basis, column in values.items():
+            column.append(float(row["display_value"]) if row["basis"] == basis else None)
+    series = [
+        Series(basis, basis, REPORTED_COLOUR, column, [])
+        for basis, column in values.items()
+        if any(v is not None for v in column)
+    ]
+    return groups, series
 
 
 def xy_series(points: pd.DataFrame) -> list[Series]:
@@ -188,6 +211,8 @@ def xy_series(points: pd.DataFrame) -> list[Series]:
 
 def series_name(series: Series, lang: str) -> str:
     """Return a series' legend name; derived series say so."""
+    if series.name == series.basis:
+        return t("derived_legend", lang) if series.basis == "derived" else t("reported", lang)
     if series.basis == "derived":
         return f"{series.name} · {basis_label('derived', lang)}"
     return series.name
@@ -280,23 +305,29 @@ def _legend(chart: Chart, show: bool) -> None:
 def _frame(slide: Slide, kind: Any, data: Any) -> Chart:
     shape = slide.shapes.add_chart(kind, MARGIN, Inches(1.45), CONTENT_WIDTH, Inches(5.1), data)
     chart: Chart = shape.chart  # type: ignore[attr-defined]
+    # The slide title names the chart; without this a one-series chart titles itself.
+    chart.has_title = False
     chart.font.size = Pt(13)
     chart.font.color.rgb = _rgb(TEXT_COLOUR)
     return chart
 
 
 def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
-    """Add clustered columns per period; derived series pale and hatched."""
+    """Add horizontal bars by scope and period; derived bars pale and hatched."""
     metric = str(spec.points["metric"].iloc[0])
-    categories, series = category_series(spec.points)
+    groups, series = category_series(spec.points)
     data = CategoryChartData(number_format=_number_format(metric, lang))
-    data.categories = categories
+    for name, periods in groups:
+        parent = data.add_category(name)
+        for period in periods:
+            parent.add_sub_category(period)
     for s in series:
         data.add_series(series_name(s, lang), s.values)
-    chart = _frame(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, data)
+    chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
     plot = chart.plots[0]
-    plot.gap_width = 60
-    plot.overlap = 0
+    plot.gap_width = 40
+    # Each figure is in one series only: the two share a slot, as the page's overlay does.
+    plot.overlap = 100
     for native, s in zip(plot.series, series, strict=True):
         _style_series(native, s)
     _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
@@ -305,8 +336,16 @@ def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     chart.value_axis.tick_labels.number_format = AXIS_FORMAT
     chart.value_axis.tick_labels.number_format_is_linked = False
     _axis_style(chart.category_axis, None, grid=False)
+    _horizontal_labels(chart.category_axis)
     _legend(chart, True)
     return chart
+
+
+def _horizontal_labels(axis: Any) -> None:
+    # Scope names (the outer category level) would otherwise be turned on their side.
+    body = axis._element.get_or_add_txPr().find(qn("a:bodyPr"))
+    body.set("rot", "0")
+    body.set("vert", "horz")
 
 
 def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
