@@ -1,0 +1,152 @@
+"""The dashboard in Debian's Chromium: every page draws, filters live in the URL, screenshots."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from etl.paths import DEFAULT_DATA_DIR, REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+# Milliseconds: a cold first run imports plotly and loads the table before anything draws.
+TIMEOUT_MS = 30_000
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
+TABLE = '[data-testid="stDataFrame"]'
+PAGES = {"overview": "", "trains": "trains", "freight": "freight", "agri": "agri",
+         "reach": "reach", "data": "data"}  # fmt: skip
+VIEWPORTS = {"wall": (1920, 1080), "phone": (390, 844)}
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    _require_chromium()
+    port = _free_port()
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(DEFAULT_DATA_DIR)}
+    log = ARTIFACTS / "streamlit.log"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + TIMEOUT_MS / 1000
+            while time.monotonic() < deadline:
+                try:
+                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"streamlit did not start; see {log}")
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def corridor_browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _wait_drawn(page: object, name: str) -> None:
+    page.wait_for_selector(TABLE if name == "data" else CHART, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
+    )
+    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_page_draws_without_horizontal_scrolling(
+    corridor_browser: object, server: str, viewport: str
+) -> None:
+    width, height = VIEWPORTS[viewport]
+    page = corridor_browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    for name, path in PAGES.items():
+        page.goto(f"{server}/{path}")
+        _wait_drawn(page, name)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        if name != "data":
+            charts = page.locator(CHART)
+            assert charts.count() >= 1, name
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{name} scrolls sideways at {width}px ({scroll}px)"
+        page.screenshot(path=str(ARTIFACTS / f"{name}_{viewport}.png"), full_page=True)
+    page.close()
+
+
+def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
+    corridor_browser: object, server: str
+) -> None:
+    page = corridor_browser.new_page(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    page.goto(f"{server}/trains")
+    _wait_drawn(page, "trains")
+    before = page.url
+    page.locator(".st-key-f_lang [role=radio]", has_text="English").click()
+    page.wait_for_url("**lang=en**", timeout=TIMEOUT_MS)
+    _wait_drawn(page, "trains")
+    page.locator(".st-key-f_basis [role=radio]", has_text="Reported").click()
+    page.wait_for_url("**basis=reported**", timeout=TIMEOUT_MS)
+    _wait_drawn(page, "trains")
+    after = page.url
+    assert after != before and "/trains" in after
+    headings = page.locator('[data-testid="stHeading"]').all_inner_texts()
+    legends = page.locator(".legendtext").all_inner_texts()
+    assert "Western Land-Sea New Corridor dashboard" in headings
+    assert "Derived (from the growth rate)" not in legends
+    page.screenshot(path=str(ARTIFACTS / "filtered_wall.png"), full_page=True)
+
+    fresh = corridor_browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    other = fresh.new_page()
+    other.goto(after)
+    _wait_drawn(other, "trains")
+    assert other.locator('[data-testid="stHeading"]').all_inner_texts() == headings
+    assert other.locator(".legendtext").all_inner_texts() == legends
+    assert "basis=reported" in other.url and "lang=en" in other.url
+    fresh.close()
+    page.close()
