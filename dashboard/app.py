@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, downloads, presenting
 from dashboard.filters import (
     NO_ROUTE,
     Filters,
@@ -24,6 +24,7 @@ st.set_page_config(
     page_icon=":material/train:",
     layout="wide",
 )
+present = presenting.begin(st.query_params)
 
 with st.spinner("正在载入数据…… / Loading the data…"):
     table = data.current_table()
@@ -160,9 +161,10 @@ filters = Filters(
     sources=tuple(st.session_state.get("f_source", [])),
     lang=lang,
 )
-st.query_params.from_dict(to_query_params(filters))
+st.query_params.from_dict({**to_query_params(filters), **presenting.keep_params(st.query_params)})
 st.session_state["_table"] = table
 st.session_state["_filters"] = filters
+downloads.deck_download(table, filters)
 
 pages = [
     st.Page(
@@ -209,10 +211,16 @@ pages = [
         help=t("help_data", lang),
     ),
 ]
-page = st.navigation(pages, position="top")
-st.header(t("app_title", lang), anchor=False)
-st.caption(t("app_caption", lang))
+pages.append(presenting.nav_page(lang))
+page = st.navigation(
+    [presenting.nav_page(lang, default=True)] if present else pages,
+    position="hidden" if present else "top",
+)
+if not present:
+    st.header(t("app_title", lang), anchor=False)
+    st.caption(t("app_caption", lang))
 for message in st.session_state.get("_messages", ()):
     st.warning(message, icon=":material/info:")
-st.subheader(page.title, anchor=False)
+if not present:
+    st.subheader(page.title, anchor=False)
 page.run()

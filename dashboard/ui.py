@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, downloads
 from dashboard.charts import ChartSpec
 from dashboard.filters import Filters
 from dashboard.format import format_date
@@ -38,6 +38,7 @@ def chart_card(spec: ChartSpec) -> None:
             spec.figure, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
         )
         st.caption(spec.source_line)
+        downloads.chart_downloads(spec, current()[1].lang)
 
 
 def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:

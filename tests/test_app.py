@@ -61,7 +61,7 @@ def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang
             table = at.dataframe[0].value
             assert len(table) == 12
             assert table.iloc[:, 0].notna().all()
-            assert len(at.get("download_button")) == 2
+            assert len(at.get("download_button")) == 3  # CSV, XLSX, the sidebar deck
         else:
             assert plotly_count(at) >= 1, page
             assert expected[page] in texts(at), page

@@ -1,0 +1,92 @@
+"""Download buttons for meetings: the deck of every chart, and each chart as PNG and SVG.
+
+Every file is built only when its button is clicked (a callable passed to st.download_button),
+never on a rerun.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.charts import ChartSpec
+from dashboard.deck import build_deck, deck_inputs
+from dashboard.filters import Filters
+from dashboard.images import figure_png, figure_svg, images_available
+from etl.store import Table
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+NO_IMAGES = (
+    "PNG/SVG 导出不可用：本机未安装 Chromium。 / "
+    "PNG/SVG export is unavailable: Chromium is not installed here."
+)
+
+
+def deck_file_name(filters: Filters) -> str:
+    """Return the deck's file name: the corridor, the language and the filtered period."""
+    span = "_".join(d.strftime("%Y-%m") for d in (filters.start, filters.end) if d is not None)
+    return f"corridor_deck_{filters.lang}{'_' + span if span else ''}.pptx"
+
+
+def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
+    """Return a callable that builds the deck of every chart under the filters."""
+
+    def build() -> bytes:
+        specs, cards, _ = deck_inputs(table.observations, table.sources, filters)
+        return build_deck(specs, cards, filters, table.sources)
+
+    return build
+
+
+def deck_download(table: Table, filters: Filters) -> None:
+    """Show the deck download in the sidebar (PPTX of every chart under the current filters)."""
+    if table.observations.empty or not data.figures(table, filters):
+        return
+    zh = filters.lang == "zh"
+    st.sidebar.download_button(
+        "下载演示文稿（PPTX）" if zh else "Download the deck (PPTX)",
+        data=deck_builder(table, filters),
+        file_name=deck_file_name(filters),
+        mime=PPTX_MIME,
+        icon=":material/slideshow:",
+        on_click="ignore",
+        help=(
+            "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑"
+            if zh
+            else "Every chart under the current filters, editable in PowerPoint or WPS"
+        ),
+        key="download_deck",
+    )
+
+
+def chart_downloads(spec: ChartSpec, lang: str) -> None:
+    """Show a chart's PNG (slide resolution) and SVG downloads, or why they are unavailable."""
+    if not images_available():
+        st.caption(NO_IMAGES)
+        return
+    figure = spec.figure
+    with st.container(horizontal=True, key=f"images_{spec.id}"):
+        st.download_button(
+            "PNG",
+            data=lambda: figure_png(figure),
+            file_name=f"{spec.id}.png",
+            mime="image/png",
+            icon=":material/image:",
+            on_click="ignore",
+            type="tertiary",
+            help="1920×1080，适合幻灯片" if lang == "zh" else "1920×1080, for a slide",
+            key=f"png_{spec.id}",
+        )
+        st.download_button(
+            "SVG",
+            data=lambda: figure_svg(figure),
+            file_name=f"{spec.id}.svg",
+            mime="image/svg+xml",
+            icon=":material/draw:",
+            on_click="ignore",
+            type="tertiary",
+            help="矢量图，可无损缩放" if lang == "zh" else "vector, scales without loss",
+            key=f"svg_{spec.id}",
+        )
