@@ -40,8 +40,8 @@ from dashboard.views import NO_DATE, KpiCard, Record, figure_records, kpi_cards
 from etl.vocabulary import load_metrics
 
 # 16:9 at PowerPoint's own widescreen size (13.333 × 7.5 in), so nothing is rescaled on open.
-SLIDE_WIDTH = Inches(13.333)
-SLIDE_HEIGHT = Inches(7.5)
+SLIDE_WIDTH = Emu(12192000)
+SLIDE_HEIGHT = Emu(6858000)
 MARGIN = Inches(0.6)
 CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
 # Microsoft YaHei ships with every Chinese Windows and with WPS, where decks are opened and
@@ -109,15 +109,23 @@ def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
+def _same(spec: ChartSpec) -> tuple[str, str, str]:
+    return (spec.title, spec.headline, spec.points.to_json())
+
+
 def deck_charts(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
-    """Return the specs once each: a chart repeated on the overview is not a second slide."""
+    """Return the specs once each: a chart the overview repeats from its own page is dropped."""
+    specs = list(specs)
+    # The overview borrows a page's chart under the id overview_<id>; keep the page's own.
+    own = {_same(s) for s in specs if not s.id.startswith("overview_")}
     seen: set[tuple[str, str, str]] = set()
     out: list[ChartSpec] = []
     for spec in specs:
-        key = (spec.title, spec.headline, spec.points.to_json())
-        if key not in seen:
-            seen.add(key)
-            out.append(spec)
+        key = _same(spec)
+        if key in seen or (spec.id.startswith("overview_") and key in own):
+            continue
+        seen.add(key)
+        out.append(spec)
     return out
 
 

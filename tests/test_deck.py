@@ -1,0 +1,210 @@
+"""The meeting deck, opened again with python-pptx: slides, native charts, values, words, fonts."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from datetime import date
+
+import pandas as pd
+import pytest
+from dashboard_data import observations, sources
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+
+from dashboard.deck import (
+    EAST_ASIAN_FONT,
+    build_deck,
+    chart_type,
+    deck_charts,
+    deck_inputs,
+    excel_serial,
+)
+from dashboard.filters import Filters, apply_filters
+from dashboard.views import figure_records
+from etl.paths import Layout
+from etl.store import load_table
+from etl.vocabulary import load_metrics
+
+NATIVE = {
+    "growth": XL_CHART_TYPE.BAR_CLUSTERED,
+    "flow": XL_CHART_TYPE.BAR_CLUSTERED,
+    "snapshot": XL_CHART_TYPE.XY_SCATTER,
+}
+MADE = date(2026, 11, 28)
+
+
+def _deck(frame: pd.DataFrame, srcs: pd.DataFrame, filters: Filters) -> tuple[object, list]:
+    specs, cards, _ = deck_inputs(frame, srcs, filters)
+    data = build_deck(specs, cards, filters, srcs, made=MADE)
+    return Presentation(io.BytesIO(data)), specs
+
+
+def _chart(slide: object) -> object:
+    frames = [s for s in slide.shapes if s.has_chart]  # type: ignore[attr-defined]
+    assert len(frames) == 1
+    return frames[0].chart
+
+
+def _expected_values(frame: pd.DataFrame, srcs: pd.DataFrame, spec: object, lang: str) -> list:
+    """The values a chart must hold: the filtered figures of its metric ÷ the display scale."""
+    figures = figure_records(frame, srcs, lang)
+    points = spec.points  # type: ignore[attr-defined]
+    if spec.id == "headline_growth":  # type: ignore[attr-defined]
+        return sorted(float(v) for v in points["yoy_pct"])
+    keys = set(
+        zip(points["metric"], points["period_end"], points["scope"], points["basis"], strict=True)
+    )
+    out = []
+    for r in figures:
+        if (r["metric"], r["period_end"], r["scope"], r["basis"]) in keys:
+            _, divisor = load_metrics()[r["metric"]].scale(lang)
+            out.append(float(r["value"]) / divisor)
+    return sorted(out)
+
+
+def _values(chart: object) -> list[float]:
+    return sorted(
+        float(v)
+        for plot in chart.plots  # type: ignore[attr-defined]
+        for series in plot.series
+        for v in series.values
+        if v is not None
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_deck_has_title_kpi_and_one_native_chart_per_spec(lang: str) -> None:
+    frame, srcs = observations(), sources()
+    filters = Filters(lang=lang)
+    prs, specs = _deck(frame, srcs, filters)
+    assert len(prs.slides) == 2 + len(specs)
+    assert len(specs) >= 4
+    assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
+    for slide, spec in zip(list(prs.slides)[2:], specs, strict=True):
+        chart = _chart(slide)
+        assert chart.chart_type == NATIVE[chart_type(spec)], spec.id
+        assert _values(chart) == pytest.approx(
+            _expected_values(apply_filters(frame, filters), srcs, spec, lang)
+        ), spec.id
+
+
+def test_every_series_value_is_the_filtered_figure_over_the_display_scale() -> None:
+    frame, srcs = observations(), sources()
+    filters = Filters(regions=("chongqing",), lang="zh")
+    prs, specs = _deck(frame, srcs, filters)
+    by_title = {s.shapes.title.text_frame.text: s for s in list(prs.slides)[2:]}
+    trains = next(s for s in specs if s.id == "train_runs")
+    values = _values(_chart(by_title[trains.headline]))
+    # 816 trains reported and 692.7 derived: trains are shown in 列, no scale.
+    assert values == pytest.approx([692.7, 816.0])
+    agri = next(s for s in specs if s.id == "agri_export_value_cny")
+    # 8.8亿元 and its derived prior year, in 亿元.
+    assert _values(_chart(by_title[agri.headline])) == pytest.approx([6.010928962, 8.8])
+    teu = next(s for s in specs if s.id == "teu")
+    chart = _chart(by_title[teu.headline])
+    assert _values(chart) == pytest.approx([1.0661, 1.5])
+    assert chart.value_axis.axis_title.text_frame.text == "集装箱运量（万标箱）"
+
+
+def test_english_deck_uses_english_scales_titles_and_notes() -> None:
+    frame, srcs = observations(), sources()
+    prs, specs = _deck(frame, srcs, Filters(lang="en"))
+    title = prs.slides[0].shapes.title.text_frame.text
+    assert title == "Western Land-Sea New Corridor"
+    assert prs.slides[1].shapes.title.text_frame.text == "Headline figures"
+    teu = next(s for s in specs if s.id == "teu")
+    slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == teu.headline)
+    chart = _chart(slide)
+    assert _values(chart) == pytest.approx([10.661, 15.0])
+    assert chart.value_axis.axis_title.text_frame.text == "Container volume (thousand TEU)"
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "All sources:" in notes and "Derived values" in notes
+    assert "重庆海关" in notes  # publishers are named as they name themselves
+
+
+def test_chinese_deck_titles_and_notes_are_chinese() -> None:
+    prs, specs = _deck(observations(), sources(), Filters(lang="zh"))
+    assert prs.slides[0].shapes.title.text_frame.text == "西部陆海新通道数据看板"
+    assert "制作日期：2026年11月28日" in prs.slides[0].placeholders[1].text_frame.text
+    assert prs.slides[1].shapes.title.text_frame.text == "核心指标"
+    kpi = " ".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
+    assert "816列" in kpi and "2021.84万元" in kpi and "+17.8%" in kpi
+    trains = next(s for s in specs if s.id == "train_runs")
+    slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == trains.headline)
+    assert trains.headline == "2024年1—7月 班列开行816列，同比增长17.8%"
+    texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    assert trains.source_line in texts
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "全部来源：" in notes and "推算值（浅色斜纹）" in notes
+    assert "cqcustoms-20240911" in notes
+
+
+def test_derived_values_are_a_separate_pale_hatched_series() -> None:
+    prs, specs = _deck(observations(), sources(), Filters(lang="zh"))
+    trains = next(s for s in specs if s.id == "train_runs")
+    slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == trains.headline)
+    series = {s.name: s for s in _chart(slide).plots[0].series}
+    assert set(series) == {"报道值", "推算值（由同比增速倒推）"}
+    derived = series["推算值（由同比增速倒推）"]
+    assert [v for v in derived.values if v is not None] == pytest.approx([692.7])
+    assert (
+        derived.format.fill._xPr.find(
+            "{http://schemas.openxmlformats.org/drawingml/2006/main}pattFill"
+        )
+        is not None
+    )
+
+
+def test_no_slide_has_an_empty_placeholder() -> None:
+    prs, _ = _deck(observations(), sources(), Filters(lang="zh"))
+    for slide in prs.slides:
+        for shape in slide.placeholders:
+            assert shape.has_text_frame and shape.text_frame.text.strip(), shape.name
+
+
+def test_east_asian_font_is_set_on_every_run_including_charts() -> None:
+    prs, _ = _deck(observations(), sources(), Filters(lang="zh"))
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for slide in prs.slides:
+        for run in slide.element.iter(f"{ns}r"):
+            ea = run.find(f"{ns}rPr/{ns}ea")
+            assert ea is not None and ea.get("typeface") == EAST_ASIAN_FONT
+        for shape in slide.shapes:
+            if shape.has_chart:
+                space = shape.chart._chartSpace
+                props = list(space.iter(f"{ns}defRPr", f"{ns}rPr"))
+                assert props
+                assert all(p.find(f"{ns}ea").get("typeface") == EAST_ASIAN_FONT for p in props)
+
+
+def test_snapshot_charts_plot_dates_on_an_xy_axis() -> None:
+    prs, specs = _deck(observations(), sources(), Filters(lang="zh"))
+    ports = next(s for s in specs if s.id == "ports_reached")
+    slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == ports.headline)
+    chart = _chart(slide)
+    assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER
+    ys = sorted(y for s in chart.plots[0].series for y in s.values)
+    assert ys == pytest.approx(sorted(ports.points["display_value"]))
+    xs = [float(v.text) for v in chart._chartSpace.xpath(".//c:xVal//c:v")]
+    assert excel_serial(pd.Timestamp("2024-09-11")) in xs
+
+
+def test_overview_repeats_are_not_second_slides() -> None:
+    specs, _, _ = deck_inputs(observations(), sources(), Filters(lang="zh"))
+    ids = [s.id for s in specs]
+    assert "train_runs" in ids and "overview_train_runs" not in ids
+    assert deck_charts(specs + specs) == specs
+
+
+def test_deck_of_the_shipped_data_has_a_slide_per_chart(shipped_layout: Layout) -> None:
+    table = load_table(shipped_layout)
+    filters = Filters(lang="zh")
+    prs, specs = _deck(table.observations, table.sources, filters)
+    assert len(prs.slides) == 2 + len(specs)
+    counts = Counter(_chart(s).chart_type for s in list(prs.slides)[2:])
+    assert counts[XL_CHART_TYPE.BAR_CLUSTERED] >= 1 and counts[XL_CHART_TYPE.XY_SCATTER] >= 1
+    for slide, spec in zip(list(prs.slides)[2:], specs, strict=True):
+        assert _values(_chart(slide)) == pytest.approx(
+            _expected_values(table.observations, table.sources, spec, "zh")
+        ), spec.id
