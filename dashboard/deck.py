@@ -110,7 +110,7 @@ def _rgb(colour: str) -> RGBColor:
 
 
 def _same(spec: ChartSpec) -> tuple[str, str, str]:
-    return (spec.title, spec.headline, spec.points.to_json())
+    return (spec.title, spec.headline, spec.points.to_json(date_format="iso"))
 
 
 def deck_charts(specs: Iterable[ChartSpec]) -> list[ChartSpec]:

@@ -1,0 +1,112 @@
+"""`corridor deck`: writes the PPTX, refuses bad filters in both languages, makes the PDF."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+from dashboard_data import write_data_dir
+from pptx import Presentation
+
+from etl import cli_deck
+from etl.cli import main
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A small valid data directory (the seed's figures and a few more)."""
+    return write_data_dir(tmp_path / "data")
+
+
+def test_deck_writes_a_pptx_with_progress_on_stderr(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "meeting.pptx"
+    code = main(["deck", "--data-dir", str(data_dir), "--out", str(out), "--region", "chongqing"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    prs = Presentation(str(out))
+    assert len(prs.slides) >= 3
+    assert prs.slides[0].shapes.title.text_frame.text == "西部陆海新通道数据看板"
+    assert "重庆" in prs.slides[0].placeholders[1].text_frame.text
+    assert "chart slide 1/" in captured.err
+    assert f"{len(prs.slides)} 张幻灯片 slides" in captured.out
+
+
+def test_deck_in_english(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "en.pptx"
+    assert main(["deck", "--data-dir", str(data_dir), "--out", str(out), "--lang", "en"]) == 0
+    assert Presentation(str(out)).slides[1].shapes.title.text_frame.text == "Headline figures"
+
+
+def test_help_describes_every_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["deck", "--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--out", "--lang", "--from", "--to", "--region", "--route", "--metric",
+                   "--basis", "--source", "--pdf", "--data-dir"):  # fmt: skip
+        assert option in text
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["--region", "mars"], "region=mars 无法识别", "region=mars is not recognised"),
+        (["--from", "2024-13"], "不是有效的年月", "is not a month like 2024-07"),
+        (["--lang", "fr"], "lang=fr 无法识别", "lang=fr is not recognised"),
+        (["--basis", "guessed"], "basis=guessed 无法识别", "basis=guessed is not recognised"),
+        (["--from", "2030-01"], "当前筛选条件下没有数据", "No figures match these filters"),
+    ],
+)
+def test_bad_filter_is_refused_in_both_languages(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    zh: str,
+    en: str,
+) -> None:
+    out = tmp_path / "bad.pptx"
+    code = main(["deck", "--data-dir", str(data_dir), "--out", str(out), *args])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert zh in err and en in err
+    assert "ignored" not in err  # the command line refuses; it does not guess
+    assert not out.exists()
+
+
+def test_output_must_be_a_pptx(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["deck", "--data-dir", str(data_dir), "--out", str(tmp_path / "x.ppt")]) != 0
+    assert ".pptx" in capsys.readouterr().err
+
+
+def test_without_libreoffice_the_pptx_still_comes(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli_deck, "find_soffice", lambda: None)
+    out = tmp_path / "no_office.pptx"
+    assert main(["deck", "--data-dir", str(data_dir), "--out", str(out), "--pdf"]) == 0
+    err = capsys.readouterr().err
+    assert "未安装 LibreOffice" in err and "LibreOffice (soffice) is not installed" in err
+    assert out.exists() and not out.with_suffix(".pdf").exists()
+
+
+@pytest.mark.slow
+def test_pdf_has_a_page_per_slide(data_dir: Path, tmp_path: Path) -> None:
+    require_tool("soffice", "--pdf converts the deck with LibreOffice")
+    require_tool("pdfinfo", "counts the PDF's pages")
+    out = tmp_path / "handout.pptx"
+    assert main(["deck", "--data-dir", str(data_dir), "--out", str(out), "--pdf"]) == 0
+    pdf = out.with_suffix(".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
+    assert pages == len(Presentation(str(out)).slides)

@@ -1,0 +1,51 @@
+"""Chart pictures via kaleido: PNG at the slide size asked for and not blank; SVG keeps Chinese."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import require_tool
+from dashboard_data import observations, sources
+from PIL import Image
+
+from dashboard import images
+from dashboard.charts import build_chart_specs
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def spec() -> object:
+    """The trains chart of the small test data, in Chinese."""
+    require_tool("/usr/bin/chromium", "kaleido draws the chart in Chromium")
+    specs = build_chart_specs(observations(), sources(), "zh")
+    return next(s for s in specs if s.id == "train_runs")
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_png_has_the_slide_size_asked_for_and_is_not_blank(
+    spec: object, size: tuple[int, int]
+) -> None:
+    png = images.figure_png(spec.figure, *size)  # type: ignore[attr-defined]
+    picture = Image.open(io.BytesIO(png))
+    assert picture.format == "PNG"
+    assert picture.size == size
+    colours = picture.convert("RGB").getcolors(maxcolors=1_000_000) or []
+    assert len(colours) > 20  # bars, hatching, text: far more than a blank canvas
+
+
+def test_svg_keeps_its_chinese_text(spec: object) -> None:
+    svg = images.figure_svg(spec.figure).decode("utf-8")  # type: ignore[attr-defined]
+    assert svg.lstrip().startswith("<svg")
+    assert "班列开行" in svg and "推算值" in svg
+
+
+def test_without_chromium_the_error_is_bilingual_and_plain(
+    spec: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(images, "chromium_path", lambda: None)
+    assert not images.images_available()
+    with pytest.raises(images.ImageExportError) as error:
+        images.figure_png(spec.figure)  # type: ignore[attr-defined]
+    assert "Chromium" in str(error.value) and "无法导出图片" in str(error.value)
