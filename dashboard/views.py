@@ -202,6 +202,12 @@ def data_as_of(figures: pd.DataFrame) -> pd.Timestamp | None:
     return None if ends.empty else ends.max()
 
 
+def _reading_order(r: Record) -> tuple[int, int, str, str]:
+    order = list(load_metrics())
+    rank = order.index(r["metric"]) if r["metric"] in order else len(order)
+    return (rank, -r["period_end"].value, r["region"], r["scope"])
+
+
 def display_table(records: list[Record], lang: str) -> pd.DataFrame:
     """Return figures as a reader's table: words for keys, values in display scale, sources."""
     zh = lang == "zh"
@@ -215,12 +221,12 @@ def display_table(records: list[Record], lang: str) -> pd.DataFrame:
             t("route", lang): route_label(r["route"], lang),
             t("scope", lang): r["scope"],
             t("basis", lang): basis_label(r["basis"], lang),
-            ("原文" if zh else "Quote"): r["quote"],
             t("source", lang): r["source"],
             ("链接" if zh else "Link"): r["url"] or None,
             t("also_reported_by", lang): r["also_reported_by"],
+            ("原文" if zh else "Quote"): r["quote"],
         }
-        for r in records
+        for r in sorted(records, key=_reading_order)
     ]
     return pd.DataFrame(rows)
 

@@ -12,8 +12,12 @@ else:
     if not records:
         ui.empty_message(filters.lang)
     else:
-        ui.as_of_line(records, filters.lang)
-        ui.kpi_row(records, filters.lang)
+        # The cards sit above the charts but are sent after them: the browser starts fetching
+        # plotly's script with the first chart, while it lays out the cards.
+        cards = st.container()
         with st.spinner(ui.t("drawing", filters.lang)):
             specs = data.chart_specs(table, filters, "overview")
         ui.chart_grid(specs)
+        with cards:
+            ui.as_of_line(records, filters.lang)
+            ui.kpi_row(records, filters.lang)

@@ -1,0 +1,214 @@
+"""Dashboard speed: overview draw time against a bare one-chart page; rerun server time; go vs px.
+
+Run: .venv/bin/python bench/bench_dashboard.py [--rounds 7] [--reruns 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from dashboard import data  # noqa: E402
+from dashboard.charts import build_chart_specs  # noqa: E402
+from etl.paths import layout  # noqa: E402
+from etl.store import load_table  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+# Every plotly chart on the page has drawn its SVG (the selector the browser tests wait for).
+DRAWN_JS = """(n) => {
+  const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+  return plots.filter(p => p.querySelector('.main-svg')).length >= n;
+}"""
+
+
+def spread(values: list[float]) -> str:
+    """Return 'median (min–max, IQR a–b)' in milliseconds."""
+    ms = sorted(v * 1000 for v in values)
+    q = statistics.quantiles(ms, n=4) if len(ms) >= 2 else [ms[0]] * 3
+    return (
+        f"median {statistics.median(ms):.0f} ms (min {ms[0]:.0f}, max {ms[-1]:.0f}, "
+        f"IQR {q[0]:.0f}–{q[2]:.0f}; n={len(ms)})"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(script: str) -> Iterator[str]:
+    """Run `streamlit run script` on a free port and yield its URL."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def bench_browser(rounds: int, overview_charts: int) -> tuple[list[float], list[float]]:
+    """Return draw times of the overview and of the bare page, alternated in one browser."""
+    from playwright.sync_api import sync_playwright
+
+    dash_times: list[float] = []
+    bare_times: list[float] = []
+    with (
+        serve("dashboard/app.py") as dash,
+        serve("bench/bare_app.py") as bare,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+
+        def load(url: str, charts: int) -> float:
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(url)
+            page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS)
+            elapsed = time.perf_counter() - start
+            page.close()
+            return elapsed
+
+        # One warm-up each: the servers import plotly, the browser caches the JS bundle.
+        load(dash, overview_charts)
+        load(bare, 1)
+        for _ in range(rounds):
+            dash_times.append(load(dash, overview_charts))
+            bare_times.append(load(bare, 1))
+        browser.close()
+    return dash_times, bare_times
+
+
+def bench_reruns(reruns: int, cold: bool) -> list[float]:
+    """Return AppTest rerun times after a filter change (views uncached when cold)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60).run()
+    times: list[float] = []
+    choices = (["teu"], [])
+    for i in range(reruns):
+        at.multiselect(key="f_metric").set_value(choices[i % 2])
+        if cold:
+            data._figures.clear()
+            data._specs.clear()
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return times
+
+
+def bench_go_vs_px(repeats: int = 50) -> tuple[list[float], list[float]]:
+    """Return build times of the trains page's bar figure with graph_objects and with express."""
+    import plotly.express as px
+    import plotly.graph_objects as go
+
+    table = load_table(layout())
+    spec = next(s for s in build_chart_specs(table.observations, table.sources, "zh", "trains"))
+    points = spec.points
+    go_times: list[float] = []
+    px_times: list[float] = []
+
+    def timed(build: Callable[[], object], into: list[float]) -> None:
+        start = time.perf_counter()
+        build()
+        into.append(time.perf_counter() - start)
+
+    def with_go() -> object:
+        return go.Figure(
+            data=[
+                {"type": "bar", "orientation": "h", "x": list(g["display_value"]),
+                 "y": [list(g["series"]), list(g["period_label"])], "name": b}
+                for b, g in points.groupby("basis")
+            ],
+            layout={"template": spec.figure.layout.template, "barmode": "overlay"},
+        )  # fmt: skip
+
+    def with_px() -> object:
+        fig = px.bar(
+            points, x="display_value", y="period_label", color="basis", facet_row="series",
+            orientation="h", pattern_shape="basis", template=spec.figure.layout.template,
+        )  # fmt: skip
+        return fig
+
+    for _ in range(3):
+        with_go()
+        with_px()
+    for _ in range(repeats):
+        timed(with_go, go_times)
+        timed(with_px, px_times)
+    return go_times, px_times
+
+
+def main() -> int:
+    """Run the three benchmarks and print medians with their spread."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=7, help="page loads per app")
+    parser.add_argument("--reruns", type=int, default=20, help="AppTest reruns")
+    args = parser.parse_args()
+    where = layout()
+    table = load_table(where)
+    overview = len(build_chart_specs(table.observations, table.sources, "zh", "overview"))
+    print(f"data: {where.root} ({len(table.observations)} rows); overview charts: {overview}")
+
+    go_t, px_t = bench_go_vs_px()
+    print(f"figure build, graph_objects: {spread(go_t)}")
+    print(f"figure build, plotly.express: {spread(px_t)}")
+    print(f"  express / graph_objects = {statistics.median(px_t) / statistics.median(go_t):.1f}x")
+
+    warm = bench_reruns(args.reruns, cold=False)
+    cold = bench_reruns(args.reruns, cold=True)
+    print(f"rerun after a filter change (AppTest, views cached): {spread(warm)}  goal < 50 ms")
+    print(f"rerun after a filter change (AppTest, views rebuilt): {spread(cold)}")
+
+    if not Path(CHROMIUM).exists():
+        print(f"browser benchmark skipped: {CHROMIUM} is not installed")
+        return 0
+    dash_t, bare_t = bench_browser(args.rounds, overview)
+    ratio = statistics.median(dash_t) / statistics.median(bare_t)
+    print(f"navigation → every chart drawn, overview ({overview} charts): {spread(dash_t)}")
+    print(f"navigation → chart drawn, bare one-chart page: {spread(bare_t)}")
+    print(f"  overview / bare = {ratio:.2f}x  goal ≤ 1.3x")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("CORRIDOR_DATA_DIR", str(REPO / "data"))
+    raise SystemExit(main())
