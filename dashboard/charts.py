@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -118,7 +119,12 @@ class ChartSpec:
     source_line: str
     alt: str
     figure: go.Figure
-    points: pd.DataFrame
+    point_records: tuple[Record, ...]
+
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        """Return the tidy frame of the points drawn: metric, period, value, basis, scope, scale."""
+        return points_frame(list(self.point_records))
 
 
 def tint(colour: str, amount: float = DERIVED_TINT) -> str:
@@ -460,7 +466,7 @@ def metric_chart(points: list[Record], metric: str, lang: str) -> ChartSpec:
         source_line=source_line(points, lang),
         alt=_alt(title, kind, points, headline, lang),
         figure=figure,
-        points=points_frame(points),
+        point_records=tuple(points),
     )
 
 
@@ -546,7 +552,7 @@ def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
         source_line=source_line(recs, lang),
         alt=_alt(title, kind, recs, headline, lang),
         figure=go.Figure(data=[bar], layout=layout),
-        points=points_frame(recs),
+        point_records=tuple(recs),
     )
 
 
@@ -592,5 +598,5 @@ def _on_page(spec: ChartSpec, page: str) -> ChartSpec:
         source_line=spec.source_line,
         alt=spec.alt,
         figure=spec.figure,
-        points=spec.points,
+        point_records=spec.point_records,
     )

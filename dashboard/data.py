@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import ChartSpec, chart_specs_from_records
-from dashboard.filters import Filters, apply_filters, to_query_params
-from dashboard.views import Record, figure_records
+from dashboard.filters import Filters, apply_filters, filter_records, to_query_params
+from dashboard.views import Record, dedupe_records, source_joined
 from etl.paths import Layout, layout
 from etl.store import Table, data_version, load_table, stored_files
 
@@ -46,9 +46,15 @@ def _view_key(filters: Filters) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(to_query_params(filters).items()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _joined(version: str, lang: str, _table: Table) -> list[Record]:
+    return source_joined(_table.observations, _table.sources, lang)
+
+
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _figures(version: str, key: str, lang: str, _table: Table, _filters: Filters) -> list[Record]:
-    return figure_records(apply_filters(_table.observations, _filters), _table.sources, lang)
+    joined = _joined(version, lang, _table)
+    return dedupe_records(filter_records(joined, _filters))
 
 
 def figures(table: Table, filters: Filters) -> list[Record]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -187,6 +188,23 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.sources:
         keep &= frame["source_id"].isin(filters.sources)
     return frame.loc[keep]
+
+
+def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+    """Return the observation records the filters keep: apply_filters for records."""
+    end = None if filters.end is None else filters.end + pd.Timedelta(hours=23, minutes=59)
+    routes = {"" if r == NO_ROUTE else r for r in filters.routes}
+    return [
+        r
+        for r in records
+        if (filters.start is None or r["period_end"] >= filters.start)
+        and (end is None or r["period_end"] <= end)
+        and (not filters.regions or r["region"] in filters.regions)
+        and (not routes or r["route"] in routes)
+        and (not filters.metrics or r["metric"] in filters.metrics)
+        and (not filters.bases or r["basis"] in filters.bases)
+        and (not filters.sources or r["source_id"] in filters.sources)
+    ]
 
 
 def month_options(frame: pd.DataFrame) -> list[pd.Timestamp]:

@@ -50,8 +50,8 @@ def source_name(publisher: str, published: pd.Timestamp | None, lang: str) -> st
     return f"{publisher}{sep}{format_date(published, lang)}"
 
 
-def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
-    """Return one record per figure with its source's fields, from its latest-published source."""
+def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
+    """Return one record per observation with its source's fields and citation (not deduped)."""
     by_id: dict[str, Record] = {str(r["source_id"]): r for r in _records(sources)}
     rows: list[Record] = []
     for rec in _records(frame):
@@ -64,11 +64,16 @@ def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh")
         row["publisher"] = row["publisher"] or str(rec["source_id"])
         row["source"] = source_name(row["publisher"], row["published"], lang)
         rows.append(row)
-    rows.sort(key=lambda r: r["source_id"])
-    rows.sort(key=lambda r: r["published"] or NO_DATE, reverse=True)
+    return rows
+
+
+def dedupe_records(rows: list[Record]) -> list[Record]:
+    """Return one record per figure, from its latest-published source, naming the others."""
+    ordered = sorted(rows, key=lambda r: r["source_id"])
+    ordered.sort(key=lambda r: r["published"] or NO_DATE, reverse=True)
     kept: dict[tuple[object, ...], Record] = {}
     others: dict[tuple[object, ...], list[str]] = {}
-    for row in rows:
+    for row in ordered:
         key = tuple(fold_scope(row[k]) if k == "scope" else row[k] for k in FIGURE_KEY)
         if key in kept:
             if row["source"] not in others[key] and row["source"] != kept[key]["source"]:
@@ -76,11 +81,14 @@ def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh")
         else:
             kept[key] = row
             others[key] = []
-    out = []
-    for key, row in kept.items():
-        out.append({**row, "also_reported_by": "；".join(others[key])})
+    out = [{**row, "also_reported_by": "；".join(others[key])} for key, row in kept.items()]
     out.sort(key=lambda r: (r["metric"], r["period_end"], r["region"], r["route"], r["scope"]))
     return out
+
+
+def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
+    """Return one record per figure with its source's fields, from its latest-published source."""
+    return dedupe_records(source_joined(frame, sources, lang))
 
 
 FIGURE_COLUMNS = (

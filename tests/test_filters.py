@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from dashboard_data import OLDER, SEED, observations
+from dashboard_data import OLDER, SEED, observations, sources
 
 from dashboard.filters import (
     PARAMS,
     Filters,
     apply_filters,
+    filter_records,
     parse_month,
     parse_query_params,
     to_query_params,
     vocabulary_choices,
 )
+from dashboard.views import source_joined
 
 CHOICES = vocabulary_choices([SEED, OLDER])
 
@@ -134,3 +136,23 @@ def test_apply_filters_does_not_change_its_input() -> None:
 
 def test_a_filter_that_matches_nothing_gives_an_empty_frame() -> None:
     assert apply_filters(observations(), Filters(regions=("yunnan",))).empty
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(start=pd.Timestamp("2024-07-01"), end=pd.Timestamp("2024-07-31")),
+        Filters(routes=("none", "rail_sea"), bases=("reported",)),
+        Filters(regions=("corridor",), metrics=("ports_reached", "cargo_categories")),
+        Filters(sources=(OLDER,)),
+    ],
+)
+def test_filter_records_keeps_the_same_rows_as_apply_filters(filters: Filters) -> None:
+    frame = observations()
+    records = source_joined(frame, sources())
+    kept = filter_records(records, filters)
+    expected = apply_filters(frame, filters)
+    assert [(r["metric"], r["value"], r["source_id"]) for r in kept] == list(
+        zip(expected["metric"], expected["value"], expected["source_id"], strict=True)
+    )
