@@ -47,10 +47,10 @@ DERIVED_PATTERN = "/"
 CHART_HEIGHT = 360
 # A quote in a hover box wraps at this many characters so it stays on a phone's screen.
 HOVER_WRAP = 28
-# Series names on an axis wrap at this many characters so a phone keeps room for the bars.
-LABEL_WRAP = 12
-# Pixels per bar in the horizontal bar charts: room for a 13 px label inside each band.
-BAR_HEIGHT = 34
+# Series headings wrap at this many characters so they stay inside a phone-width chart.
+HEADING_WRAP = 26
+# Pixels per row (bar or heading line) in the horizontal bar charts: a 13 px label and air.
+BAR_HEIGHT = 30
 # One hue for a chart's figures: reported solid, derived the same hue paler and hatched.
 REPORTED_COLOUR = OKABE_ITO[0]
 # Group pages by the vocabulary's chart group.
@@ -268,14 +268,15 @@ def _top(values: list[float]) -> float:
     return max([*values, 0.0]) * 1.25 or 1.0
 
 
-def _wrap_label(text: str, width: int = LABEL_WRAP) -> str:
+def _wrap_label(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
-    """Return horizontal bars, one per figure, grouped by series then period; never joined.
+    """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
 
-    Reported bars are solid, derived ones pale and hatched; the growth rate sits by each bar.
+    Each series (region, route, scope) gets a bold heading row, then one bar per period in time
+    order. Reported bars are solid, derived ones pale and hatched; the growth rate sits by the bar.
     """
     latest: dict[str, pd.Timestamp] = {}
     for p in points:
@@ -289,23 +290,51 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             p["period_start"] or NO_DATE,
         ),
     )
+    position: list[float] = []
+    headings: list[Record] = []
+    ticks: list[float] = []
+    labels: list[str] = []
+    row = 0.0
+    current = None
+    for r in recs:
+        if r["series"] != current:
+            current = r["series"]
+            text = _wrap_label(current, HEADING_WRAP)
+            lines = text.count("<br>") + 1
+            headings.append(
+                {
+                    "x": 0,
+                    "xref": "paper",
+                    "xanchor": "left",
+                    "y": row + (lines - 1) / 2 + 0.1,
+                    "yanchor": "middle",
+                    "text": f"<b>{text}</b>",
+                    "showarrow": False,
+                    "align": "left",
+                    "font": {"size": 13},
+                }
+            )
+            row += lines
+        position.append(row)
+        ticks.append(row)
+        labels.append(r["period_label"])
+        row += 1
     decimals = load_metrics()[metric].decimals
     traces: list[Record] = []
     for basis in ("reported", "derived"):
-        sel = [r for r in recs if r["basis"] == basis]
-        if not sel:
+        chosen = [(y, r) for y, r in zip(position, recs, strict=True) if r["basis"] == basis]
+        if not chosen:
             continue
+        sel = [r for _, r in chosen]
         custom, template = _hover(sel, lang)
         derived = basis == "derived"
         traces.append(
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": [
-                    [_wrap_label(r["series"]) for r in sel],
-                    [r["period_label"] for r in sel],
-                ],
+                "y": [y for y, _ in chosen],
                 "x": [r["display_value"] for r in sel],
+                "width": 0.72,
                 "name": t("derived_legend", lang) if derived else t("reported", lang),
                 "marker": {
                     "color": tint(REPORTED_COLOUR) if derived else REPORTED_COLOUR,
@@ -333,13 +362,13 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 "hovertemplate": template,
             }
         )
-    n_series = len({r["series"] for r in recs})
     layout = {
         "template": TEMPLATE,
-        "height": 90 + BAR_HEIGHT * len(recs) + 12 * n_series,
+        "height": 110 + BAR_HEIGHT * row,
         "barmode": "overlay",
         "showlegend": True,
         "legend": {"traceorder": "normal"},
+        "annotations": headings,
         "xaxis": {
             "title": {"text": axis_title(metric, lang)},
             "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
@@ -348,16 +377,14 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             "tickformat": ",~f",
         },
         "yaxis": {
-            "type": "multicategory",
-            "autorange": "reversed",
+            "tickvals": ticks,
+            "ticktext": labels,
+            "range": [row - 0.4, -0.7],
             "showgrid": False,
             "rangemode": "normal",
             "zeroline": False,
-            "showdividers": True,
-            "dividercolor": GRID_COLOUR,
         },
         "margin": {"l": 8, "r": 16, "t": 40, "b": 8},
-        "bargap": 0.3,
     }
     return go.Figure(data=traces, layout=layout)
 
