@@ -11,6 +11,7 @@ from pathlib import Path
 from etl.articles import read_article
 from etl.extract import extract_figures, infer_published
 from etl.figures import Figure
+from etl.places import resolve_region, resolve_route
 
 # A truth row is found by a value within 0.5% of it (relative to the truth value).
 VALUE_TOLERANCE = 0.005
@@ -28,6 +29,7 @@ class TruthRow:
     value: float
     period_end: date | None
     yoy_pct: float | None
+    scope: str = ""
 
 
 @dataclass
@@ -65,6 +67,14 @@ class Report:
     missed: list[TruthRow] = field(default_factory=list)
     extra: list[tuple[str, Figure]] = field(default_factory=list)
     yoy_wrong: list[tuple[TruthRow, Figure]] = field(default_factory=list)
+    # Found rows whose labelled scope resolves to a region and route, and those the figure's agrees.
+    places_checked: int = 0
+    places_agreed: int = 0
+
+    @property
+    def place_agreement(self) -> float:
+        """Return the share of found rows whose scope resolves to the truth's region and route."""
+        return self.places_agreed / self.places_checked if self.places_checked else 0.0
 
     @property
     def overall(self) -> Score:
@@ -85,6 +95,7 @@ def read_truth(truth_csv: Path) -> list[TruthRow]:
                 value=float(row["value"]),
                 period_end=date.fromisoformat(row["period_end"]) if row["period_end"] else None,
                 yoy_pct=_optional_float(row.get("yoy_pct") or ""),
+                scope=(row.get("scope") or "").strip(),
             )
             for row in csv.DictReader(handle)
         ]
@@ -157,11 +168,22 @@ def score(truth: Iterable[TruthRow], extracted: Mapping[str, Sequence[Figure]]) 
                 bump(row.metric, "yoy_correct")
             else:
                 report.yoy_wrong.append((row, figure))
+            if row.scope:
+                report.places_checked += 1
+                report.places_agreed += places_agree(row.scope, figure.scope)
         found_rows = {id(r) for r, _ in pairs}
         found_figures = {id(f) for _, f in pairs}
         report.missed += [r for r in rows if id(r) not in found_rows]
         report.extra += [(article, f) for f in figures if id(f) not in found_figures]
     return report
+
+
+def places_agree(truth_scope: str, scope: str) -> bool:
+    """Return whether two scopes resolve to the same region and route (what the dashboard shows)."""
+    return (resolve_region(truth_scope), resolve_route(truth_scope)) == (
+        resolve_region(scope),
+        resolve_route(scope),
+    )
 
 
 def extract_article(path: Path) -> list[Figure]:
@@ -197,6 +219,11 @@ def render_report(report: Report) -> str:
     ]
     if len(lines) == 1:
         lines.append("  (none)")
+    if report.places_checked:
+        lines.append(
+            f"scope: region and route agree with the truth's on {report.places_agreed}"
+            f"/{report.places_checked} found rows ({report.place_agreement:.3f})"
+        )
     header = (
         f"{'metric':<26}{'truth':>6}{'extr':>6}{'found':>6}"
         f"{'prec':>7}{'recall':>7}{'F1':>7}{'yoy':>7}"

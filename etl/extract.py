@@ -20,6 +20,7 @@ import opencc
 from etl.figures import Figure
 from etl.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
 from etl.periods import PeriodMention, find_periods, month_end
+from etl.places import UNSPECIFIED, resolve_region, resolve_route
 from etl.vocabulary import load_metrics
 
 # One converter for the process: building one costs far more than converting a sentence.
@@ -156,10 +157,13 @@ CUMULATIVE_RE = re.compile(r"累计|共计|总计|(?<![年月])以来")
 SCOPE_CUT_RE = re.compile(
     r"累计|共计|共|已|开行|发送|发车|运输|运送|承运|实现|完成|达到|达|为|贡献|出口|进口|"
     r"进出口|通达|可达|扩展|惠及|扣减|聚集|节约|节省|运量|货值|箱量|贸易|货物|总重|所载|交出|"
-    r"同比|增长|的(?:贸易|进出口|货值|总值|运量|箱量|累计)"
+    r"同比|增长|的(?:贸易|进出口|货值|总值|运量|箱量|累计)|"
+    # Verbs and measures that end a subject: 重庆海关落实…, 物流网络覆盖…, 每标箱节约….
+    r"就|将|发运|覆盖|辐射|拓展|延伸|吸引|带动|拉动|探索|落实|推出|开展|创新|验放|监管(?=进出)|"
+    r"每(?:个)?(?:标准箱|标箱|集装箱|箱)|\d"
 )
 SCOPE_LEAD_RE = re.compile(
-    r"[\s“”\"'「」]*(?:其中|此外|同时|如今|目前|当前|这当中|而|并|也|还|据统计|统计显示|在|经过|借助|依托|据悉|他说|介绍|显示)*[\s“”\"'「」]*"
+    r"[\s“”\"'「」]*(?:其中|此外|同时|如今|目前|当前|这当中|而|并|也|还|据统计|统计显示|据测算|在|经过|通过|借助|依托|据悉|他说|介绍|显示|当月|单月|同期|开出的|发出的|开行的|让|使)*[\s“”\"'「」]*"
 )
 NOT_SUBJECT_RE = re.compile(r"规模|对应|由此产生|开出|这是|其中|其|目的地|总量|数据|成绩")
 # The speaker of a quote: 重庆海关所属渝州海关副关长…介绍道 → 重庆海关.
@@ -172,6 +176,30 @@ SCOPE_AFTER_LEAD_RE = re.compile(r"[\s—\-－–:：,，]+")
 SCOPE_AFTER_CUT_RE = re.compile(r"由此|连续|位居|是|成为|已|的|将|在|再|又|也|创")
 SCOPE_TRIM = "，,、；;：:的——"
 SCOPE_STRIP_RE = re.compile(r"[“”\"'「」『』\s]")
+# Names of the corridor and its routes: the context a bare 班列 or 这条通道 stands for.
+NAME_RE = re.compile(
+    r"(?:西部)?陆海新通道(?:国际)?(?:铁海联运|海铁联运|跨境公路|国际铁路联运)?(?:班列|班车)?"
+    r"|中欧班列(?:[(（][^)）]{1,8}[)）])?|中老(?:铁路|班列)|中越(?:跨境)?班列(?:[(（][^)）]{1,12}[)）])?"
+    r"|(?:铁海联运|海铁联运)班列|跨境公路班车|澜湄快线"
+)
+# 这当中，重庆本地企业贡献了…: a part of the figure just reported.
+SUBSET_RE = re.compile(r"其中|这当中|这其中")
+# 累计开行 / 发运 …: the verb between a subject and the route it runs.
+TRANSPORT_VERB_RE = re.compile(
+    r"(?:累计|共计|共|已经|已)*(?:开行|发送|发运|发车|开出|运输|运送|承运)"
+)
+# A subject that is only a head noun (班列集装箱, 这一品牌的班列, 通道) names no one by itself.
+GENERIC_RE = re.compile(
+    r"(?:这条|这一品牌的|这一|该|此|本|这)?(?P<head>新通道|通道|班列|班车|线路)(?:集装箱|货物|货运|目的地|物流网络|网络)?"
+)
+# 重庆经这条通道 / 经新通道: a demonstrative or bare 通道 stands for the name in context.
+DEMONSTRATIVE_RE = re.compile(r"(?:这条|这一|该|此|(?<=经))(?P<head>新通道|通道|班列|班车|线路)")
+# Who can hold a figure besides places and routes: customs, ports, firms, hubs.
+ENTITY_RE = re.compile(
+    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委"
+)
+# A short subject that names no place (柑橘, 与东盟国家之间) qualifies its context's.
+QUALIFIER_MAX = 8
 SNAPSHOT_METRICS = frozenset(k for k, m in load_metrics().items() if m.kind == "snapshot")
 
 
@@ -470,15 +498,15 @@ def _carry_after(
     return _Carry(start, end, mentions[-1].kind == "cutoff", paragraph)
 
 
-def _scope(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> str:
-    """Return the subject words before a figure, in the original characters ('' if none)."""
+def _scope_pieces(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> list[str]:
+    """Return the subject words of each clause before a figure, nearest first, as written."""
     masked = list(s[:pos])
     for m in mentions:
         for i in range(m.pos, min(m.end_pos, pos)):
             masked[i] = "，"
     text = "".join(masked)
     bounds = [0] + [m.end() for m in CLAUSE_DELIM_RE.finditer(text)] + [pos]
-    # The nearest clause that names someone is the subject; earlier clauses are fallbacks.
+    pieces: list[str] = []
     for start, stop in reversed(list(pairwise(bounds))):
         lead = SCOPE_LEAD_RE.match(text, start, stop)
         begin = lead.end() if lead else start
@@ -487,10 +515,101 @@ def _scope(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> st
         while end > begin and text[end - 1] in SCOPE_TRIM:
             end -= 1
         piece = SCOPE_STRIP_RE.sub("", original[begin:end])
-        plain = text[begin:end]
-        if len(piece) >= 2 and not re.search(r"\d", plain) and not NOT_SUBJECT_RE.fullmatch(plain):
-            return piece
-    return ""
+        # 陆港累计开行西部陆海新通道班列126列: the route after the verb is part of whose figure.
+        route = NAME_RE.search(text, end, stop)
+        moved = route and TRANSPORT_VERB_RE.match(text, end, route.start())
+        if route and moved and route.group() not in text[begin:end]:
+            piece += SCOPE_STRIP_RE.sub("", original[route.start() : route.end()])
+        if len(piece) >= 2 and not NOT_SUBJECT_RE.fullmatch(text[begin:end]):
+            pieces.append(piece)
+    return pieces
+
+
+def _names_someone(piece: str) -> bool:
+    """Return whether a subject names a place, a route or an organisation."""
+    folded = simplify(piece)
+    if GENERIC_RE.fullmatch(folded):
+        return False
+    known = resolve_region(folded) != UNSPECIFIED or resolve_route(folded) != ""
+    return known or ENTITY_RE.search(folded) is not None
+
+
+def _name_upto(name: str, head: str) -> str:
+    """Return the context name cut after a head word (…铁海联运班列, 通道 → 西部陆海新通道)."""
+    folded = simplify(name)
+    at = folded.find(head)
+    if at < 0:
+        # 班列集装箱 in a passage on 西部陆海新通道铁海联运: the name's trains.
+        return name + head if head in ("班列", "班车") and folded.endswith("联运") else name
+    stop = at + len(head)
+    bracket = re.match(r"[(（][^)）]*[)）]", folded[stop:])
+    return name[: stop + (bracket.end() if bracket else 0)]
+
+
+@dataclass
+class _Context:
+    """What an article has named so far: the corridor or route, and the paragraph's subject."""
+
+    name: str = ""
+    subject: str = ""
+    paragraph: int = -1
+
+
+def _expand(piece: str, ctx: _Context, previous: str) -> str:
+    """Return a subject with demonstratives and shortened names filled in from context."""
+    folded = simplify(piece)
+    if ctx.name:
+        demo = DEMONSTRATIVE_RE.search(folded)
+        if demo:
+            filled = _name_upto(ctx.name, demo.group("head"))
+            return piece[: demo.start()] + filled + piece[demo.end() :]
+        name = simplify(ctx.name)
+        for k in range(len(folded), 1, -1):
+            if name.endswith(folded[:k]) and name != folded:
+                # 铁海联运班列 after 西部陆海新通道铁海联运(班列): the full name.
+                return ctx.name + piece[k:]
+    at = simplify(previous).find("经")
+    if folded.startswith("经") and at > 0:
+        # 重庆企业经国际铁路联运…；经东盟公路班车…: the same subject by another route.
+        return previous[:at] + piece
+    return piece
+
+
+def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -> tuple[str, bool]:
+    """Return the figure's subject and whether its own sentence named it (else: context)."""
+    for piece in pieces:
+        generic = GENERIC_RE.fullmatch(simplify(piece))
+        if generic and ctx.name:
+            return _name_upto(ctx.name, generic.group("head")), True
+        if _names_someone(piece):
+            return _expand(piece, ctx, previous), True
+    if after and _names_someone(after):
+        return after, True
+    base = ctx.subject or ctx.name
+    if not base:
+        return (pieces[0] if pieces else UNNAMED_SCOPE), False
+    nearest = pieces[0] if pieces else ""
+    if nearest and len(nearest) <= QUALIFIER_MAX:
+        return f"{base}({nearest})", False
+    return base, False
+
+
+def _subset_of(whole: str, part: str) -> str:
+    """Return a 其中 part's scope: it keeps the route of the whole it is part of."""
+    whole = re.sub(r"[(（](?:累计|累計)[)）]$", "", whole)
+    if resolve_route(simplify(part)) or not resolve_route(simplify(whole)) or whole in part:
+        return part
+    return whole + part
+
+
+def _update_name(ctx: _Context, text: str) -> None:
+    """Remember the last corridor or route name, unless it only shortens the one in force."""
+    names = list(NAME_RE.finditer(simplify(text)))
+    if not names:
+        return
+    found = text[names[-1].start() : names[-1].end()]
+    if simplify(found) not in simplify(ctx.name):
+        ctx.name = found
 
 
 def _speaker(following: str) -> str:
@@ -524,6 +643,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     carry: _Carry | None = None
     last_metric: str | None = None
     last_scope = ""
+    ctx = _Context()
     last_flow: tuple[date | None, date] | None = None
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
@@ -532,6 +652,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         speaker = _speaker(sentences[index + 1] if index + 1 < len(sentences) else "")
         periods = _own_periods(s, published)
         mentions = assign_rates(s, find_mentions(s, last_metric))
+        since = 0
         for m in mentions:
             # A cut-off dates later snapshots only within its own paragraph.
             own = carry if carry and carry.paragraph == paragraph else None
@@ -539,13 +660,17 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             start, end = _period_for(m.metric, m.pos, s, periods, in_force, published)
             if last_flow and m.metric not in SNAPSHOT_METRICS and _same_period(s, m.pos, periods):
                 start, end = last_flow
-            scope = (
-                _resolve_we(_scope(sentence, s, m.pos, periods), speaker)
-                or last_scope
-                or _scope_after(sentence, s, m.end)
-                or UNNAMED_SCOPE
-            )
+            if ctx.paragraph != paragraph:
+                ctx.subject, ctx.paragraph = "", paragraph
+            pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
+            after = _scope_after(sentence, s, m.end)
+            scope, named = _choose_scope(pieces, ctx, last_scope, after)
+            if named and SUBSET_RE.search(s, since, m.pos):
+                scope = _subset_of(last_scope, scope)
             last_scope = scope
+            if named:
+                ctx.subject = scope
+                _update_name(ctx, scope)
             # Totals since a start years back, or with no start, are cumulative (truth's style).
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
@@ -554,7 +679,9 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             if m.metric not in SNAPSHOT_METRICS:
                 last_flow = (start, end)
             last_metric = m.metric
+            since = m.end
         carry = _carry_after(s, periods, carry, published, paragraph)
+        _update_name(ctx, sentence)
     return figures
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from etl.evaluate import TruthRow, evaluate, render_report, score
+from etl.evaluate import TruthRow, evaluate, places_agree, render_report, score
 from etl.figures import Figure
 
 END = date(2024, 7, 31)
@@ -91,3 +91,21 @@ def test_render_ends_with_three_overall_lines() -> None:
     text = render_report(score([truth(1000)], {"a": [fig(1000)]}))
     last = text.splitlines()[-3:]
     assert all(line.startswith("overall") for line in last)
+
+
+def test_scope_agreement_counts_found_rows_with_a_labelled_scope() -> None:
+    labelled = TruthRow("a", "teu", 1000, None, None, "重庆经西部陆海新通道")
+    other = TruthRow("a", "teu", 2000, None, None, "中欧班列(成渝)")
+    figures = [
+        Figure("teu", 1000, None, date(2024, 1, 31), "重庆经这条通道的班列", None, "q"),
+        Figure("teu", 2000, None, date(2024, 1, 31), "广西", None, "q"),
+    ]
+    report = score([labelled, other], {"a": figures})
+    assert (report.places_agreed, report.places_checked) == (1, 2)
+    assert "agree with the truth's on 1/2" in render_report(report)
+    assert render_report(report).splitlines()[-1].startswith("overall: yoy accuracy")
+
+
+def test_places_agree_compares_region_and_route() -> None:
+    assert places_agree("重庆经西部陆海新通道铁海联运班列", "重庆海关监管铁海联运班列")
+    assert not places_agree("重庆跨境公路班车", "重庆经铁海联运班列")

@@ -411,3 +411,60 @@ def test_same_period_refers_back_to_the_last_flow_figure() -> None:
 def test_last_year_same_period_is_a_base_not_a_period() -> None:
     f = _figure("上半年，班列开行320列，比去年同期增加40列。", date(2024, 7, 10))
     assert (f.period_start, f.period_end) == (date(2024, 1, 1), date(2024, 6, 30))
+
+
+def _scopes(text: str, pub: date = PUB) -> list[str]:
+    return [f.scope for f in extract_figures(text, pub)]
+
+
+def test_bare_trains_take_the_name_in_context() -> None:
+    text = "这是西部陆海新通道铁海联运交出的成绩。统计显示，班列集装箱发送量2023年达86万标箱。"
+    assert _scopes(text) == ["西部陆海新通道铁海联运班列"]
+    traditional = _S2T.convert(text)
+    assert _scopes(traditional) == [_S2T.convert("西部陆海新通道铁海联运班列")]
+
+
+def test_this_brand_and_this_corridor_stand_for_the_named_one() -> None:
+    text = "中欧班列（成渝）由两地共同创立。五年来，这一品牌的班列累计开行超2.6万列。"
+    assert _scopes(text, date(2026, 1, 25)) == ["中欧班列（成渝）(累计)"]
+    text = "广西经西部陆海新通道出海更便捷。一季度，广西经这条通道运输货物3万标箱。"
+    assert _scopes(text) == ["广西经西部陆海新通道"]
+
+
+def test_shortened_corridor_is_the_corridor() -> None:
+    text = "西部陆海新通道铁海联运班列开行平稳。目前，通道已通达全球120个国家和地区。"
+    assert _scopes(text) == ["西部陆海新通道"]
+
+
+def test_route_after_the_verb_belongs_to_the_subject() -> None:
+    text = "一季度，成都国际铁路港累计开行西部陆海新通道班列220列，同比增长8%。"
+    assert _scopes(text) == ["成都国际铁路港西部陆海新通道班列"]
+
+
+def test_part_keeps_the_route_of_the_whole() -> None:
+    text = "中欧班列(重庆)带动进出口330.3亿元，增长48.9%；这当中，重庆本地企业贡献了183.8亿元。"
+    assert _scopes(text, date(2019, 10, 21)) == ["中欧班列(重庆)", "中欧班列(重庆)重庆本地企业"]
+
+
+def test_subject_by_another_route_keeps_its_subject() -> None:
+    text = "重庆企业经国际铁路联运实现进出口6.8亿元；经东盟公路班车实现30.5亿元。"
+    assert _scopes(text) == ["重庆企业经国际铁路联运", "重庆企业经东盟公路班车"]
+
+
+def test_time_words_and_unnamed_parts_fall_back_to_the_paragraph_subject() -> None:
+    text = (
+        "1—9月，钦州港东站发送集装箱60万标箱，同比增长9%。"
+        "其中9月当月发送7万标箱，环比增长3%。冷链是一大亮点：冷链货物发送量达2万标箱。"
+    )
+    assert _scopes(text, date(2024, 10, 10)) == ["钦州港东站", "钦州港东站", "钦州港东站(冷链)"]
+
+
+def test_subject_stops_before_its_verb() -> None:
+    text = "上半年，重庆海关落实运费扣减政策，为企业扣减运费300万元，惠及企业20家。"
+    assert _scopes(text) == ["重庆海关", "重庆海关"]
+    assert _scopes(
+        "如今，西部陆海新通道已通达全球523个港口，更好联通了两个市场，货物品类达1100种。"
+    ) == [
+        "西部陆海新通道",
+        "西部陆海新通道",
+    ]

@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from etl.articles import read_article
-from etl.evaluate import evaluate, extract_article, read_truth, render_report
+from etl.evaluate import (
+    TruthRow,
+    evaluate,
+    extract_article,
+    match_article,
+    read_truth,
+    render_report,
+)
 from etl.extract import infer_published
+from etl.places import resolve_region, resolve_route
 
 GOLDEN = Path(__file__).parent / "golden"
 ARTICLES = GOLDEN / "articles"
@@ -45,3 +53,39 @@ def test_every_golden_article_matches_its_truth(path: Path) -> None:
     truth = [r for r in read_truth(TRUTH) if r.article == path.stem]
     figures = extract_article(path)
     assert len(figures) == len(truth)
+
+
+# Where a labelled scope's words resolve differently from what a reader of the sentence would say.
+# 000's per-TEU saving is 重庆海关's sea-rail pilot for ore shipped to Chongqing.
+READER_PLACES = {("000", "cost_saving_per_teu_cny"): ("chongqing", "rail_sea")}
+MIN_PLACE_AGREEMENT = 0.90
+
+
+def _reader_places(row: TruthRow) -> tuple[str, str]:
+    return READER_PLACES.get(
+        (row.article, row.metric), (resolve_region(row.scope), resolve_route(row.scope))
+    )
+
+
+def test_golden_scopes_resolve_to_the_region_and_route_a_reader_gives() -> None:
+    truth = read_truth(TRUTH)
+    agreed, checked, wrong = 0, 0, []
+    for path in sorted(ARTICLES.glob("*.txt")):
+        rows = [r for r in truth if r.article == path.stem]
+        for row, figure in match_article(rows, extract_article(path)):
+            checked += 1
+            got = (resolve_region(figure.scope), resolve_route(figure.scope))
+            if got == _reader_places(row):
+                agreed += 1
+            else:
+                wrong.append(f"{row.article} {row.metric} {figure.scope} {got}")
+    assert checked == len(truth)
+    assert agreed / checked >= MIN_PLACE_AGREEMENT, "\n".join(wrong)
+
+
+def test_golden_scopes_are_not_fragments() -> None:
+    # The fragments the clause cutter used to return: verbs, time words, remainders of phrases.
+    fragments = ("让", "当月", "方面", "境外", "联通", "从起步", "就", "将", "最快")
+    for path in sorted(ARTICLES.glob("*.txt")):
+        for figure in extract_article(path):
+            assert not any(f in figure.scope for f in fragments), (path.stem, figure.scope)
