@@ -13,6 +13,7 @@ import contextlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import pairwise
 
 import opencc
@@ -222,6 +223,8 @@ class _Carry:
     paragraph: int = 0
 
 
+# Scopes, names and the next sentence are folded again and again: fold each text once.
+@lru_cache(maxsize=8192)
 def simplify(text: str) -> str:
     """Return text in simplified characters with ASCII digits, same length as the input."""
     converted = _T2S.convert(text)
