@@ -468,3 +468,12 @@ def test_subject_stops_before_its_verb() -> None:
         "西部陆海新通道",
         "西部陆海新通道",
     ]
+
+
+def test_a_saving_takes_no_growth_rate() -> None:
+    for variant in both_scripts("班列运输时间较传统海运缩短10天以上，物流成本降低约30%。"):
+        assert rows(variant) == [("days_saved", 10.0, None)]
+
+
+def test_subject_stops_before_containers() -> None:
+    assert _scopes("10月份，钦州港东站集装箱发送量达9.2万标箱，同比减少2.5%。") == ["钦州港东站"]
