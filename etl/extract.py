@@ -127,7 +127,9 @@ FLAT_RE = re.compile(
 # 环比增长4.5%: a change on the previous month or quarter is not year-on-year.
 SEQUENTIAL_RE = re.compile(r"(?:环比|(?:比|较|与)上(?:个)?(?:月|季度?|一季度))$")
 # 较上半年 / 比去年同期 / 与2017年相比: a comparison base, not the period a figure covers.
-BASE_PERIOD_RE = re.compile(r"(?:较|比|与|和|同)$")
+BASE_PERIOD_RE = re.compile(r"(?:较|比|与|同)$")
+# 2023年和2024年 / 1月、2月: periods listed for a following 分别.
+PERIOD_JOIN_RE = re.compile(r"\s*(?:和|与|及|、|以及)\s*")
 # 同期，… refers back to the period of the figures just reported.
 SAME_PERIOD_RE = re.compile(r"(?<![年上比较])同期")
 # The quantity a rate's clause names: a rate of 货值 is never the yoy of a TEU figure.
@@ -488,6 +490,24 @@ def _own_periods(s: str, published: date) -> list[PeriodMention]:
     ]
 
 
+def _respective_periods(
+    s: str, periods: list[PeriodMention], mentions: list[_Mention]
+) -> dict[int, PeriodMention]:
+    """Return each figure's own period when 2023年和2024年…分别 pairs periods with figures."""
+    each = s.find("分别")
+    if each < 0:
+        return {}
+    run: list[PeriodMention] = []
+    for p in (p for p in periods if p.end_pos <= each):
+        if run and not PERIOD_JOIN_RE.fullmatch(s[run[-1].end_pos : p.pos]):
+            run = []
+        run.append(p)
+    after = [m.pos for m in mentions if m.pos > each]
+    if len(run) < 2 or len(after) != len(run):
+        return {}
+    return dict(zip(after, run, strict=True))
+
+
 def _same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
     """Return whether a figure is dated by a 同期 that refers back to earlier figures."""
     same = [m.end() for m in SAME_PERIOD_RE.finditer(s, 0, pos)]
@@ -658,6 +678,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         periods = _own_periods(s, published)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
+        respective = _respective_periods(s, periods, mentions)
         for m in mentions:
             # A cut-off dates later snapshots only within its own paragraph.
             own = carry if carry and carry.paragraph == paragraph else None
@@ -665,6 +686,8 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             start, end = _period_for(m.metric, m.pos, s, periods, in_force, published)
             if last_flow and m.metric not in SNAPSHOT_METRICS and _same_period(s, m.pos, periods):
                 start, end = last_flow
+            if m.pos in respective:
+                start, end = respective[m.pos].start, respective[m.pos].end
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]

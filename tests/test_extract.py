@@ -477,3 +477,13 @@ def test_a_saving_takes_no_growth_rate() -> None:
 
 def test_subject_stops_before_containers() -> None:
     assert _scopes("10月份，钦州港东站集装箱发送量达9.2万标箱，同比减少2.5%。") == ["钦州港东站"]
+
+
+def test_listed_periods_pair_with_figures_listed_after_respectively() -> None:
+    text = "2023年和2024年，西部陆海新通道铁海联运班列分别开行9580列和11000列。"
+    for variant in both_scripts(text):
+        got = [(f.value, f.period_end) for f in extract_figures(variant, date(2025, 3, 1))]
+        assert got == [(9580, date(2023, 12, 31)), (11000, date(2024, 12, 31))]
+    text = "1月、2月，班列分别开行300列、280列。"
+    got = [f.period_end for f in extract_figures(text, date(2025, 3, 10))]
+    assert got == [date(2025, 1, 31), date(2025, 2, 28)]
