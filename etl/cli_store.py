@@ -17,6 +17,9 @@ from etl.auth import cli_actor
 from etl.errors import CorridorError
 from etl.paths import layout
 
+DATA_DIR_HELP = (
+    "数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's data/)"
+)
 # Exit code when a merge needs a yes and there is no terminal to ask on.
 EXIT_NEEDS_CONFIRMATION = 3
 # Rows of each kind shown in a preview; the rest are counted.
@@ -57,10 +60,11 @@ def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
     return read_upload_bytes(path, _max_bytes(args)), name
 
 
-def print_preview(preview: Any, out: Any = sys.stdout) -> None:
+def print_preview(preview: Any, out: Any = None) -> None:
     """Print a preview's counts, its contradictions and a few new rows."""
     from etl.tables import format_number
 
+    out = out or sys.stdout
     print(preview.summary(), file=out)
     rows = preview.contradicting
     if len(rows):
@@ -413,9 +417,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Register a source that uploaded rows can cite, or list the sources.",
     )
     sources_sub = p.add_subparsers(dest="sources_command", metavar="ACTION", required=True)
+    # The inner --data-dir must not reset one given before the action (argparse copies defaults).
+    inner = argparse.ArgumentParser(add_help=False)
+    inner.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
     q = sources_sub.add_parser(
         "add",
-        parents=[common],
+        parents=[inner],
         help="登记来源 / register a source",
         description="Register a source (recorded as a batch) so uploads can cite its id.",
     )
@@ -429,7 +436,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.set_defaults(handler=cmd_sources_add)
     q = sources_sub.add_parser(
         "list",
-        parents=[common],
+        parents=[inner],
         help="列出来源 / list sources as CSV",
         description="Print every source (built and registered) as CSV.",
     )

@@ -215,8 +215,10 @@ def read_csv_frame(text: str, name: str) -> pd.DataFrame:
                     value=header[:80],
                 )
     try:
-        frame = pd.read_csv(
+        # header=None: pandas would rename a repeated column (scope → scope.1) and hide it.
+        cells = pd.read_csv(
             io.StringIO(text),
+            header=None,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -234,6 +236,10 @@ def read_csv_frame(text: str, name: str) -> pd.DataFrame:
             name,
             row=row,
         ) from None
+    frame = cells.iloc[1:]
+    frame.columns = pd.Index([str(c) for c in cells.iloc[0]])
+    # Index + 2 is the row number, as in every message.
+    frame.index = frame.index - 1
     return _drop_blank_rows(frame)
 
 
@@ -679,7 +685,11 @@ def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     try:
         checked = validate(typed, observations_schema(), name)
     except CorridorError as exc:
+        # An unknown metric has no unit to match: the metric's own problem says it all.
+        bad_metric = {p.row for p in [*problems.items, *exc.problems] if p.column == "metric"}
         for problem in exc.problems:
+            if problem.column == "unit" and problem.row in bad_metric:
+                continue
             problems.add(problem)
         problems.raise_if_any()
         raise

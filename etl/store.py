@@ -22,7 +22,6 @@ from etl.fileio import write_bytes_atomic
 from etl.paths import Layout
 from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
 from etl.tables import (
-    empty_observations,
     format_number,
     parse_sources,
     read_observations,
@@ -79,7 +78,7 @@ def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     observations = (
         read_observations(layout.observations_csv)
         if layout.observations_csv.exists()
-        else empty_observations()
+        else bt.no_rows()
     )
     sources = read_sources(layout.sources_csv) if layout.sources_csv.exists() else empty_sources()
     return observations, sources
@@ -112,7 +111,7 @@ def load_table(layout: Layout) -> Table:
 
 def export_csv(layout: Layout) -> str:
     """Return every stored row (reported and derived, all batches) as contract CSV."""
-    return render_observations_csv(load_state(layout).observations)
+    return bt.render_rows_csv(load_state(layout).observations)
 
 
 @dataclass(frozen=True)
@@ -349,10 +348,12 @@ def merge_upload(
     )
 
 
-def _check_note(text: str, column: str, limit: int = MAX_REASON) -> str:
+def _check_note(text: str, column: str, limit: int = MAX_REASON, required: bool = True) -> str:
     from etl.ingest import CONTROL_RE, FORMULA_RE, MARKUP_RE
 
     value = text.strip()
+    if not value and not required:
+        return value
     series = pd.Series([text], dtype=str)
     bad = (
         not value
@@ -394,9 +395,13 @@ def source_frame(
                 value=source_id,
             )
         )
-    for column, text, limit in (("title", title, 500), ("publisher", publisher, 200)):
+    # An article's publisher may be unknown; a title is always needed to cite the source.
+    for column, text, limit, required in (
+        ("title", title, 500, True),
+        ("publisher", publisher, 200, False),
+    ):
         try:
-            _check_note(text, column, limit)
+            _check_note(text, column, limit, required)
         except CorridorError as exc:
             problems += exc.problems
     when = pd.Timestamp(published)
@@ -505,7 +510,7 @@ def _change_figure(
     with bt.write_lock(layout):
         state = load_state(layout)
         old = select_figure(state.observations, criteria).reset_index(drop=True)
-        added = empty_observations()
+        added = bt.no_rows()
         info: dict[str, Any] = {"reason": why}
         if kind == "correction":
             assert new_value is not None
@@ -683,7 +688,11 @@ def accept_article(
         added_by=actor.name,
     )
     known = _known_sources(load_state(layout).sources) | {sid}
-    checked = validate_frame(text_frame(rows), proposal.name, known)
+    text = text_frame(rows)
+    if "source_id" in text and sid != proposal.source_id:
+        # The proposal's rows cite the id it guessed; the analyst's choice replaces it.
+        text["source_id"] = text["source_id"].where(text["source_id"] != proposal.source_id, sid)
+    checked = validate_frame(text, proposal.name, known)
     sidecar = {
         "source_id": sid,
         "title": str(source.at[0, "title"]),

@@ -1,0 +1,238 @@
+"""etl/cli_store.py: the analysts' commands as a user runs them, refusals and exit codes too."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from uploads_support import csv_bytes, csv_line, new_layout, tree_digest, with_rows
+
+from etl.cli import main
+from etl.paths import Layout
+from etl.schema import OBSERVATION_COLUMNS
+from etl.store import load_table
+from etl.tables import parse_observations, read_csv_text
+
+COMMANDS = [
+    "validate",
+    "ingest",
+    "add-article",
+    "export",
+    "template",
+    "history",
+    "undo",
+    "sources",
+    "correct",
+    "retract",
+    "set-password",
+]
+
+
+def corridor(layout: Layout, *args: str) -> int:
+    return main([args[0], "--data-dir", str(layout.root), *args[1:]])
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A command that lost its --data-dir must never write into the repository's data/.
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    return new_layout(tmp_path / "data")
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_data_dir(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([name, "--help"])
+    assert info.value.code == 0 and "--data-dir" in capsys.readouterr().out
+
+
+def test_sources_add_has_help_with_data_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["sources", "add", "--help"])
+    out = capsys.readouterr().out
+    assert "--data-dir" in out and "--published" in out
+
+
+def test_validate_prints_the_preview_and_changes_nothing(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "up.csv", csv_bytes(4))
+    before = tree_digest(layout.root)
+    assert corridor(layout, "validate", path, "--as", "browser-name.csv") == 0
+    out = capsys.readouterr().out
+    assert "browser-name.csv" in out and "new: 4" in out
+    assert tree_digest(layout.root) == before
+
+
+def test_validate_lists_problems_and_exits_2(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "bad.csv", with_rows(csv_line(0, value="1.5万")))
+    before = tree_digest(layout.root)
+    assert corridor(layout, "validate", path) == 2
+    err = capsys.readouterr().err
+    assert "万" in err and "row: 2" in err and "column: value" in err
+    assert tree_digest(layout.root) == before
+
+
+def test_ingest_without_a_terminal_previews_merges_nothing_and_exits_3(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "up.csv", csv_bytes(3))
+    before = tree_digest(layout.root)
+    assert corridor(layout, "ingest", path) == 3
+    captured = capsys.readouterr()
+    assert "new: 3" in captured.out and "--yes" in captured.err
+    assert tree_digest(layout.root) == before
+
+
+def test_ingest_yes_merges_and_again_changes_nothing(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "up.csv", csv_bytes(3))
+    assert corridor(layout, "ingest", path, "--yes") == 0
+    assert "merged as batch" in capsys.readouterr().out
+    before = tree_digest(layout.root)
+    assert corridor(layout, "ingest", path, "--yes") == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert tree_digest(layout.root) == before
+
+
+def test_ingest_refuses_a_contradiction_unless_replace(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corridor(layout, "ingest", write(tmp_path, "a.csv", with_rows(csv_line(0))), "--yes")
+    changed = write(tmp_path, "b.csv", with_rows(csv_line(0, value="7")))
+    before = tree_digest(layout.root)
+    assert corridor(layout, "ingest", changed, "--yes") == 2
+    assert "--replace" in capsys.readouterr().err
+    assert tree_digest(layout.root) == before
+    assert corridor(layout, "ingest", changed, "--yes", "--replace") == 0
+    assert load_table(layout).observations["value"].tolist() == [7.0]
+
+
+def test_export_round_trips_as_plain_utf8_csv(layout: Layout, tmp_path: Path) -> None:
+    corridor(layout, "ingest", write(tmp_path, "a.csv", csv_bytes(20)), "--yes")
+    result = subprocess.run(
+        [sys.executable, "-m", "etl.cli", "export", "--data-dir", str(layout.root)],
+        capture_output=True,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    assert not result.stdout.startswith(b"\xef\xbb\xbf") and b"\r\n" not in result.stdout
+    rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8"))))
+    assert list(rows[0]) == list(OBSERVATION_COLUMNS) and len(rows) == 20
+    exported = write(tmp_path, "export.csv", result.stdout)
+    parsed = parse_observations(read_csv_text(Path(exported)), "export.csv")
+    from etl.batches import table_hash
+
+    assert table_hash(parsed) == table_hash(load_table(layout).observations)
+    before = tree_digest(layout.root)
+    assert corridor(layout, "ingest", exported, "--yes") == 0, "the export is a valid upload"
+    assert tree_digest(layout.root) == before, "and every row of it is already held"
+
+
+def test_history_and_undo(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corridor(layout, "ingest", write(tmp_path, "a.csv", csv_bytes(2)), "--yes")
+    capsys.readouterr()
+    assert corridor(layout, "history", "--json") == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["kind"] for e in entries] == ["source", "upload"]
+    assert corridor(layout, "undo", entries[1]["id"], "--reason", "test") == 0
+    assert load_table(layout).observations.empty
+    assert corridor(layout, "history") == 0
+    assert "undone by" in capsys.readouterr().out
+    assert corridor(layout, "undo", "999") == 2
+    assert "no such batch" in capsys.readouterr().err
+
+
+def test_sources_add_and_list(layout: Layout, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--id", "cq-2025", "--title", "重庆口岸年报", "--publisher", "重庆海关"]
+    assert corridor(layout, "sources", "add", *args, "--published", "2025-02-01") == 0
+    assert corridor(layout, "sources", "add", *args, "--published", "2025-02-01") == 2
+    assert "already exists" in capsys.readouterr().err
+    bad = ["--id", "x y", "--title", "=cmd", "--publisher", "p", "--published", "2025-01-01"]
+    before = tree_digest(layout.root)
+    assert corridor(layout, "sources", "add", *bad) == 2
+    assert tree_digest(layout.root) == before
+    assert corridor(layout, "sources", "list") == 0
+    assert "cq-2025" in capsys.readouterr().out
+
+
+def test_correct_and_retract_from_the_command_line(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corridor(layout, "ingest", write(tmp_path, "a.csv", with_rows(csv_line(0))), "--yes")
+    pick = ["--metric", "teu", "--scope", "重庆西部陆海新通道铁海联运班列a0"]
+    pick += ["--period-end", "2000-01-28"]
+    assert corridor(layout, "correct", *pick, "--new-value", "1500", "--reason", "typo") == 0
+    assert load_table(layout).observations["value"].tolist() == [1500.0]
+    assert corridor(layout, "retract", *pick, "--reason", "not a corridor figure") == 0
+    assert load_table(layout).observations.empty
+    assert corridor(layout, "retract", *pick, "--reason", "again") == 2
+    assert "no stored figure" in capsys.readouterr().err
+
+
+def test_set_password_from_stdin_writes_a_0600_hash(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "etl.cli",
+            "set-password",
+            "--secrets",
+            str(secrets),
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(os.stat(secrets).st_mode) == 0o600
+    assert "scrypt$" in secrets.read_text(encoding="utf-8")
+    assert "a long enough password" not in secrets.read_text(encoding="utf-8")
+
+
+def test_template_prints_the_upload_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template"]) == 0
+    assert ",".join(OBSERVATION_COLUMNS) in capsys.readouterr().out
+
+
+def test_add_article_stores_the_article_and_its_rows(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "title: 测试\npublished: 2025-04-10\n---\n"
+        "今年一季度，西部陆海新通道铁海联运班列累计发送集装箱15.2万标箱，同比增长12.5%。\n"
+    )
+    path = write(tmp_path, "art.txt", text.encode("utf-8"))
+    assert corridor(layout, "add-article", path) == 3
+    assert corridor(layout, "add-article", path, "--yes", "--source-id", "art-x") == 0
+    table = load_table(layout)
+    assert "art-x" in set(table.sources["source_id"])
+    assert 152000.0 in table.observations["value"].tolist()
+    assert any(p.suffix == ".txt" for p in layout.uploads.iterdir())

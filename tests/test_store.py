@@ -1,0 +1,394 @@
+"""etl/store.py and etl/batches.py: merges are batches that never lose data, undo restores, a
+killed writer leaves the old or the new table, and concurrent writers all land."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from uploads_support import (
+    ANALYST_ACTOR,
+    SOURCE,
+    csv_bytes,
+    csv_line,
+    new_layout,
+    tree_digest,
+    with_rows,
+)
+
+from etl import batches as bt
+from etl.auth import MANAGER, Actor
+from etl.errors import CorridorError
+from etl.ingest import parse_upload, propose_article
+from etl.paths import REPO_ROOT, Layout
+from etl.store import (
+    accept_article,
+    add_source,
+    correct_figure,
+    data_version,
+    history,
+    load_state,
+    load_table,
+    merge_upload,
+    retract_figure,
+    undo_batch,
+    validate_upload,
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A command that lost its --data-dir must never write into the repository's data/.
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    return new_layout(tmp_path / "data")
+
+
+def ingest(layout: Layout, data: bytes, name: str = "x.csv", replace: bool = False) -> str | None:
+    upload, _preview = validate_upload(layout, data, name)
+    return merge_upload(layout, upload, ANALYST_ACTOR, replace=replace).batch_id
+
+
+def table_hash(layout: Layout) -> str:
+    return bt.table_hash(load_table(layout).observations)
+
+
+def values(layout: Layout) -> list[float]:
+    return sorted(load_table(layout).observations["value"].tolist())
+
+
+def test_a_new_or_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
+    table = load_table(Layout(tmp_path / "nothing-here"))
+    assert table.observations.empty and table.sources.empty
+    assert not (tmp_path / "nothing-here").exists()
+
+
+def test_a_merge_is_a_batch_that_load_table_returns(layout: Layout) -> None:
+    before = table_hash(layout)
+    batch_id = ingest(layout, csv_bytes(5), "mine.csv")
+    assert batch_id is not None
+    table = load_table(layout)
+    assert len(table.observations) == 5
+    assert SOURCE in set(table.sources["source_id"])
+    record = json.loads((layout.batches / batch_id / "batch.json").read_text(encoding="utf-8"))
+    assert record["kind"] == "upload" and record["file_name"] == "mine.csv"
+    assert record["who"] == ANALYST_ACTOR.name and record["rows_added"] == 5
+    assert record["table_hash_before"] == before
+    assert record["table_hash_after"] == table_hash(layout)
+    stored = layout.root / record["stored_as"]
+    assert stored.read_bytes() == csv_bytes(5) and stored.name.startswith(record["file_sha256"])
+
+
+def test_re_uploading_the_same_file_changes_nothing(layout: Layout) -> None:
+    ingest(layout, csv_bytes(5))
+    before = tree_digest(layout.root)
+    assert ingest(layout, csv_bytes(5)) is None
+    assert tree_digest(layout.root) == before
+
+
+def test_a_manager_cannot_merge_and_nothing_changes(layout: Layout) -> None:
+    upload = parse_upload(csv_bytes(3), "x.csv", {SOURCE})
+    before = tree_digest(layout.root)
+    with pytest.raises(CorridorError, match="only analysts"):
+        merge_upload(layout, upload, Actor("boss", MANAGER))
+    with pytest.raises(CorridorError, match="only analysts"):
+        merge_upload(layout, upload, None)  # type: ignore[arg-type]
+    assert tree_digest(layout.root) == before
+
+
+def test_a_contradiction_is_refused_then_replaced_and_recorded(layout: Layout) -> None:
+    ingest(layout, with_rows(csv_line(0), csv_line(1)))
+    changed = with_rows(csv_line(0, value="2500"), csv_line(2))
+    before = tree_digest(layout.root)
+    with pytest.raises(CorridorError) as info:
+        ingest(layout, changed)
+    message = info.value.render()
+    assert "contradicts" in message and "1000 → 2500" in message and "row: 2" in message
+    assert tree_digest(layout.root) == before
+    _upload, preview = validate_upload(layout, changed, "x.csv")
+    assert (len(preview.new), len(preview.present), len(preview.contradicting)) == (1, 0, 1)
+    batch_id = ingest(layout, changed, replace=True)
+    assert batch_id is not None
+    assert values(layout) == [1001.0, 1002.0, 2500.0]
+    record = json.loads((layout.batches / batch_id / "batch.json").read_text(encoding="utf-8"))
+    assert [(r["old_value"], r["new_value"]) for r in record["replaced"]] == [(1000.0, 2500.0)]
+    assert record["rows_removed"] == 1
+
+
+def test_undo_restores_what_a_batch_replaced(layout: Layout) -> None:
+    ingest(layout, with_rows(csv_line(0), csv_line(1)))
+    before = table_hash(layout)
+    batch_id = ingest(layout, with_rows(csv_line(0, value="2500"), csv_line(2)), replace=True)
+    assert batch_id is not None
+    undo_id = undo_batch(layout, ANALYST_ACTOR, batch_id, "wrong file")
+    assert table_hash(layout) == before
+    entries = {e["id"]: e for e in history(layout)}
+    assert entries[batch_id]["undone_by"] == undo_id
+    assert entries[undo_id]["undoes"] == batch_id and entries[undo_id]["reason"] == "wrong file"
+    assert batch_id in {p.name for p in bt.batch_dirs(layout)}, "undo never deletes a batch"
+
+
+def test_undo_is_refused_when_a_later_batch_changed_the_same_figure(layout: Layout) -> None:
+    first = ingest(layout, with_rows(csv_line(0), csv_line(1)))
+    second = ingest(layout, with_rows(csv_line(0, value="2500")), replace=True)
+    assert first and second
+    before = tree_digest(layout.root)
+    with pytest.raises(CorridorError) as info:
+        undo_batch(layout, ANALYST_ACTOR, first)
+    assert second in info.value.render() and "later" in info.value.render()
+    assert tree_digest(layout.root) == before
+    undo_batch(layout, ANALYST_ACTOR, second)
+    undo_batch(layout, ANALYST_ACTOR, first)
+    assert load_table(layout).observations.empty
+
+
+def test_undo_leaves_later_batches_on_other_figures_alone(layout: Layout) -> None:
+    first = ingest(layout, csv_bytes(3, tag="a"))
+    ingest(layout, csv_bytes(2, tag="b"))
+    assert first
+    undo_batch(layout, ANALYST_ACTOR, first)
+    assert len(load_table(layout).observations) == 2
+
+
+def test_undoing_an_undo_redoes_and_a_second_undo_is_refused(layout: Layout) -> None:
+    first = ingest(layout, csv_bytes(3))
+    assert first
+    after = table_hash(layout)
+    undo = undo_batch(layout, ANALYST_ACTOR, first)
+    with pytest.raises(CorridorError, match="later"):
+        undo_batch(layout, ANALYST_ACTOR, first)
+    undo_batch(layout, ANALYST_ACTOR, undo)
+    assert table_hash(layout) == after
+
+
+def test_correct_and_retract_one_figure_are_batches_with_a_reason(layout: Layout) -> None:
+    ingest(layout, with_rows(csv_line(0), csv_line(1)))
+    pick = {
+        "metric": "teu",
+        "scope": "重庆西部陆海新通道铁海联运班列a0",
+        "period_end": "2000-01-28",
+    }
+    before = table_hash(layout)
+    fixed = correct_figure(layout, ANALYST_ACTOR, pick, 1234.0, "typo in the source")
+    assert values(layout) == [1001.0, 1234.0]
+    gone = retract_figure(layout, ANALYST_ACTOR, {**pick, "value": "1234"}, "duplicate report")
+    assert values(layout) == [1001.0]
+    records = {e["id"]: e for e in history(layout)}
+    assert (
+        records[fixed]["kind"] == "correction" and records[fixed]["reason"] == "typo in the source"
+    )
+    assert records[gone]["kind"] == "retraction"
+    undo_batch(layout, ANALYST_ACTOR, gone)
+    undo_batch(layout, ANALYST_ACTOR, fixed)
+    assert table_hash(layout) == before
+
+
+def test_correct_needs_a_reason_and_exactly_one_figure(layout: Layout) -> None:
+    ingest(layout, with_rows(csv_line(0), csv_line(1)))
+    before = tree_digest(layout.root)
+    with pytest.raises(CorridorError, match="reason"):
+        correct_figure(layout, ANALYST_ACTOR, {"metric": "teu"}, 1.0, "  ")
+    with pytest.raises(CorridorError, match="2 stored figures match"):
+        correct_figure(layout, ANALYST_ACTOR, {"metric": "teu"}, 1.0, "why")
+    with pytest.raises(CorridorError, match="no stored figure"):
+        retract_figure(layout, ANALYST_ACTOR, {"metric": "vehicles"}, "why")
+    with pytest.raises(CorridorError, match="only analysts"):
+        retract_figure(layout, Actor("m", MANAGER), {"metric": "teu"}, "why")
+    assert tree_digest(layout.root) == before
+
+
+def test_an_unknown_source_is_refused_until_registered(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "d")
+    data = with_rows(csv_line(0, source="late-src"))
+    with pytest.raises(CorridorError, match="unknown source"):
+        validate_upload(layout, data, "x.csv")
+    add_source(
+        layout,
+        ANALYST_ACTOR,
+        source_id="late-src",
+        title="迟到的来源",
+        publisher="测试",
+        published=date(2025, 2, 1),
+    )
+    assert ingest(layout, data) is not None
+
+
+def test_registering_a_source_twice_is_refused(layout: Layout) -> None:
+    with pytest.raises(CorridorError, match="already exists"):
+        new_layout(layout.root)
+
+
+def test_temporary_batch_folders_are_invisible_and_cleaned_by_the_next_commit(
+    layout: Layout,
+) -> None:
+    ingest(layout, csv_bytes(2))
+    version, before = data_version(layout), table_hash(layout)
+    half = layout.batches / ".tmp-crashed"
+    half.mkdir()
+    (half / "rows.csv").write_text("garbage", encoding="utf-8")
+    assert data_version(layout) == version and table_hash(layout) == before
+    ingest(layout, csv_bytes(2, tag="b"))
+    assert not half.exists()
+
+
+def test_data_version_changes_when_a_batch_lands(layout: Layout) -> None:
+    version = data_version(layout)
+    ingest(layout, csv_bytes(2))
+    assert data_version(layout) != version
+
+
+def test_build_never_drops_or_rewrites_batches(tmp_path: Path) -> None:
+    from etl.build import build
+
+    layout = new_layout(tmp_path / "data")
+    shutil.copytree(REPO_ROOT / "data" / "raw", layout.root / "raw")
+    build(layout)
+    batch_id = ingest(layout, csv_bytes(3))
+    assert batch_id
+    files = tree_digest(layout.batches)
+    built = len(load_table(layout).observations)
+    build(layout)
+    assert tree_digest(layout.batches) == files
+    assert len(load_table(layout).observations) == built
+
+
+ARTICLE = (
+    "title: 测试文章\npublisher: 测试社\npublished: 2025-04-10\n---\n"
+    "今年一季度，西部陆海新通道铁海联运班列累计发送集装箱15.2万标箱，同比增长12.5%。\n"
+)
+
+
+def test_an_accepted_article_is_kept_with_its_provenance_and_edited_rows(layout: Layout) -> None:
+    data = ARTICLE.encode("utf-8")
+    proposal = propose_article(data, "new.txt")
+    assert proposal.published == date(2025, 4, 10)
+    assert len(proposal.rows) >= 1
+    rows = proposal.rows.copy()
+    rows.loc[0, "value"] = 152001.0  # the analyst's correction stands
+    result = accept_article(layout, ANALYST_ACTOR, proposal, rows, source_id="art-1")
+    assert result.batch_id
+    table = load_table(layout)
+    assert 152001.0 in table.observations["value"].tolist()
+    source = table.sources.set_index("source_id").loc["art-1"]
+    assert source["kind"] == "article" and source["sha256"] == proposal.sha256
+    assert (layout.uploads / f"{proposal.sha256}.txt").read_bytes() == data
+    sidecar = json.loads(
+        (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
+    )
+    assert sidecar["source_id"] == "art-1" and sidecar["published"] == "2025-04-10"
+    assert not layout.raw_articles.exists(), "build must never see (and re-extract) it"
+
+
+def test_article_rows_from_a_manager_are_refused(layout: Layout) -> None:
+    proposal = propose_article(ARTICLE.encode("utf-8"), "new.txt")
+    before = tree_digest(layout.root)
+    with pytest.raises(CorridorError, match="only analysts"):
+        accept_article(layout, Actor("m", MANAGER), proposal, proposal.rows)
+    assert tree_digest(layout.root) == before
+
+
+CRASH_BASE_ROWS = 3000
+CRASH_ROWS = 200
+KILLS = 60
+
+
+def _expected_after(layout: Layout, data: bytes, name: str) -> tuple[str, str]:
+    state = load_state(layout)
+    upload = parse_upload(data, name, set(state.sources["source_id"]))
+    after = bt.apply_change(state.observations, bt.no_rows(), upload.rows.reset_index(drop=True))
+    return bt.table_hash(state.observations), bt.table_hash(after)
+
+
+def _fork_merge(layout: Layout, data: bytes, name: str) -> int:
+    upload = parse_upload(data, name, {SOURCE})
+    pid = os.fork()
+    if pid == 0:  # the child merges and leaves without running the parent's cleanup
+        code = 1
+        try:
+            merge_upload(layout, upload, ANALYST_ACTOR)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _timed_merge(layout: Layout, tag: str) -> float:
+    start = time.perf_counter()
+    pid = _fork_merge(layout, csv_bytes(CRASH_ROWS, tag=tag), f"{tag}.csv")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return time.perf_counter() - start
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_merge_killed_at_random_moments_leaves_the_old_or_the_new_table(
+    tmp_path: Path,
+) -> None:
+    layout = new_layout(tmp_path / "data")
+    ingest(layout, csv_bytes(CRASH_BASE_ROWS, tag="base"))
+    rng = random.Random(20241128)
+    outcomes = {"before": 0, "after": 0}
+    duration = 0.0
+    for i in range(KILLS):
+        if i % 10 == 0:  # the table grows, so a merge's length is measured again now and then
+            duration = _timed_merge(layout, f"calib{i}-")
+        name = f"crash{i}.csv"
+        data = csv_bytes(CRASH_ROWS, tag=f"c{i}-")
+        before, after = _expected_after(layout, data, name)
+        pid = _fork_merge(layout, data, name)
+        # Half the kills anywhere in the merge, half in its last third, where the writes are.
+        low = 0.0 if i % 2 else duration * 0.66
+        time.sleep(rng.uniform(low, duration * 1.05))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        now = table_hash(layout)
+        assert now in (before, after), f"kill {i}: the table is neither the old nor the new one"
+        outcomes["before" if now == before else "after"] += 1
+        for folder in bt.batch_dirs(layout):
+            assert (folder / "batch.json").is_file()
+    assert sum(outcomes.values()) >= 50
+    print(f"crash outcomes: {outcomes} (a merge takes about {duration:.2f} s)")
+
+
+@pytest.mark.slow
+def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "data")
+    files = []
+    for i in range(4):
+        path = tmp_path / f"part{i}.csv"
+        path.write_bytes(csv_bytes(500, tag=f"p{i}-"))
+        files.append(path)
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(layout.root)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "etl.cli", "ingest", str(p), "--yes"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for p in files
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode("utf-8", "replace")
+    table = load_table(layout)
+    assert len(table.observations) == 2000
+    assert len(bt.batch_dirs(layout)) == 1 + 4  # the source, then one per file
+    expected = pd.concat(
+        [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
+    )
+    assert bt.table_hash(table.observations) == bt.table_hash(expected)
