@@ -88,62 +88,68 @@ publishers = {
     for r in figure_sources(table.sources)
 }
 
-with st.sidebar:
-    st.segmented_control(
-        t("language", lang),
-        LANGS,
-        key="f_lang",
-        format_func=lambda code: "中文" if code == "zh" else "English",
-        required=True,
-    )
-    st.markdown(f"**{t('filters', lang)}**")
-    if len(months) > 1:
-        st.select_slider(
-            t("period", lang),
-            options=months,
-            key="f_period",
-            value=st.session_state.get("_period_init") or (months[0], months[-1]),
-            format_func=lambda m: f"{m[:4]}年{int(m[5:])}月" if lang == "zh" else m,
-        )
-    st.multiselect(
-        t("region", lang),
-        present_regions,
-        key="f_region",
-        format_func=lambda k: region_label(k, lang),
-        placeholder=t("all", lang),
-    )
-    st.multiselect(
-        t("route", lang),
-        present_routes,
-        key="f_route",
-        format_func=lambda k: route_label("" if k == NO_ROUTE else k, lang),
-        placeholder=t("all", lang),
-    )
-    st.multiselect(
-        t("metric", lang),
-        present_metrics,
-        key="f_metric",
-        format_func=lambda k: metric_label(k, lang),
-        placeholder=t("all", lang),
-    )
-    st.segmented_control(
-        t("basis", lang),
-        ("all", "reported", "derived"),
-        key="f_basis",
-        format_func=lambda k: t(k, lang),
-        required=True,
-        help=t("derived_long", lang),
-    )
-    st.multiselect(
-        t("source", lang),
-        list(source_ids),
-        key="f_source",
-        format_func=lambda k: publishers.get(k, k),
-        placeholder=t("all", lang),
-    )
-    st.button(t("reset", lang), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 
-period = st.session_state.get("f_period")
+def _sidebar() -> None:
+    """Show the language switch and the filters; their values are read above from state."""
+    with st.sidebar:
+        st.segmented_control(
+            t("language", lang),
+            LANGS,
+            key="f_lang",
+            format_func=lambda code: "中文" if code == "zh" else "English",
+            required=True,
+        )
+        st.markdown(f"**{t('filters', lang)}**")
+        if len(months) > 1:
+            st.select_slider(
+                t("period", lang),
+                options=months,
+                key="f_period",
+                value=st.session_state.get("_period_init") or (months[0], months[-1]),
+                format_func=lambda m: f"{m[:4]}年{int(m[5:])}月" if lang == "zh" else m,
+            )
+        st.multiselect(
+            t("region", lang),
+            present_regions,
+            key="f_region",
+            format_func=lambda k: region_label(k, lang),
+            placeholder=t("all", lang),
+        )
+        st.multiselect(
+            t("route", lang),
+            present_routes,
+            key="f_route",
+            format_func=lambda k: route_label("" if k == NO_ROUTE else k, lang),
+            placeholder=t("all", lang),
+        )
+        st.multiselect(
+            t("metric", lang),
+            present_metrics,
+            key="f_metric",
+            format_func=lambda k: metric_label(k, lang),
+            placeholder=t("all", lang),
+        )
+        st.segmented_control(
+            t("basis", lang),
+            ("all", "reported", "derived"),
+            key="f_basis",
+            format_func=lambda k: t(k, lang),
+            required=True,
+            help=t("derived_long", lang),
+        )
+        st.multiselect(
+            t("source", lang),
+            list(source_ids),
+            key="f_source",
+            format_func=lambda k: publishers.get(k, k),
+            placeholder=t("all", lang),
+        )
+        st.button(t("reset", lang), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
+
+
+# The filters come from the widgets' state (or the URL on a first run); the widgets themselves
+# are drawn after the page, so the page's charts reach the browser first.
+period = st.session_state.get("f_period") or st.session_state.get("_period_init")
 basis = st.session_state.get("f_basis") or "all"
 start = None if not period or period[0] == months[0] else pd.Timestamp(f"{period[0]}-01")
 end = (
@@ -164,7 +170,6 @@ filters = Filters(
 st.query_params.from_dict({**to_query_params(filters), **presenting.keep_params(st.query_params)})
 st.session_state["_table"] = table
 st.session_state["_filters"] = filters
-downloads.deck_download(table, filters)
 
 pages = [
     st.Page(
@@ -224,3 +229,5 @@ for message in st.session_state.get("_messages", ()):
 if not present:
     st.subheader(page.title, anchor=False)
 page.run()
+_sidebar()
+downloads.deck_download(table, filters)
