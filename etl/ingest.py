@@ -28,7 +28,8 @@ from etl.schema import OBSERVATION_COLUMNS, observations_schema, validate
 from etl.tables import format_number
 from etl.vocabulary import load_metrics
 
-# 25 MiB holds ~200,000 contract rows as CSV; anything bigger is not a hand-made upload.
+# 25 MiB (the default) holds ~150,000 full contract rows; bigger loads are bulk jobs
+# that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
 DEFAULT_MAX_UPLOAD_MB = 25.0
 MAX_UPLOAD_ENV = "CORRIDOR_MAX_UPLOAD_MB"
 # Spreadsheet XML compresses 5–10×; a workbook unpacking to more than this is a zip bomb, not a

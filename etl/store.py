@@ -327,8 +327,9 @@ def merge_rows(
         change = bt.Change(
             kind=kind, who=actor.name, added=added, removed=removed, sources=sources, info=record
         )
-        batch_id = bt.commit_batch(layout, change, hash_before, bt.table_hash(after))
-        return MergeResult(batch_id, preview, hash_before, bt.table_hash(after))
+        hash_after = bt.table_hash(after)
+        batch_id = bt.commit_batch(layout, change, hash_before, hash_after)
+        return MergeResult(batch_id, preview, hash_before, hash_after)
 
 
 def merge_upload(

@@ -70,6 +70,21 @@ def values(layout: Layout) -> list[float]:
     return sorted(load_table(layout).observations["value"].tolist())
 
 
+def test_fast_rendering_is_byte_identical_to_the_contract_renderer() -> None:
+    from etl.tables import render_observations_csv
+
+    tricky = with_rows(
+        csv_line(0, quote='"a, ""quoted"" note"'),
+        csv_line(1, yoy_pct="", period_start="", quote='"two\nlines"'),
+        csv_line(2, value="0.30000000000000004", scope='"逗号,口径"'),
+        csv_line(3, value="123456789.5", yoy_pct="-3.25"),
+    )
+    rows = parse_upload(tricky, "x.csv", {SOURCE}).rows
+    assert bt.render_rows_csv(rows) == render_observations_csv(rows)
+    shuffled = rows.iloc[::-1]
+    assert bt.table_hash(shuffled) == bt.table_hash(rows), "the hash ignores row order"
+
+
 def test_a_new_or_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
     table = load_table(Layout(tmp_path / "nothing-here"))
     assert table.observations.empty and table.sources.empty
