@@ -272,6 +272,19 @@ def _wrap_label(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
+def _label_number(value: float, decimals: int, lang: str) -> str:
+    # Chinese figures in 万/亿 are written without thousands separators (2021.84万元).
+    text = format_number(value, decimals)
+    return text.replace(",", "") if lang == "zh" else text
+
+
+def _date_ticks(span: pd.Timedelta, lang: str) -> str:
+    # Plotly's own date ticks are English; a span under two years is labelled by month.
+    if span < pd.Timedelta(days=730):
+        return "%Y年%-m月" if lang == "zh" else "%b %Y"
+    return "%Y年" if lang == "zh" else "%Y"
+
+
 def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
 
@@ -347,7 +360,7 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                     },
                 },
                 "text": [
-                    format_number(r["display_value"], decimals)
+                    _label_number(r["display_value"], decimals, lang)
                     + (
                         f"  {format_yoy(r['yoy_pct'], lang)}"
                         if not derived and r["yoy_pct"] is not None
@@ -414,7 +427,7 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                     "line": {"color": base, "width": 2},
                     "symbol": ["circle-open" if d else "circle" for d in derived],
                 },
-                "text": [format_number(r["display_value"], decimals) for r in sel],
+                "text": [_label_number(r["display_value"], decimals, lang) for r in sel],
                 "textposition": "top center",
                 "cliponaxis": False,
                 "customdata": custom,
@@ -424,7 +437,11 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     lo, hi = recs[0]["period_end"], recs[-1]["period_end"]
     pad = max(pd.Timedelta(days=90), (hi - lo) * 0.08)
     layout = _layout(axis_title(metric, lang))
-    layout["xaxis"] = {"type": "date", "range": [lo - pad, hi + pad]}
+    layout["xaxis"] = {
+        "type": "date",
+        "range": [lo - pad, hi + pad],
+        "tickformat": _date_ticks(hi - lo, lang),
+    }
     layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
     layout["yaxis"]["tickformat"] = ",~f"
     return go.Figure(data=traces, layout=layout)
