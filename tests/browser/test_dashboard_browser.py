@@ -153,4 +153,9 @@ def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
     assert other.locator(".legendtext").all_inner_texts() == legends
     assert "basis=reported" in other.url and "lang=en" in other.url
     fresh.close()
+
+    page.locator('[data-testid="stTopNavLink"]', has_text="Reach").first.click()
+    page.wait_for_url("**/reach**", timeout=TIMEOUT_MS)
+    _wait_drawn(page, "reach")
+    assert "lang=en" in page.url and "basis=reported" in page.url, page.url
     page.close()
