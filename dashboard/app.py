@@ -216,6 +216,14 @@ pages = [
         help=t("help_data", lang),
     ),
 ]
+pages.append(
+    st.Page(
+        "app_pages/upload.py",
+        title="上传数据" if lang == "zh" else "Upload",
+        icon=":material/upload:",
+        url_path="upload",
+    )
+)
 pages.append(presenting.nav_page(lang))
 page = st.navigation(
     [presenting.nav_page(lang, default=True)] if present else pages,

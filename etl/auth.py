@@ -25,6 +25,7 @@ from etl.paths import REPO_ROOT
 ANALYST = "analyst"
 MANAGER = "manager"
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
+SECRETS_ENV = "CORRIDOR_SECRETS_FILE"
 SECTION = "corridor"
 HASH_KEY = "analyst_password_hash"
 EMAILS_KEY = "analyst_emails"
@@ -109,9 +110,15 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
+def secrets_path() -> Path:
+    """Return the secrets file: $CORRIDOR_SECRETS_FILE, else .streamlit/secrets.toml."""
+    env = os.environ.get(SECRETS_ENV, "").strip()
+    return Path(env).expanduser() if env else SECRETS_PATH
+
+
 def read_secrets(path: Path | None = None) -> dict[str, Any]:
     """Return the [corridor] table of secrets.toml, or {} when the file or table is absent."""
-    where = path or SECRETS_PATH
+    where = path or secrets_path()
     if not where.is_file():
         return {}
     try:
@@ -164,7 +171,7 @@ _SECTION_LINE = re.compile(rf"^\s*\[{SECTION}\]\s*$", re.MULTILINE)
 
 def write_password_hash(hashed: str, path: Path | None = None) -> Path:
     """Store the analyst password hash in secrets.toml (mode 0600), keeping its other settings."""
-    where = path or SECRETS_PATH
+    where = path or secrets_path()
     text = where.read_text(encoding="utf-8") if where.is_file() else ""
     line = f'{HASH_KEY} = "{hashed}"'
     if _HASH_LINE.search(text) and _SECTION_LINE.search(text):

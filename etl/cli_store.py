@@ -283,7 +283,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 
 
 def cmd_set_password(args: argparse.Namespace) -> int:
-    from etl.auth import SECRETS_PATH, hash_password, write_password_hash
+    from etl.auth import hash_password, write_password_hash
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -299,7 +299,7 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     path = write_password_hash(
         hash_password(password), Path(args.secrets) if args.secrets else None
     )
-    print(f"已写入 written: {path or SECRETS_PATH} (mode 0600)")
+    print(f"已写入 written: {path} (mode 0600)")
     return 0
 
 
