@@ -1,0 +1,151 @@
+"""The upload page in Debian's Chromium: a manager cannot write; an analyst logs in, uploads,
+previews, merges, sees the trains chart change, and undoes it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from etl.auth import hash_password, write_password_hash
+from etl.paths import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+TIMEOUT_MS = 30_000
+PASSWORD = "analyst password 2025"
+NEW_ROW = (
+    "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote\n"
+    "train_runs,4321,trains,2024-01-01,2024-08-31,重庆西部陆海新通道铁海联运班列（测试）,,"
+    "cqcustoms-20240911,analyst upload\n"
+)
+# Every plotly chart's data, as the browser holds it.
+CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .map(p => JSON.stringify(p.data || [])).join(' ')"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {CHROMIUM} is not installed")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+    from dashboard_data import write_data_dir
+
+    tmp = tmp_path_factory.mktemp("upload_browser")
+    root = write_data_dir(tmp / "data")
+    secrets = tmp / "secrets.toml"
+    write_password_hash(hash_password(PASSWORD), secrets)
+    port = _free_port()
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(root), "CORRIDOR_SECRETS_FILE": str(secrets)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "streamlit_upload.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + TIMEOUT_MS / 1000
+            while time.monotonic() < deadline:
+                try:
+                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"streamlit did not start; see {log}")
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _settled(page: object) -> None:
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
+    )
+    page.wait_for_timeout(600)  # type: ignore[attr-defined]
+
+
+def _chart_data(page: object, server: str) -> str:
+    page.goto(f"{server}/trains?lang=en")  # type: ignore[attr-defined]
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    _settled(page)
+    return str(page.evaluate(CHART_DATA_JS))  # type: ignore[attr-defined]
+
+
+def _log_in(page: object, server: str) -> None:
+    # A page load is a new Streamlit session, and the login lives in the session.
+    page.goto(f"{server}/upload?lang=en")  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.fill("input[type=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=file]", state="attached", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+
+
+def test_a_manager_sees_no_way_to_write(browser: object, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(f"{server}/upload?lang=en")
+    page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)
+    _settled(page)
+    assert page.locator("input[type=file]").count() == 0
+    assert page.get_by_role("button", name="Merge").count() == 0
+    page.close()
+
+
+def test_analyst_logs_in_uploads_merges_sees_the_chart_and_undoes(
+    browser: object, server: str, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    assert "4321" not in _chart_data(page, server)
+    _log_in(page, server)
+    upload = tmp_path / "new.csv"
+    upload.write_text(NEW_ROW, encoding="utf-8")
+    page.locator("input[type=file]").first.set_input_files(str(upload))
+    page.wait_for_selector(".st-key-upload_merge button", timeout=TIMEOUT_MS)
+    _settled(page)
+    page.screenshot(path=str(ARTIFACTS / "upload_preview.png"), full_page=True)
+    page.locator(".st-key-upload_merge button").click()
+    page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=TIMEOUT_MS)
+    assert "Merged as batch" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
+    assert "4321" in _chart_data(page, server), "the merged figure shows in the trains chart"
+
+    _log_in(page, server)
+    page.get_by_role("tab", name="History and undo").click()
+    page.wait_for_selector(".st-key-undo_button button", timeout=TIMEOUT_MS)
+    _settled(page)
+    page.locator(".st-key-undo_button button").click()
+    page.wait_for_selector('[data-testid="stAlertContentSuccess"]', timeout=TIMEOUT_MS)
+    assert "4321" not in _chart_data(page, server)
+    page.close()
