@@ -19,6 +19,16 @@ from etl import batches as bt
 from etl.auth import Actor, require_analyst
 from etl.errors import CorridorError, Problem
 from etl.fileio import write_bytes_atomic
+from etl.ingest import (
+    CONTROL_RE,
+    FORMULA_RE,
+    MARKUP_RE,
+    ArticleProposal,
+    Upload,
+    parse_upload,
+    text_frame,
+    validate_frame,
+)
 from etl.paths import Layout
 from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
 from etl.tables import (
@@ -254,10 +264,8 @@ def _known_sources(sources: pd.DataFrame) -> set[str]:
 
 def validate_upload(
     layout: Layout, data: bytes, name: str, *, max_bytes: int | None = None
-) -> tuple[Any, Preview]:
+) -> tuple[Upload, Preview]:
     """Return the validated upload and its preview against the stored table (a dry run)."""
-    from etl.ingest import parse_upload
-
     state = load_state(layout)
     upload = parse_upload(data, name, _known_sources(state.sources), max_bytes=max_bytes)
     return upload, preview_rows(state.observations, upload.rows)
@@ -333,9 +341,9 @@ def merge_rows(
 
 
 def merge_upload(
-    layout: Layout, upload: Any, actor: Actor, *, replace: bool = False
+    layout: Layout, upload: Upload, actor: Actor, *, replace: bool = False
 ) -> MergeResult:
-    """Merge a validated upload (etl.ingest.Upload) as one batch, keeping the file as received."""
+    """Merge a validated upload as one batch, keeping the file as received."""
     info = {"file_name": upload.name, "file_sha256": upload.sha256, "file_kind": upload.kind}
     return merge_rows(
         layout,
@@ -350,8 +358,6 @@ def merge_upload(
 
 
 def _check_note(text: str, column: str, limit: int = MAX_REASON, required: bool = True) -> str:
-    from etl.ingest import CONTROL_RE, FORMULA_RE, MARKUP_RE
-
     value = text.strip()
     if not value and not required:
         return value
@@ -661,7 +667,7 @@ def history(layout: Layout) -> list[dict[str, Any]]:
 def accept_article(
     layout: Layout,
     actor: Actor,
-    proposal: Any,
+    proposal: ArticleProposal,
     rows: pd.DataFrame,
     *,
     source_id: str | None = None,
@@ -672,8 +678,6 @@ def accept_article(
     replace: bool = False,
 ) -> MergeResult:
     """Store an article as received with its accepted (possibly edited) rows as one batch."""
-    from etl.ingest import text_frame, validate_frame
-
     require_analyst(actor)
     sid = (source_id or proposal.source_id).strip()
     when = published or proposal.published

@@ -241,6 +241,17 @@ def test_an_unknown_source_is_refused_until_registered(tmp_path: Path) -> None:
     assert ingest(layout, data) is not None
 
 
+def test_undoing_a_source_that_rows_still_cite_is_refused(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "d")
+    source_batch = bt.batch_dirs(layout)[0].name
+    ingest(layout, csv_bytes(2))
+    with pytest.raises(CorridorError, match="still cite"):
+        undo_batch(layout, ANALYST_ACTOR, source_batch)
+    undo_batch(layout, ANALYST_ACTOR, "2")
+    undo_batch(layout, ANALYST_ACTOR, source_batch)
+    assert SOURCE not in set(load_table(layout).sources["source_id"])
+
+
 def test_registering_a_source_twice_is_refused(layout: Layout) -> None:
     with pytest.raises(CorridorError, match="already exists"):
         new_layout(layout.root)
