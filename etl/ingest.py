@@ -390,6 +390,27 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# File names are metadata (history, the default quote); 255 is what file systems allow.
+MAX_NAME_LENGTH = 255
+NAME_RE = re.compile(r"^[^\x00-\x1f\x7f/\\<>]+$")
+
+
+def check_file_name(name: str) -> None:
+    """Refuse a file name that is empty, too long, a path, or could act as a formula or markup."""
+    if (
+        not name.strip()
+        or len(name) > MAX_NAME_LENGTH
+        or not NAME_RE.match(name)
+        or re.match(FORMULA_RE, name)
+    ):
+        raise CorridorError.single(
+            "文件名无效：不能为空、过长、含路径、控制字符或标记，也不能以公式符号开头",
+            "invalid file name: it must be a plain name (no path, control characters or markup, "
+            f"no formula prefix, at most {MAX_NAME_LENGTH} characters)",
+            value=name,
+        )
+
+
 def read_upload_frame(
     data: bytes,
     name: str,
@@ -398,6 +419,7 @@ def read_upload_frame(
     max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
 ) -> tuple[str, pd.DataFrame]:
     """Return the upload's kind and its cells as an all-text frame (index + 2 = row number)."""
+    check_file_name(name)
     check_size(len(data), name, max_bytes)
     kind = detect_kind(data, name)
     if kind == "xlsx":
@@ -768,6 +790,7 @@ def propose_article(
     from etl.extract import extract_figures, infer_published
     from etl.observations import add_derived, frame_from_rows, rows_from_figures
 
+    check_file_name(name)
     check_size(len(data), name, MAX_ARTICLE_BYTES if max_bytes is None else max_bytes)
     if data.startswith(b"PK\x03\x04") or any(data.startswith(m) for m in MAGIC_REFUSED):
         raise _refuse("文章须为纯文本（.txt）", "an article must be plain text (.txt)", name)

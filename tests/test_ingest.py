@@ -313,6 +313,22 @@ def test_repeated_and_contradicting_rows_within_a_file_are_refused(layout: Layou
     assert "contradicts row 2" in message and "999" in message
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["", "   ", "../../etc/passwd.csv", "a\\b.csv", "=cmd.csv", "-x.csv", "<b>.csv", "a\nb.csv",
+     "x" * 300 + ".csv"],
+)  # fmt: skip
+def test_file_names_that_are_paths_formulas_or_markup_are_refused(
+    layout: Layout, name: str
+) -> None:
+    assert "invalid file name" in refuse(layout, csv_bytes(2), name=name)
+
+
+def test_a_plain_chinese_file_name_is_fine(layout: Layout) -> None:
+    upload, _preview = validate_upload(layout, csv_bytes(2), "二〇二五年 一季度 (终版).csv")
+    assert upload.name == "二〇二五年 一季度 (终版).csv"
+
+
 def test_thousands_separators_in_groups_of_three_are_fine(layout: Layout) -> None:
     data = with_rows(csv_line(0, value='"1,234,567.5"'), csv_line(1, value='"2,000"'))
     upload = parse_upload(data, "x.csv", {SOURCE})
