@@ -303,8 +303,10 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_file_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="CSV 或 XLSX 文件 / a CSV or XLSX file")
+def _add_file_args(
+    p: argparse.ArgumentParser, what: str = "CSV 或 XLSX 文件 / a CSV or XLSX file"
+) -> None:
+    p.add_argument("file", metavar="FILE", help=what)
     p.add_argument(
         "--as",
         dest="as_name",
@@ -361,7 +363,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "store the article as received with those rows as one batch (build never re-extracts it). "
         "To edit the rows first, use the dashboard's upload page.",
     )
-    _add_file_args(p)
+    _add_file_args(p, "文章文本文件（.txt）/ an article text file (.txt)")
     p.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="发布日期 / date")
     p.add_argument("--source-id", metavar="ID", help="来源编号 / source id")
     p.add_argument("--title", help="标题 / title")
