@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -172,20 +174,99 @@ def bar_rows(points: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns=["_latest", "_start"]).reset_index(drop=True)
 
 
-def category_series(points: pd.DataFrame) -> tuple[list[tuple[str, list[str]]], list[Series]]:
-    """Return (series, periods) category groups bottom-up and a reported and a derived series.
+# A bar's category label is at most this wide, counting a CJK character as two: 46 Latin or
+# 23 Chinese characters, under 4 of the chart's 12 inches, on one line left of the bars.
+MAX_LABEL_WIDTH = 46
+LABEL_SEP = " · "
+CATEGORY_FONT_PT = 12
+NO_BREAK_ROT = "-600"  # 0.01° in 60000ths of a degree
+ELLIPSIS = "…"
+# Separators and opening brackets are dropped before an ellipsis.
+_LOOSE = " ·(（-–—,，"
 
-    One bar per figure, as on the page; each figure has a value in one of the two series and
-    a gap (None) in the other. PowerPoint draws the first category at the bottom, so the
-    page's top-down order is reversed.
+
+def text_width(text: str) -> int:
+    """Return how wide text is drawn, in Latin character widths (CJK counts as two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int, *, middle: bool = False) -> str:
+    """Return text cut to width with an ellipsis at its end (or middle, keeping head and tail)."""
+    if text_width(text) <= width:
+        return text
+    room = max(width - text_width(ELLIPSIS), 1)
+    if not middle:
+        out = ""
+        for ch in text:
+            if text_width(out + ch) > room:
+                break
+            out += ch
+        return out.rstrip(_LOOSE) + ELLIPSIS
+    head, tail = "", ""
+    chars = list(text)
+    while chars:
+        # Take from the tail first: a scope's distinguishing note sits at its end.
+        take_tail = text_width(tail) <= text_width(head)
+        ch = chars[-1] if take_tail else chars[0]
+        if text_width(head + tail + ch) > room:
+            break
+        if take_tail:
+            tail = chars.pop() + tail
+        else:
+            head += chars.pop(0)
+    return head.rstrip(_LOOSE) + ELLIPSIS + tail.lstrip(" ·")
+
+
+def _label(name: str, period: str, width: int, *, middle: bool = False) -> str:
+    budget = width - text_width(LABEL_SEP + period)
+    if budget < 8:  # a period so long the name would vanish: cut the whole label instead
+        return _cut(name + LABEL_SEP + period, width, middle=True)
+    return _cut(name, budget, middle=middle) + LABEL_SEP + period
+
+
+def category_labels(pairs: list[tuple[str, str]], width: int = MAX_LABEL_WIDTH) -> list[str]:
+    """Return one single-level label per (series, period): "成渝 · 中欧班列 · 2023年".
+
+    A long series name is cut to keep the label within width (the period is kept whole). Labels
+    stay unique: names that would collide keep their ends instead, and a last resort numbers them.
+    """
+    labels = [_label(name, period, width) for name, period in pairs]
+    counts = Counter(labels)
+    labels = [
+        _label(name, period, width, middle=True) if counts[label] > 1 else label
+        for (name, period), label in zip(pairs, labels, strict=True)
+    ]
+    return unique_labels(labels, width)
+
+
+def unique_labels(labels: list[str], width: int = MAX_LABEL_WIDTH) -> list[str]:
+    """Return the labels with any repeated one numbered " (1)", " (2)" …, still within width."""
+    counts = Counter(labels)
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for label in labels:
+        if counts[label] > 1:
+            seen[label] += 1
+            mark = f" ({seen[label]})"
+            label = _cut(label, width - text_width(mark), middle=True) + mark
+        out.append(label)
+    return out
+
+
+def category_series(
+    points: pd.DataFrame, width: int = MAX_LABEL_WIDTH
+) -> tuple[list[str], list[Series]]:
+    """Return single-level category labels bottom-up and a reported and a derived series.
+
+    One bar per figure, as on the page, labelled with its series (region, route, scope) and
+    period; each figure has a value in one of the two series and a gap (None) in the other.
+    PowerPoint draws the first category at the bottom, so the page's top-down order is reversed.
     """
     rows = bar_rows(points).iloc[::-1]
-    groups: list[tuple[str, list[str]]] = []
+    pairs: list[tuple[str, str]] = []
     values: dict[str, list[float | None]] = {"reported": [], "derived": []}
     for _, row in rows.iterrows():
-        if not groups or groups[-1][0] != row["series"]:
-            groups.append((str(row["series"]), []))
-        groups[-1][1].append(str(row["period_label"]))
+        pairs.append((str(row["series"]), str(row["period_label"])))
         for basis, column in values.items():
             column.append(float(row["display_value"]) if row["basis"] == basis else None)
     series = [
@@ -193,7 +274,7 @@ def category_series(points: pd.DataFrame) -> tuple[list[tuple[str, list[str]]], 
         for basis, column in values.items()
         if any(v is not None for v in column)
     ]
-    return groups, series
+    return category_labels(pairs, width), series
 
 
 def xy_series(points: pd.DataFrame) -> list[Series]:
@@ -323,12 +404,9 @@ def _frame(slide: Slide, kind: Any, data: Any) -> Chart:
 def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     """Add horizontal bars by scope and period; derived bars pale and hatched."""
     metric = str(spec.points["metric"].iloc[0])
-    groups, series = category_series(spec.points)
+    labels, series = category_series(spec.points)
     data = CategoryChartData(number_format=_number_format(metric, lang))
-    for name, periods in groups:
-        parent = data.add_category(name)
-        for period in periods:
-            parent.add_sub_category(period)
+    data.categories = labels
     for s in series:
         data.add_series(series_name(s, lang), s.values)
     chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
@@ -344,16 +422,21 @@ def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     chart.value_axis.tick_labels.number_format = AXIS_FORMAT
     chart.value_axis.tick_labels.number_format_is_linked = False
     _axis_style(chart.category_axis, None, grid=False)
-    _horizontal_labels(chart.category_axis)
+    _category_labels_style(chart.category_axis)
     _legend(chart, True)
     return chart
 
 
-def _horizontal_labels(axis: Any) -> None:
-    # Scope names (the outer category level) would otherwise be turned on their side.
+def _category_labels_style(axis: Any) -> None:
+    """Lay the category labels flat on one line, a point smaller than the other chart text."""
+    axis.tick_labels.font.size = Pt(CATEGORY_FONT_PT)
+    # Never turned on their side to fit (LibreOffice does when crowded) nor wrapped: PowerPoint
+    # honours wrap="none"; LibreOffice breaks category labels unless they state a rotation, so
+    # they state the least it keeps (0.01°, invisible).
     body = axis._element.get_or_add_txPr().find(qn("a:bodyPr"))
-    body.set("rot", "0")
+    body.set("rot", NO_BREAK_ROT)
     body.set("vert", "horz")
+    body.set("wrap", "none")
 
 
 def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
@@ -388,11 +471,10 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
 
 
 def growth_label(row: pd.Series, lang: str) -> str:
-    """Return a growth bar's category: the metric and its period."""
-    label = metric_label(str(row["metric"]), lang)
-    return (
-        f"{label}（{row['period_label']}）" if lang == "zh" else f"{label} ({row['period_label']})"
-    )
+    """Return a growth bar's category: the metric and its period (the metric cut if long)."""
+    period = f"（{row['period_label']}）" if lang == "zh" else f" ({row['period_label']})"
+    label = _cut(metric_label(str(row["metric"]), lang), MAX_LABEL_WIDTH - text_width(period))
+    return label + period
 
 
 def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
@@ -400,7 +482,8 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     points = spec.points
     growth = [float(v) for v in points["yoy_pct"]]
     data = CategoryChartData(number_format='+0.0"%";-0.0"%"')
-    data.categories = [growth_label(row, lang) for _, row in points.iterrows()]
+    labels = [growth_label(row, lang) for _, row in points.iterrows()]
+    data.categories = unique_labels(labels)
     data.add_series(t("yoy", lang), growth)
     chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
     plot = chart.plots[0]
@@ -415,6 +498,7 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     _labels(plot, '+0.0"%";-0.0"%"', XL_LABEL_POSITION.OUTSIDE_END)
     _axis_style(chart.value_axis, word("growth_axis", lang), grid=True)
     _axis_style(chart.category_axis, None, grid=False)
+    _category_labels_style(chart.category_axis)
     _legend(chart, False)
     return chart
 

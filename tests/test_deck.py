@@ -14,11 +14,14 @@ from pptx.enum.chart import XL_CHART_TYPE
 
 from dashboard.deck import (
     EAST_ASIAN_FONT,
+    MAX_LABEL_WIDTH,
     build_deck,
+    category_labels,
     chart_type,
     deck_charts,
     deck_inputs,
     excel_serial,
+    text_width,
 )
 from dashboard.filters import Filters, apply_filters
 from dashboard.views import figure_records
@@ -208,3 +211,60 @@ def test_deck_of_the_shipped_data_has_a_slide_per_chart(shipped_layout: Layout) 
         assert _values(_chart(slide)) == pytest.approx(
             _expected_values(table.observations, table.sources, spec, "zh")
         ), spec.id
+
+
+def _assert_flat_short_unique(prs: object) -> int:
+    bars = 0
+    for slide in list(prs.slides)[2:]:  # type: ignore[attr-defined]
+        chart = _chart(slide)
+        if chart.chart_type != XL_CHART_TYPE.BAR_CLUSTERED:
+            continue
+        bars += 1
+        categories = chart.plots[0].categories
+        assert categories.depth == 1, categories.flattened_labels
+        labels = [str(c) for c in categories]
+        assert len(set(labels)) == len(labels), labels
+        for label in labels:
+            assert "\n" not in label and text_width(label) <= MAX_LABEL_WIDTH, label
+    return bars
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bar_categories_are_single_level_short_and_unique(lang: str) -> None:
+    prs, _ = _deck(observations(), sources(), Filters(lang=lang))
+    assert _assert_flat_short_unique(prs) >= 2
+    labels = [
+        str(c)
+        for slide in list(prs.slides)[2:]
+        if _chart(slide).chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+        for c in _chart(slide).plots[0].categories
+    ]
+    # Scope and period in one label, e.g. "重庆 · 铁海联运 · 2024年1—7月".
+    assert any(" · " in label for label in labels)
+
+
+def test_shipped_deck_bar_categories_are_single_level_short_and_unique(
+    shipped_layout: Layout,
+) -> None:
+    table = load_table(shipped_layout)
+    for lang in ("zh", "en"):
+        prs, _ = _deck(table.observations, table.sources, Filters(lang=lang))
+        assert _assert_flat_short_unique(prs) >= 1
+
+
+def test_long_labels_are_cut_keep_the_period_and_stay_unique() -> None:
+    long = "Chongqing · China–Europe Railway Express（中欧班列(重庆)"
+    pairs = [
+        ("成渝 · 中欧班列", "2023年"),
+        (long + "）", "Jan–Sep 2019"),
+        (long + "重庆本地企业）", "Jan–Sep 2019"),
+        ("x" * 90, "y" * 70),
+        ("x" * 90, "y" * 70),
+    ]
+    labels = category_labels(pairs)
+    assert labels[0] == "成渝 · 中欧班列 · 2023年"
+    assert labels[1].endswith(" · Jan–Sep 2019") and labels[2].endswith(" · Jan–Sep 2019")
+    assert labels[1].startswith("Chongqing") and "…" in labels[1]
+    assert len(set(labels)) == len(labels)
+    assert all(text_width(label) <= MAX_LABEL_WIDTH for label in labels)
+    assert text_width("重庆") == 4
