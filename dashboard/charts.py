@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -25,8 +26,10 @@ from dashboard.views import (
     Record,
     figure_records,
     fold_scope,
+    folded_codes,
     kpi_cards,
     latest_record,
+    ranked_codes,
 )
 from etl.vocabulary import load_metrics
 
@@ -64,6 +67,19 @@ GROUP_PAGE = {
 PAGES = ("overview", "trains", "freight", "agri", "reach")
 # The overview stays light (it is the page opened most): the growth chart and one metric chart.
 OVERVIEW_METRIC_CHARTS = 1
+# Series (region, route, scope) a chart draws by default: the largest by their latest figure.
+# Eight keeps Okabe–Ito's seven hues nearly unrepeated and a phone-width legend short.
+DEFAULT_TOP = 8
+# Choices for the reader's "scopes shown" control.
+TOP_CHOICES = (8, 15, 30, 60)
+# Bars in one flow chart: BAR_HEIGHT px each, so 120 bars is a ~3,700 px chart, the most a page
+# should scroll through; older periods are left to the period filter.
+MAX_BARS = 120
+# Markers in one time chart: each carries its hover text (~300 bytes of JSON), so 1,200 keeps a
+# chart near 400 KB, under the 500 KB budget a phone on a slow link can take.
+MAX_MARKERS = 1200
+# Above this many points, value labels on every marker would overprint one another.
+LABEL_LIMIT = 60
 
 
 def corridor_template() -> go.layout.Template:
@@ -120,6 +136,7 @@ class ChartSpec:
     alt: str
     figure: go.Figure
     point_records: tuple[Record, ...]
+    note: str = ""
 
     @cached_property
     def points(self) -> pd.DataFrame:
@@ -419,7 +436,7 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 "type": "scatter",
                 "x": [r["period_end"] for r in sel],
                 "y": [r["display_value"] for r in sel],
-                "mode": "markers+text",
+                "mode": "markers+text" if len(recs) <= LABEL_LIMIT else "markers",
                 "name": name,
                 "marker": {
                     "size": 14,
@@ -427,7 +444,9 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                     "line": {"color": base, "width": 2},
                     "symbol": ["circle-open" if d else "circle" for d in derived],
                 },
-                "text": [_label_number(r["display_value"], decimals, lang) for r in sel],
+                "text": [_label_number(r["display_value"], decimals, lang) for r in sel]
+                if len(recs) <= LABEL_LIMIT
+                else None,
                 "textposition": "top center",
                 "cliponaxis": False,
                 "customdata": custom,
@@ -484,7 +503,7 @@ def points_frame(points: list[Record]) -> pd.DataFrame:
     return out
 
 
-def metric_chart(points: list[Record], metric: str, lang: str) -> ChartSpec:
+def metric_chart(points: list[Record], metric: str, lang: str, note: str = "") -> ChartSpec:
     """Return the chart of one metric: bars for period flows, markers for snapshots and totals.
 
     A flow figure with no stated start (a running total, 截至…累计) is drawn as a marker on a time
@@ -511,19 +530,119 @@ def metric_chart(points: list[Record], metric: str, lang: str) -> ChartSpec:
         alt=_alt(title, kind, points, headline, lang),
         figure=figure,
         point_records=tuple(points),
+        note=note,
     )
 
 
-def metric_charts(records: list[Record], metric: str, lang: str) -> list[ChartSpec]:
-    """Return a metric's charts: its period figures, then its running totals if it has any."""
+def metric_charts(
+    records: list[Record], metric: str, lang: str, top: int = DEFAULT_TOP
+) -> list[ChartSpec]:
+    """Return a metric's charts: its period figures, then its running totals if it has any.
+
+    Each chart draws at most `top` series and a bounded number of points (see select_figures).
+    """
     m = load_metrics()[metric]
-    if m.kind != "flow":
-        return [metric_chart(build_points(records, lang), metric, lang)]
-    periods = [r for r in records if r["period_start"] is not None]
-    totals = [r for r in records if r["period_start"] is None]
-    return [
-        metric_chart(build_points(part, lang), metric, lang) for part in (periods, totals) if part
-    ]
+    parts = (
+        [(records, m.kind == "flow")]
+        if m.kind != "flow"
+        else [
+            ([r for r in records if r["period_start"] is not None], True),
+            ([r for r in records if r["period_start"] is None], False),
+        ]
+    )
+    specs = []
+    for part, bars in parts:
+        if not part:
+            continue
+        frame = pd.DataFrame(part, columns=["region", "route", "scope", "period_end", "value"])
+        chosen, selection = select_figures(frame, top, MAX_BARS if bars else MAX_MARKERS)
+        picked = [part[i] for i in chosen.tolist()]
+        specs.append(
+            metric_chart(build_points(picked, lang), metric, lang, selection_note(selection, lang))
+        )
+    return specs
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a chart left out: series and periods beyond its bounds."""
+
+    series: int
+    series_shown: int
+    figures: int
+    figures_shown: int
+
+
+def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.ndarray, Selection]:
+    """Return positions of the figures to draw: the `top` series by latest value, latest periods.
+
+    A series is a region, route and scope (folded to simplified). Series rank by the value of
+    their latest figure (largest first); within the chosen series the oldest periods are left
+    out until at most `max_points` remain. Nothing is summed: figures are chosen, never merged.
+    """
+    n = len(frame)
+    if n == 0:
+        return np.arange(0), Selection(0, 0, 0, 0)
+    series = (
+        pd.DataFrame(
+            {
+                "region": ranked_codes(frame["region"]),
+                "route": ranked_codes(frame["route"]),
+                "scope": folded_codes(frame["scope"]),
+            }
+        )
+        .groupby(["region", "route", "scope"], sort=True)
+        .ngroup()
+        .to_numpy()
+    )
+    ends = pd.to_datetime(frame["period_end"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    values = pd.to_numeric(frame["value"]).to_numpy(dtype=float)
+    work = pd.DataFrame({"s": series, "end": ends, "v": values})
+    latest_end = work.groupby("s")["end"].transform("max").to_numpy()
+    at_latest = work.loc[ends == latest_end]
+    latest_value = at_latest.groupby("s")["v"].max()
+    ranked = latest_value.sort_values(ascending=False, kind="stable")
+    keep_series = ranked.index[:top].to_numpy()
+    chosen = np.isin(series, keep_series)
+    shown = len(keep_series)
+    if chosen.sum() > max_points:
+        # Per series, keep its latest periods: the same number for each, so no series is cut short.
+        per_series = max(1, max_points // max(shown, 1))
+        recency = (
+            work.loc[chosen].groupby("s")["end"].rank(method="dense", ascending=False).to_numpy()
+        )
+        inside = np.zeros(n, dtype=bool)
+        inside[np.flatnonzero(chosen)] = recency <= per_series
+        chosen = inside
+        if chosen.sum() > max_points:
+            chosen[np.flatnonzero(chosen)[max_points:]] = False
+    positions = np.flatnonzero(chosen)
+    return positions, Selection(len(ranked), shown, n, len(positions))
+
+
+def selection_note(selection: Selection, lang: str) -> str:
+    """Return the line saying what a chart left out, or "" when it draws everything."""
+    if selection.figures_shown == selection.figures:
+        return ""
+    if lang == "zh":
+        parts = []
+        if selection.series_shown < selection.series:
+            parts.append(
+                f"按最新数值显示前{selection.series_shown}个口径（共{selection.series}个）"
+            )
+        parts.append(f"图中{selection.figures_shown}个数据点（筛选结果共{selection.figures}个）")
+        if selection.figures_shown < selection.figures:
+            parts.append("可用“显示口径数”、地区、线路和期间筛选查看其余")
+        return "；".join(parts) + "。"
+    parts = []
+    if selection.series_shown < selection.series:
+        parts.append(
+            f"showing the {selection.series_shown} largest of {selection.series} scopes "
+            "by their latest figure"
+        )
+    parts.append(f"{selection.figures_shown} of {selection.figures} figures drawn")
+    parts.append("use 'Scopes shown' and the region, route and period filters to see others")
+    return "; ".join(parts).capitalize() + "."
 
 
 def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
@@ -608,15 +727,36 @@ def build_chart_specs(
 
 
 def chart_specs_from_records(
-    records: list[Record], lang: str, page: str | None = None
+    records: list[Record], lang: str, page: str | None = None, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
     """Return the charts of a page (or of every page) for deduplicated figure records."""
     by_metric: dict[str, list[Record]] = {}
     for r in records:
         by_metric.setdefault(r["metric"], []).append(r)
+    return page_chart_specs(records, by_metric, lang, page, top)
+
+
+def page_metrics(page: str | None) -> list[str]:
+    """Return the metrics whose charts a page (or every page, for None) draws, in order."""
+    flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
+    own = [
+        k for k, m in load_metrics().items() if page in (None, GROUP_PAGE.get(m.group, "trains"))
+    ]
+    lead = flows[:OVERVIEW_METRIC_CHARTS] if page in (None, "overview") else []
+    return list(dict.fromkeys([*lead, *own]))
+
+
+def page_chart_specs(
+    headline_records: list[Record],
+    by_metric: dict[str, list[Record]],
+    lang: str,
+    page: str | None = None,
+    top: int = DEFAULT_TOP,
+) -> list[ChartSpec]:
+    """Return a page's charts from the headline candidates and each metric's figures."""
     specs: list[ChartSpec] = []
     if page in (None, "overview"):
-        growth = growth_chart(records, lang)
+        growth = growth_chart(headline_records, lang)
         if growth is not None:
             specs.append(growth)
         flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
@@ -624,12 +764,12 @@ def chart_specs_from_records(
             if metric in by_metric:
                 specs.extend(
                     _on_page(s, "overview")
-                    for s in metric_charts(by_metric[metric], metric, lang)[:1]
+                    for s in metric_charts(by_metric[metric], metric, lang, top)[:1]
                 )
     for metric, m in load_metrics().items():
         if page not in (None, GROUP_PAGE.get(m.group, "trains")) or metric not in by_metric:
             continue
-        specs.extend(metric_charts(by_metric[metric], metric, lang))
+        specs.extend(metric_charts(by_metric[metric], metric, lang, top))
     return specs
 
 
@@ -643,4 +783,5 @@ def _on_page(spec: ChartSpec, page: str) -> ChartSpec:
         alt=spec.alt,
         figure=spec.figure,
         point_records=spec.point_records,
+        note=spec.note,
     )

@@ -5,22 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import ChartSpec, chart_specs_from_records
-from dashboard.filters import Filters, apply_filters, filter_records, to_query_params
-from dashboard.views import Record, dedupe_records, source_joined
+from dashboard.charts import (
+    DEFAULT_TOP,
+    MAX_BARS,
+    MAX_MARKERS,
+    ChartSpec,
+    page_chart_specs,
+    page_metrics,
+    select_figures,
+)
+from dashboard.filters import Filters, filter_mask, to_query_params
+from dashboard.views import FigureView, Record, figure_view, kpi_candidates
+from etl.cache import load_cached_table
 from etl.paths import Layout, layout
-from etl.store import Table, data_version, load_table, stored_files
+from etl.store import Table, data_version, stored_files
 
-# Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat.
-VIEW_CACHE_ENTRIES = 256
+# Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
+# (a view holds row positions, 8 bytes a figure, never a copy of the table).
+VIEW_CACHE_ENTRIES = 64
+# What select_figures reads of a metric's rows.
+SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
+# Page × filters × scopes-shown chart sets kept per server; each is a few charts of bounded size.
+SPEC_CACHE_ENTRIES = 256
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load(root: str, version: str) -> Table:
-    return load_table(Layout(Path(root)))
+    return load_cached_table(Layout(Path(root)))
 
 
 def current_layout() -> Layout:
@@ -46,32 +61,73 @@ def _view_key(filters: Filters) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(to_query_params(filters).items()))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _joined(version: str, lang: str, _table: Table) -> list[Record]:
-    return source_joined(_table.observations, _table.sources, lang)
+@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _view(version: str, key: str, lang: str, _table: Table, _filters: Filters) -> FigureView:
+    keep = filter_mask(_table.observations, _filters)
+    return figure_view(_table.observations, _table.sources, keep, lang)
+
+
+def view(table: Table, filters: Filters) -> FigureView:
+    """Return the filtered figures, one per figure, as positions into the shared table."""
+    return _view(table.version, _view_key(filters), filters.lang, table, filters)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _figures(version: str, key: str, lang: str, _table: Table, _filters: Filters) -> list[Record]:
-    joined = _joined(version, lang, _table)
-    return dedupe_records(filter_records(joined, _filters))
+def _headline(version: str, key: str, lang: str, _view: FigureView) -> list[Record]:
+    return kpi_candidates(_view)
+
+
+def headline_records(table: Table, filters: Filters) -> list[Record]:
+    """Return the records the KPI cards and the growth chart choose from (a handful)."""
+    return _headline(table.version, _view_key(filters), filters.lang, view(table, filters))
 
 
 def figures(table: Table, filters: Filters) -> list[Record]:
-    """Return the filtered figures, one per figure (deduplicated), shared across sessions."""
-    return _figures(table.version, _view_key(filters), filters.lang, table, filters)
+    """Return every filtered figure as records; for small views only (tests, the deck)."""
+    return view(table, filters).records()
 
 
-@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _specs(version: str, key: str, lang: str, page: str, _records: list[Record]) -> list[ChartSpec]:
-    return chart_specs_from_records(_records, lang, page)
+def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
+    """Return the latest period_end among the filtered figures, or None when there are none."""
+    fv = view(table, filters)
+    return None if not len(fv) else pd.Timestamp(fv.column("period_end").max())
 
 
-def chart_specs(table: Table, filters: Filters, page: str) -> list[ChartSpec]:
+def _metric_records(fv: FigureView, metric: str, top: int) -> list[Record]:
+    metrics = fv.column("metric").astype(str).to_numpy()
+    mine = fv.rows[metrics == metric]
+    if not len(mine):
+        return []
+    # Period figures and running totals are charted apart; each part is bounded on its own.
+    starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
+    chosen: list[np.ndarray] = []
+    for part, limit in ((mine[~starts], MAX_BARS), (mine[starts], MAX_MARKERS)):
+        if len(part):
+            cols = pd.DataFrame(
+                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
+            )
+            picked, _ = select_figures(cols, top, limit)
+            chosen.append(part[picked])
+    return fv.records(np.sort(np.concatenate(chosen)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
+def _specs(
+    version: str, key: str, lang: str, page: str, top: int, _fv: FigureView
+) -> list[ChartSpec]:
+    headline = _headline(version, key, lang, _fv) if page == "overview" else []
+    by_metric = {m: recs for m in page_metrics(page) if (recs := _metric_records(_fv, m, top))}
+    return page_chart_specs(headline, by_metric, lang, page, top)
+
+
+def chart_specs(
+    table: Table, filters: Filters, page: str, top: int = DEFAULT_TOP
+) -> list[ChartSpec]:
     """Return a page's charts for the filters, built once per view and shared."""
-    return _specs(table.version, _view_key(filters), filters.lang, page, figures(table, filters))
+    fv = view(table, filters)
+    return _specs(table.version, _view_key(filters), filters.lang, page, top, fv)
 
 
 def filtered_frame(table: Table, filters: Filters) -> pd.DataFrame:
     """Return the filtered observations (not deduplicated), for the data page's count."""
-    return apply_filters(table.observations, filters)
+    return table.observations.loc[filter_mask(table.observations, filters)]

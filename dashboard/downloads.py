@@ -42,7 +42,7 @@ def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
 
 def deck_download(table: Table, filters: Filters) -> None:
     """Show the deck download in the sidebar (PPTX of every chart under the current filters)."""
-    if table.observations.empty or not data.figures(table, filters):
+    if table.observations.empty or not len(data.view(table, filters)):
         return
     zh = filters.lang == "zh"
     st.sidebar.download_button(

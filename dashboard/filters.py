@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANG, LANGS
@@ -169,25 +170,30 @@ def to_query_params(filters: Filters) -> dict[str, str]:
     return params
 
 
-def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Return the rows of an observations frame that the filters keep (language aside)."""
-    keep = pd.Series(True, index=frame.index)
+def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
+    """Return which rows of an observations frame the filters keep (language aside)."""
+    keep = np.ones(len(frame), dtype=bool)
     if filters.start is not None:
-        keep &= frame["period_end"] >= filters.start
+        keep &= (frame["period_end"] >= filters.start).to_numpy()
     if filters.end is not None:
-        keep &= frame["period_end"] <= filters.end + pd.Timedelta(hours=23, minutes=59)
+        keep &= (frame["period_end"] <= filters.end + pd.Timedelta(hours=23, minutes=59)).to_numpy()
     if filters.regions:
-        keep &= frame["region"].isin(filters.regions)
+        keep &= frame["region"].isin(filters.regions).to_numpy()
     if filters.routes:
         routes = ["" if r == NO_ROUTE else r for r in filters.routes]
-        keep &= frame["route"].isin(routes)
+        keep &= frame["route"].isin(routes).to_numpy()
     if filters.metrics:
-        keep &= frame["metric"].isin(filters.metrics)
+        keep &= frame["metric"].isin(filters.metrics).to_numpy()
     if filters.bases:
-        keep &= frame["basis"].isin(filters.bases)
+        keep &= frame["basis"].isin(filters.bases).to_numpy()
     if filters.sources:
-        keep &= frame["source_id"].isin(filters.sources)
-    return frame.loc[keep]
+        keep &= frame["source_id"].isin(filters.sources).to_numpy()
+    return keep
+
+
+def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Return the rows of an observations frame that the filters keep (language aside)."""
+    return frame.loc[filter_mask(frame, filters)]
 
 
 def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:

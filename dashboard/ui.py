@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, downloads
-from dashboard.charts import ChartSpec
+from dashboard.charts import DEFAULT_TOP, TOP_CHOICES, ChartSpec
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
@@ -38,6 +38,8 @@ def chart_card(spec: ChartSpec) -> None:
             spec.figure, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
         )
         st.caption(spec.source_line)
+        if spec.note:
+            st.caption(spec.note)
         downloads.chart_downloads(spec, current()[1].lang)
 
 
@@ -69,11 +71,31 @@ def metric_page(page: str) -> None:
         no_data_message()
         return
     with st.spinner(t("drawing", filters.lang)):
-        specs = data.chart_specs(table, filters, page)
+        specs = data.chart_specs(table, filters, page, shown_scopes(page))
     if not specs:
         empty_message(filters.lang, page_hint=True)
         return
+    scopes_control(page, specs, filters.lang)
     chart_grid(specs)
+
+
+def shown_scopes(page: str) -> int:
+    """Return how many scopes a page's charts draw: the reader's choice, else the default."""
+    value = st.session_state.get(f"top_{page}", DEFAULT_TOP)
+    return int(value) if value in TOP_CHOICES else DEFAULT_TOP
+
+
+def scopes_control(page: str, specs: list[ChartSpec], lang: str) -> None:
+    """Show the 'scopes shown' control when some chart on the page leaves scopes out."""
+    if not any(s.note for s in specs):
+        return
+    st.segmented_control(
+        "显示口径数（按最新数值从大到小）" if lang == "zh" else "Scopes shown (largest first)",
+        TOP_CHOICES,
+        key=f"top_{page}",
+        default=DEFAULT_TOP,
+        required=True,
+    )
 
 
 def kpi_row(records: list[Record], lang: str) -> None:
@@ -98,11 +120,10 @@ def kpi_row(records: list[Record], lang: str) -> None:
             st.caption(f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{card.source}")
 
 
-def as_of_line(records: list[Record], lang: str) -> None:
+def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:
     """Show 'data as of' the latest period among the figures, and when the data last changed."""
     parts = []
-    if records:
-        latest = max(r["period_end"] for r in records)
+    if latest is not None:
         parts.append(f"{t('data_as_of', lang)} {format_date(latest, lang)}")
     changed = data.last_changed()
     if changed is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
@@ -287,3 +288,196 @@ def metric_dictionary(lang: str) -> pd.DataFrame:
             for m in load_metrics().values()
         ]
     )
+
+
+def ranked_codes(series: pd.Series) -> np.ndarray:
+    """Return integer codes ordered as the values' text sorts (as sorting records by it does)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cats = pd.Index(series.cat.categories.astype(str))
+        rank = np.argsort(np.argsort(cats.to_numpy(), kind="stable"), kind="stable")
+        codes = series.cat.codes.to_numpy()
+        return np.where(codes < 0, -1, rank[codes])
+    codes, _ = pd.factorize(series.astype(object).where(series.notna(), "").astype(str), sort=True)
+    return np.asarray(codes)
+
+
+def folded_codes(scope: pd.Series) -> np.ndarray:
+    """Return codes equal for scopes that fold to the same simplified text."""
+    if isinstance(scope.dtype, pd.CategoricalDtype):
+        folded = pd.Index([fold_scope(str(c)) for c in scope.cat.categories])
+        fcodes, _ = pd.factorize(folded)
+        return np.asarray(fcodes)[scope.cat.codes.to_numpy()]
+    codes, _ = pd.factorize(scope.astype(str).map(fold_scope))
+    return np.asarray(codes)
+
+
+def _dates(series: pd.Series) -> np.ndarray:
+    # NaT (no stated start) sorts as the smallest value, like any other value of the key.
+    return series.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+
+
+def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
+    """Return each source's fields and citation (publisher, date) by source_id."""
+    out: dict[str, Record] = {}
+    for src in _records(sources):
+        row: Record = {fld: _clean(src.get(fld)) for fld in SOURCE_FIELDS}
+        for fld in ("title", "publisher", "url", "kind"):
+            row[fld] = "" if row[fld] is None else str(row[fld])
+        row["publisher"] = row["publisher"] or str(src["source_id"])
+        row["source"] = source_name(row["publisher"], row["published"], lang)
+        out[str(src["source_id"])] = row
+    return out
+
+
+def _citation(citations: dict[str, Record], source_id: str) -> Record:
+    known = citations.get(source_id)
+    if known is not None:
+        return known
+    return {
+        "title": "",
+        "publisher": source_id,
+        "published": None,
+        "url": "",
+        "kind": "",
+        "source": source_id,
+    }
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """The figures a filter keeps, one per figure: row positions into the shared frame.
+
+    Nothing is copied: records are built only for the rows a page shows.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    also: dict[int, str]
+    citations: dict[str, Record]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self, positions: np.ndarray | None = None) -> list[Record]:
+        """Return figure records (as figure_records gives them) for positions, all by default."""
+        pos = self.rows if positions is None else positions
+        out: list[Record] = []
+        for p, rec in zip(pos.tolist(), _records(self.frame.iloc[pos]), strict=True):
+            row: Record = {k: _clean(v) for k, v in rec.items()}
+            row.update(_citation(self.citations, str(rec["source_id"])))
+            row["also_reported_by"] = self.also.get(p, "")
+            out.append(row)
+        return out
+
+    def column(self, name: str) -> pd.Series:
+        """Return one column of the kept rows (a small copy of that column only)."""
+        return self.frame[name].iloc[self.rows]
+
+    def figures_frame(self) -> pd.DataFrame:
+        """Return the kept figures as figures_frame would, built column-wise for big views."""
+        out = self.frame.iloc[self.rows].reset_index(drop=True)
+        ids = out["source_id"].astype(str)
+        cites = {sid: _citation(self.citations, sid) for sid in ids.unique()}
+        for fld in (*SOURCE_FIELDS, "source"):
+            out[fld] = ids.map({sid: c[fld] for sid, c in cites.items()})
+        out["published"] = pd.to_datetime(out["published"])
+        out["also_reported_by"] = [self.also.get(p, "") for p in self.rows.tolist()]
+        return out.loc[:, list(FIGURE_COLUMNS)]
+
+
+def figure_view(
+    frame: pd.DataFrame, sources: pd.DataFrame, keep: np.ndarray, lang: str
+) -> FigureView:
+    """Return the view of the kept rows deduplicated as dedupe_records does, vectorised."""
+    citations = source_citations(sources, lang)
+    pos = np.flatnonzero(keep)
+    codes, uniques = pd.factorize(frame["source_id"].iloc[pos])
+    ids = [str(u) for u in uniques]
+    cites = [_citation(citations, s) for s in ids]
+    src_names = np.array([c["source"] for c in cites] or [""], dtype=object)
+    src_published = np.array(
+        [
+            NO_DATE.value if c["published"] is None else pd.Timestamp(c["published"]).value
+            for c in cites
+        ]
+        or [0],
+        dtype=np.int64,
+    )
+    src_rank = np.argsort(np.argsort(np.array(ids or [""], dtype=object), kind="stable"))
+    codes = np.asarray(codes)
+    names = src_names[codes]
+    # Latest-published source first; ties by source id, then the table's own order.
+    order = np.lexsort((np.arange(len(pos)), src_rank[codes], -src_published[codes]))
+    sub = {c: frame[c].iloc[pos] for c in (*FIGURE_KEY, "scope")}
+    key = pd.DataFrame(
+        {
+            "metric": ranked_codes(sub["metric"]),
+            "region": ranked_codes(sub["region"]),
+            "route": ranked_codes(sub["route"]),
+            "scope": folded_codes(sub["scope"]),
+            "period_start": _dates(sub["period_start"]),
+            "period_end": _dates(sub["period_end"]),
+            "basis": ranked_codes(sub["basis"]),
+        }
+    ).iloc[order]
+    dup_first = key.duplicated(keep="first").to_numpy()
+    shared = key.duplicated(keep=False).to_numpy()
+    kept_order = order[~dup_first]
+    also: dict[int, str] = {}
+    if shared.any():
+        group = key.loc[shared].groupby(list(key.columns), sort=False).ngroup().to_numpy()
+        members = order[shared]
+        first: dict[int, int] = {}
+        others: dict[int, list[str]] = {}
+        for g, i in zip(group.tolist(), members.tolist(), strict=True):
+            if g not in first:
+                first[g] = i
+                others[g] = []
+            elif names[i] not in others[g] and names[i] != names[first[g]]:
+                others[g].append(str(names[i]))
+        also = {int(pos[first[g]]): "；".join(v) for g, v in others.items() if v}
+    rank = pd.DataFrame(
+        {
+            "metric": ranked_codes(sub["metric"]),
+            "period_end": _dates(sub["period_end"]),
+            "region": ranked_codes(sub["region"]),
+            "route": ranked_codes(sub["route"]),
+            "scope": ranked_codes(sub["scope"]),
+        }
+    ).to_numpy()[kept_order]
+    final = kept_order[np.lexsort((rank[:, 4], rank[:, 3], rank[:, 2], rank[:, 1], rank[:, 0]))]
+    return FigureView(frame, pos[final], also, citations)
+
+
+def kpi_candidates(view: FigureView) -> list[Record]:
+    """Return the only records kpi_cards can pick: each headline metric's latest, firms beside."""
+    metrics = view.column("metric").astype(str).to_numpy()
+    basis = view.column("basis").astype(str).to_numpy()
+    ends = _dates(view.column("period_end"))
+    chosen = np.zeros(len(view), dtype=bool)
+    for key, metric in load_metrics().items():
+        if not metric.headline:
+            continue
+        mine = metrics == key
+        pool = mine & (basis == "reported")
+        if not pool.any():
+            pool = mine
+        if not pool.any():
+            continue
+        latest = ends[pool].max()
+        chosen |= pool & (ends == latest)
+        if key == "freight_deduction_cny":
+            chosen |= (metrics == "beneficiary_firms") & (basis == "reported") & (ends == latest)
+    return view.records(view.rows[chosen])
+
+
+def reading_order(view: FigureView, limit: int) -> list[Record]:
+    """Return the first `limit` figures in display_table's reading order, as records."""
+    order = list(load_metrics())
+    metrics = view.column("metric").astype(str)
+    rank = metrics.map({k: i for i, k in enumerate(order)}).fillna(len(order)).to_numpy()
+    ends = _dates(view.column("period_end"))
+    region = ranked_codes(view.column("region"))
+    scope = ranked_codes(view.column("scope"))
+    first = np.lexsort((scope, region, -ends, rank))[:limit]
+    return view.records(view.rows[first])

@@ -7,17 +7,16 @@ from dashboard import data, ui
 table, filters = ui.current()
 if table.observations.empty:
     ui.no_data_message()
+elif not len(data.view(table, filters)):
+    ui.empty_message(filters.lang)
 else:
-    records = data.figures(table, filters)
-    if not records:
-        ui.empty_message(filters.lang)
-    else:
-        # The cards sit above the charts but are sent after them: the browser starts fetching
-        # plotly's script with the first chart, while it lays out the cards.
-        cards = st.container()
-        with st.spinner(ui.t("drawing", filters.lang)):
-            specs = data.chart_specs(table, filters, "overview")
-        ui.chart_grid(specs)
-        with cards:
-            ui.as_of_line(records, filters.lang)
-            ui.kpi_row(records, filters.lang)
+    # The cards sit above the charts but are sent after them: the browser starts fetching
+    # plotly's script with the first chart, while it lays out the cards.
+    cards = st.container()
+    with st.spinner(ui.t("drawing", filters.lang)):
+        specs = data.chart_specs(table, filters, "overview", ui.shown_scopes("overview"))
+    ui.scopes_control("overview", specs, filters.lang)
+    ui.chart_grid(specs)
+    with cards:
+        ui.as_of_line(data.latest_period(table, filters), filters.lang)
+        ui.kpi_row(data.headline_records(table, filters), filters.lang)

@@ -1,24 +1,47 @@
 """Page: the filtered figures with quotes and sources, the metric dictionary, downloads."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
 from dashboard.export import csv_bytes, xlsx_bytes
 from dashboard.i18n import t
-from dashboard.views import display_table, export_frame, figures_frame, metric_dictionary
+from dashboard.views import (
+    FigureView,
+    display_table,
+    export_frame,
+    metric_dictionary,
+    reading_order,
+)
+
+# Rows sent to the browser's table: enough to read and scroll; the downloads carry every row.
+TABLE_ROWS = 2000
 
 table, filters = ui.current()
 lang = filters.lang
-records = data.figures(table, filters) if not table.observations.empty else []
-if table.observations.empty:
+fv = data.view(table, filters) if not table.observations.empty else None
+
+
+def _export(view: FigureView) -> pd.DataFrame:
+    return export_frame(view.figures_frame())
+
+
+if fv is None:
     ui.no_data_message()
-elif not records:
+elif not len(fv):
     ui.empty_message(lang)
 else:
-    figures = figures_frame(records)
-    shown = display_table(records, lang)
+    kept: FigureView = fv
+    shown = display_table(reading_order(kept, TABLE_ROWS), lang)
+    if len(fv) > len(shown):
+        st.caption(
+            f"表中显示前{len(shown)}条（共{len(fv)}条），完整数据请下载 CSV 或 XLSX。"
+            if lang == "zh"
+            else f"The table shows the first {len(shown)} of {len(fv)} figures; "
+            "download the CSV or XLSX for all of them."
+        )
     st.caption(
-        f"{len(shown)} {t('figures_shown', lang)}"
+        f"{len(fv)} {t('figures_shown', lang)}"
         + (
             "（同一数字多家来源报道的，只列最新发布的一家，其余见“亦见于”）"
             if lang == "zh"
@@ -40,11 +63,10 @@ else:
         key="figures_table",
     )
     st.markdown(f"**{t('downloads', lang)}**")
-    export = export_frame(figures)
     with st.container(horizontal=True):
         st.download_button(
             t("download_csv", lang),
-            data=lambda: csv_bytes(export),
+            data=lambda: csv_bytes(_export(kept)),
             file_name="corridor_figures.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -53,7 +75,7 @@ else:
         )
         st.download_button(
             t("download_xlsx", lang),
-            data=lambda: xlsx_bytes(export),
+            data=lambda: xlsx_bytes(_export(kept)),
             file_name="corridor_figures.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",

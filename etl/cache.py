@@ -1,0 +1,111 @@
+"""A disposable columnar copy of the stored table, so readers parse the CSVs once per change.
+
+`load_cached_table` returns what `etl.store.load_table` returns, with compact dtypes (category
+for the repeated text columns), from `<data-dir>/cache/` when a cache for the current files is
+there and sound, else from the CSVs, writing the cache for next time. The cache is never the
+source of truth: it is named by the stored files' fingerprint, checksummed, rebuilt when it does
+not read back whole, and skipped silently when the data directory cannot be written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from etl.fileio import write_bytes_atomic
+from etl.paths import Layout
+from etl.store import Table, data_version, load_state
+
+# Bump when the cached columns or dtypes change: an old cache is then simply not found.
+CACHE_FORMAT = 1
+# Text columns with few distinct values: held as codes into one copy of each value.
+CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope")
+META_KEY = b"corridor_cache"
+
+
+def cache_paths(layout: Layout, version: str) -> tuple[Path, Path]:
+    """Return the observations and sources cache files for a data version."""
+    stem = f"v{CACHE_FORMAT}-{version}"
+    return layout.cache / f"observations-{stem}.parquet", layout.cache / f"sources-{stem}.parquet"
+
+
+def compact_observations(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return observations with the repeated text columns as sorted categories (a new frame)."""
+    out = frame.copy(deep=False)
+    for col in CATEGORY_COLUMNS:
+        if col in out and not isinstance(out[col].dtype, pd.CategoricalDtype):
+            values = out[col].astype(object).where(out[col].notna(), "").astype(str)
+            out[col] = pd.Categorical(values, categories=sorted(set(values)))
+    return out
+
+
+def _parquet_bytes(frame: pd.DataFrame, meta: dict[str, object]) -> bytes:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    schema_meta = dict(table.schema.metadata or {})
+    schema_meta[META_KEY] = json.dumps(meta).encode()
+    table = table.replace_schema_metadata(schema_meta)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd", write_page_checksum=True)
+    return sink.getvalue()
+
+
+def _read_parquet(path: Path, meta: dict[str, object]) -> pd.DataFrame:
+    table = pq.read_table(path, page_checksum_verification=True)
+    stored = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
+    if any(stored.get(k) != v for k, v in meta.items()) or stored.get("rows") != table.num_rows:
+        raise ValueError(f"{path.name}: cache metadata does not match")
+    return table.to_pandas()
+
+
+def read_cache(layout: Layout, version: str) -> Table | None:
+    """Return the cached table for this data version, or None when absent or unsound."""
+    obs_path, src_path = cache_paths(layout, version)
+    if not (obs_path.exists() and src_path.exists()):
+        return None
+    meta = {"format": CACHE_FORMAT, "version": version}
+    try:
+        observations = _read_parquet(obs_path, {**meta, "table": "observations"})
+        sources = _read_parquet(src_path, {**meta, "table": "sources"})
+    except (OSError, ValueError, pa.ArrowException, json.JSONDecodeError):
+        return None
+    return Table(observations, sources, version)
+
+
+def write_cache(layout: Layout, table: Table) -> bool:
+    """Write the table's cache (sources first, observations last), dropping older caches."""
+    obs_path, src_path = cache_paths(layout, table.version)
+    meta = {"format": CACHE_FORMAT, "version": table.version}
+    try:
+        for path, frame, name in (
+            (src_path, table.sources, "sources"),
+            (obs_path, table.observations, "observations"),
+        ):
+            data = _parquet_bytes(frame, {**meta, "table": name, "rows": len(frame)})
+            write_bytes_atomic(path, data)
+    except (OSError, pa.ArrowException, ValueError, TypeError):
+        return False
+    for old in layout.cache.glob("*.parquet"):
+        if old not in (obs_path, src_path):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return True
+
+
+def load_cached_table(layout: Layout) -> Table:
+    """Return the current table with compact dtypes, from the cache when sound, else the CSVs."""
+    version = data_version(layout)
+    cached = read_cache(layout, version)
+    if cached is not None:
+        return cached
+    state = load_state(layout)
+    table = Table(compact_observations(state.observations), state.sources, version)
+    # Files that changed while they were read would key this table to the wrong version.
+    if data_version(layout) == version and (layout.tidy.exists() or layout.batches.exists()):
+        write_cache(layout, table)
+    return table
