@@ -126,7 +126,8 @@ def bench_reruns(reruns: int, cold: bool) -> list[float]:
     for i in range(reruns):
         at.multiselect(key="f_metric").set_value(choices[i % 2])
         if cold:
-            data._figures.clear()
+            data._view.clear()
+            data._headline.clear()
             data._specs.clear()
         start = time.perf_counter()
         at.run()

@@ -75,13 +75,16 @@ if "_initialised" not in st.session_state:
     st.session_state["_initialised"] = True
 
 lang = st.session_state.get("f_lang") or DEFAULT_LANG
-present_regions = sorted(set(obs["region"]) | set(st.session_state.get("f_region", [])))
+# unique() first: the table may hold a million rows, its columns a few dozen distinct values.
+present_regions = sorted(set(obs["region"].unique()) | set(st.session_state.get("f_region", [])))
 present_routes = sorted(
-    {NO_ROUTE if r == "" else r for r in obs["route"]} | set(st.session_state.get("f_route", []))
+    {NO_ROUTE if r == "" else r for r in obs["route"].unique()}
+    | set(st.session_state.get("f_route", []))
 )
 metric_order = list(load_metrics())
 present_metrics = sorted(
-    set(obs["metric"]) | set(st.session_state.get("f_metric", [])), key=metric_order.index
+    set(obs["metric"].unique()) | set(st.session_state.get("f_metric", [])),
+    key=metric_order.index,
 )
 publishers = {
     str(r["source_id"]): source_name(str(r["publisher"] or r["source_id"]), r["published"], lang)

@@ -1,0 +1,324 @@
+"""Dashboard at scale: page load, rerun time, memory, chart bytes and ten sessions, by data size.
+
+    .venv/bin/python bench/bench_scale.py                     # shipped, 10k, 100k, 1M
+    .venv/bin/python bench/bench_scale.py --sizes shipped=data 1m=/tmp/syn1m --skip concurrency
+
+The synthetic data directories come from bench/generate.py (e.g. --rows 1000000 --out
+/tmp/syn1m). Everything is served on 127.0.0.1; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench_dashboard import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, TIMEOUT_MS, serve  # noqa: E402
+
+SIZES = {
+    "shipped": str(REPO / "data"),
+    "10k": "/tmp/syn10k",
+    "100k": "/tmp/syn100k",
+    "1m": "/tmp/syn1m",
+}
+# The overview draws the growth chart and one metric chart.
+OVERVIEW_CHARTS = 2
+IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-stale="true"]')"""
+CHART_PAGES = ("overview", "trains", "freight", "agri", "reach")
+
+
+def stats(values: list[float], unit: str = "ms", scale: float = 1000.0) -> str:
+    """Return 'median (min–max, IQR a–b; n)' of values scaled into unit."""
+    xs = sorted(v * scale for v in values)
+    q = statistics.quantiles(xs, n=4) if len(xs) >= 2 else [xs[0]] * 3
+    return (
+        f"median {statistics.median(xs):.0f} {unit} (min {xs[0]:.0f}, max {xs[-1]:.0f}, "
+        f"IQR {q[0]:.0f}–{q[2]:.0f}; n={len(xs)})"
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Return the p-th percentile (nearest rank) of values."""
+    xs = sorted(values)
+    return xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
+
+
+@contextmanager
+def data_dir(path: str) -> Iterator[None]:
+    """Point CORRIDOR_DATA_DIR at path for servers and AppTests started inside."""
+    old = os.environ.get("CORRIDOR_DATA_DIR")
+    os.environ["CORRIDOR_DATA_DIR"] = path
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("CORRIDOR_DATA_DIR", None)
+        else:
+            os.environ["CORRIDOR_DATA_DIR"] = old
+
+
+def warm_cache(path: str) -> float:
+    """Build the data directory's columnar cache in a child process; return its seconds."""
+    code = (
+        "import sys; from pathlib import Path; from etl.cache import load_cached_table; "
+        "from etl.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
+    )
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, path], cwd=REPO, check=True)
+    return time.perf_counter() - start
+
+
+def tree_memory(pid: int) -> tuple[float, float]:
+    """Return (peak, current) resident MB of a process and its children, from /proc."""
+
+    def read(p: int) -> tuple[float, float, list[int]]:
+        fields: dict[str, float] = {}
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                key, _, rest = line.partition(":")
+                if key in ("VmHWM", "VmRSS"):
+                    fields[key] = float(rest.split()[0]) / 1024
+            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            return 0.0, 0.0, []
+        return fields.get("VmHWM", 0.0), fields.get("VmRSS", 0.0), [int(k) for k in kids]
+
+    peak = current = 0.0
+    todo = [pid]
+    while todo:
+        hwm, rss, kids = read(todo.pop())
+        peak += hwm
+        current += rss
+        todo.extend(kids)
+    return peak, current
+
+
+def server_pid(url: str) -> int:
+    """Return the pid of the streamlit server listening on url's port."""
+    port = url.rsplit(":", 1)[1]
+    out = subprocess.run(
+        ["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True
+    ).stdout
+    for line in out.splitlines():
+        if "streamlit run" in line and f"--server.port {port}" in line:
+            return int(line.split()[0])
+    raise RuntimeError(f"no streamlit server on port {port}")
+
+
+def bench_page_loads(sizes: dict[str, str], rounds: int) -> dict[str, list[float]]:
+    """Return navigation → every overview chart drawn, per size, and the bare page's times."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {name: [] for name in [*sizes, "bare"]}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+
+        def load(url: str, charts: int) -> float:
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(url)
+            page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS)
+            elapsed = time.perf_counter() - start
+            page.close()
+            return elapsed
+
+        with serve("bench/bare_app.py") as bare:
+            load(bare, 1)
+            for name, path in sizes.items():
+                with data_dir(path), serve("dashboard/app.py") as dash:
+                    load(dash, OVERVIEW_CHARTS)
+                    for _ in range(rounds):
+                        times[name].append(load(dash, OVERVIEW_CHARTS))
+                        times["bare"].append(load(bare, 1))
+        browser.close()
+    return times
+
+
+def bench_reruns(path: str, reruns: int) -> tuple[list[float], list[float], dict[str, int]]:
+    """Return warm and cold AppTest rerun times after a filter change, and chart bytes."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import data
+
+    with data_dir(path):
+        at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=300).run()
+        assert not at.exception, at.exception
+        choices = (["teu"], [])
+        runs: dict[bool, list[float]] = {False: [], True: []}
+        for cold in (False, True):
+            for i in range(reruns):
+                at.multiselect(key="f_metric").set_value(choices[i % 2])
+                if cold:
+                    data._view.clear()
+                    data._headline.clear()
+                    data._specs.clear()
+                start = time.perf_counter()
+                at.run()
+                runs[cold].append(time.perf_counter() - start)
+                assert not at.exception, at.exception
+        at.multiselect(key="f_metric").set_value([]).run()
+        sizes: dict[str, int] = {}
+        for page in CHART_PAGES:
+            at.switch_page(f"app_pages/{page}.py").run()
+            assert not at.exception, at.exception
+            for k, chart in enumerate(at.get("plotly_chart")):
+                sizes[f"{page}#{k}"] = len(chart.proto.spec)  # type: ignore[attr-defined]
+    return runs[False], runs[True], sizes
+
+
+def _click_basis(page: object, reported: bool) -> None:
+    radios = page.locator(".st-key-f_basis [role=radio]")  # type: ignore[attr-defined]
+    radios.nth(1 if reported else 0).click()
+    if reported:
+        page.wait_for_url("**basis=reported**", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    else:
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "() => !location.search.includes('basis=')", timeout=TIMEOUT_MS
+        )
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_function(DRAWN_JS, arg=OVERVIEW_CHARTS, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+
+
+def bench_memory(path: str, sessions: int) -> tuple[float, float]:
+    """Return (peak, current) MB of the server tree after `sessions` sessions drew and filtered."""
+    from playwright.sync_api import sync_playwright
+
+    with data_dir(path), serve("dashboard/app.py") as url, sync_playwright() as pw:
+        pid = server_pid(url)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+        for _ in range(sessions):
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            page.goto(url)
+            page.wait_for_function(DRAWN_JS, arg=OVERVIEW_CHARTS, timeout=TIMEOUT_MS)
+            pages.append(page)
+        for page in pages:
+            _click_basis(page, True)
+        memory = tree_memory(pid)
+        browser.close()
+    return memory
+
+
+def bench_concurrency(
+    path: str, sessions: int, seconds: float, every: float
+) -> tuple[list[float], list[str]]:
+    """Return rerun times seen by `sessions` browsers changing a filter every `every` seconds."""
+    from playwright.sync_api import sync_playwright
+
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def session(url: str, offset: float) -> None:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+            try:
+                page.goto(url)
+                page.wait_for_function(DRAWN_JS, arg=OVERVIEW_CHARTS, timeout=TIMEOUT_MS)
+                time.sleep(offset)
+                end = time.monotonic() + seconds
+                reported = True
+                while time.monotonic() < end:
+                    tick = time.monotonic()
+                    try:
+                        _click_basis(page, reported)
+                        took = time.monotonic() - tick
+                        if page.locator('[data-testid="stException"]').count():
+                            raise RuntimeError("exception shown on the page")
+                        with lock:
+                            times.append(took)
+                    except Exception as exc:  # every failure is a counted error
+                        with lock:
+                            errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+                    reported = not reported
+                    time.sleep(max(0.0, every - (time.monotonic() - tick)))
+            finally:
+                browser.close()
+
+    with data_dir(path), serve("dashboard/app.py") as url:
+        threads = [
+            threading.Thread(target=session, args=(url, i * every / sessions), daemon=True)
+            for i in range(sessions)
+        ]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=seconds + 240)
+        if any(th.is_alive() for th in threads):
+            errors.append("a session did not finish in time")
+    return times, errors
+
+
+def main() -> int:
+    """Run the chosen benchmarks at each size and print medians with their spread."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="*", help="name=data-dir pairs (default: all four)")
+    parser.add_argument("--rounds", type=int, default=5, help="page loads per size")
+    parser.add_argument("--reruns", type=int, default=20, help="AppTest reruns per size")
+    parser.add_argument("--sessions", type=int, default=5, help="sessions for the memory test")
+    parser.add_argument("--skip", nargs="*", default=[], help="load reruns memory concurrency")
+    parser.add_argument("--concurrency-size", default="1m", help="size for the 10-session test")
+    args = parser.parse_args()
+    sizes = dict(s.split("=", 1) for s in args.sizes) if args.sizes else dict(SIZES)
+    sizes = {k: v for k, v in sizes.items() if Path(v).exists()}
+    for name, path in sizes.items():
+        print(f"[{name}] {path}: cache ready in {warm_cache(path):.1f} s (child process)")
+    browser = Path(CHROMIUM).exists()
+
+    if "reruns" not in args.skip:
+        for name, path in sizes.items():
+            warm, cold, chart_bytes = bench_reruns(path, args.reruns)
+            print(f"[{name}] rerun after a filter change, views cached: {stats(warm)}")
+            print(f"[{name}] rerun after a filter change, views rebuilt: {stats(cold)}")
+            biggest = max(chart_bytes.values()) if chart_bytes else 0
+            print(
+                f"[{name}] chart JSON bytes: max {biggest:,}, "
+                f"median {statistics.median(chart_bytes.values()):,.0f} over "
+                f"{len(chart_bytes)} charts; {chart_bytes}"
+            )
+    if browser and "load" not in args.skip:
+        loads = bench_page_loads(sizes, args.rounds)
+        bare = statistics.median(loads["bare"])
+        print(f"[bare] one-chart page: {stats(loads['bare'])}")
+        for name in sizes:
+            ratio = statistics.median(loads[name]) / bare
+            drawn = stats(loads[name])
+            print(f"[{name}] overview, navigation → charts drawn: {drawn}; {ratio:.2f}× bare")
+    if browser and "memory" not in args.skip:
+        for name, path in sizes.items():
+            peak, current = bench_memory(path, args.sessions)
+            print(
+                f"[{name}] server tree with {args.sessions} sessions: "
+                f"peak {peak:.0f} MB, resident {current:.0f} MB"
+            )
+    if browser and "concurrency" not in args.skip and args.concurrency_size in sizes:
+        times, errors = bench_concurrency(sizes[args.concurrency_size], 10, 60.0, 10.0)
+        if times:
+            print(
+                f"[{args.concurrency_size}] 10 sessions, a filter change every 10 s for 60 s: "
+                f"{len(times)} reruns, p50 {percentile(times, 50) * 1000:.0f} ms, "
+                f"p95 {percentile(times, 95) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
+                f"errors {len(errors)}"
+            )
+        for err in errors[:10]:
+            print(f"  error: {err}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
