@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 from dashboard_data import observations, sources
 
 from dashboard.charts import (
+    DEFAULT_TOP,
     FONT_STACK,
+    MAX_BARS,
+    MAX_MARKERS,
     OKABE_ITO,
     POINT_COLUMNS,
     REPORTED_COLOUR,
     ChartSpec,
     build_chart_specs,
+    select_figures,
     tint,
 )
 from dashboard.filters import Filters, apply_filters
@@ -152,3 +158,66 @@ def test_building_a_page_is_fast_enough_for_a_rerun() -> None:
     for _ in range(5):
         build_chart_specs(frame, srcs, "zh", "trains")
     assert (time.perf_counter() - start) / 5 < 0.25
+
+
+def big_frame(rows: int = 50_000) -> pd.DataFrame:
+    """Return a valid-shaped observations frame of `rows` monthly figures over many scopes."""
+    from dashboard_data import SEED
+
+    metrics = [("train_runs", "trains"), ("teu", "TEU"), ("ports_reached", "ports")]
+    months = pd.date_range("2000-01-01", "2026-09-01", freq="MS")
+    scopes = [f"重庆第{i}物流园区" for i in range(rows // (len(metrics) * len(months)) + 1)]
+    grid = pd.MultiIndex.from_product(
+        [range(len(metrics)), range(len(scopes)), range(len(months))]
+    ).to_frame(index=False)
+    grid = grid.head(rows)
+    metric = [metrics[i][0] for i in grid[0]]
+    flow = np.array([m != "ports_reached" for m in metric])
+    start = months[grid[2].to_numpy()]
+    return pd.DataFrame(
+        {
+            "metric": metric,
+            "value": np.arange(len(grid), dtype=float) % 997 + 1,
+            "unit": [metrics[i][1] for i in grid[0]],
+            "period_start": pd.Series(start).where(flow, pd.NaT),
+            "period_end": start + pd.offsets.MonthEnd(0),
+            "region": "chongqing",
+            "route": "rail_sea",
+            "scope": [scopes[i] for i in grid[1]],
+            "yoy_pct": np.where(flow, 5.0, np.nan),
+            "basis": "reported",
+            "source_id": SEED,
+            "quote": "合成数据 synthetic test row",
+        }
+    )
+
+
+def test_no_chart_draws_more_than_its_cap_or_sends_over_500_kb_at_50k_rows() -> None:
+    frame = big_frame()
+    specs = build_chart_specs(frame, sources(), "zh")
+    assert specs
+    for spec in specs:
+        cap = MAX_MARKERS if spec.figure.data[0].type == "scatter" else MAX_BARS
+        assert len(spec.point_records) <= cap, spec.id
+        assert len(spec.figure.to_json()) < 500_000, spec.id
+        series = {(p["region"], p["route"], p["scope"]) for p in spec.point_records}
+        assert len(series) <= DEFAULT_TOP, spec.id
+    truncated = [s for s in specs if s.note]
+    assert truncated and all("口径" in s.note for s in truncated)
+
+
+def test_the_top_scopes_are_those_with_the_largest_latest_figure() -> None:
+    frame = pd.DataFrame(
+        {
+            "region": ["chongqing"] * 6,
+            "route": [""] * 6,
+            "scope": ["甲", "甲", "乙", "乙", "丙", "丙"],
+            "period_end": pd.to_datetime(["2023-12-31", "2024-12-31"] * 3),
+            "value": [900.0, 1.0, 5.0, 50.0, 10.0, 20.0],
+        }
+    )
+    chosen, selection = select_figures(frame, top=2, max_points=100)
+    assert set(frame["scope"].iloc[chosen]) == {"乙", "丙"}
+    assert (selection.series, selection.series_shown) == (3, 2)
+    chosen, _ = select_figures(frame, top=3, max_points=3)
+    assert len(chosen) == 3 and set(frame["period_end"].iloc[chosen].dt.year) == {2024}

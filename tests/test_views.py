@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from dashboard_data import OLDER, SEED, observations, sources
 
-from dashboard.filters import Filters, apply_filters
-from dashboard.views import display_table, figure_records, kpi_cards, metric_dictionary
+from dashboard.filters import Filters, apply_filters, filter_mask
+from dashboard.views import (
+    display_table,
+    figure_records,
+    figure_view,
+    kpi_candidates,
+    kpi_cards,
+    metric_dictionary,
+)
+from etl.cache import compact_observations
 
 
 def test_a_figure_reported_twice_is_kept_once_naming_the_other_source() -> None:
@@ -72,3 +81,23 @@ def test_metric_dictionary_lists_every_metric_in_both_languages() -> None:
     zh = metric_dictionary("zh")
     assert "班列开行" in set(zh["中文名称"])
     assert "Train runs" in set(metric_dictionary("en")["English label"])
+
+
+def test_the_view_gives_the_records_figure_records_gives_without_copying_the_frame() -> None:
+    doubled = pd.concat([observations(), observations().assign(source_id=OLDER)])
+    for frame in (observations(), compact_observations(doubled)):
+        for lang in ("zh", "en"):
+            view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
+            assert view.frame is frame
+            assert view.records() == figure_records(frame, sources(), lang)
+            expected = kpi_cards(figure_records(frame, sources(), lang), lang)
+            assert kpi_cards(kpi_candidates(view), lang) == expected
+
+
+def test_a_filtered_view_keeps_only_the_filtered_figures() -> None:
+    frame = observations()
+    keep = filter_mask(frame, Filters(metrics=("teu",)))
+    view = figure_view(frame, sources(), keep, "zh")
+    assert view.records() == figure_records(
+        apply_filters(frame, Filters(metrics=("teu",))), sources()
+    )
