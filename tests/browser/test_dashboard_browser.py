@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, chromium, streamlit_server
 
-from etl.paths import DEFAULT_DATA_DIR, REPO_ROOT
+from etl.paths import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-# Milliseconds: a cold first run imports plotly and loads the table before anything draws.
-TIMEOUT_MS = 30_000
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
 TABLE = '[data-testid="stDataFrame"]'
 PAGES = {"overview": "", "trains": "trains", "freight": "freight", "agri": "agri",
          "reach": "reach", "data": "data"}  # fmt: skip
@@ -41,60 +21,16 @@ SIDEWAYS_JS = """() => [document.documentElement, document.querySelector('[data-
 VIEWPORTS = {"wall": (1920, 1080), "phone": (390, 844)}
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    _require_chromium()
-    port = _free_port()
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(DEFAULT_DATA_DIR)}
-    log = ARTIFACTS / "streamlit.log"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + TIMEOUT_MS / 1000
-            while time.monotonic() < deadline:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail(f"streamlit did not start; see {log}")
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with streamlit_server(DEFAULT_DATA_DIR, "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def corridor_browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 def _wait_drawn(page: object, name: str) -> None:

@@ -2,91 +2,34 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import require_tool
-from playwright.sync_api import Page, sync_playwright
+from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, chromium, streamlit_server
+from playwright.sync_api import Page
 
-from etl.paths import DEFAULT_DATA_DIR, REPO_ROOT
+from etl.paths import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-# Milliseconds: a cold first run imports plotly and loads the table before anything draws.
-TIMEOUT_MS = 30_000
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
 WALL = {"width": 1920, "height": 1080}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def present_server() -> Iterator[str]:
     """A Streamlit server on the shipped data, on a free local port."""
-    require_tool(CHROMIUM, "Playwright drives Debian's Chromium")
-    port = _free_port()
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(DEFAULT_DATA_DIR)}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "streamlit_present.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + TIMEOUT_MS / 1000
-            while time.monotonic() < deadline:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail(f"streamlit did not start; see {log}")
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with streamlit_server(DEFAULT_DATA_DIR, "streamlit_present.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser_page(present_server: str) -> Iterator[Page]:
     """A Chromium page at projector size."""
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=WALL)
+    with chromium() as browser:
+        page = browser.new_page(viewport=WALL)  # type: ignore[attr-defined]
         page.set_default_timeout(TIMEOUT_MS)
         yield page
-        browser.close()
 
 
 def _screen(page: Page) -> tuple[str, str]:

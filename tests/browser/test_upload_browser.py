@@ -3,26 +3,18 @@ previews, merges, sees the trains chart change, and undoes it."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
 
 from etl.auth import hash_password, write_password_hash
 from etl.paths import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-TIMEOUT_MS = 30_000
 PASSWORD = "analyst password 2025"
 NEW_ROW = (
     "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote\n"
@@ -34,18 +26,9 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
   .map(p => JSON.stringify(p.data || [])).join(' ')"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {CHROMIUM} is not installed")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    require_chromium()
     sys.path.insert(0, str(REPO_ROOT / "tests"))
     from dashboard_data import write_data_dir
 
@@ -53,42 +36,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = write_data_dir(tmp / "data")
     secrets = tmp / "secrets.toml"
     write_password_hash(hash_password(PASSWORD), secrets)
-    port = _free_port()
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(root), "CORRIDOR_SECRETS_FILE": str(secrets)}
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "streamlit_upload.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + TIMEOUT_MS / 1000
-            while time.monotonic() < deadline:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail(f"streamlit did not start; see {log}")
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    env = {"CORRIDOR_SECRETS_FILE": str(secrets)}
+    with streamlit_server(root, "streamlit_upload.log", env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as chromium_browser:
+        yield chromium_browser
 
 
 def _settled(page: object) -> None:
