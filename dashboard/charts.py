@@ -75,9 +75,9 @@ TOP_CHOICES = (8, 15, 30, 60)
 # Bars in one flow chart: BAR_HEIGHT px each, so 120 bars is a ~3,700 px chart, the most a page
 # should scroll through; older periods are left to the period filter.
 MAX_BARS = 120
-# Markers in one time chart: each carries its hover text (~300 bytes of JSON), so 1,200 keeps a
-# chart near 400 KB, under the 500 KB budget a phone on a slow link can take.
-MAX_MARKERS = 1200
+# Markers in one time chart: each carries its hover text (up to ~450 bytes of JSON), so 1,000
+# keeps a chart under ~450 KB, inside the 500 KB budget a phone on a slow link can take.
+MAX_MARKERS = 1000
 # Above this many points, value labels on every marker would overprint one another.
 LABEL_LIMIT = 60
 

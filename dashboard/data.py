@@ -19,7 +19,14 @@ from dashboard.charts import (
     select_figures,
 )
 from dashboard.filters import Filters, filter_mask, to_query_params
-from dashboard.views import FigureView, Record, figure_view, kpi_candidates
+from dashboard.views import (
+    FigureIndex,
+    FigureView,
+    Record,
+    figure_index,
+    figure_view,
+    kpi_candidates,
+)
 from etl.cache import load_cached_table
 from etl.paths import Layout, layout
 from etl.store import Table, data_version, stored_files
@@ -61,10 +68,16 @@ def _view_key(filters: Filters) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(to_query_params(filters).items()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _index(version: str, _table: Table) -> FigureIndex:
+    return figure_index(_table.observations, _table.sources)
+
+
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _view(version: str, key: str, lang: str, _table: Table, _filters: Filters) -> FigureView:
     keep = filter_mask(_table.observations, _filters)
-    return figure_view(_table.observations, _table.sources, keep, lang)
+    index = _index(version, _table)
+    return figure_view(_table.observations, _table.sources, keep, lang, index)
 
 
 def view(table: Table, filters: Filters) -> FigureView:
@@ -94,8 +107,7 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
 
 
 def _metric_records(fv: FigureView, metric: str, top: int) -> list[Record]:
-    metrics = fv.column("metric").astype(str).to_numpy()
-    mine = fv.rows[metrics == metric]
+    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
     if not len(mine):
         return []
     # Period figures and running totals are charted apart; each part is bounded on its own.

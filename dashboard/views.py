@@ -385,97 +385,145 @@ class FigureView:
         return out.loc[:, list(FIGURE_COLUMNS)]
 
 
-def figure_view(
-    frame: pd.DataFrame, sources: pd.DataFrame, keep: np.ndarray, lang: str
-) -> FigureView:
-    """Return the view of the kept rows deduplicated as dedupe_records does, vectorised."""
-    citations = source_citations(sources, lang)
-    pos = np.flatnonzero(keep)
-    codes, uniques = pd.factorize(frame["source_id"].iloc[pos])
+@dataclass(frozen=True)
+class FigureIndex:
+    """Per table: each row's figure identity, which source wins, and the reading order.
+
+    Built once per data version, so a new filter costs a few passes over arrays, not a sort.
+    """
+
+    key: np.ndarray
+    priority: np.ndarray
+    reading: np.ndarray
+    shared: np.ndarray
+
+
+def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
+    """Return the table's figure index: keys, source precedence and reading order of its rows."""
+    n = len(frame)
+    published = dict(zip(sources["source_id"].astype(str), sources["published"], strict=True))
+    codes, uniques = pd.factorize(frame["source_id"])
     ids = [str(u) for u in uniques]
-    cites = [_citation(citations, s) for s in ids]
-    src_names = np.array([c["source"] for c in cites] or [""], dtype=object)
     src_published = np.array(
-        [
-            NO_DATE.value if c["published"] is None else pd.Timestamp(c["published"]).value
-            for c in cites
-        ]
-        or [0],
+        [_date_value(published.get(i)) for i in ids] or [0],
         dtype=np.int64,
     )
     src_rank = np.argsort(np.argsort(np.array(ids or [""], dtype=object), kind="stable"))
     codes = np.asarray(codes)
-    names = src_names[codes]
     # Latest-published source first; ties by source id, then the table's own order.
-    order = np.lexsort((np.arange(len(pos)), src_rank[codes], -src_published[codes]))
-    sub = {c: frame[c].iloc[pos] for c in (*FIGURE_KEY, "scope")}
-    key = pd.DataFrame(
-        {
-            "metric": ranked_codes(sub["metric"]),
-            "region": ranked_codes(sub["region"]),
-            "route": ranked_codes(sub["route"]),
-            "scope": folded_codes(sub["scope"]),
-            "period_start": _dates(sub["period_start"]),
-            "period_end": _dates(sub["period_end"]),
-            "basis": ranked_codes(sub["basis"]),
-        }
-    ).iloc[order]
-    dup_first = key.duplicated(keep="first").to_numpy()
-    shared = key.duplicated(keep=False).to_numpy()
-    kept_order = order[~dup_first]
+    priority = np.lexsort((np.arange(n), src_rank[codes], -src_published[codes]))
+    key = (
+        pd.DataFrame(
+            {
+                "metric": ranked_codes(frame["metric"]),
+                "region": ranked_codes(frame["region"]),
+                "route": ranked_codes(frame["route"]),
+                "scope": folded_codes(frame["scope"]),
+                "period_start": _dates(frame["period_start"]),
+                "period_end": _dates(frame["period_end"]),
+                "basis": ranked_codes(frame["basis"]),
+            }
+        )
+        .groupby(["metric", "region", "route", "scope", "period_start", "period_end", "basis"])
+        .ngroup()
+        .to_numpy()
+    )
+    shared = pd.Series(key).duplicated(keep=False).to_numpy()
+    prio_rank = np.empty(n, dtype=np.int64)
+    prio_rank[priority] = np.arange(n)
+    reading = np.lexsort(
+        (
+            prio_rank,
+            ranked_codes(frame["scope"]),
+            ranked_codes(frame["route"]),
+            ranked_codes(frame["region"]),
+            _dates(frame["period_end"]),
+            ranked_codes(frame["metric"]),
+        )
+    )
+    return FigureIndex(key, priority, reading, shared)
+
+
+def _date_value(value: Any) -> int:
+    return NO_DATE.value if value is None or pd.isna(value) else pd.Timestamp(value).value
+
+
+def figure_view(
+    frame: pd.DataFrame,
+    sources: pd.DataFrame,
+    keep: np.ndarray,
+    lang: str,
+    index: FigureIndex | None = None,
+) -> FigureView:
+    """Return the view of the kept rows deduplicated as dedupe_records does, vectorised."""
+    index = figure_index(frame, sources) if index is None else index
+    citations = source_citations(sources, lang)
+    kept = index.priority[keep[index.priority]]
+    best = ~pd.Series(index.key[kept]).duplicated().to_numpy()
+    winner = np.zeros(len(frame), dtype=bool)
+    winner[kept[best]] = True
+    rows = index.reading[winner[index.reading]]
     also: dict[int, str] = {}
-    if shared.any():
-        group = key.loc[shared].groupby(list(key.columns), sort=False).ngroup().to_numpy()
-        members = order[shared]
-        first: dict[int, int] = {}
+    several = kept[index.shared[kept]]
+    if len(several):
+        ids = frame["source_id"].iloc[several].astype(str).tolist()
+        names = [_citation(citations, i)["source"] for i in ids]
+        first: dict[int, tuple[int, str]] = {}
         others: dict[int, list[str]] = {}
-        for g, i in zip(group.tolist(), members.tolist(), strict=True):
-            if g not in first:
-                first[g] = i
-                others[g] = []
-            elif names[i] not in others[g] and names[i] != names[first[g]]:
-                others[g].append(str(names[i]))
-        also = {int(pos[first[g]]): "；".join(v) for g, v in others.items() if v}
-    rank = pd.DataFrame(
-        {
-            "metric": ranked_codes(sub["metric"]),
-            "period_end": _dates(sub["period_end"]),
-            "region": ranked_codes(sub["region"]),
-            "route": ranked_codes(sub["route"]),
-            "scope": ranked_codes(sub["scope"]),
-        }
-    ).to_numpy()[kept_order]
-    final = kept_order[np.lexsort((rank[:, 4], rank[:, 3], rank[:, 2], rank[:, 1], rank[:, 0]))]
-    return FigureView(frame, pos[final], also, citations)
+        for row, k, name in zip(several.tolist(), index.key[several].tolist(), names, strict=True):
+            if k not in first:
+                first[k] = (row, name)
+                others[k] = []
+            elif name not in others[k] and name != first[k][1]:
+                others[k].append(name)
+        also = {first[k][0]: "；".join(v) for k, v in others.items() if v}
+    return FigureView(frame, rows, also, citations)
 
 
 def kpi_candidates(view: FigureView) -> list[Record]:
-    """Return the only records kpi_cards can pick: each headline metric's latest, firms beside."""
-    metrics = view.column("metric").astype(str).to_numpy()
-    basis = view.column("basis").astype(str).to_numpy()
+    """Return the only records kpi_cards can pick: each headline metric's latest, firms beside.
+
+    Vectorised latest_record: the same ordering (period, source date, has a yoy, corridor-wide,
+    value), keeping every row tied with the best so kpi_cards breaks ties as it always has.
+    """
+    metrics = view.column("metric")
+    reported = (view.column("basis") == "reported").to_numpy()
     ends = _dates(view.column("period_end"))
+    codes, ids = pd.factorize(view.column("source_id"))
+    by_id = [_date_value(_citation(view.citations, str(i))["published"]) for i in ids]
+    published = np.array(by_id or [0], dtype=np.int64)[np.asarray(codes)]
+    has_yoy = view.column("yoy_pct").notna().to_numpy()
+    corridor = (view.column("region") == "corridor").to_numpy()
+    values = view.column("value").to_numpy(dtype=float)
+    regions, _ = pd.factorize(view.column("region"))
+    firms = (metrics == "beneficiary_firms").to_numpy() & reported
     chosen = np.zeros(len(view), dtype=bool)
     for key, metric in load_metrics().items():
         if not metric.headline:
             continue
-        mine = metrics == key
-        pool = mine & (basis == "reported")
+        mine = (metrics == key).to_numpy()
+        pool = mine & reported
         if not pool.any():
             pool = mine
         if not pool.any():
             continue
-        latest = ends[pool].max()
-        chosen |= pool & (ends == latest)
+        at = np.flatnonzero(pool)
+        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at])
+        j = np.lexsort(keys)[-1]
+        best = at[np.logical_and.reduce([k == k[j] for k in keys])]
+        chosen[best] = True
         if key == "freight_deduction_cny":
-            chosen |= (metrics == "beneficiary_firms") & (basis == "reported") & (ends == latest)
+            chosen |= firms & (ends == ends[at[j]]) & np.isin(regions, regions[best])
     return view.records(view.rows[chosen])
 
 
 def reading_order(view: FigureView, limit: int) -> list[Record]:
     """Return the first `limit` figures in display_table's reading order, as records."""
-    order = list(load_metrics())
-    metrics = view.column("metric").astype(str)
-    rank = metrics.map({k: i for i, k in enumerate(order)}).fillna(len(order)).to_numpy()
+    order = {k: i for i, k in enumerate(load_metrics())}
+    metrics = view.column("metric")
+    rank = np.full(len(view), len(order))
+    for key, i in order.items():
+        rank[(metrics == key).to_numpy()] = i
     ends = _dates(view.column("period_end"))
     region = ranked_codes(view.column("region"))
     scope = ranked_codes(view.column("scope"))
