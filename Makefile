@@ -7,7 +7,10 @@ STAMP  := $(VENV)/.installed
 .PHONY: run build check test lint types clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null || \
+	  { echo "需要 Python 3.11+ / Python 3.11+ is required (set PYTHON=...)"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { echo "无法创建虚拟环境：请安装 python3-venv / \
+	cannot create a virtual environment: install python3-venv (Debian/Ubuntu)"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
