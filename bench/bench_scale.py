@@ -10,15 +10,16 @@ The synthetic data directories come from bench/generate.py (e.g. --rows 1000000 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -212,56 +213,70 @@ def bench_memory(path: str, sessions: int) -> tuple[float, float]:
     return memory
 
 
-def bench_concurrency(
-    path: str, sessions: int, seconds: float, every: float
+async def _concurrency(
+    url: str, sessions: int, seconds: float, every: float
 ) -> tuple[list[float], list[str]]:
-    """Return rerun times seen by `sessions` browsers changing a filter every `every` seconds."""
-    from playwright.sync_api import sync_playwright
+    from playwright.async_api import async_playwright
 
     times: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
 
-    def session(url: str, offset: float) -> None:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
+    async def wait_rerun(page: Any, reported: bool) -> None:
+        await page.locator(".st-key-f_basis [role=radio]").nth(1 if reported else 0).click()
+        if reported:
+            await page.wait_for_url("**basis=reported**", timeout=TIMEOUT_MS)
+        else:
+            await page.wait_for_function(
+                "() => !location.search.includes('basis=')", timeout=TIMEOUT_MS
+            )
+        await page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+        await page.wait_for_function(DRAWN_JS, arg=OVERVIEW_CHARTS, timeout=TIMEOUT_MS)
+
+    async def session(page: Any, offset: float) -> None:
+        await asyncio.sleep(offset)
+        end = time.monotonic() + seconds
+        reported = True
+        while time.monotonic() < end:
+            tick = time.monotonic()
+            try:
+                await wait_rerun(page, reported)
+                took = time.monotonic() - tick
+                if await page.locator('[data-testid="stException"]').count():
+                    raise RuntimeError("an exception is shown on the page")
+                times.append(took)
+            except Exception as exc:  # every failure is a counted error
+                errors.append(f"{type(exc).__name__}: {str(exc)[:160]}")
+            reported = not reported
+            await asyncio.sleep(max(0.0, every - (time.monotonic() - tick)))
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+        # Sessions open one after another (a room arriving), then all change filters together.
+        for _ in range(sessions):
+            context = await browser.new_context(viewport={"width": 1366, "height": 900})
+            page = await context.new_page()
             page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
             try:
-                page.goto(url)
-                page.wait_for_function(DRAWN_JS, arg=OVERVIEW_CHARTS, timeout=TIMEOUT_MS)
-                time.sleep(offset)
-                end = time.monotonic() + seconds
-                reported = True
-                while time.monotonic() < end:
-                    tick = time.monotonic()
-                    try:
-                        _click_basis(page, reported)
-                        took = time.monotonic() - tick
-                        if page.locator('[data-testid="stException"]').count():
-                            raise RuntimeError("exception shown on the page")
-                        with lock:
-                            times.append(took)
-                    except Exception as exc:  # every failure is a counted error
-                        with lock:
-                            errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
-                    reported = not reported
-                    time.sleep(max(0.0, every - (time.monotonic() - tick)))
-            finally:
-                browser.close()
-
-    with data_dir(path), serve("dashboard/app.py") as url:
-        threads = [
-            threading.Thread(target=session, args=(url, i * every / sessions), daemon=True)
-            for i in range(sessions)
-        ]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(timeout=seconds + 240)
-        if any(th.is_alive() for th in threads):
-            errors.append("a session did not finish in time")
+                await page.goto(url)
+                await page.wait_for_function(DRAWN_JS, arg=OVERVIEW_CHARTS, timeout=TIMEOUT_MS)
+                pages.append(page)
+            except Exception as exc:  # a session that never loads is an error too
+                errors.append(f"load {type(exc).__name__}: {str(exc)[:160]}")
+        await asyncio.wait_for(
+            asyncio.gather(*(session(p, i * every / len(pages)) for i, p in enumerate(pages))),
+            timeout=seconds + 4 * TIMEOUT_MS / 1000,
+        )
+        await browser.close()
     return times, errors
+
+
+def bench_concurrency(
+    path: str, sessions: int, seconds: float, every: float
+) -> tuple[list[float], list[str]]:
+    """Return rerun times seen by `sessions` sessions changing a filter every `every` seconds."""
+    with data_dir(path), serve("dashboard/app.py") as url:
+        return asyncio.run(_concurrency(url, sessions, seconds, every))
 
 
 def main() -> int:
@@ -273,6 +288,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=5, help="sessions for the memory test")
     parser.add_argument("--skip", nargs="*", default=[], help="load reruns memory concurrency")
     parser.add_argument("--concurrency-size", default="1m", help="size for the 10-session test")
+    parser.add_argument("--concurrency-seconds", type=float, default=60.0)
     args = parser.parse_args()
     sizes = dict(s.split("=", 1) for s in args.sizes) if args.sizes else dict(SIZES)
     sizes = {k: v for k, v in sizes.items() if Path(v).exists()}
@@ -307,7 +323,9 @@ def main() -> int:
                 f"peak {peak:.0f} MB, resident {current:.0f} MB"
             )
     if browser and "concurrency" not in args.skip and args.concurrency_size in sizes:
-        times, errors = bench_concurrency(sizes[args.concurrency_size], 10, 60.0, 10.0)
+        times, errors = bench_concurrency(
+            sizes[args.concurrency_size], 10, args.concurrency_seconds, 10.0
+        )
         if times:
             print(
                 f"[{args.concurrency_size}] 10 sessions, a filter change every 10 s for 60 s: "
