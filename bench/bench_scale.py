@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -289,11 +290,20 @@ def main() -> int:
     parser.add_argument("--skip", nargs="*", default=[], help="load reruns memory concurrency")
     parser.add_argument("--concurrency-size", default="1m", help="size for the 10-session test")
     parser.add_argument("--concurrency-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--cold-cache",
+        action="store_true",
+        help="delete each size's disposable cache/ first (the first load after a change)",
+    )
     args = parser.parse_args()
     sizes = dict(s.split("=", 1) for s in args.sizes) if args.sizes else dict(SIZES)
     sizes = {k: v for k, v in sizes.items() if Path(v).exists()}
     for name, path in sizes.items():
-        print(f"[{name}] {path}: cache ready in {warm_cache(path):.1f} s (child process)")
+        if args.cold_cache:
+            shutil.rmtree(Path(path) / "cache", ignore_errors=True)
+            print(f"[{name}] {path}: cache deleted; the server builds it from the CSVs")
+        else:
+            print(f"[{name}] {path}: cache ready in {warm_cache(path):.1f} s (child process)")
     browser = Path(CHROMIUM).exists()
 
     if "reruns" not in args.skip:

@@ -40,8 +40,12 @@ SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
 SPEC_CACHE_ENTRIES = 256
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+# One table per server: the one before a change is dropped when the new one is in.
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _load(root: str, version: str) -> Table:
+    # Views of the previous table would keep it alive: the data changed, so none is current.
+    for cached in (_view, _headline, _specs):
+        cached.clear()
     return load_cached_table(Layout(Path(root)))
 
 
@@ -68,7 +72,7 @@ def _view_key(filters: Filters) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(to_query_params(filters).items()))
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _index(version: str, _table: Table) -> FigureIndex:
     return figure_index(_table.observations, _table.sources)
 

@@ -292,9 +292,9 @@ def read_batch(path: Path) -> Batch:
     )
 
 
-def read_batches(layout: Layout) -> list[Batch]:
-    """Return every committed batch in order, their added rows checked against the schema."""
-    batches = [read_batch(p) for p in batch_dirs(layout)]
+def read_batches(layout: Layout, dirs: list[Path] | None = None) -> list[Batch]:
+    """Return every committed batch (or those in dirs) in order, added rows schema-checked."""
+    batches = [read_batch(p) for p in (batch_dirs(layout) if dirs is None else dirs)]
     added = [b.added for b in batches if len(b.added)]
     if not added:
         return batches

@@ -12,15 +12,17 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl import batches as bt
 from etl.fileio import write_bytes_atomic
 from etl.paths import Layout
-from etl.store import Table, data_version, load_state
+from etl.store import Table, data_version, load_state, state_after, stored_files
 
 # Bump when the cached columns or dtypes change: an old cache is then simply not found.
 CACHE_FORMAT = 1
@@ -40,8 +42,17 @@ def compact_observations(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)
     for col in CATEGORY_COLUMNS:
         if col in out and not isinstance(out[col].dtype, pd.CategoricalDtype):
-            values = out[col].astype(object).where(out[col].notna(), "").astype(str)
-            out[col] = pd.Categorical(values, categories=sorted(set(values)))
+            cat = out[col].fillna("").astype("str").astype("category")
+            out[col] = cat.cat.reorder_categories(sorted(cat.cat.categories))
+    return out
+
+
+def manifest(layout: Layout) -> list[list[object]]:
+    """Return the stored files as [path under the data directory, size, mtime_ns], in order."""
+    out: list[list[object]] = []
+    for path in stored_files(layout):
+        stat = path.stat()
+        out.append([path.relative_to(layout.root).as_posix(), stat.st_size, stat.st_mtime_ns])
     return out
 
 
@@ -60,7 +71,8 @@ def _read_parquet(path: Path, meta: dict[str, object]) -> pd.DataFrame:
     stored = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
     if any(stored.get(k) != v for k, v in meta.items()) or stored.get("rows") != table.num_rows:
         raise ValueError(f"{path.name}: cache metadata does not match")
-    return table.to_pandas()
+    # Frees each Arrow column as it is converted, so reading peaks near one copy of the table.
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def read_cache(layout: Layout, version: str) -> Table | None:
@@ -77,10 +89,12 @@ def read_cache(layout: Layout, version: str) -> Table | None:
     return Table(observations, sources, version)
 
 
-def write_cache(layout: Layout, table: Table) -> bool:
+def write_cache(layout: Layout, table: Table, files: list[list[object]] | None = None) -> bool:
     """Write the table's cache (sources first, observations last), dropping older caches."""
     obs_path, src_path = cache_paths(layout, table.version)
-    meta = {"format": CACHE_FORMAT, "version": table.version}
+    meta: dict[str, object] = {"format": CACHE_FORMAT, "version": table.version}
+    if files is not None:
+        meta["files"] = files
     try:
         for path, frame, name in (
             (src_path, table.sources, "sources"),
@@ -97,15 +111,70 @@ def write_cache(layout: Layout, table: Table) -> bool:
     return True
 
 
+def _earlier(layout: Layout, files: list[list[object]]) -> tuple[Table, list[Path]] | None:
+    # A cache of the same built tables and an earlier run of the same batches: only the batches
+    # added since need reading (batches are append-only; undo is a batch of its own).
+    for path in sorted(layout.cache.glob(f"observations-v{CACHE_FORMAT}-*.parquet")):
+        try:
+            meta = json.loads((pq.read_schema(path).metadata or {}).get(META_KEY, b"{}"))
+        except (OSError, ValueError, pa.ArrowException):
+            continue
+        old = meta.get("files")
+        if not isinstance(old, list) or len(old) >= len(files) or files[: len(old)] != old:
+            continue
+        new = [str(f[0]).split("/") for f in files[len(old) :]]
+        seen = {str(f[0]).split("/")[1] for f in old if str(f[0]).startswith("batches/")}
+        dirs = sorted({parts[1] for parts in new if len(parts) == 3})
+        if any(len(parts) != 3 or parts[0] != "batches" for parts in new) or seen & set(dirs):
+            continue
+        cached = read_cache(layout, str(meta.get("version")))
+        if cached is not None:
+            return cached, [layout.batches / d for d in dirs]
+    return None
+
+
+def _shared_categories(
+    observations: pd.DataFrame, batches: list[bt.Batch]
+) -> tuple[pd.DataFrame, list[bt.Batch]]:
+    # One set of categories for the cached rows and the new ones, so appending them keeps the
+    # compact dtypes instead of widening a million rows back to text.
+    out = observations.copy(deep=False)
+    added = [b.added.copy(deep=False) for b in batches]
+    for col in CATEGORY_COLUMNS:
+        values = (
+            set(out[col].cat.categories)
+            if isinstance(out[col].dtype, pd.CategoricalDtype)
+            else set(out[col].fillna("").astype("str"))
+        )
+        for frame in added:
+            values |= set(frame[col].fillna("").astype("str"))
+        cats = sorted(values)
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].cat.set_categories(cats)
+        else:
+            out[col] = pd.Categorical(out[col].fillna("").astype("str"), categories=cats)
+        for frame in added:
+            frame[col] = pd.Categorical(frame[col].fillna("").astype("str"), categories=cats)
+    return out, [replace(b, added=a) for b, a in zip(batches, added, strict=True)]
+
+
 def load_cached_table(layout: Layout) -> Table:
     """Return the current table with compact dtypes, from the cache when sound, else the CSVs."""
     version = data_version(layout)
     cached = read_cache(layout, version)
     if cached is not None:
         return cached
-    state = load_state(layout)
-    table = Table(compact_observations(state.observations), state.sources, version)
+    files = manifest(layout)
+    earlier = _earlier(layout, files) if layout.cache.is_dir() else None
+    if earlier is not None:
+        base, dirs = earlier
+        base_rows, batches = _shared_categories(base.observations, bt.read_batches(layout, dirs))
+        observations, sources = state_after(base_rows, base.sources, batches)
+    else:
+        state = load_state(layout)
+        observations, sources = state.observations, state.sources
+    table = Table(compact_observations(observations), sources, version)
     # Files that changed while they were read would key this table to the wrong version.
     if data_version(layout) == version and (layout.tidy.exists() or layout.batches.exists()):
-        write_cache(layout, table)
+        write_cache(layout, table, files)
     return table

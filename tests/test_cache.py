@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from dashboard_data import write_data_dir
+from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
 
 from etl import cache
 from etl.paths import Layout
-from etl.store import load_table
+from etl.store import load_table, merge_upload, validate_upload
 
 
 @pytest.fixture
@@ -107,3 +108,21 @@ def test_an_empty_data_dir_gets_no_cache(tmp_path: Path) -> None:
     where = Layout(tmp_path / "new")
     assert cache.load_cached_table(where).observations.empty
     assert not (tmp_path / "new").exists()
+
+
+def test_a_new_batch_is_applied_to_the_cached_table_without_reparsing_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    where = new_layout(tmp_path / "data")
+    merge_upload(where, validate_upload(where, csv_bytes(5, "a"), "a.csv")[0], ANALYST_ACTOR)
+    cache.load_cached_table(where)
+    merge_upload(where, validate_upload(where, csv_bytes(5, "b"), "b.csv")[0], ANALYST_ACTOR)
+
+    def no_full_parse(_: Layout) -> None:
+        raise AssertionError("every batch was parsed although a cache held the earlier ones")
+
+    monkeypatch.setattr(cache, "load_state", no_full_parse)
+    table = cache.load_cached_table(where)
+    same_rows(table.observations.astype(object), load_table(where).observations.astype(object))
+    assert len(table.observations) == 10
+    assert len(cache_files(where)) == 2
