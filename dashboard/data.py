@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from dashboard.charts import (
     MAX_BARS,
     MAX_MARKERS,
     ChartSpec,
+    Selection,
     page_chart_specs,
     page_metrics,
     select_figures,
+    selection_note,
 )
 from dashboard.filters import Filters, filter_mask, to_query_params
 from dashboard.views import (
@@ -30,6 +33,7 @@ from dashboard.views import (
 from etl.cache import load_cached_table
 from etl.paths import Layout, layout
 from etl.store import Table, data_version, stored_files
+from etl.vocabulary import load_metrics
 
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
 # (a view holds row positions, 8 bytes a figure, never a copy of the table).
@@ -110,21 +114,28 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
     return None if not len(fv) else pd.Timestamp(fv.column("period_end").max())
 
 
-def _metric_records(fv: FigureView, metric: str, top: int) -> list[Record]:
+def _metric_records(
+    fv: FigureView, metric: str, top: int
+) -> tuple[list[Record], dict[str, Selection]]:
     mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
     if not len(mine):
-        return []
+        return [], {}
+    flow = load_metrics()[metric].kind == "flow"
     # Period figures and running totals are charted apart; each part is bounded on its own.
     starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
     chosen: list[np.ndarray] = []
-    for part, limit in ((mine[~starts], MAX_BARS), (mine[starts], MAX_MARKERS)):
+    selections: dict[str, Selection] = {}
+    for part, limit, spec_id in (
+        (mine[~starts], MAX_BARS, metric),
+        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
+    ):
         if len(part):
             cols = pd.DataFrame(
                 {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
             )
-            picked, _ = select_figures(cols, top, limit)
+            picked, selections[spec_id] = select_figures(cols, top, limit)
             chosen.append(part[picked])
-    return fv.records(np.sort(np.concatenate(chosen)))
+    return fv.records(np.sort(np.concatenate(chosen))), selections
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
@@ -132,8 +143,21 @@ def _specs(
     version: str, key: str, lang: str, page: str, top: int, _fv: FigureView
 ) -> list[ChartSpec]:
     headline = _headline(version, key, lang, _fv) if page == "overview" else []
-    by_metric = {m: recs for m in page_metrics(page) if (recs := _metric_records(_fv, m, top))}
-    return page_chart_specs(headline, by_metric, lang, page, top)
+    by_metric: dict[str, list[Record]] = {}
+    selections: dict[str, Selection] = {}
+    for metric in page_metrics(page):
+        records, chosen = _metric_records(_fv, metric, top)
+        if records:
+            by_metric[metric] = records
+            selections.update(chosen)
+    specs = page_chart_specs(headline, by_metric, lang, page, top)
+    # The notes say what the whole view left out, not what the pre-chosen records did.
+    return [
+        replace(s, note=selection_note(selections[base], lang))
+        if (base := s.id.removeprefix(f"{page}_")) in selections
+        else s
+        for s in specs
+    ]
 
 
 def chart_specs(

@@ -1,0 +1,32 @@
+"""The dashboard's data module: shared views and bounded charts over a big table."""
+
+from __future__ import annotations
+
+from dashboard_data import sources
+from test_charts import big_frame
+
+from dashboard import data
+from dashboard.charts import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
+from dashboard.filters import Filters
+from etl.cache import compact_observations
+from etl.store import Table
+
+
+def test_charts_of_a_big_table_are_bounded_say_so_and_show_more_scopes_on_request() -> None:
+    table = Table(compact_observations(big_frame(20_000)), sources(), "test-big")
+    specs = data.chart_specs(table, Filters(), "trains")
+    assert specs and all(s.note for s in specs)
+    for spec in specs:
+        series = {(p["region"], p["route"], p["scope"]) for p in spec.point_records}
+        assert len(series) == DEFAULT_TOP
+        assert len(spec.point_records) <= max(MAX_BARS, MAX_MARKERS)
+    wider = data.chart_specs(table, Filters(), "trains", top=15)
+    assert {len({p["scope"] for p in s.point_records}) for s in wider} == {15}
+
+
+def test_a_view_holds_positions_into_the_shared_frame_not_a_copy() -> None:
+    table = Table(compact_observations(big_frame(5_000)), sources(), "test-view")
+    view = data.view(table, Filters(metrics=("teu",)))
+    assert view.frame is table.observations
+    assert view.rows.dtype.kind == "i" and 0 < len(view) < len(table.observations)
+    assert data.view(table, Filters(metrics=("teu",))) is view
