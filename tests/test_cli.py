@@ -136,3 +136,14 @@ def test_evaluate_scores_the_golden_articles() -> None:
 def test_evaluate_refuses_a_missing_directory(tmp_path: Path) -> None:
     result = run("evaluate", str(tmp_path / "none"), str(tmp_path / "t.csv"))
     assert result.returncode == 2 and "not found" in result.stderr
+
+
+def test_serve_prepares_the_cache_in_a_child_process(tmp_path: Path) -> None:
+    from etl.cli import warm_cache
+    from etl.paths import Layout
+
+    target = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data" / "raw", target / "raw")
+    shutil.copytree(REPO_ROOT / "data" / "tidy", target / "tidy")
+    warm_cache(Layout(target))
+    assert sorted(p.suffix for p in (target / "cache").iterdir()) == [".parquet", ".parquet"]
