@@ -6,10 +6,11 @@ import io
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
@@ -27,18 +28,34 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.charts import (
+    DEFAULT_TOP,
+    MAX_BARS,
+    MAX_MARKERS,
     OKABE_ITO,
+    PAGES,
     REPORTED_COLOUR,
     TEXT_COLOUR,
     ChartSpec,
+    Selection,
     axis_title,
+    page_chart_specs,
+    page_metrics,
+    select_figures,
+    selection_note,
     tint,
 )
-from dashboard.charts import chart_specs_from_records as _chart_specs
-from dashboard.filters import NO_ROUTE, Filters, apply_filters
+from dashboard.filters import NO_ROUTE, Filters, filter_mask
 from dashboard.format import format_date, format_period
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
-from dashboard.views import NO_DATE, KpiCard, Record, figure_records, kpi_cards
+from dashboard.views import (
+    NO_DATE,
+    FigureView,
+    KpiCard,
+    Record,
+    figure_view,
+    kpi_candidates,
+    kpi_cards,
+)
 from etl.vocabulary import load_metrics
 
 # 16:9 at PowerPoint's own widescreen size (13.333 × 7.5 in), so nothing is rescaled on open.
@@ -131,13 +148,76 @@ def deck_charts(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
     return out
 
 
+# What select_figures reads of a metric's rows (as dashboard.data reads them).
+SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
+
+
+def metric_records(
+    fv: FigureView, metric: str, top: int = DEFAULT_TOP
+) -> tuple[list[Record], dict[str, Selection]]:
+    """Return the records a metric's charts draw from a view, and what each chart left out.
+
+    The same bounded choice the pages make (dashboard.data): period figures and running totals
+    apart, each the `top` scopes by latest value and at most MAX_BARS / MAX_MARKERS points.
+    Records are built only for the chosen rows, so a million-row view costs a few array passes.
+    """
+    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
+    if not len(mine):
+        return [], {}
+    flow = load_metrics()[metric].kind == "flow"
+    starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
+    chosen: list[np.ndarray] = []
+    selections: dict[str, Selection] = {}
+    for part, limit, spec_id in (
+        (mine[~starts], MAX_BARS, metric),
+        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
+    ):
+        if len(part):
+            cols = pd.DataFrame(
+                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
+            )
+            picked, selections[spec_id] = select_figures(cols, top, limit)
+            chosen.append(part[picked])
+    return fv.records(np.sort(np.concatenate(chosen))), selections
+
+
+def view_chart_specs(
+    fv: FigureView, headline: list[Record], lang: str, top: int = DEFAULT_TOP
+) -> list[ChartSpec]:
+    """Return every page's charts once each, in page order, as the pages draw them (bounded).
+
+    headline: the view's KPI candidates (views.kpi_candidates), for the growth chart.
+    """
+    by_metric: dict[str, list[Record]] = {}
+    selections: dict[str, Selection] = {}
+    for metric in page_metrics(None):
+        records, chosen = metric_records(fv, metric, top)
+        if records:
+            by_metric[metric] = records
+            selections.update(chosen)
+    specs: list[ChartSpec] = []
+    for page in PAGES:
+        for spec in page_chart_specs(headline, by_metric, lang, page, top):
+            # The notes say what the whole view left out, not what the chosen records did.
+            base = spec.id.removeprefix(f"{page}_")
+            if base in selections:
+                spec = replace(spec, note=selection_note(selections[base], lang))
+            specs.append(spec)
+    return deck_charts(specs)
+
+
 def deck_inputs(
-    frame: pd.DataFrame, sources: pd.DataFrame, filters: Filters
-) -> tuple[list[ChartSpec], list[KpiCard], list[Record]]:
-    """Return the charts, headline cards and figures a deck shows for an observations frame."""
-    records = figure_records(apply_filters(frame, filters), sources, filters.lang)
-    specs = deck_charts(_chart_specs(records, filters.lang))
-    return specs, kpi_cards(records, filters.lang), records
+    frame: pd.DataFrame, sources: pd.DataFrame, filters: Filters, top: int = DEFAULT_TOP
+) -> tuple[list[ChartSpec], list[KpiCard], FigureView]:
+    """Return the charts, headline cards and filtered view a deck shows for an observations frame.
+
+    Bounded as the dashboard is: the charts draw the top scopes and capped points, the cards come
+    from the view's headline candidates, and no record is built for a figure nobody sees.
+    """
+    fv = figure_view(frame, sources, filter_mask(frame, filters), filters.lang)
+    headline = kpi_candidates(fv)
+    specs = view_chart_specs(fv, headline, filters.lang, top)
+    return specs, kpi_cards(headline, filters.lang), fv
 
 
 def chart_type(spec: ChartSpec) -> str:

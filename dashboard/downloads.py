@@ -11,10 +11,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import ChartSpec
-from dashboard.deck import build_deck, deck_inputs
+from dashboard.charts import PAGES, ChartSpec
+from dashboard.deck import build_deck, deck_charts
 from dashboard.filters import Filters
 from dashboard.images import figure_png, figure_svg, images_available
+from dashboard.views import kpi_cards
 from etl.store import Table
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -31,10 +32,15 @@ def deck_file_name(filters: Filters) -> str:
 
 
 def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
-    """Return a callable that builds the deck of every chart under the filters."""
+    """Return a callable that builds the deck of every chart under the filters.
+
+    The deck takes the charts the pages draw and the cards they show from the server's cached,
+    bounded views (as present mode does), so a click on a million rows builds a few slides only.
+    """
 
     def build() -> bytes:
-        specs, cards, _ = deck_inputs(table.observations, table.sources, filters)
+        specs = deck_charts(spec for p in PAGES for spec in data.chart_specs(table, filters, p))
+        cards = kpi_cards(data.headline_records(table, filters), filters.lang)
         return build_deck(specs, cards, filters, table.sources)
 
     return build

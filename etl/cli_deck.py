@@ -96,20 +96,21 @@ def cmd_deck(args: argparse.Namespace) -> int:
     from dashboard.deck import build_deck, deck_inputs
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import EMPTY_RESULT
+    from etl.cache import load_cached_table
     from etl.errors import Problem
-    from etl.store import load_table
 
     out = _out_path(args.out)
     where = layout(args.data_dir)
     say(f"读取数据 / reading the data: {where.root}")
-    table = load_table(where)
+    # The compact columnar cache the dashboard reads (written on a first run, then reused).
+    table = load_cached_table(where)
     choices = vocabulary_choices(tuple(table.sources["source_id"].astype(str)))
     parsed = parse_query_params(_query(args), choices)
     if parsed.messages:
         raise CorridorError([Problem(*_split(m)) for m in parsed.messages])
     filters = parsed.filters
-    specs, cards, records = deck_inputs(table.observations, table.sources, filters)
-    if not records:
+    specs, cards, view = deck_inputs(table.observations, table.sources, filters)
+    if not len(view):
         raise CorridorError([Problem(*_split(EMPTY_RESULT))])
 
     def progress(done: int, total: int) -> None:

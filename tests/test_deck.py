@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 from collections import Counter
 from datetime import date
+from itertools import chain
 
 import pandas as pd
 import pytest
 from dashboard_data import observations, sources
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from test_charts import big_frame
 
+from dashboard import data
+from dashboard.charts import DEFAULT_TOP, MAX_BARS, MAX_MARKERS, PAGES
 from dashboard.deck import (
     EAST_ASIAN_FONT,
     MAX_LABEL_WIDTH,
@@ -24,9 +28,10 @@ from dashboard.deck import (
     text_width,
 )
 from dashboard.filters import Filters, apply_filters
-from dashboard.views import figure_records
+from dashboard.views import figure_records, kpi_cards
+from etl.cache import compact_observations
 from etl.paths import Layout
-from etl.store import load_table
+from etl.store import Table, load_table
 from etl.vocabulary import load_metrics
 
 NATIVE = {
@@ -268,3 +273,24 @@ def test_long_labels_are_cut_keep_the_period_and_stay_unique() -> None:
     assert len(set(labels)) == len(labels)
     assert all(text_width(label) <= MAX_LABEL_WIDTH for label in labels)
     assert text_width("重庆") == 4
+
+
+def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
+    table = Table(compact_observations(big_frame(20_000)), sources(), "test-deck-big")
+    filters = Filters(lang="zh")
+    specs, cards, view = deck_inputs(table.observations, table.sources, filters)
+    pages = deck_charts(chain.from_iterable(data.chart_specs(table, filters, p) for p in PAGES))
+    assert [(s.id, s.headline, s.note) for s in specs] == [
+        (s.id, s.headline, s.note) for s in pages
+    ]
+    for mine, theirs in zip(specs, pages, strict=True):
+        pd.testing.assert_frame_equal(mine.points, theirs.points)
+    assert any(s.note for s in specs)
+    for spec in specs:
+        assert len(spec.point_records) <= max(MAX_BARS, MAX_MARKERS), spec.id
+        assert len({(p["region"], p["route"], p["scope"]) for p in spec.point_records}) <= (
+            DEFAULT_TOP
+        )
+    headline = data.headline_records(table, filters)
+    assert cards == kpi_cards(headline, "zh")
+    assert len(view) == len(data.view(table, filters))
