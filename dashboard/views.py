@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
@@ -343,6 +344,38 @@ def _citation(citations: dict[str, Record], source_id: str) -> Record:
     }
 
 
+def _chunked_text(series: pd.Series) -> pa.ChunkedArray | None:
+    """Return a text column's Arrow chunks when it has several (its take would join them)."""
+    if not (isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"):
+        return None
+    chunks = series.array.__arrow_array__()
+    return chunks if isinstance(chunks, pa.ChunkedArray) and chunks.num_chunks > 1 else None
+
+
+def take_rows(frame: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
+    """Return frame.iloc[pos], taking multi-chunk Arrow text columns chunk by chunk.
+
+    Arrow's take on a chunked column first joins its chunks, a copy of the whole column (12 ms
+    for a hundred rows of a million quotes); taking from each chunk costs only the rows taken.
+    """
+    chunked = {c: ch for c in frame.columns if (ch := _chunked_text(frame[c])) is not None}
+    if not chunked:
+        return frame.iloc[pos]
+    out = frame.drop(columns=list(chunked)).iloc[pos]
+    for col, chunks in chunked.items():
+        ends = np.cumsum([len(c) for c in chunks.chunks])
+        which = np.searchsorted(ends, pos, side="right")
+        values: list[Any] = [None] * len(pos)
+        for i in np.unique(which).tolist():
+            at = np.flatnonzero(which == i)
+            start = int(ends[i - 1]) if i else 0
+            taken = chunks.chunk(i).take(pa.array(pos[at] - start)).to_pylist()
+            for j, value in zip(at.tolist(), taken, strict=True):
+                values[j] = value
+        out[col] = pd.Series(values, index=out.index, dtype=frame[col].dtype)
+    return out.loc[:, list(frame.columns)]
+
+
 @dataclass(frozen=True)
 class FigureView:
     """The figures a filter keeps, one per figure: row positions into the shared frame.
@@ -354,6 +387,7 @@ class FigureView:
     rows: np.ndarray
     also: dict[int, str]
     citations: dict[str, Record]
+    index: FigureIndex | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -362,7 +396,7 @@ class FigureView:
         """Return figure records (as figure_records gives them) for positions, all by default."""
         pos = self.rows if positions is None else positions
         out: list[Record] = []
-        for p, rec in zip(pos.tolist(), _records(self.frame.iloc[pos]), strict=True):
+        for p, rec in zip(pos.tolist(), _records(take_rows(self.frame, pos)), strict=True):
             row: Record = {k: _clean(v) for k, v in rec.items()}
             row.update(_citation(self.citations, str(rec["source_id"])))
             row["also_reported_by"] = self.also.get(p, "")
@@ -396,6 +430,80 @@ class FigureIndex:
     priority: np.ndarray
     reading: np.ndarray
     shared: np.ndarray
+    kpi: KpiIndex
+
+
+@dataclass(frozen=True)
+class KpiIndex:
+    """Per table: the headline metrics' rows, each metric's best KPI figure first.
+
+    `order` holds the rows of every headline metric, grouped by metric (`spans`), each group
+    ordered as latest_record ranks figures, best first: period end, source date, has a yoy,
+    corridor-wide, value. `tie` numbers runs of rows equal on all five (ascending along `order`),
+    `reported` says which are reported. The firms beside the freight card: `firms` (reported
+    beneficiary_firms rows) ordered by `firms_end`. `rank` is each row's place in reading order.
+    """
+
+    order: np.ndarray
+    tie: np.ndarray
+    reported: np.ndarray
+    spans: dict[str, tuple[int, int]]
+    firms: np.ndarray
+    firms_end: np.ndarray
+    rank: np.ndarray
+
+
+def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -> KpiIndex:
+    """Return the table's KPI index (see KpiIndex), built once per data version."""
+    published = dict(zip(sources["source_id"].astype(str), sources["published"], strict=True))
+    codes, uniques = pd.factorize(frame["source_id"])
+    by_id = [_date_value(published.get(str(u))) for u in uniques]
+    src_published = np.array(by_id or [0], dtype=np.int64)[np.asarray(codes)]
+    # Compared through the metric's codes: one pass per distinct metric, not per row.
+    m_codes, m_names = pd.factorize(frame["metric"])
+    m_codes = np.asarray(m_codes)
+    reported = (frame["basis"] == "reported").to_numpy()
+    ends = _dates(frame["period_end"])
+    headline = [k for k, m in load_metrics().items() if m.headline]
+    slot_of = np.array([headline.index(m) if m in headline else -1 for m in map(str, m_names)])
+    slot = np.append(slot_of, -1)[m_codes].astype(np.int64)
+    firms_code = [i for i, m in enumerate(map(str, m_names)) if m == "beneficiary_firms"]
+    at = np.flatnonzero(slot >= 0)
+    keys = (
+        frame["value"].to_numpy(dtype=float)[at],
+        (frame["region"] == "corridor").to_numpy()[at],
+        frame["yoy_pct"].notna().to_numpy()[at],
+        src_published[at],
+        ends[at],
+    )
+    # Ascending on the keys within a descending slot, reversed: each metric best first.
+    by = np.lexsort((*keys, -slot[at]))[::-1]
+    order = at[by]
+    sorted_keys = [k[by] for k in keys]
+    new = np.ones(len(order), dtype=bool)
+    if len(order):
+        same = np.logical_and.reduce([k[1:] == k[:-1] for k in sorted_keys])
+        same &= slot[order][1:] == slot[order][:-1]
+        new[1:] = ~same
+    tie = np.cumsum(new) - 1
+    slots = slot[order]
+    spans = {
+        key: (int(np.searchsorted(slots, i)), int(np.searchsorted(slots, i, side="right")))
+        for i, key in enumerate(headline)
+    }
+    firms = np.flatnonzero(np.isin(m_codes, firms_code) & reported)
+    firms = firms[np.argsort(ends[firms], kind="stable")]
+    rank = np.empty(len(frame), dtype=np.int32)
+    rank[reading] = np.arange(len(frame), dtype=np.int32)
+    return KpiIndex(
+        order.astype(np.int32),
+        tie.astype(np.int32),
+        reported[order],
+        spans,
+        firms.astype(np.int32),
+        ends[firms],
+        rank,
+    )
 
 
 def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
@@ -443,7 +551,11 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     )
     # Row positions fit in 32 bits up to two billion rows: half the memory of the defaults.
     return FigureIndex(
-        key.astype(np.int32), priority.astype(np.int32), reading.astype(np.int32), shared
+        key.astype(np.int32),
+        priority.astype(np.int32),
+        reading.astype(np.int32),
+        shared,
+        kpi_index(frame, sources, reading),
     )
 
 
@@ -480,11 +592,70 @@ def figure_view(
             elif name not in others[k] and name != first[k][1]:
                 others[k].append(name)
         also = {first[k][0]: "；".join(v) for k, v in others.items() if v}
-    return FigureView(frame, rows, also, citations)
+    return FigureView(frame, rows, also, citations, index)
+
+
+def _first_kept(kept: np.ndarray, order: np.ndarray, also: np.ndarray | None) -> int:
+    """Return the first place in order whose row is kept (and `also` there), else -1."""
+    start, step = 0, 256
+    while start < len(order):
+        hit = kept[order[start : start + step]]
+        if also is not None:
+            hit &= also[start : start + step]
+        if hit.any():
+            return start + int(hit.argmax())
+        start += step
+        step *= 4
+    return -1
 
 
 def kpi_candidates(view: FigureView) -> list[Record]:
     """Return the only records kpi_cards can pick: each headline metric's latest, firms beside.
+
+    latest_record over the view, from the table's KPI index: each metric's rows are pre-ordered
+    best first (period, source date, has a yoy, corridor-wide, value), so its pick is the first
+    row the view kept, with every kept row tied with it, so kpi_cards breaks ties as it always
+    has. The work is a short scan per metric, whatever the size of the view.
+    """
+    if view.index is None:
+        return kpi_candidates_scan(view)
+    kpi = view.index.kpi
+    kept = np.zeros(len(view.frame), dtype=bool)
+    kept[view.rows] = True
+    chosen: list[np.ndarray] = []
+    for key, (lo, hi) in kpi.spans.items():
+        order, reported = kpi.order[lo:hi], kpi.reported[lo:hi]
+        only_reported = True
+        first = _first_kept(kept, order, reported)
+        if first < 0:
+            only_reported = False
+            first = _first_kept(kept, order, None)
+        if first < 0:
+            continue
+        tie = kpi.tie[lo:hi]
+        a, b = np.searchsorted(tie, tie[first]), np.searchsorted(tie, tie[first], side="right")
+        tied = kept[order[a:b]] & (reported[a:b] if only_reported else True)
+        best = order[a:b][tied]
+        chosen.append(best)
+        if key == "freight_deduction_cny":
+            # The firms reported for the same period and regions, for the card's note.
+            end = _dates(view.frame["period_end"].iloc[best[:1]])[0]
+            f_lo, f_hi = (
+                np.searchsorted(kpi.firms_end, end),
+                np.searchsorted(kpi.firms_end, end, side="right"),
+            )
+            firms = kpi.firms[f_lo:f_hi]
+            firms = firms[kept[firms]]
+            regions = view.frame["region"].iloc[best].unique()
+            chosen.append(firms[view.frame["region"].iloc[firms].isin(regions).to_numpy()])
+    if not chosen:
+        return []
+    rows = np.unique(np.concatenate(chosen))
+    return view.records(rows[np.argsort(kpi.rank[rows])])
+
+
+def kpi_candidates_scan(view: FigureView) -> list[Record]:
+    """Return kpi_candidates' records by a pass over the whole view (no index needed).
 
     Vectorised latest_record: the same ordering (period, source date, has a yoy, corridor-wide,
     value), keeping every row tied with the best so kpi_cards breaks ties as it always has.

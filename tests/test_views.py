@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from dashboard_data import OLDER, SEED, observations, sources
 
-from dashboard.filters import Filters, apply_filters, filter_mask
+from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
 from dashboard.views import (
     display_table,
+    figure_index,
     figure_records,
     figure_view,
     kpi_candidates,
+    kpi_candidates_scan,
     kpi_cards,
     metric_dictionary,
+    take_rows,
 )
 from etl.cache import compact_observations
 
@@ -101,3 +105,71 @@ def test_a_filtered_view_keeps_only_the_filtered_figures() -> None:
     assert view.records() == figure_records(
         apply_filters(frame, Filters(metrics=("teu",))), sources()
     )
+
+
+def _random_frame(seed: int, n: int = 3000) -> pd.DataFrame:
+    """Return n valid-looking rows with many ties: few periods, values, scopes and sources."""
+    rng = np.random.default_rng(seed)
+    base = observations()
+    frame = base.iloc[rng.integers(0, len(base), n)].reset_index(drop=True)
+    ends = pd.to_datetime(["2023-07-31", "2023-12-31", "2024-07-31", "2024-09-11", "2019-07-05"])
+    frame["period_end"] = ends[rng.integers(0, len(ends), n)]
+    frame["period_start"] = pd.to_datetime(
+        np.where(rng.random(n) < 0.3, None, frame["period_end"].dt.to_period("Y").dt.start_time)
+    )
+    frame["value"] = rng.integers(1, 4, n) * 100.0
+    frame["yoy_pct"] = np.where(rng.random(n) < 0.5, np.nan, rng.integers(-5, 30, n) * 1.0)
+    frame["region"] = rng.choice(["chongqing", "corridor", "guangxi"], n)
+    frame["route"] = rng.choice(["", "rail_sea", "china_europe_rail"], n)
+    frame["scope"] = rng.choice(["重庆海关", "铁海联运", "鐵海聯運", "西部陆海新通道"], n)
+    frame["basis"] = rng.choice(["reported", "derived"], n, p=[0.7, 0.3])
+    frame["source_id"] = rng.choice([SEED, OLDER, "not-in-sources"], n)
+    return frame
+
+
+FILTERS = (
+    Filters(),
+    Filters(lang="en"),
+    Filters(bases=("derived",)),
+    Filters(metrics=("teu", "freight_deduction_cny", "beneficiary_firms")),
+    Filters(regions=("chongqing",), routes=(NO_ROUTE, "rail_sea")),
+    Filters(sources=(OLDER, SEED)),
+    Filters(start=pd.Timestamp("2024-01-01"), end=pd.Timestamp("2024-08-31")),
+    Filters(end=pd.Timestamp("2023-12-31"), bases=("reported",), regions=("corridor",)),
+    Filters(metrics=("cargo_categories",)),
+)
+
+
+def test_the_indexed_kpi_pick_matches_the_reference_on_random_frames() -> None:
+    for seed in range(2):
+        plain = _random_frame(seed)
+        for frame in (plain, compact_observations(plain)):
+            index = figure_index(frame, sources())
+            for filters in FILTERS:
+                keep = filter_mask(frame, filters)
+                view = figure_view(frame, sources(), keep, filters.lang, index)
+                fast = kpi_candidates(view)
+                assert fast == kpi_candidates_scan(view)
+                reference = figure_records(apply_filters(plain, filters), sources(), filters.lang)
+                assert kpi_cards(fast, filters.lang) == kpi_cards(reference, filters.lang)
+            everything = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh", index)
+            assert {c.metric for c in kpi_cards(kpi_candidates(everything), "zh")} == {
+                "train_runs",
+                "teu",
+                "agri_export_value_cny",
+                "freight_deduction_cny",
+                "ports_reached",
+            }
+
+
+def test_rows_of_a_text_column_in_several_arrow_chunks_are_taken_as_iloc_takes_them() -> None:
+    frame = pd.concat([observations(), observations().assign(source_id=OLDER)], ignore_index=True)
+    half = len(frame) // 2
+    quotes = frame["quote"].tolist()
+    quotes[1] = None
+    frame["quote"] = pd.array(pa.chunked_array([quotes[:half], quotes[half:]]), dtype="str")
+    assert frame["quote"].array.__arrow_array__().num_chunks == 2
+    pos = np.array([len(frame) - 1, 0, 1, half, half - 1, 3])
+    pd.testing.assert_frame_equal(take_rows(frame, pos), frame.iloc[pos])
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    assert view.records() == figure_records(frame, sources(), "zh")
