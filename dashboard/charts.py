@@ -23,6 +23,7 @@ from dashboard.format import (
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 from dashboard.views import (
     NO_DATE,
+    FigureView,
     Record,
     figure_records,
     fold_scope,
@@ -785,3 +786,35 @@ def _on_page(spec: ChartSpec, page: str) -> ChartSpec:
         point_records=spec.point_records,
         note=spec.note,
     )
+
+
+SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
+
+
+def metric_records(
+    fv: FigureView, metric: str, top: int = DEFAULT_TOP
+) -> tuple[list[Record], dict[str, Selection]]:
+    """Return the records a metric's charts draw from a view, and what each chart left out.
+
+    The same bounded choice the pages make : period figures and running totals
+    apart, each the `top` scopes by latest value and at most MAX_BARS / MAX_MARKERS points.
+    Records are built only for the chosen rows, so a million-row view costs a few array passes.
+    """
+    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
+    if not len(mine):
+        return [], {}
+    flow = load_metrics()[metric].kind == "flow"
+    starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
+    chosen: list[np.ndarray] = []
+    selections: dict[str, Selection] = {}
+    for part, limit, spec_id in (
+        (mine[~starts], MAX_BARS, metric),
+        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
+    ):
+        if len(part):
+            cols = pd.DataFrame(
+                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
+            )
+            picked, selections[spec_id] = select_figures(cols, top, limit)
+            chosen.append(part[picked])
+    return fv.records(np.sort(np.concatenate(chosen))), selections

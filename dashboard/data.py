@@ -6,19 +6,16 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard.charts import (
     DEFAULT_TOP,
-    MAX_BARS,
-    MAX_MARKERS,
     ChartSpec,
     Selection,
+    metric_records,
     page_chart_specs,
     page_metrics,
-    select_figures,
     selection_note,
 )
 from dashboard.filters import Filters, filter_mask, to_query_params
@@ -33,13 +30,11 @@ from dashboard.views import (
 from etl.cache import load_cached_table
 from etl.paths import Layout, layout
 from etl.store import Table, data_version, stored_files
-from etl.vocabulary import load_metrics
 
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
 # (a view holds row positions, 8 bytes a figure, never a copy of the table).
 VIEW_CACHE_ENTRIES = 64
 # What select_figures reads of a metric's rows.
-SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
 # Page × filters × scopes-shown chart sets kept per server; each is a few charts of bounded size.
 SPEC_CACHE_ENTRIES = 256
 
@@ -114,30 +109,6 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
     return None if not len(fv) else pd.Timestamp(fv.column("period_end").max())
 
 
-def _metric_records(
-    fv: FigureView, metric: str, top: int
-) -> tuple[list[Record], dict[str, Selection]]:
-    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
-    if not len(mine):
-        return [], {}
-    flow = load_metrics()[metric].kind == "flow"
-    # Period figures and running totals are charted apart; each part is bounded on its own.
-    starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
-    chosen: list[np.ndarray] = []
-    selections: dict[str, Selection] = {}
-    for part, limit, spec_id in (
-        (mine[~starts], MAX_BARS, metric),
-        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
-    ):
-        if len(part):
-            cols = pd.DataFrame(
-                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
-            )
-            picked, selections[spec_id] = select_figures(cols, top, limit)
-            chosen.append(part[picked])
-    return fv.records(np.sort(np.concatenate(chosen))), selections
-
-
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
 def _specs(
     version: str, key: str, lang: str, page: str, top: int, _fv: FigureView
@@ -146,7 +117,7 @@ def _specs(
     by_metric: dict[str, list[Record]] = {}
     selections: dict[str, Selection] = {}
     for metric in page_metrics(page):
-        records, chosen = _metric_records(_fv, metric, top)
+        records, chosen = metric_records(_fv, metric, top)
         if records:
             by_metric[metric] = records
             selections.update(chosen)

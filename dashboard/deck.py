@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
@@ -29,8 +28,6 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard.charts import (
     DEFAULT_TOP,
-    MAX_BARS,
-    MAX_MARKERS,
     OKABE_ITO,
     PAGES,
     REPORTED_COLOUR,
@@ -38,9 +35,9 @@ from dashboard.charts import (
     ChartSpec,
     Selection,
     axis_title,
+    metric_records,
     page_chart_specs,
     page_metrics,
-    select_figures,
     selection_note,
     tint,
 )
@@ -149,38 +146,6 @@ def deck_charts(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
 
 
 # What select_figures reads of a metric's rows (as dashboard.data reads them).
-SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
-
-
-def metric_records(
-    fv: FigureView, metric: str, top: int = DEFAULT_TOP
-) -> tuple[list[Record], dict[str, Selection]]:
-    """Return the records a metric's charts draw from a view, and what each chart left out.
-
-    The same bounded choice the pages make (dashboard.data): period figures and running totals
-    apart, each the `top` scopes by latest value and at most MAX_BARS / MAX_MARKERS points.
-    Records are built only for the chosen rows, so a million-row view costs a few array passes.
-    """
-    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
-    if not len(mine):
-        return [], {}
-    flow = load_metrics()[metric].kind == "flow"
-    starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
-    chosen: list[np.ndarray] = []
-    selections: dict[str, Selection] = {}
-    for part, limit, spec_id in (
-        (mine[~starts], MAX_BARS, metric),
-        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
-    ):
-        if len(part):
-            cols = pd.DataFrame(
-                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
-            )
-            picked, selections[spec_id] = select_figures(cols, top, limit)
-            chosen.append(part[picked])
-    return fv.records(np.sort(np.concatenate(chosen))), selections
-
-
 def view_chart_specs(
     fv: FigureView, headline: list[Record], lang: str, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
