@@ -13,6 +13,7 @@ import pyarrow as pa
 from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 from etl.places import to_simplified
+from etl.schema import OBSERVATION_COLUMNS
 from etl.vocabulary import load_metrics
 
 # The figure's identity: two rows with the same key are the same figure told by two sources.
@@ -94,20 +95,7 @@ def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh")
 
 
 FIGURE_COLUMNS = (
-    *(
-        "metric",
-        "value",
-        "unit",
-        "period_start",
-        "period_end",
-        "region",
-        "route",
-        "scope",
-        "yoy_pct",
-        "basis",
-        "source_id",
-        "quote",
-    ),
+    *OBSERVATION_COLUMNS,
     *SOURCE_FIELDS,
     "source",
     "also_reported_by",
@@ -244,17 +232,7 @@ def display_table(records: list[Record], lang: str) -> pd.DataFrame:
 def export_frame(figures: pd.DataFrame) -> pd.DataFrame:
     """Return the deduped figures in the contract's columns plus source fields, for download."""
     cols = [
-        "metric",
-        "value",
-        "unit",
-        "period_start",
-        "period_end",
-        "region",
-        "route",
-        "scope",
-        "yoy_pct",
-        "basis",
-        "source_id",
+        *OBSERVATION_COLUMNS[:-1],
         "publisher",
         "published",
         "title",
