@@ -174,50 +174,25 @@ st.query_params.from_dict({**to_query_params(filters), **presenting.keep_params(
 st.session_state["_table"] = table
 st.session_state["_filters"] = filters
 
+# The reader's pages: (file in app_pages/, URL path and i18n key, icon); overview is the default.
+READER_PAGES = (
+    ("overview", "overview", ":material/dashboard:"),
+    ("trains", "trains", ":material/train:"),
+    ("freight", "freight", ":material/payments:"),
+    ("agri", "agri", ":material/agriculture:"),
+    ("reach", "reach", ":material/public:"),
+    ("sources", "data", ":material/table:"),
+)
 pages = [
     st.Page(
-        "app_pages/overview.py",
-        title=t("page_overview", lang),
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-        help=t("help_overview", lang),
-    ),
-    st.Page(
-        "app_pages/trains.py",
-        title=t("page_trains", lang),
-        icon=":material/train:",
-        url_path="trains",
-        help=t("help_trains", lang),
-    ),
-    st.Page(
-        "app_pages/freight.py",
-        title=t("page_freight", lang),
-        icon=":material/payments:",
-        url_path="freight",
-        help=t("help_freight", lang),
-    ),
-    st.Page(
-        "app_pages/agri.py",
-        title=t("page_agri", lang),
-        icon=":material/agriculture:",
-        url_path="agri",
-        help=t("help_agri", lang),
-    ),
-    st.Page(
-        "app_pages/reach.py",
-        title=t("page_reach", lang),
-        icon=":material/public:",
-        url_path="reach",
-        help=t("help_reach", lang),
-    ),
-    st.Page(
-        "app_pages/sources.py",
-        title=t("page_data", lang),
-        icon=":material/table:",
-        url_path="data",
-        help=t("help_data", lang),
-    ),
+        f"app_pages/{name}.py",
+        title=t(f"page_{key}", lang),
+        icon=icon,
+        url_path=key,
+        default=name == "overview",
+        help=t(f"help_{key}", lang),
+    )
+    for name, key, icon in READER_PAGES
 ]
 pages.append(
     st.Page(
