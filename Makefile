@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run build check test lint types clean
+.PHONY: run build check test lint types layers clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null || \
@@ -26,12 +26,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 types: $(STAMP)
-	$(BIN)/mypy etl dashboard
+	$(BIN)/mypy etl dashboard corridor
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
 
 test: $(STAMP)
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 
-check: lint types test
+check: lint types layers test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO))
 
 from dashboard import data  # noqa: E402
 from dashboard.charts import build_chart_specs  # noqa: E402
-from etl.paths import layout  # noqa: E402
-from etl.store import load_table  # noqa: E402
+from etl.contract.paths import layout  # noqa: E402
+from etl.store.table import load_table  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

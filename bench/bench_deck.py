@@ -11,8 +11,8 @@ from pathlib import Path
 
 from dashboard.deck import build_deck, deck_inputs
 from dashboard.filters import Filters
-from etl.paths import REPO_ROOT, layout
-from etl.store import load_table
+from etl.contract.paths import REPO_ROOT, layout
+from etl.store.table import load_table
 
 RUNS = 7
 # The goal for `corridor deck` without --pdf.
@@ -37,7 +37,7 @@ def _command(runs: int = 5) -> list[float]:
         for _ in range(runs):
             start = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "etl.cli", "deck", "--out", str(out)],
+                [sys.executable, "-m", "corridor.cli", "deck", "--out", str(out)],
                 cwd=REPO_ROOT, check=True, capture_output=True,
             )  # fmt: skip
             times.append(time.perf_counter() - start)

@@ -13,10 +13,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from etl.auth import ANALYST, Actor
-from etl.ingest import parse_upload
-from etl.paths import Layout
-from etl.store import add_source, load_table, merge_upload
+from etl.contract.paths import Layout
+from etl.store.auth import ANALYST, Actor
+from etl.store.commands import add_source, merge_upload
+from etl.store.table import load_table
+from etl.uploads.validating import parse_upload
 
 ACTOR = Actor("bench@bench", ANALYST)
 # 200,000 full rows are ~34 MB, above the 25 MiB default cap for one upload.

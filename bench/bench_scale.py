@@ -74,8 +74,8 @@ def data_dir(path: str) -> Iterator[None]:
 def warm_cache(path: str) -> float:
     """Build the data directory's columnar cache in a child process; return its seconds."""
     code = (
-        "import sys; from pathlib import Path; from etl.cache import load_cached_table; "
-        "from etl.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
+        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
+        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
     )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, path], cwd=REPO, check=True)

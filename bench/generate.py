@@ -27,10 +27,10 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from etl.paths import DEFAULT_DATA_DIR  # noqa: E402
-from etl.schema import OBSERVATION_COLUMNS  # noqa: E402
-from etl.tables import format_number  # noqa: E402
-from etl.vocabulary import load_metrics  # noqa: E402
+from etl.contract.paths import DEFAULT_DATA_DIR  # noqa: E402
+from etl.contract.schema import OBSERVATION_COLUMNS  # noqa: E402
+from etl.contract.tables import format_number  # noqa: E402
+from etl.contract.vocabulary import load_metrics  # noqa: E402
 
 SOURCE_ID = "synthetic-bench"
 FIRST_MONTH = pd.Timestamp("2000-01-01")

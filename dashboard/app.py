@@ -17,7 +17,7 @@ from dashboard.filters import (
 from dashboard.i18n import DEFAULT_LANG, LANGS, metric_label, region_label, route_label, t
 from dashboard.views import source_name
 from dashboard.views import source_records as figure_sources
-from etl.vocabulary import load_metrics
+from etl.contract.vocabulary import load_metrics
 
 st.set_page_config(
     page_title="西部陆海新通道数据看板 · Corridor dashboard",

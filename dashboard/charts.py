@@ -26,13 +26,13 @@ from dashboard.views import (
     FigureView,
     Record,
     figure_records,
-    fold_scope,
     folded_codes,
     kpi_cards,
     latest_record,
     ranked_codes,
 )
-from etl.vocabulary import load_metrics
+from etl.contract.identity import normalise_scope
+from etl.contract.vocabulary import load_metrics
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies. Black is left out: it is the text colour.
@@ -173,9 +173,9 @@ def _series_names(points: list[Record], lang: str) -> list[str]:
     ]
     scopes: dict[str, set[str]] = {}
     for name, p in zip(base, points, strict=True):
-        scopes.setdefault(name, set()).add(fold_scope(p["scope"]))
+        scopes.setdefault(name, set()).add(normalise_scope(p["scope"]))
     return [
-        name if len(scopes[name]) == 1 else f"{name}（{_short(fold_scope(p['scope']))}）"
+        name if len(scopes[name]) == 1 else f"{name}（{_short(normalise_scope(p['scope']))}）"
         for name, p in zip(base, points, strict=True)
     ]
 

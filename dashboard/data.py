@@ -27,9 +27,9 @@ from dashboard.views import (
     figure_view,
     kpi_candidates,
 )
-from etl.cache import load_cached_table
-from etl.paths import Layout, layout
-from etl.store import Table, data_version, stored_files
+from etl.contract.paths import Layout, layout
+from etl.store.cache import load_cached_table
+from etl.store.table import Table, data_version, stored_files
 
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
 # (a view holds row positions, 8 bytes a figure, never a copy of the table).

@@ -53,7 +53,7 @@ from dashboard.views import (
     kpi_candidates,
     kpi_cards,
 )
-from etl.vocabulary import load_metrics
+from etl.contract.vocabulary import load_metrics
 
 # 16:9 at PowerPoint's own widescreen size (13.333 × 7.5 in), so nothing is rescaled on open.
 SLIDE_WIDTH = Emu(12192000)

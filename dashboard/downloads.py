@@ -16,7 +16,7 @@ from dashboard.deck import build_deck, deck_charts
 from dashboard.filters import Filters
 from dashboard.images import figure_png, figure_svg, images_available
 from dashboard.views import kpi_cards
-from etl.store import Table
+from etl.store.table import Table
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 NO_IMAGES = (

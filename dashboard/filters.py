@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANG, LANGS
-from etl.schema import BASES
-from etl.vocabulary import load_metrics, load_regions, load_routes
+from etl.contract.schema import BASES
+from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 # The URL parameter names are part of the dashboard's contract: a copied link opens the same view.
 PARAMS = ("from", "to", "region", "route", "metric", "basis", "source", "lang")

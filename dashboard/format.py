@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from etl.vocabulary import load_metrics
+from etl.contract.vocabulary import load_metrics
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

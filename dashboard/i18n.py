@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.vocabulary import load_metrics, load_regions, load_routes
+from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

@@ -14,7 +14,7 @@ from dashboard.charts import PAGES, ChartSpec
 from dashboard.deck import deck_charts
 from dashboard.filters import Filters, to_query_params
 from dashboard.i18n import EMPTY_RESULT
-from etl.store import Table
+from etl.store.table import Table
 
 PRESENT_PARAM = "present"
 SLIDE_PARAM = "slide"

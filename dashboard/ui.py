@@ -13,7 +13,7 @@ from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
 
 __all__ = ["t"]
 from dashboard.views import Record, kpi_cards
-from etl.store import Table
+from etl.store.table import Table
 
 # Plotly's toolbar: keep the PNG download, drop the logo and the modes a manager never needs.
 PLOTLY_CONFIG = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, cast
 
 import numpy as np
@@ -12,12 +11,10 @@ import pyarrow as pa
 
 from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
-from etl.places import to_simplified
-from etl.schema import OBSERVATION_COLUMNS
-from etl.vocabulary import load_metrics
+from etl.contract.identity import KEY_COLUMNS, normalise_scope
+from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.vocabulary import load_metrics
 
-# The figure's identity: two rows with the same key are the same figure told by two sources.
-FIGURE_KEY = ("metric", "region", "route", "scope", "period_start", "period_end", "basis")
 SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
 
 
@@ -28,12 +25,6 @@ NO_DATE = pd.Timestamp("1900-01-01")
 
 def _clean(value: Any) -> Any:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-
-
-@lru_cache(maxsize=4096)
-def fold_scope(scope: str) -> str:
-    """Return a scope in simplified characters, so 鐵海聯運 and 铁海联运 name the same scope."""
-    return to_simplified(scope)
 
 
 def _records(frame: pd.DataFrame) -> list[Record]:
@@ -77,7 +68,7 @@ def dedupe_records(rows: list[Record]) -> list[Record]:
     kept: dict[tuple[object, ...], Record] = {}
     others: dict[tuple[object, ...], list[str]] = {}
     for row in ordered:
-        key = tuple(fold_scope(row[k]) if k == "scope" else row[k] for k in FIGURE_KEY)
+        key = tuple(normalise_scope(row[k]) if k == "scope" else row[k] for k in KEY_COLUMNS)
         if key in kept:
             if row["source"] not in others[key] and row["source"] != kept[key]["source"]:
                 others[key].append(row["source"])
@@ -283,10 +274,10 @@ def ranked_codes(series: pd.Series) -> np.ndarray:
 def folded_codes(scope: pd.Series) -> np.ndarray:
     """Return codes equal for scopes that fold to the same simplified text."""
     if isinstance(scope.dtype, pd.CategoricalDtype):
-        folded = pd.Index([fold_scope(str(c)) for c in scope.cat.categories])
+        folded = pd.Index([normalise_scope(str(c)) for c in scope.cat.categories])
         fcodes, _ = pd.factorize(folded)
         return np.asarray(fcodes)[scope.cat.codes.to_numpy()]
-    codes, _ = pd.factorize(scope.astype(str).map(fold_scope))
+    codes, _ = pd.factorize(scope.astype(str).map(normalise_scope))
     return np.asarray(codes)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.paths import REPO_ROOT, Layout
+from etl.contract.paths import REPO_ROOT, Layout
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
-from etl.tables import parse_observations, parse_sources, write_observations, write_sources
+from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
+from etl.contract.tables import parse_observations, parse_sources, write_observations, write_sources
 
 SEED = "cqcustoms-20240911"
 OLDER = "brief-older"

@@ -8,7 +8,7 @@ import pytest
 from dashboard_data import SEED, write_data_dir
 from streamlit.testing.v1 import AppTest
 
-from etl.paths import DEFAULT_DATA_DIR
+from etl.contract.paths import DEFAULT_DATA_DIR
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = ("trains", "freight", "agri", "reach", "sources")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.articles import decode_text, read_article, read_sidecar, split_header
-from etl.errors import CorridorError
+from etl.contract.errors import CorridorError
+from etl.extraction.articles import decode_text, read_article, read_sidecar, split_header
 
 
 def test_header_is_split_from_body_when_closed_by_dashes() -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from etl import auth
-from etl.auth import (
+from etl.contract.errors import CorridorError
+from etl.store import auth
+from etl.store.auth import (
     ANALYST,
     MANAGER,
     Actor,
@@ -24,7 +25,6 @@ from etl.auth import (
     verify_password,
     write_password_hash,
 )
-from etl.errors import CorridorError
 
 PASSWORD = "correct horse battery"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.build import build
-from etl.errors import CorridorError
-from etl.paths import Layout
-from etl.tables import read_observations, read_sources
+from etl.contract.errors import CorridorError
+from etl.contract.paths import Layout
+from etl.contract.tables import read_observations, read_sources
+from etl.extraction.build import build
 
 
 def test_committed_tables_equal_a_fresh_build(raw_copy: Layout, shipped_layout: Layout) -> None:

@@ -9,9 +9,10 @@ import pytest
 from dashboard_data import write_data_dir
 from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
 
-from etl import cache
-from etl.paths import Layout
-from etl.store import load_table, merge_upload, validate_upload
+from etl.contract.paths import Layout
+from etl.store import cache
+from etl.store.commands import merge_upload, validate_upload
+from etl.store.table import load_table
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.cli import build_parser, main
-from etl.paths import REPO_ROOT
-from etl.schema import OBSERVATION_COLUMNS
+from corridor.cli import build_parser, main
+from etl.contract.paths import REPO_ROOT
+from etl.contract.schema import OBSERVATION_COLUMNS
 
 SEED = REPO_ROOT / "data" / "raw" / "articles" / "000_94a6ceb4cb2b2b47.txt"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -23,7 +23,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "etl.cli", *args],
+        [sys.executable, "-m", "corridor.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -139,8 +139,8 @@ def test_evaluate_refuses_a_missing_directory(tmp_path: Path) -> None:
 
 
 def test_serve_prepares_the_cache_in_a_child_process(tmp_path: Path) -> None:
-    from etl.cli import warm_cache
-    from etl.paths import Layout
+    from corridor.cli import warm_cache
+    from etl.contract.paths import Layout
 
     target = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data" / "raw", target / "raw")

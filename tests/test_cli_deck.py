@@ -11,8 +11,8 @@ from conftest import require_tool
 from dashboard_data import write_data_dir
 from pptx import Presentation
 
-from etl import cli_deck
-from etl.cli import main
+from corridor import deck_command as cli_deck
+from corridor.cli import main
 
 
 @pytest.fixture

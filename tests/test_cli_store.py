@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from uploads_support import csv_bytes, csv_line, new_layout, tree_digest, with_rows
 
-from etl.cli import main
-from etl.paths import Layout
-from etl.schema import OBSERVATION_COLUMNS
-from etl.store import load_table
-from etl.tables import parse_observations, read_csv_text
+from corridor.cli import main
+from etl.contract.paths import Layout
+from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.tables import parse_observations, read_csv_text
+from etl.store.table import load_table
 
 COMMANDS = [
     "validate",
@@ -133,7 +133,7 @@ def test_ingest_refuses_a_contradiction_unless_replace(
 def test_export_round_trips_as_plain_utf8_csv(layout: Layout, tmp_path: Path) -> None:
     corridor(layout, "ingest", write(tmp_path, "a.csv", csv_bytes(20)), "--yes")
     result = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "export", "--data-dir", str(layout.root)],
+        [sys.executable, "-m", "corridor.cli", "export", "--data-dir", str(layout.root)],
         capture_output=True,
         timeout=120,
     )
@@ -143,7 +143,7 @@ def test_export_round_trips_as_plain_utf8_csv(layout: Layout, tmp_path: Path) ->
     assert list(rows[0]) == list(OBSERVATION_COLUMNS) and len(rows) == 20
     exported = write(tmp_path, "export.csv", result.stdout)
     parsed = parse_observations(read_csv_text(Path(exported)), "export.csv")
-    from etl.batches import table_hash
+    from etl.store.batches import table_hash
 
     assert table_hash(parsed) == table_hash(load_table(layout).observations)
     before = tree_digest(layout.root)
@@ -200,7 +200,7 @@ def test_set_password_from_stdin_writes_a_0600_hash(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "etl.cli",
+            "corridor.cli",
             "set-password",
             "--secrets",
             str(secrets),

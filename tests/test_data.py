@@ -8,8 +8,8 @@ from test_charts import big_frame
 from dashboard import data
 from dashboard.charts import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
 from dashboard.filters import Filters
-from etl.cache import compact_observations
-from etl.store import Table
+from etl.store.cache import compact_observations
+from etl.store.table import Table
 
 
 def test_charts_of_a_big_table_are_bounded_say_so_and_show_more_scopes_on_request() -> None:

@@ -29,10 +29,10 @@ from dashboard.deck import (
 )
 from dashboard.filters import Filters, apply_filters
 from dashboard.views import figure_records, kpi_cards
-from etl.cache import compact_observations
-from etl.paths import Layout
-from etl.store import Table, load_table
-from etl.vocabulary import load_metrics
+from etl.contract.paths import Layout
+from etl.contract.vocabulary import load_metrics
+from etl.store.cache import compact_observations
+from etl.store.table import Table, load_table
 
 NATIVE = {
     "growth": XL_CHART_TYPE.BAR_CLUSTERED,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from etl.evaluate import TruthRow, evaluate, places_agree, render_report, score
-from etl.figures import Figure
+from etl.extraction.evaluate import TruthRow, evaluate, places_agree, render_report, score
+from etl.extraction.figures import Figure
 
 END = date(2024, 7, 31)
 

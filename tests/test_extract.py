@@ -7,8 +7,8 @@ from datetime import date
 import opencc
 import pytest
 
-from etl.extract import extract_figures, infer_published, split_sentences
-from etl.figures import Figure
+from etl.extraction.extract import extract_figures, infer_published, split_sentences
+from etl.extraction.figures import Figure
 
 PUB = date(2024, 9, 11)
 _S2T = opencc.OpenCC("s2t")

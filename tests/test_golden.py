@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.articles import read_article
-from etl.evaluate import (
+from etl.contract.places import resolve_region, resolve_route
+from etl.extraction.articles import read_article
+from etl.extraction.evaluate import (
     TruthRow,
     evaluate,
     extract_article,
@@ -15,8 +16,7 @@ from etl.evaluate import (
     read_truth,
     render_report,
 )
-from etl.extract import infer_published
-from etl.places import resolve_region, resolve_route
+from etl.extraction.extract import infer_published
 
 GOLDEN = Path(__file__).parent / "golden"
 ARTICLES = GOLDEN / "articles"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.evaluate import evaluate, render_report
+from etl.extraction.evaluate import evaluate, render_report
 
 HELDOUT = Path(__file__).parent / "heldout"
 ROUNDS = [HELDOUT, HELDOUT / "round2"]

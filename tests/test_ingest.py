@@ -23,18 +23,12 @@ from uploads_support import (
     xlsx_bytes,
 )
 
-from etl.errors import CorridorError
-from etl.ingest import (
-    MAX_UPLOAD_ENV,
-    max_upload_bytes,
-    parse_upload,
-    read_upload_bytes,
-    template_csv,
-    text_frame,
-    validate_frame,
-)
-from etl.paths import Layout
-from etl.store import merge_upload, validate_upload
+from etl.contract.errors import CorridorError
+from etl.contract.paths import Layout
+from etl.store.commands import merge_upload, validate_upload
+from etl.uploads.articles import text_frame
+from etl.uploads.reading import MAX_UPLOAD_ENV, max_upload_bytes, read_upload_bytes
+from etl.uploads.validating import parse_upload, template_csv, validate_frame
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 FUTURE = (date.today() + timedelta(days=90)).isoformat()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.numbers import parse_number, parse_quantity, parse_rate
+from etl.extraction.numbers import parse_number, parse_quantity, parse_rate
 
 QUANTITIES = [
     ("816", 816),

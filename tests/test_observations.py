@@ -6,8 +6,13 @@ from datetime import date
 
 import pandas as pd
 
-from etl.figures import Figure
-from etl.observations import add_derived, frame_from_rows, rows_from_figures, shift_year_back
+from etl.extraction.figures import Figure
+from etl.extraction.observations import (
+    add_derived,
+    frame_from_rows,
+    rows_from_figures,
+    shift_year_back,
+)
 
 TRAINS = Figure(
     "train_runs",

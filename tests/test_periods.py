@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from etl.periods import find_periods, month_end, resolve_period
+from etl.extraction.periods import find_periods, month_end, resolve_period
 
 PUB = date(2024, 9, 11)
 D = date

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.places import resolve_region, resolve_route
+from etl.contract.places import resolve_region, resolve_route
 
 
 @pytest.mark.parametrize(

@@ -26,24 +26,23 @@ from uploads_support import (
     with_rows,
 )
 
-from etl import batches as bt
-from etl.auth import MANAGER, Actor
-from etl.errors import CorridorError
-from etl.ingest import parse_upload, propose_article
-from etl.paths import REPO_ROOT, Layout
-from etl.store import (
+from etl.contract.errors import CorridorError
+from etl.contract.paths import REPO_ROOT, Layout
+from etl.store import batches as bt
+from etl.store.auth import MANAGER, Actor
+from etl.store.commands import (
     accept_article,
     add_source,
     correct_figure,
-    data_version,
     history,
-    load_state,
-    load_table,
     merge_upload,
     retract_figure,
     undo_batch,
     validate_upload,
 )
+from etl.store.table import data_version, load_state, load_table
+from etl.uploads.articles import propose_article
+from etl.uploads.validating import parse_upload
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +70,7 @@ def values(layout: Layout) -> list[float]:
 
 
 def test_fast_rendering_is_byte_identical_to_the_contract_renderer() -> None:
-    from etl.tables import render_observations_csv
+    from etl.contract.tables import render_observations_csv
 
     tricky = with_rows(
         csv_line(0, quote='"a, ""quoted"" note"'),
@@ -277,7 +276,7 @@ def test_data_version_changes_when_a_batch_lands(layout: Layout) -> None:
 
 
 def test_build_never_drops_or_rewrites_batches(tmp_path: Path) -> None:
-    from etl.build import build
+    from etl.extraction.build import build
 
     layout = new_layout(tmp_path / "data")
     shutil.copytree(REPO_ROOT / "data" / "raw", layout.root / "raw")
@@ -401,7 +400,7 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path) -> None:
     env = {**os.environ, "CORRIDOR_DATA_DIR": str(layout.root)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "etl.cli", "ingest", str(p), "--yes"],
+            [sys.executable, "-m", "corridor.cli", "ingest", str(p), "--yes"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.errors import CorridorError
-from etl.schema import OBSERVATION_COLUMNS
-from etl.tables import (
+from etl.contract.errors import CorridorError
+from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.tables import (
     empty_observations,
     format_number,
     parse_observations,

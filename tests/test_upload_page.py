@@ -11,9 +11,9 @@ from dashboard_data import write_data_dir
 from streamlit.testing.v1 import AppTest
 from uploads_support import tree_digest
 
-from etl.auth import hash_password, write_password_hash
-from etl.paths import Layout
-from etl.store import load_table
+from etl.contract.paths import Layout
+from etl.store.auth import hash_password, write_password_hash
+from etl.store.table import load_table
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGE = "app_pages/upload.py"

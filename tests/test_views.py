@@ -19,7 +19,7 @@ from dashboard.views import (
     metric_dictionary,
     take_rows,
 )
-from etl.cache import compact_observations
+from etl.store.cache import compact_observations
 
 
 def test_a_figure_reported_twice_is_kept_once_naming_the_other_source() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.vocabulary import SCALE_DIVISORS, load_metrics, load_regions, load_routes
+from etl.contract.vocabulary import SCALE_DIVISORS, load_metrics, load_regions, load_routes
 
 CONTRACT_UNITS = {
     "train_runs": "trains",

@@ -7,9 +7,9 @@ import io
 from datetime import date
 from pathlib import Path
 
-from etl.auth import ANALYST, Actor
-from etl.paths import Layout
-from etl.store import add_source
+from etl.contract.paths import Layout
+from etl.store.auth import ANALYST, Actor
+from etl.store.commands import add_source
 
 HEADER = "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote"
 SOURCE = "test-src"

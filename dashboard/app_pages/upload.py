@@ -13,9 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from etl import auth, ingest, store
-from etl.errors import CorridorError
-from etl.vocabulary import load_metrics
+from etl.contract.errors import CorridorError
+from etl.contract.vocabulary import load_metrics
+from etl.store import auth
+from etl.store import commands as store
+from etl.uploads import articles as article_uploads
+from etl.uploads import reading, validating
 
 table, filters = ui.current()
 lang = filters.lang
@@ -104,7 +107,7 @@ def upload_tab(actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview, merge."""
     st.download_button(
         L("下载模板（CSV）", "Download the template (CSV)"),
-        ingest.template_csv(),
+        validating.template_csv(),
         file_name="corridor_upload_template.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -115,7 +118,7 @@ def upload_tab(actor: auth.Actor) -> None:
     if file is None:
         return
     try:
-        ingest.check_size(file.size, file.name)  # before reading a byte of it
+        reading.check_size(file.size, file.name)  # before reading a byte of it
         upload, preview = store.validate_upload(layout, file.getvalue(), file.name)
     except CorridorError as exc:
         show_error(exc)
@@ -157,7 +160,7 @@ def article_tab(actor: auth.Actor) -> None:
         key="art_published",
     )
     try:
-        proposal = ingest.propose_article(file.getvalue(), file.name, published)
+        proposal = article_uploads.propose_article(file.getvalue(), file.name, published)
     except CorridorError as exc:
         show_error(exc)
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.paths import REPO_ROOT
+from etl.contract.paths import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach Google's hosts at every start,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, chromium, streamlit_server
 
-from etl.paths import DEFAULT_DATA_DIR
+from etl.contract.paths import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, chromium, streamlit_server
 from playwright.sync_api import Page
 
-from etl.paths import DEFAULT_DATA_DIR
+from etl.contract.paths import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.browser
 

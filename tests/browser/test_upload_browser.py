@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
 
-from etl.auth import hash_password, write_password_hash
-from etl.paths import REPO_ROOT
+from etl.contract.paths import REPO_ROOT
+from etl.store.auth import hash_password, write_password_hash
 
 pytestmark = pytest.mark.browser
 

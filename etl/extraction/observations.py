@@ -8,11 +8,11 @@ from datetime import date
 
 import pandas as pd
 
-from etl.figures import Figure
-from etl.places import resolve_region, resolve_route
-from etl.schema import OBSERVATION_COLUMNS
-from etl.tables import format_number
-from etl.vocabulary import load_metrics
+from etl.contract.places import resolve_region, resolve_route
+from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.tables import format_number
+from etl.contract.vocabulary import load_metrics
+from etl.extraction.figures import Figure
 
 # Derived values are rounded to a tenth of the base unit (0.1 train, 0.1 TEU, 0.1 yuan): finer
 # than any source states, and coarse enough that float noise (692.6994906...) stays out.

@@ -18,11 +18,11 @@ from itertools import pairwise
 
 import opencc
 
-from etl.figures import Figure
-from etl.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
-from etl.periods import PeriodMention, find_periods, month_end
-from etl.places import UNSPECIFIED, resolve_region, resolve_route
-from etl.vocabulary import load_metrics
+from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route
+from etl.contract.vocabulary import load_metrics
+from etl.extraction.figures import Figure
+from etl.extraction.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
+from etl.extraction.periods import PeriodMention, find_periods, month_end
 
 # One converter for the process: building one costs far more than converting a sentence.
 _T2S = opencc.OpenCC("t2s")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl.articles import Article, read_article, read_sidecar
-from etl.errors import CorridorError
-from etl.extract import extract_figures, infer_published
-from etl.observations import add_derived, frame_from_rows, rows_from_figures
-from etl.paths import Layout
-from etl.schema import SOURCE_COLUMNS
-from etl.tables import write_observations, write_sources
+from etl.contract.errors import CorridorError
+from etl.contract.paths import Layout
+from etl.contract.schema import SOURCE_COLUMNS
+from etl.contract.tables import write_observations, write_sources
+from etl.extraction.articles import Article, read_article, read_sidecar
+from etl.extraction.extract import extract_figures, infer_published
+from etl.extraction.observations import add_derived, frame_from_rows, rows_from_figures
 
 Progress = Callable[[int, int, str], None]
 

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from etl.auth import cli_actor
-from etl.errors import CorridorError
-from etl.paths import layout
+from etl.contract.errors import CorridorError
+from etl.contract.paths import layout
+from etl.store.auth import cli_actor
 
 DATA_DIR_HELP = (
     "数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's data/)"
@@ -47,13 +47,13 @@ def _iso_date(text: str) -> date:
 
 
 def _max_bytes(args: argparse.Namespace) -> int | None:
-    from etl.ingest import max_upload_bytes
+    from etl.uploads.reading import max_upload_bytes
 
     return None if args.max_mb is None else max_upload_bytes(args.max_mb)
 
 
 def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
-    from etl.ingest import read_upload_bytes
+    from etl.uploads.reading import read_upload_bytes
 
     path = Path(args.file)
     name = args.as_name or path.name
@@ -62,7 +62,7 @@ def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
 
 def print_preview(preview: Any, out: Any = None) -> None:
     """Print a preview's counts, its contradictions and a few new rows."""
-    from etl.tables import format_number
+    from etl.contract.tables import format_number
 
     out = out or sys.stdout
     print(preview.summary(), file=out)
@@ -106,7 +106,7 @@ def _report_merge(result: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from etl.store import validate_upload
+    from etl.store.commands import validate_upload
 
     data, name = _read_file(args)
     _upload, preview = validate_upload(
@@ -118,7 +118,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from etl.store import merge_upload, validate_upload
+    from etl.store.commands import merge_upload, validate_upload
 
     where = layout(args.data_dir)
     data, name = _read_file(args)
@@ -128,7 +128,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("没有改动：所有行都已存在 / nothing changed: every row is already held")
         return 0
     if len(preview.contradicting) and not args.replace:
-        from etl.store import contradiction_error
+        from etl.store.preview import contradiction_error
 
         raise contradiction_error(preview, name)
     answer = _confirm(args, "合并这些数据？/ merge these rows?")
@@ -147,8 +147,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_add_article(args: argparse.Namespace) -> int:
-    from etl.ingest import propose_article, read_upload_bytes
-    from etl.store import accept_article, load_state, preview_rows
+    from etl.store.commands import accept_article
+    from etl.store.preview import preview_rows
+    from etl.store.table import load_state
+    from etl.uploads.articles import propose_article
+    from etl.uploads.reading import read_upload_bytes
 
     where = layout(args.data_dir)
     path = Path(args.file)
@@ -185,7 +188,7 @@ def cmd_add_article(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from etl.store import export_csv
+    from etl.store.table import export_csv
 
     text = export_csv(layout(args.data_dir))
     # Bytes, not text mode: the same UTF-8 without BOM and \n line ends on every platform.
@@ -195,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from etl.ingest import template_csv
+    from etl.uploads.validating import template_csv
 
     sys.stdout.buffer.write(template_csv())
     sys.stdout.flush()
@@ -203,7 +206,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from etl.store import history
+    from etl.store.commands import history
 
     entries = history(layout(args.data_dir))
     if args.json:
@@ -223,7 +226,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from etl.store import undo_batch
+    from etl.store.commands import undo_batch
 
     batch_id = undo_batch(layout(args.data_dir), cli_actor(), args.batch, args.reason or "")
     print(f"已撤销 {args.batch}，记录为批次 undone; recorded as batch {batch_id}")
@@ -231,7 +234,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
-    from etl.store import add_source
+    from etl.store.commands import add_source
 
     batch_id = add_source(
         layout(args.data_dir),
@@ -247,8 +250,8 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_list(args: argparse.Namespace) -> int:
-    from etl.store import load_table
-    from etl.tables import render_sources_csv
+    from etl.contract.tables import render_sources_csv
+    from etl.store.table import load_table
 
     sys.stdout.buffer.write(render_sources_csv(load_table(layout(args.data_dir)).sources).encode())
     sys.stdout.flush()
@@ -260,7 +263,7 @@ def _criteria(args: argparse.Namespace) -> dict[str, str | None]:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from etl.store import correct_figure
+    from etl.store.commands import correct_figure
 
     batch_id = correct_figure(
         layout(args.data_dir),
@@ -275,7 +278,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
-    from etl.store import retract_figure
+    from etl.store.commands import retract_figure
 
     batch_id = retract_figure(layout(args.data_dir), cli_actor(), _criteria(args), args.reason)
     print(f"已撤回该数据，记录为批次 retracted; recorded as batch {batch_id}")
@@ -283,7 +286,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 
 
 def cmd_set_password(args: argparse.Namespace) -> int:
-    from etl.auth import hash_password, write_password_hash
+    from etl.store.auth import hash_password, write_password_hash
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from etl.errors import CorridorError, Problem
-from etl.fileio import write_bytes_atomic
-from etl.schema import (
+from etl.contract.errors import CorridorError, Problem
+from etl.contract.fileio import write_bytes_atomic
+from etl.contract.schema import (
     OBSERVATION_COLUMNS,
     SOURCE_COLUMNS,
     observations_schema,

@@ -11,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from etl.errors import CorridorError
-from etl.paths import layout
+from etl.contract.errors import CorridorError
+from etl.contract.paths import layout
 
 # LibreOffice converts a 20-slide deck in about 4 s here; a first start on a cold, slow machine
 # takes far longer, but a conversion that runs minutes has hung.
@@ -96,8 +96,8 @@ def cmd_deck(args: argparse.Namespace) -> int:
     from dashboard.deck import build_deck, deck_inputs
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import EMPTY_RESULT
-    from etl.cache import load_cached_table
-    from etl.errors import Problem
+    from etl.contract.errors import Problem
+    from etl.store.cache import load_cached_table
 
     out = _out_path(args.out)
     where = layout(args.data_dir)

@@ -19,10 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl import batches as bt
-from etl.fileio import write_bytes_atomic
-from etl.paths import Layout
-from etl.store import Table, data_version, load_state, state_after, stored_files
+from etl.contract.fileio import write_bytes_atomic
+from etl.contract.paths import Layout
+from etl.store import batches as bt
+from etl.store.table import Table, data_version, load_state, state_after, stored_files
 
 # Bump when the cached columns or dtypes change: an old cache is then simply not found.
 CACHE_FORMAT = 1

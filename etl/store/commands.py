@@ -1,251 +1,49 @@
-"""The stored table the dashboard and exports read: built rows plus analysts' batches.
-
-`load_table` is all a reader needs. The functions below it are the only way data changes: each
-takes an analyst Actor, works under the data directory's lock, and records one batch.
-"""
+"""The only way stored data changes: each command takes an analyst Actor, works under the data
+directory's lock, and records one batch."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from etl import batches as bt
-from etl.auth import Actor, require_analyst
-from etl.errors import CorridorError, Problem
-from etl.fileio import write_bytes_atomic
-from etl.ingest import (
+from etl.contract.errors import CorridorError, Problem
+from etl.contract.fileio import write_bytes_atomic
+from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
+from etl.contract.paths import Layout
+from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
+from etl.contract.tables import (
+    format_number,
+    parse_sources,
+    render_observations_csv,
+)
+from etl.store import batches as bt
+from etl.store.auth import Actor, require_analyst
+from etl.store.preview import (
+    MAX_LISTED,
+    Preview,
+    contradiction_error,
+    preview_rows,
+    replacement_records,
+)
+from etl.store.table import load_built, load_state, state_after
+from etl.uploads.articles import ArticleProposal, text_frame
+from etl.uploads.validating import (
     CONTROL_RE,
     FORMULA_RE,
     MARKUP_RE,
-    ArticleProposal,
     Upload,
     parse_upload,
-    text_frame,
     validate_frame,
 )
-from etl.paths import Layout
-from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
-from etl.tables import (
-    format_number,
-    parse_sources,
-    read_observations,
-    read_sources,
-    render_observations_csv,
-)
 
-# Contradictions listed in a refusal; the count of the rest follows.
-MAX_LISTED = 20
 SOURCE_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"
+
+
 MAX_REASON = 1000
-
-
-@dataclass(frozen=True)
-class Table:
-    """The current observations and sources, with a fingerprint of the files they came from."""
-
-    observations: pd.DataFrame
-    sources: pd.DataFrame
-    version: str
-
-
-@dataclass(frozen=True)
-class State:
-    """The effective table and the batches it was made from."""
-
-    observations: pd.DataFrame
-    sources: pd.DataFrame
-    batches: list[bt.Batch]
-
-
-def empty_sources() -> pd.DataFrame:
-    """Return an empty, valid sources frame."""
-    return bt.empty_sources()
-
-
-def stored_files(layout: Layout) -> list[Path]:
-    """Return every file the stored table is made of, in a stable order."""
-    files = [layout.observations_csv, layout.sources_csv]
-    return [p for p in files if p.exists()] + bt.batch_files(layout)
-
-
-def data_version(layout: Layout) -> str:
-    """Return a cheap fingerprint (names, sizes, mtimes) that changes when the stored files do."""
-    digest = hashlib.sha256()
-    for path in stored_files(layout):
-        stat = path.stat()
-        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
-
-
-def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the observations and sources `corridor build` wrote (empty when none)."""
-    observations = (
-        read_observations(layout.observations_csv)
-        if layout.observations_csv.exists()
-        else bt.no_rows()
-    )
-    sources = read_sources(layout.sources_csv) if layout.sources_csv.exists() else empty_sources()
-    return observations, sources
-
-
-def state_after(
-    observations: pd.DataFrame, sources: pd.DataFrame, batches: list[bt.Batch]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the built tables with the batches applied in order."""
-    for batch in batches:
-        observations = bt.apply_change(observations, batch.removed, batch.added)
-        sources = bt.apply_sources(sources, batch.removed_sources, batch.sources)
-    return observations, sources
-
-
-def load_state(layout: Layout) -> State:
-    """Return the effective table and its batches."""
-    observations, sources = load_built(layout)
-    batches = bt.read_batches(layout)
-    observations, sources = state_after(observations, sources, batches)
-    return State(observations, sources, batches)
-
-
-def load_table(layout: Layout) -> Table:
-    """Return the current table; a new or empty data directory gives empty, valid frames."""
-    version = data_version(layout)
-    state = load_state(layout)
-    return Table(state.observations, state.sources, version)
-
-
-def export_csv(layout: Layout) -> str:
-    """Return every stored row (reported and derived, all batches) as contract CSV."""
-    return bt.render_rows_csv(load_state(layout).observations)
-
-
-@dataclass(frozen=True)
-class Preview:
-    """How an upload's rows relate to the table: new, already present, or contradicting."""
-
-    new: pd.DataFrame
-    present: pd.DataFrame
-    contradicting: pd.DataFrame
-    replaced: pd.DataFrame
-
-    @property
-    def changes(self) -> bool:
-        """Whether merging would change the table."""
-        return bool(len(self.new) or len(self.contradicting))
-
-    def summary(self) -> str:
-        """Return the counts as one bilingual line."""
-        return (
-            f"新增 new: {len(self.new)}；已有 already present: {len(self.present)}；"
-            f"与现有数据矛盾 contradicting: {len(self.contradicting)}"
-        )
-
-    def frame(self) -> pd.DataFrame:
-        """Return every upload row with its status and, for contradictions, the value held now."""
-        parts = []
-        for status, rows in (
-            ("new 新增", self.new),
-            ("present 已有", self.present),
-            ("contradicts 矛盾", self.contradicting),
-        ):
-            if len(rows):
-                part = rows.copy()
-                part.insert(0, "status", status)
-                part.insert(1, "row", part.index.astype(int) + 2)
-                parts.append(part)
-        if not parts:
-            return pd.DataFrame(columns=["status", "row", *OBSERVATION_COLUMNS, "old_value"])
-        out = pd.concat(parts).sort_values("row", kind="stable").reset_index(drop=True)
-        if "old_value" not in out:
-            out["old_value"] = ""
-        out["old_value"] = out["old_value"].fillna("")
-        return out
-
-
-def preview_rows(observations: pd.DataFrame, rows: pd.DataFrame) -> Preview:
-    """Return which rows are new, already present or contradicting a figure already held."""
-    held_pairs = bt.figure_pairs(observations)
-    held_keys = bt.figure_keys(observations)
-    keys = bt.figure_keys(rows)
-    present = bt.figure_pairs(rows).isin(held_pairs)
-    known = keys.isin(held_keys)
-    contradicting = known & ~present
-    replaced = observations.loc[held_keys.isin(keys[contradicting])]
-    conflict_rows = rows.loc[contradicting.to_numpy()].copy()
-    if len(conflict_rows):
-        olds = (
-            pd.DataFrame({"key": held_keys[replaced.index], "v": replaced["value"]})
-            .groupby("key")["v"]
-            .agg(lambda v: " / ".join(format_number(float(x)) for x in sorted(set(v))))
-        )
-        conflict_rows["old_value"] = keys[contradicting].map(olds).to_numpy()
-    return Preview(
-        new=rows.loc[(~known).to_numpy()],
-        present=rows.loc[present],
-        contradicting=conflict_rows,
-        replaced=replaced,
-    )
-
-
-def contradiction_error(preview: Preview, name: str) -> CorridorError:
-    """Return the refusal listing the contradicted figures, old value → new value."""
-    rows = preview.contradicting
-    problems = [
-        Problem(
-            "与已有数据矛盾（同一指标、地区、线路、口径和期间，数值不同）；"
-            "如确认替换，请选择“替换”（--replace）",
-            "contradicts a figure already held (same metric, region, route, scope and period, "
-            "another value); choose replace (--replace) to replace it",
-            file=name,
-            row=int(index) + 2,
-            column="value",
-            value=f"{rows.at[index, 'old_value']!s} → {_number(rows.at[index, 'value'])}",
-        )
-        for index in rows.index[:MAX_LISTED]
-    ]
-    if len(rows) > MAX_LISTED:
-        rest = len(rows) - MAX_LISTED
-        problems.append(Problem(f"另有 {rest} 处矛盾", f"{rest} more contradictions"))
-    return CorridorError(problems)
-
-
-def _number(value: object) -> str:
-    return format_number(float(value))  # type: ignore[arg-type]
-
-
-def replacement_records(preview: Preview) -> list[dict[str, Any]]:
-    """Return old → new for each replaced figure, for the batch record."""
-    if not len(preview.contradicting):
-        return []
-    new = preview.contradicting
-    old = preview.replaced
-    new_keyed = pd.DataFrame(
-        {
-            "key": bt.figure_keys(new).to_numpy(),
-            "new_value": new["value"].to_numpy(),
-            "new_source_id": new["source_id"].to_numpy(),
-        }
-    )
-    old_keyed = pd.DataFrame(
-        {
-            "key": bt.figure_keys(old).to_numpy(),
-            "old_value": old["value"].to_numpy(),
-            "old_source_id": old["source_id"].to_numpy(),
-        }
-    )
-    joined = old_keyed.merge(new_keyed, on="key", how="inner")
-    parts = joined["key"].str.split(bt.KEY_SEP, expand=True)
-    parts.columns = list(bt.KEY_COLUMNS)
-    out = pd.concat([parts, joined.drop(columns="key")], axis=1)
-    return [
-        {str(k): (float(v) if isinstance(v, float) else v) for k, v in rec.items()}
-        for rec in out.to_dict(orient="records")
-    ]
 
 
 @dataclass(frozen=True)
@@ -525,7 +323,7 @@ def _change_figure(
             added["value"] = float(new_value)
             if new_yoy is not None:
                 added["yoy_pct"] = float(new_yoy)
-            from etl.schema import observations_schema, validate
+            from etl.contract.schema import observations_schema, validate
 
             added = validate(added, observations_schema(), "correct")
             if bt.table_hash(added) == bt.table_hash(old):
@@ -537,7 +335,7 @@ def _change_figure(
         keyed = old.iloc[0]
         info["replaced"] = [
             {
-                **{c: _plain(keyed[c]) for c in bt.KEY_COLUMNS},
+                **{c: _plain(keyed[c]) for c in KEY_COLUMNS},
                 "old_value": float(keyed["value"]),
                 "new_value": None if not len(added) else float(added.iloc[0]["value"]),
                 "source_id": str(keyed["source_id"]),
@@ -586,8 +384,8 @@ def resolve_batch_id(batches: list[bt.Batch], ref: str) -> int:
 
 
 def _pairs_for(frame: pd.DataFrame, keys: pd.Index) -> list[tuple[str, float]]:
-    mask = bt.figure_keys(frame).isin(keys)
-    return sorted(bt.figure_pairs(frame.loc[mask.to_numpy()]).tolist())
+    mask = figure_keys(frame).isin(keys)
+    return sorted(figure_pairs(frame.loc[mask.to_numpy()]).tolist())
 
 
 def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
@@ -602,13 +400,13 @@ def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
         obs_after, _ = state_after(built_obs, built_src, batches[: index + 1])
         current, sources = state_after(built_obs, built_src, batches)
         touched = pd.Index(
-            pd.concat([bt.figure_keys(target.added), bt.figure_keys(target.removed)]).unique()
+            pd.concat([figure_keys(target.added), figure_keys(target.removed)]).unique()
         )
         if _pairs_for(obs_after, touched) != _pairs_for(current, touched):
             later = [
                 b.id
                 for b in batches[index + 1 :]
-                if bt.figure_keys(pd.concat([b.added, b.removed])).isin(touched).any()
+                if figure_keys(pd.concat([b.added, b.removed])).isin(touched).any()
             ]
             raise CorridorError.single(
                 f"之后的批次 {', '.join(later)} 修改了同一数据；请先撤销它们",

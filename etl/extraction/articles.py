@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from etl.errors import CorridorError
+from etl.contract.errors import CorridorError
 
 # Articles are news texts; anything larger is not one (and would stall the extractor).
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024

@@ -6,7 +6,7 @@ from functools import cache
 
 import opencc
 
-from etl.vocabulary import Place, load_regions, load_routes
+from etl.contract.vocabulary import Place, load_regions, load_routes
 
 UNSPECIFIED = "unspecified"
 _T2S = opencc.OpenCC("t2s")

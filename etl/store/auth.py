@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from etl.errors import CorridorError
-from etl.paths import REPO_ROOT
+from etl.contract.errors import CorridorError
+from etl.contract.paths import REPO_ROOT
 
 ANALYST = "analyst"
 MANAGER = "manager"

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pandera.pandas as pa
 
-from etl.errors import CorridorError, Problem
-from etl.vocabulary import load_metrics, load_regions, load_routes
+from etl.contract.errors import CorridorError, Problem
+from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 OBSERVATION_COLUMNS: tuple[str, ...] = (
     "metric",

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from etl.errors import CorridorError
-from etl.paths import REPO_ROOT, Layout, layout
+from corridor import deck_command, store_commands
+from etl.contract.errors import CorridorError
+from etl.contract.paths import REPO_ROOT, Layout, layout
 
 Handler = Callable[[argparse.Namespace], int]
 Registrar = Callable[
@@ -43,7 +44,7 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from etl.build import build, print_progress
+    from etl.extraction.build import build, print_progress
 
     where = layout(args.data_dir)
     result = build(where, progress=None if args.quiet else print_progress)
@@ -55,10 +56,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from etl.articles import read_article
-    from etl.extract import extract_figures, infer_published
-    from etl.observations import frame_from_rows, rows_from_figures
-    from etl.tables import render_observations_csv
+    from etl.contract.tables import render_observations_csv
+    from etl.extraction.articles import read_article
+    from etl.extraction.extract import extract_figures, infer_published
+    from etl.extraction.observations import frame_from_rows, rows_from_figures
 
     rows: list[dict[str, object]] = []
     for name in args.files:
@@ -86,7 +87,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from etl.evaluate import evaluate, render_report
+    from etl.extraction.evaluate import evaluate, render_report
 
     articles, truth = Path(args.articles_dir), Path(args.truth_csv)
     if not articles.is_dir():
@@ -105,8 +106,8 @@ def warm_cache(where: Layout) -> None:
     """
     print("正在准备数据缓存 / preparing the data cache ...", flush=True)
     code = (
-        "import sys; from pathlib import Path; from etl.cache import load_cached_table; "
-        "from etl.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
+        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
+        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(where.root)], cwd=REPO_ROOT, capture_output=True, text=True
@@ -208,22 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501, help="端口 / port (default 8501)")
     p.set_defaults(handler=cmd_serve)
 
-    for register in _extra_registrars():
-        register(sub, common)
+    store_commands.register(sub, common)
+    deck_command.register(sub, common)
     return parser
-
-
-def _extra_registrars() -> list[
-    Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
-]:
-    # Later features (uploads, decks) add their subcommands here, each from its own module.
-    from etl import cli_store
-
-    registrars: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [
-        cli_store.register
-    ]
-    registrars.append(__import__("etl.cli_deck", fromlist=["register"]).register)
-    return registrars
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from etl.numbers import normalize_digits
+from etl.extraction.numbers import normalize_digits
 
 CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 CN_SMALL |= {"九": 9, "十": 10, "十一": 11, "十二": 12}

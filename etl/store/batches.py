@@ -24,10 +24,11 @@ from typing import Any
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from etl.errors import CorridorError
-from etl.paths import Layout
-from etl.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, observations_schema, validate
-from etl.tables import (
+from etl.contract.errors import CorridorError
+from etl.contract.identity import figure_pairs
+from etl.contract.paths import Layout
+from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, observations_schema, validate
+from etl.contract.tables import (
     empty_observations,
     parse_sources,
     read_sources,
@@ -41,8 +42,6 @@ LOCK_NAME = "corridor.lock"
 LOCK_TIMEOUT_S = 300.0
 KINDS = ("upload", "article", "source", "correction", "retraction", "undo")
 # Identity of a figure: two rows with the same key describe the same figure.
-KEY_COLUMNS = ("metric", "region", "route", "scope", "period_start", "period_end", "basis")
-KEY_SEP = "\x1f"
 FILES = {
     "added": "rows.csv",
     "removed": "removed.csv",
@@ -95,29 +94,6 @@ def no_rows() -> pd.DataFrame:
 def empty_sources() -> pd.DataFrame:
     """Return an empty, valid sources frame."""
     return _empty_templates()[1].copy()
-
-
-def figure_keys(frame: pd.DataFrame) -> pd.Series:
-    """Return each row's figure identity (metric, region, route, scope, period, basis) as text."""
-    key: pd.Series | None = None
-    for col in KEY_COLUMNS:
-        series = frame[col]
-        if col in ("period_start", "period_end"):
-            text = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "")
-        else:
-            text = series.astype(object).where(series.notna(), "")
-        part = text.astype(str)
-        key = part if key is None else key + KEY_SEP + part
-    assert key is not None
-    return key
-
-
-def figure_pairs(frame: pd.DataFrame) -> pd.MultiIndex:
-    """Return (figure key, value) of each row, for matching rows by identity and value."""
-    return pd.MultiIndex.from_arrays(
-        [figure_keys(frame).to_numpy(), frame["value"].astype(float).to_numpy()],
-        names=["key", "value"],
-    )
 
 
 def _number_texts(values: pd.Series) -> list[str]:

@@ -1,4 +1,4 @@
-"""The metric, region and route vocabularies shipped in etl/rules/, loaded once."""
+"""The metric, region and route vocabularies shipped in etl/contract/rules/, loaded once."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class Place:
 
 
 def _read_rules(name: str) -> dict[str, Any]:
-    text = resources.files("etl").joinpath("rules", name).read_text(encoding="utf-8")
+    text = resources.files("etl.contract").joinpath("rules", name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

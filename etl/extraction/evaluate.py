@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from etl.articles import read_article
-from etl.extract import extract_figures, infer_published
-from etl.figures import Figure
-from etl.places import resolve_region, resolve_route
+from etl.contract.places import resolve_region, resolve_route
+from etl.extraction.articles import read_article
+from etl.extraction.extract import extract_figures, infer_published
+from etl.extraction.figures import Figure
 
 # A truth row is found by a value within 0.5% of it (relative to the truth value).
 VALUE_TOLERANCE = 0.005

@@ -1,0 +1,1 @@
+"""Reading articles: Chinese numbers and periods, sentences → figures → contract rows, the build."""

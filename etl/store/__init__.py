@@ -1,0 +1,1 @@
+"""The stored table: batches, reading the table, previews, write commands, the cache and roles."""

@@ -1,0 +1,1 @@
+"""Analysts' uploads: reading files safely, validating rows, proposing a new article's figures."""

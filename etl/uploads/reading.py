@@ -1,0 +1,402 @@
+"""Reading uploaded files safely: bytes in, a frame of text cells out, or a refusal.
+
+Nothing here writes anything: a refused upload must leave the data directory untouched, so all
+checks run on bytes in memory before the store is asked to merge.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+from defusedxml import ElementTree as DefusedET
+from defusedxml.common import DefusedXmlException
+
+from etl.contract.errors import CorridorError, Problem
+from etl.contract.tables import format_number
+
+# 25 MiB (the issue's default) holds ~150,000 full contract rows; bigger loads are bulk jobs
+# that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
+DEFAULT_MAX_UPLOAD_MB = 25.0
+
+
+MAX_UPLOAD_ENV = "CORRIDOR_MAX_UPLOAD_MB"
+
+
+# Spreadsheet XML compresses 5–10×; a workbook unpacking to more than this is a zip bomb, not a
+# table anyone typed (200,000 rows of the contract unpack to well under 100 MiB).
+DEFAULT_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+
+# A real workbook has a few dozen parts; thousands of entries are another way to exhaust memory.
+MAX_ZIP_MEMBERS = 2000
+
+
+# Listing 200,000 copies of one mistake helps nobody; the count of the rest is reported instead.
+MAX_LISTED_PROBLEMS = 200
+# Spreadsheet formula prefixes (CWE-1236): such a cell runs code when the file is opened in Excel.
+FORMULA_RE = r"^[=+\-@\t\r]"
+
+MAGIC_REFUSED = {
+    b"\xd0\xcf\x11\xe0": (
+        "旧版 Excel（.xls）或 Office 二进制文件",
+        "an old Excel (.xls) or Office binary",
+    ),
+    b"%PDF": ("PDF 文件", "a PDF file"),
+    b"\x89PNG": ("PNG 图片", "a PNG image"),
+    b"\xff\xd8\xff": ("JPEG 图片", "a JPEG image"),
+    b"GIF8": ("GIF 图片", "a GIF image"),
+    b"\x1f\x8b": ("gzip 压缩文件", "a gzip archive"),
+    b"7z\xbc\xaf": ("7z 压缩文件", "a 7z archive"),
+    b"Rar!": ("RAR 压缩文件", "a RAR archive"),
+    b"\xff\xfe": ("UTF-16 编码的文本", "UTF-16 text"),
+    b"\xfe\xff": ("UTF-16 编码的文本", "UTF-16 text"),
+}
+
+
+def max_upload_bytes(max_mb: float | None = None) -> int:
+    """Return the upload size cap in bytes: the argument, else $CORRIDOR_MAX_UPLOAD_MB, else 25."""
+    if max_mb is None:
+        raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
+        try:
+            max_mb = float(raw) if raw else DEFAULT_MAX_UPLOAD_MB
+        except ValueError:
+            raise CorridorError.single(
+                f"环境变量 {MAX_UPLOAD_ENV} 不是数字",
+                f"{MAX_UPLOAD_ENV} is not a number",
+                value=raw,
+            ) from None
+    return int(max_mb * 1024 * 1024)
+
+
+def check_size(size: int, name: str, max_bytes: int | None = None) -> None:
+    """Refuse an upload larger than the cap, before any of it is read."""
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if size > limit:
+        raise CorridorError.single(
+            f"文件过大（{size} 字节，上限 {limit} 字节）",
+            f"file too large ({size} bytes, limit {limit} bytes)",
+            file=name,
+        )
+    if size == 0:
+        raise CorridorError.single("文件为空", "the file is empty", file=name)
+
+
+def read_upload_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """Return a file's bytes after checking that it exists and is within the size cap."""
+    name = str(path)
+    if not path.is_file():
+        raise CorridorError.single("文件不存在", "file not found", file=name)
+    check_size(path.stat().st_size, name, max_bytes)
+    with path.open("rb") as handle:
+        # Read at most one byte past the cap: the file may have grown since stat().
+        limit = max_upload_bytes() if max_bytes is None else max_bytes
+        data = handle.read(limit + 1)
+    check_size(len(data), name, max_bytes)
+    return data
+
+
+def detect_kind(data: bytes, name: str) -> str:
+    """Return 'xlsx' or 'csv' from the bytes themselves, refusing any other kind of file."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            raise refuse(
+                "文件是损坏的 zip 压缩包", "the file is a damaged zip archive", name
+            ) from None
+        if "[Content_Types].xml" not in names:
+            raise refuse(
+                "文件是 zip 压缩包，不是 XLSX 表格",
+                "the file is a zip archive, not an XLSX workbook",
+                name,
+            )
+        if "xl/workbook.xml" not in names:
+            raise refuse(
+                "文件是 Office 文档，但不是 Excel 表格（XLSX）",
+                "the file is an Office document but not an Excel workbook (XLSX)",
+                name,
+            )
+        return "xlsx"
+    for magic, (zh, en) in MAGIC_REFUSED.items():
+        if data.startswith(magic):
+            raise refuse(
+                f"只接受 CSV 或 XLSX；这是{zh}",
+                f"only CSV or XLSX files are accepted; this is {en}",
+                name,
+            )
+    if b"\x00" in data[:8192]:
+        raise refuse(
+            "这是二进制文件，不是 CSV 或 XLSX",
+            "this is a binary file, not CSV or XLSX",
+            name,
+        )
+    return "csv"
+
+
+def refuse(zh: str, en: str, name: str, **where: object) -> CorridorError:
+    return CorridorError.single(zh, en, file=name, **where)  # type: ignore[arg-type]
+
+
+def decode_csv(data: bytes, name: str) -> str:
+    """Return CSV text: UTF-8 (BOM allowed), else GB18030, both strict; anything else refused."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise refuse(
+        "无法识别文件编码：只接受 UTF-8 或 GB18030（Excel 另存为“CSV UTF-8”即可）",
+        "cannot decode the file: only UTF-8 or GB18030 are accepted "
+        "(in Excel, save as 'CSV UTF-8')",
+        name,
+    )
+
+
+def read_csv_frame(text: str, name: str) -> pd.DataFrame:
+    """Return comma-separated text as an all-text frame indexed so that index + 2 is its row."""
+    header = text.split("\n", 1)[0]
+    if "," not in header:
+        for sep, zh, en in ((";", "分号", "semicolons"), ("\t", "制表符", "tabs")):
+            if sep in header:
+                raise refuse(
+                    f"只接受逗号分隔的 CSV；此文件用{zh}分隔",
+                    f"only comma-separated CSV is accepted; this file is separated by {en}",
+                    name,
+                    row=1,
+                    value=header[:80],
+                )
+    try:
+        # header=None: pandas would rename a repeated column (scope → scope.1) and hide it.
+        cells = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        raise refuse("文件为空", "the file is empty", name) from None
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+), saw (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        raise refuse(
+            "某行的字段数多于表头（未加引号的逗号？）",
+            "a row has more fields than the header (an unquoted comma?)",
+            name,
+            row=row,
+        ) from None
+    frame = cells.iloc[1:]
+    frame.columns = pd.Index([str(c) for c in cells.iloc[0]])
+    # Index + 2 is the row number, as in every message.
+    frame.index = frame.index - 1
+    return _drop_blank_rows(frame)
+
+
+def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    # Blank lines and Excel's empty trailing rows carry nothing; the index keeps row numbers right.
+    if frame.empty:
+        return frame
+    filled = (frame.astype(str).apply(lambda s: s.str.strip()) != "").any(axis=1)
+    return frame.loc[filled]
+
+
+def check_zip_safety(data: bytes, name: str, max_unpacked: int) -> None:
+    """Refuse a workbook that would unpack too large or whose XML declares a DOCTYPE."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise refuse(
+                f"XLSX 内部文件过多（{len(infos)} 个）",
+                f"the XLSX holds too many parts ({len(infos)})",
+                name,
+            )
+        total = sum(info.file_size for info in infos)
+        if total > max_unpacked:
+            raise refuse(
+                f"XLSX 解压后过大（{total} 字节，上限 {max_unpacked}），疑似压缩炸弹",
+                f"the XLSX unpacks too large ({total} bytes, limit {max_unpacked}): a zip bomb?",
+                name,
+            )
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                _check_no_doctype(archive, info, name)
+
+
+def _check_no_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    # A DOCTYPE can only precede the root element, so parsing stops at the first start tag.
+    try:
+        with archive.open(info) as handle:
+            for _event, _elem in DefusedET.iterparse(handle, events=("start",), forbid_dtd=True):
+                break
+    except DefusedXmlException:
+        raise refuse(
+            "XLSX 中的 XML 含有 DOCTYPE 声明（可能的 XML 攻击），已拒绝",
+            "the XLSX's XML declares a DOCTYPE (a possible XML attack); refused",
+            name,
+            value=info.filename,
+        ) from None
+    except (DefusedET.ParseError, zipfile.BadZipFile, EOFError, ValueError, OSError):
+        raise refuse(
+            "XLSX 内部文件损坏",
+            "a part of the XLSX is damaged",
+            name,
+            value=info.filename,
+        ) from None
+
+
+def read_xlsx_frame(
+    data: bytes, name: str, max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES
+) -> pd.DataFrame:
+    """Return the one sheet of an XLSX as an all-text frame, refusing formulas and extra sheets."""
+    import openpyxl
+
+    check_zip_safety(data, name, max_unpacked)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
+    except Exception as exc:  # openpyxl raises many kinds for damaged workbooks
+        raise refuse(
+            f"无法读取 XLSX：{type(exc).__name__}",
+            f"cannot read the XLSX: {type(exc).__name__}",
+            name,
+        ) from None
+    try:
+        if len(workbook.sheetnames) != 1:
+            raise refuse(
+                f"XLSX 必须只有一个工作表（此文件有 {len(workbook.sheetnames)} 个）",
+                f"the XLSX must hold exactly one sheet (this one has {len(workbook.sheetnames)})",
+                name,
+                value=", ".join(workbook.sheetnames),
+            )
+        sheet = workbook[workbook.sheetnames[0]]
+        records: list[list[str]] = []
+        formulas: list[Problem] = []
+        for r, row in enumerate(sheet.iter_rows(), 1):
+            texts = []
+            for c, cell in enumerate(row, 1):
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append(
+                        Problem(
+                            "单元格含有公式；请只上传数值（复制后“选择性粘贴为数值”）",
+                            "a cell holds a formula; upload values only (paste as values)",
+                            file=name,
+                            row=r,
+                            column=_column_letter(c),
+                            value=str(cell.value),
+                        )
+                    )
+                texts.append(cell_text(cell.value))
+            records.append(texts)
+    finally:
+        workbook.close()
+    if formulas:
+        raise CorridorError(capped(formulas, len(formulas)))
+    if not records:
+        raise refuse("工作表为空", "the sheet is empty", name)
+    header = [h.strip() for h in records[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = [(rec + [""] * width)[:width] for rec in records[1:]]
+    extra = [i + 2 for i, rec in enumerate(records[1:]) if any(v.strip() for v in rec[width:])]
+    if extra:
+        raise refuse(
+            "某行在表头之外还有内容",
+            "a row has values beyond the header's columns",
+            name,
+            row=extra[0],
+        )
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    return _drop_blank_rows(frame)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def cell_text(value: object) -> str:
+    # Every cell becomes text so that one set of rules validates CSV and XLSX alike.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# File names are metadata (history, the default quote); 255 is what file systems allow.
+MAX_NAME_LENGTH = 255
+
+
+NAME_RE = re.compile(r"^[^\x00-\x1f\x7f/\\<>]+$")
+
+
+def check_file_name(name: str) -> None:
+    """Refuse a file name that is empty, too long, a path, or could act as a formula or markup."""
+    if (
+        not name.strip()
+        or len(name) > MAX_NAME_LENGTH
+        or not NAME_RE.match(name)
+        or re.match(FORMULA_RE, name)
+    ):
+        raise CorridorError.single(
+            "文件名无效：不能为空、过长、含路径、控制字符或标记，也不能以公式符号开头",
+            "invalid file name: it must be a plain name (no path, control characters or markup, "
+            f"no formula prefix, at most {MAX_NAME_LENGTH} characters)",
+            value=name,
+        )
+
+
+def read_upload_frame(
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int | None = None,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> tuple[str, pd.DataFrame]:
+    """Return the upload's kind and its cells as an all-text frame (index + 2 = row number)."""
+    check_file_name(name)
+    check_size(len(data), name, max_bytes)
+    kind = detect_kind(data, name)
+    if kind == "xlsx":
+        frame = read_xlsx_frame(data, name, max_unpacked)
+    else:
+        frame = read_csv_frame(decode_csv(data, name), name)
+    return kind, frame
+
+
+def capped(problems: list[Problem], total: int) -> list[Problem]:
+    listed = problems[:MAX_LISTED_PROBLEMS]
+    if total > len(listed):
+        rest = total - len(listed)
+        listed.append(
+            Problem(
+                f"另有 {rest} 处问题未列出（先改正以上问题）",
+                f"{rest} more problems not listed (fix the ones above first)",
+            )
+        )
+    return listed

@@ -1,0 +1,411 @@
+"""Validating upload rows: a text frame in, a typed contract frame or every problem out."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from etl.contract.errors import CorridorError, Problem
+from etl.contract.identity import figure_keys
+from etl.contract.places import resolve_region, resolve_route
+from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
+from etl.contract.tables import format_number
+from etl.contract.vocabulary import load_metrics
+from etl.uploads.reading import (
+    DEFAULT_MAX_UNPACKED_BYTES,
+    FORMULA_RE,
+    MAX_LISTED_PROBLEMS,
+    capped,
+    read_upload_frame,
+    refuse,
+)
+
+REQUIRED_COLUMNS = ("metric", "value", "unit", "period_end", "scope", "source_id")
+
+
+OPTIONAL_COLUMNS = ("period_start", "region", "route", "yoy_pct", "basis", "quote")
+
+
+NUMBER_COLUMNS = ("value", "yoy_pct")
+
+
+DATE_COLUMNS = ("period_start", "period_end")
+
+
+# Longest text a cell may hold: scope and quote follow the schema; keys are short words.
+MAX_LENGTHS = {
+    "metric": 64,
+    "unit": 64,
+    "region": 64,
+    "route": 64,
+    "basis": 16,
+    "scope": 500,
+    "source_id": 200,
+    "quote": 5000,
+    "period_start": 10,
+    "period_end": 10,
+    "value": 40,
+    "yoy_pct": 40,
+}
+
+
+# In a number column a leading minus is a sign, not a formula; its legality is checked there.
+FORMULA_NUMBER_RE = r"^(?:[=+@\t\r]|-$|-[^0-9])"
+
+
+MARKUP_RE = r"<[ \t\n]*[A-Za-z!/?]"
+
+
+CONTROL_RE = r"[\x00-\x08\x0b-\x1f\x7f]"
+
+
+# Plain digits, or thousands separators in strict groups of three; a decimal part is optional.
+UNSIGNED_NUMBER_RE = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?"
+
+
+VALUE_RE = rf"^{UNSIGNED_NUMBER_RE}$"
+
+
+YOY_RE = rf"^-?{UNSIGNED_NUMBER_RE}$"
+
+
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+CN_SCALE_RE = r"[万亿千百]"
+
+
+NON_FINITE_RE = r"^[+-]?(?:nan|inf|infinity)$"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A validated upload: its rows in the contract's types and where they came from."""
+
+    name: str
+    kind: str
+    sha256: str
+    data: bytes
+    rows: pd.DataFrame
+
+
+class _Problems:
+    """Problems collected column by column, with row numbers from the frame's index."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.items: list[Problem] = []
+        self.total = 0
+        self.cells: set[tuple[int | None, str | None]] = set()
+
+    def add_mask(self, mask: pd.Series, values: pd.Series, column: str, zh: str, en: str) -> None:
+        """Record a problem for each row where mask is true (listing only the first few)."""
+        hits = mask[mask].index
+        fresh = [i for i in hits if (int(i) + 2, column) not in self.cells]
+        self.total += len(fresh)
+        for index in fresh[: MAX_LISTED_PROBLEMS + 1]:
+            self._append(Problem(zh, en, self.name, int(index) + 2, column, str(values[index])))
+        for index in fresh[MAX_LISTED_PROBLEMS + 1 :]:
+            self.cells.add((int(index) + 2, column))
+
+    def add(self, problem: Problem) -> None:
+        """Record one problem unless its cell already has one."""
+        if (problem.row, problem.column) in self.cells and problem.row is not None:
+            return
+        self.total += 1
+        self._append(problem)
+
+    def _append(self, problem: Problem) -> None:
+        self.cells.add((problem.row, problem.column))
+        if len(self.items) <= MAX_LISTED_PROBLEMS:
+            self.items.append(problem)
+
+    def raise_if_any(self) -> None:
+        """Raise a CorridorError listing the problems, if there are any."""
+        if self.total:
+            raise CorridorError(capped(sorted(self.items, key=_order), self.total))
+
+
+def _order(p: Problem) -> tuple[int, int]:
+    columns = list(OBSERVATION_COLUMNS)
+    col = columns.index(p.column) if p.column in columns else len(columns)
+    return (p.row if p.row is not None else 0, col)
+
+
+def check_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return the frame with normalised column names, refusing missing, unknown or repeated ones."""
+    names = [str(c).strip().lower() for c in frame.columns]
+    problems: list[Problem] = []
+    known = set(OBSERVATION_COLUMNS)
+    for col in sorted({c for c in names if names.count(c) > 1}):
+        problems.append(Problem("列名重复", "a column appears twice", name, 1, col, col))
+    for original, col in zip(frame.columns, names, strict=True):
+        if col not in known:
+            problems.append(
+                Problem(
+                    "未知的列（列名须与模板一致）",
+                    "unknown column (names must match the template)",
+                    name,
+                    1,
+                    str(original),
+                    str(original),
+                )
+            )
+    for col in REQUIRED_COLUMNS:
+        if col not in names:
+            problems.append(Problem("缺少必需的列", "a required column is missing", name, 1, col))
+    if problems:
+        raise CorridorError(problems)
+    out = frame.copy()
+    out.columns = names
+    if out.empty:
+        raise refuse("文件没有数据行", "the file has no data rows", name)
+    return out
+
+
+def check_text(frame: pd.DataFrame, problems: _Problems) -> None:
+    """Record formula prefixes, markup, control characters and over-long cells."""
+    for col in frame.columns:
+        raw = frame[col].astype(str)
+        formula = FORMULA_NUMBER_RE if col in NUMBER_COLUMNS else FORMULA_RE
+        limit = MAX_LENGTHS.get(col, 200)
+        too_long = raw.str.len() > limit
+        # One pass finds the few suspicious cells; the detailed checks run on those alone.
+        suspicious = raw.str.contains(f"{formula}|{MARKUP_RE}|{CONTROL_RE}", regex=True)
+        if not (suspicious.any() or too_long.any()):
+            continue
+        raw = raw[suspicious | too_long]
+        too_long = too_long[raw.index]
+        problems.add_mask(
+            raw.str.contains(formula, regex=True),
+            raw,
+            col,
+            "以公式符号（= + - @ 制表符 回车）开头，可能在 Excel 中被当作公式执行",
+            "starts with a formula character (= + - @ tab CR) that Excel could run",
+        )
+        problems.add_mask(
+            raw.str.contains(MARKUP_RE, regex=True),
+            raw,
+            col,
+            "含有标记（<...>），不接受 HTML",
+            "contains markup (<...>); HTML is not accepted",
+        )
+        problems.add_mask(
+            raw.str.contains(CONTROL_RE, regex=True),
+            raw,
+            col,
+            "含有控制字符",
+            "contains control characters",
+        )
+        problems.add_mask(
+            too_long,
+            raw,
+            col,
+            f"内容过长（上限 {limit} 字符）",
+            f"too long (at most {limit} characters)",
+        )
+
+
+def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda s: s.astype(str).str.strip())
+
+
+def parse_number_column(text: pd.Series, col: str, problems: _Problems) -> pd.Series:
+    """Return a float column from text, recording every cell that is not a plain number."""
+    pattern = VALUE_RE if col == "value" else YOY_RE
+    filled = text != ""
+    good = text.str.match(pattern)
+    lower = text.str.lower()
+    scaled = filled & ~good & text.str.contains(CN_SCALE_RE, regex=True)
+    nonfinite = filled & ~good & lower.str.match(NON_FINITE_RE)
+    negative = filled & ~good & (col == "value") & text.str.match(rf"^-{UNSIGNED_NUMBER_RE}$")
+    problems.add_mask(
+        scaled,
+        text,
+        col,
+        "数字不能带“万”“亿”等单位，请换算成基本单位（如 1.5万 → 15000）",
+        "numbers must be in base units, without 万/亿 (1.5万 → 15000)",
+    )
+    problems.add_mask(
+        nonfinite, text, col, "数值必须是有限数（不接受 NaN、inf）", "value must be a finite number"
+    )
+    problems.add_mask(negative, text, col, "数值不能为负数", "value must not be negative")
+    problems.add_mask(
+        filled & ~good & ~scaled & ~nonfinite & ~negative,
+        text,
+        col,
+        "不是有效的数字（千位分隔符须每三位一组，如 1,234,567.8）",
+        "not a valid number (thousands separators only in groups of three: 1,234,567.8)",
+    )
+    cleaned = text.where(good & filled, "").str.replace(",", "", regex=False)
+    return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype(float)
+
+
+def parse_date_column(text: pd.Series, col: str, problems: _Problems) -> pd.Series:
+    """Return a datetime column from ISO text, recording every cell that is not a real date."""
+    filled = text != ""
+    shaped = text.str.match(DATE_RE)
+    parsed = pd.to_datetime(
+        text.where(shaped & filled, None), format="%Y-%m-%d", errors="coerce"
+    ).astype("datetime64[ns]")
+    problems.add_mask(
+        filled & ~shaped,
+        text,
+        col,
+        "日期格式应为 YYYY-MM-DD",
+        "dates must be written YYYY-MM-DD",
+    )
+    problems.add_mask(
+        filled & shaped & parsed.isna(),
+        text,
+        col,
+        "不是真实存在的日期",
+        "not a real calendar date",
+    )
+    return parsed
+
+
+def check_required(text: pd.DataFrame, problems: _Problems) -> None:
+    """Record every empty cell in a column that must be filled."""
+    for col in REQUIRED_COLUMNS:
+        problems.add_mask(
+            text[col] == "", text[col], col, f"“{col}”不能为空", f"'{col}' must not be empty"
+        )
+
+
+def fill_defaults(text: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return the text frame with every contract column, region/route/basis/quote filled by rule."""
+    out = text.copy()
+    for col in OBSERVATION_COLUMNS:
+        if col not in out:
+            out[col] = ""
+    scopes = out["scope"]
+    unique = pd.unique(scopes)
+    regions = {s: resolve_region(s) for s in unique}
+    routes = {s: resolve_route(s) for s in unique}
+    out["region"] = out["region"].where(out["region"] != "", scopes.map(regions))
+    # An empty route cell is filled by rule; a present column with "" after rules stays "".
+    out["route"] = out["route"].where(out["route"] != "", scopes.map(routes))
+    out["basis"] = out["basis"].where(out["basis"] != "", "reported")
+    rows = pd.Series(out.index, index=out.index).astype(int) + 2
+    fallback = f"{name} 第" + rows.astype(str) + "行 / row " + rows.astype(str)
+    out["quote"] = out["quote"].where(out["quote"] != "", fallback)
+    return out.loc[:, list(OBSERVATION_COLUMNS)]
+
+
+def check_within_file(rows: pd.DataFrame, problems: _Problems, name: str) -> None:
+    """Record rows that repeat or contradict another row of the same file."""
+    keys = figure_keys(rows)
+    repeated = keys.duplicated(keep=False)
+    if not repeated.any():
+        return
+    sub = pd.DataFrame(
+        {
+            "key": keys[repeated].to_numpy(),
+            "value": rows["value"][repeated].to_numpy(),
+            "row": rows.index[repeated.to_numpy()].astype(int) + 2,
+        }
+    )
+    sub["first"] = sub.groupby("key")["row"].transform("min")
+    sub["conflict"] = sub.groupby("key")["value"].transform("nunique") > 1
+    later = sub.loc[sub["row"] != sub["first"]]
+    shown = later.head(MAX_LISTED_PROBLEMS + 1)
+    for row, first, conflict, value in zip(
+        shown["row"].tolist(),
+        shown["first"].tolist(),
+        shown["conflict"].tolist(),
+        shown["value"].tolist(),
+        strict=True,
+    ):
+        if conflict:
+            zh = f"与本文件第 {first} 行是同一数据（指标、地区、线路、口径、期间相同）但数值不同"
+            en = f"contradicts row {first} of this file (same figure, another value)"
+        else:
+            zh = f"与本文件第 {first} 行重复"
+            en = f"repeats row {first} of this file"
+        problems.add(Problem(zh, en, name, int(row), "value", format_number(float(value))))
+    problems.total += max(0, len(later) - (MAX_LISTED_PROBLEMS + 1))
+
+
+def check_sources(rows: pd.DataFrame, known_sources: Iterable[str], problems: _Problems) -> None:
+    """Record rows whose source_id is not a registered source."""
+    unknown = ~rows["source_id"].isin(list(known_sources)) & (rows["source_id"] != "")
+    problems.add_mask(
+        unknown,
+        rows["source_id"],
+        "source_id",
+        "来源未登记：请先登记来源（corridor sources add 或页面上的“登记来源”）",
+        "unknown source: register it first (corridor sources add, or the page's form)",
+    )
+
+
+def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
+    """Return an all-text upload frame as typed contract rows, or raise listing every problem."""
+    text_in = check_columns(raw, name)
+    problems = _Problems(name)
+    check_text(text_in, problems)
+    text = fill_defaults(_strip(text_in), name)
+    check_required(text, problems)
+    typed = text.copy()
+    for col in NUMBER_COLUMNS:
+        typed[col] = parse_number_column(text[col], col, problems)
+    for col in DATE_COLUMNS:
+        typed[col] = parse_date_column(text[col], col, problems)
+    check_sources(text, known_sources, problems)
+    try:
+        checked = validate(typed, observations_schema(), name)
+    except CorridorError as exc:
+        # An unknown metric has no unit to match: the metric's own problem says it all.
+        bad_metric = {p.row for p in [*problems.items, *exc.problems] if p.column == "metric"}
+        for problem in exc.problems:
+            if problem.column == "unit" and problem.row in bad_metric:
+                continue
+            problems.add(problem)
+        problems.raise_if_any()
+        raise
+    problems.raise_if_any()
+    check_within_file(checked, problems, name)
+    problems.raise_if_any()
+    # The index stays the file's row number minus 2, so later messages can name rows.
+    return checked
+
+
+def parse_upload(
+    data: bytes,
+    name: str,
+    known_sources: Iterable[str],
+    *,
+    max_bytes: int | None = None,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> Upload:
+    """Return a validated upload from its bytes, or raise a CorridorError listing every problem."""
+    kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
+    rows = validate_frame(frame, name, known_sources)
+    return Upload(name, kind, hashlib.sha256(data).hexdigest(), data, rows)
+
+
+def template_csv() -> bytes:
+    """Return a CSV template of the upload columns with one example row (UTF-8 with BOM)."""
+    metrics = load_metrics()
+    header = ",".join(OBSERVATION_COLUMNS)
+    example = ",".join(
+        [
+            "teu",
+            "150000",
+            metrics["teu"].unit,
+            "2025-01-01",
+            "2025-03-31",
+            "chongqing",
+            "rail_sea",
+            "重庆西部陆海新通道铁海联运班列",
+            "12.5",
+            "reported",
+            "my-source-id",
+            "示例行，请替换 / example row: replace it",
+        ]
+    )
+    # The BOM makes Excel on Chinese Windows open the file as UTF-8; the reader accepts it.
+    return ("\ufeff" + header + "\n" + example + "\n").encode("utf-8")
