@@ -99,7 +99,13 @@ def _confirm(args: argparse.Namespace, question: str) -> bool | None:
 
 
 def _report_merge(result: Any) -> None:
-    if result.batch_id is None:
+    if getattr(result, "pending_id", None):
+        print(
+            f"已提交待审批 {result.pending_id}：须由另一位分析员批准（corridor approve）后生效 / "
+            f"submitted as pending {result.pending_id}: applied once another analyst approves it "
+            "(corridor approve)"
+        )
+    elif result.batch_id is None:
         print("没有改动：所有行都已存在 / nothing changed: every row is already held")
     else:
         print(f"已合并为批次 merged as batch {result.batch_id}")
@@ -142,7 +148,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not answer:
         print("未合并 / nothing merged")
         return 0
-    _report_merge(merge_upload(where, upload, cli_actor(), replace=args.replace))
+    _report_merge(merge_upload(where, upload, cli_actor(args.user), replace=args.replace))
     return 0
 
 
@@ -174,7 +180,7 @@ def cmd_add_article(args: argparse.Namespace) -> int:
         return 0
     result = accept_article(
         where,
-        cli_actor(),
+        cli_actor(args.user),
         proposal,
         proposal.rows,
         source_id=args.source_id,
@@ -200,35 +206,121 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from etl.uploads.validating import template_csv
 
-    sys.stdout.buffer.write(template_csv())
+    sys.stdout.buffer.write(template_csv(args.lang))
     sys.stdout.flush()
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from etl.store.commands import history
+    from etl.store.history import history_frame, history_rows
 
-    entries = history(layout(args.data_dir))
+    where = layout(args.data_dir)
     if args.json:
-        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        print(json.dumps(history_rows(where), ensure_ascii=False, indent=2))
         return 0
-    if not entries:
+    frame = history_frame(where, args.lang)
+    if frame.empty:
         print("还没有批次 / no batches yet")
         return 0
-    for e in entries:
-        flags = f" (已撤销 undone by {e['undone_by']})" if e["undone_by"] else ""
-        what = e["file_name"] or e["sources_added"] or e["undoes"] or ""
+    print(frame.to_string(index=False))
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from etl.store.pending import approve
+
+    result = approve(layout(args.data_dir), cli_actor(args.user), args.batch)
+    if result.batch_id is None:
+        print("已批准；所有行都已存在，没有改动 / approved; every row was already held")
+    else:
+        print(f"已批准，合并为批次 approved; merged as batch {result.batch_id}")
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    from etl.store.pending import reject
+
+    reject(layout(args.data_dir), cli_actor(args.user), args.batch, args.reason)
+    print(f"已驳回 rejected {args.batch}")
+    return 0
+
+
+def cmd_pending(args: argparse.Namespace) -> int:
+    from etl.store.pending import list_pending
+
+    items = list_pending(layout(args.data_dir))
+    if not items:
+        print("没有待审批的上传 / nothing is pending")
+    for item in items:
+        r = item.record
         print(
-            f"{e['id']}  {e['when']}  {e['who']}  {e['kind']}  +{e['rows_added']} "
-            f"-{e['rows_removed']}  {what}  {e['reason']}{flags}".rstrip()
+            f"{item.id}  {r.get('when', '')}  {r.get('who', '')}  {r.get('file_name', '')}  "
+            f"+{r.get('rows_new', 0)} ~{r.get('rows_contradicting', 0)}"
         )
     return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            raise CorridorError.single(
+                "没有读到密码；请在终端输入或用 --password-stdin",
+                "no password read; type it on a terminal or use --password-stdin",
+            )
+        return password
+    password = getpass.getpass("密码 / password: ")
+    if getpass.getpass("再输入一次 / again: ") != password:
+        raise CorridorError.single("两次输入不一致", "the two entries differ")
+    return password
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from etl.store.auth import add_user
+
+    user = add_user(args.name, args.role, _read_password(args), _users_file(args))
+    print(f"已添加用户 added user {user.name} ({user.role})")
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from etl.store.auth import LEGACY_NAME, read_users
+
+    users = read_users(_users_file(args))
+    if not users:
+        print("还没有用户 / no users yet")
+    for user in users.values():
+        note = "  (共用密码 shared password)" if user.name == LEGACY_NAME else ""
+        print(f"{user.name}\t{user.role}{note}")
+    return 0
+
+
+def cmd_users_remove(args: argparse.Namespace) -> int:
+    from etl.store.auth import remove_user
+
+    remove_user(args.name, _users_file(args))
+    print(f"已删除用户 removed user {args.name}")
+    return 0
+
+
+def cmd_users_set_password(args: argparse.Namespace) -> int:
+    from etl.store.auth import set_user_password
+
+    set_user_password(args.name, _read_password(args), _users_file(args))
+    print(f"已更新密码 password updated for {args.name}")
+    return 0
+
+
+def _users_file(args: argparse.Namespace) -> Path | None:
+    return Path(args.users_file) if getattr(args, "users_file", None) else None
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
     from etl.store.commands import undo_batch
 
-    batch_id = undo_batch(layout(args.data_dir), cli_actor(), args.batch, args.reason or "")
+    batch_id = undo_batch(
+        layout(args.data_dir), cli_actor(args.user), args.batch, args.reason or ""
+    )
     print(f"已撤销 {args.batch}，记录为批次 undone; recorded as batch {batch_id}")
     return 0
 
@@ -238,7 +330,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 
     batch_id = add_source(
         layout(args.data_dir),
-        cli_actor(),
+        cli_actor(args.user),
         source_id=args.id,
         title=args.title,
         publisher=args.publisher,
@@ -267,7 +359,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
     batch_id = correct_figure(
         layout(args.data_dir),
-        cli_actor(),
+        cli_actor(args.user),
         _criteria(args),
         args.new_value,
         args.reason,
@@ -280,7 +372,9 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_retract(args: argparse.Namespace) -> int:
     from etl.store.commands import retract_figure
 
-    batch_id = retract_figure(layout(args.data_dir), cli_actor(), _criteria(args), args.reason)
+    batch_id = retract_figure(
+        layout(args.data_dir), cli_actor(args.user), _criteria(args), args.reason
+    )
     print(f"已撤回该数据，记录为批次 retracted; recorded as batch {batch_id}")
     return 0
 
@@ -332,6 +426,15 @@ def _add_selectors(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the analysts' subcommands to the corridor parser."""
+    # The inner --data-dir must not reset one given before the action (argparse copies defaults).
+    inner = argparse.ArgumentParser(add_help=False)
+    inner.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+    person = argparse.ArgumentParser(add_help=False)
+    person.add_argument(
+        "--user",
+        metavar="NAME",
+        help="记录为此人的操作 / record the change as this person's (default: the OS user)",
+    )
     p = sub.add_parser(
         "validate",
         parents=[common],
@@ -344,7 +447,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser(
         "ingest",
-        parents=[common],
+        parents=[common, person],
         help="检查并合并上传文件 / validate, preview and merge an upload",
         description="Validate a CSV or XLSX, print the preview and merge it as one batch. "
         "Without --yes it asks on a terminal; with no terminal it merges nothing and exits 3.",
@@ -360,7 +463,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser(
         "add-article",
-        parents=[common],
+        parents=[common, person],
         help="上传新文章，接受提取结果 / add a new article and accept its extracted rows",
         description="Run the extractor on a new article (.txt), print the rows it proposes and "
         "store the article as received with those rows as one batch (build never re-extracts it). "
@@ -390,8 +493,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="输出上传模板 CSV / print the upload template CSV",
         description="Print a CSV template of the upload columns with one example row "
-        "(UTF-8 with BOM, for Excel).",
+        "(UTF-8 with BOM, for Excel). --lang zh gives Chinese headers and labels; uploads may "
+        "use either.",
     )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="表头语言 / header language")
     p.set_defaults(handler=cmd_template)
 
     p = sub.add_parser(
@@ -402,11 +507,69 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "removed, file or reason, and whether it was undone.",
     )
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="表头语言 / language")
     p.set_defaults(handler=cmd_history)
 
     p = sub.add_parser(
-        "undo",
+        "approve",
+        parents=[common, person],
+        help="批准待审上传 / approve a pending upload",
+        description="Apply a pending upload (require_approval = true in settings.toml) as a "
+        "batch. The analyst who submitted it cannot approve it.",
+    )
+    p.add_argument("batch", metavar="BATCH", help="待审编号 / pending id")
+    p.set_defaults(handler=cmd_approve)
+
+    p = sub.add_parser(
+        "reject",
+        parents=[common, person],
+        help="驳回待审上传 / reject a pending upload",
+        description="Reject a pending upload with a reason; nothing readers see changes.",
+    )
+    p.add_argument("batch", metavar="BATCH", help="待审编号 / pending id")
+    p.add_argument("--reason", required=True, help="原因 / why")
+    p.set_defaults(handler=cmd_reject)
+
+    p = sub.add_parser(
+        "pending",
         parents=[common],
+        help="列出待审上传 / list pending uploads",
+        description="List the uploads waiting for a second analyst's approval.",
+    )
+    p.set_defaults(handler=cmd_pending)
+
+    p = sub.add_parser(
+        "users",
+        parents=[common],
+        help="管理用户 / manage named accounts",
+        description="Add, list or remove named accounts (analyst or manager) and set their "
+        "passwords (scrypt hashes in corridor_users.json beside secrets.toml, mode 0600). "
+        "The shared password of `corridor set-password` is the account 'analyst'.",
+    )
+    users_sub = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    ufile = argparse.ArgumentParser(add_help=False)
+    ufile.add_argument("--users-file", metavar="PATH", help="用户文件 / users file path")
+    ufile.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读密码 / read it from stdin"
+    )
+    q = users_sub.add_parser("add", parents=[inner, ufile], help="添加用户 / add a user")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", choices=("analyst", "manager"), required=True)
+    q.set_defaults(handler=cmd_users_add)
+    q = users_sub.add_parser("list", parents=[inner, ufile], help="列出用户 / list users")
+    q.set_defaults(handler=cmd_users_list)
+    q = users_sub.add_parser("remove", parents=[inner, ufile], help="删除用户 / remove a user")
+    q.add_argument("name", metavar="NAME")
+    q.set_defaults(handler=cmd_users_remove)
+    q = users_sub.add_parser(
+        "set-password", parents=[inner, ufile], help="设置密码 / set a user's password"
+    )
+    q.add_argument("name", metavar="NAME")
+    q.set_defaults(handler=cmd_users_set_password)
+
+    p = sub.add_parser(
+        "undo",
+        parents=[common, person],
         help="撤销一个批次 / undo a batch",
         description="Undo BATCH as a new batch: remove its rows and restore what it replaced, "
         "leaving later batches alone; refused when a later batch changed the same figures.",
@@ -422,12 +585,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Register a source that uploaded rows can cite, or list the sources.",
     )
     sources_sub = p.add_subparsers(dest="sources_command", metavar="ACTION", required=True)
-    # The inner --data-dir must not reset one given before the action (argparse copies defaults).
-    inner = argparse.ArgumentParser(add_help=False)
-    inner.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
     q = sources_sub.add_parser(
         "add",
-        parents=[inner],
+        parents=[inner, person],
         help="登记来源 / register a source",
         description="Register a source (recorded as a batch) so uploads can cite its id.",
     )
@@ -449,7 +609,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser(
         "correct",
-        parents=[common],
+        parents=[common, person],
         help="更正一个数据 / correct one stored figure",
         description="Replace the value of the one stored figure the options pick out; recorded "
         "as a batch with the reason (undo it like any other).",
@@ -462,7 +622,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser(
         "retract",
-        parents=[common],
+        parents=[common, person],
         help="撤回一个数据 / retract one stored figure",
         description="Remove the one stored figure the options pick out; recorded as a batch "
         "with the reason (undo it like any other).",

@@ -235,7 +235,7 @@ FIELD_CASES = [
     ("negative", {"value": "-5"}, "value", "-5", "negative"),
     ("bad grouping", {"value": '"1,23,456"'}, "value", "1,23,456", "groups of three"),
     ("word", {"value": "many"}, "value", "many", "not a valid number"),
-    ("yoy word", {"yoy_pct": "12%"}, "yoy_pct", "12%", "not a valid number"),
+    ("yoy word", {"yoy_pct": "12 pct"}, "yoy_pct", "12 pct", "not a valid number"),
     ("too big", {"value": "1e12"}, "value", "1e12", "not a valid number"),
     ("unreal date", {"period_end": "2024-02-30"}, "period_end", "2024-02-30", "real calendar"),
     ("date shape", {"period_end": "2024/01/31"}, "period_end", "2024/01/31", "YYYY-MM-DD"),

@@ -56,6 +56,21 @@ class Layout:
         return self.root / "uploads"
 
     @property
+    def pending(self) -> Path:
+        """Batches waiting for a second analyst's approval; readers never see them."""
+        return self.root / "pending"
+
+    @property
+    def settings(self) -> Path:
+        """The data directory's settings (approval, time zone, idle timeout)."""
+        return self.root / "settings.toml"
+
+    @property
+    def audit_log(self) -> Path:
+        """Append-only JSON lines: logins, failures, lockouts and every write."""
+        return self.root / "audit.log"
+
+    @property
     def cache(self) -> Path:
         """Derived, disposable files (columnar caches); safe to delete."""
         return self.root / "cache"

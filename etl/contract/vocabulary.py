@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -120,3 +121,75 @@ def load_routes() -> tuple[Place, ...]:
 def unit_of(metric: str) -> str:
     """Return the unit the contract requires for a metric."""
     return load_metrics()[metric].unit
+
+
+# The basis of a figure, with the labels the dashboard shows.
+BASIS_LABELS: dict[str, tuple[str, str]] = {
+    "reported": ("报道值", "Reported"),
+    "derived": ("推算值", "Derived"),
+}
+# Further words people type for a key, beside its key and its labels.
+EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "basis": {"reported": ("报道", "报告值", "原文"), "derived": ("推算", "倒推")},
+    "route": {
+        "rail_sea": ("铁海联运班列", "海铁联运", "rail-sea"),
+        "cross_border_road": ("跨境公路班车",),
+        "china_europe_rail": ("中欧班列（渝新欧）",),
+        "international_rail": ("国际铁路联运班列",),
+    },
+    "region": {"corridor": ("西部陆海新通道", "全线"), "chengdu_chongqing": ("川渝",)},
+    "metric": {"teu": ("箱量", "标箱", "集装箱"), "train_runs": ("班列", "开行班列")},
+}
+
+
+def alias_text(text: str) -> str:
+    """Return the form aliases are compared in: NFKC, case-folded, without spaces or dashes."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "-–—_")
+
+
+def _labels(column: str) -> dict[str, tuple[str, str]]:
+    if column == "metric":
+        return {k: (m.label_zh, m.label_en) for k, m in load_metrics().items()}
+    if column == "region":
+        return {p.key: (p.label_zh, p.label_en) for p in load_regions()}
+    if column == "route":
+        return {p.key: (p.label_zh, p.label_en) for p in load_routes()}
+    if column == "basis":
+        return dict(BASIS_LABELS)
+    raise ValueError(f"no vocabulary for column {column!r}")
+
+
+VOCABULARY_COLUMNS = ("metric", "region", "route", "basis")
+
+
+@cache
+def value_aliases(column: str) -> dict[str, str]:
+    """Return alias text → key for a vocabulary column: keys, both labels and common aliases."""
+    out: dict[str, str] = {}
+    for key, (zh, en) in _labels(column).items():
+        for word in (zh, en, *EXTRA_ALIASES.get(column, {}).get(key, ())):
+            out.setdefault(alias_text(word), key)
+    for key in _labels(column):  # a key always means itself, whatever a label says
+        out[alias_text(key)] = key
+    return out
+
+
+def allowed_values(column: str) -> list[str]:
+    """Return each key of a vocabulary column as 'label_zh (key)', for messages."""
+    return [f"{zh} ({key})" for key, (zh, _en) in _labels(column).items()]
+
+
+def value_label(column: str, key: str, lang: str) -> str:
+    """Return the label of a vocabulary key in 'zh' or 'en' (the key itself when unknown)."""
+    labels = _labels(column).get(key)
+    if labels is None:
+        return key
+    return labels[0] if lang == "zh" else labels[1]
+
+
+def unit_aliases(metric: str) -> frozenset[str]:
+    """Return the alias texts that mean a metric's unit: its key and both labels."""
+    m = load_metrics()[metric]
+    extra = ("标准箱",) if m.unit == "TEU" else ()
+    return frozenset(alias_text(w) for w in (m.unit, m.unit_zh, m.unit_en, *extra))

@@ -10,9 +10,11 @@ import base64
 import getpass
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
+import threading
 import time
 import tomllib
 from dataclasses import dataclass
@@ -52,13 +54,26 @@ class Actor:
         return self.role == ANALYST
 
 
-def cli_actor() -> Actor:
-    """Return the actor of the command line: people with shell access act as analysts."""
+def cli_actor(name: str | None = None) -> Actor:
+    """Return the actor of the command line: the person named with --user, else the OS user.
+
+    People with shell access act as analysts; a name registered as a manager is refused.
+    """
+    if name:
+        who = check_name(name)
+        user = read_users().get(who)
+        if user is not None and user.role != ANALYST:
+            raise CorridorError.single(
+                "该用户是经理，不能修改数据",
+                "this user is a manager and cannot change data",
+                value=who,
+            )
+        return Actor(who, ANALYST)
     try:
-        user = getpass.getuser()
+        user_name = getpass.getuser()
     except (KeyError, OSError):
-        user = "unknown"
-    return Actor(f"{user}@cli", ANALYST)
+        user_name = "unknown"
+    return Actor(user_name, ANALYST)
 
 
 def require_analyst(actor: Actor | None) -> Actor:
@@ -196,3 +211,216 @@ def write_password_hash(hashed: str, path: Path | None = None) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return where
+
+
+# Named accounts live beside secrets.toml in a JSON file of their own (mode 0600), so adding a
+# person never rewrites the Streamlit secrets; the shared password is the account "analyst".
+USERS_ENV = "CORRIDOR_USERS_FILE"
+LEGACY_NAME = "analyst"
+ROLES = (ANALYST, MANAGER)
+NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.@\-\u4e00-\u9fff]{0,63}$")
+
+
+@dataclass(frozen=True)
+class User:
+    """A named account: its role and its password's scrypt hash."""
+
+    name: str
+    role: str
+    password_hash: str
+
+
+def users_path() -> Path:
+    """Return the users file: $CORRIDOR_USERS_FILE, else users.json beside secrets.toml."""
+    env = os.environ.get(USERS_ENV, "").strip()
+    return Path(env).expanduser() if env else secrets_path().with_name("corridor_users.json")
+
+
+def check_name(name: str) -> str:
+    """Return a person's name trimmed, refusing empty, over-long or odd ones."""
+    value = name.strip()
+    if not NAME_RE.match(value):
+        raise CorridorError.single(
+            "用户名只能用字母、数字、汉字和 _ . @ -，最长 64 个字符",
+            "names use letters, digits, Chinese characters and _ . @ - only, at most 64",
+            value=name[:80],
+        )
+    return value
+
+
+def read_users(path: Path | None = None, section: dict[str, Any] | None = None) -> dict[str, User]:
+    """Return the named accounts; the legacy shared password is the account 'analyst'."""
+    where = path or users_path()
+    users: dict[str, User] = {}
+    if where.is_file():
+        try:
+            data = json.loads(where.read_text(encoding="utf-8"))
+            for name, spec in dict(data.get("users", {})).items():
+                if spec.get("role") in ROLES:
+                    users[str(name)] = User(str(name), spec["role"], str(spec.get("hash", "")))
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise CorridorError.single(
+                f"用户文件无法解析：{exc}",
+                f"the users file cannot be parsed: {exc}",
+                file=str(where),
+            ) from None
+    legacy = read_secrets() if section is None else section
+    if password_configured(legacy) and LEGACY_NAME not in users:
+        users[LEGACY_NAME] = User(LEGACY_NAME, ANALYST, str(legacy[HASH_KEY]))
+    return users
+
+
+def write_users(users: dict[str, User], path: Path | None = None) -> Path:
+    """Store the named accounts atomically (mode 0600)."""
+    where = path or users_path()
+    body = {"users": {u.name: {"role": u.role, "hash": u.password_hash} for u in users.values()}}
+    data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    where.parent.mkdir(parents=True, exist_ok=True)
+    tmp = where.with_name(f".{where.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, where)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return where
+
+
+def _stored_users(path: Path | None) -> dict[str, User]:
+    # Only the file's own accounts: the legacy one is never written into it implicitly.
+    return read_users(path, section={})
+
+
+def add_user(name: str, role: str, password: str, path: Path | None = None) -> User:
+    """Add a named account (refusing a name already taken)."""
+    name = check_name(name)
+    if role not in ROLES:
+        raise CorridorError.single("角色须为 analyst 或 manager", "role must be analyst or manager")
+    users = _stored_users(path)
+    if name in users:
+        raise CorridorError.single("该用户已存在", "this user already exists", value=name)
+    users[name] = User(name, role, hash_password(password))
+    write_users(users, path)
+    return users[name]
+
+
+def remove_user(name: str, path: Path | None = None) -> None:
+    """Remove a named account."""
+    users = _stored_users(path)
+    if name not in users:
+        raise CorridorError.single("没有该用户", "no such user", value=name[:80])
+    del users[name]
+    write_users(users, path)
+
+
+def set_user_password(name: str, password: str, path: Path | None = None) -> None:
+    """Replace a named account's password."""
+    users = _stored_users(path)
+    if name not in users:
+        raise CorridorError.single("没有该用户", "no such user", value=name[:80])
+    users[name] = User(name, users[name].role, hash_password(password))
+    write_users(users, path)
+
+
+# Failed logins: per name, a lockout after this many failures in a row, doubling each time
+# after (capped); across all names, a pause once this many failures fall within the window.
+NAME_FAILURES = 5
+NAME_LOCK_S = 30.0
+NAME_LOCK_MAX_S = 900.0
+GLOBAL_FAILURES = 30
+GLOBAL_WINDOW_S = 300.0
+GLOBAL_LOCK_S = 60.0
+
+
+@dataclass
+class _NameState:
+    failures: int = 0
+    locked_until: float = 0.0
+
+
+class LoginThrottle:
+    """Failed attempts per name and in total, with lockouts that grow while failures go on."""
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self.clock = clock
+        self.names: dict[str, _NameState] = {}
+        self.recent: list[float] = []
+        self.global_until = 0.0
+        self.global_locks = 0
+        self._lock = threading.Lock()
+
+    def wait_for(self, name: str) -> float:
+        """Return seconds until this name may try again (0 when it may now)."""
+        now = self.clock()
+        with self._lock:
+            state = self.names.get(name)
+            own = state.locked_until - now if state else 0.0
+            return max(0.0, own, self.global_until - now)
+
+    def failed(self, name: str) -> str | None:
+        """Record a failure; return 'name' or 'global' when it starts a lockout."""
+        now = self.clock()
+        with self._lock:
+            state = self.names.setdefault(name, _NameState())
+            state.failures += 1
+            started = None
+            if state.failures >= NAME_FAILURES:
+                extra = state.failures - NAME_FAILURES
+                state.locked_until = now + min(NAME_LOCK_S * 2**extra, NAME_LOCK_MAX_S)
+                started = "name"
+            self.recent = [t for t in self.recent if now - t < GLOBAL_WINDOW_S] + [now]
+            if len(self.recent) >= GLOBAL_FAILURES and now >= self.global_until:
+                self.global_locks += 1
+                self.global_until = now + min(GLOBAL_LOCK_S * 2 ** (self.global_locks - 1), 900)
+                self.recent = []
+                started = "global"
+            # A bounded map: names never seen succeed are the ones guessed at.
+            if len(self.names) > 10_000:
+                self.names.pop(next(iter(self.names)))
+            return started
+
+    def succeeded(self, name: str) -> None:
+        """Forget a name's failures after a good login."""
+        with self._lock:
+            self.names.pop(name, None)
+
+
+THROTTLE = LoginThrottle()
+
+
+def login_named(
+    name: str,
+    password: str,
+    users: dict[str, User],
+    throttle: LoginThrottle = THROTTLE,
+    delay: float = FAILURE_DELAY_S,
+) -> tuple[Actor | None, str]:
+    """Return (actor, outcome): 'ok', 'failed', 'locked' (not tried) or 'lockout' (just locked).
+
+    A locked name is refused without checking the password, so guessing stops until the lock
+    ends; every failure waits `delay`.
+    """
+    key = name.strip()[:64]
+    if throttle.wait_for(key) > 0:
+        return None, "locked"
+    user = users.get(key)
+    if user is not None and password and verify_password(password, user.password_hash):
+        throttle.succeeded(key)
+        return Actor(user.name, user.role), "ok"
+    started = throttle.failed(key)
+    time.sleep(delay)
+    return None, "lockout" if started else "failed"
+
+
+def actor_for_email(email: str | None, section: dict[str, Any], users: dict[str, User]) -> Actor:
+    """Return the actor of an OIDC e-mail: the named account of that address, else by the list."""
+    address = (email or "").strip().lower()
+    by_name = {u.name.lower(): u for u in users.values()}
+    user = by_name.get(address) if address else None
+    if user is not None:
+        return Actor(user.name, user.role)
+    return actor_from_email(email, section)

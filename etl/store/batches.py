@@ -34,6 +34,7 @@ from etl.contract.tables import (
     read_sources,
     render_sources_csv,
 )
+from etl.store.audit import audit
 
 BATCH_RE = re.compile(r"^(\d{6})-([0-9a-f]{8})$")
 BATCH_FORMAT = 1
@@ -96,7 +97,7 @@ def empty_sources() -> pd.DataFrame:
     return _empty_templates()[1].copy()
 
 
-def _number_texts(values: pd.Series) -> list[str]:
+def number_texts(values: pd.Series) -> list[str]:
     # etl.tables.format_number, inlined: it runs for every number of a 200,000-row table.
     out = []
     for x in values.astype(float).tolist():
@@ -116,7 +117,7 @@ def render_records(frame: pd.DataFrame) -> pd.Series:
     for col in OBSERVATION_COLUMNS:
         series = frame[col]
         if col in ("value", "yoy_pct"):
-            text = pd.Series(_number_texts(series), index=frame.index, dtype="str")
+            text = pd.Series(number_texts(series), index=frame.index, dtype="str")
         elif col in ("period_start", "period_end"):
             text = series.dt.strftime("%Y-%m-%d").astype("str").where(series.notna(), "")
         else:
@@ -138,12 +139,30 @@ def render_rows_csv(frame: pd.DataFrame) -> str:
     return HEADER_LINE + "".join(render_records(frame).tolist())
 
 
+HASH_MODULUS = 2**256
+
+
+def records_sum(frame: pd.DataFrame) -> int:
+    """Return the sum, modulo 2**256, of the sha256 of each row's contract CSV record."""
+    total = 0
+    for record in render_records(frame).tolist():
+        total += int.from_bytes(hashlib.sha256(record.encode("utf-8")).digest(), "big")
+    return total % HASH_MODULUS
+
+
 def table_hash(frame: pd.DataFrame) -> str:
-    """Return the sha256 of the table as contract CSV with its records in sorted order."""
-    records = sorted(render_records(frame).tolist())
-    digest = hashlib.sha256(HEADER_LINE.encode("utf-8"))
-    digest.update("".join(records).encode("utf-8"))
-    return digest.hexdigest()
+    """Return the table's hash: the sum of its records' sha256 modulo 2**256, as 64 hex digits.
+
+    A sum does not depend on row order, and a change updates it from the rows it adds and
+    removes alone (`hash_after`), so a merge never re-renders the stored table.
+    """
+    return f"{records_sum(frame):064x}"
+
+
+def hash_after(before: str, added: pd.DataFrame, removed: pd.DataFrame) -> str:
+    """Return the table hash after removing and adding rows, from the hash before."""
+    total = int(before, 16) + records_sum(added) - records_sum(removed)
+    return f"{total % HASH_MODULUS:064x}"
 
 
 def read_rows_csv(path: Path) -> pd.DataFrame:
@@ -388,6 +407,15 @@ def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: s
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     fsync_dir(layout.batches)
+    audit(
+        layout,
+        "write",
+        change.who,
+        batch=final.name,
+        kind=change.kind,
+        rows_added=len(change.added),
+        rows_removed=len(change.removed),
+    )
     return final.name
 
 

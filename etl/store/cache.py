@@ -158,8 +158,11 @@ def _shared_categories(
     return out, [replace(b, added=a) for b, a in zip(batches, added, strict=True)]
 
 
-def load_cached_table(layout: Layout) -> Table:
-    """Return the current table with compact dtypes, from the cache when sound, else the CSVs."""
+def load_cached_table(layout: Layout, *, write: bool = True) -> Table:
+    """Return the current table with compact dtypes, from the cache when sound, else the CSVs.
+
+    With write=False nothing is written (a dry run leaves the data directory as it was).
+    """
     version = data_version(layout)
     cached = read_cache(layout, version)
     if cached is not None:
@@ -175,6 +178,6 @@ def load_cached_table(layout: Layout) -> Table:
         observations, sources = state.observations, state.sources
     table = Table(compact_observations(observations), sources, version)
     # Files that changed while they were read would key this table to the wrong version.
-    if data_version(layout) == version and (layout.tidy.exists() or layout.batches.exists()):
+    if write and data_version(layout) == version and (layout.tidy.exists() or layout.batches.exists()):
         write_cache(layout, table, files)
     return table

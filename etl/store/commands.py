@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
@@ -22,6 +23,8 @@ from etl.contract.tables import (
 )
 from etl.store import batches as bt
 from etl.store.auth import Actor, require_analyst
+from etl.store.cache import load_cached_table
+from etl.store.index import FigureIndex, after_change, load_index, row_hashes, write_index
 from etl.store.preview import (
     MAX_LISTED,
     Preview,
@@ -29,6 +32,7 @@ from etl.store.preview import (
     preview_rows,
     replacement_records,
 )
+from etl.store.settings import load_settings
 from etl.store.table import load_built, load_state, state_after
 from etl.uploads.articles import ArticleProposal, text_frame
 from etl.uploads.validating import (
@@ -54,6 +58,7 @@ class MergeResult:
     preview: Preview
     hash_before: str
     hash_after: str
+    pending_id: str | None = None
 
 
 def _known_sources(sources: pd.DataFrame) -> set[str]:
@@ -64,9 +69,29 @@ def validate_upload(
     layout: Layout, data: bytes, name: str, *, max_bytes: int | None = None
 ) -> tuple[Upload, Preview]:
     """Return the validated upload and its preview against the stored table (a dry run)."""
-    state = load_state(layout)
-    upload = parse_upload(data, name, _known_sources(state.sources), max_bytes=max_bytes)
-    return upload, preview_rows(state.observations, upload.rows)
+    index = load_index(layout)
+    upload = parse_upload(data, name, index.sources, max_bytes=max_bytes)
+    return upload, indexed_preview(layout, index, upload.rows)
+
+
+def indexed_preview(layout: Layout, index: FigureIndex, rows: pd.DataFrame) -> Preview:
+    """Return the preview of rows against the stored table, reading only rows that may match.
+
+    The index names the held rows whose key hash equals an upload row's; only those are taken
+    from the table and compared exactly, so an upload of new figures never reads the table.
+    """
+    upload_keys, _ = row_hashes(rows)
+    candidates = np.flatnonzero(np.isin(index.keys, upload_keys))
+    if not len(candidates):
+        return preview_rows(bt.no_rows(), rows)
+    table = load_cached_table(layout, write=False).observations
+    if len(table) != index.rows:  # the index and the table disagree: compare with everything
+        return preview_rows(table, rows)
+    held = table.iloc[candidates]
+    held_keys, _ = row_hashes(held)
+    if not np.array_equal(held_keys, index.keys[candidates]):
+        return preview_rows(table, rows)
+    return preview_rows(held, rows)
 
 
 def _store_received(layout: Layout, data: bytes, sha256: str, ext: str) -> str:
@@ -93,55 +118,91 @@ def merge_rows(
     """Merge validated rows as one batch under the lock; refuse contradictions unless replace."""
     require_analyst(actor)
     with bt.write_lock(layout):
-        state = load_state(layout)
-        known = _known_sources(state.sources)
-        if sources is not None:
-            sources = sources.loc[~sources["source_id"].isin(known)]
-            known |= set(sources["source_id"])
-        missing = sorted(set(rows["source_id"]) - known)
-        if missing:
-            raise CorridorError.single(
-                "来源未登记（可能刚被撤销）",
-                "unknown source (perhaps just undone)",
-                file=name,
-                column="source_id",
-                value=", ".join(missing[:10]),
-            )
-        preview = preview_rows(state.observations, rows)
-        if len(preview.contradicting) and not replace:
-            raise contradiction_error(preview, name)
-        hash_before = bt.table_hash(state.observations)
-        new_sources = sources is not None and len(sources) > 0
-        if not preview.changes and not new_sources:
-            return MergeResult(None, preview, hash_before, hash_before)
-        added = pd.concat(
-            [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
-        ).sort_index(kind="stable")
-        added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
-        removed = preview.replaced.reset_index(drop=True)
-        after = bt.apply_change(state.observations, removed, added)
-        record = dict(info or {})
-        if received is not None:
-            data, sha256, ext = received
-            record["stored_as"] = _store_received(layout, data, sha256, ext)
-            if sidecar is not None:
-                write_bytes_atomic(
-                    layout.uploads / f"{sha256}.source.json",
-                    (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                )
-        record["replaced"] = replacement_records(preview)
-        change = bt.Change(
-            kind=kind, who=actor.name, added=added, removed=removed, sources=sources, info=record
+        return merge_locked(
+            layout,
+            rows,
+            actor.name,
+            kind=kind,
+            name=name,
+            replace=replace,
+            info=info,
+            sources=sources,
+            received=received,
+            sidecar=sidecar,
         )
-        hash_after = bt.table_hash(after)
-        batch_id = bt.commit_batch(layout, change, hash_before, hash_after)
-        return MergeResult(batch_id, preview, hash_before, hash_after)
+
+
+def merge_locked(
+    layout: Layout,
+    rows: pd.DataFrame,
+    who: str,
+    *,
+    kind: str,
+    name: str,
+    replace: bool = False,
+    info: dict[str, Any] | None = None,
+    sources: pd.DataFrame | None = None,
+    received: tuple[bytes, str, str] | None = None,
+    sidecar: dict[str, Any] | None = None,
+) -> MergeResult:
+    """Merge rows as one batch recorded as `who`'s (the caller holds the lock, checked the role)."""
+    index = load_index(layout)
+    known = set(index.sources)
+    if sources is not None:
+        sources = sources.loc[~sources["source_id"].isin(known)]
+        known |= set(sources["source_id"])
+    missing = sorted(set(rows["source_id"]) - known)
+    if missing:
+        raise CorridorError.single(
+            "来源未登记（可能刚被撤销）",
+            "unknown source (perhaps just undone)",
+            file=name,
+            column="source_id",
+            value=", ".join(missing[:10]),
+        )
+    preview = indexed_preview(layout, index, rows)
+    if len(preview.contradicting) and not replace:
+        raise contradiction_error(preview, name)
+    hash_before = index.table_hash
+    new_sources = sources is not None and len(sources) > 0
+    if not preview.changes and not new_sources:
+        return MergeResult(None, preview, hash_before, hash_before)
+    added = pd.concat(
+        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+    ).sort_index(kind="stable")
+    added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
+    removed = preview.replaced.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
+    record = dict(info or {})
+    if received is not None:
+        data, sha256, ext = received
+        record["stored_as"] = _store_received(layout, data, sha256, ext)
+        if sidecar is not None:
+            write_bytes_atomic(
+                layout.uploads / f"{sha256}.source.json",
+                (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+            )
+    record["replaced"] = replacement_records(preview)
+    change = bt.Change(
+        kind=kind, who=who, added=added, removed=removed, sources=sources, info=record
+    )
+    after = after_change(index, change)
+    batch_id = bt.commit_batch(layout, change, hash_before, after.table_hash)
+    write_index(layout, after)
+    return MergeResult(batch_id, preview, hash_before, after.table_hash)
 
 
 def merge_upload(
     layout: Layout, upload: Upload, actor: Actor, *, replace: bool = False
 ) -> MergeResult:
-    """Merge a validated upload as one batch, keeping the file as received."""
+    """Merge a validated upload as one batch, keeping the file as received.
+
+    With require_approval in the settings the upload is stored as pending instead (see
+    etl.store.pending) and the result names the pending id; nothing readers see changes.
+    """
+    if load_settings(layout).require_approval:
+        from etl.store.pending import submit_upload
+
+        return submit_upload(layout, upload, actor, replace=replace)
     info = {"file_name": upload.name, "file_sha256": upload.sha256, "file_kind": upload.kind}
     return merge_rows(
         layout,
@@ -259,17 +320,18 @@ def add_source(
         added_by=actor.name,
     )
     with bt.write_lock(layout):
-        state = load_state(layout)
-        if source_id in _known_sources(state.sources):
+        index = load_index(layout)
+        if source_id in index.sources:
             raise CorridorError.single(
                 "来源编号已存在",
                 "a source with this id already exists",
                 column="source_id",
                 value=source_id,
             )
-        digest = bt.table_hash(state.observations)
         change = bt.Change(kind="source", who=actor.name, sources=frame, info={})
-        return bt.commit_batch(layout, change, digest, digest)
+        batch_id = bt.commit_batch(layout, change, index.table_hash, index.table_hash)
+        write_index(layout, after_change(index, change))
+        return batch_id
 
 
 def select_figure(observations: pd.DataFrame, criteria: dict[str, str | None]) -> pd.DataFrame:
@@ -457,6 +519,9 @@ def history(layout: Layout) -> list[dict[str, Any]]:
                 "undoes": record.get("undoes", ""),
                 "undone_by": undone_by.get(batch_id, ""),
                 "table_hash_after": str(record.get("table_hash_after", ""))[:12],
+                "status": "approved" if record.get("approved_by") else "applied",
+                "approved_by": record.get("approved_by", ""),
+                "pending_id": record.get("pending_id", ""),
             }
         )
     return out
@@ -490,7 +555,7 @@ def accept_article(
         sha256=proposal.sha256,
         added_by=actor.name,
     )
-    known = _known_sources(load_state(layout).sources) | {sid}
+    known = set(load_index(layout).sources) | {sid}
     text = text_frame(rows)
     if "source_id" in text and sid != proposal.source_id:
         # The proposal's rows cite the id it guessed; the analyst's choice replaces it.

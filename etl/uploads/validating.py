@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -13,7 +15,14 @@ from etl.contract.identity import figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
 from etl.contract.tables import format_number
-from etl.contract.vocabulary import load_metrics
+from etl.contract.vocabulary import (
+    VOCABULARY_COLUMNS,
+    alias_text,
+    allowed_values,
+    load_metrics,
+    unit_aliases,
+    value_aliases,
+)
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
     FORMULA_RE,
@@ -24,6 +33,25 @@ from etl.uploads.reading import (
 )
 
 REQUIRED_COLUMNS = ("metric", "value", "unit", "period_end", "scope", "source_id")
+
+
+# The Chinese headers of the template (first) and other words people use for each column.
+HEADERS_ZH: dict[str, tuple[str, ...]] = {
+    "metric": ("指标", "指标名称"),
+    "value": ("数值", "值", "数据"),
+    "unit": ("单位",),
+    "period_start": ("起始日期", "开始日期", "起始"),
+    "period_end": ("截止日期", "结束日期", "截止"),
+    "region": ("地区", "区域"),
+    "route": ("线路", "路线"),
+    "scope": ("口径", "统计口径", "范围"),
+    "yoy_pct": ("同比（%）", "同比", "同比增速", "同比增长", "同比增速（%）"),
+    "basis": ("类型", "数据类型", "数值类型"),
+    "source_id": ("来源编号", "来源", "来源id"),
+    "quote": ("原文", "原文摘录", "引文"),
+}
+# A refusal lists at most this many allowed values (the closest first).
+MAX_ALLOWED_LISTED = 8
 
 
 OPTIONAL_COLUMNS = ("period_start", "region", "route", "yoy_pct", "basis", "quote")
@@ -135,9 +163,24 @@ def _order(p: Problem) -> tuple[int, int]:
     return (p.row if p.row is not None else 0, col)
 
 
+@cache
+def _header_aliases() -> dict[str, str]:
+    out = {alias_text(c): c for c in OBSERVATION_COLUMNS}
+    for col, words in HEADERS_ZH.items():
+        for word in words:
+            out.setdefault(alias_text(word), col)
+    return out
+
+
+def header_key(header: object) -> str:
+    """Return the contract column a header names (English key or Chinese label), else it trimmed."""
+    text = str(header).strip()
+    return _header_aliases().get(alias_text(text), text.lower())
+
+
 def check_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Return the frame with normalised column names, refusing missing, unknown or repeated ones."""
-    names = [str(c).strip().lower() for c in frame.columns]
+    names = [header_key(c) for c in frame.columns]
     problems: list[Problem] = []
     known = set(OBSERVATION_COLUMNS)
     for col in sorted({c for c in names if names.count(c) > 1}):
@@ -268,6 +311,74 @@ def parse_date_column(text: pd.Series, col: str, problems: _Problems) -> pd.Seri
     return parsed
 
 
+def allowed_hint(column: str, value: str) -> tuple[str, str]:
+    """Return the allowed values to name in a refusal: the closest few, else the first few."""
+    choices = allowed_values(column)
+    by_alias = {alias_text(c.split(" (")[0]): c for c in choices}
+    by_alias.update({alias_text(c.split(" (")[1].rstrip(")")): c for c in choices})
+    near = difflib.get_close_matches(alias_text(value), list(by_alias), n=MAX_ALLOWED_LISTED)
+    listed = list(dict.fromkeys(by_alias[n] for n in near)) or choices[:MAX_ALLOWED_LISTED]
+    more = len(choices) - len(listed)
+    tail_zh = f" 等共 {len(choices)} 个" if more > 0 else ""
+    tail_en = f" ({len(choices)} in all)" if more > 0 else ""
+    prefix_zh, prefix_en = ("最接近的：", "closest: ") if near else ("可用：", "allowed: ")
+    return (
+        prefix_zh + "、".join(listed) + tail_zh,
+        prefix_en + ", ".join(listed) + tail_en,
+    )
+
+
+def translate_vocabulary(text: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """Return the frame with labels and aliases of vocabulary values replaced by their keys.
+
+    An unknown value is recorded with the allowed values (the closest ones); a unit written as
+    the metric's unit label (标箱, 列, 元 …) becomes the metric's unit key.
+    """
+    out = text.copy()
+    for col in VOCABULARY_COLUMNS:
+        if col not in out:
+            continue
+        aliases = value_aliases(col)
+        uniques = pd.unique(out[col].to_numpy())
+        mapping = {u: aliases.get(alias_text(str(u)), None) for u in uniques if u != ""}
+        unknown = out[col].map(lambda v, m=mapping: v != "" and m.get(v) is None)  # type: ignore[misc]
+        for value in pd.unique(out.loc[unknown, col].to_numpy())[: MAX_LISTED_PROBLEMS + 1]:
+            zh, en = allowed_hint(col, str(value))
+            problems.add_mask(
+                unknown & (out[col] == value),
+                out[col],
+                col,
+                f"“{col}”不在词表中；{zh}",
+                f"'{col}' is not in the vocabulary; {en}",
+            )
+        out[col] = out[col].map(lambda v, m=mapping: m.get(v) or v if v != "" else v)  # type: ignore[misc]
+    metrics = load_metrics()
+    if "unit" in out and "metric" in out:
+        pairs = out[["metric", "unit"]].drop_duplicates()
+        fixed = {}
+        for metric, unit in pairs.itertuples(index=False):
+            if metric in metrics and alias_text(str(unit)) in unit_aliases(metric):
+                fixed[(metric, unit)] = metrics[metric].unit
+        if fixed:
+            keys = pd.Series(list(zip(out["metric"], out["unit"], strict=True)), index=out.index)
+            out["unit"] = keys.map(lambda k: fixed.get(k, k[1]))
+        expected = out["metric"].map(lambda m: metrics[m].unit if m in metrics else None)
+        wrong = expected.notna() & (out["unit"] != "") & (out["unit"] != expected)
+        for metric in pd.unique(out.loc[wrong, "metric"].to_numpy()):
+            m = metrics[str(metric)]
+            problems.add_mask(
+                wrong & (out["metric"] == metric),
+                out["unit"],
+                "unit",
+                f"单位与指标不符：{m.label_zh}的单位应为 {m.unit_zh}（{m.unit}）",
+                f"unit does not match the metric: {m.label_en} is in {m.unit_en} ({m.unit})",
+            )
+    if "yoy_pct" in out:
+        # "12.3%" and "12.3％" are what a spreadsheet shows for a percentage.
+        out["yoy_pct"] = out["yoy_pct"].str.replace(r"\s*[%％]$", "", regex=True)
+    return out
+
+
 def check_required(text: pd.DataFrame, problems: _Problems) -> None:
     """Record every empty cell in a column that must be filled."""
     for col in REQUIRED_COLUMNS:
@@ -347,7 +458,7 @@ def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     text_in = check_columns(raw, name)
     problems = _Problems(name)
     check_text(text_in, problems)
-    text = fill_defaults(_strip(text_in), name)
+    text = fill_defaults(translate_vocabulary(_strip(text_in), problems), name)
     check_required(text, problems)
     typed = text.copy()
     for col in NUMBER_COLUMNS:
@@ -387,22 +498,27 @@ def parse_upload(
     return Upload(name, kind, hashlib.sha256(data).hexdigest(), data, rows)
 
 
-def template_csv() -> bytes:
-    """Return a CSV template of the upload columns with one example row (UTF-8 with BOM)."""
+def template_csv(lang: str = "en") -> bytes:
+    """Return a CSV template of the upload columns with one example row (UTF-8 with BOM).
+
+    In Chinese the headers and the vocabulary values are the labels the dashboard shows; the
+    reader accepts both forms.
+    """
     metrics = load_metrics()
-    header = ",".join(OBSERVATION_COLUMNS)
+    zh = lang == "zh"
+    header = ",".join(HEADERS_ZH[c][0] if zh else c for c in OBSERVATION_COLUMNS)
     example = ",".join(
         [
-            "teu",
+            metrics["teu"].label_zh if zh else "teu",
             "150000",
-            metrics["teu"].unit,
+            metrics["teu"].unit_zh if zh else metrics["teu"].unit,
             "2025-01-01",
             "2025-03-31",
-            "chongqing",
-            "rail_sea",
+            "重庆" if zh else "chongqing",
+            "铁海联运" if zh else "rail_sea",
             "重庆西部陆海新通道铁海联运班列",
-            "12.5",
-            "reported",
+            "12.5%" if zh else "12.5",
+            "报道值" if zh else "reported",
             "my-source-id",
             "示例行，请替换 / example row: replace it",
         ]

@@ -1,0 +1,193 @@
+"""A figure index kept beside the cache, so a merge costs what the upload costs.
+
+Per stored row, in table order, the 64-bit hash of its figure key and of its (key, value) pair,
+plus the registered source ids and the table hash. A merge asks the index which held rows could
+share a key with the upload (a hash match is only a candidate: those few rows are then compared
+exactly), and updates the table hash from the rows it adds and removes alone. The index is
+disposable like the cache: named by the stored files' fingerprint, caught up from an earlier
+index by reading only the batches added since, rebuilt from the table when neither is there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from etl.contract.fileio import write_bytes_atomic
+from etl.contract.identity import figure_keys
+from etl.contract.paths import Layout
+from etl.store import batches as bt
+from etl.store.table import data_version, load_built, state_after, stored_files
+
+INDEX_FORMAT = 1
+PAIR_SEP = "\x1e"
+
+
+@dataclass(frozen=True)
+class FigureIndex:
+    """Key and pair hashes of every stored row in table order, the sources and the table hash."""
+
+    keys: np.ndarray
+    pairs: np.ndarray
+    sources: frozenset[str]
+    table_hash: str
+
+    @property
+    def rows(self) -> int:
+        """Return the number of stored rows."""
+        return len(self.keys)
+
+
+def row_hashes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the uint64 hashes of each row's figure key and of its (key, value) pair."""
+    if not len(frame):
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty, empty.copy()
+    keys = figure_keys(frame).astype(str)
+    values = pd.Series(bt.number_texts(frame["value"]), index=keys.index, dtype="str")
+    key_h = pd.util.hash_array(keys.to_numpy(dtype=object), categorize=False)
+    pair_h = pd.util.hash_array((keys + PAIR_SEP + values).to_numpy(dtype=object), categorize=False)
+    return np.asarray(key_h, dtype=np.uint64), np.asarray(pair_h, dtype=np.uint64)
+
+
+def _apply(
+    index: FigureIndex,
+    removed: pd.DataFrame,
+    added: pd.DataFrame,
+    sources_removed: pd.DataFrame | None,
+    sources_added: pd.DataFrame | None,
+) -> FigureIndex:
+    # Mirrors batches.apply_change: drop rows whose pair is removed, then append the added rows
+    # in order, so position i of the index stays row i of the table.
+    keys, pairs = index.keys, index.pairs
+    if len(removed):
+        _, gone = row_hashes(removed)
+        keep = ~np.isin(pairs, gone)
+        keys, pairs = keys[keep], pairs[keep]
+    if len(added):
+        add_k, add_p = row_hashes(added)
+        keys, pairs = np.concatenate([keys, add_k]), np.concatenate([pairs, add_p])
+    sources = set(index.sources)
+    if sources_removed is not None and len(sources_removed):
+        sources -= set(sources_removed["source_id"].astype(str))
+    if sources_added is not None and len(sources_added):
+        sources |= set(sources_added["source_id"].astype(str))
+    digest = bt.hash_after(index.table_hash, added, removed)
+    return FigureIndex(keys, pairs, frozenset(sources), digest)
+
+
+def after_change(index: FigureIndex, change: bt.Change) -> FigureIndex:
+    """Return the index after a change is applied."""
+    return _apply(index, change.removed, change.added, change.removed_sources, change.sources)
+
+
+def _index_path(layout: Layout, version: str) -> Path:
+    return layout.cache / f"index-v{INDEX_FORMAT}-{version}.npz"
+
+
+def _manifest(layout: Layout) -> list[list[object]]:
+    out: list[list[object]] = []
+    for path in stored_files(layout):
+        stat = path.stat()
+        out.append([path.relative_to(layout.root).as_posix(), stat.st_size, stat.st_mtime_ns])
+    return out
+
+
+def _read(path: Path) -> tuple[FigureIndex, dict[str, object]] | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            keys = np.asarray(data["keys"], dtype=np.uint64)
+            pairs = np.asarray(data["pairs"], dtype=np.uint64)
+        check = hashlib.sha256(keys.tobytes() + pairs.tobytes()).hexdigest()
+        if meta.get("format") != INDEX_FORMAT or meta.get("checksum") != check:
+            return None
+        index = FigureIndex(keys, pairs, frozenset(meta["sources"]), str(meta["table_hash"]))
+        return index, meta
+    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return None
+
+
+def write_index(layout: Layout, index: FigureIndex, version: str | None = None) -> bool:
+    """Store the index for the current (or given) data version, dropping older ones."""
+    version = version or data_version(layout)
+    meta = {
+        "format": INDEX_FORMAT,
+        "version": version,
+        "files": _manifest(layout),
+        "sources": sorted(index.sources),
+        "table_hash": index.table_hash,
+        "checksum": hashlib.sha256(index.keys.tobytes() + index.pairs.tobytes()).hexdigest(),
+    }
+    sink = io.BytesIO()
+    np.savez(sink, keys=index.keys, pairs=index.pairs, meta=np.array(json.dumps(meta)))
+    path = _index_path(layout, version)
+    try:
+        write_bytes_atomic(path, sink.getvalue())
+    except OSError:
+        return False
+    for old in layout.cache.glob(f"index-v{INDEX_FORMAT}-*.npz"):
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return True
+
+
+def _catch_up(layout: Layout, files: list[list[object]]) -> FigureIndex | None:
+    # An index of the same built tables and an earlier run of the same batches: apply only the
+    # batches added since (batches are append-only; undo is a batch of its own).
+    for path in sorted(layout.cache.glob(f"index-v{INDEX_FORMAT}-*.npz")):
+        found = _read(path)
+        if found is None:
+            continue
+        index, meta = found
+        old = meta.get("files")
+        if not isinstance(old, list) or len(old) > len(files) or files[: len(old)] != old:
+            continue
+        new = [str(f[0]).split("/") for f in files[len(old) :]]
+        seen = {str(f[0]).split("/")[1] for f in old if str(f[0]).startswith("batches/")}
+        dirs = sorted({parts[1] for parts in new if len(parts) == 3})
+        if any(len(parts) != 3 or parts[0] != "batches" for parts in new) or seen & set(dirs):
+            continue
+        for batch in bt.read_batches(layout, [layout.batches / d for d in dirs]):
+            index = _apply(index, batch.removed, batch.added, batch.removed_sources, batch.sources)
+        return index
+    return None
+
+
+def build_index(observations: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
+    """Return the index of a whole table (the slow path, once per data directory)."""
+    keys, pairs = row_hashes(observations)
+    return FigureIndex(
+        keys, pairs, frozenset(sources["source_id"].astype(str)), bt.table_hash(observations)
+    )
+
+
+def load_index(layout: Layout, *, write: bool = False) -> FigureIndex:
+    """Return the index of the stored table: stored, caught up from an earlier one, or built.
+
+    Writers store the index of the table they commit (`write_index`); with write=True the index
+    found here is stored too. By default nothing is written, so a dry run or a refusal leaves
+    the data directory byte for byte as it was.
+    """
+    version = data_version(layout)
+    found = _read(_index_path(layout, version)) if layout.cache.is_dir() else None
+    if found is not None:
+        return found[0]
+    files = _manifest(layout)
+    index = _catch_up(layout, files) if layout.cache.is_dir() else None
+    if index is None:
+        built_obs, built_src = load_built(layout)
+        observations, sources = state_after(built_obs, built_src, bt.read_batches(layout))
+        index = build_index(observations, sources)
+    # Files that changed while they were read would key this index to the wrong version.
+    if write and data_version(layout) == version and layout.batches.exists():
+        write_index(layout, index, version)
+    return index
