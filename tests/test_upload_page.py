@@ -50,6 +50,13 @@ def open_page(at: AppTest | None = None) -> AppTest:
     return at
 
 
+def log_in(at: AppTest, name: str, password: str) -> None:
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_pw").input(password)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception, at.exception
+
+
 def chart_json(at: AppTest) -> str:
     return " ".join(json.dumps(json.loads(c.proto.spec)) for c in at.get("plotly_chart"))
 
@@ -69,9 +76,8 @@ def test_without_a_password_the_page_explains_and_accepts_nothing(
 def test_a_wrong_password_gives_no_access(data_dir: Path, secrets: Path) -> None:
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()
-    at.text_input[0].input("not the password")
-    at.button[0].click().run()  # the form's submit button
-    assert any("Wrong password" in e.value or "密码不对" in e.value for e in at.error)
+    log_in(at, "analyst", "not the password")
+    assert any("Wrong name or password" in e.value or "密码不对" in e.value for e in at.error)
     assert not at.get("file_uploader")
 
 
@@ -80,8 +86,7 @@ def test_analyst_flow_log_in_upload_preview_merge_see_the_chart_then_undo(
 ) -> None:
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()
-    at.text_input[0].input(PASSWORD)
-    at.button[0].click().run()
+    log_in(at, "analyst", PASSWORD)
     assert not at.exception, at.exception
     uploader = at.get("file_uploader")[0]
     uploader.upload("new.csv", NEW_ROW.encode("utf-8"), "text/csv").run()  # type: ignore[attr-defined]
@@ -109,8 +114,7 @@ def test_a_bad_upload_shows_problems_as_text_and_changes_nothing(
 ) -> None:
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()
-    at.text_input[0].input(PASSWORD)
-    at.button[0].click().run()
+    log_in(at, "analyst", PASSWORD)
     before = tree_digest(data_dir)
     bad = NEW_ROW.replace("4321", "1.5万").replace("analyst upload", "<img src=x>")
     at.get("file_uploader")[0].upload("bad.csv", bad.encode("utf-8"), "text/csv").run()  # type: ignore[attr-defined]
@@ -133,3 +137,125 @@ def test_a_manager_signed_in_by_oidc_has_no_way_to_write(data_dir: Path, secrets
     open_page(at)
     assert any("view" in i.value or "查看" in i.value for i in at.info)
     assert not at.get("file_uploader") and not at.tabs
+
+
+# The same new train figure, written with the dashboard's Chinese labels and headers.
+NEW_ROW_ZH = (
+    "指标,数值,单位,起始日期,截止日期,口径,同比（%）,来源编号,原文\n"
+    "班列开行,4321,列,2024-01-01,2024-08-31,重庆西部陆海新通道铁海联运班列（测试）,12.5%,"
+    "cqcustoms-20240911,analyst upload\n"
+)
+
+
+def add_people(secrets: Path) -> None:
+    from etl.store.auth import add_user, users_path
+
+    assert users_path().parent == secrets.parent
+    add_user("王芳", "analyst", "wang fang password 1")
+    add_user("li.lei", "analyst", "li lei password 22")
+    add_user("boss", "manager", "boss password 333")
+
+
+def trains_chart(at: AppTest) -> str:
+    at.switch_page("app_pages/trains.py").run()
+    assert not at.exception, at.exception
+    return chart_json(at)
+
+
+def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
+    data_dir: Path, secrets: Path
+) -> None:
+    (data_dir / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
+    add_people(secrets)
+    first = open_page()
+    log_in(first, "王芳", "wang fang password 1")
+    uploader = first.get("file_uploader")[0]
+    uploader.upload("新数据.csv", NEW_ROW_ZH.encode("utf-8"), "text/csv").run()  # type: ignore[attr-defined]
+    assert not first.exception, first.exception
+    assert [m.value for m in first.metric][:3] == ["1", "0", "0"]
+    first.button(key="upload_merge").click().run()
+    assert any("待审批" in s.value or "approval" in s.value for s in first.success)
+
+    manager = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    manager.run()
+    assert "4321" not in trains_chart(manager), "a pending upload is invisible to readers"
+
+    # The submitter cannot approve: the button is disabled, and the function refuses too.
+    first.switch_page(PAGE).run()
+    pending_id = next(b.key for b in first.button if str(b.key).startswith("approve_"))
+    assert first.button(key=pending_id).disabled
+    from etl.contract.errors import CorridorError
+    from etl.store.auth import Actor
+    from etl.store.pending import approve
+
+    with pytest.raises(CorridorError, match="another analyst"):
+        approve(Layout(data_dir), Actor("王芳", "analyst"), pending_id.removeprefix("approve_"))
+
+    second = open_page()
+    log_in(second, "li.lei", "li lei password 22")
+    assert not second.button(key=pending_id).disabled
+    previews = [d.value for d in second.dataframe]
+    assert any("4321" in f.to_string() and "new" in f.to_string() for f in previews)
+    second.button(key=pending_id).click().run()
+    assert not second.exception, second.exception
+    assert any("批次" in s.value or "batch" in s.value for s in second.success)
+
+    manager.run()
+    assert "4321" in trains_chart(manager), "approved, the figure reaches the manager's chart"
+
+    second.switch_page(PAGE).run()
+    history = next(d.value for d in second.dataframe if "提交人" in d.value.columns)
+    row = history[history["文件"] == "新数据.csv"].iloc[0]
+    assert row["提交人"] == "王芳" and row["批准人"] == "li.lei" and row["状态"] == "已批准"
+    assert any(c.startswith("时间 (Asia/Shanghai)") for c in history.columns)
+    events = [json.loads(line) for line in (data_dir / "audit.log").read_text().splitlines()]
+    assert [e["event"] for e in events if e["event"] in ("submit", "approve", "write")] == [
+        "submit",
+        "write",
+        "approve",
+    ]
+    assert {e["who"] for e in events if e["event"] == "login"} == {"王芳", "li.lei"}
+
+
+def test_a_manager_account_logs_in_by_name_and_cannot_write(data_dir: Path, secrets: Path) -> None:
+    add_people(secrets)
+    at = open_page()
+    log_in(at, "boss", "boss password 333")
+    assert any("view" in i.value or "查看" in i.value for i in at.info)
+    assert not at.get("file_uploader") and not at.tabs
+
+
+def test_repeated_failures_lock_a_name_and_are_logged(
+    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.store import auth
+
+    add_people(secrets)
+    monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
+    monkeypatch.setattr(auth, "THROTTLE", auth.LoginThrottle())
+    monkeypatch.setattr(auth.login_named, "__defaults__", (auth.THROTTLE, 0.0))
+    at = open_page()
+    for _ in range(auth.NAME_FAILURES):
+        log_in(at, "王芳", "a wrong guess 123")
+    log_in(at, "王芳", "wang fang password 1")  # the right password, but the name is locked
+    assert any("锁定" in e.value or "locked" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+    log_in(at, "li.lei", "li lei password 22")  # another name is not locked
+    assert at.get("file_uploader")
+    events = [json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()]
+    assert events.count("login_failed") == auth.NAME_FAILURES
+    assert "lockout" in events and "login_refused_locked" in events
+
+
+def test_an_idle_session_is_logged_out(data_dir: Path, secrets: Path) -> None:
+    (data_dir / "settings.toml").write_text("idle_timeout_minutes = 1\n", encoding="utf-8")
+    add_people(secrets)
+    at = open_page()
+    log_in(at, "王芳", "wang fang password 1")
+    assert at.get("file_uploader")
+    at.session_state["_last_active"] = at.session_state["_last_active"] - 61
+    at.run()
+    assert not at.get("file_uploader")
+    assert any("未操作" in w.value or "without activity" in w.value for w in at.warning)
+    events = [json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()]
+    assert events[-1] == "timeout"

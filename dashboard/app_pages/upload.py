@@ -7,6 +7,7 @@ a widget were shown by mistake. Uploaded text is only ever shown as text (datafr
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pandas as pd
@@ -17,12 +18,17 @@ from etl.contract.errors import CorridorError
 from etl.contract.vocabulary import load_metrics
 from etl.store import auth
 from etl.store import commands as store
+from etl.store import pending as review
+from etl.store.audit import audit
+from etl.store.history import history_frame, history_rows
+from etl.store.settings import load_settings
 from etl.uploads import articles as article_uploads
 from etl.uploads import reading, validating
 
 table, filters = ui.current()
 lang = filters.lang
 layout = data.current_layout()
+settings = load_settings(layout)
 
 
 def L(zh: str, en: str) -> str:
@@ -46,32 +52,90 @@ def oidc_configured() -> bool:
         return False
 
 
-def current_actor(section: dict[str, object]) -> auth.Actor | None:
-    """Return the signed-in analyst or manager, drawing the sign-in controls as needed."""
+def _shown_name(name: str) -> str:
+    # Names are letters, digits, CJK and _ . @ - (auth.NAME_RE); escape what markdown would read.
+    return "".join("\\" + ch if ch in "_.@-*`[]" else ch for ch in name)
+
+
+def _role_label(actor: auth.Actor) -> str:
+    return L("分析员", "analyst") if actor.is_analyst else L("经理", "manager")
+
+
+def _logout(actor: auth.Actor, event: str = "logout") -> None:
+    st.session_state.pop("_analyst", None)
+    st.session_state.pop("_last_active", None)
+    audit(layout, event, actor.name)
+
+
+def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> auth.Actor | None:
+    """Return the signed-in person, drawing the sign-in controls as needed.
+
+    A password session ends after the settings' idle timeout; every login, failure, lockout,
+    logout and timeout goes to the data directory's audit log.
+    """
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         email = str(getattr(st.user, "email", "") or "")
-        st.caption(L(f"已登录：{email}", f"Signed in as {email}"))
+        oidc_actor = auth.actor_for_email(email, section, users)
+        if st.session_state.get("_oidc_audited") != oidc_actor.name:
+            st.session_state["_oidc_audited"] = oidc_actor.name
+            audit(layout, "login", oidc_actor.name, method="oidc", role=oidc_actor.role)
+        st.caption(L(f"已登录：{_shown_name(email)}", f"Signed in as {_shown_name(email)}"))
         st.button(L("退出登录", "Log out"), on_click=st.logout, key="oidc_logout")
-        return auth.actor_from_email(email, section)
+        return oidc_actor
     actor = st.session_state.get("_analyst")
     if isinstance(actor, auth.Actor):
-        st.caption(L("已以分析员身份登录。", "Signed in as analyst."))
-        if st.button(L("退出登录", "Log out"), key="pw_logout"):
-            st.session_state.pop("_analyst", None)
-            st.rerun()
-        return actor
+        idle_s = settings.idle_timeout_minutes * 60
+        last = float(st.session_state.get("_last_active", 0.0))
+        if time.time() - last > idle_s:
+            _logout(actor, "timeout")
+            st.warning(
+                L(
+                    f"超过 {settings.idle_timeout_minutes:g} 分钟未操作，已自动退出，请重新登录。",
+                    f"Logged out after {settings.idle_timeout_minutes:g} minutes without "
+                    "activity; log in again.",
+                ),
+                icon=":material/timer_off:",
+            )
+        else:
+            st.session_state["_last_active"] = time.time()
+            name = _shown_name(actor.name)
+            st.caption(
+                L(
+                    f"已登录：{name}（{_role_label(actor)}）",
+                    f"Signed in as {name} ({_role_label(actor)})",
+                )
+            )
+            if st.button(L("退出登录", "Log out"), key="pw_logout"):
+                _logout(actor)
+                st.rerun()
+            return actor
     if oidc_configured():
         st.button(L("用单位账号登录", "Log in with your organisation"), on_click=st.login)
-    if auth.password_configured(section):
+    if users:
         with st.form("login"):
-            password = st.text_input(L("分析员密码", "Analyst password"), type="password")
+            name = st.text_input(L("用户名", "Name"), key="login_name")
+            password = st.text_input(L("密码", "Password"), type="password", key="login_pw")
             if st.form_submit_button(L("登录", "Log in")):
-                actor = auth.login_with_password(password, section)
-                if actor is None:
-                    st.error(L("密码不对。", "Wrong password."))
-                else:
+                actor, outcome = auth.login_named(name, password, users)
+                who = name.strip()[:64]
+                if actor is not None:
+                    audit(layout, "login", actor.name, method="password", role=actor.role)
                     st.session_state["_analyst"] = actor
+                    st.session_state["_last_active"] = time.time()
                     st.rerun()
+                elif outcome == "locked":
+                    audit(layout, "login_refused_locked", who)
+                    st.error(
+                        L(
+                            "尝试次数过多，已暂时锁定，请稍后再试。",
+                            "Too many failed attempts: locked for now; try again later.",
+                        )
+                    )
+                else:
+                    audit(layout, "login_failed", who)
+                    if outcome == "lockout":
+                        audit(layout, "lockout", who)
+                    st.error(L("用户名或密码不对。", "Wrong name or password."))
     return None
 
 
@@ -107,7 +171,7 @@ def upload_tab(actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview, merge."""
     st.download_button(
         L("下载模板（CSV）", "Download the template (CSV)"),
-        validating.template_csv(),
+        validating.template_csv(lang),
         file_name="corridor_upload_template.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -146,7 +210,68 @@ def upload_tab(actor: auth.Actor) -> None:
         except CorridorError as exc:
             show_error(exc)
             return
-        st.success(L(f"已合并为批次 {result.batch_id}", f"Merged as batch {result.batch_id}"))
+        if result.pending_id:
+            st.success(
+                L(
+                    f"已提交待审批（{result.pending_id}）：另一位分析员批准后生效。",
+                    f"Submitted for approval ({result.pending_id}): applied once another "
+                    "analyst approves it.",
+                )
+            )
+        else:
+            st.success(L(f"已合并为批次 {result.batch_id}", f"Merged as batch {result.batch_id}"))
+
+
+def review_tab(actor: auth.Actor) -> None:
+    """Pending uploads: each with its preview, approved or rejected by another analyst."""
+    items = review.list_pending(layout)
+    if not items:
+        st.info(L("没有待审批的上传。", "Nothing is waiting for approval."))
+        return
+    for item in items:
+        r = item.record
+        with st.container(border=True, key=f"pending_{item.id}"):
+            st.text(
+                L(
+                    f"{item.id}  提交人 {r.get('who', '')}  文件 {r.get('file_name', '')}  "
+                    f"新增 {r.get('rows_new', 0)}  替换 {r.get('rows_contradicting', 0)}",
+                    f"{item.id}  by {r.get('who', '')}  file {r.get('file_name', '')}  "
+                    f"new {r.get('rows_new', 0)}  replacing {r.get('rows_contradicting', 0)}",
+                )
+            )
+            try:
+                preview = review.pending_preview(layout, item.id)
+                st.dataframe(preview.frame(), hide_index=True, key=f"pending_preview_{item.id}")
+            except CorridorError as exc:
+                show_error(exc)
+            own = r.get("who") == actor.name
+            if own:
+                st.caption(
+                    L(
+                        "这是您提交的数据，须由另一位分析员批准。",
+                        "You submitted this; another analyst must approve it.",
+                    )
+                )
+            cols = st.columns(3)
+            if cols[0].button(
+                L("批准", "Approve"), key=f"approve_{item.id}", type="primary", disabled=own
+            ):
+                try:
+                    result = review.approve(layout, actor, item.id)
+                except CorridorError as exc:
+                    show_error(exc)
+                    continue
+                st.success(
+                    L(f"已批准，批次 {result.batch_id}", f"Approved: batch {result.batch_id}")
+                )
+            reason = cols[1].text_input(L("驳回原因", "Reason to reject"), key=f"why_{item.id}")
+            if cols[2].button(L("驳回", "Reject"), key=f"reject_{item.id}"):
+                try:
+                    review.reject(layout, actor, item.id, reason)
+                except CorridorError as exc:
+                    show_error(exc)
+                    continue
+                st.success(L("已驳回。", "Rejected."))
 
 
 def article_tab(actor: auth.Actor) -> None:
@@ -261,17 +386,16 @@ def correct_tab(actor: auth.Actor) -> None:
 
 
 def history_tab(actor: auth.Actor) -> None:
-    """List the batches and undo one."""
-    entries = store.history(layout)
-    if not entries:
+    """List the batches and pending uploads (local time, the person, the file), and undo one."""
+    frame = history_frame(layout, lang)
+    if frame.empty:
         st.info(L("还没有批次。", "No batches yet."))
         return
-    st.dataframe(pd.DataFrame(entries), hide_index=True, key="history_table")
-    choice = st.selectbox(
-        L("撤销哪个批次", "Batch to undo"),
-        [e["id"] for e in reversed(entries)],
-        key="undo_choice",
-    )
+    st.dataframe(frame, hide_index=True, key="history_table", width="stretch")
+    batches = [
+        e["id"] for e in reversed(history_rows(layout)) if e["status"] in ("applied", "approved")
+    ]
+    choice = st.selectbox(L("撤销哪个批次", "Batch to undo"), batches, key="undo_choice")
     reason = st.text_input(L("原因", "Reason"), key="undo_reason")
     if st.button(L("撤销", "Undo"), key="undo_button"):
         try:
@@ -283,12 +407,13 @@ def history_tab(actor: auth.Actor) -> None:
 
 
 section = auth.read_secrets()
-if not auth.password_configured(section) and not oidc_configured():
+users = auth.read_users(section=section)
+if not users and not oidc_configured():
     not_configured()
 else:
-    actor = current_actor(section)
+    actor = current_actor(section, users)
     if actor is None:
-        st.info(L("请以分析员身份登录后上传。", "Log in as an analyst to upload."))
+        st.info(L("请用您的用户名登录后上传。", "Log in with your name to upload."))
     elif not actor.is_analyst:
         st.info(
             L(
@@ -298,15 +423,16 @@ else:
             icon=":material/visibility:",
         )
     else:
-        tabs = st.tabs(
-            [
-                L("上传文件", "Upload a file"),
-                L("新文章", "New article"),
-                L("登记来源", "Register a source"),
-                L("更正或撤回", "Correct or retract"),
-                L("历史与撤销", "History and undo"),
-            ]
-        )
+        names = [
+            L("上传文件", "Upload a file"),
+            L("新文章", "New article"),
+            L("登记来源", "Register a source"),
+            L("更正或撤回", "Correct or retract"),
+            L("历史与撤销", "History and undo"),
+        ]
+        if settings.require_approval or review.list_pending(layout):
+            names.append(L("待审批", "Review"))
+        tabs = st.tabs(names)
         with tabs[0]:
             upload_tab(actor)
         with tabs[1]:
@@ -317,3 +443,6 @@ else:
             correct_tab(actor)
         with tabs[4]:
             history_tab(actor)
+        if len(tabs) > 5:
+            with tabs[5]:
+                review_tab(actor)
