@@ -368,3 +368,110 @@ def test_a_large_file_of_bad_rows_lists_a_bounded_number_of_problems() -> None:
         parse_upload(with_rows(*rows), "x.csv", {SOURCE})
     assert "more problems not listed" in info.value.render()
     assert len(info.value.problems) <= 202
+
+
+# Chinese labels and headers, as the dashboard shows them: the same figures as the key twin.
+ZH_HEADER = "指标,数值,单位,起始日期,截止日期,地区,线路,口径,同比（%）,类型,来源编号,原文"
+EN_HEADER = "metric,value,unit,period_start,period_end,region,route,scope,yoy_pct,basis,source_id,quote"
+TWIN_ROWS = [
+    (("班列开行", "train_runs"), ("列", "trains"), ("重庆", "chongqing"), ("铁海联运", "rail_sea")),
+    (("集装箱运量", "teu"), ("标箱", "TEU"), ("广西", "guangxi"), ("中欧班列", "china_europe_rail")),
+    (("进出口值", "trade_value_cny"), ("元", "CNY"), ("通道全线", "corridor"), ("", "")),
+    (("Cargo weight", "cargo_tonnes"), ("tonnes", "tonnes"), ("四川", "sichuan"), ("跨境公路", "cross_border_road")),
+]
+
+
+def twin_uploads() -> tuple[bytes, bytes]:
+    zh, en = [ZH_HEADER], [EN_HEADER]
+    for i, (metric, unit, region, route) in enumerate(TWIN_ROWS):
+        common = f"2024-0{i + 1}-01,2024-0{i + 1}-28"
+        tail = f"重庆西部陆海新通道测试口径{i}"
+        zh.append(
+            f"{metric[0]},{1000 + i},{unit[0]},{common},{region[0]},{route[0]},{tail},"
+            f"12.{i}%,{'报道值' if i % 2 else '推算值'},{SOURCE},原文{i}"
+        )
+        en.append(
+            f"{metric[1]},{1000 + i},{unit[1]},{common},{region[1]},{route[1]},{tail},"
+            f"12.{i},{'reported' if i % 2 else 'derived'},{SOURCE},原文{i}"
+        )
+    return ("\n".join(zh) + "\n").encode("utf-8"), ("\n".join(en) + "\n").encode("utf-8")
+
+
+def test_an_upload_in_chinese_labels_merges_to_the_same_rows_as_its_key_twin(
+    tmp_path: Path,
+) -> None:
+    from etl.store import batches as bt
+    from etl.store.table import load_table
+
+    zh, en = twin_uploads()
+    assert "班列开行" in zh.decode() and "train_runs" not in zh.decode()
+    tables = []
+    for name, data in (("zh", zh), ("en", en)):
+        where = new_layout(tmp_path / name)
+        upload, preview = validate_upload(where, data, f"{name}.csv")
+        assert len(preview.new) == len(TWIN_ROWS)
+        merge_upload(where, upload, ANALYST_ACTOR)
+        tables.append(load_table(where).observations)
+    assert bt.render_rows_csv(tables[0]) == bt.render_rows_csv(tables[1])
+    assert bt.table_hash(tables[0]) == bt.table_hash(tables[1])
+    assert list(tables[0]["yoy_pct"]) == [12.0, 12.1, 12.2, 12.3]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("metric", "班列开形", "班列开行 (train_runs)"),
+        ("metric", "weather", "train_runs"),
+        ("region", "重廣", "重庆 (chongqing)"),
+        ("route", "铁海联", "铁海联运 (rail_sea)"),
+        ("basis", "估计值", "报道值 (reported)"),
+        ("unit", "箱", "标箱（TEU）"),
+    ],
+)
+def test_each_bad_vocabulary_value_names_the_allowed_values(
+    layout: Layout, column: str, value: str, named: str
+) -> None:
+    cells = {
+        "metric": "teu",
+        "value": "1001",
+        "unit": "TEU",
+        "period_start": "2001-01-01",
+        "period_end": "2001-01-28",
+        "region": "chongqing",
+        "route": "rail_sea",
+        "scope": "重庆西部陆海新通道铁海联运班列",
+        "yoy_pct": "3.5",
+        "basis": "reported",
+        "source_id": SOURCE,
+        "quote": "q",
+        column: value,
+    }
+    line = ",".join(cells[c] for c in EN_HEADER_TEST.split(","))
+    message = refuse(layout, with_rows(line, header=EN_HEADER_TEST))
+    assert named in message, message
+    assert len(message) < 800, "the list of allowed values is bounded"
+
+
+EN_HEADER_TEST = "metric,value,unit,period_start,period_end,region,route,scope,yoy_pct,basis,source_id,quote"
+
+
+def test_a_percent_sign_in_yoy_is_read_as_the_number(layout: Layout) -> None:
+    upload, _ = validate_upload(layout, with_rows(csv_line(3, yoy_pct="12.3%")), "p.csv")
+    assert upload.rows["yoy_pct"].tolist() == [12.3]
+
+
+def test_the_chinese_template_is_accepted_once_filled(layout: Layout) -> None:
+    from etl.uploads.validating import template_csv
+
+    text = template_csv("zh").decode("utf-8-sig").replace("my-source-id", SOURCE)
+    assert text.startswith("指标,数值,单位")
+    upload, preview = validate_upload(layout, text.encode("utf-8"), "模板.csv")
+    row = upload.rows.iloc[0]
+    assert (row["metric"], row["unit"], row["region"], row["route"], row["basis"]) == (
+        "teu",
+        "TEU",
+        "chongqing",
+        "rail_sea",
+        "reported",
+    )
+    assert len(preview.new) == 1
