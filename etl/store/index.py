@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import io
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def _read(path: Path) -> tuple[FigureIndex, dict[str, object]] | None:
             return None
         index = FigureIndex(keys, pairs, frozenset(meta["sources"]), str(meta["table_hash"]))
         return index, meta
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
         return None
 
 

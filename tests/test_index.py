@@ -1,0 +1,98 @@
+"""etl/store/index.py: the figure index the merges use stays equal to the table it indexes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from uploads_support import ANALYST_ACTOR, csv_bytes, csv_line, new_layout, with_rows
+
+from etl.contract.paths import Layout
+from etl.store import batches as bt
+from etl.store.commands import (
+    correct_figure,
+    merge_upload,
+    retract_figure,
+    undo_batch,
+    validate_upload,
+)
+from etl.store.index import load_index, row_hashes
+from etl.store.table import load_table
+
+
+@pytest.fixture(autouse=True)
+def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
+
+
+def ingest(layout: Layout, data: bytes, replace: bool = False) -> str | None:
+    upload, _ = validate_upload(layout, data, "x.csv")
+    return merge_upload(layout, upload, ANALYST_ACTOR, replace=replace).batch_id
+
+
+def assert_index_matches(layout: Layout) -> None:
+    table = load_table(layout)
+    index = load_index(layout)
+    keys, pairs = row_hashes(table.observations)
+    assert np.array_equal(index.keys, keys) and np.array_equal(index.pairs, pairs)
+    assert index.table_hash == bt.table_hash(table.observations)
+    assert index.sources == frozenset(table.sources["source_id"])
+
+
+def test_the_index_follows_merges_replacements_undo_corrections_and_retractions(
+    tmp_path: Path,
+) -> None:
+    layout = new_layout(tmp_path / "data")
+    first = ingest(layout, csv_bytes(40))
+    assert_index_matches(layout)
+    ingest(layout, with_rows(csv_line(3, value="77"), csv_line(900)), replace=True)
+    assert_index_matches(layout)
+    assert first is not None
+    undo_batch(layout, ANALYST_ACTOR, "3", "test")  # the replacement batch
+    assert_index_matches(layout)
+    criteria: dict[str, str | None] = {"metric": "teu", "value": "1005"}
+    correct_figure(layout, ANALYST_ACTOR, criteria, 1234.0, "typo")
+    retract_figure(layout, ANALYST_ACTOR, {"metric": "teu", "value": "1006"}, "wrong")
+    assert_index_matches(layout)  # caught up from the last merge's index, batch by batch
+
+
+def test_the_recorded_hashes_chain_and_equal_the_full_table_hash(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "data")
+    ingest(layout, csv_bytes(30))
+    ingest(layout, with_rows(csv_line(2, value="55")), replace=True)
+    records = [r for _id, r in bt.read_batch_records(layout)]
+    for earlier, later in zip(records, records[1:], strict=False):
+        assert earlier["table_hash_after"] == later["table_hash_before"]
+    assert records[-1]["table_hash_after"] == bt.table_hash(load_table(layout).observations)
+
+
+def test_a_lost_or_damaged_index_is_rebuilt_to_the_same(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "data")
+    ingest(layout, csv_bytes(25))
+    kept = load_index(layout)
+    for path in layout.cache.glob("index-*.npz"):
+        path.write_bytes(path.read_bytes()[:-40] + b"\0" * 40)  # damaged: checksum fails
+    assert load_index(layout).table_hash == kept.table_hash
+    shutil.rmtree(layout.cache)
+    again = load_index(layout)
+    assert np.array_equal(again.keys, kept.keys) and again.table_hash == kept.table_hash
+
+
+def test_a_merge_of_new_figures_never_reads_the_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.store import commands
+
+    layout = new_layout(tmp_path / "data")
+    ingest(layout, csv_bytes(50))
+
+    def no_table(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the table was read for an upload of new figures")
+
+    monkeypatch.setattr(commands, "load_cached_table", no_table)
+    monkeypatch.setattr(commands, "load_state", no_table)
+    assert ingest(layout, csv_bytes(10, tag="fresh")) is not None
+    monkeypatch.undo()
+    assert_index_matches(layout)
