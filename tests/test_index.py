@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def test_the_recorded_hashes_chain_and_equal_the_full_table_hash(tmp_path: Path)
     ingest(layout, csv_bytes(30))
     ingest(layout, with_rows(csv_line(2, value="55")), replace=True)
     records = [r for _id, r in bt.read_batch_records(layout)]
-    for earlier, later in zip(records, records[1:], strict=False):
+    for earlier, later in itertools.pairwise(records):
         assert earlier["table_hash_after"] == later["table_hash_before"]
     assert records[-1]["table_hash_after"] == bt.table_hash(load_table(layout).observations)
 

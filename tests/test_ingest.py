@@ -372,12 +372,24 @@ def test_a_large_file_of_bad_rows_lists_a_bounded_number_of_problems() -> None:
 
 # Chinese labels and headers, as the dashboard shows them: the same figures as the key twin.
 ZH_HEADER = "指标,数值,单位,起始日期,截止日期,地区,线路,口径,同比（%）,类型,来源编号,原文"
-EN_HEADER = "metric,value,unit,period_start,period_end,region,route,scope,yoy_pct,basis,source_id,quote"
+EN_HEADER = (
+    "metric,value,unit,period_start,period_end,region,route,scope,yoy_pct,basis,source_id,quote"
+)
 TWIN_ROWS = [
     (("班列开行", "train_runs"), ("列", "trains"), ("重庆", "chongqing"), ("铁海联运", "rail_sea")),
-    (("集装箱运量", "teu"), ("标箱", "TEU"), ("广西", "guangxi"), ("中欧班列", "china_europe_rail")),
+    (
+        ("集装箱运量", "teu"),
+        ("标箱", "TEU"),
+        ("广西", "guangxi"),
+        ("中欧班列", "china_europe_rail"),
+    ),
     (("进出口值", "trade_value_cny"), ("元", "CNY"), ("通道全线", "corridor"), ("", "")),
-    (("Cargo weight", "cargo_tonnes"), ("tonnes", "tonnes"), ("四川", "sichuan"), ("跨境公路", "cross_border_road")),
+    (
+        ("Cargo weight", "cargo_tonnes"),
+        ("tonnes", "tonnes"),
+        ("四川", "sichuan"),
+        ("跨境公路", "cross_border_road"),
+    ),
 ]
 
 
@@ -452,7 +464,9 @@ def test_each_bad_vocabulary_value_names_the_allowed_values(
     assert len(message) < 800, "the list of allowed values is bounded"
 
 
-EN_HEADER_TEST = "metric,value,unit,period_start,period_end,region,route,scope,yoy_pct,basis,source_id,quote"
+EN_HEADER_TEST = (
+    "metric,value,unit,period_start,period_end,region,route,scope,yoy_pct,basis,source_id,quote"
+)
 
 
 def test_a_percent_sign_in_yoy_is_read_as_the_number(layout: Layout) -> None:

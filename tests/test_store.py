@@ -40,6 +40,7 @@ from etl.store.commands import (
     undo_batch,
     validate_upload,
 )
+from etl.store.pending import approve, list_pending
 from etl.store.table import data_version, load_state, load_table
 from etl.uploads.articles import propose_article
 from etl.uploads.validating import parse_upload
@@ -417,3 +418,71 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path) -> None:
         [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
     )
     assert bt.table_hash(table.observations) == bt.table_hash(expected)
+
+
+LI_ACTOR = Actor("li.lei", "analyst")
+
+
+def _submit(layout: Layout, data: bytes) -> str:
+    upload, _ = validate_upload(layout, data, "rows.csv")
+    pending = merge_upload(layout, upload, ANALYST_ACTOR).pending_id
+    assert pending is not None
+    return pending
+
+
+def _fork_approve(layout: Layout, pending: str) -> int:
+    pid = os.fork()
+    if pid == 0:  # the child approves and leaves without running the parent's cleanup
+        code = 1
+        try:
+            approve(layout, LI_ACTOR, pending)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+APPROVE_KILLS = 16
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
+    tmp_path: Path,
+) -> None:
+    layout = new_layout(tmp_path / "data")
+    layout.settings.write_text("require_approval = true\n", encoding="utf-8")
+    rng = random.Random(20261129)
+    pending = _submit(layout, csv_bytes(300, tag="calib"))
+    start = time.perf_counter()
+    pid = _fork_approve(layout, pending)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    duration = time.perf_counter() - start
+    outcomes = {"pending": 0, "applied": 0}
+    for i in range(APPROVE_KILLS):
+        before = table_hash(layout)
+        data = csv_bytes(300, tag=f"k{i}-")
+        pending = _submit(layout, data)
+        upload, _ = validate_upload(layout, data, "rows.csv")
+        after = bt.hash_after(before, upload.rows, bt.no_rows())
+        pid = _fork_approve(layout, pending)
+        low = 0.0 if i % 2 else duration * 0.6
+        time.sleep(rng.uniform(low, duration * 1.05))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        now = table_hash(layout)
+        still = [p.id for p in list_pending(layout)]
+        if now == before:
+            assert still == [pending], f"kill {i}: not applied, so it must still be pending"
+            approve(layout, LI_ACTOR, pending)  # and it can still be approved, once
+            outcomes["pending"] += 1
+        else:
+            assert now == after, f"kill {i}: the table is neither the old nor the new one"
+            assert still == [], f"kill {i}: applied, so it must not be pending any more"
+            outcomes["applied"] += 1
+        assert table_hash(layout) == after
+        approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
+        assert len(approved) == 1, "applied exactly once"
+    print(f"approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
+    assert sum(outcomes.values()) == APPROVE_KILLS

@@ -242,7 +242,9 @@ def test_repeated_failures_lock_a_name_and_are_logged(
     assert not at.get("file_uploader")
     log_in(at, "li.lei", "li lei password 22")  # another name is not locked
     assert at.get("file_uploader")
-    events = [json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()]
+    events = [
+        json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()
+    ]
     assert events.count("login_failed") == auth.NAME_FAILURES
     assert "lockout" in events and "login_refused_locked" in events
 
@@ -257,5 +259,7 @@ def test_an_idle_session_is_logged_out(data_dir: Path, secrets: Path) -> None:
     at.run()
     assert not at.get("file_uploader")
     assert any("未操作" in w.value or "without activity" in w.value for w in at.warning)
-    events = [json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()]
+    events = [
+        json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()
+    ]
     assert events[-1] == "timeout"

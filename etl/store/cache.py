@@ -178,6 +178,7 @@ def load_cached_table(layout: Layout, *, write: bool = True) -> Table:
         observations, sources = state.observations, state.sources
     table = Table(compact_observations(observations), sources, version)
     # Files that changed while they were read would key this table to the wrong version.
-    if write and data_version(layout) == version and (layout.tidy.exists() or layout.batches.exists()):
+    stored = layout.tidy.exists() or layout.batches.exists()
+    if write and stored and data_version(layout) == version:
         write_cache(layout, table, files)
     return table
