@@ -1,0 +1,98 @@
+"""Benchmark: what a merge costs against the size of the stored table, end to end.
+
+Run: .venv/bin/python bench/bench_merge.py --data-dir /tmp/syn1m [--rows 10 200000] [--runs 5]
+     [--src DIR]   # another source tree (the code before a change), for before and after
+
+Each run copies the data directory (made by bench/generate.py; untimed), then times one whole
+`corridor ingest FILE --yes --data-dir COPY` process (start-up, imports, validation, preview
+against the stored table, the batch written) for an upload of new figures of each size, and
+prints the median and every run. The copy carries the directory's cache, so the first run of a
+fresh directory is run once untimed to build it (the figure index), as a server's first merge
+would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE = "synthetic-bench"  # bench/generate.py's source
+GOALS = {10: 2.0, 200_000: 10.0}
+
+
+def upload_csv(rows: int, tag: str) -> bytes:
+    """Return an upload of distinct new figures (scopes no synthetic row uses)."""
+    lines = ["metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote"]
+    metrics = (("teu", "TEU"), ("train_runs", "trains"), ("cargo_tonnes", "tonnes"))
+    for i in range(rows):
+        metric, unit = metrics[i % 3]
+        year = 1995 + (i // 3) % 30
+        month = 1 + (i // 90) % 12
+        lines.append(
+            f"{metric},{1000 + i},{unit},{year}-{month:02d}-01,{year}-{month:02d}-28,"
+            f"重庆铁海联运班列基准{tag}第{i // 1080}组,{i % 50}.5,{SOURCE},基准测试第{i}行"
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def ingest(data_dir: Path, upload: Path, src: Path | None) -> float:
+    """Return the wall time of one `corridor ingest` process."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    cmd = [sys.executable, "-m", "corridor.cli", "ingest", str(upload), "--yes"]
+    cmd += ["--data-dir", str(data_dir), "--max-mb", "200"]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=src or REPO)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"ingest failed:\n{done.stderr[-2000:]}")
+    return took
+
+
+def main() -> None:
+    """Time merges of each size into copies of the data directory."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--rows", type=int, nargs="+", default=[10, 200_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--src", type=Path, help="source tree to run instead of this one")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        work = Path(tmp)
+        base = work / "base"
+        shutil.copytree(args.data_dir, base)
+        warm = work / "warm.csv"
+        warm.write_bytes(upload_csv(10, "warm"))
+        took = ingest(base, warm, args.src)
+        print(f"{args.data_dir}: first merge (builds what later merges reuse): {took:.2f} s")
+        for rows in args.rows:
+            upload = work / f"up{rows}.csv"
+            upload.write_bytes(upload_csv(rows, f"r{rows}"))
+            times = []
+            for _ in range(args.runs):
+                copy = work / "copy"
+                shutil.rmtree(copy, ignore_errors=True)
+                shutil.copytree(base, copy)
+                times.append(ingest(copy, upload, args.src))
+            median = statistics.median(times)
+            goal = GOALS.get(rows)
+            verdict = (
+                ""
+                if goal is None
+                else f" (goal ≤ {goal:g} s: {'met' if median <= goal else 'NOT met'})"
+            )
+            shown = ", ".join(f"{t:.2f}" for t in times)
+            print(f"  {rows:>7} rows: median {median:.2f} s [{shown}]{verdict}")
+
+
+if __name__ == "__main__":
+    main()
