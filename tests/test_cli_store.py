@@ -236,3 +236,84 @@ def test_add_article_stores_the_article_and_its_rows(
     assert "art-x" in set(table.sources["source_id"])
     assert 152000.0 in table.observations["value"].tolist()
     assert any(p.suffix == ".txt" for p in layout.uploads.iterdir())
+
+
+def test_users_add_list_set_password_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from etl.store import auth
+
+    monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(tmp_path / "secrets.toml"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\n"))
+    assert main(["users", "add", "王芳", "--role", "analyst", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("boss password 333\n"))
+    assert main(["users", "add", "boss", "--role", "manager", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("another password 4\n"))
+    assert main(["users", "add", "boss", "--role", "analyst", "--password-stdin"]) == 2
+    capsys.readouterr()
+    assert main(["users", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "王芳\tanalyst" in listing and "boss\tmanager" in listing
+    path = auth.users_path()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "wang fang password" not in path.read_text(encoding="utf-8"), "only hashes are stored"
+    users = auth.read_users()
+    assert auth.login_named("王芳", "wang fang password 1", users, delay=0)[1] == "ok"
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new password 55\n"))
+    assert main(["users", "set-password", "王芳", "--password-stdin"]) == 0
+    users = auth.read_users()
+    assert auth.login_named("王芳", "wang fang password 1", users, delay=0)[1] == "failed"
+    assert auth.login_named("王芳", "a new password 55", users, delay=0)[0] == auth.Actor(
+        "王芳", "analyst"
+    )
+    assert main(["users", "remove", "boss"]) == 0
+    assert "boss" not in auth.read_users()
+
+
+def test_the_shared_password_is_the_named_account_analyst(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.store import auth
+
+    secrets = tmp_path / "secrets.toml"
+    monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(secrets))
+    auth.write_password_hash(auth.hash_password("shared password 2025"), secrets)
+    users = auth.read_users()
+    assert list(users) == ["analyst"]
+    actor, outcome = auth.login_named("analyst", "shared password 2025", users, delay=0)
+    assert outcome == "ok" and actor == auth.Actor("analyst", "analyst")
+
+
+def test_two_named_analysts_show_in_history_and_approve_each_other(
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write(tmp_path, "王芳的数据.csv", csv_bytes(3))
+    assert corridor(layout, "ingest", first, "--yes", "--user", "王芳") == 0
+    layout.settings.write_text("require_approval = true\n", encoding="utf-8")
+    second = write(tmp_path, "second.csv", csv_bytes(2, tag="b"))
+    assert corridor(layout, "ingest", second, "--yes", "--user", "li.lei") == 0
+    out = capsys.readouterr().out
+    assert "pending" in out and len(load_table(layout).observations) == 3
+    pending = sorted(os.listdir(layout.pending))[0]
+    assert corridor(layout, "approve", pending, "--user", "li.lei") == 2
+    assert "another analyst" in capsys.readouterr().err
+    assert corridor(layout, "approve", pending, "--user", "王芳") == 0
+    assert len(load_table(layout).observations) == 5
+    capsys.readouterr()
+    assert corridor(layout, "history") == 0
+    shown = capsys.readouterr().out
+    assert "提交人" in shown and "时间 (Asia/Shanghai)" in shown
+    assert "王芳的数据.csv" in shown and "li.lei" in shown and "王芳" in shown and "已批准" in shown
+    assert corridor(layout, "history", "--lang", "en") == 0
+    assert "Approved by" in capsys.readouterr().out
+    third = write(tmp_path, "third.csv", csv_bytes(2, tag="c"))
+    assert corridor(layout, "ingest", third, "--yes", "--user", "王芳") == 0
+    later = sorted(p for p in os.listdir(layout.pending) if p != pending)[0]
+    assert corridor(layout, "reject", later, "--reason", "重复", "--user", "li.lei") == 0
+    assert len(load_table(layout).observations) == 5
+
+
+def test_the_chinese_template_has_chinese_headers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--lang", "zh"]) == 0
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.lstrip("\ufeff").startswith("指标,数值,单位,起始日期,截止日期")
