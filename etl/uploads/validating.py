@@ -341,7 +341,7 @@ def translate_vocabulary(text: pd.DataFrame, problems: _Problems) -> pd.DataFram
         aliases = value_aliases(col)
         uniques = pd.unique(out[col].to_numpy())
         mapping = {u: aliases.get(alias_text(str(u)), None) for u in uniques if u != ""}
-        unknown = out[col].map(lambda v, m=mapping: v != "" and m.get(v) is None)  # type: ignore[misc]
+        unknown = out[col].map(lambda v, m=mapping: v != "" and m.get(v) is None)
         for value in pd.unique(out.loc[unknown, col].to_numpy())[: MAX_LISTED_PROBLEMS + 1]:
             zh, en = allowed_hint(col, str(value))
             problems.add_mask(
@@ -351,7 +351,7 @@ def translate_vocabulary(text: pd.DataFrame, problems: _Problems) -> pd.DataFram
                 f"“{col}”不在词表中；{zh}",
                 f"'{col}' is not in the vocabulary; {en}",
             )
-        out[col] = out[col].map(lambda v, m=mapping: m.get(v) or v if v != "" else v)  # type: ignore[misc]
+        out[col] = out[col].map(lambda v, m=mapping: m.get(v) or v if v != "" else v)
     metrics = load_metrics()
     if "unit" in out and "metric" in out:
         pairs = out[["metric", "unit"]].drop_duplicates()
