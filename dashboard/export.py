@@ -37,3 +37,66 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "figures") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralise(frame).to_excel(writer, index=False, sheet_name=sheet)
     return buffer.getvalue()
+
+
+# Sheet names: Excel allows 31 characters and none of []:*?/\.
+_SHEET_BAD = str.maketrans({c: "·" for c in "[]:*?/\\"})
+
+
+def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
+    from dashboard.format import axis_unit, format_period, scaled
+    from dashboard.i18n import basis_label, metric_label, region_label, route_label
+
+    zh = lang == "zh"
+    unit = axis_unit(metric, lang)
+    label = metric_label(metric, lang)
+    periods = [
+        format_period(pd.Timestamp(s) if s else None, pd.Timestamp(e), lang)
+        for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
+    ]
+    yoy = pd.to_numeric(frame["yoy_pct"], errors="coerce")
+    return pd.DataFrame(
+        {
+            ("指标" if zh else "Metric"): label,
+            (f"数值（{unit}）" if zh else f"Value ({unit})"): [
+                scaled(float(v), metric, lang) for v in frame["value"]
+            ],
+            ("期间" if zh else "Period"): periods,
+            ("同比（%）" if zh else "YoY (%)"): yoy.to_numpy(),
+            ("地区" if zh else "Region"): [region_label(str(r), lang) for r in frame["region"]],
+            ("线路" if zh else "Route"): [route_label(str(r), lang) for r in frame["route"]],
+            ("口径（原文）" if zh else "Scope (source's words)"): frame["scope"].to_numpy(),
+            ("类型" if zh else "Basis"): [basis_label(str(b), lang) for b in frame["basis"]],
+            ("来源" if zh else "Source"): frame["title"].to_numpy(),
+            ("发布机构" if zh else "Publisher"): frame["publisher"].to_numpy(),
+            ("发布日期" if zh else "Published"): frame["published"].to_numpy(),
+            ("链接" if zh else "Link"): frame["url"].fillna("").to_numpy(),
+            ("原文" if zh else "Quote"): frame["quote"].to_numpy(),
+        }
+    )
+
+
+def reader_sheets(export: pd.DataFrame, lang: str) -> dict[str, pd.DataFrame]:
+    """Return the export as one sheet per metric, for people: labels, display units, periods."""
+    from dashboard.i18n import metric_label
+
+    sheets: dict[str, pd.DataFrame] = {}
+    for metric, rows in export.groupby("metric", sort=False, observed=True):
+        name = metric_label(str(metric), lang).translate(_SHEET_BAD)[:31]
+        sheets[name] = _reader_rows(rows, str(metric), lang)
+    return sheets
+
+
+def reader_xlsx_bytes(export: pd.DataFrame, lang: str) -> bytes:
+    """Return the manager's workbook: a sheet per metric, headers in the page's language."""
+    buffer = io.BytesIO()
+    sheets = reader_sheets(export, lang) or {"-": pd.DataFrame()}
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            neutralise(frame).to_excel(writer, index=False, sheet_name=name)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for i, col in enumerate(frame.columns):
+                width = 60 if i == len(frame.columns) - 1 else min(40, max(10, len(str(col)) * 2))
+                sheet.column_dimensions[sheet.cell(1, i + 1).column_letter].width = width
+    return buffer.getvalue()

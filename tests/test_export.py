@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -59,3 +60,28 @@ def test_xlsx_keeps_numbers_as_numbers_and_text_as_text() -> None:
     quotes = [row[quote_col] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert any(str(q).startswith("'=HYPERLINK") for q in quotes)
     assert not any(str(q).startswith("=") for q in quotes)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_managers_workbook_has_labels_display_units_and_periods_in_words(lang: str) -> None:
+    from dashboard.export import reader_xlsx_bytes
+    from dashboard.format import axis_unit, scaled
+    from dashboard.i18n import metric_label
+
+    exported = frame()
+    book = openpyxl.load_workbook(io.BytesIO(reader_xlsx_bytes(exported, lang)))
+    teu = metric_label("teu", lang)
+    assert teu in book.sheetnames and "teu" not in book.sheetnames
+    sheet = book[teu]
+    header = [c.value for c in sheet[1]]
+    unit = axis_unit("teu", lang)
+    assert header[1] == (f"数值（{unit}）" if lang == "zh" else f"Value ({unit})")
+    assert ("原文" if lang == "zh" else "Quote") in header and "metric" not in header
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    held = exported[exported["metric"] == "teu"]
+    expected = sorted(round(scaled(float(v), "teu", lang), 6) for v in held["value"])
+    assert sorted(round(float(r[1]), 6) for r in rows) == expected
+    assert all(r[0] == teu for r in rows)
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(r[2])) for r in rows), "periods in words"
+    cells = [c for r in rows for c in r if isinstance(c, str)]
+    assert not any(c.startswith("=") for c in cells), "formulas stay neutralised"

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.export import csv_bytes, xlsx_bytes
+from dashboard.export import csv_bytes, reader_xlsx_bytes
 from dashboard.i18n import t
 from dashboard.views import (
     FigureView,
@@ -16,6 +16,10 @@ from dashboard.views import (
 
 # Rows sent to the browser's table: enough to read and scroll; the downloads carry every row.
 TABLE_ROWS = 2000
+# The table fills most of a laptop screen; rows are tall enough for two lines of a quote.
+TABLE_HEIGHT = 640
+ROW_HEIGHT = 56
+QUOTE_WIDTH = 480
 
 table, filters = ui.current()
 lang = filters.lang
@@ -51,36 +55,50 @@ else:
     )
     link = "链接" if lang == "zh" else "Link"
     quote = "原文" if lang == "zh" else "Quote"
+    yoy = "同比" if lang == "zh" else "YoY"
+    # A link cell holds a URL or nothing: no "None" and no link text where there is no link.
+    shown[link] = shown[link].where(shown[link].astype(str).str.match(r"^https?://"), None)
+    first = [c for c in shown.columns[:3]]
+    order = [*first, quote, *[c for c in shown.columns if c not in (*first, quote)]]
     st.dataframe(
         shown,
         hide_index=True,
+        width="stretch",
+        height=TABLE_HEIGHT,
+        row_height=ROW_HEIGHT,
+        column_order=order,
         column_config={
             link: st.column_config.LinkColumn(
                 link, display_text=("原文链接" if lang == "zh" else "open")
             ),
-            quote: st.column_config.TextColumn(quote, width="large"),
+            quote: st.column_config.TextColumn(quote, width=QUOTE_WIDTH),
+            yoy: st.column_config.TextColumn(yoy, width="medium"),
         },
         key="figures_table",
     )
     st.markdown(f"**{t('downloads', lang)}**")
     with st.container(horizontal=True):
         st.download_button(
-            t("download_csv", lang),
-            data=lambda: csv_bytes(_export(kept)),
-            file_name="corridor_figures.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-            key="download_csv",
-        )
-        st.download_button(
-            t("download_xlsx", lang),
-            data=lambda: xlsx_bytes(_export(kept)),
+            "表格（XLSX，按指标分表，显示单位）"
+            if lang == "zh"
+            else "Workbook (XLSX, a sheet per metric)",
+            data=lambda: reader_xlsx_bytes(_export(kept), lang),
             file_name="corridor_figures.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
             on_click="ignore",
             key="download_xlsx",
+        )
+        st.download_button(
+            "约定格式 CSV（供程序读取，基本单位）"
+            if lang == "zh"
+            else "Contract CSV (for machines, base units)",
+            data=lambda: csv_bytes(_export(kept)),
+            file_name="corridor_figures_contract.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key="download_csv",
         )
 
 st.markdown(f"**{t('dictionary', lang)}**")
