@@ -150,3 +150,16 @@ def test_the_shipped_data_shows_the_seed_figures(monkeypatch: pytest.MonkeyPatch
     assert metrics["运费扣减"][0] == "2021.84万元"
     assert "惠及企业99家" in texts(at)
     assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")
+
+
+def test_the_data_table_shows_links_only_where_there_is_one(data_dir: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("app_pages/sources.py").run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "链接" in d.value.columns)
+    links = table["链接"].dropna().astype(str)
+    assert all(link.startswith(("http://", "https://")) for link in links)
+    assert "None" not in table["链接"].astype(str).tolist()
+    labels = [b.label for b in at.get("download_button")]
+    assert any("供程序读取" in str(label) for label in labels), labels
