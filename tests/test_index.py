@@ -19,6 +19,7 @@ from etl.store.commands import (
     undo_batch,
     validate_upload,
 )
+from etl.store import index as index_module
 from etl.store.index import load_index, row_hashes
 from etl.store.table import load_table
 
@@ -74,9 +75,13 @@ def test_a_lost_or_damaged_index_is_rebuilt_to_the_same(tmp_path: Path) -> None:
     ingest(layout, csv_bytes(25))
     kept = load_index(layout)
     for path in layout.cache.glob("index-*.npz"):
-        path.write_bytes(path.read_bytes()[:-40] + b"\0" * 40)  # damaged: checksum fails
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF  # damaged inside the arrays: the zip's CRC fails
+        path.write_bytes(bytes(data))
+    index_module._LAST.clear()  # forget the copy this process holds
     assert load_index(layout).table_hash == kept.table_hash
     shutil.rmtree(layout.cache)
+    index_module._LAST.clear()
     again = load_index(layout)
     assert np.array_equal(again.keys, kept.keys) and again.table_hash == kept.table_hash
 
