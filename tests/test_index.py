@@ -12,6 +12,7 @@ from uploads_support import ANALYST_ACTOR, csv_bytes, csv_line, new_layout, with
 
 from etl.contract.paths import Layout
 from etl.store import batches as bt
+from etl.store import index as index_module
 from etl.store.commands import (
     correct_figure,
     merge_upload,
@@ -19,7 +20,6 @@ from etl.store.commands import (
     undo_batch,
     validate_upload,
 )
-from etl.store import index as index_module
 from etl.store.index import load_index, row_hashes
 from etl.store.table import load_table
 
