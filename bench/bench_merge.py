@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,19 +44,22 @@ def upload_csv(rows: int, tag: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def ingest(data_dir: Path, upload: Path, src: Path | None) -> float:
-    """Return the wall time of one `corridor ingest` process."""
+def ingest(data_dir: Path, upload: Path, src: Path | None) -> tuple[float, float]:
+    """Return the wall and CPU (user + system) seconds of one `corridor ingest` process."""
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     cmd = [sys.executable, "-m", "corridor.cli", "ingest", str(upload), "--yes"]
     cmd += ["--data-dir", str(data_dir), "--max-mb", "200"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=src or REPO)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"ingest failed:\n{done.stderr[-2000:]}")
-    return took
+    return took, cpu
 
 
 def main() -> None:
@@ -72,17 +76,22 @@ def main() -> None:
         shutil.copytree(args.data_dir, base)
         warm = work / "warm.csv"
         warm.write_bytes(upload_csv(10, "warm"))
-        took = ingest(base, warm, args.src)
-        print(f"{args.data_dir}: first merge (builds what later merges reuse): {took:.2f} s")
+        took, cpu = ingest(base, warm, args.src)
+        print(
+            f"{args.data_dir}: first merge (builds what later merges reuse): "
+            f"{took:.2f} s wall, {cpu:.2f} s CPU"
+        )
         for rows in args.rows:
             upload = work / f"up{rows}.csv"
             upload.write_bytes(upload_csv(rows, f"r{rows}"))
-            times = []
+            times, cpus = [], []
             for _ in range(args.runs):
                 copy = work / "copy"
                 shutil.rmtree(copy, ignore_errors=True)
                 shutil.copytree(base, copy)
-                times.append(ingest(copy, upload, args.src))
+                took, cpu = ingest(copy, upload, args.src)
+                times.append(took)
+                cpus.append(cpu)
             median = statistics.median(times)
             goal = GOALS.get(rows)
             verdict = (
@@ -91,7 +100,11 @@ def main() -> None:
                 else f" (goal ≤ {goal:g} s: {'met' if median <= goal else 'NOT met'})"
             )
             shown = ", ".join(f"{t:.2f}" for t in times)
-            print(f"  {rows:>7} rows: median {median:.2f} s [{shown}]{verdict}")
+            print(
+                f"  {rows:>7} rows: median {median:.2f} s wall [{shown}]{verdict}; "
+                f"CPU median {statistics.median(cpus):.2f} s; load average "
+                f"{os.getloadavg()[0]:.1f}"
+            )
 
 
 if __name__ == "__main__":
