@@ -65,6 +65,7 @@ def _log_in(page: object, server: str) -> None:
     # A page load is a new Streamlit session, and the login lives in the session.
     page.goto(f"{server}/upload?lang=en")  # type: ignore[attr-defined]
     page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.locator(".st-key-login_name input").fill("analyst")  # type: ignore[attr-defined]
     page.fill("input[type=password]", PASSWORD)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
     page.wait_for_selector("input[type=file]", state="attached", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
