@@ -21,7 +21,8 @@ def layout(tmp_path: Path) -> Layout:
 
 
 def cache_files(layout: Layout) -> list[Path]:
-    return sorted(layout.cache.glob("*")) if layout.cache.exists() else []
+    # The parquet copies; the figure index beside them (index-*.npz) is tested in test_index.
+    return sorted(layout.cache.glob("*.parquet")) if layout.cache.exists() else []
 
 
 def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> None:
