@@ -56,7 +56,8 @@ def _settled(page: object) -> None:
 
 def _chart_data(page: object, server: str) -> str:
     page.goto(f"{server}/trains?lang=en")  # type: ignore[attr-defined]
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    # Slow under load: the first plotly.js load of a fresh browser is the long one.
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=3 * TIMEOUT_MS)  # type: ignore[attr-defined]
     _settled(page)
     return str(page.evaluate(CHART_DATA_JS))  # type: ignore[attr-defined]
 
