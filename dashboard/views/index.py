@@ -1,4 +1,4 @@
-"""Frames shaped for display: one row per figure (deduplicated), headline cards, the table."""
+"""The figure index: one row per figure (deduplicated by the figure identity), as row positions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
-from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.format import format_date
+from dashboard.i18n import t
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
@@ -19,6 +19,8 @@ SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
 
 
 Record = dict[str, Any]
+
+
 # Sorting needs a date for sources without one: they rank as the oldest.
 NO_DATE = pd.Timestamp("1900-01-01")
 
@@ -27,28 +29,27 @@ def _clean(value: Any) -> Any:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def _records(frame: pd.DataFrame) -> list[Record]:
+def as_records(frame: pd.DataFrame) -> list[Record]:
     return cast(list[Record], frame.to_dict("records"))
 
 
 def source_records(sources: pd.DataFrame) -> list[Record]:
     """Return the sources table as records (source_id, publisher, published, …)."""
-    return _records(sources)
+    return as_records(sources)
 
 
 def source_name(publisher: str, published: pd.Timestamp | None, lang: str) -> str:
     """Return a source as a reader cites it: publisher, date."""
     if published is None or pd.isna(published):
         return publisher
-    sep = "，" if lang == "zh" else ", "
-    return f"{publisher}{sep}{format_date(published, lang)}"
+    return f"{publisher}{t('comma', lang)}{format_date(published, lang)}"
 
 
 def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
     """Return one record per observation with its source's fields and citation (not deduped)."""
-    by_id: dict[str, Record] = {str(r["source_id"]): r for r in _records(sources)}
+    by_id: dict[str, Record] = {str(r["source_id"]): r for r in as_records(sources)}
     rows: list[Record] = []
-    for rec in _records(frame):
+    for rec in as_records(frame):
         src = by_id.get(str(rec["source_id"]), {})
         row: Record = {k: _clean(v) for k, v in rec.items()}
         for fld in SOURCE_FIELDS:
@@ -103,163 +104,6 @@ def figures_frame(records: list[Record]) -> pd.DataFrame:
     return out
 
 
-def dedupe_figures(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Return one row per figure, from its most recently published source, naming the others."""
-    return figures_frame(figure_records(frame, sources, lang))
-
-
-@dataclass(frozen=True)
-class KpiCard:
-    """One headline figure as a card shows it."""
-
-    metric: str
-    label: str
-    value: str
-    delta: str | None
-    period: str
-    scope: str
-    source: str
-    note: str
-    record: Record
-
-
-def latest_record(records: list[Record]) -> Record | None:
-    """Return the latest reported record (derived if none): latest period, then latest source."""
-    reported = [r for r in records if r["basis"] == "reported"]
-    pool = reported or list(records)
-    if not pool:
-        return None
-    return max(
-        pool,
-        key=lambda r: (
-            r["period_end"],
-            r["published"] or NO_DATE,
-            r["yoy_pct"] is not None,
-            r["region"] == "corridor",
-            r["value"],
-        ),
-    )
-
-
-def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
-    """Return a card for each headline metric: its latest figure within the given figures."""
-    cards: list[KpiCard] = []
-    for key, metric in load_metrics().items():
-        if not metric.headline:
-            continue
-        row = latest_record([r for r in records if r["metric"] == key])
-        if row is None:
-            continue
-        yoy = row["yoy_pct"]
-        note = _firms_note(records, row, lang) if key == "freight_deduction_cny" else ""
-        if row["basis"] == "derived":
-            note = f"{note} {t('derived', lang)}".strip()
-        cards.append(
-            KpiCard(
-                metric=key,
-                label=metric.label(lang),
-                value=format_value(float(row["value"]), key, lang),
-                delta=format_yoy(yoy, lang) or None,
-                period=format_period(row["period_start"], row["period_end"], lang),
-                scope=str(row["scope"]),
-                source=row["source"],
-                note=note,
-                record=row,
-            )
-        )
-    return cards
-
-
-def _firms_note(records: list[Record], row: Record, lang: str) -> str:
-    firms = [
-        r
-        for r in records
-        if r["metric"] == "beneficiary_firms"
-        and r["period_end"] == row["period_end"]
-        and r["region"] == row["region"]
-        and r["basis"] == "reported"
-    ]
-    if not firms:
-        return ""
-    count = format_value(float(firms[0]["value"]), "beneficiary_firms", lang)
-    return f"惠及企业{count}" if lang == "zh" else f"{count} benefiting"
-
-
-def data_as_of(figures: pd.DataFrame) -> pd.Timestamp | None:
-    """Return the latest period_end among the figures, or None when there are none."""
-    ends = figures["period_end"].dropna()
-    return None if ends.empty else ends.max()
-
-
-def _reading_order(r: Record) -> tuple[int, int, str, str]:
-    order = list(load_metrics())
-    rank = order.index(r["metric"]) if r["metric"] in order else len(order)
-    return (rank, -r["period_end"].value, r["region"], r["scope"])
-
-
-def display_table(records: list[Record], lang: str) -> pd.DataFrame:
-    """Return figures as a reader's table: words for keys, values in display scale, sources."""
-    zh = lang == "zh"
-    rows = [
-        {
-            t("metric", lang): metric_label(r["metric"], lang),
-            ("数值" if zh else "Value"): format_value(float(r["value"]), r["metric"], lang),
-            ("期间" if zh else "Period"): format_period(r["period_start"], r["period_end"], lang),
-            ("同比" if zh else "YoY"): format_yoy(r["yoy_pct"], lang),
-            t("region", lang): region_label(r["region"], lang),
-            t("route", lang): route_label(r["route"], lang),
-            t("scope", lang): r["scope"],
-            t("basis", lang): basis_label(r["basis"], lang),
-            t("source", lang): r["source"],
-            ("链接" if zh else "Link"): r["url"] or None,
-            t("also_reported_by", lang): r["also_reported_by"],
-            ("原文" if zh else "Quote"): r["quote"],
-        }
-        for r in sorted(records, key=_reading_order)
-    ]
-    return pd.DataFrame(rows)
-
-
-def export_frame(figures: pd.DataFrame) -> pd.DataFrame:
-    """Return the deduped figures in the contract's columns plus source fields, for download."""
-    cols = [
-        *OBSERVATION_COLUMNS[:-1],
-        "publisher",
-        "published",
-        "title",
-        "url",
-        "quote",
-        "also_reported_by",
-    ]
-    out = figures.loc[:, cols].copy()
-    for col in ("period_start", "period_end", "published"):
-        out[col] = out[col].map(lambda d: "" if pd.isna(d) else d.strftime("%Y-%m-%d"))
-    return out.reset_index(drop=True)
-
-
-def metric_dictionary(lang: str) -> pd.DataFrame:
-    """Return the metric vocabulary as a table: key, labels, unit, display unit, kind."""
-
-    zh = lang == "zh"
-    return pd.DataFrame(
-        [
-            {
-                ("指标代码" if zh else "Key"): m.key,
-                ("中文名称" if zh else "Chinese label"): m.label_zh,
-                ("英文名称" if zh else "English label"): m.label_en,
-                ("基本单位" if zh else "Base unit"): m.unit,
-                ("显示单位" if zh else "Shown in"): axis_unit(m.key, lang),
-                ("类型" if zh else "Kind"): (
-                    ("期间流量" if zh else "flow over a period")
-                    if m.kind == "flow"
-                    else ("时点存量" if zh else "snapshot at a date")
-                ),
-            }
-            for m in load_metrics().values()
-        ]
-    )
-
-
 def ranked_codes(series: pd.Series) -> np.ndarray:
     """Return integer codes ordered as the values' text sorts (as sorting records by it does)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -281,15 +125,19 @@ def folded_codes(scope: pd.Series) -> np.ndarray:
     return np.asarray(codes)
 
 
-def _dates(series: pd.Series) -> np.ndarray:
+def date_codes(series: pd.Series) -> np.ndarray:
     # NaT (no stated start) sorts as the smallest value, like any other value of the key.
     return series.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+
+
+def date_code(value: Any) -> int:
+    return NO_DATE.value if value is None or pd.isna(value) else pd.Timestamp(value).value
 
 
 def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
     """Return each source's fields and citation (publisher, date) by source_id."""
     out: dict[str, Record] = {}
-    for src in _records(sources):
+    for src in as_records(sources):
         row: Record = {fld: _clean(src.get(fld)) for fld in SOURCE_FIELDS}
         for fld in ("title", "publisher", "url", "kind"):
             row[fld] = "" if row[fld] is None else str(row[fld])
@@ -299,7 +147,7 @@ def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
     return out
 
 
-def _citation(citations: dict[str, Record], source_id: str) -> Record:
+def citation(citations: dict[str, Record], source_id: str) -> Record:
     known = citations.get(source_id)
     if known is not None:
         return known
@@ -349,14 +197,15 @@ def take_rows(frame: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
 class FigureView:
     """The figures a filter keeps, one per figure: row positions into the shared frame.
 
-    Nothing is copied: records are built only for the rows a page shows.
+    Nothing is copied: records are built only for the rows a page shows. Its index is the
+    table's, so every view of one table shares it.
     """
 
     frame: pd.DataFrame
     rows: np.ndarray
     also: dict[int, str]
     citations: dict[str, Record]
-    index: FigureIndex | None = None
+    index: FigureIndex
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -365,9 +214,9 @@ class FigureView:
         """Return figure records (as figure_records gives them) for positions, all by default."""
         pos = self.rows if positions is None else positions
         out: list[Record] = []
-        for p, rec in zip(pos.tolist(), _records(take_rows(self.frame, pos)), strict=True):
+        for p, rec in zip(pos.tolist(), as_records(take_rows(self.frame, pos)), strict=True):
             row: Record = {k: _clean(v) for k, v in rec.items()}
-            row.update(_citation(self.citations, str(rec["source_id"])))
+            row.update(citation(self.citations, str(rec["source_id"])))
             row["also_reported_by"] = self.also.get(p, "")
             out.append(row)
         return out
@@ -380,7 +229,7 @@ class FigureView:
         """Return the kept figures as figures_frame would, built column-wise for big views."""
         out = self.frame.iloc[self.rows].reset_index(drop=True)
         ids = out["source_id"].astype(str)
-        cites = {sid: _citation(self.citations, sid) for sid in ids.unique()}
+        cites = {sid: citation(self.citations, sid) for sid in ids.unique()}
         for fld in (*SOURCE_FIELDS, "source"):
             out[fld] = ids.map({sid: c[fld] for sid, c in cites.items()})
         out["published"] = pd.to_datetime(out["published"])
@@ -426,13 +275,13 @@ def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -
     """Return the table's KPI index (see KpiIndex), built once per data version."""
     published = dict(zip(sources["source_id"].astype(str), sources["published"], strict=True))
     codes, uniques = pd.factorize(frame["source_id"])
-    by_id = [_date_value(published.get(str(u))) for u in uniques]
+    by_id = [date_code(published.get(str(u))) for u in uniques]
     src_published = np.array(by_id or [0], dtype=np.int64)[np.asarray(codes)]
     # Compared through the metric's codes: one pass per distinct metric, not per row.
     m_codes, m_names = pd.factorize(frame["metric"])
     m_codes = np.asarray(m_codes)
     reported = (frame["basis"] == "reported").to_numpy()
-    ends = _dates(frame["period_end"])
+    ends = date_codes(frame["period_end"])
     headline = [k for k, m in load_metrics().items() if m.headline]
     slot_of = np.array([headline.index(m) if m in headline else -1 for m in map(str, m_names)])
     slot = np.append(slot_of, -1)[m_codes].astype(np.int64)
@@ -482,7 +331,7 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     codes, uniques = pd.factorize(frame["source_id"])
     ids = [str(u) for u in uniques]
     src_published = np.array(
-        [_date_value(published.get(i)) for i in ids] or [0],
+        [date_code(published.get(i)) for i in ids] or [0],
         dtype=np.int64,
     )
     src_rank = np.argsort(np.argsort(np.array(ids or [""], dtype=object), kind="stable"))
@@ -496,8 +345,8 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
                 "region": ranked_codes(frame["region"]),
                 "route": ranked_codes(frame["route"]),
                 "scope": folded_codes(frame["scope"]),
-                "period_start": _dates(frame["period_start"]),
-                "period_end": _dates(frame["period_end"]),
+                "period_start": date_codes(frame["period_start"]),
+                "period_end": date_codes(frame["period_end"]),
                 "basis": ranked_codes(frame["basis"]),
             }
         )
@@ -514,7 +363,7 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
             ranked_codes(frame["scope"]),
             ranked_codes(frame["route"]),
             ranked_codes(frame["region"]),
-            _dates(frame["period_end"]),
+            date_codes(frame["period_end"]),
             ranked_codes(frame["metric"]),
         )
     )
@@ -526,10 +375,6 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
         shared,
         kpi_index(frame, sources, reading),
     )
-
-
-def _date_value(value: Any) -> int:
-    return NO_DATE.value if value is None or pd.isna(value) else pd.Timestamp(value).value
 
 
 def figure_view(
@@ -551,7 +396,7 @@ def figure_view(
     several = kept[index.shared[kept]]
     if len(several):
         ids = frame["source_id"].iloc[several].astype(str).tolist()
-        names = [_citation(citations, i)["source"] for i in ids]
+        names = [citation(citations, i)["source"] for i in ids]
         first: dict[int, tuple[int, str]] = {}
         others: dict[int, list[str]] = {}
         for row, k, name in zip(several.tolist(), index.key[several].tolist(), names, strict=True):
@@ -562,113 +407,3 @@ def figure_view(
                 others[k].append(name)
         also = {first[k][0]: "；".join(v) for k, v in others.items() if v}
     return FigureView(frame, rows, also, citations, index)
-
-
-def _first_kept(kept: np.ndarray, order: np.ndarray, also: np.ndarray | None) -> int:
-    """Return the first place in order whose row is kept (and `also` there), else -1."""
-    start, step = 0, 256
-    while start < len(order):
-        hit = kept[order[start : start + step]]
-        if also is not None:
-            hit &= also[start : start + step]
-        if hit.any():
-            return start + int(hit.argmax())
-        start += step
-        step *= 4
-    return -1
-
-
-def kpi_candidates(view: FigureView) -> list[Record]:
-    """Return the only records kpi_cards can pick: each headline metric's latest, firms beside.
-
-    latest_record over the view, from the table's KPI index: each metric's rows are pre-ordered
-    best first (period, source date, has a yoy, corridor-wide, value), so its pick is the first
-    row the view kept, with every kept row tied with it, so kpi_cards breaks ties as it always
-    has. The work is a short scan per metric, whatever the size of the view.
-    """
-    if view.index is None:
-        return kpi_candidates_scan(view)
-    kpi = view.index.kpi
-    kept = np.zeros(len(view.frame), dtype=bool)
-    kept[view.rows] = True
-    chosen: list[np.ndarray] = []
-    for key, (lo, hi) in kpi.spans.items():
-        order, reported = kpi.order[lo:hi], kpi.reported[lo:hi]
-        only_reported = True
-        first = _first_kept(kept, order, reported)
-        if first < 0:
-            only_reported = False
-            first = _first_kept(kept, order, None)
-        if first < 0:
-            continue
-        tie = kpi.tie[lo:hi]
-        a, b = np.searchsorted(tie, tie[first]), np.searchsorted(tie, tie[first], side="right")
-        tied = kept[order[a:b]] & (reported[a:b] if only_reported else True)
-        best = order[a:b][tied]
-        chosen.append(best)
-        if key == "freight_deduction_cny":
-            # The firms reported for the same period and regions, for the card's note.
-            end = _dates(view.frame["period_end"].iloc[best[:1]])[0]
-            f_lo, f_hi = (
-                np.searchsorted(kpi.firms_end, end),
-                np.searchsorted(kpi.firms_end, end, side="right"),
-            )
-            firms = kpi.firms[f_lo:f_hi]
-            firms = firms[kept[firms]]
-            regions = view.frame["region"].iloc[best].unique()
-            chosen.append(firms[view.frame["region"].iloc[firms].isin(regions).to_numpy()])
-    if not chosen:
-        return []
-    rows = np.unique(np.concatenate(chosen))
-    return view.records(rows[np.argsort(kpi.rank[rows])])
-
-
-def kpi_candidates_scan(view: FigureView) -> list[Record]:
-    """Return kpi_candidates' records by a pass over the whole view (no index needed).
-
-    Vectorised latest_record: the same ordering (period, source date, has a yoy, corridor-wide,
-    value), keeping every row tied with the best so kpi_cards breaks ties as it always has.
-    """
-    metrics = view.column("metric")
-    reported = (view.column("basis") == "reported").to_numpy()
-    ends = _dates(view.column("period_end"))
-    codes, ids = pd.factorize(view.column("source_id"))
-    by_id = [_date_value(_citation(view.citations, str(i))["published"]) for i in ids]
-    published = np.array(by_id or [0], dtype=np.int64)[np.asarray(codes)]
-    has_yoy = view.column("yoy_pct").notna().to_numpy()
-    corridor = (view.column("region") == "corridor").to_numpy()
-    values = view.column("value").to_numpy(dtype=float)
-    regions, _ = pd.factorize(view.column("region"))
-    firms = (metrics == "beneficiary_firms").to_numpy() & reported
-    chosen = np.zeros(len(view), dtype=bool)
-    for key, metric in load_metrics().items():
-        if not metric.headline:
-            continue
-        mine = (metrics == key).to_numpy()
-        pool = mine & reported
-        if not pool.any():
-            pool = mine
-        if not pool.any():
-            continue
-        at = np.flatnonzero(pool)
-        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at])
-        j = np.lexsort(keys)[-1]
-        best = at[np.logical_and.reduce([k == k[j] for k in keys])]
-        chosen[best] = True
-        if key == "freight_deduction_cny":
-            chosen |= firms & (ends == ends[at[j]]) & np.isin(regions, regions[best])
-    return view.records(view.rows[chosen])
-
-
-def reading_order(view: FigureView, limit: int) -> list[Record]:
-    """Return the first `limit` figures in display_table's reading order, as records."""
-    order = {k: i for i, k in enumerate(load_metrics())}
-    metrics = view.column("metric")
-    rank = np.full(len(view), len(order))
-    for key, i in order.items():
-        rank[(metrics == key).to_numpy()] = i
-    ends = _dates(view.column("period_end"))
-    region = ranked_codes(view.column("region"))
-    scope = ranked_codes(view.column("scope"))
-    first = np.lexsort((scope, region, -ends, rank))[:limit]
-    return view.records(view.rows[first])
