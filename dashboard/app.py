@@ -19,7 +19,9 @@ from dashboard.i18n import (
     DEFAULT_LANG,
     LANG_NAMES,
     LANGS,
+    both,
     metric_label,
+    pair,
     region_label,
     route_label,
     t,
@@ -29,13 +31,13 @@ from dashboard.views.index import source_records as figure_sources
 from etl.contract.vocabulary import load_metrics
 
 st.set_page_config(
-    page_title="西部陆海新通道数据看板 · Corridor dashboard",
+    page_title=" · ".join(pair("tab_title")),
     page_icon=":material/train:",
     layout="wide",
 )
 present = presenting.begin(st.query_params)
 
-with st.spinner("正在载入数据…… / Loading the data…"):
+with st.spinner(both("loading")):
     table = data.current_table()
 obs = table.observations
 months = [m.strftime("%Y-%m") for m in month_options(obs)]

@@ -14,16 +14,13 @@ from dashboard import data
 from dashboard.charts.specs import ChartSpec
 from dashboard.deck.slides import build_deck
 from dashboard.filters import Filters
-from dashboard.i18n import t
+from dashboard.i18n import both, t
 from dashboard.images import figure_png, figure_svg, images_available
 from dashboard.views.kpi import kpi_cards
 from etl.store.table import Table
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-NO_IMAGES = (
-    "PNG/SVG 导出不可用：本机未安装 Chromium。 / "
-    "PNG/SVG export is unavailable: Chromium is not installed here."
-)
+NO_IMAGES = both("no_images")
 
 
 def deck_file_name(filters: Filters) -> str:

@@ -61,7 +61,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "not a reported figure",
     ),
     "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
-    "cumulative": ("累计", "cumulative"),
     "reset": ("清除筛选", "Clear filters"),
     "data_as_of": ("数据截至", "Data as of"),
     "data_changed": ("数据更新于", "data last changed"),
@@ -70,18 +69,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "scope": ("口径", "Scope"),
     "also_reported_by": ("亦见于", "Also reported by"),
     "figures_shown": ("条数据", "figures"),
-    "table": ("数据表", "Table"),
     "dictionary": ("指标说明", "Metric dictionary"),
     "downloads": ("下载筛选后的数据", "Download the filtered data"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 Excel (XLSX)", "Download Excel (XLSX)"),
     "loading": ("正在载入数据……", "Loading the data…"),
     "drawing": ("正在绘制图表……", "Drawing the charts…"),
-    "firms_for": ("惠及企业", "firms benefiting"),
     "chart_empty_hint": (
         "此页的指标在当前筛选条件下没有数据。",
         "None of this page's metrics have figures under the current filters.",
     ),
+    "tab_title": ("西部陆海新通道数据看板", "Corridor dashboard"),
     "page_upload": ("上传数据", "Upload"),
     "page_present": ("演示", "Present"),
     # Punctuation: Chinese uses full-width marks with no space after them.
@@ -155,6 +153,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "png_help": ("1920×1080，适合幻灯片", "1920×1080, for a slide"),
     "svg_help": ("矢量图，可无损缩放", "vector, scales without loss"),
+    "no_images": (
+        "PNG/SVG 导出不可用：本机未安装 Chromium。",
+        "PNG/SVG export is unavailable: Chromium is not installed here.",
+    ),
     # The meeting deck.
     "deck_title": ("西部陆海新通道数据看板", "Western Land-Sea New Corridor"),
     "deck_subtitle": ("会议简报", "Meeting briefing"),

@@ -10,7 +10,8 @@ import pytest
 from dashboard_data import observations, sources
 
 from dashboard.export import csv_bytes, neutralise_cell, xlsx_bytes
-from dashboard.views import export_frame, figure_records, figures_frame
+from dashboard.views.index import figure_records, figures_frame
+from dashboard.views.tables import export_frame
 
 
 @pytest.mark.parametrize(
