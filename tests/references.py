@@ -8,7 +8,20 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import NO_ROUTE, Filters
-from dashboard.views.index import FigureView, Record, citation, date_code, date_codes
+from dashboard.views.index import (
+    FIGURE_COLUMNS,
+    NO_DATE,
+    SOURCE_FIELDS,
+    FigureView,
+    Record,
+    as_records,
+    citation,
+    clean,
+    date_code,
+    date_codes,
+    source_name,
+)
+from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.vocabulary import load_metrics
 
 
@@ -64,3 +77,54 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
         if key == "freight_deduction_cny":
             chosen |= firms & (ends == ends[at[j]]) & np.isin(regions, regions[best])
     return view.records(view.rows[chosen])
+
+
+def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
+    """Return one record per observation with its source's fields and citation (not deduped)."""
+    by_id: dict[str, Record] = {str(r["source_id"]): r for r in as_records(sources)}
+    rows: list[Record] = []
+    for rec in as_records(frame):
+        src = by_id.get(str(rec["source_id"]), {})
+        row: Record = {k: clean(v) for k, v in rec.items()}
+        for fld in SOURCE_FIELDS:
+            row[fld] = clean(src.get(fld))
+        for fld in ("title", "publisher", "url", "kind"):
+            row[fld] = "" if row[fld] is None else str(row[fld])
+        row["publisher"] = row["publisher"] or str(rec["source_id"])
+        row["source"] = source_name(row["publisher"], row["published"], lang)
+        rows.append(row)
+    return rows
+
+
+def dedupe_records(rows: list[Record]) -> list[Record]:
+    """Return one record per figure, from its latest-published source, naming the others."""
+    ordered = sorted(rows, key=lambda r: r["source_id"])
+    ordered.sort(key=lambda r: r["published"] or NO_DATE, reverse=True)
+    kept: dict[tuple[object, ...], Record] = {}
+    others: dict[tuple[object, ...], list[str]] = {}
+    for row in ordered:
+        key = tuple(normalise_scope(row[k]) if k == "scope" else row[k] for k in KEY_COLUMNS)
+        if key in kept:
+            if row["source"] not in others[key] and row["source"] != kept[key]["source"]:
+                others[key].append(row["source"])
+        else:
+            kept[key] = row
+            others[key] = []
+    out = [{**row, "also_reported_by": "；".join(others[key])} for key, row in kept.items()]
+    out.sort(key=lambda r: (r["metric"], r["period_end"], r["region"], r["route"], r["scope"]))
+    return out
+
+
+def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
+    """Return one record per figure with its source's fields, from its latest-published source."""
+    return dedupe_records(source_joined(frame, sources, lang))
+
+
+def figures_frame(records: list[Record]) -> pd.DataFrame:
+    """Return figure records as a frame with typed date and number columns."""
+    out = pd.DataFrame(records, columns=list(FIGURE_COLUMNS))
+    for col in ("period_start", "period_end", "published"):
+        out[col] = pd.to_datetime(out[col])
+    for col in ("value", "yoy_pct"):
+        out[col] = pd.to_numeric(out[col]).astype(float)
+    return out

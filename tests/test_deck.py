@@ -12,6 +12,7 @@ import pytest
 from dashboard_data import observations, sources
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from references import figure_records
 from test_charts import big_frame
 
 from dashboard import data
@@ -21,7 +22,6 @@ from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels, text_width
 from dashboard.deck.series import excel_serial
 from dashboard.deck.slides import EAST_ASIAN_FONT, build_deck, deck_inputs
 from dashboard.filters import Filters, apply_filters
-from dashboard.views.index import figure_records
 from dashboard.views.kpi import kpi_cards
 from etl.contract.paths import Layout
 from etl.contract.vocabulary import load_metrics

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from dashboard_data import OLDER, SEED, observations, sources
-from references import filter_records
+from references import filter_records, source_joined
 
 from dashboard.filters import (
     PARAMS,
@@ -17,7 +17,6 @@ from dashboard.filters import (
     to_query_params,
     vocabulary_choices,
 )
-from dashboard.views.index import source_joined
 
 CHOICES = vocabulary_choices([SEED, OLDER])
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from dashboard_data import OLDER, SEED, observations, sources
-from references import kpi_candidates_scan
+from references import figure_records, kpi_candidates_scan
 
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
-from dashboard.views.index import figure_index, figure_records, figure_view, take_rows
+from dashboard.views.index import figure_index, figure_view, take_rows
 from dashboard.views.kpi import kpi_candidates, kpi_cards
 from dashboard.views.tables import display_table, metric_dictionary
 from etl.store.cache import compact_observations

@@ -25,11 +25,13 @@ Record = dict[str, Any]
 NO_DATE = pd.Timestamp("1900-01-01")
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
+    """Return None for a missing cell (None, NaN, NaT), else the value."""
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def as_records(frame: pd.DataFrame) -> list[Record]:
+    """Return a frame's rows as records."""
     return cast(list[Record], frame.to_dict("records"))
 
 
@@ -45,63 +47,12 @@ def source_name(publisher: str, published: pd.Timestamp | None, lang: str) -> st
     return f"{publisher}{t('comma', lang)}{format_date(published, lang)}"
 
 
-def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
-    """Return one record per observation with its source's fields and citation (not deduped)."""
-    by_id: dict[str, Record] = {str(r["source_id"]): r for r in as_records(sources)}
-    rows: list[Record] = []
-    for rec in as_records(frame):
-        src = by_id.get(str(rec["source_id"]), {})
-        row: Record = {k: _clean(v) for k, v in rec.items()}
-        for fld in SOURCE_FIELDS:
-            row[fld] = _clean(src.get(fld))
-        for fld in ("title", "publisher", "url", "kind"):
-            row[fld] = "" if row[fld] is None else str(row[fld])
-        row["publisher"] = row["publisher"] or str(rec["source_id"])
-        row["source"] = source_name(row["publisher"], row["published"], lang)
-        rows.append(row)
-    return rows
-
-
-def dedupe_records(rows: list[Record]) -> list[Record]:
-    """Return one record per figure, from its latest-published source, naming the others."""
-    ordered = sorted(rows, key=lambda r: r["source_id"])
-    ordered.sort(key=lambda r: r["published"] or NO_DATE, reverse=True)
-    kept: dict[tuple[object, ...], Record] = {}
-    others: dict[tuple[object, ...], list[str]] = {}
-    for row in ordered:
-        key = tuple(normalise_scope(row[k]) if k == "scope" else row[k] for k in KEY_COLUMNS)
-        if key in kept:
-            if row["source"] not in others[key] and row["source"] != kept[key]["source"]:
-                others[key].append(row["source"])
-        else:
-            kept[key] = row
-            others[key] = []
-    out = [{**row, "also_reported_by": "；".join(others[key])} for key, row in kept.items()]
-    out.sort(key=lambda r: (r["metric"], r["period_end"], r["region"], r["route"], r["scope"]))
-    return out
-
-
-def figure_records(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") -> list[Record]:
-    """Return one record per figure with its source's fields, from its latest-published source."""
-    return dedupe_records(source_joined(frame, sources, lang))
-
-
 FIGURE_COLUMNS = (
     *OBSERVATION_COLUMNS,
     *SOURCE_FIELDS,
     "source",
     "also_reported_by",
 )
-
-
-def figures_frame(records: list[Record]) -> pd.DataFrame:
-    """Return figure records as a frame with typed date and number columns."""
-    out = pd.DataFrame(records, columns=list(FIGURE_COLUMNS))
-    for col in ("period_start", "period_end", "published"):
-        out[col] = pd.to_datetime(out[col])
-    for col in ("value", "yoy_pct"):
-        out[col] = pd.to_numeric(out[col]).astype(float)
-    return out
 
 
 def ranked_codes(series: pd.Series) -> np.ndarray:
@@ -126,19 +77,30 @@ def folded_codes(scope: pd.Series) -> np.ndarray:
 
 
 def date_codes(series: pd.Series) -> np.ndarray:
+    """Return dates as nanosecond integers, for sorting and comparing in arrays."""
     # NaT (no stated start) sorts as the smallest value, like any other value of the key.
     return series.to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
 def date_code(value: Any) -> int:
+    """Return one date as a nanosecond integer; a missing date ranks as the oldest (NO_DATE)."""
     return NO_DATE.value if value is None or pd.isna(value) else pd.Timestamp(value).value
+
+
+def identity_codes(series: pd.Series, column: str) -> np.ndarray:
+    """Return codes equal exactly for rows whose `column` is the same in the figure identity."""
+    if column == "scope":
+        return folded_codes(series)
+    if column in ("period_start", "period_end"):
+        return date_codes(series)
+    return ranked_codes(series)
 
 
 def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
     """Return each source's fields and citation (publisher, date) by source_id."""
     out: dict[str, Record] = {}
     for src in as_records(sources):
-        row: Record = {fld: _clean(src.get(fld)) for fld in SOURCE_FIELDS}
+        row: Record = {fld: clean(src.get(fld)) for fld in SOURCE_FIELDS}
         for fld in ("title", "publisher", "url", "kind"):
             row[fld] = "" if row[fld] is None else str(row[fld])
         row["publisher"] = row["publisher"] or str(src["source_id"])
@@ -148,6 +110,7 @@ def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
 
 
 def citation(citations: dict[str, Record], source_id: str) -> Record:
+    """Return a source's citation fields; a source missing from the table is cited by its id."""
     known = citations.get(source_id)
     if known is not None:
         return known
@@ -211,11 +174,11 @@ class FigureView:
         return len(self.rows)
 
     def records(self, positions: np.ndarray | None = None) -> list[Record]:
-        """Return figure records (as figure_records gives them) for positions, all by default."""
+        """Return figure records (source fields and citation joined) for positions, all by default."""
         pos = self.rows if positions is None else positions
         out: list[Record] = []
         for p, rec in zip(pos.tolist(), as_records(take_rows(self.frame, pos)), strict=True):
-            row: Record = {k: _clean(v) for k, v in rec.items()}
+            row: Record = {k: clean(v) for k, v in rec.items()}
             row.update(citation(self.citations, str(rec["source_id"])))
             row["also_reported_by"] = self.also.get(p, "")
             out.append(row)
@@ -226,7 +189,7 @@ class FigureView:
         return self.frame[name].iloc[self.rows]
 
     def figures_frame(self) -> pd.DataFrame:
-        """Return the kept figures as figures_frame would, built column-wise for big views."""
+        """Return the kept figures as a typed frame with source fields, built column-wise."""
         out = self.frame.iloc[self.rows].reset_index(drop=True)
         ids = out["source_id"].astype(str)
         cites = {sid: citation(self.citations, sid) for sid in ids.unique()}
@@ -338,19 +301,10 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     codes = np.asarray(codes)
     # Latest-published source first; ties by source id, then the table's own order.
     priority = np.lexsort((np.arange(n), src_rank[codes], -src_published[codes]))
+    # The figure identity's columns (etl.contract.identity), scope folded as it folds it.
     key = (
-        pd.DataFrame(
-            {
-                "metric": ranked_codes(frame["metric"]),
-                "region": ranked_codes(frame["region"]),
-                "route": ranked_codes(frame["route"]),
-                "scope": folded_codes(frame["scope"]),
-                "period_start": date_codes(frame["period_start"]),
-                "period_end": date_codes(frame["period_end"]),
-                "basis": ranked_codes(frame["basis"]),
-            }
-        )
-        .groupby(["metric", "region", "route", "scope", "period_start", "period_end", "basis"])
+        pd.DataFrame({col: identity_codes(frame[col], col) for col in KEY_COLUMNS})
+        .groupby(list(KEY_COLUMNS))
         .ngroup()
         .to_numpy()
     )
@@ -384,7 +338,7 @@ def figure_view(
     lang: str,
     index: FigureIndex | None = None,
 ) -> FigureView:
-    """Return the view of the kept rows deduplicated as dedupe_records does, vectorised."""
+    """Return the view of the kept rows, one per figure identity, from its latest source."""
     index = figure_index(frame, sources) if index is None else index
     citations = source_citations(sources, lang)
     kept = index.priority[keep[index.priority]]
