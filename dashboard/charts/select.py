@@ -14,17 +14,11 @@ from etl.contract.vocabulary import load_metrics
 # Series (region, route, scope) a chart draws by default: the largest by their latest figure.
 # Eight keeps Okabe–Ito's seven hues nearly unrepeated and a phone-width legend short.
 DEFAULT_TOP = 8
-
-
 # Choices for the reader's "scopes shown" control.
 TOP_CHOICES = (8, 15, 30, 60)
-
-
 # Bars in one flow chart: BAR_HEIGHT px each, so 120 bars is a ~3,700 px chart, the most a page
 # should scroll through; older periods are left to the period filter.
 MAX_BARS = 120
-
-
 # Markers in one time chart: each carries its hover text (up to ~450 bytes of JSON), so 1,000
 # keeps a chart under ~450 KB, inside the 500 KB budget a phone on a slow link can take.
 MAX_MARKERS = 1000
@@ -108,7 +102,7 @@ def metric_records(
 ) -> tuple[list[Record], dict[str, Selection]]:
     """Return the records a metric's charts draw from a view, and what each chart left out.
 
-    The same bounded choice the pages make : period figures and running totals
+    The bounded choice every page makes: period figures and running totals
     apart, each the `top` scopes by latest value and at most MAX_BARS / MAX_MARKERS points.
     Records are built only for the chosen rows, so a million-row view costs a few array passes.
     """

@@ -8,48 +8,26 @@ import plotly.io as pio
 # Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
 # deficiencies. Black is left out: it is the text colour.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
-
-
 # Installed fonts only (fonts-noto-cjk on Linux, YaHei on Windows, PingFang on macOS): a wall
 # display must not depend on a font fetched from the internet.
 FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
     '"Noto Sans", sans-serif'
 )
-
-
 TEXT_COLOUR = "#1F2937"
-
-
 GRID_COLOUR = "#E5E7EB"
-
-
 # Derived bars mix the series colour with this much white: visibly paler, still its hue.
 DERIVED_TINT = 0.55
-
-
 DERIVED_PATTERN = "/"
-
-
 CHART_HEIGHT = 360
-
-
 # A quote in a hover box wraps at this many characters so it stays on a phone's screen.
 HOVER_WRAP = 28
-
-
 # Series headings wrap at this many characters so they stay inside a phone-width chart.
 HEADING_WRAP = 26
-
-
 # Pixels per row (bar or heading line) in the horizontal bar charts: a 13 px label and air.
 BAR_HEIGHT = 30
-
-
 # One hue for a chart's figures: reported solid, derived the same hue paler and hatched.
 REPORTED_COLOUR = OKABE_ITO[0]
-
-
 # Above this many points, value labels on every marker would overprint one another.
 LABEL_LIMIT = 60
 

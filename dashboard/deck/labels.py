@@ -12,14 +12,8 @@ from dashboard.i18n import metric_label, t
 # A bar's category label is at most this wide, counting a CJK character as two: 46 Latin or
 # 23 Chinese characters, under 4 of the chart's 12 inches, on one line left of the bars.
 MAX_LABEL_WIDTH = 46
-
-
 LABEL_SEP = " · "
-
-
 ELLIPSIS = "…"
-
-
 # Separators and opening brackets are dropped before an ellipsis.
 _LOOSE = " ·(（-–—,，"
 

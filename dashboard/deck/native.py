@@ -33,11 +33,7 @@ CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
 GROWTH_UP, GROWTH_DOWN = OKABE_ITO[2], OKABE_ITO[3]
 # Snapshot charts pad the date axis so end markers and labels are not cut off (as on the page).
 DATE_PAD_DAYS = 90
-
-
 CATEGORY_FONT_PT = 12
-
-
 NO_BREAK_ROT = "-600"  # 0.01° in 60000ths of a degree
 
 
@@ -228,6 +224,7 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     return chart
 
 
+# How each kind of chart (ChartSpec.kind, chosen by dashboard.charts.specs) is drawn natively.
 ADDERS: dict[str, Callable[[Slide, ChartSpec, str], Chart]] = {
     "growth": add_growth_chart,
     "flow": add_flow_chart,

@@ -38,25 +38,12 @@ from dashboard.views.kpi import KpiCard, kpi_candidates, kpi_cards
 # Microsoft YaHei ships with every Chinese Windows and with WPS, where decks are opened and
 # edited; elsewhere the viewer substitutes its own CJK font (LibreOffice picks Noto Sans CJK).
 EAST_ASIAN_FONT = "Microsoft YaHei"
-
-
 LATIN_FONT = "Arial"
-
-
 MUTED = "6B7280"
-
-
 CARD_FILL = "F3F6F9"
-
-
 CARD_LINE = "D7DEE6"
-
-
 KPI_COLUMNS = 3
-
-
 LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
-
 # Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 # PowerPoint's proofing language for the other script in a Chinese deck's runs.

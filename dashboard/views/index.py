@@ -16,11 +16,7 @@ from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
 
 SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
-
-
 Record = dict[str, Any]
-
-
 # Sorting needs a date for sources without one: they rank as the oldest.
 NO_DATE = pd.Timestamp("1900-01-01")
 
@@ -174,7 +170,7 @@ class FigureView:
         return len(self.rows)
 
     def records(self, positions: np.ndarray | None = None) -> list[Record]:
-        """Return figure records (source fields and citation joined) for positions, all by default."""
+        """Return figure records (source fields and citation joined) for positions, else all."""
         pos = self.rows if positions is None else positions
         out: list[Record] = []
         for p, rec in zip(pos.tolist(), as_records(take_rows(self.frame, pos)), strict=True):
