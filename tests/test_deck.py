@@ -17,8 +17,9 @@ from test_charts import big_frame
 
 from dashboard import data
 from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
-from dashboard.charts.specs import PAGES, once_each
+from dashboard.charts.specs import KINDS, PAGES, once_each
 from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels, text_width
+from dashboard.deck.native import ADDERS
 from dashboard.deck.series import excel_serial
 from dashboard.deck.slides import EAST_ASIAN_FONT, build_deck, deck_inputs
 from dashboard.filters import Filters, apply_filters
@@ -292,3 +293,7 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
     headline = data.headline_records(table, filters)
     assert cards == kpi_cards(headline, "zh")
     assert len(view) == len(data.view(table, filters))
+
+
+def test_every_kind_of_chart_the_chart_modules_choose_has_a_native_drawing() -> None:
+    assert set(ADDERS) == set(KINDS) == set(NATIVE)
