@@ -130,7 +130,10 @@ def merge_rows(
         ).sort_index(kind="stable")
         added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
         removed = preview.replaced.reset_index(drop=True)
-        after = bt.apply_change(state.observations, removed, added)
+        # As readers will load it: rows that name no series are placed by the rules.
+        after = fill_series(
+            bt.apply_change(state.observations, removed, added), bt.active_wordings(state.batches)
+        )
         record = dict(info or {})
         if received is not None:
             data, sha256, ext = received
