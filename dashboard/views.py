@@ -13,6 +13,7 @@ from dashboard.format import axis_unit, format_date, format_period, format_value
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
 
 SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
@@ -123,6 +124,16 @@ class KpiCard:
     record: Record
 
 
+HEADLINE_SERIES = frozenset(s.key for s in load_series() if s.headline)
+
+
+def in_headline_series(frame: pd.DataFrame) -> np.ndarray:
+    """Return which rows belong to their metric's headline series (the card's line)."""
+    if "series" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame["series"].astype("object").isin(HEADLINE_SERIES).to_numpy()
+
+
 def latest_record(records: list[Record]) -> Record | None:
     """Return the latest reported record (derived if none): latest period, then latest source."""
     reported = [r for r in records if r["basis"] == "reported"]
@@ -132,6 +143,7 @@ def latest_record(records: list[Record]) -> Record | None:
     return max(
         pool,
         key=lambda r: (
+            str(r.get("series") or "") in HEADLINE_SERIES,
             r["period_end"],
             r["published"] or NO_DATE,
             r["yoy_pct"] is not None,
@@ -407,7 +419,7 @@ class KpiIndex:
     """Per table: the headline metrics' rows, each metric's best KPI figure first.
 
     `order` holds the rows of every headline metric, grouped by metric (`spans`), each group
-    ordered as latest_record ranks figures, best first: period end, source date, has a yoy,
+    ordered as latest_record ranks figures, best first: in the headline series, period end, source date, has a yoy,
     corridor-wide, value. `tie` numbers runs of rows equal on all five (ascending along `order`),
     `reported` says which are reported. The firms beside the freight card: `firms` (reported
     beneficiary_firms rows) ordered by `firms_end`. `rank` is each row's place in reading order.
@@ -444,6 +456,7 @@ def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -
         frame["yoy_pct"].notna().to_numpy()[at],
         src_published[at],
         ends[at],
+        in_headline_series(frame)[at],
     )
     # Ascending on the keys within a descending slot, reversed: each metric best first.
     by = np.lexsort((*keys, -slot[at]))[::-1]
@@ -582,7 +595,7 @@ def kpi_candidates(view: FigureView) -> list[Record]:
     """Return the only records kpi_cards can pick: each headline metric's latest, firms beside.
 
     latest_record over the view, from the table's KPI index: each metric's rows are pre-ordered
-    best first (period, source date, has a yoy, corridor-wide, value), so its pick is the first
+    best first (headline series, period, source date, has a yoy, corridor-wide, value), so its pick is the first
     row the view kept, with every kept row tied with it, so kpi_cards breaks ties as it always
     has. The work is a short scan per metric, whatever the size of the view.
     """
@@ -640,6 +653,7 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
     values = view.column("value").to_numpy(dtype=float)
     regions, _ = pd.factorize(view.column("region"))
     firms = (metrics == "beneficiary_firms").to_numpy() & reported
+    headline = in_headline_series(pd.DataFrame({"series": view.column("series")}))
     chosen = np.zeros(len(view), dtype=bool)
     for key, metric in load_metrics().items():
         if not metric.headline:
@@ -651,7 +665,7 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
         if not pool.any():
             continue
         at = np.flatnonzero(pool)
-        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at])
+        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at], headline[at])
         j = np.lexsort(keys)[-1]
         best = at[np.logical_and.reduce([k == k[j] for k in keys])]
         chosen[best] = True
