@@ -26,7 +26,8 @@ DAY_RE = re.compile(
     r"(?:(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>1[0-2]|0?[1-9])月|(?<![\d月]))(?P<d>3[01]|[12]\d|0?[1-9])日"
 )
 NUM = r"(?P<n>\d+(?:\.\d+)?)(?P<wan>万)?"
-NTH_TRAIN_RE = re.compile(rf"(?P<year>今年|年内|当年)?第{NUM}列")
+NTH_TRAIN_RE = re.compile(rf"第{NUM}列")
+THIS_YEAR_RE = re.compile(r"今年|年内|当年|年度")
 CUMULATIVE_TRAINS_RE = re.compile(
     rf"累计(?:开行|完成|发送|到发)?(?:量)?(?:突破|达到|超过|超|达)?{NUM}列"
 )
@@ -39,7 +40,7 @@ FIRST_RE = re.compile(r"首列|首趟|首班|首发|首航|首次开行")
 OPENED_RE = re.compile(r"(?:正式)?开通(?:运营)?")
 LINE_WORD_RE = re.compile(r"班列|航线|线路|班车|铁路|通道")
 PLAN_RE = re.compile(r"(?:印发|出台|发布|批复)[^，,；;。]{0,12}(?:总体规划|规划)")
-FORECAST_RE = re.compile(r"有望|预计|预估|力争|计划|将于|目标")
+FORECAST_RE = re.compile(r"有望|预计|预估|力争|计划|目标|即将|将(?:于|在)?(?:开行|开通|首发|发出)")
 MAX_TITLE = 80
 
 
@@ -106,7 +107,7 @@ def _classify(clause: str, sentence: str, on: date) -> tuple[str, str] | None:
     mode = _mode_en(sentence)
     if m := NTH_TRAIN_RE.search(clause):
         n = _count(m)
-        of_year = f" of {on.year}" if m["year"] else ""
+        of_year = f" of {on.year}" if THIS_YEAR_RE.search(clause[: m.start()]) else ""
         return "milestone", f"{_ordinal(n)} {mode}{of_year}{_place_en(clause)}"
     if m := CUMULATIVE_TRAINS_RE.search(clause):
         return "milestone", f"{_count(m):,} {mode}s in total{_place_en(clause)}"
