@@ -134,7 +134,9 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
         truth = truth_frame(raw, ids)
     except ValueError as exc:
         raise CorridorError.single(
-            "事件标注文件缺少列", f"the events truth file lacks columns: {exc}", file=str(truth_path)
+            "事件标注文件缺少列",
+            f"the events truth file lacks columns: {exc}",
+            file=str(truth_path),
         ) from None
     score = score_events(found, truth)
     print(

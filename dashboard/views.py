@@ -419,8 +419,9 @@ class KpiIndex:
     """Per table: the headline metrics' rows, each metric's best KPI figure first.
 
     `order` holds the rows of every headline metric, grouped by metric (`spans`), each group
-    ordered as latest_record ranks figures, best first: in the headline series, period end, source date, has a yoy,
-    corridor-wide, value. `tie` numbers runs of rows equal on all five (ascending along `order`),
+    ordered as latest_record ranks figures, best first: in the headline series, period end,
+    source date, has a yoy, corridor-wide, value. `tie` numbers runs of rows equal on all six
+    (ascending along `order`),
     `reported` says which are reported. The firms beside the freight card: `firms` (reported
     beneficiary_firms rows) ordered by `firms_end`. `rank` is each row's place in reading order.
     """
@@ -595,7 +596,8 @@ def kpi_candidates(view: FigureView) -> list[Record]:
     """Return the only records kpi_cards can pick: each headline metric's latest, firms beside.
 
     latest_record over the view, from the table's KPI index: each metric's rows are pre-ordered
-    best first (headline series, period, source date, has a yoy, corridor-wide, value), so its pick is the first
+    best first (headline series, period, source date, has a yoy, corridor-wide, value), so its
+    pick is the first
     row the view kept, with every kept row tied with it, so kpi_cards breaks ties as it always
     has. The work is a short scan per metric, whatever the size of the view.
     """

@@ -43,7 +43,9 @@ def test_the_preferred_body_wins_and_the_other_value_stays_with_its_source() -> 
     assert best["value"] == 630000 and best["source_id"] == "b"
     assert best["others"] == ((570000.0, "c"),) and bool(best["conflict"])
     assert also_reported(best["others"], "zh") == "另据：570000.0（c）"
-    assert also_reported(best["others"], "en", lambda v: f"{v:,.0f}") == "Also reported: 570,000 (c)"
+    assert (
+        also_reported(best["others"], "en", lambda v: f"{v:,.0f}") == "Also reported: 570,000 (c)"
+    )
 
 
 def test_without_a_preferred_body_the_latest_source_wins() -> None:

@@ -56,7 +56,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("metric", "scope", "expected"), CASES)
-def test_a_figure_joins_the_series_its_wording_names(metric: str, scope: str, expected: str) -> None:
+def test_a_figure_joins_the_series_its_wording_names(
+    metric: str, scope: str, expected: str
+) -> None:
     got = resolve_series(metric, resolve_region(scope), resolve_route(scope), scope)
     assert got == expected
 
@@ -81,7 +83,10 @@ def test_fill_series_keeps_named_series_and_fills_empty_ones() -> None:
             "series": ["beibu_gulf_rail_sea_teu", ""],
         }
     )
-    assert fill_series(frame)["series"].tolist() == ["beibu_gulf_rail_sea_teu", "beibu_gulf_port_teu"]
+    assert fill_series(frame)["series"].tolist() == [
+        "beibu_gulf_rail_sea_teu",
+        "beibu_gulf_port_teu",
+    ]
 
 
 def test_a_wording_places_a_figure_no_rule_places() -> None:

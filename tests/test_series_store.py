@@ -36,7 +36,9 @@ def _series_of(layout: Layout, scope: str) -> str:
 
 def test_the_preview_shows_the_series_each_row_joins(layout: Layout) -> None:
     data = with_rows(
-        _row("北部湾港"), _row("北部湾港铁海联运", "beibu_gulf_rail_sea_teu"), _row("某某口径"),
+        _row("北部湾港"),
+        _row("北部湾港铁海联运", "beibu_gulf_rail_sea_teu"),
+        _row("某某口径"),
         header=HEADER,
     )
     _upload, preview = validate_upload(layout, data, "up.csv")

@@ -3,6 +3,8 @@ series' preferred body names the value a chart draws, the others stay beside it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from etl.contract.series import series_by_key
@@ -88,7 +90,9 @@ def preferred_values(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -
     return pd.DataFrame(out, columns=list(COLUMNS))
 
 
-def also_reported(others: tuple[tuple[float, str], ...], lang: str, fmt=str) -> str:  # type: ignore[no-untyped-def]
+def also_reported(
+    others: tuple[tuple[float, str], ...], lang: str, fmt: Callable[[float], str] = str
+) -> str:
     """Return the hover line naming the other values ("另据… / also reported…"), or ''."""
     if not others:
         return ""

@@ -61,7 +61,10 @@ def period_kinds(
         same_year & from_jan1 & to_dec31,
         same_year & from_jan1,
         same_year & first_of_month & (s_month == e_month) & e_month_end,
-        same_year & first_of_month & np.isin(s_month, (4, 7, 10)) & (e_month == s_month + 2)
+        same_year
+        & first_of_month
+        & np.isin(s_month, (4, 7, 10))
+        & (e_month == s_month + 2)
         & e_month_end,
         same_year & first_of_month & (s_month == 7) & to_dec31,
     ]

@@ -63,7 +63,9 @@ def _patterns(key: str, field: str, values: Iterable[str]) -> tuple[re.Pattern[s
         try:
             out.append(re.compile(normalise_scope(value)))
         except re.error as exc:
-            raise ValueError(f"series.toml: {key}: bad pattern in {field}: {value!r}: {exc}") from None
+            raise ValueError(
+                f"series.toml: {key}: bad pattern in {field}: {value!r}: {exc}"
+            ) from None
     return tuple(out)
 
 
@@ -165,23 +167,23 @@ def resolve_series(
             return series.key
     known = series_by_key()
     for key, wording in reversed(wordings):  # the latest mapping wins
-        series = known.get(key)
-        if series is not None and series.metric == metric and wording and wording in folded:
+        mapped = known.get(key)
+        if mapped is not None and mapped.metric == metric and wording and wording in folded:
             return key
     return ""
 
 
-def assign_series(
-    frame: pd.DataFrame, wordings: tuple[tuple[str, str], ...] = ()
-) -> pd.Series:
+def assign_series(frame: pd.DataFrame, wordings: tuple[tuple[str, str], ...] = ()) -> pd.Series:
     """Return the series of every row, resolved once per distinct (metric, region, route, scope)."""
     if not len(frame):
         return pd.Series([], index=frame.index, dtype="str")
-    parts = [frame[c].astype("object").where(frame[c].notna(), "").astype(str) for c in
-             ("metric", "region", "route", "scope")]
+    parts = [
+        frame[c].astype("object").where(frame[c].notna(), "").astype(str)
+        for c in ("metric", "region", "route", "scope")
+    ]
     combos = pd.MultiIndex.from_arrays(parts)
     uniques = combos.unique()
-    resolved = [resolve_series(*combo, wordings=wordings) for combo in uniques]
+    resolved = [resolve_series(m, g, r, s, wordings) for m, g, r, s in uniques]
     lookup = pd.Series(resolved, index=uniques, dtype="str")
     return pd.Series(lookup.reindex(combos).to_numpy(), index=frame.index, dtype="str")
 

@@ -119,7 +119,7 @@ def check_unchanged(article: Article, sidecar: dict[str, object]) -> None:
 
 
 def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
-    """Rebuild tidy/observations.csv, sources.csv and events.csv from raw/articles, deterministically."""
+    """Rebuild tidy/observations.csv, sources.csv and events.csv from raw/articles."""
     paths = article_paths(layout)
     sources: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []

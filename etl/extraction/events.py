@@ -31,7 +31,9 @@ THIS_YEAR_RE = re.compile(r"今年|年内|当年|年度")
 CUMULATIVE_TRAINS_RE = re.compile(
     rf"累计(?:开行|完成|发送|到发)?(?:量)?(?:突破|达到|超过|超|达)?{NUM}列"
 )
-YEAR_TRAINS_RE = re.compile(rf"(?:今年|年内|年度)[^，,；;。]{{0,16}}?(?:突破|达到|超过|完成){NUM}列")
+YEAR_TRAINS_RE = re.compile(
+    rf"(?:今年|年内|年度)[^，,；;。]{{0,16}}?(?:突破|达到|超过|完成){NUM}列"
+)
 YEAR_TEU_RE = re.compile(
     rf"(?:今年|年内|年)[^，,；;。]{{0,24}}?(?:突破|达到|迈入|超过){NUM}(?:标箱|标准箱|TEU)"
 )
