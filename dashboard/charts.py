@@ -21,6 +21,7 @@ from dashboard.format import (
     growth_words,
 )
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.series_labels import figure_label
 from dashboard.views import (
     NO_DATE,
     FigureView,
@@ -231,7 +232,7 @@ def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
         [
             format_value(float(r["value"]), r["metric"], lang),
             r["period_label"],
-            _wrap(str(r["scope"])),
+            _wrap(figure_label(r["scope"], r.get("series"), lang)),
             basis_label(r["basis"], lang)
             + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
             _wrap(str(r["quote"])),

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from dashboard.format import axis_unit, format_date, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.series_labels import figure_label, series_label
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.series import load_series
@@ -173,7 +174,7 @@ def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
                 value=format_value(float(row["value"]), key, lang),
                 delta=format_yoy(yoy, lang) or None,
                 period=format_period(row["period_start"], row["period_end"], lang),
-                scope=str(row["scope"]),
+                scope=figure_label(row["scope"], row.get("series"), lang),
                 source=row["source"],
                 note=note,
                 record=row,
@@ -221,6 +222,7 @@ def display_table(records: list[Record], lang: str) -> pd.DataFrame:
             t("region", lang): region_label(r["region"], lang),
             t("route", lang): route_label(r["route"], lang),
             t("scope", lang): r["scope"],
+            ("系列" if zh else "Series"): series_label(r.get("series"), lang),
             t("basis", lang): basis_label(r["basis"], lang),
             t("source", lang): r["source"],
             ("链接" if zh else "Link"): r["url"] or None,
