@@ -132,6 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_period": ("期间", "Period"),
     "col_yoy": ("同比", "YoY"),
     "col_link": ("链接", "Link"),
+    "col_series": ("系列", "Series"),
     "col_quote": ("原文", "Quote"),
     "dict_key": ("指标代码", "Key"),
     "dict_label_zh": ("中文名称", "Chinese label"),

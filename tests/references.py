@@ -19,6 +19,7 @@ from dashboard.views.index import (
     clean,
     date_code,
     date_codes,
+    in_headline_series,
     source_name,
 )
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
@@ -59,6 +60,7 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
     values = view.column("value").to_numpy(dtype=float)
     regions, _ = pd.factorize(view.column("region"))
     firms = (metrics == "beneficiary_firms").to_numpy() & reported
+    headline = in_headline_series(pd.DataFrame({"series": view.column("series")}))
     chosen = np.zeros(len(view), dtype=bool)
     for key, metric in load_metrics().items():
         if not metric.headline:
@@ -70,7 +72,7 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
         if not pool.any():
             continue
         at = np.flatnonzero(pool)
-        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at])
+        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at], headline[at])
         j = np.lexsort(keys)[-1]
         best = at[np.logical_and.reduce([k == k[j] for k in keys])]
         chosen[best] = True

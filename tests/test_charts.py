@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-import pytest
 from dashboard_data import observations, sources
 
 from dashboard.charts.figures import POINT_COLUMNS
@@ -156,18 +153,6 @@ def test_building_does_not_change_the_input_frame() -> None:
     before = frame.copy()
     build(frame, Filters(lang="en"))
     assert frame.equals(before)
-
-
-@pytest.mark.slow
-def test_building_a_page_is_fast_enough_for_a_rerun() -> None:
-    # A rerun finds the table's index (and the view) cached: it builds the page's charts only.
-    frame = observations()
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
-    page_specs(view, [], "zh", "trains")
-    start = time.perf_counter()
-    for _ in range(5):
-        page_specs(view, [], "zh", "trains")
-    assert (time.perf_counter() - start) / 5 < 0.25
 
 
 def big_frame(rows: int = 50_000) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from dashboard.format import (
     label_number,
 )
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.series_labels import figure_label
 from dashboard.views.index import NO_DATE, Record
 from dashboard.views.kpi import latest_record
 from etl.contract.identity import normalise_scope
@@ -112,7 +113,7 @@ def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
         [
             format_value(float(r["value"]), r["metric"], lang),
             r["period_label"],
-            _wrap(str(r["scope"])),
+            _wrap(figure_label(r["scope"], r.get("series"), lang)),
             basis_label(r["basis"], lang)
             + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
             _wrap(str(r["quote"])),

@@ -13,6 +13,7 @@ from dashboard.format import format_date
 from dashboard.i18n import t
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
 
 SOURCE_FIELDS = ("title", "publisher", "published", "url", "kind")
@@ -210,13 +211,24 @@ class FigureIndex:
     kpi: KpiIndex
 
 
+HEADLINE_SERIES = frozenset(s.key for s in load_series() if s.headline)
+
+
+def in_headline_series(frame: pd.DataFrame) -> np.ndarray:
+    """Return which rows belong to their metric's headline series (the card's line)."""
+    if "series" not in frame:
+        return np.zeros(len(frame), dtype=bool)
+    return frame["series"].astype("object").isin(HEADLINE_SERIES).to_numpy()
+
+
 @dataclass(frozen=True)
 class KpiIndex:
     """Per table: the headline metrics' rows, each metric's best KPI figure first.
 
     `order` holds the rows of every headline metric, grouped by metric (`spans`), each group
-    ordered as latest_record ranks figures, best first: period end, source date, has a yoy,
-    corridor-wide, value. `tie` numbers runs of rows equal on all five (ascending along `order`),
+    ordered as latest_record ranks figures, best first: in the headline series, period end, source
+    date, has a yoy, corridor-wide, value. `tie` numbers runs of rows equal on all six (ascending
+    along `order`),
     `reported` says which are reported. The firms beside the freight card: `firms` (reported
     beneficiary_firms rows) ordered by `firms_end`. `rank` is each row's place in reading order.
     """
@@ -252,6 +264,7 @@ def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -
         frame["yoy_pct"].notna().to_numpy()[at],
         src_published[at],
         ends[at],
+        in_headline_series(frame)[at],
     )
     # Ascending on the keys within a descending slot, reversed: each metric best first.
     by = np.lexsort((*keys, -slot[at]))[::-1]

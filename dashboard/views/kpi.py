@@ -8,7 +8,8 @@ import numpy as np
 
 from dashboard.format import format_period, format_value, format_yoy
 from dashboard.i18n import t
-from dashboard.views.index import NO_DATE, FigureView, Record, date_codes
+from dashboard.series_labels import figure_label
+from dashboard.views.index import HEADLINE_SERIES, NO_DATE, FigureView, Record, date_codes
 from etl.contract.vocabulary import load_metrics
 
 
@@ -36,6 +37,7 @@ def latest_record(records: list[Record]) -> Record | None:
     return max(
         pool,
         key=lambda r: (
+            str(r.get("series") or "") in HEADLINE_SERIES,
             r["period_end"],
             r["published"] or NO_DATE,
             r["yoy_pct"] is not None,
@@ -65,7 +67,7 @@ def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
                 value=format_value(float(row["value"]), key, lang),
                 delta=format_yoy(yoy, lang) or None,
                 period=format_period(row["period_start"], row["period_end"], lang),
-                scope=str(row["scope"]),
+                scope=figure_label(row["scope"], row.get("series"), lang),
                 source=row["source"],
                 note=note,
                 record=row,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.format import axis_unit, format_period, format_value, format_yoy
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.series_labels import series_label
 from dashboard.views.index import FigureView, Record, date_codes, ranked_codes
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
@@ -29,6 +30,7 @@ def display_table(records: list[Record], lang: str) -> pd.DataFrame:
             t("region", lang): region_label(r["region"], lang),
             t("route", lang): route_label(r["route"], lang),
             t("scope", lang): r["scope"],
+            t("col_series", lang): series_label(r.get("series"), lang),
             t("basis", lang): basis_label(r["basis"], lang),
             t("source", lang): r["source"],
             t("col_link", lang): r["url"] or None,
