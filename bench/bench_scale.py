@@ -25,8 +25,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from bench_dashboard import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, TIMEOUT_MS, serve  # noqa: E402
+from bench_dashboard import DRAWN_JS, TIMEOUT_MS  # noqa: E402
+from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
+
+from etl.store.cache import warm_command  # noqa: E402
 
 SIZES = {
     "shipped": str(REPO / "data"),
@@ -73,12 +77,8 @@ def data_dir(path: str) -> Iterator[None]:
 
 def warm_cache(path: str) -> float:
     """Build the data directory's columnar cache in a child process; return its seconds."""
-    code = (
-        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
-        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
-    )
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, path], cwd=REPO, check=True)
+    subprocess.run(warm_command(Path(path)), cwd=REPO, check=True)
     return time.perf_counter() - start
 
 
@@ -125,7 +125,7 @@ def bench_page_loads(sizes: dict[str, str], rounds: int) -> dict[str, list[float
 
     times: dict[str, list[float]] = {name: [] for name in [*sizes, "bare"]}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(**launch_options())
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
 
         def load(url: str, charts: int) -> float:
@@ -137,10 +137,10 @@ def bench_page_loads(sizes: dict[str, str], rounds: int) -> dict[str, list[float
             page.close()
             return elapsed
 
-        with serve("bench/bare_app.py") as bare:
+        with streamlit_server("bench/bare_app.py") as bare:
             load(bare, 1)
             for name, path in sizes.items():
-                with data_dir(path), serve("dashboard/app.py") as dash:
+                with data_dir(path), streamlit_server("dashboard/app.py") as dash:
                     load(dash, OVERVIEW_CHARTS)
                     for _ in range(rounds):
                         times[name].append(load(dash, OVERVIEW_CHARTS))
@@ -198,9 +198,9 @@ def bench_memory(path: str, sessions: int) -> tuple[float, float]:
     """Return (peak, current) MB of the server tree after `sessions` sessions drew and filtered."""
     from playwright.sync_api import sync_playwright
 
-    with data_dir(path), serve("dashboard/app.py") as url, sync_playwright() as pw:
+    with data_dir(path), streamlit_server("dashboard/app.py") as url, sync_playwright() as pw:
         pid = server_pid(url)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(**launch_options())
         pages = []
         for _ in range(sessions):
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -251,7 +251,7 @@ async def _concurrency(
             await asyncio.sleep(max(0.0, every - (time.monotonic() - tick)))
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(**launch_options())
         pages = []
         # Sessions open one after another (a room arriving), then all change filters together.
         for _ in range(sessions):
@@ -276,7 +276,7 @@ def bench_concurrency(
     path: str, sessions: int, seconds: float, every: float
 ) -> tuple[list[float], list[str]]:
     """Return rerun times seen by `sessions` sessions changing a filter every `every` seconds."""
-    with data_dir(path), serve("dashboard/app.py") as url:
+    with data_dir(path), streamlit_server("dashboard/app.py") as url:
         return asyncio.run(_concurrency(url, sessions, seconds, every))
 
 
@@ -304,7 +304,7 @@ def main() -> int:
             print(f"[{name}] {path}: cache deleted; the server builds it from the CSVs")
         else:
             print(f"[{name}] {path}: cache ready in {warm_cache(path):.1f} s (child process)")
-    browser = Path(CHROMIUM).exists()
+    browser = chromium_installed()
 
     if "reruns" not in args.skip:
         for name, path in sizes.items():

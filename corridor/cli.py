@@ -75,19 +75,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def warm_cache(where: Layout) -> None:
-    """Parse the stored tables into the columnar cache in a short-lived child process.
+    """Prepare the data cache in a short-lived child, so the server's own memory peak stays low."""
+    from etl.store.cache import warm_command
 
-    Parsing a large table from CSV peaks at several times the cached frame's memory; doing it in
-    a child that exits hands the server a cache to read, so the server's own peak stays low.
-    """
     print("正在准备数据缓存 / preparing the data cache ...", flush=True)
-    code = (
-        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
-        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(where.root)], cwd=REPO_ROOT, capture_output=True, text=True
-    )
+    result = subprocess.run(warm_command(where.root), cwd=REPO_ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         # The dashboard itself shows a bilingual message for bad data; serving still goes ahead.
         print(
