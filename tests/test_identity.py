@@ -3,12 +3,10 @@ everywhere: already present on upload, contradicted by another value, and drawn 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from dashboard_data import OLDER, SEED, observations, sources
-from uploads_support import ANALYST_ACTOR, HEADER, new_layout
+from uploads_support import ANALYST_ACTOR, HEADER
 
 from dashboard import data
 from dashboard.filters import Filters
@@ -44,24 +42,21 @@ def test_other_scopes_stay_other_figures() -> None:
 
 
 @pytest.fixture
-def layout(tmp_path: Path) -> Layout:
+def held(layout: Layout) -> Layout:
     """A data directory holding the figure in simplified characters."""
-    where = new_layout(tmp_path / "data")
-    upload, _ = validate_upload(where, upload_row(SIMPLIFIED), "simplified.csv")
-    assert merge_upload(where, upload, ANALYST_ACTOR).batch_id
-    return where
+    upload, _ = validate_upload(layout, upload_row(SIMPLIFIED), "simplified.csv")
+    assert merge_upload(layout, upload, ANALYST_ACTOR).batch_id
+    return layout
 
 
-def test_the_figure_in_traditional_characters_is_already_present_on_upload(
-    layout: Layout,
-) -> None:
-    _upload, preview = validate_upload(layout, upload_row(TRADITIONAL), "traditional.csv")
+def test_the_figure_in_traditional_characters_is_already_present_on_upload(held: Layout) -> None:
+    _upload, preview = validate_upload(held, upload_row(TRADITIONAL), "traditional.csv")
     assert (len(preview.new), len(preview.present), len(preview.contradicting)) == (0, 1, 0)
     assert not preview.changes
 
 
-def test_another_value_in_traditional_characters_contradicts_it(layout: Layout) -> None:
-    _upload, preview = validate_upload(layout, upload_row(TRADITIONAL, "900"), "traditional.csv")
+def test_another_value_in_traditional_characters_contradicts_it(held: Layout) -> None:
+    _upload, preview = validate_upload(held, upload_row(TRADITIONAL, "900"), "traditional.csv")
     assert (len(preview.new), len(preview.present), len(preview.contradicting)) == (0, 0, 1)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import require_tool
 from dashboard_data import observations, sources
 from PIL import Image
+from tool_support import require_tool
 
 from dashboard import images
 from dashboard.charts import build_chart_specs

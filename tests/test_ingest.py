@@ -33,15 +33,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 FUTURE = (date.today() + timedelta(days=90)).isoformat()
 
 
-@pytest.fixture(autouse=True)
-def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A command that lost its --data-dir must never write into the repository's data/.
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
-
-
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    return new_layout(tmp_path / "data")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir")
 
 
 def refuse(layout: Layout, data: bytes, name: str = "upload.csv") -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from local_browser import CHROMIUM, ServerDidNotStart, chromium_installed, launch_options
+from local_browser import CHROMIUM, ServerDidNotStart, launch_options
 from local_browser import streamlit_server as _streamlit_server
+from tool_support import require_tool
 
 from etl.contract.paths import REPO_ROOT
 
@@ -22,12 +22,7 @@ SETTLED_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 def require_chromium() -> None:
     """Skip without Debian's Chromium, but fail under CI=true, where .ci/run installs it."""
-    if chromium_installed():
-        return
-    message = f"{CHROMIUM} not installed (apt-get install chromium); .ci/run installs it"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    require_tool(CHROMIUM, "apt-get install chromium")
 
 
 @contextmanager
