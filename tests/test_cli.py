@@ -1,4 +1,5 @@
-"""etl/cli.py: every subcommand has help, takes --data-dir, and refuses bad input bilingually."""
+"""corridor/cli.py and options.py: every subcommand has help, takes --data-dir, and refuses bad
+input bilingually."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""etl/cli_store.py: the analysts' commands as a user runs them, refusals and exit codes too."""
+"""corridor/store_commands.py: the analysts' commands as a user runs them, refusals and exit codes
+too."""
 
 from __future__ import annotations
 

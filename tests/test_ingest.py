@@ -1,5 +1,6 @@
-"""etl/ingest.py: every class of bad upload is refused with a message naming the problem, row,
-column and value, and leaves the data directory byte-identical; good uploads become typed rows."""
+"""etl/uploads/reading.py and validating.py: every class of bad upload is refused with a message
+naming the problem, row, column and value, and leaves the data directory byte-identical; good
+uploads become typed rows."""
 
 from __future__ import annotations
 

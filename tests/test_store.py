@@ -1,4 +1,4 @@
-"""etl/store.py and etl/batches.py: merges are batches that never lose data, undo restores, a
+"""etl/store/ (commands, batches, table): merges are batches that never lose data, undo restores, a
 killed writer leaves the old or the new table, and concurrent writers all land."""
 
 from __future__ import annotations
