@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -57,13 +58,7 @@ def bench_browser(rounds: int, overview_charts: int) -> tuple[list[float], list[
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
 
         def load(url: str, charts: int) -> float:
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(url)
-            page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS)
-            elapsed = time.perf_counter() - start
-            page.close()
-            return elapsed
+            return timed_load(context, url, charts)
 
         # One warm-up each: the servers import plotly, the browser caches the JS bundle.
         load(dash, overview_charts)
@@ -75,11 +70,19 @@ def bench_browser(rounds: int, overview_charts: int) -> tuple[list[float], list[
     return dash_times, bare_times
 
 
-def bench_reruns(reruns: int, cold: bool) -> list[float]:
-    """Return AppTest rerun times after a filter change (views uncached when cold)."""
-    from streamlit.testing.v1 import AppTest
+def timed_load(context: Any, url: str, charts: int) -> float:
+    """Return seconds from navigation to `charts` plotly charts drawn, in a fresh tab."""
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return float(elapsed)
 
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60).run()
+
+def timed_reruns(at: Any, reruns: int, cold: bool) -> list[float]:
+    """Return AppTest rerun times, the metric filter toggled before each (views cleared if cold)."""
     times: list[float] = []
     choices = (["teu"], [])
     for i in range(reruns):
@@ -93,6 +96,14 @@ def bench_reruns(reruns: int, cold: bool) -> list[float]:
         times.append(time.perf_counter() - start)
         assert not at.exception, at.exception
     return times
+
+
+def bench_reruns(reruns: int, cold: bool) -> list[float]:
+    """Return AppTest rerun times after a filter change (views uncached when cold)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60).run()
+    return timed_reruns(at, reruns, cold)
 
 
 def bench_go_vs_px(repeats: int = 50) -> tuple[list[float], list[float]]:

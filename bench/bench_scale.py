@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from bench_dashboard import DRAWN_JS, TIMEOUT_MS  # noqa: E402
+from bench_dashboard import DRAWN_JS, TIMEOUT_MS, timed_load, timed_reruns  # noqa: E402
 from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
 
 from etl.store.cache import warm_command  # noqa: E402
@@ -129,13 +129,7 @@ def bench_page_loads(sizes: dict[str, str], rounds: int) -> dict[str, list[float
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
 
         def load(url: str, charts: int) -> float:
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(url)
-            page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS)
-            elapsed = time.perf_counter() - start
-            page.close()
-            return elapsed
+            return timed_load(context, url, charts)
 
         with streamlit_server("bench/bare_app.py") as bare:
             load(bare, 1)
@@ -153,24 +147,10 @@ def bench_reruns(path: str, reruns: int) -> tuple[list[float], list[float], dict
     """Return warm and cold AppTest rerun times after a filter change, and chart bytes."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import data
-
     with data_dir(path):
         at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=300).run()
         assert not at.exception, at.exception
-        choices = (["teu"], [])
-        runs: dict[bool, list[float]] = {False: [], True: []}
-        for cold in (False, True):
-            for i in range(reruns):
-                at.multiselect(key="f_metric").set_value(choices[i % 2])
-                if cold:
-                    data._view.clear()
-                    data._headline.clear()
-                    data._specs.clear()
-                start = time.perf_counter()
-                at.run()
-                runs[cold].append(time.perf_counter() - start)
-                assert not at.exception, at.exception
+        runs = {cold: timed_reruns(at, reruns, cold) for cold in (False, True)}
         at.multiselect(key="f_metric").set_value([]).run()
         sizes: dict[str, int] = {}
         for page in CHART_PAGES:
