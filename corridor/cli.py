@@ -6,41 +6,17 @@ import argparse
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from corridor import deck_command, store_commands
+from corridor import deck_command, options, store_commands
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
 
-Handler = Callable[[argparse.Namespace], int]
-Registrar = Callable[
-    ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
-]
 # Exit codes: 0 done, 2 bad input (a refusal with a message), 1 an unexpected failure.
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
-
-
-def _data_dir_parent() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's "
-        "data/); may be new or empty",
-    )
-    return parent
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}"
-        ) from None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -99,19 +75,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def warm_cache(where: Layout) -> None:
-    """Parse the stored tables into the columnar cache in a short-lived child process.
+    """Prepare the data cache in a short-lived child, so the server's own memory peak stays low."""
+    from etl.store.cache import warm_command
 
-    Parsing a large table from CSV peaks at several times the cached frame's memory; doing it in
-    a child that exits hands the server a cache to read, so the server's own peak stays low.
-    """
     print("正在准备数据缓存 / preparing the data cache ...", flush=True)
-    code = (
-        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
-        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(where.root)], cwd=REPO_ROOT, capture_output=True, text=True
-    )
+    result = subprocess.run(warm_command(where.root), cwd=REPO_ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         # The dashboard itself shows a bilingual message for bad data; serving still goes ahead.
         print(
@@ -186,67 +154,61 @@ def build_parser() -> argparse.ArgumentParser:
         "build tables from articles, extract figures, serve the dashboard.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    common = _data_dir_parent()
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "build",
-        parents=[common],
+        cmd_build,
         help="从原始文章重建数据表 / rebuild tidy tables from data/raw",
         description="Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles "
         "(deterministic; analysts' batches are never touched).",
     )
     p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress lines")
-    p.set_defaults(handler=cmd_build)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "extract",
-        parents=[common],
+        cmd_extract,
         help="从文章中提取数据，输出 CSV / print an article's figures as CSV",
         description="Print the observations found in article files as contract CSV on stdout "
         "(UTF-8, no BOM). Header lines `key: value` … `---` are read when present.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="文章文件 / article text files")
-    p.add_argument(
-        "--published",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="发布日期（覆盖页首）/ publication date (overrides the header)",
-    )
-    p.set_defaults(handler=cmd_extract)
+    options.add_published(p, "发布日期（覆盖页首）/ publication date (overrides the header)")
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "evaluate",
-        parents=[common],
+        cmd_evaluate,
         help="对照标注评估提取质量 / score extraction against labelled truth",
-        description="Score extraction on ARTICLES_DIR against TRUTH_CSV as SCHEMA.md describes: "
-        "precision, recall, F1 and yoy accuracy per metric and overall.",
+        description="Score extraction on ARTICLES_DIR against TRUTH_CSV as docs/contract.md "
+        "describes: precision, recall, F1 and yoy accuracy per metric and overall.",
     )
     p.add_argument("articles_dir", metavar="ARTICLES_DIR")
     p.add_argument("truth_csv", metavar="TRUTH_CSV")
-    p.set_defaults(handler=cmd_evaluate)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "evaluate-events",
-        parents=[common],
+        cmd_evaluate_events,
         help="对照标注评估里程碑事件 / score milestone events against labelled truth",
         description="Extract the milestones of the data directory's raw articles and score them "
         "against TRUTH_CSV (default: raw/truth/events.csv): same source and same day.",
     )
     p.add_argument("truth_csv", metavar="TRUTH_CSV", nargs="?", default=None)
-    p.set_defaults(handler=cmd_evaluate_events)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "serve",
-        parents=[common],
+        cmd_serve,
         help="启动看板 / start the dashboard",
         description="Start the Streamlit dashboard on the data directory and print its address.",
     )
     p.add_argument("--address", default="127.0.0.1", help="监听地址 / bind address")
     p.add_argument("--port", type=int, default=8501, help="端口 / port (default 8501)")
-    p.set_defaults(handler=cmd_serve)
 
-    store_commands.register(sub, common)
-    deck_command.register(sub, common)
+    store_commands.register(sub)
+    deck_command.register(sub)
     return parser
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dashboard_data import SEED, write_data_dir
+from dashboard_data import SEED
 from streamlit.testing.v1 import AppTest
 
 from etl.contract.paths import DEFAULT_DATA_DIR
@@ -14,13 +14,6 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = ("trains", "freight", "agri", "reach", "sources")
 # A cold first run imports plotly and pandas and loads the table.
 TIMEOUT = 60
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_data_dir(tmp_path / "data")
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
-    return root
 
 
 def run_app(query: dict[str, str] | None = None) -> AppTest:

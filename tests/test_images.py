@@ -6,9 +6,9 @@ import io
 
 import numpy as np
 import pytest
-from conftest import require_tool
 from dashboard_data import observations, sources
 from PIL import Image
+from tool_support import require_tool
 
 from dashboard import images
 from dashboard.charts.specs import every_page_specs

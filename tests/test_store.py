@@ -1,4 +1,4 @@
-"""etl/store.py and etl/batches.py: merges are batches that never lose data, undo restores, a
+"""etl/store/ (commands, batches, table): merges are batches that never lose data, undo restores, a
 killed writer leaves the old or the new table, and concurrent writers all land."""
 
 from __future__ import annotations
@@ -45,16 +45,7 @@ from etl.store.table import data_version, load_state, load_table
 from etl.uploads.articles import propose_article
 from etl.uploads.validating import parse_upload
 
-
-@pytest.fixture(autouse=True)
-def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A command that lost its --data-dir must never write into the repository's data/.
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
-
-
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    return new_layout(tmp_path / "data")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir")
 
 
 def ingest(layout: Layout, data: bytes, name: str = "x.csv", replace: bool = False) -> str | None:

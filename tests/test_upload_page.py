@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from dashboard_data import write_data_dir
 from streamlit.testing.v1 import AppTest
 from uploads_support import tree_digest
 
@@ -25,13 +24,6 @@ NEW_ROW = (
     "train_runs,4321,trains,2024-01-01,2024-08-31,重庆西部陆海新通道铁海联运班列（测试）,,"
     "cqcustoms-20240911,analyst upload\n"
 )
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_data_dir(tmp_path / "data")
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
-    return root
 
 
 @pytest.fixture

@@ -16,16 +16,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
-import opencc
-
-from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route
+from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route, to_simplified
 from etl.contract.vocabulary import load_metrics
 from etl.extraction.figures import Figure
 from etl.extraction.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
 from etl.extraction.periods import PeriodMention, find_periods, month_end
-
-# One converter for the process: building one costs far more than converting a sentence.
-_T2S = opencc.OpenCC("t2s")
 
 # A closing quote after the full stop belongs to the sentence it closes.
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”」』\"]?")
@@ -230,7 +225,7 @@ class _Carry:
 @lru_cache(maxsize=8192)
 def simplify(text: str) -> str:
     """Return text in simplified characters with ASCII digits, same length as the input."""
-    converted = _T2S.convert(text)
+    converted = to_simplified(text)
     if len(converted) != len(text):
         converted = text
     return normalize_digits(converted)

@@ -32,14 +32,14 @@ from etl.store.preview import (
     replacement_records,
 )
 from etl.store.table import load_built, load_state, state_after
-from etl.uploads.articles import ArticleProposal, text_frame
+from etl.uploads.articles import ArticleProposal
 from etl.uploads.validating import (
     CONTROL_RE,
     FORMULA_RE,
     MARKUP_RE,
     Upload,
     parse_upload,
-    validate_frame,
+    validate_rows,
 )
 
 SOURCE_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"
@@ -566,11 +566,11 @@ def accept_article(
         added_by=actor.name,
     )
     known = _known_sources(load_state(layout).sources) | {sid}
-    text = text_frame(rows)
-    if "source_id" in text and sid != proposal.source_id:
+    rows = rows.copy()
+    if "source_id" in rows and sid != proposal.source_id:
         # The proposal's rows cite the id it guessed; the analyst's choice replaces it.
-        text["source_id"] = text["source_id"].where(text["source_id"] != proposal.source_id, sid)
-    checked = validate_frame(text, proposal.name, known)
+        rows["source_id"] = rows["source_id"].where(rows["source_id"] != proposal.source_id, sid)
+    checked = validate_rows(rows, proposal.name, known)
     sidecar = {
         "source_id": sid,
         "title": str(source.at[0, "title"]),

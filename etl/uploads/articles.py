@@ -8,8 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from etl.contract.tables import format_number
-from etl.uploads.reading import MAGIC_REFUSED, cell_text, check_file_name, check_size, refuse
+from etl.uploads.reading import MAGIC_REFUSED, check_file_name, check_size, refuse
 
 
 @dataclass(frozen=True)
@@ -82,20 +81,3 @@ def propose_article(
         url=header.get("url", "").strip(),
         rows=frame_from_rows(rows),
     )
-
-
-def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a (possibly edited, typed) frame as all text, indexed so index + 2 is row 1, 2, …"""
-    out = pd.DataFrame(index=range(len(frame)))
-    for col in frame.columns:
-        series = frame[col].reset_index(drop=True)
-        if pd.api.types.is_datetime64_any_dtype(series):
-            text = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "")
-        elif pd.api.types.is_float_dtype(series):
-            text = series.map(format_number).astype(object)
-        else:
-            text = series.map(cell_text).astype(object).where(series.notna(), "")
-        out[str(col)] = text.astype(str)
-    # Rows of an on-screen table are numbered from 1; messages add 2 to the index.
-    out.index = pd.RangeIndex(-1, len(out) - 1)
-    return out
