@@ -35,14 +35,37 @@ CLAUSE_DELIM_RE = re.compile(r"[，,；;：:。！？!?]|——")
 HEDGE = r"(?:余|多)"
 QUANT = rf"(?:{DIGITS}|{CN_NUMBER})?{HEDGE}?(?:万亿|亿|万|千)?{HEDGE}?"
 UNITS = (
-    r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
-    r"国家和地区|国家及地区|国家与地区|国家|种|天"
+    r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
+    r"国家和地区|国家及地区|国家与地区|国家|品类|种|天"
 )
 # 10至15天 is read at its first bound; the second is part of the same mention.
 MENTION_RE = re.compile(
     rf"(?P<q>{QUANT})(?:(?<=[\d余多万亿千])\s*[至到~～\-—－]\s*{QUANT}(?=\s*(?:个|座)?(?:{UNITS})))?"
     rf"\s*(?P<ge>个|座)?(?P<u>{UNITS})"
 )
+# 货物品类增加至640个: the category word before the number.
+CATEGORY_FIRST_RE = re.compile(
+    rf"品类(?:数量|数)?(?:已)?(?:增加|增长|扩大|拓展|扩展|提升|达到|达)?(?:至|到|为)?(?:约|近|超)?"
+    rf"(?P<q>{QUANT})个"
+)
+# Not figures: forecasts and targets (预计, 有望, 力争, 将突破) to the end of their statement.
+FORECAST_RE = re.compile(
+    r"预计|预估|预期|有望|可望|力争|争取|计划|目标(?:是|为)|确保|将(?:会)?(?:突破|达到|达|超过|超|实现|完成|增至|保持)"
+)
+# Daily or weekly rates (日均, 每天, 单日最高) are throughput rates, not period totals.
+RATE_OF_TIME_RE = re.compile(r"日均|每天|每日|单日|天均|每周|一周|周均|每月|月均|平均每")
+# 迈入"700万标箱时代", 最快突破10万标箱的纪录: a round number naming an era or a record.
+ROUND_NAME_AFTER_RE = re.compile(r"^[”\"」]?(?:时代|的?纪录|最快)")
+# 突破100万标箱，达100.1万标箱: the threshold is passed; the exact figure follows it.
+THRESHOLD_BEFORE_RE = re.compile(r"(?:突破|超过|超|逾|破)$")
+EXACT_JOIN_RE = re.compile(r"[，,、]\s*(?:达到|达|为|共|计)")
+# A sentence opening with these refers back to the period of the last one.
+REFERS_BACK_RE = re.compile(r"^[\s“”\"'「」]*(?:其中|同期|此外|这当中|这其中|与此同时|同时)")
+# 已通达 / 已拓展至: a state as of now, unless its own sentence names the time.
+STATE_RE = re.compile(r"已|目前|如今|现已")
+# How a figure's period was decided (an extra column off the contract).
+STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
+
 # 标箱N万个: the unit before the number.
 TEU_FIRST_RE = re.compile(
     rf"(?:标准箱|标箱)(?:数量|数|量)?(?:为|达到|达|约|近|超)*(?P<q>{QUANT})个"
@@ -54,6 +77,8 @@ UNIT_METRIC = {
     "TEU": "teu",
     "teu": "teu",
     "车次": "vehicles",
+    "辆次": "vehicles",
+    "品类": "cargo_categories",
     "辆": "vehicles",
     "台": "vehicles",
     "列": "train_runs",
@@ -100,7 +125,7 @@ SAVING_RE = re.compile(r"节约|节省|降低|减少|省")
 MONEY_CUE_RE = re.compile(
     r"(?P<freight>扣减|减免)"
     r"|(?P<agri>农产品[^，,。；;]{0,4}出口(?:货值|总值|额|值)?|出口农产品(?:货值|总值)?|农产品)"
-    r"|(?P<trade>进出口|贸易|外贸)"
+    r"|(?P<trade>进出口(?:货值|总值|额|值)?|贸易|外贸)"
     r"|(?P<cargo>货值|货物[^，,。；;]{0,3}?值|货品[^，,。；;]{0,3}?值)"
     r"|(?P<export>出口)"
     r"|(?P<block>投资|资本|资金|融资|基金|补贴|奖励|营收|收入|产值|税|成本|利润|GDP)"
@@ -280,6 +305,9 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "train_runs":
         if unit == "列" and re.match(r"[入为出举表明]", after):
             return None
+        if unit == "班" and "班车" in clause:
+            # 公路班车发运384班: runs of a road service are vehicles, not trains.
+            return "vehicles"
         return base if TRAIN_CONTEXT_RE.search(s) else None
     if base == "money":
         return _money_metric(s, pos, last_metric)
@@ -293,6 +321,8 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "countries_reached":
         return base if unit != "国家" or REACH_CONTEXT_RE.search(s) else None
     if base == "cargo_categories":
+        if unit == "品类":
+            return base
         before_cue = CATEGORY_BEFORE_RE.search(clause) is not None
         return base if before_cue or CATEGORY_AFTER_RE.match(after) else None
     if base == "days_saved":
@@ -336,9 +366,13 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
         matches.append((m.start(), m.end(), m.group("q"), m.group("u"), m))
     for m in TEU_FIRST_RE.finditer(s):
         matches.append((m.start("q"), m.end(), m.group("q"), "标箱", None))
+    for m in CATEGORY_FIRST_RE.finditer(s):
+        matches.append((m.start("q"), m.end(), m.group("q"), "品类", None))
     matches.sort(key=lambda t: t[0])
     for pos, end, q, unit, match in matches:
         if not _acceptable_quantity(s, q, pos) or unit.endswith("美元"):
+            continue
+        if not _is_statement_of_fact(s, pos, end):
             continue
         if ABSOLUTE_CHANGE_RE.search(s[max(0, pos - 6) : pos]):
             continue
@@ -350,7 +384,7 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             # 600元至800元: a range is reported once, by its first bound.
             continue
         if match is None:
-            metric: str | None = "teu"
+            metric: str | None = UNIT_METRIC[unit]
         else:
             metric = _metric_of(s, match, last_metric)
         if metric is None:
@@ -363,7 +397,29 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         mentions.append(_Mention(metric, value, pos, end))
         last_metric = metric
-    return mentions
+    return _drop_thresholds(s, mentions)
+
+
+def _is_statement_of_fact(s: str, pos: int, end: int) -> bool:
+    """Return False for forecasts, daily rates and round numbers that name an era or a record."""
+    statement = s[max(s.rfind("；", 0, pos), s.rfind(";", 0, pos), 0) : pos]
+    if FORECAST_RE.search(statement):
+        return False
+    if RATE_OF_TIME_RE.search(s, _clause_start(s, pos), pos):
+        return False
+    return not ROUND_NAME_AFTER_RE.match(s[end : end + 4])
+
+
+def _drop_thresholds(s: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Return mentions without a threshold passed (突破100万标箱) that an exact figure follows."""
+    out = []
+    for m, nxt in zip(mentions, [*mentions[1:], None], strict=False):
+        passed = THRESHOLD_BEFORE_RE.search(s[max(0, m.pos - 3) : m.pos])
+        exact = nxt and nxt.metric == m.metric and EXACT_JOIN_RE.fullmatch(s[m.end : nxt.pos])
+        if passed and exact:
+            continue
+        out.append(m)
+    return out
 
 
 def _rate_is_substantive(prefix: str) -> bool:
@@ -443,42 +499,72 @@ def _period_for(
     mentions: list[PeriodMention],
     carry: _Carry | None,
     published: date,
-) -> tuple[date | None, date]:
+    figures: tuple[int, ...] = (),
+) -> tuple[date | None, date, str]:
+    """Return a figure's period and how it was decided: stated, carried or publication."""
     prior = [m for m in mentions if m.pos < pos]
-    snapshot = metric in SNAPSHOT_METRICS
-    if snapshot:
-        # The contract dates a snapshot by a stated cut-off only, else by publication.
-        cutoffs = [m for m in prior if m.kind == "cutoff"]
-        if cutoffs:
-            return None, cutoffs[-1].end
-        if not mentions and carry and carry.is_cutoff:
-            return None, carry.end
-        return None, published
+    if metric in SNAPSHOT_METRICS:
+        return _snapshot_period(pos, s, prior, mentions, carry, published, figures)
     current = prior[-1] if prior else None
     if current is None:
-        if carry and (carry.is_cutoff or not CUMULATIVE_RE.search(s)):
-            return carry.start, carry.end
+        if carry and (REFERS_BACK_RE.match(s) or not CUMULATIVE_RE.search(s)):
+            return carry.start, carry.end, CARRIED
+        if carry and carry.is_cutoff and not mentions:
+            return carry.start, carry.end, CARRIED
         if not mentions:
-            return None, published
+            return None, published, PUBLICATION
         # Only a sentence's own later wording dates a figure that nothing before dates.
         current = mentions[0]
     if current.kind == "cutoff":
         starts = [m for m in prior if m.kind in {"since", "month"} and m.pos < current.pos]
         if starts:
-            return starts[-1].start, current.end
+            return starts[-1].start, current.end, STATED
         # 截至7月20日 with no 累计 and no year is this year's running total.
         if not current.explicit_year and not CUMULATIVE_RE.search(s):
-            return date(current.end.year, 1, 1), current.end
-        return None, current.end
+            return date(current.end.year, 1, 1), current.end, STATED
+        return None, current.end, STATED
     if current.kind == "ytd" and current.start is not None:
         # 截至9月底，今年…: the year so far, up to the cut-off stated before it.
         year = current.start.year
         cutoffs = [m for m in prior if m.kind == "cutoff" and m.end.year == year]
         if cutoffs:
-            return current.start, cutoffs[-1].end
+            return current.start, cutoffs[-1].end, STATED
     if current.kind == "since":
-        return current.start, published
-    return current.start, current.end
+        # 截至3月底，…自2017年开行以来累计…: the sentence's cut-off ends the running total.
+        cutoffs = [m for m in mentions if m.kind == "cutoff"]
+        return current.start, cutoffs[-1].end if cutoffs else published, STATED
+    if current.kind == "year" and current.start == date(published.year, 1, 1):
+        # 2024年…完成5000列 in a 2024 report: the year so far, not a year not yet over.
+        return current.start, min(current.end, published), STATED
+    return current.start, current.end, STATED
+
+
+def _snapshot_period(
+    pos: int,
+    s: str,
+    prior: list[PeriodMention],
+    mentions: list[PeriodMention],
+    carry: _Carry | None,
+    published: date,
+    figures: tuple[int, ...],
+) -> tuple[date | None, date, str]:
+    """Return a snapshot's date: its sentence's governing time, a carried cut-off, or publication."""
+    # The time that governs the snapshot's clause: the nearest before it with no figure between.
+    governing = [
+        m
+        for m in prior
+        if m.kind not in {"since", "ytd"} and not any(m.end_pos <= f < pos for f in figures)
+    ]
+    cutoffs = [m for m in prior if m.kind == "cutoff"]
+    stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
+    if stated is not None:
+        return None, stated.end, STATED
+    if carry and not mentions and (carry.is_cutoff or REFERS_BACK_RE.match(s)):
+        return None, carry.end, CARRIED
+    if carry and not mentions and not STATE_RE.search(s, _clause_start(s, pos), pos):
+        # 2021年，…。物流网络覆盖107个国家: a paragraph's time governs a snapshot without 已.
+        return None, carry.end, CARRIED
+    return None, published, PUBLICATION
 
 
 def _own_periods(s: str, published: date) -> list[PeriodMention]:
@@ -488,6 +574,22 @@ def _own_periods(s: str, published: date) -> list[PeriodMention]:
         for p in find_periods(s, published)
         if not BASE_PERIOD_RE.search(s, max(0, p.pos - 1), p.pos)
     ]
+
+
+def _narrative(
+    s: str, periods: list[PeriodMention], carry: _Carry | None
+) -> list[PeriodMention]:
+    """Return periods with 当年 / 当天 read as the narrative time, not the publication year."""
+    out: list[PeriodMention] = []
+    for p in periods:
+        word = s[p.pos : p.end_pos]
+        if word.startswith("当年") and p.kind in {"year", "ytd", "fullyear"}:
+            anchor = next((q for q in reversed(out) if q.explicit_year), None)
+            year = anchor.end.year if anchor else carry.end.year if carry else None
+            if year is not None:
+                p = replace(p, kind="year", start=date(year, 1, 1), end=date(year, 12, 31))
+        out.append(p)
+    return out
 
 
 def _respective_periods(
@@ -519,7 +621,7 @@ def _carry_after(
 ) -> _Carry | None:
     if not mentions:
         return carry
-    start, end = _period_for("train_runs", len(s), s, mentions, carry, pub)
+    start, end, _ = _period_for("train_runs", len(s), s, mentions, carry, pub)
     return _Carry(start, end, mentions[-1].kind == "cutoff", paragraph)
 
 
@@ -675,19 +777,22 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     for index, (paragraph, sentence) in enumerate(numbered):
         s = simplify(sentence)
         speaker = _speaker(sentences[index + 1] if index + 1 < len(sentences) else "")
-        periods = _own_periods(s, published)
+        periods = _narrative(s, _own_periods(s, published), carry)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
         respective = _respective_periods(s, periods, mentions)
+        positions = tuple(m.pos for m in mentions)
         for m in mentions:
             # A cut-off dates later snapshots only within its own paragraph.
             own = carry if carry and carry.paragraph == paragraph else None
             in_force = own if m.metric in SNAPSHOT_METRICS else carry
-            start, end = _period_for(m.metric, m.pos, s, periods, in_force, published)
+            start, end, how = _period_for(
+                m.metric, m.pos, s, periods, in_force, published, positions
+            )
             if last_flow and m.metric not in SNAPSHOT_METRICS and _same_period(s, m.pos, periods):
-                start, end = last_flow
+                (start, end), how = last_flow, CARRIED
             if m.pos in respective:
-                start, end = respective[m.pos].start, respective[m.pos].end
+                start, end, how = respective[m.pos].start, respective[m.pos].end, STATED
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
@@ -703,7 +808,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
-            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence))
+            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how))
             if m.metric not in SNAPSHOT_METRICS:
                 last_flow = (start, end)
             last_metric = m.metric
