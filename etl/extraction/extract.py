@@ -61,8 +61,8 @@ THRESHOLD_BEFORE_RE = re.compile(r"(?:突破|超过|超|逾|破)$")
 EXACT_JOIN_RE = re.compile(r"[，,、]\s*(?:达到|达|为|共|计)")
 # A sentence opening with these refers back to the period of the last one.
 REFERS_BACK_RE = re.compile(r"^[\s“”\"'「」]*(?:其中|同期|此外|这当中|这其中|与此同时|同时)")
-# 已通达 / 已拓展至: a state as of now, unless its own sentence names the time.
-STATE_RE = re.compile(r"已|目前|如今|现已")
+# 仅用131天就突破: the day of the year a milestone was reached.
+DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:就|便|即|时间)?")
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
 
@@ -504,7 +504,7 @@ def _period_for(
     """Return a figure's period and how it was decided: stated, carried or publication."""
     prior = [m for m in mentions if m.pos < pos]
     if metric in SNAPSHOT_METRICS:
-        return _snapshot_period(pos, s, prior, mentions, carry, published, figures)
+        return _snapshot_period(metric, pos, s, prior, mentions, carry, published, figures)
     current = prior[-1] if prior else None
     if current is None:
         if carry and (REFERS_BACK_RE.match(s) or not CUMULATIVE_RE.search(s)):
@@ -540,6 +540,7 @@ def _period_for(
 
 
 def _snapshot_period(
+    metric: str,
     pos: int,
     s: str,
     prior: list[PeriodMention],
@@ -553,16 +554,15 @@ def _snapshot_period(
     governing = [
         m
         for m in prior
-        if m.kind not in {"since", "ytd"} and not any(m.end_pos <= f < pos for f in figures)
+        if m.kind not in {"since", "ytd", "sincecut"}
+        and not any(m.end_pos <= f < pos for f in figures)
+        and metric not in SAVING_METRICS
     ]
     cutoffs = [m for m in prior if m.kind == "cutoff"]
     stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
     if stated is not None:
         return None, stated.end, STATED
     if carry and not mentions and (carry.is_cutoff or REFERS_BACK_RE.match(s)):
-        return None, carry.end, CARRIED
-    if carry and not mentions and not STATE_RE.search(s, _clause_start(s, pos), pos):
-        # 2021年，…。物流网络覆盖107个国家: a paragraph's time governs a snapshot without 已.
         return None, carry.end, CARRIED
     return None, published, PUBLICATION
 
@@ -781,7 +781,8 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
         respective = _respective_periods(s, periods, mentions)
-        positions = tuple(m.pos for m in mentions)
+        # Only a flow figure stands between a time and a snapshot (96个国家的264个港口 is one pair).
+        positions = tuple(m.pos for m in mentions if m.metric not in SNAPSHOT_METRICS)
         for m in mentions:
             # A cut-off dates later snapshots only within its own paragraph.
             own = carry if carry and carry.paragraph == paragraph else None
@@ -793,6 +794,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 (start, end), how = last_flow, CARRIED
             if m.pos in respective:
                 start, end, how = respective[m.pos].start, respective[m.pos].end, STATED
+            days = DAYS_TAKEN_RE.search(s, _clause_start(s, m.pos), m.pos)
+            if days and start is not None and start.month == start.day == 1 and how == STATED:
+                # 今年以来仅131天就突破30万标箱: the milestone fell on the year's 131st day.
+                start, end = None, min(end, start + timedelta(days=int(days.group(1)) - 1))
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
