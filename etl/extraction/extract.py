@@ -36,7 +36,7 @@ HEDGE = r"(?:余|多)"
 QUANT = rf"(?:{DIGITS}|{CN_NUMBER})?{HEDGE}?(?:万亿|亿|万|千)?{HEDGE}?"
 UNITS = (
     r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
-    r"国家和地区|国家及地区|国家与地区|国家|品类|种|天"
+    r"国家和地区|国家及地区|国家与地区|国家|品类|品种|种|天"
 )
 # 10至15天 is read at its first bound; the second is part of the same mention.
 MENTION_RE = re.compile(
@@ -79,6 +79,7 @@ UNIT_METRIC = {
     "车次": "vehicles",
     "辆次": "vehicles",
     "品类": "cargo_categories",
+    "品种": "cargo_categories",
     "辆": "vehicles",
     "台": "vehicles",
     "列": "train_runs",
@@ -109,13 +110,19 @@ FROM_OPENER_RE = re.compile(r"[从由]")
 BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
 # 吞吐能力 is a capacity; a port's 货物吞吐量 is cargo it handled, a figure like its TEU.
 PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐能力|装载|载重|可装|运力")
-CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运")
+CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运|装有|吞吐")
 TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
-REACH_CONTEXT_RE = re.compile(r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达")
+REACH_CONTEXT_RE = re.compile(
+    r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达|运抵|发往|销往"
+)
 FIRM_CUE_RE = re.compile(r"惠及|受益|惠企|享受|受惠")
 RELIEF_RE = re.compile(r"扣减|减免|退还|返还")
 CATEGORY_BEFORE_RE = re.compile(r"品类|货物|货品|商品|品种")
-CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类)")
+CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类|农产品|产品)")
+# 货物品类也从…几十种，增加至…超1000种: the clause goes on with the last clause's subject.
+CHANGE_OPENER_RE = re.compile(
+    r"^(?:再|又|并|已|逐步)?(?:增加|增长|扩展|拓展|扩大|发展|提升|增)(?:到|至)"
+)
 DAYS_CUE_RE = re.compile(
     r"(?:快了|(?<![最尽])快|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:[\u4e00-\u9fff]{0,2}(?:时间|时长|天数))?"
     r"(?:最高|最多|最长|平均|近|约)?(?:达|约|近|超|超过)?$"
@@ -155,6 +162,15 @@ SEQUENTIAL_RE = re.compile(r"(?:环比|(?:比|较|与)上(?:个)?(?:月|季度?|
 BASE_PERIOD_RE = re.compile(r"(?:较|比|与|同)$")
 # 2023年和2024年 / 1月、2月: periods listed for a following 分别.
 PERIOD_JOIN_RE = re.compile(r"\s*(?:和|与|及|、|以及)\s*")
+# 2019年至2022年: a span of years whose first year dates a comparison's first term.
+YEAR_SPAN_RE = re.compile(r"((?:19|20)\d{2})年?\s*(?:至|到|—|－|-|~|～)\s*((?:19|20)\d{2})年")
+# 从2017年的3000标箱增至2021年的11.2万标箱: a dated pair whose years a parallel pair shares.
+DATED_PAIR_RE = re.compile(r"[从由]((?:19|20)\d{2})年[^，,。；;]{0,24}?(?:到|至)((?:19|20)\d{2})年")
+SINCE_YEAR_RE = re.compile(r"(?:自|从)((?:19|20)\d{2})年[^，,。；;]{0,20}?以来")
+# 分别为25568万、29567万和35822万吨: bare numbers listed before the unit they share.
+LIST_BEFORE_RE = re.compile(
+    rf"(?P<q>(?:{DIGITS})(?:余|多)?(?:万亿|亿|万|千)?)\s*(?:、|和|及|与)\s*$"
+)
 # 同期，… refers back to the period of the figures just reported.
 SAME_PERIOD_RE = re.compile(r"(?<![年上比较])同期")
 # The quantity a rate's clause names: a rate of 货值 is never the yoy of a TEU figure.
@@ -239,6 +255,8 @@ class _Mention:
     pos: int
     end: int
     yoy: float | None = None
+    # The year of a comparison's first term (从382万标箱增长到702万标箱 after 2019年至2022年).
+    base_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -299,7 +317,7 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
         produced = PRODUCTION_RE.search(s[max(0, pos - 12) : pos]) is not None
         return base if CARGO_CONTEXT_RE.search(s) and not produced else None
     if base == "vehicles":
-        if unit == "车次":
+        if unit in ("车次", "辆次"):
             return base
         return base if "车" in s and re.match(DIGITS, q) else None
     if base == "train_runs":
@@ -321,9 +339,12 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "countries_reached":
         return base if unit != "国家" or REACH_CONTEXT_RE.search(s) else None
     if base == "cargo_categories":
-        if unit == "品类":
+        if unit in ("品类", "品种"):
             return base
         before_cue = CATEGORY_BEFORE_RE.search(clause) is not None
+        if not before_cue and CHANGE_OPENER_RE.match(clause):
+            previous = s[_clause_start(s, _clause_start(s, pos) - 1) : _clause_start(s, pos)]
+            before_cue = CATEGORY_BEFORE_RE.search(previous) is not None
         return base if before_cue or CATEGORY_AFTER_RE.match(after) else None
     if base == "days_saved":
         return base if DAYS_CUE_RE.search(before) and not before.endswith(("至", "到")) else None
@@ -376,8 +397,11 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         if ABSOLUTE_CHANGE_RE.search(s[max(0, pos - 6) : pos]):
             continue
+        base_year = None
         if _is_from_term(s, pos, end):
-            continue
+            base_year = _from_year(s, pos)
+            if base_year is None:
+                continue
         if _is_baseline(s[_clause_start(s, pos) : pos]):
             continue
         if mentions and RANGE_JOIN_RE.fullmatch(s[mentions[-1].end : pos]):
@@ -395,9 +419,42 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         if value <= 0 or value > load_metrics()[metric].max_value:
             continue
-        mentions.append(_Mention(metric, value, pos, end))
+        if base_year is None:
+            mentions.extend(_listed_before(s, pos, metric, mentions))
+        mentions.append(_Mention(metric, value, pos, end, base_year=base_year))
         last_metric = metric
     return _drop_thresholds(s, mentions)
+
+
+def _from_year(s: str, pos: int) -> int | None:
+    """Return the first year of the comparison an undated first term belongs to, if stated."""
+    found = [
+        (m.start(), int(m.group(1)))
+        for pattern in (YEAR_SPAN_RE, DATED_PAIR_RE, SINCE_YEAR_RE)
+        for m in pattern.finditer(s, 0, pos)
+    ]
+    return max(found)[1] if found else None
+
+
+def _listed_before(s: str, pos: int, metric: str, taken: list[_Mention]) -> list[_Mention]:
+    """Return the bare numbers of a 分别 list that share this figure's unit, in order."""
+    each = s.rfind("分别", 0, pos)
+    if each < 0 or CLAUSE_DELIM_RE.search(s, each, pos) and not re.search(r"[、和]", s[each:pos]):
+        return []
+    listed: list[_Mention] = []
+    stop = pos
+    while (m := LIST_BEFORE_RE.search(s, each, stop)) and not any(
+        t.pos == m.start() for t in taken
+    ):
+        try:
+            value = parse_quantity(m.group("q"))
+        except ValueError:
+            break
+        if value <= 0 or value > load_metrics()[metric].max_value:
+            break
+        listed.insert(0, _Mention(metric, value, m.start(), m.start() + len(m.group("q"))))
+        stop = m.start()
+    return listed
 
 
 def _is_statement_of_fact(s: str, pos: int, end: int) -> bool:
@@ -576,9 +633,7 @@ def _own_periods(s: str, published: date) -> list[PeriodMention]:
     ]
 
 
-def _narrative(
-    s: str, periods: list[PeriodMention], carry: _Carry | None
-) -> list[PeriodMention]:
+def _narrative(s: str, periods: list[PeriodMention], carry: _Carry | None) -> list[PeriodMention]:
     """Return periods with 当年 / 当天 read as the narrative time, not the publication year."""
     out: list[PeriodMention] = []
     for p in periods:
@@ -596,18 +651,36 @@ def _respective_periods(
     s: str, periods: list[PeriodMention], mentions: list[_Mention]
 ) -> dict[int, PeriodMention]:
     """Return each figure's own period when 2023年和2024年…分别 pairs periods with figures."""
-    each = s.find("分别")
-    if each < 0:
+    eaches = [m.start() for m in re.finditer("分别", s)]
+    if not eaches:
         return {}
     run: list[PeriodMention] = []
-    for p in (p for p in periods if p.end_pos <= each):
+    for p in (p for p in periods if p.end_pos <= eaches[0]):
         if run and not PERIOD_JOIN_RE.fullmatch(s[run[-1].end_pos : p.pos]):
             run = []
         run.append(p)
-    after = [m.pos for m in mentions if m.pos > each]
-    if len(run) < 2 or len(after) != len(run):
+    span = list(YEAR_SPAN_RE.finditer(s, 0, eaches[0]))
+    if span and (not run or span[-1].start() >= run[0].pos - 1):
+        # 2019年至2021年，…分别为A、B和C: one figure per year of the span.
+        first, last = int(span[-1].group(1)), int(span[-1].group(2))
+        run = (
+            [
+                PeriodMention(
+                    span[-1].start(), span[-1].end(), "year", date(y, 1, 1), date(y, 12, 31), True
+                )
+                for y in range(first, last + 1)
+            ]
+            if 0 < last - first < 12
+            else []
+        )
+    if len(run) < 2:
         return {}
-    return dict(zip(after, run, strict=True))
+    out: dict[int, PeriodMention] = {}
+    for each, stop in zip(eaches, [*eaches[1:], len(s)], strict=True):
+        group = [m.pos for m in mentions if each < m.pos < stop]
+        if len(group) == len(run):
+            out.update(zip(group, run, strict=True))
+    return out
 
 
 def _same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
@@ -794,6 +867,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 (start, end), how = last_flow, CARRIED
             if m.pos in respective:
                 start, end, how = respective[m.pos].start, respective[m.pos].end, STATED
+            if m.base_year is not None:
+                start, end, how = date(m.base_year, 1, 1), date(m.base_year, 12, 31), STATED
+                if m.metric in SNAPSHOT_METRICS:
+                    start = None
             days = DAYS_TAKEN_RE.search(s, _clause_start(s, m.pos), m.pos)
             if days and start is not None and start.month == start.day == 1 and how == STATED:
                 # 今年以来仅131天就突破30万标箱: the milestone fell on the year's 131st day.

@@ -21,7 +21,9 @@ PART = r"上半年|下半年|前三季度|第?[一二三四]季度末?|年底|�
 PART_END = {"上半年": 6, "下半年": 12, "前三季度": 9, "一季度": 3, "二季度": 6, "三季度": 9}
 PART_END |= {"四季度": 12, "年底": 12, "年末": 12}
 # A date followed by these is when a report was made, not a period: 1月3日，记者从…获悉.
-REPORTING_AFTER_RE = re.compile(r"^[，,\s]*(?:电|讯|消息|记者|从|据|召开|举行|发布|表示|介绍|获悉|在)")
+REPORTING_AFTER_RE = re.compile(
+    r"^[，,\s]*(?:电|讯|消息|记者|从|据|召开|举行|发布|表示|介绍|获悉|在)"
+)
 REPORTING_BEFORE_RE = re.compile(r"(?:记者|于|在)$")
 
 # Each kind is tried everywhere; overlapping matches keep the earliest, then the longest.
@@ -81,7 +83,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("relmonth", re.compile(r"上个?月|本月")),
     ("month", re.compile(rf"{YEAR}?(?P<M>{MON})月(?:份)?(?![\d日号底末初中上下])")),
     # 2017年58列: a digit after 年 is a figure unless it is a month (2017年5月).
-    ("year", re.compile(rf"{YEAR}(?!\d{{1,2}}\s*月|[一二三四五六七八九十前第上下全同底末初以来至]|月)")),
+    (
+        "year",
+        re.compile(rf"{YEAR}(?!\d{{1,2}}\s*月|[一二三四五六七八九十前第上下全同底末初以来至]|月)"),
+    ),
 )
 
 
@@ -190,7 +195,9 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
             return None
         month = _month(g["M"])
         day = int(g["D"]) if g["D"].isdigit() else int(parse_cn_day(g["D"]))
-        return None, date(year if year is not None else _in_year(None, month, month, pub), month, day)
+        return None, date(
+            year if year is not None else _in_year(None, month, month, pub), month, day
+        )
     if kind == "now":
         return None, pub
     if kind == "since":
