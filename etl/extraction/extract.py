@@ -63,6 +63,8 @@ EXACT_JOIN_RE = re.compile(r"[，,、]\s*(?:达到|达|为|共|计)")
 REFERS_BACK_RE = re.compile(r"^[\s“”\"'「」]*(?:其中|同期|此外|这当中|这其中|与此同时|同时)")
 # 仅用131天就突破: the day of the year a milestone was reached.
 DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:就|便|即|时间)?")
+# 已通达 / 目前: a state as of now.
+STATE_RE = re.compile(r"已|目前|如今|现已")
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
 
@@ -314,7 +316,8 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "teu":
         return None if before.endswith("每") else base
     if base == "cargo_tonnes":
-        produced = PRODUCTION_RE.search(s[max(0, pos - 12) : pos]) is not None
+        produced = PRODUCTION_RE.search(s, max(0, min(pos - 12, _clause_start(s, pos))), pos)
+        produced = produced is not None
         return base if CARGO_CONTEXT_RE.search(s) and not produced else None
     if base == "vehicles":
         if unit in ("车次", "辆次"):
@@ -596,6 +599,15 @@ def _period_for(
     return current.start, current.end, STATED
 
 
+def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
+    """Return whether a time dates only the first term of 由2022年…增加到… before pos."""
+    return (
+        m.pos > 0
+        and s[m.pos - 1] in "由从"
+        and re.search(r"[到至]", s[m.end_pos : pos]) is not None
+    )
+
+
 def _snapshot_period(
     metric: str,
     pos: int,
@@ -608,11 +620,14 @@ def _snapshot_period(
 ) -> tuple[date | None, date, str]:
     """Return a snapshot's date: its sentence's governing time, a carried cut-off, or publication."""
     # The time that governs the snapshot's clause: the nearest before it with no figure between.
+    # A state verb (已通达) past another figure is as of now, not of that figure's time.
+    stative = STATE_RE.search(s, _clause_start(s, pos), pos) is not None
     governing = [
         m
         for m in prior
         if m.kind not in {"since", "ytd", "sincecut"}
-        and not any(m.end_pos <= f < pos for f in figures)
+        and not (stative and any(m.end_pos <= f < pos for f in figures))
+        and not _is_first_term_time(s, m, pos)
         and metric not in SAVING_METRICS
     ]
     cutoffs = [m for m in prior if m.kind == "cutoff"]
@@ -660,7 +675,7 @@ def _respective_periods(
             run = []
         run.append(p)
     span = list(YEAR_SPAN_RE.finditer(s, 0, eaches[0]))
-    if span and (not run or span[-1].start() >= run[0].pos - 1):
+    if span and len(run) < 2:
         # 2019年至2021年，…分别为A、B和C: one figure per year of the span.
         first, last = int(span[-1].group(1)), int(span[-1].group(2))
         run = (
@@ -845,6 +860,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     last_scope = ""
     ctx = _Context()
     last_flow: tuple[date | None, date] | None = None
+    seen: set[tuple[str, float, date]] = set()
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
     for index, (paragraph, sentence) in enumerate(numbered):
@@ -890,6 +906,11 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
+            key = (m.metric, m.value, end)
+            if key in seen:
+                # The same figure for the same period restated later in the article: report once.
+                continue
+            seen.add(key)
             figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how))
             if m.metric not in SNAPSHOT_METRICS:
                 last_flow = (start, end)
