@@ -620,16 +620,23 @@ def _snapshot_period(
 ) -> tuple[date | None, date, str]:
     """Return a snapshot's date: its sentence's governing time, a carried cut-off, or publication."""
     # The time that governs the snapshot's clause: the nearest before it with no figure between.
-    # A state verb (已通达) past another figure is as of now, not of that figure's time.
+    # The nearest time with no figure between governs; a topic time (2025年，…) governs its whole
+    # statement up to a semicolon, unless a state verb (已通达) says the snapshot is as of now.
     stative = STATE_RE.search(s, _clause_start(s, pos), pos) is not None
-    governing = [
-        m
-        for m in prior
-        if m.kind not in {"since", "ytd", "sincecut"}
-        and not (stative and any(m.end_pos <= f < pos for f in figures))
-        and not _is_first_term_time(s, m, pos)
-        and metric not in SAVING_METRICS
-    ]
+    statement = max(s.rfind("；", 0, pos), s.rfind(";", 0, pos))
+    governing: list[PeriodMention] = []
+    for m in reversed(prior):
+        if m.kind in {"since", "ytd", "sincecut"} or metric in SAVING_METRICS:
+            continue
+        if _is_first_term_time(s, m, pos):
+            continue
+        if not any(m.end_pos <= f < pos for f in figures):
+            governing = [m]
+            break
+        topic = s[m.end_pos : m.end_pos + 1] in "，," and m.pos > statement
+        if topic and not stative:
+            governing = [m]
+            break
     cutoffs = [m for m in prior if m.kind == "cutoff"]
     stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
     if stated is not None:
