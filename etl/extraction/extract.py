@@ -65,6 +65,8 @@ REFERS_BACK_RE = re.compile(r"^[\s“”\"'「」]*(?:其中|同期|此外|这�
 DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:就|便|即|时间)?")
 # 已通达 / 目前: a state as of now.
 STATE_RE = re.compile(r"已|目前|如今|现已")
+# 年均增速超过140%: an average over years, not a year-on-year rate.
+AVERAGE_RATE_RE = re.compile(r"年均|年平均")
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
 
@@ -518,12 +520,23 @@ def _find_rates(s: str) -> list[_Rate]:
     return sorted(rates, key=lambda r: r.start)
 
 
+def _is_multi_year_multiple(s: str, rate: _Rate) -> bool:
+    """Return whether a 倍 rate measures growth across years (从2017年的178列到…增长49倍)."""
+    if "倍" not in s[rate.start : rate.end]:
+        return False
+    statement = s[max(s.rfind("；", 0, rate.start), s.rfind(";", 0, rate.start), 0) : rate.start]
+    years = set(re.findall(r"(?:19|20)\d{2}(?=年)", statement))
+    return len(years) >= 2 or bool(re.search(r"[从由][^，,。；;]*?(?:19|20)\d{2}年", statement))
+
+
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
     """Return mentions with the year-on-year rates the sentence ties to them."""
     out = list(mentions)
     for rate in _find_rates(s):
         prefix = s[_clause_start(s, rate.start) : rate.start]
-        if SPAN_BEFORE_RE.search(prefix):
+        if SPAN_BEFORE_RE.search(prefix) or AVERAGE_RATE_RE.search(s, rate.start - 2, rate.end):
+            continue
+        if _is_multi_year_multiple(s, rate):
             continue
         values = rate.values
         before = [i for i, m in enumerate(out) if m.end <= rate.start]
