@@ -148,7 +148,7 @@ MONEY_METRIC = {
     "cargo": "cargo_value_cny",
 }
 
-RATE_VAL = rf"(?:约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
+RATE_VAL = rf"(?:高达|达到|约为|约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
 RATE_RE = re.compile(
     r"(?P<verb>(?:同比|(?:比|较)(?:上年|去年)(?:同期)?)?(?:分别|均)?(?:同比)?"
     r"(?:增长|增加|上升|提高|提升|增幅|增速|涨幅|下降|减少|回落|下滑|降幅|降低|下跌|增|降|涨)"
@@ -520,6 +520,15 @@ def _find_rates(s: str) -> list[_Rate]:
     return sorted(rates, key=lambda r: r.start)
 
 
+def _bracketed(s: str, pos: int, rate_start: int) -> bool:
+    """Return whether pos lies inside brackets that close before rate_start."""
+    opened = max(s.rfind("(", 0, pos), s.rfind("（", 0, pos))
+    if opened < 0 or max(s.rfind(")", opened, pos), s.rfind("）", opened, pos)) >= 0:
+        return False
+    closed = [i for i in (s.find(")", pos), s.find("）", pos)) if i >= 0]
+    return bool(closed) and min(closed) < rate_start
+
+
 def _is_multi_year_multiple(s: str, rate: _Rate) -> bool:
     """Return whether a 倍 rate measures growth across years (从2017年的178列到…增长49倍)."""
     if "倍" not in s[rate.start : rate.end]:
@@ -539,7 +548,12 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         if _is_multi_year_multiple(s, rate):
             continue
         values = rate.values
-        before = [i for i, m in enumerate(out) if m.end <= rate.start]
+        # 运输11.2万标箱(市内6.4万,市外4.8万),同比增长54%: a bracketed breakdown is passed over.
+        before = [
+            i
+            for i, m in enumerate(out)
+            if m.end <= rate.start and not _bracketed(s, m.pos, rate.start)
+        ]
         after = [i for i, m in enumerate(out) if m.pos >= rate.end]
         if len(values) > 1:
             targets = before[-len(values) :]
