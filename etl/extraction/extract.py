@@ -687,6 +687,14 @@ def _narrative(s: str, periods: list[PeriodMention], carry: _Carry | None) -> li
     out: list[PeriodMention] = []
     for p in periods:
         word = s[p.pos : p.end_pos]
+        if p.kind == "sameday":
+            day = next((q for q in reversed(out) if q.kind == "date"), None)
+            if day is not None:
+                p = replace(p, kind="date", end=day.end)
+            elif carry is not None and carry.start is None:
+                p = replace(p, kind="date", end=carry.end)
+            else:
+                p = replace(p, kind="date")
         if word.startswith("当年") and p.kind in {"year", "ytd", "fullyear"}:
             anchor = next((q for q in reversed(out) if q.explicit_year), None)
             year = anchor.end.year if anchor else carry.end.year if carry else None

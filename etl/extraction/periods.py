@@ -67,6 +67,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?:那天|这天|当天)?"
         ),
     ),
+    # 当天 / 同日: the narrative day; read against the publication date until a date is in force.
+    ("sameday", re.compile(r"当天|当日|同日|(?<![上下前])这一天")),
+    # 半年下来 / 这半年来: the half year just ended by publication.
+    ("pasthalf", re.compile(r"半年下来|这半年来|半年来")),
     # 目前 / 如今: the document time itself (a snapshot or running total as of publication).
     ("now", re.compile(r"目前|如今|当前|现如今|至今")),
     (
@@ -198,8 +202,12 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
         return None, date(
             year if year is not None else _in_year(None, month, month, pub), month, day
         )
-    if kind == "now":
+    if kind in {"now", "sameday"}:
         return None, pub
+    if kind == "pasthalf":
+        if pub.month >= 7:
+            return date(pub.year, 1, 1), date(pub.year, 6, 30)
+        return date(pub.year - 1, 7, 1), date(pub.year - 1, 12, 31)
     if kind == "since":
         if year is None:
             return None
