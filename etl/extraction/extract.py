@@ -318,8 +318,8 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "teu":
         return None if before.endswith("每") else base
     if base == "cargo_tonnes":
-        produced = PRODUCTION_RE.search(s, max(0, min(pos - 12, _clause_start(s, pos))), pos)
-        produced = produced is not None
+        window = max(0, min(pos - 12, _clause_start(s, pos)))
+        produced = PRODUCTION_RE.search(s, window, pos) is not None
         return base if CARGO_CONTEXT_RE.search(s) and not produced else None
     if base == "vehicles":
         if unit in ("车次", "辆次"):
@@ -444,7 +444,7 @@ def _from_year(s: str, pos: int) -> int | None:
 def _listed_before(s: str, pos: int, metric: str, taken: list[_Mention]) -> list[_Mention]:
     """Return the bare numbers of a 分别 list that share this figure's unit, in order."""
     each = s.rfind("分别", 0, pos)
-    if each < 0 or CLAUSE_DELIM_RE.search(s, each, pos) and not re.search(r"[、和]", s[each:pos]):
+    if each < 0 or (CLAUSE_DELIM_RE.search(s, each, pos) and not re.search(r"[、和]", s[each:pos])):
         return []
     listed: list[_Mention] = []
     stop = pos
@@ -645,8 +645,7 @@ def _snapshot_period(
     published: date,
     figures: tuple[int, ...],
 ) -> tuple[date | None, date, str]:
-    """Return a snapshot's date: its sentence's governing time, a carried cut-off, or publication."""
-    # The time that governs the snapshot's clause: the nearest before it with no figure between.
+    """Return a snapshot's date: its sentence's governing time, a carried cut-off or publication."""
     # The nearest time with no figure between governs; a topic time (2025年，…) governs its whole
     # statement up to a semicolon, unless a state verb (已通达) says the snapshot is as of now.
     stative = STATE_RE.search(s, _clause_start(s, pos), pos) is not None
@@ -932,7 +931,8 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             days = DAYS_TAKEN_RE.search(s, _clause_start(s, m.pos), m.pos)
             if days and start is not None and start.month == start.day == 1 and how == STATED:
                 # 今年以来仅131天就突破30万标箱: the milestone fell on the year's 131st day.
-                start, end = None, min(end, start + timedelta(days=int(days.group(1)) - 1))
+                reached = start + timedelta(days=int(days.group(1)) - 1)
+                start, end = None, min(end, reached)
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
