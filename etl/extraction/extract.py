@@ -667,7 +667,9 @@ def _snapshot_period(
     stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
     if stated is not None:
         return None, stated.end, STATED
-    if carry and not mentions and (carry.is_cutoff or REFERS_BACK_RE.match(s)):
+    # A cut-off carries to a later snapshot unless its state verb (已通达) says: as of now.
+    carried_cutoff = carry is not None and carry.is_cutoff and not stative
+    if carry and not mentions and (carried_cutoff or REFERS_BACK_RE.match(s)):
         return None, carry.end, CARRIED
     return None, published, PUBLICATION
 
