@@ -156,7 +156,7 @@ def test_pasted_article_shows_how_periods_were_decided_and_keeps_the_date_inferr
     published = [d for d in at.date_input if d.key and d.key.startswith("art_published_")]
     assert [d.value for d in published] == [date(2024, 9, 1)]
     assert any("inferred" in w.value or "推断" in w.value for w in at.warning)
-    periods = next(d.value for d in at.dataframe if "how" in d.value.columns)
+    periods = next(d.value for d in at.table if "how" in d.value.columns)
     by_value = dict(zip(periods["value"], periods["how"], strict=True))
     labels = [by_value[v] for v in (54321.0, 7654.0, 3210.0, 123.0)]
     assert labels in (

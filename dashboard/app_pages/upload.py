@@ -219,7 +219,8 @@ def _periods_preview(proposal: article_uploads.ArticleProposal) -> None:
                 "from the publication date): please check them.",
             )
         )
-    st.dataframe(shown, hide_index=True, key="art_periods")
+    # A static table: every period and its quote stay readable (and searchable) on the page.
+    st.table(shown.set_index("metric"))
 
 
 def article_tab(actor: auth.Actor) -> None:
