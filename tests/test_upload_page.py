@@ -160,7 +160,12 @@ def test_pasted_article_shows_how_periods_were_decided_and_keeps_the_date_inferr
     by_value = dict(zip(periods["value"], periods["how"], strict=True))
     labels = [by_value[v] for v in (54321.0, 7654.0, 3210.0, 123.0)]
     assert labels in (
-        ["stated in its clause", "stated in its clause", "carried from earlier", "publication date"],
+        [
+            "stated in its clause",
+            "stated in its clause",
+            "carried from earlier",
+            "publication date",
+        ],
         ["文中写明", "文中写明", "沿用上文", "取发布日期"],
     ), labels
     review = dict(zip(periods["value"], periods["review"], strict=True))

@@ -65,6 +65,8 @@ REFERS_BACK_RE = re.compile(r"^[\s“”\"'「」]*(?:其中|同期|此外|这�
 DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:就|便|即|时间)?")
 # 已通达 / 目前: a state as of now.
 STATE_RE = re.compile(r"已|目前|如今|现已")
+# The base of a growth multiple that is the start of a service, not last year.
+FIRST_YEAR_BASE_RE = re.compile(r"首年|开通之初|开行之初|开通时|起步时|最初|初期|首发时")
 # 年均增速超过140%: an average over years, not a year-on-year rate.
 AVERAGE_RATE_RE = re.compile(r"年均|年平均")
 # How a figure's period was decided (an extra column off the contract).
@@ -535,7 +537,10 @@ def _is_multi_year_multiple(s: str, rate: _Rate) -> bool:
         return False
     statement = s[max(s.rfind("；", 0, rate.start), s.rfind(";", 0, rate.start), 0) : rate.start]
     years = set(re.findall(r"(?:19|20)\d{2}(?=年)", statement))
-    return len(years) >= 2 or bool(re.search(r"[从由][^，,。；;]*?(?:19|20)\d{2}年", statement))
+    if len(years) >= 2 or re.search(r"[从由][^，,。；;]*?(?:19|20)\d{2}年", statement):
+        return True
+    # 较开通首年增长30倍: measured from the start, not from a year before.
+    return FIRST_YEAR_BASE_RE.search(statement) is not None
 
 
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:

@@ -24,7 +24,7 @@ PART_END |= {"四季度": 12, "年底": 12, "年末": 12}
 REPORTING_AFTER_RE = re.compile(
     r"^[，,\s]*(?:电|讯|消息|记者|从|据|召开|举行|发布|表示|介绍|获悉|在)"
 )
-REPORTING_BEFORE_RE = re.compile(r"(?:记者|于|在)$")
+REPORTING_BEFORE_RE = re.compile(r"记者$")
 
 # Each kind is tried everywhere; overlapping matches keep the earliest, then the longest.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -158,6 +158,10 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
     if kind == "cutoff":
         if g.get("now"):
             return None, pub
+        if m.group().startswith("到") and not (g.get("M") or g.get("D") or g.get("end")):
+            # 到2023年的9000列 is that year's figure; only 到…底 / 到M月D日 is a cut-off.
+            if not g.get("part"):
+                return None
         if g.get("part"):
             part = g["part"].removeprefix("第").removesuffix("末")
             last = PART_END[part]
