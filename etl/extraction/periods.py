@@ -158,10 +158,10 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
     if kind == "cutoff":
         if g.get("now"):
             return None, pub
-        if m.group().startswith("到") and not (g.get("M") or g.get("D") or g.get("end")):
+        stated = g.get("M") or g.get("D") or g.get("end") or g.get("part")
+        if m.group().startswith("到") and not stated:
             # 到2023年的9000列 is that year's figure; only 到…底 / 到M月D日 is a cut-off.
-            if not g.get("part"):
-                return None
+            return None
         if g.get("part"):
             part = g["part"].removeprefix("第").removesuffix("末")
             last = PART_END[part]
