@@ -832,6 +832,24 @@ REF_TIME: dict[str, list[tuple[str, date, list[tuple[str, float, date | None, da
             [("teu", 4000000, D(2023, 1, 1), D(2023, 12, 31), P)],
         ),
     ],
+    "a figure restated later is reported once": [
+        (
+            "2023年，某港集装箱吞吐量完成800万标箱。某港从2020年首次超500万标箱，到2023年完成800万标箱。",
+            D(2024, 1, 3),
+            [
+                ("teu", 8000000, D(2023, 1, 1), D(2023, 12, 31), P),
+                ("teu", 5000000, D(2020, 1, 1), D(2020, 12, 31), P),
+            ],
+        ),
+        (
+            "2023年，甲班列开行100列，乙班列开行100列。",
+            D(2024, 1, 3),
+            [
+                ("train_runs", 100, D(2023, 1, 1), D(2023, 12, 31), P),
+                ("train_runs", 100, D(2023, 1, 1), D(2023, 12, 31), P),
+            ],
+        ),
+    ],
     "publication when nothing states a time": [
         (
             "某班列累计开行2万列。",

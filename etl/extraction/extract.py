@@ -908,7 +908,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     last_scope = ""
     ctx = _Context()
     last_flow: tuple[date | None, date] | None = None
-    seen: set[tuple[str, float, date]] = set()
+    seen: dict[tuple[str, float, date], int] = {}
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
     for index, (paragraph, sentence) in enumerate(numbered):
@@ -956,10 +956,11 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
             key = (m.metric, m.value, end)
-            if key in seen:
-                # The same figure for the same period restated later in the article: report once.
+            if seen.get(key, index) != index:
+                # The same figure for the same period restated later in the article: report once
+                # (two equal figures in one sentence are two subjects' and both stand).
                 continue
-            seen.add(key)
+            seen[key] = index
             figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how))
             if m.metric not in SNAPSHOT_METRICS:
                 last_flow = (start, end)
