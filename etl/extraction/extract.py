@@ -43,6 +43,8 @@ MENTION_RE = re.compile(
     rf"(?P<q>{QUANT})(?:(?<=[\d余多万亿千])\s*[至到~～\-—－]\s*{QUANT}(?=\s*(?:个|座)?(?:{UNITS})))?"
     rf"\s*(?P<ge>个|座)?(?P<u>{UNITS})"
 )
+# 今年第1000万个集装箱: an ordinal container is the running count on that day.
+ORDINAL_BOX_RE = re.compile(rf"第(?P<q>{QUANT})个?(?:集装箱|标准箱|标箱)")
 # 货物品类增加至640个: the category word before the number.
 CATEGORY_FIRST_RE = re.compile(
     rf"品类(?:数量|数)?(?:已)?(?:增加|增长|扩大|拓展|扩展|提升|达到|达)?(?:至|到|为)?(?:约|近|超)?"
@@ -394,6 +396,8 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
         matches.append((m.start(), m.end(), m.group("q"), m.group("u"), m))
     for m in TEU_FIRST_RE.finditer(s):
         matches.append((m.start("q"), m.end(), m.group("q"), "标箱", None))
+    for m in ORDINAL_BOX_RE.finditer(s):
+        matches.append((m.start("q"), m.end(), m.group("q"), "标箱", None))
     for m in CATEGORY_FIRST_RE.finditer(s):
         matches.append((m.start("q"), m.end(), m.group("q"), "品类", None))
     matches.sort(key=lambda t: t[0])
@@ -621,7 +625,7 @@ def _period_for(
         cutoffs = [m for m in prior if m.kind == "cutoff" and m.end.year == year]
         if cutoffs:
             return current.start, cutoffs[-1].end, STATED
-    if current.kind == "since":
+    if current.kind in {"since", "yearsago"}:
         # 截至3月底，…自2017年开行以来累计…: the sentence's cut-off ends the running total.
         cutoffs = [m for m in mentions if m.kind == "cutoff"]
         return current.start, cutoffs[-1].end if cutoffs else published, STATED
@@ -657,7 +661,7 @@ def _snapshot_period(
     statement = max(s.rfind("；", 0, pos), s.rfind(";", 0, pos))
     governing: list[PeriodMention] = []
     for m in reversed(prior):
-        if m.kind in {"since", "ytd", "sincecut"} or metric in SAVING_METRICS:
+        if m.kind in {"since", "ytd", "sincecut", "yearsago"} or metric in SAVING_METRICS:
             continue
         if _is_first_term_time(s, m, pos):
             continue
@@ -908,7 +912,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     last_scope = ""
     ctx = _Context()
     last_flow: tuple[date | None, date] | None = None
-    seen: dict[tuple[str, float, date], int] = {}
+    seen: dict[tuple[str, float, int, int], int] = {}
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
     for index, (paragraph, sentence) in enumerate(numbered):
@@ -955,7 +959,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
-            key = (m.metric, m.value, end)
+            key = (m.metric, m.value, end.year, end.month)
             if seen.get(key, index) != index:
                 # The same figure for the same period restated later in the article: report once
                 # (two equal figures in one sentence are two subjects' and both stand).

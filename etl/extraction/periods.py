@@ -71,6 +71,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sameday", re.compile(r"当天|当日|同日|(?<![上下前])这一天")),
     # 半年下来 / 这半年来: the half year just ended by publication.
     ("pasthalf", re.compile(r"半年下来|这半年来|半年来")),
+    # 5年来 / 近两年来: a running total up to publication (its start is only approximate).
+    (
+        "yearsago",
+        re.compile(r"(?:近|这)?(?<!\d)(?P<n>\d{1,2}|[一两二三四五六七八九十])年(?:来|以来)"),
+    ),
     # 目前 / 如今: the document time itself (a snapshot or running total as of publication).
     ("now", re.compile(r"目前|如今|当前|现如今|至今")),
     (
@@ -206,7 +211,7 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
         return None, date(
             year if year is not None else _in_year(None, month, month, pub), month, day
         )
-    if kind in {"now", "sameday"}:
+    if kind in {"now", "sameday", "yearsago"}:
         return None, pub
     if kind == "pasthalf":
         if pub.month >= 7:
