@@ -6,13 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, downloads
-from dashboard.charts import DEFAULT_TOP, TOP_CHOICES, ChartSpec
+from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
+from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
-
-__all__ = ["t"]
-from dashboard.views import Record, kpi_cards
+from dashboard.views.index import Record
+from dashboard.views.kpi import kpi_cards
 from etl.store.table import Table
 
 # Plotly's toolbar: keep the PNG download, drop the logo and the modes a manager never needs.
@@ -90,7 +90,7 @@ def scopes_control(page: str, specs: list[ChartSpec], lang: str) -> None:
     if not any(s.note for s in specs):
         return
     st.segmented_control(
-        "显示口径数（按最新数值从大到小）" if lang == "zh" else "Scopes shown (largest first)",
+        t("scopes_shown", lang),
         TOP_CHOICES,
         key=f"top_{page}",
         default=DEFAULT_TOP,
@@ -111,13 +111,11 @@ def kpi_row(records: list[Record], lang: str) -> None:
                 card.value,
                 delta=card.delta,
                 delta_description=t("yoy", lang) if card.delta else None,
-                help=f"{t('scope', lang)}：{card.scope}"
-                if lang == "zh"
-                else f"Scope: {card.scope}",
+                help=t("scope", lang) + t("sep", lang) + card.scope,
             )
             st.caption(f"**{card.period}**" + (f" · {card.note}" if card.note else ""))
             st.caption(f"{card.scope}")
-            st.caption(f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{card.source}")
+            st.caption(t("source", lang) + t("sep", lang) + card.source)
 
 
 def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:
