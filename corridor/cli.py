@@ -38,6 +38,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from etl.extraction.observations import frame_from_rows, rows_from_figures
 
     rows: list[dict[str, object]] = []
+    hows: list[str] = []
     for name in args.files:
         article = read_article(Path(name))
         published = args.published or article.published
@@ -57,9 +58,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
         source_id = article.header.get("source_id") or Path(name).stem
-        rows.extend(rows_from_figures(extract_figures(article.body, published), source_id))
-    sys.stdout.write(render_observations_csv(frame_from_rows(rows)))
+        figures = extract_figures(article.body, published)
+        rows.extend(rows_from_figures(figures, source_id))
+        hows.extend(f.how for f in figures)
+    text = render_observations_csv(frame_from_rows(rows))
+    if args.how:
+        text = _with_how_column(text, hows)
+    sys.stdout.write(text)
     return 0
+
+
+def _with_how_column(text: str, hows: list[str]) -> str:
+    """Return contract CSV with a last column `how` (stated, carried, publication), off contract."""
+    import csv
+    import io
+
+    records = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*records[0], "how"])
+    for record, how in zip(records[1:], hows, strict=True):
+        writer.writerow([*record, how])
+    return out.getvalue()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -175,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="文章文件 / article text files")
     options.add_published(p, "发布日期（覆盖页首）/ publication date (overrides the header)")
+    p.add_argument(
+        "--how",
+        action="store_true",
+        help="加一列 how：期间是文中写明(stated)、沿用上文(carried)还是取发布日期(publication) / "
+        "add a column `how` (off the contract): the period was stated in its clause, carried "
+        "from an earlier one, or taken from the publication date",
+    )
 
     p = options.command(
         sub,

@@ -149,6 +149,18 @@ def cmd_add_article(args: argparse.Namespace) -> int:
         f"提取到 {len(proposal.rows)} 行 / the extractor proposes {len(proposal.rows)} rows "
         f"(source_id {args.source_id or proposal.source_id}, published {proposal.published})"
     )
+    if proposal.published_inferred and not args.published:
+        print(
+            f"发布日期由正文推断为 {proposal.published}，将标记为推断 / publication date inferred "
+            f"from the text as {proposal.published}; stored marked inferred (give --published)",
+            file=sys.stderr,
+        )
+    if not (args.title or proposal.title):
+        raise CorridorError.single(
+            "文章没有标题行，请用 --title 给出标题",
+            "the article has no title line: give one with --title",
+            file=name,
+        )
     print_preview(preview_rows(load_state(where).observations, proposal.rows))
     answer = _confirm(args, "接受这些数据？/ accept these rows?")
     if answer is None:

@@ -410,3 +410,28 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path) -> None:
         [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
     )
     assert bt.table_hash(table.observations) == bt.table_hash(fill_series(expected))
+
+
+UNDATED = "2024年1—8月，西部陆海新通道铁海联运班列发送集装箱54321标箱，同比增长12%。\n"
+
+
+def test_an_inferred_date_is_stored_marked_inferred_until_the_analyst_states_one(
+    layout: Layout,
+) -> None:
+    proposal = propose_article(UNDATED.encode("utf-8"), "undated.txt")
+    assert proposal.published == date(2024, 9, 1) and proposal.published_inferred
+    assert proposal.title == "", "a first sentence is not a title"
+    assert list(proposal.periods["how"]) == ["stated"]
+    accept_article(layout, ANALYST_ACTOR, proposal, proposal.rows, source_id="u-1", title="t1")
+    sidecar = json.loads(
+        (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
+    )
+    assert sidecar["published_inferred"] is True
+
+    stated = UNDATED.replace("铁海联运班列", "国际铁路联运班列").encode("utf-8")
+    dated = propose_article(stated, "dated.txt", date(2024, 9, 5))
+    assert not dated.published_inferred
+    accept_article(layout, ANALYST_ACTOR, dated, dated.rows, source_id="u-2", title="t2")
+    sources = load_table(layout).sources.set_index("source_id")
+    assert bool(sources.loc["u-1", "published_inferred"]) is True
+    assert bool(sources.loc["u-2", "published_inferred"]) is False

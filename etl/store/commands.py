@@ -202,6 +202,7 @@ def source_frame(
     sha256: str = "",
     added_by: str = "",
     note: str = "",
+    published_inferred: bool = False,
 ) -> pd.DataFrame:
     """Return one validated sources row, refusing bad ids, text, dates or URLs."""
     problems: list[Problem] = []
@@ -240,7 +241,7 @@ def source_frame(
         "title": title.strip(),
         "publisher": publisher.strip(),
         "published": when.strftime("%Y-%m-%d"),
-        "published_inferred": False,
+        "published_inferred": published_inferred,
         "url": url.strip(),
         "kind": kind,
         "file_name": file_name,
@@ -554,6 +555,8 @@ def accept_article(
     require_analyst(actor)
     sid = (source_id or proposal.source_id).strip()
     when = published or proposal.published
+    # A guessed date stays marked inferred until the analyst states another one.
+    inferred = proposal.published_inferred and when == proposal.published
     source = source_frame(
         source_id=sid,
         title=title if title is not None else proposal.title,
@@ -564,6 +567,7 @@ def accept_article(
         file_name=proposal.name,
         sha256=proposal.sha256,
         added_by=actor.name,
+        published_inferred=inferred,
     )
     known = _known_sources(load_state(layout).sources) | {sid}
     rows = rows.copy()
@@ -576,6 +580,7 @@ def accept_article(
         "title": str(source.at[0, "title"]),
         "publisher": str(source.at[0, "publisher"]),
         "published": when.isoformat(),
+        "published_inferred": inferred,
         "url": str(source.at[0, "url"]),
         "kind": "article",
         "file_name": proposal.name,
