@@ -31,9 +31,9 @@ from etl.store.preview import (
 )
 from etl.store.table import load_built, load_state, state_after
 from etl.uploads.articles import ArticleProposal, text_frame
+from etl.contract.formulas import FORMULA_RE
 from etl.uploads.validating import (
     CONTROL_RE,
-    FORMULA_RE,
     MARKUP_RE,
     Upload,
     parse_upload,

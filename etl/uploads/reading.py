@@ -19,6 +19,7 @@ from defusedxml import ElementTree as DefusedET
 from defusedxml.common import DefusedXmlException
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.formulas import FORMULA_RE
 from etl.contract.tables import format_number
 
 # 25 MiB (the default) holds ~150,000 full contract rows; bigger loads are bulk jobs
@@ -40,8 +41,6 @@ MAX_ZIP_MEMBERS = 2000
 
 # Listing 200,000 copies of one mistake helps nobody; the count of the rest is reported instead.
 MAX_LISTED_PROBLEMS = 200
-# Spreadsheet formula prefixes (CWE-1236): such a cell runs code when the file is opened in Excel.
-FORMULA_RE = r"^[=+\-@\t\r]"
 
 MAGIC_REFUSED = {
     b"\xd0\xcf\x11\xe0": (

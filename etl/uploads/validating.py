@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
 from etl.contract.identity import figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
@@ -16,7 +17,6 @@ from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
-    FORMULA_RE,
     MAX_LISTED_PROBLEMS,
     capped,
     read_upload_frame,
@@ -52,8 +52,6 @@ MAX_LENGTHS = {
 }
 
 
-# In a number column a leading minus is a sign, not a formula; its legality is checked there.
-FORMULA_NUMBER_RE = r"^(?:[=+@\t\r]|-$|-[^0-9])"
 
 
 MARKUP_RE = r"<[ \t\n]*[A-Za-z!/?]"
