@@ -112,8 +112,12 @@ def upload_tab(actor: auth.Actor) -> None:
         mime="text/csv",
         icon=":material/download:",
     )
+    limit_mb = reading.max_upload_bytes() / (1024 * 1024)
     file = st.file_uploader(
-        L("CSV 或 XLSX 文件", "A CSV or XLSX file"), type=["csv", "xlsx"], key="upload_file"
+        L("CSV 或 XLSX 文件", "A CSV or XLSX file"),
+        type=["csv", "xlsx"],
+        key="upload_file",
+        help=L(f"每个文件上限 {limit_mb:g} MiB", f"At most {limit_mb:g} MiB per file"),
     )
     if file is None:
         return
