@@ -64,11 +64,45 @@ def vocabulary_choices(sources: Iterable[str]) -> Choices:
     )
 
 
-def _values(raw: str | Sequence[str] | None) -> list[str]:
+# A link names a few values per filter; anything longer is cut before it is split or looked up,
+# so a crafted URL costs no more than a real one (each filter has at most ~40 known values).
+MAX_VALUES = 50
+MAX_PARAM_CHARS = 2000
+# Unknown values are summarised: a count, and the first few, each cut short.
+LISTED_UNKNOWN = 3
+UNKNOWN_CHARS = 24
+NOUNS = {
+    "region": ("地区", "regions"),
+    "route": ("线路", "routes"),
+    "metric": ("指标", "metrics"),
+    "basis": ("口径类型", "bases"),
+    "source": ("来源", "sources"),
+    "lang": ("语言", "languages"),
+}
+
+
+def _bounded(raw: str | Sequence[str] | None) -> tuple[list[str], bool]:
+    """Return the parameter's first values and whether anything beyond the caps was dropped."""
     if raw is None:
-        return []
-    items = [raw] if isinstance(raw, str) else list(raw)
-    return [v.strip() for item in items for v in item.split(",") if v.strip()]
+        return [], False
+    items = [raw] if isinstance(raw, str) else list(raw[:MAX_VALUES])
+    cut = not isinstance(raw, str) and len(raw) > MAX_VALUES
+    values: list[str] = []
+    for item in items:
+        text = str(item)
+        if len(text) > MAX_PARAM_CHARS:
+            text, cut = text[:MAX_PARAM_CHARS], True
+        parts = text.split(",", MAX_VALUES)
+        if len(parts) > MAX_VALUES:
+            parts, cut = parts[:MAX_VALUES], True
+        values += [v.strip() for v in parts if v.strip()]
+        if len(values) > MAX_VALUES:
+            return values[:MAX_VALUES], True
+    return values, cut
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    return _bounded(raw)[0]
 
 
 def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
@@ -97,18 +131,39 @@ def _message(param: str, value: str, zh_why: str, en_why: str) -> str:
     )
 
 
+def _unknown_message(param: str, unknown: list[str], cut: bool) -> str:
+    """Return one bilingual line for a parameter's ignored values: a count and the first few."""
+    zh_noun, en_noun = NOUNS.get(param, (param, f"{param} values"))
+    shown = ", ".join(
+        v if len(v) <= UNKNOWN_CHARS else v[: UNKNOWN_CHARS - 1] + "…"
+        for v in unknown[:LISTED_UNKNOWN]
+    )
+    more = "…" if len(unknown) > LISTED_UNKNOWN else ""
+    zh = f"{len(unknown)} 个未知{zh_noun}已忽略" + (f"（{shown}{more}）" if shown else "")
+    en = f"{len(unknown)} unknown {en_noun} ignored" + (f" ({shown}{more})" if shown else "")
+    if cut:
+        zh += f"；{param} 过长，只读取了前 {MAX_VALUES} 个值"
+        en += f"; {param} too long, only its first {MAX_VALUES} values read"
+    return f"{zh}。 / {en}."
+
+
 def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choices) -> Parsed:
     """Return the filters a URL's query parameters ask for; unknown values become messages."""
     messages: list[str] = []
 
     def pick(param: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         kept: list[str] = []
-        for value in _values(params.get(param)):
-            if value in allowed:
+        unknown: list[str] = []
+        values, cut = _bounded(params.get(param))
+        known = set(allowed)
+        for value in values:
+            if value in known:
                 if value not in kept:
                     kept.append(value)
             else:
-                messages.append(_message(param, value, "无法识别", "is not recognised"))
+                unknown.append(value)
+        if unknown or cut:
+            messages.append(_unknown_message(param, unknown, cut))
         return tuple(kept)
 
     bounds: dict[str, pd.Timestamp | None] = {}
@@ -116,12 +171,12 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
         values = _values(params.get(param))
         bounds[param] = None
         if values:
-            parsed = parse_month(values[0], end=param == "to")
+            parsed = parse_month(values[0][:UNKNOWN_CHARS], end=param == "to")
             if parsed is None:
                 messages.append(
                     _message(
                         param,
-                        values[0],
+                        values[0][:UNKNOWN_CHARS],
                         "不是有效的年月（应为 2024-07）",
                         "is not a month like 2024-07",
                     )

@@ -14,6 +14,7 @@ from dashboard.charts import PAGES, ChartSpec
 from dashboard.deck import deck_charts
 from dashboard.filters import Filters, to_query_params
 from dashboard.i18n import EMPTY_RESULT
+from dashboard.safe_text import plain
 from etl.store.table import Table
 
 PRESENT_PARAM = "present"
@@ -115,7 +116,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
         return
     i = slide_index(st.query_params, len(specs))
     spec = specs[i]
-    st.title(spec.headline or spec.title, anchor=False)
+    st.title(plain(spec.headline or spec.title), anchor=False)
     st.plotly_chart(
         present_figure(spec.figure),
         theme=None,
@@ -123,7 +124,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
         config={"displaylogo": False, "displayModeBar": False, "responsive": True},
         key=f"present_chart_{spec.id}",
     )
-    st.caption(spec.source_line)
+    st.caption(plain(spec.source_line))
     with st.container(horizontal=True, vertical_alignment="center", key="present_controls"):
         st.button(
             "上一张" if zh else "Previous",
@@ -133,7 +134,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
             args=(i - 1,),
             key="present_prev",
         )
-        st.markdown(f"**{i + 1} / {len(specs)}** · {spec.title}")
+        st.markdown(f"**{i + 1} / {len(specs)}** · {plain(spec.title)}")
         st.button(
             "下一张" if zh else "Next",
             icon=":material/arrow_forward:",

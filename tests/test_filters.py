@@ -64,11 +64,11 @@ def test_repeated_parameters_are_read_like_commas() -> None:
 @pytest.mark.parametrize(
     ("params", "needle"),
     [
-        ({"region": "atlantis"}, "region=atlantis"),
-        ({"metric": "bananas"}, "metric=bananas"),
-        ({"source": "nobody"}, "source=nobody"),
-        ({"basis": "guessed"}, "basis=guessed"),
-        ({"lang": "fr"}, "lang=fr"),
+        ({"region": "atlantis"}, "1 unknown regions ignored (atlantis)"),
+        ({"metric": "bananas"}, "1 个未知指标已忽略（bananas）"),
+        ({"source": "nobody"}, "unknown sources ignored (nobody)"),
+        ({"basis": "guessed"}, "(guessed)"),
+        ({"lang": "fr"}, "unknown languages ignored (fr)"),
         ({"from": "2024-13"}, "from=2024-13"),
         ({"to": "yesterday"}, "to=yesterday"),
     ],
@@ -156,3 +156,21 @@ def test_filter_records_keeps_the_same_rows_as_apply_filters(filters: Filters) -
     assert [(r["metric"], r["value"], r["source_id"]) for r in kept] == list(
         zip(expected["metric"], expected["value"], expected["source_id"], strict=True)
     )
+
+
+def test_thousands_of_unknown_values_make_one_short_message() -> None:
+    many = ",".join(f"[x{i}](http://evil.example/{i})" for i in range(10_000))
+    parsed = parse_query_params({"region": many, "metric": "teu," + "y" * 100_000}, CHOICES)
+    assert len(parsed.messages) == 2
+    region, metric = parsed.messages
+    assert region.startswith("50 个未知地区已忽略")
+    assert "too long, only its first 50 values read" in region
+    assert len(region) < 400 and len(metric) < 400
+    assert parsed.filters.metrics == ("teu",)
+
+
+def test_values_beyond_the_cap_are_not_looked_at() -> None:
+    values = ["chongqing"] + ["nowhere"] * 60 + ["guangxi"]
+    parsed = parse_query_params({"region": values}, CHOICES)
+    assert parsed.filters.regions == ("chongqing",), "the 62nd value is past the cap"
+    assert "first 50 values" in parsed.messages[0]

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.safe_text import plain
 from etl.contract.errors import CorridorError
 from etl.contract.vocabulary import load_metrics
 from etl.store import auth
@@ -50,7 +51,7 @@ def current_actor(section: dict[str, object]) -> auth.Actor | None:
     """Return the signed-in analyst or manager, drawing the sign-in controls as needed."""
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         email = str(getattr(st.user, "email", "") or "")
-        st.caption(L(f"已登录：{email}", f"Signed in as {email}"))
+        st.caption(L(f"已登录：{plain(email)}", f"Signed in as {plain(email)}"))
         st.button(L("退出登录", "Log out"), on_click=st.logout, key="oidc_logout")
         return auth.actor_from_email(email, section)
     actor = st.session_state.get("_analyst")
