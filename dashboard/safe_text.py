@@ -18,6 +18,11 @@ BREAK_RE = re.compile("[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 # CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also defeats
 # GitHub's bare-URL autolinks, Streamlit's :color[...] and :emoji: directives and $math$.
 PUNCTUATION_RE = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub's autolink literals are found in the text after escapes are resolved, so a bare
+# "http://", "www." or e-mail address would still become a link: a word joiner (U+2060, not
+# shown) breaks each of them.
+AUTOLINK_RE = re.compile(r"(:)(//)|(www)(\.)|(@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def clean(text: object, limit: int | None = None) -> str:
@@ -30,4 +35,11 @@ def clean(text: object, limit: int | None = None) -> str:
 
 def plain(text: object, limit: int | None = None) -> str:
     """Return the text escaped so that markdown shows it literally, on one line."""
-    return PUNCTUATION_RE.sub(r"\\\1", clean(text, limit))
+    unlinked = AUTOLINK_RE.sub(_join, clean(text, limit))
+    return PUNCTUATION_RE.sub(r"\\\1", unlinked)
+
+
+def _join(match: re.Match[str]) -> str:
+    parts = [g for g in match.groups() if g]
+    # "@" alone gets the joiner after it; "://" and "www." get it between their halves.
+    return parts[0] + WORD_JOINER if len(parts) == 1 else WORD_JOINER.join(parts)
