@@ -171,7 +171,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     swept = sweep_store(where)
     if swept.temporaries or swept.orphans:
         print(
-            f"已清理 {len(swept.temporaries)} 个中断的批次临时目录、{len(swept.orphans)} 个孤立上传文件 / "
+            f"已清理 {len(swept.temporaries)} 个中断的批次临时目录、"
+            f"{len(swept.orphans)} 个孤立上传文件 / "
             f"removed {len(swept.temporaries)} interrupted batch folders and "
             f"{len(swept.orphans)} orphan uploads",
             flush=True,

@@ -146,7 +146,12 @@ def go_with_remote_image(figure: object) -> object:
 
     out = go.Figure(figure)
     out.add_layout_image(
-        source="http://example.invalid/p.png", xref="paper", yref="paper", x=0, y=1, sizex=1,
+        source="http://example.invalid/p.png",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        sizex=1,
         sizey=1,
     )
     return out

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from defusedxml import ElementTree as DefusedET
@@ -353,15 +354,17 @@ def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
                 name,
                 value=", ".join(workbook.sheetnames[:10]),
             )
-        sheet = workbook[workbook.sheetnames[0]]
-        with sheet._get_source() as source:  # type: ignore[union-attr]
+        # A read-only workbook's sheet and private fields, as openpyxl's own iterator uses them.
+        sheet: Any = workbook[workbook.sheetnames[0]]
+        book: Any = workbook
+        with sheet._get_source() as source:
             parser = WorkSheetParser(
                 source,
-                sheet._shared_strings,  # type: ignore[union-attr]
+                sheet._shared_strings,
                 data_only=False,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
             )
             return _sheet_rows(parser.parse(), name)
     except CorridorError:
@@ -425,8 +428,7 @@ def too_many_rows(name: str) -> CorridorError:
     """Return the refusal for a table longer than MAX_ROWS or larger than MAX_CELLS."""
     return refuse(
         f"行数或单元格过多（上限 {MAX_ROWS} 行、{MAX_CELLS} 个单元格）；请分成几个文件上传",
-        f"too many rows or cells (at most {MAX_ROWS} rows, {MAX_CELLS} cells); "
-        "split the file",
+        f"too many rows or cells (at most {MAX_ROWS} rows, {MAX_CELLS} cells); split the file",
         name,
     )
 

@@ -28,7 +28,9 @@ def _address_space() -> int:
     return pages * resource.getpagesize()
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple[Any, ...], cpu: int, memory: int) -> None:
+def _child(
+    conn: Any, func: Callable[..., Any], args: tuple[Any, ...], cpu: int, memory: int
+) -> None:
     try:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         try:

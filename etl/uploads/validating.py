@@ -57,8 +57,6 @@ MAX_LENGTHS = {
 }
 
 
-
-
 MARKUP_RE = r"<[ \t\n]*[A-Za-z!/?]"
 
 

@@ -34,7 +34,8 @@ FOUND_JS = f"""() => {{
     const href = a.getAttribute('href') || a.getAttribute('xlink:href') || '';
     if (href.includes('{EVIL}') || /RELOGIN|HTMLLINK/.test(a.textContent)) {{
       const box = a.closest('[data-testid]');
-      out.push('a ' + href.slice(0, 40) + ' in ' + (box ? box.getAttribute('data-testid') : a.parentElement.tagName));
+      const where = box ? box.getAttribute('data-testid') : a.parentElement.tagName;
+      out.push('a ' + href.slice(0, 40) + ' in ' + where);
     }}
   }}
   for (const i of document.querySelectorAll('img, image')) {{
