@@ -331,8 +331,13 @@ def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     # openpyxl's own row iterator pads every row to the widest and fills every missing row, so a
     # sheet without <dimension> holding one cell at XFD1048576 costs 17 billion cells. Its row
     # parser yields only the rows and cells present, which keeps the work linear in the file.
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    # Opening a sheet scans it once for <dimension>, to the end when there is none (a second
+    # full parse of a possibly hostile part); the size is never used here. This runs in the
+    # disposable child, so switching the scan off touches nothing else.
+    setattr(ReadOnlyWorksheet, "_get_size", lambda self: None)  # noqa: B010
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
