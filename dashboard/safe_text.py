@@ -43,3 +43,12 @@ def _join(match: re.Match[str]) -> str:
     parts = [g for g in match.groups() if g]
     # "@" alone gets the joiner after it; "://" and "www." get it between their halves.
     return parts[0] + WORD_JOINER if len(parts) == 1 else WORD_JOINER.join(parts)
+
+
+def chart_text(text: object) -> str:
+    """Return data text for a plotly label or hover: no bidi controls and no tags.
+
+    Plotly draws a subset of HTML in every label (<a href>, <b>, <br>, <span style>), so a
+    scope holding "<a href=...>" would become a link in the hover; "&lt;" shows as "<".
+    """
+    return BIDI_RE.sub("", str(text)).replace("<", "&lt;")

@@ -43,3 +43,27 @@ def test_bare_urls_and_addresses_are_not_autolinked() -> None:
 
 def test_long_text_is_cut_to_the_limit() -> None:
     assert clean("x" * 100, 10) == "x" * 9 + "…"
+
+
+def test_chart_text_is_inert_in_plotly_labels() -> None:
+    from dashboard.safe_text import chart_text
+
+    assert chart_text("<a href='http://e'>x</a>\u202e") == "&lt;a href='http://e'>x&lt;/a>"
+
+
+def test_chart_figures_carry_no_markup_from_the_data() -> None:
+    import json
+
+    from dashboard_data import observations, sources
+
+    from dashboard.charts import build_chart_specs
+
+    obs, src = observations(), sources()
+    html = "<a href='http://evil.example/h'>HTMLLINK</a><img src='http://evil.example/i.png'>"
+    obs["scope"] = [f"{html} {i}" for i in range(len(obs))]
+    obs["quote"] = html
+    src["publisher"] = html
+    for spec in build_chart_specs(obs, src, "zh"):
+        text = json.dumps(spec.figure.to_plotly_json(), ensure_ascii=False, default=str)
+        assert "<a " not in text and "<img" not in text, spec.id
+        assert "&lt;a href='http://evil.example/h'>HTMLLINK" in text.replace("<br>", ""), spec.id
