@@ -112,3 +112,38 @@ def test_payloads_in_urls_and_stored_text_render_as_text(server: str) -> None:
                 found[payload] = made
     assert not found, found
     assert not outside, f"requests left 127.0.0.1: {sorted(set(outside))[:10]}"
+
+
+@pytest.mark.slow
+def test_page_load_and_png_export_stay_on_127_0_0_1(server: str) -> None:
+    outside: list[str] = []
+    seen: list[str] = []
+    with chromium() as browser:
+        context = browser.new_context(accept_downloads=True)  # type: ignore[attr-defined]
+
+        def record(request: object) -> None:
+            url = request.url  # type: ignore[attr-defined]
+            seen.append(url)
+            host = urlsplit(url).hostname
+            if host not in (None, "127.0.0.1") and not url.startswith(("data:", "blob:")):
+                outside.append(url)
+
+        context.on("request", record)
+        page = context.new_page()
+        try:
+            page.goto(f"{server}/trains")
+            page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=TIMEOUT_MS)
+            page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS)
+            button = page.locator('[data-testid="stDownloadButton"] button', has_text="PNG").first
+            with page.expect_download(timeout=120_000) as info:
+                button.click()
+            download = info.value
+            assert download.suggested_filename.endswith(".png")
+            assert Path(download.path()).read_bytes().startswith(b"\x89PNG")
+            # The favicon is the app's own file, not a font host's.
+            icon = page.evaluate("() => document.querySelector('link[rel*=icon]')?.href || ''")
+            assert urlsplit(icon).hostname in ("127.0.0.1", None), icon
+        finally:
+            context.close()
+    assert seen, "requests were recorded"
+    assert not outside, f"requests left 127.0.0.1: {sorted(set(outside))[:10]}"
