@@ -167,6 +167,7 @@ def bench_reruns(path: str, reruns: int) -> tuple[list[float], list[float], dict
                     data._view.clear()
                     data._headline.clear()
                     data._specs.clear()
+                    data._every_page.clear()
                 start = time.perf_counter()
                 at.run()
                 runs[cold].append(time.perf_counter() - start)

@@ -123,6 +123,32 @@ def warm_cache(where: Layout) -> None:
         )
 
 
+def cmd_evaluate_events(args: argparse.Namespace) -> int:
+    from etl.contract.tables import read_csv_text
+    from etl.extraction.build import corpus_events
+    from etl.extraction.events import score_events, truth_frame
+
+    where = layout(args.data_dir)
+    found, ids = corpus_events(where)
+    truth_path = Path(args.truth_csv) if args.truth_csv else where.root / "raw/truth/events.csv"
+    raw = read_csv_text(truth_path)
+    try:
+        truth = truth_frame(raw, ids)
+    except ValueError as exc:
+        raise CorridorError.single(
+            "事件标注文件缺少列",
+            f"the events truth file lacks columns: {exc}",
+            file=str(truth_path),
+        ) from None
+    score = score_events(found, truth)
+    print(
+        f"事件 events: 提取 found {score['found']:.0f}, 标注 truth {score['truth']:.0f}, "
+        f"匹配 matched {score['matched']:.0f} (同一来源、同一天 / same source and day); "
+        f"precision {score['precision']:.2f}, recall {score['recall']:.2f}"
+    )
+    return 0
+
+
 def serve_command(args: argparse.Namespace) -> list[str]:
     """Return the streamlit command line `corridor serve` runs for these arguments."""
     from etl.uploads.reading import max_upload_bytes
@@ -236,6 +262,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("articles_dir", metavar="ARTICLES_DIR")
     p.add_argument("truth_csv", metavar="TRUTH_CSV")
     p.set_defaults(handler=cmd_evaluate)
+
+    p = sub.add_parser(
+        "evaluate-events",
+        parents=[common],
+        help="对照标注评估里程碑事件 / score milestone events against labelled truth",
+        description="Extract the milestones of the data directory's raw articles and score them "
+        "against TRUTH_CSV (default: raw/truth/events.csv): same source and same day.",
+    )
+    p.add_argument("truth_csv", metavar="TRUTH_CSV", nargs="?", default=None)
+    p.set_defaults(handler=cmd_evaluate_events)
 
     p = sub.add_parser(
         "serve",

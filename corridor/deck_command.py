@@ -93,9 +93,9 @@ def _out_path(text: str) -> Path:
 
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
-    from dashboard.deck import build_deck, deck_inputs
+    from dashboard.deck.slides import build_deck, deck_inputs
     from dashboard.filters import parse_query_params, vocabulary_choices
-    from dashboard.i18n import EMPTY_RESULT
+    from dashboard.i18n import pair
     from etl.contract.errors import Problem
     from etl.store.cache import load_cached_table
 
@@ -106,12 +106,13 @@ def cmd_deck(args: argparse.Namespace) -> int:
     table = load_cached_table(where)
     choices = vocabulary_choices(tuple(table.sources["source_id"].astype(str)))
     parsed = parse_query_params(_query(args), choices)
-    if parsed.messages:
-        raise CorridorError([Problem(*_split(m)) for m in parsed.messages])
+    # The dashboard ignores a bad URL value and says so; the command line refuses it instead.
+    if parsed.problems:
+        raise CorridorError([p.problem() for p in parsed.problems])
     filters = parsed.filters
     specs, cards, view = deck_inputs(table.observations, table.sources, filters)
     if not len(view):
-        raise CorridorError([Problem(*_split(EMPTY_RESULT))])
+        raise CorridorError([Problem(*pair("empty_result"))])
 
     def progress(done: int, total: int) -> None:
         say(f"图表幻灯片 chart slide {done}/{total}")
@@ -133,21 +134,6 @@ def cmd_deck(args: argparse.Namespace) -> int:
         pdf = convert_to_pdf(out, soffice)
         print(f"已写入 wrote: {pdf}")
     return 0
-
-
-# The dashboard ignores a bad URL value and says so; the command line refuses it instead.
-LENIENT_ENDINGS = ("，已忽略。", "; ignored.", "，已对调。", "; swapped.")
-
-
-def _split(message: str) -> tuple[str, str]:
-    zh, _, en = message.partition(" / ")
-    parts = [zh.strip(), (en or zh).strip()]
-    for i, text in enumerate(parts):
-        for ending in LENIENT_ENDINGS:
-            if text.endswith(ending):
-                text = text.removesuffix(ending) + ("。" if ending.startswith("，") else ".")
-        parts[i] = text
-    return parts[0], parts[1]
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -249,6 +249,29 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_series_list(args: argparse.Namespace) -> int:
+    from etl.contract.series import load_series
+
+    print("key,metric,context,headline,label_zh,label_en,body")
+    for series in load_series():
+        print(
+            f"{series.key},{series.metric},{series.context},{str(series.headline).lower()},"
+            f"{series.label_zh},{series.label_en.replace(',', ' ')},{series.body}"
+        )
+    return 0
+
+
+def cmd_series_add_wording(args: argparse.Namespace) -> int:
+    from etl.store.commands import add_wording
+
+    batch_id = add_wording(layout(args.data_dir), cli_actor(), args.series, args.wording)
+    print(
+        f"已将措辞“{args.wording}”归入系列 {args.series}（批次 {batch_id}，可撤销）/ "
+        f"wording mapped to series {args.series} (batch {batch_id}, undoable)"
+    )
+    return 0
+
+
 def cmd_sources_list(args: argparse.Namespace) -> int:
     from etl.contract.tables import render_sources_csv
     from etl.store.table import load_table
@@ -453,6 +476,32 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Print every source (built and registered) as CSV.",
     )
     q.set_defaults(handler=cmd_sources_list)
+
+    p = sub.add_parser(
+        "series",
+        parents=[common],
+        help="列出系列或添加措辞映射 / list series or map a wording to one",
+        description="List the series catalogue, or map a scope wording to a series as a recorded, "
+        "undoable batch, so figures worded that way join the series without a code change.",
+    )
+    series_sub = p.add_subparsers(dest="series_command", metavar="ACTION", required=True)
+    q = series_sub.add_parser(
+        "list",
+        parents=[inner],
+        help="列出系列目录 / list the series catalogue as CSV",
+        description="Print every catalogued series: key, metric, context, headline, labels, body.",
+    )
+    q.set_defaults(handler=cmd_series_list)
+    q = series_sub.add_parser(
+        "add-wording",
+        parents=[inner],
+        help="把口径措辞归入系列 / map a scope wording to a series",
+        description="Record (as a batch, undoable with `corridor undo`) that a figure of SERIES' "
+        "metric whose scope contains WORDING and that no catalogue rule places joins SERIES.",
+    )
+    q.add_argument("series", metavar="SERIES", help="系列编号 / series key")
+    q.add_argument("wording", metavar="WORDING", help="口径中的措辞 / wording in the scope")
+    q.set_defaults(handler=cmd_series_add_wording)
 
     p = sub.add_parser(
         "correct",

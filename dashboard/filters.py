@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import DEFAULT_LANG, LANGS
+from dashboard.i18n import DEFAULT_LANG, LANGS, pair
+from etl.contract.errors import Problem
 from etl.contract.schema import BASES
 from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
@@ -24,7 +24,10 @@ YEAR = re.compile(r"^(\d{4})$")
 
 @dataclass(frozen=True)
 class Filters:
-    """What the reader asked to see; empty tuples mean 'all'."""
+    """What the reader asked to see; empty tuples mean 'all'.
+
+    Frozen and hashable: the value itself is the key of every view cached for it.
+    """
 
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
@@ -36,12 +39,51 @@ class Filters:
     lang: str = DEFAULT_LANG
 
 
+# What a parameter's value can be wrong by, and its words in the catalogue.
+PROBLEM_KEYS = {
+    "unknown": "filter_unknown",
+    "bad_month": "filter_bad_month",
+    "swapped": "filter_swapped",
+}
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """A value the parser could not use as asked: unknown, not a month, or a reversed period.
+
+    The page goes ahead without it and says so (notice); the command line refuses (problem).
+    """
+
+    kind: str
+    param: str = ""
+    value: str = ""
+
+    def _words(self) -> tuple[str, str]:
+        return pair(PROBLEM_KEYS[self.kind], param=self.param, value=self.value)
+
+    def notice(self) -> str:
+        """Return the bilingual line the page shows: what was wrong and what it did instead."""
+        done = "filter_swapped_done" if self.kind == "swapped" else "filter_ignored"
+        (zh, en), (zh_done, en_done) = self._words(), pair(done)
+        return f"{zh}{zh_done} / {en}{en_done}"
+
+    def problem(self) -> Problem:
+        """Return the problem the command line refuses the value with."""
+        (zh, en), (zh_stop, en_stop) = self._words(), pair("full_stop")
+        return Problem(zh + zh_stop, en + en_stop)
+
+
 @dataclass(frozen=True)
 class Parsed:
-    """Filters read from a URL, with a bilingual message for every value that was ignored."""
+    """Filters read from a URL, with a typed problem for every value that could not be used."""
 
     filters: Filters
-    messages: tuple[str, ...] = field(default_factory=tuple)
+    problems: tuple[FilterProblem, ...] = ()
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """Return the page's bilingual notice for each problem."""
+        return tuple(p.notice() for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -65,20 +107,11 @@ def vocabulary_choices(sources: Iterable[str]) -> Choices:
 
 
 # A link names a few values per filter; anything longer is cut before it is split or looked up,
-# so a crafted URL costs no more than a real one (each filter has at most ~40 known values).
+# so a crafted URL costs no more than a real one. Unknown values are summarised, cut short.
 MAX_VALUES = 50
 MAX_PARAM_CHARS = 2000
-# Unknown values are summarised: a count, and the first few, each cut short.
 LISTED_UNKNOWN = 3
 UNKNOWN_CHARS = 24
-NOUNS = {
-    "region": ("地区", "regions"),
-    "route": ("线路", "routes"),
-    "metric": ("指标", "metrics"),
-    "basis": ("口径类型", "bases"),
-    "source": ("来源", "sources"),
-    "lang": ("语言", "languages"),
-}
 
 
 def _bounded(raw: str | Sequence[str] | None) -> tuple[list[str], bool]:
@@ -105,6 +138,19 @@ def _values(raw: str | Sequence[str] | None) -> list[str]:
     return _bounded(raw)[0]
 
 
+def _short(value: str) -> str:
+    return value if len(value) <= UNKNOWN_CHARS else value[: UNKNOWN_CHARS - 1] + "…"
+
+
+def _summary(unknown: list[str], cut: bool) -> str:
+    """Return the ignored values of one parameter as one short text: the first few and a count."""
+    shown = ", ".join(_short(v) for v in unknown[:LISTED_UNKNOWN])
+    rest = len(unknown) - LISTED_UNKNOWN
+    if rest > 0 or cut:
+        shown += f" … (+{max(rest, 0)}{'+' if cut else ''})"
+    return shown
+
+
 def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
     """Return the first (or last) day of the month in YYYY, YYYY-MM or YYYY-MM-DD, else None."""
     text = text.strip()
@@ -125,31 +171,9 @@ def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
     return first + pd.offsets.MonthEnd(0) if end else first
 
 
-def _message(param: str, value: str, zh_why: str, en_why: str) -> str:
-    return (
-        f"筛选条件 {param}={value} {zh_why}，已忽略。 / Filter {param}={value} {en_why}; ignored."
-    )
-
-
-def _unknown_message(param: str, unknown: list[str], cut: bool) -> str:
-    """Return one bilingual line for a parameter's ignored values: a count and the first few."""
-    zh_noun, en_noun = NOUNS.get(param, (param, f"{param} values"))
-    shown = ", ".join(
-        v if len(v) <= UNKNOWN_CHARS else v[: UNKNOWN_CHARS - 1] + "…"
-        for v in unknown[:LISTED_UNKNOWN]
-    )
-    more = "…" if len(unknown) > LISTED_UNKNOWN else ""
-    zh = f"{len(unknown)} 个未知{zh_noun}已忽略" + (f"（{shown}{more}）" if shown else "")
-    en = f"{len(unknown)} unknown {en_noun} ignored" + (f" ({shown}{more})" if shown else "")
-    if cut:
-        zh += f"；{param} 过长，只读取了前 {MAX_VALUES} 个值"
-        en += f"; {param} too long, only its first {MAX_VALUES} values read"
-    return f"{zh}。 / {en}."
-
-
 def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choices) -> Parsed:
-    """Return the filters a URL's query parameters ask for; unknown values become messages."""
-    messages: list[str] = []
+    """Return the filters a URL's query parameters ask for; unusable values become problems."""
+    problems: list[FilterProblem] = []
 
     def pick(param: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         kept: list[str] = []
@@ -163,7 +187,8 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
             else:
                 unknown.append(value)
         if unknown or cut:
-            messages.append(_unknown_message(param, unknown, cut))
+            # One notice per parameter, however many values it names.
+            problems.append(FilterProblem("unknown", param, _summary(unknown, cut)))
         return tuple(kept)
 
     bounds: dict[str, pd.Timestamp | None] = {}
@@ -171,22 +196,13 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
         values = _values(params.get(param))
         bounds[param] = None
         if values:
-            parsed = parse_month(values[0][:UNKNOWN_CHARS], end=param == "to")
+            parsed = parse_month(values[0], end=param == "to")
             if parsed is None:
-                messages.append(
-                    _message(
-                        param,
-                        values[0][:UNKNOWN_CHARS],
-                        "不是有效的年月（应为 2024-07）",
-                        "is not a month like 2024-07",
-                    )
-                )
+                problems.append(FilterProblem("bad_month", param, _short(values[0])))
             bounds[param] = parsed
     start, end = bounds["from"], bounds["to"]
     if start is not None and end is not None and start > end:
-        messages.append(
-            "起始月份晚于截止月份，已对调。 / The start month was after the end month; swapped."
-        )
+        problems.append(FilterProblem("swapped"))
         start, end = end.replace(day=1), start + pd.offsets.MonthEnd(0)
     langs = pick("lang", LANGS)
     return Parsed(
@@ -200,7 +216,7 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
             sources=pick("source", choices.sources),
             lang=langs[0] if langs else DEFAULT_LANG,
         ),
-        tuple(messages),
+        tuple(problems),
     )
 
 
@@ -249,23 +265,6 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Return the rows of an observations frame that the filters keep (language aside)."""
     return frame.loc[filter_mask(frame, filters)]
-
-
-def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
-    """Return the observation records the filters keep: apply_filters for records."""
-    end = None if filters.end is None else filters.end + pd.Timedelta(hours=23, minutes=59)
-    routes = {"" if r == NO_ROUTE else r for r in filters.routes}
-    return [
-        r
-        for r in records
-        if (filters.start is None or r["period_end"] >= filters.start)
-        and (end is None or r["period_end"] <= end)
-        and (not filters.regions or r["region"] in filters.regions)
-        and (not routes or r["route"] in routes)
-        and (not filters.metrics or r["metric"] in filters.metrics)
-        and (not filters.bases or r["basis"] in filters.bases)
-        and (not filters.sources or r["source_id"] in filters.sources)
-    ]
 
 
 def month_options(frame: pd.DataFrame) -> list[pd.Timestamp]:

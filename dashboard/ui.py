@@ -6,14 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, downloads
-from dashboard.charts import DEFAULT_TOP, TOP_CHOICES, ChartSpec
+from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
+from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
 from dashboard.safe_text import clean, plain
-
-__all__ = ["t"]
-from dashboard.views import Record, kpi_cards
+from dashboard.views.index import Record
+from dashboard.views.kpi import kpi_cards
 from etl.store.table import Table
 
 # Plotly's toolbar: keep the PNG download, drop the logo and the modes a manager never needs.
@@ -92,7 +92,7 @@ def scopes_control(page: str, specs: list[ChartSpec], lang: str) -> None:
     if not any(s.note for s in specs):
         return
     st.segmented_control(
-        "显示口径数（按最新数值从大到小）" if lang == "zh" else "Scopes shown (largest first)",
+        t("scopes_shown", lang),
         TOP_CHOICES,
         key=f"top_{page}",
         default=DEFAULT_TOP,
@@ -114,15 +114,13 @@ def kpi_row(records: list[Record], lang: str) -> None:
                 clean(card.value),
                 delta=clean(card.delta) if card.delta else card.delta,
                 delta_description=t("yoy", lang) if card.delta else None,
-                help=f"{t('scope', lang)}：{plain(card.scope)}"
-                if lang == "zh"
-                else f"Scope: {plain(card.scope)}",
+                help=t("scope", lang) + t("sep", lang) + plain(card.scope),
             )
             st.caption(
                 f"**{plain(card.period)}**" + (f" · {plain(card.note)}" if card.note else "")
             )
             st.caption(plain(card.scope))
-            st.caption(f"{t('source', lang)}{'：' if lang == 'zh' else ': '}{plain(card.source)}")
+            st.caption(t("source", lang) + t("sep", lang) + plain(card.source))
 
 
 def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
+from etl.contract.series import assign_series
 from etl.contract.tables import parse_observations, parse_sources, write_observations, write_sources
 
 SEED = "cqcustoms-20240911"
@@ -91,6 +92,7 @@ def observations() -> pd.DataFrame:
     ]
     raw = pd.DataFrame(records)
     raw["unit"] = raw["metric"].map(UNITS)
+    raw["series"] = assign_series(raw)  # as the build assigns it
     return parse_observations(raw.loc[:, list(OBSERVATION_COLUMNS)], "<test>")
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from conftest import require_tool
 from dashboard_data import observations, sources
 from PIL import Image
 
 from dashboard import images
-from dashboard.charts import build_chart_specs
+from dashboard.charts.specs import every_page_specs
+from dashboard.views.index import figure_view
+from dashboard.views.kpi import kpi_candidates
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +22,9 @@ pytestmark = pytest.mark.browser
 def spec() -> object:
     """The trains chart of the small test data, in Chinese."""
     require_tool("/usr/bin/chromium", "kaleido draws the chart in Chromium")
-    specs = build_chart_specs(observations(), sources(), "zh")
+    frame = observations()
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    specs = every_page_specs(view, kpi_candidates(view), "zh")
     return next(s for s in specs if s.id == "train_runs")
 
 

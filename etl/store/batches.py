@@ -40,7 +40,9 @@ BATCH_FORMAT = 1
 LOCK_NAME = "corridor.lock"
 # Merging 200,000 rows takes seconds; a writer waiting longer than this is stuck, not queued.
 LOCK_TIMEOUT_S = 300.0
-KINDS = ("upload", "article", "source", "correction", "retraction", "undo")
+KINDS = ("upload", "article", "source", "correction", "retraction", "undo", "wording")
+# Batch files written before the contract had a series column read as series "" (the rules fill it).
+LEGACY_COLUMNS = tuple(c for c in OBSERVATION_COLUMNS if c != "series")
 # Identity of a figure: two rows with the same key describe the same figure.
 FILES = {
     "added": "rows.csv",
@@ -154,6 +156,8 @@ def read_rows_csv(path: Path) -> pd.DataFrame:
         raise CorridorError.single(
             f"批次文件无法读取：{exc}", f"cannot read a batch file: {exc}", file=str(path)
         ) from None
+    if list(text.columns) == list(LEGACY_COLUMNS):
+        text.insert(OBSERVATION_COLUMNS.index("series"), "series", "")
     if list(text.columns) != list(OBSERVATION_COLUMNS):
         raise CorridorError.single(
             "批次文件的列与约定不符",
@@ -190,6 +194,24 @@ def read_rows_csv(path: Path) -> pd.DataFrame:
                 column=col,
             )
     return frame
+
+
+def active_wordings(batches: list[Batch]) -> tuple[tuple[str, str], ...]:
+    """Return the (series, wording) mappings of wording batches not undone, oldest first."""
+    active: dict[str, tuple[str, str]] = {}
+    undone: dict[str, tuple[str, tuple[str, str]]] = {}
+    for batch in batches:
+        kind = batch.record.get("kind")
+        if kind == "wording":
+            active[batch.id] = (str(batch.record["series"]), str(batch.record["wording"]))
+        elif kind == "undo":
+            target = str(batch.record.get("undoes", ""))
+            if target in active:
+                undone[batch.id] = (target, active.pop(target))
+            elif target in undone:  # undoing the undo of a wording restores it
+                wording_id, mapping = undone.pop(target)
+                active[wording_id] = mapping
+    return tuple(active[k] for k in sorted(active))
 
 
 def apply_change(

@@ -27,7 +27,7 @@ from etl.store.table import Table, data_version, load_state, state_after, stored
 # Bump when the cached columns or dtypes change: an old cache is then simply not found.
 CACHE_FORMAT = 1
 # Text columns with few distinct values: held as codes into one copy of each value.
-CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope")
+CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope", "series")
 META_KEY = b"corridor_cache"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
+from etl.contract.series import MAX_WORDING, fill_series, normalise_wording, series_by_key
 from etl.contract.tables import (
     format_number,
     parse_sources,
@@ -66,7 +68,16 @@ def validate_upload(
     """Return the validated upload and its preview against the stored table (a dry run)."""
     state = load_state(layout)
     upload = parse_upload(data, name, _known_sources(state.sources), max_bytes=max_bytes)
-    return upload, preview_rows(state.observations, upload.rows)
+    preview = preview_rows(state.observations, upload.rows)
+    # Shown: the series each row joins (named, or by the rules and analysts' wordings); stored:
+    # the series as uploaded, so the rules keep deciding for rows that name none.
+    wordings = bt.active_wordings(state.batches)
+    return upload, with_fields(
+        preview,
+        new=fill_series(preview.new, wordings),
+        present=fill_series(preview.present, wordings),
+        contradicting=fill_series(preview.contradicting, wordings),
+    )
 
 
 def _store_received(layout: Layout, data: bytes, sha256: str, ext: str) -> str:
@@ -119,7 +130,10 @@ def merge_rows(
         ).sort_index(kind="stable")
         added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
         removed = preview.replaced.reset_index(drop=True)
-        after = bt.apply_change(state.observations, removed, added)
+        # As readers will load it: rows that name no series are placed by the rules.
+        after = fill_series(
+            bt.apply_change(state.observations, removed, added), bt.active_wordings(state.batches)
+        )
         record = dict(info or {})
         if received is not None:
             data, sha256, ext = received
@@ -434,6 +448,67 @@ def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
             removed_sources=removed_sources,
             info={"undoes": target.id, "reason": why},
         )
+        # The table after, as readers will load it: series refilled without an undone wording.
+        pending = bt.Batch(
+            id="999999-ffffffff",
+            seq=10**6,
+            path=layout.batches,
+            record={"kind": "undo", "undoes": target.id},
+            added=target.removed,
+            removed=target.added,
+            sources=restored_sources,
+            removed_sources=removed_sources,
+        )
+        after, _ = state_after(built_obs, built_src, [*batches, pending])
+        return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
+
+
+def _series_refusal(key: str) -> CorridorError:
+    valid = ", ".join(sorted(series_by_key()))
+    return CorridorError.single(
+        f"未知的系列编号；可用的系列：{valid}",
+        f"unknown series key; valid series: {valid}",
+        column="series",
+        value=key,
+    )
+
+
+def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> str:
+    """Map a scope wording to a series as a recorded, undoable batch; return the batch id.
+
+    A stored figure of the series' metric whose scope contains the wording, and that no catalogue
+    rule places, joins the series; undoing the batch removes the mapping again.
+    """
+    require_analyst(actor)
+    key = series.strip()
+    if key not in series_by_key():
+        raise _series_refusal(key)
+    text = normalise_wording(_check_note(wording, "wording", limit=MAX_WORDING))
+    with bt.write_lock(layout):
+        built_obs, built_src = load_built(layout)
+        batches = bt.read_batches(layout)
+        current, _ = state_after(built_obs, built_src, batches)
+        if (key, text) in bt.active_wordings(batches):
+            raise CorridorError.single(
+                "该措辞已映射到这个系列",
+                "this wording already maps to this series",
+                column="wording",
+                value=text,
+            )
+        record = {"series": key, "wording": text}
+        pending = bt.Batch(
+            id="999999-ffffffff",
+            seq=10**6,
+            path=layout.batches,
+            record={"kind": "wording", **record},
+            added=bt.no_rows(),
+            removed=bt.no_rows(),
+            sources=bt.empty_sources(),
+            removed_sources=bt.empty_sources(),
+        )
+        after, _ = state_after(built_obs, built_src, [*batches, pending])
+        joined = int(((after["series"] == key) & (current["series"] != key)).sum())
+        change = bt.Change(kind="wording", who=actor.name, info={**record, "rows_joined": joined})
         return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from etl.contract.formulas import neutralise_frame
 from etl.contract.paths import Layout
+from etl.contract.series import fill_series
 from etl.contract.tables import (
     read_observations,
     read_sources,
@@ -69,11 +70,11 @@ def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
 def state_after(
     observations: pd.DataFrame, sources: pd.DataFrame, batches: list[bt.Batch]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the built tables with the batches applied in order."""
+    """Return the built tables with the batches applied in order and empty series filled."""
     for batch in batches:
         observations = bt.apply_change(observations, batch.removed, batch.added)
         sources = bt.apply_sources(sources, batch.removed_sources, batch.sources)
-    return observations, sources
+    return fill_series(observations, bt.active_wordings(batches)), sources
 
 
 def load_state(layout: Layout) -> State:

@@ -14,6 +14,7 @@ from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
 from etl.contract.identity import figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
+from etl.contract.series import series_by_key
 from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
 from etl.uploads.reading import (
@@ -31,7 +32,7 @@ MAX_LISTED_COLUMNS = 20
 REQUIRED_COLUMNS = ("metric", "value", "unit", "period_end", "scope", "source_id")
 
 
-OPTIONAL_COLUMNS = ("period_start", "region", "route", "yoy_pct", "basis", "quote")
+OPTIONAL_COLUMNS = ("period_start", "region", "route", "series", "yoy_pct", "basis", "quote")
 
 
 NUMBER_COLUMNS = ("value", "yoy_pct")
@@ -48,6 +49,7 @@ MAX_LENGTHS = {
     "route": 64,
     "basis": 16,
     "scope": 500,
+    "series": 80,
     "source_id": 200,
     "quote": 5000,
     "period_start": 10,
@@ -350,6 +352,22 @@ def check_sources(rows: pd.DataFrame, known_sources: Iterable[str], problems: _P
     )
 
 
+def check_series(rows: pd.DataFrame, problems: _Problems) -> None:
+    """Record every named series that is not in the catalogue, listing the valid keys."""
+    known = series_by_key()
+    unknown = (rows["series"] != "") & ~rows["series"].isin(list(known))
+    if not unknown.any():
+        return
+    valid = ", ".join(sorted(known))
+    problems.add_mask(
+        unknown,
+        rows["series"],
+        "series",
+        f"未知的系列编号（留空则按规则归入系列）；可用的系列：{valid}",
+        f"unknown series key (leave it empty for the rules to assign one); valid series: {valid}",
+    )
+
+
 def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
     """Return an all-text upload frame as typed contract rows, or raise listing every problem."""
     text_in = check_columns(raw, name)
@@ -363,6 +381,7 @@ def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     for col in DATE_COLUMNS:
         typed[col] = parse_date_column(text[col], col, problems)
     check_sources(text, known_sources, problems)
+    check_series(text, problems)
     try:
         checked = validate(typed, observations_schema(), name)
     except CorridorError as exc:
@@ -409,6 +428,7 @@ def template_csv() -> bytes:
             "chongqing",
             "rail_sea",
             "重庆西部陆海新通道铁海联运班列",
+            "",
             "12.5",
             "reported",
             "my-source-id",
