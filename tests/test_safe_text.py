@@ -54,16 +54,20 @@ def test_chart_text_is_inert_in_plotly_labels() -> None:
 def test_chart_figures_carry_no_markup_from_the_data() -> None:
     import json
 
+    import numpy as np
     from dashboard_data import observations, sources
 
-    from dashboard.charts import build_chart_specs
+    from dashboard.charts.specs import every_page_specs
+    from dashboard.views.index import figure_view
+    from dashboard.views.kpi import kpi_candidates
 
     obs, src = observations(), sources()
     html = "<a href='http://evil.example/h'>HTMLLINK</a><img src='http://evil.example/i.png'>"
     obs["scope"] = [f"{html} {i}" for i in range(len(obs))]
     obs["quote"] = html
     src["publisher"] = html
-    for spec in build_chart_specs(obs, src, "zh"):
+    view = figure_view(obs, src, np.ones(len(obs), dtype=bool), "zh")
+    for spec in every_page_specs(view, kpi_candidates(view), "zh"):
         text = json.dumps(spec.figure.to_plotly_json(), ensure_ascii=False, default=str)
         assert "<a " not in text and "<img" not in text, spec.id
         assert "&lt;a href='http://evil.example/h'>HTMLLINK" in text.replace("<br>", ""), spec.id
