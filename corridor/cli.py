@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from corridor import deck_command, options, store_commands
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
+from etl.store.batches import sweep as sweep_store
 
 # Exit codes: 0 done, 2 bad input (a refusal with a message), 1 an unexpected failure.
 EXIT_BAD_INPUT = 2
@@ -135,21 +137,26 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    where: Layout = layout(args.data_dir)
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
-    app = REPO_ROOT / "dashboard" / "app.py"
-    print(
-        f"看板地址 Open the dashboard at: http://{args.address}:{args.port}/  "
-        f"(数据 data: {where.root}; 按 Ctrl+C 停止 / Ctrl+C to stop)",
-        flush=True,
-    )
+def serve_command(args: argparse.Namespace) -> list[str]:
+    """Return the streamlit command line `corridor serve` runs for these arguments."""
+    from etl.uploads.reading import max_upload_bytes
+
+    if bool(args.ssl_cert) != bool(args.ssl_key):
+        raise CorridorError.single(
+            "--ssl-cert 与 --ssl-key 须同时给出", "--ssl-cert and --ssl-key go together"
+        )
+    for path in (args.ssl_cert, args.ssl_key):
+        if path and not Path(path).is_file():
+            raise CorridorError.single("文件不存在", "file not found", file=str(path))
+    # Streamlit buffers an upload up to its own cap before the app sees it: the same cap as the
+    # app's, in whole MiB, so a larger file is refused before it is held in memory.
+    upload_mb = max(1, math.ceil(max_upload_bytes() / (1024 * 1024)))
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app),
+        str(REPO_ROOT / "dashboard" / "app.py"),
         "--server.address",
         args.address,
         "--server.port",
@@ -158,7 +165,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.maxUploadSize",
+        str(upload_mb),
     ]
+    if args.ssl_cert:
+        command += [
+            "--server.sslCertFile",
+            str(Path(args.ssl_cert).resolve()),
+            "--server.sslKeyFile",
+            str(Path(args.ssl_key).resolve()),
+        ]
+    return command
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    where: Layout = layout(args.data_dir)
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
+    command = serve_command(args)
+    swept = sweep_store(where)
+    if swept.temporaries or swept.orphans:
+        print(
+            f"已清理 {len(swept.temporaries)} 个中断的批次临时目录、"
+            f"{len(swept.orphans)} 个孤立上传文件 / "
+            f"removed {len(swept.temporaries)} interrupted batch folders and "
+            f"{len(swept.orphans)} orphan uploads",
+            flush=True,
+        )
+    scheme = "https" if args.ssl_cert else "http"
+    print(
+        f"看板地址 Open the dashboard at: {scheme}://{args.address}:{args.port}/  "
+        f"(数据 data: {where.root}; 按 Ctrl+C 停止 / Ctrl+C to stop)",
+        flush=True,
+    )
     warm_cache(where)
     try:
         return subprocess.call(command, env=env, cwd=REPO_ROOT)
@@ -233,6 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--address", default="127.0.0.1", help="监听地址 / bind address")
     p.add_argument("--port", type=int, default=8501, help="端口 / port (default 8501)")
+    p.add_argument(
+        "--ssl-cert", metavar="FILE", help="TLS 证书（PEM）/ TLS certificate chain (PEM)"
+    )
+    p.add_argument("--ssl-key", metavar="FILE", help="TLS 私钥（PEM）/ TLS private key (PEM)")
 
     store_commands.register(sub)
     deck_command.register(sub)

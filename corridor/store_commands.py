@@ -190,7 +190,7 @@ def cmd_add_article(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from etl.store.table import export_csv
 
-    text = export_csv(layout(args.data_dir))
+    text = export_csv(layout(args.data_dir), raw=args.raw)
     # Bytes, not text mode: the same UTF-8 without BOM and \n line ends on every platform.
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
@@ -381,13 +381,20 @@ def register(sub: options.Subparsers) -> None:
     options.add_yes(p, "不询问直接接受 / accept without asking")
     p.add_argument("--replace", action="store_true", help="替换矛盾数据 / replace contradicted")
 
-    options.command(
+    p = options.command(
         sub,
         "export",
         cmd_export,
         help="导出全部数据为 CSV / print every stored row as CSV",
         description="Print every stored row (reported and derived, all batches) as contract CSV "
-        "on stdout: plain UTF-8 without BOM, numbers unformatted, for machines.",
+        "on stdout: plain UTF-8 without BOM, numbers unformatted. Text a spreadsheet would run "
+        "as a formula (=, +, -, @ after any blanks) is prefixed with ' unless --raw.",
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="不处理公式前缀，原样输出（供程序读取，勿用电子表格打开）/ text exactly as stored, "
+        "formula prefixes not disarmed (for programs; do not open in a spreadsheet)",
     )
 
     options.command(

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.safe_text import plain
 from etl.contract.errors import CorridorError
 from etl.contract.vocabulary import load_metrics
 from etl.store import auth
@@ -53,7 +54,7 @@ def current_actor(section: dict[str, object]) -> auth.Actor | None:
     """Return the signed-in analyst or manager, drawing the sign-in controls as needed."""
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         email = str(getattr(st.user, "email", "") or "")
-        st.caption(L(f"已登录：{email}", f"Signed in as {email}"))
+        st.caption(L(f"已登录：{plain(email)}", f"Signed in as {plain(email)}"))
         st.button(L("退出登录", "Log out"), on_click=st.logout, key="oidc_logout")
         return auth.actor_from_email(email, section)
     actor = st.session_state.get("_analyst")
@@ -115,8 +116,12 @@ def upload_tab(actor: auth.Actor) -> None:
         mime="text/csv",
         icon=":material/download:",
     )
+    limit_mb = reading.max_upload_bytes() / (1024 * 1024)
     file = st.file_uploader(
-        L("CSV 或 XLSX 文件", "A CSV or XLSX file"), type=["csv", "xlsx"], key="upload_file"
+        L("CSV 或 XLSX 文件", "A CSV or XLSX file"),
+        type=["csv", "xlsx"],
+        key="upload_file",
+        help=L(f"每个文件上限 {limit_mb:g} MiB", f"At most {limit_mb:g} MiB per file"),
     )
     if file is None:
         return

@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.fileio import write_bytes_atomic
+from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
@@ -35,7 +36,6 @@ from etl.store.table import load_built, load_state, state_after
 from etl.uploads.articles import ArticleProposal
 from etl.uploads.validating import (
     CONTROL_RE,
-    FORMULA_RE,
     MARKUP_RE,
     Upload,
     parse_upload,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
 from etl.contract.identity import figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
@@ -18,12 +20,15 @@ from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
-    FORMULA_RE,
     MAX_LISTED_PROBLEMS,
     capped,
     read_upload_frame,
     refuse,
 )
+
+# Naming a few wrong columns helps; echoing thousands of them makes the message the attack.
+MAX_LISTED_COLUMNS = 20
+
 
 REQUIRED_COLUMNS = ("metric", "value", "unit", "period_end", "scope", "source_id")
 
@@ -57,10 +62,6 @@ MAX_LENGTHS = {
     "value": 40,
     "yoy_pct": 40,
 }
-
-
-# In a number column a leading minus is a sign, not a formula; its legality is checked there.
-FORMULA_NUMBER_RE = r"^(?:[=+@\t\r]|-$|-[^0-9])"
 
 
 MARKUP_RE = r"<[ \t\n]*[A-Za-z!/?]"
@@ -150,22 +151,29 @@ def check_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     names = [str(c).strip().lower() for c in frame.columns]
     problems: list[Problem] = []
     known = set(OBSERVATION_COLUMNS)
-    for col in sorted({c for c in names if names.count(c) > 1}):
+    # Counted once (linear): names.count() per name was quadratic in the number of columns.
+    counts = Counter(names)
+    for col in sorted(c for c, n in counts.items() if n > 1)[:MAX_LISTED_COLUMNS]:
         problems.append(Problem("列名重复", "a column appears twice", name, 1, col, col))
-    for original, col in zip(frame.columns, names, strict=True):
-        if col not in known:
-            problems.append(
-                Problem(
-                    "未知的列（列名须与模板一致）",
-                    "unknown column (names must match the template)",
-                    name,
-                    1,
-                    str(original),
-                    str(original),
-                )
+    unknown = [(o, c) for o, c in zip(frame.columns, names, strict=True) if c not in known]
+    for original, _col in unknown[:MAX_LISTED_COLUMNS]:
+        problems.append(
+            Problem(
+                "未知的列（列名须与模板一致）",
+                "unknown column (names must match the template)",
+                name,
+                1,
+                str(original),
+                str(original),
             )
+        )
+    if len(unknown) > MAX_LISTED_COLUMNS:
+        rest = len(unknown) - MAX_LISTED_COLUMNS
+        problems.append(
+            Problem(f"另有 {rest} 个未知的列未列出", f"{rest} more unknown columns not listed")
+        )
     for col in REQUIRED_COLUMNS:
-        if col not in names:
+        if col not in counts:
             problems.append(Problem("缺少必需的列", "a required column is missing", name, 1, col))
     if problems:
         raise CorridorError(problems)
