@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard.deck import build_deck, deck_inputs
+from dashboard.deck.slides import build_deck, deck_inputs
 from dashboard.filters import Filters
 from etl.contract.paths import REPO_ROOT, layout
 from etl.store.table import load_table

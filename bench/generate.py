@@ -93,6 +93,7 @@ def synthetic_rows(n: int, seed: int) -> pd.DataFrame:
             "period_start": np.where(flow, start.strftime("%Y-%m-%d"), ""),
             "period_end": end.strftime("%Y-%m-%d"),
             "scope": np.array(all_scopes, dtype=object)[scope_i],
+            "series": "",  # left to the catalogue's rules, as most uploads will
             "yoy_pct": ["" if np.isnan(y) else format_number(y) for y in yoy],
             "basis": "reported",
             "source_id": SOURCE_ID,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -14,19 +16,35 @@ from dashboard.filters import (
     to_query_params,
     vocabulary_choices,
 )
-from dashboard.i18n import DEFAULT_LANG, LANGS, metric_label, region_label, route_label, t
-from dashboard.views import source_name
-from dashboard.views import source_records as figure_sources
+from dashboard.format import month_key_label
+from dashboard.i18n import (
+    DEFAULT_LANG,
+    LANG_NAMES,
+    LANGS,
+    both,
+    metric_label,
+    pair,
+    region_label,
+    route_label,
+    t,
+)
+from dashboard.safe_text import plain
+from dashboard.views.index import source_name
+from dashboard.views.index import source_records as figure_sources
 from etl.contract.vocabulary import load_metrics
 
+# A local file: a :material/...: icon makes Streamlit point the favicon at an external font
+# host, which every reader's browser would then contact (with the page as Referer).
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
 st.set_page_config(
-    page_title="西部陆海新通道数据看板 · Corridor dashboard",
-    page_icon=":material/train:",
+    page_title=" · ".join(pair("tab_title")),
+    page_icon=str(FAVICON),
     layout="wide",
 )
 present = presenting.begin(st.query_params)
 
-with st.spinner("正在载入数据…… / Loading the data…"):
+with st.spinner(both("loading")):
     table = data.current_table()
 obs = table.observations
 months = [m.strftime("%Y-%m") for m in month_options(obs)]
@@ -48,7 +66,7 @@ def _clamp(month: str, *, end: bool) -> str:
 def _init_from_url() -> None:
     parsed = parse_query_params(st.query_params.to_dict(), choices)
     f = parsed.filters
-    st.session_state["_messages"] = parsed.messages
+    st.session_state["_messages"] = tuple(p.notice() for p in parsed.problems)
     st.session_state["f_lang"] = f.lang
     if months:
         lo = _clamp(f.start.strftime("%Y-%m"), end=False) if f.start is not None else months[0]
@@ -99,7 +117,7 @@ def _sidebar() -> None:
             t("language", lang),
             LANGS,
             key="f_lang",
-            format_func=lambda code: "中文" if code == "zh" else "English",
+            format_func=LANG_NAMES.__getitem__,
             required=True,
         )
         st.markdown(f"**{t('filters', lang)}**")
@@ -109,7 +127,7 @@ def _sidebar() -> None:
                 options=months,
                 key="f_period",
                 value=st.session_state.get("_period_init") or (months[0], months[-1]),
-                format_func=lambda m: f"{m[:4]}年{int(m[5:])}月" if lang == "zh" else m,
+                format_func=lambda m: month_key_label(m, lang),
             )
         st.multiselect(
             t("region", lang),
@@ -197,7 +215,7 @@ pages = [
 pages.append(
     st.Page(
         "app_pages/upload.py",
-        title="上传数据" if lang == "zh" else "Upload",
+        title=t("page_upload", lang),
         icon=":material/upload:",
         url_path="upload",
     )
@@ -211,7 +229,7 @@ if not present:
     st.header(t("app_title", lang), anchor=False)
     st.caption(t("app_caption", lang))
 for message in st.session_state.get("_messages", ()):
-    st.warning(message, icon=":material/info:")
+    st.warning(plain(message), icon=":material/info:")
 if not present:
     st.subheader(page.title, anchor=False)
 page.run()

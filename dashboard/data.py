@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import (
-    DEFAULT_TOP,
-    ChartSpec,
-    Selection,
-    metric_records,
-    page_chart_specs,
-    page_metrics,
-    selection_note,
-)
-from dashboard.filters import Filters, filter_mask, to_query_params
-from dashboard.views import (
-    FigureIndex,
-    FigureView,
-    Record,
-    figure_index,
-    figure_view,
-    kpi_candidates,
-)
+from dashboard.charts.select import DEFAULT_TOP
+from dashboard.charts.specs import ChartSpec, every_page_specs, page_specs
+from dashboard.filters import Filters, filter_mask
+from dashboard.views.index import FigureIndex, FigureView, Record, figure_index, figure_view
+from dashboard.views.kpi import kpi_candidates
 from etl.contract.paths import Layout, layout
 from etl.store.cache import load_cached_table
 from etl.store.table import Table, data_version, stored_files
@@ -34,7 +20,6 @@ from etl.store.table import Table, data_version, stored_files
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
 # (a view holds row positions, 8 bytes a figure, never a copy of the table).
 VIEW_CACHE_ENTRIES = 64
-# What select_figures reads of a metric's rows.
 # Page × filters × scopes-shown chart sets kept per server; each is a few charts of bounded size.
 SPEC_CACHE_ENTRIES = 256
 
@@ -43,7 +28,7 @@ SPEC_CACHE_ENTRIES = 256
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _load(root: str, version: str) -> Table:
     # Views of the previous table would keep it alive: the data changed, so none is current.
-    for cached in (_view, _headline, _specs):
+    for cached in (_view, _headline, _specs, _every_page):
         cached.clear()
     return load_cached_table(Layout(Path(root)))
 
@@ -67,40 +52,32 @@ def last_changed() -> datetime | None:
     return datetime.fromtimestamp(max(p.stat().st_mtime for p in files))
 
 
-def _view_key(filters: Filters) -> str:
-    return "&".join(f"{k}={v}" for k, v in sorted(to_query_params(filters).items()))
-
-
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _index(version: str, _table: Table) -> FigureIndex:
     return figure_index(_table.observations, _table.sources)
 
 
+# The frozen Filters value is the cache key itself (its language included).
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _view(version: str, key: str, lang: str, _table: Table, _filters: Filters) -> FigureView:
-    keep = filter_mask(_table.observations, _filters)
+def _view(version: str, filters: Filters, _table: Table) -> FigureView:
+    keep = filter_mask(_table.observations, filters)
     index = _index(version, _table)
-    return figure_view(_table.observations, _table.sources, keep, lang, index)
+    return figure_view(_table.observations, _table.sources, keep, filters.lang, index)
 
 
 def view(table: Table, filters: Filters) -> FigureView:
     """Return the filtered figures, one per figure, as positions into the shared table."""
-    return _view(table.version, _view_key(filters), filters.lang, table, filters)
+    return _view(table.version, filters, table)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _headline(version: str, key: str, lang: str, _view: FigureView) -> list[Record]:
+def _headline(version: str, filters: Filters, _view: FigureView) -> list[Record]:
     return kpi_candidates(_view)
 
 
 def headline_records(table: Table, filters: Filters) -> list[Record]:
     """Return the records the KPI cards and the growth chart choose from (a handful)."""
-    return _headline(table.version, _view_key(filters), filters.lang, view(table, filters))
-
-
-def figures(table: Table, filters: Filters) -> list[Record]:
-    """Return every filtered figure as records; for small views only (tests, the deck)."""
-    return view(table, filters).records()
+    return _headline(table.version, filters, view(table, filters))
 
 
 def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
@@ -110,35 +87,23 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
-def _specs(
-    version: str, key: str, lang: str, page: str, top: int, _fv: FigureView
-) -> list[ChartSpec]:
-    headline = _headline(version, key, lang, _fv) if page == "overview" else []
-    by_metric: dict[str, list[Record]] = {}
-    selections: dict[str, Selection] = {}
-    for metric in page_metrics(page):
-        records, chosen = metric_records(_fv, metric, top)
-        if records:
-            by_metric[metric] = records
-            selections.update(chosen)
-    specs = page_chart_specs(headline, by_metric, lang, page, top)
-    # The notes say what the whole view left out, not what the pre-chosen records did.
-    return [
-        replace(s, note=selection_note(selections[base], lang))
-        if (base := s.id.removeprefix(f"{page}_")) in selections
-        else s
-        for s in specs
-    ]
+def _specs(version: str, filters: Filters, page: str, top: int, _fv: FigureView) -> list[ChartSpec]:
+    headline = _headline(version, filters, _fv) if page == "overview" else []
+    return page_specs(_fv, headline, filters.lang, page, top)
 
 
 def chart_specs(
     table: Table, filters: Filters, page: str, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
     """Return a page's charts for the filters, built once per view and shared."""
-    fv = view(table, filters)
-    return _specs(table.version, _view_key(filters), filters.lang, page, top, fv)
+    return _specs(table.version, filters, page, top, view(table, filters))
 
 
-def filtered_frame(table: Table, filters: Filters) -> pd.DataFrame:
-    """Return the filtered observations (not deduplicated), for the data page's count."""
-    return table.observations.loc[filter_mask(table.observations, filters)]
+@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _every_page(version: str, filters: Filters, _fv: FigureView) -> list[ChartSpec]:
+    return every_page_specs(_fv, _headline(version, filters, _fv), filters.lang)
+
+
+def every_chart(table: Table, filters: Filters) -> list[ChartSpec]:
+    """Return every page's charts once each, in page order: what present mode and the deck show."""
+    return _every_page(table.version, filters, view(table, filters))

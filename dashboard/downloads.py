@@ -11,18 +11,16 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import PAGES, ChartSpec
-from dashboard.deck import build_deck, deck_charts
+from dashboard.charts.specs import ChartSpec
+from dashboard.deck.slides import build_deck
 from dashboard.filters import Filters
+from dashboard.i18n import both, t
 from dashboard.images import figure_png, figure_svg, images_available
-from dashboard.views import kpi_cards
+from dashboard.views.kpi import kpi_cards
 from etl.store.table import Table
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-NO_IMAGES = (
-    "PNG/SVG 导出不可用：本机未安装 Chromium。 / "
-    "PNG/SVG export is unavailable: Chromium is not installed here."
-)
+NO_IMAGES = both("no_images")
 
 
 def deck_file_name(filters: Filters) -> str:
@@ -39,7 +37,7 @@ def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
     """
 
     def build() -> bytes:
-        specs = deck_charts(spec for p in PAGES for spec in data.chart_specs(table, filters, p))
+        specs = data.every_chart(table, filters)
         cards = kpi_cards(data.headline_records(table, filters), filters.lang)
         return build_deck(specs, cards, filters, table.sources)
 
@@ -50,19 +48,14 @@ def deck_download(table: Table, filters: Filters) -> None:
     """Show the deck download in the sidebar (PPTX of every chart under the current filters)."""
     if table.observations.empty or not len(data.view(table, filters)):
         return
-    zh = filters.lang == "zh"
     st.sidebar.download_button(
-        "下载演示文稿（PPTX）" if zh else "Download the deck (PPTX)",
+        t("download_deck", filters.lang),
         data=deck_builder(table, filters),
         file_name=deck_file_name(filters),
         mime=PPTX_MIME,
         icon=":material/slideshow:",
         on_click="ignore",
-        help=(
-            "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑"
-            if zh
-            else "Every chart under the current filters, editable in PowerPoint or WPS"
-        ),
+        help=t("download_deck_help", filters.lang),
         key="download_deck",
     )
 
@@ -82,7 +75,7 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
             icon=":material/image:",
             on_click="ignore",
             type="tertiary",
-            help="1920×1080，适合幻灯片" if lang == "zh" else "1920×1080, for a slide",
+            help=t("png_help", lang),
             key=f"png_{spec.id}",
         )
         st.download_button(
@@ -93,6 +86,6 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
             icon=":material/draw:",
             on_click="ignore",
             type="tertiary",
-            help="矢量图，可无损缩放" if lang == "zh" else "vector, scales without loss",
+            help=t("svg_help", lang),
             key=f"svg_{spec.id}",
         )

@@ -6,24 +6,10 @@ import io
 
 import pandas as pd
 
-# A cell starting with one of these is read as a formula (or injected as one) by spreadsheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from etl.contract.formulas import neutralise_frame as neutralise
+from etl.contract.formulas import neutralise_text as neutralise_cell
 
-
-def neutralise_cell(value: object) -> object:
-    """Return a text cell prefixed with ' when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells cannot run as formulas; numbers stay numbers."""
-    out = frame.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
-    return out
+__all__ = ["csv_bytes", "neutralise", "neutralise_cell", "xlsx_bytes"]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -45,9 +31,8 @@ _SHEET_BAD = str.maketrans({c: "·" for c in "[]:*?/\\"})
 
 def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
     from dashboard.format import axis_unit, format_period, scaled
-    from dashboard.i18n import basis_label, metric_label, region_label, route_label
+    from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 
-    zh = lang == "zh"
     unit = axis_unit(metric, lang)
     label = metric_label(metric, lang)
     periods = [
@@ -57,21 +42,21 @@ def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
     yoy = pd.to_numeric(frame["yoy_pct"], errors="coerce")
     return pd.DataFrame(
         {
-            ("指标" if zh else "Metric"): label,
-            (f"数值（{unit}）" if zh else f"Value ({unit})"): [
+            t("xl_metric", lang): label,
+            t("xl_value", lang, unit=unit): [
                 scaled(float(v), metric, lang) for v in frame["value"]
             ],
-            ("期间" if zh else "Period"): periods,
-            ("同比（%）" if zh else "YoY (%)"): yoy.to_numpy(),
-            ("地区" if zh else "Region"): [region_label(str(r), lang) for r in frame["region"]],
-            ("线路" if zh else "Route"): [route_label(str(r), lang) for r in frame["route"]],
-            ("口径（原文）" if zh else "Scope (source's words)"): frame["scope"].to_numpy(),
-            ("类型" if zh else "Basis"): [basis_label(str(b), lang) for b in frame["basis"]],
-            ("来源" if zh else "Source"): frame["title"].to_numpy(),
-            ("发布机构" if zh else "Publisher"): frame["publisher"].to_numpy(),
-            ("发布日期" if zh else "Published"): frame["published"].to_numpy(),
-            ("链接" if zh else "Link"): frame["url"].fillna("").to_numpy(),
-            ("原文" if zh else "Quote"): frame["quote"].to_numpy(),
+            t("xl_period", lang): periods,
+            t("xl_yoy", lang): yoy.to_numpy(),
+            t("xl_region", lang): [region_label(str(r), lang) for r in frame["region"]],
+            t("xl_route", lang): [route_label(str(r), lang) for r in frame["route"]],
+            t("xl_scope", lang): frame["scope"].to_numpy(),
+            t("xl_basis", lang): [basis_label(str(b), lang) for b in frame["basis"]],
+            t("xl_source", lang): frame["title"].to_numpy(),
+            t("xl_publisher", lang): frame["publisher"].to_numpy(),
+            t("xl_published", lang): frame["published"].to_numpy(),
+            t("xl_link", lang): frame["url"].fillna("").to_numpy(),
+            t("xl_quote", lang): frame["quote"].to_numpy(),
         }
     )
 

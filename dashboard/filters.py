@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from dashboard.i18n import DEFAULT_LANG, LANGS
+from dashboard.i18n import DEFAULT_LANG, LANGS, pair
+from etl.contract.errors import Problem
 from etl.contract.schema import BASES
 from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
@@ -24,7 +24,10 @@ YEAR = re.compile(r"^(\d{4})$")
 
 @dataclass(frozen=True)
 class Filters:
-    """What the reader asked to see; empty tuples mean 'all'."""
+    """What the reader asked to see; empty tuples mean 'all'.
+
+    Frozen and hashable: the value itself is the key of every view cached for it.
+    """
 
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
@@ -36,12 +39,51 @@ class Filters:
     lang: str = DEFAULT_LANG
 
 
+# What a parameter's value can be wrong by, and its words in the catalogue.
+PROBLEM_KEYS = {
+    "unknown": "filter_unknown",
+    "bad_month": "filter_bad_month",
+    "swapped": "filter_swapped",
+}
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """A value the parser could not use as asked: unknown, not a month, or a reversed period.
+
+    The page goes ahead without it and says so (notice); the command line refuses (problem).
+    """
+
+    kind: str
+    param: str = ""
+    value: str = ""
+
+    def _words(self) -> tuple[str, str]:
+        return pair(PROBLEM_KEYS[self.kind], param=self.param, value=self.value)
+
+    def notice(self) -> str:
+        """Return the bilingual line the page shows: what was wrong and what it did instead."""
+        done = "filter_swapped_done" if self.kind == "swapped" else "filter_ignored"
+        (zh, en), (zh_done, en_done) = self._words(), pair(done)
+        return f"{zh}{zh_done} / {en}{en_done}"
+
+    def problem(self) -> Problem:
+        """Return the problem the command line refuses the value with."""
+        (zh, en), (zh_stop, en_stop) = self._words(), pair("full_stop")
+        return Problem(zh + zh_stop, en + en_stop)
+
+
 @dataclass(frozen=True)
 class Parsed:
-    """Filters read from a URL, with a bilingual message for every value that was ignored."""
+    """Filters read from a URL, with a typed problem for every value that could not be used."""
 
     filters: Filters
-    messages: tuple[str, ...] = field(default_factory=tuple)
+    problems: tuple[FilterProblem, ...] = ()
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """Return the page's bilingual notice for each problem."""
+        return tuple(p.notice() for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -64,11 +106,49 @@ def vocabulary_choices(sources: Iterable[str]) -> Choices:
     )
 
 
-def _values(raw: str | Sequence[str] | None) -> list[str]:
+# A link names a few values per filter; anything longer is cut before it is split or looked up,
+# so a crafted URL costs no more than a real one. Unknown values are summarised, cut short.
+MAX_VALUES = 50
+MAX_PARAM_CHARS = 2000
+LISTED_UNKNOWN = 3
+UNKNOWN_CHARS = 24
+
+
+def _bounded(raw: str | Sequence[str] | None) -> tuple[list[str], bool]:
+    """Return the parameter's first values and whether anything beyond the caps was dropped."""
     if raw is None:
-        return []
-    items = [raw] if isinstance(raw, str) else list(raw)
-    return [v.strip() for item in items for v in item.split(",") if v.strip()]
+        return [], False
+    items = [raw] if isinstance(raw, str) else list(raw[:MAX_VALUES])
+    cut = not isinstance(raw, str) and len(raw) > MAX_VALUES
+    values: list[str] = []
+    for item in items:
+        text = str(item)
+        if len(text) > MAX_PARAM_CHARS:
+            text, cut = text[:MAX_PARAM_CHARS], True
+        parts = text.split(",", MAX_VALUES)
+        if len(parts) > MAX_VALUES:
+            parts, cut = parts[:MAX_VALUES], True
+        values += [v.strip() for v in parts if v.strip()]
+        if len(values) > MAX_VALUES:
+            return values[:MAX_VALUES], True
+    return values, cut
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    return _bounded(raw)[0]
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= UNKNOWN_CHARS else value[: UNKNOWN_CHARS - 1] + "…"
+
+
+def _summary(unknown: list[str], cut: bool) -> str:
+    """Return the ignored values of one parameter as one short text: the first few and a count."""
+    shown = ", ".join(_short(v) for v in unknown[:LISTED_UNKNOWN])
+    rest = len(unknown) - LISTED_UNKNOWN
+    if rest > 0 or cut:
+        shown += f" … (+{max(rest, 0)}{'+' if cut else ''})"
+    return shown
 
 
 def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
@@ -91,24 +171,24 @@ def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
     return first + pd.offsets.MonthEnd(0) if end else first
 
 
-def _message(param: str, value: str, zh_why: str, en_why: str) -> str:
-    return (
-        f"筛选条件 {param}={value} {zh_why}，已忽略。 / Filter {param}={value} {en_why}; ignored."
-    )
-
-
 def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choices) -> Parsed:
-    """Return the filters a URL's query parameters ask for; unknown values become messages."""
-    messages: list[str] = []
+    """Return the filters a URL's query parameters ask for; unusable values become problems."""
+    problems: list[FilterProblem] = []
 
     def pick(param: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         kept: list[str] = []
-        for value in _values(params.get(param)):
-            if value in allowed:
+        unknown: list[str] = []
+        values, cut = _bounded(params.get(param))
+        known = set(allowed)
+        for value in values:
+            if value in known:
                 if value not in kept:
                     kept.append(value)
             else:
-                messages.append(_message(param, value, "无法识别", "is not recognised"))
+                unknown.append(value)
+        if unknown or cut:
+            # One notice per parameter, however many values it names.
+            problems.append(FilterProblem("unknown", param, _summary(unknown, cut)))
         return tuple(kept)
 
     bounds: dict[str, pd.Timestamp | None] = {}
@@ -118,20 +198,11 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
         if values:
             parsed = parse_month(values[0], end=param == "to")
             if parsed is None:
-                messages.append(
-                    _message(
-                        param,
-                        values[0],
-                        "不是有效的年月（应为 2024-07）",
-                        "is not a month like 2024-07",
-                    )
-                )
+                problems.append(FilterProblem("bad_month", param, _short(values[0])))
             bounds[param] = parsed
     start, end = bounds["from"], bounds["to"]
     if start is not None and end is not None and start > end:
-        messages.append(
-            "起始月份晚于截止月份，已对调。 / The start month was after the end month; swapped."
-        )
+        problems.append(FilterProblem("swapped"))
         start, end = end.replace(day=1), start + pd.offsets.MonthEnd(0)
     langs = pick("lang", LANGS)
     return Parsed(
@@ -145,7 +216,7 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
             sources=pick("source", choices.sources),
             lang=langs[0] if langs else DEFAULT_LANG,
         ),
-        tuple(messages),
+        tuple(problems),
     )
 
 
@@ -194,23 +265,6 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Return the rows of an observations frame that the filters keep (language aside)."""
     return frame.loc[filter_mask(frame, filters)]
-
-
-def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
-    """Return the observation records the filters keep: apply_filters for records."""
-    end = None if filters.end is None else filters.end + pd.Timedelta(hours=23, minutes=59)
-    routes = {"" if r == NO_ROUTE else r for r in filters.routes}
-    return [
-        r
-        for r in records
-        if (filters.start is None or r["period_end"] >= filters.start)
-        and (end is None or r["period_end"] <= end)
-        and (not filters.regions or r["region"] in filters.regions)
-        and (not routes or r["route"] in routes)
-        and (not filters.metrics or r["metric"] in filters.metrics)
-        and (not filters.bases or r["basis"] in filters.bases)
-        and (not filters.sources or r["source_id"] in filters.sources)
-    ]
 
 
 def month_options(frame: pd.DataFrame) -> list[pd.Timestamp]:

@@ -1,4 +1,9 @@
-"""Numbers and periods in words: Chinese (万/亿, 2024年1—7月) or English (million, Jan–Jul 2024)."""
+"""Numbers and periods in words: Chinese (万/亿, 2024年1—7月) or English (million, Jan–Jul 2024).
+
+The one place outside the catalogue (dashboard.i18n) that looks at the language: how a number,
+a date or a period is written differs by more than words (no thousands separators in 万/亿, the
+year before the month, 年/月 in date patterns), so these rules branch on it on purpose.
+"""
 
 from __future__ import annotations
 
@@ -121,3 +126,34 @@ def format_period(start: pd.Timestamp | None, end: pd.Timestamp, lang: str) -> s
 def format_date(day: pd.Timestamp, lang: str) -> str:
     """Return a calendar date: 2024年9月11日 / 11 Sep 2024."""
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else _day_en(day)
+
+
+def label_number(value: float, decimals: int, lang: str) -> str:
+    """Return a number as a chart label prints it (no unit): 2021.84 in Chinese, 2,021.84 else."""
+    # Chinese figures in 万/亿 are written without thousands separators (2021.84万元).
+    text = format_number(value, decimals)
+    return text.replace(",", "") if lang == "zh" else text
+
+
+def date_tick_format(span: pd.Timedelta, lang: str) -> str:
+    """Return plotly's date tick format for a time axis spanning `span`."""
+    # Plotly's own date ticks are English; a span under two years is labelled by month.
+    if span < pd.Timedelta(days=730):
+        return "%Y年%-m月" if lang == "zh" else "%b %Y"
+    return "%Y年" if lang == "zh" else "%Y"
+
+
+def month_key_label(month: str, lang: str) -> str:
+    """Return a YYYY-MM key as the period slider shows it: 2024年7月 / 2024-07."""
+    return f"{month[:4]}年{int(month[5:])}月" if lang == "zh" else month
+
+
+def excel_number_format(decimals: int, lang: str) -> str:
+    """Return the deck's number format: one fixed decimal, the rest optional (8.8, 2021.84)."""
+    whole = "0" if lang == "zh" else "#,##0"
+    return whole + (".0" + "#" * (decimals - 1) if decimals else "")
+
+
+def excel_date_format(lang: str) -> str:
+    """Return the deck's date-axis format: 2024年7月 / Jul 2024."""
+    return 'yyyy"年"m"月"' if lang == "zh" else "mmm yyyy"

@@ -1,4 +1,10 @@
-"""The dashboard's own words in Chinese and English, and the labels of vocabulary keys."""
+"""The one catalogue of the dashboard's words in Chinese and English, its lookup, and the labels.
+
+Every piece of UI text is a key here with both languages; pages, charts and the deck look it up
+with t() (or both() for a message shown in both languages at once) and never branch on the
+language themselves. Texts whose word order differs between the languages are templates whose
+{fields} t() fills in. Number and date formats (万/亿, 2024年1—7月) live in dashboard.format.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+# The language switch names each language in itself, whatever the page's language.
+LANG_NAMES = {"zh": "中文", "en": "English"}
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("西部陆海新通道数据看板", "Western Land-Sea New Corridor dashboard"),
@@ -53,45 +61,182 @@ TEXT: dict[str, tuple[str, str]] = {
         "not a reported figure",
     ),
     "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
-    "cumulative": ("累计", "cumulative"),
     "reset": ("清除筛选", "Clear filters"),
     "data_as_of": ("数据截至", "Data as of"),
     "data_changed": ("数据更新于", "data last changed"),
-    "source_line": ("来源", "Source"),
     "yoy": ("同比", "year on year"),
     "no_yoy": ("未报道同比", "no yoy reported"),
     "scope": ("口径", "Scope"),
     "also_reported_by": ("亦见于", "Also reported by"),
     "figures_shown": ("条数据", "figures"),
-    "table": ("数据表", "Table"),
     "dictionary": ("指标说明", "Metric dictionary"),
     "downloads": ("下载筛选后的数据", "Download the filtered data"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 Excel (XLSX)", "Download Excel (XLSX)"),
     "loading": ("正在载入数据……", "Loading the data…"),
     "drawing": ("正在绘制图表……", "Drawing the charts…"),
-    "firms_for": ("惠及企业", "firms benefiting"),
     "chart_empty_hint": (
         "此页的指标在当前筛选条件下没有数据。",
         "None of this page's metrics have figures under the current filters.",
     ),
+    "tab_title": ("西部陆海新通道数据看板", "Corridor dashboard"),
+    "page_upload": ("上传数据", "Upload"),
+    "page_present": ("演示", "Present"),
+    # Punctuation: Chinese uses full-width marks with no space after them.
+    "sep": ("：", ": "),
+    "sep_end": ("：", ":"),
+    "list_sep": ("、", ", "),
+    "clause_sep": ("；", "; "),
+    "comma": ("，", ", "),
+    "full_stop": ("。", "."),
+    "paren_suffix": ("（{inner}）", " ({inner})"),
+    # Charts.
+    "axis_title": ("{label}（{unit}）", "{label} ({unit})"),
+    "title_cumulative": ("{title}（累计）", "{title} (cumulative)"),
+    "headline": ("{period} {label}{value}{growth}", "{label}: {value}, {period}{growth}"),
+    "source_line": ("来源：{names}", "Source: {names}"),
+    "source_more": ("等{count}个来源", "; and {more} more"),
+    "source_derived": (
+        "。浅色斜纹为推算值（由报道的同比增速倒推上年同期）",
+        ". Pale hatched bars are derived (prior year computed from the reported growth rate)",
+    ),
+    "kind_flow": ("按口径和期间排列的条形图", "bar chart by scope and period"),
+    "kind_snapshot": ("按时间排列的散点图", "dot chart over time"),
+    "kind_growth": ("横向柱状图", "horizontal bar chart"),
+    "alt": (
+        "{title}：{kind}，{count}个数据点，{span}。{headline}。",
+        "{title}: {kind}, {count} figures, {span}. {headline}.",
+    ),
+    "growth_axis": ("同比增速（%）", "Growth on the same period a year earlier (%)"),
+    "growth_title": ("核心指标同比增速", "Growth of the headline figures"),
+    "growth_headline": (
+        "{period} {label}{growth}，增速居核心指标之首",
+        "{label} grew fastest of the headline figures: {growth} ({period})",
+    ),
+    "note_series": (
+        "按最新数值显示前{shown}个口径（共{total}个）",
+        "showing the {shown} largest of {total} scopes by their latest figure",
+    ),
+    "note_figures": (
+        "图中{shown}个数据点（筛选结果共{total}个）",
+        "{shown} of {total} figures drawn",
+    ),
+    "note_more": (
+        "可用“显示口径数”、地区、线路和期间筛选查看其余",
+        "use 'Scopes shown' and the region, route and period filters to see others",
+    ),
+    "scopes_shown": ("显示口径数（按最新数值从大到小）", "Scopes shown (largest first)"),
+    # KPI cards and tables.
+    "firms_note": ("惠及企业{count}", "{count} benefiting"),
+    "col_value": ("数值", "Value"),
+    "col_period": ("期间", "Period"),
+    "col_yoy": ("同比", "YoY"),
+    "col_link": ("链接", "Link"),
+    "xl_metric": ("指标", "Metric"),
+    "xl_value": ("数值（{unit}）", "Value ({unit})"),
+    "xl_period": ("期间", "Period"),
+    "xl_yoy": ("同比（%）", "YoY (%)"),
+    "xl_region": ("地区", "Region"),
+    "xl_route": ("线路", "Route"),
+    "xl_scope": ("口径（原文）", "Scope (source's words)"),
+    "xl_basis": ("类型", "Basis"),
+    "xl_source": ("来源", "Source"),
+    "xl_publisher": ("发布机构", "Publisher"),
+    "xl_published": ("发布日期", "Published"),
+    "xl_link": ("链接", "Link"),
+    "xl_quote": ("原文", "Quote"),
+    "col_series": ("系列", "Series"),
+    "col_quote": ("原文", "Quote"),
+    "dict_key": ("指标代码", "Key"),
+    "dict_label_zh": ("中文名称", "Chinese label"),
+    "dict_label_en": ("英文名称", "English label"),
+    "dict_unit": ("基本单位", "Base unit"),
+    "dict_shown_in": ("显示单位", "Shown in"),
+    "dict_kind": ("类型", "Kind"),
+    "dict_flow": ("期间流量", "flow over a period"),
+    "dict_snapshot": ("时点存量", "snapshot at a date"),
+    # Present mode and downloads.
+    "present_prev": ("上一张", "Previous"),
+    "present_next": ("下一张", "Next"),
+    "present_leave": ("退出演示", "Leave present mode"),
+    "present_full": ("全屏演示", "Full screen"),
+    "download_deck": ("下载演示文稿（PPTX）", "Download the deck (PPTX)"),
+    "download_deck_help": (
+        "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑",
+        "Every chart under the current filters, editable in PowerPoint or WPS",
+    ),
+    "png_help": ("1920×1080，适合幻灯片", "1920×1080, for a slide"),
+    "svg_help": ("矢量图，可无损缩放", "vector, scales without loss"),
+    "no_images": (
+        "PNG/SVG 导出不可用：本机未安装 Chromium。",
+        "PNG/SVG export is unavailable: Chromium is not installed here.",
+    ),
+    # The meeting deck.
+    "deck_title": ("西部陆海新通道数据看板", "Western Land-Sea New Corridor"),
+    "deck_subtitle": ("会议简报", "Meeting briefing"),
+    "deck_made": ("制作日期", "Made"),
+    "deck_filters": ("筛选条件", "Filters"),
+    "deck_no_filters": ("全部数据（未筛选）", "all figures (no filter)"),
+    "deck_kpi_title": ("核心指标", "Headline figures"),
+    "deck_no_kpi": ("当前筛选条件下没有核心指标。", "No headline figures under these filters."),
+    "deck_sources": ("全部来源", "All sources"),
+    "deck_derived_note": (
+        "推算值（浅色斜纹）：由报道的同比增速倒推的上年同期值，并非原文数字。",
+        "Derived values (pale, hatched): the prior-year figure computed from the reported "
+        "growth rate, not a reported number.",
+    ),
+    "deck_made_by": (
+        "由 corridor deck 根据新闻报道中的数据生成；图表为可编辑的原生 PowerPoint 图表。",
+        "Made by corridor deck from figures reported in the news; the charts are native, "
+        "editable PowerPoint charts.",
+    ),
+    "deck_card_note": (
+        "· {label} {value}{delta}（{period}，{scope}）",
+        "· {label} {value}{delta} ({period}, {scope})",
+    ),
+    # Filters read from a URL or the command line; the page ignores a bad value, the CLI refuses.
+    "filter_unknown": (
+        "筛选条件 {param}={value} 无法识别",
+        "Filter {param}={value} is not recognised",
+    ),
+    "filter_bad_month": (
+        "筛选条件 {param}={value} 不是有效的年月（应为 2024-07）",
+        "Filter {param}={value} is not a month like 2024-07",
+    ),
+    "filter_swapped": ("起始月份晚于截止月份", "The start month was after the end month"),
+    "filter_ignored": ("，已忽略。", "; ignored."),
+    "filter_swapped_done": ("，已对调。", "; swapped."),
+    # Messages that must be understood whatever the language switch says: shown with both().
+    "empty_result": (
+        "当前筛选条件下没有数据。请放宽时间范围或清除部分筛选条件。",
+        "No figures match these filters. Widen the period or clear some filters.",
+    ),
+    "no_data": (
+        "数据目录中还没有数据表。运行 `corridor build` 生成数据后刷新本页。",
+        "The data directory holds no tables yet. Run `corridor build`, then reload this page.",
+    ),
 }
 
-# Messages that must be understood whatever the language switch says: both languages at once.
-EMPTY_RESULT = (
-    "当前筛选条件下没有数据。请放宽时间范围或清除部分筛选条件。"
-    " / No figures match these filters. Widen the period or clear some filters."
-)
-NO_DATA = (
-    "数据目录中还没有数据表。运行 `corridor build` 生成数据后刷新本页。"
-    " / The data directory holds no tables yet. Run `corridor build`, then reload this page."
-)
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """Return the catalogue's text for key in the language, its {fields} filled in."""
+    text = TEXT[key][LANGS.index(lang) if lang in LANGS else 0]
+    return text.format(**fields) if fields else text
 
 
-def t(key: str, lang: str) -> str:
-    """Return the dashboard's text for key in 'zh' or 'en'."""
-    zh, en = TEXT[key]
-    return zh if lang == "zh" else en
+def pair(key: str, **fields: object) -> tuple[str, str]:
+    """Return the text for key in Chinese and in English."""
+    zh, en = (t(key, lang, **fields) for lang in LANGS)
+    return zh, en
+
+
+def both(key: str, **fields: object) -> str:
+    """Return a message in both languages at once, Chinese first (for messages all must read)."""
+    return " / ".join(pair(key, **fields))
+
+
+EMPTY_RESULT = both("empty_result")
+NO_DATA = both("no_data")
 
 
 def metric_label(metric: str, lang: str) -> str:

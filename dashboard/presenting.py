@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import chain
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts import PAGES, ChartSpec
-from dashboard.deck import deck_charts
+from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
-from dashboard.i18n import EMPTY_RESULT
+from dashboard.i18n import EMPTY_RESULT, t
+from dashboard.safe_text import plain
 from etl.store.table import Table
 
 PRESENT_PARAM = "present"
@@ -62,7 +61,7 @@ def nav_page(lang: str, *, default: bool = False) -> st.Page:
     """Return the 演示 Present page for st.navigation."""
     return st.Page(
         PAGE_FILE,
-        title="演示" if lang == "zh" else "Present",
+        title=t("page_present", lang),
         icon=":material/slideshow:",
         url_path="present",
         default=default,
@@ -71,7 +70,7 @@ def nav_page(lang: str, *, default: bool = False) -> st.Page:
 
 def present_specs(table: Table, filters: Filters) -> list[ChartSpec]:
     """Return every page's charts once each, in page order (as the deck has them)."""
-    return deck_charts(chain.from_iterable(data.chart_specs(table, filters, p) for p in PAGES))
+    return data.every_chart(table, filters)
 
 
 def present_figure(figure: go.Figure) -> go.Figure:
@@ -108,14 +107,14 @@ def _link(filters: Filters, **extra: str) -> str:
 
 def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
     """Show one chart per screen with its headline, source line and previous/next controls."""
-    zh = filters.lang == "zh"
+    lang = filters.lang
     specs = present_specs(table, filters) if not table.observations.empty else []
     if not specs:
         st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
         return
     i = slide_index(st.query_params, len(specs))
     spec = specs[i]
-    st.title(spec.headline or spec.title, anchor=False)
+    st.title(plain(spec.headline or spec.title), anchor=False)
     st.plotly_chart(
         present_figure(spec.figure),
         theme=None,
@@ -123,19 +122,19 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
         config={"displaylogo": False, "displayModeBar": False, "responsive": True},
         key=f"present_chart_{spec.id}",
     )
-    st.caption(spec.source_line)
+    st.caption(plain(spec.source_line))
     with st.container(horizontal=True, vertical_alignment="center", key="present_controls"):
         st.button(
-            "上一张" if zh else "Previous",
+            t("present_prev", lang),
             icon=":material/arrow_back:",
             disabled=i == 0,
             on_click=_go,
             args=(i - 1,),
             key="present_prev",
         )
-        st.markdown(f"**{i + 1} / {len(specs)}** · {spec.title}")
+        st.markdown(f"**{i + 1} / {len(specs)}** · {plain(spec.title)}")
         st.button(
-            "下一张" if zh else "Next",
+            t("present_next", lang),
             icon=":material/arrow_forward:",
             disabled=i == len(specs) - 1,
             on_click=_go,
@@ -143,7 +142,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
             key="present_next",
         )
         if fullscreen:
-            st.markdown(f"[{'退出演示' if zh else 'Leave present mode'}](./{_link(filters)})")
+            st.markdown(f"[{t('present_leave', lang)}](./{_link(filters)})")
         else:
             link = _link(filters, present="1", slide=str(i + 1))
-            st.markdown(f"[{'全屏演示' if zh else 'Full screen'}]({link})")
+            st.markdown(f"[{t('present_full', lang)}]({link})")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
+from etl.contract.series import assign_series
 from etl.contract.tables import parse_observations, parse_sources, write_observations, write_sources
 
 SEED = "cqcustoms-20240911"
@@ -67,30 +68,12 @@ SOURCES = [
 
 def observations() -> pd.DataFrame:
     """Return the test figures as a typed, validated observations frame."""
-    records = [
-        dict(
-            zip(
-                (
-                    "metric",
-                    "value",
-                    "period_start",
-                    "period_end",
-                    "region",
-                    "route",
-                    "scope",
-                    "yoy_pct",
-                    "basis",
-                    "source_id",
-                    "quote",
-                ),
-                row,
-                strict=True,
-            )
-        )
-        for row in ROWS
-    ]
+    # ROWS hold every contract column but the unit, which the metric decides.
+    columns = [c for c in OBSERVATION_COLUMNS if c not in ("unit", "series")]
+    records = [dict(zip(columns, row, strict=True)) for row in ROWS]
     raw = pd.DataFrame(records)
     raw["unit"] = raw["metric"].map(UNITS)
+    raw["series"] = assign_series(raw)  # as the build assigns it
     return parse_observations(raw.loc[:, list(OBSERVATION_COLUMNS)], "<test>")
 
 

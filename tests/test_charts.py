@@ -1,34 +1,40 @@
-"""Chart builders: pure functions from figures to ChartSpecs with plotly figures."""
+"""Chart specs as the pages and the deck build them: from a filtered view to plotly figures."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-import pytest
 from dashboard_data import observations, sources
 
-from dashboard.charts import (
-    DEFAULT_TOP,
-    FONT_STACK,
-    MAX_BARS,
-    MAX_MARKERS,
-    OKABE_ITO,
-    POINT_COLUMNS,
-    REPORTED_COLOUR,
-    ChartSpec,
-    build_chart_specs,
-    select_figures,
-    tint,
-)
-from dashboard.filters import Filters, apply_filters
+from dashboard.charts.figures import POINT_COLUMNS
+from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS, select_figures
+from dashboard.charts.specs import ChartSpec, every_page_specs, page_specs
+from dashboard.charts.theme import FONT_STACK, OKABE_ITO, REPORTED_COLOUR, tint
+from dashboard.filters import Filters, filter_mask
+from dashboard.views.index import figure_view
+from dashboard.views.kpi import kpi_candidates
+
+
+def build(
+    frame: pd.DataFrame, filters: Filters | None = None, page: str | None = None
+) -> list[ChartSpec]:
+    """Return the charts of a page (every page's, once each, for None) under the filters.
+
+    The path the pages (via dashboard.data) and the deck take: a filtered view of the table,
+    its KPI candidates, then the bounded chart set.
+    """
+    filters = filters or Filters()
+    view = figure_view(frame, sources(), filter_mask(frame, filters), filters.lang)
+    headline = kpi_candidates(view)
+    if page is None:
+        return every_page_specs(view, headline, filters.lang)
+    return page_specs(view, headline, filters.lang, page)
 
 
 def specs_by_id(lang: str = "zh", page: str | None = None) -> dict[str, ChartSpec]:
-    return {s.id: s for s in build_chart_specs(observations(), sources(), lang, page)}
+    return {s.id: s for s in build(observations(), Filters(lang=lang), page)}
 
 
 def test_every_page_gets_its_charts_and_each_spec_is_complete() -> None:
@@ -139,25 +145,14 @@ def test_overview_has_the_growth_chart_of_headline_figures() -> None:
 
 
 def test_no_figures_give_no_charts() -> None:
-    empty = apply_filters(observations(), Filters(regions=("yunnan",)))
-    assert build_chart_specs(empty, sources(), "zh") == []
+    assert build(observations(), Filters(regions=("yunnan",))) == []
 
 
 def test_building_does_not_change_the_input_frame() -> None:
     frame = observations()
     before = frame.copy()
-    build_chart_specs(frame, sources(), "en")
+    build(frame, Filters(lang="en"))
     assert frame.equals(before)
-
-
-@pytest.mark.slow
-def test_building_a_page_is_fast_enough_for_a_rerun() -> None:
-    frame, srcs = observations(), sources()
-    build_chart_specs(frame, srcs, "zh", "trains")
-    start = time.perf_counter()
-    for _ in range(5):
-        build_chart_specs(frame, srcs, "zh", "trains")
-    assert (time.perf_counter() - start) / 5 < 0.25
 
 
 def big_frame(rows: int = 50_000) -> pd.DataFrame:
@@ -194,7 +189,7 @@ def big_frame(rows: int = 50_000) -> pd.DataFrame:
 
 def test_no_chart_draws_more_than_its_cap_or_sends_over_500_kb_at_50k_rows() -> None:
     frame = big_frame()
-    specs = build_chart_specs(frame, sources(), "zh")
+    specs = build(frame)
     assert specs
     for spec in specs:
         cap = MAX_MARKERS if spec.figure.data[0].type == "scatter" else MAX_BARS
@@ -221,3 +216,22 @@ def test_the_top_scopes_are_those_with_the_largest_latest_figure() -> None:
     assert (selection.series, selection.series_shown) == (3, 2)
     chosen, _ = select_figures(frame, top=3, max_points=3)
     assert len(chosen) == 3 and set(frame["period_end"].iloc[chosen].dt.year) == {2024}
+
+
+def test_each_chart_says_how_it_is_drawn_for_the_deck() -> None:
+    specs = specs_by_id()
+    assert specs["headline_growth"].kind == "growth"
+    assert specs["train_runs"].kind == "flow"
+    assert specs["train_runs_cumulative"].kind == "snapshot"
+    assert specs["ports_reached"].kind == "snapshot"
+    for spec in specs.values():
+        traces = {t.type for t in spec.figure.data}
+        assert traces == ({"scatter"} if spec.kind == "snapshot" else {"bar"}), spec.id
+
+
+def test_a_page_draws_the_same_charts_as_every_page_does() -> None:
+    every = {s.id: s for s in build(observations())}
+    for page in ("trains", "freight", "agri", "reach"):
+        for spec in build(observations(), Filters(), page):
+            assert every[spec.id].headline == spec.headline
+            pd.testing.assert_frame_equal(every[spec.id].points, spec.points)

@@ -6,7 +6,7 @@ from dashboard_data import sources
 from test_charts import big_frame
 
 from dashboard import data
-from dashboard.charts import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
+from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
 from dashboard.filters import Filters
 from etl.store.cache import compact_observations
 from etl.store.table import Table

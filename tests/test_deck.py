@@ -12,23 +12,18 @@ import pytest
 from dashboard_data import observations, sources
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from references import figure_records
 from test_charts import big_frame
 
 from dashboard import data
-from dashboard.charts import DEFAULT_TOP, MAX_BARS, MAX_MARKERS, PAGES
-from dashboard.deck import (
-    EAST_ASIAN_FONT,
-    MAX_LABEL_WIDTH,
-    build_deck,
-    category_labels,
-    chart_type,
-    deck_charts,
-    deck_inputs,
-    excel_serial,
-    text_width,
-)
+from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
+from dashboard.charts.specs import KINDS, PAGES, once_each
+from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels, text_width
+from dashboard.deck.native import ADDERS
+from dashboard.deck.series import excel_serial
+from dashboard.deck.slides import EAST_ASIAN_FONT, build_deck, deck_inputs
 from dashboard.filters import Filters, apply_filters
-from dashboard.views import figure_records, kpi_cards
+from dashboard.views.kpi import kpi_cards
 from etl.contract.paths import Layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import compact_observations
@@ -91,7 +86,7 @@ def test_deck_has_title_kpi_and_one_native_chart_per_spec(lang: str) -> None:
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
     for slide, spec in zip(list(prs.slides)[2:], specs, strict=True):
         chart = _chart(slide)
-        assert chart.chart_type == NATIVE[chart_type(spec)], spec.id
+        assert chart.chart_type == NATIVE[spec.kind], spec.id
         assert _values(chart) == pytest.approx(
             _expected_values(apply_filters(frame, filters), srcs, spec, lang)
         ), spec.id
@@ -202,7 +197,7 @@ def test_overview_repeats_are_not_second_slides() -> None:
     specs, _, _ = deck_inputs(observations(), sources(), Filters(lang="zh"))
     ids = [s.id for s in specs]
     assert "train_runs" in ids and "overview_train_runs" not in ids
-    assert deck_charts(specs + specs) == specs
+    assert once_each(specs + specs) == specs
 
 
 def test_deck_of_the_shipped_data_has_a_slide_per_chart(shipped_layout: Layout) -> None:
@@ -279,13 +274,17 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
     table = Table(compact_observations(big_frame(20_000)), sources(), "test-deck-big")
     filters = Filters(lang="zh")
     specs, cards, view = deck_inputs(table.observations, table.sources, filters)
-    pages = deck_charts(chain.from_iterable(data.chart_specs(table, filters, p) for p in PAGES))
+    pages = once_each(chain.from_iterable(data.chart_specs(table, filters, p) for p in PAGES))
     assert [(s.id, s.headline, s.note) for s in specs] == [
         (s.id, s.headline, s.note) for s in pages
     ]
     for mine, theirs in zip(specs, pages, strict=True):
         pd.testing.assert_frame_equal(mine.points, theirs.points)
     assert any(s.note for s in specs)
+    # Present mode and the deck download take the server's cached set: the same charts.
+    assert [(s.id, s.headline, s.note) for s in data.every_chart(table, filters)] == [
+        (s.id, s.headline, s.note) for s in specs
+    ]
     for spec in specs:
         assert len(spec.point_records) <= max(MAX_BARS, MAX_MARKERS), spec.id
         assert len({(p["region"], p["route"], p["scope"]) for p in spec.point_records}) <= (
@@ -294,3 +293,7 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
     headline = data.headline_records(table, filters)
     assert cards == kpi_cards(headline, "zh")
     assert len(view) == len(data.view(table, filters))
+
+
+def test_every_kind_of_chart_the_chart_modules_choose_has_a_native_drawing() -> None:
+    assert set(ADDERS) == set(KINDS) == set(NATIVE)

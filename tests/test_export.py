@@ -9,9 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 from dashboard_data import observations, sources
+from references import figure_records, figures_frame
 
 from dashboard.export import csv_bytes, neutralise_cell, xlsx_bytes
-from dashboard.views import export_frame, figure_records, figures_frame
+from dashboard.views.tables import export_frame
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from dashboard_data import OLDER, SEED, observations, sources
+from references import filter_records, source_joined
 
 from dashboard.filters import (
     PARAMS,
+    FilterProblem,
     Filters,
     apply_filters,
-    filter_records,
     parse_month,
     parse_query_params,
     to_query_params,
     vocabulary_choices,
 )
-from dashboard.views import source_joined
 
 CHOICES = vocabulary_choices([SEED, OLDER])
 
@@ -156,3 +156,52 @@ def test_filter_records_keeps_the_same_rows_as_apply_filters(filters: Filters) -
     assert [(r["metric"], r["value"], r["source_id"]) for r in kept] == list(
         zip(expected["metric"], expected["value"], expected["source_id"], strict=True)
     )
+
+
+def test_problems_are_typed_and_the_page_and_the_command_line_word_them() -> None:
+    parsed = parse_query_params({"region": "atlantis", "from": "2024-13", "to": "2023-01"}, CHOICES)
+    assert set(parsed.problems) == {
+        FilterProblem("unknown", "region", "atlantis"),
+        FilterProblem("bad_month", "from", "2024-13"),
+    }
+    unknown = next(p for p in parsed.problems if p.kind == "unknown")
+    assert unknown.notice() == (
+        "筛选条件 region=atlantis 无法识别，已忽略。 / Filter region=atlantis is not recognised; "
+        "ignored."
+    )
+    refusal = unknown.problem()
+    assert (refusal.zh, refusal.en) == (
+        "筛选条件 region=atlantis 无法识别。",
+        "Filter region=atlantis is not recognised.",
+    )
+    swapped = parse_query_params({"from": "2024-07", "to": "2024-01"}, CHOICES).problems
+    assert swapped == (FilterProblem("swapped"),)
+    assert (
+        swapped[0].notice().endswith("已对调。 / The start month was after the end month; swapped.")
+    )
+    assert swapped[0].problem().en == "The start month was after the end month."
+
+
+def test_filters_are_frozen_hashable_values() -> None:
+    a = Filters(regions=("chongqing",), start=pd.Timestamp("2024-01-01"), lang="en")
+    b = Filters(regions=("chongqing",), start=pd.Timestamp("2024-01-01"), lang="en")
+    assert a == b and hash(a) == hash(b)
+    assert len({a, b, Filters()}) == 2
+    with pytest.raises(AttributeError):
+        a.lang = "zh"  # type: ignore[misc]
+
+
+def test_thousands_of_unknown_values_make_one_short_message() -> None:
+    many = ",".join(f"[x{i}](http://evil.example/{i})" for i in range(10_000))
+    parsed = parse_query_params({"region": many, "metric": "teu," + "y" * 100_000}, CHOICES)
+    assert len(parsed.messages) == 2
+    assert all(len(m) < 400 for m in parsed.messages)
+    assert "(+47+)" in parsed.messages[0]
+    assert parsed.filters.metrics == ("teu",)
+
+
+def test_values_beyond_the_cap_are_not_looked_at() -> None:
+    values = ["chongqing"] + ["nowhere"] * 60 + ["guangxi"]
+    parsed = parse_query_params({"region": values}, CHOICES)
+    assert parsed.filters.regions == ("chongqing",), "the 62nd value is past the cap"
+    assert len(parsed.messages) == 1

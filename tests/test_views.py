@@ -6,19 +6,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from dashboard_data import OLDER, SEED, observations, sources
+from references import figure_records, kpi_candidates_scan
 
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
-from dashboard.views import (
-    display_table,
-    figure_index,
-    figure_records,
-    figure_view,
-    kpi_candidates,
-    kpi_candidates_scan,
-    kpi_cards,
-    metric_dictionary,
-    take_rows,
-)
+from dashboard.views.index import figure_index, figure_view, take_rows
+from dashboard.views.kpi import kpi_candidates, kpi_cards
+from dashboard.views.tables import display_table, metric_dictionary
 from etl.store.cache import compact_observations
 
 

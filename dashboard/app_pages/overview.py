@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.i18n import t
 
 table, filters = ui.current()
 if table.observations.empty:
@@ -13,7 +14,7 @@ else:
     # The cards sit above the charts but are sent after them: the browser starts fetching
     # plotly's script with the first chart, while it lays out the cards.
     cards = st.container()
-    with st.spinner(ui.t("drawing", filters.lang)):
+    with st.spinner(t("drawing", filters.lang)):
         specs = data.chart_specs(table, filters, "overview", ui.shown_scopes("overview"))
     ui.scopes_control("overview", specs, filters.lang)
     ui.chart_grid(specs)

@@ -6,13 +6,8 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.export import csv_bytes, reader_xlsx_bytes
 from dashboard.i18n import t
-from dashboard.views import (
-    FigureView,
-    display_table,
-    export_frame,
-    metric_dictionary,
-    reading_order,
-)
+from dashboard.views.index import FigureView
+from dashboard.views.tables import display_table, export_frame, metric_dictionary, reading_order
 
 # Rows sent to the browser's table: enough to read and scroll; the downloads carry every row.
 TABLE_ROWS = 2000

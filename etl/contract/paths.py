@@ -46,6 +46,11 @@ class Layout:
         return self.tidy / "sources.csv"
 
     @property
+    def events_csv(self) -> Path:
+        """The corridor's dated milestones, rebuilt by build from the raw articles."""
+        return self.tidy / "events.csv"
+
+    @property
     def batches(self) -> Path:
         """Analysts' accepted changes, one folder per batch; never touched by build."""
         return self.root / "batches"

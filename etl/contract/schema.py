@@ -1,4 +1,4 @@
-"""The table contract (shared/SCHEMA.md) as pandera schemas, checked on write and on read."""
+"""The table contract (docs/contract.md) as pandera schemas, checked on write and on read."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 OBSERVATION_COLUMNS: tuple[str, ...] = (
@@ -19,6 +20,7 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "region",
     "route",
     "scope",
+    "series",
     "yoy_pct",
     "basis",
     "source_id",
@@ -99,6 +101,7 @@ def observations_schema() -> pa.DataFrameSchema:
             "region": pa.Column(str, pa.Check.isin([r.key for r in load_regions()])),
             "route": pa.Column(str, pa.Check.isin(["", *[r.key for r in load_routes()]])),
             "scope": pa.Column(str, pa.Check.str_length(1, 500)),
+            "series": pa.Column(str, pa.Check.isin(["", *(s.key for s in load_series())])),
             "yoy_pct": pa.Column(
                 float,
                 pa.Check(lambda s: s.isna() | ((s >= MIN_YOY) & (s.abs() < 1e6)), error="yoy"),

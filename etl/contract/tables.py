@@ -40,6 +40,11 @@ def parse_observations(raw: pd.DataFrame, file: str, row_offset: int = 2) -> pd.
     """Return typed, validated observations from an all-text frame of the contract's columns."""
     problems: list[Problem] = []
     frame = raw.copy()
+    if "series" not in frame and "scope" in frame:
+        # A table written before the contract had a series column: the rules fill it on load.
+        frame.insert(list(frame.columns).index("scope") + 1, "series", "")
+    if "series" in frame:
+        frame["series"] = frame["series"].astype("object").where(frame["series"].notna(), "")
     for col in DATE_COLUMNS_OBS:
         if col in frame:
             frame[col] = _parse_dates(frame[col], col, file, row_offset, problems)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from etl.contract.errors import CorridorError
+from etl.contract.fileio import write_bytes_atomic
 from etl.contract.paths import Layout
 from etl.contract.schema import SOURCE_COLUMNS
 from etl.contract.tables import write_observations, write_sources
 from etl.extraction.articles import Article, read_article, read_sidecar
+from etl.extraction.events import events_frame, extract_events, render_events_csv
 from etl.extraction.extract import extract_figures, infer_published
 from etl.extraction.observations import add_derived, frame_from_rows, rows_from_figures
 
@@ -117,10 +119,11 @@ def check_unchanged(article: Article, sidecar: dict[str, object]) -> None:
 
 
 def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
-    """Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles, deterministically."""
+    """Rebuild tidy/observations.csv, sources.csv and events.csv from raw/articles."""
     paths = article_paths(layout)
     sources: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []
+    events: list[dict[str, object]] = []
     for i, path in enumerate(paths, 1):
         if progress:
             progress(i, len(paths), path.name)
@@ -132,6 +135,8 @@ def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
         published: pd.Timestamp = record["published"]  # type: ignore[assignment]
         figures = extract_figures(article.body, published.date())
         rows.extend(add_derived(rows_from_figures(figures, str(record["source_id"]))))
+        for event in extract_events(article.body, published.date()):
+            events.append({**asdict(event), "source_id": str(record["source_id"])})
     ids = [str(s["source_id"]) for s in sources]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
@@ -148,6 +153,7 @@ def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
     layout.tidy.mkdir(parents=True, exist_ok=True)
     write_sources(sources_frame, layout.sources_csv)
     write_observations(observations, layout.observations_csv)
+    write_bytes_atomic(layout.events_csv, render_events_csv(events_frame(events)).encode("utf-8"))
     derived = int((observations["basis"] == "derived").sum())
     return BuildResult(len(paths), len(observations) - derived, derived)
 
@@ -155,3 +161,18 @@ def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
 def print_progress(i: int, total: int, name: str) -> None:
     """Print build progress to stderr."""
     print(f"[{i}/{total}] {name}", file=sys.stderr)
+
+
+def corpus_events(layout: Layout) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Return the events of the raw articles and each article's source_id by file stem."""
+    rows: list[dict[str, object]] = []
+    ids: dict[str, str] = {}
+    for path in article_paths(layout):
+        article = read_article(path)
+        sidecar = read_sidecar(path)
+        record = source_record(article, sidecar, layout)
+        ids[path.stem] = str(record["source_id"])
+        published: pd.Timestamp = record["published"]  # type: ignore[assignment]
+        for event in extract_events(article.body, published.date()):
+            rows.append({**asdict(event), "source_id": ids[path.stem]})
+    return events_frame(rows), ids

@@ -10,6 +10,7 @@ import pandas as pd
 
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS
+from etl.contract.series import resolve_series
 from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
 from etl.extraction.figures import Figure
@@ -20,10 +21,11 @@ DERIVED_DECIMALS = 1
 
 
 def rows_from_figures(figures: Iterable[Figure], source_id: str) -> list[dict[str, object]]:
-    """Return one reported contract row per figure, with unit, region and route filled."""
+    """Return one reported contract row per figure, with unit, region, route and series filled."""
     metrics = load_metrics()
     rows = []
     for fig in figures:
+        region, route = resolve_region(fig.scope), resolve_route(fig.scope)
         rows.append(
             {
                 "metric": fig.metric,
@@ -31,9 +33,10 @@ def rows_from_figures(figures: Iterable[Figure], source_id: str) -> list[dict[st
                 "unit": metrics[fig.metric].unit,
                 "period_start": _ts(fig.period_start),
                 "period_end": _ts(fig.period_end),
-                "region": resolve_region(fig.scope),
-                "route": resolve_route(fig.scope),
+                "region": region,
+                "route": route,
                 "scope": fig.scope,
+                "series": resolve_series(fig.metric, region, route, fig.scope),
                 "yoy_pct": float("nan") if fig.yoy_pct is None else float(fig.yoy_pct),
                 "basis": "reported",
                 "source_id": source_id,

@@ -41,7 +41,9 @@ BATCH_FORMAT = 1
 LOCK_NAME = "corridor.lock"
 # Merging 200,000 rows takes seconds; a writer waiting longer than this is stuck, not queued.
 LOCK_TIMEOUT_S = 300.0
-KINDS = ("upload", "article", "source", "correction", "retraction", "undo")
+KINDS = ("upload", "article", "source", "correction", "retraction", "undo", "wording")
+# Batch files written before the contract had a series column read as series "" (the rules fill it).
+LEGACY_COLUMNS = tuple(c for c in OBSERVATION_COLUMNS if c != "series")
 # Identity of a figure: two rows with the same key describe the same figure.
 FILES = {
     "added": "rows.csv",
@@ -173,6 +175,8 @@ def read_rows_csv(path: Path) -> pd.DataFrame:
         raise CorridorError.single(
             f"批次文件无法读取：{exc}", f"cannot read a batch file: {exc}", file=str(path)
         ) from None
+    if list(text.columns) == list(LEGACY_COLUMNS):
+        text.insert(OBSERVATION_COLUMNS.index("series"), "series", "")
     if list(text.columns) != list(OBSERVATION_COLUMNS):
         raise CorridorError.single(
             "批次文件的列与约定不符",
@@ -209,6 +213,42 @@ def read_rows_csv(path: Path) -> pd.DataFrame:
                 column=col,
             )
     return frame
+
+
+def active_wordings(batches: list[Batch]) -> tuple[tuple[str, str], ...]:
+    """Return the (series, wording) mappings of wording batches not undone, oldest first."""
+    return wordings_of([(b.id, b.record) for b in batches])
+
+
+def wordings_of(records: list[tuple[str, dict[str, Any]]]) -> tuple[tuple[str, str], ...]:
+    """Return the active (series, wording) mappings of batch records (id, batch.json), in order."""
+    active: dict[str, tuple[str, str]] = {}
+    undone: dict[str, tuple[str, tuple[str, str]]] = {}
+    for batch_id, record in records:
+        kind = record.get("kind")
+        if kind == "wording":
+            active[batch_id] = (str(record["series"]), str(record["wording"]))
+        elif kind == "undo":
+            target = str(record.get("undoes", ""))
+            if target in active:
+                undone[batch_id] = (target, active.pop(target))
+            elif target in undone:  # undoing the undo of a wording restores it
+                wording_id, mapping = undone.pop(target)
+                active[wording_id] = mapping
+    return tuple(active[k] for k in sorted(active))
+
+
+def read_active_wordings(layout: Layout) -> tuple[tuple[str, str], ...]:
+    """Return the active wordings from the batch records alone (no batch rows are read)."""
+    records: list[tuple[str, dict[str, Any]]] = []
+    for path in batch_dirs(layout):
+        try:
+            record = json.loads((path / "batch.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue  # read_batches reports a damaged batch; the wordings skip it
+        if isinstance(record, dict):
+            records.append((path.name, record))
+    return wordings_of(records)
 
 
 def apply_change(
@@ -331,6 +371,7 @@ def write_lock(layout: Layout) -> Iterator[None]:
     lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
     try:
         with lock:
+            _sweep_unlocked(layout)
             yield
     except Timeout:
         raise CorridorError.single(
@@ -347,13 +388,68 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def remove_stale_temporaries(layout: Layout) -> None:
+@dataclass(frozen=True)
+class Swept:
+    """What a start-up sweep removed: stale batch folders and orphan uploaded files."""
+
+    temporaries: tuple[str, ...]
+    orphans: tuple[str, ...]
+
+
+def sweep(layout: Layout) -> Swept:
+    """Remove what killed writers left behind, under the write lock (for `corridor serve`)."""
+    if not layout.root.is_dir():
+        return Swept((), ())
+    lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
+    with lock:
+        return _sweep_unlocked(layout)
+
+
+def _sweep_unlocked(layout: Layout) -> Swept:
+    # Every writer runs this first, under the lock, so no writer can be mid-way: any .tmp-*
+    # folder is a crashed one. An uploaded file no batch refers to is an orphan once it is older
+    # than the last batch (a file newer than that may belong to the merge about to commit).
+    try:
+        temporaries = tuple(remove_stale_temporaries(layout))
+        return Swept(temporaries, tuple(_remove_orphan_uploads(layout)))
+    except OSError:  # a read-only or damaged directory: sweeping is housekeeping, never fatal
+        return Swept((), ())
+
+
+def _remove_orphan_uploads(layout: Layout) -> list[str]:
+    dirs = batch_dirs(layout)
+    if not layout.uploads.is_dir() or not dirs:
+        return []
+    last = max(
+        ((d / "batch.json").stat().st_mtime for d in dirs if (d / "batch.json").exists()),
+        default=None,
+    )
+    if last is None:
+        return []
+    kept: set[str] = set()
+    for _name, record in read_batch_records(layout):
+        stored = str(record.get("stored_as") or "")
+        if stored:
+            stem = Path(stored).name.split(".", 1)[0]
+            kept |= {Path(stored).name, f"{stem}.source.json"}
+    removed = []
+    for path in layout.uploads.iterdir():
+        if path.is_file() and path.name not in kept and path.stat().st_mtime < last:
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+
+def remove_stale_temporaries(layout: Layout) -> list[str]:
     """Remove temporary batch folders a crashed writer left behind (call under the lock)."""
     if not layout.batches.is_dir():
-        return
+        return []
+    removed = []
     for path in layout.batches.iterdir():
         if path.name.startswith(".tmp-") and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
 
 
 def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: str) -> str:

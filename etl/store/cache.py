@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from etl.store.table import Table, data_version, load_state, state_after, stored
 # Bump when the cached columns or dtypes change: an old cache is then simply not found.
 CACHE_FORMAT = 1
 # Text columns with few distinct values: held as codes into one copy of each value.
-CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope")
+CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope", "series")
 META_KEY = b"corridor_cache"
 
 
@@ -182,3 +183,16 @@ def load_cached_table(layout: Layout, *, write: bool = True) -> Table:
     if write and stored and data_version(layout) == version:
         write_cache(layout, table, files)
     return table
+
+
+def warm_command(root: Path) -> list[str]:
+    """Return the command that prepares root's cache in a short-lived child process.
+
+    Parsing a large table from CSV peaks at several times the cached frame's memory; a child that
+    exits hands its parent (the server, a benchmark) a cache to read instead.
+    """
+    return [sys.executable, "-m", "etl.store.cache", str(root)]
+
+
+if __name__ == "__main__":
+    load_cached_table(Layout(Path(sys.argv[1])))

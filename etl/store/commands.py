@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
 
@@ -13,9 +14,11 @@ import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.fileio import write_bytes_atomic
+from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
+from etl.contract.series import MAX_WORDING, fill_series, normalise_wording, series_by_key
 from etl.contract.tables import (
     format_number,
     parse_sources,
@@ -34,14 +37,13 @@ from etl.store.preview import (
 )
 from etl.store.settings import load_settings
 from etl.store.table import load_built, load_state, state_after
-from etl.uploads.articles import ArticleProposal, text_frame
+from etl.uploads.articles import ArticleProposal
 from etl.uploads.validating import (
     CONTROL_RE,
-    FORMULA_RE,
     MARKUP_RE,
     Upload,
     parse_upload,
-    validate_frame,
+    validate_rows,
 )
 
 SOURCE_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"
@@ -71,7 +73,16 @@ def validate_upload(
     """Return the validated upload and its preview against the stored table (a dry run)."""
     index = load_index(layout)
     upload = parse_upload(data, name, index.sources, max_bytes=max_bytes)
-    return upload, indexed_preview(layout, index, upload.rows)
+    preview = indexed_preview(layout, index, upload.rows)
+    # Shown: the series each row joins (named, or by the rules and analysts' wordings); stored:
+    # the series as uploaded, so the rules keep deciding for rows that name none.
+    wordings = bt.read_active_wordings(layout)
+    return upload, with_fields(
+        preview,
+        new=fill_series(preview.new, wordings),
+        present=fill_series(preview.present, wordings),
+        contradicting=fill_series(preview.contradicting, wordings),
+    )
 
 
 def indexed_preview(layout: Layout, index: FigureIndex, rows: pd.DataFrame) -> Preview:
@@ -185,7 +196,8 @@ def merge_locked(
     change = bt.Change(
         kind=kind, who=who, added=added, removed=removed, sources=sources, info=record
     )
-    after = after_change(index, change)
+    # As readers will load them: rows that name no series are placed by the rules and wordings.
+    after = after_change(index, change, bt.read_active_wordings(layout))
     batch_id = bt.commit_batch(layout, change, hash_before, after.table_hash)
     write_index(layout, after)
     return MergeResult(batch_id, preview, hash_before, after.table_hash)
@@ -249,6 +261,7 @@ def source_frame(
     sha256: str = "",
     added_by: str = "",
     note: str = "",
+    published_inferred: bool = False,
 ) -> pd.DataFrame:
     """Return one validated sources row, refusing bad ids, text, dates or URLs."""
     problems: list[Problem] = []
@@ -287,7 +300,7 @@ def source_frame(
         "title": title.strip(),
         "publisher": publisher.strip(),
         "published": when.strftime("%Y-%m-%d"),
-        "published_inferred": False,
+        "published_inferred": published_inferred,
         "url": url.strip(),
         "kind": kind,
         "file_name": file_name,
@@ -496,6 +509,67 @@ def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
             removed_sources=removed_sources,
             info={"undoes": target.id, "reason": why},
         )
+        # The table after, as readers will load it: series refilled without an undone wording.
+        pending = bt.Batch(
+            id="999999-ffffffff",
+            seq=10**6,
+            path=layout.batches,
+            record={"kind": "undo", "undoes": target.id},
+            added=target.removed,
+            removed=target.added,
+            sources=restored_sources,
+            removed_sources=removed_sources,
+        )
+        after, _ = state_after(built_obs, built_src, [*batches, pending])
+        return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
+
+
+def _series_refusal(key: str) -> CorridorError:
+    valid = ", ".join(sorted(series_by_key()))
+    return CorridorError.single(
+        f"未知的系列编号；可用的系列：{valid}",
+        f"unknown series key; valid series: {valid}",
+        column="series",
+        value=key,
+    )
+
+
+def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> str:
+    """Map a scope wording to a series as a recorded, undoable batch; return the batch id.
+
+    A stored figure of the series' metric whose scope contains the wording, and that no catalogue
+    rule places, joins the series; undoing the batch removes the mapping again.
+    """
+    require_analyst(actor)
+    key = series.strip()
+    if key not in series_by_key():
+        raise _series_refusal(key)
+    text = normalise_wording(_check_note(wording, "wording", limit=MAX_WORDING))
+    with bt.write_lock(layout):
+        built_obs, built_src = load_built(layout)
+        batches = bt.read_batches(layout)
+        current, _ = state_after(built_obs, built_src, batches)
+        if (key, text) in bt.active_wordings(batches):
+            raise CorridorError.single(
+                "该措辞已映射到这个系列",
+                "this wording already maps to this series",
+                column="wording",
+                value=text,
+            )
+        record = {"series": key, "wording": text}
+        pending = bt.Batch(
+            id="999999-ffffffff",
+            seq=10**6,
+            path=layout.batches,
+            record={"kind": "wording", **record},
+            added=bt.no_rows(),
+            removed=bt.no_rows(),
+            sources=bt.empty_sources(),
+            removed_sources=bt.empty_sources(),
+        )
+        after, _ = state_after(built_obs, built_src, [*batches, pending])
+        joined = int(((after["series"] == key) & (current["series"] != key)).sum())
+        change = bt.Change(kind="wording", who=actor.name, info={**record, "rows_joined": joined})
         return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
 
 
@@ -544,6 +618,8 @@ def accept_article(
     require_analyst(actor)
     sid = (source_id or proposal.source_id).strip()
     when = published or proposal.published
+    # A guessed date stays marked inferred until the analyst states another one.
+    inferred = proposal.published_inferred and when == proposal.published
     source = source_frame(
         source_id=sid,
         title=title if title is not None else proposal.title,
@@ -554,18 +630,20 @@ def accept_article(
         file_name=proposal.name,
         sha256=proposal.sha256,
         added_by=actor.name,
+        published_inferred=inferred,
     )
     known = set(load_index(layout).sources) | {sid}
-    text = text_frame(rows)
-    if "source_id" in text and sid != proposal.source_id:
+    rows = rows.copy()
+    if "source_id" in rows and sid != proposal.source_id:
         # The proposal's rows cite the id it guessed; the analyst's choice replaces it.
-        text["source_id"] = text["source_id"].where(text["source_id"] != proposal.source_id, sid)
-    checked = validate_frame(text, proposal.name, known)
+        rows["source_id"] = rows["source_id"].where(rows["source_id"] != proposal.source_id, sid)
+    checked = validate_rows(rows, proposal.name, known)
     sidecar = {
         "source_id": sid,
         "title": str(source.at[0, "title"]),
         "publisher": str(source.at[0, "publisher"]),
         "published": when.isoformat(),
+        "published_inferred": inferred,
         "url": str(source.at[0, "url"]),
         "kind": "article",
         "file_name": proposal.name,

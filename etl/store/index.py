@@ -23,6 +23,7 @@ import pandas as pd
 from etl.contract.fileio import write_bytes_atomic
 from etl.contract.identity import figure_keys
 from etl.contract.paths import Layout
+from etl.contract.series import fill_series
 from etl.store import batches as bt
 from etl.store.table import data_version, load_built, state_after, stored_files
 
@@ -63,9 +64,13 @@ def _apply(
     added: pd.DataFrame,
     sources_removed: pd.DataFrame | None,
     sources_added: pd.DataFrame | None,
+    wordings: tuple[tuple[str, str], ...] = (),
 ) -> FigureIndex:
     # Mirrors batches.apply_change: drop rows whose pair is removed, then append the added rows
-    # in order, so position i of the index stays row i of the table.
+    # in order, so position i of the index stays row i of the table. Rows are hashed as readers
+    # load them: a row that names no series is placed by the rules and the analysts' wordings.
+    removed = fill_series(removed, wordings) if len(removed) else removed
+    added = fill_series(added, wordings) if len(added) else added
     keys, pairs = index.keys, index.pairs
     if len(removed):
         _, gone = row_hashes(removed)
@@ -83,9 +88,13 @@ def _apply(
     return FigureIndex(keys, pairs, frozenset(sources), digest)
 
 
-def after_change(index: FigureIndex, change: bt.Change) -> FigureIndex:
-    """Return the index after a change is applied."""
-    return _apply(index, change.removed, change.added, change.removed_sources, change.sources)
+def after_change(
+    index: FigureIndex, change: bt.Change, wordings: tuple[tuple[str, str], ...] = ()
+) -> FigureIndex:
+    """Return the index after a change (not a wording) is applied, under the active wordings."""
+    return _apply(
+        index, change.removed, change.added, change.removed_sources, change.sources, wordings
+    )
 
 
 def _index_path(layout: Layout, version: str) -> Path:
@@ -157,10 +166,31 @@ def _catch_up(layout: Layout, files: list[list[object]]) -> FigureIndex | None:
         dirs = sorted({parts[1] for parts in new if len(parts) == 3})
         if any(len(parts) != 3 or parts[0] != "batches" for parts in new) or seen & set(dirs):
             continue
-        for batch in bt.read_batches(layout, [layout.batches / d for d in dirs]):
-            index = _apply(index, batch.removed, batch.added, batch.removed_sources, batch.sources)
+        batches = bt.read_batches(layout, [layout.batches / d for d in dirs])
+        wordings = bt.read_active_wordings(layout)
+        if any(b.record.get("kind") in ("wording", "undo") for b in batches) and wordings != (
+            bt.wordings_of(_records_before(layout, seen))
+        ):
+            # A wording moves rows already stored into a series: the index is built afresh.
+            return None
+        for batch in batches:
+            index = _apply(
+                index, batch.removed, batch.added, batch.removed_sources, batch.sources, wordings
+            )
         return index
     return None
+
+
+def _records_before(layout: Layout, seen: set[str]) -> list[tuple[str, dict[str, object]]]:
+    out: list[tuple[str, dict[str, object]]] = []
+    for name in sorted(seen):
+        try:
+            out.append(
+                (name, json.loads((layout.batches / name / "batch.json").read_text("utf-8")))
+            )
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+    return out
 
 
 def build_index(observations: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:

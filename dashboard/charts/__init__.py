@@ -1,0 +1,1 @@
+"""Pure chart builders: theme (the look), select (what a chart draws), figures (plotly), specs."""

@@ -1,0 +1,418 @@
+"""Building plotly figures from figure records: bars for period flows, markers for snapshots."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.theme import (
+    BAR_HEIGHT,
+    CHART_HEIGHT,
+    DERIVED_PATTERN,
+    GRID_COLOUR,
+    HEADING_WRAP,
+    HOVER_WRAP,
+    LABEL_LIMIT,
+    OKABE_ITO,
+    REPORTED_COLOUR,
+    TEMPLATE,
+    series_colours,
+    tint,
+)
+from dashboard.format import (
+    axis_unit,
+    date_tick_format,
+    format_period,
+    format_value,
+    format_yoy,
+    growth_words,
+    label_number,
+)
+from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.safe_text import chart_text
+from dashboard.series_labels import figure_label
+from dashboard.views.index import NO_DATE, Record
+from dashboard.views.kpi import latest_record
+from etl.contract.identity import normalise_scope
+from etl.contract.vocabulary import load_metrics
+
+
+def axis_title(metric: str, lang: str) -> str:
+    """Return an axis title with its unit: 集装箱运量（万标箱）, Container volume (thousand TEU)."""
+    unit = axis_unit(metric, lang)
+    label = metric_label(metric, lang)
+    return t("axis_title", lang, label=label, unit=unit)
+
+
+def _series_names(points: list[Record], lang: str) -> list[str]:
+    base = [
+        " · ".join(
+            x
+            for x in (
+                region_label(p["region"], lang),
+                route_label(p["route"], lang) if p["route"] else "",
+            )
+            if x
+        )
+        for p in points
+    ]
+    scopes: dict[str, set[str]] = {}
+    for name, p in zip(base, points, strict=True):
+        scopes.setdefault(name, set()).add(normalise_scope(p["scope"]))
+    return [
+        name if len(scopes[name]) == 1 else f"{name}（{_short(normalise_scope(p['scope']))}）"
+        for name, p in zip(base, points, strict=True)
+    ]
+
+
+def _short(scope: str) -> str:
+    return scope if len(scope) <= 16 else scope[:15] + "…"
+
+
+def _wrap(text: str) -> str:
+    # Data text is made inert for plotly's HTML subset before the <br>s go in.
+    text = chart_text(text)
+    return "<br>".join(textwrap.wrap(text, HOVER_WRAP)) or text
+
+
+def build_points(records: list[Record], lang: str) -> list[Record]:
+    """Return the points a chart draws: each figure with its words, display value and scale."""
+    metrics = load_metrics()
+    points = [
+        {
+            **r,
+            "period_label": format_period(r["period_start"], r["period_end"], lang),
+            "display_value": r["value"] / metrics[r["metric"]].scale(lang)[1],
+            "display_unit": axis_unit(r["metric"], lang),
+        }
+        for r in records
+    ]
+    for p, name in zip(points, _series_names(points, lang), strict=True):
+        # Series names (scopes) become legend entries, headings and tick labels: no markup.
+        p["series"] = chart_text(name)
+    return points
+
+
+def source_line(points: list[Record], lang: str, limit: int = 3) -> str:
+    """Return the line under a chart: 来源：publisher，date；…, noting derived values."""
+    ordered = sorted(points, key=lambda p: p["published"] or NO_DATE, reverse=True)
+    names = list(dict.fromkeys(p["source"] for p in ordered))
+    shown = names[:limit]
+    more = len(names) - len(shown)
+    derived = any(p["basis"] == "derived" for p in points)
+    text = t("source_line", lang, names=t("clause_sep", lang).join(shown))
+    if more > 0:
+        text += t("source_more", lang, count=len(names), more=more)
+    if derived:
+        text += t("source_derived", lang)
+    return text
+
+
+def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
+    yoy = t("yoy", lang)
+    custom = [
+        [
+            format_value(float(r["value"]), r["metric"], lang),
+            r["period_label"],
+            _wrap(figure_label(r["scope"], r.get("series"), lang)),
+            basis_label(r["basis"], lang)
+            + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
+            _wrap(str(r["quote"])),
+            chart_text(r["source"]),
+        ]
+        for r in recs
+    ]
+    scope = t("scope", lang)
+    src = t("source", lang)
+    sep = t("sep", lang)
+    template = (
+        "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+        f"{scope}{sep}%{{customdata[2]}}<br>%{{customdata[3]}}<br>"
+        "“%{customdata[4]}”<br>"
+        f"{src}{sep}%{{customdata[5]}}<extra></extra>"
+    )
+    return custom, template
+
+
+def headline_text(points: list[Record], metric: str, lang: str) -> str:
+    """Return the chart's one-sentence headline from its latest reported point."""
+    row = latest_record(points)
+    if row is None:
+        return ""
+    label = metric_label(metric, lang)
+    value = format_value(float(row["value"]), metric, lang)
+    period = row["period_label"]
+    growth = ""
+    if row["yoy_pct"] is not None:
+        growth = t("comma", lang) + growth_words(float(row["yoy_pct"]), lang)
+    return t("headline", lang, period=period, label=label, value=value, growth=growth)
+
+
+def _layout(y_title: str, height: int = CHART_HEIGHT, **extra: Any) -> dict[str, Any]:
+    return {
+        "template": TEMPLATE,
+        "height": height,
+        "yaxis": {"title": {"text": y_title}},
+        "showlegend": True,
+        **extra,
+    }
+
+
+def _top(values: list[float]) -> float:
+    # Headroom above the tallest mark for its label; 1 when every value is zero.
+    return max([*values, 0.0]) * 1.25 or 1.0
+
+
+def _wrap_label(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+    """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
+
+    Each series (region, route, scope) gets a bold heading row, then one bar per period in time
+    order. Reported bars are solid, derived ones pale and hatched; the growth rate sits by the bar.
+    """
+    latest: dict[str, pd.Timestamp] = {}
+    for p in points:
+        latest[p["series"]] = max(latest.get(p["series"], p["period_end"]), p["period_end"])
+    recs = sorted(
+        points,
+        key=lambda p: (
+            -latest[p["series"]].value,
+            p["series"],
+            p["period_end"],
+            p["period_start"] or NO_DATE,
+        ),
+    )
+    position: list[float] = []
+    headings: list[Record] = []
+    ticks: list[float] = []
+    labels: list[str] = []
+    row = 0.0
+    current = None
+    for r in recs:
+        if r["series"] != current:
+            current = r["series"]
+            text = _wrap_label(current, HEADING_WRAP)
+            lines = text.count("<br>") + 1
+            headings.append(
+                {
+                    "x": 0,
+                    "xref": "paper",
+                    "xanchor": "left",
+                    "y": row + (lines - 1) / 2 + 0.1,
+                    "yanchor": "middle",
+                    "text": f"<b>{text}</b>",
+                    "showarrow": False,
+                    "align": "left",
+                    "font": {"size": 13},
+                }
+            )
+            row += lines
+        position.append(row)
+        ticks.append(row)
+        labels.append(r["period_label"])
+        row += 1
+    decimals = load_metrics()[metric].decimals
+    traces: list[Record] = []
+    for basis in ("reported", "derived"):
+        chosen = [(y, r) for y, r in zip(position, recs, strict=True) if r["basis"] == basis]
+        if not chosen:
+            continue
+        sel = [r for _, r in chosen]
+        custom, template = _hover(sel, lang)
+        derived = basis == "derived"
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [y for y, _ in chosen],
+                "x": [r["display_value"] for r in sel],
+                "width": 0.72,
+                "name": t("derived_legend", lang) if derived else t("reported", lang),
+                "marker": {
+                    "color": tint(REPORTED_COLOUR) if derived else REPORTED_COLOUR,
+                    "line": {"color": REPORTED_COLOUR, "width": 1.5},
+                    "pattern": {
+                        "shape": DERIVED_PATTERN if derived else "",
+                        "fgcolor": REPORTED_COLOUR,
+                        "size": 7,
+                        "solidity": 0.3,
+                    },
+                },
+                "text": [
+                    label_number(r["display_value"], decimals, lang)
+                    + (
+                        f"  {format_yoy(r['yoy_pct'], lang)}"
+                        if not derived and r["yoy_pct"] is not None
+                        else ""
+                    )
+                    for r in sel
+                ],
+                "textposition": "outside",
+                "textfont": {"size": 13},
+                "cliponaxis": False,
+                "customdata": custom,
+                "hovertemplate": template,
+            }
+        )
+    layout = {
+        "template": TEMPLATE,
+        "height": 110 + BAR_HEIGHT * row,
+        "barmode": "overlay",
+        "showlegend": True,
+        "legend": {"traceorder": "normal"},
+        "annotations": headings,
+        "xaxis": {
+            "title": {"text": axis_title(metric, lang)},
+            "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
+            "gridcolor": GRID_COLOUR,
+            "showgrid": True,
+            "tickformat": ",~f",
+        },
+        "yaxis": {
+            "tickvals": ticks,
+            "ticktext": labels,
+            "range": [row - 0.4, -0.7],
+            "showgrid": False,
+            "rangemode": "normal",
+            "zeroline": False,
+        },
+        "margin": {"l": 8, "r": 16, "t": 40, "b": 8},
+    }
+    return go.Figure(data=traces, layout=layout)
+
+
+def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+    """Return markers on a time axis, one colour per scope; snapshots are never joined by lines."""
+    recs = sorted(points, key=lambda p: p["period_end"])
+    series = list(dict.fromkeys(r["series"] for r in recs))
+    colours = series_colours(series)
+    decimals = load_metrics()[metric].decimals
+    traces: list[Record] = []
+    for name in series:
+        sel = [r for r in recs if r["series"] == name]
+        custom, template = _hover(sel, lang)
+        derived = [r["basis"] == "derived" for r in sel]
+        base = colours[name]
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [r["period_end"] for r in sel],
+                "y": [r["display_value"] for r in sel],
+                "mode": "markers+text" if len(recs) <= LABEL_LIMIT else "markers",
+                "name": name,
+                "marker": {
+                    "size": 14,
+                    "color": [tint(base) if d else base for d in derived],
+                    "line": {"color": base, "width": 2},
+                    "symbol": ["circle-open" if d else "circle" for d in derived],
+                },
+                "text": [label_number(r["display_value"], decimals, lang) for r in sel]
+                if len(recs) <= LABEL_LIMIT
+                else None,
+                "textposition": "top center",
+                "cliponaxis": False,
+                "customdata": custom,
+                "hovertemplate": template,
+            }
+        )
+    lo, hi = recs[0]["period_end"], recs[-1]["period_end"]
+    pad = max(pd.Timedelta(days=90), (hi - lo) * 0.08)
+    layout = _layout(axis_title(metric, lang))
+    layout["xaxis"] = {
+        "type": "date",
+        "range": [lo - pad, hi + pad],
+        "tickformat": date_tick_format(hi - lo, lang),
+    }
+    layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
+    layout["yaxis"]["tickformat"] = ",~f"
+    return go.Figure(data=traces, layout=layout)
+
+
+def alt_text(title: str, kind: str, points: list[Record], headline: str, lang: str) -> str:
+    """Return a chart's description for screen readers: what it is, how many figures, when."""
+    labels = [p["period_label"] for p in sorted(points, key=lambda p: p["period_end"])]
+    span = labels[0] if len(set(labels)) == 1 else f"{labels[0]}—{labels[-1]}"
+    return t(
+        "alt",
+        lang,
+        title=title,
+        kind=t(kind, lang),
+        count=len(points),
+        span=span,
+        headline=headline,
+    )
+
+
+POINT_COLUMNS = (
+    "metric",
+    "period_start",
+    "period_end",
+    "period_label",
+    "value",
+    "display_value",
+    "display_unit",
+    "basis",
+    "yoy_pct",
+    "scope",
+    "region",
+    "route",
+    "series",
+    "source_id",
+    "source",
+)
+
+
+def points_frame(points: list[Record]) -> pd.DataFrame:
+    """Return the tidy frame of the points a chart draws (for decks and tests)."""
+    out = pd.DataFrame(points, columns=list(POINT_COLUMNS))
+    for col in ("period_start", "period_end"):
+        out[col] = pd.to_datetime(out[col])
+    for col in ("value", "display_value", "yoy_pct"):
+        out[col] = pd.to_numeric(out[col]).astype(float)
+    return out
+
+
+def growth_figure(recs: list[Record], lang: str) -> go.Figure:
+    """Return horizontal bars of yoy growth (%) for points sorted by growth, rises green."""
+    custom, template = _hover(recs, lang)
+    growth = [float(r["yoy_pct"]) for r in recs]
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": growth,
+        "y": [
+            f"{metric_label(r['metric'], lang)}<br><span style='font-size:12px'>"
+            f"{r['period_label']}</span>"
+            for r in recs
+        ],
+        "marker": {"color": [OKABE_ITO[2] if v >= 0 else OKABE_ITO[3] for v in growth]},
+        "text": [format_yoy(v, lang) for v in growth],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": custom,
+        "hovertemplate": template,
+        "name": t("reported", lang),
+    }
+    hi, lo = max([*growth, 0.0]), min([*growth, 0.0])
+    layout = {
+        "template": TEMPLATE,
+        "height": max(240, 80 * len(recs) + 90),
+        "showlegend": False,
+        "margin": {"l": 8, "r": 56, "t": 16, "b": 8},
+        "xaxis": {
+            "title": {"text": t("growth_axis", lang)},
+            "range": [lo * 1.3, hi * 1.3 + 1],
+            "gridcolor": GRID_COLOUR,
+            "zeroline": True,
+            "showgrid": True,
+            "automargin": True,
+        },
+        "yaxis": {"showgrid": False, "automargin": True, "rangemode": "normal", "zeroline": False},
+    }
+    return go.Figure(data=[bar], layout=layout)

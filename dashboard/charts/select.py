@@ -1,0 +1,126 @@
+"""Selecting what a chart draws: the largest scopes by latest figure, latest periods, bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import t
+from dashboard.views.index import FigureView, Record, folded_codes, ranked_codes
+from etl.contract.vocabulary import load_metrics
+
+# Series (region, route, scope) a chart draws by default: the largest by their latest figure.
+# Eight keeps Okabe–Ito's seven hues nearly unrepeated and a phone-width legend short.
+DEFAULT_TOP = 8
+# Choices for the reader's "scopes shown" control.
+TOP_CHOICES = (8, 15, 30, 60)
+# Bars in one flow chart: BAR_HEIGHT px each, so 120 bars is a ~3,700 px chart, the most a page
+# should scroll through; older periods are left to the period filter.
+MAX_BARS = 120
+# Markers in one time chart: each carries its hover text (up to ~450 bytes of JSON), so 1,000
+# keeps a chart under ~450 KB, inside the 500 KB budget a phone on a slow link can take.
+MAX_MARKERS = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a chart left out: series and periods beyond its bounds."""
+
+    series: int
+    series_shown: int
+    figures: int
+    figures_shown: int
+
+
+def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.ndarray, Selection]:
+    """Return positions of the figures to draw: the `top` series by latest value, latest periods.
+
+    A series is a region, route and scope (folded to simplified). Series rank by the value of
+    their latest figure (largest first); within the chosen series the oldest periods are left
+    out until at most `max_points` remain. Nothing is summed: figures are chosen, never merged.
+    """
+    n = len(frame)
+    if n == 0:
+        return np.arange(0), Selection(0, 0, 0, 0)
+    series = (
+        pd.DataFrame(
+            {
+                "region": ranked_codes(frame["region"]),
+                "route": ranked_codes(frame["route"]),
+                "scope": folded_codes(frame["scope"]),
+            }
+        )
+        .groupby(["region", "route", "scope"], sort=True)
+        .ngroup()
+        .to_numpy()
+    )
+    ends = pd.to_datetime(frame["period_end"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    values = pd.to_numeric(frame["value"]).to_numpy(dtype=float)
+    work = pd.DataFrame({"s": series, "end": ends, "v": values})
+    latest_end = work.groupby("s")["end"].transform("max").to_numpy()
+    at_latest = work.loc[ends == latest_end]
+    latest_value = at_latest.groupby("s")["v"].max()
+    ranked = latest_value.sort_values(ascending=False, kind="stable")
+    keep_series = ranked.index[:top].to_numpy()
+    chosen = np.isin(series, keep_series)
+    shown = len(keep_series)
+    if chosen.sum() > max_points:
+        # Per series, keep its latest periods: the same number for each, so no series is cut short.
+        per_series = max(1, max_points // max(shown, 1))
+        recency = (
+            work.loc[chosen].groupby("s")["end"].rank(method="dense", ascending=False).to_numpy()
+        )
+        inside = np.zeros(n, dtype=bool)
+        inside[np.flatnonzero(chosen)] = recency <= per_series
+        chosen = inside
+        if chosen.sum() > max_points:
+            chosen[np.flatnonzero(chosen)[max_points:]] = False
+    positions = np.flatnonzero(chosen)
+    return positions, Selection(len(ranked), shown, n, len(positions))
+
+
+def selection_note(selection: Selection, lang: str) -> str:
+    """Return the line saying what a chart left out, or "" when it draws everything."""
+    if selection.figures_shown == selection.figures:
+        return ""
+    parts = []
+    if selection.series_shown < selection.series:
+        parts.append(t("note_series", lang, shown=selection.series_shown, total=selection.series))
+    parts.append(t("note_figures", lang, shown=selection.figures_shown, total=selection.figures))
+    parts.append(t("note_more", lang))
+    # capitalize() leaves Chinese as it is and starts the English sentence with a capital.
+    return t("clause_sep", lang).join(parts).capitalize() + t("full_stop", lang)
+
+
+SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
+
+
+def metric_records(
+    fv: FigureView, metric: str, top: int = DEFAULT_TOP
+) -> tuple[list[Record], dict[str, Selection]]:
+    """Return the records a metric's charts draw from a view, and what each chart left out.
+
+    The bounded choice every page makes: period figures and running totals
+    apart, each the `top` scopes by latest value and at most MAX_BARS / MAX_MARKERS points.
+    Records are built only for the chosen rows, so a million-row view costs a few array passes.
+    """
+    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
+    if not len(mine):
+        return [], {}
+    flow = load_metrics()[metric].kind == "flow"
+    starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
+    chosen: list[np.ndarray] = []
+    selections: dict[str, Selection] = {}
+    for part, limit, spec_id in (
+        (mine[~starts], MAX_BARS, metric),
+        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
+    ):
+        if len(part):
+            cols = pd.DataFrame(
+                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
+            )
+            picked, selections[spec_id] = select_figures(cols, top, limit)
+            chosen.append(part[picked])
+    return fv.records(np.sort(np.concatenate(chosen))), selections

@@ -1,0 +1,278 @@
+"""Chart specs: which charts each page draws, chosen for each metric, with their words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.charts.figures import (
+    alt_text,
+    build_points,
+    flow_figure,
+    growth_figure,
+    headline_text,
+    points_frame,
+    snapshot_figure,
+    source_line,
+)
+from dashboard.charts.select import (
+    DEFAULT_TOP,
+    MAX_BARS,
+    MAX_MARKERS,
+    Selection,
+    metric_records,
+    select_figures,
+    selection_note,
+)
+from dashboard.format import growth_words
+from dashboard.i18n import metric_label, t
+from dashboard.views.index import FigureView, Record
+from dashboard.views.kpi import kpi_cards
+from etl.contract.vocabulary import load_metrics
+
+# Group pages by the vocabulary's chart group.
+GROUP_PAGE = {
+    "trains_teu": "trains",
+    "trade": "trains",
+    "freight": "freight",
+    "agri": "agri",
+    "reach": "reach",
+}
+PAGES = ("overview", "trains", "freight", "agri", "reach")
+# The overview stays light (it is the page opened most): the growth chart and one metric chart.
+OVERVIEW_METRIC_CHARTS = 1
+# How a chart is drawn, on the page and as a native chart in the deck: bars of growth, bars of
+# period flows (one per figure), or markers on a time axis (snapshots and running totals).
+KINDS = ("growth", "flow", "snapshot")
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart with everything needed to show it on a page, a slide or a wall."""
+
+    id: str
+    page: str
+    kind: str
+    title: str
+    headline: str
+    source_line: str
+    alt: str
+    figure: go.Figure
+    point_records: tuple[Record, ...]
+    note: str = ""
+
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        """Return the tidy frame of the points drawn: metric, period, value, basis, scope, scale."""
+        return points_frame(list(self.point_records))
+
+
+def metric_chart(points: list[Record], metric: str, lang: str, note: str = "") -> ChartSpec:
+    """Return the chart of one metric: bars for period flows, markers for snapshots and totals.
+
+    A flow figure with no stated start (a running total, 截至…累计) is drawn as a marker on a time
+    axis, in a chart of its own, so it never sits on a scale beside the figures of one period.
+    """
+    m = load_metrics()[metric]
+    cumulative = m.kind == "flow" and all(p["period_start"] is None for p in points)
+    title = m.label(lang)
+    if cumulative:
+        title = t("title_cumulative", lang, title=title)
+    headline = headline_text(points, metric, lang)
+    if m.kind == "flow" and not cumulative:
+        kind, figure = "flow", flow_figure(points, metric, lang)
+    else:
+        kind, figure = "snapshot", snapshot_figure(points, metric, lang)
+    return ChartSpec(
+        id=f"{metric}_cumulative" if cumulative else metric,
+        page=GROUP_PAGE.get(m.group, "trains"),
+        kind=kind,
+        title=title,
+        headline=headline,
+        source_line=source_line(points, lang),
+        alt=alt_text(title, f"kind_{kind}", points, headline, lang),
+        figure=figure,
+        point_records=tuple(points),
+        note=note,
+    )
+
+
+def metric_charts(
+    records: list[Record], metric: str, lang: str, top: int = DEFAULT_TOP
+) -> list[ChartSpec]:
+    """Return a metric's charts: its period figures, then its running totals if it has any.
+
+    Each chart draws at most `top` series and a bounded number of points (see select_figures).
+    """
+    m = load_metrics()[metric]
+    parts = (
+        [(records, m.kind == "flow")]
+        if m.kind != "flow"
+        else [
+            ([r for r in records if r["period_start"] is not None], True),
+            ([r for r in records if r["period_start"] is None], False),
+        ]
+    )
+    specs = []
+    for part, bars in parts:
+        if not part:
+            continue
+        frame = pd.DataFrame(part, columns=["region", "route", "scope", "period_end", "value"])
+        chosen, selection = select_figures(frame, top, MAX_BARS if bars else MAX_MARKERS)
+        picked = [part[i] for i in chosen.tolist()]
+        specs.append(
+            metric_chart(build_points(picked, lang), metric, lang, selection_note(selection, lang))
+        )
+    return specs
+
+
+def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
+    """Return horizontal bars of the headline figures' yoy growth, each labelled with its period."""
+    chosen = [c.record for c in kpi_cards(records, lang)]
+    recs = sorted(
+        (
+            p
+            for p in build_points(chosen, lang)
+            if p["yoy_pct"] is not None and p["basis"] == "reported"
+        ),
+        key=lambda p: p["yoy_pct"],
+    )
+    if not recs:
+        return None
+    top = recs[-1]
+    title = t("growth_title", lang)
+    headline = t(
+        "growth_headline",
+        lang,
+        period=top["period_label"],
+        label=metric_label(top["metric"], lang),
+        growth=growth_words(float(top["yoy_pct"]), lang),
+    )
+    return ChartSpec(
+        id="headline_growth",
+        page="overview",
+        kind="growth",
+        title=title,
+        headline=headline,
+        source_line=source_line(recs, lang),
+        alt=alt_text(title, "kind_growth", recs, headline, lang),
+        figure=growth_figure(recs, lang),
+        point_records=tuple(recs),
+    )
+
+
+def page_metrics(page: str | None) -> list[str]:
+    """Return the metrics whose charts a page (or every page, for None) draws, in order."""
+    flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
+    own = [
+        k for k, m in load_metrics().items() if page in (None, GROUP_PAGE.get(m.group, "trains"))
+    ]
+    lead = flows[:OVERVIEW_METRIC_CHARTS] if page in (None, "overview") else []
+    return list(dict.fromkeys([*lead, *own]))
+
+
+def page_chart_specs(
+    headline_records: list[Record],
+    by_metric: dict[str, list[Record]],
+    lang: str,
+    page: str,
+    top: int = DEFAULT_TOP,
+) -> list[ChartSpec]:
+    """Return a page's charts from the headline candidates and each metric's figures."""
+    specs: list[ChartSpec] = []
+    if page == "overview":
+        growth = growth_chart(headline_records, lang)
+        if growth is not None:
+            specs.append(growth)
+        for metric in page_metrics("overview")[:OVERVIEW_METRIC_CHARTS]:
+            if metric in by_metric:
+                specs.extend(
+                    replace(s, id=f"overview_{s.id}", page="overview")
+                    for s in metric_charts(by_metric[metric], metric, lang, top)[:1]
+                )
+    for metric, m in load_metrics().items():
+        if page != GROUP_PAGE.get(m.group, "trains") or metric not in by_metric:
+            continue
+        specs.extend(metric_charts(by_metric[metric], metric, lang, top))
+    return specs
+
+
+def _chosen(
+    fv: FigureView, metrics: list[str], top: int
+) -> tuple[dict[str, list[Record]], dict[str, Selection]]:
+    by_metric: dict[str, list[Record]] = {}
+    selections: dict[str, Selection] = {}
+    for metric in metrics:
+        records, chosen = metric_records(fv, metric, top)
+        if records:
+            by_metric[metric] = records
+            selections.update(chosen)
+    return by_metric, selections
+
+
+def _view_notes(
+    specs: list[ChartSpec], selections: dict[str, Selection], page: str, lang: str
+) -> list[ChartSpec]:
+    # The notes say what the whole view left out, not what the pre-chosen records did.
+    return [
+        replace(s, note=selection_note(selections[base], lang))
+        if (base := s.id.removeprefix(f"{page}_")) in selections
+        else s
+        for s in specs
+    ]
+
+
+def page_specs(
+    fv: FigureView, headline: list[Record], lang: str, page: str, top: int = DEFAULT_TOP
+) -> list[ChartSpec]:
+    """Return the charts a page draws for a view, bounded: the top scopes, capped points.
+
+    headline: the view's KPI candidates (views.kpi.kpi_candidates), for the overview's growth
+    chart. Records are built only for the figures the charts draw.
+    """
+    by_metric, selections = _chosen(fv, page_metrics(page), top)
+    return _view_notes(
+        page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
+    )
+
+
+def _same(spec: ChartSpec) -> tuple[str, str, str]:
+    return (spec.title, spec.headline, spec.points.to_json(date_format="iso"))
+
+
+def once_each(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
+    """Return the specs once each: a chart the overview repeats from its own page is dropped."""
+    specs = list(specs)
+    # The overview borrows a page's chart under the id overview_<id>; keep the page's own.
+    own = {_same(s) for s in specs if not s.id.startswith("overview_")}
+    seen: set[tuple[str, str, str]] = set()
+    out: list[ChartSpec] = []
+    for spec in specs:
+        key = _same(spec)
+        if key in seen or (spec.id.startswith("overview_") and key in own):
+            continue
+        seen.add(key)
+        out.append(spec)
+    return out
+
+
+def every_page_specs(
+    fv: FigureView, headline: list[Record], lang: str, top: int = DEFAULT_TOP
+) -> list[ChartSpec]:
+    """Return every page's charts once each, in page order, as the pages draw them.
+
+    What the deck, present mode and the deck download show; each metric's figures are chosen
+    once for all pages.
+    """
+    by_metric, selections = _chosen(fv, page_metrics(None), top)
+    return once_each(
+        spec
+        for page in PAGES
+        for spec in _view_notes(
+            page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
+        )
+    )

@@ -1,0 +1,232 @@
+"""Native (editable) PowerPoint charts from chart specs: growth bars, flow bars, XY markers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.datalabel import DataLabels
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_MARKER_STYLE as MARKER
+from pptx.enum.dml import MSO_PATTERN
+from pptx.oxml.ns import qn
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.charts.figures import axis_title
+from dashboard.charts.specs import ChartSpec
+from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
+from dashboard.deck.labels import growth_label, unique_labels
+from dashboard.deck.series import Series, category_series, excel_serial, series_name, xy_series
+from dashboard.format import excel_date_format, excel_number_format
+from dashboard.i18n import t
+from etl.contract.vocabulary import load_metrics
+
+# 16:9 at PowerPoint's own widescreen size (13.333 × 7.5 in), so nothing is rescaled on open.
+SLIDE_WIDTH = Emu(12192000)
+SLIDE_HEIGHT = Emu(6858000)
+MARGIN = Inches(0.6)
+CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
+GROWTH_UP, GROWTH_DOWN = OKABE_ITO[2], OKABE_ITO[3]
+# Snapshot charts pad the date axis so end markers and labels are not cut off (as on the page).
+DATE_PAD_DAYS = 90
+CATEGORY_FONT_PT = 12
+NO_BREAK_ROT = "-600"  # 0.01° in 60000ths of a degree
+
+
+def rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+def _number_format(metric: str, lang: str) -> str:
+    # One fixed decimal, the rest optional: 8.8 and 2021.84 as the page shows them, never "9.".
+    decimals = load_metrics()[metric].decimals if metric in load_metrics() else 0
+    return excel_number_format(decimals, lang)
+
+
+# Axis ticks choose their own precision (0.5, 1000); General never pads them with zeros.
+AXIS_FORMAT = "General"
+
+
+def _style_series(series: Any, s: Series, *, marker: bool = False) -> None:
+    derived = s.basis == "derived"
+    if marker:
+        series.marker.style = MARKER.DIAMOND if derived else MARKER.CIRCLE
+        series.marker.size = 13
+        fill = series.marker.format.fill
+        fill.solid()
+        fill.fore_color.rgb = rgb(tint(s.colour) if derived else s.colour)
+        series.marker.format.line.color.rgb = rgb(s.colour)
+        series.marker.format.line.width = Pt(1.5)
+        series.format.line.fill.background()
+        return
+    fill = series.format.fill
+    if derived:
+        fill.patterned()
+        fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+        fill.fore_color.rgb = rgb(s.colour)
+        fill.back_color.rgb = rgb(tint(s.colour))
+    else:
+        fill.solid()
+        fill.fore_color.rgb = rgb(s.colour)
+    series.format.line.color.rgb = rgb(s.colour)
+    series.format.line.width = Pt(1.25)
+
+
+def _axis_style(axis: Any, title: str | None, *, grid: bool) -> None:
+    axis.has_major_gridlines = grid
+    if grid:
+        axis.major_gridlines.format.line.color.rgb = rgb("E5E7EB")
+    axis.format.line.color.rgb = rgb("9CA3AF")
+    axis.tick_labels.font.size = Pt(13)
+    axis.tick_labels.font.color.rgb = rgb(TEXT_COLOUR)
+    if title:
+        axis.has_title = True
+        axis.axis_title.text_frame.text = title
+        font = axis.axis_title.text_frame.paragraphs[0].runs[0].font
+        font.size = Pt(14)
+        font.bold = False
+        font.color.rgb = rgb(TEXT_COLOUR)
+
+
+def _label_style(labels: DataLabels, number_format: str, position: Any) -> None:
+    labels.number_format = number_format
+    labels.number_format_is_linked = False
+    labels.show_value = True
+    labels.position = position
+    labels.font.size = Pt(13)
+    labels.font.color.rgb = rgb(TEXT_COLOUR)
+
+
+def _labels(plot: Any, number_format: str, position: Any) -> None:
+    if hasattr(plot._element, "dLbls"):
+        plot.has_data_labels = True
+        _label_style(plot.data_labels, number_format, position)
+        return
+    # Scatter plots hold their labels per series.
+    for series in plot.series:
+        _label_style(DataLabels(series._element.get_or_add_dLbls()), number_format, position)
+
+
+def _legend(chart: Chart, show: bool) -> None:
+    chart.has_legend = show
+    if show:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(13)
+
+
+def _frame(slide: Slide, kind: Any, data: Any) -> Chart:
+    shape = slide.shapes.add_chart(kind, MARGIN, Inches(1.45), CONTENT_WIDTH, Inches(5.1), data)
+    chart: Chart = shape.chart  # type: ignore[attr-defined]
+    # The slide title names the chart; without this a one-series chart titles itself.
+    chart.has_title = False
+    chart.font.size = Pt(13)
+    chart.font.color.rgb = rgb(TEXT_COLOUR)
+    return chart
+
+
+def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+    """Add horizontal bars by scope and period; derived bars pale and hatched."""
+    metric = str(spec.points["metric"].iloc[0])
+    labels, series = category_series(spec.points)
+    data = CategoryChartData(number_format=_number_format(metric, lang))
+    data.categories = labels
+    for s in series:
+        data.add_series(series_name(s, lang), s.values)
+    chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
+    plot = chart.plots[0]
+    plot.gap_width = 40
+    # Each figure is in one series only: the two share a slot, as the page's overlay does.
+    plot.overlap = 100
+    for native, s in zip(plot.series, series, strict=True):
+        _style_series(native, s)
+    _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
+    _axis_style(chart.value_axis, axis_title(metric, lang), grid=True)
+    chart.value_axis.minimum_scale = 0
+    chart.value_axis.tick_labels.number_format = AXIS_FORMAT
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    _axis_style(chart.category_axis, None, grid=False)
+    _category_labels_style(chart.category_axis)
+    _legend(chart, True)
+    return chart
+
+
+def _category_labels_style(axis: Any) -> None:
+    """Lay the category labels flat on one line, a point smaller than the other chart text."""
+    axis.tick_labels.font.size = Pt(CATEGORY_FONT_PT)
+    # Never turned on their side to fit (LibreOffice does when crowded) nor wrapped: PowerPoint
+    # honours wrap="none"; LibreOffice breaks category labels unless they state a rotation, so
+    # they state the least it keeps (0.01°, invisible).
+    body = axis._element.get_or_add_txPr().find(qn("a:bodyPr"))
+    body.set("rot", NO_BREAK_ROT)
+    body.set("vert", "horz")
+    body.set("wrap", "none")
+
+
+def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+    """Add markers on a date axis (XY); snapshots are never joined by lines."""
+    metric = str(spec.points["metric"].iloc[0])
+    series = xy_series(spec.points)
+    data = XyChartData(number_format=_number_format(metric, lang))
+    for s in series:
+        native = data.add_series(series_name(s, lang))
+        for day, value in zip(s.dates, s.values, strict=True):
+            native.add_data_point(excel_serial(day), value)
+    chart = _frame(slide, XL_CHART_TYPE.XY_SCATTER, data)
+    plot = chart.plots[0]
+    for native, s in zip(plot.series, series, strict=True):
+        _style_series(native, s, marker=True)
+    _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.ABOVE)
+    x_axis, y_axis = chart.category_axis, chart.value_axis
+    _axis_style(y_axis, axis_title(metric, lang), grid=True)
+    y_axis.minimum_scale = 0
+    y_axis.tick_labels.number_format = AXIS_FORMAT
+    y_axis.tick_labels.number_format_is_linked = False
+    _axis_style(x_axis, None, grid=False)
+    days = [excel_serial(d) for s in series for d in s.dates]
+    lo, hi = min(days), max(days)
+    pad = max(DATE_PAD_DAYS, (hi - lo) * 0.08)
+    x_axis.minimum_scale = lo - pad
+    x_axis.maximum_scale = hi + pad
+    x_axis.tick_labels.number_format = excel_date_format(lang)
+    x_axis.tick_labels.number_format_is_linked = False
+    _legend(chart, True)
+    return chart
+
+
+def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+    """Add horizontal bars of yoy growth (%), rises green and falls vermillion."""
+    points = spec.points
+    growth = [float(v) for v in points["yoy_pct"]]
+    data = CategoryChartData(number_format='+0.0"%";-0.0"%"')
+    labels = [growth_label(row, lang) for _, row in points.iterrows()]
+    data.categories = unique_labels(labels)
+    data.add_series(t("yoy", lang), growth)
+    chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.vary_by_categories = False
+    native = plot.series[0]
+    native.invert_if_negative = False
+    for i, value in enumerate(growth):
+        fill = native.points[i].format.fill
+        fill.solid()
+        fill.fore_color.rgb = rgb(GROWTH_UP if value >= 0 else GROWTH_DOWN)
+    _labels(plot, '+0.0"%";-0.0"%"', XL_LABEL_POSITION.OUTSIDE_END)
+    _axis_style(chart.value_axis, t("growth_axis", lang), grid=True)
+    _axis_style(chart.category_axis, None, grid=False)
+    _category_labels_style(chart.category_axis)
+    _legend(chart, False)
+    return chart
+
+
+# How each kind of chart (ChartSpec.kind, chosen by dashboard.charts.specs) is drawn natively.
+ADDERS: dict[str, Callable[[Slide, ChartSpec, str], Chart]] = {
+    "growth": add_growth_chart,
+    "flow": add_flow_chart,
+    "snapshot": add_snapshot_chart,
+}

@@ -1,0 +1,104 @@
+"""The series a native chart holds: bars in the page's order, XY markers by date, their names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.charts.theme import OKABE_ITO, REPORTED_COLOUR
+from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels
+from dashboard.i18n import basis_label, t
+from dashboard.views.index import NO_DATE
+
+# Excel's day zero: XY charts take dates as serial day numbers.
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One series of a native chart, as written into the deck."""
+
+    name: str
+    basis: str
+    colour: str
+    values: list[float | None]
+    dates: list[pd.Timestamp]
+
+
+def excel_serial(day: pd.Timestamp) -> float:
+    """Return a date as Excel's serial day number (what XY charts plot)."""
+    return float((pd.Timestamp(day) - EXCEL_EPOCH) / pd.Timedelta(days=1))
+
+
+def _ordered(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    out = points.copy()
+    out["_start"] = out["period_start"].fillna(NO_DATE)
+    return out.sort_values([*by, "_start"], kind="stable")
+
+
+def bar_rows(points: pd.DataFrame) -> pd.DataFrame:
+    """Return a bar chart's points in the page's order: latest series first, then by period."""
+    out = points.copy()
+    out["_latest"] = out.groupby("series")["period_end"].transform("max")
+    out["_start"] = out["period_start"].fillna(NO_DATE)
+    out = out.sort_values(
+        ["_latest", "series", "period_end", "_start"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    )
+    return out.drop(columns=["_latest", "_start"]).reset_index(drop=True)
+
+
+def category_series(
+    points: pd.DataFrame, width: int = MAX_LABEL_WIDTH
+) -> tuple[list[str], list[Series]]:
+    """Return single-level category labels bottom-up and a reported and a derived series.
+
+    One bar per figure, as on the page, labelled with its series (region, route, scope) and
+    period; each figure has a value in one of the two series and a gap (None) in the other.
+    PowerPoint draws the first category at the bottom, so the page's top-down order is reversed.
+    """
+    rows = bar_rows(points).iloc[::-1]
+    pairs: list[tuple[str, str]] = []
+    values: dict[str, list[float | None]] = {"reported": [], "derived": []}
+    for _, row in rows.iterrows():
+        pairs.append((str(row["series"]), str(row["period_label"])))
+        for basis, column in values.items():
+            column.append(float(row["display_value"]) if row["basis"] == basis else None)
+    series = [
+        Series(basis, basis, REPORTED_COLOUR, column, [])
+        for basis, column in values.items()
+        if any(v is not None for v in column)
+    ]
+    return category_labels(pairs, width), series
+
+
+def xy_series(points: pd.DataFrame) -> list[Series]:
+    """Return one XY series (dates, values) per drawn series and basis."""
+    recs = _ordered(points, ["period_end"])
+    names = list(dict.fromkeys(recs["series"]))
+    out: list[Series] = []
+    for i, name in enumerate(names):
+        for basis in ("reported", "derived"):
+            sel = recs[(recs["series"] == name) & (recs["basis"] == basis)]
+            if len(sel):
+                out.append(
+                    Series(
+                        name,
+                        basis,
+                        OKABE_ITO[i % len(OKABE_ITO)],
+                        [float(v) for v in sel["display_value"]],
+                        list(sel["period_end"]),
+                    )
+                )
+    return out
+
+
+def series_name(series: Series, lang: str) -> str:
+    """Return a series' legend name; derived series say so."""
+    if series.name == series.basis:
+        return t("derived_legend", lang) if series.basis == "derived" else t("reported", lang)
+    if series.basis == "derived":
+        return f"{series.name} · {basis_label('derived', lang)}"
+    return series.name

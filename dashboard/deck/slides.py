@@ -1,0 +1,371 @@
+"""Meeting decks: chart specs, KPI cards and filters in, a 16:9 PPTX of native charts out."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from lxml import etree
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.charts.select import DEFAULT_TOP
+from dashboard.charts.specs import ChartSpec, every_page_specs, once_each
+from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR
+from dashboard.deck.native import (
+    ADDERS,
+    CONTENT_WIDTH,
+    GROWTH_DOWN,
+    GROWTH_UP,
+    MARGIN,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    rgb,
+)
+from dashboard.filters import NO_ROUTE, Filters, filter_mask
+from dashboard.format import format_date, format_period
+from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.views.index import FigureView, figure_view
+from dashboard.views.kpi import KpiCard, kpi_candidates, kpi_cards
+
+# Microsoft YaHei ships with every Chinese Windows and with WPS, where decks are opened and
+# edited; elsewhere the viewer substitutes its own CJK font (LibreOffice picks Noto Sans CJK).
+EAST_ASIAN_FONT = "Microsoft YaHei"
+LATIN_FONT = "Arial"
+MUTED = "6B7280"
+CARD_FILL = "F3F6F9"
+CARD_LINE = "D7DEE6"
+KPI_COLUMNS = 3
+LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
+# Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
+LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
+# PowerPoint's proofing language for the other script in a Chinese deck's runs.
+ALT_LANG = {"zh": "en-US"}
+
+
+def deck_inputs(
+    frame: pd.DataFrame, sources: pd.DataFrame, filters: Filters, top: int = DEFAULT_TOP
+) -> tuple[list[ChartSpec], list[KpiCard], FigureView]:
+    """Return the charts, headline cards and filtered view a deck shows for an observations frame.
+
+    Bounded as the dashboard is: the charts draw the top scopes and capped points, the cards come
+    from the view's headline candidates, and no record is built for a figure nobody sees.
+    """
+    fv = figure_view(frame, sources, filter_mask(frame, filters), filters.lang)
+    headline = kpi_candidates(fv)
+    specs = every_page_specs(fv, headline, filters.lang, top)
+    return specs, kpi_cards(headline, filters.lang), fv
+
+
+# A paragraph of a text box: text, size in points, bold, colour.
+Line = tuple[str, int, bool, str]
+
+
+def _set_text(frame: Any, lines: list[Line]) -> None:
+    """Fill a text frame with (text, size pt, bold, colour) paragraphs."""
+    frame.word_wrap = True
+    for i, (text, size, bold, colour) in enumerate(lines):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = para.add_run()
+        run.text = text
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = rgb(colour)
+
+
+def _textbox(slide: Slide, left: int, top: int, width: int, height: int, lines: list[Line]) -> None:
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
+    _set_text(box.text_frame, lines)
+
+
+def _title(slide: Slide, text: str, size: int = 28) -> None:
+    title = slide.shapes.title
+    assert title is not None  # the layouts used all carry a title placeholder
+    title.left, title.top, title.width, title.height = (
+        MARGIN,
+        Inches(0.3),
+        CONTENT_WIDTH,
+        Inches(1.0),
+    )
+    frame = title.text_frame
+    frame.clear()
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    _set_text(frame, [(text, size, True, TEXT_COLOUR)])
+    frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+
+
+def remove_empty_placeholders(slide: Slide) -> None:
+    """Remove placeholders that hold no text, chart or picture (they show 'Click to add …')."""
+    for shape in list(slide.placeholders):
+        if shape.has_text_frame and shape.text_frame.text.strip():
+            continue
+        element = shape.element
+        element.getparent().remove(element)
+
+
+def set_fonts(
+    element: Any, lang: str, latin: str = LATIN_FONT, east: str = EAST_ASIAN_FONT
+) -> None:
+    """Set the Latin and East Asian typefaces (and language) on every run property in the XML."""
+    tags = {qn("a:rPr"), qn("a:defRPr"), qn("a:endParaRPr")}
+    for run in element.iter(qn("a:r")):
+        run.get_or_add_rPr()
+    for props in element.iter(*tags):
+        props.set("lang", LANG_TAG[lang])
+        if lang in ALT_LANG:
+            props.set("altLang", ALT_LANG[lang])
+        old = props.find(qn("a:ea"))
+        if old is not None:
+            props.remove(old)
+        props.get_or_add_latin().set("typeface", latin)
+        ea = etree.SubElement(props, qn("a:ea"))
+        ea.set("typeface", east)
+        props.find(qn("a:latin")).addnext(ea)
+
+
+def _filters_words(filters: Filters) -> str:
+    lang = filters.lang
+    parts: list[str] = []
+    sep, joiner = t("sep", lang), t("list_sep", lang)
+    if filters.regions:
+        parts.append(
+            t("region", lang) + sep + joiner.join(region_label(r, lang) for r in filters.regions)
+        )
+    if filters.routes:
+        names = [route_label("" if r == NO_ROUTE else r, lang) for r in filters.routes]
+        parts.append(t("route", lang) + sep + joiner.join(names))
+    if filters.metrics:
+        parts.append(
+            t("metric", lang) + sep + joiner.join(metric_label(m, lang) for m in filters.metrics)
+        )
+    if filters.bases:
+        parts.append(
+            t("basis", lang) + sep + joiner.join(basis_label(b, lang) for b in filters.bases)
+        )
+    if filters.sources:
+        parts.append(t("source", lang) + sep + joiner.join(filters.sources))
+    return t("clause_sep", lang).join(parts) or t("deck_no_filters", lang)
+
+
+def deck_period(specs: list[ChartSpec], cards: list[KpiCard], filters: Filters) -> str:
+    """Return the period the deck covers: the filter's months, else the span of its figures."""
+    frames = [s.points for s in specs]
+    starts = [d for f in frames for d in f["period_start"].dropna()]
+    ends = [d for f in frames for d in f["period_end"].dropna()]
+    ends += [c.record["period_end"] for c in cards]
+    if not ends:
+        return "—"
+    start = filters.start or min(starts + ends)
+    end = filters.end or max(ends)
+    first = pd.Timestamp(start).to_period("M").to_timestamp()
+    last = pd.Timestamp(end).to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
+    return format_period(first, last, filters.lang)
+
+
+def _sources_lines(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) -> list[str]:
+    by_id = {str(r["source_id"]): r for r in sources.to_dict("records")} if len(sources) else {}
+    lines = []
+    for sid in dict.fromkeys(source_ids):
+        src = by_id.get(sid, {})
+        published = src.get("published")
+        when = (
+            format_date(pd.Timestamp(published), lang)
+            if published is not None and not pd.isna(published)
+            else ""
+        )
+        bits = [
+            str(src.get("publisher") or sid),
+            when,
+            f"《{src['title']}》" if src.get("title") else "",
+            str(src.get("url") or ""),
+        ]
+        lines.append("· " + t("comma", lang).join(b for b in bits if b) + f" [{sid}]")
+    return lines
+
+
+def chart_notes(spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> str:
+    """Return a chart slide's speaker notes: headline, description, filters and every source."""
+    lang = filters.lang
+    lines = [
+        spec.headline,
+        spec.alt,
+        t("deck_filters", lang) + t("sep", lang) + _filters_words(filters),
+    ]
+    if (spec.points["basis"] == "derived").any():
+        lines.append(t("deck_derived_note", lang))
+    lines.append(t("deck_sources", lang) + t("sep_end", lang))
+    lines += _sources_lines((str(s) for s in spec.points["source_id"]), sources, lang)
+    return "\n".join(x for x in lines if x)
+
+
+def add_title_slide(
+    prs: Any, specs: list[ChartSpec], cards: list[KpiCard], filters: Filters, made: date
+) -> Slide:
+    """Add the title slide: title, period, date made and the filters applied."""
+    lang = filters.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = (
+        MARGIN,
+        Inches(2.0),
+        CONTENT_WIDTH,
+        Inches(1.5),
+    )
+    _set_text(title.text_frame, [(t("deck_title", lang), 44, True, TEXT_COLOUR)])
+    sep = t("sep", lang)
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+        MARGIN,
+        Inches(3.7),
+        CONTENT_WIDTH,
+        Inches(2.4),
+    )
+    subtitle.text_frame.clear()
+    _set_text(
+        subtitle.text_frame,
+        [
+            (
+                t("deck_subtitle", lang) + " · " + deck_period(specs, cards, filters),
+                26,
+                False,
+                OKABE_ITO[0],
+            ),
+            (t("deck_made", lang) + sep + format_date(pd.Timestamp(made), lang), 18, False, MUTED),
+            (t("deck_filters", lang) + sep + _filters_words(filters), 16, False, MUTED),
+        ],
+    )
+    for para in [*title.text_frame.paragraphs, *subtitle.text_frame.paragraphs]:
+        para.alignment = PP_ALIGN.LEFT
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        [t("deck_made_by", lang), t("deck_filters", lang) + sep + _filters_words(filters)]
+    )
+    return slide
+
+
+def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters: Filters) -> Slide:
+    """Add the headline figures as cards: value, growth, period, scope and source."""
+    lang = filters.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _title(slide, t("deck_kpi_title", lang))
+    sep = t("sep", lang)
+    if not cards:
+        _textbox(
+            slide,
+            MARGIN,
+            Inches(2.0),
+            CONTENT_WIDTH,
+            Inches(1.0),
+            [(t("deck_no_kpi", lang), 24, False, MUTED)],
+        )
+    gap = Inches(0.25)
+    rows = max(1, -(-len(cards) // KPI_COLUMNS))
+    width = int((CONTENT_WIDTH - gap * (KPI_COLUMNS - 1)) / KPI_COLUMNS)
+    height = int((Inches(5.7) - gap * (rows - 1)) / rows)
+    for i, card in enumerate(cards):
+        left = MARGIN + (width + gap) * (i % KPI_COLUMNS)
+        top = Inches(1.45) + (height + gap) * (i // KPI_COLUMNS)
+        box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, height)
+        box.adjustments[0] = 0.06
+        box.fill.solid()
+        box.fill.fore_color.rgb = rgb(CARD_FILL)
+        box.line.color.rgb = rgb(CARD_LINE)
+        box.shadow.inherit = False
+        frame = box.text_frame
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        for side in ("margin_left", "margin_right", "margin_top"):
+            setattr(frame, side, Inches(0.2))
+        delta = card.delta or t("no_yoy", lang)
+        colour = (
+            MUTED
+            if not card.delta
+            else (GROWTH_UP if not card.delta.startswith("-") else GROWTH_DOWN)
+        )
+        lines = [
+            (card.label, 16, False, MUTED),
+            (card.value, 30, True, TEXT_COLOUR),
+            (f"{t('yoy', lang)} {delta}" if card.delta else delta, 16, bool(card.delta), colour),
+            (card.period + (f" · {card.note}" if card.note else ""), 13, False, TEXT_COLOUR),
+            (card.scope, 11, False, MUTED),
+            (t("source", lang) + sep + card.source, 11, False, MUTED),
+        ]
+        _set_text(frame, lines)
+        for para in frame.paragraphs:
+            para.alignment = PP_ALIGN.LEFT
+    notes = [t("deck_kpi_title", lang) + sep]
+    notes += [_card_note(c, lang) for c in cards]
+    notes.append(t("deck_sources", lang) + sep)
+    notes += _sources_lines((str(c.record["source_id"]) for c in cards), sources, lang)
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+    return slide
+
+
+def _card_note(card: KpiCard, lang: str) -> str:
+    delta = f" {t('yoy', lang)} {card.delta}" if card.delta else ""
+    return t(
+        "deck_card_note",
+        lang,
+        label=card.label,
+        value=card.value,
+        delta=delta,
+        period=card.period,
+        scope=card.scope,
+    )
+
+
+def add_chart_slide(prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> Slide:
+    """Add one chart: headline as title, the native chart, the source line beneath, notes."""
+    lang = filters.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _title(slide, spec.headline or spec.title, 26)
+    _textbox(
+        slide, MARGIN, Inches(1.1), CONTENT_WIDTH, Inches(0.4), [(spec.title, 15, False, MUTED)]
+    )
+    chart = ADDERS[spec.kind](slide, spec, lang)
+    frame = slide.shapes[-1]
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", spec.alt)
+    _textbox(
+        slide,
+        MARGIN,
+        Inches(6.65),
+        CONTENT_WIDTH,
+        Inches(0.6),
+        [(spec.source_line, 12, False, MUTED)],
+    )
+    slide.notes_slide.notes_text_frame.text = chart_notes(spec, sources, filters)
+    set_fonts(chart._chartSpace, lang)
+    return slide
+
+
+def build_deck(
+    specs: list[ChartSpec],
+    cards: list[KpiCard],
+    filters: Filters,
+    sources: pd.DataFrame,
+    *,
+    made: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Return a 16:9 PPTX: title slide, headline cards, then one native chart per spec."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    specs = once_each(specs)
+    add_title_slide(prs, specs, cards, filters, made or date.today())
+    add_kpi_slide(prs, cards, sources, filters)
+    for i, spec in enumerate(specs, 1):
+        add_chart_slide(prs, spec, sources, filters)
+        if progress is not None:
+            progress(i, len(specs))
+    for slide in prs.slides:
+        remove_empty_placeholders(slide)
+        set_fonts(slide.element, filters.lang)
+        set_fonts(slide.notes_slide.element, filters.lang)
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()

@@ -1,0 +1,214 @@
+"""The series catalogue (rules/series.toml): which line of a chart each figure belongs to."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from etl.contract.identity import normalise_scope
+from etl.contract.vocabulary import load_metrics, load_regions, load_routes
+
+CONTEXTS = ("corridor", "related")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
+# A wording an analyst maps to a series: plain text, bounded, matched literally.
+MAX_WORDING = 100
+
+
+@dataclass(frozen=True)
+class Series:
+    """One catalogued series: one metric counted one way, with the rule that assigns figures."""
+
+    key: str
+    metric: str
+    label_zh: str
+    label_en: str
+    region: str
+    route: str
+    body: str
+    context: str
+    headline: bool
+    prefer: tuple[str, ...]
+    regions: tuple[str, ...] | None
+    routes: tuple[str, ...] | None
+    any: tuple[re.Pattern[str], ...]
+    none: tuple[re.Pattern[str], ...]
+
+    def label(self, lang: str) -> str:
+        """Return the series label in 'zh' or 'en'."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def matches(self, metric: str, region: str, route: str, scope: str) -> bool:
+        """Return whether a figure (scope already normalised) belongs to this series."""
+        if metric != self.metric:
+            return False
+        if self.regions is not None and region not in self.regions:
+            return False
+        if self.routes is not None and route not in self.routes:
+            return False
+        if self.any and not any(p.search(scope) for p in self.any):
+            return False
+        return not any(p.search(scope) for p in self.none)
+
+
+def _patterns(key: str, field: str, values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for value in values:
+        try:
+            out.append(re.compile(normalise_scope(value)))
+        except re.error as exc:
+            raise ValueError(
+                f"series.toml: {key}: bad pattern in {field}: {value!r}: {exc}"
+            ) from None
+    return tuple(out)
+
+
+def _optional(spec: Mapping[str, Any], name: str) -> tuple[str, ...] | None:
+    return tuple(spec[name]) if name in spec else None
+
+
+def parse_catalogue(entries: list[dict[str, Any]]) -> tuple[Series, ...]:
+    """Return the catalogue from its TOML entries, refusing anything inconsistent."""
+    metrics = load_metrics()
+    regions = {r.key for r in load_regions()}
+    routes = {"", *(r.key for r in load_routes())}
+    catalogue: list[Series] = []
+    for spec in entries:
+        key = str(spec.get("key", ""))
+        if not KEY_RE.match(key):
+            raise ValueError(f"series.toml: bad key {key!r}")
+        if spec.get("metric") not in metrics:
+            raise ValueError(f"series.toml: {key}: unknown metric {spec.get('metric')!r}")
+        for field in ("label_zh", "label_en", "body"):
+            if not str(spec.get(field, "")).strip():
+                raise ValueError(f"series.toml: {key}: {field} is required")
+        if normalise_scope(spec["label_zh"]) != spec["label_zh"]:
+            raise ValueError(f"series.toml: {key}: label_zh must be in simplified characters")
+        if spec.get("context") not in CONTEXTS:
+            raise ValueError(f"series.toml: {key}: context must be one of {CONTEXTS}")
+        allowed_regions = _optional(spec, "regions")
+        allowed_routes = _optional(spec, "routes")
+        if spec.get("region") not in regions or not set(allowed_regions or ()) <= regions:
+            raise ValueError(f"series.toml: {key}: unknown region")
+        if spec.get("route") not in routes or not set(allowed_routes or ()) <= routes:
+            raise ValueError(f"series.toml: {key}: unknown route")
+        catalogue.append(
+            Series(
+                key=key,
+                metric=spec["metric"],
+                label_zh=spec["label_zh"],
+                label_en=spec["label_en"],
+                region=spec["region"],
+                route=spec["route"],
+                body=spec["body"],
+                context=spec["context"],
+                headline=bool(spec.get("headline", False)),
+                prefer=tuple(normalise_scope(p) for p in spec.get("prefer", ())),
+                regions=allowed_regions,
+                routes=allowed_routes,
+                any=_patterns(key, "any", spec.get("any", ())),
+                none=_patterns(key, "none", spec.get("none", ())),
+            )
+        )
+    keys = [s.key for s in catalogue]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"series.toml: repeated keys {repeated}")
+    for metric in {s.metric for s in catalogue}:
+        heads = [s.key for s in catalogue if s.metric == metric and s.headline]
+        if len(heads) != 1:
+            raise ValueError(f"series.toml: metric {metric} needs exactly one headline: {heads}")
+    return tuple(catalogue)
+
+
+@cache
+def load_series() -> tuple[Series, ...]:
+    """Return the series catalogue in the order its rules are tried."""
+    text = resources.files("etl.contract").joinpath("rules", "series.toml").read_text("utf-8")
+    return parse_catalogue(tomllib.loads(text).get("series", []))
+
+
+def series_by_key() -> dict[str, Series]:
+    """Return the catalogue keyed by series key."""
+    return {s.key: s for s in load_series()}
+
+
+def headline_series(metric: str) -> Series | None:
+    """Return the metric's headline series (the overview card's), or None."""
+    return next((s for s in load_series() if s.metric == metric and s.headline), None)
+
+
+def normalise_wording(wording: object) -> str:
+    """Return an analyst's wording as it is matched: simplified, whitespace collapsed."""
+    return normalise_scope(wording)
+
+
+def resolve_series(
+    metric: str,
+    region: str,
+    route: str,
+    scope: str,
+    wordings: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """Return the key of the first series whose rule matches the figure, else ''.
+
+    wordings are analysts' (series key, wording) mappings, tried after the catalogue: a figure of
+    the series' metric whose scope contains the wording joins that series.
+    """
+    folded = normalise_scope(scope)
+    for series in load_series():
+        if series.matches(metric, region, route, folded):
+            return series.key
+    known = series_by_key()
+    for key, wording in reversed(wordings):  # the latest mapping wins
+        mapped = known.get(key)
+        if mapped is not None and mapped.metric == metric and wording and wording in folded:
+            return key
+    return ""
+
+
+def assign_series(frame: pd.DataFrame, wordings: tuple[tuple[str, str], ...] = ()) -> pd.Series:
+    """Return the series of every row, resolved once per distinct (metric, region, route, scope)."""
+    if not len(frame):
+        return pd.Series([], index=frame.index, dtype="str")
+    # Factorised per column, combined into one integer per row: a million rows share a few
+    # thousand combinations, and the rules run once for each.
+    key = np.zeros(len(frame), dtype=np.int64)
+    columns: list[tuple[np.ndarray, np.ndarray]] = []
+    for col in ("metric", "region", "route", "scope"):
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+        codes = np.asarray(codes, dtype=np.int64)
+        key = key * (len(uniques) + 1) + codes
+        texts = ["" if u is None or u != u else str(u) for u in uniques]
+        columns.append((codes, np.asarray(texts, dtype=object)))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    resolved = []
+    for row in first:
+        metric, region, route, scope = (str(texts[codes[row]]) for codes, texts in columns)
+        resolved.append(resolve_series(metric, region, route, scope, wordings))
+    return pd.Series(np.asarray(resolved, dtype=object)[inverse], index=frame.index, dtype="str")
+
+
+def fill_series(frame: pd.DataFrame, wordings: tuple[tuple[str, str], ...] = ()) -> pd.DataFrame:
+    """Return the frame with empty series cells filled by the rules (named series are kept)."""
+    if "series" in frame:
+        values = frame["series"]
+        empty = (values.isna() | (values.astype("object") == "")).to_numpy(dtype=bool)
+        if not empty.any():
+            return frame
+        result = values.astype("object").to_numpy(copy=True)
+    else:
+        empty = np.ones(len(frame), dtype=bool)
+        result = np.full(len(frame), "", dtype=object)
+    columns = ["metric", "region", "route", "scope"]
+    result[empty] = assign_series(frame.loc[empty, columns], wordings).to_numpy(dtype=object)
+    out = frame.copy()
+    out["series"] = pd.Series(result, index=frame.index, dtype="str")
+    return out

@@ -1,0 +1,74 @@
+"""Conflicts: one series and period, different values — the preferred body's value first, the
+others kept beside it with their sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.contract.conflicts import also_reported, preferred_values
+
+
+def _row(value: float, source: str, quote: str, series: str = "corridor_rail_sea_teu") -> dict:
+    return {
+        "metric": "teu",
+        "value": value,
+        "period_start": pd.Timestamp("2021-01-01"),
+        "period_end": pd.Timestamp("2021-12-31"),
+        "scope": "西部陆海新通道铁海联运班列",
+        "series": series,
+        "basis": "reported",
+        "source_id": source,
+        "quote": quote,
+    }
+
+
+SOURCES = pd.DataFrame(
+    {
+        "source_id": ["a", "b", "c"],
+        "published": pd.to_datetime(["2022-01-05", "2022-12-12", "2023-01-01"]),
+    }
+)
+
+
+def test_the_preferred_body_wins_and_the_other_value_stays_with_its_source() -> None:
+    frame = pd.DataFrame(
+        [
+            _row(570000, "c", "国铁集团：全年发送57万标箱"),  # the latest source, not preferred
+            _row(630000, "b", "国铁南宁局：2021年运输63万标箱"),
+        ]
+    )
+    out = preferred_values(frame, SOURCES)
+    assert len(out) == 1
+    best = out.iloc[0]
+    assert best["value"] == 630000 and best["source_id"] == "b"
+    assert best["others"] == ((570000.0, "c"),) and bool(best["conflict"])
+    assert also_reported(best["others"], "zh") == "另据：570000.0（c）"
+    assert (
+        also_reported(best["others"], "en", lambda v: f"{v:,.0f}") == "Also reported: 570,000 (c)"
+    )
+
+
+def test_without_a_preferred_body_the_latest_source_wins() -> None:
+    frame = pd.DataFrame([_row(100, "a", "x"), _row(200, "c", "y"), _row(100, "b", "z")])
+    best = preferred_values(frame, SOURCES).iloc[0]
+    assert best["value"] == 200 and best["source_id"] == "c"
+    assert best["others"] == ((100.0, "b"),)  # one value once, never summed or averaged
+
+
+def test_agreeing_sources_are_no_conflict_and_other_figures_are_left_out() -> None:
+    frame = pd.DataFrame(
+        [
+            _row(630000, "a", "x"),
+            _row(630000, "b", "y"),
+            _row(5, "c", "z", series=""),  # other figures: no series, no line
+            {**_row(1, "c", "d"), "basis": "derived"},
+        ]
+    )
+    out = preferred_values(frame, SOURCES)
+    assert len(out) == 1 and not bool(out.iloc[0]["conflict"]) and out.iloc[0]["others"] == ()
+
+
+def test_periods_are_kept_apart() -> None:
+    later = {**_row(700, "a", "x"), "period_end": pd.Timestamp("2021-06-30")}
+    out = preferred_values(pd.DataFrame([_row(900, "b", "y"), later]), SOURCES)
+    assert sorted(out["value"]) == [700, 900] and not out["conflict"].any()

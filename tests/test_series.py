@@ -1,0 +1,154 @@
+"""The series catalogue: its integrity, and which series a figure joins (a table of cases)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from etl.contract.identity import normalise_scope
+from etl.contract.places import resolve_region, resolve_route
+from etl.contract.series import (
+    assign_series,
+    fill_series,
+    headline_series,
+    load_series,
+    parse_catalogue,
+    resolve_series,
+)
+from etl.contract.vocabulary import load_metrics
+
+# metric, scope as a report words it → the series it joins ('' = other figures).
+CASES = [
+    ("train_runs", "西部陆海新通道铁海联运班列", "corridor_rail_sea_trains"),
+    ("train_runs", "西部陸海新通道鐵海聯運班列", "corridor_rail_sea_trains"),  # traditional
+    ("train_runs", "西部陆海新通道海铁联运班列", "corridor_rail_sea_trains"),
+    ("train_runs", "渝桂新铁海联运班列(钦州港—重庆)测试", "corridor_rail_sea_trains"),
+    ("train_runs", "重庆海关监管西部陆海新通道班列", "chongqing_customs_corridor_trains"),
+    ("train_runs", "从重庆始发的铁海联运班列", "chongqing_rail_sea_trains"),
+    ("train_runs", "中欧班列(成渝)", "china_europe_rail_trains"),
+    ("train_runs", "中老铁路(全线)(累计)", "china_laos_rail_trains"),
+    ("train_runs", "西部陆海新通道江津班列", "jiangjin_corridor_trains"),
+    ("train_runs", "果园港西部陆海新通道班列", "guoyuan_port_corridor_trains"),
+    ("train_runs", "日均发出班列超过", ""),
+    ("teu", "西部陆海新通道铁海联运班列", "corridor_rail_sea_teu"),
+    ("teu", "西部陸海新通道鐵海聯運班列", "corridor_rail_sea_teu"),
+    ("teu", "北部湾港", "beibu_gulf_port_teu"),
+    ("teu", "廣西北部灣港", "beibu_gulf_port_teu"),
+    ("teu", "北部湾港铁海联运", "beibu_gulf_rail_sea_teu"),
+    ("teu", "重庆经西部陆海新通道", "chongqing_corridor_teu"),
+    ("teu", "重慶經陸海新通道", "chongqing_corridor_teu"),
+    ("teu", "中欧班列(成渝)", "china_europe_rail_teu"),
+    ("teu", "洋浦港吞吐量", "yangpu_port_teu"),
+    ("teu", "以来新通道班列日均", ""),
+    ("ports_reached", "西部陆海新通道", "corridor_ports_reached"),
+    ("ports_reached", "陆海新通道国际铁海联运班列", "corridor_ports_reached"),
+    ("ports_reached", "重庆经西部陆海新通道三种主要", "chongqing_ports_reached"),
+    ("ports_reached", "北部湾港", "beibu_gulf_port_ports_reached"),
+    ("countries_reached", "西部陆海新通道物流网络", "corridor_countries_reached"),
+    ("countries_reached", "中老铁路(跨境)", "china_laos_rail_countries_reached"),
+    ("cargo_categories", "西部陆海新通道", "corridor_cargo_categories"),
+    ("cargo_categories", "中欧班列(成渝)", "china_europe_rail_cargo_categories"),
+    ("vehicles", "西部陆海新通道跨境公路班车", "cross_border_road_trips"),
+    ("trade_value_cny", "重庆外贸", "chongqing_total_trade"),
+    ("trade_value_cny", "西部陆海新通道沿线省份经广西口岸", "corridor_trade_via_guangxi"),
+    ("freight_deduction_cny", "重庆海关", "chongqing_customs_freight_deductions"),
+]
+
+
+@pytest.mark.parametrize(("metric", "scope", "expected"), CASES)
+def test_a_figure_joins_the_series_its_wording_names(
+    metric: str, scope: str, expected: str
+) -> None:
+    got = resolve_series(metric, resolve_region(scope), resolve_route(scope), scope)
+    assert got == expected
+
+
+def test_assign_series_is_resolve_series_for_every_row() -> None:
+    frame = pd.DataFrame(
+        [
+            {"metric": m, "region": resolve_region(s), "route": resolve_route(s), "scope": s}
+            for m, s, _ in CASES * 3
+        ]
+    )
+    assert assign_series(frame).tolist() == [e for _, _, e in CASES * 3]
+
+
+def test_fill_series_keeps_named_series_and_fills_empty_ones() -> None:
+    frame = pd.DataFrame(
+        {
+            "metric": ["teu", "teu"],
+            "region": ["guangxi", "guangxi"],
+            "route": ["", ""],
+            "scope": ["北部湾港", "北部湾港"],
+            "series": ["beibu_gulf_rail_sea_teu", ""],
+        }
+    )
+    assert fill_series(frame)["series"].tolist() == [
+        "beibu_gulf_rail_sea_teu",
+        "beibu_gulf_port_teu",
+    ]
+
+
+def test_a_wording_places_a_figure_no_rule_places() -> None:
+    assert resolve_series("teu", "unspecified", "", "该集团") == ""
+    mapped = (("beibu_gulf_port_teu", "该集团"),)
+    assert resolve_series("teu", "unspecified", "", "该集团", mapped) == "beibu_gulf_port_teu"
+    # A wording only places figures of its series' metric.
+    assert resolve_series("train_runs", "unspecified", "", "该集团", mapped) == ""
+
+
+def test_every_series_has_labels_a_known_metric_and_simplified_chinese() -> None:
+    catalogue = load_series()
+    assert len(catalogue) >= 20
+    for series in catalogue:
+        assert series.label_en.strip() and series.label_zh.strip() and series.body.strip()
+        assert normalise_scope(series.label_zh) == series.label_zh, series.key
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in series.label_en), series.key
+        assert series.metric in load_metrics()
+        assert series.context in ("corridor", "related")
+
+
+def test_each_metric_with_series_has_exactly_one_headline() -> None:
+    metrics = {s.metric for s in load_series()}
+    for metric in metrics:
+        heads = [s for s in load_series() if s.metric == metric and s.headline]
+        assert len(heads) == 1, metric
+    assert headline_series("train_runs").key == "corridor_rail_sea_trains"  # type: ignore[union-attr]
+    assert headline_series("teu").key == "corridor_rail_sea_teu"  # type: ignore[union-attr]
+    assert headline_series("ports_reached").key == "corridor_ports_reached"  # type: ignore[union-attr]
+
+
+BASE = {
+    "key": "x_series",
+    "metric": "teu",
+    "label_zh": "某系列",
+    "label_en": "Some series",
+    "region": "corridor",
+    "route": "",
+    "body": "某机构",
+    "context": "corridor",
+    "headline": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"key": "Bad Key"}, "bad key"),
+        ({"metric": "nope"}, "unknown metric"),
+        ({"label_en": ""}, "label_en is required"),
+        ({"label_zh": "西部陸海新通道"}, "simplified"),
+        ({"context": "elsewhere"}, "context"),
+        ({"regions": ["atlantis"]}, "unknown region"),
+        ({"any": ["(unclosed"]}, "bad pattern"),
+        ({"headline": False}, "exactly one headline"),
+    ],
+)
+def test_an_inconsistent_catalogue_is_refused(change: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_catalogue([{**BASE, **change}])
+
+
+def test_a_repeated_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="repeated"):
+        parse_catalogue([BASE, {**BASE, "headline": False}])
