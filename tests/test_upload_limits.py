@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+import types
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -185,3 +187,18 @@ def test_a_child_over_its_cpu_limit_is_stopped() -> None:
 
 def test_a_child_within_its_limits_returns_the_result() -> None:
     assert sandbox.run_limited(greedy, (8,), "ok.xlsx") == 8 * 1024 * 1024
+
+
+def test_the_child_never_runs_the_parents_main_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Inside Streamlit (and AppTest) __main__ is the dashboard script: a multiprocessing spawn
+    # child re-ran it and died, refusing every workbook. The child must be a fresh interpreter.
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    assert sandbox.run_limited(greedy, (8,), "ok.xlsx") == 8 * 1024 * 1024
+    assert not marker.exists()

@@ -2,12 +2,20 @@
 
 A hostile file may make a parser slow or greedy; in a child it can fail, but the server (and
 every other reader's session) keeps its CPU time and memory.
+
+The child is a fresh interpreter (`python -m etl.uploads.sandbox`), not a multiprocessing
+child: multiprocessing's spawn re-runs the parent's `__main__`, and inside Streamlit (or its
+AppTest) `__main__` is the dashboard script itself, which must never run in the child; fork is
+unsafe in a multi-threaded server.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
 import resource
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -28,28 +36,30 @@ def _address_space() -> int:
     return pages * resource.getpagesize()
 
 
-def _child(
-    conn: Any, func: Callable[..., Any], args: tuple[Any, ...], cpu: int, memory: int
-) -> None:
+def _child_main(cpu: int, memory: int) -> None:
+    """Run the pickled (func, args) read from stdin under the limits; pickle the outcome out."""
+    func, args = pickle.loads(sys.stdin.buffer.read())  # the parent's own message
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-        try:
-            base = _address_space()
-        except OSError:
-            base = 0
-        resource.setrlimit(resource.RLIMIT_AS, (base + memory, base + memory))
-        try:
-            result: tuple[str, Any] = ("ok", func(*args))
-        except CorridorError as exc:
-            # Sent as plain problems: the dataclass exception does not survive pickling whole.
-            result = ("refused", [vars(p) for p in exc.problems])
-        except MemoryError:
-            result = ("memory", None)
-        except Exception as exc:  # the parser's own failure, reported by kind only
-            result = ("failed", type(exc).__name__)
-        conn.send(result)
-    finally:
-        conn.close()
+        base = _address_space()
+    except OSError:
+        base = 0
+    resource.setrlimit(resource.RLIMIT_AS, (base + memory, base + memory))
+    try:
+        result: tuple[str, Any] = ("ok", func(*args))
+    except CorridorError as exc:
+        # Sent as plain problems: the dataclass exception does not survive pickling whole.
+        result = ("refused", [vars(p) for p in exc.problems])
+    except MemoryError:
+        result = ("memory", None)
+    except Exception as exc:  # the parser's own failure, reported by kind only
+        result = ("failed", type(exc).__name__)
+    try:
+        payload = pickle.dumps(result)
+    except MemoryError:
+        payload = pickle.dumps(("memory", None))
+    sys.stdout.buffer.write(payload)
+    sys.stdout.buffer.flush()
 
 
 def run_limited(
@@ -62,27 +72,30 @@ def run_limited(
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> Any:
     """Return func(*args) computed in a child process, or raise a CorridorError if it fails."""
-    # spawn, not fork: the server is multi-threaded, and a forked copy of it could deadlock.
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child, args=(sender, func, args, cpu_seconds, memory_bytes), daemon=True
-    )
-    child.start()
-    sender.close()
+    env = dict(os.environ)
+    # The child imports func from where the parent did (tests and editable installs included).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    command = [
+        sys.executable,
+        "-m",
+        "etl.uploads.sandbox",
+        str(int(cpu_seconds)),
+        str(int(memory_bytes)),
+    ]
+    message: tuple[str, Any] | None = None
     try:
-        message: tuple[str, Any] | None = None
-        if receiver.poll(timeout):
-            try:
-                message = receiver.recv()
-            except EOFError:  # killed by its CPU limit, or out of memory
-                message = None
-        child.join(5)
-    finally:
-        if child.is_alive():
-            child.kill()
-            child.join()
-        receiver.close()
+        done = subprocess.run(
+            command,
+            input=pickle.dumps((func, args)),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+        if done.returncode == 0 and done.stdout:
+            message = pickle.loads(done.stdout)  # written by our own child above
+    except subprocess.TimeoutExpired:
+        message = None  # subprocess.run has killed it
     if message is None or message[0] == "memory":
         raise CorridorError.single(
             "文件解析耗时或占用内存超出上限，已拒绝（文件可能被构造过，或远大于正常表格）",
@@ -98,3 +111,7 @@ def run_limited(
     raise CorridorError.single(
         f"无法读取文件：{payload}", f"cannot read the file: {payload}", file=name
     )
+
+
+if __name__ == "__main__":
+    _child_main(int(sys.argv[1]), int(sys.argv[2]))
