@@ -90,6 +90,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "comma": ("，", ", "),
     "full_stop": ("。", "."),
     "paren_suffix": ("（{inner}）", " ({inner})"),
+    # The written briefing: one sentence per headline series; {value} is where the figure goes.
+    "brief_title": ("简报", "Briefing"),
+    "brief_year": ("{period}，{label}{value}", "In {period}, {label}: {value}"),
+    "brief_ytd": ("{period}为{value}", "{period}: {value}"),
+    "brief_snapshot": ("{as_of}，{label}{value}", "{label}: {value} ({as_of})"),
+    "brief_end": ("。", ". "),
+    "brief_before": ("（上年同期{value}）", " (a year before: {value})"),
+    "brief_computed": (
+        "同比变化由两期报道数值计算",
+        "changes without a reported rate are computed from the two reported figures",
+    ),
+    "brief_none": (
+        "当前筛选条件下没有可写入简报的核心指标数据。",
+        "No headline figures to brief on under the current filters.",
+    ),
+    "brief_sources": ("数据来源", "Sources"),
+    "brief_copy": ("复制简报文本", "Copy the briefing text"),
+    "brief_download": ("下载简报（TXT）", "Download the briefing (TXT)"),
     # Charts.
     "axis_title": ("{label}（{unit}）", "{label} ({unit})"),
     "title_cumulative": ("{title}（累计）", "{title} (cumulative)"),
