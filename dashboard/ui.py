@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, downloads
+from dashboard.briefing import Briefing, escape_markdown, safe_url
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters
@@ -75,8 +76,38 @@ def metric_page(page: str) -> None:
     if not specs:
         empty_message(filters.lang, page_hint=True)
         return
+    briefing_block(data.briefing(table, filters, page), filters.lang)
     scopes_control(page, specs, filters.lang)
     chart_grid(specs)
+
+
+def briefing_block(brief: Briefing, lang: str) -> None:
+    """Show the written briefing: each number linked to its source, the text to copy or save."""
+    if not brief.sentences:
+        return
+    with st.container(border=True, key="briefing"):
+        st.markdown(f"**{t('brief_title', lang)}**")
+        st.markdown(brief.markdown())
+        names = []
+        for src in brief.sources():
+            name = escape_markdown(f"{src.publisher} {src.published}".strip())
+            url = safe_url(src.url)
+            names.append(f"[{name}]({url})" if url else name)
+        st.caption(t("brief_sources", lang) + t("sep", lang) + t("list_sep", lang).join(names))
+        if any(c.computed for s in brief.sentences for c in s.comparisons):
+            st.caption(t("brief_computed", lang))
+        with st.expander(t("brief_copy", lang), icon=":material/content_copy:"):
+            # st.code carries its own copy button (no external script).
+            st.code(brief.text, language=None, wrap_lines=True)
+            st.download_button(
+                t("brief_download", lang),
+                brief.text.encode("utf-8"),
+                file_name="briefing.txt",
+                mime="text/plain",
+                on_click="ignore",
+                key="briefing_download",
+                icon=":material/download:",
+            )
 
 
 def shown_scopes(page: str) -> int:

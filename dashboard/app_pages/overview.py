@@ -21,3 +21,4 @@ else:
     with cards:
         ui.as_of_line(data.latest_period(table, filters), filters.lang)
         ui.kpi_row(data.headline_records(table, filters), filters.lang)
+        ui.briefing_block(data.briefing(table, filters), filters.lang)
