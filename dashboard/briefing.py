@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard.format import format_as_of, format_period, format_value, growth_words
 from dashboard.i18n import t
-from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
+from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name
 from etl.contract.conflicts import preferred_values
 from etl.contract.period_kinds import period_kinds
 from etl.contract.series import load_series
@@ -48,6 +48,7 @@ class Source:
     published: str
     url: str
     title: str
+    cited: str
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,16 @@ class Sentence:
     segments: tuple[Segment, ...]
     figures: tuple[Figure, ...]
     comparisons: tuple[Comparison, ...]
+
+    @property
+    def stated(self) -> tuple[Figure, ...]:
+        """Return the figures the sentence states for itself (not the bases of its changes)."""
+        bases = {id(c.previous) for c in self.comparisons if c.computed}
+        return tuple(f for f in self.figures if id(f) not in bases)
+
+    def change(self, figure: Figure) -> Comparison | None:
+        """Return the change stated for a figure, if any."""
+        return next((c for c in self.comparisons if c.current is figure), None)
 
     @property
     def text(self) -> str:
@@ -149,7 +160,7 @@ def _linked(seg: Segment) -> str:
         return text
     src = seg.figure.source
     url = safe_url(src.url)
-    title = escape_markdown(f"{src.publisher} {src.published}".strip()).replace('"', "")
+    title = escape_markdown(src.cited).replace('"', "")
     return f'[{text}]({url} "{title}")' if url else text
 
 
@@ -179,7 +190,7 @@ def _figure(row: Record, kind: str, lang: str) -> Figure:
         kind=kind,
         period_start=start,
         period_end=end,
-        period=format_period(start, end, lang) if kind != "snapshot" else format_as_of(end, lang),
+        period=format_as_of(end, lang) if start is None else format_period(start, end, lang),
         yoy_pct=_opt_float(row.get("yoy_pct")),
         bound=bool(_BOUND.search(str(row.get("quote") or ""))),
         source=Source(
@@ -190,6 +201,11 @@ def _figure(row: Record, kind: str, lang: str) -> Figure:
             else pd.Timestamp(published).date().isoformat(),
             url=str(row.get("url") or ""),
             title=str(row.get("title") or ""),
+            cited=source_name(
+                str(row.get("publisher") or row["source_id"]),
+                None if published is None or pd.isna(published) else pd.Timestamp(published),
+                lang,
+            ),
         ),
     )
 
@@ -294,12 +310,19 @@ def _sentence(key: str, figures: list[Figure], lang: str) -> Sentence | None:
         stated.append(ytd)
         if comp_ytd is not None:
             comparisons.append(comp_ytd)
-    snap = by_kind.get("snapshot", [None])[0]
-    if not segments and snap is not None:
-        segments += _filled(
-            "brief_snapshot", lang, Segment(snap.text, snap), as_of=snap.period, label=label
-        )
-        stated.append(snap)
+    # Neither a year nor a year to date: the latest snapshot, else the latest figure of another
+    # kind (a total since a start, a span), stated with its own period and compared with nothing.
+    rest = sorted(
+        (f for kind, figs in by_kind.items() if kind not in ("year", "ytd") for f in figs),
+        key=lambda f: (f.kind == "snapshot", f.period_end),
+        reverse=True,
+    )
+    if not segments and rest:
+        other = rest[0]
+        key = "brief_snapshot" if other.period_start is None else "brief_year"
+        fields = {"as_of": other.period} if other.period_start is None else {"period": other.period}
+        segments += _filled(key, lang, Segment(other.text, other), label=label, **fields)
+        stated.append(other)
     if not segments:
         return None
     segments.append(Segment(t("brief_end", lang)))
@@ -337,7 +360,7 @@ def build_briefing(
     kinds = period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
     grouped: dict[str, list[Figure]] = {}
     for row, kind in zip(rows, kinds, strict=True):
-        if kind in ("year", "ytd", "snapshot"):
+        if kind:
             grouped.setdefault(str(row["series"]), []).append(_figure(row, kind, lang))
     order = [s.key for m in load_metrics() for s in load_series() if s.metric == m and s.headline]
     sentences = [

@@ -95,6 +95,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief_year": ("{period}，{label}{value}", "In {period}, {label}: {value}"),
     "brief_ytd": ("{period}为{value}", "{period}: {value}"),
     "brief_snapshot": ("{as_of}，{label}{value}", "{label}: {value} ({as_of})"),
+    "card_ytd": ("{period}：{value}", "{period}: {value}"),
     "brief_end": ("。", ". "),
     "brief_before": ("（上年同期{value}）", " (a year before: {value})"),
     "brief_computed": (
