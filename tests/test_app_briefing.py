@@ -14,11 +14,14 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 SCOPE = "西部陆海新通道铁海联运班列"
 # The corridor's rail-sea trains: a full year, and two like year-to-date figures.
 EXTRA = [
-    ("train_runs", "9000", "2024-01-01", "2024-12-31", "corridor", "rail_sea", SCOPE, "", "reported",
+    ("train_runs", "9000", "2024-01-01", "2024-12-31", "corridor", "rail_sea", SCOPE, "",
+     "reported",
      SEED, "2024年开行9000列"),
-    ("train_runs", "5200", "2025-01-01", "2025-07-31", "corridor", "rail_sea", SCOPE, "", "reported",
+    ("train_runs", "5200", "2025-01-01", "2025-07-31", "corridor", "rail_sea", SCOPE, "",
+     "reported",
      OLDER, "1—7月开行5200列"),
-    ("train_runs", "4000", "2024-01-01", "2024-07-31", "corridor", "rail_sea", SCOPE, "", "reported",
+    ("train_runs", "4000", "2024-01-01", "2024-07-31", "corridor", "rail_sea", SCOPE, "",
+     "reported",
      OLDER, "1—7月开行4000列"),
 ]  # fmt: skip
 
