@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.contract.vocabulary import load_metrics
 
+WAN = 10_000
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -44,11 +45,15 @@ def axis_unit(metric: str, lang: str) -> str:
 def format_value(value: float, metric: str, lang: str, *, with_unit: bool = True) -> str:
     """Return a figure in the metric's display scale: 1.5万标箱, 2021.84万元, 880 million yuan."""
     m = load_metrics()[metric]
+    word, divisor = m.scale(lang)
+    if lang == "zh" and divisor == 1 and abs(value) >= WAN:
+        # A count of ten thousand or more reads in 万 (2.6万列), with every reported digit kept.
+        number = format_number(value / WAN, m.decimals + 4).replace(",", "")
+        return f"{number}万" + ("" if not with_unit else m.unit_zh)
     number = format_number(scaled(value, metric, lang), m.decimals)
     if lang == "zh":
         number = number.replace(",", "")
     if not with_unit:
-        word, _ = m.scale(lang)
         return f"{number}{word}" if lang == "zh" else f"{number} {word}".strip()
     unit = axis_unit(metric, lang)
     return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
