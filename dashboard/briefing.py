@@ -247,7 +247,7 @@ def _change_segments(comp: Comparison | None, lang: str) -> list[Segment]:
     return out
 
 
-def _preferred(rows: list[Record]) -> list[Record]:
+def preferred_rows(rows: list[Record]) -> list[Record]:
     """Return one reported row per series and period: the series' preferred body's value."""
     frame = pd.DataFrame(rows)
     for col in ("scope", "quote"):
@@ -349,7 +349,7 @@ def build_briefing(
     ]
     if not rows:
         return Briefing(lang, ())
-    rows = _preferred(rows)
+    rows = preferred_rows(rows)
     frame = pd.DataFrame(
         {
             "start": [r.get("period_start") for r in rows],

@@ -111,6 +111,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief_download": ("下载简报（TXT）", "Download the briefing (TXT)"),
     # Charts.
     "axis_title": ("{label}（{unit}）", "{label} ({unit})"),
+    "title_by_year": ("{label}（历年）", "{label}, by year"),
+    "year_tick": ("{year}年", "{year}"),
     "title_cumulative": ("{title}（累计）", "{title} (cumulative)"),
     "headline": ("{period} {label}{value}{growth}", "{label}: {value}, {period}{growth}"),
     "source_line": ("来源：{names}", "Source: {names}"),
