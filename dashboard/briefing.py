@@ -373,6 +373,8 @@ def build_briefing(
 
 def headline_rows(view: FigureView) -> np.ndarray:
     """Return the view's rows in a headline series (a short vectorised pass over the view)."""
+    if "series" not in view.frame:
+        return view.rows[:0]
     series = view.column("series").astype("object")
     return view.rows[series.isin(HEADLINE_SERIES).to_numpy()]
 

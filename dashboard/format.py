@@ -162,3 +162,17 @@ def excel_number_format(decimals: int, lang: str) -> str:
 def excel_date_format(lang: str) -> str:
     """Return the deck's date-axis format: 2024年7月 / Jul 2024."""
     return 'yyyy"年"m"月"' if lang == "zh" else "mmm yyyy"
+
+
+def value_axis_numbers(lang: str) -> dict[str, object]:
+    """Return plotly value-axis settings: whole numbers as written (10000, not 10k)."""
+    # Plotly's SI suffixes (10k) are neither Chinese nor how the reports write figures.
+    return {"exponentformat": "none", "separatethousands": lang != "zh"}
+
+
+def point_label(value: float, metric: str, lang: str) -> str:
+    """Return a value as a chart point's label: 1万 / 142.5万 in Chinese, 1,425 in English."""
+    if lang == "zh":
+        return format_value(value, metric, lang, with_unit=False)
+    # The English axis title carries the scale word (thousand TEU): the label is the number.
+    return format_number(scaled(value, metric, lang), load_metrics()[metric].decimals)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dashboard.briefing import headline_rows, preferred_rows
 from dashboard.charts.figures import axis_title, build_points
 from dashboard.charts.theme import TEMPLATE
-from dashboard.format import format_value
+from dashboard.format import format_value, point_label, value_axis_numbers
 from dashboard.i18n import t
 from dashboard.series_labels import series_label
 from dashboard.views.index import FigureView, Record
@@ -61,7 +61,7 @@ def year_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             x=years,
             y=values,
             mode="lines+markers+text",
-            text=[format_value(p["value"], metric, lang, with_unit=False) for p in points],
+            text=[point_label(p["value"], metric, lang) for p in points],
             textposition="top center",
             hovertext=hover,
             hoverinfo="text",
@@ -75,12 +75,19 @@ def year_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
         height=HEIGHT,
         showlegend=False,
         margin={"t": 30},
-        yaxis={"title": {"text": axis_title(metric, lang)}, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": axis_title(metric, lang)},
+            "rangemode": "tozero",
+            # Headroom above the highest point for its label.
+            "range": [0, max(values) * 1.15 if max(values) > 0 else 1],
+            **value_axis_numbers(lang),
+        },
         xaxis={
             "tickmode": "array",
             "tickvals": ticks,
             "ticktext": [t("year_tick", lang, year=y) for y in ticks],
-            "range": [min(years) - 0.5, max(years) + 0.5],
+            # Room either side for the first and last value labels.
+            "range": [min(years) - 0.7, max(years) + 0.7],
         },
     )
     return figure

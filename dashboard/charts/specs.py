@@ -241,7 +241,7 @@ def page_specs(
     )
     if page == "overview":
         return specs
-    return [*year_specs(fv, page_metrics(page), lang), *specs]
+    return [*[y for y in year_specs(fv, page_metrics(page), lang) if y.page == page], *specs]
 
 
 def year_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
@@ -297,10 +297,14 @@ def every_page_specs(
     once for all pages.
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
+    years = year_specs(fv, page_metrics(None), lang)
     return once_each(
         spec
         for page in PAGES
-        for spec in _view_notes(
-            page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
-        )
+        for spec in [
+            *([] if page == "overview" else [y for y in years if y.page == page]),
+            *_view_notes(
+                page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
+            ),
+        ]
     )
