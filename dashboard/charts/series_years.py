@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -42,7 +44,16 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
     ]
     out: dict[str, list[Record]] = {}
     for r in preferred_rows(years) if years else []:
-        out.setdefault(str(r["metric"]), []).append(r)
+        # The other bodies' values for the same series and year stay beside it (另据…).
+        same = [
+            o
+            for o in years
+            if o["series"] == r["series"]
+            and o["period_end"] == r["period_end"]
+            and float(o["value"]) != float(r["value"])
+        ]
+        others = {float(o["value"]): o for o in same}
+        out.setdefault(str(r["metric"]), []).append({**r, "others": list(others.values())})
     for recs in out.values():
         recs.sort(key=lambda r: r["period_end"])
     return {m: out[m] for m in metrics if m in out}
@@ -53,7 +64,22 @@ def year_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     years = [pd.Timestamp(p["period_end"]).year for p in points]
     values = [p["display_value"] for p in points]
     hover = [
-        f"{p['period_label']}<br>{format_value(p['value'], metric, lang)}<br>{p['source']}"
+        "<br>".join(
+            [
+                p["period_label"],
+                format_value(p["value"], metric, lang),
+                escape(str(p["source"])),
+                *(
+                    t(
+                        "also_reported",
+                        lang,
+                        value=format_value(o["value"], metric, lang),
+                        source=escape(str(o["source"])),
+                    )
+                    for o in p.get("others", ())
+                ),
+            ]
+        )
         for p in points
     ]
     figure = go.Figure(
@@ -69,11 +95,35 @@ def year_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             name=series_label(points[0]["series_key"], lang),
         )
     )
+    others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
+    if others:
+        divisor = points[0]["value"] / points[0]["display_value"] if points[0]["value"] else 1
+        figure.add_trace(
+            go.Scatter(
+                x=[y for y, _ in others],
+                y=[float(o["value"]) / divisor for _, o in others],
+                mode="markers",
+                marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
+                name=t("also_reported_legend", lang),
+                hovertext=[
+                    t(
+                        "also_reported",
+                        lang,
+                        value=format_value(o["value"], metric, lang),
+                        source=escape(str(o["source"])),
+                    )
+                    for _, o in others
+                ],
+                hoverinfo="text",
+            )
+        )
+        values = [*values, *(float(o["value"]) / divisor for _, o in others)]
     ticks = list(range(min(years), max(years) + 1))
     figure.update_layout(
         template=TEMPLATE,
         height=HEIGHT,
-        showlegend=False,
+        showlegend=bool(others),
+        legend={"orientation": "h", "y": -0.15},
         margin={"t": 30},
         yaxis={
             "title": {"text": axis_title(metric, lang)},
