@@ -8,12 +8,13 @@ import streamlit as st
 from dashboard import data, downloads
 from dashboard.briefing import Briefing, escape_markdown, safe_url
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
-from dashboard.charts.specs import ChartSpec
+from dashboard.charts.specs import ChartSpec, compares
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
 from dashboard.views.index import Record
-from dashboard.views.kpi import SeriesCard, kpi_cards
+from dashboard.views.kpi import SeriesCard, kpi_cards, series_cards
+from dashboard.views.tables import display_table
 from etl.store.table import Table
 
 # Plotly's toolbar: keep the PNG download, drop the logo and the modes a manager never needs.
@@ -65,6 +66,11 @@ def no_data_message() -> None:
     st.info(NO_DATA, icon=":material/database:")
 
 
+# A page whose every chart has this many points or fewer, none of them two like periods to set
+# side by side, reads better as cards, a sentence and a table than as one-dot charts.
+THIN_POINTS = 2
+
+
 def metric_page(page: str) -> None:
     """Lay out a page of metric charts for the current filters."""
     table, filters = current()
@@ -76,9 +82,33 @@ def metric_page(page: str) -> None:
     if not specs:
         empty_message(filters.lang, page_hint=True)
         return
-    briefing_block(data.briefing(table, filters, page), filters.lang)
+    brief = data.briefing(table, filters, page)
+    if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in specs):
+        thin_page(specs, brief, filters.lang)
+        return
+    briefing_block(brief, filters.lang)
     scopes_control(page, specs, filters.lang)
     chart_grid(specs)
+
+
+def thin_page(specs: list[ChartSpec], brief: Briefing, lang: str) -> None:
+    """Show a page of a few figures as cards, a sentence, and the table with its sources."""
+    series_card_row(series_cards(brief, lang), lang)
+    briefing_block(brief, lang)
+    seen: set[tuple[str, str, str]] = set()
+    records = []
+    for spec in specs:
+        for rec in spec.point_records:
+            key = (str(rec["metric"]), str(rec["period_end"]), str(rec["source_id"]))
+            if key not in seen:
+                seen.add(key)
+                records.append(rec)
+    st.dataframe(
+        display_table(records, lang),
+        hide_index=True,
+        column_config={t("col_link", lang): st.column_config.LinkColumn()},
+        key="thin_table",
+    )
 
 
 def briefing_block(brief: Briefing, lang: str) -> None:

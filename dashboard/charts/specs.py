@@ -308,3 +308,23 @@ def every_page_specs(
             ),
         ]
     )
+
+
+def compares(spec: ChartSpec) -> bool:
+    """Return whether a chart sets two figures of like periods (same months) side by side.
+
+    Counts as of dates (ports reached, running totals) are a line through their dates: two or
+    more of them compare.
+    """
+    if len(spec.point_records) > 1 and all(r["period_start"] is None for r in spec.point_records):
+        return True
+    spans = [
+        (
+            None
+            if r["period_start"] is None
+            else pd.Timestamp(r["period_start"]).strftime("%m-%d"),
+            pd.Timestamp(r["period_end"]).strftime("%m-%d"),
+        )
+        for r in spec.point_records
+    ]
+    return len(set(spans)) < len(spans)
