@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard.format import format_as_of, format_period, format_value, growth_words
 from dashboard.i18n import t
+from dashboard.safe_text import plain
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name
 from etl.contract.conflicts import preferred_values
 from etl.contract.period_kinds import period_kinds
@@ -29,9 +30,6 @@ from etl.contract.vocabulary import load_metrics
 BRIEF_METRICS = tuple(k for k, m in load_metrics().items() if m.headline)
 # Marks where a template's figure goes, so the text around it is kept apart from the number.
 _SLOT = "\x00"
-# Every ASCII punctuation mark may be backslash-escaped in CommonMark; Streamlit adds its own
-# (:emoji:, $math$, ~strike~), so all of them are escaped in text from the data.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^%@,;?/])")
 # A figure stated as a bound (超1万列, 突破…) is no base for a computed change: two bounds of
 # 1万 would read as 0%. Conservative: any such word in the figure's quote rules it out.
 _BOUND = re.compile(r"超|突破|逾|余|多|以上|近|约")
@@ -142,8 +140,7 @@ class Briefing:
 
 def escape_markdown(text: object) -> str:
     """Return untrusted text that markdown shows literally (no links, markup, math or emoji)."""
-    flat = re.sub(r"\s+", " ", str(text))
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    return plain(text)
 
 
 def safe_url(url: object) -> str:

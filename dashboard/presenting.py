@@ -12,6 +12,7 @@ from dashboard import data
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
 from dashboard.i18n import EMPTY_RESULT, t
+from dashboard.safe_text import plain
 from etl.store.table import Table
 
 PRESENT_PARAM = "present"
@@ -113,7 +114,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
         return
     i = slide_index(st.query_params, len(specs))
     spec = specs[i]
-    st.title(spec.headline or spec.title, anchor=False)
+    st.title(plain(spec.headline or spec.title), anchor=False)
     st.plotly_chart(
         present_figure(spec.figure),
         theme=None,
@@ -121,7 +122,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
         config={"displaylogo": False, "displayModeBar": False, "responsive": True},
         key=f"present_chart_{spec.id}",
     )
-    st.caption(spec.source_line)
+    st.caption(plain(spec.source_line))
     with st.container(horizontal=True, vertical_alignment="center", key="present_controls"):
         st.button(
             t("present_prev", lang),
@@ -131,7 +132,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
             args=(i - 1,),
             key="present_prev",
         )
-        st.markdown(f"**{i + 1} / {len(specs)}** · {spec.title}")
+        st.markdown(f"**{i + 1} / {len(specs)}** · {plain(spec.title)}")
         st.button(
             t("present_next", lang),
             icon=":material/arrow_forward:",
