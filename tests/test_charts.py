@@ -235,3 +235,10 @@ def test_a_page_draws_the_same_charts_as_every_page_does() -> None:
         for spec in build(observations(), Filters(), page):
             assert every[spec.id].headline == spec.headline
             pd.testing.assert_frame_equal(every[spec.id].points, spec.points)
+
+
+def test_an_axis_names_its_unit_once() -> None:
+    from dashboard.charts.figures import axis_title
+
+    assert axis_title("vehicles", "zh") == "车辆（车次）"
+    assert axis_title("teu", "zh") == "集装箱运量（万标箱）"

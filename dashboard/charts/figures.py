@@ -44,6 +44,9 @@ def axis_title(metric: str, lang: str) -> str:
     """Return an axis title with its unit: 集装箱运量（万标箱）, Container volume (thousand TEU)."""
     unit = axis_unit(metric, lang)
     label = metric_label(metric, lang)
+    # A label that already names its unit (车辆（车次）) says it once.
+    if not unit or t("paren_suffix", lang, inner=unit) in label:
+        return label
     return t("axis_title", lang, label=label, unit=unit)
 
 

@@ -1,0 +1,42 @@
+"""The headline series over the years: calendar years only, a tick per year, others marked."""
+
+from __future__ import annotations
+
+import numpy as np
+from dashboard_data import OLDER, ROWS, SEED, observations, sources
+
+from dashboard.charts.series_years import year_figure, year_points, year_records
+from dashboard.views.index import figure_view
+
+SCOPE = "西部陆海新通道铁海联运班列"
+
+
+def _row(
+    value: str, start: str, end: str, source: str = SEED, scope: str = SCOPE
+) -> tuple[str, ...]:
+    return ("train_runs", value, start, end, "corridor", "rail_sea", scope, "", "reported",
+            source, f"开行{value}列")  # fmt: skip
+
+
+def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None:
+    rows = [
+        *ROWS,
+        _row("9000", "2023-01-01", "2023-12-31"),
+        # Another body's count of the same year, worded differently (one figure per wording).
+        _row("9300", "2023-01-01", "2023-12-31", OLDER, SCOPE + "年度"),
+        _row("6000", "2021-01-01", "2021-12-31"),
+        _row("5200", "2024-01-01", "2024-07-31"),  # a year to date: never on this axis
+    ]
+    frame = observations(rows)
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    records = year_records(view, ["train_runs"])["train_runs"]
+    assert [(r["period_end"].year, r["value"]) for r in records] == [(2021, 6000), (2023, 9000)]
+    assert [o["value"] for o in records[1]["others"]] == [9300]
+    figure = year_figure(year_points(records, "zh"), "train_runs", "zh")
+    assert list(figure.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
+    assert list(figure.data[0].text) == ["6000", "9000"]
+    assert list(figure.data[1].y) == [9300]
+    assert "另据" in figure.data[1].hovertext[0]
+    # A lone year still gets a sensible axis: one tick, itself.
+    lone = year_figure(year_points(records[:1], "en"), "train_runs", "en")
+    assert list(lone.layout.xaxis.ticktext) == ["2021"]
