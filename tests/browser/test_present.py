@@ -132,8 +132,8 @@ def test_no_screen_is_a_one_point_chart(present_server: str, browser_page: Page)
         if page.locator('[data-testid="stPlotlyChart"]').count():
             points = page.evaluate(
                 "() => document.querySelectorAll("
-                "'[data-testid=\"stPlotlyChart\"] g.point, "
-                "[data-testid=\"stPlotlyChart\"] g.points path.point').length"
+                '\'[data-testid="stPlotlyChart"] g.point, '
+                '[data-testid="stPlotlyChart"] g.points path.point\').length'
             )
             assert points >= 2, f"screen {number} draws a chart of {points} point"
         else:
