@@ -157,3 +157,14 @@ def excel_number_format(decimals: int, lang: str) -> str:
 def excel_date_format(lang: str) -> str:
     """Return the deck's date-axis format: 2024年7月 / Jul 2024."""
     return 'yyyy"年"m"月"' if lang == "zh" else "mmm yyyy"
+
+
+def point_format(value: float, decimals: int, lang: str, *, signed_pct: bool = False) -> str:
+    """Return one label's number format with the places the dashboard prints: 27, 8.8, 2021.84.
+
+    A chart-wide "0.0##" would print 27 as 27.0 and 10000 as 10000.0; each label gets its own.
+    """
+    text = format_number(abs(value), decimals)
+    places = len(text.split(".")[1]) if "." in text else 0
+    fmt = ("0" if lang == "zh" or signed_pct else "#,##0") + ("." + "0" * places if places else "")
+    return f'+{fmt}"%";-{fmt}"%"' if signed_pct else fmt

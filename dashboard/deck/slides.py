@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -12,6 +14,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
@@ -35,14 +38,29 @@ from dashboard.i18n import basis_label, metric_label, region_label, route_label,
 from dashboard.views.index import FigureView, figure_view
 from dashboard.views.kpi import KpiCard, kpi_candidates, kpi_cards
 
-# Microsoft YaHei ships with every Chinese Windows and with WPS, where decks are opened and
-# edited; elsewhere the viewer substitutes its own CJK font (LibreOffice picks Noto Sans CJK).
-EAST_ASIAN_FONT = "Microsoft YaHei"
+# The East Asian slot names a face the PDF converter has: Debian's fonts-noto-cjk "Noto Sans CJK
+# SC" (simplified forms; LibreOffice otherwise substitutes whatever fontconfig prefers). Its
+# charset (GB2312) and pitch family (sans) let Office substitute a simplified-Chinese sans where
+# Noto is missing, and the theme's East Asian fonts name the Office one (Microsoft YaHei, on every
+# Chinese Windows and in WPS) for text typed into the deck later.
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+EAST_ASIAN_CHARSET = "-122"  # GB2312, simplified Chinese
+EAST_ASIAN_PITCH = "34"  # variable pitch, swiss (sans-serif)
+OFFICE_EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Arial"
 MUTED = "6B7280"
 CARD_FILL = "F3F6F9"
 CARD_LINE = "D7DEE6"
 KPI_COLUMNS = 3
+# Card text is fitted to its box by estimate (no renderer here): a CJK character is one em wide,
+# Latin text averages under 0.6 em in Arial, bold a little wider; lines are 1.2 em apart.
+CARD_PAD = Inches(0.2)
+CARD_PAD_BOTTOM = Inches(0.1)
+EMU_PER_PT = 12700
+LATIN_EM = 0.6
+BOLD_WIDEN = 1.08
+LINE_SPACING = 1.2
+MIN_PT = 9
 LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
 # Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -127,7 +145,22 @@ def set_fonts(
         props.get_or_add_latin().set("typeface", latin)
         ea = etree.SubElement(props, qn("a:ea"))
         ea.set("typeface", east)
+        ea.set("pitchFamily", EAST_ASIAN_PITCH)
+        ea.set("charset", EAST_ASIAN_CHARSET)
         props.find(qn("a:latin")).addnext(ea)
+
+
+def set_theme_fonts(prs: Any, east: str = OFFICE_EAST_ASIAN_FONT) -> None:
+    """Name the Office East Asian font in the theme (headings and body), for simplified Chinese."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    theme = etree.fromstring(part.blob)
+    for kind in ("a:majorFont", "a:minorFont"):
+        for fonts in theme.iter(qn(kind)):
+            fonts.find(qn("a:ea")).set("typeface", east)
+            for script in fonts.findall(qn("a:font")):
+                if script.get("script") == "Hans":
+                    script.set("typeface", east)
+    part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _filters_words(filters: Filters) -> str:
@@ -280,7 +313,7 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
         frame = box.text_frame
         frame.vertical_anchor = MSO_ANCHOR.TOP
         for side in ("margin_left", "margin_right", "margin_top"):
-            setattr(frame, side, Inches(0.2))
+            setattr(frame, side, CARD_PAD)
         delta = card.delta or t("no_yoy", lang)
         colour = (
             MUTED
@@ -295,7 +328,10 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
             (card.scope, 11, False, MUTED),
             (t("source", lang) + sep + card.source, 11, False, MUTED),
         ]
-        _set_text(frame, lines)
+        inner_w = (width - 2 * CARD_PAD) / EMU_PER_PT
+        inner_h = (height - CARD_PAD - CARD_PAD_BOTTOM) / EMU_PER_PT
+        _set_text(frame, fit_lines(lines, inner_w, inner_h))
+        frame.margin_bottom = CARD_PAD_BOTTOM
         for para in frame.paragraphs:
             para.alignment = PP_ALIGN.LEFT
     notes = [t("deck_kpi_title", lang) + sep]
@@ -304,6 +340,36 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
     notes += _sources_lines((str(c.record["source_id"]) for c in cards), sources, lang)
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
     return slide
+
+
+def text_points(text: str, size: float, bold: bool = False) -> float:
+    """Return an estimate of how wide text is drawn, in points (CJK one em, Latin 0.6 em)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else LATIN_EM for ch in text)
+    return ems * size * (BOLD_WIDEN if bold else 1.0)
+
+
+def lines_height(lines: list[Line], width: float) -> float:
+    """Return the height in points the wrapped paragraphs take in a box `width` points wide."""
+    return sum(
+        max(1, math.ceil(text_points(text, size, bold) / width)) * size * LINE_SPACING
+        for text, size, bold, _ in lines
+    )
+
+
+def fit_lines(lines: list[Line], width: float, height: float, one_line: int = 1) -> list[Line]:
+    """Return the card's paragraphs shrunk to fit its box: the value on one line, nothing spilling.
+
+    The value (paragraph `one_line`) shrinks until it fits the width; then every paragraph
+    shrinks a point at a time until the wrapped text fits the height (never below MIN_PT).
+    """
+    out = list(lines)
+    text, size, bold, colour = out[one_line]
+    while size > MIN_PT and text_points(text, size, bold) > width:
+        size -= 1
+    out[one_line] = (text, size, bold, colour)
+    while lines_height(out, width) > height and any(s > MIN_PT for _, s, _, _ in out):
+        out = [(t_, max(MIN_PT, s - 1), b, c) for t_, s, b, c in out]
+    return out
 
 
 def _card_note(card: KpiCard, lang: str) -> str:
@@ -355,6 +421,7 @@ def build_deck(
     """Return a 16:9 PPTX: title slide, headline cards, then one native chart per spec."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    set_theme_fonts(prs)
     specs = once_each(specs)
     add_title_slide(prs, specs, cards, filters, made or date.today())
     add_kpi_slide(prs, cards, sources, filters)
