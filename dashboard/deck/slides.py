@@ -53,12 +53,16 @@ CARD_FILL = "F3F6F9"
 CARD_LINE = "D7DEE6"
 KPI_COLUMNS = 3
 # Card text is fitted to its box by estimate (no renderer here): a CJK character is one em wide,
-# Latin text averages under 0.6 em in Arial, bold a little wider; lines are 1.2 em apart.
+# Latin text averages under 0.64 em in Arial and in DejaVu Sans (LibreOffice's stand-in), bold
+# wider; lines are 1.2 em apart.
 CARD_PAD = Inches(0.2)
 CARD_PAD_BOTTOM = Inches(0.1)
 EMU_PER_PT = 12700
-LATIN_EM = 0.6
-BOLD_WIDEN = 1.08
+LATIN_EM = 0.64
+BOLD_WIDEN = 1.12
+# A slide title shrinks to stay on one line, down to this size (then it wraps).
+MIN_TITLE_PT = 16
+TITLE_PAD = Inches(0.1)
 LINE_SPACING = 1.2
 MIN_PT = 9
 LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
@@ -115,6 +119,10 @@ def _title(slide: Slide, text: str, size: int = 28) -> None:
     frame = title.text_frame
     frame.clear()
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    # One line: a headline wrapping onto a second would run into the chart's name beneath.
+    room = (CONTENT_WIDTH - 2 * TITLE_PAD) / EMU_PER_PT
+    while size > MIN_TITLE_PT and text_points(text, size, True) > room:
+        size -= 1
     _set_text(frame, [(text, size, True, TEXT_COLOUR)])
     frame.paragraphs[0].alignment = PP_ALIGN.LEFT
 
