@@ -32,7 +32,8 @@ from etl.contract.vocabulary import load_metrics
 
 st.set_page_config(
     page_title=" · ".join(pair("tab_title")),
-    page_icon=":material/train:",
+    # An emoji favicon is drawn by the page itself; a :material/…: icon is fetched from a font host.
+    page_icon="🚆",
     layout="wide",
 )
 present = presenting.begin(st.query_params)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.briefing import Briefing, briefing_for_view
 from dashboard.charts.select import DEFAULT_TOP
-from dashboard.charts.specs import ChartSpec, every_page_specs, page_specs
+from dashboard.charts.specs import ChartSpec, every_page_specs, page_metrics, page_specs
 from dashboard.filters import Filters, filter_mask
 from dashboard.views.index import FigureIndex, FigureView, Record, figure_index, figure_view
 from dashboard.views.kpi import kpi_candidates
@@ -28,7 +29,7 @@ SPEC_CACHE_ENTRIES = 256
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _load(root: str, version: str) -> Table:
     # Views of the previous table would keep it alive: the data changed, so none is current.
-    for cached in (_view, _headline, _specs, _every_page):
+    for cached in (_view, _headline, _specs, _every_page, _briefing):
         cached.clear()
     return load_cached_table(Layout(Path(root)))
 
@@ -107,3 +108,14 @@ def _every_page(version: str, filters: Filters, _fv: FigureView) -> list[ChartSp
 def every_chart(table: Table, filters: Filters) -> list[ChartSpec]:
     """Return every page's charts once each, in page order: what present mode and the deck show."""
     return _every_page(table.version, filters, view(table, filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
+def _briefing(version: str, filters: Filters, page: str, _fv: FigureView) -> Briefing:
+    metrics = None if page == "overview" else page_metrics(page)
+    return briefing_for_view(_fv, filters.lang, metrics)
+
+
+def briefing(table: Table, filters: Filters, page: str | None = None) -> Briefing:
+    """Return the written briefing for a page's metrics (None or 'overview': the card metrics)."""
+    return _briefing(table.version, filters, page or "overview", view(table, filters))

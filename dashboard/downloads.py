@@ -39,7 +39,8 @@ def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
     def build() -> bytes:
         specs = data.every_chart(table, filters)
         cards = kpi_cards(data.headline_records(table, filters), filters.lang)
-        return build_deck(specs, cards, filters, table.sources)
+        brief = data.briefing(table, filters)
+        return build_deck(specs, cards, filters, table.sources, briefing=brief)
 
     return build
 

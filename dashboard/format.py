@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.contract.vocabulary import load_metrics
 
+WAN = 10_000
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -44,11 +45,15 @@ def axis_unit(metric: str, lang: str) -> str:
 def format_value(value: float, metric: str, lang: str, *, with_unit: bool = True) -> str:
     """Return a figure in the metric's display scale: 1.5万标箱, 2021.84万元, 880 million yuan."""
     m = load_metrics()[metric]
+    word, divisor = m.scale(lang)
+    if lang == "zh" and divisor == 1 and abs(value) >= WAN:
+        # A count of ten thousand or more reads in 万 (2.6万列), with every reported digit kept.
+        number = format_number(value / WAN, m.decimals + 4).replace(",", "")
+        return f"{number}万" + ("" if not with_unit else m.unit_zh)
     number = format_number(scaled(value, metric, lang), m.decimals)
     if lang == "zh":
         number = number.replace(",", "")
     if not with_unit:
-        word, _ = m.scale(lang)
         return f"{number}{word}" if lang == "zh" else f"{number} {word}".strip()
     unit = axis_unit(metric, lang)
     return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
@@ -168,3 +173,17 @@ def point_format(value: float, decimals: int, lang: str, *, signed_pct: bool = F
     places = len(text.split(".")[1]) if "." in text else 0
     fmt = ("0" if lang == "zh" or signed_pct else "#,##0") + ("." + "0" * places if places else "")
     return f'+{fmt}"%";-{fmt}"%"' if signed_pct else fmt
+
+
+def value_axis_numbers(lang: str) -> dict[str, object]:
+    """Return plotly value-axis settings: whole numbers as written (10000, not 10k)."""
+    # Plotly's SI suffixes (10k) are neither Chinese nor how the reports write figures.
+    return {"exponentformat": "none", "separatethousands": lang != "zh"}
+
+
+def point_label(value: float, metric: str, lang: str) -> str:
+    """Return a value as a chart point's label: 1万 / 142.5万 in Chinese, 1,425 in English."""
+    if lang == "zh":
+        return format_value(value, metric, lang, with_unit=False)
+    # The English axis title carries the scale word (thousand TEU): the label is the number.
+    return format_number(scaled(value, metric, lang), load_metrics()[metric].decimals)

@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, downloads
+from dashboard.briefing import Briefing, escape_markdown, safe_url
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
 from dashboard.views.index import Record
-from dashboard.views.kpi import kpi_cards
+from dashboard.views.kpi import SeriesCard, kpi_cards
 from etl.store.table import Table
 
 # Plotly's toolbar: keep the PNG download, drop the logo and the modes a manager never needs.
@@ -75,8 +76,38 @@ def metric_page(page: str) -> None:
     if not specs:
         empty_message(filters.lang, page_hint=True)
         return
+    briefing_block(data.briefing(table, filters, page), filters.lang)
     scopes_control(page, specs, filters.lang)
     chart_grid(specs)
+
+
+def briefing_block(brief: Briefing, lang: str) -> None:
+    """Show the written briefing: each number linked to its source, the text to copy or save."""
+    if not brief.sentences:
+        return
+    with st.container(border=True, key="briefing"):
+        st.markdown(f"**{t('brief_title', lang)}**")
+        st.markdown(brief.markdown())
+        names = []
+        for src in brief.sources():
+            name = escape_markdown(src.cited)
+            url = safe_url(src.url)
+            names.append(f"[{name}]({url})" if url else name)
+        st.caption(t("brief_sources", lang) + t("sep", lang) + t("list_sep", lang).join(names))
+        if any(c.computed for s in brief.sentences for c in s.comparisons):
+            st.caption(t("brief_computed", lang))
+        with st.expander(t("brief_copy", lang), icon=":material/content_copy:"):
+            # st.code carries its own copy button (no external script).
+            st.code(brief.text, language=None, wrap_lines=True)
+            st.download_button(
+                t("brief_download", lang),
+                brief.text.encode("utf-8"),
+                file_name="briefing.txt",
+                mime="text/plain",
+                on_click="ignore",
+                key="briefing_download",
+                icon=":material/download:",
+            )
 
 
 def shown_scopes(page: str) -> int:
@@ -116,6 +147,43 @@ def kpi_row(records: list[Record], lang: str) -> None:
             st.caption(f"**{card.period}**" + (f" · {card.note}" if card.note else ""))
             st.caption(f"{card.scope}")
             st.caption(t("source", lang) + t("sep", lang) + card.source)
+
+
+# Cards per row on a wide screen: at 1366 px five in a row cut their values off.
+CARDS_PER_ROW = 3
+# A card's value wraps rather than being cut off with an ellipsis, and shrinks on narrow screens.
+CARD_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.35rem, 2.1vw, 2.1rem); }
+[data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; }
+</style>"""
+
+
+def series_card_row(cards: list[SeriesCard], lang: str) -> None:
+    """Show one card per headline series: latest year (with yoy), newer year to date, source."""
+    if not cards:
+        return
+    st.html(CARD_CSS)
+    for i in range(0, len(cards), CARDS_PER_ROW):
+        cols = st.columns(CARDS_PER_ROW)
+        for col, card in zip(cols, cards[i : i + CARDS_PER_ROW], strict=False):
+            with col, st.container(border=True, height="stretch", key=f"kpi_{card.metric}"):
+                st.metric(
+                    card.label,
+                    card.value,
+                    delta=card.delta,
+                    delta_description=t("yoy", lang) if card.delta else None,
+                    help=card.series,
+                )
+                st.caption(f"**{escape_markdown(card.period)}**")
+                if card.ytd:
+                    st.caption(escape_markdown(card.ytd))
+                st.caption(escape_markdown(card.series))
+                name = escape_markdown(card.source)
+                url = safe_url(card.url)
+                st.caption(
+                    t("source", lang) + t("sep", lang) + (f"[{name}]({url})" if url else name)
+                )
 
 
 def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:

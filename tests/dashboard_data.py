@@ -66,8 +66,8 @@ SOURCES = [
 ]
 
 
-def observations() -> pd.DataFrame:
-    """Return the test figures as a typed, validated observations frame."""
+def observations(rows: list[tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """Return the test figures (ROWS unless given) as a typed, validated observations frame."""
     records = [
         dict(
             zip(
@@ -88,7 +88,7 @@ def observations() -> pd.DataFrame:
                 strict=True,
             )
         )
-        for row in ROWS
+        for row in (ROWS if rows is None else rows)
     ]
     raw = pd.DataFrame(records)
     raw["unit"] = raw["metric"].map(UNITS)
@@ -120,10 +120,10 @@ def sources() -> pd.DataFrame:
     return parse_sources(raw.loc[:, list(SOURCE_COLUMNS)], "<test>")
 
 
-def write_data_dir(root: Path) -> Path:
-    """Write the test figures as a data directory under root and return root."""
+def write_data_dir(root: Path, rows: list[tuple[str, ...]] | None = None) -> Path:
+    """Write the test figures (ROWS unless given) as a data directory under root; return root."""
     tidy = root / "tidy"
     tidy.mkdir(parents=True, exist_ok=True)
-    write_observations(observations(), tidy / "observations.csv")
+    write_observations(observations(rows), tidy / "observations.csv")
     write_sources(sources(), tidy / "sources.csv")
     return root

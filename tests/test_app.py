@@ -70,27 +70,27 @@ def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang
 def test_overview_cards_show_the_seed_figures(data_dir: Path) -> None:
     at = run_app()
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
-    assert metrics["班列开行"] == ("816列", "+17.8%")
-    assert metrics["集装箱运量"] == ("1.5万标箱", "+40.7%")
+    # The seed's trains and TEU are Chongqing Customs' count, not the corridor's headline
+    # series: a card shows its metric's headline series or nothing.
+    assert "班列开行" not in metrics and "集装箱运量" not in metrics
     assert metrics["运费扣减"][0] == "2021.84万元"
     assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")
     assert metrics["通达港口"][0] == "523个"
     captions = texts(at)
     assert "2024年1—7月" in captions
-    assert "惠及企业99家" in captions
     assert "数据截至 2024年9月11日" in captions
     assert "来源：重庆海关，2024年9月11日" in captions
 
 
 def test_a_filter_change_is_written_to_the_url_and_read_back(data_dir: Path) -> None:
     at = run_app()
-    at.multiselect(key="f_metric").set_value(["teu"]).run()
+    at.multiselect(key="f_metric").set_value(["agri_export_value_cny"]).run()
     assert not at.exception
-    assert at.query_params["metric"] == "teu"
-    assert [m.label for m in at.metric] == ["集装箱运量"]
-    again = run_app({"metric": "teu"})
-    assert [m.label for m in again.metric] == ["集装箱运量"]
-    assert again.multiselect(key="f_metric").value == ["teu"]
+    assert at.query_params["metric"] == "agri_export_value_cny"
+    assert [m.label for m in at.metric] == ["农产品出口额"]
+    again = run_app({"metric": "agri_export_value_cny"})
+    assert [m.label for m in again.metric] == ["农产品出口额"]
+    assert again.multiselect(key="f_metric").value == ["agri_export_value_cny"]
 
 
 def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
@@ -99,7 +99,7 @@ def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
     assert not at.exception
     assert at.query_params["lang"] == "en"
     assert at.query_params["source"] == SEED
-    assert at.metric[0].value == "816 trains"
+    assert at.metric[0].value == "880 million yuan"
 
 
 def test_a_wrong_filter_value_gives_a_friendly_message_not_an_error(data_dir: Path) -> None:
@@ -134,19 +134,19 @@ def test_an_empty_data_directory_explains_itself(
 
 def test_the_table_is_reloaded_when_the_files_change(data_dir: Path) -> None:
     at = run_app()
-    assert at.metric[0].value == "816列"
+    assert at.metric[0].value == "8.8亿元"
     obs = data_dir / "tidy" / "observations.csv"
-    obs.write_text(obs.read_text(encoding="utf-8").replace("816,", "817,"), encoding="utf-8")
+    text = obs.read_text(encoding="utf-8")
+    assert "880000000," in text
+    obs.write_text(text.replace("880000000,", "890000000,"), encoding="utf-8")
     at.run()
-    assert at.metric[0].value == "817列"
+    assert at.metric[0].value == "8.9亿元"
 
 
 def test_the_shipped_data_shows_the_seed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = run_app({"source": SEED})
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
-    assert metrics["班列开行"] == ("816列", "+17.8%")
-    assert metrics["集装箱运量"] == ("1.5万标箱", "+40.7%")
+    assert "班列开行" not in metrics  # Chongqing Customs' count is not the corridor's series
     assert metrics["运费扣减"][0] == "2021.84万元"
-    assert "惠及企业99家" in texts(at)
     assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")

@@ -32,7 +32,10 @@ D = pd.Timestamp
         (413820000000, "trade_value_cny", "en", "413.82 billion yuan"),
         (523, "ports_reached", "zh", "523个"),
         (26000, "train_runs", "en", "26,000 trains"),
-        (26000, "train_runs", "zh", "26000列"),
+        (26000, "train_runs", "zh", "2.6万列"),
+        (10218, "train_runs", "zh", "1.0218万列"),
+        (9580, "train_runs", "zh", "9580列"),
+        (12000, "vehicles", "zh", "1.2万车次"),
     ],
 )
 def test_values_show_in_the_metrics_display_scale(

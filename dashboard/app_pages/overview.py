@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import t
+from dashboard.views.kpi import series_cards
 
 table, filters = ui.current()
 if table.observations.empty:
@@ -20,4 +21,6 @@ else:
     ui.chart_grid(specs)
     with cards:
         ui.as_of_line(data.latest_period(table, filters), filters.lang)
-        ui.kpi_row(data.headline_records(table, filters), filters.lang)
+        brief = data.briefing(table, filters)
+        ui.series_card_row(series_cards(brief, filters.lang), filters.lang)
+        ui.briefing_block(brief, filters.lang)

@@ -28,6 +28,7 @@ from dashboard.charts.select import (
     select_figures,
     selection_note,
 )
+from dashboard.charts.series_years import year_figure, year_points, year_records, year_title
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
 from dashboard.views.index import FigureView, Record
@@ -235,9 +236,36 @@ def page_specs(
     chart. Records are built only for the figures the charts draw.
     """
     by_metric, selections = _chosen(fv, page_metrics(page), top)
-    return _view_notes(
+    specs = _view_notes(
         page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
     )
+    if page == "overview":
+        return specs
+    return [*[y for y in year_specs(fv, page_metrics(page), lang) if y.page == page], *specs]
+
+
+def year_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
+    """Return each metric's headline series over the calendar years, for a metric page's top."""
+    out = []
+    for metric, records in year_records(fv, metrics).items():
+        points = year_points(records, lang)
+        title = year_title(metric, lang)
+        headline = headline_text(points, metric, lang)
+        m = load_metrics()[metric]
+        out.append(
+            ChartSpec(
+                id=f"{metric}_years",
+                page=GROUP_PAGE.get(m.group, "trains"),
+                kind="flow",
+                title=title,
+                headline=headline,
+                source_line=source_line(points, lang),
+                alt=alt_text(title, "kind_flow", points, headline, lang),
+                figure=year_figure(points, metric, lang),
+                point_records=tuple(points),
+            )
+        )
+    return out
 
 
 def _same(spec: ChartSpec) -> tuple[str, str, str]:
@@ -269,10 +297,14 @@ def every_page_specs(
     once for all pages.
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
+    years = year_specs(fv, page_metrics(None), lang)
     return once_each(
         spec
         for page in PAGES
-        for spec in _view_notes(
-            page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
-        )
+        for spec in [
+            *([] if page == "overview" else [y for y in years if y.page == page]),
+            *_view_notes(
+                page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
+            ),
+        ]
     )

@@ -245,9 +245,7 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
         fill.solid()
         fill.fore_color.rgb = rgb(GROWTH_UP if value >= 0 else GROWTH_DOWN)
     _labels(plot, '+0.0"%";-0.0"%"', XL_LABEL_POSITION.OUTSIDE_END)
-    _point_labels(
-        native, list(growth), 1, lang, XL_LABEL_POSITION.OUTSIDE_END, signed_pct=True
-    )
+    _point_labels(native, list(growth), 1, lang, XL_LABEL_POSITION.OUTSIDE_END, signed_pct=True)
     _axis_style(chart.value_axis, t("growth_axis", lang), grid=True)
     _axis_style(chart.category_axis, None, grid=False)
     _category_labels_style(chart.category_axis)

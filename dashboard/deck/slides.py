@@ -19,6 +19,7 @@ from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from dashboard.briefing import Briefing, briefing_for_view, safe_url
 from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, once_each
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR
@@ -65,6 +66,10 @@ MIN_TITLE_PT = 16
 TITLE_PAD = Inches(0.1)
 LINE_SPACING = 1.2
 MIN_PT = 9
+# The briefing's type: as large as fits, from this size down; a gap of this many lines after
+# each series' paragraph.
+BRIEF_PT = 22
+BRIEF_GAP = 0.5
 LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
 # Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -84,6 +89,11 @@ def deck_inputs(
     headline = kpi_candidates(fv)
     specs = every_page_specs(fv, headline, filters.lang, top)
     return specs, kpi_cards(headline, filters.lang), fv
+
+
+def deck_briefing(view: FigureView, filters: Filters) -> Briefing:
+    """Return the written briefing of the deck's view (what the overview shows above its cards)."""
+    return briefing_for_view(view, filters.lang)
 
 
 # A paragraph of a text box: text, size in points, bold, colour.
@@ -290,6 +300,50 @@ def add_title_slide(
     return slide
 
 
+def add_briefing_slide(prs: Any, brief: Briefing, filters: Filters) -> Slide:
+    """Add the written briefing: a paragraph per headline series, each number linked to its
+    source, fitted to the slide; the sources it cites in the notes."""
+    lang = filters.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _title(slide, t("brief_title", lang))
+    top, height = Inches(1.45), Inches(5.6)
+    box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    texts = [s.text.strip() for s in brief.sentences] or [t("brief_none", lang)]
+    size = BRIEF_PT
+    width, room = CONTENT_WIDTH / EMU_PER_PT - 20, height / EMU_PER_PT - 20
+    while (
+        size > MIN_PT
+        and lines_height([(x, size, False, TEXT_COLOUR) for x in texts], width)
+        + size * BRIEF_GAP * len(texts)
+        > room
+    ):
+        size -= 1
+    sentences = brief.sentences or ()
+    for i, text in enumerate(texts):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.space_after = Pt(size * BRIEF_GAP)
+        segments = sentences[i].segments if sentences else ()
+        for seg in segments or (None,):
+            run = para.add_run()
+            run.text = (seg.text if seg is not None else text).replace("\n", " ")
+            if i == 0 and seg is not None and seg is segments[0]:
+                run.text = run.text.lstrip()
+            run.font.size = Pt(size)
+            run.font.color.rgb = rgb(TEXT_COLOUR)
+            url = safe_url(seg.figure.source.url) if seg is not None and seg.figure else ""
+            if seg is not None and seg.figure is not None:
+                run.font.bold = True
+                if url:
+                    run.hyperlink.address = url
+    sep = t("sep", lang)
+    notes = [t("brief_title", lang) + sep, brief.text, t("deck_sources", lang) + sep]
+    notes += [f"· {src.cited} {src.url}".strip() for src in brief.sources()]
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+    return slide
+
+
 def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters: Filters) -> Slide:
     """Add the headline figures as cards: value, growth, period, scope and source."""
     lang = filters.lang
@@ -424,14 +478,18 @@ def build_deck(
     sources: pd.DataFrame,
     *,
     made: date | None = None,
+    briefing: Briefing | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """Return a 16:9 PPTX: title slide, headline cards, then one native chart per spec."""
+    """Return a 16:9 PPTX: title slide, the written briefing (when given), headline cards, then
+    one native chart per spec."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     set_theme_fonts(prs)
     specs = once_each(specs)
     add_title_slide(prs, specs, cards, filters, made or date.today())
+    if briefing is not None:
+        add_briefing_slide(prs, briefing, filters)
     add_kpi_slide(prs, cards, sources, filters)
     for i, spec in enumerate(specs, 1):
         add_chart_slide(prs, spec, sources, filters)

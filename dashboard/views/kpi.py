@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.briefing import Briefing, Figure, Sentence
 from dashboard.format import format_period, format_value, format_yoy
 from dashboard.i18n import t
-from dashboard.series_labels import figure_label
+from dashboard.series_labels import figure_label, series_label
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, FigureView, Record, date_codes
 from etl.contract.vocabulary import load_metrics
 
@@ -146,3 +147,54 @@ def kpi_candidates(view: FigureView) -> list[Record]:
         return []
     rows = np.unique(np.concatenate(chosen))
     return view.records(rows[np.argsort(kpi.rank[rows])])
+
+
+@dataclass(frozen=True)
+class SeriesCard:
+    """A headline series as its card shows it: the latest year (or latest figure) and the ytd."""
+
+    metric: str
+    label: str
+    series: str
+    value: str
+    delta: str | None
+    period: str
+    ytd: str
+    source: str
+    url: str
+
+
+def _change_text(sentence: Sentence, figure: Figure, lang: str) -> str:
+    change = sentence.change(figure)
+    return format_yoy(change.change_pct, lang) if change is not None else ""
+
+
+def series_cards(brief: Briefing, lang: str) -> list[SeriesCard]:
+    """Return one card per briefed headline series: never a figure of another series."""
+    cards = []
+    for sentence in brief.sentences:
+        stated = sentence.stated
+        if not stated:
+            continue
+        main = stated[0]
+        ytd = ""
+        if len(stated) > 1:
+            extra = stated[1]
+            change = _change_text(sentence, extra, lang)
+            ytd = t("card_ytd", lang, period=extra.period, value=extra.text)
+            ytd += f" {change}" if change else ""
+        src = main.source
+        cards.append(
+            SeriesCard(
+                metric=main.metric,
+                label=load_metrics()[main.metric].label(lang),
+                series=series_label(main.series, lang),
+                value=main.text,
+                delta=_change_text(sentence, main, lang) or None,
+                period=main.period,
+                ytd=ytd,
+                source=src.cited,
+                url=src.url,
+            )
+        )
+    return cards

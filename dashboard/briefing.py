@@ -1,0 +1,386 @@
+"""The written briefing: one sentence per headline series, each number tied to its source.
+
+Pure (no Streamlit): the pages, present mode and the deck call it with the same inputs. Only
+reported figures are stated; a change is stated only between like periods of one series (the
+same period kind over the same months, one year apart): the source's own yoy where it gives
+one, else computed from the two reported figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from dashboard.format import format_as_of, format_period, format_value, growth_words
+from dashboard.i18n import t
+from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name
+from etl.contract.conflicts import preferred_values
+from etl.contract.period_kinds import period_kinds
+from etl.contract.series import load_series
+from etl.contract.vocabulary import load_metrics
+
+# The overview's briefing speaks of the metrics that have cards.
+BRIEF_METRICS = tuple(k for k, m in load_metrics().items() if m.headline)
+# Marks where a template's figure goes, so the text around it is kept apart from the number.
+_SLOT = "\x00"
+# Every ASCII punctuation mark may be backslash-escaped in CommonMark; Streamlit adds its own
+# (:emoji:, $math$, ~strike~), so all of them are escaped in text from the data.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^%@,;?/])")
+# A figure stated as a bound (超1万列, 突破…) is no base for a computed change: two bounds of
+# 1万 would read as 0%. Conservative: any such word in the figure's quote rules it out.
+_BOUND = re.compile(r"超|突破|逾|余|多|以上|近|约")
+# Rounding of a computed change: as the reports state theirs (one decimal).
+CHANGE_DECIMALS = 1
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure was reported."""
+
+    source_id: str
+    publisher: str
+    published: str
+    url: str
+    title: str
+    cited: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One reported figure as the briefing states it."""
+
+    series: str
+    metric: str
+    value: float
+    text: str
+    kind: str
+    period_start: pd.Timestamp | None
+    period_end: pd.Timestamp
+    period: str
+    yoy_pct: float | None
+    bound: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a sentence: plain words, or a number with the figure it comes from."""
+
+    text: str
+    figure: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A change between like periods of one series: reported (the source's) or computed."""
+
+    current: Figure
+    previous: Figure | None
+    change_pct: float
+    computed: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One headline series' sentence: its pieces, the figures stated and the changes."""
+
+    series: str
+    segments: tuple[Segment, ...]
+    figures: tuple[Figure, ...]
+    comparisons: tuple[Comparison, ...]
+
+    @property
+    def stated(self) -> tuple[Figure, ...]:
+        """Return the figures the sentence states for itself (not the bases of its changes)."""
+        bases = {id(c.previous) for c in self.comparisons if c.computed}
+        return tuple(f for f in self.figures if id(f) not in bases)
+
+    def change(self, figure: Figure) -> Comparison | None:
+        """Return the change stated for a figure, if any."""
+        return next((c for c in self.comparisons if c.current is figure), None)
+
+    @property
+    def text(self) -> str:
+        """Return the sentence as plain text."""
+        return "".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The briefing: its sentences, in the catalogue's order of headline metrics."""
+
+    lang: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def text(self) -> str:
+        """Return the briefing as plain text (what the copy button copies)."""
+        return "".join(s.text for s in self.sentences).strip()
+
+    def sources(self) -> tuple[Source, ...]:
+        """Return every source the briefing cites, once each, in order of first citation."""
+        seen: dict[str, Source] = {}
+        for sentence in self.sentences:
+            for fig in sentence.figures:
+                seen.setdefault(fig.source.source_id, fig.source)
+        return tuple(seen.values())
+
+    def markdown(self) -> str:
+        """Return the briefing as markdown: text escaped, each number linked to its source."""
+        out = []
+        for sentence in self.sentences:
+            for seg in sentence.segments:
+                out.append(_linked(seg))
+        return "".join(out)
+
+
+def escape_markdown(text: object) -> str:
+    """Return untrusted text that markdown shows literally (no links, markup, math or emoji)."""
+    flat = re.sub(r"\s+", " ", str(text))
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def safe_url(url: object) -> str:
+    """Return an http(s) URL made safe inside a markdown link, or '' for anything else."""
+    text = str(url or "").strip()
+    if not re.match(r"^https?://[^\s]+$", text, flags=re.IGNORECASE):
+        return ""
+    return quote(text, safe=":/?#[]@!$&'*+,;=%-._~").replace("(", "%28").replace(")", "%29")
+
+
+def _linked(seg: Segment) -> str:
+    text = escape_markdown(seg.text)
+    if seg.figure is None:
+        return text
+    src = seg.figure.source
+    url = safe_url(src.url)
+    title = escape_markdown(src.cited).replace('"', "")
+    return f'[{text}]({url} "{title}")' if url else text
+
+
+def _filled(key: str, lang: str, value: Segment, **fields: str) -> list[Segment]:
+    before, _, after = t(key, lang, value=_SLOT, **fields).partition(_SLOT)
+    return [s for s in (Segment(before), value, Segment(after)) if s.text]
+
+
+def _opt_float(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _figure(row: Record, kind: str, lang: str) -> Figure:
+    start = row.get("period_start")
+    start = None if start is None or pd.isna(start) else pd.Timestamp(start)
+    end = pd.Timestamp(row["period_end"])
+    published = row.get("published")
+    metric = str(row["metric"])
+    return Figure(
+        series=str(row["series"]),
+        metric=metric,
+        value=float(row["value"]),
+        text=format_value(float(row["value"]), metric, lang),
+        kind=kind,
+        period_start=start,
+        period_end=end,
+        period=format_as_of(end, lang) if start is None else format_period(start, end, lang),
+        yoy_pct=_opt_float(row.get("yoy_pct")),
+        bound=bool(_BOUND.search(str(row.get("quote") or ""))),
+        source=Source(
+            source_id=str(row["source_id"]),
+            publisher=str(row.get("publisher") or row["source_id"]),
+            published=""
+            if published is None or pd.isna(published)
+            else pd.Timestamp(published).date().isoformat(),
+            url=str(row.get("url") or ""),
+            title=str(row.get("title") or ""),
+            cited=source_name(
+                str(row.get("publisher") or row["source_id"]),
+                None if published is None or pd.isna(published) else pd.Timestamp(published),
+                lang,
+            ),
+        ),
+    )
+
+
+def _same_months_a_year_before(cur: Figure, other: Figure) -> bool:
+    """Return whether other covers the same months (and kind) as cur, one year earlier."""
+    if other.kind != cur.kind or other.series != cur.series or cur.period_start is None:
+        return False
+    if other.period_start is None:
+        return False
+    a, b = cur.period_start, other.period_start
+    if (b.year, b.month, b.day) != (a.year - 1, a.month, a.day):
+        return False
+    e, f = cur.period_end, other.period_end
+    if (f.year, f.month) != (e.year - 1, e.month):
+        return False
+    # 1–7月 to end-July either year; a stated day must match (截至9月11日 is not 截至9月底).
+    return f.day == e.day or (bool(e.is_month_end) and bool(f.is_month_end))
+
+
+def _comparison(cur: Figure, pool: list[Figure]) -> Comparison | None:
+    previous = next((f for f in pool if _same_months_a_year_before(cur, f)), None)
+    if cur.yoy_pct is not None:
+        return Comparison(cur, previous, cur.yoy_pct, computed=False)
+    if previous is None or previous.value == 0 or previous.bound or cur.bound:
+        return None
+    change = round((cur.value / previous.value - 1) * 100, CHANGE_DECIMALS)
+    return Comparison(cur, previous, change, computed=True)
+
+
+def _change_segments(comp: Comparison | None, lang: str) -> list[Segment]:
+    if comp is None:
+        return []
+    words = growth_words(comp.change_pct, lang)
+    out = [Segment(t("comma", lang)), Segment(words, None if comp.computed else comp.current)]
+    if comp.computed and comp.previous is not None:
+        value = Segment(comp.previous.text, comp.previous)
+        out += _filled("brief_before", lang, value)
+    return out
+
+
+def preferred_rows(rows: list[Record]) -> list[Record]:
+    """Return one reported row per series and period: the series' preferred body's value."""
+    frame = pd.DataFrame(rows)
+    for col in ("scope", "quote"):
+        if col not in frame:
+            frame[col] = ""
+    sources = frame[["source_id", "published"]].assign(
+        published=pd.to_datetime(frame["published"], errors="coerce")
+    )
+    chosen = preferred_values(frame, sources)
+    if not len(chosen):
+        return []
+    wanted = {
+        (str(r["series"]), str(r["source_id"]), float(r["value"]), pd.Timestamp(r["period_end"]))
+        for r in chosen.to_dict("records")
+    }
+    out, seen = [], set()
+    for row in rows:
+        key = (str(row["series"]), str(row["source_id"]), float(row["value"]))
+        ident = (*key, pd.Timestamp(row["period_end"]))
+        period = (key[0], str(row.get("period_start")), ident[3])
+        if ident in wanted and period not in seen:
+            seen.add(period)
+            out.append(row)
+    return out
+
+
+def _sentence(key: str, figures: list[Figure], lang: str) -> Sentence | None:
+    series = next(s for s in load_series() if s.key == key)
+    label = series.label(lang)
+    by_kind: dict[str, list[Figure]] = {}
+    for fig in sorted(figures, key=lambda f: f.period_end, reverse=True):
+        by_kind.setdefault(fig.kind, []).append(fig)
+    segments: list[Segment] = []
+    stated: list[Figure] = []
+    comparisons: list[Comparison] = []
+    year = by_kind.get("year", [None])[0]
+    ytd = by_kind.get("ytd", [None])[0]
+    # A year-to-date figure older than the latest full year says nothing the year does not.
+    if ytd is not None and year is not None and ytd.period_end.year <= year.period_end.year:
+        ytd = None
+    if year is not None:
+        segments += _filled(
+            "brief_year", lang, Segment(year.text, year), period=year.period, label=label
+        )
+        comp_year = _comparison(year, by_kind["year"])
+        segments += _change_segments(comp_year, lang)
+        stated.append(year)
+        if comp_year is not None:
+            comparisons.append(comp_year)
+    if ytd is not None:
+        if segments:
+            segments.append(Segment(t("clause_sep", lang)))
+            segments += _filled("brief_ytd", lang, Segment(ytd.text, ytd), period=ytd.period)
+        else:
+            segments += _filled(
+                "brief_year", lang, Segment(ytd.text, ytd), period=ytd.period, label=label
+            )
+        comp_ytd = _comparison(ytd, by_kind["ytd"])
+        segments += _change_segments(comp_ytd, lang)
+        stated.append(ytd)
+        if comp_ytd is not None:
+            comparisons.append(comp_ytd)
+    # Neither a year nor a year to date: the latest snapshot, else the latest figure of another
+    # kind (a total since a start, a span), stated with its own period and compared with nothing.
+    rest = sorted(
+        (f for kind, figs in by_kind.items() if kind not in ("year", "ytd") for f in figs),
+        key=lambda f: (f.kind == "snapshot", f.period_end),
+        reverse=True,
+    )
+    if not segments and rest:
+        other = rest[0]
+        key = "brief_snapshot" if other.period_start is None else "brief_year"
+        fields = {"as_of": other.period} if other.period_start is None else {"period": other.period}
+        segments += _filled(key, lang, Segment(other.text, other), label=label, **fields)
+        stated.append(other)
+    if not segments:
+        return None
+    segments.append(Segment(t("brief_end", lang)))
+    for comp in comparisons:
+        if comp.previous is not None and comp.computed:
+            stated.append(comp.previous)
+    return Sentence(key, tuple(segments), tuple(stated), tuple(comparisons))
+
+
+def build_briefing(
+    records: Iterable[Record], lang: str, metrics: Iterable[str] | None = None
+) -> Briefing:
+    """Return the briefing written from figure records (source fields joined, as views give).
+
+    metrics: the metrics to brief on (a metric page's); None: the overview's card metrics.
+    """
+    wanted = set(BRIEF_METRICS if metrics is None else metrics)
+    rows = [
+        r
+        for r in records
+        if str(r.get("series") or "") in HEADLINE_SERIES
+        and r.get("basis") == "reported"
+        and r.get("metric") in wanted
+    ]
+    if not rows:
+        return Briefing(lang, ())
+    rows = preferred_rows(rows)
+    frame = pd.DataFrame(
+        {
+            "start": [r.get("period_start") for r in rows],
+            "end": [r["period_end"] for r in rows],
+            "metric": [r["metric"] for r in rows],
+        }
+    )
+    kinds = period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
+    grouped: dict[str, list[Figure]] = {}
+    for row, kind in zip(rows, kinds, strict=True):
+        if kind:
+            grouped.setdefault(str(row["series"]), []).append(_figure(row, kind, lang))
+    order = [s.key for m in load_metrics() for s in load_series() if s.metric == m and s.headline]
+    sentences = [
+        sentence
+        for key in order
+        if key in grouped and (sentence := _sentence(key, grouped[key], lang)) is not None
+    ]
+    return Briefing(lang, tuple(sentences))
+
+
+def headline_rows(view: FigureView) -> np.ndarray:
+    """Return the view's rows in a headline series (a short vectorised pass over the view)."""
+    if "series" not in view.frame:
+        return view.rows[:0]
+    series = view.column("series").astype("object")
+    return view.rows[series.isin(HEADLINE_SERIES).to_numpy()]
+
+
+def briefing_for_view(
+    view: FigureView, lang: str, metrics: Iterable[str] | None = None
+) -> Briefing:
+    """Return the briefing of a filtered view: what the pages, present mode and the deck show."""
+    return build_briefing(view.records(headline_rows(view)), lang, metrics)

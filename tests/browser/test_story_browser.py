@@ -1,0 +1,102 @@
+"""Cards, briefing and the trains page in Chromium at three screens and two languages, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+from browser_support import ARTIFACTS, CHART, SETTLED_JS, TIMEOUT_MS, chromium, streamlit_server
+
+from dashboard.briefing import briefing_for_view
+from dashboard.charts.series_years import year_records
+from dashboard.views.index import figure_view
+from dashboard.views.kpi import series_cards
+from etl.contract.paths import DEFAULT_DATA_DIR, layout
+from etl.store.cache import load_cached_table
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"1920": (1920, 1080), "1366": (1366, 768), "390": (390, 844)}
+CARD_VALUES_JS = """() => [...document.querySelectorAll('[class*="st-key-kpi_"]')].map(card => {
+  const v = card.querySelector('[data-testid="stMetricValue"]');
+  const inner = v.querySelector('div') || v;
+  const box = card.getBoundingClientRect(), r = inner.getBoundingClientRect();
+  return {key: [...card.classList].find(c => c.startsWith('st-key-kpi_')).slice(11),
+          text: v.innerText.trim(), clipped: inner.scrollWidth > inner.clientWidth + 1
+            || v.scrollWidth > v.clientWidth + 1 || r.right > box.right + 1,
+          card: card.innerText};
+})"""
+TICKS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')][0]
+  .querySelectorAll('.xtick text').length ? [...[...document.querySelectorAll(
+  '[data-testid="stPlotlyChart"]')][0].querySelectorAll('.xtick text')].map(e => e.textContent)
+  : []"""
+
+
+def _expected(lang: str) -> tuple[dict[str, str], list[int]]:
+    table = load_cached_table(layout(DEFAULT_DATA_DIR))
+    obs = table.observations
+    view = figure_view(obs, table.sources, np.ones(len(obs), dtype=bool), lang)
+    cards = {c.metric: c.value for c in series_cards(briefing_for_view(view, lang), lang)}
+    years = year_records(view, ["train_runs"])["train_runs"]
+    return cards, sorted({r["period_end"].year for r in years})
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with streamlit_server(DEFAULT_DATA_DIR, "streamlit_story.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    with chromium() as b:
+        yield b
+
+
+def _open(browser: object, url: str, size: tuple[int, int], outside: list[str]) -> object:
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})  # type: ignore[attr-defined]
+    page.on(
+        "request",
+        lambda req: (
+            outside.append(req.url)
+            if urlparse(req.url).hostname not in ("127.0.0.1", None) and req.url.startswith("http")
+            else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+    page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(800)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("screen", list(VIEWPORTS))
+def test_cards_whole_trains_card_the_corridor_series_and_nothing_leaves_the_machine(
+    browser: object, server: str, screen: str, lang: str
+) -> None:
+    cards, years = _expected(lang)
+    outside: list[str] = []
+    page = _open(browser, f"{server}/?lang={lang}", VIEWPORTS[screen], outside)
+    shown = page.evaluate(CARD_VALUES_JS)  # type: ignore[attr-defined]
+    assert {c["key"] for c in shown} == set(cards)
+    for card in shown:
+        assert card["text"] == cards[card["key"]], card
+        assert not card["clipped"], (screen, lang, card)
+        assert "…" not in card["text"]
+    trains = next(c for c in shown if c["key"] == "train_runs")
+    label = "西部陆海新通道铁海联运班列开行" if lang == "zh" else "Corridor rail–sea trains"
+    assert label in trains["card"]
+    page.screenshot(path=str(ARTIFACTS / f"story_overview_{lang}_{screen}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.goto(f"{server}/trains?lang={lang}")  # type: ignore[attr-defined]
+    page.wait_for_selector(CHART, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    ticks = page.evaluate(TICKS_JS)  # type: ignore[attr-defined]
+    want = [f"{y}年" if lang == "zh" else str(y) for y in range(years[0], years[-1] + 1)]
+    assert ticks == want, ticks
+    page.screenshot(path=str(ARTIFACTS / f"story_trains_{lang}_{screen}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert not outside, outside

@@ -1,0 +1,106 @@
+"""The written briefing: only reported figures, only like periods compared, every number sourced."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.briefing import build_briefing, escape_markdown, safe_url
+from dashboard.format import format_value
+
+SERIES = "corridor_rail_sea_trains"
+
+
+def _row(value: float, start: str | None, end: str, *, yoy: float | None = None, **kw: object):
+    row = {
+        "metric": "train_runs",
+        "value": value,
+        "unit": "trains",
+        "period_start": None if start is None else pd.Timestamp(start),
+        "period_end": pd.Timestamp(end),
+        "region": "corridor",
+        "route": "rail_sea",
+        "scope": "西部陆海新通道铁海联运班列",
+        "series": SERIES,
+        "yoy_pct": yoy,
+        "basis": "reported",
+        "source_id": f"src-{value:g}",
+        "quote": "开行列",
+        "publisher": f"报社{value:g}",
+        "published": pd.Timestamp(end) + pd.Timedelta(days=5),
+        "url": f"https://example.org/{value:g}",
+        "title": "t",
+    }
+    row.update(kw)
+    return row
+
+
+def test_ytd_and_a_full_year_of_one_series_are_never_compared() -> None:
+    rows = [_row(9000, "2024-01-01", "2024-12-31"), _row(5200, "2025-01-01", "2025-07-31")]
+    for lang in ("zh", "en"):
+        brief = build_briefing(rows, lang)
+        (sentence,) = brief.sentences
+        assert sentence.comparisons == ()
+        assert "%" not in brief.text
+        assert [f.value for f in sentence.figures] == [9000, 5200]
+        assert [f.kind for f in sentence.figures] == ["year", "ytd"]
+
+
+def test_like_periods_are_compared_and_each_number_equals_the_data() -> None:
+    rows = [
+        _row(9000, "2024-01-01", "2024-12-31", yoy=12.5),
+        _row(4000, "2024-01-01", "2024-07-31"),
+        _row(5200, "2025-01-01", "2025-07-31"),
+        _row(3000, "2024-01-01", "2024-06-30"),  # other months: never the base
+    ]
+    brief = build_briefing(rows, "zh")
+    (sentence,) = brief.sentences
+    year, ytd = sentence.comparisons
+    assert (year.current.value, year.change_pct, year.computed) == (9000, 12.5, False)
+    assert (ytd.current.value, ytd.previous.value, ytd.computed) == (5200, 4000, True)
+    assert ytd.change_pct == round((5200 / 4000 - 1) * 100, 1) == 30.0
+    assert brief.text == (
+        "2024年，西部陆海新通道铁海联运班列开行9000列，同比增长12.5%；"
+        "2025年1—7月为5200列，同比增长30%（上年同期4000列）。"
+    )
+    for fig in sentence.figures:
+        assert fig.text == format_value(fig.value, "train_runs", "zh")
+        assert fig.text in brief.text
+        assert fig.source.url == f"https://example.org/{fig.value:g}"
+
+
+def test_a_stale_ytd_derived_rows_and_bounds_are_left_out() -> None:
+    rows = [
+        _row(9000, "2024-01-01", "2024-12-31", quote="开行超9000列"),
+        _row(8000, "2023-01-01", "2023-12-31"),
+        _row(5000, "2024-01-01", "2024-07-31"),  # older than the full year 2024
+        _row(7777, "2025-01-01", "2025-07-31", basis="derived"),
+    ]
+    brief = build_briefing(rows, "en")
+    (sentence,) = brief.sentences
+    assert [f.value for f in sentence.figures] == [9000]
+    assert sentence.comparisons == ()  # 超9000 is a bound: no computed change
+    assert "7,777" not in brief.text and "5,000" not in brief.text
+
+
+def test_other_series_and_metrics_never_enter() -> None:
+    rows = [
+        _row(26000, "2024-01-01", "2024-12-31", series="china_europe_rail_trains"),
+        _row(300, "2024-01-01", "2024-12-31", series=""),
+    ]
+    assert build_briefing(rows, "zh").sentences == ()
+    rows = [_row(9000, "2024-01-01", "2024-12-31")]
+    assert build_briefing(rows, "zh", metrics=["teu"]).sentences == ()
+
+
+def test_markdown_escapes_data_and_links_only_web_addresses() -> None:
+    evil = "[click](javascript:alert(1)) *x* :smile: $x$"
+    rows = [_row(9000, "2024-01-01", "2024-12-31", publisher=evil, url="javascript:alert(1)")]
+    brief = build_briefing(rows, "zh")
+    md = brief.markdown()
+    assert "javascript" not in md and "](" not in md
+    assert escape_markdown(evil).count("\\[") == 1 and "\\*x\\*" in escape_markdown(evil)
+    assert safe_url("https://a.org/x(1)") == "https://a.org/x%281%29"
+    assert safe_url("https://a.org/x y") == ""
+    assert safe_url("ftp://a.org") == ""
+    rows = [_row(9000, "2024-01-01", "2024-12-31")]
+    assert "[9000列](https://example.org/9000 " in build_briefing(rows, "zh").markdown()
