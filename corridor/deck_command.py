@@ -93,7 +93,7 @@ def _out_path(text: str) -> Path:
 
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
-    from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs
+    from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import pair
     from etl.contract.errors import Problem
@@ -122,7 +122,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     partial = out.with_name(f".{out.name}.part")
     partial.write_bytes(data)
     os.replace(partial, out)
-    print(f"已写入 wrote: {out} ({2 + len(specs)} 张幻灯片 slides)")
+    print(f"已写入 wrote: {out} ({slide_count(data)} 张幻灯片 slides)")
     if args.pdf:
         soffice = find_soffice()
         if soffice is None:

@@ -502,3 +502,8 @@ def build_deck(
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def slide_count(deck: bytes) -> int:
+    """Return how many slides a built deck holds."""
+    return len(Presentation(io.BytesIO(deck)).slides)
