@@ -20,6 +20,7 @@ from dashboard.filters import Filters, to_query_params
 from dashboard.format import format_value, format_yoy
 from dashboard.i18n import EMPTY_RESULT, t
 from dashboard.series_labels import figure_label
+from dashboard.views.kpi import series_cards
 from etl.store.table import Table
 
 PRESENT_PARAM = "present"
@@ -191,7 +192,7 @@ def _screen(screen: Screen, table: Table, filters: Filters) -> None:
     with st.container(key="present_screen"):
         if screen.kind == "cards":
             ui.as_of_line(data.latest_period(table, filters), lang)
-            ui.kpi_row(data.headline_records(table, filters), lang)
+            ui.series_card_row(series_cards(data.briefing(table, filters), lang), lang)
             return
         spec = screen.spec
         assert spec is not None  # chart and figure screens carry their spec
@@ -259,7 +260,7 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
         st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
         return
     specs = present_specs(table, filters)
-    cards = bool(data.headline_records(table, filters))
+    cards = bool(series_cards(data.briefing(table, filters), filters.lang))
     screens = present_screens(specs, filters.lang, cards=cards)
     if not screens:
         st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
