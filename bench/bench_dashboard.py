@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
 
 from dashboard import data  # noqa: E402
 from dashboard.charts.specs import ChartSpec, page_specs  # noqa: E402
@@ -28,16 +28,6 @@ from dashboard.views.kpi import kpi_candidates  # noqa: E402
 from etl.contract.paths import layout  # noqa: E402
 from etl.store.table import load_table  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 60_000
 # Every plotly chart on the page has drawn its SVG (the selector the browser tests wait for).
 DRAWN_JS = """(n) => {
@@ -59,36 +49,6 @@ def spread(values: list[float]) -> str:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serve(script: str) -> Iterator[str]:
-    """Run `streamlit run script` on a free port and yield its URL."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 def bench_browser(rounds: int, overview_charts: int) -> dict[str, list[float]]:
     """Return load times of the overview and of the bare page, alternated in one browser.
 
@@ -101,41 +61,44 @@ def bench_browser(rounds: int, overview_charts: int) -> dict[str, list[float]]:
         "dash_drawn": [], "dash_settled": [], "bare_drawn": [], "bare_settled": []
     }  # fmt: skip
     with (
-        serve("dashboard/app.py") as dash,
-        serve("bench/bare_app.py") as bare,
+        streamlit_server("dashboard/app.py") as dash,
+        streamlit_server("bench/bare_app.py") as bare,
         sync_playwright() as pw,
     ):
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(**launch_options())
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
-
-        def load(url: str, charts: int) -> tuple[float, float]:
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(url)
-            page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
-            drawn = time.perf_counter() - start
-            page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=20)
-            settled = time.perf_counter() - start
-            page.close()
-            return drawn, settled
-
         # One warm-up each: the servers import plotly, the browser caches the JS bundle.
-        load(dash, overview_charts)
-        load(bare, 1)
+        timed_loads(context, dash, overview_charts)
+        timed_loads(context, bare, 1)
         for _ in range(rounds):
             for name, url, charts in (("dash", dash, overview_charts), ("bare", bare, 1)):
-                drawn, settled = load(url, charts)
+                drawn, settled = timed_loads(context, url, charts)
                 times[f"{name}_drawn"].append(drawn)
                 times[f"{name}_settled"].append(settled)
         browser.close()
     return times
 
 
-def bench_reruns(reruns: int, cold: bool) -> list[float]:
-    """Return AppTest rerun times after a filter change (views uncached when cold)."""
-    from streamlit.testing.v1 import AppTest
+def timed_loads(context: Any, url: str, charts: int) -> tuple[float, float]:
+    """Return seconds from navigation to `charts` charts drawn, and to drawn and script finished."""
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
+    drawn = time.perf_counter() - start
+    page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=20)
+    settled = time.perf_counter() - start
+    page.close()
+    return float(drawn), float(settled)
 
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60).run()
+
+def timed_load(context: Any, url: str, charts: int) -> float:
+    """Return seconds from navigation to `charts` plotly charts drawn, in a fresh tab."""
+    return timed_loads(context, url, charts)[0]
+
+
+def timed_reruns(at: Any, reruns: int, cold: bool) -> list[float]:
+    """Return AppTest rerun times, the metric filter toggled before each (views cleared if cold)."""
     times: list[float] = []
     choices = (["teu"], [])
     for i in range(reruns):
@@ -158,6 +121,14 @@ def page_charts(page: str) -> list[ChartSpec]:
     frame = table.observations
     view = figure_view(frame, table.sources, filter_mask(frame, Filters()), "zh")
     return page_specs(view, kpi_candidates(view), "zh", page)
+
+
+def bench_reruns(reruns: int, cold: bool) -> list[float]:
+    """Return AppTest rerun times after a filter change (views uncached when cold)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60).run()
+    return timed_reruns(at, reruns, cold)
 
 
 def bench_go_vs_px(repeats: int = 50) -> tuple[list[float], list[float]]:
@@ -222,12 +193,12 @@ def main() -> int:
     print(f"rerun after a filter change (AppTest, views cached): {spread(warm)}  goal < 50 ms")
     print(f"rerun after a filter change (AppTest, views rebuilt): {spread(cold)}")
 
-    if not Path(CHROMIUM).exists():
-        print(f"browser benchmark skipped: {CHROMIUM} is not installed")
+    if not chromium_installed():
+        print("browser benchmark skipped: Debian's chromium is not installed")
         return 0
     times = bench_browser(args.rounds, overview)
     load = os.getloadavg()
-    print(f"load average during the browser runs: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    print(f"load average after the browser runs: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     for way, words in (
         ("drawn", "navigation → every chart drawn"),
         ("settled", "navigation → charts drawn and script finished (running indicator off)"),

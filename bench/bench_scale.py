@@ -25,8 +25,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from bench_dashboard import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, TIMEOUT_MS, serve  # noqa: E402
+from bench_dashboard import DRAWN_JS, TIMEOUT_MS, timed_load, timed_reruns  # noqa: E402
+from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
+
+from etl.store.cache import warm_command  # noqa: E402
 
 SIZES = {
     "shipped": str(REPO / "data"),
@@ -73,12 +77,8 @@ def data_dir(path: str) -> Iterator[None]:
 
 def warm_cache(path: str) -> float:
     """Build the data directory's columnar cache in a child process; return its seconds."""
-    code = (
-        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
-        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
-    )
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, path], cwd=REPO, check=True)
+    subprocess.run(warm_command(Path(path)), cwd=REPO, check=True)
     return time.perf_counter() - start
 
 
@@ -125,22 +125,16 @@ def bench_page_loads(sizes: dict[str, str], rounds: int) -> dict[str, list[float
 
     times: dict[str, list[float]] = {name: [] for name in [*sizes, "bare"]}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(**launch_options())
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
 
         def load(url: str, charts: int) -> float:
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(url)
-            page.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS)
-            elapsed = time.perf_counter() - start
-            page.close()
-            return elapsed
+            return timed_load(context, url, charts)
 
-        with serve("bench/bare_app.py") as bare:
+        with streamlit_server("bench/bare_app.py") as bare:
             load(bare, 1)
             for name, path in sizes.items():
-                with data_dir(path), serve("dashboard/app.py") as dash:
+                with data_dir(path), streamlit_server("dashboard/app.py") as dash:
                     load(dash, OVERVIEW_CHARTS)
                     for _ in range(rounds):
                         times[name].append(load(dash, OVERVIEW_CHARTS))
@@ -153,25 +147,10 @@ def bench_reruns(path: str, reruns: int) -> tuple[list[float], list[float], dict
     """Return warm and cold AppTest rerun times after a filter change, and chart bytes."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import data
-
     with data_dir(path):
         at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=300).run()
         assert not at.exception, at.exception
-        choices = (["teu"], [])
-        runs: dict[bool, list[float]] = {False: [], True: []}
-        for cold in (False, True):
-            for i in range(reruns):
-                at.multiselect(key="f_metric").set_value(choices[i % 2])
-                if cold:
-                    data._view.clear()
-                    data._headline.clear()
-                    data._specs.clear()
-                    data._every_page.clear()
-                start = time.perf_counter()
-                at.run()
-                runs[cold].append(time.perf_counter() - start)
-                assert not at.exception, at.exception
+        runs = {cold: timed_reruns(at, reruns, cold) for cold in (False, True)}
         at.multiselect(key="f_metric").set_value([]).run()
         sizes: dict[str, int] = {}
         for page in CHART_PAGES:
@@ -199,9 +178,9 @@ def bench_memory(path: str, sessions: int) -> tuple[float, float]:
     """Return (peak, current) MB of the server tree after `sessions` sessions drew and filtered."""
     from playwright.sync_api import sync_playwright
 
-    with data_dir(path), serve("dashboard/app.py") as url, sync_playwright() as pw:
+    with data_dir(path), streamlit_server("dashboard/app.py") as url, sync_playwright() as pw:
         pid = server_pid(url)
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(**launch_options())
         pages = []
         for _ in range(sessions):
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -252,7 +231,7 @@ async def _concurrency(
             await asyncio.sleep(max(0.0, every - (time.monotonic() - tick)))
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(**launch_options())
         pages = []
         # Sessions open one after another (a room arriving), then all change filters together.
         for _ in range(sessions):
@@ -277,7 +256,7 @@ def bench_concurrency(
     path: str, sessions: int, seconds: float, every: float
 ) -> tuple[list[float], list[str]]:
     """Return rerun times seen by `sessions` sessions changing a filter every `every` seconds."""
-    with data_dir(path), serve("dashboard/app.py") as url:
+    with data_dir(path), streamlit_server("dashboard/app.py") as url:
         return asyncio.run(_concurrency(url, sessions, seconds, every))
 
 
@@ -305,7 +284,7 @@ def main() -> int:
             print(f"[{name}] {path}: cache deleted; the server builds it from the CSVs")
         else:
             print(f"[{name}] {path}: cache ready in {warm_cache(path):.1f} s (child process)")
-    browser = Path(CHROMIUM).exists()
+    browser = chromium_installed()
 
     if "reruns" not in args.skip:
         for name, path in sizes.items():

@@ -3,44 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from corridor import deck_command, store_commands
+from corridor import deck_command, options, store_commands
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
+from etl.store.batches import sweep as sweep_store
 
-Handler = Callable[[argparse.Namespace], int]
-Registrar = Callable[
-    ["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None
-]
 # Exit codes: 0 done, 2 bad input (a refusal with a message), 1 an unexpected failure.
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
-
-
-def _data_dir_parent() -> argparse.ArgumentParser:
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        help="数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's "
-        "data/); may be new or empty",
-    )
-    return parent
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}"
-        ) from None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -62,6 +40,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from etl.extraction.observations import frame_from_rows, rows_from_figures
 
     rows: list[dict[str, object]] = []
+    hows: list[str] = []
     for name in args.files:
         article = read_article(Path(name))
         published = args.published or article.published
@@ -81,9 +60,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
         source_id = article.header.get("source_id") or Path(name).stem
-        rows.extend(rows_from_figures(extract_figures(article.body, published), source_id))
-    sys.stdout.write(render_observations_csv(frame_from_rows(rows)))
+        figures = extract_figures(article.body, published)
+        rows.extend(rows_from_figures(figures, source_id))
+        hows.extend(f.how for f in figures)
+    text = render_observations_csv(frame_from_rows(rows))
+    if args.how:
+        text = _with_how_column(text, hows)
+    sys.stdout.write(text)
     return 0
+
+
+def _with_how_column(text: str, hows: list[str]) -> str:
+    """Return contract CSV with a last column `how` (stated, carried, publication), off contract."""
+    import csv
+    import io
+
+    records = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*records[0], "how"])
+    for record, how in zip(records[1:], hows, strict=True):
+        writer.writerow([*record, how])
+    return out.getvalue()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -99,19 +97,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def warm_cache(where: Layout) -> None:
-    """Parse the stored tables into the columnar cache in a short-lived child process.
+    """Prepare the data cache in a short-lived child, so the server's own memory peak stays low."""
+    from etl.store.cache import warm_command
 
-    Parsing a large table from CSV peaks at several times the cached frame's memory; doing it in
-    a child that exits hands the server a cache to read, so the server's own peak stays low.
-    """
     print("正在准备数据缓存 / preparing the data cache ...", flush=True)
-    code = (
-        "import sys; from pathlib import Path; from etl.store.cache import load_cached_table; "
-        "from etl.contract.paths import Layout; load_cached_table(Layout(Path(sys.argv[1])))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(where.root)], cwd=REPO_ROOT, capture_output=True, text=True
-    )
+    result = subprocess.run(warm_command(where.root), cwd=REPO_ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         # The dashboard itself shows a bilingual message for bad data; serving still goes ahead.
         print(
@@ -147,21 +137,26 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    where: Layout = layout(args.data_dir)
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
-    app = REPO_ROOT / "dashboard" / "app.py"
-    print(
-        f"看板地址 Open the dashboard at: http://{args.address}:{args.port}/  "
-        f"(数据 data: {where.root}; 按 Ctrl+C 停止 / Ctrl+C to stop)",
-        flush=True,
-    )
+def serve_command(args: argparse.Namespace) -> list[str]:
+    """Return the streamlit command line `corridor serve` runs for these arguments."""
+    from etl.uploads.reading import max_upload_bytes
+
+    if bool(args.ssl_cert) != bool(args.ssl_key):
+        raise CorridorError.single(
+            "--ssl-cert 与 --ssl-key 须同时给出", "--ssl-cert and --ssl-key go together"
+        )
+    for path in (args.ssl_cert, args.ssl_key):
+        if path and not Path(path).is_file():
+            raise CorridorError.single("文件不存在", "file not found", file=str(path))
+    # Streamlit buffers an upload up to its own cap before the app sees it: the same cap as the
+    # app's, in whole MiB, so a larger file is refused before it is held in memory.
+    upload_mb = max(1, math.ceil(max_upload_bytes() / (1024 * 1024)))
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app),
+        str(REPO_ROOT / "dashboard" / "app.py"),
         "--server.address",
         args.address,
         "--server.port",
@@ -170,7 +165,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.maxUploadSize",
+        str(upload_mb),
     ]
+    if args.ssl_cert:
+        command += [
+            "--server.sslCertFile",
+            str(Path(args.ssl_cert).resolve()),
+            "--server.sslKeyFile",
+            str(Path(args.ssl_key).resolve()),
+        ]
+    return command
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    where: Layout = layout(args.data_dir)
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
+    command = serve_command(args)
+    swept = sweep_store(where)
+    if swept.temporaries or swept.orphans:
+        print(
+            f"已清理 {len(swept.temporaries)} 个中断的批次临时目录、"
+            f"{len(swept.orphans)} 个孤立上传文件 / "
+            f"removed {len(swept.temporaries)} interrupted batch folders and "
+            f"{len(swept.orphans)} orphan uploads",
+            flush=True,
+        )
+    scheme = "https" if args.ssl_cert else "http"
+    print(
+        f"看板地址 Open the dashboard at: {scheme}://{args.address}:{args.port}/  "
+        f"(数据 data: {where.root}; 按 Ctrl+C 停止 / Ctrl+C to stop)",
+        flush=True,
+    )
     warm_cache(where)
     try:
         return subprocess.call(command, env=env, cwd=REPO_ROOT)
@@ -186,67 +212,72 @@ def build_parser() -> argparse.ArgumentParser:
         "build tables from articles, extract figures, serve the dashboard.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    common = _data_dir_parent()
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "build",
-        parents=[common],
+        cmd_build,
         help="从原始文章重建数据表 / rebuild tidy tables from data/raw",
         description="Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles "
         "(deterministic; analysts' batches are never touched).",
     )
     p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress lines")
-    p.set_defaults(handler=cmd_build)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "extract",
-        parents=[common],
+        cmd_extract,
         help="从文章中提取数据，输出 CSV / print an article's figures as CSV",
         description="Print the observations found in article files as contract CSV on stdout "
         "(UTF-8, no BOM). Header lines `key: value` … `---` are read when present.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="文章文件 / article text files")
+    options.add_published(p, "发布日期（覆盖页首）/ publication date (overrides the header)")
     p.add_argument(
-        "--published",
-        type=_iso_date,
-        metavar="YYYY-MM-DD",
-        help="发布日期（覆盖页首）/ publication date (overrides the header)",
+        "--how",
+        action="store_true",
+        help="加一列 how：期间是文中写明(stated)、沿用上文(carried)还是取发布日期(publication) / "
+        "add a column `how` (off the contract): the period was stated in its clause, carried "
+        "from an earlier one, or taken from the publication date",
     )
-    p.set_defaults(handler=cmd_extract)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "evaluate",
-        parents=[common],
+        cmd_evaluate,
         help="对照标注评估提取质量 / score extraction against labelled truth",
-        description="Score extraction on ARTICLES_DIR against TRUTH_CSV as SCHEMA.md describes: "
-        "precision, recall, F1 and yoy accuracy per metric and overall.",
+        description="Score extraction on ARTICLES_DIR against TRUTH_CSV as docs/contract.md "
+        "describes: precision, recall, F1 and yoy accuracy per metric and overall.",
     )
     p.add_argument("articles_dir", metavar="ARTICLES_DIR")
     p.add_argument("truth_csv", metavar="TRUTH_CSV")
-    p.set_defaults(handler=cmd_evaluate)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "evaluate-events",
-        parents=[common],
+        cmd_evaluate_events,
         help="对照标注评估里程碑事件 / score milestone events against labelled truth",
         description="Extract the milestones of the data directory's raw articles and score them "
         "against TRUTH_CSV (default: raw/truth/events.csv): same source and same day.",
     )
     p.add_argument("truth_csv", metavar="TRUTH_CSV", nargs="?", default=None)
-    p.set_defaults(handler=cmd_evaluate_events)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "serve",
-        parents=[common],
+        cmd_serve,
         help="启动看板 / start the dashboard",
         description="Start the Streamlit dashboard on the data directory and print its address.",
     )
     p.add_argument("--address", default="127.0.0.1", help="监听地址 / bind address")
     p.add_argument("--port", type=int, default=8501, help="端口 / port (default 8501)")
-    p.set_defaults(handler=cmd_serve)
+    p.add_argument(
+        "--ssl-cert", metavar="FILE", help="TLS 证书（PEM）/ TLS certificate chain (PEM)"
+    )
+    p.add_argument("--ssl-key", metavar="FILE", help="TLS 私钥（PEM）/ TLS private key (PEM)")
 
-    store_commands.register(sub, common)
-    deck_command.register(sub, common)
+    store_commands.register(sub)
+    deck_command.register(sub)
     return parser
 
 

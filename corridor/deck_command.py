@@ -9,23 +9,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
+from corridor import options
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 
 # LibreOffice converts a 20-slide deck in about 4 s here; a first start on a cold, slow machine
 # takes far longer, but a conversion that runs minutes has hung.
 PDF_TIMEOUT_S = 180
-FILTER_OPTIONS = (
-    ("from", "from_", "YYYY-MM", "起始月份 / first month, e.g. 2024-01"),
-    ("to", "to", "YYYY-MM", "截止月份 / last month, e.g. 2024-07"),
-    ("region", "region", "R", "地区，逗号分隔 / region key(s), comma-separated"),
-    ("route", "route", "R", "线路，逗号分隔（none 为未指明）/ route key(s); none = no route"),
-    ("metric", "metric", "M", "指标，逗号分隔 / metric key(s), comma-separated"),
-    ("basis", "basis", "B", "reported 或 derived / reported or derived"),
-    ("source", "source", "S", "来源编号，逗号分隔 / source id(s), comma-separated"),
-)
 
 
 def say(message: str) -> None:
@@ -72,12 +63,6 @@ def convert_to_pdf(pptx: Path, soffice: str, timeout: float = PDF_TIMEOUT_S) -> 
     return pdf
 
 
-def _query(args: argparse.Namespace) -> dict[str, str]:
-    params = {param: getattr(args, dest) for param, dest, _, _ in FILTER_OPTIONS}
-    params["lang"] = args.lang
-    return {k: v for k, v in params.items() if v is not None}
-
-
 def _out_path(text: str) -> Path:
     out = Path(text).expanduser()
     if out.suffix.lower() != ".pptx":
@@ -105,7 +90,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     # The compact columnar cache the dashboard reads (written on a first run, then reused).
     table = load_cached_table(where)
     choices = vocabulary_choices(tuple(table.sources["source_id"].astype(str)))
-    parsed = parse_query_params(_query(args), choices)
+    parsed = parse_query_params(options.filter_params(args), choices)
     # The dashboard ignores a bad URL value and says so; the command line refuses it instead.
     if parsed.problems:
         raise CorridorError([p.problem() for p in parsed.problems])
@@ -137,11 +122,12 @@ def cmd_deck(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, common: argparse.ArgumentParser) -> None:
+def register(sub: options.Subparsers) -> None:
     """Add `corridor deck` to the command line."""
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "deck",
-        parents=[common],
+        cmd_deck,
         help="生成会议用 PPTX（可选 PDF）/ write a meeting deck (PPTX, optionally PDF)",
         description="Write a 16:9 PowerPoint deck of the dashboard's charts under the same "
         "filters as its URL: a title slide, the headline figures, then one native (editable) "
@@ -149,17 +135,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "Values are in the units the dashboard shows (万/亿; thousand/million/billion).",
     )
     p.add_argument("--out", required=True, metavar="FILE.pptx", help="输出文件 / output file")
-    p.add_argument(
-        "--lang",
-        default="zh",
-        metavar="zh|en",
-        help="语言 / language of the deck (default zh)",
-    )
-    for param, dest, metavar, text in FILTER_OPTIONS:
-        p.add_argument(f"--{param}", dest=dest, metavar=metavar, help=text)
+    options.add_filters(p)
     p.add_argument(
         "--pdf",
         action="store_true",
         help="同时用 LibreOffice 生成 FILE.pdf / also write FILE.pdf with LibreOffice",
     )
-    p.set_defaults(handler=cmd_deck)

@@ -9,17 +9,14 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from corridor import options
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 from etl.store.auth import cli_actor
 
-DATA_DIR_HELP = (
-    "数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's data/)"
-)
 # Exit code when a merge needs a yes and there is no terminal to ask on.
 EXIT_NEEDS_CONFIRMATION = 3
 # Rows of each kind shown in a preview; the rest are counted.
@@ -35,15 +32,6 @@ SELECTORS = (
     ("source_id", "来源编号 / source id", False),
     ("value", "现值 / the value held now", False),
 )
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}"
-        ) from None
 
 
 def _max_bytes(args: argparse.Namespace) -> int | None:
@@ -161,6 +149,18 @@ def cmd_add_article(args: argparse.Namespace) -> int:
         f"提取到 {len(proposal.rows)} 行 / the extractor proposes {len(proposal.rows)} rows "
         f"(source_id {args.source_id or proposal.source_id}, published {proposal.published})"
     )
+    if proposal.published_inferred and not args.published:
+        print(
+            f"发布日期由正文推断为 {proposal.published}，将标记为推断 / publication date inferred "
+            f"from the text as {proposal.published}; stored marked inferred (give --published)",
+            file=sys.stderr,
+        )
+    if not (args.title or proposal.title):
+        raise CorridorError.single(
+            "文章没有标题行，请用 --title 给出标题",
+            "the article has no title line: give one with --title",
+            file=name,
+        )
     print_preview(preview_rows(load_state(where).observations, proposal.rows))
     answer = _confirm(args, "接受这些数据？/ accept these rows?")
     if answer is None:
@@ -190,7 +190,7 @@ def cmd_add_article(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from etl.store.table import export_csv
 
-    text = export_csv(layout(args.data_dir))
+    text = export_csv(layout(args.data_dir), raw=args.raw)
     # Bytes, not text mode: the same UTF-8 without BOM and \n line ends on every platform.
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
@@ -329,176 +329,166 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_file_args(
-    p: argparse.ArgumentParser, what: str = "CSV 或 XLSX 文件 / a CSV or XLSX file"
-) -> None:
-    p.add_argument("file", metavar="FILE", help=what)
-    p.add_argument(
-        "--as",
-        dest="as_name",
-        metavar="NAME",
-        help="记录的文件名（浏览器上传时的名字）/ file name to record (metadata only)",
-    )
-    p.add_argument(
-        "--max-mb",
-        type=float,
-        metavar="MB",
-        help="大小上限 / size cap in MiB (default $CORRIDOR_MAX_UPLOAD_MB, else 25)",
-    )
-
-
 def _add_selectors(p: argparse.ArgumentParser) -> None:
     for name, text, required in SELECTORS:
         flag = "--" + name.replace("_", "-")
         p.add_argument(flag, dest=name, required=required, help=text)
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: options.Subparsers) -> None:
     """Add the analysts' subcommands to the corridor parser."""
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "validate",
-        parents=[common],
+        cmd_validate,
         help="检查上传文件，不合并 / check an upload without merging (dry run)",
         description="Check a CSV or XLSX of observations and print the preview (rows new, "
         "already present, contradicting) or every problem by row, column and value.",
     )
-    _add_file_args(p)
-    p.set_defaults(handler=cmd_validate)
+    options.add_upload_file(p)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "ingest",
-        parents=[common],
+        cmd_ingest,
         help="检查并合并上传文件 / validate, preview and merge an upload",
         description="Validate a CSV or XLSX, print the preview and merge it as one batch. "
         "Without --yes it asks on a terminal; with no terminal it merges nothing and exits 3.",
     )
-    _add_file_args(p)
-    p.add_argument("--yes", action="store_true", help="不询问直接合并 / merge without asking")
+    options.add_upload_file(p)
+    options.add_yes(p, "不询问直接合并 / merge without asking")
     p.add_argument(
         "--replace",
         action="store_true",
         help="替换矛盾的已有数据 / replace contradicted figures (recorded old → new)",
     )
-    p.set_defaults(handler=cmd_ingest)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "add-article",
-        parents=[common],
+        cmd_add_article,
         help="上传新文章，接受提取结果 / add a new article and accept its extracted rows",
         description="Run the extractor on a new article (.txt), print the rows it proposes and "
         "store the article as received with those rows as one batch (build never re-extracts it). "
         "To edit the rows first, use the dashboard's upload page.",
     )
-    _add_file_args(p, "文章文本文件（.txt）/ an article text file (.txt)")
-    p.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD", help="发布日期 / date")
+    options.add_upload_file(p, "文章文本文件（.txt）/ an article text file (.txt)")
+    options.add_published(p)
     p.add_argument("--source-id", metavar="ID", help="来源编号 / source id")
     p.add_argument("--title", help="标题 / title")
     p.add_argument("--publisher", help="发布机构 / publisher")
     p.add_argument("--url", help="网址 / URL")
-    p.add_argument("--yes", action="store_true", help="不询问直接接受 / accept without asking")
+    options.add_yes(p, "不询问直接接受 / accept without asking")
     p.add_argument("--replace", action="store_true", help="替换矛盾数据 / replace contradicted")
-    p.set_defaults(handler=cmd_add_article)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "export",
-        parents=[common],
+        cmd_export,
         help="导出全部数据为 CSV / print every stored row as CSV",
         description="Print every stored row (reported and derived, all batches) as contract CSV "
-        "on stdout: plain UTF-8 without BOM, numbers unformatted, for machines.",
+        "on stdout: plain UTF-8 without BOM, numbers unformatted. Text a spreadsheet would run "
+        "as a formula (=, +, -, @ after any blanks) is prefixed with ' unless --raw.",
     )
-    p.set_defaults(handler=cmd_export)
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="不处理公式前缀，原样输出（供程序读取，勿用电子表格打开）/ text exactly as stored, "
+        "formula prefixes not disarmed (for programs; do not open in a spreadsheet)",
+    )
 
-    p = sub.add_parser(
+    options.command(
+        sub,
         "template",
-        parents=[common],
+        cmd_template,
         help="输出上传模板 CSV / print the upload template CSV",
         description="Print a CSV template of the upload columns with one example row "
         "(UTF-8 with BOM, for Excel).",
     )
-    p.set_defaults(handler=cmd_template)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "history",
-        parents=[common],
+        cmd_history,
         help="列出所有批次 / list the batches",
         description="List every accepted change (batch): id, when, who, kind, rows added and "
         "removed, file or reason, and whether it was undone.",
     )
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
-    p.set_defaults(handler=cmd_history)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "undo",
-        parents=[common],
+        cmd_undo,
         help="撤销一个批次 / undo a batch",
         description="Undo BATCH as a new batch: remove its rows and restore what it replaced, "
         "leaving later batches alone; refused when a later batch changed the same figures.",
     )
     p.add_argument("batch", metavar="BATCH", help="批次编号或序号 / batch id or sequence number")
     p.add_argument("--reason", help="原因 / why")
-    p.set_defaults(handler=cmd_undo)
 
     p = sub.add_parser(
         "sources",
-        parents=[common],
+        parents=[options.data_dir_option()],
         help="登记或列出来源 / register or list sources",
         description="Register a source that uploaded rows can cite, or list the sources.",
     )
     sources_sub = p.add_subparsers(dest="sources_command", metavar="ACTION", required=True)
-    # The inner --data-dir must not reset one given before the action (argparse copies defaults).
-    inner = argparse.ArgumentParser(add_help=False)
-    inner.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
-    q = sources_sub.add_parser(
+    inner = options.data_dir_option(keep_earlier=True)
+    q = options.command(
+        sources_sub,
         "add",
-        parents=[inner],
+        cmd_sources_add,
+        parent=inner,
         help="登记来源 / register a source",
         description="Register a source (recorded as a batch) so uploads can cite its id.",
     )
     q.add_argument("--id", required=True, help="来源编号 / source id (letters, digits, _.:-)")
     q.add_argument("--title", required=True, help="标题 / title")
     q.add_argument("--publisher", required=True, help="发布机构 / publisher")
-    q.add_argument(
-        "--published", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="发布日期 / date"
-    )
+    options.add_published(q, required=True)
     q.add_argument("--url", help="网址 / URL (http or https)")
-    q.set_defaults(handler=cmd_sources_add)
-    q = sources_sub.add_parser(
+    options.command(
+        sources_sub,
         "list",
-        parents=[inner],
+        cmd_sources_list,
+        parent=inner,
         help="列出来源 / list sources as CSV",
         description="Print every source (built and registered) as CSV.",
     )
-    q.set_defaults(handler=cmd_sources_list)
 
     p = sub.add_parser(
         "series",
-        parents=[common],
+        parents=[options.data_dir_option()],
         help="列出系列或添加措辞映射 / list series or map a wording to one",
         description="List the series catalogue, or map a scope wording to a series as a recorded, "
         "undoable batch, so figures worded that way join the series without a code change.",
     )
     series_sub = p.add_subparsers(dest="series_command", metavar="ACTION", required=True)
-    q = series_sub.add_parser(
+    options.command(
+        series_sub,
         "list",
-        parents=[inner],
+        cmd_series_list,
+        parent=inner,
         help="列出系列目录 / list the series catalogue as CSV",
         description="Print every catalogued series: key, metric, context, headline, labels, body.",
     )
-    q.set_defaults(handler=cmd_series_list)
-    q = series_sub.add_parser(
+    q = options.command(
+        series_sub,
         "add-wording",
-        parents=[inner],
+        cmd_series_add_wording,
+        parent=inner,
         help="把口径措辞归入系列 / map a scope wording to a series",
         description="Record (as a batch, undoable with `corridor undo`) that a figure of SERIES' "
         "metric whose scope contains WORDING and that no catalogue rule places joins SERIES.",
     )
     q.add_argument("series", metavar="SERIES", help="系列编号 / series key")
     q.add_argument("wording", metavar="WORDING", help="口径中的措辞 / wording in the scope")
-    q.set_defaults(handler=cmd_series_add_wording)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "correct",
-        parents=[common],
+        cmd_correct,
         help="更正一个数据 / correct one stored figure",
         description="Replace the value of the one stored figure the options pick out; recorded "
         "as a batch with the reason (undo it like any other).",
@@ -507,22 +497,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--new-value", type=float, required=True, help="新值 / new value (base units)")
     p.add_argument("--new-yoy-pct", type=float, help="新的同比 / new yoy_pct")
     p.add_argument("--reason", required=True, help="原因 / why")
-    p.set_defaults(handler=cmd_correct)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "retract",
-        parents=[common],
+        cmd_retract,
         help="撤回一个数据 / retract one stored figure",
         description="Remove the one stored figure the options pick out; recorded as a batch "
         "with the reason (undo it like any other).",
     )
     _add_selectors(p)
     p.add_argument("--reason", required=True, help="原因 / why")
-    p.set_defaults(handler=cmd_retract)
 
-    p = sub.add_parser(
+    p = options.command(
+        sub,
         "set-password",
-        parents=[common],
+        cmd_set_password,
         help="设置分析员密码 / set the analyst password",
         description="Ask for the analyst password and write its salted scrypt hash into "
         ".streamlit/secrets.toml (mode 0600), keeping the file's other settings.",
@@ -531,4 +521,3 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--password-stdin", action="store_true", help="从标准输入读密码 / read it from stdin"
     )
-    p.set_defaults(handler=cmd_set_password)

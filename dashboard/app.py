@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -24,12 +26,16 @@ from dashboard.i18n import (
     route_label,
     t,
 )
+from dashboard.safe_text import plain
 from etl.contract.vocabulary import load_metrics
+
+# A local file: a :material/...: icon makes Streamlit point the favicon at an external font
+# host, which every reader's browser would then contact (with the page as Referer).
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 
 st.set_page_config(
     page_title=" · ".join(pair("tab_title")),
-    # An emoji favicon is drawn by the page itself; a :material/…: icon is fetched from a font host.
-    page_icon="🚆",
+    page_icon=str(FAVICON),
     layout="wide",
 )
 present = presenting.begin(st.query_params)
@@ -213,7 +219,7 @@ if not present:
     st.header(t("app_title", lang), anchor=False)
     st.caption(t("app_caption", lang))
 for message in st.session_state.get("_messages", ()):
-    st.warning(message, icon=":material/info:")
+    st.warning(plain(message), icon=":material/info:")
 if not present:
     st.subheader(page.title, anchor=False)
 page.run()

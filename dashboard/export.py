@@ -6,24 +6,10 @@ import io
 
 import pandas as pd
 
-# A cell starting with one of these is read as a formula (or injected as one) by spreadsheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from etl.contract.formulas import neutralise_frame as neutralise
+from etl.contract.formulas import neutralise_text as neutralise_cell
 
-
-def neutralise_cell(value: object) -> object:
-    """Return a text cell prefixed with ' when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy whose text cells cannot run as formulas; numbers stay numbers."""
-    out = frame.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
-    return out
+__all__ = ["csv_bytes", "neutralise", "neutralise_cell", "xlsx_bytes"]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -106,11 +106,49 @@ def vocabulary_choices(sources: Iterable[str]) -> Choices:
     )
 
 
-def _values(raw: str | Sequence[str] | None) -> list[str]:
+# A link names a few values per filter; anything longer is cut before it is split or looked up,
+# so a crafted URL costs no more than a real one. Unknown values are summarised, cut short.
+MAX_VALUES = 50
+MAX_PARAM_CHARS = 2000
+LISTED_UNKNOWN = 3
+UNKNOWN_CHARS = 24
+
+
+def _bounded(raw: str | Sequence[str] | None) -> tuple[list[str], bool]:
+    """Return the parameter's first values and whether anything beyond the caps was dropped."""
     if raw is None:
-        return []
-    items = [raw] if isinstance(raw, str) else list(raw)
-    return [v.strip() for item in items for v in item.split(",") if v.strip()]
+        return [], False
+    items = [raw] if isinstance(raw, str) else list(raw[:MAX_VALUES])
+    cut = not isinstance(raw, str) and len(raw) > MAX_VALUES
+    values: list[str] = []
+    for item in items:
+        text = str(item)
+        if len(text) > MAX_PARAM_CHARS:
+            text, cut = text[:MAX_PARAM_CHARS], True
+        parts = text.split(",", MAX_VALUES)
+        if len(parts) > MAX_VALUES:
+            parts, cut = parts[:MAX_VALUES], True
+        values += [v.strip() for v in parts if v.strip()]
+        if len(values) > MAX_VALUES:
+            return values[:MAX_VALUES], True
+    return values, cut
+
+
+def _values(raw: str | Sequence[str] | None) -> list[str]:
+    return _bounded(raw)[0]
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= UNKNOWN_CHARS else value[: UNKNOWN_CHARS - 1] + "…"
+
+
+def _summary(unknown: list[str], cut: bool) -> str:
+    """Return the ignored values of one parameter as one short text: the first few and a count."""
+    shown = ", ".join(_short(v) for v in unknown[:LISTED_UNKNOWN])
+    rest = len(unknown) - LISTED_UNKNOWN
+    if rest > 0 or cut:
+        shown += f" … (+{max(rest, 0)}{'+' if cut else ''})"
+    return shown
 
 
 def parse_month(text: str, *, end: bool) -> pd.Timestamp | None:
@@ -139,12 +177,18 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
 
     def pick(param: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         kept: list[str] = []
-        for value in _values(params.get(param)):
-            if value in allowed:
+        unknown: list[str] = []
+        values, cut = _bounded(params.get(param))
+        known = set(allowed)
+        for value in values:
+            if value in known:
                 if value not in kept:
                     kept.append(value)
             else:
-                problems.append(FilterProblem("unknown", param, value))
+                unknown.append(value)
+        if unknown or cut:
+            # One notice per parameter, however many values it names.
+            problems.append(FilterProblem("unknown", param, _summary(unknown, cut)))
         return tuple(kept)
 
     bounds: dict[str, pd.Timestamp | None] = {}
@@ -154,7 +198,7 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
         if values:
             parsed = parse_month(values[0], end=param == "to")
             if parsed is None:
-                problems.append(FilterProblem("bad_month", param, values[0]))
+                problems.append(FilterProblem("bad_month", param, _short(values[0])))
             bounds[param] = parsed
     start, end = bounds["from"], bounds["to"]
     if start is not None and end is not None and start > end:

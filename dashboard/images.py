@@ -80,12 +80,58 @@ def images_available() -> bool:
     return chromium_path() is not None
 
 
+# Chromium reaches out on its own (update checks, safe browsing, DNS prefetch, field trials);
+# none of it is needed to draw a chart, and this app runs offline.
+OFFLINE_FLAGS = (
+    "--disable-background-networking",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--dns-prefetch-disable",
+    "--no-pings",
+    "--disable-features=NetworkPrediction,OptimizationHints,Translate,MediaRouter,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,"
+    "NetworkTimeServiceQuerying",
+)
+# Every request kaleido's Chromium makes over the network goes to this dead local port, so
+# nothing reaches another host even if a chart named a remote image or font.
+NO_PROXY_SERVER = "http://127.0.0.1:9"
+
+
+def plotly_js() -> Path:
+    """Return the plotly.js bundled with plotly.py: kaleido's page loads it from disk."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def _add_offline_flags() -> None:
+    # choreographer has no option for extra switches; its command line is extended once here.
+    from choreographer.browsers import chromium as choreo
+
+    original = choreo.Chromium.get_cli
+    if getattr(original, "_corridor_offline", False):
+        return
+
+    def get_cli(self: object) -> list[str]:
+        return [*original(self), *OFFLINE_FLAGS]  # type: ignore[arg-type]
+
+    get_cli._corridor_offline = True  # type: ignore[attr-defined]
+    choreo.Chromium.get_cli = get_cli  # type: ignore[method-assign]
+
+
+def kaleido_options() -> dict[str, object]:
+    """Return how kaleido is started: local plotly.js, no MathJax (a CDN script), no network."""
+    return {"plotlyjs": str(plotly_js()), "mathjax": False, "proxy_server": NO_PROXY_SERVER}
+
+
 def _ensure_server(browser: str) -> None:
     import kaleido
 
     # choreographer finds the browser through BROWSER_PATH; pin it to the one checked above.
     os.environ.setdefault("BROWSER_PATH", browser)
-    kaleido.start_sync_server(silence_warnings=True)
+    _add_offline_flags()
+    kaleido.start_sync_server(silence_warnings=True, **kaleido_options())
 
 
 def _render(figure: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:

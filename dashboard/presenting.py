@@ -19,6 +19,7 @@ from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
 from dashboard.format import format_value, format_yoy
 from dashboard.i18n import EMPTY_RESULT, t
+from dashboard.safe_text import plain
 from dashboard.series_labels import figure_label
 from dashboard.views.kpi import series_cards
 from etl.store.table import Table
@@ -177,18 +178,18 @@ def _big_figure(spec: ChartSpec, lang: str) -> None:
     yoy = row.get("yoy_pct")
     with st.container(key="present_big"):
         st.metric(
-            spec.title,
+            plain(spec.title),
             format_value(float(row["value"]), str(row["metric"]), lang),
             delta=format_yoy(yoy, lang) if yoy is not None else None,
             delta_description=t("yoy", lang) if yoy is not None else None,
         )
-        st.markdown(f"**{row['period_label']}**")
+        st.markdown(f"**{plain(row['period_label'])}**")
         st.text(figure_label(str(row["scope"]), row.get("series"), lang))
 
 
 def _screen(screen: Screen, table: Table, filters: Filters) -> None:
     lang = filters.lang
-    st.title(screen.title, anchor=False)
+    st.title(plain(screen.title), anchor=False)
     with st.container(key="present_screen"):
         if screen.kind == "cards":
             ui.as_of_line(data.latest_period(table, filters), lang)
@@ -206,7 +207,7 @@ def _screen(screen: Screen, table: Table, filters: Filters) -> None:
                 config={"displaylogo": False, "displayModeBar": False, "responsive": True},
                 key=f"present_chart_{spec.id}",
             )
-        st.caption(spec.source_line)
+        st.caption(plain(spec.source_line))
 
 
 def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bool) -> None:
@@ -222,7 +223,7 @@ def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bo
             shortcut=PREV_KEYS[0],
             key="present_prev",
         )
-        st.markdown(f"**{i + 1} / {len(screens)}** · {screens[i].title}")
+        st.markdown(f"**{i + 1} / {len(screens)}** · {plain(screens[i].title)}")
         st.button(
             t("present_next", lang),
             icon=":material/arrow_forward:",

@@ -12,6 +12,7 @@ from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
+from dashboard.safe_text import clean, plain
 from dashboard.views.index import Record
 from dashboard.views.kpi import SeriesCard, kpi_cards
 from etl.store.table import Table
@@ -33,14 +34,15 @@ def current() -> tuple[Table, Filters]:
 def chart_card(spec: ChartSpec) -> None:
     """Show one chart: headline, chart with alt text, and the source line beneath."""
     with st.container(border=True, key=f"card_{spec.id}"):
-        st.markdown(f"**{spec.title}**")
-        st.markdown(f"##### {spec.headline}")
+        # Titles, headlines and source lines carry scopes and publishers: data, shown as text.
+        st.markdown(f"**{plain(spec.title)}**")
+        st.markdown(f"##### {plain(spec.headline)}")
         st.plotly_chart(
             spec.figure, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
         )
-        st.caption(spec.source_line)
+        st.caption(plain(spec.source_line))
         if spec.note:
-            st.caption(spec.note)
+            st.caption(plain(spec.note))
         downloads.chart_downloads(spec, current()[1].lang)
 
 
@@ -137,16 +139,19 @@ def kpi_row(records: list[Record], lang: str) -> None:
     cols = st.columns(len(cards))
     for col, card in zip(cols, cards, strict=True):
         with col, st.container(border=True, height="stretch", key=f"kpi_{card.metric}"):
+            # Scope, period, note and source come from the data: every one shown as text.
             st.metric(
-                card.label,
-                card.value,
-                delta=card.delta,
+                plain(card.label),
+                clean(card.value),
+                delta=clean(card.delta) if card.delta else card.delta,
                 delta_description=t("yoy", lang) if card.delta else None,
-                help=t("scope", lang) + t("sep", lang) + card.scope,
+                help=t("scope", lang) + t("sep", lang) + plain(card.scope),
             )
-            st.caption(f"**{card.period}**" + (f" · {card.note}" if card.note else ""))
-            st.caption(f"{card.scope}")
-            st.caption(t("source", lang) + t("sep", lang) + card.source)
+            st.caption(
+                f"**{plain(card.period)}**" + (f" · {plain(card.note)}" if card.note else "")
+            )
+            st.caption(plain(card.scope))
+            st.caption(t("source", lang) + t("sep", lang) + plain(card.source))
 
 
 # Cards per row on a wide screen: at 1366 px five in a row cut their values off.
@@ -197,4 +202,4 @@ def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:
             f"{t('data_changed', lang)} {format_date(pd.Timestamp(changed), lang)} {changed:%H:%M}"
         )
     if parts:
-        st.caption(" · ".join(parts))
+        st.caption(plain(" · ".join(parts)))

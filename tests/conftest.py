@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from dashboard_data import write_data_dir
+from uploads_support import new_layout
 
 from etl.contract.paths import REPO_ROOT, Layout
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def require_tool(path: str, why: str) -> None:
-    """Skip when an apt-installed tool is absent, but fail in CI, where .ci/run installs it."""
-    if Path(path).exists() or shutil.which(path):
-        return
-    message = f"{path} not installed ({why}); .ci/run installs it with apt"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture
@@ -34,3 +23,26 @@ def raw_copy(tmp_path: Path) -> Layout:
     """A temporary data directory holding a copy of the shipped raw articles."""
     shutil.copytree(REPO_ROOT / "data" / "raw", tmp_path / "raw")
     return Layout(tmp_path)
+
+
+@pytest.fixture
+def no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the default data directory at an unused folder.
+
+    A command that lost its --data-dir must never write into the repository's data/.
+    """
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    """A new data directory with the upload tests' source registered (uploads_support.SOURCE)."""
+    return new_layout(tmp_path / "data")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The dashboard's small test data directory (dashboard_data), as $CORRIDOR_DATA_DIR too."""
+    root = write_data_dir(tmp_path / "data")
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
+    return root

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-from dashboard_data import SEED, write_data_dir
+from dashboard_data import SEED
 from streamlit.testing.v1 import AppTest
 
+from dashboard.safe_text import WORD_JOINER
 from etl.contract.paths import DEFAULT_DATA_DIR
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = ("trains", "freight", "agri", "reach", "sources")
 # A cold first run imports plotly and pandas and loads the table.
 TIMEOUT = 60
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_data_dir(tmp_path / "data")
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
-    return root
 
 
 def run_app(query: dict[str, str] | None = None) -> AppTest:
@@ -32,8 +27,13 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """Return markdown as the reader sees it: data text is escaped (dashboard/safe_text.py)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
+
+
 def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts = [shown(m.value) for m in at.markdown] + [shown(c.value) for c in at.caption]
     parts += [str(m.value) + " " + str(m.delta) for m in at.metric]
     return "\n".join(parts)
 
@@ -104,7 +104,7 @@ def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
 
 def test_a_wrong_filter_value_gives_a_friendly_message_not_an_error(data_dir: Path) -> None:
     at = run_app({"region": "atlantis", "from": "2024-13"})
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(shown(w.value) for w in at.warning)
     assert "region=atlantis" in warnings and "from=2024-13" in warnings
     assert "ignored" in warnings and "已忽略" in warnings
     assert at.metric

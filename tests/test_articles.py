@@ -1,4 +1,4 @@
-"""etl/articles.py: strict decoding, header splitting, refusals of non-articles."""
+"""etl/extraction/articles.py: strict decoding, header splitting, refusals of non-articles."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""etl/auth.py: the analyst password is stored hashed (0600), checked in constant time, slowly on
-failure; OIDC e-mails map to roles; anything but an analyst is refused."""
+"""etl/store/auth.py: the analyst password is stored hashed (0600), checked in constant time,
+slowly on failure; OIDC e-mails map to roles; anything but an analyst is refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""etl/build.py: the committed tables equal a fresh, deterministic build from raw/."""
+"""etl/extraction/build.py: the committed tables equal a fresh, deterministic build from raw/."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dashboard_data import write_data_dir
 from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
 
 from etl.contract.paths import Layout
@@ -16,8 +15,9 @@ from etl.store.table import load_table
 
 
 @pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    return Layout(write_data_dir(tmp_path / "data"))
+def layout(data_dir: Path) -> Layout:
+    """The dashboard's small test data (not the upload tests' empty directory)."""
+    return Layout(data_dir)
 
 
 def cache_files(layout: Layout) -> list[Path]:

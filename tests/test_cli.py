@@ -1,4 +1,5 @@
-"""etl/cli.py: every subcommand has help, takes --data-dir, and refuses bad input bilingually."""
+"""corridor/cli.py and options.py: every subcommand has help, takes --data-dir, and refuses bad
+input bilingually."""
 
 from __future__ import annotations
 
@@ -73,6 +74,26 @@ def test_extract_without_a_date_infers_the_year_and_says_so() -> None:
     assert "2024-07-31" in result.stdout
 
 
+def test_extract_how_adds_a_column_saying_how_each_period_was_decided(tmp_path: Path) -> None:
+    path = tmp_path / "how.txt"
+    path.write_text(
+        "截至9月底，某班列累计开行3000列。此外，某公路班车累计发运1.2万车次。"
+        "某班列已通达100个国家。\n",
+        encoding="utf-8",
+    )
+    result = run("extract", str(path), "--published", "2023-10-10", "--how")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0].keys()) == [*OBSERVATION_COLUMNS, "how"]
+    assert [(r["metric"], r["period_end"], r["how"]) for r in rows] == [
+        ("train_runs", "2023-09-30", "stated"),
+        ("vehicles", "2023-09-30", "carried"),
+        ("countries_reached", "2023-10-10", "publication"),
+    ]
+    plain = run("extract", str(path), "--published", "2023-10-10")
+    assert "how" not in plain.stdout.splitlines()[0].split(",")
+
+
 def test_an_article_with_no_figures_prints_the_header_alone(tmp_path: Path) -> None:
     path = tmp_path / "plain.txt"
     path.write_text("published: 2024-01-01\n---\n今天天气很好，大家都很高兴。\n", encoding="utf-8")
@@ -114,7 +135,8 @@ def test_build_progress_goes_to_stderr(tmp_path: Path) -> None:
     target = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data" / "raw", target / "raw")
     result = run("build", "--data-dir", str(target))
-    assert result.returncode == 0 and "[1/" in result.stderr and ".txt" in result.stderr
+    articles = len(list((target / "raw" / "articles").glob("*.txt")))
+    assert result.returncode == 0 and f"[1/{articles}]" in result.stderr
 
 
 def test_build_refuses_a_corrupt_sidecar(tmp_path: Path) -> None:

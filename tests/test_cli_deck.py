@@ -7,18 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
-from dashboard_data import write_data_dir
 from pptx import Presentation
+from tool_support import require_tool
 
 from corridor import deck_command as cli_deck
 from corridor.cli import main
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A small valid data directory (the seed's figures and a few more)."""
-    return write_data_dir(tmp_path / "data")
 
 
 def test_deck_writes_a_pptx_with_progress_on_stderr(

@@ -1,4 +1,5 @@
-"""etl/cli_store.py: the analysts' commands as a user runs them, refusals and exit codes too."""
+"""corridor/store_commands.py: the analysts' commands as a user runs them, refusals and exit codes
+too."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from uploads_support import csv_bytes, csv_line, new_layout, tree_digest, with_rows
+from uploads_support import csv_bytes, csv_line, tree_digest, with_rows
 
 from corridor.cli import main
 from etl.contract.paths import Layout
@@ -45,15 +46,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
-@pytest.fixture(autouse=True)
-def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A command that lost its --data-dir must never write into the repository's data/.
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
-
-
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    return new_layout(tmp_path / "data")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir")
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -189,3 +189,19 @@ def test_filters_are_frozen_hashable_values() -> None:
     assert len({a, b, Filters()}) == 2
     with pytest.raises(AttributeError):
         a.lang = "zh"  # type: ignore[misc]
+
+
+def test_thousands_of_unknown_values_make_one_short_message() -> None:
+    many = ",".join(f"[x{i}](http://evil.example/{i})" for i in range(10_000))
+    parsed = parse_query_params({"region": many, "metric": "teu," + "y" * 100_000}, CHOICES)
+    assert len(parsed.messages) == 2
+    assert all(len(m) < 400 for m in parsed.messages)
+    assert "(+47+)" in parsed.messages[0]
+    assert parsed.filters.metrics == ("teu",)
+
+
+def test_values_beyond_the_cap_are_not_looked_at() -> None:
+    values = ["chongqing"] + ["nowhere"] * 60 + ["guangxi"]
+    parsed = parse_query_params({"region": values}, CHOICES)
+    assert parsed.filters.regions == ("chongqing",), "the 62nd value is past the cap"
+    assert len(parsed.messages) == 1

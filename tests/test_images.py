@@ -8,9 +8,9 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from conftest import require_tool
 from dashboard_data import observations, sources
 from PIL import Image
+from tool_support import require_tool
 
 from dashboard import images
 from dashboard.charts.specs import every_page_specs
@@ -89,3 +89,109 @@ def test_caption_text_from_data_is_escaped() -> None:
     )
     assert "&lt;a href" in figure.layout.annotations[-1].text
     assert "&lt;b&gt;t&lt;/b&gt;" in figure.layout.title.text
+
+
+def test_kaleido_page_loads_only_local_scripts() -> None:
+    from kaleido._page_generator import PageGenerator
+
+    options = images.kaleido_options()
+    assert options["mathjax"] is False
+    assert images.plotly_js().is_file()
+    page = PageGenerator(plotly=str(options["plotlyjs"]), mathjax=False).generate_index()
+    assert "http://" not in page and "https://" not in page, "no script from a CDN"
+
+
+def test_kaleido_chromium_gets_the_offline_switches() -> None:
+    from choreographer.browsers.chromium import Chromium
+
+    images._add_offline_flags()
+    images._add_offline_flags()  # idempotent
+    browser = Chromium.__new__(Chromium)
+    browser.extensions_enabled, browser.gpu_enabled, browser.headless = False, False, True
+    browser.proxy_server, browser.sandbox_enabled = images.NO_PROXY_SERVER, False
+    browser.path = "/usr/bin/chromium"
+
+    class _Tmp:
+        path = "/tmp/x"
+
+        def clean(self) -> None:
+            pass
+
+    browser.tmp_dir = _Tmp()  # type: ignore[assignment]
+    browser._channel = None  # type: ignore[assignment]
+    cli = browser.get_cli()
+    assert cli.count("--disable-background-networking") == 1
+    assert f"--proxy-server={images.NO_PROXY_SERVER}" in cli
+
+
+def test_png_export_sends_nothing_over_the_network(
+    spec: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The proxy is pointed at a listening trap: a remote image in the chart reaches the trap
+    # (so the browser's traffic does go there), and the chart itself sends nothing at all.
+    import socket
+    import threading
+
+    import kaleido
+
+    trap = socket.socket()
+    trap.bind(("127.0.0.1", 0))
+    trap.listen(16)
+    trap.settimeout(0.2)
+    seen: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = trap.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    seen.append(conn.recv(4096))
+                except OSError:
+                    seen.append(b"?")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    proxy = f"http://127.0.0.1:{trap.getsockname()[1]}"
+    monkeypatch.setattr(images, "NO_PROXY_SERVER", proxy)
+    options = {**images.kaleido_options(), "proxy_server": proxy}
+    monkeypatch.setattr(images, "kaleido_options", lambda: options)
+    kaleido.stop_sync_server(silence_warnings=True)
+    try:
+        images.figure_png(spec.figure, 640, 360)  # type: ignore[attr-defined]
+        # Debian's Chromium still tries its update and time servers despite the switches;
+        # those attempts end at the loopback proxy. The chart's page itself fetches nothing.
+        chart = [s for s in seen if not any(h in s for h in CHROMIUM_OWN)]
+        assert chart == [], f"the chart made requests: {chart[:3]}"
+        lure = go_with_remote_image(spec.figure)  # type: ignore[attr-defined]
+        images.figure_png(lure, 640, 360)
+        assert any(b"example.invalid" in s for s in seen), "traffic goes to the proxy, not out"
+    finally:
+        stop.set()
+        thread.join(2)
+        trap.close()
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+# Chromium's own background hosts (updates, network time, the default search engine).
+CHROMIUM_OWN = (b"google", b"gstatic", b"duckduckgo", b"gvt1.com")
+
+
+def go_with_remote_image(figure: object) -> object:
+    import plotly.graph_objects as go
+
+    out = go.Figure(figure)
+    out.add_layout_image(
+        source="http://example.invalid/p.png",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        sizex=1,
+        sizey=1,
+    )
+    return out

@@ -1,5 +1,6 @@
-"""etl/ingest.py: every class of bad upload is refused with a message naming the problem, row,
-column and value, and leaves the data directory byte-identical; good uploads become typed rows."""
+"""etl/uploads/reading.py and validating.py: every class of bad upload is refused with a message
+naming the problem, row, column and value, and leaves the data directory byte-identical; good
+uploads become typed rows."""
 
 from __future__ import annotations
 
@@ -26,23 +27,14 @@ from uploads_support import (
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, validate_upload
-from etl.uploads.articles import text_frame
 from etl.uploads.reading import MAX_UPLOAD_ENV, max_upload_bytes, read_upload_bytes
-from etl.uploads.validating import parse_upload, template_csv, validate_frame
+from etl.uploads.validating import parse_upload, template_csv, validate_rows
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 FUTURE = (date.today() + timedelta(days=90)).isoformat()
 
 
-@pytest.fixture(autouse=True)
-def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A command that lost its --data-dir must never write into the repository's data/.
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
-
-
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    return new_layout(tmp_path / "data")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir")
 
 
 def refuse(layout: Layout, data: bytes, name: str = "upload.csv") -> str:
@@ -358,8 +350,67 @@ def test_edited_rows_are_validated_like_a_file() -> None:
     edited = upload.rows.reset_index(drop=True).copy()
     edited.loc[1, "value"] = -1.0
     with pytest.raises(CorridorError) as info:
-        validate_frame(text_frame(edited), "article.txt", {SOURCE})
+        validate_rows(edited, "article.txt", {SOURCE})
     assert "row: 2" in info.value.render() and "negative" in info.value.render()
+
+
+def typed_rows() -> pd.DataFrame:
+    """Two valid rows with their types, as an article's proposal reaches the editor."""
+    upload = parse_upload(with_rows(csv_line(0), csv_line(1)), "x.csv", {SOURCE})
+    return upload.rows.reset_index(drop=True).copy()
+
+
+def test_typed_rows_pass_through_unchanged() -> None:
+    rows = typed_rows()
+    rows.loc[0, "value"] = 0.1 + 0.2  # no text on the way: the float is kept as it is
+    checked = validate_rows(rows, "article.txt", {SOURCE})
+    assert checked["value"].iloc[0] == 0.1 + 0.2
+    pd.testing.assert_frame_equal(
+        checked.reset_index(drop=True), rows, check_dtype=False, check_index_type=False
+    )
+
+
+def test_rows_added_on_screen_are_filled_by_rule_and_numbered_from_one() -> None:
+    rows = typed_rows()
+    added = {"metric": "teu", "value": 1234.0, "unit": "TEU", "period_start": None,
+             "period_end": pd.Timestamp("2024-07-31"), "region": None, "route": None,
+             "scope": "  重庆西部陆海新通道铁海联运班列新增  ", "yoy_pct": float("nan"),
+             "basis": None, "source_id": SOURCE, "quote": None}  # fmt: skip
+    rows = pd.concat([rows, pd.DataFrame([added])], ignore_index=True)
+    checked = validate_rows(rows, "article.txt", {SOURCE}).iloc[2]
+    assert (checked["region"], checked["route"], checked["basis"]) == (
+        "chongqing",
+        "rail_sea",
+        "reported",
+    )
+    assert checked["scope"] == "重庆西部陆海新通道铁海联运班列新增"
+    assert checked["quote"] == "article.txt 第3行 / row 3"
+    assert pd.isna(checked["period_start"]) and pd.isna(checked["yoy_pct"])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "needle"),
+    [
+        ("value", float("nan"), "'value' must not be empty"),
+        ("value", float("inf"), "finite"),
+        ("value", "1,5", "value of 'value' has the wrong format"),
+        ("period_end", pd.NaT, "'period_end' must not be empty"),
+        ("period_end", "not a date", "value of 'period_end' has the wrong format"),
+        ("scope", "<b>重庆</b>", "markup"),
+        ("quote", "=HYPERLINK(1)", "formula"),
+        ("scope", "重庆" * 300, "too long"),
+        ("metric", None, "'metric' must not be empty"),
+        ("source_id", "nobody", "unknown source"),
+    ],
+)
+def test_typed_rows_get_the_checks_an_upload_gets(column: str, value: object, needle: str) -> None:
+    rows = typed_rows().astype({column: object})
+    rows.loc[1, column] = value
+    with pytest.raises(CorridorError) as info:
+        validate_rows(rows, "article.txt", {SOURCE})
+    text = info.value.render()
+    assert needle in text and "row: 2" in text and f"column: {column}" in text
+    assert HAN.search(text)
 
 
 def test_a_large_file_of_bad_rows_lists_a_bounded_number_of_problems() -> None:

@@ -1,4 +1,5 @@
-"""etl/observations.py: figures become contract rows; flow figures with yoy get derived rows."""
+"""etl/extraction/observations.py: figures become contract rows; flow figures with yoy get derived
+rows."""
 
 from __future__ import annotations
 

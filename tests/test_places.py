@@ -1,4 +1,4 @@
-"""etl/places.py: region and route rules from a scope's wording."""
+"""etl/contract/places.py: region and route rules from a scope's wording."""
 
 from __future__ import annotations
 

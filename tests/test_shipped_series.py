@@ -147,13 +147,9 @@ def test_headline_series_cover_enough_calendar_years(series: str, least: int) ->
     assert len(covered) >= least and all(2017 <= y <= 2025 for y in covered)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the briefs carry Beibu Gulf 2017 (228万, 从…增长到…) and 2019 (382万, 分别为…) but "
-    "the extractor does not read those two constructions yet; 2025's 1000万 runs to 30 December "
-    "(year to date). Five calendar years 2020–2024 are read.",
-)
 def test_beibu_gulf_throughput_covers_seven_calendar_years() -> None:
+    # 2017 (228万, 从…增长到… under 2017年至2021年) and 2019 (382万, 分别为… under 2019年至2021年)
+    # are read since the reference-time resolver (issue 11); 2025's 1000万 is a year to date.
     points = annual_points("beibu_gulf_port_teu")
     covered = [
         y for y, (v, s) in ANNUAL["beibu_gulf_port_teu"].items() if (v, s) in points.get(y, set())

@@ -1,4 +1,4 @@
-"""etl/store.py and etl/batches.py: merges are batches that never lose data, undo restores, a
+"""etl/store/ (commands, batches, table): merges are batches that never lose data, undo restores, a
 killed writer leaves the old or the new table, and concurrent writers all land."""
 
 from __future__ import annotations
@@ -45,16 +45,7 @@ from etl.store.table import data_version, load_state, load_table
 from etl.uploads.articles import propose_article
 from etl.uploads.validating import parse_upload
 
-
-@pytest.fixture(autouse=True)
-def _no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A command that lost its --data-dir must never write into the repository's data/.
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
-
-
-@pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    return new_layout(tmp_path / "data")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir")
 
 
 def ingest(layout: Layout, data: bytes, name: str = "x.csv", replace: bool = False) -> str | None:
@@ -419,3 +410,28 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path) -> None:
         [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
     )
     assert bt.table_hash(table.observations) == bt.table_hash(fill_series(expected))
+
+
+UNDATED = "2024年1—8月，西部陆海新通道铁海联运班列发送集装箱54321标箱，同比增长12%。\n"
+
+
+def test_an_inferred_date_is_stored_marked_inferred_until_the_analyst_states_one(
+    layout: Layout,
+) -> None:
+    proposal = propose_article(UNDATED.encode("utf-8"), "undated.txt")
+    assert proposal.published == date(2024, 9, 1) and proposal.published_inferred
+    assert proposal.title == "", "a first sentence is not a title"
+    assert list(proposal.periods["how"]) == ["stated"]
+    accept_article(layout, ANALYST_ACTOR, proposal, proposal.rows, source_id="u-1", title="t1")
+    sidecar = json.loads(
+        (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
+    )
+    assert sidecar["published_inferred"] is True
+
+    stated = UNDATED.replace("铁海联运班列", "国际铁路联运班列").encode("utf-8")
+    dated = propose_article(stated, "dated.txt", date(2024, 9, 5))
+    assert not dated.published_inferred
+    accept_article(layout, ANALYST_ACTOR, dated, dated.rows, source_id="u-2", title="t2")
+    sources = load_table(layout).sources.set_index("source_id")
+    assert bool(sources.loc["u-1", "published_inferred"]) is True
+    assert bool(sources.loc["u-2", "published_inferred"]) is False

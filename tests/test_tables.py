@@ -1,4 +1,5 @@
-"""etl/tables.py and etl/schema.py: the contract enforced on write and read, deterministic CSV."""
+"""etl/contract/tables.py and schema.py: the contract enforced on write and read; deterministic
+CSV."""
 
 from __future__ import annotations
 

@@ -4,10 +4,10 @@ merge, see the chart change, undo) and as a manager (no way to write)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
-from dashboard_data import write_data_dir
 from streamlit.testing.v1 import AppTest
 from uploads_support import tree_digest
 
@@ -25,13 +25,6 @@ NEW_ROW = (
     "train_runs,4321,trains,2024-01-01,2024-08-31,重庆西部陆海新通道铁海联运班列（测试）,,"
     "cqcustoms-20240911,analyst upload\n"
 )
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_data_dir(tmp_path / "data")
-    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
-    return root
 
 
 @pytest.fixture
@@ -133,3 +126,51 @@ def test_a_manager_signed_in_by_oidc_has_no_way_to_write(data_dir: Path, secrets
     open_page(at)
     assert any("view" in i.value or "查看" in i.value for i in at.info)
     assert not at.get("file_uploader") and not at.tabs
+
+
+# An article pasted with no header: no date, publisher, URL or title line.
+PASTED = (
+    "2024年1—8月，西部陆海新通道铁海联运班列发送集装箱54321标箱，同比增长12%。\n"
+    "截至8月底，公路班车累计发运7654车次。此外，跨境班列累计开行3210列。\n"
+    "通道目的地已拓展至123个国家和地区的456个港口。\n"
+)
+
+
+def test_pasted_article_shows_how_periods_were_decided_and_keeps_the_date_inferred(
+    data_dir: Path, secrets: Path
+) -> None:
+    write_password_hash(hash_password(PASSWORD), secrets)
+    at = open_page()
+    at.text_input[0].input(PASSWORD)
+    at.button[0].click().run()
+    at.text_area(key="art_text").input(PASTED).run()
+    assert not at.exception, at.exception
+    published = [d for d in at.date_input if d.key and d.key.startswith("art_published_")]
+    assert [d.value for d in published] == [date(2024, 9, 1)]
+    assert any("inferred" in w.value or "推断" in w.value for w in at.warning)
+    periods = next(d.value for d in at.table if "how" in d.value.columns)
+    by_value = dict(zip(periods["value"], periods["how"], strict=True))
+    labels = [by_value[v] for v in (54321.0, 7654.0, 3210.0, 123.0)]
+    assert labels in (
+        [
+            "stated in its clause",
+            "stated in its clause",
+            "carried from earlier",
+            "publication date",
+        ],
+        ["文中写明", "文中写明", "沿用上文", "取发布日期"],
+    ), labels
+    review = dict(zip(periods["value"], periods["review"], strict=True))
+    assert not review[54321.0] and review[3210.0] and review[123.0]
+
+    title = next(t for t in at.text_input if t.key and t.key.startswith("art_title_"))
+    assert title.value == "", "no header title: the page asks for one"
+    assert at.button(key="art_accept").disabled
+    title.input("粘贴的测试文章").run()
+    at.button(key="art_accept").click().run()
+    assert not at.exception, at.exception
+    assert any("batch" in s.value or "批次" in s.value for s in at.success)
+    sources = load_table(Layout(data_dir)).sources
+    row = sources[sources["title"] == "粘贴的测试文章"].iloc[0]
+    assert row["published"].date() == date(2024, 9, 1)
+    assert bool(row["published_inferred"]) is True

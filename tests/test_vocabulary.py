@@ -1,4 +1,4 @@
-"""etl/vocabulary.py: the shipped vocabulary covers the contract and is self-consistent."""
+"""etl/contract/vocabulary.py: the shipped vocabulary covers the contract and is self-consistent."""
 
 from __future__ import annotations
 

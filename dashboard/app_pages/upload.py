@@ -7,12 +7,14 @@ a widget were shown by mistake. Uploaded text is only ever shown as text (datafr
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.safe_text import plain
 from etl.contract.errors import CorridorError
 from etl.contract.vocabulary import load_metrics
 from etl.store import auth
@@ -23,6 +25,8 @@ from etl.uploads import reading, validating
 table, filters = ui.current()
 lang = filters.lang
 layout = data.current_layout()
+# Pasted text is bounded (at most 300 kB as UTF-8, well under the 5 MB article limit).
+PASTE_MAX_CHARS = 100_000
 
 
 def L(zh: str, en: str) -> str:
@@ -50,7 +54,7 @@ def current_actor(section: dict[str, object]) -> auth.Actor | None:
     """Return the signed-in analyst or manager, drawing the sign-in controls as needed."""
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         email = str(getattr(st.user, "email", "") or "")
-        st.caption(L(f"已登录：{email}", f"Signed in as {email}"))
+        st.caption(L(f"已登录：{plain(email)}", f"Signed in as {plain(email)}"))
         st.button(L("退出登录", "Log out"), on_click=st.logout, key="oidc_logout")
         return auth.actor_from_email(email, section)
     actor = st.session_state.get("_analyst")
@@ -112,8 +116,12 @@ def upload_tab(actor: auth.Actor) -> None:
         mime="text/csv",
         icon=":material/download:",
     )
+    limit_mb = reading.max_upload_bytes() / (1024 * 1024)
     file = st.file_uploader(
-        L("CSV 或 XLSX 文件", "A CSV or XLSX file"), type=["csv", "xlsx"], key="upload_file"
+        L("CSV 或 XLSX 文件", "A CSV or XLSX file"),
+        type=["csv", "xlsx"],
+        key="upload_file",
+        help=L(f"每个文件上限 {limit_mb:g} MiB", f"At most {limit_mb:g} MiB per file"),
     )
     if file is None:
         return
@@ -149,26 +157,100 @@ def upload_tab(actor: auth.Actor) -> None:
         st.success(L(f"已合并为批次 {result.batch_id}", f"Merged as batch {result.batch_id}"))
 
 
-def article_tab(actor: auth.Actor) -> None:
-    """Upload an article: the extractor proposes rows; edit them, then accept."""
-    file = st.file_uploader(L("文章（.txt）", "An article (.txt)"), type=["txt"], key="art_file")
-    if file is None:
-        return
-    published = st.date_input(
-        L("发布日期（页首未写明时）", "Published (when the header does not say)"),
-        value=None,
-        key="art_published",
+def _article_input() -> tuple[bytes, str] | None:
+    """Return the article's bytes and name: an uploaded .txt, else the pasted text."""
+    left, right = st.columns(2)
+    file = left.file_uploader(L("文章（.txt）", "An article (.txt)"), type=["txt"], key="art_file")
+    pasted = right.text_area(
+        L("或粘贴文章全文", "Or paste the article's text"),
+        key="art_text",
+        height=160,
+        max_chars=PASTE_MAX_CHARS,
     )
+    if file is not None:
+        return file.getvalue(), file.name
+    if pasted.strip():
+        return pasted.encode("utf-8"), "pasted.txt"
+    return None
+
+
+def _dated_proposal(data: bytes, name: str) -> article_uploads.ArticleProposal | None:
+    """Return the proposal; a guessed publication date is shown, editable and marked inferred."""
+    key = f"art_published_{hashlib.sha256(data).hexdigest()[:12]}"
+    label = L("发布日期（由正文推断，请核对）", "Published (inferred from the text: check it)")
     try:
-        proposal = article_uploads.propose_article(file.getvalue(), file.name, published)
+        proposal = article_uploads.propose_article(data, name)
+    except CorridorError as exc:
+        # No date anywhere: the analyst gives one.
+        chosen = st.date_input(L("发布日期", "Published"), value=None, key=key)
+        if chosen is None:
+            show_error(exc)
+            return None
+        return article_uploads.propose_article(data, name, chosen)
+    if not proposal.published_inferred:
+        st.caption(L(f"发布日期 {proposal.published}（页首）", f"Published {proposal.published}"))
+        return proposal
+    chosen = st.date_input(label, value=proposal.published, key=key)
+    if chosen is not None and chosen != proposal.published:
+        return article_uploads.propose_article(data, name, chosen)
+    st.warning(
+        L(
+            f"文章未注明发布日期：按正文推断为 {proposal.published}，保存时标记为推断。",
+            f"The article gives no date: {proposal.published} is inferred from the text and "
+            "will be stored marked inferred.",
+        ),
+        icon=":material/event:",
+    )
+    return proposal
+
+
+def _periods_preview(proposal: article_uploads.ArticleProposal) -> None:
+    """Show how each figure's period was decided; carried and publication dates need review."""
+    hows = {
+        "stated": L("文中写明", "stated in its clause"),
+        "carried": L("沿用上文", "carried from earlier"),
+        "publication": L("取发布日期", "publication date"),
+    }
+    shown = proposal.periods.copy()
+    shown["how"] = shown["how"].map(hows)
+    shown["review"] = shown["review"].map(lambda r: L("⚠ 请核对", "⚠ review") if r else "")
+    flagged = int(proposal.periods["review"].sum())
+    st.markdown(L("**各数据的期间如何确定**", "**How each period was decided**"))
+    if flagged:
+        st.caption(
+            L(
+                f"{flagged} 条的期间不是文中就地写明的（沿用上文或取发布日期），请核对。",
+                f"{flagged} periods were not stated in their own clause (carried or taken "
+                "from the publication date): please check them.",
+            )
+        )
+    # A static table: every period and its quote stay readable (and searchable) on the page.
+    st.table(shown.set_index("metric"))
+
+
+def article_tab(actor: auth.Actor) -> None:
+    """Upload or paste an article: the extractor proposes rows; edit them, then accept."""
+    got = _article_input()
+    if got is None:
+        return
+    try:
+        proposal = _dated_proposal(*got)
     except CorridorError as exc:
         show_error(exc)
         return
+    if proposal is None:
+        return
     cols = st.columns(2)
     source_id = cols[0].text_input(L("来源编号", "Source id"), proposal.source_id, key="art_sid")
-    title = cols[1].text_input(L("标题", "Title"), proposal.title, key="art_title")
+    title = cols[1].text_input(
+        L("标题", "Title"),
+        proposal.title,
+        key=f"art_title_{proposal.sha256[:12]}",
+        placeholder=L("文章没有标题行：请填写标题", "The article has no title line: give one"),
+    )
     publisher = cols[0].text_input(L("发布机构", "Publisher"), proposal.publisher, key="art_pub")
     url = cols[1].text_input(L("网址", "URL"), proposal.url, key="art_url")
+    _periods_preview(proposal)
     st.caption(
         L(
             "提取结果可直接修改、删除或添加行；接受后原文按原样保存，其数据不会被重新提取。",
@@ -180,7 +262,15 @@ def article_tab(actor: auth.Actor) -> None:
     replace = st.checkbox(
         L("替换矛盾的已有数据", "Replace contradicted figures"), key="art_replace"
     )
-    if st.button(L("接受并保存", "Accept and store"), type="primary", key="art_accept"):
+    if not title.strip():
+        st.info(L("请先填写标题。", "Give a title first."))
+    accept = st.button(
+        L("接受并保存", "Accept and store"),
+        type="primary",
+        key="art_accept",
+        disabled=not title.strip(),
+    )
+    if accept:
         try:
             result = store.accept_article(
                 layout,
@@ -190,6 +280,7 @@ def article_tab(actor: auth.Actor) -> None:
                 source_id=source_id,
                 title=title,
                 publisher=publisher,
+                published=proposal.published,
                 url=url,
                 replace=replace,
             )

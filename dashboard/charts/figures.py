@@ -32,6 +32,7 @@ from dashboard.format import (
     label_number,
 )
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.safe_text import chart_text
 from dashboard.series_labels import figure_label
 from dashboard.views.index import NO_DATE, Record
 from dashboard.views.kpi import latest_record
@@ -72,6 +73,8 @@ def _short(scope: str) -> str:
 
 
 def _wrap(text: str) -> str:
+    # Data text is made inert for plotly's HTML subset before the <br>s go in.
+    text = chart_text(text)
     return "<br>".join(textwrap.wrap(text, HOVER_WRAP)) or text
 
 
@@ -88,7 +91,8 @@ def build_points(records: list[Record], lang: str) -> list[Record]:
         for r in records
     ]
     for p, name in zip(points, _series_names(points, lang), strict=True):
-        p["series"] = name
+        # Series names (scopes) become legend entries, headings and tick labels: no markup.
+        p["series"] = chart_text(name)
     return points
 
 
@@ -117,7 +121,7 @@ def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
             basis_label(r["basis"], lang)
             + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
             _wrap(str(r["quote"])),
-            r["source"],
+            chart_text(r["source"]),
         ]
         for r in recs
     ]

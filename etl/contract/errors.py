@@ -24,10 +24,9 @@ class Problem:
         if self.row is not None:
             where.append(f"行 row: {self.row}")
         if self.column:
-            where.append(f"列 column: {self.column}")
+            where.append(f"列 column: {_short(self.column)}")
         if self.value is not None:
-            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-            where.append(f"值 value: {shown!r}")
+            where.append(f"值 value: {_short(self.value)!r}")
         head = f"{self.zh} / {self.en}"
         return head + (f"\n    ({'; '.join(where)})" if where else "")
 
@@ -62,3 +61,8 @@ class CorridorError(Exception):
 
     def __str__(self) -> str:
         return self.render()
+
+
+def _short(text: str, limit: int = 80) -> str:
+    # A message quotes what it names, never a megabyte of it.
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -9,6 +9,7 @@ import opencc
 from etl.contract.vocabulary import Place, load_regions, load_routes
 
 UNSPECIFIED = "unspecified"
+# One converter for the process: building one costs far more than converting a sentence.
 _T2S = opencc.OpenCC("t2s")
 
 

@@ -1,4 +1,4 @@
-"""The table contract (shared/SCHEMA.md) as pandera schemas, checked on write and on read."""
+"""The table contract (docs/contract.md) as pandera schemas, checked on write and on read."""
 
 from __future__ import annotations
 

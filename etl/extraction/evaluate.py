@@ -1,4 +1,4 @@
-"""Scoring the extractor against labelled articles, as SCHEMA.md "How extraction is scored" says."""
+"""Scoring the extractor against labelled articles as docs/contract.md says (how it is scored)."""
 
 from __future__ import annotations
 

@@ -16,16 +16,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
-import opencc
-
-from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route
+from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route, to_simplified
 from etl.contract.vocabulary import load_metrics
 from etl.extraction.figures import Figure
 from etl.extraction.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
 from etl.extraction.periods import PeriodMention, find_periods, month_end
-
-# One converter for the process: building one costs far more than converting a sentence.
-_T2S = opencc.OpenCC("t2s")
 
 # A closing quote after the full stop belongs to the sentence it closes.
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*[”」』\"]?")
@@ -35,14 +30,45 @@ CLAUSE_DELIM_RE = re.compile(r"[，,；;：:。！？!?]|——")
 HEDGE = r"(?:余|多)"
 QUANT = rf"(?:{DIGITS}|{CN_NUMBER})?{HEDGE}?(?:万亿|亿|万|千)?{HEDGE}?"
 UNITS = (
-    r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
-    r"国家和地区|国家及地区|国家与地区|国家|种|天"
+    r"标准集装箱|标准箱|标箱|TEU|teu|车次|辆次|辆|台|列|班(?!车)|趟|亿美元|万美元|美元|元|吨|家|港口|"
+    r"国家和地区|国家及地区|国家与地区|国家|品类|品种|种|天"
 )
 # 10至15天 is read at its first bound; the second is part of the same mention.
 MENTION_RE = re.compile(
     rf"(?P<q>{QUANT})(?:(?<=[\d余多万亿千])\s*[至到~～\-—－]\s*{QUANT}(?=\s*(?:个|座)?(?:{UNITS})))?"
     rf"\s*(?P<ge>个|座)?(?P<u>{UNITS})"
 )
+# 今年第1000万个集装箱: an ordinal container is the running count on that day.
+ORDINAL_BOX_RE = re.compile(rf"第(?P<q>{QUANT})个?(?:集装箱|标准箱|标箱)")
+# 货物品类增加至640个: the category word before the number.
+CATEGORY_FIRST_RE = re.compile(
+    rf"品类(?:数量|数)?(?:已)?(?:增加|增长|扩大|拓展|扩展|提升|达到|达)?(?:至|到|为)?(?:约|近|超)?"
+    rf"(?P<q>{QUANT})个"
+)
+# Not figures: forecasts and targets (预计, 有望, 力争, 将突破) to the end of their statement.
+FORECAST_RE = re.compile(
+    r"预计|预估|预期|有望|可望|力争|争取|计划|目标(?:是|为)|确保|将(?:会)?(?:突破|达到|达|超过|超|实现|完成|增至|保持)"
+)
+# Daily or weekly rates (日均, 每天, 单日最高) are throughput rates, not period totals.
+RATE_OF_TIME_RE = re.compile(r"日均|每天|每日|单日|天均|每周|一周|周均|每月|月均|平均每")
+# 迈入"700万标箱时代", 最快突破10万标箱的纪录: a round number naming an era or a record.
+ROUND_NAME_AFTER_RE = re.compile(r"^[”\"」]?(?:时代|的?纪录|最快)")
+# 突破100万标箱，达100.1万标箱: the threshold is passed; the exact figure follows it.
+THRESHOLD_BEFORE_RE = re.compile(r"(?:突破|超过|超|逾|破)$")
+EXACT_JOIN_RE = re.compile(r"[，,、]\s*(?:达到|达|为|共|计)")
+# A sentence opening with these refers back to the period of the last one.
+REFERS_BACK_RE = re.compile(r"^[\s“”\"'「」]*(?:其中|同期|此外|这当中|这其中|与此同时|同时)")
+# 仅用131天就突破: the day of the year a milestone was reached.
+DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:就|便|即|时间)?")
+# 已通达 / 目前: a state as of now.
+STATE_RE = re.compile(r"已|目前|如今|现已")
+# The base of a growth multiple that is the start of a service, not last year.
+FIRST_YEAR_BASE_RE = re.compile(r"首年|开通之初|开行之初|开通时|起步时|最初|初期|首发时")
+# 年均增速超过140%: an average over years, not a year-on-year rate.
+AVERAGE_RATE_RE = re.compile(r"年均|年平均")
+# How a figure's period was decided (an extra column off the contract).
+STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
+
 # 标箱N万个: the unit before the number.
 TEU_FIRST_RE = re.compile(
     rf"(?:标准箱|标箱)(?:数量|数|量)?(?:为|达到|达|约|近|超)*(?P<q>{QUANT})个"
@@ -54,6 +80,9 @@ UNIT_METRIC = {
     "TEU": "teu",
     "teu": "teu",
     "车次": "vehicles",
+    "辆次": "vehicles",
+    "品类": "cargo_categories",
+    "品种": "cargo_categories",
     "辆": "vehicles",
     "台": "vehicles",
     "列": "train_runs",
@@ -84,13 +113,19 @@ FROM_OPENER_RE = re.compile(r"[从由]")
 BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
 # 吞吐能力 is a capacity; a port's 货物吞吐量 is cargo it handled, a figure like its TEU.
 PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐能力|装载|载重|可装|运力")
-CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运")
+CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运|装有|吞吐")
 TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
-REACH_CONTEXT_RE = re.compile(r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达")
+REACH_CONTEXT_RE = re.compile(
+    r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达|运抵|发往|销往"
+)
 FIRM_CUE_RE = re.compile(r"惠及|受益|惠企|享受|受惠")
 RELIEF_RE = re.compile(r"扣减|减免|退还|返还")
 CATEGORY_BEFORE_RE = re.compile(r"品类|货物|货品|商品|品种")
-CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类)")
+CATEGORY_AFTER_RE = re.compile(r"^(?:的)?(?:商品|货物|货品|品类|农产品|产品)")
+# 货物品类也从…几十种，增加至…超1000种: the clause goes on with the last clause's subject.
+CHANGE_OPENER_RE = re.compile(
+    r"^(?:再|又|并|已|逐步)?(?:增加|增长|扩展|拓展|扩大|发展|提升|增)(?:到|至)"
+)
 DAYS_CUE_RE = re.compile(
     r"(?:快了|(?<![最尽])快|压缩|节省|节约|缩短|减少|提速|省去|省下)了?(?:[\u4e00-\u9fff]{0,2}(?:时间|时长|天数))?"
     r"(?:最高|最多|最长|平均|近|约)?(?:达|约|近|超|超过)?$"
@@ -100,7 +135,7 @@ SAVING_RE = re.compile(r"节约|节省|降低|减少|省")
 MONEY_CUE_RE = re.compile(
     r"(?P<freight>扣减|减免)"
     r"|(?P<agri>农产品[^，,。；;]{0,4}出口(?:货值|总值|额|值)?|出口农产品(?:货值|总值)?|农产品)"
-    r"|(?P<trade>进出口|贸易|外贸)"
+    r"|(?P<trade>进出口(?:货值|总值|额|值)?|贸易|外贸)"
     r"|(?P<cargo>货值|货物[^，,。；;]{0,3}?值|货品[^，,。；;]{0,3}?值)"
     r"|(?P<export>出口)"
     r"|(?P<block>投资|资本|资金|融资|基金|补贴|奖励|营收|收入|产值|税|成本|利润|GDP)"
@@ -112,7 +147,7 @@ MONEY_METRIC = {
     "cargo": "cargo_value_cny",
 }
 
-RATE_VAL = rf"(?:约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
+RATE_VAL = rf"(?:高达|达到|约为|约|近|超过|超|逾|达)?(?:{DIGITS}|{CN_NUMBER}){HEDGE}?(?:%|倍|成)"
 RATE_RE = re.compile(
     r"(?P<verb>(?:同比|(?:比|较)(?:上年|去年)(?:同期)?)?(?:分别|均)?(?:同比)?"
     r"(?:增长|增加|上升|提高|提升|增幅|增速|涨幅|下降|减少|回落|下滑|降幅|降低|下跌|增|降|涨)"
@@ -130,6 +165,15 @@ SEQUENTIAL_RE = re.compile(r"(?:环比|(?:比|较|与)上(?:个)?(?:月|季度?|
 BASE_PERIOD_RE = re.compile(r"(?:较|比|与|同)$")
 # 2023年和2024年 / 1月、2月: periods listed for a following 分别.
 PERIOD_JOIN_RE = re.compile(r"\s*(?:和|与|及|、|以及)\s*")
+# 2019年至2022年: a span of years whose first year dates a comparison's first term.
+YEAR_SPAN_RE = re.compile(r"((?:19|20)\d{2})年?\s*(?:至|到|—|－|-|~|～)\s*((?:19|20)\d{2})年")
+# 从2017年的3000标箱增至2021年的11.2万标箱: a dated pair whose years a parallel pair shares.
+DATED_PAIR_RE = re.compile(r"[从由]((?:19|20)\d{2})年[^，,。；;]{0,24}?(?:到|至)((?:19|20)\d{2})年")
+SINCE_YEAR_RE = re.compile(r"(?:自|从)((?:19|20)\d{2})年[^，,。；;]{0,20}?以来")
+# 分别为25568万、29567万和35822万吨: bare numbers listed before the unit they share.
+LIST_BEFORE_RE = re.compile(
+    rf"(?P<q>(?:{DIGITS})(?:余|多)?(?:万亿|亿|万|千)?)\s*(?:、|和|及|与)\s*$"
+)
 # 同期，… refers back to the period of the figures just reported.
 SAME_PERIOD_RE = re.compile(r"(?<![年上比较])同期")
 # The quantity a rate's clause names: a rate of 货值 is never the yoy of a TEU figure.
@@ -214,6 +258,8 @@ class _Mention:
     pos: int
     end: int
     yoy: float | None = None
+    # The year of a comparison's first term (从382万标箱增长到702万标箱 after 2019年至2022年).
+    base_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +276,7 @@ class _Carry:
 @lru_cache(maxsize=8192)
 def simplify(text: str) -> str:
     """Return text in simplified characters with ASCII digits, same length as the input."""
-    converted = _T2S.convert(text)
+    converted = to_simplified(text)
     if len(converted) != len(text):
         converted = text
     return normalize_digits(converted)
@@ -271,15 +317,19 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "teu":
         return None if before.endswith("每") else base
     if base == "cargo_tonnes":
-        produced = PRODUCTION_RE.search(s[max(0, pos - 12) : pos]) is not None
+        window = max(0, min(pos - 12, _clause_start(s, pos)))
+        produced = PRODUCTION_RE.search(s, window, pos) is not None
         return base if CARGO_CONTEXT_RE.search(s) and not produced else None
     if base == "vehicles":
-        if unit == "车次":
+        if unit in ("车次", "辆次"):
             return base
         return base if "车" in s and re.match(DIGITS, q) else None
     if base == "train_runs":
         if unit == "列" and re.match(r"[入为出举表明]", after):
             return None
+        if unit == "班" and "班车" in clause:
+            # 公路班车发运384班: runs of a road service are vehicles, not trains.
+            return "vehicles"
         return base if TRAIN_CONTEXT_RE.search(s) else None
     if base == "money":
         return _money_metric(s, pos, last_metric)
@@ -293,7 +343,12 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
     if base == "countries_reached":
         return base if unit != "国家" or REACH_CONTEXT_RE.search(s) else None
     if base == "cargo_categories":
+        if unit in ("品类", "品种"):
+            return base
         before_cue = CATEGORY_BEFORE_RE.search(clause) is not None
+        if not before_cue and CHANGE_OPENER_RE.match(clause):
+            previous = s[_clause_start(s, _clause_start(s, pos) - 1) : _clause_start(s, pos)]
+            before_cue = CATEGORY_BEFORE_RE.search(previous) is not None
         return base if before_cue or CATEGORY_AFTER_RE.match(after) else None
     if base == "days_saved":
         return base if DAYS_CUE_RE.search(before) and not before.endswith(("至", "到")) else None
@@ -336,21 +391,30 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
         matches.append((m.start(), m.end(), m.group("q"), m.group("u"), m))
     for m in TEU_FIRST_RE.finditer(s):
         matches.append((m.start("q"), m.end(), m.group("q"), "标箱", None))
+    for m in ORDINAL_BOX_RE.finditer(s):
+        matches.append((m.start("q"), m.end(), m.group("q"), "标箱", None))
+    for m in CATEGORY_FIRST_RE.finditer(s):
+        matches.append((m.start("q"), m.end(), m.group("q"), "品类", None))
     matches.sort(key=lambda t: t[0])
     for pos, end, q, unit, match in matches:
         if not _acceptable_quantity(s, q, pos) or unit.endswith("美元"):
             continue
+        if not _is_statement_of_fact(s, pos, end):
+            continue
         if ABSOLUTE_CHANGE_RE.search(s[max(0, pos - 6) : pos]):
             continue
+        base_year = None
         if _is_from_term(s, pos, end):
-            continue
+            base_year = _from_year(s, pos)
+            if base_year is None:
+                continue
         if _is_baseline(s[_clause_start(s, pos) : pos]):
             continue
         if mentions and RANGE_JOIN_RE.fullmatch(s[mentions[-1].end : pos]):
             # 600元至800元: a range is reported once, by its first bound.
             continue
         if match is None:
-            metric: str | None = "teu"
+            metric: str | None = UNIT_METRIC[unit]
         else:
             metric = _metric_of(s, match, last_metric)
         if metric is None:
@@ -361,9 +425,64 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         if value <= 0 or value > load_metrics()[metric].max_value:
             continue
-        mentions.append(_Mention(metric, value, pos, end))
+        if base_year is None:
+            mentions.extend(_listed_before(s, pos, metric, mentions))
+        mentions.append(_Mention(metric, value, pos, end, base_year=base_year))
         last_metric = metric
-    return mentions
+    return _drop_thresholds(s, mentions)
+
+
+def _from_year(s: str, pos: int) -> int | None:
+    """Return the first year of the comparison an undated first term belongs to, if stated."""
+    found = [
+        (m.start(), int(m.group(1)))
+        for pattern in (YEAR_SPAN_RE, DATED_PAIR_RE, SINCE_YEAR_RE)
+        for m in pattern.finditer(s, 0, pos)
+    ]
+    return max(found)[1] if found else None
+
+
+def _listed_before(s: str, pos: int, metric: str, taken: list[_Mention]) -> list[_Mention]:
+    """Return the bare numbers of a 分别 list that share this figure's unit, in order."""
+    each = s.rfind("分别", 0, pos)
+    if each < 0 or (CLAUSE_DELIM_RE.search(s, each, pos) and not re.search(r"[、和]", s[each:pos])):
+        return []
+    listed: list[_Mention] = []
+    stop = pos
+    while (m := LIST_BEFORE_RE.search(s, each, stop)) and not any(
+        t.pos == m.start() for t in taken
+    ):
+        try:
+            value = parse_quantity(m.group("q"))
+        except ValueError:
+            break
+        if value <= 0 or value > load_metrics()[metric].max_value:
+            break
+        listed.insert(0, _Mention(metric, value, m.start(), m.start() + len(m.group("q"))))
+        stop = m.start()
+    return listed
+
+
+def _is_statement_of_fact(s: str, pos: int, end: int) -> bool:
+    """Return False for forecasts, daily rates and round numbers that name an era or a record."""
+    statement = s[max(s.rfind("；", 0, pos), s.rfind(";", 0, pos), 0) : pos]
+    if FORECAST_RE.search(statement):
+        return False
+    if RATE_OF_TIME_RE.search(s, _clause_start(s, pos), pos):
+        return False
+    return not ROUND_NAME_AFTER_RE.match(s[end : end + 4])
+
+
+def _drop_thresholds(s: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Return mentions without a threshold passed (突破100万标箱) that an exact figure follows."""
+    out = []
+    for m, nxt in zip(mentions, [*mentions[1:], None], strict=False):
+        passed = THRESHOLD_BEFORE_RE.search(s[max(0, m.pos - 3) : m.pos])
+        exact = nxt and nxt.metric == m.metric and EXACT_JOIN_RE.fullmatch(s[m.end : nxt.pos])
+        if passed and exact:
+            continue
+        out.append(m)
+    return out
 
 
 def _rate_is_substantive(prefix: str) -> bool:
@@ -402,15 +521,43 @@ def _find_rates(s: str) -> list[_Rate]:
     return sorted(rates, key=lambda r: r.start)
 
 
+def _bracketed(s: str, pos: int, rate_start: int) -> bool:
+    """Return whether pos lies inside brackets that close before rate_start."""
+    opened = max(s.rfind("(", 0, pos), s.rfind("（", 0, pos))
+    if opened < 0 or max(s.rfind(")", opened, pos), s.rfind("）", opened, pos)) >= 0:
+        return False
+    closed = [i for i in (s.find(")", pos), s.find("）", pos)) if i >= 0]
+    return bool(closed) and min(closed) < rate_start
+
+
+def _is_multi_year_multiple(s: str, rate: _Rate) -> bool:
+    """Return whether a 倍 rate measures growth across years (从2017年的178列到…增长49倍)."""
+    if "倍" not in s[rate.start : rate.end]:
+        return False
+    statement = s[max(s.rfind("；", 0, rate.start), s.rfind(";", 0, rate.start), 0) : rate.start]
+    years = set(re.findall(r"(?:19|20)\d{2}(?=年)", statement))
+    if len(years) >= 2 or re.search(r"[从由][^，,。；;]*?(?:19|20)\d{2}年", statement):
+        return True
+    # 较开通首年增长30倍: measured from the start, not from a year before.
+    return FIRST_YEAR_BASE_RE.search(statement) is not None
+
+
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
     """Return mentions with the year-on-year rates the sentence ties to them."""
     out = list(mentions)
     for rate in _find_rates(s):
         prefix = s[_clause_start(s, rate.start) : rate.start]
-        if SPAN_BEFORE_RE.search(prefix):
+        if SPAN_BEFORE_RE.search(prefix) or AVERAGE_RATE_RE.search(s, rate.start - 2, rate.end):
+            continue
+        if _is_multi_year_multiple(s, rate):
             continue
         values = rate.values
-        before = [i for i, m in enumerate(out) if m.end <= rate.start]
+        # 运输11.2万标箱(市内6.4万,市外4.8万),同比增长54%: a bracketed breakdown is passed over.
+        before = [
+            i
+            for i, m in enumerate(out)
+            if m.end <= rate.start and not _bracketed(s, m.pos, rate.start)
+        ]
         after = [i for i, m in enumerate(out) if m.pos >= rate.end]
         if len(values) > 1:
             targets = before[-len(values) :]
@@ -443,42 +590,92 @@ def _period_for(
     mentions: list[PeriodMention],
     carry: _Carry | None,
     published: date,
-) -> tuple[date | None, date]:
+    figures: tuple[int, ...] = (),
+) -> tuple[date | None, date, str]:
+    """Return a figure's period and how it was decided: stated, carried or publication."""
     prior = [m for m in mentions if m.pos < pos]
-    snapshot = metric in SNAPSHOT_METRICS
-    if snapshot:
-        # The contract dates a snapshot by a stated cut-off only, else by publication.
-        cutoffs = [m for m in prior if m.kind == "cutoff"]
-        if cutoffs:
-            return None, cutoffs[-1].end
-        if not mentions and carry and carry.is_cutoff:
-            return None, carry.end
-        return None, published
+    if metric in SNAPSHOT_METRICS:
+        return _snapshot_period(metric, pos, s, prior, mentions, carry, published, figures)
     current = prior[-1] if prior else None
     if current is None:
-        if carry and (carry.is_cutoff or not CUMULATIVE_RE.search(s)):
-            return carry.start, carry.end
+        if carry and (REFERS_BACK_RE.match(s) or not CUMULATIVE_RE.search(s)):
+            return carry.start, carry.end, CARRIED
+        if carry and carry.is_cutoff and not mentions:
+            return carry.start, carry.end, CARRIED
         if not mentions:
-            return None, published
+            return None, published, PUBLICATION
         # Only a sentence's own later wording dates a figure that nothing before dates.
         current = mentions[0]
     if current.kind == "cutoff":
         starts = [m for m in prior if m.kind in {"since", "month"} and m.pos < current.pos]
         if starts:
-            return starts[-1].start, current.end
+            return starts[-1].start, current.end, STATED
         # 截至7月20日 with no 累计 and no year is this year's running total.
         if not current.explicit_year and not CUMULATIVE_RE.search(s):
-            return date(current.end.year, 1, 1), current.end
-        return None, current.end
+            return date(current.end.year, 1, 1), current.end, STATED
+        return None, current.end, STATED
     if current.kind == "ytd" and current.start is not None:
         # 截至9月底，今年…: the year so far, up to the cut-off stated before it.
         year = current.start.year
         cutoffs = [m for m in prior if m.kind == "cutoff" and m.end.year == year]
         if cutoffs:
-            return current.start, cutoffs[-1].end
-    if current.kind == "since":
-        return current.start, published
-    return current.start, current.end
+            return current.start, cutoffs[-1].end, STATED
+    if current.kind in {"since", "yearsago"}:
+        # 截至3月底，…自2017年开行以来累计…: the sentence's cut-off ends the running total.
+        cutoffs = [m for m in mentions if m.kind == "cutoff"]
+        return current.start, cutoffs[-1].end if cutoffs else published, STATED
+    if current.kind == "year" and current.start == date(published.year, 1, 1):
+        # 2024年…完成5000列 in a 2024 report: the year so far, not a year not yet over.
+        return current.start, min(current.end, published), STATED
+    return current.start, current.end, STATED
+
+
+def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
+    """Return whether a time dates only the first term of 由2022年…增加到… before pos."""
+    return (
+        m.pos > 0
+        and s[m.pos - 1] in "由从"
+        and re.search(r"[到至]", s[m.end_pos : pos]) is not None
+    )
+
+
+def _snapshot_period(
+    metric: str,
+    pos: int,
+    s: str,
+    prior: list[PeriodMention],
+    mentions: list[PeriodMention],
+    carry: _Carry | None,
+    published: date,
+    figures: tuple[int, ...],
+) -> tuple[date | None, date, str]:
+    """Return a snapshot's date: its sentence's governing time, a carried cut-off or publication."""
+    # The nearest time with no figure between governs; a topic time (2025年，…) governs its whole
+    # statement up to a semicolon, unless a state verb (已通达) says the snapshot is as of now.
+    stative = STATE_RE.search(s, _clause_start(s, pos), pos) is not None
+    statement = max(s.rfind("；", 0, pos), s.rfind(";", 0, pos))
+    governing: list[PeriodMention] = []
+    for m in reversed(prior):
+        if m.kind in {"since", "ytd", "sincecut", "yearsago"} or metric in SAVING_METRICS:
+            continue
+        if _is_first_term_time(s, m, pos):
+            continue
+        if not any(m.end_pos <= f < pos for f in figures):
+            governing = [m]
+            break
+        topic = s[m.end_pos : m.end_pos + 1] in "，," and m.pos > statement
+        if topic and not stative:
+            governing = [m]
+            break
+    cutoffs = [m for m in prior if m.kind == "cutoff"]
+    stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
+    if stated is not None:
+        return None, stated.end, STATED
+    # A cut-off carries to a later snapshot unless its state verb (已通达) says: as of now.
+    carried_cutoff = carry is not None and carry.is_cutoff and not stative
+    if carry and not mentions and (carried_cutoff or REFERS_BACK_RE.match(s)):
+        return None, carry.end, CARRIED
+    return None, published, PUBLICATION
 
 
 def _own_periods(s: str, published: date) -> list[PeriodMention]:
@@ -490,22 +687,62 @@ def _own_periods(s: str, published: date) -> list[PeriodMention]:
     ]
 
 
+def _narrative(s: str, periods: list[PeriodMention], carry: _Carry | None) -> list[PeriodMention]:
+    """Return periods with 当年 / 当天 read as the narrative time, not the publication year."""
+    out: list[PeriodMention] = []
+    for p in periods:
+        word = s[p.pos : p.end_pos]
+        if p.kind == "sameday":
+            day = next((q for q in reversed(out) if q.kind == "date"), None)
+            if day is not None:
+                p = replace(p, kind="date", end=day.end)
+            elif carry is not None and carry.start is None:
+                p = replace(p, kind="date", end=carry.end)
+            else:
+                p = replace(p, kind="date")
+        if word.startswith("当年") and p.kind in {"year", "ytd", "fullyear"}:
+            anchor = next((q for q in reversed(out) if q.explicit_year), None)
+            year = anchor.end.year if anchor else carry.end.year if carry else None
+            if year is not None:
+                p = replace(p, kind="year", start=date(year, 1, 1), end=date(year, 12, 31))
+        out.append(p)
+    return out
+
+
 def _respective_periods(
     s: str, periods: list[PeriodMention], mentions: list[_Mention]
 ) -> dict[int, PeriodMention]:
     """Return each figure's own period when 2023年和2024年…分别 pairs periods with figures."""
-    each = s.find("分别")
-    if each < 0:
+    eaches = [m.start() for m in re.finditer("分别", s)]
+    if not eaches:
         return {}
     run: list[PeriodMention] = []
-    for p in (p for p in periods if p.end_pos <= each):
+    for p in (p for p in periods if p.end_pos <= eaches[0]):
         if run and not PERIOD_JOIN_RE.fullmatch(s[run[-1].end_pos : p.pos]):
             run = []
         run.append(p)
-    after = [m.pos for m in mentions if m.pos > each]
-    if len(run) < 2 or len(after) != len(run):
+    span = list(YEAR_SPAN_RE.finditer(s, 0, eaches[0]))
+    if span and len(run) < 2:
+        # 2019年至2021年，…分别为A、B和C: one figure per year of the span.
+        first, last = int(span[-1].group(1)), int(span[-1].group(2))
+        run = (
+            [
+                PeriodMention(
+                    span[-1].start(), span[-1].end(), "year", date(y, 1, 1), date(y, 12, 31), True
+                )
+                for y in range(first, last + 1)
+            ]
+            if 0 < last - first < 12
+            else []
+        )
+    if len(run) < 2:
         return {}
-    return dict(zip(after, run, strict=True))
+    out: dict[int, PeriodMention] = {}
+    for each, stop in zip(eaches, [*eaches[1:], len(s)], strict=True):
+        group = [m.pos for m in mentions if each < m.pos < stop]
+        if len(group) == len(run):
+            out.update(zip(group, run, strict=True))
+    return out
 
 
 def _same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
@@ -519,7 +756,7 @@ def _carry_after(
 ) -> _Carry | None:
     if not mentions:
         return carry
-    start, end = _period_for("train_runs", len(s), s, mentions, carry, pub)
+    start, end, _ = _period_for("train_runs", len(s), s, mentions, carry, pub)
     return _Carry(start, end, mentions[-1].kind == "cutoff", paragraph)
 
 
@@ -670,24 +907,38 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     last_scope = ""
     ctx = _Context()
     last_flow: tuple[date | None, date] | None = None
+    seen: dict[tuple[str, float, int, int], int] = {}
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
     for index, (paragraph, sentence) in enumerate(numbered):
         s = simplify(sentence)
         speaker = _speaker(sentences[index + 1] if index + 1 < len(sentences) else "")
-        periods = _own_periods(s, published)
+        periods = _narrative(s, _own_periods(s, published), carry)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
         respective = _respective_periods(s, periods, mentions)
+        # Only a flow figure stands between a time and a snapshot (96个国家的264个港口 is one pair).
+        positions = tuple(m.pos for m in mentions if m.metric not in SNAPSHOT_METRICS)
         for m in mentions:
             # A cut-off dates later snapshots only within its own paragraph.
             own = carry if carry and carry.paragraph == paragraph else None
             in_force = own if m.metric in SNAPSHOT_METRICS else carry
-            start, end = _period_for(m.metric, m.pos, s, periods, in_force, published)
+            start, end, how = _period_for(
+                m.metric, m.pos, s, periods, in_force, published, positions
+            )
             if last_flow and m.metric not in SNAPSHOT_METRICS and _same_period(s, m.pos, periods):
-                start, end = last_flow
+                (start, end), how = last_flow, CARRIED
             if m.pos in respective:
-                start, end = respective[m.pos].start, respective[m.pos].end
+                start, end, how = respective[m.pos].start, respective[m.pos].end, STATED
+            if m.base_year is not None:
+                start, end, how = date(m.base_year, 1, 1), date(m.base_year, 12, 31), STATED
+                if m.metric in SNAPSHOT_METRICS:
+                    start = None
+            days = DAYS_TAKEN_RE.search(s, _clause_start(s, m.pos), m.pos)
+            if days and start is not None and start.month == start.day == 1 and how == STATED:
+                # 今年以来仅131天就突破30万标箱: the milestone fell on the year's 131st day.
+                reached = start + timedelta(days=int(days.group(1)) - 1)
+                start, end = None, min(end, reached)
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
@@ -703,7 +954,13 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
                 scope = f"{scope}({'累計' if '累計' in sentence else '累计'})"
-            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence))
+            key = (m.metric, m.value, end.year, end.month)
+            if seen.get(key, index) != index:
+                # The same figure for the same period restated later in the article: report once
+                # (two equal figures in one sentence are two subjects' and both stand).
+                continue
+            seen[key] = index
+            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how))
             if m.metric not in SNAPSHOT_METRICS:
                 last_flow = (start, end)
             last_metric = m.metric

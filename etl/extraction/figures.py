@@ -17,3 +17,5 @@ class Figure:
     scope: str
     yoy_pct: float | None
     quote: str
+    # How the period was decided: stated in its clause, carried from earlier, or publication.
+    how: str = "stated"

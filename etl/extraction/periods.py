@@ -13,23 +13,42 @@ CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6
 CN_SMALL |= {"九": 9, "十": 10, "十一": 11, "十二": 12}
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
-YEAR = r"(?:(?P<Y>(?:19|20)\d{2})年|(?P<R>今年|本年|去年|上年|前年|明年))"
+YEAR = r"(?:(?P<Y>(?:19|20)\d{2})年|(?P<R>今年|本年|当年|去年|上年|前年|明年))"
 MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二两三四五六七八九])"
 DASH = r"\s*[—\-–~～至到－]\s*"
+# Parts of a year a cut-off can name: 截至今年上半年, 截至一季度末.
+PART = r"上半年|下半年|前三季度|第?[一二三四]季度末?|年底|年末"
+PART_END = {"上半年": 6, "下半年": 12, "前三季度": 9, "一季度": 3, "二季度": 6, "三季度": 9}
+PART_END |= {"四季度": 12, "年底": 12, "年末": 12}
+# A date followed by these is when a report was made, not a period: 1月3日，记者从…获悉.
+REPORTING_AFTER_RE = re.compile(
+    r"^[，,\s]*(?:电|讯|消息|记者|从|据|召开|举行|发布|表示|介绍|获悉|在)"
+)
+REPORTING_BEFORE_RE = re.compile(r"记者$")
 
 # Each kind is tried everywhere; overlapping matches keep the earliest, then the longest.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "cutoff",
         re.compile(
-            rf"(?:截至|截止(?:到|至)?|截至到)\s*(?:(?P<now>目前|当前|现在|今天)|{YEAR}?"
-            rf"(?:(?P<M>{MON})月(?:份)?)?(?:(?P<D>\d{{1,2}})[日号]|(?P<end>底|末))?)"
+            rf"(?:截至|截止(?:到|至)?|截至到|(?<![达增升至])到)\s*(?:(?P<now>目前|当前|现在|今天)|{YEAR}?"
+            rf"(?:(?P<part>{PART})"
+            rf"|(?:(?P<M>{MON})月(?:份)?)?(?:(?P<D>\d{{1,2}})[日号]|(?P<end>底|末))?))"
+        ),
+    ),
+    (
+        # 自2017年9月开通至11月底: a stated start and a stated cut-off in one phrase.
+        "sincecut",
+        re.compile(
+            rf"(?:自|从){YEAR}(?:(?P<M>{MON})月)?(?:\d{{1,2}}[日号])?[^，,。；;]{{0,12}}?(?:至|到)"
+            rf"(?:(?P<Y2>(?:19|20)\d{{2}})年|(?P<R2>今年|本年|去年|上年))?"
+            rf"(?P<M2>{MON})月(?:份)?(?:(?P<D2>\d{{1,2}})[日号]|底|末)"
         ),
     ),
     (
         "since",
         re.compile(
-            rf"(?:自|从){YEAR}(?:(?P<M>{MON})月)?(?:\d{{1,2}}[日号])?[^，,。；;]{{0,12}}?(?:以来|起)"
+            rf"(?:自|从){YEAR}(?:(?P<M>{MON})月)?(?:\d{{1,2}}[日号])?[^，,。；;]{{0,20}}?(?:以来|起)"
         ),
     ),
     (
@@ -45,8 +64,20 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "date",
         re.compile(
             rf"{YEAR}?(?P<M>{MON})月(?P<D>\d{{1,2}}|[一二三]?十?[一二三四五六七八九]?)[日号]"
+            rf"(?:那天|这天|当天)?"
         ),
     ),
+    # 当天 / 同日: the narrative day; read against the publication date until a date is in force.
+    ("sameday", re.compile(r"当天|当日|同日|(?<![上下前])这一天")),
+    # 半年下来 / 这半年来: the half year just ended by publication.
+    ("pasthalf", re.compile(r"半年下来|这半年来|半年来")),
+    # 5年来 / 近两年来: a running total up to publication (its start is only approximate).
+    (
+        "yearsago",
+        re.compile(r"(?:近|这)?(?<!\d)(?P<n>\d{1,2}|[一两二三四五六七八九十])年(?:来|以来)"),
+    ),
+    # 目前 / 如今: the document time itself (a snapshot or running total as of publication).
+    ("now", re.compile(r"目前|如今|当前|现如今|至今")),
     (
         "range",
         re.compile(
@@ -60,7 +91,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fullyear", re.compile(rf"{YEAR}?全年(?!累计)")),
     ("relmonth", re.compile(r"上个?月|本月")),
     ("month", re.compile(rf"{YEAR}?(?P<M>{MON})月(?:份)?(?![\d日号底末初中上下])")),
-    ("year", re.compile(rf"{YEAR}(?![\d一二三四五六七八九十前第上下全同底末初以来至]|月)")),
+    # 2017年58列: a digit after 年 is a figure unless it is a month (2017年5月).
+    (
+        "year",
+        re.compile(rf"{YEAR}(?!\d{{1,2}}\s*月|[一二三四五六七八九十前第上下全同底末初以来至]|月)"),
+    ),
 )
 
 
@@ -128,6 +163,19 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
     if kind == "cutoff":
         if g.get("now"):
             return None, pub
+        stated = g.get("M") or g.get("D") or g.get("end") or g.get("part")
+        if m.group().startswith("到") and not stated:
+            # 到2023年的9000列 is that year's figure; only 到…底 / 到M月D日 is a cut-off.
+            return None
+        if g.get("part"):
+            part = g["part"].removeprefix("第").removesuffix("末")
+            last = PART_END[part]
+            return None, month_end(_in_year(year, 1, last, pub), last)
+        if g.get("D") and not g.get("M"):
+            # 截至28日: a day of the publication month (or the month before, if still ahead).
+            day = int(g["D"])
+            y, month = (pub.year, pub.month) if day <= pub.day else _previous_month(pub)
+            return None, date(y, month, day)
         if g.get("M"):
             month = _month(g["M"])
             y = _in_year(year, 1, month, pub)
@@ -139,6 +187,36 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
         return None
     if kind == "span":
         return _resolve_span(m, year, pub)
+    if kind == "sincecut":
+        if year is None:
+            return None
+        start = date(year, _month(g["M"]) if g.get("M") else 1, 1)
+        last = _month(g["M2"])
+        if g.get("Y2"):
+            end_year = int(g["Y2"])
+        elif g.get("R2"):
+            end_year = pub.year + RELATIVE_YEARS[g["R2"]]
+        else:
+            # 至11月底 with no year: the cut-off is the latest such month by publication.
+            end_year = _in_year(None, last, last, pub)
+        end = date(end_year, last, int(g["D2"])) if g.get("D2") else month_end(end_year, last)
+        return start, end
+    if kind == "date":
+        if REPORTING_AFTER_RE.match(m.string[m.end() :]) or REPORTING_BEFORE_RE.search(
+            m.string[: m.start()]
+        ):
+            return None
+        month = _month(g["M"])
+        day = int(g["D"]) if g["D"].isdigit() else int(parse_cn_day(g["D"]))
+        return None, date(
+            year if year is not None else _in_year(None, month, month, pub), month, day
+        )
+    if kind in {"now", "sameday", "yearsago"}:
+        return None, pub
+    if kind == "pasthalf":
+        if pub.month >= 7:
+            return date(pub.year, 1, 1), date(pub.year, 6, 30)
+        return date(pub.year - 1, 7, 1), date(pub.year - 1, 12, 31)
     if kind == "since":
         if year is None:
             return None
@@ -181,6 +259,23 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
     return None
 
 
+def parse_cn_day(text: str) -> int:
+    """Return a day written in Chinese numerals (二十八 → 28)."""
+    if text.startswith("十"):
+        text = "一" + text
+    tens, _, units = text.partition("十")
+    if not _:
+        return CN_SMALL[text]
+    return CN_SMALL.get(tens, 1) * 10 + (CN_SMALL[units] if units else 0)
+
+
+def _resolve_safe(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date] | None:
+    try:
+        return _resolve(kind, m, pub)
+    except (ValueError, KeyError):
+        return None
+
+
 def find_periods(text: str, pub: date) -> list[PeriodMention]:
     """Return the period wordings in text, in order, without overlaps; dates are kind 'date'."""
     s = normalize_digits(text)
@@ -195,7 +290,8 @@ def find_periods(text: str, pub: date) -> list[PeriodMention]:
     for start, _, kind, m in found:
         if start < taken_until:
             continue
-        if kind == "date":
+        if kind == "date" and _resolve_safe(kind, m, pub) is None:
+            # A reporting date (1月3日，记者…获悉) says when, not what period: skip its words.
             taken_until = m.end()
             continue
         try:

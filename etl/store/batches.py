@@ -334,6 +334,7 @@ def write_lock(layout: Layout) -> Iterator[None]:
     lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
     try:
         with lock:
+            _sweep_unlocked(layout)
             yield
     except Timeout:
         raise CorridorError.single(
@@ -350,13 +351,68 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def remove_stale_temporaries(layout: Layout) -> None:
+@dataclass(frozen=True)
+class Swept:
+    """What a start-up sweep removed: stale batch folders and orphan uploaded files."""
+
+    temporaries: tuple[str, ...]
+    orphans: tuple[str, ...]
+
+
+def sweep(layout: Layout) -> Swept:
+    """Remove what killed writers left behind, under the write lock (for `corridor serve`)."""
+    if not layout.root.is_dir():
+        return Swept((), ())
+    lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
+    with lock:
+        return _sweep_unlocked(layout)
+
+
+def _sweep_unlocked(layout: Layout) -> Swept:
+    # Every writer runs this first, under the lock, so no writer can be mid-way: any .tmp-*
+    # folder is a crashed one. An uploaded file no batch refers to is an orphan once it is older
+    # than the last batch (a file newer than that may belong to the merge about to commit).
+    try:
+        temporaries = tuple(remove_stale_temporaries(layout))
+        return Swept(temporaries, tuple(_remove_orphan_uploads(layout)))
+    except OSError:  # a read-only or damaged directory: sweeping is housekeeping, never fatal
+        return Swept((), ())
+
+
+def _remove_orphan_uploads(layout: Layout) -> list[str]:
+    dirs = batch_dirs(layout)
+    if not layout.uploads.is_dir() or not dirs:
+        return []
+    last = max(
+        ((d / "batch.json").stat().st_mtime for d in dirs if (d / "batch.json").exists()),
+        default=None,
+    )
+    if last is None:
+        return []
+    kept: set[str] = set()
+    for _name, record in read_batch_records(layout):
+        stored = str(record.get("stored_as") or "")
+        if stored:
+            stem = Path(stored).name.split(".", 1)[0]
+            kept |= {Path(stored).name, f"{stem}.source.json"}
+    removed = []
+    for path in layout.uploads.iterdir():
+        if path.is_file() and path.name not in kept and path.stat().st_mtime < last:
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+
+def remove_stale_temporaries(layout: Layout) -> list[str]:
     """Remove temporary batch folders a crashed writer left behind (call under the lock)."""
     if not layout.batches.is_dir():
-        return
+        return []
+    removed = []
     for path in layout.batches.iterdir():
         if path.name.startswith(".tmp-") and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
 
 
 def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: str) -> str:

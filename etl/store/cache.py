@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -178,3 +179,16 @@ def load_cached_table(layout: Layout) -> Table:
     if data_version(layout) == version and (layout.tidy.exists() or layout.batches.exists()):
         write_cache(layout, table, files)
     return table
+
+
+def warm_command(root: Path) -> list[str]:
+    """Return the command that prepares root's cache in a short-lived child process.
+
+    Parsing a large table from CSV peaks at several times the cached frame's memory; a child that
+    exits hands its parent (the server, a benchmark) a cache to read instead.
+    """
+    return [sys.executable, "-m", "etl.store.cache", str(root)]
+
+
+if __name__ == "__main__":
+    load_cached_table(Layout(Path(sys.argv[1])))

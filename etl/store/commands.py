@@ -13,6 +13,7 @@ import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.fileio import write_bytes_atomic
+from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
@@ -32,14 +33,13 @@ from etl.store.preview import (
     replacement_records,
 )
 from etl.store.table import load_built, load_state, state_after
-from etl.uploads.articles import ArticleProposal, text_frame
+from etl.uploads.articles import ArticleProposal
 from etl.uploads.validating import (
     CONTROL_RE,
-    FORMULA_RE,
     MARKUP_RE,
     Upload,
     parse_upload,
-    validate_frame,
+    validate_rows,
 )
 
 SOURCE_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"
@@ -202,6 +202,7 @@ def source_frame(
     sha256: str = "",
     added_by: str = "",
     note: str = "",
+    published_inferred: bool = False,
 ) -> pd.DataFrame:
     """Return one validated sources row, refusing bad ids, text, dates or URLs."""
     problems: list[Problem] = []
@@ -240,7 +241,7 @@ def source_frame(
         "title": title.strip(),
         "publisher": publisher.strip(),
         "published": when.strftime("%Y-%m-%d"),
-        "published_inferred": False,
+        "published_inferred": published_inferred,
         "url": url.strip(),
         "kind": kind,
         "file_name": file_name,
@@ -554,6 +555,8 @@ def accept_article(
     require_analyst(actor)
     sid = (source_id or proposal.source_id).strip()
     when = published or proposal.published
+    # A guessed date stays marked inferred until the analyst states another one.
+    inferred = proposal.published_inferred and when == proposal.published
     source = source_frame(
         source_id=sid,
         title=title if title is not None else proposal.title,
@@ -564,18 +567,20 @@ def accept_article(
         file_name=proposal.name,
         sha256=proposal.sha256,
         added_by=actor.name,
+        published_inferred=inferred,
     )
     known = _known_sources(load_state(layout).sources) | {sid}
-    text = text_frame(rows)
-    if "source_id" in text and sid != proposal.source_id:
+    rows = rows.copy()
+    if "source_id" in rows and sid != proposal.source_id:
         # The proposal's rows cite the id it guessed; the analyst's choice replaces it.
-        text["source_id"] = text["source_id"].where(text["source_id"] != proposal.source_id, sid)
-    checked = validate_frame(text, proposal.name, known)
+        rows["source_id"] = rows["source_id"].where(rows["source_id"] != proposal.source_id, sid)
+    checked = validate_rows(rows, proposal.name, known)
     sidecar = {
         "source_id": sid,
         "title": str(source.at[0, "title"]),
         "publisher": str(source.at[0, "publisher"]),
         "published": when.isoformat(),
+        "published_inferred": inferred,
         "url": str(source.at[0, "url"]),
         "kind": "article",
         "file_name": proposal.name,

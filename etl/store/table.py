@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.contract.formulas import neutralise_frame
 from etl.contract.paths import Layout
 from etl.contract.series import fill_series
 from etl.contract.tables import (
@@ -91,6 +92,9 @@ def load_table(layout: Layout) -> Table:
     return Table(state.observations, state.sources, version)
 
 
-def export_csv(layout: Layout) -> str:
-    """Return every stored row (reported and derived, all batches) as contract CSV."""
-    return bt.render_rows_csv(load_state(layout).observations)
+def export_csv(layout: Layout, *, raw: bool = False) -> str:
+    """Return every stored row as contract CSV, formula-like text disarmed unless raw."""
+    observations = load_state(layout).observations
+    # Uploads refuse formulas, but articles and older batches were never checked for them, and
+    # this CSV is opened in spreadsheets: a quote starting "=" must not run there.
+    return bt.render_rows_csv(observations if raw else neutralise_frame(observations))

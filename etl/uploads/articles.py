@@ -8,8 +8,8 @@ from datetime import date
 
 import pandas as pd
 
-from etl.contract.tables import format_number
-from etl.uploads.reading import MAGIC_REFUSED, cell_text, check_file_name, check_size, refuse
+from etl.extraction.figures import Figure
+from etl.uploads.reading import MAGIC_REFUSED, check_file_name, check_size, refuse
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,15 @@ class ArticleProposal:
     header: dict[str, str]
     body: str
     published: date
+    # True when neither the caller nor the header gave the date: it was guessed from the text.
+    published_inferred: bool
     source_id: str
     title: str
     publisher: str
     url: str
     rows: pd.DataFrame
+    # The reported figures' periods and how each was decided (stated, carried, publication).
+    periods: pd.DataFrame
 
 
 def propose_article(
@@ -59,6 +63,7 @@ def propose_article(
                 column="published",
                 value=header["published"],
             ) from None
+    inferred = when is None
     if when is None:
         when = infer_published(body)
     if when is None:
@@ -67,8 +72,8 @@ def propose_article(
         )
     sha256 = hashlib.sha256(data).hexdigest()
     source_id = header.get("source_id", "").strip() or f"article-{sha256[:12]}"
-    first_line = next((ln.strip() for ln in body.splitlines() if ln.strip()), name)
-    rows = add_derived(rows_from_figures(extract_figures(body, when), source_id))
+    figures = extract_figures(body, when)
+    rows = add_derived(rows_from_figures(figures, source_id))
     return ArticleProposal(
         name=name,
         sha256=sha256,
@@ -76,26 +81,32 @@ def propose_article(
         header=header,
         body=body,
         published=when,
+        published_inferred=inferred,
         source_id=source_id,
-        title=header.get("title", "").strip() or first_line[:200],
+        # No header title: the analyst is asked for one (a first sentence is not a title).
+        title=header.get("title", "").strip(),
         publisher=header.get("publisher", "").strip(),
         url=header.get("url", "").strip(),
         rows=frame_from_rows(rows),
+        periods=period_frame(figures),
     )
 
 
-def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a (possibly edited, typed) frame as all text, indexed so index + 2 is row 1, 2, …"""
-    out = pd.DataFrame(index=range(len(frame)))
-    for col in frame.columns:
-        series = frame[col].reset_index(drop=True)
-        if pd.api.types.is_datetime64_any_dtype(series):
-            text = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "")
-        elif pd.api.types.is_float_dtype(series):
-            text = series.map(format_number).astype(object)
-        else:
-            text = series.map(cell_text).astype(object).where(series.notna(), "")
-        out[str(col)] = text.astype(str)
-    # Rows of an on-screen table are numbered from 1; messages add 2 to the index.
-    out.index = pd.RangeIndex(-1, len(out) - 1)
-    return out
+# Periods an analyst should check: carried from an earlier sentence, or the publication date.
+REVIEW_HOWS = frozenset({"carried", "publication"})
+
+
+def period_frame(figures: list[Figure]) -> pd.DataFrame:
+    """Return one row per reported figure: its period, how it was decided, and whether to review."""
+    return pd.DataFrame(
+        {
+            "metric": [f.metric for f in figures],
+            "value": [f.value for f in figures],
+            "period_start": [f.period_start.isoformat() if f.period_start else "" for f in figures],
+            "period_end": [f.period_end.isoformat() for f in figures],
+            "how": [f.how for f in figures],
+            "review": [f.how in REVIEW_HOWS for f in figures],
+            "quote": [f.quote for f in figures],
+        },
+        columns=["metric", "value", "period_start", "period_end", "how", "review", "quote"],
+    )

@@ -6,20 +6,25 @@ checks run on bytes in memory before the store is asked to merge.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
 import warnings
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from defusedxml import ElementTree as DefusedET
 from defusedxml.common import DefusedXmlException
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.formulas import FORMULA_RE
 from etl.contract.tables import format_number
+from etl.uploads import sandbox
 
 # 25 MiB (the issue's default) holds ~150,000 full contract rows; bigger loads are bulk jobs
 # that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
@@ -34,14 +39,19 @@ MAX_UPLOAD_ENV = "CORRIDOR_MAX_UPLOAD_MB"
 DEFAULT_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 
 
+# The largest real upload is a few hundred thousand rows of the template's 12 columns; a table
+# far beyond that is refused before it costs the server more than a moment.
+MAX_COLUMNS = 64
+MAX_ROWS = 500_000
+MAX_CELLS = 8_000_000
+
+
 # A real workbook has a few dozen parts; thousands of entries are another way to exhaust memory.
 MAX_ZIP_MEMBERS = 2000
 
 
 # Listing 200,000 copies of one mistake helps nobody; the count of the rest is reported instead.
 MAX_LISTED_PROBLEMS = 200
-# Spreadsheet formula prefixes (CWE-1236): such a cell runs code when the file is opened in Excel.
-FORMULA_RE = r"^[=+\-@\t\r]"
 
 MAGIC_REFUSED = {
     b"\xd0\xcf\x11\xe0": (
@@ -163,6 +173,13 @@ def decode_csv(data: bytes, name: str) -> str:
 def read_csv_frame(text: str, name: str) -> pd.DataFrame:
     """Return comma-separated text as an all-text frame indexed so that index + 2 is its row."""
     header = text.split("\n", 1)[0]
+    # Bounded before any parsing: the width from the header alone, the length from line breaks
+    # (quoted cells may hold line breaks, hence the margin; the exact count is checked below).
+    width = len(next(csv.reader([header]), []))
+    if width > MAX_COLUMNS:
+        raise too_many_columns(width, name)
+    if text.count("\n") > 2 * MAX_ROWS:
+        raise too_many_rows(name)
     if "," not in header:
         for sep, zh, en in ((";", "分号", "semicolons"), ("\t", "制表符", "tabs")):
             if sep in header:
@@ -195,6 +212,8 @@ def read_csv_frame(text: str, name: str) -> pd.DataFrame:
             name,
             row=row,
         ) from None
+    if len(cells) > MAX_ROWS + 1 or cells.size > MAX_CELLS:
+        raise too_many_rows(name)
     frame = cells.iloc[1:]
     frame.columns = pd.Index([str(c) for c in cells.iloc[0]])
     # Index + 2 is the row number, as in every message.
@@ -228,23 +247,37 @@ def check_zip_safety(data: bytes, name: str, max_unpacked: int) -> None:
                 name,
             )
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                _check_no_doctype(archive, info, name)
+            _check_no_doctype(archive, info, name)
+
+
+# openpyxl finds parts through relationships, not names: any part may be read as XML.
+DOCTYPE_BYTES = re.compile(rb"<\s*!\s*(?:doctype|entity)", re.IGNORECASE)
+DOCTYPE_UTF16 = re.compile(r"<\s*!\s*(?:doctype|entity)", re.IGNORECASE)
+XML_NAMES = (".xml", ".rels", ".vml")
 
 
 def _check_no_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    # A DOCTYPE can only precede the root element, so parsing stops at the first start tag.
+    # Every part's head is scanned whatever its name; a part that reads as XML is parsed up to
+    # its first start tag too, since a DOCTYPE can only precede the root element.
+    try:
+        with archive.open(info) as handle:
+            head = handle.read(65536)
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
+        raise refuse(
+            "XLSX 内部文件损坏", "a part of the XLSX is damaged", name, value=info.filename
+        ) from None
+    texts = [head.decode("utf-16", "ignore")] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else []
+    if DOCTYPE_BYTES.search(head) or any(DOCTYPE_UTF16.search(t) for t in texts):
+        raise _doctype_refusal(name, info.filename)
+    looks_xml = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith((b"<", b"<\x00"))
+    if not (info.filename.endswith(XML_NAMES) or looks_xml):
+        return
     try:
         with archive.open(info) as handle:
             for _event, _elem in DefusedET.iterparse(handle, events=("start",), forbid_dtd=True):
                 break
     except DefusedXmlException:
-        raise refuse(
-            "XLSX 中的 XML 含有 DOCTYPE 声明（可能的 XML 攻击），已拒绝",
-            "the XLSX's XML declares a DOCTYPE (a possible XML attack); refused",
-            name,
-            value=info.filename,
-        ) from None
+        raise _doctype_refusal(name, info.filename) from None
     except (DefusedET.ParseError, zipfile.BadZipFile, EOFError, ValueError, OSError):
         raise refuse(
             "XLSX 内部文件损坏",
@@ -254,13 +287,57 @@ def _check_no_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
         ) from None
 
 
+def _doctype_refusal(name: str, part: str) -> CorridorError:
+    return refuse(
+        "XLSX 中的 XML 含有 DOCTYPE 声明（可能的 XML 攻击），已拒绝",
+        "the XLSX's XML declares a DOCTYPE (a possible XML attack); refused",
+        name,
+        value=part,
+    )
+
+
 def read_xlsx_frame(
     data: bytes, name: str, max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES
 ) -> pd.DataFrame:
     """Return the one sheet of an XLSX as an all-text frame, refusing formulas and extra sheets."""
+    check_zip_safety(data, name, max_unpacked)
+    # openpyxl on a crafted sheet can take minutes and gigabytes: it runs in a limited child.
+    rows: list[tuple[int, list[str]]] = sandbox.run_limited(read_xlsx_cells, (data, name), name)
+    if not rows:
+        raise refuse("工作表为空", "the sheet is empty", name)
+    header = [h.strip() for h in rows[0][1]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    extra = [r for r, texts in rows[1:] if any(v.strip() for v in texts[width:])]
+    if extra:
+        raise refuse(
+            "某行在表头之外还有内容",
+            "a row has values beyond the header's columns",
+            name,
+            row=extra[0],
+        )
+    body = [(texts + [""] * width)[:width] for _r, texts in rows[1:]]
+    # Index + 2 is the row number: rows missing from the sheet keep their true numbers.
+    index = pd.Index([r - 2 for r, _texts in rows[1:]], dtype="int64")
+    frame = pd.DataFrame(body, columns=header, index=index, dtype=str)
+    return _drop_blank_rows(frame)
+
+
+def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
+    """Return the sheet's non-empty rows as (row number, cell texts); run in a limited child."""
     import openpyxl
 
-    check_zip_safety(data, name, max_unpacked)
+    # openpyxl's own row iterator pads every row to the widest and fills every missing row, so a
+    # sheet without <dimension> holding one cell at XFD1048576 costs 17 billion cells. Its row
+    # parser yields only the rows and cells present, which keeps the work linear in the file.
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    # Opening a sheet scans it once for <dimension>, to the end when there is none (a second
+    # full parse of a possibly hostile part); the size is never used here. This runs in the
+    # disposable child, so switching the scan off touches nothing else.
+    setattr(ReadOnlyWorksheet, "_get_size", lambda self: None)  # noqa: B010
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -275,52 +352,90 @@ def read_xlsx_frame(
         ) from None
     try:
         if len(workbook.sheetnames) != 1:
+            count = len(workbook.sheetnames)
             raise refuse(
-                f"XLSX 必须只有一个工作表（此文件有 {len(workbook.sheetnames)} 个）",
-                f"the XLSX must hold exactly one sheet (this one has {len(workbook.sheetnames)})",
+                f"XLSX 必须只有一个工作表（此文件有 {count} 个）",
+                f"the XLSX must hold exactly one sheet (this one has {count})",
                 name,
-                value=", ".join(workbook.sheetnames),
+                value=", ".join(workbook.sheetnames[:10]),
             )
-        sheet = workbook[workbook.sheetnames[0]]
-        records: list[list[str]] = []
-        formulas: list[Problem] = []
-        for r, row in enumerate(sheet.iter_rows(), 1):
-            texts = []
-            for c, cell in enumerate(row, 1):
-                if getattr(cell, "data_type", None) == "f":
+        # A read-only workbook's sheet and private fields, as openpyxl's own iterator uses them.
+        sheet: Any = workbook[workbook.sheetnames[0]]
+        book: Any = workbook
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=False,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            return _sheet_rows(parser.parse(), name)
+    except CorridorError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise refuse(
+            f"无法读取 XLSX：{type(exc).__name__}",
+            f"cannot read the XLSX: {type(exc).__name__}",
+            name,
+        ) from None
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(parsed: Iterable[tuple[int, list[dict]]], name: str) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    formulas: list[Problem] = []
+    formula_count = 0
+    cells = 0
+    for r, raw in parsed:
+        if not raw:
+            continue
+        width = max(int(c["column"]) for c in raw)
+        if width > MAX_COLUMNS:
+            raise too_many_columns(width, name)
+        cells += len(raw)
+        if len(rows) >= MAX_ROWS + 1 or cells > MAX_CELLS:
+            raise too_many_rows(name)
+        texts = [""] * width
+        for c in raw:
+            if c.get("data_type") == "f":
+                formula_count += 1
+                if len(formulas) < MAX_LISTED_PROBLEMS:
                     formulas.append(
                         Problem(
                             "单元格含有公式；请只上传数值（复制后“选择性粘贴为数值”）",
                             "a cell holds a formula; upload values only (paste as values)",
                             file=name,
                             row=r,
-                            column=_column_letter(c),
-                            value=str(cell.value),
+                            column=_column_letter(int(c["column"])),
+                            value=str(c["value"]),
                         )
                     )
-                texts.append(cell_text(cell.value))
-            records.append(texts)
-    finally:
-        workbook.close()
+            texts[int(c["column"]) - 1] = cell_text(c["value"])
+        rows.append((r, texts))
     if formulas:
-        raise CorridorError(capped(formulas, len(formulas)))
-    if not records:
-        raise refuse("工作表为空", "the sheet is empty", name)
-    header = [h.strip() for h in records[0]]
-    while header and header[-1] == "":
-        header.pop()
-    width = len(header)
-    body = [(rec + [""] * width)[:width] for rec in records[1:]]
-    extra = [i + 2 for i, rec in enumerate(records[1:]) if any(v.strip() for v in rec[width:])]
-    if extra:
-        raise refuse(
-            "某行在表头之外还有内容",
-            "a row has values beyond the header's columns",
-            name,
-            row=extra[0],
-        )
-    frame = pd.DataFrame(body, columns=header, dtype=str)
-    return _drop_blank_rows(frame)
+        raise CorridorError(capped(formulas, formula_count))
+    return rows
+
+
+def too_many_columns(count: int, name: str) -> CorridorError:
+    """Return the refusal for a table wider than MAX_COLUMNS (the names are not echoed)."""
+    return refuse(
+        f"列数过多（{count} 列，上限 {MAX_COLUMNS}；模板只有 12 列）",
+        f"too many columns ({count}; at most {MAX_COLUMNS}, the template has 12)",
+        name,
+    )
+
+
+def too_many_rows(name: str) -> CorridorError:
+    """Return the refusal for a table longer than MAX_ROWS or larger than MAX_CELLS."""
+    return refuse(
+        f"行数或单元格过多（上限 {MAX_ROWS} 行、{MAX_CELLS} 个单元格）；请分成几个文件上传",
+        f"too many rows or cells (at most {MAX_ROWS} rows, {MAX_CELLS} cells); split the file",
+        name,
+    )
 
 
 def _column_letter(index: int) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
 from etl.contract.identity import figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
@@ -17,12 +20,15 @@ from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
-    FORMULA_RE,
     MAX_LISTED_PROBLEMS,
     capped,
     read_upload_frame,
     refuse,
 )
+
+# Naming a few wrong columns helps; echoing thousands of them makes the message the attack.
+MAX_LISTED_COLUMNS = 20
+
 
 REQUIRED_COLUMNS = ("metric", "value", "unit", "period_end", "scope", "source_id")
 
@@ -34,6 +40,10 @@ NUMBER_COLUMNS = ("value", "yoy_pct")
 
 
 DATE_COLUMNS = ("period_start", "period_end")
+
+
+# Columns that hold numbers and dates once parsed; every other column holds text.
+TYPED_COLUMNS = (*NUMBER_COLUMNS, *DATE_COLUMNS)
 
 
 # Longest text a cell may hold: scope and quote follow the schema; keys are short words.
@@ -52,10 +62,6 @@ MAX_LENGTHS = {
     "value": 40,
     "yoy_pct": 40,
 }
-
-
-# In a number column a leading minus is a sign, not a formula; its legality is checked there.
-FORMULA_NUMBER_RE = r"^(?:[=+@\t\r]|-$|-[^0-9])"
 
 
 MARKUP_RE = r"<[ \t\n]*[A-Za-z!/?]"
@@ -81,6 +87,9 @@ CN_SCALE_RE = r"[万亿千百]"
 
 
 NON_FINITE_RE = r"^[+-]?(?:nan|inf|infinity)$"
+
+
+NOT_FINITE = ("数值必须是有限数（不接受 NaN、inf）", "value must be a finite number")
 
 
 @dataclass(frozen=True)
@@ -142,22 +151,29 @@ def check_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     names = [str(c).strip().lower() for c in frame.columns]
     problems: list[Problem] = []
     known = set(OBSERVATION_COLUMNS)
-    for col in sorted({c for c in names if names.count(c) > 1}):
+    # Counted once (linear): names.count() per name was quadratic in the number of columns.
+    counts = Counter(names)
+    for col in sorted(c for c, n in counts.items() if n > 1)[:MAX_LISTED_COLUMNS]:
         problems.append(Problem("列名重复", "a column appears twice", name, 1, col, col))
-    for original, col in zip(frame.columns, names, strict=True):
-        if col not in known:
-            problems.append(
-                Problem(
-                    "未知的列（列名须与模板一致）",
-                    "unknown column (names must match the template)",
-                    name,
-                    1,
-                    str(original),
-                    str(original),
-                )
+    unknown = [(o, c) for o, c in zip(frame.columns, names, strict=True) if c not in known]
+    for original, _col in unknown[:MAX_LISTED_COLUMNS]:
+        problems.append(
+            Problem(
+                "未知的列（列名须与模板一致）",
+                "unknown column (names must match the template)",
+                name,
+                1,
+                str(original),
+                str(original),
             )
+        )
+    if len(unknown) > MAX_LISTED_COLUMNS:
+        rest = len(unknown) - MAX_LISTED_COLUMNS
+        problems.append(
+            Problem(f"另有 {rest} 个未知的列未列出", f"{rest} more unknown columns not listed")
+        )
     for col in REQUIRED_COLUMNS:
-        if col not in names:
+        if col not in counts:
             problems.append(Problem("缺少必需的列", "a required column is missing", name, 1, col))
     if problems:
         raise CorridorError(problems)
@@ -168,9 +184,11 @@ def check_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return out
 
 
-def check_text(frame: pd.DataFrame, problems: _Problems) -> None:
+def check_text(
+    frame: pd.DataFrame, problems: _Problems, columns: Iterable[str] | None = None
+) -> None:
     """Record formula prefixes, markup, control characters and over-long cells."""
-    for col in frame.columns:
+    for col in frame.columns if columns is None else columns:
         raw = frame[col].astype(str)
         formula = FORMULA_NUMBER_RE if col in NUMBER_COLUMNS else FORMULA_RE
         limit = MAX_LENGTHS.get(col, 200)
@@ -231,9 +249,7 @@ def parse_number_column(text: pd.Series, col: str, problems: _Problems) -> pd.Se
         "数字不能带“万”“亿”等单位，请换算成基本单位（如 1.5万 → 15000）",
         "numbers must be in base units, without 万/亿 (1.5万 → 15000)",
     )
-    problems.add_mask(
-        nonfinite, text, col, "数值必须是有限数（不接受 NaN、inf）", "value must be a finite number"
-    )
+    problems.add_mask(nonfinite, text, col, *NOT_FINITE)
     problems.add_mask(negative, text, col, "数值不能为负数", "value must not be negative")
     problems.add_mask(
         filled & ~good & ~scaled & ~nonfinite & ~negative,
@@ -270,19 +286,24 @@ def parse_date_column(text: pd.Series, col: str, problems: _Problems) -> pd.Seri
     return parsed
 
 
-def check_required(text: pd.DataFrame, problems: _Problems) -> None:
-    """Record every empty cell in a column that must be filled."""
+def check_required(rows: pd.DataFrame, problems: _Problems) -> None:
+    """Record every empty cell in a column that must be filled (typed rows: NaN, NaT or "")."""
     for col in REQUIRED_COLUMNS:
-        problems.add_mask(
-            text[col] == "", text[col], col, f"“{col}”不能为空", f"'{col}' must not be empty"
-        )
+        column = rows[col]
+        empty = column.isna() if col in TYPED_COLUMNS else column == ""
+        shown = column.astype(object).where(column.notna(), "")
+        problems.add_mask(empty, shown, col, f"“{col}”不能为空", f"'{col}' must not be empty")
 
 
-def fill_defaults(text: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Return the text frame with every contract column, region/route/basis/quote filled by rule."""
-    out = text.copy()
+def fill_defaults(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return typed rows with every contract column, region/route/basis/quote filled by rule."""
+    out = rows.copy()
     for col in OBSERVATION_COLUMNS:
-        if col not in out:
+        if col in NUMBER_COLUMNS and col not in out:
+            out[col] = float("nan")
+        elif col in DATE_COLUMNS and col not in out:
+            out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+        elif col not in out:
             out[col] = ""
     scopes = out["scope"]
     unique = pd.unique(scopes)
@@ -292,8 +313,8 @@ def fill_defaults(text: pd.DataFrame, name: str) -> pd.DataFrame:
     # An empty route cell is filled by rule; a present column with "" after rules stays "".
     out["route"] = out["route"].where(out["route"] != "", scopes.map(routes))
     out["basis"] = out["basis"].where(out["basis"] != "", "reported")
-    rows = pd.Series(out.index, index=out.index).astype(int) + 2
-    fallback = f"{name} 第" + rows.astype(str) + "行 / row " + rows.astype(str)
+    numbers = pd.Series(out.index, index=out.index).astype(int) + 2
+    fallback = f"{name} 第" + numbers.astype(str) + "行 / row " + numbers.astype(str)
     out["quote"] = out["quote"].where(out["quote"] != "", fallback)
     return out.loc[:, list(OBSERVATION_COLUMNS)]
 
@@ -365,17 +386,69 @@ def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     text_in = check_columns(raw, name)
     problems = _Problems(name)
     check_text(text_in, problems)
-    text = fill_defaults(_strip(text_in), name)
-    check_required(text, problems)
-    typed = text.copy()
+    typed = _strip(text_in)
     for col in NUMBER_COLUMNS:
-        typed[col] = parse_number_column(text[col], col, problems)
+        if col in typed:
+            typed[col] = parse_number_column(typed[col], col, problems)
     for col in DATE_COLUMNS:
-        typed[col] = parse_date_column(text[col], col, problems)
-    check_sources(text, known_sources, problems)
-    check_series(text, problems)
+        if col in typed:
+            typed[col] = parse_date_column(typed[col], col, problems)
+    return _check_rows(typed, name, known_sources, problems)
+
+
+def validate_rows(rows: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
+    """Return typed rows (an article's proposal, edited on screen) as checked contract rows.
+
+    The rows keep their types: numbers and dates are checked as values, text cells by the same
+    rules as an upload's. Problems name the rows as shown on screen, numbered from 1.
+    """
+    frame = check_columns(rows, name)
+    # Rows of an on-screen table are numbered from 1; messages add 2 to the index.
+    frame.index = pd.RangeIndex(-1, len(frame) - 1)
+    problems = _Problems(name)
+    texts = [c for c in frame.columns if c not in TYPED_COLUMNS]
+    for col in texts:
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), "").astype(str)
+    check_text(frame, problems, texts)
+    for col in texts:
+        frame[col] = frame[col].str.strip()
+    for col in NUMBER_COLUMNS:
+        if col in frame:
+            numbers = _typed_column(frame[col], pd.to_numeric, col, problems).astype(float)
+            problems.add_mask(numbers.abs() == float("inf"), numbers, col, *NOT_FINITE)
+            frame[col] = numbers
+    for col in DATE_COLUMNS:
+        if col in frame:
+            frame[col] = _typed_column(frame[col], pd.to_datetime, col, problems)
+            frame[col] = frame[col].astype("datetime64[ns]").dt.normalize()
+    return _check_rows(frame, name, known_sources, problems)
+
+
+def _typed_column(
+    column: pd.Series, convert: Callable[..., Any], col: str, problems: _Problems
+) -> pd.Series:
+    """Return the column converted, recording each filled cell that is not of the column's type."""
+    converted = pd.Series(convert(column, errors="coerce"), index=column.index)
+    problems.add_mask(
+        column.notna() & converted.isna(),
+        column.astype(object),
+        col,
+        f"“{col}”的值格式不对",
+        f"value of '{col}' has the wrong format",
+    )
+    return converted
+
+
+def _check_rows(
+    typed: pd.DataFrame, name: str, known_sources: Iterable[str], problems: _Problems
+) -> pd.DataFrame:
+    """Return typed rows filled by rule and checked against the contract, or raise every problem."""
+    rows = fill_defaults(typed, name)
+    check_required(rows, problems)
+    check_sources(rows, known_sources, problems)
+    check_series(rows, problems)
     try:
-        checked = validate(typed, observations_schema(), name)
+        checked = validate(rows, observations_schema(), name)
     except CorridorError as exc:
         # An unknown metric has no unit to match: the metric's own problem says it all.
         bad_metric = {p.row for p in [*problems.items, *exc.problems] if p.column == "metric"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, chromium, streamlit_server
+from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, streamlit_server
 
 from etl.contract.paths import DEFAULT_DATA_DIR
 
@@ -27,12 +27,6 @@ def server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def corridor_browser(server: str) -> Iterator[object]:
-    with chromium() as browser:
-        yield browser
-
-
 def _wait_drawn(page: object, name: str) -> None:
     page.wait_for_selector(TABLE if name == "data" else CHART, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
@@ -43,10 +37,10 @@ def _wait_drawn(page: object, name: str) -> None:
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_every_page_draws_without_horizontal_scrolling(
-    corridor_browser: object, server: str, viewport: str
+    chromium_browser: object, server: str, viewport: str
 ) -> None:
     width, height = VIEWPORTS[viewport]
-    page = corridor_browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = chromium_browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
     for name, path in PAGES.items():
         page.goto(f"{server}/{path}")
         _wait_drawn(page, name)
@@ -61,9 +55,9 @@ def test_every_page_draws_without_horizontal_scrolling(
 
 
 def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
-    corridor_browser: object, server: str
+    chromium_browser: object, server: str
 ) -> None:
-    page = corridor_browser.new_page(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    page = chromium_browser.new_page(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
     page.goto(f"{server}/trains")
     _wait_drawn(page, "trains")
     before = page.url
@@ -81,7 +75,7 @@ def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
     assert "Derived (from the growth rate)" not in legends
     page.screenshot(path=str(ARTIFACTS / "filtered_wall.png"), full_page=True)
 
-    fresh = corridor_browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    fresh = chromium_browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
     other = fresh.new_page()
     other.goto(after)
     _wait_drawn(other, "trains")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, CHART, SETTLED_JS, TIMEOUT_MS, chromium, streamlit_server
+from browser_support import ARTIFACTS, CHART, SETTLED_JS, TIMEOUT_MS, streamlit_server
 from playwright.sync_api import Page
 
 from dashboard.presenting import PRESENT_LABEL
@@ -33,12 +33,11 @@ def present_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(present_server: str) -> Iterator[Page]:
+def browser_page(present_server: str, chromium_browser: object) -> Page:
     """A Chromium page at projector size."""
-    with chromium() as browser:
-        page = browser.new_page(viewport=WALL)  # type: ignore[attr-defined]
-        page.set_default_timeout(TIMEOUT_MS)
-        yield page
+    page: Page = chromium_browser.new_page(viewport=WALL)  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
 
 
 def _counter(page: Page) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
+from browser_support import ARTIFACTS, TIMEOUT_MS, require_chromium, streamlit_server
 
 from etl.contract.paths import REPO_ROOT
 from etl.store.auth import hash_password, write_password_hash
@@ -41,12 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    with chromium() as chromium_browser:
-        yield chromium_browser
-
-
 def _settled(page: object) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
@@ -70,8 +64,8 @@ def _log_in(page: object, server: str) -> None:
     page.wait_for_selector("input[type=file]", state="attached", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
 
 
-def test_a_manager_sees_no_way_to_write(browser: object, server: str) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+def test_a_manager_sees_no_way_to_write(chromium_browser: object, server: str) -> None:
+    page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.goto(f"{server}/upload?lang=en")
     page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)
     _settled(page)
@@ -81,9 +75,9 @@ def test_a_manager_sees_no_way_to_write(browser: object, server: str) -> None:
 
 
 def test_analyst_logs_in_uploads_merges_sees_the_chart_and_undoes(
-    browser: object, server: str, tmp_path: Path
+    chromium_browser: object, server: str, tmp_path: Path
 ) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     assert "4321" not in _chart_data(page, server)
     _log_in(page, server)
     upload = tmp_path / "new.csv"

@@ -1,0 +1,107 @@
+"""Debian's Chromium with its offline flags, and a Streamlit server on a free local port.
+
+Shared by the browser tests (through browser_support.py) and the benchmarks in bench/, so the
+launch flags and the server start-up are written once. Nothing here needs pytest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium tries to reach Google's hosts at every start,
+# which this offline machine refuses.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+# A cold first start imports plotly and pandas before the server answers.
+STARTUP_S = 30.0
+
+
+class ServerDidNotStart(RuntimeError):
+    """The Streamlit server did not answer its health check in time."""
+
+
+def chromium_installed() -> bool:
+    """Return whether Debian's Chromium is here (never a browser Playwright downloaded)."""
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+def launch_options() -> dict[str, Any]:
+    """Return the keyword arguments of Playwright's chromium.launch (sync or async)."""
+    return {"executable_path": CHROMIUM, "args": list(CHROMIUM_ARGS)}
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], startup_s: float) -> None:
+    deadline = time.monotonic() + startup_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise ServerDidNotStart(f"streamlit did not answer at {url} within {startup_s:.0f} s")
+
+
+@contextmanager
+def streamlit_server(
+    script: str = "dashboard/app.py",
+    *,
+    data_dir: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    startup_s: float = STARTUP_S,
+) -> Iterator[str]:
+    """Run `streamlit run script` at 127.0.0.1 on a free port and yield its URL once it answers.
+
+    data_dir sets CORRIDOR_DATA_DIR (else the caller's environment decides); output goes to log,
+    or nowhere.
+    """
+    port = free_port()
+    full_env = {**os.environ, **(env or {})}
+    if data_dir is not None:
+        full_env["CORRIDOR_DATA_DIR"] = str(data_dir)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    with (log or Path(os.devnull)).open("w") as out:
+        proc = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(url, proc, startup_s)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

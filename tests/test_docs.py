@@ -1,0 +1,124 @@
+"""README.md documents the code as it is: every `corridor` subcommand and option (as datasette's
+tests/test_docs.py checks its CLI), every path it names, and every package in the layout table."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from corridor.cli import build_parser
+from etl.contract.paths import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+# Every subcommand has these; the README says so once, above the tables.
+EVERY_COMMAND = ("--help", "--data-dir")
+# Top-level folders whose paths the README names from the repository root.
+ROOTS = ("etl/", "dashboard/", "corridor/", "bench/", "tests/", "docs/", "data/", ".ci/")
+
+
+def subcommands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[str, list[str]]]:
+    """Yield each subcommand's name (nested ones as 'sources add') and its long options."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield (
+                    " ".join((*path, name)),
+                    [o for a in child._actions for o in a.option_strings if o.startswith("--")],
+                )
+                yield from subcommands(child, (*path, name))
+
+
+COMMANDS = dict(subcommands(build_parser()))
+
+
+def command_rows(name: str) -> list[str]:
+    """Return the README table rows whose first cell is this command's synopsis."""
+    pattern = re.compile(rf"^\| `corridor {re.escape(name)}[ `]")
+    return [line for line in README.splitlines() if pattern.match(line)]
+
+
+def test_the_parser_was_walked() -> None:
+    # A broken walk would make every test below pass on an empty list.
+    assert {"build", "deck", "sources add", "sources list", "correct"} <= set(COMMANDS)
+    assert "--new-value" in COMMANDS["correct"]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_subcommand_has_a_row_in_the_readme(name: str) -> None:
+    assert command_rows(name), f"README.md has no table row for `corridor {name}`"
+
+
+@pytest.mark.parametrize(
+    ("name", "option"),
+    sorted((n, o) for n, opts in COMMANDS.items() for o in opts if o not in EVERY_COMMAND),
+)
+def test_every_option_is_in_its_commands_row(name: str, option: str) -> None:
+    rows = " ".join(command_rows(name))
+    assert re.search(rf"{re.escape(option)}(?![\w-])", rows), (
+        f"README.md's row for `corridor {name}` does not mention {option}"
+    )
+
+
+@pytest.mark.parametrize("option", EVERY_COMMAND)
+def test_the_options_of_every_command_are_documented_once(option: str) -> None:
+    assert all(option in opts for opts in COMMANDS.values())
+    assert "Every subcommand has `--help` and takes `--data-dir DIR`" in README
+
+
+def mentioned_paths() -> list[str]:
+    """Return every repository path the README names in backticks or a fenced block."""
+    roots = "|".join(re.escape(root) for root in ROOTS)
+    return sorted({p.rstrip(".:;") for p in re.findall(rf"[`\s(]((?:{roots})[^\s`),]*)", README)})
+
+
+def test_the_readme_names_paths_that_exist() -> None:
+    paths = mentioned_paths()
+    assert "etl/contract/rules/places.toml" in paths  # the pattern finds paths at all
+    missing = [p for p in paths if not (REPO_ROOT / p).exists()]
+    assert not missing, f"README.md names paths that do not exist: {missing}"
+
+
+def packages() -> list[str]:
+    """Return the code's packages that hold modules of their own, and the bench and tests folders.
+
+    `etl` itself holds only its layers, so the table lists those instead.
+    """
+    found = {
+        init.parent.relative_to(REPO_ROOT).as_posix()
+        for root in ("etl", "dashboard", "corridor")
+        for init in (REPO_ROOT / root).rglob("__init__.py")
+        if any(p.name != "__init__.py" for p in init.parent.glob("*.py"))
+    }
+    return sorted(found | {"bench", "tests"})
+
+
+def layout_rows() -> dict[str, str]:
+    """Return the README's 'Layout of the code' table as {package: what it owns}."""
+    section = README.split("## Layout of the code", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip("|").split("|", 1) for line in section.splitlines() if line.startswith("|")]
+    return {first.strip().strip("`"): rest for first, rest in rows[2:]}
+
+
+@pytest.mark.parametrize("package", packages())
+def test_the_layout_table_lists_every_package(package: str) -> None:
+    assert f"{package}/" in layout_rows(), f"the layout table does not list {package}/"
+
+
+def test_the_files_a_layout_row_names_exist_in_its_package() -> None:
+    rows = layout_rows()
+    named = [
+        (package, name)
+        for package, owns in rows.items()
+        for name in re.findall(r"`([\w./]+\.(?:py|toml|md)|[\w]+/)`", owns)
+        if not name.startswith(("docs/", "bench/"))
+    ]
+    assert ("etl/contract/", "identity.py") in named  # the pattern finds names at all
+    missing = [
+        package + name for package, name in named if not (REPO_ROOT / package / name).exists()
+    ]
+    assert not missing, f"the layout table names files that do not exist: {missing}"

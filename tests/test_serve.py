@@ -1,0 +1,197 @@
+"""corridor serve: TLS from --ssl-cert/--ssl-key, Streamlit's upload cap equal to the app's, and
+the start-up sweep of what killed writers left behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
+
+from corridor.cli import build_parser, serve_command
+from etl.contract.errors import CorridorError
+from etl.contract.paths import REPO_ROOT, Layout
+from etl.store.batches import batch_dirs, sweep
+from etl.store.commands import merge_upload, validate_upload
+from etl.uploads.reading import DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_ENV
+
+
+def args(*argv: str) -> list[str]:
+    return serve_command(build_parser().parse_args(["serve", *argv]))
+
+
+def option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
+
+
+def test_streamlit_upload_cap_equals_the_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == DEFAULT_MAX_UPLOAD_MB
+    monkeypatch.delenv(MAX_UPLOAD_ENV, raising=False)
+    assert option(args(), "--server.maxUploadSize") == "25"
+    monkeypatch.setenv(MAX_UPLOAD_ENV, "7.5")
+    assert option(args(), "--server.maxUploadSize") == "8"
+
+
+def test_ssl_options_are_passed_and_must_come_together(tmp_path: Path) -> None:
+    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
+    cert.write_text("x")
+    key.write_text("y")
+    command = args("--ssl-cert", str(cert), "--ssl-key", str(key))
+    assert option(command, "--server.sslCertFile") == str(cert)
+    assert option(command, "--server.sslKeyFile") == str(key)
+    assert "--server.sslCertFile" not in args()
+    with pytest.raises(CorridorError, match="go together"):
+        args("--ssl-cert", str(cert))
+    with pytest.raises(CorridorError, match="not found"):
+        args("--ssl-cert", str(cert), "--ssl-key", str(tmp_path / "missing.pem"))
+
+
+def self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        if shutil.which("openssl") is None:
+            pytest.skip("neither the cryptography package nor the openssl command is installed")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+             "-subj", "/CN=127.0.0.1"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return cert, key
+    import datetime as dt
+
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert, key
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_corridor_serve_speaks_tls_with_the_given_certificate(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    port = free_port()
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(tmp_path / "data")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port),
+         "--ssl-cert", str(cert), "--ssl-key", str(key)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with (
+                    socket.create_connection(("127.0.0.1", port), timeout=5) as raw,
+                    context.wrap_socket(raw) as tls,
+                ):
+                    tls.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    reply = tls.recv(4096)
+                    assert tls.getpeercert(binary_form=True)
+                break
+            except (ConnectionRefusedError, ssl.SSLError, OSError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as plain:
+            plain.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert not plain.recv(4096).startswith(b"HTTP/1.1 200"), "plain HTTP is not served"
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)
+
+
+def layout_after_a_killed_merge(tmp_path: Path) -> Layout:
+    layout = new_layout(tmp_path / "data")
+    upload, _ = validate_upload(layout, csv_bytes(3), "a.csv")
+    merge_upload(layout, upload, ANALYST_ACTOR)
+    # What a merge killed mid-way leaves: a half-written batch folder and a stored file that no
+    # batch refers to (dated before the last batch, as a later batch makes it).
+    stale = layout.batches / ".tmp-deadbeef"
+    stale.mkdir()
+    (stale / "rows.csv").write_text("partial")
+    orphan = layout.uploads / ("0" * 64 + ".csv")
+    orphan.write_bytes(b"orphan")
+    os.utime(orphan, (1_000_000_000, 1_000_000_000))
+    return layout
+
+
+def test_the_sweep_removes_stale_folders_and_old_orphans_only(tmp_path: Path) -> None:
+    layout = layout_after_a_killed_merge(tmp_path)
+    kept = sorted(p.name for p in layout.uploads.iterdir() if p.name != "0" * 64 + ".csv")
+    fresh = layout.uploads / ("1" * 64 + ".csv")
+    fresh.write_bytes(b"maybe the merge about to commit")
+    os.utime(fresh, (4_000_000_000, 4_000_000_000))
+    swept = sweep(layout)
+    assert swept.temporaries == (".tmp-deadbeef",)
+    assert swept.orphans == ("0" * 64 + ".csv",)
+    assert not (layout.batches / ".tmp-deadbeef").exists()
+    left = sorted(p.name for p in layout.uploads.iterdir())
+    assert left == sorted([*kept, fresh.name]), "referenced and newer files stay"
+    assert len(batch_dirs(layout)) == 2
+
+
+def test_writers_sweep_under_the_lock_before_writing(tmp_path: Path) -> None:
+    layout = layout_after_a_killed_merge(tmp_path)
+    upload, _ = validate_upload(layout, csv_bytes(2, tag="b"), "b.csv")
+    merge_upload(layout, upload, ANALYST_ACTOR)
+    assert not any(p.name.startswith(".tmp-") for p in layout.batches.iterdir())
+    assert not (layout.uploads / ("0" * 64 + ".csv")).exists()
+    assert (layout.uploads / f"{upload.sha256}.csv").exists(), "the new batch's file is kept"
+
+
+def test_serve_sweeps_before_starting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corridor import cli
+
+    layout = layout_after_a_killed_merge(tmp_path)
+    seen: list[list[str]] = []
+    monkeypatch.setattr(cli, "warm_cache", lambda where: None)
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, **kw: seen.append(command) or 0)
+    assert cli.main(["serve", "--data-dir", str(layout.root)]) == 0
+    assert seen and not (layout.batches / ".tmp-deadbeef").exists()
+    assert not (layout.uploads / ("0" * 64 + ".csv")).exists()
