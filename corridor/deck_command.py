@@ -78,7 +78,7 @@ def _out_path(text: str) -> Path:
 
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
-    from dashboard.deck.slides import build_deck, deck_inputs
+    from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import pair
     from etl.contract.errors import Problem
@@ -102,11 +102,12 @@ def cmd_deck(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         say(f"图表幻灯片 chart slide {done}/{total}")
 
-    data = build_deck(specs, cards, filters, table.sources, progress=progress)
+    brief = deck_briefing(view, filters)
+    data = build_deck(specs, cards, filters, table.sources, briefing=brief, progress=progress)
     partial = out.with_name(f".{out.name}.part")
     partial.write_bytes(data)
     os.replace(partial, out)
-    print(f"已写入 wrote: {out} ({2 + len(specs)} 张幻灯片 slides)")
+    print(f"已写入 wrote: {out} ({slide_count(data)} 张幻灯片 slides)")
     if args.pdf:
         soffice = find_soffice()
         if soffice is None:

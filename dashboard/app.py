@@ -11,10 +11,8 @@ from dashboard import data, downloads, presenting
 from dashboard.filters import (
     NO_ROUTE,
     Filters,
-    month_options,
     parse_query_params,
     to_query_params,
-    vocabulary_choices,
 )
 from dashboard.format import month_key_label
 from dashboard.i18n import (
@@ -29,8 +27,6 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.safe_text import plain
-from dashboard.views.index import source_name
-from dashboard.views.index import source_records as figure_sources
 from etl.contract.vocabulary import load_metrics
 
 # A local file: a :material/...: icon makes Streamlit point the favicon at an external font
@@ -47,9 +43,10 @@ present = presenting.begin(st.query_params)
 with st.spinner(both("loading")):
     table = data.current_table()
 obs = table.observations
-months = [m.strftime("%Y-%m") for m in month_options(obs)]
-source_ids = tuple(table.sources["source_id"].astype(str))
-choices = vocabulary_choices(source_ids)
+offered = data.sidebar_choices(table)
+months = list(offered.months)
+source_ids = offered.source_ids
+choices = offered.choices
 
 KEYS = ("f_lang", "f_period", "f_region", "f_route", "f_metric", "f_basis", "f_source")
 
@@ -93,21 +90,14 @@ if "_initialised" not in st.session_state:
     st.session_state["_initialised"] = True
 
 lang = st.session_state.get("f_lang") or DEFAULT_LANG
-# unique() first: the table may hold a million rows, its columns a few dozen distinct values.
-present_regions = sorted(set(obs["region"].unique()) | set(st.session_state.get("f_region", [])))
-present_routes = sorted(
-    {NO_ROUTE if r == "" else r for r in obs["route"].unique()}
-    | set(st.session_state.get("f_route", []))
-)
+present_regions = sorted(set(offered.regions) | set(st.session_state.get("f_region", [])))
+present_routes = sorted(set(offered.routes) | set(st.session_state.get("f_route", [])))
 metric_order = list(load_metrics())
 present_metrics = sorted(
-    set(obs["metric"].unique()) | set(st.session_state.get("f_metric", [])),
+    set(offered.metrics) | set(st.session_state.get("f_metric", [])),
     key=metric_order.index,
 )
-publishers = {
-    str(r["source_id"]): source_name(str(r["publisher"] or r["source_id"]), r["published"], lang)
-    for r in figure_sources(table.sources)
-}
+publishers = data.publishers(table, lang)
 
 
 def _sidebar() -> None:

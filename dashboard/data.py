@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -11,10 +12,26 @@ import streamlit as st
 from dashboard.briefing import Briefing, briefing_for_view
 from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, page_metrics, page_specs
-from dashboard.filters import Filters, filter_mask
-from dashboard.views.index import FigureIndex, FigureView, Record, figure_index, figure_view
+from dashboard.filters import (
+    NO_ROUTE,
+    Choices,
+    Filters,
+    filter_mask,
+    month_options,
+    vocabulary_choices,
+)
+from dashboard.views.index import (
+    FigureIndex,
+    FigureView,
+    Record,
+    figure_index,
+    figure_view,
+    source_name,
+    source_records,
+)
 from dashboard.views.kpi import kpi_candidates
 from etl.contract.paths import Layout, layout
+from etl.contract.vocabulary import load_metrics
 from etl.store.cache import load_cached_table
 from etl.store.table import Table, data_version, stored_files
 
@@ -29,7 +46,7 @@ SPEC_CACHE_ENTRIES = 256
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _load(root: str, version: str) -> Table:
     # Views of the previous table would keep it alive: the data changed, so none is current.
-    for cached in (_view, _headline, _specs, _every_page, _briefing):
+    for cached in (_view, _headline, _specs, _every_page, _briefing, _sidebar, _publishers):
         cached.clear()
     return load_cached_table(Layout(Path(root)))
 
@@ -119,3 +136,52 @@ def _briefing(version: str, filters: Filters, page: str, _fv: FigureView) -> Bri
 def briefing(table: Table, filters: Filters, page: str | None = None) -> Briefing:
     """Return the written briefing for a page's metrics (None or 'overview': the card metrics)."""
     return _briefing(table.version, filters, page or "overview", view(table, filters))
+
+
+@dataclass(frozen=True)
+class SidebarChoices:
+    """What the sidebar's filters offer for one version of the table."""
+
+    months: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    choices: Choices
+    regions: tuple[str, ...]
+    routes: tuple[str, ...]
+    metrics: tuple[str, ...]
+
+
+# Once per data version, not on every rerun: on a million rows the month range and the distinct
+# regions, routes and metrics are full-column scans.
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _sidebar(version: str, _table: Table) -> SidebarChoices:
+    obs = _table.observations
+    source_ids = tuple(_table.sources["source_id"].astype(str))
+    order = list(load_metrics())
+    return SidebarChoices(
+        months=tuple(m.strftime("%Y-%m") for m in month_options(obs)),
+        source_ids=source_ids,
+        choices=vocabulary_choices(source_ids),
+        regions=tuple(sorted(obs["region"].unique())),
+        routes=tuple(sorted({NO_ROUTE if r == "" else r for r in obs["route"].unique()})),
+        metrics=tuple(sorted(obs["metric"].unique(), key=order.index)),
+    )
+
+
+def sidebar_choices(table: Table) -> SidebarChoices:
+    """Return the sidebar's months, sources and distinct values, computed once per data version."""
+    return _sidebar(table.version, table)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _publishers(version: str, lang: str, _table: Table) -> dict[str, str]:
+    return {
+        str(r["source_id"]): source_name(
+            str(r["publisher"] or r["source_id"]), r["published"], lang
+        )
+        for r in source_records(_table.sources)
+    }
+
+
+def publishers(table: Table, lang: str) -> dict[str, str]:
+    """Return each source's name as the source filter shows it (per data version and language)."""
+    return _publishers(table.version, lang, table)

@@ -15,7 +15,7 @@ from dashboard.charts.specs import ChartSpec
 from dashboard.deck.slides import build_deck
 from dashboard.filters import Filters
 from dashboard.i18n import both, t
-from dashboard.images import figure_png, figure_svg, images_available
+from dashboard.images import images_available, spec_png, spec_svg
 from dashboard.views.kpi import kpi_cards
 from etl.store.table import Table
 
@@ -39,7 +39,8 @@ def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
     def build() -> bytes:
         specs = data.every_chart(table, filters)
         cards = kpi_cards(data.headline_records(table, filters), filters.lang)
-        return build_deck(specs, cards, filters, table.sources)
+        brief = data.briefing(table, filters)
+        return build_deck(specs, cards, filters, table.sources, briefing=brief)
 
     return build
 
@@ -65,11 +66,10 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
     if not images_available():
         st.caption(NO_IMAGES)
         return
-    figure = spec.figure
     with st.container(horizontal=True, key=f"images_{spec.id}"):
         st.download_button(
             "PNG",
-            data=lambda: figure_png(figure),
+            data=lambda: spec_png(spec, lang),
             file_name=f"{spec.id}.png",
             mime="image/png",
             icon=":material/image:",
@@ -80,7 +80,7 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
         )
         st.download_button(
             "SVG",
-            data=lambda: figure_svg(figure),
+            data=lambda: spec_svg(spec, lang),
             file_name=f"{spec.id}.svg",
             mime="image/svg+xml",
             icon=":material/draw:",

@@ -164,6 +164,17 @@ def excel_date_format(lang: str) -> str:
     return 'yyyy"年"m"月"' if lang == "zh" else "mmm yyyy"
 
 
+def point_format(value: float, decimals: int, lang: str, *, signed_pct: bool = False) -> str:
+    """Return one label's number format with the places the dashboard prints: 27, 8.8, 2021.84.
+
+    A chart-wide "0.0##" would print 27 as 27.0 and 10000 as 10000.0; each label gets its own.
+    """
+    text = format_number(abs(value), decimals)
+    places = len(text.split(".")[1]) if "." in text else 0
+    fmt = ("0" if lang == "zh" or signed_pct else "#,##0") + ("." + "0" * places if places else "")
+    return f'+{fmt}"%";-{fmt}"%"' if signed_pct else fmt
+
+
 def value_axis_numbers(lang: str) -> dict[str, object]:
     """Return plotly value-axis settings: whole numbers as written (10000, not 10k)."""
     # Plotly's SI suffixes (10k) are neither Chinese nor how the reports write figures.

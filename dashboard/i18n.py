@@ -183,6 +183,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_next": ("下一张", "Next"),
     "present_leave": ("退出演示", "Leave present mode"),
     "present_full": ("全屏演示", "Full screen"),
+    "present_cards_title": ("核心指标", "Headline figures"),
+    "image_period": ("时期：{period}", "Period: {period}"),
     "download_deck": ("下载演示文稿（PPTX）", "Download the deck (PPTX)"),
     "download_deck_help": (
         "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑",

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import threading
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
+
+from dashboard.charts.specs import ChartSpec
+from dashboard.charts.theme import TEXT_COLOUR
+from dashboard.deck.labels import text_width
+from dashboard.format import format_period
+from dashboard.i18n import t
 
 # A full-HD slide: 1920×1080 pixels, drawn at 960×540 CSS pixels and scale 2, so type and
 # lines keep the size they have on the page instead of shrinking on a big canvas.
@@ -29,6 +37,22 @@ NO_CHROMIUM = (
     "Images cannot be exported: no Chromium browser is installed for kaleido "
     "(on Debian/Ubuntu install chromium). The PPTX deck and the rest of the page still work."
 )
+# A picture leaves the page: it carries its own title, period and source line, drawn in the
+# margins above and below the plot (CSS pixels of the 960×540 canvas).
+CAPTION_TOP = 78
+CAPTION_BOTTOM = 104
+# The legend's rows above the plot: estimated from its names (13 px type, CJK twice as wide).
+CANVAS_WIDTH = 900
+LEGEND_ITEM = 44
+LEGEND_CHAR = 7
+LEGEND_ROW = 22
+# The source line wraps at this width (Latin characters; ≈ 620 px of 13 px type, narrower than
+# the narrowest plot area, whose left edge moves with its axis labels).
+SOURCE_WIDTH = 90
+SOURCE_LINE = 18
+# The source line sits below the x axis's ticks and title.
+SOURCE_SHIFT = -66
+MUTED = "#6B7280"
 RENDER_FAILED = "图片导出失败，请稍后重试。 / The image could not be exported; please try again."
 
 # kaleido's one shared browser answers one request at a time; sessions queue here.
@@ -145,3 +169,110 @@ def figure_svg(
     return _render(
         slide_figure(figure), "svg", round(width_px / SCALE), round(height_px / SCALE), 1
     )
+
+
+def chart_period(spec: ChartSpec, lang: str) -> str:
+    """Return the period a chart covers in words: its one period, else first month to last."""
+    points = spec.points
+    labels = list(dict.fromkeys(points["period_label"]))
+    if len(labels) == 1:
+        return str(labels[0])
+    starts = [d for d in points["period_start"].dropna()]
+    ends = list(points["period_end"].dropna())
+    first = pd.Timestamp(min(starts + ends)).to_period("M").to_timestamp()
+    last = pd.Timestamp(max(ends)).to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
+    return format_period(first, last, lang)
+
+
+def wrap_width(text: str, width: int) -> list[str]:
+    """Return text cut into lines of at most width (CJK characters count two)."""
+    lines, line = [], ""
+    for ch in text:
+        if text_width(line + ch) > width:
+            lines.append(line)
+            line = ch.lstrip()
+        else:
+            line += ch
+    return [*lines, line] if line else lines
+
+
+def legend_rows(figure: go.Figure) -> int:
+    """Return how many rows the figure's horizontal legend takes on the picture's canvas."""
+    names = [
+        str(trace.name)
+        for trace in figure.data
+        if trace.name and trace.showlegend is not False and figure.layout.showlegend is not False
+    ]
+    rows, used = (1, 0) if names else (0, 0)
+    for name in names:
+        item = LEGEND_ITEM + LEGEND_CHAR * text_width(name)
+        if used and used + item > CANVAS_WIDTH:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
+
+
+def captioned_figure(figure: go.Figure, title: str, period: str, source: str) -> go.Figure:
+    """Return a copy of the figure with its title and period above and its source line below.
+
+    The texts are escaped: a source's name comes from an article or an upload, and plotly reads
+    a few HTML tags in its text. The top margin makes room for the legend's rows under the title.
+    """
+    out = go.Figure(figure)
+    lines = wrap_width(source, SOURCE_WIDTH)
+    out.update_layout(
+        title={
+            "text": f"<b>{html.escape(title)}</b>",
+            "subtitle": {
+                "text": html.escape(period),
+                "font": {"size": 15, "color": MUTED},
+            },
+            "x": 0.01,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 14},
+            "font": {"size": 20, "color": TEXT_COLOUR},
+        },
+        margin={
+            "t": CAPTION_TOP + LEGEND_ROW * legend_rows(out),
+            "b": CAPTION_BOTTOM + SOURCE_LINE * (len(lines) - 1),
+        },
+        legend={"y": 1.01, "yanchor": "bottom"},
+    )
+    out.add_annotation(
+        text="<br>".join(html.escape(line) for line in lines),
+        xref="paper",
+        x=0,
+        xanchor="left",
+        yref="paper",
+        y=0,
+        yanchor="top",
+        yshift=SOURCE_SHIFT,
+        showarrow=False,
+        align="left",
+        font={"size": 13, "color": MUTED},
+    )
+    return out
+
+
+def spec_figure(spec: ChartSpec, lang: str) -> go.Figure:
+    """Return the chart of a spec as a picture shows it: titled, dated and sourced."""
+    return captioned_figure(
+        spec.figure,
+        spec.title,
+        t("image_period", lang, period=chart_period(spec, lang)),
+        spec.source_line,
+    )
+
+
+def spec_png(spec: ChartSpec, lang: str) -> bytes:
+    """Return a chart as a slide-sized PNG with its title, period and source line."""
+    return figure_png(spec_figure(spec, lang))
+
+
+def spec_svg(spec: ChartSpec, lang: str) -> bytes:
+    """Return a chart as SVG with its title, period and source line."""
+    return figure_svg(spec_figure(spec, lang))

@@ -1,18 +1,27 @@
-"""Present mode: one chart and its headline per screen, large type, for a meeting room."""
+"""Present mode: the headline cards first, then one chart and its headline per screen, large type.
+
+Screens move with the on-screen buttons and with the keys a presentation clicker sends (←/→,
+PageUp/PageDown). A chart with a single point is shown as one big figure, never as a lone dot.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, ui
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
+from dashboard.format import format_value, format_yoy
 from dashboard.i18n import EMPTY_RESULT, t
 from dashboard.safe_text import plain
+from dashboard.series_labels import figure_label
+from dashboard.views.kpi import series_cards
 from etl.store.table import Table
 
 PRESENT_PARAM = "present"
@@ -21,8 +30,17 @@ PAGE_FILE = Path(__file__).parent / "app_pages" / "present.py"
 # Sized for 1920×1080: headline, a 740 px chart, the source line and the controls fit on one
 # screen; a laptop's 1366×768 scrolls a little, no more.
 PRESENT_HEIGHT = 740
-PRESENT_FONT = 20
-# Fixed style (no user input): hide the sidebar, header and toolbar; large type.
+# Meeting-room type in CSS pixels at 1920×1080: value labels read from the back of the room
+# (≥ 24 px), ticks, legend and axis titles a step smaller, series headings between.
+PRESENT_LABEL = 26
+PRESENT_FONT = 22
+# Horizontal bars grow the chart rather than shrink their 26 px labels: pixels per row.
+PRESENT_ROW = 48
+# The keys a presentation clicker sends; each has its own button (a button takes one shortcut).
+NEXT_KEYS = ("Right", "PageDown")
+PREV_KEYS = ("Left", "PageUp")
+# Fixed style (no user input): hide the sidebar, header and toolbar; large type; the clicker's
+# second pair of buttons (PageUp/PageDown) kept small and quiet beside the main ones.
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -32,8 +50,27 @@ PRESENT_CSS = """
 .block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
 [data-testid="stHeading"] h1 { font-size: 2.9rem !important; line-height: 1.25; }
 [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
+.st-key-present_screen [data-testid="stMetricValue"] { font-size: 3.4rem !important; }
+.st-key-present_screen [data-testid="stMetricLabel"] p { font-size: 1.5rem !important; }
+.st-key-present_screen [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+.st-key-present_big [data-testid="stMetricValue"] { font-size: 7rem !important; }
+.st-key-present_big [data-testid="stMetricLabel"] p { font-size: 2rem !important; }
+.st-key-present_big [data-testid="stMetricDelta"] { font-size: 2rem !important; }
+.st-key-present_big p { font-size: 1.5rem !important; }
+.st-key-present_key_PageUp, .st-key-present_key_PageDown { opacity: 0.45; }
 </style>
 """
+# Growth bars name their period in a small span inside the category label; enlarged here.
+_SMALL_SPAN = re.compile(r"font-size:\s*\d+px")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen of the presentation: the cards, a chart, or a single figure."""
+
+    kind: str  # "cards" | "chart" | "figure"
+    title: str
+    spec: ChartSpec | None = None
 
 
 def is_presenting(params: Mapping[str, str]) -> bool:
@@ -73,17 +110,47 @@ def present_specs(table: Table, filters: Filters) -> list[ChartSpec]:
     return data.every_chart(table, filters)
 
 
+def present_screens(specs: list[ChartSpec], lang: str, *, cards: bool) -> list[Screen]:
+    """Return the screens: the headline cards first (when there are any), then one per chart.
+
+    A chart of a single point becomes a big-figure screen: one dot on an axis says less than
+    the number itself.
+    """
+    screens = [Screen("cards", t("present_cards_title", lang))] if cards else []
+    for spec in specs:
+        kind = "chart" if len(spec.point_records) > 1 else "figure"
+        screens.append(Screen(kind, spec.headline or spec.title, spec))
+    return screens
+
+
 def present_figure(figure: go.Figure) -> go.Figure:
-    """Return a copy of the figure in large type and screen height."""
+    """Return a copy of the figure in meeting-room type (labels ≥ 24 px) and screen height."""
     out = go.Figure(figure)
+    height = PRESENT_HEIGHT
+    y_range = out.layout.yaxis.range
+    if out.layout.yaxis.tickvals is not None and y_range is not None:
+        # Horizontal bars by row (flow charts): give each row room for its large label.
+        height = max(PRESENT_HEIGHT, 120 + PRESENT_ROW * round(abs(y_range[0] - y_range[1])))
     out.update_layout(
-        height=PRESENT_HEIGHT,
+        height=height,
         font={"size": PRESENT_FONT},
-        legend={"font": {"size": PRESENT_FONT - 2}},
+        legend={"font": {"size": PRESENT_FONT}},
+        uniformtext={"mode": None},
     )
-    out.update_xaxes(title_font={"size": PRESENT_FONT}, tickfont={"size": PRESENT_FONT - 2})
-    out.update_yaxes(title_font={"size": PRESENT_FONT}, tickfont={"size": PRESENT_FONT - 2})
-    out.update_traces(textfont={"size": PRESENT_FONT - 2}, selector={"type": "bar"})
+    out.update_xaxes(title_font={"size": PRESENT_FONT}, tickfont={"size": PRESENT_FONT})
+    out.update_yaxes(title_font={"size": PRESENT_FONT}, tickfont={"size": PRESENT_FONT})
+    # Never let plotly shrink a bar's label to the bar's thickness.
+    out.update_traces(
+        textfont={"size": PRESENT_LABEL}, constraintext="none", selector={"type": "bar"}
+    )
+    out.update_traces(textfont={"size": PRESENT_LABEL}, selector={"type": "scatter"})
+    for trace in out.data:
+        if trace.type == "bar" and trace.y is not None:
+            trace.y = [
+                _SMALL_SPAN.sub(f"font-size:{PRESENT_FONT - 2}px", y) if isinstance(y, str) else y
+                for y in trace.y
+            ]
+    out.update_annotations(font={"size": PRESENT_FONT})
     return out
 
 
@@ -105,24 +172,47 @@ def _link(filters: Filters, **extra: str) -> str:
     return "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
 
-def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
-    """Show one chart per screen with its headline, source line and previous/next controls."""
+def _big_figure(spec: ChartSpec, lang: str) -> None:
+    """Show a chart's only point as one large number with its period, scope and source."""
+    row = spec.point_records[0]
+    yoy = row.get("yoy_pct")
+    with st.container(key="present_big"):
+        st.metric(
+            plain(spec.title),
+            format_value(float(row["value"]), str(row["metric"]), lang),
+            delta=format_yoy(yoy, lang) if yoy is not None else None,
+            delta_description=t("yoy", lang) if yoy is not None else None,
+        )
+        st.markdown(f"**{plain(row['period_label'])}**")
+        st.text(figure_label(str(row["scope"]), row.get("series"), lang))
+
+
+def _screen(screen: Screen, table: Table, filters: Filters) -> None:
     lang = filters.lang
-    specs = present_specs(table, filters) if not table.observations.empty else []
-    if not specs:
-        st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
-        return
-    i = slide_index(st.query_params, len(specs))
-    spec = specs[i]
-    st.title(plain(spec.headline or spec.title), anchor=False)
-    st.plotly_chart(
-        present_figure(spec.figure),
-        theme=None,
-        alt=spec.alt,
-        config={"displaylogo": False, "displayModeBar": False, "responsive": True},
-        key=f"present_chart_{spec.id}",
-    )
-    st.caption(plain(spec.source_line))
+    st.title(plain(screen.title), anchor=False)
+    with st.container(key="present_screen"):
+        if screen.kind == "cards":
+            ui.as_of_line(data.latest_period(table, filters), lang)
+            ui.series_card_row(series_cards(data.briefing(table, filters), lang), lang)
+            return
+        spec = screen.spec
+        assert spec is not None  # chart and figure screens carry their spec
+        if screen.kind == "figure":
+            _big_figure(spec, lang)
+        else:
+            st.plotly_chart(
+                present_figure(spec.figure),
+                theme=None,
+                alt=spec.alt,
+                config={"displaylogo": False, "displayModeBar": False, "responsive": True},
+                key=f"present_chart_{spec.id}",
+            )
+        st.caption(plain(spec.source_line))
+
+
+def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bool) -> None:
+    lang = filters.lang
+    last = len(screens) - 1
     with st.container(horizontal=True, vertical_alignment="center", key="present_controls"):
         st.button(
             t("present_prev", lang),
@@ -130,19 +220,52 @@ def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
             disabled=i == 0,
             on_click=_go,
             args=(i - 1,),
+            shortcut=PREV_KEYS[0],
             key="present_prev",
         )
-        st.markdown(f"**{i + 1} / {len(specs)}** · {plain(spec.title)}")
+        st.markdown(f"**{i + 1} / {len(screens)}** · {plain(screens[i].title)}")
         st.button(
             t("present_next", lang),
             icon=":material/arrow_forward:",
-            disabled=i == len(specs) - 1,
+            disabled=i == last,
             on_click=_go,
             args=(i + 1,),
+            shortcut=NEXT_KEYS[0],
             key="present_next",
         )
+        # The clicker's other pair of keys: quiet buttons that do the same.
+        for shortcut, step, icon in (
+            (PREV_KEYS[1], -1, ":material/keyboard_double_arrow_left:"),
+            (NEXT_KEYS[1], 1, ":material/keyboard_double_arrow_right:"),
+        ):
+            st.button(
+                t("present_prev" if step < 0 else "present_next", lang),
+                icon=icon,
+                type="tertiary",
+                disabled=not 0 <= i + step <= last,
+                on_click=_go,
+                args=(i + step,),
+                shortcut=shortcut,
+                key=f"present_key_{shortcut}",
+            )
         if fullscreen:
             st.markdown(f"[{t('present_leave', lang)}](./{_link(filters)})")
         else:
             link = _link(filters, present="1", slide=str(i + 1))
             st.markdown(f"[{t('present_full', lang)}]({link})")
+
+
+def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
+    """Show the headline cards, then one chart per screen, with previous/next controls."""
+    if table.observations.empty or not len(data.view(table, filters)):
+        st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
+        return
+    specs = present_specs(table, filters)
+    cards = bool(series_cards(data.briefing(table, filters), filters.lang))
+    screens = present_screens(specs, filters.lang, cards=cards)
+    if not screens:
+        st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
+        return
+    i = slide_index(st.query_params, len(screens))
+    _screen(screens[i], table, filters)
+    _controls(screens, i, filters, fullscreen=fullscreen)

@@ -68,7 +68,7 @@ SOURCES = [
 
 def observations(rows: list[tuple[str, ...]] | None = None) -> pd.DataFrame:
     """Return the test figures (ROWS unless given) as a typed, validated observations frame."""
-    # ROWS hold every contract column but the unit, which the metric decides.
+    # ROWS hold every contract column but the unit and the series, which the build decides.
     columns = [c for c in OBSERVATION_COLUMNS if c not in ("unit", "series")]
     records = [dict(zip(columns, row, strict=True)) for row in (ROWS if rows is None else rows)]
     raw = pd.DataFrame(records)

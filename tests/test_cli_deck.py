@@ -32,7 +32,10 @@ def test_deck_writes_a_pptx_with_progress_on_stderr(
 def test_deck_in_english(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "en.pptx"
     assert main(["deck", "--data-dir", str(data_dir), "--out", str(out), "--lang", "en"]) == 0
-    assert Presentation(str(out)).slides[1].shapes.title.text_frame.text == "Headline figures"
+    slides = Presentation(str(out)).slides
+    # The written briefing follows the title; the headline cards come next.
+    assert slides[1].shapes.title.text_frame.text == "Briefing"
+    assert slides[2].shapes.title.text_frame.text == "Headline figures"
 
 
 def test_help_describes_every_filter(capsys: pytest.CaptureFixture[str]) -> None:
@@ -103,3 +106,68 @@ def test_pdf_has_a_page_per_slide(data_dir: Path, tmp_path: Path) -> None:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
     assert pages == len(Presentation(str(out)).slides)
+
+
+# fonts-noto-cjk ships one collection (.ttc) whose faces share one CFF table, named for the
+# Japanese face: pdffonts prints "NotoSansCJKjp-…" for whichever face LibreOffice chose. The
+# name cannot tell SC from JP there, so the glyph forms are compared as well (below).
+_SHARED_CFF = re.compile(r"NotoSans(Mono)?CJKjp-")
+_SIMPLIFIED = re.compile(r"CJK ?SC|CJKsc|SourceHanSans(CN|SC)", re.I)
+_OTHER_CJK = re.compile(r"CJK ?(JP|KR|TC|HK)|CJK(jp|kr|tc|hk)|SourceHanSans(JP|KR|TW|HK|K|J)", re.I)
+
+
+def _cjk_faces(pdf: Path) -> list[str]:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    names = [line.split()[0] for line in listing.stdout.splitlines()[2:] if line.strip()]
+    return [n.split("+", 1)[-1] for n in names if re.search(r"CJK|SourceHan|Han", n, re.I)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_of_the_shipped_data_uses_only_simplified_chinese_faces(
+    tmp_path: Path, lang: str
+) -> None:
+    require_tool("soffice", "--pdf converts the deck with LibreOffice")
+    require_tool("pdffonts", "lists the PDF's fonts")
+    out = tmp_path / f"shipped_{lang}.pptx"
+    assert main(["deck", "--out", str(out), "--pdf", "--lang", lang]) == 0
+    faces = _cjk_faces(out.with_suffix(".pdf"))
+    assert faces, "the deck's Chinese text is drawn in a CJK face"
+    for face in faces:
+        simplified = _SIMPLIFIED.search(face) or _SHARED_CFF.match(face)
+        assert simplified, face
+        assert not (_OTHER_CJK.search(face) and not _SHARED_CFF.match(face)), face
+
+
+def _rendered(tmp_path: Path, name: str, east: str, lang_tag: str) -> bytes:
+    """Return the raster of one slide whose text has distinct SC and JP forms (骨 角 直 写 关)."""
+    from pptx.oxml.ns import qn
+    from pptx.util import Inches, Pt
+
+    from dashboard.deck.slides import set_fonts
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    box = slide.shapes.add_textbox(Inches(0.5), Inches(0.5), Inches(9), Inches(3))
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = "骨角直写关"
+    run.font.size = Pt(120)
+    set_fonts(slide.element, "zh", **({"east": east} if east else {}))
+    for props in slide.element.iter(qn("a:rPr")):
+        props.set("lang", lang_tag)
+    path = tmp_path / f"{name}.pptx"
+    prs.save(str(path))
+    pdf = cli_deck.convert_to_pdf(path, cli_deck.find_soffice() or "soffice")
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / name)], check=True)
+    return next(tmp_path.glob(f"{name}*.png")).read_bytes()
+
+
+@pytest.mark.slow
+def test_deck_chinese_is_not_drawn_in_japanese_forms(tmp_path: Path) -> None:
+    require_tool("soffice", "converts the slide with LibreOffice")
+    require_tool("pdftoppm", "rasterises the PDF")
+    ours = _rendered(tmp_path, "deck", "", "zh-CN")
+    japanese = _rendered(tmp_path, "jp", "Noto Sans CJK JP", "ja-JP")
+    simplified = _rendered(tmp_path, "sc", "Noto Sans CJK SC", "zh-CN")
+    assert ours != japanese
+    assert ours == simplified

@@ -21,10 +21,19 @@ from dashboard.charts.specs import KINDS, PAGES, once_each
 from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels, text_width
 from dashboard.deck.native import ADDERS
 from dashboard.deck.series import excel_serial
-from dashboard.deck.slides import EAST_ASIAN_FONT, build_deck, deck_inputs
+from dashboard.deck.slides import (
+    EAST_ASIAN_FONT,
+    EMU_PER_PT,
+    build_deck,
+    deck_briefing,
+    deck_inputs,
+    lines_height,
+    text_points,
+)
 from dashboard.filters import Filters, apply_filters
+from dashboard.i18n import t
 from dashboard.views.kpi import kpi_cards
-from etl.contract.paths import Layout
+from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import compact_observations
 from etl.store.table import Table, load_table
@@ -297,3 +306,80 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
 
 def test_every_kind_of_chart_the_chart_modules_choose_has_a_native_drawing() -> None:
     assert set(ADDERS) == set(KINDS) == set(NATIVE)
+
+
+def _shipped_deck(lang: str) -> object:
+    table = load_table(Layout(REPO_ROOT / "data"))
+    filters = Filters(lang=lang)
+    specs, cards, view = deck_inputs(table.observations, table.sources, filters)
+    brief = deck_briefing(view, filters)
+    deck = build_deck(specs, cards, filters, table.sources, made=MADE, briefing=brief)
+    return Presentation(io.BytesIO(deck)), brief
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_briefing_slide_follows_the_title_with_linked_numbers(lang: str) -> None:
+    prs, brief = _shipped_deck(lang)
+    slide = prs.slides[1]  # type: ignore[attr-defined]
+    assert slide.shapes.title.text_frame.text == t("brief_title", lang)
+    assert brief.sentences, "the shipped data has headline figures to brief on"
+    body = next(s for s in slide.shapes if s.has_text_frame and s != slide.shapes.title)
+    text = " ".join(p.text for p in body.text_frame.paragraphs)
+    for sentence in brief.sentences:
+        assert sentence.text.strip() in text
+    linked = [r for p in body.text_frame.paragraphs for r in p.runs if r.hyperlink.address]
+    figures = [seg for s in brief.sentences for seg in s.segments if seg.figure is not None]
+    assert linked and len(linked) <= len(figures)
+    assert all(r.hyperlink.address.startswith("http") for r in linked)
+    assert prs.slides[2].shapes.title.text_frame.text == t("deck_kpi_title", lang)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_data_labels_print_the_places_the_dashboard_prints(lang: str) -> None:
+    """No label reads 27.0 or 10000.0: a whole number's label has no decimal places."""
+    prs, _ = _shipped_deck(lang)
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    checked = 0
+    for slide in prs.slides:  # type: ignore[attr-defined]
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            for ser in shape.chart._chartSpace.iter(f"{c}ser"):
+                values = (
+                    ser.find(f"{c}val") if ser.find(f"{c}val") is not None else ser.find(f"{c}yVal")
+                )
+                cache = {
+                    int(p.get("idx")): float(p.find(f"{c}v").text) for p in values.iter(f"{c}pt")
+                }
+                for label in ser.iter(f"{c}dLbl"):
+                    idx = int(label.find(f"{c}idx").get("val"))
+                    code = label.find(f"{c}numFmt").get("formatCode")
+                    value = abs(cache[idx])
+                    shown = code.split(";")[0].strip('+"%')
+                    places = len(shown.split(".")[1]) if "." in shown else 0
+                    if value == round(value):
+                        assert places == 0, (code, value)
+                    if places:
+                        # The places shown are the places the value has: never a trailing 0.
+                        assert not f"{value:.{places}f}".endswith("0"), (code, value)
+                    checked += 1
+    assert checked > 50
+
+
+def test_english_card_text_fits_its_box() -> None:
+    prs, _ = _shipped_deck("en")
+    slide = prs.slides[2]  # type: ignore[attr-defined]
+    cards = [s for s in slide.shapes if s.has_text_frame and s != slide.shapes.title]
+    assert cards
+    for card in cards:
+        frame = card.text_frame
+        width = (card.width - frame.margin_left - frame.margin_right) / EMU_PER_PT
+        height = (card.height - frame.margin_top - frame.margin_bottom) / EMU_PER_PT
+        lines = [
+            (p.text, p.runs[0].font.size.pt, bool(p.runs[0].font.bold), "")
+            for p in frame.paragraphs
+            if p.runs
+        ]
+        value = lines[1]
+        assert text_points(value[0], value[1], value[2]) <= width, value
+        assert lines_height(lines, width) <= height, [line[0] for line in lines]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lxml import etree
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.chart.datalabel import DataLabels
@@ -21,7 +22,7 @@ from dashboard.charts.specs import ChartSpec
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
 from dashboard.deck.labels import growth_label, unique_labels
 from dashboard.deck.series import Series, category_series, excel_serial, series_name, xy_series
-from dashboard.format import excel_date_format, excel_number_format
+from dashboard.format import excel_date_format, excel_number_format, point_format
 from dashboard.i18n import t
 from etl.contract.vocabulary import load_metrics
 
@@ -111,6 +112,27 @@ def _labels(plot: Any, number_format: str, position: Any) -> None:
         _label_style(DataLabels(series._element.get_or_add_dLbls()), number_format, position)
 
 
+def _point_labels(
+    native: Any, values: list[float | None], decimals: int, lang: str, position: Any, **kw: bool
+) -> None:
+    """Give every drawn point of a series its own label number format (see point_format)."""
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        label = native.points[i].data_label
+        dlbl = label._get_or_add_dLbl()
+        old = dlbl.find(qn("c:numFmt"))
+        if old is not None:
+            dlbl.remove(old)
+        fmt = etree.SubElement(dlbl, qn("c:numFmt"))
+        fmt.set("formatCode", point_format(value, decimals, lang, **kw))
+        fmt.set("sourceLinked", "0")
+        dlbl.find(qn("c:idx")).addnext(fmt)
+        label.position = position
+        label.font.size = Pt(13)
+        label.font.color.rgb = rgb(TEXT_COLOUR)
+
+
 def _legend(chart: Chart, show: bool) -> None:
     chart.has_legend = show
     if show:
@@ -145,6 +167,9 @@ def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     for native, s in zip(plot.series, series, strict=True):
         _style_series(native, s)
     _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
+    decimals = load_metrics()[metric].decimals
+    for native, s in zip(plot.series, series, strict=True):
+        _point_labels(native, s.values, decimals, lang, XL_LABEL_POSITION.OUTSIDE_END)
     _axis_style(chart.value_axis, axis_title(metric, lang), grid=True)
     chart.value_axis.minimum_scale = 0
     chart.value_axis.tick_labels.number_format = AXIS_FORMAT
@@ -181,6 +206,9 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     for native, s in zip(plot.series, series, strict=True):
         _style_series(native, s, marker=True)
     _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.ABOVE)
+    decimals = load_metrics()[metric].decimals
+    for native, s in zip(plot.series, series, strict=True):
+        _point_labels(native, list(s.values), decimals, lang, XL_LABEL_POSITION.ABOVE)
     x_axis, y_axis = chart.category_axis, chart.value_axis
     _axis_style(y_axis, axis_title(metric, lang), grid=True)
     y_axis.minimum_scale = 0
@@ -217,6 +245,7 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
         fill.solid()
         fill.fore_color.rgb = rgb(GROWTH_UP if value >= 0 else GROWTH_DOWN)
     _labels(plot, '+0.0"%";-0.0"%"', XL_LABEL_POSITION.OUTSIDE_END)
+    _point_labels(native, list(growth), 1, lang, XL_LABEL_POSITION.OUTSIDE_END, signed_pct=True)
     _axis_style(chart.value_axis, t("growth_axis", lang), grid=True)
     _axis_style(chart.category_axis, None, grid=False)
     _category_labels_style(chart.category_axis)

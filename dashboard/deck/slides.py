@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -12,10 +14,12 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from dashboard.briefing import Briefing, briefing_for_view, safe_url
 from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, once_each
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR
@@ -35,14 +39,37 @@ from dashboard.i18n import basis_label, metric_label, region_label, route_label,
 from dashboard.views.index import FigureView, figure_view
 from dashboard.views.kpi import KpiCard, kpi_candidates, kpi_cards
 
-# Microsoft YaHei ships with every Chinese Windows and with WPS, where decks are opened and
-# edited; elsewhere the viewer substitutes its own CJK font (LibreOffice picks Noto Sans CJK).
-EAST_ASIAN_FONT = "Microsoft YaHei"
+# The East Asian slot names a face the PDF converter has: Debian's fonts-noto-cjk "Noto Sans CJK
+# SC" (simplified forms; LibreOffice otherwise substitutes whatever fontconfig prefers). Its
+# charset (GB2312) and pitch family (sans) let Office substitute a simplified-Chinese sans where
+# Noto is missing, and the theme's East Asian fonts name the Office one (Microsoft YaHei, on every
+# Chinese Windows and in WPS) for text typed into the deck later.
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+EAST_ASIAN_CHARSET = "-122"  # GB2312, simplified Chinese
+EAST_ASIAN_PITCH = "34"  # variable pitch, swiss (sans-serif)
+OFFICE_EAST_ASIAN_FONT = "Microsoft YaHei"
 LATIN_FONT = "Arial"
 MUTED = "6B7280"
 CARD_FILL = "F3F6F9"
 CARD_LINE = "D7DEE6"
 KPI_COLUMNS = 3
+# Card text is fitted to its box by estimate (no renderer here): a CJK character is one em wide,
+# Latin text averages under 0.64 em in Arial and in DejaVu Sans (LibreOffice's stand-in), bold
+# wider; lines are 1.2 em apart.
+CARD_PAD = Inches(0.2)
+CARD_PAD_BOTTOM = Inches(0.1)
+EMU_PER_PT = 12700
+LATIN_EM = 0.64
+BOLD_WIDEN = 1.12
+# A slide title shrinks to stay on one line, down to this size (then it wraps).
+MIN_TITLE_PT = 16
+TITLE_PAD = Inches(0.1)
+LINE_SPACING = 1.2
+MIN_PT = 9
+# The briefing's type: as large as fits, from this size down; a gap of this many lines after
+# each series' paragraph.
+BRIEF_PT = 22
+BRIEF_GAP = 0.5
 LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
 # Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -62,6 +89,11 @@ def deck_inputs(
     headline = kpi_candidates(fv)
     specs = every_page_specs(fv, headline, filters.lang, top)
     return specs, kpi_cards(headline, filters.lang), fv
+
+
+def deck_briefing(view: FigureView, filters: Filters) -> Briefing:
+    """Return the written briefing of the deck's view (what the overview shows above its cards)."""
+    return briefing_for_view(view, filters.lang)
 
 
 # A paragraph of a text box: text, size in points, bold, colour.
@@ -97,6 +129,10 @@ def _title(slide: Slide, text: str, size: int = 28) -> None:
     frame = title.text_frame
     frame.clear()
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    # One line: a headline wrapping onto a second would run into the chart's name beneath.
+    room = (CONTENT_WIDTH - 2 * TITLE_PAD) / EMU_PER_PT
+    while size > MIN_TITLE_PT and text_points(text, size, True) > room:
+        size -= 1
     _set_text(frame, [(text, size, True, TEXT_COLOUR)])
     frame.paragraphs[0].alignment = PP_ALIGN.LEFT
 
@@ -127,7 +163,22 @@ def set_fonts(
         props.get_or_add_latin().set("typeface", latin)
         ea = etree.SubElement(props, qn("a:ea"))
         ea.set("typeface", east)
+        ea.set("pitchFamily", EAST_ASIAN_PITCH)
+        ea.set("charset", EAST_ASIAN_CHARSET)
         props.find(qn("a:latin")).addnext(ea)
+
+
+def set_theme_fonts(prs: Any, east: str = OFFICE_EAST_ASIAN_FONT) -> None:
+    """Name the Office East Asian font in the theme (headings and body), for simplified Chinese."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    theme = etree.fromstring(part.blob)
+    for kind in ("a:majorFont", "a:minorFont"):
+        for fonts in theme.iter(qn(kind)):
+            fonts.find(qn("a:ea")).set("typeface", east)
+            for script in fonts.findall(qn("a:font")):
+                if script.get("script") == "Hans":
+                    script.set("typeface", east)
+    part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _filters_words(filters: Filters) -> str:
@@ -249,6 +300,50 @@ def add_title_slide(
     return slide
 
 
+def add_briefing_slide(prs: Any, brief: Briefing, filters: Filters) -> Slide:
+    """Add the written briefing: a paragraph per headline series, each number linked to its
+    source, fitted to the slide; the sources it cites in the notes."""
+    lang = filters.lang
+    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
+    _title(slide, t("brief_title", lang))
+    top, height = Inches(1.45), Inches(5.6)
+    box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    texts = [s.text.strip() for s in brief.sentences] or [t("brief_none", lang)]
+    size = BRIEF_PT
+    width, room = CONTENT_WIDTH / EMU_PER_PT - 20, height / EMU_PER_PT - 20
+    while (
+        size > MIN_PT
+        and lines_height([(x, size, False, TEXT_COLOUR) for x in texts], width)
+        + size * BRIEF_GAP * len(texts)
+        > room
+    ):
+        size -= 1
+    sentences = brief.sentences or ()
+    for i, text in enumerate(texts):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.space_after = Pt(size * BRIEF_GAP)
+        segments = sentences[i].segments if sentences else ()
+        for seg in segments or (None,):
+            run = para.add_run()
+            run.text = (seg.text if seg is not None else text).replace("\n", " ")
+            if i == 0 and seg is not None and seg is segments[0]:
+                run.text = run.text.lstrip()
+            run.font.size = Pt(size)
+            run.font.color.rgb = rgb(TEXT_COLOUR)
+            url = safe_url(seg.figure.source.url) if seg is not None and seg.figure else ""
+            if seg is not None and seg.figure is not None:
+                run.font.bold = True
+                if url:
+                    run.hyperlink.address = url
+    sep = t("sep", lang)
+    notes = [t("brief_title", lang) + sep, brief.text, t("deck_sources", lang) + sep]
+    notes += [f"· {src.cited} {src.url}".strip() for src in brief.sources()]
+    slide.notes_slide.notes_text_frame.text = "\n".join(notes)
+    return slide
+
+
 def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters: Filters) -> Slide:
     """Add the headline figures as cards: value, growth, period, scope and source."""
     lang = filters.lang
@@ -280,7 +375,7 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
         frame = box.text_frame
         frame.vertical_anchor = MSO_ANCHOR.TOP
         for side in ("margin_left", "margin_right", "margin_top"):
-            setattr(frame, side, Inches(0.2))
+            setattr(frame, side, CARD_PAD)
         delta = card.delta or t("no_yoy", lang)
         colour = (
             MUTED
@@ -295,7 +390,10 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
             (card.scope, 11, False, MUTED),
             (t("source", lang) + sep + card.source, 11, False, MUTED),
         ]
-        _set_text(frame, lines)
+        inner_w = (width - 2 * CARD_PAD) / EMU_PER_PT
+        inner_h = (height - CARD_PAD - CARD_PAD_BOTTOM) / EMU_PER_PT
+        _set_text(frame, fit_lines(lines, inner_w, inner_h))
+        frame.margin_bottom = CARD_PAD_BOTTOM
         for para in frame.paragraphs:
             para.alignment = PP_ALIGN.LEFT
     notes = [t("deck_kpi_title", lang) + sep]
@@ -304,6 +402,36 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
     notes += _sources_lines((str(c.record["source_id"]) for c in cards), sources, lang)
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
     return slide
+
+
+def text_points(text: str, size: float, bold: bool = False) -> float:
+    """Return an estimate of how wide text is drawn, in points (CJK one em, Latin 0.6 em)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else LATIN_EM for ch in text)
+    return ems * size * (BOLD_WIDEN if bold else 1.0)
+
+
+def lines_height(lines: list[Line], width: float) -> float:
+    """Return the height in points the wrapped paragraphs take in a box `width` points wide."""
+    return sum(
+        max(1, math.ceil(text_points(text, size, bold) / width)) * size * LINE_SPACING
+        for text, size, bold, _ in lines
+    )
+
+
+def fit_lines(lines: list[Line], width: float, height: float, one_line: int = 1) -> list[Line]:
+    """Return the card's paragraphs shrunk to fit its box: the value on one line, nothing spilling.
+
+    The value (paragraph `one_line`) shrinks until it fits the width; then every paragraph
+    shrinks a point at a time until the wrapped text fits the height (never below MIN_PT).
+    """
+    out = list(lines)
+    text, size, bold, colour = out[one_line]
+    while size > MIN_PT and text_points(text, size, bold) > width:
+        size -= 1
+    out[one_line] = (text, size, bold, colour)
+    while lines_height(out, width) > height and any(s > MIN_PT for _, s, _, _ in out):
+        out = [(t_, max(MIN_PT, s - 1), b, c) for t_, s, b, c in out]
+    return out
 
 
 def _card_note(card: KpiCard, lang: str) -> str:
@@ -350,13 +478,18 @@ def build_deck(
     sources: pd.DataFrame,
     *,
     made: date | None = None,
+    briefing: Briefing | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """Return a 16:9 PPTX: title slide, headline cards, then one native chart per spec."""
+    """Return a 16:9 PPTX: title slide, the written briefing (when given), headline cards, then
+    one native chart per spec."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    set_theme_fonts(prs)
     specs = once_each(specs)
     add_title_slide(prs, specs, cards, filters, made or date.today())
+    if briefing is not None:
+        add_briefing_slide(prs, briefing, filters)
     add_kpi_slide(prs, cards, sources, filters)
     for i, spec in enumerate(specs, 1):
         add_chart_slide(prs, spec, sources, filters)
@@ -369,3 +502,8 @@ def build_deck(
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def slide_count(deck: bytes) -> int:
+    """Return how many slides a built deck holds."""
+    return len(Presentation(io.BytesIO(deck)).slides)

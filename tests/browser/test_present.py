@@ -1,4 +1,4 @@
-"""Present mode in Debian's Chromium: one chart per screen, previous/next move between them."""
+"""Present mode in Debian's Chromium: cards first, one chart per screen, clicker keys move."""
 
 from __future__ import annotations
 
@@ -6,14 +6,23 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, CHART, TIMEOUT_MS, streamlit_server
+from browser_support import ARTIFACTS, CHART, SETTLED_JS, TIMEOUT_MS, streamlit_server
 from playwright.sync_api import Page
 
+from dashboard.presenting import PRESENT_LABEL
 from etl.contract.paths import DEFAULT_DATA_DIR
 
 pytestmark = pytest.mark.browser
 
 WALL = {"width": 1920, "height": 1080}
+# Every value label a plotly chart draws: bar texts and marker texts.
+LABEL_SIZES_JS = """() => [...document.querySelectorAll(
+    '[data-testid="stPlotlyChart"] text.bartext, [data-testid="stPlotlyChart"] g.textpoint text'
+  )].filter(e => e.textContent.trim()).map(e => ({
+    text: e.textContent,
+    size: parseFloat(getComputedStyle(e).fontSize),
+    drawn: e.getBoundingClientRect().height,
+  }))"""
 
 
 @pytest.fixture(scope="module")
@@ -31,48 +40,109 @@ def browser_page(present_server: str, chromium_browser: object) -> Page:
     return page
 
 
-def _screen(page: Page) -> tuple[str, str]:
-    """Wait for the chart, then return the headline and the 'n / total' counter."""
-    page.wait_for_selector(CHART, state="visible")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stApp\"][data-test-script-state=running]')"
-    )
+def _counter(page: Page) -> str:
+    return page.get_by_text(re.compile(r"^\d+ / \d+")).first.inner_text()
+
+
+def _screen(page: Page, number: int | None = None) -> tuple[str, str]:
+    """Wait for screen `number` (any when None) to settle; return its headline and counter."""
+    if number is not None:
+        page.wait_for_function(
+            "(n) => [...document.querySelectorAll('strong')]"
+            ".some(e => e.innerText.startsWith(n + ' / '))",
+            arg=number,
+        )
+    page.wait_for_function(SETTLED_JS)
     headline = page.locator("h1").first.inner_text()
-    counter = page.get_by_text(re.compile(r"^\d+ / \d+")).first.inner_text()
-    return headline, counter
+    return headline, _counter(page)
 
 
-def test_present_mode_shows_one_chart_per_screen_and_moves(
+def test_present_mode_opens_on_the_cards_and_buttons_move(
     present_server: str, browser_page: Page
 ) -> None:
     page = browser_page
     page.goto(f"{present_server}/?present=1&region=chongqing")
-    first, counter = _screen(page)
+    first, counter = _screen(page, 1)
     assert counter.startswith("1 / ")
     total = int(counter.split("/")[1].split()[0])
-    assert total >= 2
-    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1
+    assert total >= 3
+    # The first screen is the headline figures: cards, no chart.
+    assert page.locator('[data-testid="stMetric"]').count() >= 1
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     page.screenshot(path=str(ARTIFACTS / "present_1.png"))
 
-    page.get_by_role("button", name=re.compile("下一张")).click()
-    page.wait_for_function("() => document.body.innerText.includes('2 / ')")
-    second, counter = _screen(page)
+    page.get_by_role("button", name=re.compile("下一张")).first.click()
+    second, counter = _screen(page, 2)
     assert counter.startswith("2 / ")
     assert second != first
     assert "region=chongqing" in page.url and "present=1" in page.url
     page.screenshot(path=str(ARTIFACTS / "present_2.png"))
 
-    page.get_by_role("button", name=re.compile("上一张")).click()
-    page.wait_for_function("() => document.body.innerText.includes('1 / ')")
-    again, counter = _screen(page)
+    page.get_by_role("button", name=re.compile("上一张")).first.click()
+    again, counter = _screen(page, 1)
     assert counter.startswith("1 / ") and again == first
+
+
+def test_clicker_keys_move_between_screens(present_server: str, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(f"{present_server}/?present=1")
+    first, _ = _screen(page, 1)
+    page.locator("h1").first.click()  # focus the page, as a presenter's first click does
+    page.keyboard.press("ArrowRight")
+    second, counter = _screen(page, 2)
+    assert counter.startswith("2 / ") and second != first
+    page.keyboard.press("PageDown")
+    third, counter = _screen(page, 3)
+    assert counter.startswith("3 / ") and third not in (first, second)
+    page.keyboard.press("ArrowLeft")
+    back, counter = _screen(page, 2)
+    assert counter.startswith("2 / ") and back == second
+    page.keyboard.press("PageUp")
+    start, counter = _screen(page, 1)
+    assert counter.startswith("1 / ") and start == first
+
+
+def test_value_labels_are_meeting_room_size(present_server: str, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(f"{present_server}/?present=1&slide=3")
+    _screen(page, 3)
+    page.wait_for_selector(CHART, state="visible")
+    labels = page.evaluate(LABEL_SIZES_JS)
+    assert labels, "the chart draws value labels"
+    for label in labels:
+        assert label["size"] >= 24 and label["size"] == PRESENT_LABEL, label
+        # Drawn, not shrunk to fit a bar: the glyph box is at least the type size.
+        assert label["drawn"] >= 24, label
+    page.screenshot(path=str(ARTIFACTS / "present_labels.png"))
+
+
+def test_no_screen_is_a_one_point_chart(present_server: str, browser_page: Page) -> None:
+    page = browser_page
+    page.goto(f"{present_server}/?present=1&slide=2")
+    _, counter = _screen(page, 2)
+    total = int(counter.split("/")[1].split()[0])
+    for number in range(2, total + 1):
+        if number > 2:
+            page.locator("h1").first.click()
+            page.keyboard.press("ArrowRight")
+            _screen(page, number)
+        page.wait_for_selector(f'{CHART}, [data-testid="stMetric"]', state="visible")
+        if page.locator('[data-testid="stPlotlyChart"]').count():
+            points = page.evaluate(
+                "() => document.querySelectorAll("
+                '\'[data-testid="stPlotlyChart"] g.point, '
+                '[data-testid="stPlotlyChart"] g.points path.point\').length'
+            )
+            assert points >= 2, f"screen {number} draws a chart of {points} point"
+        else:
+            assert page.locator('[data-testid="stMetric"]').count() == 1, number
 
 
 def test_present_mode_in_english_keeps_the_filters(present_server: str, browser_page: Page) -> None:
     page = browser_page
     page.goto(f"{present_server}/?present=1&lang=en&slide=3")
-    _, counter = _screen(page)
+    _, counter = _screen(page, 3)
     assert counter.startswith("3 / ")
-    assert page.get_by_role("button", name=re.compile("Next")).is_visible()
+    assert page.get_by_role("button", name=re.compile("Next")).first.is_visible()
     page.screenshot(path=str(ARTIFACTS / "present_en.png"))
