@@ -240,6 +240,161 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据目录中还没有数据表。运行 `corridor build` 生成数据后刷新本页。",
         "The data directory holds no tables yet. Run `corridor build`, then reload this page.",
     ),
+    # The upload page (dashboard/app_pages/upload.py).
+    "up_refused": ("未接受，数据没有任何改动。", "Refused; nothing was changed."),
+    "up_role_analyst": ("分析员", "analyst"),
+    "up_role_manager": ("经理", "manager"),
+    "up_signed_in": ("已登录：{name}", "Signed in as {name}"),
+    "up_signed_in_role": ("已登录：{name}（{role}）", "Signed in as {name} ({role})"),
+    "up_logout": ("退出登录", "Log out"),
+    "up_timed_out": (
+        "超过 {minutes:g} 分钟未操作，已自动退出，请重新登录。",
+        "Logged out after {minutes:g} minutes without activity; log in again.",
+    ),
+    "up_login_oidc": ("用单位账号登录", "Log in with your organisation"),
+    "up_login_name": ("用户名", "Name"),
+    "up_login_pw": ("密码", "Password"),
+    "up_login": ("登录", "Log in"),
+    "up_locked": (
+        "尝试次数过多，已暂时锁定，请稍后再试。",
+        "Too many failed attempts: locked for now; try again later.",
+    ),
+    "up_wrong_login": ("用户名或密码不对。", "Wrong name or password."),
+    "up_not_configured": (
+        "尚未设置分析员权限，因此本页不接受任何上传。",
+        "No analyst access is set up, so this page accepts nothing.",
+    ),
+    "up_setup_password": (
+        "在服务器上运行下面的命令设置分析员密码（密码只以散列形式保存在 "
+        "`.streamlit/secrets.toml`，权限 0600），然后刷新本页：",
+        "On the server, set an analyst password (only its hash is stored, in "
+        "`.streamlit/secrets.toml`, mode 0600), then reload this page:",
+    ),
+    "up_setup_oidc": (
+        "也可以用单位的身份提供方（OIDC）登录：在 secrets.toml 中配置 `[auth]`，"
+        "并在 `[corridor]` 中用 `analyst_emails` 列出分析员的邮箱。",
+        "Or sign in with your organisation's identity provider (OIDC): configure `[auth]` "
+        "in secrets.toml and list analysts' e-mails as `analyst_emails` under `[corridor]`.",
+    ),
+    "up_template": ("下载模板（CSV）", "Download the template (CSV)"),
+    "up_file": ("CSV 或 XLSX 文件", "A CSV or XLSX file"),
+    "up_file_limit": ("每个文件上限 {mb:g} MiB", "At most {mb:g} MiB per file"),
+    "up_new": ("新增", "New"),
+    "up_held": ("已有", "Already held"),
+    "up_contradicting": ("与现有数据矛盾", "Contradicting"),
+    "up_all_held": ("所有行都已存在，无需合并。", "Every row is already held; nothing to merge."),
+    "up_replace_file": (
+        "用本文件的数值替换矛盾的已有数据（记录旧值→新值）",
+        "Replace the contradicted figures with this file's values (recorded old → new)",
+    ),
+    "up_merge": ("确认合并", "Merge"),
+    "up_submitted": (
+        "已提交待审批（{pending}）：另一位分析员批准后生效。",
+        "Submitted for approval ({pending}): applied once another analyst approves it.",
+    ),
+    "up_merged": ("已合并为批次 {batch}", "Merged as batch {batch}"),
+    "up_nothing_pending": ("没有待审批的上传。", "Nothing is waiting for approval."),
+    "up_pending_item": (
+        "{id}  提交人 {who}  文件 {file}  新增 {new}  替换 {replacing}",
+        "{id}  by {who}  file {file}  new {new}  replacing {replacing}",
+    ),
+    "up_own_pending": (
+        "这是您提交的数据，须由另一位分析员批准。",
+        "You submitted this; another analyst must approve it.",
+    ),
+    "up_approve": ("批准", "Approve"),
+    "up_approved": ("已批准，批次 {batch}", "Approved: batch {batch}"),
+    "up_reject_reason": ("驳回原因", "Reason to reject"),
+    "up_reject": ("驳回", "Reject"),
+    "up_rejected": ("已驳回。", "Rejected."),
+    "up_article_file": ("文章（.txt）", "An article (.txt)"),
+    "up_article_paste": ("或粘贴文章全文", "Or paste the article's text"),
+    "up_published_inferred": (
+        "发布日期（由正文推断，请核对）",
+        "Published (inferred from the text: check it)",
+    ),
+    "up_published": ("发布日期", "Published"),
+    "up_published_head": ("发布日期 {date}（页首）", "Published {date}"),
+    "up_date_inferred": (
+        "文章未注明发布日期：按正文推断为 {date}，保存时标记为推断。",
+        "The article gives no date: {date} is inferred from the text and "
+        "will be stored marked inferred.",
+    ),
+    "up_how_stated": ("文中写明", "stated in its clause"),
+    "up_how_carried": ("沿用上文", "carried from earlier"),
+    "up_how_publication": ("取发布日期", "publication date"),
+    "up_review_mark": ("⚠ 请核对", "⚠ review"),
+    "up_periods_heading": ("**各数据的期间如何确定**", "**How each period was decided**"),
+    "up_periods_flagged": (
+        "{flagged} 条的期间不是文中就地写明的（沿用上文或取发布日期），请核对。",
+        "{flagged} periods were not stated in their own clause (carried or taken "
+        "from the publication date): please check them.",
+    ),
+    "up_source_id": ("来源编号", "Source id"),
+    "up_title": ("标题", "Title"),
+    "up_title_missing": ("文章没有标题行：请填写标题", "The article has no title line: give one"),
+    "up_publisher": ("发布机构", "Publisher"),
+    "up_url": ("网址", "URL"),
+    "up_edit_rows": (
+        "提取结果可直接修改、删除或添加行；接受后原文按原样保存，其数据不会被重新提取。",
+        "Edit, delete or add rows; once accepted the article is kept as received and its "
+        "rows are never re-extracted.",
+    ),
+    "up_replace": ("替换矛盾的已有数据", "Replace contradicted figures"),
+    "up_title_first": ("请先填写标题。", "Give a title first."),
+    "up_accept": ("接受并保存", "Accept and store"),
+    "up_stored": ("已保存为批次 {batch}", "Stored as batch {batch}"),
+    "up_url_optional": ("网址（可不填）", "URL (optional)"),
+    "up_register": ("登记", "Register"),
+    "up_registered": ("已登记（批次 {batch}）", "Registered (batch {batch})"),
+    "up_metric": ("指标", "Metric"),
+    "up_scope": ("口径（原文）", "Scope (source's words)"),
+    "up_period_end": ("截止日期", "Period end"),
+    "up_source_id_optional": ("来源编号（可不填）", "Source id (optional)"),
+    "up_old_value": ("现值（可不填）", "Value held now (optional)"),
+    "up_action": ("操作", "Action"),
+    "up_correct": ("更正", "Correct"),
+    "up_retract": ("撤回", "Retract"),
+    "up_new_value": ("新值（基本单位）", "New value (base units)"),
+    "up_reason_required": ("原因（必填）", "Reason (required)"),
+    "up_submit": ("提交", "Submit"),
+    "up_recorded": ("已记录为批次 {batch}", "Recorded as batch {batch}"),
+    "up_no_batches": ("还没有批次。", "No batches yet."),
+    "up_undo_choice": ("撤销哪个批次", "Batch to undo"),
+    "up_reason": ("原因", "Reason"),
+    "up_undo": ("撤销", "Undo"),
+    "up_undone": ("已撤销，记录为批次 {batch}", "Undone; recorded as batch {batch}"),
+    "up_log_in_first": ("请用您的用户名登录后上传。", "Log in with your name to upload."),
+    "up_view_only": (
+        "您的账号只能查看数据，不能修改。",
+        "Your account can view the data but not change it.",
+    ),
+    "up_tab_upload": ("上传文件", "Upload a file"),
+    "up_tab_article": ("新文章", "New article"),
+    "up_tab_source": ("登记来源", "Register a source"),
+    "up_tab_correct": ("更正或撤回", "Correct or retract"),
+    "up_tab_history": ("历史与撤销", "History and undo"),
+    "up_tab_review": ("待审批", "Review"),
+    # The data and sources page (dashboard/app_pages/sources.py).
+    "src_first_rows": (
+        "表中显示前{shown}条（共{total}条），完整数据请下载 CSV 或 XLSX。",
+        "The table shows the first {shown} of {total} figures; "
+        "download the CSV or XLSX for all of them.",
+    ),
+    "src_one_per_figure": (
+        "（同一数字多家来源报道的，只列最新发布的一家，其余见“亦见于”）",
+        " (a figure reported by several sources is listed once, from the latest; "
+        "the others are under 'also reported by')",
+    ),
+    "src_link_text": ("原文链接", "open"),
+    "src_download_xlsx": (
+        "表格（XLSX，按指标分表，显示单位）",
+        "Workbook (XLSX, a sheet per metric)",
+    ),
+    "src_download_csv": (
+        "约定格式 CSV（供程序读取，基本单位）",
+        "Contract CSV (for machines, base units)",
+    ),
 }
 
 

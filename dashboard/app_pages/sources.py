@@ -33,24 +33,11 @@ else:
     kept: FigureView = fv
     shown = display_table(reading_order(kept, TABLE_ROWS), lang)
     if len(fv) > len(shown):
-        st.caption(
-            f"表中显示前{len(shown)}条（共{len(fv)}条），完整数据请下载 CSV 或 XLSX。"
-            if lang == "zh"
-            else f"The table shows the first {len(shown)} of {len(fv)} figures; "
-            "download the CSV or XLSX for all of them."
-        )
-    st.caption(
-        f"{len(fv)} {t('figures_shown', lang)}"
-        + (
-            "（同一数字多家来源报道的，只列最新发布的一家，其余见“亦见于”）"
-            if lang == "zh"
-            else " (a figure reported by several sources is listed once, from the latest; "
-            "the others are under 'also reported by')"
-        )
-    )
-    link = "链接" if lang == "zh" else "Link"
-    quote = "原文" if lang == "zh" else "Quote"
-    yoy = "同比" if lang == "zh" else "YoY"
+        st.caption(t("src_first_rows", lang, shown=len(shown), total=len(fv)))
+    st.caption(f"{len(fv)} {t('figures_shown', lang)}" + t("src_one_per_figure", lang))
+    link = t("col_link", lang)
+    quote = t("col_quote", lang)
+    yoy = t("col_yoy", lang)
     # A link cell holds a URL or nothing: no "None" and no link text where there is no link.
     shown[link] = shown[link].where(shown[link].astype(str).str.match(r"^https?://"), None)
     first = [c for c in shown.columns[:3]]
@@ -63,9 +50,7 @@ else:
         row_height=ROW_HEIGHT,
         column_order=order,
         column_config={
-            link: st.column_config.LinkColumn(
-                link, display_text=("原文链接" if lang == "zh" else "open")
-            ),
+            link: st.column_config.LinkColumn(link, display_text=t("src_link_text", lang)),
             quote: st.column_config.TextColumn(quote, width=QUOTE_WIDTH),
             yoy: st.column_config.TextColumn(yoy, width="medium"),
         },
@@ -74,9 +59,7 @@ else:
     st.markdown(f"**{t('downloads', lang)}**")
     with st.container(horizontal=True):
         st.download_button(
-            "表格（XLSX，按指标分表，显示单位）"
-            if lang == "zh"
-            else "Workbook (XLSX, a sheet per metric)",
+            t("src_download_xlsx", lang),
             data=lambda: reader_xlsx_bytes(_export(kept), lang),
             file_name="corridor_figures.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -85,9 +68,7 @@ else:
             key="download_xlsx",
         )
         st.download_button(
-            "约定格式 CSV（供程序读取，基本单位）"
-            if lang == "zh"
-            else "Contract CSV (for machines, base units)",
+            t("src_download_csv", lang),
             data=lambda: csv_bytes(_export(kept)),
             file_name="corridor_figures_contract.csv",
             mime="text/csv",

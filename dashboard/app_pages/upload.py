@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.i18n import t
 from dashboard.safe_text import plain
 from etl.contract.errors import CorridorError
 from etl.contract.vocabulary import load_metrics
@@ -35,16 +36,9 @@ settings = load_settings(layout)
 PASTE_MAX_CHARS = 100_000
 
 
-def L(zh: str, en: str) -> str:
-    """Return the text in the page's language."""
-    return zh if lang == "zh" else en
-
-
 def show_error(exc: CorridorError) -> None:
     """Show a refusal: a fixed headline, then the problems as plain text (never markdown)."""
-    st.error(
-        L("未接受，数据没有任何改动。", "Refused; nothing was changed."), icon=":material/block:"
-    )
+    st.error(t("up_refused", lang), icon=":material/block:")
     st.code(exc.render(), language=None, wrap_lines=True)
 
 
@@ -62,7 +56,7 @@ def _shown_name(name: str) -> str:
 
 
 def _role_label(actor: auth.Actor) -> str:
-    return L("分析员", "analyst") if actor.is_analyst else L("经理", "manager")
+    return t("up_role_analyst" if actor.is_analyst else "up_role_manager", lang)
 
 
 def _logout(actor: auth.Actor, event: str = "logout") -> None:
@@ -83,8 +77,8 @@ def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> au
         if st.session_state.get("_oidc_audited") != oidc_actor.name:
             st.session_state["_oidc_audited"] = oidc_actor.name
             audit(layout, "login", oidc_actor.name, method="oidc", role=oidc_actor.role)
-        st.caption(L(f"已登录：{plain(email)}", f"Signed in as {plain(email)}"))
-        st.button(L("退出登录", "Log out"), on_click=st.logout, key="oidc_logout")
+        st.caption(t("up_signed_in", lang, name=plain(email)))
+        st.button(t("up_logout", lang), on_click=st.logout, key="oidc_logout")
         return oidc_actor
     actor = st.session_state.get("_analyst")
     if isinstance(actor, auth.Actor):
@@ -93,33 +87,24 @@ def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> au
         if time.time() - last > idle_s:
             _logout(actor, "timeout")
             st.warning(
-                L(
-                    f"超过 {settings.idle_timeout_minutes:g} 分钟未操作，已自动退出，请重新登录。",
-                    f"Logged out after {settings.idle_timeout_minutes:g} minutes without "
-                    "activity; log in again.",
-                ),
+                t("up_timed_out", lang, minutes=settings.idle_timeout_minutes),
                 icon=":material/timer_off:",
             )
         else:
             st.session_state["_last_active"] = time.time()
             name = _shown_name(actor.name)
-            st.caption(
-                L(
-                    f"已登录：{name}（{_role_label(actor)}）",
-                    f"Signed in as {name} ({_role_label(actor)})",
-                )
-            )
-            if st.button(L("退出登录", "Log out"), key="pw_logout"):
+            st.caption(t("up_signed_in_role", lang, name=name, role=_role_label(actor)))
+            if st.button(t("up_logout", lang), key="pw_logout"):
                 _logout(actor)
                 st.rerun()
             return actor
     if oidc_configured():
-        st.button(L("用单位账号登录", "Log in with your organisation"), on_click=st.login)
+        st.button(t("up_login_oidc", lang), on_click=st.login)
     if users:
         with st.form("login"):
-            name = st.text_input(L("用户名", "Name"), key="login_name")
-            password = st.text_input(L("密码", "Password"), type="password", key="login_pw")
-            if st.form_submit_button(L("登录", "Log in")):
+            name = st.text_input(t("up_login_name", lang), key="login_name")
+            password = st.text_input(t("up_login_pw", lang), type="password", key="login_pw")
+            if st.form_submit_button(t("up_login", lang)):
                 actor, outcome = auth.login_named(name, password, users)
                 who = name.strip()[:64]
                 if actor is not None:
@@ -129,52 +114,30 @@ def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> au
                     st.rerun()
                 elif outcome == "locked":
                     audit(layout, "login_refused_locked", who)
-                    st.error(
-                        L(
-                            "尝试次数过多，已暂时锁定，请稍后再试。",
-                            "Too many failed attempts: locked for now; try again later.",
-                        )
-                    )
+                    st.error(t("up_locked", lang))
                 else:
                     audit(layout, "login_failed", who)
                     if outcome == "lockout":
                         audit(layout, "lockout", who)
-                    st.error(L("用户名或密码不对。", "Wrong name or password."))
+                    st.error(t("up_wrong_login", lang))
     return None
 
 
 def not_configured() -> None:
     """Explain how to set up analyst access; nothing is accepted until then."""
     st.warning(
-        L(
-            "尚未设置分析员权限，因此本页不接受任何上传。",
-            "No analyst access is set up, so this page accepts nothing.",
-        ),
+        t("up_not_configured", lang),
         icon=":material/lock:",
     )
-    st.markdown(
-        L(
-            "在服务器上运行下面的命令设置分析员密码（密码只以散列形式保存在 "
-            "`.streamlit/secrets.toml`，权限 0600），然后刷新本页：",
-            "On the server, set an analyst password (only its hash is stored, in "
-            "`.streamlit/secrets.toml`, mode 0600), then reload this page:",
-        )
-    )
+    st.markdown(t("up_setup_password", lang))
     st.code("corridor set-password", language="bash")
-    st.markdown(
-        L(
-            "也可以用单位的身份提供方（OIDC）登录：在 secrets.toml 中配置 `[auth]`，"
-            "并在 `[corridor]` 中用 `analyst_emails` 列出分析员的邮箱。",
-            "Or sign in with your organisation's identity provider (OIDC): configure `[auth]` "
-            "in secrets.toml and list analysts' e-mails as `analyst_emails` under `[corridor]`.",
-        )
-    )
+    st.markdown(t("up_setup_oidc", lang))
 
 
 def upload_tab(actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview, merge."""
     st.download_button(
-        L("下载模板（CSV）", "Download the template (CSV)"),
+        t("up_template", lang),
         validating.template_csv(lang),
         file_name="corridor_upload_template.csv",
         mime="text/csv",
@@ -182,10 +145,10 @@ def upload_tab(actor: auth.Actor) -> None:
     )
     limit_mb = reading.max_upload_bytes() / (1024 * 1024)
     file = st.file_uploader(
-        L("CSV 或 XLSX 文件", "A CSV or XLSX file"),
+        t("up_file", lang),
         type=["csv", "xlsx"],
         key="upload_file",
-        help=L(f"每个文件上限 {limit_mb:g} MiB", f"At most {limit_mb:g} MiB per file"),
+        help=t("up_file_limit", lang, mb=limit_mb),
     )
     if file is None:
         return
@@ -196,55 +159,49 @@ def upload_tab(actor: auth.Actor) -> None:
         show_error(exc)
         return
     cols = st.columns(3)
-    cols[0].metric(L("新增", "New"), len(preview.new))
-    cols[1].metric(L("已有", "Already held"), len(preview.present))
-    cols[2].metric(L("与现有数据矛盾", "Contradicting"), len(preview.contradicting))
+    cols[0].metric(t("up_new", lang), len(preview.new))
+    cols[1].metric(t("up_held", lang), len(preview.present))
+    cols[2].metric(t("up_contradicting", lang), len(preview.contradicting))
     st.dataframe(preview.frame(), hide_index=True, key="upload_preview")
     if not preview.changes:
-        st.info(L("所有行都已存在，无需合并。", "Every row is already held; nothing to merge."))
+        st.info(t("up_all_held", lang))
         return
     replace = False
     if len(preview.contradicting):
         replace = st.checkbox(
-            L(
-                "用本文件的数值替换矛盾的已有数据（记录旧值→新值）",
-                "Replace the contradicted figures with this file's values (recorded old → new)",
-            ),
+            t("up_replace_file", lang),
             key="upload_replace",
         )
-    if st.button(L("确认合并", "Merge"), type="primary", key="upload_merge"):
+    if st.button(t("up_merge", lang), type="primary", key="upload_merge"):
         try:
             result = store.merge_upload(layout, upload, actor, replace=replace)
         except CorridorError as exc:
             show_error(exc)
             return
         if result.pending_id:
-            st.success(
-                L(
-                    f"已提交待审批（{result.pending_id}）：另一位分析员批准后生效。",
-                    f"Submitted for approval ({result.pending_id}): applied once another "
-                    "analyst approves it.",
-                )
-            )
+            st.success(t("up_submitted", lang, pending=result.pending_id))
         else:
-            st.success(L(f"已合并为批次 {result.batch_id}", f"Merged as batch {result.batch_id}"))
+            st.success(t("up_merged", lang, batch=result.batch_id))
 
 
 def review_tab(actor: auth.Actor) -> None:
     """Pending uploads: each with its preview, approved or rejected by another analyst."""
     items = review.list_pending(layout)
     if not items:
-        st.info(L("没有待审批的上传。", "Nothing is waiting for approval."))
+        st.info(t("up_nothing_pending", lang))
         return
     for item in items:
         r = item.record
         with st.container(border=True, key=f"pending_{item.id}"):
             st.text(
-                L(
-                    f"{item.id}  提交人 {r.get('who', '')}  文件 {r.get('file_name', '')}  "
-                    f"新增 {r.get('rows_new', 0)}  替换 {r.get('rows_contradicting', 0)}",
-                    f"{item.id}  by {r.get('who', '')}  file {r.get('file_name', '')}  "
-                    f"new {r.get('rows_new', 0)}  replacing {r.get('rows_contradicting', 0)}",
+                t(
+                    "up_pending_item",
+                    lang,
+                    id=item.id,
+                    who=r.get("who", ""),
+                    file=r.get("file_name", ""),
+                    new=r.get("rows_new", 0),
+                    replacing=r.get("rows_contradicting", 0),
                 )
             )
             try:
@@ -254,40 +211,33 @@ def review_tab(actor: auth.Actor) -> None:
                 show_error(exc)
             own = r.get("who") == actor.name
             if own:
-                st.caption(
-                    L(
-                        "这是您提交的数据，须由另一位分析员批准。",
-                        "You submitted this; another analyst must approve it.",
-                    )
-                )
+                st.caption(t("up_own_pending", lang))
             cols = st.columns(3)
             if cols[0].button(
-                L("批准", "Approve"), key=f"approve_{item.id}", type="primary", disabled=own
+                t("up_approve", lang), key=f"approve_{item.id}", type="primary", disabled=own
             ):
                 try:
                     result = review.approve(layout, actor, item.id)
                 except CorridorError as exc:
                     show_error(exc)
                     continue
-                st.success(
-                    L(f"已批准，批次 {result.batch_id}", f"Approved: batch {result.batch_id}")
-                )
-            reason = cols[1].text_input(L("驳回原因", "Reason to reject"), key=f"why_{item.id}")
-            if cols[2].button(L("驳回", "Reject"), key=f"reject_{item.id}"):
+                st.success(t("up_approved", lang, batch=result.batch_id))
+            reason = cols[1].text_input(t("up_reject_reason", lang), key=f"why_{item.id}")
+            if cols[2].button(t("up_reject", lang), key=f"reject_{item.id}"):
                 try:
                     review.reject(layout, actor, item.id, reason)
                 except CorridorError as exc:
                     show_error(exc)
                     continue
-                st.success(L("已驳回。", "Rejected."))
+                st.success(t("up_rejected", lang))
 
 
 def _article_input() -> tuple[bytes, str] | None:
     """Return the article's bytes and name: an uploaded .txt, else the pasted text."""
     left, right = st.columns(2)
-    file = left.file_uploader(L("文章（.txt）", "An article (.txt)"), type=["txt"], key="art_file")
+    file = left.file_uploader(t("up_article_file", lang), type=["txt"], key="art_file")
     pasted = right.text_area(
-        L("或粘贴文章全文", "Or paste the article's text"),
+        t("up_article_paste", lang),
         key="art_text",
         height=160,
         max_chars=PASTE_MAX_CHARS,
@@ -302,28 +252,24 @@ def _article_input() -> tuple[bytes, str] | None:
 def _dated_proposal(data: bytes, name: str) -> article_uploads.ArticleProposal | None:
     """Return the proposal; a guessed publication date is shown, editable and marked inferred."""
     key = f"art_published_{hashlib.sha256(data).hexdigest()[:12]}"
-    label = L("发布日期（由正文推断，请核对）", "Published (inferred from the text: check it)")
+    label = t("up_published_inferred", lang)
     try:
         proposal = article_uploads.propose_article(data, name)
     except CorridorError as exc:
         # No date anywhere: the analyst gives one.
-        chosen = st.date_input(L("发布日期", "Published"), value=None, key=key)
+        chosen = st.date_input(t("up_published", lang), value=None, key=key)
         if chosen is None:
             show_error(exc)
             return None
         return article_uploads.propose_article(data, name, chosen)
     if not proposal.published_inferred:
-        st.caption(L(f"发布日期 {proposal.published}（页首）", f"Published {proposal.published}"))
+        st.caption(t("up_published_head", lang, date=proposal.published))
         return proposal
     chosen = st.date_input(label, value=proposal.published, key=key)
     if chosen is not None and chosen != proposal.published:
         return article_uploads.propose_article(data, name, chosen)
     st.warning(
-        L(
-            f"文章未注明发布日期：按正文推断为 {proposal.published}，保存时标记为推断。",
-            f"The article gives no date: {proposal.published} is inferred from the text and "
-            "will be stored marked inferred.",
-        ),
+        t("up_date_inferred", lang, date=proposal.published),
         icon=":material/event:",
     )
     return proposal
@@ -332,23 +278,17 @@ def _dated_proposal(data: bytes, name: str) -> article_uploads.ArticleProposal |
 def _periods_preview(proposal: article_uploads.ArticleProposal) -> None:
     """Show how each figure's period was decided; carried and publication dates need review."""
     hows = {
-        "stated": L("文中写明", "stated in its clause"),
-        "carried": L("沿用上文", "carried from earlier"),
-        "publication": L("取发布日期", "publication date"),
+        "stated": t("up_how_stated", lang),
+        "carried": t("up_how_carried", lang),
+        "publication": t("up_how_publication", lang),
     }
     shown = proposal.periods.copy()
     shown["how"] = shown["how"].map(hows)
-    shown["review"] = shown["review"].map(lambda r: L("⚠ 请核对", "⚠ review") if r else "")
+    shown["review"] = shown["review"].map(lambda r: t("up_review_mark", lang) if r else "")
     flagged = int(proposal.periods["review"].sum())
-    st.markdown(L("**各数据的期间如何确定**", "**How each period was decided**"))
+    st.markdown(t("up_periods_heading", lang))
     if flagged:
-        st.caption(
-            L(
-                f"{flagged} 条的期间不是文中就地写明的（沿用上文或取发布日期），请核对。",
-                f"{flagged} periods were not stated in their own clause (carried or taken "
-                "from the publication date): please check them.",
-            )
-        )
+        st.caption(t("up_periods_flagged", lang, flagged=flagged))
     # A static table: every period and its quote stay readable (and searchable) on the page.
     st.table(shown.set_index("metric"))
 
@@ -366,31 +306,23 @@ def article_tab(actor: auth.Actor) -> None:
     if proposal is None:
         return
     cols = st.columns(2)
-    source_id = cols[0].text_input(L("来源编号", "Source id"), proposal.source_id, key="art_sid")
+    source_id = cols[0].text_input(t("up_source_id", lang), proposal.source_id, key="art_sid")
     title = cols[1].text_input(
-        L("标题", "Title"),
+        t("up_title", lang),
         proposal.title,
         key=f"art_title_{proposal.sha256[:12]}",
-        placeholder=L("文章没有标题行：请填写标题", "The article has no title line: give one"),
+        placeholder=t("up_title_missing", lang),
     )
-    publisher = cols[0].text_input(L("发布机构", "Publisher"), proposal.publisher, key="art_pub")
-    url = cols[1].text_input(L("网址", "URL"), proposal.url, key="art_url")
+    publisher = cols[0].text_input(t("up_publisher", lang), proposal.publisher, key="art_pub")
+    url = cols[1].text_input(t("up_url", lang), proposal.url, key="art_url")
     _periods_preview(proposal)
-    st.caption(
-        L(
-            "提取结果可直接修改、删除或添加行；接受后原文按原样保存，其数据不会被重新提取。",
-            "Edit, delete or add rows; once accepted the article is kept as received and its "
-            "rows are never re-extracted.",
-        )
-    )
+    st.caption(t("up_edit_rows", lang))
     rows = st.data_editor(proposal.rows, num_rows="dynamic", hide_index=True, key="art_rows")
-    replace = st.checkbox(
-        L("替换矛盾的已有数据", "Replace contradicted figures"), key="art_replace"
-    )
+    replace = st.checkbox(t("up_replace", lang), key="art_replace")
     if not title.strip():
-        st.info(L("请先填写标题。", "Give a title first."))
+        st.info(t("up_title_first", lang))
     accept = st.button(
-        L("接受并保存", "Accept and store"),
+        t("up_accept", lang),
         type="primary",
         key="art_accept",
         disabled=not title.strip(),
@@ -412,18 +344,18 @@ def article_tab(actor: auth.Actor) -> None:
         except CorridorError as exc:
             show_error(exc)
             return
-        st.success(L(f"已保存为批次 {result.batch_id}", f"Stored as batch {result.batch_id}"))
+        st.success(t("up_stored", lang, batch=result.batch_id))
 
 
 def source_tab(actor: auth.Actor) -> None:
     """Register a source that uploads can cite."""
     with st.form("add_source"):
-        source_id = st.text_input(L("来源编号", "Source id"))
-        title = st.text_input(L("标题", "Title"))
-        publisher = st.text_input(L("发布机构", "Publisher"))
-        published = st.date_input(L("发布日期", "Published"), value=date.today())
-        url = st.text_input(L("网址（可不填）", "URL (optional)"))
-        if st.form_submit_button(L("登记", "Register")):
+        source_id = st.text_input(t("up_source_id", lang))
+        title = st.text_input(t("up_title", lang))
+        publisher = st.text_input(t("up_publisher", lang))
+        published = st.date_input(t("up_published", lang), value=date.today())
+        url = st.text_input(t("up_url_optional", lang))
+        if st.form_submit_button(t("up_register", lang)):
             try:
                 batch = store.add_source(
                     layout,
@@ -437,7 +369,7 @@ def source_tab(actor: auth.Actor) -> None:
             except CorridorError as exc:
                 show_error(exc)
                 return
-            st.success(L(f"已登记（批次 {batch}）", f"Registered (batch {batch})"))
+            st.success(t("up_registered", lang, batch=batch))
 
 
 def correct_tab(actor: auth.Actor) -> None:
@@ -445,19 +377,19 @@ def correct_tab(actor: auth.Actor) -> None:
     metrics = list(load_metrics())
     with st.form("correct"):
         cols = st.columns(3)
-        metric = cols[0].selectbox(L("指标", "Metric"), metrics)
-        scope = cols[1].text_input(L("口径（原文）", "Scope (source's words)"))
-        period_end = cols[2].date_input(L("截止日期", "Period end"), value=None)
-        source_id = cols[0].text_input(L("来源编号（可不填）", "Source id (optional)"))
-        old_value = cols[1].text_input(L("现值（可不填）", "Value held now (optional)"))
+        metric = cols[0].selectbox(t("up_metric", lang), metrics)
+        scope = cols[1].text_input(t("up_scope", lang))
+        period_end = cols[2].date_input(t("up_period_end", lang), value=None)
+        source_id = cols[0].text_input(t("up_source_id_optional", lang))
+        old_value = cols[1].text_input(t("up_old_value", lang))
         action = cols[2].radio(
-            L("操作", "Action"),
+            t("up_action", lang),
             ["correct", "retract"],
-            format_func=lambda a: L("更正", "Correct") if a == "correct" else L("撤回", "Retract"),
+            format_func=lambda a: t("up_correct" if a == "correct" else "up_retract", lang),
         )
-        new_value = st.number_input(L("新值（基本单位）", "New value (base units)"), min_value=0.0)
-        reason = st.text_input(L("原因（必填）", "Reason (required)"))
-        if st.form_submit_button(L("提交", "Submit")):
+        new_value = st.number_input(t("up_new_value", lang), min_value=0.0)
+        reason = st.text_input(t("up_reason_required", lang))
+        if st.form_submit_button(t("up_submit", lang)):
             criteria: dict[str, str | None] = {
                 "metric": metric,
                 "scope": scope.strip() or None,
@@ -473,28 +405,28 @@ def correct_tab(actor: auth.Actor) -> None:
             except CorridorError as exc:
                 show_error(exc)
                 return
-            st.success(L(f"已记录为批次 {batch}", f"Recorded as batch {batch}"))
+            st.success(t("up_recorded", lang, batch=batch))
 
 
 def history_tab(actor: auth.Actor) -> None:
     """List the batches and pending uploads (local time, the person, the file), and undo one."""
     frame = history_frame(layout, lang)
     if frame.empty:
-        st.info(L("还没有批次。", "No batches yet."))
+        st.info(t("up_no_batches", lang))
         return
     st.dataframe(frame, hide_index=True, key="history_table", width="stretch")
     batches = [
         e["id"] for e in reversed(history_rows(layout)) if e["status"] in ("applied", "approved")
     ]
-    choice = st.selectbox(L("撤销哪个批次", "Batch to undo"), batches, key="undo_choice")
-    reason = st.text_input(L("原因", "Reason"), key="undo_reason")
-    if st.button(L("撤销", "Undo"), key="undo_button"):
+    choice = st.selectbox(t("up_undo_choice", lang), batches, key="undo_choice")
+    reason = st.text_input(t("up_reason", lang), key="undo_reason")
+    if st.button(t("up_undo", lang), key="undo_button"):
         try:
             batch = store.undo_batch(layout, actor, str(choice), reason)
         except CorridorError as exc:
             show_error(exc)
             return
-        st.success(L(f"已撤销，记录为批次 {batch}", f"Undone; recorded as batch {batch}"))
+        st.success(t("up_undone", lang, batch=batch))
 
 
 section = auth.read_secrets()
@@ -504,25 +436,22 @@ if not users and not oidc_configured():
 else:
     actor = current_actor(section, users)
     if actor is None:
-        st.info(L("请用您的用户名登录后上传。", "Log in with your name to upload."))
+        st.info(t("up_log_in_first", lang))
     elif not actor.is_analyst:
         st.info(
-            L(
-                "您的账号只能查看数据，不能修改。",
-                "Your account can view the data but not change it.",
-            ),
+            t("up_view_only", lang),
             icon=":material/visibility:",
         )
     else:
         names = [
-            L("上传文件", "Upload a file"),
-            L("新文章", "New article"),
-            L("登记来源", "Register a source"),
-            L("更正或撤回", "Correct or retract"),
-            L("历史与撤销", "History and undo"),
+            t("up_tab_upload", lang),
+            t("up_tab_article", lang),
+            t("up_tab_source", lang),
+            t("up_tab_correct", lang),
+            t("up_tab_history", lang),
         ]
         if settings.require_approval or review.list_pending(layout):
-            names.append(L("待审批", "Review"))
+            names.append(t("up_tab_review", lang))
         tabs = st.tabs(names)
         with tabs[0]:
             upload_tab(actor)
