@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from uploads_support import ANALYST_ACTOR, SOURCE, new_layout, with_rows
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
@@ -15,7 +16,6 @@ from etl.store import batches as bt
 from etl.store.auth import MANAGER, Actor
 from etl.store.commands import add_wording, merge_upload, undo_batch, validate_upload
 from etl.store.table import load_table
-from tests.uploads_support import ANALYST_ACTOR, SOURCE, new_layout, with_rows
 
 HEADER = "metric,value,unit,period_start,period_end,scope,series,source_id,quote"
 
