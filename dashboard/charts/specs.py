@@ -228,7 +228,12 @@ def _view_notes(
 
 
 def page_specs(
-    fv: FigureView, headline: list[Record], lang: str, page: str, top: int = DEFAULT_TOP
+    fv: FigureView,
+    headline: list[Record],
+    lang: str,
+    page: str,
+    top: int = DEFAULT_TOP,
+    events: list[Record] | None = None,
 ) -> list[ChartSpec]:
     """Return the charts a page draws for a view, bounded: the top scopes, capped points.
 
@@ -241,10 +246,13 @@ def page_specs(
     )
     if page == "overview":
         return specs
-    return [*[y for y in year_specs(fv, page_metrics(page), lang) if y.page == page], *specs]
+    years = year_specs(fv, page_metrics(page), lang, events)
+    return [*[y for y in years if y.page == page], *specs]
 
 
-def year_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
+def year_specs(
+    fv: FigureView, metrics: list[str], lang: str, events: list[Record] | None = None
+) -> list[ChartSpec]:
     """Return each metric's headline series over the calendar years, for a metric page's top."""
     out = []
     for metric, records in year_records(fv, metrics).items():
@@ -261,7 +269,7 @@ def year_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]
                 headline=headline,
                 source_line=source_line(points, lang),
                 alt=alt_text(title, "kind_flow", points, headline, lang),
-                figure=year_figure(points, metric, lang),
+                figure=year_figure(points, metric, lang, events),
                 point_records=tuple(points),
             )
         )
@@ -289,7 +297,11 @@ def once_each(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
 
 
 def every_page_specs(
-    fv: FigureView, headline: list[Record], lang: str, top: int = DEFAULT_TOP
+    fv: FigureView,
+    headline: list[Record],
+    lang: str,
+    top: int = DEFAULT_TOP,
+    events: list[Record] | None = None,
 ) -> list[ChartSpec]:
     """Return every page's charts once each, in page order, as the pages draw them.
 
@@ -297,7 +309,7 @@ def every_page_specs(
     once for all pages.
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
-    years = year_specs(fv, page_metrics(None), lang)
+    years = year_specs(fv, page_metrics(None), lang, events)
     return once_each(
         spec
         for page in PAGES
