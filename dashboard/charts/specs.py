@@ -31,7 +31,7 @@ from dashboard.charts.select import (
 from dashboard.charts.series_years import year_figure, year_points, year_records, year_title
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
-from dashboard.views.index import FigureView, Record
+from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
 from dashboard.views.kpi import kpi_cards
 from etl.contract.vocabulary import load_metrics
 
@@ -133,7 +133,9 @@ def metric_charts(
 
 def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
     """Return horizontal bars of the headline figures' yoy growth, each labelled with its period."""
-    chosen = [c.record for c in kpi_cards(records, lang)]
+    # Only the headline series, as the overview's series cards: never a figure of another series.
+    ours = [r for r in records if str(r.get("series") or "") in HEADLINE_SERIES]
+    chosen = [c.record for c in kpi_cards(ours, lang)]
     recs = sorted(
         (
             p
