@@ -46,7 +46,16 @@ SPEC_CACHE_ENTRIES = 256
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _load(root: str, version: str) -> Table:
     # Views of the previous table would keep it alive: the data changed, so none is current.
-    for cached in (_view, _headline, _specs, _every_page, _briefing, _sidebar, _publishers):
+    for cached in (
+        _view,
+        _headline,
+        _specs,
+        _every_page,
+        _briefing,
+        _sidebar,
+        _publishers,
+        _events,
+    ):
         cached.clear()
     return load_cached_table(Layout(Path(root)))
 
@@ -104,27 +113,67 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
     return None if not len(fv) else pd.Timestamp(fv.column("period_end").max())
 
 
+EVENT_COLUMNS = ("date", "title_zh", "title_en", "kind", "source_id", "quote")
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _events(version: str, root: str, _table: Table) -> list[Record]:
+    path = Layout(Path(root)).events_csv
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return []
+    if not set(EVENT_COLUMNS) <= set(frame.columns):
+        return []
+    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    frame = frame[frame["date"].notna()]
+    by_id = {str(r["source_id"]): r for r in source_records(_table.sources)}
+    out: list[Record] = []
+    for r in frame.to_dict("records"):
+        src = by_id.get(str(r["source_id"]), {})
+        row = {str(k): v for k, v in r.items()}
+        out.append({**row, "publisher": src.get("publisher"), "published": src.get("published")})
+    return out
+
+
+def events(table: Table) -> list[Record]:
+    """Return the milestones (data/tidy/events.csv) with their sources' publisher and date,
+    read once per data version; none when the file is missing."""
+    return _events(table.version, str(current_layout().root), table)
+
+
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
-def _specs(version: str, filters: Filters, page: str, top: int, _fv: FigureView) -> list[ChartSpec]:
+def _specs(
+    version: str,
+    filters: Filters,
+    page: str,
+    top: int,
+    _fv: FigureView,
+    _events_list: list[Record],
+) -> list[ChartSpec]:
     headline = _headline(version, filters, _fv) if page == "overview" else []
-    return page_specs(_fv, headline, filters.lang, page, top)
+    return page_specs(_fv, headline, filters.lang, page, top, _events_list)
 
 
 def chart_specs(
     table: Table, filters: Filters, page: str, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
     """Return a page's charts for the filters, built once per view and shared."""
-    return _specs(table.version, filters, page, top, view(table, filters))
+    return _specs(table.version, filters, page, top, view(table, filters), events(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _every_page(version: str, filters: Filters, _fv: FigureView) -> list[ChartSpec]:
-    return every_page_specs(_fv, _headline(version, filters, _fv), filters.lang)
+def _every_page(
+    version: str, filters: Filters, _fv: FigureView, _events_list: list[Record]
+) -> list[ChartSpec]:
+    return every_page_specs(
+        _fv, _headline(version, filters, _fv), filters.lang, events=_events_list
+    )
 
 
 def every_chart(table: Table, filters: Filters) -> list[ChartSpec]:
     """Return every page's charts once each, in page order: what present mode and the deck show."""
-    return _every_page(table.version, filters, view(table, filters))
+    return _every_page(table.version, filters, view(table, filters), events(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)

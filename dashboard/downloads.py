@@ -16,7 +16,7 @@ from dashboard.deck.slides import build_deck
 from dashboard.filters import Filters
 from dashboard.i18n import both, t
 from dashboard.images import images_available, spec_png, spec_svg
-from dashboard.views.kpi import kpi_cards
+from dashboard.views.kpi import briefing_cards
 from etl.store.table import Table
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -38,8 +38,8 @@ def deck_builder(table: Table, filters: Filters) -> Callable[[], bytes]:
 
     def build() -> bytes:
         specs = data.every_chart(table, filters)
-        cards = kpi_cards(data.headline_records(table, filters), filters.lang)
         brief = data.briefing(table, filters)
+        cards = briefing_cards(brief, filters.lang)
         return build_deck(specs, cards, filters, table.sources, briefing=brief)
 
     return build

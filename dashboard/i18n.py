@@ -114,6 +114,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "title_by_year": ("{label}（历年）", "{label}, by year"),
     "also_reported": ("另据{source}：{value}", "also reported: {value} ({source})"),
     "also_reported_legend": ("另据其他来源", "Also reported by others"),
+    "events_legend": ("大事记", "Milestones"),
+    "event_source": ("来源：{source}", "Source: {source}"),
     "year_tick": ("{year}年", "{year}"),
     "title_cumulative": ("{title}（累计）", "{title} (cumulative)"),
     "headline": ("{period} {label}{value}{growth}", "{label}: {value}, {period}{growth}"),

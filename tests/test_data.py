@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from dashboard_data import sources
 from test_charts import big_frame
 
@@ -30,3 +33,22 @@ def test_a_view_holds_positions_into_the_shared_frame_not_a_copy() -> None:
     assert view.frame is table.observations
     assert view.rows.dtype.kind == "i" and 0 < len(view) < len(table.observations)
     assert data.view(table, Filters(metrics=("teu",))) is view
+
+
+def test_events_are_read_once_with_their_sources_and_a_missing_file_gives_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = Table(compact_observations(big_frame(100)), sources(), "test-events")
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path))
+    assert data._events("missing", str(tmp_path), table) == []
+    (tmp_path / "tidy").mkdir()
+    source_id = str(sources()["source_id"].iloc[0])
+    (tmp_path / "tidy" / "events.csv").write_text(
+        "date,title_zh,title_en,kind,source_id,quote\n"
+        f"2022-08-29,第2万列,20000th train,milestone,{source_id},原文\n"
+        "not a date,坏,bad,milestone,x,q\n",
+        encoding="utf-8",
+    )
+    events = data._events("present", str(tmp_path), table)
+    assert [e["title_en"] for e in events] == ["20000th train"]
+    assert events[0]["publisher"] == sources()["publisher"].iloc[0]

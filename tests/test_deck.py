@@ -32,7 +32,7 @@ from dashboard.deck.slides import (
 )
 from dashboard.filters import Filters, apply_filters
 from dashboard.i18n import t
-from dashboard.views.kpi import kpi_cards
+from dashboard.views.kpi import briefing_cards
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import compact_observations
@@ -141,7 +141,10 @@ def test_chinese_deck_titles_and_notes_are_chinese() -> None:
     assert "制作日期：2026年11月28日" in prs.slides[0].placeholders[1].text_frame.text
     assert prs.slides[1].shapes.title.text_frame.text == "核心指标"
     kpi = " ".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
-    assert "816列" in kpi and "2021.84万元" in kpi and "+17.8%" in kpi
+    # The overview's series cards: headline series only (Chongqing customs' 816 trains are a
+    # related series, never a card), each named under its value.
+    assert "8.8亿元" in kpi and "2021.84万元" in kpi and "+46.4%" in kpi
+    assert "816列" not in kpi and "西部陆海新通道通达港口" in kpi
     trains = next(s for s in specs if s.id == "train_runs")
     slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == trains.headline)
     assert trains.headline == "2024年1—7月 班列开行816列，同比增长17.8%"
@@ -299,8 +302,8 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
         assert len({(p["region"], p["route"], p["scope"]) for p in spec.point_records}) <= (
             DEFAULT_TOP
         )
-    headline = data.headline_records(table, filters)
-    assert cards == kpi_cards(headline, "zh")
+    # The overview's series cards, from the same briefing the overview shows.
+    assert cards == briefing_cards(data.briefing(table, filters), "zh")
     assert len(view) == len(data.view(table, filters))
 
 

@@ -34,7 +34,7 @@ from dashboard.format import (
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 from dashboard.safe_text import chart_text
 from dashboard.series_labels import figure_label
-from dashboard.views.index import NO_DATE, Record
+from dashboard.views.index import HEADLINE_SERIES, NO_DATE, Record
 from dashboard.views.kpi import latest_record
 from etl.contract.identity import normalise_scope
 from etl.contract.vocabulary import load_metrics
@@ -90,6 +90,8 @@ def build_points(records: list[Record], lang: str) -> list[Record]:
             "period_label": format_period(r["period_start"], r["period_end"], lang),
             "display_value": r["value"] / metrics[r["metric"]].scale(lang)[1],
             "display_unit": axis_unit(r["metric"], lang),
+            # The catalogue's series key: "series" below becomes the scope's display name.
+            "series_key": str(r.get("series") or ""),
         }
         for r in records
     ]
@@ -291,7 +293,11 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
 
 
 def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
-    """Return markers on a time axis, one colour per scope; snapshots are never joined by lines."""
+    """Return markers on a time axis, one colour per scope.
+
+    A headline series' counts as of dates (period kind snapshot: no start) are one line through
+    their dates, oldest first; any other series' snapshots stay isolated markers.
+    """
     recs = sorted(points, key=lambda p: p["period_end"])
     series = list(dict.fromkeys(r["series"] for r in recs))
     colours = series_colours(series)
@@ -302,12 +308,17 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
         custom, template = _hover(sel, lang)
         derived = [r["basis"] == "derived" for r in sel]
         base = colours[name]
+        joined = len(sel) > 1 and all(
+            r["period_start"] is None and r.get("series_key") in HEADLINE_SERIES for r in sel
+        )
+        mode = "markers+text" if len(recs) <= LABEL_LIMIT else "markers"
         traces.append(
             {
                 "type": "scatter",
                 "x": [r["period_end"] for r in sel],
                 "y": [r["display_value"] for r in sel],
-                "mode": "markers+text" if len(recs) <= LABEL_LIMIT else "markers",
+                "mode": f"lines+{mode}" if joined else mode,
+                "line": {"color": base, "width": 2},
                 "name": name,
                 "marker": {
                     "size": 14,

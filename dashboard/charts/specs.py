@@ -31,7 +31,7 @@ from dashboard.charts.select import (
 from dashboard.charts.series_years import year_figure, year_points, year_records, year_title
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
-from dashboard.views.index import FigureView, Record
+from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
 from dashboard.views.kpi import kpi_cards
 from etl.contract.vocabulary import load_metrics
 
@@ -133,7 +133,9 @@ def metric_charts(
 
 def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
     """Return horizontal bars of the headline figures' yoy growth, each labelled with its period."""
-    chosen = [c.record for c in kpi_cards(records, lang)]
+    # Only the headline series, as the overview's series cards: never a figure of another series.
+    ours = [r for r in records if str(r.get("series") or "") in HEADLINE_SERIES]
+    chosen = [c.record for c in kpi_cards(ours, lang)]
     recs = sorted(
         (
             p
@@ -228,7 +230,12 @@ def _view_notes(
 
 
 def page_specs(
-    fv: FigureView, headline: list[Record], lang: str, page: str, top: int = DEFAULT_TOP
+    fv: FigureView,
+    headline: list[Record],
+    lang: str,
+    page: str,
+    top: int = DEFAULT_TOP,
+    events: list[Record] | None = None,
 ) -> list[ChartSpec]:
     """Return the charts a page draws for a view, bounded: the top scopes, capped points.
 
@@ -241,10 +248,13 @@ def page_specs(
     )
     if page == "overview":
         return specs
-    return [*[y for y in year_specs(fv, page_metrics(page), lang) if y.page == page], *specs]
+    years = year_specs(fv, page_metrics(page), lang, events)
+    return [*[y for y in years if y.page == page], *specs]
 
 
-def year_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
+def year_specs(
+    fv: FigureView, metrics: list[str], lang: str, events: list[Record] | None = None
+) -> list[ChartSpec]:
     """Return each metric's headline series over the calendar years, for a metric page's top."""
     out = []
     for metric, records in year_records(fv, metrics).items():
@@ -261,7 +271,7 @@ def year_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]
                 headline=headline,
                 source_line=source_line(points, lang),
                 alt=alt_text(title, "kind_flow", points, headline, lang),
-                figure=year_figure(points, metric, lang),
+                figure=year_figure(points, metric, lang, events),
                 point_records=tuple(points),
             )
         )
@@ -289,7 +299,11 @@ def once_each(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
 
 
 def every_page_specs(
-    fv: FigureView, headline: list[Record], lang: str, top: int = DEFAULT_TOP
+    fv: FigureView,
+    headline: list[Record],
+    lang: str,
+    top: int = DEFAULT_TOP,
+    events: list[Record] | None = None,
 ) -> list[ChartSpec]:
     """Return every page's charts once each, in page order, as the pages draw them.
 
@@ -297,7 +311,7 @@ def every_page_specs(
     once for all pages.
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
-    years = year_specs(fv, page_metrics(None), lang)
+    years = year_specs(fv, page_metrics(None), lang, events)
     return once_each(
         spec
         for page in PAGES

@@ -37,7 +37,7 @@ from dashboard.filters import NO_ROUTE, Filters, filter_mask
 from dashboard.format import format_date, format_period
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
 from dashboard.views.index import FigureView, figure_view
-from dashboard.views.kpi import KpiCard, kpi_candidates, kpi_cards
+from dashboard.views.kpi import KpiCard, briefing_cards, kpi_candidates
 
 # The East Asian slot names a face the PDF converter has: Debian's fonts-noto-cjk "Noto Sans CJK
 # SC" (simplified forms; LibreOffice otherwise substitutes whatever fontconfig prefers). Its
@@ -88,7 +88,8 @@ def deck_inputs(
     fv = figure_view(frame, sources, filter_mask(frame, filters), filters.lang)
     headline = kpi_candidates(fv)
     specs = every_page_specs(fv, headline, filters.lang, top)
-    return specs, kpi_cards(headline, filters.lang), fv
+    # The overview's series cards: the headline series the briefing states, never another.
+    return specs, briefing_cards(briefing_for_view(fv, filters.lang), filters.lang), fv
 
 
 def deck_briefing(view: FigureView, filters: Filters) -> Briefing:

@@ -198,3 +198,35 @@ def series_cards(brief: Briefing, lang: str) -> list[SeriesCard]:
             )
         )
     return cards
+
+
+def briefing_cards(brief: Briefing, lang: str) -> list[KpiCard]:
+    """Return the overview's series cards as the deck's KPI cards: the same headline series and
+    figures, never a figure of another series (the record holds what the deck cites)."""
+    cards = []
+    stated = [s.stated[0] for s in brief.sentences if s.stated]
+    for card, figure in zip(series_cards(brief, lang), stated, strict=True):
+        record: Record = {
+            "metric": figure.metric,
+            "series": figure.series,
+            "value": figure.value,
+            "period_start": figure.period_start,
+            "period_end": figure.period_end,
+            "yoy_pct": figure.yoy_pct,
+            "source_id": figure.source.source_id,
+            "basis": "reported",
+        }
+        cards.append(
+            KpiCard(
+                metric=card.metric,
+                label=card.label,
+                value=card.value,
+                delta=card.delta,
+                period=card.period,
+                scope=card.series,
+                source=card.source,
+                note=card.ytd,
+                record=record,
+            )
+        )
+    return cards
