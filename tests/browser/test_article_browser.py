@@ -57,6 +57,8 @@ def test_paste_preview_how_each_period_was_decided_and_store_the_date_inferred(
         page = browser.new_page(viewport={"width": 1400, "height": 1400})  # type: ignore[attr-defined]
         page.goto(f"{server}/upload?lang=en")
         page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)
+        # The shared password is the named account 'analyst' (issue 13's named logins).
+        page.fill(".st-key-login_name input", "analyst")
         page.fill("input[type=password]", PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.get_by_role("tab", name="New article").click()

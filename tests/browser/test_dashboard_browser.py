@@ -35,6 +35,14 @@ def _wait_drawn(page: object, name: str) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
     )
     page.wait_for_timeout(800)  # type: ignore[attr-defined]
+    # Sections below the charts may still arrive: wait until the headings stop changing.
+    seen: list[str] = []
+    for _ in range(20):
+        now = page.locator('[data-testid="stHeading"]').all_inner_texts()  # type: ignore[attr-defined]
+        if now == seen:
+            break
+        seen = now
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
