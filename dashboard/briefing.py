@@ -22,7 +22,7 @@ from dashboard.i18n import t
 from dashboard.safe_text import plain
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name
 from etl.contract.conflicts import preferred_values
-from etl.contract.period_kinds import period_kinds
+from etl.contract.period_kinds import period_kinds, same_span_a_year_before
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
 
@@ -211,16 +211,9 @@ def _same_months_a_year_before(cur: Figure, other: Figure) -> bool:
     """Return whether other covers the same months (and kind) as cur, one year earlier."""
     if other.kind != cur.kind or other.series != cur.series or cur.period_start is None:
         return False
-    if other.period_start is None:
-        return False
-    a, b = cur.period_start, other.period_start
-    if (b.year, b.month, b.day) != (a.year - 1, a.month, a.day):
-        return False
-    e, f = cur.period_end, other.period_end
-    if (f.year, f.month) != (e.year - 1, e.month):
-        return False
-    # 1–7月 to end-July either year; a stated day must match (截至9月11日 is not 截至9月底).
-    return f.day == e.day or (bool(e.is_month_end) and bool(f.is_month_end))
+    return same_span_a_year_before(
+        cur.period_start, cur.period_end, other.period_start, other.period_end
+    )
 
 
 def _comparison(cur: Figure, pool: list[Figure]) -> Comparison | None:

@@ -114,6 +114,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "title_by_year": ("{label}（历年）", "{label}, by year"),
     "also_reported": ("另据{source}：{value}", "also reported: {value} ({source})"),
     "also_reported_legend": ("另据其他来源", "Also reported by others"),
+    "title_ytd": ("{label}：年初至今与上年同期", "{label}: year to date against a year before"),
+    "ytd_headline": (
+        "{period} {label}{value}{growth}（上年同期{before}{derived}）",
+        "{label}: {value}, {period}{growth} (a year before: {before}{derived})",
+    ),
+    "ytd_derived_mark": ("，推算", ", derived"),
+    "ytd_derived_label": ("{value}（推算）", "{value} (derived)"),
+    "ytd_derived_hover": (
+        "推算值：由{value}、同比{yoy}倒推，并非原文数字",
+        "derived: computed from {value} and its yoy of {yoy}, not a reported figure",
+    ),
     "events_legend": ("大事记", "Milestones"),
     "event_source": ("来源：{source}", "Source: {source}"),
     "year_tick": ("{year}年", "{year}"),

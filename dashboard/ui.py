@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import data, downloads
 from dashboard.briefing import Briefing, escape_markdown, safe_url
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
-from dashboard.charts.specs import ChartSpec, compares
+from dashboard.charts.specs import ChartSpec, compares, is_ytd
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
@@ -85,7 +85,9 @@ def metric_page(page: str) -> None:
         empty_message(filters.lang, page_hint=True)
         return
     brief = data.briefing(table, filters, page)
-    if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in specs):
+    # A year to date beside a year before always compares: the rest decide whether it is thin.
+    rest = [s for s in specs if not is_ytd(s)]
+    if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in rest):
         thin_page(specs, brief, filters.lang)
         return
     briefing_block(brief, filters.lang)
@@ -94,12 +96,14 @@ def metric_page(page: str) -> None:
 
 
 def thin_page(specs: list[ChartSpec], brief: Briefing, lang: str) -> None:
-    """Show a page of a few figures as cards, a sentence, and the table with its sources."""
+    """Show a page of a few figures as cards, a sentence, the year to date beside the year before
+    (when there is one), and the table with its sources."""
     series_card_row(series_cards(brief, lang), lang)
     briefing_block(brief, lang)
+    chart_grid([s for s in specs if is_ytd(s)])
     seen: set[tuple[str, str, str]] = set()
     records = []
-    for spec in specs:
+    for spec in (s for s in specs if not is_ytd(s)):
         for rec in spec.point_records:
             key = (str(rec["metric"]), str(rec["period_end"]), str(rec["source_id"]))
             if key not in seen:

@@ -29,10 +29,13 @@ from dashboard.charts.select import (
     selection_note,
 )
 from dashboard.charts.series_years import year_figure, year_points, year_records, year_title
+from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
+from dashboard.briefing import headline_rows
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
 from dashboard.views.kpi import kpi_cards
+from etl.contract.series import headline_series
 from etl.contract.vocabulary import load_metrics
 
 # Group pages by the vocabulary's chart group.
@@ -248,7 +251,7 @@ def page_specs(
     )
     if page == "overview":
         return specs
-    years = year_specs(fv, page_metrics(page), lang, events)
+    years = headline_specs(fv, page_metrics(page), lang, events)
     return [*[y for y in years if y.page == page], *specs]
 
 
@@ -276,6 +279,63 @@ def year_specs(
             )
         )
     return out
+
+
+YTD_SUFFIX = "_ytd"
+
+
+def is_ytd(spec: ChartSpec) -> bool:
+    """Return whether a chart is a year to date beside the same months a year before."""
+    return spec.id.endswith(YTD_SUFFIX)
+
+
+def ytd_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
+    """Return each metric's latest year to date beside the same months a year before (ytd_pair)."""
+    rows = headline_rows(fv)
+    if not len(rows):
+        return []
+    records = fv.records(rows)
+    out = []
+    for metric in metrics:
+        series = headline_series(metric)
+        if series is None:
+            continue
+        pair = ytd_pair([r for r in records if r["series"] == series.key])
+        if pair is None:
+            continue
+        points = ytd_points(pair, lang)
+        title = ytd_title(series.key, lang)
+        headline = ytd_headline(points, metric, lang)
+        m = load_metrics()[metric]
+        out.append(
+            ChartSpec(
+                id=f"{metric}{YTD_SUFFIX}",
+                page=GROUP_PAGE.get(m.group, "trains"),
+                kind="flow",
+                title=title,
+                headline=headline,
+                source_line=source_line(points, lang),
+                alt=alt_text(title, "kind_flow", points, headline, lang),
+                figure=ytd_figure(points, metric, lang),
+                point_records=tuple(points),
+            )
+        )
+    return out
+
+
+def headline_specs(
+    fv: FigureView, metrics: list[str], lang: str, events: list[Record] | None = None
+) -> list[ChartSpec]:
+    """Return a metric page's top: each metric's years, then its year to date beside the year
+    before, metric by metric."""
+    years = year_specs(fv, metrics, lang, events)
+    ytds = ytd_specs(fv, metrics, lang)
+    return [
+        s
+        for metric in metrics
+        for s in (*years, *ytds)
+        if s.id in (f"{metric}_years", f"{metric}{YTD_SUFFIX}")
+    ]
 
 
 def _same(spec: ChartSpec) -> tuple[str, str, str]:
@@ -311,7 +371,7 @@ def every_page_specs(
     once for all pages.
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
-    years = year_specs(fv, page_metrics(None), lang, events)
+    years = headline_specs(fv, page_metrics(None), lang, events)
     return once_each(
         spec
         for page in PAGES

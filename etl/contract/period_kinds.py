@@ -78,3 +78,36 @@ def period_kind(start: object, end: object, metric: str | None = None) -> str:
     """Return the period kind of one figure (see period_kinds)."""
     frame = pd.DataFrame({"start": [start], "end": [end], "metric": [metric or ""]})
     return str(period_kinds(frame["start"], frame["end"], frame["metric"]).iloc[0])
+
+
+def a_year_before(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the same span one year earlier: 2025-01-01–2025-10-31 → 2024-01-01–2024-10-31.
+
+    A month-end stays a month-end (28 Feb 2025 → 29 Feb 2024); a stated day stays that day
+    (29 Feb → 28 Feb when the year before has none).
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    before_start = start - pd.DateOffset(years=1)
+    before_end = end - pd.DateOffset(years=1)
+    if end.is_month_end:
+        before_end = before_end + pd.offsets.MonthEnd(0)
+    return before_start, before_end
+
+
+def same_span_a_year_before(
+    start: pd.Timestamp, end: pd.Timestamp, other_start: object, other_end: object
+) -> bool:
+    """Return whether other_start–other_end covers the same months as start–end, a year earlier.
+
+    The starts match to the day; the ends match by month and day, or are both month-ends
+    (1—7月 either year); a stated day must match (截至9月11日 is not 截至9月底).
+    """
+    if other_start is None or pd.isna(other_start) or pd.isna(other_end):
+        return False
+    a, b = pd.Timestamp(start), pd.Timestamp(other_start)
+    if (b.year, b.month, b.day) != (a.year - 1, a.month, a.day):
+        return False
+    e, f = pd.Timestamp(end), pd.Timestamp(other_end)
+    if (f.year, f.month) != (e.year - 1, e.month):
+        return False
+    return f.day == e.day or (bool(e.is_month_end) and bool(f.is_month_end))

@@ -1,0 +1,222 @@
+"""The latest year to date beside the same months of the year before: two bars, like for like.
+
+The earlier bar is a reported figure of exactly that span (same series, same months) when the
+data has one; otherwise, when the latest figure states a yoy, the earlier value computed from it
+(value ÷ (1 + yoy)), drawn and labelled as derived and rounded like the reported value. Unlike
+spans (1—10月 against 1—9月) are never set side by side: without either, there is no chart.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.briefing import preferred_rows
+from dashboard.charts.figures import axis_title, build_points
+from dashboard.charts.theme import DERIVED_PATTERN, REPORTED_COLOUR, TEMPLATE, tint
+from dashboard.format import (
+    format_number,
+    format_value,
+    format_yoy,
+    growth_words,
+    point_label,
+    value_axis_numbers,
+)
+from dashboard.i18n import metric_label, t
+from dashboard.series_labels import series_label
+from dashboard.views.index import Record
+from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_year_before
+from etl.contract.vocabulary import load_metrics
+
+HEIGHT = 380
+
+
+def _kinds(records: list[Record]) -> list[str]:
+    frame = pd.DataFrame(
+        {
+            "start": [r.get("period_start") for r in records],
+            "end": [r["period_end"] for r in records],
+            "metric": [r["metric"] for r in records],
+        }
+    )
+    return period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
+
+
+def round_like(value: float, reported: float, metric: str) -> float:
+    """Return value rounded to the places the reported value is written with (121.4万 → 0.1万).
+
+    Places are counted in the metric's Chinese display scale (万, 亿), at most its decimals, so
+    the rounding is the same in either language.
+    """
+    m = load_metrics()[metric]
+    _, divisor = m.scale("zh")
+    text = format_number(abs(reported) / divisor, m.decimals).replace(",", "")
+    places = len(text.split(".")[1]) if "." in text else 0
+    return round(value / divisor, places) * divisor
+
+
+def _derived_before(current: Record) -> Record | None:
+    """Return the same months a year before, computed from the current figure's stated yoy."""
+    yoy = current.get("yoy_pct")
+    if yoy is None or pd.isna(yoy) or float(yoy) <= -100:
+        return None
+    start, end = a_year_before(current["period_start"], current["period_end"])
+    metric = str(current["metric"])
+    value = round_like(float(current["value"]) / (1 + float(yoy) / 100), current["value"], metric)
+    return {
+        **current,
+        "value": value,
+        "period_start": start,
+        "period_end": end,
+        "basis": "derived",
+        "yoy_pct": None,
+        # What the derived bar is computed from, for its hover and label.
+        "derived_from": current,
+    }
+
+
+def ytd_pair(records: list[Record]) -> tuple[Record, Record] | None:
+    """Return (same months a year before, latest year to date) of one headline series, or None.
+
+    records: the series' figures (reported ones are used). The latest year to date counts only
+    when it is newer than the latest full year (a year to date of a finished year says nothing
+    the year does not). None when neither a reported figure of exactly the same span a year
+    earlier nor a stated yoy exists.
+    """
+    reported = [r for r in records if r.get("basis") == "reported"]
+    if not reported:
+        return None
+    rows = preferred_rows(reported)
+    kinds = _kinds(rows)
+    years = [r for r, k in zip(rows, kinds, strict=True) if k == "year"]
+    ytds = [r for r, k in zip(rows, kinds, strict=True) if k == "ytd"]
+    if years:
+        last_year = max(pd.Timestamp(r["period_end"]).year for r in years)
+        ytds = [r for r in ytds if pd.Timestamp(r["period_end"]).year > last_year]
+    if not ytds:
+        return None
+    current = max(ytds, key=lambda r: pd.Timestamp(r["period_end"]))
+    start, end = pd.Timestamp(current["period_start"]), pd.Timestamp(current["period_end"])
+    before = [
+        r
+        for r, k in zip(rows, kinds, strict=True)
+        if k == "ytd"
+        and r["series"] == current["series"]
+        and same_span_a_year_before(start, end, r.get("period_start"), r["period_end"])
+    ]
+    if before:
+        return before[0], current
+    derived = _derived_before(current)
+    return None if derived is None else (derived, current)
+
+
+def ytd_points(pair: tuple[Record, Record], lang: str) -> list[Record]:
+    """Return the two bars' points with their words and display values, earlier first."""
+    points = build_points(list(pair), lang)
+    for p, r in zip(points, pair, strict=True):
+        p["series_key"] = str(r.get("series") or "")
+    return points
+
+
+def _hover(p: Record, metric: str, lang: str) -> str:
+    lines = [f"<b>{format_value(p['value'], metric, lang)}</b>", p["period_label"]]
+    source = escape(str(p["source"]))
+    if p["basis"] == "derived":
+        cur = p["derived_from"]
+        lines.append(
+            t(
+                "ytd_derived_hover",
+                lang,
+                value=format_value(cur["value"], metric, lang),
+                yoy=format_yoy(cur["yoy_pct"], lang),
+            )
+        )
+    elif p.get("yoy_pct") is not None and not pd.isna(p["yoy_pct"]):
+        lines.append(f"{t('yoy', lang)} {format_yoy(p['yoy_pct'], lang)}")
+    lines.append(t("event_source", lang, source=source))
+    return "<br>".join(lines)
+
+
+def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+    """Return two bars: the same months a year before (hollow and hatched when derived), then
+    the latest year to date, each labelled with its value (the derived one says so)."""
+    figure = go.Figure()
+    for p in points:
+        derived = p["basis"] == "derived"
+        label = point_label(p["value"], metric, lang)
+        if derived:
+            label = t("ytd_derived_label", lang, value=label)
+        elif p.get("yoy_pct") is not None and not pd.isna(p["yoy_pct"]):
+            label += f"  {format_yoy(p['yoy_pct'], lang)}"
+        figure.add_trace(
+            go.Bar(
+                x=[p["period_label"]],
+                y=[p["display_value"]],
+                width=0.5,
+                name=t("derived_legend", lang) if derived else t("reported", lang),
+                marker={
+                    "color": tint(REPORTED_COLOUR) if derived else REPORTED_COLOUR,
+                    "line": {"color": REPORTED_COLOUR, "width": 1.5},
+                    "pattern": {
+                        "shape": DERIVED_PATTERN if derived else "",
+                        "fgcolor": REPORTED_COLOUR,
+                        "size": 7,
+                        "solidity": 0.3,
+                    },
+                },
+                text=[label],
+                textposition="outside",
+                textfont={"size": 13},
+                cliponaxis=False,
+                hovertext=[_hover(p, metric, lang)],
+                hoverinfo="text",
+                showlegend=derived,
+            )
+        )
+    top = max(p["display_value"] for p in points)
+    figure.update_layout(
+        template=TEMPLATE,
+        height=HEIGHT,
+        barmode="group",
+        showlegend=any(p["basis"] == "derived" for p in points),
+        legend={"orientation": "h", "y": -0.15},
+        margin={"t": 30},
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [p["period_label"] for p in points],
+        },
+        yaxis={
+            "title": {"text": axis_title(metric, lang)},
+            # Headroom above the taller bar for its label.
+            "range": [0, top * 1.2 if top > 0 else 1],
+            **value_axis_numbers(lang),
+        },
+    )
+    return figure
+
+
+def ytd_title(series_key: str, lang: str) -> str:
+    """Return the chart's title: the series and 'year to date against the year before'."""
+    return t("title_ytd", lang, label=series_label(series_key, lang))
+
+
+def ytd_headline(points: list[Record], metric: str, lang: str) -> str:
+    """Return the chart's headline: the latest year to date, its yoy, and the year before."""
+    before, current = points
+    yoy = current.get("yoy_pct")
+    growth = (
+        "" if yoy is None or pd.isna(yoy) else t("comma", lang) + growth_words(float(yoy), lang)
+    )
+    return t(
+        "ytd_headline",
+        lang,
+        period=current["period_label"],
+        label=metric_label(metric, lang),
+        value=format_value(current["value"], metric, lang),
+        growth=growth,
+        before=format_value(before["value"], metric, lang),
+        derived=t("ytd_derived_mark", lang) if before["basis"] == "derived" else "",
+    )
