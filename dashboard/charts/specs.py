@@ -9,6 +9,7 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.briefing import headline_rows
 from dashboard.charts.figures import (
     alt_text,
     build_points,
@@ -30,7 +31,6 @@ from dashboard.charts.select import (
 )
 from dashboard.charts.series_years import year_figure, year_points, year_records, year_title
 from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
-from dashboard.briefing import headline_rows
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record

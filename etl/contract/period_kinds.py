@@ -95,7 +95,10 @@ def a_year_before(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp,
 
 
 def same_span_a_year_before(
-    start: pd.Timestamp, end: pd.Timestamp, other_start: object, other_end: object
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    other_start: pd.Timestamp | str | None,
+    other_end: pd.Timestamp | str,
 ) -> bool:
     """Return whether other_start–other_end covers the same months as start–end, a year earlier.
 
