@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from dashboard_data import OLDER, ROWS, SEED, observations, sources
 
-from dashboard.charts.series_years import MAX_EVENTS, year_figure, year_points, year_records
+from dashboard.charts.milestones import MAX_EVENTS
+from dashboard.charts.series_years import year_figure, year_points, year_records
 from dashboard.i18n import t
 from dashboard.views.index import figure_view
 

@@ -9,19 +9,23 @@ import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
 from dashboard.charts.figures import axis_title, build_points
+from dashboard.charts.milestones import (
+    chosen_events,
+    event_hover,
+    event_x,
+    events_for,
+    hidden_count,
+)
 from dashboard.charts.theme import TEMPLATE
-from dashboard.format import format_date, format_value, point_label, value_axis_numbers
+from dashboard.format import format_value, point_label, value_axis_numbers
 from dashboard.i18n import t
 from dashboard.series_labels import series_label
-from dashboard.views.index import FigureView, Record, source_name
+from dashboard.views.index import FigureView, Record
 from etl.contract.period_kinds import period_kinds
 from etl.contract.series import headline_series
 
 FIRST_YEAR = 2017
 HEIGHT = 380
-# Milestones drawn on a year axis at most, the most important kinds first.
-MAX_EVENTS = 12
-EVENT_KIND_ORDER = ("milestone", "policy")
 EVENT_COLOR = "#8a6d3b"
 
 
@@ -63,56 +67,13 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
     return {m: out[m] for m in metrics if m in out}
 
 
-def _event_rank(kind: str) -> int:
-    return EVENT_KIND_ORDER.index(kind) if kind in EVENT_KIND_ORDER else len(EVENT_KIND_ORDER)
-
-
-def chosen_events(events: list[Record], first: int, last: int) -> list[Record]:
-    """Return the events within the years first..last, once per date and title, with all their
-    sources, at most MAX_EVENTS (milestones, then policies, then the rest), oldest first."""
-    merged: dict[tuple[pd.Timestamp, str], Record] = {}
-    for e in events:
-        day = pd.Timestamp(e["date"])
-        if pd.isna(day) or not first <= day.year <= last:
-            continue
-        key = (day, str(e.get("title_en", "")))
-        if key in merged:
-            merged[key]["sources"].append(e)
-        else:
-            merged[key] = {**e, "date": day, "sources": [e]}
-    # Spread over the years: each year's latest of a kind before any year's second.
-    latest_first = sorted(merged.values(), key=lambda e: -e["date"].value)
-    nth: dict[tuple[int, int], int] = {}
-    keyed = []
-    for e in latest_first:
-        slot = (_event_rank(str(e["kind"])), e["date"].year)
-        nth[slot] = nth.get(slot, 0) + 1
-        keyed.append(((slot[0], nth[slot], -e["date"].value), e))
-    ranked = [e for _, e in sorted(keyed, key=lambda k: k[0])]
-    return sorted(ranked[:MAX_EVENTS], key=lambda e: e["date"])
-
-
-def event_hover(event: Record, lang: str) -> str:
-    """Return an event's hover text: its title in the page's language, its date, its sources."""
-    title = event.get(f"title_{lang}") or event.get("title_en") or ""
-    names = []
-    for s in event["sources"]:
-        publisher = str(s.get("publisher") or s.get("source_id") or "")
-        name = source_name(publisher, s.get("published"), lang)
-        if name not in names:
-            names.append(name)
-    return "<br>".join(
-        [
-            escape(str(title)),
-            format_date(event["date"], lang),
-            *(t("event_source", lang, source=escape(n)) for n in names),
-        ]
-    )
-
-
-def _event_x(day: pd.Timestamp) -> float:
-    """Return a day's place on the year axis: a year's tick is the middle of that year."""
-    return day.year - 0.5 + (day.day_of_year - 0.5) / (366 if day.is_leap_year else 365)
+def year_events(points: list[Record], metric: str, events: list[Record] | None) -> list[Record]:
+    """Return the milestones a series' year chart draws: those concerning the metric, within
+    its years, spaced and capped (milestones.chosen_events)."""
+    years = [pd.Timestamp(p["period_end"]).year for p in points]
+    if not years or not events:
+        return []
+    return chosen_events(events_for(list(events), metric), min(years), max(years))
 
 
 def year_figure(
@@ -120,8 +81,9 @@ def year_figure(
 ) -> go.Figure:
     """Return the line of one series over its years: a tick per year, each value labelled.
 
-    events: milestones (date, title_zh, title_en, kind, source_id, publisher, published), drawn
-    as a row of markers at the bottom with their source on hover.
+    events: milestones (date, title_zh, title_en, kind, source_id, publisher, published); those
+    that concern the metric are drawn as a row of markers at the bottom with their source on
+    hover, spaced and capped (year_events).
     """
     years = [pd.Timestamp(p["period_end"]).year for p in points]
     values = [p["display_value"] for p in points]
@@ -180,15 +142,17 @@ def year_figure(
             )
         )
         values = [*values, *(float(o["value"]) / divisor for _, o in others)]
-    shown = chosen_events(list(events or ()), min(years), max(years))
+    shown = year_events(points, metric, events)
     if shown:
         figure.add_trace(
             go.Scatter(
-                x=[_event_x(e["date"]) for e in shown],
+                x=[event_x(e["date"]) for e in shown],
                 y=[0.0] * len(shown),
                 mode="markers",
                 marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
-                name=t("events_legend", lang),
+                name=t("events_legend", lang)
+                if not hidden_count(shown)
+                else t("events_legend_hidden", lang, count=hidden_count(shown)),
                 hovertext=[event_hover(e, lang) for e in shown],
                 hoverinfo="text",
                 cliponaxis=False,

@@ -29,7 +29,13 @@ from dashboard.charts.select import (
     select_figures,
     selection_note,
 )
-from dashboard.charts.series_years import year_figure, year_points, year_records, year_title
+from dashboard.charts.series_years import (
+    year_events,
+    year_figure,
+    year_points,
+    year_records,
+    year_title,
+)
 from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
@@ -68,6 +74,8 @@ class ChartSpec:
     figure: go.Figure
     point_records: tuple[Record, ...]
     note: str = ""
+    # The milestones drawn on its time axis (each with the ones near it left out, "hidden").
+    events: tuple[Record, ...] = ()
 
     @cached_property
     def points(self) -> pd.DataFrame:
@@ -276,6 +284,7 @@ def year_specs(
                 alt=alt_text(title, "kind_flow", points, headline, lang),
                 figure=year_figure(points, metric, lang, events),
                 point_records=tuple(points),
+                events=tuple(year_events(points, metric, events)),
             )
         )
     return out
