@@ -79,6 +79,7 @@ def _out_path(text: str) -> Path:
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
     from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
+    from dashboard.events_file import read_events
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import pair
     from etl.contract.errors import Problem
@@ -95,7 +96,8 @@ def cmd_deck(args: argparse.Namespace) -> int:
     if parsed.problems:
         raise CorridorError([p.problem() for p in parsed.problems])
     filters = parsed.filters
-    specs, cards, view = deck_inputs(table.observations, table.sources, filters)
+    events = read_events(where.events_csv, table.sources)
+    specs, cards, view = deck_inputs(table.observations, table.sources, filters, events=events)
     if not len(view):
         raise CorridorError([Problem(*pair("empty_result"))])
 

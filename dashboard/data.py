@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.briefing import Briefing, briefing_for_view
 from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, page_metrics, page_specs
+from dashboard.events_file import read_events
 from dashboard.filters import (
     NO_ROUTE,
     Choices,
@@ -113,27 +114,9 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
     return None if not len(fv) else pd.Timestamp(fv.column("period_end").max())
 
 
-EVENT_COLUMNS = ("date", "title_zh", "title_en", "kind", "source_id", "quote")
-
-
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _events(version: str, root: str, _table: Table) -> list[Record]:
-    path = Layout(Path(root)).events_csv
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return []
-    if not set(EVENT_COLUMNS) <= set(frame.columns):
-        return []
-    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
-    frame = frame[frame["date"].notna()]
-    by_id = {str(r["source_id"]): r for r in source_records(_table.sources)}
-    out: list[Record] = []
-    for r in frame.to_dict("records"):
-        src = by_id.get(str(r["source_id"]), {})
-        row = {str(k): v for k, v in r.items()}
-        out.append({**row, "publisher": src.get("publisher"), "published": src.get("published")})
-    return out
+    return read_events(Layout(Path(root)).events_csv, _table.sources)
 
 
 def events(table: Table) -> list[Record]:

@@ -127,6 +127,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "events_legend": ("大事记", "Milestones"),
     "events_legend_hidden": ("大事记（另{count}条见悬停）", "Milestones ({count} more on hover)"),
+    "deck_events_more": ("另有{count}条见备注", "{count} more in the notes"),
     "events_hidden": ("附近另有{count}条：", "{count} more near here:"),
     "events_more": ("……另{count}条", "… and {count} more"),
     "event_source": ("来源：{source}", "Source: {source}"),

@@ -386,3 +386,61 @@ def test_english_card_text_fits_its_box() -> None:
         value = lines[1]
         assert text_points(value[0], value[1], value[2]) <= width, value
         assert lines_height(lines, width) <= height, [line[0] for line in lines]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_year_chart_slide_lists_the_milestones_in_its_span_in_a_box_that_fits(lang: str) -> None:
+    from dashboard.charts.milestones import event_metrics, event_title
+    from dashboard.deck.slides import event_line
+    from dashboard.events_file import read_events
+
+    where = Layout(REPO_ROOT / "data")
+    table = load_table(where)
+    events = read_events(where.events_csv, table.sources)
+    filters = Filters(lang=lang)
+    specs, cards, _ = deck_inputs(table.observations, table.sources, filters, events=events)
+    trains = next(s for s in specs if s.id == "train_runs_years")
+    years = [p["period_end"].year for p in trains.point_records]
+    assert trains.events
+    prs = Presentation(io.BytesIO(build_deck(specs, cards, filters, table.sources, made=MADE)))
+    index = [s.id for s in once_each(specs)].index("train_runs_years")
+    slide = prs.slides[2 + index]  # title and cards slides first (no briefing given)
+    assert slide.shapes.title.text_frame.text == trains.headline
+    box = next(
+        s
+        for s in slide.shapes
+        if s.has_text_frame and s.text_frame.text.startswith(t("events_legend", lang))
+    )
+    listed = [p.text for p in box.text_frame.paragraphs][1:]
+    # Every drawn milestone, in order, dated and within the chart's years; the rest counted.
+    drawn = [event_line(e, lang) for e in trains.events]
+    assert listed[: len(drawn)] == drawn
+    assert all(min(years) <= e["date"].year <= max(years) for e in trains.events)
+    assert all("train_runs" in event_metrics(e) for e in trains.events)
+    assert any(event_title(e, lang) in line for e in trains.events for line in listed)
+    # Nothing spills: the wrapped lines fit the box beside the narrower chart.
+    frame = box.text_frame
+    width = (box.width - frame.margin_left - frame.margin_right) / EMU_PER_PT
+    height = (box.height - frame.margin_top - frame.margin_bottom) / EMU_PER_PT
+    lines = [
+        (p.text, p.runs[0].font.size.pt, bool(p.runs[0].font.bold), "") for p in frame.paragraphs
+    ]
+    assert lines_height(lines, width) <= height
+    chart = next(s for s in slide.shapes if s.has_chart)
+    assert chart.left + chart.width <= box.left
+    # The notes name every milestone near the chart, drawn or not.
+    notes = slide.notes_slide.notes_text_frame.text
+    assert all(event_line(e, lang) in notes for e in trains.events)
+
+
+def test_deck_without_events_has_no_milestones_box() -> None:
+    specs, cards, _ = deck_inputs(observations(), sources(), Filters(lang="zh"))
+    assert not any(s.events for s in specs)
+    prs = Presentation(
+        io.BytesIO(build_deck(specs, cards, Filters(lang="zh"), sources(), made=MADE))
+    )
+    for slide in prs.slides:
+        assert not any(
+            s.has_text_frame and s.text_frame.text.startswith(t("events_legend", "zh"))
+            for s in slide.shapes
+        )

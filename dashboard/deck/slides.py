@@ -20,6 +20,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.briefing import Briefing, briefing_for_view, safe_url
+from dashboard.charts.milestones import event_title, hidden_count
 from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, once_each
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR
@@ -36,7 +37,8 @@ from dashboard.deck.native import (
 from dashboard.filters import NO_ROUTE, Filters, filter_mask
 from dashboard.format import format_date, format_period
 from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
-from dashboard.views.index import FigureView, figure_view
+from dashboard.safe_text import clean
+from dashboard.views.index import FigureView, Record, figure_view
 from dashboard.views.kpi import KpiCard, briefing_cards, kpi_candidates
 
 # The East Asian slot names a face the PDF converter has: Debian's fonts-noto-cjk "Noto Sans CJK
@@ -71,6 +73,15 @@ MIN_PT = 9
 BRIEF_PT = 22
 BRIEF_GAP = 0.5
 LANG_TAG = {"zh": "zh-CN", "en": "en-GB"}
+# The milestones listed beside a year chart: a column this wide, type from this size down, a
+# title cut to this many characters (the full one is in the notes and on the page's hover).
+EVENTS_WIDTH = Inches(3.4)
+EVENTS_GAP = Inches(0.2)
+EVENTS_PT = 12
+EVENT_TITLE_CHARS = 40
+# python-pptx text boxes' default insets (0.1 in left and right, 0.05 in top and bottom).
+TEXTBOX_PAD_X = Inches(0.1)
+TEXTBOX_PAD_Y = Inches(0.05)
 # Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 # PowerPoint's proofing language for the other script in a Chinese deck's runs.
@@ -78,16 +89,21 @@ ALT_LANG = {"zh": "en-US"}
 
 
 def deck_inputs(
-    frame: pd.DataFrame, sources: pd.DataFrame, filters: Filters, top: int = DEFAULT_TOP
+    frame: pd.DataFrame,
+    sources: pd.DataFrame,
+    filters: Filters,
+    top: int = DEFAULT_TOP,
+    events: list[Record] | None = None,
 ) -> tuple[list[ChartSpec], list[KpiCard], FigureView]:
     """Return the charts, headline cards and filtered view a deck shows for an observations frame.
 
     Bounded as the dashboard is: the charts draw the top scopes and capped points, the cards come
     from the view's headline candidates, and no record is built for a figure nobody sees.
+    events: the milestones (dashboard.events_file.read_events) the year charts list.
     """
     fv = figure_view(frame, sources, filter_mask(frame, filters), filters.lang)
     headline = kpi_candidates(fv)
-    specs = every_page_specs(fv, headline, filters.lang, top)
+    specs = every_page_specs(fv, headline, filters.lang, top, events)
     # The overview's series cards: the headline series the briefing states, never another.
     return specs, briefing_cards(briefing_for_view(fv, filters.lang), filters.lang), fv
 
@@ -242,6 +258,32 @@ def _sources_lines(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) 
     return lines
 
 
+def event_line(event: Record, lang: str) -> str:
+    """Return a milestone as the deck lists it: its date and title, plain text on one line."""
+    return (
+        f"{format_date(event['date'], lang)}  {clean(event_title(event, lang), EVENT_TITLE_CHARS)}"
+    )
+
+
+def event_lines(events: Iterable[Record], lang: str, width: int, height: int) -> list[Line]:
+    """Return the milestones box's paragraphs fitted to it: a heading, a dated line per event,
+    then how many more the notes list; type shrinks, then the oldest lines go, never spilling."""
+    events = list(events)
+    inner_w = (width - 2 * TEXTBOX_PAD_X) / EMU_PER_PT
+    inner_h = (height - 2 * TEXTBOX_PAD_Y) / EMU_PER_PT
+    shown = list(events)
+    while True:
+        more = hidden_count(events) + len(events) - len(shown)
+        lines: list[Line] = [(t("events_legend", lang), EVENTS_PT + 2, True, TEXT_COLOUR)]
+        lines += [(event_line(e, lang), EVENTS_PT, False, TEXT_COLOUR) for e in shown]
+        if more:
+            lines.append((t("deck_events_more", lang, count=more), EVENTS_PT, False, MUTED))
+        fitted = fit_lines(lines, inner_w, inner_h, one_line=0)
+        if lines_height(fitted, inner_w) <= inner_h or not shown:
+            return fitted
+        shown = shown[1:]
+
+
 def chart_notes(spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> str:
     """Return a chart slide's speaker notes: headline, description, filters and every source."""
     lang = filters.lang
@@ -252,6 +294,11 @@ def chart_notes(spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> str
     ]
     if (spec.points["basis"] == "derived").any():
         lines.append(t("deck_derived_note", lang))
+    if spec.events:
+        lines.append(t("events_legend", lang) + t("sep_end", lang))
+        for e in spec.events:
+            lines += ["· " + event_line(e, lang)]
+            lines += ["  · " + event_line(h, lang) for h in e.get("hidden") or ()]
     lines.append(t("deck_sources", lang) + t("sep_end", lang))
     lines += _sources_lines((str(s) for s in spec.points["source_id"]), sources, lang)
     return "\n".join(x for x in lines if x)
@@ -459,6 +506,18 @@ def add_chart_slide(prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: F
     chart = ADDERS[spec.kind](slide, spec, lang)
     frame = slide.shapes[-1]
     frame._element.nvGraphicFramePr.cNvPr.set("descr", spec.alt)
+    if spec.events:
+        # The milestones on the page's axis, as a dated list beside a narrower chart.
+        frame.width = Emu(CONTENT_WIDTH - EVENTS_WIDTH - EVENTS_GAP)
+        left = MARGIN + CONTENT_WIDTH - EVENTS_WIDTH
+        _textbox(
+            slide,
+            left,
+            frame.top,
+            EVENTS_WIDTH,
+            frame.height,
+            event_lines(spec.events, lang, EVENTS_WIDTH, frame.height),
+        )
     _textbox(
         slide,
         MARGIN,
