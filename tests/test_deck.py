@@ -64,10 +64,20 @@ def _expected_values(frame: pd.DataFrame, srcs: pd.DataFrame, spec: object, lang
     points = spec.points  # type: ignore[attr-defined]
     if spec.id == "headline_growth":  # type: ignore[attr-defined]
         return sorted(float(v) for v in points["yoy_pct"])
+    out = []
+    if spec.id.endswith("_ytd"):  # type: ignore[attr-defined]
+        # The earlier bar, when derived, is computed from the latest's yoy, rounded like it.
+        from dashboard.charts.ytd import round_like
+
+        latest = points.iloc[-1]
+        _, divisor = load_metrics()[latest["metric"]].scale(lang)
+        if points["basis"].iloc[0] == "derived":
+            value = float(latest["value"]) / (1 + float(latest["yoy_pct"]) / 100)
+            out.append(round_like(value, float(latest["value"]), latest["metric"]) / divisor)
+            points = points.iloc[1:]
     keys = set(
         zip(points["metric"], points["period_end"], points["scope"], points["basis"], strict=True)
     )
-    out = []
     for r in figures:
         if (r["metric"], r["period_end"], r["scope"], r["basis"]) in keys:
             _, divisor = load_metrics()[r["metric"]].scale(lang)

@@ -44,7 +44,7 @@ def test_a_reported_figure_of_the_same_months_a_year_before_is_the_earlier_bar()
     rows = [
         _row("9000", "2024-01-01", "2024-12-31"),
         _row("8200", "2025-01-01", "2025-10-31", yoy="12.0"),
-        _row("7400", "2024-01-01", "2024-10-31", source=OLDER),
+        _row("7400", "2024-01-01", "2024-10-31", yoy="5.0", source=OLDER),
         _row("6500", "2024-01-01", "2024-09-30"),  # another span: never the comparison
     ]
     pair = _pair(rows)
@@ -56,6 +56,8 @@ def test_a_reported_figure_of_the_same_months_a_year_before_is_the_earlier_bar()
     assert spec is not None
     bars = [(d.x[0], d.y[0]) for d in spec.figure.data]
     assert bars == [("2024年1—10月", 7400), ("2025年1—10月", 8200)]
+    # Only the latest bar prints a yoy (the earlier one's own would read as the change between).
+    assert [d.text[0] for d in spec.figure.data] == ["7400", "8200  +12%"]
     assert all(d.marker.pattern.shape == "" for d in spec.figure.data)
     assert "（上年同期7400列）" in spec.headline and "推算" not in spec.headline
 

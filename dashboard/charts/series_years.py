@@ -25,7 +25,7 @@ from etl.contract.period_kinds import period_kinds
 from etl.contract.series import headline_series
 
 FIRST_YEAR = 2017
-HEIGHT = 380
+HEIGHT = 420
 EVENT_COLOR = "#8a6d3b"
 
 
@@ -163,8 +163,10 @@ def year_figure(
         template=TEMPLATE,
         height=HEIGHT,
         showlegend=bool(others) or bool(shown),
-        legend={"orientation": "h", "y": -0.15},
-        margin={"t": 30},
+        # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
+        # rows, which at a fixed y would sit on the axis and the first years' points.
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"t": 30, "b": 100},
         yaxis={
             "title": {"text": axis_title(metric, lang)},
             "rangemode": "tozero",

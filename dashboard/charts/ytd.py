@@ -30,7 +30,7 @@ from dashboard.views.index import Record
 from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_year_before
 from etl.contract.vocabulary import load_metrics
 
-HEIGHT = 380
+HEIGHT = 420
 
 
 def _kinds(records: list[Record]) -> list[str]:
@@ -143,12 +143,14 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     """Return two bars: the same months a year before (hollow and hatched when derived), then
     the latest year to date, each labelled with its value (the derived one says so)."""
     figure = go.Figure()
-    for p in points:
+    for i, p in enumerate(points):
         derived = p["basis"] == "derived"
         label = point_label(p["value"], metric, lang)
         if derived:
             label = t("ytd_derived_label", lang, value=label)
-        elif p.get("yoy_pct") is not None and not pd.isna(p["yoy_pct"]):
+        # Only the latest bar prints its yoy: the earlier one's (against the year before it)
+        # would read as the change between the two bars.
+        elif i == len(points) - 1 and p.get("yoy_pct") is not None and not pd.isna(p["yoy_pct"]):
             label += f"  {format_yoy(p['yoy_pct'], lang)}"
         figure.add_trace(
             go.Bar(
@@ -181,8 +183,10 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
         height=HEIGHT,
         barmode="group",
         showlegend=any(p["basis"] == "derived" for p in points),
-        legend={"orientation": "h", "y": -0.15},
-        margin={"t": 30},
+        # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
+        # rows, which at a fixed y would sit on the axis and the first years' points.
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
+        margin={"t": 30, "b": 100},
         xaxis={
             "type": "category",
             "categoryorder": "array",
