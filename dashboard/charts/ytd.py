@@ -8,8 +8,6 @@ spans (1—10月 against 1—9月) are never set side by side: without either, t
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -25,6 +23,7 @@ from dashboard.format import (
     value_axis_numbers,
 )
 from dashboard.i18n import metric_label, t
+from dashboard.safe_text import chart_text
 from dashboard.series_labels import series_label
 from dashboard.views.index import Record
 from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_year_before
@@ -122,7 +121,7 @@ def ytd_points(pair: tuple[Record, Record], lang: str) -> list[Record]:
 
 def _hover(p: Record, metric: str, lang: str) -> str:
     lines = [f"<b>{format_value(p['value'], metric, lang)}</b>", p["period_label"]]
-    source = escape(str(p["source"]))
+    source = chart_text(p["source"])
     if p["basis"] == "derived":
         cur = p["derived_from"]
         lines.append(
