@@ -10,7 +10,7 @@ from uploads_support import ANALYST_ACTOR, HEADER
 
 from dashboard import data
 from dashboard.filters import Filters
-from etl.contract.identity import KEY_COLUMNS, figure_keys, normalise_scope
+from etl.contract.identity import KEY_COLUMNS, figure_hashes, figure_keys, normalise_scope
 from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, validate_upload
 from etl.store.table import Table
@@ -75,3 +75,33 @@ def test_the_figure_in_both_scripts_is_drawn_once() -> None:
     trains = next(s for s in specs if s.id.endswith("train_runs"))
     drawn = [p for p in trains.point_records if p["value"] == 816.0]
     assert len(drawn) == 1
+
+
+def test_hashes_are_equal_exactly_when_keys_are() -> None:
+    # figure_hashes hashes each column's identity text: equal keys (the two scripts, dates as
+    # timestamps or as text, a missing cell as an empty one) hash equal; other figures do not.
+    base = dict.fromkeys(KEY_COLUMNS, "x") | {"period_start": "2024-01-01", "period_end": ""}
+    rows = pd.DataFrame(
+        [
+            base | {"scope": SIMPLIFIED, "value": 816.0},
+            base | {"scope": f" {TRADITIONAL}", "value": 816.0},
+            base | {"scope": SIMPLIFIED, "value": 900.0},
+            base | {"scope": "重庆海关", "value": 816.0},
+            base | {"scope": SIMPLIFIED, "route": None, "value": 816.0},
+            base | {"scope": SIMPLIFIED, "route": "", "value": 816.0},
+            base | {"scope": SIMPLIFIED, "basis": "x\x1fx", "value": 816.0},
+        ]
+    )
+    typed = rows.assign(
+        period_start=pd.to_datetime(rows["period_start"]),
+        period_end=pd.to_datetime(rows["period_end"].replace("", None)),
+    )
+    for frame in (rows, typed):
+        keys, pairs = figure_hashes(frame)
+        text = figure_keys(frame)
+        for i in range(len(frame)):
+            for j in range(len(frame)):
+                assert (keys[i] == keys[j]) == (text.iloc[i] == text.iloc[j]), (i, j)
+                same_pair = text.iloc[i] == text.iloc[j] and rows.value[i] == rows.value[j]
+                assert (pairs[i] == pairs[j]) == same_pair, (i, j)
+    assert list(figure_hashes(rows)[0]) == list(figure_hashes(typed)[0])

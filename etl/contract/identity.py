@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from etl.contract.places import to_simplified
@@ -61,3 +62,42 @@ def figure_pairs(frame: pd.DataFrame) -> pd.MultiIndex:
         [figure_keys(frame).to_numpy(), frame["value"].astype(float).to_numpy()],
         names=["key", "value"],
     )
+
+
+# Mixes one column's hash into a row's (64-bit FNV prime; uint64 arithmetic wraps).
+_MIX = np.uint64(0x100000001B3)
+
+
+def _column_hashes(series: pd.Series, col: str) -> np.ndarray:
+    # Each distinct cell is turned into its identity text and hashed once, then spread to the
+    # rows by code: an upload or a table holds far fewer distinct cells than rows.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = _text(pd.Series(uniques), col).astype(str).to_numpy(dtype=object)
+    hashed = pd.util.hash_array(np.append(texts, ""), categorize=False)  # last: a missing cell
+    return np.asarray(hashed, dtype=np.uint64)[codes]
+
+
+def _value_texts(values: pd.Series) -> pd.Series:
+    # The shortest text that reads back as the same float (12.0 → "12"), NaN as "".
+    out = []
+    for x in values.astype(float).tolist():
+        text = "" if x != x else repr(x)
+        out.append(text[:-2] if text.endswith(".0") else text)
+    return pd.Series(out, dtype=object)
+
+
+def figure_hashes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the uint64 hash of each row's figure key and of its (key, value) pair.
+
+    Equal keys (as figure_keys compares them) hash equal; a shared hash is only a candidate for
+    the exact comparison, never proof of the same figure.
+    """
+    keys = np.zeros(len(frame), dtype=np.uint64)
+    if not len(frame):
+        return keys, keys.copy()
+    for col in KEY_COLUMNS:
+        keys = (keys * _MIX) ^ _column_hashes(frame[col], col)
+    codes, uniques = pd.factorize(frame["value"].astype(float), use_na_sentinel=True)
+    texts = _value_texts(pd.Series(uniques)).to_numpy(dtype=object)
+    values = np.asarray(pd.util.hash_array(np.append(texts, ""), categorize=False), np.uint64)
+    return keys, (keys * _MIX) ^ values[codes]

@@ -15,13 +15,16 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
 from etl.contract.errors import CorridorError
@@ -111,26 +114,53 @@ def number_texts(values: pd.Series) -> list[str]:
     return out
 
 
+def _by_distinct(series: pd.Series, render: Callable[[pd.Series], list[str]]) -> np.ndarray:
+    # Renders each distinct cell once and spreads the texts to the rows by code.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = np.array([*render(pd.Series(uniques, dtype=series.dtype)), ""], dtype=object)
+    return texts[codes]
+
+
+def _dates(series: pd.Series) -> list[str]:
+    return series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "").tolist()
+
+
+# A field holding the delimiter, a quote or a line break is quoted (csv.QUOTE_MINIMAL).
+_NEEDS_QUOTES = '[,"\r\n]'
+_QUOTE, _COMMA, _NEWLINE, _NOTHING = (pa.scalar(c, pa.large_string()) for c in ('"', ",", "\n", ""))
+
+
 def render_records(frame: pd.DataFrame) -> pd.Series:
-    """Return each row as one contract CSV record (with its newline), quoted as csv.writer does."""
+    """Return each row as one contract CSV record (with its newline), quoted as csv.writer does.
+
+    Columns are rendered with Arrow's string kernels; each distinct number or date once.
+    """
     if not len(frame):
         return pd.Series([], dtype=object)
-    record: pd.Series | None = None
+    fields = []
     for col in OBSERVATION_COLUMNS:
         series = frame[col]
+        texts: np.ndarray | pd.Series
         if col in ("value", "yoy_pct"):
-            text = pd.Series(number_texts(series), index=frame.index, dtype="str")
+            texts = _by_distinct(series.astype(float), number_texts)
         elif col in ("period_start", "period_end"):
-            text = series.dt.strftime("%Y-%m-%d").astype("str").where(series.notna(), "")
+            texts = _by_distinct(series, _dates)
         else:
-            text = series.astype("str")
-        # QUOTE_MINIMAL: quote a field holding the delimiter, a quote or a line break.
-        quoted = text.str.contains('[,"\r\n]', regex=True)
-        if quoted.any():
-            text = text.where(~quoted, '"' + text.str.replace('"', '""', regex=False) + '"')
-        record = text if record is None else record + "," + text
-    assert record is not None
-    return record + "\n"
+            texts = series.astype("str")
+        text = pa.array(texts, type=pa.large_string())
+        quoted = pc.match_substring_regex(text, _NEEDS_QUOTES)
+        if pc.any(quoted).as_py():
+            escaped = pc.replace_substring(text, '"', '""')
+            text = pc.if_else(
+                quoted, pc.binary_join_element_wise(_QUOTE, escaped, _QUOTE, _NOTHING), text
+            )
+        fields.append(text)
+    records = pc.binary_join_element_wise(*fields, _COMMA)
+    return pd.Series(
+        pc.binary_join_element_wise(records, _NEWLINE, _NOTHING).to_numpy(zero_copy_only=False),
+        index=frame.index,
+        dtype=object,
+    )
 
 
 HEADER_LINE = ",".join(OBSERVATION_COLUMNS) + "\n"

@@ -31,9 +31,11 @@ from etl.store.index import FigureIndex, after_change, load_index, row_hashes, w
 from etl.store.preview import (
     MAX_LISTED,
     Preview,
+    all_new,
     contradiction_error,
     preview_rows,
     replacement_records,
+    with_more_new,
 )
 from etl.store.settings import load_settings
 from etl.store.table import load_built, load_state, state_after
@@ -73,7 +75,7 @@ def validate_upload(
     """Return the validated upload and its preview against the stored table (a dry run)."""
     index = load_index(layout)
     upload = parse_upload(data, name, index.sources, max_bytes=max_bytes)
-    preview = indexed_preview(layout, index, upload.rows)
+    preview = indexed_preview(layout, index, upload.rows, upload.hashes[0])
     # Shown: the series each row joins (named, or by the rules and analysts' wordings); stored:
     # the series as uploaded, so the rules keep deciding for rows that name none.
     wordings = bt.read_active_wordings(layout)
@@ -85,16 +87,19 @@ def validate_upload(
     )
 
 
-def indexed_preview(layout: Layout, index: FigureIndex, rows: pd.DataFrame) -> Preview:
+def indexed_preview(
+    layout: Layout, index: FigureIndex, rows: pd.DataFrame, keys: np.ndarray | None = None
+) -> Preview:
     """Return the preview of rows against the stored table, reading only rows that may match.
 
     The index names the held rows whose key hash equals an upload row's; only those are taken
-    from the table and compared exactly, so an upload of new figures never reads the table.
+    from the table and compared exactly with the upload rows that share their hashes, so an
+    upload of new figures never reads the table. keys: the rows' key hashes, when known.
     """
-    upload_keys, _ = row_hashes(rows)
+    upload_keys = row_hashes(rows)[0] if keys is None else keys
     candidates = np.flatnonzero(np.isin(index.keys, upload_keys))
     if not len(candidates):
-        return preview_rows(bt.no_rows(), rows)
+        return all_new(rows)
     table = load_cached_table(layout, write=False).observations
     if len(table) != index.rows:  # the index and the table disagree: compare with everything
         return preview_rows(table, rows)
@@ -102,7 +107,8 @@ def indexed_preview(layout: Layout, index: FigureIndex, rows: pd.DataFrame) -> P
     held_keys, _ = row_hashes(held)
     if not np.array_equal(held_keys, index.keys[candidates]):
         return preview_rows(table, rows)
-    return preview_rows(held, rows)
+    maybe = np.isin(upload_keys, held_keys)
+    return with_more_new(preview_rows(held, rows.loc[maybe]), rows.loc[~maybe])
 
 
 def _store_received(layout: Layout, data: bytes, sha256: str, ext: str) -> str:
@@ -125,8 +131,12 @@ def merge_rows(
     sources: pd.DataFrame | None = None,
     received: tuple[bytes, str, str] | None = None,
     sidecar: dict[str, Any] | None = None,
+    hashes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MergeResult:
-    """Merge validated rows as one batch under the lock; refuse contradictions unless replace."""
+    """Merge validated rows as one batch under the lock; refuse contradictions unless replace.
+
+    hashes: the rows' figure_hashes, when the caller has them (an upload computes them once).
+    """
     require_analyst(actor)
     with bt.write_lock(layout):
         return merge_locked(
@@ -140,6 +150,7 @@ def merge_rows(
             sources=sources,
             received=received,
             sidecar=sidecar,
+            hashes=hashes,
         )
 
 
@@ -155,6 +166,7 @@ def merge_locked(
     sources: pd.DataFrame | None = None,
     received: tuple[bytes, str, str] | None = None,
     sidecar: dict[str, Any] | None = None,
+    hashes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MergeResult:
     """Merge rows as one batch recorded as `who`'s (the caller holds the lock, checked the role)."""
     index = load_index(layout)
@@ -171,7 +183,9 @@ def merge_locked(
             column="source_id",
             value=", ".join(missing[:10]),
         )
-    preview = indexed_preview(layout, index, rows)
+    if hashes is None or len(hashes[0]) != len(rows):
+        hashes = row_hashes(rows)
+    preview = indexed_preview(layout, index, rows, hashes[0])
     if len(preview.contradicting) and not replace:
         raise contradiction_error(preview, name)
     hash_before = index.table_hash
@@ -181,6 +195,12 @@ def merge_locked(
     added = pd.concat(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
     ).sort_index(kind="stable")
+    # The added rows' hashes, by their place among the rows (a key holds no series, so the
+    # series filled below does not change them); rows without unique labels are hashed again.
+    added_hashes = None
+    if rows.index.is_unique:
+        where = rows.index.get_indexer(added.index)
+        added_hashes = (hashes[0][where], hashes[1][where])
     added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     removed = preview.replaced.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     record = dict(info or {})
@@ -197,7 +217,7 @@ def merge_locked(
         kind=kind, who=who, added=added, removed=removed, sources=sources, info=record
     )
     # As readers will load them: rows that name no series are placed by the rules and wordings.
-    after = after_change(index, change, bt.read_active_wordings(layout))
+    after = after_change(index, change, bt.read_active_wordings(layout), added_hashes)
     batch_id = bt.commit_batch(layout, change, hash_before, after.table_hash)
     write_index(layout, after)
     return MergeResult(batch_id, preview, hash_before, after.table_hash)
@@ -225,6 +245,7 @@ def merge_upload(
         replace=replace,
         info=info,
         received=(upload.data, upload.sha256, upload.kind),
+        hashes=upload.hashes,
     )
 
 

@@ -21,14 +21,14 @@ import numpy as np
 import pandas as pd
 
 from etl.contract.fileio import write_bytes_atomic
-from etl.contract.identity import figure_keys
+from etl.contract.identity import figure_hashes
 from etl.contract.paths import Layout
 from etl.contract.series import fill_series
 from etl.store import batches as bt
 from etl.store.table import data_version, load_built, state_after, stored_files
 
-INDEX_FORMAT = 1
-PAIR_SEP = "\x1e"
+# 2: keys hashed column by column (identity.figure_hashes); a format-1 index is rebuilt.
+INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,7 @@ class FigureIndex:
 
 def row_hashes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Return the uint64 hashes of each row's figure key and of its (key, value) pair."""
-    if not len(frame):
-        empty = np.zeros(0, dtype=np.uint64)
-        return empty, empty.copy()
-    keys = figure_keys(frame).astype(str)
-    values = pd.Series(bt.number_texts(frame["value"]), index=keys.index, dtype="str")
-    key_h = pd.util.hash_array(keys.to_numpy(dtype=object), categorize=False)
-    pair_h = pd.util.hash_array((keys + PAIR_SEP + values).to_numpy(dtype=object), categorize=False)
-    return np.asarray(key_h, dtype=np.uint64), np.asarray(pair_h, dtype=np.uint64)
+    return figure_hashes(frame)
 
 
 def _apply(
@@ -65,6 +58,7 @@ def _apply(
     sources_removed: pd.DataFrame | None,
     sources_added: pd.DataFrame | None,
     wordings: tuple[tuple[str, str], ...] = (),
+    added_hashes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> FigureIndex:
     # Mirrors batches.apply_change: drop rows whose pair is removed, then append the added rows
     # in order, so position i of the index stays row i of the table. Rows are hashed as readers
@@ -77,7 +71,7 @@ def _apply(
         keep = ~np.isin(pairs, gone)
         keys, pairs = keys[keep], pairs[keep]
     if len(added):
-        add_k, add_p = row_hashes(added)
+        add_k, add_p = added_hashes if added_hashes is not None else row_hashes(added)
         keys, pairs = np.concatenate([keys, add_k]), np.concatenate([pairs, add_p])
     sources = set(index.sources)
     if sources_removed is not None and len(sources_removed):
@@ -89,11 +83,23 @@ def _apply(
 
 
 def after_change(
-    index: FigureIndex, change: bt.Change, wordings: tuple[tuple[str, str], ...] = ()
+    index: FigureIndex,
+    change: bt.Change,
+    wordings: tuple[tuple[str, str], ...] = (),
+    added_hashes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> FigureIndex:
-    """Return the index after a change (not a wording) is applied, under the active wordings."""
+    """Return the index after a change (not a wording) is applied, under the active wordings.
+
+    added_hashes: the row_hashes of change.added, in its order, when the caller has them.
+    """
     return _apply(
-        index, change.removed, change.added, change.removed_sources, change.sources, wordings
+        index,
+        change.removed,
+        change.added,
+        change.removed_sources,
+        change.sources,
+        wordings,
+        added_hashes,
     )
 
 
@@ -143,7 +149,7 @@ def write_index(layout: Layout, index: FigureIndex, version: str | None = None) 
         write_bytes_atomic(path, sink.getvalue())
     except OSError:
         return False
-    for old in layout.cache.glob(f"index-v{INDEX_FORMAT}-*.npz"):
+    for old in layout.cache.glob("index-v*-*.npz"):
         if old != path:
             with contextlib.suppress(OSError):
                 old.unlink()

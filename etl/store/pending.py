@@ -68,7 +68,7 @@ def submit_upload(
                 column="source_id",
                 value=", ".join(unknown[:10]),
             )
-        preview = indexed_preview(layout, index, upload.rows)
+        preview = indexed_preview(layout, index, upload.rows, upload.hashes[0])
         if len(preview.contradicting) and not replace:
             raise contradiction_error(preview, upload.name)
         if not preview.changes:

@@ -61,8 +61,24 @@ class Preview:
         return out
 
 
+def all_new(rows: pd.DataFrame) -> Preview:
+    """Return the preview of rows none of which shares a figure with the table."""
+    none = rows.iloc[:0]
+    return Preview(new=rows, present=none, contradicting=none.copy(), replaced=none.copy())
+
+
+def with_more_new(preview: Preview, rows: pd.DataFrame) -> Preview:
+    """Return the preview with rows known to be new added to its new rows, in row order."""
+    if not len(rows):
+        return preview
+    new = pd.concat([preview.new, rows]).sort_index(kind="stable")
+    return Preview(new, preview.present, preview.contradicting, preview.replaced)
+
+
 def preview_rows(observations: pd.DataFrame, rows: pd.DataFrame) -> Preview:
     """Return which rows are new, already present or contradicting a figure already held."""
+    if not len(observations):
+        return all_new(rows)
     held_pairs = figure_pairs(observations)
     held_keys = figure_keys(observations)
     keys = figure_keys(rows)

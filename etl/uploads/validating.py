@@ -7,14 +7,17 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
-from etl.contract.identity import figure_keys
+from etl.contract.identity import figure_hashes, figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
 from etl.contract.series import series_by_key
@@ -98,6 +101,22 @@ MARKUP_RE = r"<[ \t\n]*[A-Za-z!/?]"
 
 CONTROL_RE = r"[\x00-\x08\x0b-\x1f\x7f]"
 
+# The same checks as one RE2 pattern (Arrow's regex engine), written to find a superset of the
+# cells FORMULA_RE, FORMULA_NUMBER_RE, MARKUP_RE or CONTROL_RE find (RE2's \s is ASCII only,
+# so Unicode blanks are named): a fast first pass over every cell; the exact Python patterns
+# then run on the few cells it finds.
+SUSPICIOUS_RE2 = (
+    r"^[\t\r]|^[\s\p{Z}\x{1c}-\x{1f}\x{85}\x{200b}-\x{200d}\x{2060}\x{feff}]*"
+    r"[=+\-@\x{ff1d}\x{ff0b}\x{ff0d}\x{ff20}]|<[ \t\n]*[A-Za-z!/?]|[\x00-\x08\x0b-\x1f\x7f]"
+)
+
+
+def suspicious_cells(cells: pd.Series) -> np.ndarray:
+    """Return which cells may hold a formula prefix, markup or a control character (a superset)."""
+    text = pa.array(cells.astype(str).to_numpy(dtype=object), type=pa.large_string())
+    found = pc.match_substring_regex(text, SUSPICIOUS_RE2)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
 
 # Plain digits, or thousands separators in strict groups of three; a decimal part is optional.
 UNSIGNED_NUMBER_RE = r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?"
@@ -130,6 +149,11 @@ class Upload:
     sha256: str
     data: bytes
     rows: pd.DataFrame
+
+    @cached_property
+    def hashes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the rows' figure key and (key, value) hashes (identity.figure_hashes), once."""
+        return figure_hashes(self.rows)
 
 
 class _Problems:
@@ -233,16 +257,16 @@ def check_text(
 ) -> None:
     """Record formula prefixes, markup, control characters and over-long cells."""
     for col in frame.columns if columns is None else columns:
-        raw = frame[col].astype(str)
+        cells = frame[col].astype(str)
         formula = FORMULA_NUMBER_RE if col in NUMBER_COLUMNS else FORMULA_RE
         limit = MAX_LENGTHS.get(col, 200)
-        too_long = raw.str.len() > limit
-        # One pass finds the few suspicious cells; the detailed checks run on those alone.
-        suspicious = raw.str.contains(f"{formula}|{MARKUP_RE}|{CONTROL_RE}", regex=True)
-        if not (suspicious.any() or too_long.any()):
+        long_cells = (cells.str.len() > limit).to_numpy(dtype=bool)
+        # One fast pass finds the few suspicious cells; the exact checks run on those alone.
+        suspicious = suspicious_cells(cells)
+        if not (suspicious.any() or long_cells.any()):
             continue
-        raw = raw[suspicious | too_long]
-        too_long = too_long[raw.index]
+        raw = cells[suspicious | long_cells]
+        too_long = pd.Series(long_cells, index=frame.index)[raw.index]
         problems.add_mask(
             raw.str.contains(formula, regex=True),
             raw,
@@ -358,9 +382,11 @@ def translate_vocabulary(text: pd.DataFrame, problems: _Problems) -> pd.DataFram
         if col not in out:
             continue
         aliases = value_aliases(col)
-        uniques = pd.unique(out[col].to_numpy())
-        mapping = {u: aliases.get(alias_text(str(u)), None) for u in uniques if u != ""}
-        unknown = out[col].map(lambda v, m=mapping: v != "" and m.get(v) is None)
+        # Each distinct cell is looked up once and the answer spread to the rows by code.
+        codes, uniques = pd.factorize(out[col])
+        found = [aliases.get(alias_text(str(u))) if u != "" else "" for u in uniques]
+        missing = np.array([k is None for k in found], dtype=np.bool_)
+        unknown = pd.Series(missing[codes], index=out.index, dtype=bool)
         for value in pd.unique(out.loc[unknown, col].to_numpy())[: MAX_LISTED_PROBLEMS + 1]:
             zh, en = allowed_hint(col, str(value))
             problems.add_mask(
@@ -370,7 +396,8 @@ def translate_vocabulary(text: pd.DataFrame, problems: _Problems) -> pd.DataFram
                 f"“{col}”不在词表中；{zh}",
                 f"'{col}' is not in the vocabulary; {en}",
             )
-        out[col] = out[col].map(lambda v, m=mapping: m.get(v) or v if v != "" else v)
+        translated = np.array([k or u for k, u in zip(found, uniques, strict=True)], dtype=object)
+        out[col] = pd.Series(translated[codes], index=out.index, dtype=object)
     metrics = load_metrics()
     if "unit" in out and "metric" in out:
         pairs = out[["metric", "unit"]].drop_duplicates()
@@ -433,6 +460,12 @@ def fill_defaults(rows: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def check_within_file(rows: pd.DataFrame, problems: _Problems, name: str) -> None:
     """Record rows that repeat or contradict another row of the same file."""
+    # Rows whose key hash repeats are the only candidates; their keys are compared exactly.
+    hashed, _ = figure_hashes(rows)
+    candidates = pd.Series(hashed).duplicated(keep=False).to_numpy()
+    if not candidates.any():
+        return
+    rows = rows.loc[candidates]
     keys = figure_keys(rows)
     repeated = keys.duplicated(keep=False)
     if not repeated.any():
