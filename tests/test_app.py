@@ -168,3 +168,25 @@ def test_the_data_table_shows_links_only_where_there_is_one(data_dir: Path) -> N
     assert "None" not in table["链接"].astype(str).tolist()
     labels = [b.label for b in at.get("download_button")]
     assert any("供程序读取" in str(label) for label in labels), labels
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_trains_page_sets_the_latest_year_to_date_beside_the_year_before(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    import json
+
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = run_app({"lang": lang})
+    at.switch_page("app_pages/trains.py").run()
+    assert not at.exception, at.exception
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    pairs = [
+        [(d["x"][0], d["y"][0]) for d in f["data"]]
+        for f in figures
+        if f["layout"].get("barmode") == "group" and len(f["data"]) == 2
+    ]
+    # The corridor's rail–sea TEU: Jan 2026 (11.4万) beside Jan 2025 (10.4万), both reported.
+    jan = ("2025年1月", "2026年1月") if lang == "zh" else ("Jan 2025", "Jan 2026")
+    scale = 1e4 if lang == "zh" else 1e3
+    assert [(jan[0], 104000 / scale), (jan[1], 114000 / scale)] in pairs
