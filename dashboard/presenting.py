@@ -50,9 +50,11 @@ PRESENT_CSS = """
 .block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
 [data-testid="stHeading"] h1 { font-size: 2.9rem !important; line-height: 1.25; }
 [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
-.st-key-present_screen [data-testid="stMetricValue"] { font-size: 3.4rem !important; }
-.st-key-present_screen [data-testid="stMetricLabel"] p { font-size: 1.5rem !important; }
-.st-key-present_screen [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
+.st-key-present_screen .cd-value { font-size: 3.4rem !important; }
+.st-key-present_screen .cd-label { font-size: 1.5rem !important; }
+.st-key-present_screen .cd-delta { font-size: 1.4rem !important; }
+.st-key-present_screen .cd-period,
+.st-key-present_screen .cd-note { font-size: 1.15rem !important; }
 .st-key-present_big [data-testid="stMetricValue"] { font-size: 7rem !important; }
 .st-key-present_big [data-testid="stMetricLabel"] p { font-size: 2rem !important; }
 .st-key-present_big [data-testid="stMetricDelta"] { font-size: 2rem !important; }

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, downloads
 from dashboard.briefing import Briefing, escape_markdown, safe_url
+from dashboard.cards import CARDS_CSS, cards_html
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
 from dashboard.charts.specs import ChartSpec, compares, is_ytd
 from dashboard.filters import Filters
@@ -132,8 +133,10 @@ def briefing_block(brief: Briefing, lang: str) -> None:
         st.caption(t("brief_sources", lang) + t("sep", lang) + t("list_sep", lang).join(names))
         if any(c.computed for s in brief.sentences for c in s.comparisons):
             st.caption(t("brief_computed", lang))
-        with st.expander(t("brief_copy", lang), icon=":material/content_copy:"):
-            # st.code carries its own copy button (no external script).
+        # A popover mounts its content when opened: the code block's highlighter (a large
+        # script) is loaded on that click, not with every page. st.code carries its own copy
+        # button (no external script).
+        with st.popover(t("brief_copy", lang), icon=":material/content_copy:"):
             st.code(brief.text, language=None, wrap_lines=True)
             st.download_button(
                 t("brief_download", lang),
@@ -188,41 +191,14 @@ def kpi_row(records: list[Record], lang: str) -> None:
             st.caption(t("source", lang) + t("sep", lang) + plain(card.source))
 
 
-# Cards per row on a wide screen: at 1366 px five in a row cut their values off.
-CARDS_PER_ROW = 3
-# A card's value wraps rather than being cut off with an ellipsis, and shrinks on narrow screens.
-CARD_CSS = """<style>
-[data-testid="stMetricValue"] { font-size: clamp(1.35rem, 2.1vw, 2.1rem); }
-[data-testid="stMetricValue"] > div { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; overflow-wrap: anywhere; }
-</style>"""
-
-
 def series_card_row(cards: list[SeriesCard], lang: str) -> None:
-    """Show one card per headline series: latest year (with yoy), newer year to date, source."""
-    if not cards:
-        return
-    st.html(CARD_CSS)
-    for i in range(0, len(cards), CARDS_PER_ROW):
-        cols = st.columns(CARDS_PER_ROW)
-        for col, card in zip(cols, cards[i : i + CARDS_PER_ROW], strict=False):
-            with col, st.container(border=True, height="stretch", key=f"kpi_{card.metric}"):
-                st.metric(
-                    card.label,
-                    card.value,
-                    delta=card.delta,
-                    delta_description=t("yoy", lang) if card.delta else None,
-                    help=card.series,
-                )
-                st.caption(f"**{escape_markdown(card.period)}**")
-                if card.ytd:
-                    st.caption(escape_markdown(card.ytd))
-                st.caption(escape_markdown(card.series))
-                name = escape_markdown(card.source)
-                url = safe_url(card.url)
-                st.caption(
-                    t("source", lang) + t("sep", lang) + (f"[{name}]({url})" if url else name)
-                )
+    """Show one card per headline series: latest year (with yoy), newer year to date, source.
+
+    One HTML block (dashboard/cards.py: every text escaped): a grid of three cards on a wide
+    screen, stacked on a phone.
+    """
+    if cards:
+        st.html(CARDS_CSS + cards_html(cards, lang))
 
 
 def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+from cards_support import cards
 from dashboard_data import SEED
 from streamlit.testing.v1 import AppTest
 
@@ -34,7 +36,7 @@ def shown(markdown: str) -> str:
 
 def texts(at: AppTest) -> str:
     parts = [shown(m.value) for m in at.markdown] + [shown(c.value) for c in at.caption]
-    parts += [str(m.value) + " " + str(m.delta) for m in at.metric]
+    parts += [card.text() for card in cards(at)]
     return "\n".join(parts)
 
 
@@ -74,7 +76,7 @@ def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang
 
 def test_overview_cards_show_the_seed_figures(data_dir: Path) -> None:
     at = run_app()
-    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    metrics = {m.label: (m.value, m.delta) for m in cards(at)}
     # The seed's trains and TEU are Chongqing Customs' count, not the corridor's headline
     # series: a card shows its metric's headline series or nothing.
     assert "班列开行" not in metrics and "集装箱运量" not in metrics
@@ -92,9 +94,9 @@ def test_a_filter_change_is_written_to_the_url_and_read_back(data_dir: Path) -> 
     at.multiselect(key="f_metric").set_value(["agri_export_value_cny"]).run()
     assert not at.exception
     assert at.query_params["metric"] == "agri_export_value_cny"
-    assert [m.label for m in at.metric] == ["农产品出口额"]
+    assert [m.label for m in cards(at)] == ["农产品出口额"]
     again = run_app({"metric": "agri_export_value_cny"})
-    assert [m.label for m in again.metric] == ["农产品出口额"]
+    assert [m.label for m in cards(again)] == ["农产品出口额"]
     assert again.multiselect(key="f_metric").value == ["agri_export_value_cny"]
 
 
@@ -104,7 +106,7 @@ def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
     assert not at.exception
     assert at.query_params["lang"] == "en"
     assert at.query_params["source"] == SEED
-    assert at.metric[0].value == "880 million yuan"
+    assert cards(at)[0].value == "880 million yuan"
 
 
 def test_a_wrong_filter_value_gives_a_friendly_message_not_an_error(data_dir: Path) -> None:
@@ -112,7 +114,7 @@ def test_a_wrong_filter_value_gives_a_friendly_message_not_an_error(data_dir: Pa
     warnings = " ".join(shown(w.value) for w in at.warning)
     assert "region=atlantis" in warnings and "from=2024-13" in warnings
     assert "ignored" in warnings and "已忽略" in warnings
-    assert at.metric
+    assert cards(at)
 
 
 def test_a_filter_that_leaves_nothing_says_so_on_every_page(data_dir: Path) -> None:
@@ -139,19 +141,19 @@ def test_an_empty_data_directory_explains_itself(
 
 def test_the_table_is_reloaded_when_the_files_change(data_dir: Path) -> None:
     at = run_app()
-    assert at.metric[0].value == "8.8亿元"
+    assert cards(at)[0].value == "8.8亿元"
     obs = data_dir / "tidy" / "observations.csv"
     text = obs.read_text(encoding="utf-8")
     assert "880000000," in text
     obs.write_text(text.replace("880000000,", "890000000,"), encoding="utf-8")
     at.run()
-    assert at.metric[0].value == "8.9亿元"
+    assert cards(at)[0].value == "8.9亿元"
 
 
 def test_the_shipped_data_shows_the_seed_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = run_app({"source": SEED})
-    metrics = {m.label: (m.value, m.delta) for m in at.metric}
+    metrics = {m.label: (m.value, m.delta) for m in cards(at)}
     assert "班列开行" not in metrics  # Chongqing Customs' count is not the corridor's series
     assert metrics["运费扣减"][0] == "2021.84万元"
     assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")
@@ -190,3 +192,22 @@ def test_trains_page_sets_the_latest_year_to_date_beside_the_year_before(
     jan = ("2025年1月", "2026年1月") if lang == "zh" else ("Jan 2025", "Jan 2026")
     scale = 1e4 if lang == "zh" else 1e3
     assert [(jan[0], 104000 / scale), (jan[1], 114000 / scale)] in pairs
+
+
+def test_the_shipped_overview_draws_the_corridor_trains_over_the_years(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One chart under the cards and the briefing: the story (the corridor's rail-sea trains
+    # year by year), not the growth bars of a single figure.
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = run_app()
+    assert plotly_count(at) == 1
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    line = spec["data"][0]  # the series; then other bodies' values and the milestones
+    assert line["name"] == "西部陆海新通道铁海联运班列开行"
+    assert line["x"][0] == 2017 and 2025 in line["x"]
+    assert "铁海联运班列开行" in texts(at)
+    teu = run_app({"metric": "teu"})
+    assert plotly_count(teu) == 1
+    spec = json.loads(teu.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["name"] == "西部陆海新通道铁海联运班列箱量"

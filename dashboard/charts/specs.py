@@ -258,9 +258,24 @@ def page_specs(
         page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
     )
     if page == "overview":
-        return specs
+        return overview_specs(fv, lang, events) or specs
     years = headline_specs(fv, page_metrics(page), lang, events)
     return [*[y for y in years if y.page == page], *specs]
+
+
+def overview_specs(
+    fv: FigureView, lang: str, events: list[Record] | None = None
+) -> list[ChartSpec]:
+    """Return the overview's one chart: the first headline series over the calendar years.
+
+    The corridor's trains unless a filter leaves another metric; the cards and the briefing
+    above it carry the other series. None drawn (no series over years under the filters): the
+    caller falls back to the growth and metric charts.
+    """
+    flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
+    for spec in year_specs(fv, flows, lang, events)[:1]:
+        return [replace(spec, id=f"overview_{spec.id}", page="overview")]
+    return []
 
 
 def year_specs(

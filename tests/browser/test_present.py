@@ -69,8 +69,8 @@ def test_present_mode_opens_on_the_cards_and_buttons_move(
     total = int(counter.split("/")[1].split()[0])
     assert total >= 3
     # The first screen is the headline figures: cards, no chart.
-    page.wait_for_selector('[data-testid="stMetric"]')
-    assert page.locator('[data-testid="stMetric"]').count() >= 1
+    page.wait_for_selector(".cd-card")
+    assert page.locator(".cd-card").count() >= 1
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     page.screenshot(path=str(ARTIFACTS / "present_1.png"))

@@ -19,13 +19,12 @@ from etl.store.cache import load_cached_table
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"1920": (1920, 1080), "1366": (1366, 768), "390": (390, 844)}
-CARD_VALUES_JS = """() => [...document.querySelectorAll('[class*="st-key-kpi_"]')].map(card => {
-  const v = card.querySelector('[data-testid="stMetricValue"]');
-  const inner = v.querySelector('div') || v;
-  const box = card.getBoundingClientRect(), r = inner.getBoundingClientRect();
-  return {key: [...card.classList].find(c => c.startsWith('st-key-kpi_')).slice(11),
-          text: v.innerText.trim(), clipped: inner.scrollWidth > inner.clientWidth + 1
-            || v.scrollWidth > v.clientWidth + 1 || r.right > box.right + 1,
+CARD_VALUES_JS = """() => [...document.querySelectorAll('.cd-card')].map(card => {
+  const v = card.querySelector('.cd-value');
+  const box = card.getBoundingClientRect(), r = v.getBoundingClientRect();
+  return {key: card.dataset.metric, text: v.innerText.trim(),
+          clipped: v.scrollWidth > v.clientWidth + 1 || r.right > box.right + 1
+            || r.left < box.left - 1,
           card: card.innerText};
 })"""
 TICKS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')][0]
