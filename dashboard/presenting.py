@@ -50,6 +50,8 @@ PRESENT_CSS = """
 .block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
 [data-testid="stHeading"] h1 { font-size: 2.9rem !important; line-height: 1.25; }
 [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
+.st-key-present_screen .cd-cards {
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 30rem), 1fr)); }
 .st-key-present_screen .cd-value { font-size: 3.4rem !important; }
 .st-key-present_screen .cd-label { font-size: 1.5rem !important; }
 .st-key-present_screen .cd-delta { font-size: 1.4rem !important; }

@@ -18,7 +18,8 @@ else:
     with st.spinner(t("drawing", filters.lang)):
         specs = data.chart_specs(table, filters, "overview", ui.shown_scopes("overview"))
     ui.scopes_control("overview", specs, filters.lang)
-    ui.chart_grid(specs)
+    # One chart (the headline series over the years) takes the page's width.
+    ui.chart_grid(specs, columns=min(2, len(specs)))
     with cards:
         ui.as_of_line(data.latest_period(table, filters), filters.lang)
         brief = data.briefing(table, filters)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
@@ -97,5 +98,21 @@ def test_cards_whole_trains_card_the_corridor_series_and_nothing_leaves_the_mach
     want = [f"{y}年" if lang == "zh" else str(y) for y in range(years[0], years[-1] + 1)]
     assert ticks == want, ticks
     page.screenshot(path=str(ARTIFACTS / f"story_trains_{lang}_{screen}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert not outside, outside
+
+
+def test_the_briefing_copy_box_opens_with_its_copy_button(browser: object, server: str) -> None:
+    # The box is a popover: its code block (and its highlighter script) loads on the click.
+    outside: list[str] = []
+    page = _open(browser, f"{server}/", VIEWPORTS["1366"], outside)
+    assert page.locator('[data-testid="stCode"]').count() == 0  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile("复制简报")).click()  # type: ignore[attr-defined]
+    code = page.locator('[data-testid="stCode"]')  # type: ignore[attr-defined]
+    code.wait_for(timeout=TIMEOUT_MS)
+    assert "西部陆海新通道铁海联运班列" in code.inner_text()
+    code.hover()
+    assert page.locator('[data-testid="stCode"] button').count() >= 1  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "story_briefing_copy.png"))  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
     assert not outside, outside
