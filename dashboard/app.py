@@ -100,6 +100,22 @@ present_metrics = sorted(
 publishers = data.publishers(table, lang)
 
 
+def _chosen_summary() -> list[str]:
+    """Return one line per multi-choice filter in use: its name and the chosen values."""
+    sep = t("list_sep", lang)
+    labels = (
+        ("f_region", "region", lambda k: region_label(k, lang)),
+        ("f_route", "route", lambda k: route_label("" if k == NO_ROUTE else k, lang)),
+        ("f_metric", "metric", lambda k: metric_label(k, lang)),
+        ("f_source", "source", lambda k: publishers.get(k, k)),
+    )
+    return [
+        t(name, lang) + t("sep", lang) + sep.join(str(fmt(v)) for v in values)
+        for key, name, fmt in labels
+        if (values := st.session_state.get(key))
+    ]
+
+
 def _sidebar() -> None:
     """Show the language switch and the filters; their values are read above from state."""
     with st.sidebar:
@@ -119,27 +135,44 @@ def _sidebar() -> None:
                 value=st.session_state.get("_period_init") or (months[0], months[-1]),
                 format_func=lambda m: month_key_label(m, lang),
             )
-        st.multiselect(
-            t("region", lang),
-            present_regions,
-            key="f_region",
-            format_func=lambda k: region_label(k, lang),
-            placeholder=t("all", lang),
-        )
-        st.multiselect(
-            t("route", lang),
-            present_routes,
-            key="f_route",
-            format_func=lambda k: route_label("" if k == NO_ROUTE else k, lang),
-            placeholder=t("all", lang),
-        )
-        st.multiselect(
-            t("metric", lang),
-            present_metrics,
-            key="f_metric",
-            format_func=lambda k: metric_label(k, lang),
-            placeholder=t("all", lang),
-        )
+        # Region, route, metric and source open from one button: a popover mounts its widgets
+        # when opened, so a page's first load does not wait for four select boxes to be drawn.
+        # What is chosen stays in view below the button.
+        chosen = _chosen_summary()
+        label = t("more_filters", lang) + (t("active_count", lang, n=len(chosen)) if chosen else "")
+        with st.popover(
+            label, icon=":material/tune:", width="stretch", help=t("more_filters_help", lang)
+        ):
+            st.multiselect(
+                t("region", lang),
+                present_regions,
+                key="f_region",
+                format_func=lambda k: region_label(k, lang),
+                placeholder=t("all", lang),
+            )
+            st.multiselect(
+                t("route", lang),
+                present_routes,
+                key="f_route",
+                format_func=lambda k: route_label("" if k == NO_ROUTE else k, lang),
+                placeholder=t("all", lang),
+            )
+            st.multiselect(
+                t("metric", lang),
+                present_metrics,
+                key="f_metric",
+                format_func=lambda k: metric_label(k, lang),
+                placeholder=t("all", lang),
+            )
+            st.multiselect(
+                t("source", lang),
+                list(source_ids),
+                key="f_source",
+                format_func=lambda k: publishers.get(k, k),
+                placeholder=t("all", lang),
+            )
+        for line in chosen:
+            st.caption(plain(line))
         st.segmented_control(
             t("basis", lang),
             ("all", "reported", "derived"),
@@ -147,13 +180,6 @@ def _sidebar() -> None:
             format_func=lambda k: t(k, lang),
             required=True,
             help=t("derived_long", lang),
-        )
-        st.multiselect(
-            t("source", lang),
-            list(source_ids),
-            key="f_source",
-            format_func=lambda k: publishers.get(k, k),
-            placeholder=t("all", lang),
         )
         st.button(t("reset", lang), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 

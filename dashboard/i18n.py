@@ -62,6 +62,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
     "reset": ("清除筛选", "Clear filters"),
+    "more_filters": ("地区 · 线路 · 指标 · 来源", "More filters"),
+    "more_filters_help": (
+        "按地区、线路、指标和来源筛选（可多选）",
+        "Filter by region, route, metric and source (several of each)",
+    ),
+    "active_count": ("（已选 {n} 项）", " ({n} chosen)"),
     "data_as_of": ("数据截至", "Data as of"),
     "data_changed": ("数据更新于", "data last changed"),
     "yoy": ("同比", "year on year"),

@@ -211,3 +211,16 @@ def test_the_shipped_overview_draws_the_corridor_trains_over_the_years(
     assert plotly_count(teu) == 1
     spec = json.loads(teu.get("plotly_chart")[0].proto.spec)
     assert spec["data"][0]["name"] == "西部陆海新通道铁海联运班列箱量"
+
+
+def test_the_chosen_filters_stay_in_view_beside_their_button(data_dir: Path) -> None:
+    # Region, route, metric and source open from one popover button; what is chosen is listed
+    # under it in the sidebar, and the button counts the filters in use.
+    at = run_app({"region": "chongqing", "metric": "agri_export_value_cny"})
+    captions = [shown(c.value) for c in at.sidebar.caption]
+    assert "地区：重庆" in captions
+    assert "指标：农产品出口额" in captions
+    popovers = [b for b in at.sidebar.children.values() if b.type == "popover"]
+    assert [p.proto.popover.label for p in popovers] == ["地区 · 线路 · 指标 · 来源（已选 2 项）"]
+    plain_run = run_app()
+    assert not [c for c in plain_run.sidebar.caption if "地区" in c.value]

@@ -99,3 +99,28 @@ def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
     _wait_drawn(page, "reach")
     assert "lang=en" in page.url and "basis=reported" in page.url, page.url
     page.close()
+
+
+def test_the_more_filters_button_opens_the_choices_and_a_choice_filters(
+    chromium_browser: object, server: str
+) -> None:
+    # Region, route, metric and source sit in a popover: mounted on the click, not on load.
+    page = chromium_browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+    page.goto(f"{server}/")
+    _wait_drawn(page, "overview")
+    choices = ".st-key-f_region, .st-key-f_route, .st-key-f_metric, .st-key-f_source"
+    assert page.locator(choices).count() == 0
+    page.get_by_role("button", name="地区 · 线路 · 指标 · 来源").click()
+    metric = page.locator(".st-key-f_metric")
+    metric.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(choices).count() == 4
+    metric.locator("input").click()
+    page.keyboard.type("集装箱运量")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**metric=teu**", timeout=TIMEOUT_MS)
+    page.keyboard.press("Escape")
+    _wait_drawn(page, "overview")
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "指标：集装箱运量" in sidebar and "已选 1 项" in sidebar
+    page.screenshot(path=str(ARTIFACTS / "more_filters.png"))
+    page.close()
