@@ -189,9 +189,12 @@ def test_correct_and_retract_one_figure_are_batches_with_a_reason(layout: Layout
         "period_end": "2000-01-28",
     }
     before = table_hash(layout)
-    fixed = correct_figure(layout, ANALYST_ACTOR, pick, 1234.0, "typo in the source")
+    fixed = correct_figure(layout, ANALYST_ACTOR, pick, 1234.0, "typo in the source").batch_id
     assert values(layout) == [1001.0, 1234.0]
-    gone = retract_figure(layout, ANALYST_ACTOR, {**pick, "value": "1234"}, "duplicate report")
+    gone = retract_figure(
+        layout, ANALYST_ACTOR, {**pick, "value": "1234"}, "duplicate report"
+    ).batch_id
+    assert fixed is not None and gone is not None
     assert values(layout) == [1001.0]
     records = {e["id"]: e for e in history(layout)}
     assert (

@@ -457,7 +457,7 @@ def _remove_orphan_uploads(layout: Layout) -> list[str]:
     if last is None:
         return []
     kept: set[str] = set()
-    for _name, record in read_batch_records(layout):
+    for _name, record in [*read_batch_records(layout), *_unresolved_pending_records(layout)]:
         stored = str(record.get("stored_as") or "")
         if stored:
             stem = Path(stored).name.split(".", 1)[0]
@@ -468,6 +468,23 @@ def _remove_orphan_uploads(layout: Layout) -> list[str]:
             path.unlink()
             removed.append(path.name)
     return removed
+
+
+def _unresolved_pending_records(layout: Layout) -> list[tuple[str, dict[str, Any]]]:
+    # A pending item's received file is read again when it is approved: never an orphan.
+    if not layout.pending.is_dir():
+        return []
+    out = []
+    for path in layout.pending.iterdir():
+        if path.name.startswith(".") or (path / "decision.json").exists():
+            continue
+        try:
+            record = json.loads((path / "pending.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(record, dict):
+            out.append((path.name, record))
+    return out
 
 
 def remove_stale_temporaries(layout: Layout) -> list[str]:
