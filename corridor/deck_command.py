@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from corridor import options
+from corridor.pdf_fonts import simplified_font_env
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 
@@ -45,8 +46,11 @@ def convert_to_pdf(pptx: Path, soffice: str, timeout: float = PDF_TIMEOUT_S) -> 
             str(pptx.parent),
             str(pptx),
         ]
+        # Standalone simplified-Chinese faces (corridor/pdf_fonts.py), so the PDF never embeds
+        # the collection's face named for Japanese.
+        env = {**os.environ, **simplified_font_env()}
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
             raise CorridorError.single(
                 f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）",

@@ -396,16 +396,18 @@ def every_page_specs(
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
     years = headline_specs(fv, page_metrics(None), lang, events)
-    return once_each(
-        spec
-        for page in PAGES
-        for spec in [
-            *([] if page == "overview" else [y for y in years if y.page == page]),
-            *_view_notes(
-                page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
-            ),
-        ]
-    )
+    # The overview's years chart is its page's own (kept there by once_each); its growth and
+    # metric charts are drawn only where it has no years chart, as on the page.
+    overview = overview_specs(fv, lang, events)
+
+    def charts(page: str) -> list[ChartSpec]:
+        if page == "overview" and overview:
+            return overview
+        own = [] if page == "overview" else [y for y in years if y.page == page]
+        drawn = page_chart_specs(headline, by_metric, lang, page, top)
+        return [*own, *_view_notes(drawn, selections, page, lang)]
+
+    return once_each(spec for page in PAGES for spec in charts(page))
 
 
 def compares(spec: ChartSpec) -> bool:
