@@ -89,7 +89,7 @@ def _confirm(args: argparse.Namespace, question: str) -> bool | None:
 def _report_pending(pending_id: str) -> None:
     print(
         f"已提交待审批 {pending_id}：须由另一位分析员批准（corridor approve）后生效 / "
-        f"submitted for approval as {pending_id}: applied once another analyst approves it "
+        f"submitted for approval as pending {pending_id}: applied once another analyst approves it "
         "(corridor approve)"
     )
 

@@ -127,6 +127,10 @@ def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sideca
     assert (item.id, item.kind, item.record["title"]) == (pending, "article", "审批测试文章")
     assert item.record["source_ids"] == ["art-1"]
     assert "152000" in pending_frame(layout, item).to_string()
+    assert main(["pending", "--data-dir", str(layout.root), "--rows"]) == 0
+    listed = capsys.readouterr().out
+    assert pending in listed and "article" in listed and "审批测试文章" in listed
+    assert "王芳" in listed and "152000" in listed
     with pytest.raises(CorridorError, match="another analyst"):
         approve(layout, WANG, pending)
     assert readers_view(layout) == before
