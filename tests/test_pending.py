@@ -291,3 +291,13 @@ def test_a_pending_articles_text_survives_the_orphan_sweep_until_approved(
     assert stored.read_bytes() == ARTICLE.encode("utf-8")
     approve(layout, LI, pending)
     assert "art-1" in set(load_table(layout).sources["source_id"])
+
+
+def test_a_pending_folder_a_killed_writer_left_half_written_is_swept(tmp_path: Path) -> None:
+    layout = approval_layout(tmp_path / "data")
+    half = layout.pending / ".tmp-killed"
+    half.mkdir(parents=True)
+    (half / "rows.csv").write_text("metric\n", encoding="utf-8")
+    assert not list_pending(layout), "a dot-folder is never an item"
+    submit(layout, csv_bytes(2))  # the next writer sweeps, under the lock
+    assert not half.exists() and len(list_pending(layout)) == 1

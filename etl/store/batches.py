@@ -488,14 +488,15 @@ def _unresolved_pending_records(layout: Layout) -> list[tuple[str, dict[str, Any
 
 
 def remove_stale_temporaries(layout: Layout) -> list[str]:
-    """Remove temporary batch folders a crashed writer left behind (call under the lock)."""
-    if not layout.batches.is_dir():
-        return []
+    """Remove temporary batch and pending folders a crashed writer left (call under the lock)."""
     removed = []
-    for path in layout.batches.iterdir():
-        if path.name.startswith(".tmp-") and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path.name)
+    for folder in (layout.batches, layout.pending):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".tmp-") and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
     return removed
 
 
