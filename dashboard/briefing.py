@@ -20,8 +20,8 @@ import pandas as pd
 from dashboard.format import format_as_of, format_period, format_value, growth_words
 from dashboard.i18n import t
 from dashboard.safe_text import plain
-from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name
-from etl.contract.conflicts import preferred_values
+from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name, take_rows
+from etl.contract.conflicts import preference_rank, preferred_values
 from etl.contract.period_kinds import period_kinds, same_span_a_year_before
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
@@ -361,16 +361,63 @@ def build_briefing(
     return Briefing(lang, tuple(sentences))
 
 
+# Distinct values kept per series, basis and period: the preferred one and the others shown
+# beside it ("另据…"). A table where thousands of rows report one series' year still turns only
+# these into records.
+MAX_VALUES_PER_PERIOD = 4
+_RANK_COLUMNS = ("series", "basis", "period_start", "period_end", "value", "scope", "quote")
+
+
 def headline_rows(view: FigureView) -> np.ndarray:
-    """Return the view's rows in a headline series (a short vectorised pass over the view)."""
+    """Return the view's rows in a headline series, at most a few distinct values per period.
+
+    A vectorised pass over the view: the preferred value of each series and period (as
+    preferred_values chooses it) is always kept, with up to MAX_VALUES_PER_PERIOD - 1 others.
+    """
+    if "headline_rows" not in view.memo:
+        view.memo["headline_rows"] = _headline_rows(view)
+    return np.asarray(view.memo["headline_rows"])
+
+
+def _headline_rows(view: FigureView) -> np.ndarray:
     if "series" not in view.frame:
         return view.rows[:0]
     series = view.column("series").astype("object")
-    return view.rows[series.isin(HEADLINE_SERIES).to_numpy()]
+    rows = view.rows[series.isin(HEADLINE_SERIES).to_numpy()]
+    if len(rows) <= MAX_VALUES_PER_PERIOD:
+        return rows
+    frame = take_rows(view.frame.loc[:, [*_RANK_COLUMNS, "source_id"]], rows)
+    published = {sid: c.get("published") for sid, c in view.citations.items()}
+    sources = pd.DataFrame({"source_id": list(published), "published": list(published.values())})
+    rank = preference_rank(frame.reset_index(drop=True), sources).to_numpy()
+    return rows[(rank >= 0) & (rank < MAX_VALUES_PER_PERIOD)]
 
 
 def briefing_for_view(
     view: FigureView, lang: str, metrics: Iterable[str] | None = None
 ) -> Briefing:
     """Return the briefing of a filtered view: what the pages, present mode and the deck show."""
-    return build_briefing(view.records(headline_rows(view)), lang, metrics)
+    return build_briefing(view.records(briefed_rows(view)), lang, metrics)
+
+
+def briefed_rows(view: FigureView) -> np.ndarray:
+    """Return the headline rows a briefing can cite, chosen column-wise before any record.
+
+    Per series: its years and years to date of the latest two years (the latest and the one a
+    comparison reaches back to) and the latest figure of every other period kind.
+    """
+    rows = headline_rows(view)
+    if not len(rows):
+        return rows
+    cols = take_rows(
+        view.frame.loc[:, ["series", "metric", "period_start", "period_end"]], rows
+    ).reset_index(drop=True)
+    kinds = period_kinds(cols["period_start"], cols["period_end"], cols["metric"])
+    ends = pd.to_datetime(cols["period_end"])
+    group = [pd.Series(pd.factorize(cols["series"])[0]), kinds]
+    yearly = kinds.isin(["year", "ytd"]).to_numpy()
+    year = ends.dt.year
+    recent = (year >= year.groupby(group).transform("max") - 1).to_numpy()
+    latest = (ends == ends.groupby(group).transform("max")).to_numpy()
+    keep = (kinds != "").to_numpy() & np.where(yearly, recent, latest)
+    return rows[keep]

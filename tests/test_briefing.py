@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.briefing import build_briefing, escape_markdown, safe_url
+from dashboard.briefing import briefing_for_view, build_briefing, escape_markdown, safe_url
 from dashboard.format import format_value
+from etl.contract.paths import Layout
 
 SERIES = "corridor_rail_sea_trains"
 
@@ -104,3 +105,38 @@ def test_markdown_escapes_data_and_links_only_web_addresses() -> None:
     assert safe_url("ftp://a.org") == ""
     rows = [_row(9000, "2024-01-01", "2024-12-31")]
     assert "[9000列](https://example.org/9000 " in build_briefing(rows, "zh").markdown()
+
+
+def test_a_table_with_thousands_of_reports_of_one_year_briefs_as_the_unbounded_rows_do(
+    shipped_layout: Layout,
+) -> None:
+    # The briefing and the year charts turn only a few rows per series and period into records
+    # (briefing.headline_rows, briefed_rows): the preferred value and some others. With every
+    # headline figure reported again forty times by other sources, in other values, what they
+    # write is what the whole set of rows gives.
+    from dashboard.briefing import headline_rows
+    from dashboard.charts.series_years import year_records
+    from dashboard.filters import Filters, filter_mask
+    from dashboard.views.index import HEADLINE_SERIES, figure_view
+    from etl.store.table import load_table
+
+    table = load_table(shipped_layout)
+    obs = table.observations
+    head = obs.loc[obs["series"].astype(str).isin(HEADLINE_SERIES)]
+    copies = [
+        head.assign(
+            value=head["value"] * (1 + k / 100),
+            scope=head["scope"].astype(str) + f"（转载{k}）",
+            source_id=f"copy-{k}",
+            quote=f"第{k}份",
+        )
+        for k in range(1, 41)
+    ]
+    big = pd.concat([obs, *copies], ignore_index=True)
+    view = figure_view(big, table.sources, filter_mask(big, Filters()), "zh")
+    every = view.rows[view.column("series").astype(str).isin(HEADLINE_SERIES).to_numpy()]
+    assert len(headline_rows(view)) < len(every) / 5
+    unbounded = build_briefing(view.records(every), "zh")
+    assert briefing_for_view(view, "zh").text == unbounded.text
+    years = year_records(view, ["train_runs", "teu"])
+    assert years and all(len(r["others"]) <= 3 for recs in years.values() for r in recs)

@@ -72,3 +72,27 @@ def test_periods_are_kept_apart() -> None:
     later = {**_row(700, "a", "x"), "period_end": pd.Timestamp("2021-06-30")}
     out = preferred_values(pd.DataFrame([_row(900, "b", "y"), later]), SOURCES)
     assert sorted(out["value"]) == [700, 900] and not out["conflict"].any()
+
+
+def test_rank_zero_is_the_value_preferred_values_chooses_and_repeats_rank_minus_one() -> None:
+    import random
+
+    from etl.contract.conflicts import preference_rank
+
+    rng = random.Random(3)
+    quotes = ["国铁南宁局：运输{}标箱", "国铁集团：发送{}标箱", "据报道{}标箱"]
+    rows = [
+        _row(float(rng.choice([570000, 630000, 600000, 610000])), rng.choice("abc"),
+             rng.choice(quotes).format(i))
+        for i in range(300)
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    rank = preference_rank(frame, SOURCES)
+    best = preferred_values(frame, SOURCES).iloc[0]
+    chosen = frame.loc[rank == 0].iloc[0]
+    assert (chosen["value"], chosen["source_id"]) == (best["value"], best["source_id"])
+    ranked = frame.loc[rank >= 0]
+    assert sorted(ranked["value"]) == sorted(set(frame["value"]))  # each distinct value once
+    assert set(rank) <= {-1, 0, 1, 2, 3}
+    others = [v for v, _ in best["others"]]
+    assert others == [ranked.loc[rank == k, "value"].iloc[0] for k in range(1, 4)]

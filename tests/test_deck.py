@@ -454,3 +454,26 @@ def test_deck_without_events_has_no_milestones_box() -> None:
             s.has_text_frame and s.text_frame.text.startswith(t("events_legend", "zh"))
             for s in slide.shapes
         )
+
+
+def test_a_series_over_the_years_is_columns_oldest_first(shipped_layout: Layout) -> None:
+    # As on the page: the years left to right, one column each, whatever scope wording or body
+    # each year's figure came from (not bars grouped by scope).
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    table = load_table(shipped_layout)
+    filters = Filters(lang="zh")
+    specs, cards, _ = deck_inputs(table.observations, table.sources, filters)
+    trains = next(s for s in specs if s.id == "train_runs_years")
+    prs = Presentation(io.BytesIO(build_deck(specs, cards, filters, table.sources, made=MADE)))
+    index = [s.id for s in once_each(specs)].index("train_runs_years")
+    chart = _chart(prs.slides[2 + index])
+    assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+    categories = list(chart.plots[0].categories)
+    years = sorted(trains.point_records, key=lambda p: p["period_end"])
+    first, last = years[0]["period_end"].year, years[-1]["period_end"].year
+    # Every calendar year in the span keeps its place; a year no report covers stays empty.
+    assert categories == [f"{y}年" for y in range(first, last + 1)]
+    assert categories[0] == "2017年"
+    shown = [v for s in chart.plots[0].series for v in s.values if v is not None]
+    assert sorted(shown) == sorted(float(p["display_value"]) for p in years)

@@ -20,7 +20,7 @@ from dashboard.charts.theme import TEMPLATE
 from dashboard.format import format_value, point_label, value_axis_numbers
 from dashboard.i18n import t
 from dashboard.series_labels import series_label
-from dashboard.views.index import FigureView, Record
+from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
 from etl.contract.series import headline_series
 
@@ -34,22 +34,18 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
     rows = headline_rows(fv)
     if not len(rows):
         return {}
-    records = [r for r in fv.records(rows) if r["basis"] == "reported" and r["metric"] in metrics]
-    if not records:
-        return {}
-    frame = pd.DataFrame(
-        {
-            "start": [r["period_start"] for r in records],
-            "end": [r["period_end"] for r in records],
-            "metric": [r["metric"] for r in records],
-        }
+    # Calendar years of the wanted metrics, reported, chosen column-wise before any record is
+    # built: a table may hold many other periods of the same series.
+    cols = take_rows(fv.frame.loc[:, ["period_start", "period_end", "metric", "basis"]], rows)
+    kinds = period_kinds(cols["period_start"], cols["period_end"], cols["metric"]).to_numpy()
+    ends = pd.to_datetime(cols["period_end"])
+    keep = (
+        (kinds == "year")
+        & (ends.dt.year >= FIRST_YEAR).to_numpy()
+        & (cols["basis"].astype(str) == "reported").to_numpy()
+        & cols["metric"].astype(str).isin(metrics).to_numpy()
     )
-    kinds = period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
-    years = [
-        r
-        for r, k in zip(records, kinds, strict=True)
-        if k == "year" and pd.Timestamp(r["period_end"]).year >= FIRST_YEAR
-    ]
+    years = fv.records(rows[keep])
     out: dict[str, list[Record]] = {}
     for r in preferred_rows(years) if years else []:
         # The other bodies' values for the same series and year stay beside it (另据…).

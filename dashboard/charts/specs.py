@@ -306,6 +306,12 @@ def year_specs(
 
 
 YTD_SUFFIX = "_ytd"
+YEARS_SUFFIX = "_years"
+
+
+def is_years(spec: ChartSpec) -> bool:
+    """Return whether a chart is a headline series over the calendar years."""
+    return spec.id.endswith(YEARS_SUFFIX)
 
 
 def is_ytd(spec: ChartSpec) -> bool:

@@ -18,10 +18,17 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.charts.figures import axis_title
-from dashboard.charts.specs import ChartSpec
+from dashboard.charts.specs import ChartSpec, is_years
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
 from dashboard.deck.labels import growth_label, unique_labels
-from dashboard.deck.series import Series, category_series, excel_serial, series_name, xy_series
+from dashboard.deck.series import (
+    Series,
+    category_series,
+    excel_serial,
+    series_name,
+    xy_series,
+    year_series,
+)
 from dashboard.format import excel_date_format, excel_number_format, point_format
 from dashboard.i18n import t
 from etl.contract.vocabulary import load_metrics
@@ -180,6 +187,34 @@ def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     return chart
 
 
+def add_years_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+    """Add a headline series as columns, one per year left to right; derived columns hatched."""
+    metric = str(spec.points["metric"].iloc[0])
+    labels, series = year_series(spec.points)
+    data = CategoryChartData(number_format=_number_format(metric, lang))
+    data.categories = labels
+    for s in series:
+        data.add_series(series_name(s, lang), s.values)
+    chart = _frame(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, data)
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.overlap = 100  # each year is in one series only: the two share its slot
+    for native, s in zip(plot.series, series, strict=True):
+        _style_series(native, s)
+    _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
+    decimals = load_metrics()[metric].decimals
+    for native, s in zip(plot.series, series, strict=True):
+        _point_labels(native, s.values, decimals, lang, XL_LABEL_POSITION.OUTSIDE_END)
+    _axis_style(chart.value_axis, axis_title(metric, lang), grid=True)
+    chart.value_axis.minimum_scale = 0
+    chart.value_axis.tick_labels.number_format = AXIS_FORMAT
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    _axis_style(chart.category_axis, None, grid=False)
+    _category_labels_style(chart.category_axis)
+    _legend(chart, len(series) > 1)
+    return chart
+
+
 def _category_labels_style(axis: Any) -> None:
     """Lay the category labels flat on one line, a point smaller than the other chart text."""
     axis.tick_labels.font.size = Pt(CATEGORY_FONT_PT)
@@ -251,6 +286,11 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     _category_labels_style(chart.category_axis)
     _legend(chart, False)
     return chart
+
+
+def add_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+    """Add a spec's native chart: a series over the years as columns, else by its kind."""
+    return (add_years_chart if is_years(spec) else ADDERS[spec.kind])(slide, spec, lang)
 
 
 # How each kind of chart (ChartSpec.kind, chosen by dashboard.charts.specs) is drawn natively.

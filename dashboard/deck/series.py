@@ -74,6 +74,35 @@ def category_series(
     return category_labels(pairs, width), series
 
 
+def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
+    """Return a series' years left to right (oldest first) and a reported and a derived series."""
+    rows = points.sort_values("period_end", kind="stable")
+    by_year = {int(row["period_end"].year): row for _, row in rows.iterrows()}
+    if not by_year:
+        return [], []
+    # A year no report covers keeps its place, empty, as on the page's one-tick-per-year axis.
+    first, last = min(by_year), max(by_year)
+    template_year, template = first, str(by_year[first]["period_label"])
+    labels: list[str] = []
+    values: dict[str, list[float | None]] = {"reported": [], "derived": []}
+    for year in range(first, last + 1):
+        row = by_year.get(year)
+        labels.append(
+            str(row["period_label"])
+            if row is not None
+            else template.replace(str(template_year), str(year))
+        )
+        for basis, column in values.items():
+            shown = row is not None and row["basis"] == basis
+            column.append(float(row["display_value"]) if shown else None)  # type: ignore[index]
+    series = [
+        Series(basis, basis, REPORTED_COLOUR, column, [])
+        for basis, column in values.items()
+        if any(v is not None for v in column)
+    ]
+    return labels, series
+
+
 def xy_series(points: pd.DataFrame) -> list[Series]:
     """Return one XY series (dates, values) per drawn series and basis."""
     recs = _ordered(points, ["period_end"])

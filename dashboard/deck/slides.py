@@ -25,13 +25,13 @@ from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, once_each
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR
 from dashboard.deck.native import (
-    ADDERS,
     CONTENT_WIDTH,
     GROWTH_DOWN,
     GROWTH_UP,
     MARGIN,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
+    add_chart,
     rgb,
 )
 from dashboard.filters import NO_ROUTE, Filters, filter_mask
@@ -503,7 +503,7 @@ def add_chart_slide(prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: F
     _textbox(
         slide, MARGIN, Inches(1.1), CONTENT_WIDTH, Inches(0.4), [(spec.title, 15, False, MUTED)]
     )
-    chart = ADDERS[spec.kind](slide, spec, lang)
+    chart = add_chart(slide, spec, lang)
     frame = slide.shapes[-1]
     frame._element.nvGraphicFramePr.cNvPr.set("descr", spec.alt)
     if spec.events:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -166,6 +166,9 @@ class FigureView:
     also: dict[int, str]
     citations: dict[str, Record]
     index: FigureIndex
+    # What pure functions of the view worked out once (briefing.headline_rows): a view is
+    # immutable, so its answers stay true for the view's life.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.contract.series import series_by_key
 
@@ -32,6 +34,16 @@ def _published(frame: pd.DataFrame, sources: pd.DataFrame | None) -> pd.Series:
     return pd.to_datetime(_text(frame["source_id"]).map(when), errors="coerce")
 
 
+def _contains(text: pd.Series, pattern: str) -> pd.Series:
+    # Arrow's RE2 engine in one pass (the cue words are plain alternations); Python's re where
+    # RE2 cannot read a pattern.
+    try:
+        found = pc.match_substring_regex(pa.array(text.to_numpy(dtype=object)), pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return text.str.contains(pattern, regex=True)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
+
+
 def _prefers(frame: pd.DataFrame) -> pd.Series:
     catalogue = series_by_key()
     text = _text(frame["scope"]) + " " + _text(frame["quote"])
@@ -41,8 +53,42 @@ def _prefers(frame: pd.DataFrame) -> pd.Series:
         if series is None or not series.prefer:
             continue
         pattern = "|".join(series.prefer)
-        out.loc[rows] = text.loc[rows].str.contains(pattern, regex=True)
+        out.loc[rows] = _contains(text.loc[rows], pattern).to_numpy()
     return out
+
+
+def preference_rank(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
+    """Return each row's place among the distinct values of its series, basis and period.
+
+    0 is the value preferred_values would choose (a reported row naming the preferred body,
+    then the latest published, then the first); 1, 2, … the other distinct values in the same
+    order; a repeat of a value already ranked gets -1. Vectorised: a view can bound the rows it
+    turns into records before choosing, whatever the table's size.
+    """
+    if not len(frame):
+        return pd.Series([], index=frame.index, dtype=int)
+    # Groups by codes, not text: each column's distinct values numbered (a missing cell is -1).
+    work = pd.DataFrame(
+        {
+            "series": pd.factorize(frame["series"])[0],
+            "basis": pd.factorize(frame["basis"])[0],
+            "start": pd.factorize(frame["period_start"])[0],
+            "end": pd.factorize(frame["period_end"])[0],
+            "value": frame["value"].astype(float),
+            "_prefer": _prefers(frame),
+            "_published": _published(frame, sources),
+            "_order": range(len(frame)),
+        },
+        index=frame.index,
+    )
+    work = work.sort_values(
+        ["_prefer", "_published", "_order"], ascending=[False, False, True], na_position="last"
+    )
+    group = ["series", "basis", "start", "end"]
+    first = ~work.duplicated([*group, "value"])
+    rank = pd.Series(-1, index=work.index)
+    rank[first] = work.loc[first].groupby(group, sort=False).cumcount()
+    return rank.reindex(frame.index)
 
 
 def preferred_values(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -64,30 +110,47 @@ def preferred_values(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -
     work = work.sort_values(
         ["_prefer", "_published", "_order"], ascending=[False, False, True], na_position="last"
     )
-    out = []
-    for (_, _, _), group in work.groupby(
-        ["series", "_start", "period_end"], sort=True, dropna=False
+    keys = ["series", "_start", "period_end"]
+    # The first row of each series and period in preference order is its value; every other
+    # distinct value follows it in that order (vectorised: a period may hold thousands of rows).
+    best = work.drop_duplicates(keys, keep="first")
+    distinct = work.assign(_value=work["value"].astype(float)).drop_duplicates(
+        [*keys, "_value"], keep="first"
+    )
+    rest = distinct.loc[~distinct["_order"].isin(best["_order"])]
+    others: dict[tuple[object, ...], list[tuple[float, str]]] = {}
+    for series, start, end, value, source in zip(
+        rest["series"],
+        rest["_start"],
+        rest["period_end"],
+        rest["_value"],
+        rest["source_id"],
+        strict=True,
     ):
-        best = group.iloc[0]
-        seen = {float(best["value"])}
-        others: list[tuple[float, str]] = []
-        for value, source in zip(group["value"], group["source_id"], strict=True):
-            if float(value) not in seen:
-                seen.add(float(value))
-                others.append((float(value), str(source)))
+        others.setdefault((series, start, _end_key(end)), []).append((float(value), str(source)))
+    best = best.sort_values(keys, kind="stable")
+    out = []
+    for row in best.to_dict("records"):
+        found = tuple(others.get((row["series"], row["_start"], _end_key(row["period_end"])), ()))
         out.append(
             {
-                "series": best["series"],
-                "period_start": best["period_start"],
-                "period_end": best["period_end"],
-                "value": float(best["value"]),
-                "source_id": best["source_id"],
-                "quote": best["quote"],
-                "others": tuple(others),
-                "conflict": bool(others),
+                "series": row["series"],
+                "period_start": row["period_start"],
+                "period_end": row["period_end"],
+                "value": float(row["value"]),
+                "source_id": row["source_id"],
+                "quote": row["quote"],
+                "others": found,
+                "conflict": bool(found),
             }
         )
     return pd.DataFrame(out, columns=list(COLUMNS))
+
+
+def _end_key(end: object) -> object:
+    # A period end as a dictionary key: NaT and NaN are one missing end.
+    stamp = pd.Timestamp(end) if end is not None else pd.NaT  # type: ignore[arg-type]
+    return None if stamp is pd.NaT else stamp
 
 
 def also_reported(
