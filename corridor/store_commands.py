@@ -86,13 +86,17 @@ def _confirm(args: argparse.Namespace, question: str) -> bool | None:
     return answer in {"y", "yes", "是", "好"}
 
 
+def _report_pending(pending_id: str) -> None:
+    print(
+        f"已提交待审批 {pending_id}：须由另一位分析员批准（corridor approve）后生效 / "
+        f"submitted for approval as pending {pending_id}: applied once another analyst approves it "
+        "(corridor approve)"
+    )
+
+
 def _report_merge(result: Any) -> None:
     if getattr(result, "pending_id", None):
-        print(
-            f"已提交待审批 {result.pending_id}：须由另一位分析员批准（corridor approve）后生效 / "
-            f"submitted as pending {result.pending_id}: applied once another analyst approves it "
-            "(corridor approve)"
-        )
+        _report_pending(result.pending_id)
     elif result.batch_id is None:
         print("没有改动：所有行都已存在 / nothing changed: every row is already held")
     else:
@@ -246,17 +250,21 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_pending(args: argparse.Namespace) -> int:
-    from etl.store.pending import list_pending
+    from etl.store.pending import list_pending, pending_frame
 
-    items = list_pending(layout(args.data_dir))
+    where = layout(args.data_dir)
+    items = list_pending(where)
     if not items:
-        print("没有待审批的上传 / nothing is pending")
+        print("没有待审批的改动 / nothing is pending")
     for item in items:
         r = item.record
+        what = r.get("title") or r.get("file_name", "")
         print(
-            f"{item.id}  {r.get('when', '')}  {r.get('who', '')}  {r.get('file_name', '')}  "
+            f"{item.id}  {r.get('when', '')}  {r.get('who', '')}  {item.kind}  {what}  "
             f"+{r.get('rows_new', 0)} ~{r.get('rows_contradicting', 0)}"
         )
+        if args.rows:
+            print(pending_frame(where, item).head(PREVIEW_ROWS).to_string(index=False))
     return 0
 
 
@@ -356,10 +364,13 @@ def cmd_series_list(args: argparse.Namespace) -> int:
 def cmd_series_add_wording(args: argparse.Namespace) -> int:
     from etl.store.commands import add_wording
 
-    batch_id = add_wording(layout(args.data_dir), cli_actor(), args.series, args.wording)
+    result = add_wording(layout(args.data_dir), cli_actor(args.user), args.series, args.wording)
+    if result.pending_id:
+        _report_pending(result.pending_id)
+        return 0
     print(
-        f"已将措辞“{args.wording}”归入系列 {args.series}（批次 {batch_id}，可撤销）/ "
-        f"wording mapped to series {args.series} (batch {batch_id}, undoable)"
+        f"已将措辞“{args.wording}”归入系列 {args.series}（批次 {result.batch_id}，可撤销）/ "
+        f"wording mapped to series {args.series} (batch {result.batch_id}, undoable)"
     )
     return 0
 
@@ -380,7 +391,7 @@ def _criteria(args: argparse.Namespace) -> dict[str, str | None]:
 def cmd_correct(args: argparse.Namespace) -> int:
     from etl.store.commands import correct_figure
 
-    batch_id = correct_figure(
+    result = correct_figure(
         layout(args.data_dir),
         cli_actor(args.user),
         _criteria(args),
@@ -388,17 +399,23 @@ def cmd_correct(args: argparse.Namespace) -> int:
         args.reason,
         yoy_pct=args.new_yoy_pct,
     )
-    print(f"已更正，记录为批次 corrected; recorded as batch {batch_id}")
+    if result.pending_id:
+        _report_pending(result.pending_id)
+    else:
+        print(f"已更正，记录为批次 corrected; recorded as batch {result.batch_id}")
     return 0
 
 
 def cmd_retract(args: argparse.Namespace) -> int:
     from etl.store.commands import retract_figure
 
-    batch_id = retract_figure(
+    result = retract_figure(
         layout(args.data_dir), cli_actor(args.user), _criteria(args), args.reason
     )
-    print(f"已撤回该数据，记录为批次 retracted; recorded as batch {batch_id}")
+    if result.pending_id:
+        _report_pending(result.pending_id)
+    else:
+        print(f"已撤回该数据，记录为批次 retracted; recorded as batch {result.batch_id}")
     return 0
 
 
@@ -626,9 +643,11 @@ def register(sub: options.Subparsers) -> None:
         sub,
         "approve",
         cmd_approve,
-        help="批准待审上传 / approve a pending upload",
-        description="Apply a pending upload (require_approval = true in settings.toml) as a "
-        "batch. The analyst who submitted it cannot approve it.",
+        help="批准待审改动 / approve a pending change",
+        description="Apply a pending upload, article, correction, retraction or wording "
+        "(require_approval = true in settings.toml) as a batch recorded as the submitter's. The "
+        "analyst who submitted it cannot approve it; a correction or retraction is refused when "
+        "the figure changed since the request.",
     )
     p.add_argument("batch", metavar="BATCH", help="待审编号 / pending id")
     _add_user(p)
@@ -637,19 +656,23 @@ def register(sub: options.Subparsers) -> None:
         sub,
         "reject",
         cmd_reject,
-        help="驳回待审上传 / reject a pending upload",
-        description="Reject a pending upload with a reason; nothing readers see changes.",
+        help="驳回待审改动 / reject a pending change",
+        description="Reject a pending change with a reason; nothing readers see changes.",
     )
     p.add_argument("batch", metavar="BATCH", help="待审编号 / pending id")
     p.add_argument("--reason", required=True, help="原因 / why")
     _add_user(p)
 
-    options.command(
+    p = options.command(
         sub,
         "pending",
         cmd_pending,
-        help="列出待审上传 / list pending uploads",
-        description="List the uploads waiting for a second analyst's approval.",
+        help="列出待审改动 / list pending changes",
+        description="List the changes waiting for a second analyst's approval: id, when, who, "
+        "kind (upload, article, correction, retraction, wording), file or title, rows.",
+    )
+    p.add_argument(
+        "--rows", action="store_true", help="显示每项的前几行 / show each item's first rows"
     )
 
     p = sub.add_parser(

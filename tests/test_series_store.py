@@ -75,7 +75,8 @@ def test_a_wording_joins_its_series_and_undo_takes_it_back(layout: Layout) -> No
     upload, _ = validate_upload(layout, with_rows(_row("该集团"), header=HEADER), "up.csv")
     merge_upload(layout, upload, ANALYST_ACTOR)
     assert _series_of(layout, "该集团") == ""
-    batch_id = add_wording(layout, ANALYST_ACTOR, "beibu_gulf_port_teu", " 該集團 ")
+    batch_id = add_wording(layout, ANALYST_ACTOR, "beibu_gulf_port_teu", " 該集團 ").batch_id
+    assert batch_id is not None
     record = json.loads((layout.batches / batch_id / "batch.json").read_text("utf-8"))
     assert record["kind"] == "wording" and record["wording"] == "该集团"
     assert record["series"] == "beibu_gulf_port_teu" and record["rows_joined"] == 1

@@ -189,9 +189,12 @@ def test_correct_and_retract_one_figure_are_batches_with_a_reason(layout: Layout
         "period_end": "2000-01-28",
     }
     before = table_hash(layout)
-    fixed = correct_figure(layout, ANALYST_ACTOR, pick, 1234.0, "typo in the source")
+    fixed = correct_figure(layout, ANALYST_ACTOR, pick, 1234.0, "typo in the source").batch_id
     assert values(layout) == [1001.0, 1234.0]
-    gone = retract_figure(layout, ANALYST_ACTOR, {**pick, "value": "1234"}, "duplicate report")
+    gone = retract_figure(
+        layout, ANALYST_ACTOR, {**pick, "value": "1234"}, "duplicate report"
+    ).batch_id
+    assert fixed is not None and gone is not None
     assert values(layout) == [1001.0]
     records = {e["id"]: e for e in history(layout)}
     assert (
@@ -479,6 +482,66 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
         approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
         assert len(approved) == 1, "applied exactly once"
     print(f"approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
+    assert sum(outcomes.values()) == APPROVE_KILLS
+
+
+def _article(i: int) -> bytes:
+    # One figure per article, each in its own year (so no two contradict), from its own source.
+    return (
+        f"title: 审批中断测试 {i}\npublisher: 测试社\npublished: {2005 + i}-04-10\n---\n"
+        f"今年一季度，西部陆海新通道铁海联运班列累计发送集装箱{1000 + i}标箱，同比增长12.5%。\n"
+    ).encode()
+
+
+def _submit_article(layout: Layout, i: int) -> tuple[str, int]:
+    proposal = propose_article(_article(i), f"kill-{i}.txt")
+    result = accept_article(
+        layout, ANALYST_ACTOR, proposal, proposal.rows, source_id=f"kill-art-{i}"
+    )
+    assert result.pending_id is not None
+    return result.pending_id, len(proposal.rows)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_all(
+    tmp_path: Path,
+) -> None:
+    layout = new_layout(tmp_path / "data")
+    layout.settings.write_text("require_approval = true\n", encoding="utf-8")
+    rng = random.Random(20261130)
+    pending, _rows = _submit_article(layout, 0)
+    start = time.perf_counter()
+    pid = _fork_approve(layout, pending)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    duration = time.perf_counter() - start
+    outcomes = {"pending": 0, "applied": 0}
+    for i in range(1, APPROVE_KILLS + 1):
+        before = load_table(layout)
+        pending, rows = _submit_article(layout, i)
+        pid = _fork_approve(layout, pending)
+        time.sleep(rng.uniform(0.0, duration * 1.05))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        now = load_table(layout)
+        still = [p.id for p in list_pending(layout)]
+        if bt.table_hash(now.observations) == bt.table_hash(before.observations):
+            assert f"kill-art-{i}" not in set(now.sources["source_id"]), f"kill {i}: half"
+            assert still == [pending], f"kill {i}: not applied, so it must still be pending"
+            approve(layout, LI_ACTOR, pending)  # and it can still be approved, once
+            outcomes["pending"] += 1
+        else:
+            assert still == [], f"kill {i}: applied, so it must not be pending any more"
+            outcomes["applied"] += 1
+        after = load_table(layout)
+        assert len(after.observations) == len(before.observations) + rows
+        assert after.observations["value"].tolist().count(1000.0 + i) == 1
+        assert list(after.sources["source_id"]).count(f"kill-art-{i}") == 1, "source once"
+        approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
+        assert len(approved) == 1, "applied exactly once"
+        assert approved[0]["sources_added"] == [f"kill-art-{i}"]
+    print(f"article approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
     assert sum(outcomes.values()) == APPROVE_KILLS
 
 

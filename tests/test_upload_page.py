@@ -303,3 +303,42 @@ def test_pasted_article_shows_how_periods_were_decided_and_keeps_the_date_inferr
     row = sources[sources["title"] == "粘贴的测试文章"].iloc[0]
     assert row["published"].date() == date(2024, 9, 1)
     assert bool(row["published_inferred"]) is True
+
+
+ARTICLE = (
+    "title: 审批页面测试文章\npublisher: 测试社\npublished: 2024-09-11\n---\n"
+    "1—8月，西部陆海新通道铁海联运班列累计开行7654列，同比增长12.5%。\n"
+)
+
+
+def test_with_approval_an_article_waits_in_the_review_list_until_another_approves(
+    data_dir: Path, secrets: Path
+) -> None:
+    (data_dir / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
+    add_people(secrets)
+    layout = Layout(data_dir)
+    before = load_table(layout)
+    first = open_page()
+    log_in(first, "王芳", "wang fang password 1")
+    first.text_area(key="art_text").input(ARTICLE).run()
+    assert not first.exception, first.exception
+    first.button(key="art_accept").click().run()
+    assert not first.exception, first.exception
+    assert any("待审批" in s.value or "approval" in s.value for s in first.success)
+    after = load_table(layout)
+    assert len(after.observations) == len(before.observations), "invisible until approved"
+    assert list(after.sources["source_id"]) == list(before.sources["source_id"])
+
+    second = open_page()
+    log_in(second, "li.lei", "li lei password 22")
+    items = [x.value for x in second.text if "审批页面测试文章" in x.value]
+    assert len(items) == 1 and ("文章" in items[0] or "article" in items[0])
+    assert "王芳" in items[0]
+    previews = [d.value.to_string() for d in second.dataframe]
+    assert any("7654" in f and "new" in f for f in previews), "the article's rows are shown"
+    approve_key = next(b.key for b in second.button if str(b.key).startswith("approve_"))
+    second.button(key=approve_key).click().run()
+    assert not second.exception, second.exception
+    table = load_table(layout)
+    assert 7654.0 in table.observations["value"].tolist()
+    assert "审批页面测试文章" in set(table.sources["title"])

@@ -185,7 +185,7 @@ def upload_tab(actor: auth.Actor) -> None:
 
 
 def review_tab(actor: auth.Actor) -> None:
-    """Pending uploads: each with its preview, approved or rejected by another analyst."""
+    """Pending changes: each with its kind, title and rows, approved or rejected by another."""
     items = review.list_pending(layout)
     if not items:
         st.info(t("up_nothing_pending", lang))
@@ -198,15 +198,18 @@ def review_tab(actor: auth.Actor) -> None:
                     "up_pending_item",
                     lang,
                     id=item.id,
+                    kind=t(f"up_kind_{item.kind}", lang)
+                    if item.kind in review.KINDS
+                    else item.kind[:40],
                     who=r.get("who", ""),
-                    file=r.get("file_name", ""),
+                    file=r.get("title") or r.get("file_name", ""),
                     new=r.get("rows_new", 0),
                     replacing=r.get("rows_contradicting", 0),
                 )
             )
             try:
-                preview = review.pending_preview(layout, item.id)
-                st.dataframe(preview.frame(), hide_index=True, key=f"pending_preview_{item.id}")
+                rows = review.pending_frame(layout, item)
+                st.dataframe(rows, hide_index=True, key=f"pending_preview_{item.id}")
             except CorridorError as exc:
                 show_error(exc)
             own = r.get("who") == actor.name
@@ -344,7 +347,10 @@ def article_tab(actor: auth.Actor) -> None:
         except CorridorError as exc:
             show_error(exc)
             return
-        st.success(t("up_stored", lang, batch=result.batch_id))
+        if result.pending_id:
+            st.success(t("up_submitted", lang, pending=result.pending_id))
+        else:
+            st.success(t("up_stored", lang, batch=result.batch_id))
 
 
 def source_tab(actor: auth.Actor) -> None:
@@ -399,13 +405,16 @@ def correct_tab(actor: auth.Actor) -> None:
             }
             try:
                 if action == "correct":
-                    batch = store.correct_figure(layout, actor, criteria, new_value, reason)
+                    done = store.correct_figure(layout, actor, criteria, new_value, reason)
                 else:
-                    batch = store.retract_figure(layout, actor, criteria, reason)
+                    done = store.retract_figure(layout, actor, criteria, reason)
             except CorridorError as exc:
                 show_error(exc)
                 return
-            st.success(t("up_recorded", lang, batch=batch))
+            if done.pending_id:
+                st.success(t("up_submitted", lang, pending=done.pending_id))
+            else:
+                st.success(t("up_recorded", lang, batch=done.batch_id))
 
 
 def history_tab(actor: auth.Actor) -> None:

@@ -457,7 +457,7 @@ def _remove_orphan_uploads(layout: Layout) -> list[str]:
     if last is None:
         return []
     kept: set[str] = set()
-    for _name, record in read_batch_records(layout):
+    for _name, record in [*read_batch_records(layout), *_unresolved_pending_records(layout)]:
         stored = str(record.get("stored_as") or "")
         if stored:
             stem = Path(stored).name.split(".", 1)[0]
@@ -470,15 +470,33 @@ def _remove_orphan_uploads(layout: Layout) -> list[str]:
     return removed
 
 
-def remove_stale_temporaries(layout: Layout) -> list[str]:
-    """Remove temporary batch folders a crashed writer left behind (call under the lock)."""
-    if not layout.batches.is_dir():
+def _unresolved_pending_records(layout: Layout) -> list[tuple[str, dict[str, Any]]]:
+    # A pending item's received file is read again when it is approved: never an orphan.
+    if not layout.pending.is_dir():
         return []
+    out = []
+    for path in layout.pending.iterdir():
+        if path.name.startswith(".") or (path / "decision.json").exists():
+            continue
+        try:
+            record = json.loads((path / "pending.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(record, dict):
+            out.append((path.name, record))
+    return out
+
+
+def remove_stale_temporaries(layout: Layout) -> list[str]:
+    """Remove temporary batch and pending folders a crashed writer left (call under the lock)."""
     removed = []
-    for path in layout.batches.iterdir():
-        if path.name.startswith(".tmp-") and path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path.name)
+    for folder in (layout.batches, layout.pending):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".tmp-") and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
     return removed
 
 

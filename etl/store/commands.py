@@ -17,7 +17,13 @@ from etl.contract.fileio import write_bytes_atomic
 from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
 from etl.contract.paths import Layout
-from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, latest_period_end
+from etl.contract.schema import (
+    OBSERVATION_COLUMNS,
+    SOURCE_COLUMNS,
+    latest_period_end,
+    observations_schema,
+    validate,
+)
 from etl.contract.series import MAX_WORDING, fill_series, normalise_wording, series_by_key
 from etl.contract.tables import (
     format_number,
@@ -397,6 +403,73 @@ def select_figure(observations: pd.DataFrame, criteria: dict[str, str | None]) -
     )
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A figure change: the batch written, or with approval on the pending item stored instead."""
+
+    batch_id: str | None
+    pending_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """A correction or retraction worked out against the table: rows removed and added, why."""
+
+    kind: str
+    old: pd.DataFrame
+    added: pd.DataFrame
+    info: dict[str, Any]
+
+
+def figure_change(
+    observations: pd.DataFrame,
+    criteria: dict[str, str | None],
+    why: str,
+    kind: str,
+    new_value: float | None = None,
+    new_yoy: float | None = None,
+) -> FigureChange:
+    """Return the change that corrects or retracts the one figure the criteria pick out."""
+    old = select_figure(observations, criteria).reset_index(drop=True)
+    added = bt.no_rows()
+    info: dict[str, Any] = {"reason": why}
+    if kind == "correction":
+        assert new_value is not None
+        added = old.copy()
+        added["value"] = float(new_value)
+        if new_yoy is not None:
+            added["yoy_pct"] = float(new_yoy)
+        added = validate(added, observations_schema(), "correct")
+        if bt.table_hash(added) == bt.table_hash(old):
+            raise CorridorError.single(
+                "新值与原值相同，没有改动",
+                "the new value equals the old one: nothing to do",
+                value=format_number(new_value),
+            )
+    keyed = old.iloc[0]
+    info["replaced"] = [
+        {
+            **{c: _plain(keyed[c]) for c in KEY_COLUMNS},
+            "old_value": float(keyed["value"]),
+            "new_value": None if not len(added) else float(added.iloc[0]["value"]),
+            "source_id": str(keyed["source_id"]),
+        }
+    ]
+    return FigureChange(kind, old, added, info)
+
+
+def commit_figure_change(
+    layout: Layout, observations: pd.DataFrame, who: str, change: FigureChange
+) -> str:
+    """Commit a figure change as `who`'s batch (the caller holds the lock); return its id."""
+    before = bt.table_hash(observations)
+    after = bt.table_hash(bt.apply_change(observations, change.old, change.added))
+    batch = bt.Change(
+        kind=change.kind, who=who, added=change.added, removed=change.old, info=change.info
+    )
+    return bt.commit_batch(layout, batch, before, after)
+
+
 def _change_figure(
     layout: Layout,
     actor: Actor,
@@ -405,42 +478,17 @@ def _change_figure(
     kind: str,
     new_value: float | None = None,
     new_yoy: float | None = None,
-) -> str:
+) -> Recorded:
     require_analyst(actor)
     why = _check_note(reason, "reason")
     with bt.write_lock(layout):
         state = load_state(layout)
-        old = select_figure(state.observations, criteria).reset_index(drop=True)
-        added = bt.no_rows()
-        info: dict[str, Any] = {"reason": why}
-        if kind == "correction":
-            assert new_value is not None
-            added = old.copy()
-            added["value"] = float(new_value)
-            if new_yoy is not None:
-                added["yoy_pct"] = float(new_yoy)
-            from etl.contract.schema import observations_schema, validate
+        change = figure_change(state.observations, criteria, why, kind, new_value, new_yoy)
+        if load_settings(layout).require_approval:
+            from etl.store.pending import submit_figure_change
 
-            added = validate(added, observations_schema(), "correct")
-            if bt.table_hash(added) == bt.table_hash(old):
-                raise CorridorError.single(
-                    "新值与原值相同，没有改动",
-                    "the new value equals the old one: nothing to do",
-                    value=format_number(new_value),
-                )
-        keyed = old.iloc[0]
-        info["replaced"] = [
-            {
-                **{c: _plain(keyed[c]) for c in KEY_COLUMNS},
-                "old_value": float(keyed["value"]),
-                "new_value": None if not len(added) else float(added.iloc[0]["value"]),
-                "source_id": str(keyed["source_id"]),
-            }
-        ]
-        before = bt.table_hash(state.observations)
-        after = bt.table_hash(bt.apply_change(state.observations, old, added))
-        change = bt.Change(kind=kind, who=actor.name, added=added, removed=old, info=info)
-        return bt.commit_batch(layout, change, before, after)
+            return Recorded(None, submit_figure_change(layout, actor, change))
+        return Recorded(commit_figure_change(layout, state.observations, actor.name, change))
 
 
 def _plain(value: object) -> object:
@@ -458,15 +506,15 @@ def correct_figure(
     value: float,
     reason: str,
     yoy_pct: float | None = None,
-) -> str:
-    """Replace one stored figure's value (and yoy), recording the reason; return the batch id."""
+) -> Recorded:
+    """Replace one stored figure's value (and yoy), recording the reason (pending with approval)."""
     return _change_figure(layout, actor, criteria, reason, "correction", value, yoy_pct)
 
 
 def retract_figure(
     layout: Layout, actor: Actor, criteria: dict[str, str | None], reason: str
-) -> str:
-    """Remove one stored figure, recording the reason; return the batch id."""
+) -> Recorded:
+    """Remove one stored figure, recording the reason (pending with approval)."""
     return _change_figure(layout, actor, criteria, reason, "retraction")
 
 
@@ -555,11 +603,12 @@ def _series_refusal(key: str) -> CorridorError:
     )
 
 
-def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> str:
-    """Map a scope wording to a series as a recorded, undoable batch; return the batch id.
+def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> Recorded:
+    """Map a scope wording to a series as a recorded, undoable batch (pending with approval).
 
     A stored figure of the series' metric whose scope contains the wording, and that no catalogue
-    rule places, joins the series; undoing the batch removes the mapping again.
+    rule places, joins the series; undoing the batch removes the mapping again. Joining moves
+    figures onto a series' chart line, so with approval on it waits for a second analyst.
     """
     require_analyst(actor)
     key = series.strip()
@@ -567,31 +616,49 @@ def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> str:
         raise _series_refusal(key)
     text = normalise_wording(_check_note(wording, "wording", limit=MAX_WORDING))
     with bt.write_lock(layout):
-        built_obs, built_src = load_built(layout)
-        batches = bt.read_batches(layout)
-        current, _ = state_after(built_obs, built_src, batches)
-        if (key, text) in bt.active_wordings(batches):
-            raise CorridorError.single(
-                "该措辞已映射到这个系列",
-                "this wording already maps to this series",
-                column="wording",
-                value=text,
-            )
-        record = {"series": key, "wording": text}
-        pending = bt.Batch(
-            id="999999-ffffffff",
-            seq=10**6,
-            path=layout.batches,
-            record={"kind": "wording", **record},
-            added=bt.no_rows(),
-            removed=bt.no_rows(),
-            sources=bt.empty_sources(),
-            removed_sources=bt.empty_sources(),
+        if load_settings(layout).require_approval:
+            _check_new_wording(layout, key, text)
+            from etl.store.pending import submit_wording
+
+            return Recorded(None, submit_wording(layout, actor, key, text))
+        return Recorded(commit_wording(layout, actor.name, key, text))
+
+
+def _check_new_wording(layout: Layout, key: str, text: str) -> None:
+    if (key, text) in bt.read_active_wordings(layout):
+        raise CorridorError.single(
+            "该措辞已映射到这个系列",
+            "this wording already maps to this series",
+            column="wording",
+            value=text,
         )
-        after, _ = state_after(built_obs, built_src, [*batches, pending])
-        joined = int(((after["series"] == key) & (current["series"] != key)).sum())
-        change = bt.Change(kind="wording", who=actor.name, info={**record, "rows_joined": joined})
-        return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
+
+
+def commit_wording(
+    layout: Layout, who: str, key: str, text: str, info: dict[str, Any] | None = None
+) -> str:
+    """Commit a wording mapping as `who`'s batch (the caller holds the lock); return its id."""
+    _check_new_wording(layout, key, text)
+    built_obs, built_src = load_built(layout)
+    batches = bt.read_batches(layout)
+    current, _ = state_after(built_obs, built_src, batches)
+    record = {"series": key, "wording": text}
+    pending = bt.Batch(
+        id="999999-ffffffff",
+        seq=10**6,
+        path=layout.batches,
+        record={"kind": "wording", **record},
+        added=bt.no_rows(),
+        removed=bt.no_rows(),
+        sources=bt.empty_sources(),
+        removed_sources=bt.empty_sources(),
+    )
+    after, _ = state_after(built_obs, built_src, [*batches, pending])
+    joined = int(((after["series"] == key) & (current["series"] != key)).sum())
+    change = bt.Change(
+        kind="wording", who=who, info={**record, "rows_joined": joined, **(info or {})}
+    )
+    return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
 
 
 def history(layout: Layout) -> list[dict[str, Any]]:
@@ -635,7 +702,11 @@ def accept_article(
     url: str | None = None,
     replace: bool = False,
 ) -> MergeResult:
-    """Store an article as received with its accepted (possibly edited) rows as one batch."""
+    """Store an article as received with its accepted (possibly edited) rows as one batch.
+
+    With require_approval in the settings the rows, source and sidecar are stored as pending
+    instead (etl.store.pending) and the result names the pending id.
+    """
     require_analyst(actor)
     sid = (source_id or proposal.source_id).strip()
     when = published or proposal.published
@@ -673,6 +744,20 @@ def accept_article(
         "received_at": str(source.at[0, "added_at"]),
         "note": "rows accepted by an analyst; `corridor build` never re-extracts this article",
     }
+    info = {"file_name": proposal.name, "file_sha256": proposal.sha256, "file_kind": "txt"}
+    if load_settings(layout).require_approval:
+        from etl.store.pending import submit_article
+
+        return submit_article(
+            layout,
+            actor,
+            checked,
+            source,
+            sidecar,
+            received=(proposal.data, proposal.sha256, "txt"),
+            info=info,
+            replace=replace,
+        )
     return merge_rows(
         layout,
         checked,
@@ -680,7 +765,7 @@ def accept_article(
         kind="article",
         name=proposal.name,
         replace=replace,
-        info={"file_name": proposal.name, "file_sha256": proposal.sha256, "file_kind": "txt"},
+        info=info,
         sources=source,
         received=(proposal.data, proposal.sha256, "txt"),
         sidecar=sidecar,

@@ -30,6 +30,7 @@ KINDS = {
     "correction": ("更正", "correction"),
     "retraction": ("撤回", "retraction"),
     "undo": ("撤销", "undo"),
+    "wording": ("措辞映射", "wording"),
 }
 STATUSES = {
     "applied": ("已生效", "applied"),
@@ -50,7 +51,7 @@ def _local(when: str, zone: Any) -> str:
 
 
 def history_rows(layout: Layout) -> list[dict[str, Any]]:
-    """Return batches and unresolved or rejected pending uploads, newest last, as plain fields."""
+    """Return batches and unresolved or rejected pending items, newest last, as plain fields."""
     out: list[dict[str, Any]] = []
     for e in history(layout):
         note = e["reason"] or e["sources_added"]
@@ -68,8 +69,8 @@ def history_rows(layout: Layout) -> list[dict[str, Any]]:
                 "id": item.id,
                 "when": r.get("when", ""),
                 "who": r.get("who", ""),
-                "kind": "upload",
-                "file_name": r.get("file_name", ""),
+                "kind": item.kind,
+                "file_name": r.get("file_name") or r.get("title", ""),
                 "rows_added": r.get("rows_new", 0),
                 "rows_removed": r.get("rows_contradicting", 0),
                 "status": item.status,

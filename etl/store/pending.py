@@ -1,11 +1,14 @@
-"""Uploads waiting for a second analyst: stored aside, invisible to readers, applied on approval.
+"""Analysts' batches waiting for a second analyst: stored aside, invisible to readers.
 
-With `require_approval = true` in settings.toml an analyst's upload is written to
-`pending/<id>/` (its rows as contract CSV and a record of who, when and which file) instead of
-`batches/`, so no reader sees it. Another analyst approves it, which merges the rows as an
-ordinary batch recorded as the submitter's with `approved_by` and the pending id, or rejects it
-with a reason. A pending upload is resolved by its decision.json, or by a committed batch naming
-it: a kill between the two leaves it applied, never half-applied, never applied twice.
+With `require_approval = true` in settings.toml every change to figures is written to
+`pending/<id>/` instead of `batches/`, so no reader sees it: an upload or an article import
+(rows.csv, and for an article its new sources.csv and the sidecar in the record), a correction
+or retraction (removed.csv: the figure as held; rows.csv: its replacement) and a wording
+mapping. pending.json records the kind, who, when and what. Another analyst approves it, which
+commits it as an ordinary batch recorded as the submitter's with `approved_by` and the pending
+id, or rejects it with a reason. A pending item is resolved by its decision.json, or by a
+committed batch naming it: a kill between the two leaves it applied, never half-applied, never
+applied twice.
 """
 
 from __future__ import annotations
@@ -17,39 +20,110 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from etl.contract.errors import CorridorError
 from etl.contract.fileio import write_bytes_atomic
+from etl.contract.identity import figure_pairs
 from etl.contract.paths import Layout
-from etl.contract.schema import observations_schema, validate
+from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
+from etl.contract.tables import read_sources, render_sources_csv
 from etl.store import batches as bt
 from etl.store.audit import audit
 from etl.store.auth import Actor, require_analyst
 from etl.store.commands import (
+    FigureChange,
     MergeResult,
+    Recorded,
     _check_note,
     _store_received,
+    commit_figure_change,
+    commit_wording,
     indexed_preview,
     merge_locked,
 )
 from etl.store.index import load_index
 from etl.store.preview import Preview, contradiction_error
+from etl.store.table import load_state
 from etl.uploads.validating import Upload
 
 RECORD = "pending.json"
 DECISION = "decision.json"
 ROWS = "rows.csv"
+REMOVED = "removed.csv"
+SOURCES = "sources.csv"
+# Kinds of pending item; a record without a kind is an upload (written before there were others).
+KINDS = ("upload", "article", "correction", "retraction", "wording")
 
 
 @dataclass(frozen=True)
 class Pending:
-    """One pending upload: its id, record and state (pending, approved or rejected)."""
+    """One pending item: its id, record and state (pending, approved or rejected)."""
 
     id: str
     record: dict[str, Any]
     status: str
     decision: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        """Return what the item changes: upload, article, correction, retraction or wording."""
+        return str(self.record.get("kind") or "upload")
+
+
+def _store_item(
+    layout: Layout,
+    record: dict[str, Any],
+    *,
+    rows: pd.DataFrame | None = None,
+    removed: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+) -> str:
+    """Write a pending item whole (a dot-folder renamed into place); return its id."""
+    now = pd.Timestamp.now(tz="UTC")
+    tag = str(record.get("file_sha256") or uuid.uuid4().hex)[:8]
+    pending_id = f"{now:%Y%m%d%H%M%S}-{tag}-{uuid.uuid4().hex[:4]}"
+    record = {"id": pending_id, **record, "when": now.isoformat(timespec="seconds")}
+    layout.pending.mkdir(parents=True, exist_ok=True)
+    tmp = layout.pending / f".tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        if rows is not None and len(rows):
+            bt._write_synced(tmp / ROWS, bt.render_rows_csv(rows).encode("utf-8"))
+        if removed is not None and len(removed):
+            bt._write_synced(tmp / REMOVED, bt.render_rows_csv(removed).encode("utf-8"))
+        if sources is not None and len(sources):
+            bt._write_synced(tmp / SOURCES, render_sources_csv(sources).encode("utf-8"))
+        data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        bt._write_synced(tmp / RECORD, data)  # last: a folder with it is complete
+        bt.fsync_dir(tmp)
+        os.rename(tmp, layout.pending / pending_id)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    bt.fsync_dir(layout.pending)
+    audit(
+        layout,
+        "submit",
+        str(record.get("who", "")),
+        pending=pending_id,
+        kind=record["kind"],
+        rows=0 if rows is None else len(rows),
+    )
+    return pending_id
+
+
+def _unknown_sources(rows: pd.DataFrame, known: set[str], name: str) -> None:
+    unknown = sorted(set(rows["source_id"]) - known)
+    if unknown:
+        raise CorridorError.single(
+            "来源未登记（可能刚被撤销）",
+            "unknown source (perhaps just undone)",
+            file=name,
+            column="source_id",
+            value=", ".join(unknown[:10]),
+        )
 
 
 def submit_upload(
@@ -59,27 +133,16 @@ def submit_upload(
     require_analyst(actor)
     with bt.write_lock(layout):
         index = load_index(layout)
-        unknown = sorted(set(upload.rows["source_id"]) - set(index.sources))
-        if unknown:
-            raise CorridorError.single(
-                "来源未登记（可能刚被撤销）",
-                "unknown source (perhaps just undone)",
-                file=upload.name,
-                column="source_id",
-                value=", ".join(unknown[:10]),
-            )
+        _unknown_sources(upload.rows, set(index.sources), upload.name)
         preview = indexed_preview(layout, index, upload.rows, upload.hashes[0])
         if len(preview.contradicting) and not replace:
             raise contradiction_error(preview, upload.name)
         if not preview.changes:
             return MergeResult(None, preview, index.table_hash, index.table_hash)
         stored_as = _store_received(layout, upload.data, upload.sha256, upload.kind)
-        now = pd.Timestamp.now(tz="UTC")
-        pending_id = f"{now:%Y%m%d%H%M%S}-{upload.sha256[:8]}-{uuid.uuid4().hex[:4]}"
         record = {
-            "id": pending_id,
+            "kind": "upload",
             "who": actor.name,
-            "when": now.isoformat(timespec="seconds"),
             "file_name": upload.name,
             "file_sha256": upload.sha256,
             "file_kind": upload.kind,
@@ -89,21 +152,81 @@ def submit_upload(
             "rows_new": len(preview.new),
             "rows_contradicting": len(preview.contradicting),
         }
-        layout.pending.mkdir(parents=True, exist_ok=True)
-        tmp = layout.pending / f".tmp-{uuid.uuid4().hex}"
-        tmp.mkdir()
-        try:
-            bt._write_synced(tmp / ROWS, bt.render_rows_csv(upload.rows).encode("utf-8"))
-            data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-            bt._write_synced(tmp / RECORD, data)
-            bt.fsync_dir(tmp)
-            os.rename(tmp, layout.pending / pending_id)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        bt.fsync_dir(layout.pending)
-        audit(layout, "submit", actor.name, pending=pending_id, rows=len(upload.rows))
+        pending_id = _store_item(layout, record, rows=upload.rows)
         return MergeResult(None, preview, index.table_hash, index.table_hash, pending_id)
+
+
+def submit_article(
+    layout: Layout,
+    actor: Actor,
+    rows: pd.DataFrame,
+    sources: pd.DataFrame,
+    sidecar: dict[str, Any],
+    *,
+    received: tuple[bytes, str, str],
+    info: dict[str, Any],
+    replace: bool = False,
+) -> MergeResult:
+    """Store an article's checked rows, new source and sidecar as pending; name the pending id."""
+    require_analyst(actor)
+    name = str(info.get("file_name", ""))
+    with bt.write_lock(layout):
+        index = load_index(layout)
+        new_sources = sources.loc[~sources["source_id"].isin(set(index.sources))]
+        _unknown_sources(rows, set(index.sources) | set(new_sources["source_id"]), name)
+        preview = indexed_preview(layout, index, rows)
+        if len(preview.contradicting) and not replace:
+            raise contradiction_error(preview, name)
+        if not preview.changes and not len(new_sources):
+            return MergeResult(None, preview, index.table_hash, index.table_hash)
+        data, sha256, ext = received
+        record = {
+            "kind": "article",
+            "who": actor.name,
+            **info,
+            "stored_as": _store_received(layout, data, sha256, ext),
+            "title": str(sidecar.get("title", "")),
+            "source_ids": list(new_sources["source_id"]),
+            "sidecar": sidecar,
+            "replace": replace,
+            "rows": len(rows),
+            "rows_new": len(preview.new),
+            "rows_contradicting": len(preview.contradicting),
+        }
+        pending_id = _store_item(layout, record, rows=rows, sources=new_sources)
+        return MergeResult(None, preview, index.table_hash, index.table_hash, pending_id)
+
+
+def submit_figure_change(layout: Layout, actor: Actor, change: FigureChange) -> str:
+    """Store a correction or retraction as pending (the caller holds the lock); return its id."""
+    require_analyst(actor)
+    replaced = change.info.get("replaced", [{}])[0]
+    record = {
+        "kind": change.kind,
+        "who": actor.name,
+        **change.info,
+        "title": f"{replaced.get('metric', '')} {replaced.get('scope', '')}".strip(),
+        "rows": len(change.added),
+        "rows_new": 0,
+        "rows_contradicting": len(change.old),
+    }
+    return _store_item(layout, record, rows=change.added, removed=change.old)
+
+
+def submit_wording(layout: Layout, actor: Actor, series: str, wording: str) -> str:
+    """Store a wording mapping as pending (the caller holds the lock); return its id."""
+    require_analyst(actor)
+    record = {
+        "kind": "wording",
+        "who": actor.name,
+        "series": series,
+        "wording": wording,
+        "title": f"{series} ← {wording}",
+        "rows": 0,
+        "rows_new": 0,
+        "rows_contradicting": 0,
+    }
+    return _store_item(layout, record)
 
 
 def _approved_ids(layout: Layout) -> dict[str, str]:
@@ -115,7 +238,7 @@ def _approved_ids(layout: Layout) -> dict[str, str]:
 
 
 def list_pending(layout: Layout, *, include_resolved: bool = False) -> list[Pending]:
-    """Return the pending uploads, oldest first (with the resolved ones when asked)."""
+    """Return the pending items, oldest first (with the resolved ones when asked)."""
     if not layout.pending.is_dir():
         return []
     approved = _approved_ids(layout)
@@ -143,22 +266,57 @@ def _find(layout: Layout, ref: str) -> Pending:
             if item.status != "pending":
                 raise CorridorError.single(
                     f"该待审批次已{'批准' if item.status == 'approved' else '驳回'}",
-                    f"this pending upload was already {item.status}",
+                    f"this pending item was already {item.status}",
                     value=item.id,
                 )
             return item
-    raise CorridorError.single("找不到该待审批次", "no such pending upload", value=ref[:80])
+    raise CorridorError.single("找不到该待审批次", "no such pending item", value=ref[:80])
 
 
-def pending_rows(layout: Layout, pending_id: str) -> pd.DataFrame:
-    """Return a pending upload's rows, schema-checked."""
-    path = layout.pending / pending_id / ROWS
+def _rows(layout: Layout, pending_id: str, name: str) -> pd.DataFrame:
+    path = layout.pending / pending_id / name
+    if not path.is_file():
+        return bt.no_rows()
     return validate(bt.read_rows_csv(path), observations_schema(), str(path))
 
 
+def pending_rows(layout: Layout, pending_id: str) -> pd.DataFrame:
+    """Return the rows a pending item adds, schema-checked."""
+    return _rows(layout, pending_id, ROWS)
+
+
+def pending_removed(layout: Layout, pending_id: str) -> pd.DataFrame:
+    """Return the rows a pending correction or retraction removes, as they were held."""
+    return _rows(layout, pending_id, REMOVED)
+
+
+def pending_sources(layout: Layout, pending_id: str) -> pd.DataFrame:
+    """Return the sources a pending article registers."""
+    path = layout.pending / pending_id / SOURCES
+    return read_sources(path) if path.is_file() else bt.empty_sources()
+
+
 def pending_preview(layout: Layout, pending_id: str) -> Preview:
-    """Return what approving a pending upload would change now."""
+    """Return what approving a pending upload or article would change now."""
     return indexed_preview(layout, load_index(layout), pending_rows(layout, pending_id))
+
+
+def pending_frame(layout: Layout, item: Pending) -> pd.DataFrame:
+    """Return the rows a reviewer sees: the preview, or for a correction the old and new rows."""
+    if item.kind in ("upload", "article"):
+        return pending_preview(layout, item.id).frame()
+    parts = []
+    for status, rows in (
+        ("remove 删除", pending_removed(layout, item.id)),
+        ("add 新增", pending_rows(layout, item.id)),
+    ):
+        if len(rows):
+            part = rows.loc[:, list(OBSERVATION_COLUMNS)].copy()
+            part.insert(0, "status", status)
+            parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=["status", *OBSERVATION_COLUMNS])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _decide(layout: Layout, item: Pending, decision: dict[str, Any]) -> None:
@@ -166,48 +324,109 @@ def _decide(layout: Layout, item: Pending, decision: dict[str, Any]) -> None:
     write_bytes_atomic(layout.pending / item.id / DECISION, data)
 
 
-def approve(layout: Layout, actor: Actor, ref: str) -> MergeResult:
-    """Apply a pending upload as a batch; refuse the analyst who submitted it."""
+def _records(frame: pd.DataFrame) -> np.ndarray:
+    # A figure as held, every column but the series the rules and wordings fill when read.
+    return bt.render_records(frame.assign(series="")).to_numpy(dtype=object)
+
+
+def _apply_figure_change(layout: Layout, item: Pending, info: dict[str, Any]) -> str:
+    """Commit a pending correction or retraction if the figure is still held exactly."""
+    old = pending_removed(layout, item.id)
+    state = load_state(layout)
+    held = state.observations.loc[figure_pairs(state.observations).isin(figure_pairs(old))]
+    if not len(old) or not np.isin(_records(old), _records(held)).all():
+        raise CorridorError.single(
+            "该数据在提交更正后已被修改或删除，不能批准；请驳回并重新提交",
+            "the figure changed since the request: it cannot be approved; reject it and "
+            "submit the change again",
+            value=item.id,
+        )
+    keep = ("reason", "replaced")
+    change = FigureChange(
+        item.kind,
+        old,
+        pending_rows(layout, item.id),
+        {**{k: item.record[k] for k in keep if k in item.record}, **info},
+    )
+    return commit_figure_change(layout, state.observations, str(item.record.get("who", "")), change)
+
+
+def _apply_merge(layout: Layout, item: Pending, info: dict[str, Any]) -> MergeResult:
+    """Merge a pending upload or article with the call its direct path makes."""
+    r = item.record
+    received = None
+    sidecar = None
+    if item.kind == "article":
+        stored = layout.root / str(r.get("stored_as", ""))
+        if not r.get("stored_as") or not stored.is_file():
+            raise CorridorError.single(
+                "待审文章的原文文件丢失，不能批准",
+                "the pending article's text is missing: it cannot be approved",
+                file=str(r.get("stored_as", "")),
+                value=item.id,
+            )
+        received = (stored.read_bytes(), str(r.get("file_sha256", "")), "txt")
+        sidecar = dict(r.get("sidecar") or {})
+    return merge_locked(
+        layout,
+        pending_rows(layout, item.id),
+        str(r.get("who", "")),
+        kind=item.kind,
+        name=str(r.get("file_name") or item.id),
+        replace=bool(r.get("replace", False)),
+        info={
+            "file_name": r.get("file_name", ""),
+            "file_sha256": r.get("file_sha256", ""),
+            "file_kind": r.get("file_kind", ""),
+            "stored_as": r.get("stored_as", ""),
+            **info,
+        },
+        sources=pending_sources(layout, item.id) if item.kind == "article" else None,
+        received=received,
+        sidecar=sidecar,
+    )
+
+
+def approve(layout: Layout, actor: Actor, ref: str) -> Recorded:
+    """Apply a pending item as a batch; refuse the analyst who submitted it."""
     require_analyst(actor)
     with bt.write_lock(layout):
         item = _find(layout, ref)
         if item.record.get("who") == actor.name:
             raise CorridorError.single(
                 "不能批准自己提交的数据，请由另一位分析员批准",
-                "you cannot approve your own upload; another analyst must approve it",
+                "you cannot approve your own submission; another analyst must approve it",
                 value=item.id,
             )
-        rows = pending_rows(layout, item.id)
         info = {
-            "file_name": item.record.get("file_name", ""),
-            "file_sha256": item.record.get("file_sha256", ""),
-            "file_kind": item.record.get("file_kind", ""),
-            "stored_as": item.record.get("stored_as", ""),
             "pending_id": item.id,
             "submitted_at": item.record.get("when", ""),
             "approved_by": actor.name,
         }
-        result = merge_locked(
-            layout,
-            rows,
-            str(item.record.get("who", "")),
-            kind="upload",
-            name=str(item.record.get("file_name", item.id)),
-            replace=bool(item.record.get("replace", False)),
-            info=info,
-        )
+        who = str(item.record.get("who", ""))
+        if item.kind in ("upload", "article"):
+            batch_id = _apply_merge(layout, item, info).batch_id
+        elif item.kind in ("correction", "retraction"):
+            batch_id = _apply_figure_change(layout, item, info)
+        elif item.kind == "wording":
+            series, wording = str(item.record["series"]), str(item.record["wording"])
+            batch_id = commit_wording(layout, who, series, wording, info)
+        else:
+            raise CorridorError.single(
+                "未知的待审类型", "unknown kind of pending item", value=item.kind[:40]
+            )
         when = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
         _decide(
             layout,
             item,
-            {"decision": "approved", "who": actor.name, "when": when, "batch": result.batch_id},
+            {"decision": "approved", "who": actor.name, "when": when, "batch": batch_id},
         )
-        audit(layout, "approve", actor.name, pending=item.id, batch=result.batch_id)
-        return result
+        audit(layout, "approve", actor.name, pending=item.id, batch=batch_id)
+        return Recorded(batch_id, item.id)
 
 
 def reject(layout: Layout, actor: Actor, ref: str, reason: str) -> None:
-    """Reject a pending upload with a reason; nothing readers see changes."""
+    """Reject a pending item with a reason; nothing readers see changes."""
     require_analyst(actor)
     why = _check_note(reason, "reason")
     with bt.write_lock(layout):
