@@ -13,9 +13,8 @@ from dashboard.charts.specs import ChartSpec, compares, is_ytd
 from dashboard.filters import Filters
 from dashboard.format import format_date
 from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
-from dashboard.safe_text import clean, plain
-from dashboard.views.index import Record
-from dashboard.views.kpi import SeriesCard, kpi_cards, series_cards
+from dashboard.safe_text import plain
+from dashboard.views.kpi import SeriesCard, series_cards
 from dashboard.views.tables import display_table
 from etl.store.table import Table
 
@@ -166,29 +165,6 @@ def scopes_control(page: str, specs: list[ChartSpec], lang: str) -> None:
         default=DEFAULT_TOP,
         required=True,
     )
-
-
-def kpi_row(records: list[Record], lang: str) -> None:
-    """Show the headline cards side by side, each with period, scope and source."""
-    cards = kpi_cards(records, lang)
-    if not cards:
-        return
-    cols = st.columns(len(cards))
-    for col, card in zip(cols, cards, strict=True):
-        with col, st.container(border=True, height="stretch", key=f"kpi_{card.metric}"):
-            # Scope, period, note and source come from the data: every one shown as text.
-            st.metric(
-                plain(card.label),
-                clean(card.value),
-                delta=clean(card.delta) if card.delta else card.delta,
-                delta_description=t("yoy", lang) if card.delta else None,
-                help=t("scope", lang) + t("sep", lang) + plain(card.scope),
-            )
-            st.caption(
-                f"**{plain(card.period)}**" + (f" · {plain(card.note)}" if card.note else "")
-            )
-            st.caption(plain(card.scope))
-            st.caption(t("source", lang) + t("sep", lang) + plain(card.source))
 
 
 def series_card_row(cards: list[SeriesCard], lang: str) -> None:
