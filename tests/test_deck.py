@@ -477,3 +477,38 @@ def test_a_series_over_the_years_is_columns_oldest_first(shipped_layout: Layout)
     assert categories[0] == "2017年"
     shown = [v for s in chart.plots[0].series for v in s.values if v is not None]
     assert sorted(shown) == sorted(float(p["display_value"]) for p in years)
+
+
+def test_chart_workbooks_hold_text_from_the_data_as_text_never_a_formula() -> None:
+    # "Edit data" opens each chart's embedded workbook. Labels and series names come from the
+    # data: one starting with "=" must be a string there. python-pptx's own chart data writes
+    # it as a live formula (checked below, so the test can tell the two apart).
+    import openpyxl
+    from pptx.chart.data import CategoryChartData, XyChartData
+
+    from dashboard.deck.workbooks import TextCategoryChartData, TextXyChartData
+
+    hostile = ['=HYPERLINK("http://example.invalid","x")', "=1+1", "+SUM(A1)", "@cmd"]
+
+    def cells(data: object) -> list[object]:
+        blob = data.xlsx_blob  # type: ignore[attr-defined]
+        book = openpyxl.load_workbook(io.BytesIO(blob))
+        return [c for row in book.active.iter_rows() for c in row if c.value is not None]
+
+    def category(cls: type) -> object:
+        data = cls()
+        data.categories = hostile
+        data.add_series("=SUM(B2:B5)", [1.0, 2.0, 3.0, 4.0])
+        return data
+
+    def xy(cls: type) -> object:
+        data = cls()
+        series = data.add_series("=SUM(B2:B5)")
+        series.add_data_point(1.0, 2.0)
+        return data
+
+    for ours, theirs in ((category(TextCategoryChartData), category(CategoryChartData)),
+                         (xy(TextXyChartData), xy(XyChartData))):  # fmt: skip
+        assert not [c.value for c in cells(ours) if c.data_type == "f"]
+        assert "=SUM(B2:B5)" in [c.value for c in cells(ours)]
+        assert [c.value for c in cells(theirs) if c.data_type == "f"], "the default writes formulas"

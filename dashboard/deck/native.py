@@ -7,7 +7,6 @@ from typing import Any
 
 from lxml import etree
 from pptx.chart.chart import Chart
-from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.chart.datalabel import DataLabels
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
@@ -29,6 +28,7 @@ from dashboard.deck.series import (
     xy_series,
     year_series,
 )
+from dashboard.deck.workbooks import TextCategoryChartData, TextXyChartData
 from dashboard.format import excel_date_format, excel_number_format, point_format
 from dashboard.i18n import t
 from etl.contract.vocabulary import load_metrics
@@ -162,7 +162,7 @@ def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     """Add horizontal bars by scope and period; derived bars pale and hatched."""
     metric = str(spec.points["metric"].iloc[0])
     labels, series = category_series(spec.points)
-    data = CategoryChartData(number_format=_number_format(metric, lang))
+    data = TextCategoryChartData(number_format=_number_format(metric, lang))
     data.categories = labels
     for s in series:
         data.add_series(series_name(s, lang), s.values)
@@ -191,7 +191,7 @@ def add_years_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     """Add a headline series as columns, one per year left to right; derived columns hatched."""
     metric = str(spec.points["metric"].iloc[0])
     labels, series = year_series(spec.points)
-    data = CategoryChartData(number_format=_number_format(metric, lang))
+    data = TextCategoryChartData(number_format=_number_format(metric, lang))
     data.categories = labels
     for s in series:
         data.add_series(series_name(s, lang), s.values)
@@ -231,7 +231,7 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     """Add markers on a date axis (XY); snapshots are never joined by lines."""
     metric = str(spec.points["metric"].iloc[0])
     series = xy_series(spec.points)
-    data = XyChartData(number_format=_number_format(metric, lang))
+    data = TextXyChartData(number_format=_number_format(metric, lang))
     for s in series:
         native = data.add_series(series_name(s, lang))
         for day, value in zip(s.dates, s.values, strict=True):
@@ -265,7 +265,7 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     """Add horizontal bars of yoy growth (%), rises green and falls vermillion."""
     points = spec.points
     growth = [float(v) for v in points["yoy_pct"]]
-    data = CategoryChartData(number_format='+0.0"%";-0.0"%"')
+    data = TextCategoryChartData(number_format='+0.0"%";-0.0"%"')
     labels = [growth_label(row, lang) for _, row in points.iterrows()]
     data.categories = unique_labels(labels)
     data.add_series(t("yoy", lang), growth)
