@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -100,18 +101,21 @@ present_metrics = sorted(
 publishers = data.publishers(table, lang)
 
 
+# How each multi-choice filter shows its keys: in its select box and in the summary beside it.
+CHOICE_LABELS: dict[str, Callable[[str], str]] = {
+    "f_region": lambda k: region_label(k, lang),
+    "f_route": lambda k: route_label("" if k == NO_ROUTE else k, lang),
+    "f_metric": lambda k: metric_label(k, lang),
+    "f_source": lambda k: str(publishers.get(k, k)),
+}
+
+
 def _chosen_summary() -> list[str]:
     """Return one line per multi-choice filter in use: its name and the chosen values."""
     sep = t("list_sep", lang)
-    labels = (
-        ("f_region", "region", lambda k: region_label(k, lang)),
-        ("f_route", "route", lambda k: route_label("" if k == NO_ROUTE else k, lang)),
-        ("f_metric", "metric", lambda k: metric_label(k, lang)),
-        ("f_source", "source", lambda k: publishers.get(k, k)),
-    )
     return [
-        t(name, lang) + t("sep", lang) + sep.join(str(fmt(v)) for v in values)
-        for key, name, fmt in labels
+        t(key[2:], lang) + t("sep", lang) + sep.join(str(fmt(v)) for v in values)
+        for key, fmt in CHOICE_LABELS.items()
         if (values := st.session_state.get(key))
     ]
 
@@ -147,28 +151,28 @@ def _sidebar() -> None:
                 t("region", lang),
                 present_regions,
                 key="f_region",
-                format_func=lambda k: region_label(k, lang),
+                format_func=CHOICE_LABELS["f_region"],
                 placeholder=t("all", lang),
             )
             st.multiselect(
                 t("route", lang),
                 present_routes,
                 key="f_route",
-                format_func=lambda k: route_label("" if k == NO_ROUTE else k, lang),
+                format_func=CHOICE_LABELS["f_route"],
                 placeholder=t("all", lang),
             )
             st.multiselect(
                 t("metric", lang),
                 present_metrics,
                 key="f_metric",
-                format_func=lambda k: metric_label(k, lang),
+                format_func=CHOICE_LABELS["f_metric"],
                 placeholder=t("all", lang),
             )
             st.multiselect(
                 t("source", lang),
                 list(source_ids),
                 key="f_source",
-                format_func=lambda k: publishers.get(k, k),
+                format_func=CHOICE_LABELS["f_source"],
                 placeholder=t("all", lang),
             )
         for line in chosen:

@@ -158,18 +158,26 @@ def _frame(slide: Slide, kind: Any, data: Any) -> Chart:
     return chart
 
 
-def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
-    """Add horizontal bars by scope and period; derived bars pale and hatched."""
-    metric = str(spec.points["metric"].iloc[0])
-    labels, series = category_series(spec.points)
+def _value_bars(
+    slide: Slide,
+    metric: str,
+    lang: str,
+    shape: tuple[Any, int],
+    labels: list[str],
+    series: list[Series],
+    legend: bool,
+) -> Chart:
+    # Bars (or columns) of one metric's values: a reported and a derived series sharing each
+    # slot (each figure is in one of them only, as the page's overlay draws it), labelled with
+    # the dashboard's decimals, the value axis from zero.
+    chart_type, gap = shape
     data = TextCategoryChartData(number_format=_number_format(metric, lang))
     data.categories = labels
     for s in series:
         data.add_series(series_name(s, lang), s.values)
-    chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
+    chart = _frame(slide, chart_type, data)
     plot = chart.plots[0]
-    plot.gap_width = 40
-    # Each figure is in one series only: the two share a slot, as the page's overlay does.
+    plot.gap_width = gap
     plot.overlap = 100
     for native, s in zip(plot.series, series, strict=True):
         _style_series(native, s)
@@ -183,36 +191,24 @@ def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     chart.value_axis.tick_labels.number_format_is_linked = False
     _axis_style(chart.category_axis, None, grid=False)
     _category_labels_style(chart.category_axis)
-    _legend(chart, True)
+    _legend(chart, legend)
     return chart
+
+
+def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+    """Add horizontal bars by scope and period; derived bars pale and hatched."""
+    metric = str(spec.points["metric"].iloc[0])
+    labels, series = category_series(spec.points)
+    shape = (XL_CHART_TYPE.BAR_CLUSTERED, 40)
+    return _value_bars(slide, metric, lang, shape, labels, series, legend=True)
 
 
 def add_years_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     """Add a headline series as columns, one per year left to right; derived columns hatched."""
     metric = str(spec.points["metric"].iloc[0])
     labels, series = year_series(spec.points)
-    data = TextCategoryChartData(number_format=_number_format(metric, lang))
-    data.categories = labels
-    for s in series:
-        data.add_series(series_name(s, lang), s.values)
-    chart = _frame(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, data)
-    plot = chart.plots[0]
-    plot.gap_width = 60
-    plot.overlap = 100  # each year is in one series only: the two share its slot
-    for native, s in zip(plot.series, series, strict=True):
-        _style_series(native, s)
-    _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
-    decimals = load_metrics()[metric].decimals
-    for native, s in zip(plot.series, series, strict=True):
-        _point_labels(native, s.values, decimals, lang, XL_LABEL_POSITION.OUTSIDE_END)
-    _axis_style(chart.value_axis, axis_title(metric, lang), grid=True)
-    chart.value_axis.minimum_scale = 0
-    chart.value_axis.tick_labels.number_format = AXIS_FORMAT
-    chart.value_axis.tick_labels.number_format_is_linked = False
-    _axis_style(chart.category_axis, None, grid=False)
-    _category_labels_style(chart.category_axis)
-    _legend(chart, len(series) > 1)
-    return chart
+    shape = (XL_CHART_TYPE.COLUMN_CLUSTERED, 60)
+    return _value_bars(slide, metric, lang, shape, labels, series, legend=len(series) > 1)
 
 
 def _category_labels_style(axis: Any) -> None:

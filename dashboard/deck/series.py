@@ -60,18 +60,23 @@ def category_series(
     PowerPoint draws the first category at the bottom, so the page's top-down order is reversed.
     """
     rows = bar_rows(points).iloc[::-1]
-    pairs: list[tuple[str, str]] = []
+    pairs = [(str(r["series"]), str(r["period_label"])) for _, r in rows.iterrows()]
+    return category_labels(pairs, width), _by_basis([r for _, r in rows.iterrows()])
+
+
+def _by_basis(rows: list[pd.Series | None]) -> list[Series]:
+    # One slot per row: its value in the series of its basis, a gap (None) in the other, and a
+    # gap in both for an empty slot; only series holding a value are kept.
     values: dict[str, list[float | None]] = {"reported": [], "derived": []}
-    for _, row in rows.iterrows():
-        pairs.append((str(row["series"]), str(row["period_label"])))
+    for row in rows:
         for basis, column in values.items():
-            column.append(float(row["display_value"]) if row["basis"] == basis else None)
-    series = [
+            shown = row is not None and row["basis"] == basis
+            column.append(float(row["display_value"]) if shown else None)  # type: ignore[index]
+    return [
         Series(basis, basis, REPORTED_COLOUR, column, [])
         for basis, column in values.items()
         if any(v is not None for v in column)
     ]
-    return category_labels(pairs, width), series
 
 
 def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
@@ -83,24 +88,14 @@ def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
     # A year no report covers keeps its place, empty, as on the page's one-tick-per-year axis.
     first, last = min(by_year), max(by_year)
     template_year, template = first, str(by_year[first]["period_label"])
-    labels: list[str] = []
-    values: dict[str, list[float | None]] = {"reported": [], "derived": []}
-    for year in range(first, last + 1):
-        row = by_year.get(year)
-        labels.append(
-            str(row["period_label"])
-            if row is not None
-            else template.replace(str(template_year), str(year))
-        )
-        for basis, column in values.items():
-            shown = row is not None and row["basis"] == basis
-            column.append(float(row["display_value"]) if shown else None)  # type: ignore[index]
-    series = [
-        Series(basis, basis, REPORTED_COLOUR, column, [])
-        for basis, column in values.items()
-        if any(v is not None for v in column)
+    slots = [by_year.get(year) for year in range(first, last + 1)]
+    labels = [
+        str(row["period_label"])
+        if row is not None
+        else template.replace(str(template_year), str(y))
+        for y, row in zip(range(first, last + 1), slots, strict=True)
     ]
-    return labels, series
+    return labels, _by_basis(slots)
 
 
 def xy_series(points: pd.DataFrame) -> list[Series]:
