@@ -68,9 +68,16 @@ SOURCES = [
 
 def observations(rows: list[tuple[str, ...]] | None = None) -> pd.DataFrame:
     """Return the test figures (ROWS unless given) as a typed, validated observations frame."""
-    # ROWS hold every contract column but the unit and the series, which the build decides.
-    columns = [c for c in OBSERVATION_COLUMNS if c not in ("unit", "series")]
-    records = [dict(zip(columns, row, strict=True)) for row in (ROWS if rows is None else rows)]
+    # ROWS hold every contract column but the unit and the series, which the build decides, and
+    # the qualifier, which may follow as a last item (exact when absent).
+    columns = [c for c in OBSERVATION_COLUMNS if c not in ("unit", "series", "qualifier")]
+    records = [
+        {
+            **dict(zip(columns, row[: len(columns)], strict=True)),
+            "qualifier": "".join(row[len(columns) :]),
+        }
+        for row in (ROWS if rows is None else rows)
+    ]
     raw = pd.DataFrame(records)
     raw["unit"] = raw["metric"].map(UNITS)
     raw["series"] = assign_series(raw)  # as the build assigns it

@@ -309,4 +309,4 @@ def test_two_named_analysts_show_in_history_and_approve_each_other(
 def test_the_chinese_template_has_chinese_headers(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["template", "--lang", "zh"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
-    assert head.lstrip("\ufeff").startswith("指标,数值,单位,起始日期,截止日期")
+    assert head.lstrip("\ufeff").startswith("指标,数值,限定,单位,起始日期,截止日期")

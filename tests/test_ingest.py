@@ -529,7 +529,7 @@ def test_the_chinese_template_is_accepted_once_filled(layout: Layout) -> None:
     from etl.uploads.validating import template_csv
 
     text = template_csv("zh").decode("utf-8-sig").replace("my-source-id", SOURCE)
-    assert text.startswith("指标,数值,单位")
+    assert text.startswith("指标,数值,限定,单位")
     upload, preview = validate_upload(layout, text.encode("utf-8"), "模板.csv")
     row = upload.rows.iloc[0]
     assert (row["metric"], row["unit"], row["region"], row["route"], row["basis"]) == (

@@ -8,12 +8,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from etl.contract.errors import CorridorError, Problem
+from etl.contract.qualifiers import QUALIFIERS
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 OBSERVATION_COLUMNS: tuple[str, ...] = (
     "metric",
     "value",
+    "qualifier",
     "unit",
     "period_start",
     "period_end",
@@ -89,6 +91,7 @@ def observations_schema() -> pa.DataFrameSchema:
                 float,
                 [pa.Check.ge(0), pa.Check(lambda s: s.abs() != float("inf"), error="finite")],
             ),
+            "qualifier": pa.Column(str, pa.Check.isin(list(QUALIFIERS))),
             "unit": pa.Column(str),
             "period_start": pa.Column("datetime64[ns]", nullable=True),
             "period_end": pa.Column(

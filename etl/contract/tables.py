@@ -43,8 +43,12 @@ def parse_observations(raw: pd.DataFrame, file: str, row_offset: int = 2) -> pd.
     if "series" not in frame and "scope" in frame:
         # A table written before the contract had a series column: the rules fill it on load.
         frame.insert(list(frame.columns).index("scope") + 1, "series", "")
-    if "series" in frame:
-        frame["series"] = frame["series"].astype("object").where(frame["series"].notna(), "")
+    if "qualifier" not in frame and "value" in frame:
+        # A table written before the contract had a qualifier: its figures read as stated exactly.
+        frame.insert(list(frame.columns).index("value") + 1, "qualifier", "")
+    for col in ("series", "qualifier"):
+        if col in frame:
+            frame[col] = frame[col].astype("object").where(frame[col].notna(), "")
     for col in DATE_COLUMNS_OBS:
         if col in frame:
             frame[col] = _parse_dates(frame[col], col, file, row_offset, problems)

@@ -19,3 +19,5 @@ class Figure:
     quote: str
     # How the period was decided: stated in its clause, carried from earlier, or publication.
     how: str = "stated"
+    # How the source states the value: "" exactly, or a bound (etl.contract.qualifiers).
+    qualifier: str = ""

@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from etl.contract.places import resolve_region, resolve_route
+from etl.contract.qualifiers import is_bound
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.series import resolve_series
 from etl.contract.tables import format_number
@@ -30,6 +31,7 @@ def rows_from_figures(figures: Iterable[Figure], source_id: str) -> list[dict[st
             {
                 "metric": fig.metric,
                 "value": float(fig.value),
+                "qualifier": fig.qualifier,
                 "unit": metrics[fig.metric].unit,
                 "period_start": _ts(fig.period_start),
                 "period_end": _ts(fig.period_end),
@@ -74,6 +76,9 @@ def derive_prior_year(row: dict[str, object]) -> dict[str, object] | None:
     if metric.kind != "flow" or not isinstance(yoy, float) or math.isnan(yoy):
         return None
     if not isinstance(start, pd.Timestamp) or yoy <= -100.0:
+        return None
+    if is_bound(row.get("qualifier")):
+        # A bound (超1万列) with a rate gives no prior-year value: only a bound of unknown kind.
         return None
     rate = yoy
     value = float(str(row["value"]))

@@ -45,8 +45,12 @@ LOCK_NAME = "corridor.lock"
 # Merging 200,000 rows takes seconds; a writer waiting longer than this is stuck, not queued.
 LOCK_TIMEOUT_S = 300.0
 KINDS = ("upload", "article", "source", "correction", "retraction", "undo", "wording")
-# Batch files written before the contract had a series column read as series "" (the rules fill it).
-LEGACY_COLUMNS = tuple(c for c in OBSERVATION_COLUMNS if c != "series")
+# Batch files written before the contract had a series column read as series "" (the rules fill
+# it); those written before it had a qualifier read as stated exactly (qualifier "").
+LEGACY_HEADERS = tuple(
+    tuple(c for c in OBSERVATION_COLUMNS if c not in missing)
+    for missing in (("series",), ("qualifier",), ("series", "qualifier"))
+)
 # Identity of a figure: two rows with the same key describe the same figure.
 FILES = {
     "added": "rows.csv",
@@ -205,8 +209,10 @@ def read_rows_csv(path: Path) -> pd.DataFrame:
         raise CorridorError.single(
             f"批次文件无法读取：{exc}", f"cannot read a batch file: {exc}", file=str(path)
         ) from None
-    if list(text.columns) == list(LEGACY_COLUMNS):
-        text.insert(OBSERVATION_COLUMNS.index("series"), "series", "")
+    if tuple(text.columns) in LEGACY_HEADERS:
+        for col in ("qualifier", "series"):
+            if col not in text:
+                text.insert(OBSERVATION_COLUMNS.index(col), col, "")
     if list(text.columns) != list(OBSERVATION_COLUMNS):
         raise CorridorError.single(
             "批次文件的列与约定不符",

@@ -49,6 +49,7 @@ REQUIRED_COLUMNS = ("metric", "value", "unit", "period_end", "scope", "source_id
 HEADERS_ZH: dict[str, tuple[str, ...]] = {
     "metric": ("指标", "指标名称"),
     "value": ("数值", "值", "数据"),
+    "qualifier": ("限定", "限定词", "数值限定"),
     "unit": ("单位",),
     "period_start": ("起始日期", "开始日期", "起始"),
     "period_end": ("截止日期", "结束日期", "截止"),
@@ -65,7 +66,16 @@ HEADERS_ZH: dict[str, tuple[str, ...]] = {
 MAX_ALLOWED_LISTED = 8
 
 
-OPTIONAL_COLUMNS = ("period_start", "region", "route", "series", "yoy_pct", "basis", "quote")
+OPTIONAL_COLUMNS = (
+    "qualifier",
+    "period_start",
+    "region",
+    "route",
+    "series",
+    "yoy_pct",
+    "basis",
+    "quote",
+)
 
 
 NUMBER_COLUMNS = ("value", "yoy_pct")
@@ -637,6 +647,7 @@ def template_csv(lang: str = "en") -> bytes:
         [
             metrics["teu"].label_zh if zh else "teu",
             "150000",
+            "",  # qualifier: empty = exactly as stated
             metrics["teu"].unit_zh if zh else metrics["teu"].unit,
             "2025-01-01",
             "2025-03-31",
