@@ -923,3 +923,32 @@ def test_threshold_passed_then_exact_figure_is_one_figure(
 def test_growth_across_years_is_not_yoy(text: str, pub: date) -> None:
     figures = extract_figures(text, pub)
     assert figures and all(f.yoy_pct is None for f in figures)
+
+
+def _stated(text: str, pub: date) -> list[tuple[str, float, str, date | None, date, float | None]]:
+    return [
+        (f.metric, f.value, f.qualifier, f.period_start, f.period_end, f.yoy_pct)
+        for f in extract_figures(text, pub)
+    ]
+
+
+# Issue 18: every figure as its source states it (qualifier, period kind, its own growth rate).
+AS_STATED = [
+    (
+        # 同期 refers to the statement's topic period (the quarter), not the month inside it.
+        "一季度，钦州港东站完成海铁联运集装箱发送量23.5万标箱，同比增长20.3%；"
+        "3月单月完成9.1万标箱，环比增长35%。同期，钦州港完成货物吞吐量4120万吨，同比下降1.5%。",
+        D(2025, 4, 15),
+        [
+            ("teu", 235000, "", D(2025, 1, 1), D(2025, 3, 31), 20.3),
+            ("teu", 91000, "", D(2025, 3, 1), D(2025, 3, 31), None),
+            ("cargo_tonnes", 41200000, "", D(2025, 1, 1), D(2025, 3, 31), -1.5),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "pub", "expected"), AS_STATED)
+def test_figures_as_stated_in_both_scripts(text: str, pub: date, expected: list[tuple]) -> None:
+    for script in both_scripts(text):
+        assert _stated(script, pub) == expected, script

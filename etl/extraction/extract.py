@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route, to_simplified
 from etl.contract.vocabulary import load_metrics
+from etl.extraction.bounds import read_bound
 from etl.extraction.figures import Figure
 from etl.extraction.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
 from etl.extraction.periods import PeriodMention, find_periods, month_end
@@ -260,6 +261,8 @@ class _Mention:
     yoy: float | None = None
     # The year of a comparison's first term (从382万标箱增长到702万标箱 after 2019年至2022年).
     base_year: int | None = None
+    # How the number is stated: exactly, or a bound (etl.contract.qualifiers).
+    qualifier: str = ""
 
 
 @dataclass(frozen=True)
@@ -427,7 +430,8 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         if base_year is None:
             mentions.extend(_listed_before(s, pos, metric, mentions))
-        mentions.append(_Mention(metric, value, pos, end, base_year=base_year))
+        qualifier = read_bound(s[:pos], q, s[end:])
+        mentions.append(_Mention(metric, value, pos, end, base_year=base_year, qualifier=qualifier))
         last_metric = metric
     return _drop_thresholds(s, mentions)
 
@@ -458,7 +462,9 @@ def _listed_before(s: str, pos: int, metric: str, taken: list[_Mention]) -> list
             break
         if value <= 0 or value > load_metrics()[metric].max_value:
             break
-        listed.insert(0, _Mention(metric, value, m.start(), m.start() + len(m.group("q"))))
+        stop_q = m.start() + len(m.group("q"))
+        bound = read_bound(s[: m.start()], m.group("q"), "")
+        listed.insert(0, _Mention(metric, value, m.start(), stop_q, qualifier=bound))
         stop = m.start()
     return listed
 
@@ -906,7 +912,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     last_metric: str | None = None
     last_scope = ""
     ctx = _Context()
+    # The period a later 同期 refers to: the first flow figure's of the last sentence that had one
+    # (一季度…；3月单月….同期，… is the quarter, the sentence's topic, not the month inside it).
     last_flow: tuple[date | None, date] | None = None
+    flow_sentence = -1
     seen: dict[tuple[str, float, int, int], int] = {}
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
@@ -960,9 +969,11 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 # (two equal figures in one sentence are two subjects' and both stand).
                 continue
             seen[key] = index
-            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how))
-            if m.metric not in SNAPSHOT_METRICS:
-                last_flow = (start, end)
+            figures.append(
+                Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how, m.qualifier)
+            )
+            if m.metric not in SNAPSHOT_METRICS and flow_sentence != index:
+                last_flow, flow_sentence = (start, end), index
             last_metric = m.metric
             since = m.end
         carry = _carry_after(s, periods, carry, published, paragraph)
