@@ -614,7 +614,8 @@ REF_TIME: dict[str, list[tuple[str, date, list[tuple[str, float, date | None, da
         (
             "今年以来某通道发展提速，仅100天就突破20万标箱。",
             D(2024, 5, 1),
-            [("teu", 200000, None, D(2024, 4, 9), P)],
+            # Issue 18: a year-to-date count through the day it was reached.
+            [("teu", 200000, D(2024, 1, 1), D(2024, 4, 9), P)],
         ),
     ],
     "a dated day": [
@@ -627,8 +628,9 @@ REF_TIME: dict[str, list[tuple[str, date, list[tuple[str, float, date | None, da
             "2023年12月29日，某班列年内突破8000列；12月31日，某港年集装箱吞吐量突破700万标箱。",
             D(2024, 1, 20),
             [
-                ("train_runs", 8000, None, D(2023, 12, 29), P),
-                ("teu", 7000000, None, D(2023, 12, 31), P),
+                # 年内 / 年吞吐量: counts within the year, through that day (issue 18).
+                ("train_runs", 8000, D(2023, 1, 1), D(2023, 12, 29), P),
+                ("teu", 7000000, D(2023, 1, 1), D(2023, 12, 31), P),
             ],
         ),
         (

@@ -67,6 +67,16 @@ STATE_RE = re.compile(r"已|目前|如今|现已")
 FIRST_YEAR_BASE_RE = re.compile(r"首年|开通之初|开行之初|开通时|起步时|最初|初期|首发时")
 # 年均增速超过140%: an average over years, not a year-on-year rate.
 AVERAGE_RATE_RE = re.compile(r"年均|年平均")
+# 今年第10218列, 年内突破6000列, 年集装箱吞吐量: a count within the year, not since a service began.
+YEAR_SO_FAR_RE = re.compile(
+    r"今年|本年|年内|(?<![0-9一二三四五六七八九十])年(?:度)?(?:集装箱|货物)?(?:吞吐|开行|发运|运输|运|发送)量"
+)
+# 今年 / 本年: the report's own year named before a cut-off.
+THIS_YEAR_RE = re.compile(r"今年|本年")
+# 累计开行量 / 累计运量: the running count itself (a noun), not what accumulated in a period.
+RUNNING_COUNT_RE = re.compile(r"累计[\u4e00-\u9fff]{0,3}量")
+# 这标志着 / 这是: the sentence tells what the event just told means.
+EVENT_BACK_RE = re.compile(r"^[\s“”\"「」]*(?:这(?:也)?(?:标志着|意味着|是)|标志着|此举)")
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
 
@@ -636,6 +646,88 @@ def _period_for(
     return current.start, current.end, STATED
 
 
+def _narrative_day(
+    s: str, pos: int, periods: list[PeriodMention], carry: _Carry | None
+) -> date | None:
+    """Return the day a figure's event happened: the date governing it, or the last sentence's."""
+    for p in reversed([p for p in periods if p.pos < pos]):
+        # 12月30日，…；2025年…: a year or 今年 frames the count; the date before it is its day.
+        if p.kind == "date":
+            return p.end
+        if p.kind not in {"year", "ytd"}:
+            return None
+    dated = any(p.kind in {"date", "cutoff", "sincecut"} for p in periods)
+    if carry is not None and carry.start is None and not dated and EVENT_BACK_RE.match(s):
+        # 6月14日…发出。这标志着2024年…完成5000列: the milestone is the day just told.
+        return carry.end
+    return None
+
+
+def _as_stated(
+    s: str,
+    m: _Mention,
+    periods: list[PeriodMention],
+    start: date | None,
+    end: date,
+    carry: _Carry | None,
+    published: date,
+) -> tuple[date | None, date]:
+    """Return a flow figure's period of the kind its words state (year so far, since, span)."""
+    pos = m.pos
+    clause = _clause_start(s, pos)
+    prior = [p for p in periods if p.pos < pos]
+    current = prior[-1] if prior else None
+    span = list(YEAR_SPAN_RE.finditer(s, 0, pos))
+    if span and CUMULATIVE_RE.search(s, span[-1].end(), pos) and current and current.kind == "year":
+        # 2017年至2021年累计减免运费近4.5亿元: the whole span of years.
+        return date(int(span[-1].group(1)), 1, 1), date(int(span[-1].group(2)), 12, 31)
+    if current is not None and current.kind == "cutoff" and start is None:
+        # 从2017年4月28日测试开行…，到2021年4月28日累计完成1万列: the count from that day.
+        # 2017年4月28日，…测试开行，…，到2021年4月28日累计完成1万列: a sentence opening on a day.
+        opened = [
+            p
+            for p in prior
+            if p.kind in {"date", "month"} and (p.pos == 0 or s[p.pos - 1] in "从自")
+        ]
+        if opened and opened[-1].end < current.end and CUMULATIVE_RE.search(s, current.pos, pos):
+            first = opened[-1].end
+            return date(first.year, first.month, 1), end
+    within_year = YEAR_SO_FAR_RE.search(s, clause, pos) is not None
+    this_year = current is not None and current.kind == "cutoff" and start is None
+    this_year = this_year and THIS_YEAR_RE.search(s, 0, pos) is not None
+    if this_year and current is not None and current.end.year == published.year:
+        # 今年截至3月31日 / 截至今年4月底…同比增长46%: this year's running total. A 累计 alone
+        # may be a total since a service began; with a year-on-year rate it is this year's.
+        accumulated = CUMULATIVE_RE.search(s, clause, pos) is not None
+        if m.yoy is not None or not accumulated:
+            return date(current.end.year, 1, 1), current.end
+    day = _narrative_day(s, pos, periods, carry)
+    named = day is not None and _year_named_before(s, clause, pos, day.year)
+    if start is None and day is not None and (within_year or named):
+        # 当天…今年第10218列 / 12月31日…年集装箱吞吐量突破600万标箱: the year so far to that day.
+        return date(day.year, 1, 1), day
+    back = carry if carry is not None and carry.start and REFERS_BACK_RE.match(s) else None
+    if start is None and day is not None and back and back.start and back.start <= day <= back.end:
+        # 今年1月…。其中，1月29日突破10万标箱: the running total of the period in force.
+        return back.start, day
+    year_so_far = start is not None and start == date(start.year, 1, 1) and end == published
+    if year_so_far and start and day and start.year == day.year and day < end:
+        # 今年 / 2025年 in a report of that year: the year so far, to the day the report tells of.
+        return start, day
+    topic = current is not None and current.kind in {"year", "ytd"} and current.end_pos <= clause
+    running = RUNNING_COUNT_RE.search(s, clause, pos) is not None
+    if topic and start is not None and running and not within_year:
+        # 2022年，…，班列累计开行量突破2万列: the level of a running count since the service
+        # began, reached in that year; not the year's own count (2022年，…累计开行3100多列 is).
+        return None, min(end, published)
+    return start, end
+
+
+def _year_named_before(s: str, clause: int, pos: int, year: int) -> bool:
+    """Return whether the figure's own clause names the day's year (2025年…累计开行超万列)."""
+    return f"{year}年" in s[clause:pos]
+
+
 def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
     """Return whether a time dates only the first term of 由2022年…增加到… before pos."""
     return (
@@ -947,7 +1039,9 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             if days and start is not None and start.month == start.day == 1 and how == STATED:
                 # 今年以来仅131天就突破30万标箱: the milestone fell on the year's 131st day.
                 reached = start + timedelta(days=int(days.group(1)) - 1)
-                start, end = None, min(end, reached)
+                end = min(end, reached)
+            if m.metric not in SNAPSHOT_METRICS and m.base_year is None and m.pos not in respective:
+                start, end = _as_stated(s, m, periods, start, end, carry, published)
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
