@@ -950,6 +950,110 @@ AS_STATED = [
 ]
 
 
+AS_STATED += [
+    (
+        # 今年第N列 on a told day: this year's count through that day.
+        "12月30日，北部湾港第100条集装箱航线首航。当天，西部陆海新通道今年第10218列铁海联运班列发车。",
+        D(2025, 12, 30),
+        [("train_runs", 10218, "", D(2025, 1, 1), D(2025, 12, 30), None)],
+    ),
+    (
+        # A year named after the day: the year so far to the 30th, never stretched to the 31st.
+        "12月30日，北部湾港迎来里程碑：2025年西部陆海新通道铁海联运班列累计开行超万列。",
+        D(2025, 12, 31),
+        [("train_runs", 10000, "over", D(2025, 1, 1), D(2025, 12, 30), None)],
+    ),
+    (
+        "截至12月30日，今年西部陆海新通道铁海联运班列开行量达到1万列，同比增长5.1%。",
+        D(2024, 12, 31),
+        [("train_runs", 10000, "", D(2024, 1, 1), D(2024, 12, 30), 5.1)],
+    ),
+    (
+        # 这标志着 refers to the day just told.
+        "6月14日上午，一列海铁联运班列从钦州铁路集装箱中心站发出。"
+        "这标志着2024年西部陆海新通道海铁联运班列完成5000列，同比增长20.8%。",
+        D(2024, 6, 15),
+        [("train_runs", 5000, "", D(2024, 1, 1), D(2024, 6, 14), 20.8)],
+    ),
+    (
+        # A span of years with 累计: the whole span, not its last year.
+        "南宁铁路部门2017年至2021年累计为新通道项目减免运费近4.5亿元。",
+        D(2022, 7, 15),
+        [("freight_deduction_cny", 4.5e8, "nearly", D(2017, 1, 1), D(2021, 12, 31), None)],
+    ),
+    (
+        # A running count reached in a year is no year figure; a year's own 累计 is.
+        "2022年，通道新增17市29个站点，西部陆海新通道海铁联运班列累计开行量突破2万列。",
+        D(2022, 10, 24),
+        [("train_runs", 20000, "over", None, D(2022, 10, 24), None)],
+    ),
+    (
+        "据悉，2022年，中老铁路国际货物列车累计开行3100多列。",
+        D(2023, 1, 8),
+        [("train_runs", 3100, "over", D(2022, 1, 1), D(2022, 12, 31), None)],
+    ),
+    (
+        # 今年截至: this year's running total, 累计 and all.
+        "今年截至3月31日，班列到发合计700列，同比增长54%；集装箱累计到发3.5177万标箱，同比增长58%。",
+        D(2020, 4, 10),
+        [
+            ("train_runs", 700, "", D(2020, 1, 1), D(2020, 3, 31), 54.0),
+            ("teu", 35177, "", D(2020, 1, 1), D(2020, 3, 31), 58.0),
+        ],
+    ),
+    (
+        # A since-total from a stated day to a cut-off.
+        "从2017年4月28日测试开行“渝桂新”海铁联运班列，到2021年4月28日累计完成10000列。",
+        D(2022, 8, 31),
+        [("train_runs", 10000, "", D(2017, 4, 1), D(2021, 4, 28), None)],
+    ),
+    (
+        # Each number of a dated pair keeps its own year; a multiple over years is no yoy.
+        "西部陆海新通道铁海联运班列开行量从2019年的900多列增至2024年的超万列，增长了10倍。",
+        D(2025, 1, 21),
+        [
+            ("train_runs", 900, "over", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("train_runs", 10000, "over", D(2024, 1, 1), D(2024, 12, 31), None),
+        ],
+    ),
+    (
+        "从2019年的9.4万标箱增至2023年的86.1万标箱，增长了8倍。",
+        D(2024, 6, 1),
+        [
+            ("teu", 94000, "", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("teu", 861000, "", D(2023, 1, 1), D(2023, 12, 31), None),
+        ],
+    ),
+    (
+        # A multiple of ten or more with no year-on-year wording is no yoy.
+        "截至12月28日，西部陆海新通道海铁联运班列年内突破6000列，增长近33倍。",
+        D(2021, 12, 31),
+        [("train_runs", 6000, "over", D(2021, 1, 1), D(2021, 12, 28), None)],
+    ),
+    (
+        # 两项指标…分别: each rate to its own quantity, in order.
+        "2019年至2021年，北部湾港货物吞吐量分别为25568万、29567万和35822万吨，集装箱吞吐量分别为"
+        "382万、505万和601万标箱，其中2021年两项指标同比分别增长21%和19%。",
+        D(2022, 2, 25),
+        [
+            ("cargo_tonnes", 255680000, "", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("cargo_tonnes", 295670000, "", D(2020, 1, 1), D(2020, 12, 31), None),
+            ("cargo_tonnes", 358220000, "", D(2021, 1, 1), D(2021, 12, 31), 21.0),
+            ("teu", 3820000, "", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("teu", 5050000, "", D(2020, 1, 1), D(2020, 12, 31), None),
+            ("teu", 6010000, "", D(2021, 1, 1), D(2021, 12, 31), 19.0),
+        ],
+    ),
+    (
+        # A rate of a quantity with no figure stays in its statement.
+        "今年以来，广西白糖经通道发运量增长44%；经北部湾港国际联运的越南进出口货物超3000标箱，"
+        "同比增长69%。",
+        D(2024, 3, 19),
+        [("teu", 3000, "over", D(2024, 1, 1), D(2024, 3, 19), 69.0)],
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "pub", "expected"), AS_STATED)
 def test_figures_as_stated_in_both_scripts(text: str, pub: date, expected: list[tuple]) -> None:
     for script in both_scripts(text):

@@ -65,6 +65,11 @@ DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:�
 STATE_RE = re.compile(r"已|目前|如今|现已")
 # The base of a growth multiple that is the start of a service, not last year.
 FIRST_YEAR_BASE_RE = re.compile(r"首年|开通之初|开行之初|开通时|起步时|最初|初期|首发时")
+# 两项指标 / 二者: a rate list that names its quantities, one each.
+QUANTITIES_RE = re.compile(r"[两二三四]项(?:指标|数据)?|二者|两者")
+# Ten times (1000%) and more in one year is a multiple over years unless stated year-on-year.
+BIG_MULTIPLE_PCT = 1000.0
+YOY_WORDING_RE = re.compile(r"同比|(?:比|较)(?:上年|去年|上一年)")
 # 年均增速超过140%: an average over years, not a year-on-year rate.
 AVERAGE_RATE_RE = re.compile(r"年均|年平均")
 # 今年第10218列, 年内突破6000列, 年集装箱吞吐量: a count within the year, not since a service began.
@@ -124,7 +129,8 @@ FROM_OPENER_RE = re.compile(r"[从由]")
 BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
 # 吞吐能力 is a capacity; a port's 货物吞吐量 is cargo it handled, a figure like its TEU.
 PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐能力|装载|载重|可装|运力")
-CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运|装有|吞吐")
+# 进口新能源原料4万吨: tonnes imported or exported are cargo too.
+CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运|装有|吞吐|进口|出口")
 TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
 REACH_CONTEXT_RE = re.compile(
     r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达|运抵|发往|销往"
@@ -558,6 +564,14 @@ def _is_multi_year_multiple(s: str, rate: _Rate) -> bool:
     return FIRST_YEAR_BASE_RE.search(statement) is not None
 
 
+def _is_implausible_multiple(s: str, rate: _Rate) -> bool:
+    """Return whether a rate is a multiple of ten or more with no year-on-year wording."""
+    stated = s[max(0, rate.start - 12) : rate.end]
+    # 年内突破6000列，增长近33倍: a level 34 times another is a growth over years, unless the
+    # words say year-on-year (同比增长8.38倍 stays).
+    return max(rate.values, default=0) >= BIG_MULTIPLE_PCT and not YOY_WORDING_RE.search(stated)
+
+
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
     """Return mentions with the year-on-year rates the sentence ties to them."""
     out = list(mentions)
@@ -565,7 +579,7 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         prefix = s[_clause_start(s, rate.start) : rate.start]
         if SPAN_BEFORE_RE.search(prefix) or AVERAGE_RATE_RE.search(s, rate.start - 2, rate.end):
             continue
-        if _is_multi_year_multiple(s, rate):
+        if _is_multi_year_multiple(s, rate) or _is_implausible_multiple(s, rate):
             continue
         values = rate.values
         # 运输11.2万标箱(市内6.4万,市外4.8万),同比增长54%: a bracketed breakdown is passed over.
@@ -577,6 +591,12 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         after = [i for i, m in enumerate(out) if m.pos >= rate.end]
         if len(values) > 1:
             targets = before[-len(values) :]
+            if len(values) == len(set(out[i].metric for i in before)) and QUANTITIES_RE.search(
+                prefix
+            ):
+                # 两项指标同比分别增长21%和19%: one rate per quantity, each its latest figure.
+                last_of = {out[i].metric: i for i in before}
+                targets = sorted(last_of.values())
             for i, v in zip(targets, values[-len(targets) :] if targets else [], strict=False):
                 if out[i].yoy is None:
                     out[i] = replace(out[i], yoy=v)
@@ -587,7 +607,9 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         has_next = has_next and named in (None, out[after[0]].metric)
         has_prev = bool(before) and out[before[-1]].yoy is None
         has_prev = has_prev and named in (None, out[before[-1]].metric)
-        if forward and has_next:
+        crosses = bool(after) and re.search(r"[；;]", s[rate.end : out[after[0]].pos]) is not None
+        if forward and has_next and not crosses:
+            # 白糖发运量增长44%…；越南货物超3000标箱: a rate never reaches past its statement.
             out[after[0]] = replace(out[after[0]], yoy=values[0])
         elif has_prev and (not forward or not OTHER_BASE_RE.search(prefix)):
             # 货值5.6亿元，货值同比增长50%: a named rate with nothing after it is the last figure's.
