@@ -1054,6 +1054,41 @@ AS_STATED += [
 ]
 
 
+AS_STATED += [
+    (
+        # N年来 after the month just told: the running total counts from that month.
+        "2019年8月，《西部陆海新通道总体规划》颁布实施。5年来，西部陆海新通道铁海联运班列累计运输货物超310万标箱。",
+        D(2024, 8, 3),
+        [("teu", 3100000, "over", D(2019, 8, 1), D(2024, 8, 3), None)],
+    ),
+    (
+        # Without the month the start is not stated.
+        "《西部陆海新通道总体规划》颁布实施5年来，西部陆海新通道铁海联运班列累计运输货物超310万标箱。",
+        D(2024, 8, 3),
+        [("teu", 3100000, "over", None, D(2024, 8, 3), None)],
+    ),
+    (
+        # 其中 after a year-to-date total shares its period.
+        "今年截至3月31日，班列到发合计700列，同比增长54%。其中，区外班列小计651列，同比增长43%。",
+        D(2020, 4, 10),
+        [
+            ("train_runs", 700, "", D(2020, 1, 1), D(2020, 3, 31), 54.0),
+            ("train_runs", 651, "", D(2020, 1, 1), D(2020, 3, 31), 43.0),
+        ],
+    ),
+    (
+        # A milestone day inside the month in force: the running total to that day.
+        "今年1月，西部陆海新通道铁海联运班列累计运输货物10.4万标箱，同比增长30.9%。"
+        "其中，1月29日突破10万标箱，较去年提前15天。",
+        D(2025, 2, 5),
+        [
+            ("teu", 104000, "", D(2025, 1, 1), D(2025, 1, 31), 30.9),
+            ("teu", 100000, "over", D(2025, 1, 1), D(2025, 1, 29), None),
+        ],
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "pub", "expected"), AS_STATED)
 def test_figures_as_stated_in_both_scripts(text: str, pub: date, expected: list[tuple]) -> None:
     for script in both_scripts(text):

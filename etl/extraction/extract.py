@@ -76,12 +76,16 @@ AVERAGE_RATE_RE = re.compile(r"年均|年平均")
 YEAR_SO_FAR_RE = re.compile(
     r"今年|本年|年内|(?<![0-9一二三四五六七八九十])年(?:度)?(?:集装箱|货物)?(?:吞吐|开行|发运|运输|运|发送)量"
 )
+# 5年来 / 五年来: how many years a running total counts back.
+YEARS_COUNT_RE = re.compile(r"(\d{1,2}|[一二两三四五六七八九十])年")
 # 今年 / 本年: the report's own year named before a cut-off.
 THIS_YEAR_RE = re.compile(r"今年|本年")
 # 累计开行量 / 累计运量: the running count itself (a noun), not what accumulated in a period.
 RUNNING_COUNT_RE = re.compile(r"累计[\u4e00-\u9fff]{0,3}量")
 # 这标志着 / 这是: the sentence tells what the event just told means.
-EVENT_BACK_RE = re.compile(r"^[\s“”\"「」]*(?:这(?:也)?(?:标志着|意味着|是)|标志着|此举)")
+EVENT_BACK_RE = re.compile(
+    r"^[\s“”\"「」]*(?:这(?:也)?(?:标志[着著]|意味[着著]|是)|标志[着著]|此举)"
+)
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
 
@@ -714,6 +718,14 @@ def _as_stated(
         if opened and opened[-1].end < current.end and CUMULATIVE_RE.search(s, current.pos, pos):
             first = opened[-1].end
             return date(first.year, first.month, 1), end
+    if current is not None and current.kind == "yearsago" and start is None and carry is not None:
+        # 2019年8月，总体规划颁布实施。5年来，…累计…: the years counted from the month just told.
+        years = YEARS_COUNT_RE.search(s, current.pos, current.end_pos)
+        n = _small_number(years.group(1)) if years else None
+        told = carry.start
+        month = told is not None and carry.end == month_end(told.year, told.month)
+        if n and told is not None and month and told.year == published.year - n:
+            return told, end
     within_year = YEAR_SO_FAR_RE.search(s, clause, pos) is not None
     this_year = current is not None and current.kind == "cutoff" and start is None
     this_year = this_year and THIS_YEAR_RE.search(s, 0, pos) is not None
@@ -743,6 +755,13 @@ def _as_stated(
         # began, reached in that year; not the year's own count (2022年，…累计开行3100多列 is).
         return None, min(end, published)
     return start, end
+
+
+def _small_number(text: str) -> int | None:
+    """Return a count of years written in digits or one Chinese numeral (5, 五)."""
+    if text.isdigit():
+        return int(text)
+    return "一二三四五六七八九十".find(text) + 1 or None
 
 
 def _year_named_before(s: str, clause: int, pos: int, year: int) -> bool:
@@ -1039,6 +1058,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         periods = _narrative(s, _own_periods(s, published), carry)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
+        stated_flow: tuple[date | None, date] | None = None
         respective = _respective_periods(s, periods, mentions)
         # Only a flow figure stands between a time and a snapshot (96个国家的264个港口 is one pair).
         positions = tuple(m.pos for m in mentions if m.metric not in SNAPSHOT_METRICS)
@@ -1088,11 +1108,16 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             figures.append(
                 Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how, m.qualifier)
             )
+            if m.metric not in SNAPSHOT_METRICS and how == STATED:
+                stated_flow = (start, end)
             if m.metric not in SNAPSHOT_METRICS and flow_sentence != index:
                 last_flow, flow_sentence = (start, end), index
             last_metric = m.metric
             since = m.end
         carry = _carry_after(s, periods, carry, published, paragraph)
+        if carry and carry.start is None and stated_flow and stated_flow[1] == carry.end:
+            # 今年截至3月31日…。其中，…651列: a 其中 after it shares the year-to-date period.
+            carry = replace(carry, start=stated_flow[0])
         _update_name(ctx, sentence)
     return figures
 
