@@ -1,4 +1,4 @@
-"""Check that each dated brief is in the project's own words: its longest run shared with the report.
+"""Check each dated brief is in the project's own words: its longest run shared with its report.
 
 For every dated brief (data/raw/articles/YYYYMMDD-*.txt) the body (after the `---` header) is
 compared with a comparison copy: the report text read while writing it (REPORTS_DIR/<stem>.txt,
@@ -102,12 +102,12 @@ ALLOWED = (
 
 def body(text: str) -> str:
     """Return a brief's text after its `key: value` header (all of it when there is none)."""
-    head, sep, rest = text.partition("\n---\n")
+    _head, sep, rest = text.partition("\n---\n")
     return rest if sep else text
 
 
 def normalise(text: str, gap: str) -> str:
-    """Return text with width and punctuation folded, blanks dropped and each name replaced by gap."""
+    """Return text with widths folded, blanks dropped and each allowed name replaced by gap."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     for name in sorted(ALLOWED, key=len, reverse=True):
