@@ -79,6 +79,8 @@ ALLOWED = (
     "江津",
     "铁海联运班列",
     "铁海联运",
+    "海铁联运班列",
+    "海铁联运",
     "国际铁路联运",
     "跨境公路班车",
     "跨境铁路",
@@ -160,11 +162,20 @@ def longest_shared(a: str, b: str) -> str:
     return a[best_end - best : best_end]
 
 
-def comparison_copy(path: Path, reports: Path, base: str) -> tuple[str, str] | None:
-    """Return the text to compare a brief with and where it came from (None when there is none)."""
+def comparison_copies(
+    path: Path, reports: Path, base: str, also_base: bool
+) -> list[tuple[str, str]]:
+    """Return the texts to compare a brief with and where each came from (empty when none)."""
     report = reports / f"{path.stem}.txt"
-    if report.is_file():
-        return report.read_text(encoding="utf-8"), str(report)
+    copies = [(report.read_text(encoding="utf-8"), str(report))] if report.is_file() else []
+    if not copies or also_base:
+        old = previous_brief(path, base)
+        copies += [old] if old else []
+    return copies
+
+
+def previous_brief(path: Path, base: str) -> tuple[str, str] | None:
+    """Return the brief as it stood at `base` and its name (None when it did not exist)."""
     try:
         old = subprocess.run(
             ["git", "show", f"{base}:data/raw/articles/{path.name}"],
@@ -184,21 +195,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=Path, default=REPORTS_DIR)
     parser.add_argument("--base", default=BASE)
     parser.add_argument("--limit", type=int, default=LIMIT)
+    parser.add_argument(
+        "--also-base",
+        action="store_true",
+        help="compare with the pre-rewrite brief too, even where a report copy exists",
+    )
     args = parser.parse_args(argv)
     files = args.files or sorted(p for p in ARTICLES.glob("*.txt") if DATED.match(p.name))
     failed = missing = 0
     for path in files:
-        found = comparison_copy(path, args.reports, args.base)
-        if found is None:
+        copies = comparison_copies(path, args.reports, args.base, args.also_base)
+        if not copies:
             missing += 1
             print(f"?    {path.name}: no comparison copy")
             continue
-        copy, origin = found
+        brief = normalise(body(path.read_text(encoding="utf-8")), "\x00")
         # Different gaps on each side, so a name never joins two runs into one.
-        run = longest_shared(
-            normalise(body(path.read_text(encoding="utf-8")), "\x00"),
-            normalise(body(copy), "\x01"),
-        )
+        runs = [(longest_shared(brief, normalise(body(c), "\x01")), o) for c, o in copies]
+        run, origin = max(runs, key=lambda r: len(r[0]))
         bad = len(run) > args.limit
         failed += bad
         print(f"{'FAIL' if bad else 'ok  '} {len(run):3d} {path.name} [{origin}] {run}")
