@@ -8,12 +8,20 @@ language themselves. Texts whose word order differs between the languages are te
 
 from __future__ import annotations
 
+from etl.contract.publishers import publisher_name
 from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 # The language switch names each language in itself, whatever the page's language.
 LANG_NAMES = {"zh": "中文", "en": "English"}
+
+# A figure's sentence is named by its source's kind (sources.kind).
+SENTENCE_KEYS = {
+    "brief": "sentence_brief",
+    "article": "sentence_article",
+    "upload": "sentence_upload",
+}
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("西部陆海新通道数据看板", "Western Land-Sea New Corridor dashboard"),
@@ -178,6 +186,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_period": ("期间", "Period"),
     "col_yoy": ("同比", "YoY"),
     "col_link": ("链接", "Link"),
+    "hover_report": ("报道", "Report"),
     "xl_metric": ("指标", "Metric"),
     "xl_value": ("数值（{unit}）", "Value ({unit})"),
     "xl_period": ("期间", "Period"),
@@ -190,9 +199,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "xl_publisher": ("发布机构", "Publisher"),
     "xl_published": ("发布日期", "Published"),
     "xl_link": ("链接", "Link"),
-    "xl_quote": ("原文", "Quote"),
+    "xl_quote": ("摘要句 / 原文", "Sentence"),
     "col_series": ("系列", "Series"),
-    "col_quote": ("原文", "Quote"),
+    "col_quote": ("摘要句 / 原文", "Sentence"),
+    # What a figure's sentence is, by its source's kind: a brief is the project's summary of a
+    # report, so its sentence is ours (摘要句), never the report's own words (原文).
+    "col_sentence_kind": ("句子类型", "Sentence is"),
+    "sentence_brief": ("摘要句", "summary sentence"),
+    "sentence_article": ("原文", "original sentence"),
+    "sentence_upload": ("上传说明", "upload note"),
+    "sentence_other": ("句子", "sentence"),
     "dict_key": ("指标代码", "Key"),
     "dict_label_zh": ("中文名称", "Chinese label"),
     "dict_label_en": ("英文名称", "English label"),
@@ -414,7 +430,7 @@ TEXT: dict[str, tuple[str, str]] = {
         " (a figure reported by several sources is listed once, from the latest; "
         "the others are under 'also reported by')",
     ),
-    "src_link_text": ("原文链接", "open"),
+    "src_link_text": ("报道链接", "report"),
     "src_download_xlsx": (
         "表格（XLSX，按指标分表，显示单位）",
         "Workbook (XLSX, a sheet per metric)",
@@ -474,3 +490,13 @@ def route_label(route: str, lang: str) -> str:
 def basis_label(basis: str, lang: str) -> str:
     """Return 'reported' or 'derived' in words."""
     return t(basis, lang) if basis in ("reported", "derived") else basis
+
+
+def publisher_label(publisher: str, lang: str) -> str:
+    """Return a publisher as readers know it in `lang` (English names from publishers.toml)."""
+    return publisher_name(publisher, lang)
+
+
+def sentence_label(kind: str, lang: str) -> str:
+    """Return what a figure's sentence is: a brief's summary sentence or an article's original."""
+    return t(SENTENCE_KEYS.get(kind, "sentence_other"), lang)

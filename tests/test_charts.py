@@ -137,6 +137,9 @@ def test_hover_shows_value_period_scope_and_source_sentence() -> None:
     assert "816列" in row[4].replace("<br>", "")
     assert row[5].startswith("重庆海关")
     assert "口径" in bar.hovertemplate and "来源" in bar.hovertemplate
+    # The seed is an article: its sentence is the original; it has no report address.
+    assert row[6] == "原文" and row[7] == "—"
+    assert "%{customdata[6]}" in bar.hovertemplate and "报道" in bar.hovertemplate
 
 
 def test_figures_use_the_project_template_fonts_and_palette() -> None:
@@ -152,7 +155,9 @@ def test_source_line_names_publisher_and_date_and_explains_derived_values() -> N
     line = specs_by_id()["train_runs"].source_line
     assert line.startswith("来源：重庆海关，2024年9月11日")
     assert "推算值" in line
-    assert specs_by_id("en")["train_runs"].source_line.startswith("Source: 重庆海关, 11 Sep 2024")
+    assert specs_by_id("en")["train_runs"].source_line.startswith(
+        "Source: Chongqing Customs, 11 Sep 2024"
+    )
 
 
 def test_alt_text_describes_the_chart() -> None:

@@ -142,7 +142,9 @@ def test_english_deck_uses_english_scales_titles_and_notes() -> None:
     assert chart.value_axis.axis_title.text_frame.text == "Container volume (thousand TEU)"
     notes = slide.notes_slide.notes_text_frame.text
     assert "All sources:" in notes and "Derived values" in notes
-    assert "重庆海关" in notes  # publishers are named as they name themselves
+    assert (
+        "Chongqing Customs" in notes
+    )  # the English deck names outlets in English (publishers.toml)
 
 
 def test_chinese_deck_titles_and_notes_are_chinese() -> None:

@@ -77,7 +77,7 @@ def test_the_managers_workbook_has_labels_display_units_and_periods_in_words(lan
     header = [c.value for c in sheet[1]]
     unit = axis_unit("teu", lang)
     assert header[1] == (f"数值（{unit}）" if lang == "zh" else f"Value ({unit})")
-    assert ("原文" if lang == "zh" else "Quote") in header and "metric" not in header
+    assert ("摘要句 / 原文" if lang == "zh" else "Sentence") in header and "metric" not in header
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
     held = exported[exported["metric"] == "teu"]
     expected = sorted(round(scaled(float(v), "teu", lang), 6) for v in held["value"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from dashboard_data import OLDER, SEED, observations, sources
+from dashboard_data import OLDER, ROWS, SEED, observations, sources
 from references import figure_records, kpi_candidates_scan
 
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
@@ -69,7 +69,7 @@ def test_kpi_cards_follow_the_filters() -> None:
 
 def test_display_table_has_quote_source_link_and_also_reported_by() -> None:
     table = display_table(figure_records(observations(), sources()), "en")
-    assert {"Quote", "Source", "Link", "Also reported by"} <= set(table.columns)
+    assert {"Sentence", "Sentence is", "Source", "Link", "Also reported by"} <= set(table.columns)
     assert table["Also reported by"].str.contains("经济日报").any()
     assert table["Link"].dropna().str.startswith("http").all()
 
@@ -166,3 +166,23 @@ def test_rows_of_a_text_column_in_several_arrow_chunks_are_taken_as_iloc_takes_t
     pd.testing.assert_frame_equal(take_rows(frame, pos), frame.iloc[pos])
     view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
     assert view.records() == figure_records(frame, sources(), "zh")
+
+
+def test_the_table_calls_a_briefs_sentence_a_summary_and_an_articles_the_original() -> None:
+    src = sources()
+    src.loc[src["source_id"] == OLDER, "kind"] = "brief"
+    brief = observations([r for r in ROWS if r[9] == OLDER])
+    article = observations([r for r in ROWS if r[9] == SEED])
+    zh_brief = display_table(figure_records(brief, src, "zh"), "zh")
+    zh_article = display_table(figure_records(article, src, "zh"), "zh")
+    assert len(zh_brief) and set(zh_brief["句子类型"]) == {"摘要句"}
+    assert len(zh_article) and set(zh_article["句子类型"]) == {"原文"}
+    assert "摘要句 / 原文" in zh_brief.columns and zh_brief["链接"].notna().all()
+    en_brief = display_table(figure_records(brief, src, "en"), "en")
+    assert set(en_brief["Sentence is"]) == {"summary sentence"}
+
+
+def test_the_english_table_names_publishers_in_english() -> None:
+    table = display_table(figure_records(observations(), sources(), "en"), "en")
+    assert table["Source"].str.startswith("Chongqing Customs").any()
+    assert not table["Source"].str.contains("重庆海关", regex=False).any()

@@ -40,8 +40,10 @@ else:
     yoy = t("col_yoy", lang)
     # A link cell holds a URL or nothing: no "None" and no link text where there is no link.
     shown[link] = shown[link].where(shown[link].astype(str).str.match(r"^https?://"), None)
+    said = t("col_sentence_kind", lang)
     first = [c for c in shown.columns[:3]]
-    order = [*first, quote, *[c for c in shown.columns if c not in (*first, quote)]]
+    lead = (*first, said, quote)
+    order = [*lead, *[c for c in shown.columns if c not in lead]]
     st.dataframe(
         shown,
         hide_index=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,7 +32,14 @@ from dashboard.format import (
     growth_words,
     label_number,
 )
-from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.i18n import (
+    basis_label,
+    metric_label,
+    region_label,
+    route_label,
+    sentence_label,
+    t,
+)
 from dashboard.safe_text import chart_text
 from dashboard.series_labels import figure_label
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, Record
@@ -116,6 +124,12 @@ def source_line(points: list[Record], lang: str, limit: int = 3) -> str:
     return text
 
 
+def report_host(url: str) -> str:
+    """Return the site of a report's address (its host), or "—" when there is none."""
+    host = urlsplit(url).hostname if url.startswith(("http://", "https://")) else None
+    return host or "—"
+
+
 def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
     yoy = t("yoy", lang)
     custom = [
@@ -127,17 +141,22 @@ def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
             + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
             _wrap(str(r["quote"])),
             chart_text(r["source"]),
+            sentence_label(str(r.get("kind") or ""), lang),
+            chart_text(report_host(str(r.get("url") or ""))),
         ]
         for r in recs
     ]
     scope = t("scope", lang)
     src = t("source", lang)
     sep = t("sep", lang)
+    report = t("hover_report", lang)
+    # The sentence is named for what it is (a brief's 摘要句, an article's 原文); the report's
+    # site follows the source, since a hover box cannot hold a link one could click.
     template = (
         "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
         f"{scope}{sep}%{{customdata[2]}}<br>%{{customdata[3]}}<br>"
-        "“%{customdata[4]}”<br>"
-        f"{src}{sep}%{{customdata[5]}}<extra></extra>"
+        f"%{{customdata[6]}}{sep}“%{{customdata[4]}}”<br>"
+        f"{src}{sep}%{{customdata[5]}}<br>{report}{sep}%{{customdata[7]}}<extra></extra>"
     )
     return custom, template
 

@@ -36,7 +36,7 @@ from dashboard.deck.native import (
 )
 from dashboard.filters import NO_ROUTE, Filters, filter_mask
 from dashboard.format import format_date, format_period
-from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.i18n import basis_label, metric_label, publisher_label, region_label, route_label, t
 from dashboard.safe_text import clean
 from dashboard.views.index import FigureView, Record, figure_view
 from dashboard.views.kpi import KpiCard, briefing_cards, kpi_candidates
@@ -249,7 +249,7 @@ def _sources_lines(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) 
             else ""
         )
         bits = [
-            str(src.get("publisher") or sid),
+            publisher_label(str(src.get("publisher") or sid), lang),
             when,
             f"《{src['title']}》" if src.get("title") else "",
             str(src.get("url") or ""),

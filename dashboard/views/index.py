@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.format import format_date
-from dashboard.i18n import t
+from dashboard.i18n import publisher_label, t
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.series import load_series
@@ -38,10 +38,11 @@ def source_records(sources: pd.DataFrame) -> list[Record]:
 
 
 def source_name(publisher: str, published: pd.Timestamp | None, lang: str) -> str:
-    """Return a source as a reader cites it: publisher, date."""
+    """Return a source as a reader cites it: publisher (in English from the table), date."""
+    name = publisher_label(publisher, lang)
     if published is None or pd.isna(published):
-        return publisher
-    return f"{publisher}{t('comma', lang)}{format_date(published, lang)}"
+        return name
+    return f"{name}{t('comma', lang)}{format_date(published, lang)}"
 
 
 FIGURE_COLUMNS = (

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard.format import axis_unit, format_period, format_value, format_yoy
-from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+from dashboard.i18n import (
+    basis_label,
+    metric_label,
+    region_label,
+    route_label,
+    sentence_label,
+    t,
+)
 from dashboard.series_labels import series_label
 from dashboard.views.index import FigureView, Record, date_codes, ranked_codes
 from etl.contract.schema import OBSERVATION_COLUMNS
@@ -35,6 +42,7 @@ def display_table(records: list[Record], lang: str) -> pd.DataFrame:
             t("source", lang): r["source"],
             t("col_link", lang): r["url"] or None,
             t("also_reported_by", lang): r["also_reported_by"],
+            t("col_sentence_kind", lang): sentence_label(str(r.get("kind") or ""), lang),
             t("col_quote", lang): r["quote"],
         }
         for r in sorted(records, key=_reading_order)

@@ -22,6 +22,16 @@ from etl.extraction.observations import add_derived, frame_from_rows, rows_from_
 
 Progress = Callable[[int, int, str], None]
 
+# What a brief is, said the same way on every sources row of one: the project's summary of a
+# public report (its facts and figures), never the report's own text.
+BRIEF_LABEL_ZH = "本项目据公开报道整理的摘要"
+BRIEF_NOTE = f"{BRIEF_LABEL_ZH} / a summary in this project's words of a public report"
+
+
+def reprint_note(site: str) -> str:
+    """Return the sources note naming the site that reprinted the report."""
+    return f"转载：{site} / reprinted by {site}"
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -80,11 +90,15 @@ def source_record(
     def pick(key: str) -> str:
         return str(sidecar.get(key) or header.get(key) or "").strip()
 
+    # The publisher is the original outlet; a reprinting site is named in the note, never in it.
     publisher = pick("publisher")
-    if sidecar.get("republished_by"):
-        again = sidecar["republished_by"]
-        publisher = f"{publisher}（{again}转载 / republished by {again}）"
+    kind = str(sidecar.get("kind") or "article")
     notes = [str(sidecar.get(k)) for k in ("note", "published_note", "url_note") if sidecar.get(k)]
+    if kind == "brief" and not any(BRIEF_LABEL_ZH in n for n in notes):
+        notes.insert(0, BRIEF_NOTE)
+    reprinted = pick("reprinted_by") or str(sidecar.get("republished_by") or "").strip()
+    if reprinted:
+        notes.append(reprint_note(reprinted))
     if how:
         notes.append(how)
     title = pick("title") or article.path.stem
@@ -95,7 +109,7 @@ def source_record(
         "published": pd.Timestamp(published),
         "published_inferred": inferred,
         "url": pick("url"),
-        "kind": str(sidecar.get("kind") or "article"),
+        "kind": kind,
         "file_name": article.path.resolve().relative_to(layout.root.resolve()).as_posix(),
         "sha256": article.sha256,
         "added_by": "corridor build",
