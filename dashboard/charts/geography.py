@@ -59,6 +59,9 @@ class Lane:
     label: str
     # (source_id, place in Chinese, place in English) for each report that names the region.
     named: tuple[tuple[str, str, str], ...]
+    # Boxes (lon_min, lat_min, lon_max, lat_max) where the lane may cross the coarse outline's
+    # land: canals and straits narrower than 1:110m resolves.
+    through_land: tuple[tuple[float, float, float, float], ...] = ()
 
     def name(self, lang: str) -> str:
         """Return the region's name in the language."""
@@ -121,6 +124,10 @@ def load_geography(path: Path = GEOGRAPHY_FILE) -> Geography:
             path=tuple((float(x), float(y)) for x, y in la["path"]),
             label=la["label"],
             named=tuple((n["source"], n["place"], n["place_en"]) for n in la["named"]),
+            through_land=tuple(
+                (float(a), float(b), float(c), float(d))
+                for a, b, c, d in la.get("through_land", [])
+            ),
         )
         for la in raw["lanes"]
     )
