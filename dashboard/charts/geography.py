@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from dashboard.i18n import DEFAULT_LANG, LANGS
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 GEOGRAPHY_FILE = ASSETS / "corridor_map.toml"
 LAND_FILE = ASSETS / "land_110m.json"
 
 Point = tuple[float, float]
+
+
+def in_language(zh: str, en: str, lang: str) -> str:
+    """Return the one of a name's two spellings that belongs to the language (Chinese else)."""
+    names = dict(zip(LANGS, (zh, en), strict=True))
+    return names.get(lang, names[DEFAULT_LANG])
 
 
 @dataclass(frozen=True)
@@ -31,7 +39,7 @@ class Hub:
 
     def name(self, lang: str) -> str:
         """Return the hub's name in the language."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return in_language(self.name_zh, self.name_en, lang)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class Line:
 
     def name(self, lang: str) -> str:
         """Return the line's name in the language."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return in_language(self.name_zh, self.name_en, lang)
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ class Lane:
 
     def name(self, lang: str) -> str:
         """Return the region's name in the language."""
-        return self.name_zh if lang == "zh" else self.name_en
+        return in_language(self.name_zh, self.name_en, lang)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,15 @@ from itertools import pairwise
 
 import plotly.graph_objects as go
 
-from dashboard.charts.geography import Geography, Land, Lane, Point, load_geography, load_land
+from dashboard.charts.geography import (
+    Geography,
+    Land,
+    Lane,
+    Point,
+    in_language,
+    load_geography,
+    load_land,
+)
 from dashboard.charts.theme import FONT_STACK, OKABE_ITO, TEMPLATE, TEXT_COLOUR
 from dashboard.i18n import t
 from dashboard.safe_text import chart_text
@@ -23,6 +31,8 @@ from dashboard.safe_text import chart_text
 CORRIDOR_WINDOW = (102.0, 19.9, 112.0, 31.6)
 WORLD_WINDOW = (5.0, -45.0, 165.0, 58.0)
 MAP_HEIGHT = 440
+# The world is wider than tall (160° by 103°): a lower chart leaves less blank on a phone.
+LANES_HEIGHT = 380
 LAND_COLOUR = "#ECEAE4"
 COAST_COLOUR = "#A8A29E"
 SEA_COLOUR = "#F2F7FB"
@@ -150,7 +160,9 @@ def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
                 meta={"hubs": [h.key for h in hubs]},
             )
         )
-    for hub in (h for h in geo.hubs if h.offset is not None):
+    for hub in geo.hubs:
+        if hub.offset is None:
+            continue
         figure.add_annotation(
             x=hub.lon,
             y=hub.lat,
@@ -199,7 +211,7 @@ def lanes_figure(
         )
     )
     _layout(figure, WORLD_WINDOW, lang)
-    figure.update_layout(showlegend=False, margin={"t": 8})
+    figure.update_layout(showlegend=False, margin={"t": 8}, height=LANES_HEIGHT)
     return figure
 
 
@@ -209,7 +221,7 @@ def _lane_trace(lane: Lane, lang: str, cited: Mapping[str, str]) -> go.Scatter:
     beyond = lane.path[-1][0] >= WORLD_WINDOW[2] - EDGE
     label = t("map_beyond", lang, name=name) if beyond else name
     places = t("list_sep", lang).join(
-        dict.fromkeys(zh if lang == "zh" else en for _, zh, en in lane.named)
+        dict.fromkeys(in_language(zh, en, lang) for _, zh, en in lane.named)
     )
     # One line per source: a publisher's name comes from the data, shown as text.
     lines = [t("map_named", lang, places=places)]
