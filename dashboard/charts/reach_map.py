@@ -176,8 +176,8 @@ def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
             font={"size": 13, "color": TEXT_COLOUR},
         )
     figure.add_annotation(
-        x=107.6,
-        y=20.2,
+        x=107.5,
+        y=20.1,
         text=f"<i>{t('map_gulf', lang)}</i>",
         showarrow=False,
         font={"size": 12, "color": LANE_COLOUR},
