@@ -439,6 +439,37 @@ TEXT: dict[str, tuple[str, str]] = {
         "约定格式 CSV（供程序读取，基本单位）",
         "Contract CSV (for machines, base units)",
     ),
+    # The reach map (dashboard/charts/reach_map.py, dashboard/reach_card.py).
+    "map_title": ("通道线路与海上通达", "The corridor's lines and sea lanes"),
+    "map_corridor": ("通道主要线路与枢纽", "Main lines and hubs"),
+    "map_lanes": ("北部湾出海航线通达地区", "Sea lanes from the Beibu Gulf"),
+    "map_hub": ("枢纽", "hubs"),
+    "map_stop": ("途经城市", "stops"),
+    "map_port": ("北部湾港口", "Beibu Gulf ports"),
+    "map_gulf": ("北部湾", "Beibu Gulf"),
+    "map_beyond": ("{name} →", "{name} →"),
+    "map_named": ("报道提及：{places}", "Named in reports: {places}"),
+    "map_countries_reached": ("{figure}国家和地区", "{figure}"),
+    "map_ports_reached": ("{figure}港口", "{figure}"),
+    "map_reach_both": ("通达{countries}、{ports}", "{countries} and {ports} reached"),
+    "map_reach_one": ("通达{figure}", "{figure} reached"),
+    "map_dated": ("{figure}（{as_of}）", "{figure} ({as_of})"),
+    "map_headline": ("{as_of}，{reach}", "{reach}, {as_of}"),
+    "map_lines_source": (
+        "线路：《西部陆海新通道总体规划》（2019年）所定西线、中线、东线；"
+        "底图：Natural Earth 1:110m 陆地（公有领域），不绘制国界",
+        "Lines: the west, middle and east lines of the corridor's master plan (2019); "
+        "land: Natural Earth 1:110m (public domain), no national borders drawn",
+    ),
+    "map_no_totals": (
+        "当前筛选条件下没有通道通达国家和港口总数。",
+        "No stated totals of countries and ports reached under these filters.",
+    ),
+    "map_regions_note": (
+        "航线按报道提及的地区绘制；来源未分地区给出国家和港口数，图中只标地区名。不绘制国界。",
+        "Lanes are drawn to the regions the reports name; no source gives countries or ports "
+        "by region, so lanes carry region names only. No national borders are drawn.",
+    ),
 }
 
 

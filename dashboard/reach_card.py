@@ -1,0 +1,118 @@
+"""The Reach page's map card: the corridor's lines and the sea lanes, with the stated totals.
+
+Both maps are plain cartesian charts on the shipped land outline: nothing is fetched, on the
+page or in a PNG/SVG (kaleido draws them like any other chart). Pictures are built on click.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import data
+from dashboard.charts.reach_map import corridor_figure, lanes_figure
+from dashboard.filters import Filters
+from dashboard.i18n import both, t
+from dashboard.images import captioned_figure, figure_png, figure_svg, images_available
+from dashboard.safe_text import plain
+from dashboard.views.reach import totals_headline, totals_source_line, view_totals
+from etl.store.table import Table
+
+# The page's chart toolbar, as every chart card has it (dashboard/ui.py's PLOTLY_CONFIG), with
+# the scroll wheel free to scroll the page past the map.
+MAP_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _figures(version: str, lang: str, _table: Table) -> tuple[go.Figure, go.Figure]:
+    # The maps change only with the language and the sources' names: built once per server.
+    return corridor_figure(lang), lanes_figure(lang, data.publishers(_table, lang))
+
+
+def reach_map_card(table: Table, filters: Filters) -> None:
+    """Show the maps, the latest stated totals with their date and source, and the downloads."""
+    lang = filters.lang
+    totals = view_totals(data.view(table, filters)) if not table.observations.empty else []
+    headline = totals_headline(totals, lang)
+    source = totals_source_line(totals, lang)
+    corridor, lanes = _figures(table.version, lang, table)
+    with st.container(border=True, key="card_reach_map"):
+        st.markdown(f"**{t('map_title', lang)}**")
+        # Totals carry a source's name: data, shown as text.
+        st.markdown(f"##### {plain(headline)}")
+        left, right = st.columns([2, 3])
+        with left:
+            st.caption(t("map_corridor", lang))
+            st.plotly_chart(
+                corridor,
+                theme=None,
+                config=MAP_CONFIG,
+                key="map_corridor",
+                alt=_alt("map_corridor", lang),
+            )
+        with right:
+            st.caption(t("map_lanes", lang))
+            st.plotly_chart(
+                lanes, theme=None, config=MAP_CONFIG, key="map_lanes", alt=_alt("map_lanes", lang)
+            )
+        if source:
+            st.caption(plain(source))
+        st.caption(t("map_regions_note", lang))
+        _downloads(
+            {
+                "map_corridor": captioned_figure(
+                    corridor, t("map_corridor", lang), "", t("map_lines_source", lang)
+                ),
+                "map_lanes": captioned_figure(
+                    lanes,
+                    t("map_lanes", lang),
+                    headline,
+                    " · ".join(x for x in (source, t("map_regions_note", lang)) if x),
+                ),
+            },
+            lang,
+        )
+
+
+def _alt(key: str, lang: str) -> str:
+    return f"{t(key, lang)}{t('sep', lang)}{t('map_regions_note', lang)}"
+
+
+def _downloads(pictures: dict[str, go.Figure], lang: str) -> None:
+    """Show each map's PNG and SVG downloads (drawn by kaleido when clicked)."""
+    if not images_available():
+        st.caption(both("no_images"))
+        return
+    with st.container(horizontal=True, key="images_reach_map"):
+        for key, figure in pictures.items():
+            name = t(key, lang)
+            st.download_button(
+                f"PNG · {name}",
+                data=partial(figure_png, figure),
+                file_name=f"{key}.png",
+                mime="image/png",
+                icon=":material/image:",
+                on_click="ignore",
+                type="tertiary",
+                help=t("png_help", lang),
+                key=f"png_{key}",
+            )
+            st.download_button(
+                f"SVG · {name}",
+                data=partial(figure_svg, figure),
+                file_name=f"{key}.svg",
+                mime="image/svg+xml",
+                icon=":material/draw:",
+                on_click="ignore",
+                type="tertiary",
+                help=t("svg_help", lang),
+                key=f"svg_{key}",
+            )
