@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -215,7 +215,10 @@ def _category(values: pd.Series) -> pd.Categorical:
     names = np.asarray(["" if u is None or u != u else str(u) for u in uniques] + [""], object)
     codes = np.where(codes < 0, len(names) - 1, codes)
     distinct, inverse = np.unique(names, return_inverse=True)
-    return pd.Categorical.from_codes(inverse[codes], categories=distinct)
+    return pd.Categorical.from_codes(
+        np.asarray(inverse[codes], dtype=np.int64),
+        categories=pd.Index(distinct),
+    )
 
 
 def _ranks(work: pd.DataFrame, frame: pd.DataFrame, sources: pd.DataFrame | None) -> np.ndarray:
@@ -289,7 +292,9 @@ def _hits(*rows: Any, zh: Any = "", en: Any = "") -> pd.DataFrame:
 NO_HITS = _hits([])
 
 
-def _neighbours(work: pd.DataFrame, rows: pd.DataFrame, direction: str) -> pd.DataFrame:
+def _neighbours(
+    work: pd.DataFrame, rows: pd.DataFrame, direction: Literal["backward", "forward"]
+) -> pd.DataFrame:
     # The nearest reported point of the same line by period end (as-of join: linear after a
     # sort). Positions, not labels: a missing neighbour turns the column to floats.
     left = rows.assign(_row=np.arange(len(rows))).sort_values("end", kind="stable")
@@ -332,7 +337,7 @@ def derived_breaks_series(work: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFra
     prev = _labels(reported.index, before["_nb"][bad])
     nxt = _labels(reported.index, after["_nb"][bad])
     # One neighbour named once when it is both (the same period's reported value).
-    nxt = np.where(nxt == prev, None, nxt)
+    nxt[nxt == prev] = None
     return _hits(derived.index[bad], prev, nxt)
 
 
@@ -588,17 +593,17 @@ def _source_info(sources: pd.DataFrame | None) -> dict[str, dict[str, str]]:
     frame = sources.drop_duplicates("source_id").set_index("source_id")[cols]
     return {
         str(k): {
-            c: ("" if pd.isna(v) else str(v)[:10] if c == "published" else str(v))
+            str(c): ("" if pd.isna(v) else str(v)[:10] if c == "published" else str(v))
             for c, v in row.items()
         }
         for k, row in frame.iterrows()
     }
 
 
-def _date(value: object) -> str:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+def _date(value: Any) -> str:
+    if value is None or pd.isna(value):
         return ""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def finding_records(
