@@ -398,6 +398,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         args.new_value,
         args.reason,
         yoy_pct=args.new_yoy_pct,
+        qualifier=args.new_qualifier,
     )
     if result.pending_id:
         _report_pending(result.pending_id)
@@ -625,6 +626,12 @@ def register(sub: options.Subparsers) -> None:
     _add_selectors(p)
     p.add_argument("--new-value", type=float, required=True, help="新值 / new value (base units)")
     p.add_argument("--new-yoy-pct", type=float, help="新的同比 / new yoy_pct")
+    p.add_argument(
+        "--new-qualifier",
+        metavar="Q",
+        help="新的限定词 / new qualifier: over|under|about|nearly (超过/不到/约/近), '' = exact "
+        "(default: keep the figure's own)",
+    )
     p.add_argument("--reason", required=True, help="原因 / why")
 
     p = options.command(
