@@ -131,3 +131,18 @@ def test_corridor_correct_takes_new_qualifier_and_export_writes_it(
         assert list(exported.columns[:3]) == ["metric", "value", "qualifier"]
         assert exported["qualifier"].tolist() == ["over"]
     assert "qualifier" in export_csv(layout).splitlines()[0]
+
+
+def test_the_pages_contract_csv_download_writes_the_qualifier() -> None:
+    from dashboard_data import observations, sources
+    from references import figure_records, figures_frame
+
+    from dashboard.export import csv_bytes
+    from dashboard.views.tables import export_frame
+
+    data = observations()
+    data.loc[data["metric"] == "cargo_categories", "qualifier"] = "over"  # 货物品类1100余种
+    text = csv_bytes(export_frame(figures_frame(figure_records(data, sources()))))
+    back = pd.read_csv(io.StringIO(text.decode("utf-8-sig")), dtype=str).fillna("")
+    assert list(back.columns[:3]) == ["metric", "value", "qualifier"]
+    assert back.loc[back["metric"] == "cargo_categories", "qualifier"].tolist() == ["over"]
