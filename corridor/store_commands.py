@@ -104,14 +104,25 @@ def _report_merge(result: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from etl.store.commands import validate_upload
+    import pandas as pd
 
+    from etl.contract.checks import render_report
+    from etl.store.commands import validate_upload
+    from etl.store.record_check import check_rows
+
+    where = layout(args.data_dir)
     data, name = _read_file(args)
-    _upload, preview = validate_upload(
-        layout(args.data_dir), data, name, max_bytes=_max_bytes(args)
-    )
+    _upload, preview = validate_upload(where, data, name, max_bytes=_max_bytes(args))
     print(f"文件有效 / the file is valid: {name}")
     print_preview(preview)
+    incoming = pd.concat(
+        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+    )
+    if len(incoming):
+        # What `corridor check` would question about these rows once merged (the page shows
+        # the same before a merge); warnings and errors alike leave the exit code alone here.
+        found = check_rows(where, incoming)
+        print(render_report(found.report, found.observations, found.sources, args.lang), end="")
     return 0
 
 
@@ -464,9 +475,16 @@ def register(sub: options.Subparsers) -> None:
         cmd_validate,
         help="检查上传文件，不合并 / check an upload without merging (dry run)",
         description="Check a CSV or XLSX of observations and print the preview (rows new, "
-        "already present, contradicting) or every problem by row, column and value.",
+        "already present, contradicting) and what the record check would question about the "
+        "new rows, or every problem by row, column and value.",
     )
     options.add_upload_file(p)
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="记录核对的语言 / language of the record check's findings (default zh)",
+    )
 
     p = options.command(
         sub,

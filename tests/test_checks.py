@@ -278,3 +278,18 @@ def test_corridor_check_on_an_empty_data_dir_exits_0(
 ) -> None:
     assert main(["check", "--data-dir", str(tmp_path / "new"), "--lang", "zh"]) == 0
     assert "没有需要核对的数据" in capsys.readouterr().out
+
+
+def test_corridor_validate_prints_what_the_check_would_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _data_dir(tmp_path, frame(row(value=1500.0, period_end="2024-07-31")))
+    upload = tmp_path / "year.csv"
+    upload.write_text(
+        "metric,value,unit,period_start,period_end,scope,series,source_id,quote\n"
+        f"train_runs,1200,trains,2024-01-01,2024-12-31,{SCOPE},{TRAINS},src-a,全年1200列\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(upload), "--data-dir", str(root), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "ERROR [ytd_above_year]" in out and "1 errors, 0 warnings" in out
