@@ -247,7 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_evaluate,
         help="对照标注评估提取质量 / score extraction against labelled truth",
         description="Score extraction on ARTICLES_DIR against TRUTH_CSV as docs/contract.md "
-        "describes: precision, recall, F1 and yoy accuracy per metric and overall.",
+        "describes: precision, recall, F1 and yoy accuracy per metric and overall; then, on the "
+        "found rows, each field the dashboard draws (metric, value, qualifier, period_start, "
+        "period_end, yoy, series; qualifier and series only where the truth has the column), "
+        "listing every mismatch.",
     )
     p.add_argument("articles_dir", metavar="ARTICLES_DIR")
     p.add_argument("truth_csv", metavar="TRUTH_CSV")

@@ -614,7 +614,8 @@ REF_TIME: dict[str, list[tuple[str, date, list[tuple[str, float, date | None, da
         (
             "今年以来某通道发展提速，仅100天就突破20万标箱。",
             D(2024, 5, 1),
-            [("teu", 200000, None, D(2024, 4, 9), P)],
+            # Issue 18: a year-to-date count through the day it was reached.
+            [("teu", 200000, D(2024, 1, 1), D(2024, 4, 9), P)],
         ),
     ],
     "a dated day": [
@@ -627,8 +628,9 @@ REF_TIME: dict[str, list[tuple[str, date, list[tuple[str, float, date | None, da
             "2023年12月29日，某班列年内突破8000列；12月31日，某港年集装箱吞吐量突破700万标箱。",
             D(2024, 1, 20),
             [
-                ("train_runs", 8000, None, D(2023, 12, 29), P),
-                ("teu", 7000000, None, D(2023, 12, 31), P),
+                # 年内 / 年吞吐量: counts within the year, through that day (issue 18).
+                ("train_runs", 8000, D(2023, 1, 1), D(2023, 12, 29), P),
+                ("teu", 7000000, D(2023, 1, 1), D(2023, 12, 31), P),
             ],
         ),
         (
@@ -923,3 +925,171 @@ def test_threshold_passed_then_exact_figure_is_one_figure(
 def test_growth_across_years_is_not_yoy(text: str, pub: date) -> None:
     figures = extract_figures(text, pub)
     assert figures and all(f.yoy_pct is None for f in figures)
+
+
+def _stated(text: str, pub: date) -> list[tuple[str, float, str, date | None, date, float | None]]:
+    return [
+        (f.metric, f.value, f.qualifier, f.period_start, f.period_end, f.yoy_pct)
+        for f in extract_figures(text, pub)
+    ]
+
+
+# Issue 18: every figure as its source states it (qualifier, period kind, its own growth rate).
+AS_STATED = [
+    (
+        # 同期 refers to the statement's topic period (the quarter), not the month inside it.
+        "一季度，钦州港东站完成海铁联运集装箱发送量23.5万标箱，同比增长20.3%；"
+        "3月单月完成9.1万标箱，环比增长35%。同期，钦州港完成货物吞吐量4120万吨，同比下降1.5%。",
+        D(2025, 4, 15),
+        [
+            ("teu", 235000, "", D(2025, 1, 1), D(2025, 3, 31), 20.3),
+            ("teu", 91000, "", D(2025, 3, 1), D(2025, 3, 31), None),
+            ("cargo_tonnes", 41200000, "", D(2025, 1, 1), D(2025, 3, 31), -1.5),
+        ],
+    ),
+]
+
+
+AS_STATED += [
+    (
+        # 今年第N列 on a told day: this year's count through that day.
+        "12月30日，北部湾港第100条集装箱航线首航。当天，西部陆海新通道今年第10218列铁海联运班列发车。",
+        D(2025, 12, 30),
+        [("train_runs", 10218, "", D(2025, 1, 1), D(2025, 12, 30), None)],
+    ),
+    (
+        # A year named after the day: the year so far to the 30th, never stretched to the 31st.
+        "12月30日，北部湾港迎来里程碑：2025年西部陆海新通道铁海联运班列累计开行超万列。",
+        D(2025, 12, 31),
+        [("train_runs", 10000, "over", D(2025, 1, 1), D(2025, 12, 30), None)],
+    ),
+    (
+        "截至12月30日，今年西部陆海新通道铁海联运班列开行量达到1万列，同比增长5.1%。",
+        D(2024, 12, 31),
+        [("train_runs", 10000, "", D(2024, 1, 1), D(2024, 12, 30), 5.1)],
+    ),
+    (
+        # 这标志着 refers to the day just told.
+        "6月14日上午，一列海铁联运班列从钦州铁路集装箱中心站发出。"
+        "这标志着2024年西部陆海新通道海铁联运班列完成5000列，同比增长20.8%。",
+        D(2024, 6, 15),
+        [("train_runs", 5000, "", D(2024, 1, 1), D(2024, 6, 14), 20.8)],
+    ),
+    (
+        # A span of years with 累计: the whole span, not its last year.
+        "南宁铁路部门2017年至2021年累计为新通道项目减免运费近4.5亿元。",
+        D(2022, 7, 15),
+        [("freight_deduction_cny", 4.5e8, "nearly", D(2017, 1, 1), D(2021, 12, 31), None)],
+    ),
+    (
+        # A running count reached in a year is no year figure; a year's own 累计 is.
+        "2022年，通道新增17市29个站点，西部陆海新通道海铁联运班列累计开行量突破2万列。",
+        D(2022, 10, 24),
+        [("train_runs", 20000, "over", None, D(2022, 10, 24), None)],
+    ),
+    (
+        "据悉，2022年，中老铁路国际货物列车累计开行3100多列。",
+        D(2023, 1, 8),
+        [("train_runs", 3100, "over", D(2022, 1, 1), D(2022, 12, 31), None)],
+    ),
+    (
+        # 今年截至: this year's running total, 累计 and all.
+        "今年截至3月31日，班列到发合计700列，同比增长54%；集装箱累计到发3.5177万标箱，同比增长58%。",
+        D(2020, 4, 10),
+        [
+            ("train_runs", 700, "", D(2020, 1, 1), D(2020, 3, 31), 54.0),
+            ("teu", 35177, "", D(2020, 1, 1), D(2020, 3, 31), 58.0),
+        ],
+    ),
+    (
+        # A since-total from a stated day to a cut-off.
+        "从2017年4月28日测试开行“渝桂新”海铁联运班列，到2021年4月28日累计完成10000列。",
+        D(2022, 8, 31),
+        [("train_runs", 10000, "", D(2017, 4, 1), D(2021, 4, 28), None)],
+    ),
+    (
+        # Each number of a dated pair keeps its own year; a multiple over years is no yoy.
+        "西部陆海新通道铁海联运班列开行量从2019年的900多列增至2024年的超万列，增长了10倍。",
+        D(2025, 1, 21),
+        [
+            ("train_runs", 900, "over", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("train_runs", 10000, "over", D(2024, 1, 1), D(2024, 12, 31), None),
+        ],
+    ),
+    (
+        "从2019年的9.4万标箱增至2023年的86.1万标箱，增长了8倍。",
+        D(2024, 6, 1),
+        [
+            ("teu", 94000, "", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("teu", 861000, "", D(2023, 1, 1), D(2023, 12, 31), None),
+        ],
+    ),
+    (
+        # A multiple of ten or more with no year-on-year wording is no yoy.
+        "截至12月28日，西部陆海新通道海铁联运班列年内突破6000列，增长近33倍。",
+        D(2021, 12, 31),
+        [("train_runs", 6000, "over", D(2021, 1, 1), D(2021, 12, 28), None)],
+    ),
+    (
+        # 两项指标…分别: each rate to its own quantity, in order.
+        "2019年至2021年，北部湾港货物吞吐量分别为25568万、29567万和35822万吨，集装箱吞吐量分别为"
+        "382万、505万和601万标箱，其中2021年两项指标同比分别增长21%和19%。",
+        D(2022, 2, 25),
+        [
+            ("cargo_tonnes", 255680000, "", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("cargo_tonnes", 295670000, "", D(2020, 1, 1), D(2020, 12, 31), None),
+            ("cargo_tonnes", 358220000, "", D(2021, 1, 1), D(2021, 12, 31), 21.0),
+            ("teu", 3820000, "", D(2019, 1, 1), D(2019, 12, 31), None),
+            ("teu", 5050000, "", D(2020, 1, 1), D(2020, 12, 31), None),
+            ("teu", 6010000, "", D(2021, 1, 1), D(2021, 12, 31), 19.0),
+        ],
+    ),
+    (
+        # A rate of a quantity with no figure stays in its statement.
+        "今年以来，广西白糖经通道发运量增长44%；经北部湾港国际联运的越南进出口货物超3000标箱，"
+        "同比增长69%。",
+        D(2024, 3, 19),
+        [("teu", 3000, "over", D(2024, 1, 1), D(2024, 3, 19), 69.0)],
+    ),
+]
+
+
+AS_STATED += [
+    (
+        # N年来 after the month just told: the running total counts from that month.
+        "2019年8月，《西部陆海新通道总体规划》颁布实施。5年来，西部陆海新通道铁海联运班列累计运输货物超310万标箱。",
+        D(2024, 8, 3),
+        [("teu", 3100000, "over", D(2019, 8, 1), D(2024, 8, 3), None)],
+    ),
+    (
+        # Without the month the start is not stated.
+        "《西部陆海新通道总体规划》颁布实施5年来，西部陆海新通道铁海联运班列累计运输货物超310万标箱。",
+        D(2024, 8, 3),
+        [("teu", 3100000, "over", None, D(2024, 8, 3), None)],
+    ),
+    (
+        # 其中 after a year-to-date total shares its period.
+        "今年截至3月31日，班列到发合计700列，同比增长54%。其中，区外班列小计651列，同比增长43%。",
+        D(2020, 4, 10),
+        [
+            ("train_runs", 700, "", D(2020, 1, 1), D(2020, 3, 31), 54.0),
+            ("train_runs", 651, "", D(2020, 1, 1), D(2020, 3, 31), 43.0),
+        ],
+    ),
+    (
+        # A milestone day inside the month in force: the running total to that day.
+        "今年1月，西部陆海新通道铁海联运班列累计运输货物10.4万标箱，同比增长30.9%。"
+        "其中，1月29日突破10万标箱，较去年提前15天。",
+        D(2025, 2, 5),
+        [
+            ("teu", 104000, "", D(2025, 1, 1), D(2025, 1, 31), 30.9),
+            ("teu", 100000, "over", D(2025, 1, 1), D(2025, 1, 29), None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "pub", "expected"), AS_STATED)
+def test_figures_as_stated_in_both_scripts(text: str, pub: date, expected: list[tuple]) -> None:
+    for script in both_scripts(text):
+        assert _stated(script, pub) == expected, script

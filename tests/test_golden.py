@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,21 @@ ARTICLES = GOLDEN / "articles"
 TRUTH = GOLDEN / "truth.csv"
 # The contract's bar on the labelled briefs; unseen articles are held to 0.95.
 MIN_F1 = 0.98
+# Sorts an empty period_start beside dated ones.
+D0 = date.min
 
 
 def test_seed_yields_its_nine_truth_rows_and_nothing_else() -> None:
     truth = [r for r in read_truth(TRUTH) if r.article == "000"]
     figures = extract_article(ARTICLES / "000.txt")
-    got = sorted((f.metric, f.value, f.period_end, f.yoy_pct) for f in figures)
-    want = sorted((r.metric, r.value, r.period_end, r.yoy_pct) for r in truth)
+    got = sorted(
+        (f.metric, f.value, f.qualifier, f.period_start or D0, f.period_end, f.yoy_pct or 0)
+        for f in figures
+    )
+    want = sorted(
+        (r.metric, r.value, r.qualifier, r.period_start or D0, r.period_end, r.yoy_pct or 0)
+        for r in truth
+    )
     assert len(truth) == 9
     assert got == want
 
@@ -38,6 +47,13 @@ def test_golden_articles_score_at_least_the_bar() -> None:
     report = evaluate(ARTICLES, TRUTH)
     assert report.overall.f1 >= MIN_F1, render_report(report)
     assert report.overall.yoy_accuracy >= MIN_F1, render_report(report)
+
+
+@pytest.mark.parametrize("field", ["qualifier", "period_start", "period_end", "yoy"])
+def test_golden_found_rows_agree_on_every_field_strictly(field: str) -> None:
+    report = evaluate(ARTICLES, TRUTH)
+    assert report.field_checked[field] == report.overall.found
+    assert report.field_accuracy(field) >= MIN_F1, render_report(report)
 
 
 @pytest.mark.parametrize("stem", ["000", "009", "013", "018", "023", "025", "029"])

@@ -29,6 +29,14 @@ def test_heldout_scores_at_least_the_bar(folder: Path) -> None:
     assert report.overall.yoy_accuracy >= MIN_SCORE, text
 
 
+@pytest.mark.parametrize("field", ["qualifier", "period_start", "period_end"])
+@pytest.mark.parametrize("folder", ROUNDS, ids=lambda p: p.name)
+def test_heldout_found_rows_carry_the_labelled_field(folder: Path, field: str) -> None:
+    report = evaluate(folder / "articles", folder / "truth.csv")
+    assert report.field_checked[field] == report.overall.found
+    assert report.field_accuracy(field) >= MIN_SCORE, render_report(report)
+
+
 @pytest.mark.parametrize("folder", ROUNDS, ids=lambda p: p.name)
 def test_heldout_scopes_resolve_to_the_labelled_region_and_route(folder: Path) -> None:
     report = evaluate(folder / "articles", folder / "truth.csv")

@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route, to_simplified
 from etl.contract.vocabulary import load_metrics
+from etl.extraction.bounds import read_bound
 from etl.extraction.figures import Figure
 from etl.extraction.numbers import CN_NUMBER, DIGITS, normalize_digits, parse_quantity, parse_rate
 from etl.extraction.periods import PeriodMention, find_periods, month_end
@@ -64,8 +65,27 @@ DAYS_TAKEN_RE = re.compile(r"(?:仅用|用时|仅|只用|用了)(\d{1,3})天(?:�
 STATE_RE = re.compile(r"已|目前|如今|现已")
 # The base of a growth multiple that is the start of a service, not last year.
 FIRST_YEAR_BASE_RE = re.compile(r"首年|开通之初|开行之初|开通时|起步时|最初|初期|首发时")
+# 两项指标 / 二者: a rate list that names its quantities, one each.
+QUANTITIES_RE = re.compile(r"[两二三四]项(?:指标|数据)?|二者|两者")
+# Ten times (1000%) and more in one year is a multiple over years unless stated year-on-year.
+BIG_MULTIPLE_PCT = 1000.0
+YOY_WORDING_RE = re.compile(r"同比|(?:比|较)(?:上年|去年|上一年)")
 # 年均增速超过140%: an average over years, not a year-on-year rate.
 AVERAGE_RATE_RE = re.compile(r"年均|年平均")
+# 今年第10218列, 年内突破6000列, 年集装箱吞吐量: a count within the year, not since a service began.
+YEAR_SO_FAR_RE = re.compile(
+    r"今年|本年|年内|(?<![0-9一二三四五六七八九十])年(?:度)?(?:集装箱|货物)?(?:吞吐|开行|发运|运输|运|发送)量"
+)
+# 5年来 / 五年来: how many years a running total counts back.
+YEARS_COUNT_RE = re.compile(r"(\d{1,2}|[一二两三四五六七八九十])年")
+# 今年 / 本年: the report's own year named before a cut-off.
+THIS_YEAR_RE = re.compile(r"今年|本年")
+# 累计开行量 / 累计运量: the running count itself (a noun), not what accumulated in a period.
+RUNNING_COUNT_RE = re.compile(r"累计[\u4e00-\u9fff]{0,3}量")
+# 这标志着 / 这是: the sentence tells what the event just told means.
+EVENT_BACK_RE = re.compile(
+    r"^[\s“”\"「」]*(?:这(?:也)?(?:标志[着著]|意味[着著]|是)|标志[着著]|此举)"
+)
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
 
@@ -113,7 +133,8 @@ FROM_OPENER_RE = re.compile(r"[从由]")
 BASELINE_RE = re.compile(r"起步|起初|最初|当初|之初|初期|开通时|首发时")
 # 吞吐能力 is a capacity; a port's 货物吞吐量 is cargo it handled, a figure like its TEU.
 PRODUCTION_RE = re.compile(r"产量|年产|产能|种植|面积|储量|吞吐能力|装载|载重|可装|运力")
-CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运|装有|吞吐")
+# 进口新能源原料4万吨: tonnes imported or exported are cargo too.
+CARGO_CONTEXT_RE = re.compile(r"货|运|载|重|发送|承运|装有|吞吐|进口|出口")
 TRAIN_CONTEXT_RE = re.compile(r"开行|发送|开出|发出|班列|列车|开通|发运|运行")
 REACH_CONTEXT_RE = re.compile(
     r"通达|可达|到达|辐射|覆盖|联通|连通|延伸|目的地|通往|通抵|抵达|运抵|发往|销往"
@@ -260,6 +281,8 @@ class _Mention:
     yoy: float | None = None
     # The year of a comparison's first term (从382万标箱增长到702万标箱 after 2019年至2022年).
     base_year: int | None = None
+    # How the number is stated: exactly, or a bound (etl.contract.qualifiers).
+    qualifier: str = ""
 
 
 @dataclass(frozen=True)
@@ -427,7 +450,8 @@ def find_mentions(s: str, last_metric: str | None = None) -> list[_Mention]:
             continue
         if base_year is None:
             mentions.extend(_listed_before(s, pos, metric, mentions))
-        mentions.append(_Mention(metric, value, pos, end, base_year=base_year))
+        qualifier = read_bound(s[:pos], q, s[end:])
+        mentions.append(_Mention(metric, value, pos, end, base_year=base_year, qualifier=qualifier))
         last_metric = metric
     return _drop_thresholds(s, mentions)
 
@@ -458,7 +482,9 @@ def _listed_before(s: str, pos: int, metric: str, taken: list[_Mention]) -> list
             break
         if value <= 0 or value > load_metrics()[metric].max_value:
             break
-        listed.insert(0, _Mention(metric, value, m.start(), m.start() + len(m.group("q"))))
+        stop_q = m.start() + len(m.group("q"))
+        bound = read_bound(s[: m.start()], m.group("q"), "")
+        listed.insert(0, _Mention(metric, value, m.start(), stop_q, qualifier=bound))
         stop = m.start()
     return listed
 
@@ -542,6 +568,14 @@ def _is_multi_year_multiple(s: str, rate: _Rate) -> bool:
     return FIRST_YEAR_BASE_RE.search(statement) is not None
 
 
+def _is_implausible_multiple(s: str, rate: _Rate) -> bool:
+    """Return whether a rate is a multiple of ten or more with no year-on-year wording."""
+    stated = s[max(0, rate.start - 12) : rate.end]
+    # 年内突破6000列，增长近33倍: a level 34 times another is a growth over years, unless the
+    # words say year-on-year (同比增长8.38倍 stays).
+    return max(rate.values, default=0) >= BIG_MULTIPLE_PCT and not YOY_WORDING_RE.search(stated)
+
+
 def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
     """Return mentions with the year-on-year rates the sentence ties to them."""
     out = list(mentions)
@@ -549,7 +583,7 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         prefix = s[_clause_start(s, rate.start) : rate.start]
         if SPAN_BEFORE_RE.search(prefix) or AVERAGE_RATE_RE.search(s, rate.start - 2, rate.end):
             continue
-        if _is_multi_year_multiple(s, rate):
+        if _is_multi_year_multiple(s, rate) or _is_implausible_multiple(s, rate):
             continue
         values = rate.values
         # 运输11.2万标箱(市内6.4万,市外4.8万),同比增长54%: a bracketed breakdown is passed over.
@@ -561,6 +595,12 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         after = [i for i, m in enumerate(out) if m.pos >= rate.end]
         if len(values) > 1:
             targets = before[-len(values) :]
+            if len(values) == len(set(out[i].metric for i in before)) and QUANTITIES_RE.search(
+                prefix
+            ):
+                # 两项指标同比分别增长21%和19%: one rate per quantity, each its latest figure.
+                last_of = {out[i].metric: i for i in before}
+                targets = sorted(last_of.values())
             for i, v in zip(targets, values[-len(targets) :] if targets else [], strict=False):
                 if out[i].yoy is None:
                     out[i] = replace(out[i], yoy=v)
@@ -571,7 +611,9 @@ def assign_rates(s: str, mentions: list[_Mention]) -> list[_Mention]:
         has_next = has_next and named in (None, out[after[0]].metric)
         has_prev = bool(before) and out[before[-1]].yoy is None
         has_prev = has_prev and named in (None, out[before[-1]].metric)
-        if forward and has_next:
+        crosses = bool(after) and re.search(r"[；;]", s[rate.end : out[after[0]].pos]) is not None
+        if forward and has_next and not crosses:
+            # 白糖发运量增长44%…；越南货物超3000标箱: a rate never reaches past its statement.
             out[after[0]] = replace(out[after[0]], yoy=values[0])
         elif has_prev and (not forward or not OTHER_BASE_RE.search(prefix)):
             # 货值5.6亿元，货值同比增长50%: a named rate with nothing after it is the last figure's.
@@ -628,6 +670,103 @@ def _period_for(
         # 2024年…完成5000列 in a 2024 report: the year so far, not a year not yet over.
         return current.start, min(current.end, published), STATED
     return current.start, current.end, STATED
+
+
+def _narrative_day(
+    s: str, pos: int, periods: list[PeriodMention], carry: _Carry | None
+) -> date | None:
+    """Return the day a figure's event happened: the date governing it, or the last sentence's."""
+    for p in reversed([p for p in periods if p.pos < pos]):
+        # 12月30日，…；2025年…: a year or 今年 frames the count; the date before it is its day.
+        if p.kind == "date":
+            return p.end
+        if p.kind not in {"year", "ytd"}:
+            return None
+    dated = any(p.kind in {"date", "cutoff", "sincecut"} for p in periods)
+    if carry is not None and carry.start is None and not dated and EVENT_BACK_RE.match(s):
+        # 6月14日…发出。这标志着2024年…完成5000列: the milestone is the day just told.
+        return carry.end
+    return None
+
+
+def _as_stated(
+    s: str,
+    m: _Mention,
+    periods: list[PeriodMention],
+    start: date | None,
+    end: date,
+    carry: _Carry | None,
+    published: date,
+) -> tuple[date | None, date]:
+    """Return a flow figure's period of the kind its words state (year so far, since, span)."""
+    pos = m.pos
+    clause = _clause_start(s, pos)
+    prior = [p for p in periods if p.pos < pos]
+    current = prior[-1] if prior else None
+    span = list(YEAR_SPAN_RE.finditer(s, 0, pos))
+    if span and CUMULATIVE_RE.search(s, span[-1].end(), pos) and current and current.kind == "year":
+        # 2017年至2021年累计减免运费近4.5亿元: the whole span of years.
+        return date(int(span[-1].group(1)), 1, 1), date(int(span[-1].group(2)), 12, 31)
+    if current is not None and current.kind == "cutoff" and start is None:
+        # 从2017年4月28日测试开行…，到2021年4月28日累计完成1万列: the count from that day.
+        # 2017年4月28日，…测试开行，…，到2021年4月28日累计完成1万列: a sentence opening on a day.
+        opened = [
+            p
+            for p in prior
+            if p.kind in {"date", "month"} and (p.pos == 0 or s[p.pos - 1] in "从自")
+        ]
+        if opened and opened[-1].end < current.end and CUMULATIVE_RE.search(s, current.pos, pos):
+            first = opened[-1].end
+            return date(first.year, first.month, 1), end
+    if current is not None and current.kind == "yearsago" and start is None and carry is not None:
+        # 2019年8月，总体规划颁布实施。5年来，…累计…: the years counted from the month just told.
+        years = YEARS_COUNT_RE.search(s, current.pos, current.end_pos)
+        n = _small_number(years.group(1)) if years else None
+        told = carry.start
+        month = told is not None and carry.end == month_end(told.year, told.month)
+        if n and told is not None and month and told.year == published.year - n:
+            return told, end
+    within_year = YEAR_SO_FAR_RE.search(s, clause, pos) is not None
+    this_year = current is not None and current.kind == "cutoff" and start is None
+    this_year = this_year and THIS_YEAR_RE.search(s, 0, pos) is not None
+    if this_year and current is not None and current.end.year == published.year:
+        # 今年截至3月31日 / 截至今年4月底…同比增长46%: this year's running total. A 累计 alone
+        # may be a total since a service began; with a year-on-year rate it is this year's.
+        accumulated = CUMULATIVE_RE.search(s, clause, pos) is not None
+        if m.yoy is not None or not accumulated:
+            return date(current.end.year, 1, 1), current.end
+    day = _narrative_day(s, pos, periods, carry)
+    named = day is not None and _year_named_before(s, clause, pos, day.year)
+    if start is None and day is not None and (within_year or named):
+        # 当天…今年第10218列 / 12月31日…年集装箱吞吐量突破600万标箱: the year so far to that day.
+        return date(day.year, 1, 1), day
+    back = carry if carry is not None and carry.start and REFERS_BACK_RE.match(s) else None
+    if start is None and day is not None and back and back.start and back.start <= day <= back.end:
+        # 今年1月…。其中，1月29日突破10万标箱: the running total of the period in force.
+        return back.start, day
+    year_so_far = start is not None and start == date(start.year, 1, 1) and end == published
+    if year_so_far and start and day and start.year == day.year and day < end:
+        # 今年 / 2025年 in a report of that year: the year so far, to the day the report tells of.
+        return start, day
+    topic = current is not None and current.kind in {"year", "ytd"} and current.end_pos <= clause
+    running = RUNNING_COUNT_RE.search(s, clause, pos) is not None
+    if topic and start is not None and running and not within_year:
+        # 2022年，…，班列累计开行量突破2万列: the level of a running count since the service
+        # began, reached in that year; not the year's own count (2022年，…累计开行3100多列 is).
+        return None, min(end, published)
+    return start, end
+
+
+def _small_number(text: str) -> int | None:
+    """Return a count of years written in digits or one Chinese numeral (5, 五)."""
+    if text.isdigit():
+        return int(text)
+    return "一二三四五六七八九十".find(text) + 1 or None
+
+
+def _year_named_before(s: str, clause: int, pos: int, year: int) -> bool:
+    """Return whether the figure's own clause names the day's year (2025年…累计开行超万列)."""
+    return f"{year}年" in s[clause:pos]
 
 
 def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
@@ -906,7 +1045,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
     last_metric: str | None = None
     last_scope = ""
     ctx = _Context()
+    # The period a later 同期 refers to: the first flow figure's of the last sentence that had one
+    # (一季度…；3月单月….同期，… is the quarter, the sentence's topic, not the month inside it).
     last_flow: tuple[date | None, date] | None = None
+    flow_sentence = -1
     seen: dict[tuple[str, float, int, int], int] = {}
     numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
     sentences = [s for _, s in numbered]
@@ -916,6 +1058,7 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         periods = _narrative(s, _own_periods(s, published), carry)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
+        stated_flow: tuple[date | None, date] | None = None
         respective = _respective_periods(s, periods, mentions)
         # Only a flow figure stands between a time and a snapshot (96个国家的264个港口 is one pair).
         positions = tuple(m.pos for m in mentions if m.metric not in SNAPSHOT_METRICS)
@@ -938,7 +1081,9 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             if days and start is not None and start.month == start.day == 1 and how == STATED:
                 # 今年以来仅131天就突破30万标箱: the milestone fell on the year's 131st day.
                 reached = start + timedelta(days=int(days.group(1)) - 1)
-                start, end = None, min(end, reached)
+                end = min(end, reached)
+            if m.metric not in SNAPSHOT_METRICS and m.base_year is None and m.pos not in respective:
+                start, end = _as_stated(s, m, periods, start, end, carry, published)
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
@@ -960,12 +1105,19 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 # (two equal figures in one sentence are two subjects' and both stand).
                 continue
             seen[key] = index
-            figures.append(Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how))
-            if m.metric not in SNAPSHOT_METRICS:
-                last_flow = (start, end)
+            figures.append(
+                Figure(m.metric, m.value, start, end, scope, m.yoy, sentence, how, m.qualifier)
+            )
+            if m.metric not in SNAPSHOT_METRICS and how == STATED:
+                stated_flow = (start, end)
+            if m.metric not in SNAPSHOT_METRICS and flow_sentence != index:
+                last_flow, flow_sentence = (start, end), index
             last_metric = m.metric
             since = m.end
         carry = _carry_after(s, periods, carry, published, paragraph)
+        if carry and carry.start is None and stated_flow and stated_flow[1] == carry.end:
+            # 今年截至3月31日…。其中，…651列: a 其中 after it shares the year-to-date period.
+            carry = replace(carry, start=stated_flow[0])
         _update_name(ctx, sentence)
     return figures
 
