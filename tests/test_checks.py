@@ -114,6 +114,15 @@ def test_a_bound_preferred_over_an_exact_figure_of_the_same_period_is_an_error()
     assert report.findings[0].rows == (1, 0)
 
 
+def test_a_bound_preferred_for_naming_the_series_body_is_an_error_too() -> None:
+    # The earlier source names the preferred body (国铁南宁局): its bound wins over the exact.
+    bound = row(value=10000.0, qualifier="over", source_id="src-a", quote="南宁局：超1万列")
+    exact = row(value=10218.0, source_id="src-b")
+    report = check_record(frame(bound, exact), SOURCES)
+    assert set(report.counts) == {"bound_preferred"}
+    assert report.findings[0].rows == (0, 1)
+
+
 def test_a_cumulative_total_below_a_figure_inside_its_span_is_an_error() -> None:
     total = row(value=500.0, period_start="2018-05-01", period_end="2024-12-31", quote="累计504列")
     assert rules_found(frame(total, *years(3000, first=2020))) == {"cumulative_below_part"}

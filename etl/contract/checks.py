@@ -25,7 +25,7 @@ from etl.contract.conflicts import preference_rank
 from etl.contract.identity import normalise_scope
 from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import ABOUT, BOUNDS, NEARLY, OVER, UNDER, qualify
-from etl.contract.series import foreign_words, series_by_key
+from etl.contract.series import foreign_words, load_series, series_by_key
 from etl.contract.tables import format_number
 
 ERROR = "error"
@@ -230,7 +230,13 @@ def _ranks(work: pd.DataFrame, frame: pd.DataFrame, sources: pd.DataFrame | None
     period = _combined(work["series"].cat.codes, work["start"], work["end"])
     shared = ranked & (np.bincount(period[ranked], minlength=period.max(initial=0) + 1)[period] > 1)
     if shared.any():
-        out[shared] = preference_rank(frame.loc[shared], sources).to_numpy()
+        columns = ["series", "basis", "period_start", "period_end", "value", "source_id"]
+        rows = frame.loc[shared, [*columns, "scope", "quote"]]
+        # Only a series naming a preferred body reads its rows' scope and quote (the body's
+        # cues); other rows' text is left out, which halves the ranking of a million rows.
+        cued = rows["series"].isin([s.key for s in load_series() if s.prefer])
+        rows = rows.assign(scope=rows["scope"].where(cued, ""), quote=rows["quote"].where(cued, ""))
+        out[shared] = preference_rank(rows, sources).to_numpy()
     return out
 
 
