@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from corridor import deck_command, options, store_commands
+from corridor import check_command, deck_command, options, store_commands
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
 from etl.store.batches import sweep as sweep_store
@@ -281,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     store_commands.register(sub)
     deck_command.register(sub)
+    check_command.register(sub)
     return parser
 
 

@@ -104,14 +104,25 @@ def _report_merge(result: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from etl.store.commands import validate_upload
+    import pandas as pd
 
+    from etl.contract.checks import render_report
+    from etl.store.commands import validate_upload
+    from etl.store.record_check import check_rows
+
+    where = layout(args.data_dir)
     data, name = _read_file(args)
-    _upload, preview = validate_upload(
-        layout(args.data_dir), data, name, max_bytes=_max_bytes(args)
-    )
+    _upload, preview = validate_upload(where, data, name, max_bytes=_max_bytes(args))
     print(f"文件有效 / the file is valid: {name}")
     print_preview(preview)
+    incoming = pd.concat(
+        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+    )
+    if len(incoming):
+        # What `corridor check` would question about these rows once merged (the page shows
+        # the same before a merge); warnings and errors alike leave the exit code alone here.
+        found = check_rows(where, incoming)
+        print(render_report(found.report, found.observations, found.sources, args.lang), end="")
     return 0
 
 
@@ -398,6 +409,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         args.new_value,
         args.reason,
         yoy_pct=args.new_yoy_pct,
+        qualifier=args.new_qualifier,
     )
     if result.pending_id:
         _report_pending(result.pending_id)
@@ -463,9 +475,16 @@ def register(sub: options.Subparsers) -> None:
         cmd_validate,
         help="检查上传文件，不合并 / check an upload without merging (dry run)",
         description="Check a CSV or XLSX of observations and print the preview (rows new, "
-        "already present, contradicting) or every problem by row, column and value.",
+        "already present, contradicting) and what the record check would question about the "
+        "new rows, or every problem by row, column and value.",
     )
     options.add_upload_file(p)
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="记录核对的语言 / language of the record check's findings (default zh)",
+    )
 
     p = options.command(
         sub,
@@ -625,6 +644,12 @@ def register(sub: options.Subparsers) -> None:
     _add_selectors(p)
     p.add_argument("--new-value", type=float, required=True, help="新值 / new value (base units)")
     p.add_argument("--new-yoy-pct", type=float, help="新的同比 / new yoy_pct")
+    p.add_argument(
+        "--new-qualifier",
+        metavar="Q",
+        help="新的限定词 / new qualifier: over|under|about|nearly (超过/不到/约/近), '' = exact "
+        "(default: keep the figure's own)",
+    )
     p.add_argument("--reason", required=True, help="原因 / why")
 
     p = options.command(

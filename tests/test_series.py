@@ -10,10 +10,14 @@ from etl.contract.places import resolve_region, resolve_route
 from etl.contract.series import (
     assign_series,
     fill_series,
+    foreign_words,
     headline_series,
     load_series,
     parse_catalogue,
+    parse_scope_words,
     resolve_series,
+    scope_belongs,
+    series_by_key,
 )
 from etl.contract.vocabulary import load_metrics
 
@@ -52,6 +56,24 @@ CASES = [
     ("trade_value_cny", "重庆外贸", "chongqing_total_trade"),
     ("trade_value_cny", "西部陆海新通道沿线省份经广西口岸", "corridor_trade_via_guangxi"),
     ("freight_deduction_cny", "重庆海关", "chongqing_customs_freight_deductions"),
+    # Scopes that belong: narrower places, products, firms and other modes stay out.
+    ("train_runs", "西部陆海新通道铁海联运(酒泉)", ""),
+    ("train_runs", "经西部陆海新通道从广西发出的班列", ""),
+    ("agri_export_value_cny", "重庆经西部陆海新通道", "chongqing_agri_exports"),
+    ("agri_export_value_cny", "重庆", "chongqing_agri_exports_all_routes"),
+    ("agri_export_value_cny", "重庆农产品(柑橘)", ""),
+    ("days_saved", "重庆小康集团的汽车零部件经西部陆海新通道运往印尼", ""),
+    ("ports_reached", "跨境公路班车", ""),
+    ("ports_reached", "393个港口", ""),
+    ("teu", "昆明中欧班列", ""),
+    (
+        "teu",
+        "重庆经西部陆海新通道铁海联运、跨境公路、国际铁路联运三种主要",
+        "chongqing_corridor_teu",
+    ),
+    ("cargo_value_cny", "经西部陆海新通道从重庆出发的跨境公路", ""),
+    ("trade_value_cny", "西部陆海新通道沿线经广西钦州港口岸", "corridor_trade_via_qinzhou"),
+    ("ports_reached", "广西北部湾国际港务集团有限公司", "beibu_gulf_port_ports_reached"),
 ]
 
 
@@ -152,3 +174,35 @@ def test_an_inconsistent_catalogue_is_refused(change: dict[str, object], message
 def test_a_repeated_key_is_refused() -> None:
     with pytest.raises(ValueError, match="repeated"):
         parse_catalogue([BASE, {**BASE, "headline": False}])
+
+
+def test_a_narrower_scope_never_joins_a_wider_series() -> None:
+    corridor = series_by_key()["corridor_rail_sea_trains"]
+    assert foreign_words(corridor, "西部陆海新通道铁海联运(酒泉)") == ("酒泉",)
+    assert foreign_words(corridor, "某物流集团铁海联运班列") == ("集团",)
+    # The two ends of a line in brackets are not a narrower place.
+    assert foreign_words(corridor, "渝桂新铁海联运班列(钦州港—重庆)测试") == ()
+    assert foreign_words(corridor, "跨境公路班车") == ("跨境公路",)
+    assert scope_belongs(corridor, "西部陆海新通道铁海联运班列")
+    assert not scope_belongs(corridor, "西部陆海新通道铁海联运(酒泉)")
+
+
+def test_a_series_by_region_alone_takes_only_scopes_that_name_the_corridor_its_label_names() -> (
+    None
+):
+    agri = series_by_key()["chongqing_agri_exports"]
+    assert agri.names_corridor and not agri.any
+    assert not scope_belongs(agri, "重庆")
+    assert scope_belongs(agri, "重庆经西部陆海新通道")
+    # A series with its own cues decides by them: its label naming the corridor adds nothing.
+    road = series_by_key()["cross_border_road_trips"]
+    assert scope_belongs(road, "跨境公路班车")
+
+
+def test_scope_words_are_read_from_the_catalogue() -> None:
+    words = parse_scope_words(
+        {"corridor": ["陸海新通道"], "places": ["酒泉"], "modes": {"road": ["跨境公路"]}}
+    )
+    assert words.corridor == ("陆海新通道",)
+    assert words.narrower == {"酒泉": "place"}
+    assert words.modes == {"road": ("跨境公路",)}

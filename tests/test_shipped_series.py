@@ -119,10 +119,13 @@ def test_the_export_is_large_sourced_and_covers_every_year() -> None:
     assert set(range(2017, 2026)) <= years
 
 
-def test_at_least_nine_in_ten_reported_rows_belong_to_a_series() -> None:
+def test_most_reported_rows_belong_to_a_series() -> None:
+    # Issue 18 item 6: a figure whose scope names a narrower place, product, firm or mode, or
+    # says nothing of the corridor its series' label names, stays out until an analyst places it
+    # (series ''): about one reported row in eight of the shipped briefs today (was one in ten).
     rows = reported()
     share = (rows["series"] != "").mean()
-    assert share >= 0.9, f"{share:.1%} of reported rows have a series"
+    assert share >= 0.85, f"{share:.1%} of reported rows have a series"
 
 
 # Beibu Gulf 2017 and 2019: see the expected failure below.

@@ -17,13 +17,16 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import t
 from dashboard.safe_text import plain
+from etl.contract import qualifiers
 from etl.contract.errors import CorridorError
+from etl.contract.qualifiers import QUALIFIERS
 from etl.contract.vocabulary import load_metrics
 from etl.store import auth
 from etl.store import commands as store
 from etl.store import pending as review
 from etl.store.audit import audit
 from etl.store.history import history_frame, history_rows
+from etl.store.record_check import RowsCheck, check_article_rows, check_rows
 from etl.store.settings import load_settings
 from etl.uploads import articles as article_uploads
 from etl.uploads import reading, validating
@@ -134,6 +137,43 @@ def not_configured() -> None:
     st.markdown(t("up_setup_oidc", lang))
 
 
+def show_findings(check: RowsCheck | None, key: str) -> None:
+    """Show what the record check questions in the rows about to be merged, before the merge."""
+    if check is None:
+        return
+    if not check.report.counts:
+        st.caption(t("up_check_clean", lang))
+        return
+    head = t("up_check_head", lang, summary=plain(check.summary(lang)))
+    if check.report.errors:
+        st.error(head, icon=":material/rule:")
+    else:
+        st.warning(head, icon=":material/rule:")
+    shown = []
+    for finding in check.records(lang):
+        severity = t(f"up_check_{finding['severity']}", lang)
+        message = finding["message"] + (f" — {finding['detail']}" if finding["detail"] else "")
+        for row in finding["rows"]:
+            source = row["source"]
+            shown.append(
+                {
+                    t("up_check_severity", lang): severity,
+                    t("up_check_rule", lang): finding["rule"],
+                    t("up_check_message", lang): message,
+                    t("xl_metric", lang): row["metric"],
+                    t("up_check_value", lang): row["stated"],
+                    t("xl_period", lang): f"{row['period_start'] or '…'}—{row['period_end']}",
+                    t("up_check_series", lang): row["series"],
+                    t("xl_quote", lang): row["quote"],
+                    t("xl_source", lang): " ".join(
+                        x for x in (row["source_id"], source.get("publisher", "")) if x
+                    ),
+                }
+            )
+    # A dataframe shows every cell as text: nothing from a file or an article renders as markup.
+    st.dataframe(pd.DataFrame(shown), hide_index=True, key=key)
+
+
 def upload_tab(actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview, merge."""
     st.download_button(
@@ -166,6 +206,10 @@ def upload_tab(actor: auth.Actor) -> None:
     if not preview.changes:
         st.info(t("up_all_held", lang))
         return
+    incoming = pd.concat(
+        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+    )
+    show_findings(check_rows(layout, incoming), "upload_findings")
     replace = False
     if len(preview.contradicting):
         replace = st.checkbox(
@@ -321,6 +365,19 @@ def article_tab(actor: auth.Actor) -> None:
     _periods_preview(proposal)
     st.caption(t("up_edit_rows", lang))
     rows = st.data_editor(proposal.rows, num_rows="dynamic", hide_index=True, key="art_rows")
+    show_findings(
+        check_article_rows(
+            layout,
+            pd.DataFrame(rows),
+            proposal.name,
+            source_id=source_id.strip(),
+            proposed_id=proposal.source_id,
+            title=title,
+            publisher=publisher,
+            published=proposal.published,
+        ),
+        "article_findings",
+    )
     replace = st.checkbox(t("up_replace", lang), key="art_replace")
     if not title.strip():
         st.info(t("up_title_first", lang))
@@ -378,6 +435,12 @@ def source_tab(actor: auth.Actor) -> None:
             st.success(t("up_registered", lang, batch=batch))
 
 
+def _qualifier_choice(key: str | None) -> str:
+    if key is None:
+        return t("up_keep_qualifier", lang)
+    return qualifiers.label(key, lang) or t("up_exact_qualifier", lang)
+
+
 def correct_tab(actor: auth.Actor) -> None:
     """Correct or retract one stored figure, with a reason."""
     metrics = list(load_metrics())
@@ -394,6 +457,13 @@ def correct_tab(actor: auth.Actor) -> None:
             format_func=lambda a: t("up_correct" if a == "correct" else "up_retract", lang),
         )
         new_value = st.number_input(t("up_new_value", lang), min_value=0.0)
+        # None keeps the figure's own qualifier; "" states it exactly.
+        new_qualifier = st.selectbox(
+            t("up_new_qualifier", lang),
+            [None, *QUALIFIERS],
+            format_func=_qualifier_choice,
+            key="correct_qualifier",
+        )
         reason = st.text_input(t("up_reason_required", lang))
         if st.form_submit_button(t("up_submit", lang)):
             criteria: dict[str, str | None] = {
@@ -405,7 +475,9 @@ def correct_tab(actor: auth.Actor) -> None:
             }
             try:
                 if action == "correct":
-                    done = store.correct_figure(layout, actor, criteria, new_value, reason)
+                    done = store.correct_figure(
+                        layout, actor, criteria, new_value, reason, qualifier=new_qualifier
+                    )
                 else:
                     done = store.retract_figure(layout, actor, criteria, reason)
             except CorridorError as exc:

@@ -6,7 +6,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -20,6 +20,10 @@ CONTEXTS = ("corridor", "related")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
 # A wording an analyst maps to a series: plain text, bounded, matched literally.
 MAX_WORDING = 100
+# A label naming this corridor says its figures are the corridor's (经西部陆海新通道 …).
+CORRIDOR_NAME = "陆海新通道"
+# Distinct (series, scope) pairs remembered: a table holds a few thousand scopes.
+MAX_CACHED_SCOPES = 65536
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ class Series:
     routes: tuple[str, ...] | None
     any: tuple[re.Pattern[str], ...]
     none: tuple[re.Pattern[str], ...]
+    # The words the series itself says (label and body): a scope word found here is its own.
+    own_words: str = ""
+    # Whether the label says its figures are this corridor's (经西部陆海新通道 …).
+    names_corridor: bool = False
 
     def label(self, lang: str) -> str:
         """Return the series label in 'zh' or 'en'."""
@@ -55,7 +63,92 @@ class Series:
             return False
         if self.any and not any(p.search(scope) for p in self.any):
             return False
-        return not any(p.search(scope) for p in self.none)
+        if any(p.search(scope) for p in self.none):
+            return False
+        return scope_belongs(self, scope)
+
+
+@dataclass(frozen=True)
+class ScopeWords:
+    """The catalogue's scope vocabulary: cues naming this corridor and words naming less of it."""
+
+    corridor: tuple[str, ...]
+    narrower: dict[str, str]  # word → its kind (place, product, company)
+    modes: dict[str, tuple[str, ...]]  # family → its words; rail_sea is the corridor's own
+
+
+# Where a scope names a line by its two ends, (钦州港—重庆), the places are the line's ends, not
+# a narrower territory.
+_LINE_ENDS_RE = re.compile(r"[(（][^()（）]{1,20}[—–-][^()（）]{1,20}[)）]")
+_COMPANY_SUFFIX = "(有限责任公司|股份有限公司|有限公司)?"
+
+
+_KINDS = {"places": "place", "products": "product", "companies": "company"}
+# The mode family that is this corridor's own line: naming it never narrows a corridor series.
+OWN_MODE = "rail_sea"
+
+
+@cache
+def load_scope_words() -> ScopeWords:
+    """Return the scope vocabulary of rules/series.toml ([scope_words])."""
+    text = resources.files("etl.contract").joinpath("rules", "series.toml").read_text("utf-8")
+    return parse_scope_words(tomllib.loads(text).get("scope_words", {}))
+
+
+def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
+    """Return the scope vocabulary from its TOML table, words folded to simplified characters."""
+    narrower: dict[str, str] = {}
+    for kind in ("places", "products", "companies"):
+        for word in spec.get(kind, ()):
+            narrower.setdefault(normalise_scope(word), _KINDS[kind])
+    corridor = tuple(normalise_scope(w) for w in spec.get("corridor", ()))
+    modes = {
+        str(family): tuple(normalise_scope(w) for w in words)
+        for family, words in dict(spec.get("modes", {})).items()
+    }
+    return ScopeWords(corridor=corridor, narrower=narrower, modes=modes)
+
+
+def _stripped_scope(series: Series, scope: str) -> str:
+    # The series' own bodies (and their company suffix) and a line's two ends say nothing
+    # narrower than the series.
+    text = _LINE_ENDS_RE.sub("", scope)
+    for body in series.body.split(" / "):
+        body = normalise_scope(body)
+        if body:
+            text = re.sub(re.escape(body) + _COMPANY_SUFFIX, "", text)
+    return text
+
+
+@lru_cache(maxsize=MAX_CACHED_SCOPES)
+def foreign_words(series: Series, scope: str) -> tuple[str, ...]:
+    """Return the narrower words (place, product, company, one other mode) a folded scope names
+    that the series' label, body and region do not: 酒泉 in a corridor-wide line, 柑橘 in all
+    agricultural exports, 跨境公路 alone in a rail line."""
+    text = _stripped_scope(series, scope)
+    vocabulary = load_scope_words()
+    found = [w for w in vocabulary.narrower if w in text and w not in series.own_words]
+    families = {f: [w for w in ws if w in text] for f, ws in vocabulary.modes.items()}
+    named = {f: ws for f, ws in families.items() if ws}
+    if len(named) == 1:
+        family, words = next(iter(named.items()))
+        if family != OWN_MODE and not any(w in series.own_words for w in words):
+            found.append(words[0])
+    return tuple(found)
+
+
+def names_this_corridor(scope: str) -> bool:
+    """Return whether a folded scope names this corridor (西部陆海新通道, 铁海联运班列 …)."""
+    return any(cue in scope for cue in load_scope_words().corridor)
+
+
+def scope_belongs(series: Series, scope: str) -> bool:
+    """Return whether a folded scope may join the series: it names nothing narrower than the
+    series, and where the series takes figures by region alone (no `any` cue) but its label
+    says they are this corridor's, the scope says so too (else it is unclear: series '')."""
+    if foreign_words(series, scope):
+        return False
+    return not (series.names_corridor and not series.any and not names_this_corridor(scope))
 
 
 def _patterns(key: str, field: str, values: Iterable[str]) -> tuple[re.Pattern[str], ...]:
@@ -78,6 +171,8 @@ def parse_catalogue(entries: list[dict[str, Any]]) -> tuple[Series, ...]:
     """Return the catalogue from its TOML entries, refusing anything inconsistent."""
     metrics = load_metrics()
     regions = {r.key for r in load_regions()}
+    # A series of one region owns its region's name: 广西 in 广西钦州港 narrows nothing there.
+    region_labels = {r.key: r.label_zh for r in load_regions() if r.key != "corridor"}
     routes = {"", *(r.key for r in load_routes())}
     catalogue: list[Series] = []
     for spec in entries:
@@ -115,6 +210,10 @@ def parse_catalogue(entries: list[dict[str, Any]]) -> tuple[Series, ...]:
                 routes=allowed_routes,
                 any=_patterns(key, "any", spec.get("any", ())),
                 none=_patterns(key, "none", spec.get("none", ())),
+                own_words=normalise_scope(
+                    f"{spec['label_zh']} {spec['body']} {region_labels.get(spec['region'], '')}"
+                ),
+                names_corridor=CORRIDOR_NAME in spec["label_zh"],
             )
         )
     keys = [s.key for s in catalogue]

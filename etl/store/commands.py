@@ -17,6 +17,7 @@ from etl.contract.fileio import write_bytes_atomic
 from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, figure_keys, figure_pairs
 from etl.contract.paths import Layout
+from etl.contract.qualifiers import parse_qualifier
 from etl.contract.schema import (
     OBSERVATION_COLUMNS,
     SOURCE_COLUMNS,
@@ -49,6 +50,8 @@ from etl.uploads.articles import ArticleProposal
 from etl.uploads.validating import (
     CONTROL_RE,
     MARKUP_RE,
+    QUALIFIER_ALLOWED_EN,
+    QUALIFIER_ALLOWED_ZH,
     Upload,
     parse_upload,
     validate_rows,
@@ -428,8 +431,12 @@ def figure_change(
     kind: str,
     new_value: float | None = None,
     new_yoy: float | None = None,
+    new_qualifier: str | None = None,
 ) -> FigureChange:
-    """Return the change that corrects or retracts the one figure the criteria pick out."""
+    """Return the change that corrects or retracts the one figure the criteria pick out.
+
+    new_qualifier: how the source states the value (超过 / over, '' for exact …); None keeps it.
+    """
     old = select_figure(observations, criteria).reset_index(drop=True)
     added = bt.no_rows()
     info: dict[str, Any] = {"reason": why}
@@ -439,6 +446,8 @@ def figure_change(
         added["value"] = float(new_value)
         if new_yoy is not None:
             added["yoy_pct"] = float(new_yoy)
+        if new_qualifier is not None:
+            added["qualifier"] = _qualifier_key(new_qualifier)
         added = validate(added, observations_schema(), "correct")
         if bt.table_hash(added) == bt.table_hash(old):
             raise CorridorError.single(
@@ -455,7 +464,23 @@ def figure_change(
             "source_id": str(keyed["source_id"]),
         }
     ]
+    if len(added) and str(added.iloc[0]["qualifier"]) != str(keyed["qualifier"]):
+        info["replaced"][0]["old_qualifier"] = str(keyed["qualifier"])
+        info["replaced"][0]["new_qualifier"] = str(added.iloc[0]["qualifier"])
     return FigureChange(kind, old, added, info)
+
+
+def _qualifier_key(text: str) -> str:
+    """Return the qualifier key a correction names, refusing one the contract does not know."""
+    key = parse_qualifier(text)
+    if key is None:
+        raise CorridorError.single(
+            f"无法识别的限定词；可用：{QUALIFIER_ALLOWED_ZH}",
+            f"unknown qualifier; allowed: {QUALIFIER_ALLOWED_EN}",
+            column="qualifier",
+            value=str(text),
+        )
+    return key
 
 
 def commit_figure_change(
@@ -478,12 +503,15 @@ def _change_figure(
     kind: str,
     new_value: float | None = None,
     new_yoy: float | None = None,
+    new_qualifier: str | None = None,
 ) -> Recorded:
     require_analyst(actor)
     why = _check_note(reason, "reason")
     with bt.write_lock(layout):
         state = load_state(layout)
-        change = figure_change(state.observations, criteria, why, kind, new_value, new_yoy)
+        change = figure_change(
+            state.observations, criteria, why, kind, new_value, new_yoy, new_qualifier
+        )
         if load_settings(layout).require_approval:
             from etl.store.pending import submit_figure_change
 
@@ -506,9 +534,11 @@ def correct_figure(
     value: float,
     reason: str,
     yoy_pct: float | None = None,
+    qualifier: str | None = None,
 ) -> Recorded:
-    """Replace one stored figure's value (and yoy), recording the reason (pending with approval)."""
-    return _change_figure(layout, actor, criteria, reason, "correction", value, yoy_pct)
+    """Replace one stored figure's value (and yoy, qualifier), recording the reason (pending with
+    approval); qualifier None keeps the figure's own."""
+    return _change_figure(layout, actor, criteria, reason, "correction", value, yoy_pct, qualifier)
 
 
 def retract_figure(

@@ -19,6 +19,7 @@ from etl.contract.errors import CorridorError, Problem
 from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
 from etl.contract.identity import figure_hashes, figure_keys
 from etl.contract.places import resolve_region, resolve_route
+from etl.contract.qualifiers import BOUNDS, LABELS_EN, LABELS_ZH, parse_qualifier
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
 from etl.contract.series import series_by_key
 from etl.contract.tables import format_number
@@ -435,6 +436,40 @@ def translate_vocabulary(text: pd.DataFrame, problems: _Problems) -> pd.DataFram
     return out
 
 
+# What a refusal of a qualifier cell lists: empty for exact, then the key and label of each bound.
+QUALIFIER_ALLOWED_ZH = "留空或“准确”（按原文确切）、" + "、".join(
+    f"{LABELS_ZH[k]}（{k}）" for k in BOUNDS
+)
+QUALIFIER_ALLOWED_EN = "empty or 'exact' (stated exactly), " + ", ".join(
+    f"{LABELS_EN[k]} ({LABELS_ZH[k]})" for k in BOUNDS
+)
+
+
+def translate_qualifier(text: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """Return the frame with qualifier cells (超过, over, 约 …) as keys, refusing unknown ones."""
+    if "qualifier" not in text:
+        return text
+    out = text.copy()
+    # Each distinct cell is read once and the answer spread to the rows by code.
+    codes, uniques = pd.factorize(
+        out["qualifier"].astype(object).where(out["qualifier"].notna(), "")
+    )
+    keys = [parse_qualifier(u) for u in uniques]
+    unknown = pd.Series(
+        np.array([k is None for k in keys], dtype=bool)[codes], index=out.index, dtype=bool
+    )
+    problems.add_mask(
+        unknown,
+        out["qualifier"].astype(object),
+        "qualifier",
+        f"无法识别的限定词；可用：{QUALIFIER_ALLOWED_ZH}",
+        f"unknown qualifier; allowed: {QUALIFIER_ALLOWED_EN}",
+    )
+    translated = np.array([k if k is not None else "" for k in keys], dtype=object)
+    out["qualifier"] = pd.Series(translated[codes], index=out.index, dtype=object)
+    return out
+
+
 def check_required(rows: pd.DataFrame, problems: _Problems) -> None:
     """Record every empty cell in a column that must be filled (typed rows: NaN, NaT or "")."""
     for col in REQUIRED_COLUMNS:
@@ -541,7 +576,7 @@ def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     text_in = check_columns(raw, name)
     problems = _Problems(name)
     check_text(text_in, problems)
-    typed = translate_vocabulary(_strip(text_in), problems)
+    typed = translate_qualifier(translate_vocabulary(_strip(text_in), problems), problems)
     for col in NUMBER_COLUMNS:
         if col in typed:
             typed[col] = parse_number_column(typed[col], col, problems)
@@ -567,6 +602,7 @@ def validate_rows(rows: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     check_text(frame, problems, texts)
     for col in texts:
         frame[col] = frame[col].str.strip()
+    frame = translate_qualifier(frame, problems)
     for col in NUMBER_COLUMNS:
         if col in frame:
             numbers = _typed_column(frame[col], pd.to_numeric, col, problems).astype(float)

@@ -1,0 +1,90 @@
+"""The record check (etl.contract.checks) of rows about to be merged, against the stored record:
+what the upload preview and the article tab show before a merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from etl.contract.checks import CheckReport, check_record, finding_records, summary
+from etl.contract.errors import CorridorError
+from etl.contract.paths import Layout
+from etl.contract.series import fill_series
+from etl.store import batches as bt
+from etl.store.cache import load_cached_table
+from etl.store.index import load_index
+from etl.uploads.validating import validate_rows
+
+
+@dataclass(frozen=True)
+class RowsCheck:
+    """The findings that involve the rows about to be merged, and the frames they point into."""
+
+    report: CheckReport
+    observations: pd.DataFrame
+    sources: pd.DataFrame
+
+    def records(self, lang: str) -> list[dict[str, Any]]:
+        """Return the findings as plain data in the language (etl.contract.checks)."""
+        return finding_records(self.report, self.observations, self.sources, lang)
+
+    def summary(self, lang: str) -> str:
+        """Return the one-line count of errors and warnings in the language."""
+        return summary(self.report, lang)
+
+
+def check_rows(
+    layout: Layout, rows: pd.DataFrame, sources: pd.DataFrame | None = None
+) -> RowsCheck:
+    """Return the findings about rows (typed contract rows) as if merged into the stored record.
+
+    Only stored figures of the rows' metrics take part (every rule compares figures of one
+    metric), and only findings naming at least one of the rows are kept. sources: sources the
+    rows bring with them (an article's), beside the registered ones.
+    """
+    table = load_cached_table(layout, write=False)
+    held = table.observations
+    held = held.loc[held["metric"].isin(pd.unique(rows["metric"]))]
+    # As readers will see them: rows that name no series are placed by the rules and wordings.
+    incoming = fill_series(rows, bt.read_active_wordings(layout)).reset_index(drop=True)
+    incoming.index = incoming.index + len(held)
+    combined = pd.concat([held.reset_index(drop=True), incoming])
+    known = table.sources if sources is None else pd.concat([table.sources, sources])
+    report = check_record(combined, known, only_rows=incoming.index)
+    return RowsCheck(report, combined, known)
+
+
+def check_article_rows(
+    layout: Layout,
+    rows: pd.DataFrame,
+    name: str,
+    *,
+    source_id: str,
+    proposed_id: str,
+    title: str,
+    publisher: str,
+    published: date,
+) -> RowsCheck | None:
+    """Return the findings about an article's rows as the tab holds them, or None while they are
+    not yet valid (accepting them shows every problem)."""
+    rows = rows.copy()
+    if "source_id" in rows and source_id != proposed_id:
+        rows["source_id"] = rows["source_id"].where(rows["source_id"] != proposed_id, source_id)
+    known = set(load_index(layout).sources) | {source_id}
+    try:
+        checked = validate_rows(rows, name, known)
+    except CorridorError:
+        return None
+    source = pd.DataFrame(
+        {
+            "source_id": [source_id],
+            "title": [title],
+            "publisher": [publisher],
+            "published": [pd.Timestamp(published)],
+            "url": [""],
+        }
+    )
+    return check_rows(layout, checked, source)
