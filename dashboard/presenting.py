@@ -183,7 +183,9 @@ def _big_figure(spec: ChartSpec, lang: str) -> None:
     with st.container(key="present_big"):
         st.metric(
             plain(spec.title),
-            format_value(float(row["value"]), str(row["metric"]), lang),
+            format_value(
+                float(row["value"]), str(row["metric"]), lang, qualifier=row.get("qualifier") or ""
+            ),
             delta=format_yoy(yoy, lang) if yoy is not None else None,
             delta_description=t("yoy", lang) if yoy is not None else None,
         )

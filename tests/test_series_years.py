@@ -37,7 +37,10 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
     assert [o["value"] for o in records[1]["others"]] == [9300]
     figure = year_figure(year_points(records, "zh"), "train_runs", "zh")
     assert list(figure.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
-    assert list(figure.data[0].text) == ["6000", "9000"]
+    # One slot a year: 2022 has no report, so the line holds None there and breaks.
+    assert list(figure.data[0].text) == ["6000", "", "9000"]
+    assert list(figure.data[0].y) == [6000, None, 9000]
+    assert figure.data[0].connectgaps is False
     assert list(figure.data[1].y) == [9300]
     assert "另据" in figure.data[1].hovertext[0]
     # A lone year still gets a sensible axis: one tick, itself.

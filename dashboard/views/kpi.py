@@ -65,7 +65,9 @@ def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
             KpiCard(
                 metric=key,
                 label=metric.label(lang),
-                value=format_value(float(row["value"]), key, lang),
+                value=format_value(
+                    float(row["value"]), key, lang, qualifier=row.get("qualifier") or ""
+                ),
                 delta=format_yoy(yoy, lang) or None,
                 period=format_period(row["period_start"], row["period_end"], lang),
                 scope=figure_label(row["scope"], row.get("series"), lang),
@@ -88,7 +90,9 @@ def _firms_note(records: list[Record], row: Record, lang: str) -> str:
     ]
     if not firms:
         return ""
-    count = format_value(float(firms[0]["value"]), "beneficiary_firms", lang)
+    count = format_value(
+        float(firms[0]["value"]), "beneficiary_firms", lang, qualifier=firms[0].get("qualifier")
+    )
     return t("firms_note", lang, count=count)
 
 
