@@ -100,9 +100,11 @@ def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") 
 
 
 def dedupe_records(rows: list[Record]) -> list[Record]:
-    """Return one record per figure, from its latest-published source, naming the others."""
+    """Return one record per figure, stated exactly before a bound, then from its
+    latest-published source, naming the others."""
     ordered = sorted(rows, key=lambda r: r["source_id"])
     ordered.sort(key=lambda r: r["published"] or NO_DATE, reverse=True)
+    ordered.sort(key=lambda r: str(r.get("qualifier") or "") != "")
     kept: dict[tuple[object, ...], Record] = {}
     others: dict[tuple[object, ...], list[str]] = {}
     for row in ordered:

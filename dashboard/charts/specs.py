@@ -25,6 +25,7 @@ from dashboard.charts.select import (
     DEFAULT_TOP,
     MAX_BARS,
     MAX_MARKERS,
+    RELATED_SUFFIX,
     Selection,
     metric_records,
     select_figures,
@@ -140,9 +141,6 @@ def metric_charts(
             )
         )
     return specs
-
-
-RELATED_SUFFIX = "_related"
 
 
 def is_related(spec: ChartSpec) -> bool:

@@ -12,6 +12,7 @@ import pyarrow as pa
 from dashboard.format import format_date
 from dashboard.i18n import t
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
+from etl.contract.qualifiers import BOUNDS
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
@@ -311,8 +312,14 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     )
     src_rank = np.argsort(np.argsort(np.array(ids or [""], dtype=object), kind="stable"))
     codes = np.asarray(codes)
-    # Latest-published source first; ties by source id, then the table's own order.
-    priority = np.lexsort((np.arange(n), src_rank[codes], -src_published[codes]))
+    # A figure stated exactly first (an earlier 505万 over a later 首次超500万 of the same
+    # figure), then the latest-published source; ties by source id, then the table's own order.
+    bound = (
+        frame["qualifier"].astype("object").isin(BOUNDS).to_numpy()
+        if "qualifier" in frame
+        else np.zeros(n, dtype=bool)
+    )
+    priority = np.lexsort((np.arange(n), src_rank[codes], -src_published[codes], bound))
     # The figure identity's columns (etl.contract.identity), scope folded as it folds it.
     key = (
         pd.DataFrame({col: identity_codes(frame[col], col) for col in KEY_COLUMNS})
