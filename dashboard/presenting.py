@@ -214,6 +214,9 @@ def _screen(screen: Screen, table: Table, filters: Filters) -> None:
                 key=f"present_chart_{spec.id}",
             )
         st.caption(plain(spec.source_line))
+        if spec.note:
+            # What a bound's mark means and which years have no report, as under the page's chart.
+            st.caption(plain(spec.note))
 
 
 def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bool) -> None:
