@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+import pytest
 from dashboard_data import observations, sources
 
 from dashboard.charts.figures import POINT_COLUMNS
@@ -268,3 +269,32 @@ def test_an_axis_names_its_unit_once() -> None:
 
     assert axis_title("vehicles", "zh") == "车辆（车次）"
     assert axis_title("teu", "zh") == "集装箱运量（万标箱）"
+
+
+def _with_qualifier(quote: str, qualifier: str) -> list[tuple[str, ...]]:
+    from dashboard_data import ROWS
+
+    return [(*r, qualifier) if r[-1] == quote else r for r in ROWS]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "约1.5"), ("en", "about 15")])
+def test_a_bound_bar_is_an_outline_labelled_as_stated(lang: str, label: str) -> None:
+    from dashboard.i18n import t
+
+    rows = _with_qualifier("集装箱1.5万标箱，增长40.7%", "about")
+    spec = {s.id: s for s in build(observations(rows), Filters(lang=lang))}["teu"]
+    bars = {tr.name: tr for tr in spec.figure.data}
+    bound = bars[t("bound_legend", lang)]
+    assert bound.marker.color == "#FFFFFF" and bound.marker.line.color == REPORTED_COLOUR
+    assert bound.text[0].startswith(label)
+    assert bound.customdata[0][0].startswith("约" if lang == "zh" else "about ")
+    assert label.split(" ")[0] in spec.headline
+    assert t("bound_note", lang) in spec.note
+
+
+def test_a_bound_snapshot_is_an_open_triangle_labelled_as_stated() -> None:
+    rows = _with_qualifier("通达全球127个国家和地区的523个港口", "over")
+    spec = {s.id: s for s in build(observations(rows), Filters())}["ports_reached"]
+    corridor = next(tr for tr in spec.figure.data if "超523" in list(tr.text))
+    assert list(corridor.marker.symbol) == ["triangle-up-open"]
+    assert spec.headline == "截至2024年9月11日 通达港口超523个"
