@@ -122,6 +122,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "also_reported_legend": ("另据其他来源", "Also reported by others"),
     # A figure the source states as a bound (超1万列): its mark, legend entry and note.
     "bound_legend": ("原文为约数（超/不到/约/近）", "Stated as a bound (over/under/about/nearly)"),
+    "bound_short": ("原文为约数", "stated as a bound"),
     "bound_note": (
         "空心三角等标记为原文所述的约数或界限（如“超1万列”），不是准确值，不与相邻年份相连或比较。",
         "Open triangles and like marks are figures the source states as a bound "

@@ -563,3 +563,25 @@ def test_the_deck_leaves_related_corridors_out_unless_asked() -> None:
     assert all(s.headline.startswith("相关通道") for s in related)
     titles = [s.shapes.title.text_frame.text for s in prs.slides if s.shapes.title is not None]  # type: ignore[attr-defined]
     assert any(x.startswith("相关通道") for x in titles)
+
+
+def test_a_bound_snapshot_is_its_own_triangle_series_labelled_as_stated() -> None:
+    from dashboard_data import ROWS
+    from pptx.enum.chart import XL_MARKER_STYLE
+
+    rows = [(*r, "over") if "523个港口" in r[-1] else r for r in ROWS]
+    prs, specs = _deck(observations(rows), sources(), Filters())
+    spec = next(s for s in specs if s.id == "ports_reached")
+    slide = next(
+        s
+        for s in prs.slides  # type: ignore[attr-defined]
+        if s.shapes.title is not None and s.shapes.title.text_frame.text == spec.headline
+    )
+    assert spec.headline == "截至2024年9月11日 通达港口超523个"
+    series = {s.name: s for s in _chart(slide).plots[0].series}
+    bound = next(s for name, s in series.items() if name.endswith(t("bound_short", "zh")))
+    assert list(bound.values) == [523.0]
+    assert bound.marker.style == XL_MARKER_STYLE.TRIANGLE
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    codes = [lbl.find(f"{c}numFmt").get("formatCode") for lbl in bound._element.iter(f"{c}dLbl")]
+    assert codes == ['"超"0']

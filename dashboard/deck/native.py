@@ -31,7 +31,6 @@ from dashboard.deck.series import (
 from dashboard.deck.workbooks import TextCategoryChartData, TextXyChartData
 from dashboard.format import excel_date_format, excel_number_format, point_format
 from dashboard.i18n import t
-from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 # 16:9 at PowerPoint's own widescreen size (13.333 × 7.5 in), so nothing is rescaled on open.
@@ -63,19 +62,15 @@ AXIS_FORMAT = "General"
 def _style_series(series: Any, s: Series, *, marker: bool = False) -> None:
     derived = s.basis == "derived"
     if marker:
-        for i, value in enumerate(s.values):
-            if value is not None and is_bound(s.qualifier(i)):
-                # A bound stands out as an open triangle, as on the page.
-                point = series.points[i]
-                point.marker.style = MARKER.TRIANGLE
-                point.marker.size = 13
-                point.marker.format.fill.solid()
-                point.marker.format.fill.fore_color.rgb = rgb("#FFFFFF")
-                point.marker.format.line.color.rgb = rgb(s.colour)
-        series.marker.style = MARKER.DIAMOND if derived else MARKER.CIRCLE
+        bound = s.basis == "bound"
+        # A bound is a triangle (open on the page); derived a pale diamond.
+        series.marker.style = (
+            MARKER.TRIANGLE if bound else (MARKER.DIAMOND if derived else MARKER.CIRCLE)
+        )
         series.marker.size = 13
         fill = series.marker.format.fill
         fill.solid()
+        # Filled, not open: LibreOffice draws a marker's fill but not its outline.
         fill.fore_color.rgb = rgb(tint(s.colour) if derived else s.colour)
         series.marker.format.line.color.rgb = rgb(s.colour)
         series.marker.format.line.width = Pt(1.5)

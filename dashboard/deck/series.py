@@ -122,13 +122,14 @@ def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
 
 
 def xy_series(points: pd.DataFrame) -> list[Series]:
-    """Return one XY series (dates, values) per drawn series and basis."""
+    """Return one XY series (dates, values) per drawn series and kind (reported, bound, derived)."""
     recs = _ordered(points, ["period_end"])
+    kinds = pd.Series([_kind(r) for _, r in recs.iterrows()], index=recs.index, dtype=object)
     names = list(dict.fromkeys(recs["series"]))
     out: list[Series] = []
     for i, name in enumerate(names):
-        for basis in ("reported", "derived"):
-            sel = recs[(recs["series"] == name) & (recs["basis"] == basis)]
+        for basis in ("reported", "bound", "derived"):
+            sel = recs[(recs["series"] == name) & (kinds == basis)]
             if len(sel):
                 out.append(
                     Series(
@@ -150,4 +151,6 @@ def series_name(series: Series, lang: str) -> str:
         return t(names.get(series.basis, "reported"), lang)
     if series.basis == "derived":
         return f"{series.name} · {basis_label('derived', lang)}"
+    if series.basis == "bound":
+        return f"{series.name} · {t('bound_short', lang)}"
     return series.name
