@@ -102,3 +102,15 @@ def test_a_link_with_related_on_opens_with_the_switch_on(
     at.switch_page("app_pages/trains.py").run()
     assert not at.exception, at.exception
     assert "Related corridors · Train runs (cumulative)" in texts(at)
+
+
+def test_present_mode_states_the_bound_in_its_title_chart_and_note(
+    bound_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Screen 1 is the cards, screen 2 the overview's years chart.
+    at = _run(bound_dir, monkeypatch, {"present": "1", "slide": "2"})
+    assert "超1万列" in at.title[0].value
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert ["超1万"] in [d.get("text") for d in spec["data"]]
+    captions = "\n".join(c.value for c in at.caption)
+    assert t("bound_note", "zh") in captions.replace("\\", "")
