@@ -246,7 +246,8 @@ def page_chart_specs(
         if page != GROUP_PAGE.get(m.group, "trains") or metric not in by_metric:
             continue
         specs.extend(metric_charts(by_metric[metric], metric, lang, top))
-    return specs
+    # This corridor first: related corridors' charts (there only with the switch on) close the page.
+    return [s for s in specs if not is_related(s)] + [s for s in specs if is_related(s)]
 
 
 def _chosen(
