@@ -47,8 +47,9 @@ def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict
 def kpi_candidates_scan(view: FigureView) -> list[Record]:
     """Return kpi_candidates' records by a pass over the whole view (no index needed).
 
-    Vectorised latest_record: the same ordering (period, source date, has a yoy, corridor-wide,
-    value), keeping every row tied with the best so kpi_cards breaks ties as it always has.
+    Vectorised latest_record: the same ordering (period, stated exactly, source date, has a yoy,
+    corridor-wide, value), keeping every row tied with the best so kpi_cards breaks ties as it
+    always has.
     """
     metrics = view.column("metric")
     reported = (view.column("basis") == "reported").to_numpy()
@@ -59,6 +60,7 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
     has_yoy = view.column("yoy_pct").notna().to_numpy()
     corridor = (view.column("region") == "corridor").to_numpy()
     values = view.column("value").to_numpy(dtype=float)
+    exact = (view.column("qualifier").astype(str).fillna("") == "").to_numpy()
     regions, _ = pd.factorize(view.column("region"))
     firms = (metrics == "beneficiary_firms").to_numpy() & reported
     headline = in_headline_series(pd.DataFrame({"series": view.column("series")}))
@@ -73,7 +75,15 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
         if not pool.any():
             continue
         at = np.flatnonzero(pool)
-        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at], headline[at])
+        keys = (
+            values[at],
+            corridor[at],
+            has_yoy[at],
+            published[at],
+            exact[at],
+            ends[at],
+            headline[at],
+        )
         j = np.lexsort(keys)[-1]
         best = at[np.logical_and.reduce([k == k[j] for k in keys])]
         chosen[best] = True

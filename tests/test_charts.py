@@ -298,3 +298,20 @@ def test_a_bound_snapshot_is_an_open_triangle_labelled_as_stated() -> None:
     corridor = next(tr for tr in spec.figure.data if "超523" in list(tr.text))
     assert list(corridor.marker.symbol) == ["triangle-up-open"]
     assert spec.headline == "截至2024年9月11日 通达港口超523个"
+
+
+def test_a_headline_states_the_exact_figure_of_a_period_before_a_bound_of_it() -> None:
+    from dashboard_data import ROWS, SEED
+
+    scope = "西部陆海新通道铁海联运班列"
+    rows = [
+        *ROWS,
+        # 2025年1月1日—12月30日: the 10218th train, and the same span's 近1.1万列 elsewhere
+        # (a larger number, so only the exact-first rule keeps it out of the headline).
+        ("train_runs", "10218", "2025-01-01", "2025-12-30", "corridor", "rail_sea", scope, "",
+         "reported", SEED, "今年第10218列", ""),
+        ("train_runs", "11000", "2025-01-01", "2025-12-30", "corridor", "rail_sea", scope + "年内",
+         "", "reported", SEED, "今年开行近1.1万列", "nearly"),
+    ]  # fmt: skip
+    spec = {s.id: s for s in build(observations(rows), Filters())}["train_runs"]
+    assert "1.0218万列" in spec.headline and "近" not in spec.headline

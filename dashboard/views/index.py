@@ -239,10 +239,9 @@ class KpiIndex:
     """Per table: the headline metrics' rows, each metric's best KPI figure first.
 
     `order` holds the rows of every headline metric, grouped by metric (`spans`), each group
-    ordered as latest_record ranks figures, best first: in the headline series, period end, source
-    date, has a yoy, corridor-wide, value. `tie` numbers runs of rows equal on all six (ascending
-    along `order`),
-    `reported` says which are reported. The firms beside the freight card: `firms` (reported
+    ordered as latest_record ranks figures, best first: in the headline series, period end,
+    stated exactly, source date, has a yoy, corridor-wide, value. `tie` numbers runs of rows
+    equal on all seven (ascending along `order`), `reported` says which are reported. The firms beside the freight card: `firms` (reported
     beneficiary_firms rows) ordered by `firms_end`. `rank` is each row's place in reading order.
     """
 
@@ -271,11 +270,15 @@ def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -
     slot = np.append(slot_of, -1)[m_codes].astype(np.int64)
     firms_code = [i for i, m in enumerate(map(str, m_names)) if m == "beneficiary_firms"]
     at = np.flatnonzero(slot >= 0)
+    exact = (
+        ~among(frame["qualifier"], BOUNDS) if "qualifier" in frame else np.ones(len(frame), bool)
+    )
     keys = (
         frame["value"].to_numpy(dtype=float)[at],
         (frame["region"] == "corridor").to_numpy()[at],
         frame["yoy_pct"].notna().to_numpy()[at],
         src_published[at],
+        exact[at],
         ends[at],
         in_headline_series(frame)[at],
     )

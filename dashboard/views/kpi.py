@@ -11,6 +11,7 @@ from dashboard.format import format_period, format_value, format_yoy
 from dashboard.i18n import t
 from dashboard.series_labels import figure_label, series_label
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, FigureView, Record, date_codes
+from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 
@@ -30,7 +31,8 @@ class KpiCard:
 
 
 def latest_record(records: list[Record]) -> Record | None:
-    """Return the latest reported record (derived if none): latest period, then latest source."""
+    """Return the latest reported record (derived if none): latest period, a figure stated
+    exactly before a bound of it (10218列 over 超1万列), then the latest source."""
     reported = [r for r in records if r["basis"] == "reported"]
     pool = reported or list(records)
     if not pool:
@@ -40,6 +42,7 @@ def latest_record(records: list[Record]) -> Record | None:
         key=lambda r: (
             str(r.get("series") or "") in HEADLINE_SERIES,
             r["period_end"],
+            not is_bound(r.get("qualifier")),
             r["published"] or NO_DATE,
             r["yoy_pct"] is not None,
             r["region"] == "corridor",
