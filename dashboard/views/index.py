@@ -241,8 +241,9 @@ class KpiIndex:
     `order` holds the rows of every headline metric, grouped by metric (`spans`), each group
     ordered as latest_record ranks figures, best first: in the headline series, period end,
     stated exactly, source date, has a yoy, corridor-wide, value. `tie` numbers runs of rows
-    equal on all seven (ascending along `order`), `reported` says which are reported. The firms beside the freight card: `firms` (reported
-    beneficiary_firms rows) ordered by `firms_end`. `rank` is each row's place in reading order.
+    equal on all seven (ascending along `order`), `reported` says which are reported. The firms
+    beside the freight card: `firms` (reported beneficiary_firms rows) ordered by `firms_end`.
+    `rank` is each row's place in reading order.
     """
 
     order: np.ndarray
