@@ -90,12 +90,20 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     )
     for option, dest, metavar, text in FILTER_OPTIONS:
         parser.add_argument(f"--{option}", dest=dest, metavar=metavar, help=text)
+    parser.add_argument(
+        "--related",
+        action="store_true",
+        help="加入相关通道（中欧班列、中老铁路等，单独成图）/ add related corridors "
+        "(China–Europe rail, China–Laos railway …) in charts of their own",
+    )
 
 
 def filter_params(args: argparse.Namespace) -> dict[str, str]:
     """Return the filters given as the dashboard's URL parameters (absent ones left out)."""
     params = {option: getattr(args, dest) for option, dest, _, _ in FILTER_OPTIONS}
     params["lang"] = args.lang
+    if getattr(args, "related", False):
+        params["related"] = "1"
     return {k: v for k, v in params.items() if v is not None}
 
 

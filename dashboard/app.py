@@ -49,7 +49,7 @@ months = list(offered.months)
 source_ids = offered.source_ids
 choices = offered.choices
 
-KEYS = ("f_lang", "f_period", "f_region", "f_route", "f_metric", "f_basis", "f_source")
+KEYS = ("f_lang", "f_period", "f_region", "f_route", "f_metric", "f_basis", "f_source", "f_related")
 
 
 def _clamp(month: str, *, end: bool) -> str:
@@ -75,6 +75,7 @@ def _init_from_url() -> None:
     st.session_state["f_metric"] = list(f.metrics)
     st.session_state["f_basis"] = f.bases[0] if len(f.bases) == 1 else "all"
     st.session_state["f_source"] = list(f.sources)
+    st.session_state["f_related"] = f.related
 
 
 def _reset() -> None:
@@ -185,6 +186,9 @@ def _sidebar() -> None:
             required=True,
             help=t("derived_long", lang),
         )
+        # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in a
+        # chart of its own titled 相关通道.
+        st.toggle(t("related", lang), key="f_related", help=t("related_help", lang))
         st.button(t("reset", lang), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 
 
@@ -207,6 +211,7 @@ filters = Filters(
     bases=() if basis == "all" else (basis,),
     sources=tuple(st.session_state.get("f_source", [])),
     lang=lang,
+    related=bool(st.session_state.get("f_related", False)),
 )
 st.query_params.from_dict({**to_query_params(filters), **presenting.keep_params(st.query_params)})
 st.session_state["_table"] = table

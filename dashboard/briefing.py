@@ -23,6 +23,7 @@ from dashboard.safe_text import plain
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name, take_rows
 from etl.contract.conflicts import preference_rank, preferred_values
 from etl.contract.period_kinds import period_kinds, same_span_a_year_before
+from etl.contract.qualifiers import is_bound
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
 
@@ -179,17 +180,18 @@ def _figure(row: Record, kind: str, lang: str) -> Figure:
     end = pd.Timestamp(row["period_end"])
     published = row.get("published")
     metric = str(row["metric"])
+    qualifier = str(row.get("qualifier") or "")
     return Figure(
         series=str(row["series"]),
         metric=metric,
         value=float(row["value"]),
-        text=format_value(float(row["value"]), metric, lang),
+        text=format_value(float(row["value"]), metric, lang, qualifier=qualifier),
         kind=kind,
         period_start=start,
         period_end=end,
         period=format_as_of(end, lang) if start is None else format_period(start, end, lang),
         yoy_pct=_opt_float(row.get("yoy_pct")),
-        bound=bool(_BOUND.search(str(row.get("quote") or ""))),
+        bound=is_bound(qualifier) or bool(_BOUND.search(str(row.get("quote") or ""))),
         source=Source(
             source_id=str(row["source_id"]),
             publisher=str(row.get("publisher") or row["source_id"]),
@@ -365,7 +367,16 @@ def build_briefing(
 # beside it ("另据…"). A table where thousands of rows report one series' year still turns only
 # these into records.
 MAX_VALUES_PER_PERIOD = 4
-_RANK_COLUMNS = ("series", "basis", "period_start", "period_end", "value", "scope", "quote")
+_RANK_COLUMNS = (
+    "series",
+    "basis",
+    "period_start",
+    "period_end",
+    "value",
+    "qualifier",
+    "scope",
+    "quote",
+)
 
 
 def headline_rows(view: FigureView) -> np.ndarray:

@@ -30,8 +30,9 @@ _SHEET_BAD = str.maketrans({c: "·" for c in "[]:*?/\\"})
 
 
 def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
-    from dashboard.format import axis_unit, format_period, scaled
+    from dashboard.format import axis_unit, format_period, format_value, scaled
     from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+    from etl.contract.qualifiers import label as qualifier_label
 
     unit = axis_unit(metric, lang)
     label = metric_label(metric, lang)
@@ -40,11 +41,24 @@ def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
         for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
     ]
     yoy = pd.to_numeric(frame["yoy_pct"], errors="coerce")
+    # Files written before the qualifier column hold exact figures.
+    quals = (
+        frame["qualifier"].fillna("").astype(str)
+        if "qualifier" in frame
+        else pd.Series("", index=frame.index)
+    )
     return pd.DataFrame(
         {
             t("xl_metric", lang): label,
             t("xl_value", lang, unit=unit): [
                 scaled(float(v), metric, lang) for v in frame["value"]
+            ],
+            # The number stays a number for sums and charts; beside it, how the source stated
+            # it (超过 / over) and the value as a reader quotes it (超1万列 / over 10,000 trains).
+            t("xl_qualifier", lang): [qualifier_label(q, lang) for q in quals],
+            t("xl_stated", lang): [
+                format_value(float(v), metric, lang, qualifier=q)
+                for v, q in zip(frame["value"], quals, strict=True)
             ],
             t("xl_period", lang): periods,
             t("xl_yoy", lang): yoy.to_numpy(),

@@ -10,12 +10,20 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANG, LANGS, pair
+from dashboard.views.index import among
 from etl.contract.errors import Problem
 from etl.contract.schema import BASES
+from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 
 # The URL parameter names are part of the dashboard's contract: a copied link opens the same view.
-PARAMS = ("from", "to", "region", "route", "metric", "basis", "source", "lang")
+PARAMS = ("from", "to", "region", "route", "metric", "basis", "source", "lang", "related")
+# Series of another corridor or a wider total (中欧班列, a province's total trade): shown only when
+# the reader turns on 相关通道 (related=1), never among this corridor's figures by default.
+RELATED_SERIES = frozenset(s.key for s in load_series() if s.context == "related")
+# How a link may turn the related switch on or off.
+RELATED_ON = ("1", "true", "yes", "on")
+RELATED_OFF = ("0", "false", "no", "off")
 # The empty route (no transport stated) needs a visible name in a URL.
 NO_ROUTE = "none"
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
@@ -37,6 +45,7 @@ class Filters:
     bases: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     lang: str = DEFAULT_LANG
+    related: bool = False
 
 
 # What a parameter's value can be wrong by, and its words in the catalogue.
@@ -205,6 +214,9 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
         problems.append(FilterProblem("swapped"))
         start, end = end.replace(day=1), start + pd.offsets.MonthEnd(0)
     langs = pick("lang", LANGS)
+    related = [v.lower() for v in _values(params.get("related"))]
+    if related and related[0] not in (*RELATED_ON, *RELATED_OFF):
+        problems.append(FilterProblem("unknown", "related", _short(related[0])))
     return Parsed(
         Filters(
             start=start,
@@ -215,6 +227,7 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
             bases=pick("basis", BASES),
             sources=pick("source", choices.sources),
             lang=langs[0] if langs else DEFAULT_LANG,
+            related=bool(related) and related[0] in RELATED_ON,
         ),
         tuple(problems),
     )
@@ -238,6 +251,8 @@ def to_query_params(filters: Filters) -> dict[str, str]:
             params[param] = ",".join(values)
     if filters.lang != DEFAULT_LANG:
         params["lang"] = filters.lang
+    if filters.related:
+        params["related"] = "1"
     return params
 
 
@@ -259,6 +274,8 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
         keep &= frame["basis"].isin(filters.bases).to_numpy()
     if filters.sources:
         keep &= frame["source_id"].isin(filters.sources).to_numpy()
+    if not filters.related and "series" in frame:
+        keep &= ~among(frame["series"], RELATED_SERIES)
     return keep
 
 

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from etl.contract.qualifiers import qualify
 from etl.contract.vocabulary import load_metrics
 
 WAN = 10_000
@@ -42,8 +43,17 @@ def axis_unit(metric: str, lang: str) -> str:
     return f"{word} {m.unit_en}".strip()
 
 
-def format_value(value: float, metric: str, lang: str, *, with_unit: bool = True) -> str:
-    """Return a figure in the metric's display scale: 1.5万标箱, 2021.84万元, 880 million yuan."""
+def format_value(
+    value: float, metric: str, lang: str, *, with_unit: bool = True, qualifier: object = ""
+) -> str:
+    """Return a figure as stated, in the display scale: 超1万列, 近4.5亿元, 880 million yuan.
+
+    qualifier: how the source states it (etl.contract.qualifiers), '' for an exact figure.
+    """
+    return qualify(_scaled_text(value, metric, lang, with_unit), qualifier, lang)
+
+
+def _scaled_text(value: float, metric: str, lang: str, with_unit: bool) -> str:
     m = load_metrics()[metric]
     word, divisor = m.scale(lang)
     if lang == "zh" and divisor == 1 and abs(value) >= WAN:
@@ -164,15 +174,21 @@ def excel_date_format(lang: str) -> str:
     return 'yyyy"年"m"月"' if lang == "zh" else "mmm yyyy"
 
 
-def point_format(value: float, decimals: int, lang: str, *, signed_pct: bool = False) -> str:
+def point_format(
+    value: float, decimals: int, lang: str, *, signed_pct: bool = False, qualifier: object = ""
+) -> str:
     """Return one label's number format with the places the dashboard prints: 27, 8.8, 2021.84.
 
     A chart-wide "0.0##" would print 27 as 27.0 and 10000 as 10000.0; each label gets its own.
+    A bound's label starts with its qualifier as literal text ("超"0 → 超10000, over 10,000).
     """
     text = format_number(abs(value), decimals)
     places = len(text.split(".")[1]) if "." in text else 0
     fmt = ("0" if lang == "zh" or signed_pct else "#,##0") + ("." + "0" * places if places else "")
-    return f'+{fmt}"%";-{fmt}"%"' if signed_pct else fmt
+    if signed_pct:
+        return f'+{fmt}"%";-{fmt}"%"'
+    prefix = label_prefix(qualifier, lang)
+    return f'"{prefix}"{fmt}' if prefix else fmt
 
 
 def value_axis_numbers(lang: str) -> dict[str, object]:
@@ -181,9 +197,15 @@ def value_axis_numbers(lang: str) -> dict[str, object]:
     return {"exponentformat": "none", "separatethousands": lang != "zh"}
 
 
-def point_label(value: float, metric: str, lang: str) -> str:
-    """Return a value as a chart point's label: 1万 / 142.5万 in Chinese, 1,425 in English."""
+def point_label(value: float, metric: str, lang: str, qualifier: object = "") -> str:
+    """Return a chart point's label as stated: 超1万 / 142.5万 in Chinese, over 1,425 in English."""
     if lang == "zh":
-        return format_value(value, metric, lang, with_unit=False)
+        return format_value(value, metric, lang, with_unit=False, qualifier=qualifier)
     # The English axis title carries the scale word (thousand TEU): the label is the number.
-    return format_number(scaled(value, metric, lang), load_metrics()[metric].decimals)
+    number = format_number(scaled(value, metric, lang), load_metrics()[metric].decimals)
+    return qualify(number, qualifier, lang)
+
+
+def label_prefix(qualifier: object, lang: str) -> str:
+    """Return the words a bounded label starts with (超 / over ), '' for an exact figure."""
+    return qualify("", qualifier, lang)

@@ -128,6 +128,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "title_by_year": ("{label}（历年）", "{label}, by year"),
     "also_reported": ("另据{source}：{value}", "also reported: {value} ({source})"),
     "also_reported_legend": ("另据其他来源", "Also reported by others"),
+    # A figure the source states as a bound (超1万列): its mark, legend entry and note.
+    "bound_legend": ("原文为约数（超/不到/约/近）", "Stated as a bound (over/under/about/nearly)"),
+    "bound_short": ("原文为约数", "stated as a bound"),
+    "bound_note": (
+        "空心三角等标记为原文所述的约数或界限（如“超1万列”），不是准确值，不与相邻年份相连或比较。",
+        "Open triangles and like marks are figures the source states as a bound "
+        "(e.g. 'over 10,000 trains'), not exact values; they are neither joined to nor "
+        "compared with the years beside them.",
+    ),
+    "gap_note": (
+        "{years}年无全年数据报道，折线在此断开。",
+        "No full-year figure has been reported for {years}; the line breaks there.",
+    ),
+    "related": ("相关通道", "Related corridors"),
+    "related_help": (
+        "显示中欧班列、中老铁路、港口总吞吐量、省份外贸总额等相关数据（单独成图，不与本通道数据同轴）",
+        "Show related series (China–Europe rail, China–Laos railway, a port's total "
+        "throughput, a province's total trade) in charts of their own, never on this "
+        "corridor's axes",
+    ),
+    "related_title": ("相关通道 · {title}", "Related corridors · {title}"),
     "title_ytd": ("{label}：年初至今与上年同期", "{label}: year to date against a year before"),
     "ytd_headline": (
         "{period} {label}{value}{growth}（上年同期{before}{derived}）",
@@ -189,6 +210,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "hover_report": ("报道", "Report"),
     "xl_metric": ("指标", "Metric"),
     "xl_value": ("数值（{unit}）", "Value ({unit})"),
+    "xl_qualifier": ("限定", "Qualifier"),
+    "xl_stated": ("原文表述", "As stated"),
     "xl_period": ("期间", "Period"),
     "xl_yoy": ("同比（%）", "YoY (%)"),
     "xl_region": ("地区", "Region"),

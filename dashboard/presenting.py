@@ -183,7 +183,9 @@ def _big_figure(spec: ChartSpec, lang: str) -> None:
     with st.container(key="present_big"):
         st.metric(
             plain(spec.title),
-            format_value(float(row["value"]), str(row["metric"]), lang),
+            format_value(
+                float(row["value"]), str(row["metric"]), lang, qualifier=row.get("qualifier") or ""
+            ),
             delta=format_yoy(yoy, lang) if yoy is not None else None,
             delta_description=t("yoy", lang) if yoy is not None else None,
         )
@@ -212,6 +214,9 @@ def _screen(screen: Screen, table: Table, filters: Filters) -> None:
                 key=f"present_chart_{spec.id}",
             )
         st.caption(plain(spec.source_line))
+        if spec.note:
+            # What a bound's mark means and which years have no report, as under the page's chart.
+            st.caption(plain(spec.note))
 
 
 def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bool) -> None:

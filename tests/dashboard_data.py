@@ -115,3 +115,27 @@ def write_data_dir(root: Path, rows: list[tuple[str, ...]] | None = None) -> Pat
     write_observations(observations(rows), tidy / "observations.csv")
     write_sources(sources(), tidy / "sources.csv")
     return root
+
+
+# The corridor's rail-sea trains over the years as the reports state them: exact years, a year
+# with no report (2020), bounds (突破1万列, 超万列) and, for 2018, an earlier report's exact figure
+# beside a later one's round bound of the same year. The qualifier is each row's last item.
+BOUND_SCOPE = "西部陆海新通道铁海联运班列"
+# fmt: off
+BOUND_ROWS: list[tuple[str, ...]] = [
+    ("train_runs", "1154", "2018-01-01", "2018-12-31", "corridor", "rail_sea", BOUND_SCOPE, "",
+     "reported", OLDER, "2018年开行1154列", ""),
+    ("train_runs", "1000", "2018-01-01", "2018-12-31", "corridor", "rail_sea", BOUND_SCOPE, "",
+     "reported", SEED, "2018年首次突破1000列", "over"),
+    ("train_runs", "2243", "2019-01-01", "2019-12-31", "corridor", "rail_sea", BOUND_SCOPE, "",
+     "reported", OLDER, "2019年开行2243列", ""),
+    ("train_runs", "6117", "2021-01-01", "2021-12-31", "corridor", "rail_sea", BOUND_SCOPE, "",
+     "reported", SEED, "2021年开行6117列", ""),
+    ("train_runs", "8820", "2022-01-01", "2022-12-31", "corridor", "rail_sea", BOUND_SCOPE, "",
+     "reported", SEED, "2022年开行8820列", ""),
+    ("train_runs", "9580", "2023-01-01", "2023-12-31", "corridor", "rail_sea", BOUND_SCOPE, "",
+     "reported", SEED, "2023年开行9580列", ""),
+    ("train_runs", "10000", "2024-01-01", "2024-12-31", "corridor", "rail_sea", BOUND_SCOPE,
+     "", "reported", SEED, "2024年班列开行突破1万列", "over"),
+]
+# fmt: on

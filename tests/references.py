@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import NO_ROUTE, Filters
+from dashboard.filters import NO_ROUTE, RELATED_SERIES, Filters
 from dashboard.views.index import (
     FIGURE_COLUMNS,
     NO_DATE,
@@ -40,14 +40,16 @@ def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict
         and (not filters.metrics or r["metric"] in filters.metrics)
         and (not filters.bases or r["basis"] in filters.bases)
         and (not filters.sources or r["source_id"] in filters.sources)
+        and (filters.related or str(r.get("series") or "") not in RELATED_SERIES)
     ]
 
 
 def kpi_candidates_scan(view: FigureView) -> list[Record]:
     """Return kpi_candidates' records by a pass over the whole view (no index needed).
 
-    Vectorised latest_record: the same ordering (period, source date, has a yoy, corridor-wide,
-    value), keeping every row tied with the best so kpi_cards breaks ties as it always has.
+    Vectorised latest_record: the same ordering (period, stated exactly, source date, has a yoy,
+    corridor-wide, value), keeping every row tied with the best so kpi_cards breaks ties as it
+    always has.
     """
     metrics = view.column("metric")
     reported = (view.column("basis") == "reported").to_numpy()
@@ -58,6 +60,7 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
     has_yoy = view.column("yoy_pct").notna().to_numpy()
     corridor = (view.column("region") == "corridor").to_numpy()
     values = view.column("value").to_numpy(dtype=float)
+    exact = (view.column("qualifier").astype(str).fillna("") == "").to_numpy()
     regions, _ = pd.factorize(view.column("region"))
     firms = (metrics == "beneficiary_firms").to_numpy() & reported
     headline = in_headline_series(pd.DataFrame({"series": view.column("series")}))
@@ -72,7 +75,15 @@ def kpi_candidates_scan(view: FigureView) -> list[Record]:
         if not pool.any():
             continue
         at = np.flatnonzero(pool)
-        keys = (values[at], corridor[at], has_yoy[at], published[at], ends[at], headline[at])
+        keys = (
+            values[at],
+            corridor[at],
+            has_yoy[at],
+            published[at],
+            exact[at],
+            ends[at],
+            headline[at],
+        )
         j = np.lexsort(keys)[-1]
         best = at[np.logical_and.reduce([k == k[j] for k in keys])]
         chosen[best] = True
@@ -99,9 +110,11 @@ def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") 
 
 
 def dedupe_records(rows: list[Record]) -> list[Record]:
-    """Return one record per figure, from its latest-published source, naming the others."""
+    """Return one record per figure, stated exactly before a bound, then from its
+    latest-published source, naming the others."""
     ordered = sorted(rows, key=lambda r: r["source_id"])
     ordered.sort(key=lambda r: r["published"] or NO_DATE, reverse=True)
+    ordered.sort(key=lambda r: str(r.get("qualifier") or "") != "")
     kept: dict[tuple[object, ...], Record] = {}
     others: dict[tuple[object, ...], list[str]] = {}
     for row in ordered:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+import pytest
 from dashboard_data import observations, sources
 
 from dashboard.charts.figures import POINT_COLUMNS
@@ -85,8 +86,10 @@ def test_same_period_comparison_has_derived_prior_year_beside_reported() -> None
 
 
 def test_running_totals_get_their_own_chart_of_markers() -> None:
-    specs = specs_by_id()
-    total = specs["train_runs_cumulative"]
+    # The only running total in the test data is China–Europe rail's: a related series, drawn
+    # with the related switch on, in a chart of its own.
+    specs = {s.id: s for s in build(observations(), Filters(related=True))}
+    total = specs["train_runs_cumulative_related"]
     assert list(total.points["value"]) == [3000.0]
     assert all(t.type == "scatter" and "lines" not in t.mode for t in total.figure.data)
     assert 3000 not in list(specs["train_runs"].points["value"])
@@ -251,7 +254,7 @@ def test_each_chart_says_how_it_is_drawn_for_the_deck() -> None:
     specs = specs_by_id()
     assert specs["headline_growth"].kind == "growth"
     assert specs["train_runs"].kind == "flow"
-    assert specs["train_runs_cumulative"].kind == "snapshot"
+    assert specs["ports_reached"].kind == "snapshot"
     assert specs["ports_reached"].kind == "snapshot"
     for spec in specs.values():
         traces = {t.type for t in spec.figure.data}
@@ -271,3 +274,49 @@ def test_an_axis_names_its_unit_once() -> None:
 
     assert axis_title("vehicles", "zh") == "车辆（车次）"
     assert axis_title("teu", "zh") == "集装箱运量（万标箱）"
+
+
+def _with_qualifier(quote: str, qualifier: str) -> list[tuple[str, ...]]:
+    from dashboard_data import ROWS
+
+    return [(*r, qualifier) if r[-1] == quote else r for r in ROWS]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "约1.5"), ("en", "about 15")])
+def test_a_bound_bar_is_an_outline_labelled_as_stated(lang: str, label: str) -> None:
+    from dashboard.i18n import t
+
+    rows = _with_qualifier("集装箱1.5万标箱，增长40.7%", "about")
+    spec = {s.id: s for s in build(observations(rows), Filters(lang=lang))}["teu"]
+    bars = {tr.name: tr for tr in spec.figure.data}
+    bound = bars[t("bound_legend", lang)]
+    assert bound.marker.color == "#FFFFFF" and bound.marker.line.color == REPORTED_COLOUR
+    assert bound.text[0].startswith(label)
+    assert bound.customdata[0][0].startswith("约" if lang == "zh" else "about ")
+    assert label.split(" ")[0] in spec.headline
+    assert t("bound_note", lang) in spec.note
+
+
+def test_a_bound_snapshot_is_an_open_triangle_labelled_as_stated() -> None:
+    rows = _with_qualifier("通达全球127个国家和地区的523个港口", "over")
+    spec = {s.id: s for s in build(observations(rows), Filters())}["ports_reached"]
+    corridor = next(tr for tr in spec.figure.data if "超523" in list(tr.text))
+    assert list(corridor.marker.symbol) == ["triangle-up-open"]
+    assert spec.headline == "截至2024年9月11日 通达港口超523个"
+
+
+def test_a_headline_states_the_exact_figure_of_a_period_before_a_bound_of_it() -> None:
+    from dashboard_data import ROWS, SEED
+
+    scope = "西部陆海新通道铁海联运班列"
+    rows = [
+        *ROWS,
+        # 2025年1月1日—12月30日: the 10218th train, and the same span's 近1.1万列 elsewhere
+        # (a larger number, so only the exact-first rule keeps it out of the headline).
+        ("train_runs", "10218", "2025-01-01", "2025-12-30", "corridor", "rail_sea", scope, "",
+         "reported", SEED, "今年第10218列", ""),
+        ("train_runs", "11000", "2025-01-01", "2025-12-30", "corridor", "rail_sea", scope + "年内",
+         "", "reported", SEED, "今年开行近1.1万列", "nearly"),
+    ]  # fmt: skip
+    spec = {s.id: s for s in build(observations(rows), Filters())}["train_runs"]
+    assert "1.0218万列" in spec.headline and "近" not in spec.headline

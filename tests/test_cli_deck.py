@@ -38,13 +38,26 @@ def test_deck_in_english(data_dir: Path, tmp_path: Path) -> None:
     assert slides[2].shapes.title.text_frame.text == "Headline figures"
 
 
+def test_deck_takes_related_corridors_only_when_asked(data_dir: Path, tmp_path: Path) -> None:
+    def titles(*extra: str) -> list[str]:
+        out = tmp_path / f"deck{len(extra)}.pptx"
+        assert main(["deck", "--data-dir", str(data_dir), "--out", str(out), *extra]) == 0
+        slides = Presentation(str(out)).slides
+        return [s.shapes.title.text_frame.text for s in slides if s.shapes.title is not None]
+
+    # The test data's only related figure is China–Europe rail's 3000 trains (Chongqing).
+    assert not any("相关通道" in x or "3000" in x for x in titles())
+    related = [x for x in titles("--related") if x.startswith("相关通道")]
+    assert related == ["相关通道 · 截至2019年7月5日 班列开行3000列"]
+
+
 def test_help_describes_every_filter(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["deck", "--help"])
     assert exit_.value.code == 0
     text = capsys.readouterr().out
     for option in ("--out", "--lang", "--from", "--to", "--region", "--route", "--metric",
-                   "--basis", "--source", "--pdf", "--data-dir"):  # fmt: skip
+                   "--basis", "--source", "--related", "--pdf", "--data-dir"):  # fmt: skip
         assert option in text
 
 

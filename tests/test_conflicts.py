@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.contract.conflicts import also_reported, preferred_values
+from etl.contract.conflicts import also_reported, preference_rank, preferred_values
 
 
 def _row(value: float, source: str, quote: str, series: str = "corridor_rail_sea_teu") -> dict:
@@ -96,3 +96,26 @@ def test_rank_zero_is_the_value_preferred_values_chooses_and_repeats_rank_minus_
     assert set(rank) <= {-1, 0, 1, 2, 3}
     others = [v for v, _ in best["others"]]
     assert others == [ranked.loc[rank == k, "value"].iloc[0] for k in range(1, 4)]
+
+
+def test_an_earlier_exact_figure_is_preferred_to_a_later_round_bound() -> None:
+    # 505万 (published first) against a later report's 首次超500万 of the same year.
+    exact = {**_row(5050000, "a", "全年完成505万标箱"), "qualifier": ""}
+    bound = {**_row(5000000, "c", "全年首次超500万标箱"), "qualifier": "over"}
+    best = preferred_values(pd.DataFrame([bound, exact]), SOURCES).iloc[0]
+    assert best["value"] == 5050000 and best["source_id"] == "a"
+    assert best["others"] == ((5000000.0, "c"),)
+    rank = preference_rank(pd.DataFrame([bound, exact]), SOURCES)
+    assert list(rank) == [1, 0]
+
+
+def test_an_exact_figure_outranks_a_bound_even_from_the_preferred_body() -> None:
+    bound = {**_row(600000, "b", "国铁南宁局：2021年运输超60万标箱"), "qualifier": "over"}
+    exact = {**_row(570000, "a", "全年发送57万标箱"), "qualifier": ""}
+    best = preferred_values(pd.DataFrame([bound, exact]), SOURCES).iloc[0]
+    assert best["value"] == 570000
+
+
+def test_a_table_from_before_the_qualifier_column_ranks_as_it_did() -> None:
+    frame = pd.DataFrame([_row(100, "a", "x"), _row(200, "c", "y")])
+    assert preferred_values(frame, SOURCES).iloc[0]["value"] == 200

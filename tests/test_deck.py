@@ -514,3 +514,76 @@ def test_chart_workbooks_hold_text_from_the_data_as_text_never_a_formula() -> No
         assert not [c.value for c in cells(ours) if c.data_type == "f"]
         assert "=SUM(B2:B5)" in [c.value for c in cells(ours)]
         assert [c.value for c in cells(theirs) if c.data_type == "f"], "the default writes formulas"
+
+
+def _bound_deck(lang: str, related: bool = False) -> tuple[object, list]:
+    from dashboard_data import BOUND_ROWS, ROWS
+
+    return _deck(observations([*ROWS, *BOUND_ROWS]), sources(), Filters(lang=lang, related=related))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "label"),
+    [("zh", "超1万列", '"超"'), ("en", "over 10,000 trains", '"over "')],
+)
+def test_a_bound_is_stated_in_the_slide_title_its_label_and_notes(
+    lang: str, heading: str, label: str
+) -> None:
+    prs, specs = _bound_deck(lang)
+    years = next(s for s in specs if s.id.endswith("train_runs_years"))
+    slide = next(
+        s
+        for s in prs.slides  # type: ignore[attr-defined]
+        if s.shapes.title is not None and s.shapes.title.text_frame.text == years.headline
+    )
+    assert heading in years.headline
+    chart = _chart(slide)
+    names = [s.name for s in chart.plots[0].series]
+    assert t("bound_legend", lang) in names
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    bound_ser = chart.plots[0].series[names.index(t("bound_legend", lang))]._element
+    codes = [lbl.find(f"{c}numFmt").get("formatCode") for lbl in bound_ser.iter(f"{c}dLbl")]
+    assert codes and all(code.startswith(label) for code in codes)
+    # The exact years' labels are plain numbers.
+    exact_ser = chart.plots[0].series[names.index(t("reported", lang))]._element
+    assert not any(
+        lbl.find(f"{c}numFmt").get("formatCode").startswith('"')
+        for lbl in exact_ser.iter(f"{c}dLbl")
+    )
+    notes = slide.notes_slide.notes_text_frame.text
+    assert t("bound_note", lang) in notes
+    assert t("gap_note", lang, years="2020") in notes
+
+
+def test_the_deck_leaves_related_corridors_out_unless_asked() -> None:
+    _, specs = _bound_deck("zh")
+    assert not any("中欧班列" in s.title or "相关通道" in s.title for s in specs)
+    assert not any("china_europe" in str(v) for s in specs for v in s.points["scope"])
+    prs, specs = _bound_deck("zh", related=True)
+    related = [s for s in specs if s.id.endswith("_related")]
+    assert related and all(s.title.startswith("相关通道") for s in related)
+    assert all(s.headline.startswith("相关通道") for s in related)
+    titles = [s.shapes.title.text_frame.text for s in prs.slides if s.shapes.title is not None]  # type: ignore[attr-defined]
+    assert any(x.startswith("相关通道") for x in titles)
+
+
+def test_a_bound_snapshot_is_its_own_triangle_series_labelled_as_stated() -> None:
+    from dashboard_data import ROWS
+    from pptx.enum.chart import XL_MARKER_STYLE
+
+    rows = [(*r, "over") if "523个港口" in r[-1] else r for r in ROWS]
+    prs, specs = _deck(observations(rows), sources(), Filters())
+    spec = next(s for s in specs if s.id == "ports_reached")
+    slide = next(
+        s
+        for s in prs.slides  # type: ignore[attr-defined]
+        if s.shapes.title is not None and s.shapes.title.text_frame.text == spec.headline
+    )
+    assert spec.headline == "截至2024年9月11日 通达港口超523个"
+    series = {s.name: s for s in _chart(slide).plots[0].series}
+    bound = next(s for name, s in series.items() if name.endswith(t("bound_short", "zh")))
+    assert list(bound.values) == [523.0]
+    assert bound.marker.style == XL_MARKER_STYLE.TRIANGLE
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    codes = [lbl.find(f"{c}numFmt").get("formatCode") for lbl in bound._element.iter(f"{c}dLbl")]
+    assert codes == ['"超"0']

@@ -83,6 +83,42 @@ def test_the_managers_workbook_has_labels_display_units_and_periods_in_words(lan
     expected = sorted(round(scaled(float(v), "teu", lang), 6) for v in held["value"])
     assert sorted(round(float(r[1]), 6) for r in rows) == expected
     assert all(r[0] == teu for r in rows)
-    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(r[2])) for r in rows), "periods in words"
+    period = header.index("期间" if lang == "zh" else "Period")
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(r[period])) for r in rows), "in words"
     cells = [c for r in rows for c in r if isinstance(c, str)]
     assert not any(c.startswith("=") for c in cells), "formulas stay neutralised"
+
+
+@pytest.mark.parametrize(
+    ("lang", "qualifier", "stated"),
+    [("zh", "超过", "超1万列"), ("en", "over", "over 10,000 trains")],
+)
+def test_the_managers_workbook_and_csv_say_how_the_source_stated_a_value(
+    lang: str, qualifier: str, stated: str
+) -> None:
+    from dashboard_data import BOUND_ROWS, ROWS
+
+    from dashboard.export import reader_xlsx_bytes
+    from dashboard.i18n import metric_label
+
+    records = figure_records(observations([*ROWS, *BOUND_ROWS]), sources())
+    exported = export_frame(figures_frame(records))
+    book = openpyxl.load_workbook(io.BytesIO(reader_xlsx_bytes(exported, lang)))
+    sheet = book[metric_label("train_runs", lang)]
+    header = [c.value for c in sheet[1]]
+    rows = [
+        dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
+    ]
+    q_col = "限定" if lang == "zh" else "Qualifier"
+    s_col = "原文表述" if lang == "zh" else "As stated"
+    assert header.index(q_col) == 2 and header.index(s_col) == 3  # right after the value
+    bound = [r for r in rows if r[q_col] == qualifier]
+    assert [r[s_col] for r in bound] == [stated]
+    assert isinstance(bound[0][header[1]], (int, float))  # the number stays a number
+    exact = next(r for r in rows if r[s_col] in ("816列", "816 trains"))
+    assert not exact[q_col]
+    # The contract CSV carries the key, right after the value.
+    text = csv_bytes(exported).decode("utf-8-sig").splitlines()
+    columns = text[0].split(",")
+    assert columns[:3] == ["metric", "value", "qualifier"]
+    assert any(line.startswith("train_runs,10000.0,over,") for line in text[1:])

@@ -22,7 +22,17 @@ CHOICES = vocabulary_choices([SEED, OLDER])
 
 
 def test_url_parameter_names_are_the_contract() -> None:
-    assert PARAMS == ("from", "to", "region", "route", "metric", "basis", "source", "lang")
+    assert PARAMS == (
+        "from",
+        "to",
+        "region",
+        "route",
+        "metric",
+        "basis",
+        "source",
+        "lang",
+        "related",
+    )
 
 
 def test_default_filters_make_an_empty_query() -> None:
@@ -113,7 +123,7 @@ def test_bad_months_parse_to_none(text: str) -> None:
 
 def test_apply_filters_keeps_what_each_filter_names() -> None:
     frame = observations()
-    assert len(apply_filters(frame, Filters())) == len(frame)
+    assert len(apply_filters(frame, Filters(related=True))) == len(frame)
     july = apply_filters(
         frame, Filters(start=pd.Timestamp("2024-07-01"), end=pd.Timestamp("2024-07-31"))
     )
@@ -146,6 +156,7 @@ def test_a_filter_that_matches_nothing_gives_an_empty_frame() -> None:
         Filters(routes=("none", "rail_sea"), bases=("reported",)),
         Filters(regions=("corridor",), metrics=("ports_reached", "cargo_categories")),
         Filters(sources=(OLDER,)),
+        Filters(sources=(OLDER,), related=True),
     ],
 )
 def test_filter_records_keeps_the_same_rows_as_apply_filters(filters: Filters) -> None:
@@ -205,3 +216,25 @@ def test_values_beyond_the_cap_are_not_looked_at() -> None:
     parsed = parse_query_params({"region": values}, CHOICES)
     assert parsed.filters.regions == ("chongqing",), "the 62nd value is past the cap"
     assert len(parsed.messages) == 1
+
+
+def test_related_series_are_left_out_unless_the_switch_is_on() -> None:
+    frame = observations()
+    related = frame["series"].astype(str) == "china_europe_rail_trains"
+    assert related.sum() == 1  # 中欧班列(重庆)累计开行超3000列
+    off = apply_filters(frame, Filters())
+    assert "china_europe_rail_trains" not in set(off["series"].astype(str))
+    assert len(off) == len(frame) - 1
+    on = apply_filters(frame, Filters(related=True))
+    assert "china_europe_rail_trains" in set(on["series"].astype(str))
+
+
+def test_the_related_switch_lives_in_the_url() -> None:
+    assert to_query_params(Filters(related=True)) == {"related": "1"}
+    assert "related" not in to_query_params(Filters())
+    assert parse_query_params({"related": "1"}, CHOICES).filters.related
+    assert not parse_query_params({"related": "0"}, CHOICES).filters.related
+    assert not parse_query_params({}, CHOICES).filters.related
+    odd = parse_query_params({"related": "maybe"}, CHOICES)
+    assert not odd.filters.related
+    assert [(p.kind, p.param) for p in odd.problems] == [("unknown", "related")]

@@ -12,6 +12,8 @@ from dashboard.format import (
     format_value,
     format_yoy,
     growth_words,
+    point_format,
+    point_label,
 )
 
 D = pd.Timestamp
@@ -91,3 +93,32 @@ def test_growth_reads_as_a_sentence_in_both_languages() -> None:
     assert growth_words(17.8, "zh") == "同比增长17.8%"
     assert growth_words(-3.2, "zh") == "同比下降3.2%"
     assert growth_words(46.4, "en") == "up 46.4% year on year"
+
+
+@pytest.mark.parametrize(
+    ("value", "metric", "qualifier", "lang", "expected"),
+    [
+        (10000, "train_runs", "over", "zh", "超1万列"),
+        (10000, "train_runs", "over", "en", "over 10,000 trains"),
+        (450000000, "trade_value_cny", "nearly", "zh", "近4.5亿元"),
+        (9000, "train_runs", "under", "zh", "不到9000列"),
+        (9000, "train_runs", "about", "en", "about 9,000 trains"),
+        (816, "train_runs", "", "zh", "816列"),
+    ],
+)
+def test_a_value_is_written_as_its_source_states_it(
+    value: float, metric: str, qualifier: str, lang: str, expected: str
+) -> None:
+    assert format_value(value, metric, lang, qualifier=qualifier) == expected
+
+
+def test_a_point_label_carries_the_qualifier_in_both_languages() -> None:
+    assert point_label(10000, "train_runs", "zh", "over") == "超1万"
+    assert point_label(10000, "train_runs", "en", "over") == "over 10,000"
+    assert point_label(10000, "train_runs", "en") == "10,000"
+
+
+def test_a_deck_label_format_starts_with_the_qualifier_as_text() -> None:
+    assert point_format(10000, 0, "zh", qualifier="over") == '"超"0'
+    assert point_format(10000, 0, "en", qualifier="nearly") == '"nearly "#,##0'
+    assert point_format(10000, 0, "en") == "#,##0"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from dashboard_data import OLDER, ROWS, SEED, observations, sources
+import pytest
+from dashboard_data import BOUND_ROWS, BOUND_SCOPE, OLDER, ROWS, SEED, observations, sources
 
 from dashboard.charts.milestones import MAX_EVENTS
-from dashboard.charts.series_years import year_figure, year_points, year_records
+from dashboard.charts.series_years import year_figure, year_note, year_points, year_records
+from dashboard.charts.specs import page_specs
 from dashboard.i18n import t
 from dashboard.views.index import figure_view
 
@@ -37,7 +39,10 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
     assert [o["value"] for o in records[1]["others"]] == [9300]
     figure = year_figure(year_points(records, "zh"), "train_runs", "zh")
     assert list(figure.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
-    assert list(figure.data[0].text) == ["6000", "9000"]
+    # One slot a year: 2022 has no report, so the line holds None there and breaks.
+    assert list(figure.data[0].text) == ["6000", "", "9000"]
+    assert list(figure.data[0].y) == [6000, None, 9000]
+    assert figure.data[0].connectgaps is False
     assert list(figure.data[1].y) == [9300]
     assert "另据" in figure.data[1].hovertext[0]
     # A lone year still gets a sensible axis: one tick, itself.
@@ -82,3 +87,55 @@ def test_milestones_marked_on_the_year_axis_with_their_source() -> None:
     # No events: no marker row.
     plain = year_figure(year_points(records, "en"), "train_runs", "en")
     assert all(d.name != t("events_legend", "en") for d in plain.data)
+
+
+def _bound_years(lang: str) -> tuple[list, object]:
+    frame = observations([*ROWS, *BOUND_ROWS])
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
+    records = year_records(view, ["train_runs"])["train_runs"]
+    points = year_points(records, lang)
+    return points, year_figure(points, "train_runs", lang)
+
+
+def test_an_earlier_exact_year_is_preferred_to_a_later_bound_of_the_same_year() -> None:
+    # The same figure (same wording): the earlier exact one is drawn, the later bound is not.
+    points, _ = _bound_years("zh")
+    by_year = {p["period_end"].year: p for p in points}
+    assert by_year[2018]["value"] == 1154 and by_year[2018]["qualifier"] == ""
+    # Worded differently, the bound stays beside the exact figure as another report's value.
+    other = ("train_runs", "1000", "2018-01-01", "2018-12-31", "corridor", "rail_sea",
+             BOUND_SCOPE + "年度", "", "reported", SEED, "首次突破1000列", "over")  # fmt: skip
+    frame = observations([*ROWS, *BOUND_ROWS, other])
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    records = year_records(view, ["train_runs"])["train_runs"]
+    first = records[0]
+    assert (first["value"], first["qualifier"]) == (1154, "")
+    assert [(o["value"], o["qualifier"]) for o in first["others"]] == [(1000, "over")]
+
+
+@pytest.mark.parametrize(("lang", "stated"), [("zh", "超1万"), ("en", "over 10,000")])
+def test_a_bound_year_is_its_own_open_mark_never_on_the_line(lang: str, stated: str) -> None:
+    points, figure = _bound_years(lang)
+    line, bound = figure.data[0], figure.data[1]  # type: ignore[attr-defined]
+    assert list(line.x) == list(range(2018, 2025))
+    # 2020 has no report and 2024 only a bound: both None on the line, which breaks there.
+    assert [line.y[i] is None for i in range(len(line.y))] == [
+        False, False, True, False, False, False, True,
+    ]  # fmt: skip
+    assert line.connectgaps is False
+    assert list(bound.x) == [2024] and list(bound.y) == [10000]
+    assert bound.marker.symbol == ("triangle-up-open",)
+    assert bound.text == (stated,)
+    assert stated in bound.hovertext[0]
+    assert bound.name == t("bound_legend", lang)
+    note = year_note(points, lang)
+    assert "2020" in note and t("bound_note", lang) in note
+
+
+def test_the_years_chart_notes_its_gaps_and_bounds_and_its_headline_states_the_bound() -> None:
+    frame = observations([*ROWS, *BOUND_ROWS])
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    spec = next(s for s in page_specs(view, [], "zh", "trains") if s.id == "train_runs_years")
+    assert spec.headline == "2024年 班列开行超1万列"
+    assert t("gap_note", "zh", years="2020") in spec.note
+    assert t("bound_note", "zh") in spec.note

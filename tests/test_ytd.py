@@ -157,3 +157,26 @@ def test_figure_draws_earlier_then_latest_with_headroom(lang: str) -> None:
     spec = json.loads(figure.to_json())
     assert spec["layout"]["xaxis"]["categoryarray"] == [d["x"][0] for d in spec["data"]]
     assert spec["layout"]["yaxis"]["range"][1] > 8200
+
+
+def test_no_prior_year_value_is_derived_from_a_bound() -> None:
+    # 1—7月超5000列，同比增长25%: 超5000 ÷ 1.25 is no figure of the year before.
+    bound = (*_row("5000", "2025-01-01", "2025-07-31", "25"), "over")
+    assert _pair([bound]) is None
+    exact = _row("5000", "2025-01-01", "2025-07-31", "25")
+    assert _pair([exact]) is not None
+
+
+@pytest.mark.parametrize(("lang", "stated"), [("zh", "超5000"), ("en", "over 5,000")])
+def test_a_bounded_year_to_date_is_an_outline_labelled_as_stated(lang: str, stated: str) -> None:
+    rows = [
+        _row("4000", "2024-01-01", "2024-07-31"),
+        (*_row("5000", "2025-01-01", "2025-07-31"), "over"),
+    ]
+    spec = _ytd_spec(rows, lang)
+    assert spec is not None
+    latest = spec.figure.data[-1]  # type: ignore[attr-defined]
+    assert latest.text[0].startswith(stated)
+    assert latest.marker.color == "#FFFFFF"
+    assert latest.name == t("bound_legend", lang)
+    assert stated in spec.headline  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from dashboard.charts.theme import (
     OKABE_ITO,
     REPORTED_COLOUR,
     TEMPLATE,
+    bound_symbol,
     series_colours,
     tint,
 )
@@ -31,6 +32,7 @@ from dashboard.format import (
     format_yoy,
     growth_words,
     label_number,
+    label_prefix,
 )
 from dashboard.i18n import (
     basis_label,
@@ -45,6 +47,7 @@ from dashboard.series_labels import figure_label
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, Record
 from dashboard.views.kpi import latest_record
 from etl.contract.identity import normalise_scope
+from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 
@@ -89,12 +92,32 @@ def _wrap(text: str) -> str:
     return "<br>".join(textwrap.wrap(text, HOVER_WRAP)) or text
 
 
+def qualifier_of(record: Record) -> str:
+    """Return a figure's qualifier key ('' for exact, and for records from before the column)."""
+    return str(record.get("qualifier") or "")
+
+
+def has_bounds(points: list[Record]) -> bool:
+    """Return whether any point is a figure the source states as a bound."""
+    return any(is_bound(qualifier_of(p)) for p in points)
+
+
+def point_text(point: Record, decimals: int, lang: str) -> str:
+    """Return a point's label as stated: 超1万, over 10,000, 816."""
+    number = label_number(point["display_value"], decimals, lang)
+    return label_prefix(qualifier_of(point), lang) + number
+
+
 def build_points(records: list[Record], lang: str) -> list[Record]:
     """Return the points a chart draws: each figure with its words, display value and scale."""
     metrics = load_metrics()
     points = [
         {
             **r,
+            "qualifier": qualifier_of(r),
+            "value_text": format_value(
+                float(r["value"]), r["metric"], lang, qualifier=qualifier_of(r)
+            ),
             "period_label": format_period(r["period_start"], r["period_end"], lang),
             "display_value": r["value"] / metrics[r["metric"]].scale(lang)[1],
             "display_unit": axis_unit(r["metric"], lang),
@@ -134,7 +157,7 @@ def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
     yoy = t("yoy", lang)
     custom = [
         [
-            format_value(float(r["value"]), r["metric"], lang),
+            format_value(float(r["value"]), r["metric"], lang, qualifier=qualifier_of(r)),
             r["period_label"],
             _wrap(figure_label(r["scope"], r.get("series"), lang)),
             basis_label(r["basis"], lang)
@@ -167,7 +190,7 @@ def headline_text(points: list[Record], metric: str, lang: str) -> str:
     if row is None:
         return ""
     label = metric_label(metric, lang)
-    value = format_value(float(row["value"]), metric, lang)
+    value = format_value(float(row["value"]), metric, lang, qualifier=qualifier_of(row))
     period = row["period_label"]
     growth = ""
     if row["yoy_pct"] is not None:
@@ -192,6 +215,13 @@ def _top(values: list[float]) -> float:
 
 def _wrap_label(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def _bar_kind(point: Record) -> str:
+    # Derived bars stay derived; a reported figure stated as a bound gets a mark of its own.
+    if point["basis"] == "derived":
+        return "derived"
+    return "bound" if is_bound(qualifier_of(point)) else "reported"
 
 
 def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
@@ -243,13 +273,16 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
         row += 1
     decimals = load_metrics()[metric].decimals
     traces: list[Record] = []
-    for basis in ("reported", "derived"):
-        chosen = [(y, r) for y, r in zip(position, recs, strict=True) if r["basis"] == basis]
+    for basis in ("reported", "bound", "derived"):
+        chosen = [(y, r) for y, r in zip(position, recs, strict=True) if _bar_kind(r) == basis]
         if not chosen:
             continue
         sel = [r for _, r in chosen]
         custom, template = _hover(sel, lang)
         derived = basis == "derived"
+        # A bound is an outline only: a bar of 超1万 is no measured length.
+        fill = {"reported": REPORTED_COLOUR, "bound": "#FFFFFF", "derived": tint(REPORTED_COLOUR)}
+        names = {"reported": "reported", "bound": "bound_legend", "derived": "derived_legend"}
         traces.append(
             {
                 "type": "bar",
@@ -257,9 +290,9 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 "y": [y for y, _ in chosen],
                 "x": [r["display_value"] for r in sel],
                 "width": 0.72,
-                "name": t("derived_legend", lang) if derived else t("reported", lang),
+                "name": t(names[basis], lang),
                 "marker": {
-                    "color": tint(REPORTED_COLOUR) if derived else REPORTED_COLOUR,
+                    "color": fill[basis],
                     "line": {"color": REPORTED_COLOUR, "width": 1.5},
                     "pattern": {
                         "shape": DERIVED_PATTERN if derived else "",
@@ -269,7 +302,7 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                     },
                 },
                 "text": [
-                    label_number(r["display_value"], decimals, lang)
+                    point_text(r, decimals, lang)
                     + (
                         f"  {format_yoy(r['yoy_pct'], lang)}"
                         if not derived and r["yoy_pct"] is not None
@@ -331,21 +364,26 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             r["period_start"] is None and r.get("series_key") in HEADLINE_SERIES for r in sel
         )
         mode = "markers+text" if len(recs) <= LABEL_LIMIT else "markers"
+        bounds = [is_bound(qualifier_of(r)) for r in sel]
         traces.append(
             {
                 "type": "scatter",
                 "x": [r["period_end"] for r in sel],
+                # A bound is marked, not joined: the line breaks at it (connectgaps off).
                 "y": [r["display_value"] for r in sel],
-                "mode": f"lines+{mode}" if joined else mode,
+                "mode": f"lines+{mode}" if joined and not any(bounds) else mode,
                 "line": {"color": base, "width": 2},
                 "name": name,
                 "marker": {
                     "size": 14,
                     "color": [tint(base) if d else base for d in derived],
                     "line": {"color": base, "width": 2},
-                    "symbol": ["circle-open" if d else "circle" for d in derived],
+                    "symbol": [
+                        bound_symbol(r["qualifier"], "circle-open" if d else "circle")
+                        for r, d in zip(sel, derived, strict=True)
+                    ],
                 },
-                "text": [label_number(r["display_value"], decimals, lang) for r in sel]
+                "text": [point_text(r, decimals, lang) for r in sel]
                 if len(recs) <= LABEL_LIMIT
                 else None,
                 "textposition": "top center",
@@ -354,6 +392,22 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 "hovertemplate": template,
             }
         )
+        if joined and any(bounds):
+            # The exact counts stay joined; the line breaks at a bound rather than pass through it.
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [r["period_end"] for r in sel],
+                    "y": [
+                        None if b else r["display_value"] for r, b in zip(sel, bounds, strict=True)
+                    ],
+                    "mode": "lines",
+                    "connectgaps": False,
+                    "line": {"color": base, "width": 2},
+                    "showlegend": False,
+                    "hoverinfo": "skip",
+                }
+            )
     lo, hi = recs[0]["period_end"], recs[-1]["period_end"]
     pad = max(pd.Timedelta(days=90), (hi - lo) * 0.08)
     layout = _layout(axis_title(metric, lang))
@@ -388,6 +442,7 @@ POINT_COLUMNS = (
     "period_end",
     "period_label",
     "value",
+    "qualifier",
     "display_value",
     "display_unit",
     "basis",

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.filters import RELATED_SERIES
 from dashboard.i18n import t
-from dashboard.views.index import FigureView, Record, folded_codes, ranked_codes
+from dashboard.views.index import FigureView, Record, among, folded_codes, ranked_codes
 from etl.contract.vocabulary import load_metrics
 
 # Series (region, route, scope) a chart draws by default: the largest by their latest figure.
@@ -95,6 +96,8 @@ def selection_note(selection: Selection, lang: str) -> str:
 
 
 SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
+# A chart of related corridors' series: its id is its metric chart's with this suffix.
+RELATED_SUFFIX = "_related"
 
 
 def metric_records(
@@ -111,11 +114,21 @@ def metric_records(
         return [], {}
     flow = load_metrics()[metric].kind == "flow"
     starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
+    # A related corridor's figures are chosen apart: the related switch never changes which of
+    # this corridor's scopes a chart draws.
+    related = (
+        among(fv.frame["series"].iloc[mine], RELATED_SERIES)
+        if "series" in fv.frame
+        else np.zeros(len(mine), dtype=bool)
+    )
     chosen: list[np.ndarray] = []
     selections: dict[str, Selection] = {}
+    total_id = f"{metric}_cumulative" if flow else metric
     for part, limit, spec_id in (
-        (mine[~starts], MAX_BARS, metric),
-        (mine[starts], MAX_MARKERS, f"{metric}_cumulative" if flow else metric),
+        (mine[~starts & ~related], MAX_BARS, metric),
+        (mine[starts & ~related], MAX_MARKERS, total_id),
+        (mine[~starts & related], MAX_BARS, f"{metric}{RELATED_SUFFIX}"),
+        (mine[starts & related], MAX_MARKERS, f"{total_id}{RELATED_SUFFIX}"),
     ):
         if len(part):
             cols = pd.DataFrame(

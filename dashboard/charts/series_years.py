@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
-from dashboard.charts.figures import axis_title, build_points
+from dashboard.charts.figures import axis_title, build_points, has_bounds, qualifier_of
 from dashboard.charts.milestones import (
     chosen_events,
     event_hover,
@@ -16,12 +16,13 @@ from dashboard.charts.milestones import (
     events_for,
     hidden_count,
 )
-from dashboard.charts.theme import TEMPLATE
+from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
 from dashboard.format import format_value, point_label, value_axis_numbers
 from dashboard.i18n import t
 from dashboard.series_labels import series_label
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
+from etl.contract.qualifiers import is_bound
 from etl.contract.series import headline_series
 
 FIRST_YEAR = 2017
@@ -83,38 +84,53 @@ def year_figure(
     """
     years = [pd.Timestamp(p["period_end"]).year for p in points]
     values = [p["display_value"] for p in points]
-    hover = [
-        "<br>".join(
-            [
-                p["period_label"],
-                format_value(p["value"], metric, lang),
-                escape(str(p["source"])),
-                *(
-                    t(
-                        "also_reported",
-                        lang,
-                        value=format_value(o["value"], metric, lang),
-                        source=escape(str(o["source"])),
-                    )
-                    for o in p.get("others", ())
-                ),
-            ]
-        )
-        for p in points
+    ticks = list(range(min(years), max(years) + 1))
+    by_year = dict(zip(years, points, strict=True))
+    # One slot per calendar year: a year with no report, or only a bound, is None on the line
+    # and the line breaks there (connectgaps off), never a straight run or a flat step through it.
+    exact = [
+        p if p is not None and not is_bound(qualifier_of(p)) else None
+        for p in (by_year.get(y) for y in ticks)
     ]
     figure = go.Figure(
         go.Scatter(
-            x=years,
-            y=values,
+            x=ticks,
+            y=[None if p is None else p["display_value"] for p in exact],
             mode="lines+markers+text",
-            text=[point_label(p["value"], metric, lang) for p in points],
+            connectgaps=False,
+            text=["" if p is None else point_label(p["value"], metric, lang) for p in exact],
             textposition="top center",
-            hovertext=hover,
+            hovertext=["" if p is None else _year_hover(p, metric, lang) for p in exact],
             hoverinfo="text",
             cliponaxis=False,
+            line={"color": REPORTED_COLOUR},
+            marker={"color": REPORTED_COLOUR},
             name=series_label(points[0]["series_key"], lang),
         )
     )
+    bounds = [(y, p) for y, p in zip(years, points, strict=True) if is_bound(qualifier_of(p))]
+    if bounds:
+        # A year the source states as a bound (超1万列): an open mark on its own, its label and
+        # hover carrying the qualifier.
+        figure.add_trace(
+            go.Scatter(
+                x=[y for y, _ in bounds],
+                y=[p["display_value"] for _, p in bounds],
+                mode="markers+text",
+                text=[point_label(p["value"], metric, lang, p["qualifier"]) for _, p in bounds],
+                textposition="top center",
+                marker={
+                    "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
+                    "size": 14,
+                    "color": REPORTED_COLOUR,
+                    "line": {"width": 2},
+                },
+                hovertext=[_year_hover(p, metric, lang) for _, p in bounds],
+                hoverinfo="text",
+                cliponaxis=False,
+                name=t("bound_legend", lang),
+            )
+        )
     others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
     if others:
         divisor = points[0]["value"] / points[0]["display_value"] if points[0]["value"] else 1
@@ -125,15 +141,7 @@ def year_figure(
                 mode="markers",
                 marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
                 name=t("also_reported_legend", lang),
-                hovertext=[
-                    t(
-                        "also_reported",
-                        lang,
-                        value=format_value(o["value"], metric, lang),
-                        source=escape(str(o["source"])),
-                    )
-                    for _, o in others
-                ],
+                hovertext=[_also(o, metric, lang) for _, o in others],
                 hoverinfo="text",
             )
         )
@@ -154,11 +162,10 @@ def year_figure(
                 cliponaxis=False,
             )
         )
-    ticks = list(range(min(years), max(years) + 1))
     figure.update_layout(
         template=TEMPLATE,
         height=HEIGHT,
-        showlegend=bool(others) or bool(shown),
+        showlegend=bool(others) or bool(shown) or bool(bounds),
         # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
         # rows, which at a fixed y would sit on the axis and the first years' points.
         legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
@@ -179,6 +186,40 @@ def year_figure(
         },
     )
     return figure
+
+
+def _also(other: Record, metric: str, lang: str) -> str:
+    value = format_value(other["value"], metric, lang, qualifier=qualifier_of(other))
+    return t("also_reported", lang, value=value, source=escape(str(other["source"])))
+
+
+def _year_hover(point: Record, metric: str, lang: str) -> str:
+    return "<br>".join(
+        [
+            point["period_label"],
+            format_value(point["value"], metric, lang, qualifier=point["qualifier"]),
+            escape(str(point["source"])),
+            *(_also(o, metric, lang) for o in point.get("others", ())),
+        ]
+    )
+
+
+def gap_years(points: list[Record]) -> list[int]:
+    """Return the calendar years inside a series' span that no full-year figure covers."""
+    years = {pd.Timestamp(p["period_end"]).year for p in points}
+    return [y for y in range(min(years), max(years) + 1) if y not in years] if years else []
+
+
+def year_note(points: list[Record], lang: str) -> str:
+    """Return the note under a series' years: the years with no full-year report, and what a
+    bound's mark means, or ''."""
+    notes = []
+    gaps = gap_years(points)
+    if gaps:
+        notes.append(t("gap_note", lang, years=t("list_sep", lang).join(map(str, gaps))))
+    if has_bounds(points):
+        notes.append(t("bound_note", lang))
+    return " ".join(notes)
 
 
 def year_points(records: list[Record], lang: str) -> list[Record]:

@@ -15,6 +15,7 @@ from dashboard.charts.figures import (
     build_points,
     flow_figure,
     growth_figure,
+    has_bounds,
     headline_text,
     points_frame,
     snapshot_figure,
@@ -24,6 +25,7 @@ from dashboard.charts.select import (
     DEFAULT_TOP,
     MAX_BARS,
     MAX_MARKERS,
+    RELATED_SUFFIX,
     Selection,
     metric_records,
     select_figures,
@@ -32,11 +34,13 @@ from dashboard.charts.select import (
 from dashboard.charts.series_years import (
     year_events,
     year_figure,
+    year_note,
     year_points,
     year_records,
     year_title,
 )
 from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
+from dashboard.filters import RELATED_SERIES
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
@@ -119,7 +123,32 @@ def metric_charts(
     """Return a metric's charts: its period figures, then its running totals if it has any.
 
     Each chart draws at most `top` series and a bounded number of points (see select_figures).
+    A related series (中欧班列, a province's total trade: there only with the related switch on)
+    never shares a chart with this corridor's: it comes after them, in charts of its own whose
+    title and headline say 相关通道 / related corridors.
     """
+    ours = [r for r in records if str(r.get("series") or "") not in RELATED_SERIES]
+    related = [r for r in records if str(r.get("series") or "") in RELATED_SERIES]
+    specs = _metric_charts(ours, metric, lang, top)
+    for spec in _metric_charts(related, metric, lang, top):
+        specs.append(
+            replace(
+                spec,
+                id=f"{spec.id}{RELATED_SUFFIX}",
+                title=t("related_title", lang, title=spec.title),
+                headline=t("related_title", lang, title=spec.headline),
+                alt=t("related_title", lang, title=spec.alt),
+            )
+        )
+    return specs
+
+
+def is_related(spec: ChartSpec) -> bool:
+    """Return whether a chart draws related corridors' series (its own chart, so labelled)."""
+    return spec.id.endswith(RELATED_SUFFIX)
+
+
+def _metric_charts(records: list[Record], metric: str, lang: str, top: int) -> list[ChartSpec]:
     m = load_metrics()[metric]
     parts = (
         [(records, m.kind == "flow")]
@@ -136,10 +165,15 @@ def metric_charts(
         frame = pd.DataFrame(part, columns=["region", "route", "scope", "period_end", "value"])
         chosen, selection = select_figures(frame, top, MAX_BARS if bars else MAX_MARKERS)
         picked = [part[i] for i in chosen.tolist()]
-        specs.append(
-            metric_chart(build_points(picked, lang), metric, lang, selection_note(selection, lang))
-        )
+        points = build_points(picked, lang)
+        specs.append(metric_chart(points, metric, lang, chart_note(selection, points, lang)))
     return specs
+
+
+def chart_note(selection: Selection, points: list[Record], lang: str) -> str:
+    """Return the note under a chart: what it left out, and what a bound's mark means."""
+    parts = [selection_note(selection, lang), t("bound_note", lang) if has_bounds(points) else ""]
+    return " ".join(p for p in parts if p)
 
 
 def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
@@ -212,7 +246,8 @@ def page_chart_specs(
         if page != GROUP_PAGE.get(m.group, "trains") or metric not in by_metric:
             continue
         specs.extend(metric_charts(by_metric[metric], metric, lang, top))
-    return specs
+    # This corridor first: related corridors' charts (there only with the switch on) close the page.
+    return [s for s in specs if not is_related(s)] + [s for s in specs if is_related(s)]
 
 
 def _chosen(
@@ -233,7 +268,7 @@ def _view_notes(
 ) -> list[ChartSpec]:
     # The notes say what the whole view left out, not what the pre-chosen records did.
     return [
-        replace(s, note=selection_note(selections[base], lang))
+        replace(s, note=chart_note(selections[base], list(s.point_records), lang))
         if (base := s.id.removeprefix(f"{page}_")) in selections
         else s
         for s in specs
@@ -299,6 +334,7 @@ def year_specs(
                 alt=alt_text(title, "kind_flow", points, headline, lang),
                 figure=year_figure(points, metric, lang, events),
                 point_records=tuple(points),
+                note=year_note(points, lang),
                 events=tuple(year_events(points, metric, events)),
             )
         )

@@ -83,3 +83,18 @@ def tint(colour: str, amount: float = DERIVED_TINT) -> str:
 
 def series_colours(series: list[str]) -> dict[str, str]:
     return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(series)}
+
+
+# A bound's mark on a chart: open, pointing the way the true figure lies (over ▲, under ▼);
+# about and nearly (近 is just under) a hollow diamond. Open marks read as "not a measured point".
+BOUND_SYMBOLS = {
+    "over": "triangle-up-open",
+    "under": "triangle-down-open",
+    "about": "diamond-open",
+    "nearly": "diamond-open",
+}
+
+
+def bound_symbol(qualifier: object, exact: str = "circle") -> str:
+    """Return the marker symbol of a figure stated with the qualifier (exact: the given one)."""
+    return BOUND_SYMBOLS.get(str(qualifier or ""), exact)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import preferred_rows
-from dashboard.charts.figures import axis_title, build_points
+from dashboard.charts.figures import axis_title, build_points, qualifier_of
 from dashboard.charts.theme import DERIVED_PATTERN, REPORTED_COLOUR, TEMPLATE, tint
 from dashboard.format import (
     format_number,
@@ -27,6 +27,7 @@ from dashboard.safe_text import chart_text
 from dashboard.series_labels import series_label
 from dashboard.views.index import Record
 from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_year_before
+from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 HEIGHT = 420
@@ -57,9 +58,12 @@ def round_like(value: float, reported: float, metric: str) -> float:
 
 
 def _derived_before(current: Record) -> Record | None:
-    """Return the same months a year before, computed from the current figure's stated yoy."""
+    """Return the same months a year before, computed from the current figure's stated yoy.
+
+    None from a bound: 超1万 ÷ (1 + yoy) is no figure of the year before.
+    """
     yoy = current.get("yoy_pct")
-    if yoy is None or pd.isna(yoy) or float(yoy) <= -100:
+    if yoy is None or pd.isna(yoy) or float(yoy) <= -100 or is_bound(qualifier_of(current)):
         return None
     start, end = a_year_before(current["period_start"], current["period_end"])
     metric = str(current["metric"])
@@ -120,7 +124,8 @@ def ytd_points(pair: tuple[Record, Record], lang: str) -> list[Record]:
 
 
 def _hover(p: Record, metric: str, lang: str) -> str:
-    lines = [f"<b>{format_value(p['value'], metric, lang)}</b>", p["period_label"]]
+    value = format_value(p["value"], metric, lang, qualifier=qualifier_of(p))
+    lines = [f"<b>{value}</b>", p["period_label"]]
     source = chart_text(p["source"])
     if p["basis"] == "derived":
         cur = p["derived_from"]
@@ -144,7 +149,8 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     figure = go.Figure()
     for i, p in enumerate(points):
         derived = p["basis"] == "derived"
-        label = point_label(p["value"], metric, lang)
+        bound = is_bound(qualifier_of(p))
+        label = point_label(p["value"], metric, lang, qualifier_of(p))
         if derived:
             label = t("ytd_derived_label", lang, value=label)
         # Only the latest bar prints its yoy: the earlier one's (against the year before it)
@@ -156,9 +162,14 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 x=[p["period_label"]],
                 y=[p["display_value"]],
                 width=0.5,
-                name=t("derived_legend", lang) if derived else t("reported", lang),
+                name=t("derived_legend", lang)
+                if derived
+                else t("bound_legend" if bound else "reported", lang),
                 marker={
-                    "color": tint(REPORTED_COLOUR) if derived else REPORTED_COLOUR,
+                    # A bound is an outline: 超1万 is no measured height.
+                    "color": tint(REPORTED_COLOUR)
+                    if derived
+                    else ("#FFFFFF" if bound else REPORTED_COLOUR),
                     "line": {"color": REPORTED_COLOUR, "width": 1.5},
                     "pattern": {
                         "shape": DERIVED_PATTERN if derived else "",
@@ -173,7 +184,7 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 cliponaxis=False,
                 hovertext=[_hover(p, metric, lang)],
                 hoverinfo="text",
-                showlegend=derived,
+                showlegend=derived or bound,
             )
         )
     top = max(p["display_value"] for p in points)
@@ -181,7 +192,7 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
         template=TEMPLATE,
         height=HEIGHT,
         barmode="group",
-        showlegend=any(p["basis"] == "derived" for p in points),
+        showlegend=any(p["basis"] == "derived" or is_bound(qualifier_of(p)) for p in points),
         # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
         # rows, which at a fixed y would sit on the axis and the first years' points.
         legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
@@ -218,8 +229,8 @@ def ytd_headline(points: list[Record], metric: str, lang: str) -> str:
         lang,
         period=current["period_label"],
         label=metric_label(metric, lang),
-        value=format_value(current["value"], metric, lang),
+        value=format_value(current["value"], metric, lang, qualifier=qualifier_of(current)),
         growth=growth,
-        before=format_value(before["value"], metric, lang),
+        before=format_value(before["value"], metric, lang, qualifier=qualifier_of(before)),
         derived=t("ytd_derived_mark", lang) if before["basis"] == "derived" else "",
     )

@@ -62,17 +62,26 @@ AXIS_FORMAT = "General"
 def _style_series(series: Any, s: Series, *, marker: bool = False) -> None:
     derived = s.basis == "derived"
     if marker:
-        series.marker.style = MARKER.DIAMOND if derived else MARKER.CIRCLE
+        bound = s.basis == "bound"
+        # A bound is a triangle (open on the page); derived a pale diamond.
+        series.marker.style = (
+            MARKER.TRIANGLE if bound else (MARKER.DIAMOND if derived else MARKER.CIRCLE)
+        )
         series.marker.size = 13
         fill = series.marker.format.fill
         fill.solid()
+        # Filled, not open: LibreOffice draws a marker's fill but not its outline.
         fill.fore_color.rgb = rgb(tint(s.colour) if derived else s.colour)
         series.marker.format.line.color.rgb = rgb(s.colour)
         series.marker.format.line.width = Pt(1.5)
         series.format.line.fill.background()
         return
     fill = series.format.fill
-    if derived:
+    if s.basis == "bound":
+        # An outline only: a bar of 超1万 is no measured length.
+        fill.solid()
+        fill.fore_color.rgb = rgb("#FFFFFF")
+    elif derived:
         fill.patterned()
         fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
         fill.fore_color.rgb = rgb(s.colour)
@@ -120,19 +129,31 @@ def _labels(plot: Any, number_format: str, position: Any) -> None:
 
 
 def _point_labels(
-    native: Any, values: list[float | None], decimals: int, lang: str, position: Any, **kw: bool
+    native: Any,
+    values: list[float | None],
+    decimals: int,
+    lang: str,
+    position: Any,
+    *,
+    signed_pct: bool = False,
+    qualifiers: list[str] | None = None,
 ) -> None:
-    """Give every drawn point of a series its own label number format (see point_format)."""
+    """Give every drawn point of a series its own label number format (see point_format); a
+    bound's label starts with its qualifier (超10000 / over 10,000)."""
     for i, value in enumerate(values):
         if value is None:
             continue
+        qualifier = qualifiers[i] if qualifiers else ""
         label = native.points[i].data_label
         dlbl = label._get_or_add_dLbl()
         old = dlbl.find(qn("c:numFmt"))
         if old is not None:
             dlbl.remove(old)
         fmt = etree.SubElement(dlbl, qn("c:numFmt"))
-        fmt.set("formatCode", point_format(value, decimals, lang, **kw))
+        fmt.set(
+            "formatCode",
+            point_format(value, decimals, lang, signed_pct=signed_pct, qualifier=qualifier),
+        )
         fmt.set("sourceLinked", "0")
         dlbl.find(qn("c:idx")).addnext(fmt)
         label.position = position
@@ -184,7 +205,9 @@ def _value_bars(
     _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
     decimals = load_metrics()[metric].decimals
     for native, s in zip(plot.series, series, strict=True):
-        _point_labels(native, s.values, decimals, lang, XL_LABEL_POSITION.OUTSIDE_END)
+        _point_labels(
+            native, s.values, decimals, lang, XL_LABEL_POSITION.OUTSIDE_END, qualifiers=s.qualifiers
+        )
     _axis_style(chart.value_axis, axis_title(metric, lang), grid=True)
     chart.value_axis.minimum_scale = 0
     chart.value_axis.tick_labels.number_format = AXIS_FORMAT
@@ -239,7 +262,9 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.ABOVE)
     decimals = load_metrics()[metric].decimals
     for native, s in zip(plot.series, series, strict=True):
-        _point_labels(native, list(s.values), decimals, lang, XL_LABEL_POSITION.ABOVE)
+        _point_labels(
+            native, list(s.values), decimals, lang, XL_LABEL_POSITION.ABOVE, qualifiers=s.qualifiers
+        )
     x_axis, y_axis = chart.category_axis, chart.value_axis
     _axis_style(y_axis, axis_title(metric, lang), grid=True)
     y_axis.minimum_scale = 0

@@ -10,6 +10,7 @@ from dashboard.charts.theme import OKABE_ITO, REPORTED_COLOUR
 from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels
 from dashboard.i18n import basis_label, t
 from dashboard.views.index import NO_DATE
+from etl.contract.qualifiers import is_bound
 
 # Excel's day zero: XY charts take dates as serial day numbers.
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -24,6 +25,12 @@ class Series:
     colour: str
     values: list[float | None]
     dates: list[pd.Timestamp]
+    # Each value's qualifier ('' exact): a bound's label starts with it (超10000).
+    qualifiers: list[str] | None = None
+
+    def qualifier(self, i: int) -> str:
+        """Return the i-th value's qualifier ('' when exact or not recorded)."""
+        return self.qualifiers[i] if self.qualifiers else ""
 
 
 def excel_serial(day: pd.Timestamp) -> float:
@@ -64,17 +71,33 @@ def category_series(
     return category_labels(pairs, width), _by_basis([r for _, r in rows.iterrows()])
 
 
+def row_qualifier(row: pd.Series) -> str:
+    """Return a point row's qualifier ('' for exact and for points from before the column)."""
+    value = row.get("qualifier")
+    return value if isinstance(value, str) else ""
+
+
+def _kind(row: pd.Series) -> str:
+    # A reported figure stated as a bound is its own series (an outline, not a measured bar).
+    if row["basis"] == "derived":
+        return "derived"
+    return "bound" if is_bound(row_qualifier(row)) else "reported"
+
+
 def _by_basis(rows: list[pd.Series | None]) -> list[Series]:
-    # One slot per row: its value in the series of its basis, a gap (None) in the other, and a
-    # gap in both for an empty slot; only series holding a value are kept.
-    values: dict[str, list[float | None]] = {"reported": [], "derived": []}
+    # One slot per row: its value in the series of its kind (reported, bound, derived), a gap
+    # (None) in the others, and a gap in all for an empty slot; only series holding a value are
+    # kept.
+    values: dict[str, list[float | None]] = {"reported": [], "bound": [], "derived": []}
+    quals: dict[str, list[str]] = {k: [] for k in values}
     for row in rows:
-        for basis, column in values.items():
-            shown = row is not None and row["basis"] == basis
+        for kind, column in values.items():
+            shown = row is not None and _kind(row) == kind
             column.append(float(row["display_value"]) if shown else None)  # type: ignore[index]
+            quals[kind].append(row_qualifier(row) if shown else "")  # type: ignore[arg-type]
     return [
-        Series(basis, basis, REPORTED_COLOUR, column, [])
-        for basis, column in values.items()
+        Series(kind, kind, REPORTED_COLOUR, column, [], quals[kind])
+        for kind, column in values.items()
         if any(v is not None for v in column)
     ]
 
@@ -99,13 +122,14 @@ def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
 
 
 def xy_series(points: pd.DataFrame) -> list[Series]:
-    """Return one XY series (dates, values) per drawn series and basis."""
+    """Return one XY series (dates, values) per drawn series and kind (reported, bound, derived)."""
     recs = _ordered(points, ["period_end"])
+    kinds = pd.Series([_kind(r) for _, r in recs.iterrows()], index=recs.index, dtype=object)
     names = list(dict.fromkeys(recs["series"]))
     out: list[Series] = []
     for i, name in enumerate(names):
-        for basis in ("reported", "derived"):
-            sel = recs[(recs["series"] == name) & (recs["basis"] == basis)]
+        for basis in ("reported", "bound", "derived"):
+            sel = recs[(recs["series"] == name) & (kinds == basis)]
             if len(sel):
                 out.append(
                     Series(
@@ -114,6 +138,7 @@ def xy_series(points: pd.DataFrame) -> list[Series]:
                         OKABE_ITO[i % len(OKABE_ITO)],
                         [float(v) for v in sel["display_value"]],
                         list(sel["period_end"]),
+                        [row_qualifier(r) for _, r in sel.iterrows()],
                     )
                 )
     return out
@@ -122,7 +147,10 @@ def xy_series(points: pd.DataFrame) -> list[Series]:
 def series_name(series: Series, lang: str) -> str:
     """Return a series' legend name; derived series say so."""
     if series.name == series.basis:
-        return t("derived_legend", lang) if series.basis == "derived" else t("reported", lang)
+        names = {"derived": "derived_legend", "bound": "bound_legend"}
+        return t(names.get(series.basis, "reported"), lang)
     if series.basis == "derived":
         return f"{series.name} · {basis_label('derived', lang)}"
+    if series.basis == "bound":
+        return f"{series.name} · {t('bound_short', lang)}"
     return series.name

@@ -294,6 +294,8 @@ def chart_notes(spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> str
     ]
     if (spec.points["basis"] == "derived").any():
         lines.append(t("deck_derived_note", lang))
+    # What the chart left out, the years with no full-year report, what a bound's mark means.
+    lines.append(spec.note)
     if spec.events:
         lines.append(t("events_legend", lang) + t("sep_end", lang))
         for e in spec.events:

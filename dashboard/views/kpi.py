@@ -11,6 +11,7 @@ from dashboard.format import format_period, format_value, format_yoy
 from dashboard.i18n import t
 from dashboard.series_labels import figure_label, series_label
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, FigureView, Record, date_codes
+from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 
@@ -30,7 +31,8 @@ class KpiCard:
 
 
 def latest_record(records: list[Record]) -> Record | None:
-    """Return the latest reported record (derived if none): latest period, then latest source."""
+    """Return the latest reported record (derived if none): latest period, a figure stated
+    exactly before a bound of it (10218列 over 超1万列), then the latest source."""
     reported = [r for r in records if r["basis"] == "reported"]
     pool = reported or list(records)
     if not pool:
@@ -40,6 +42,7 @@ def latest_record(records: list[Record]) -> Record | None:
         key=lambda r: (
             str(r.get("series") or "") in HEADLINE_SERIES,
             r["period_end"],
+            not is_bound(r.get("qualifier")),
             r["published"] or NO_DATE,
             r["yoy_pct"] is not None,
             r["region"] == "corridor",
@@ -65,7 +68,9 @@ def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
             KpiCard(
                 metric=key,
                 label=metric.label(lang),
-                value=format_value(float(row["value"]), key, lang),
+                value=format_value(
+                    float(row["value"]), key, lang, qualifier=row.get("qualifier") or ""
+                ),
                 delta=format_yoy(yoy, lang) or None,
                 period=format_period(row["period_start"], row["period_end"], lang),
                 scope=figure_label(row["scope"], row.get("series"), lang),
@@ -88,7 +93,9 @@ def _firms_note(records: list[Record], row: Record, lang: str) -> str:
     ]
     if not firms:
         return ""
-    count = format_value(float(firms[0]["value"]), "beneficiary_firms", lang)
+    count = format_value(
+        float(firms[0]["value"]), "beneficiary_firms", lang, qualifier=firms[0].get("qualifier")
+    )
     return t("firms_note", lang, count=count)
 
 

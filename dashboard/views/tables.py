@@ -31,7 +31,9 @@ def display_table(records: list[Record], lang: str) -> pd.DataFrame:
     rows = [
         {
             t("metric", lang): metric_label(r["metric"], lang),
-            t("col_value", lang): format_value(float(r["value"]), r["metric"], lang),
+            t("col_value", lang): format_value(
+                float(r["value"]), r["metric"], lang, qualifier=r.get("qualifier") or ""
+            ),
             t("col_period", lang): format_period(r["period_start"], r["period_end"], lang),
             t("col_yoy", lang): format_yoy(r["yoy_pct"], lang),
             t("region", lang): region_label(r["region"], lang),
