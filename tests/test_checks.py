@@ -11,14 +11,17 @@ import pandas as pd
 import pytest
 
 from corridor.cli import main
+from etl.contract import checks
 from etl.contract.checks import (
     ERROR,
     RULES,
     WARNING,
     check_record,
     finding_records,
+    prepare,
     render_report,
 )
+from etl.contract.conflicts import preference_rank
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import write_observations, write_sources
@@ -105,22 +108,50 @@ def test_a_derived_value_near_its_neighbours_is_fine() -> None:
     assert rules_found(frame(*years(1000, first=2020), derived, *years(1200, first=2022))) == set()
 
 
-def test_a_bound_preferred_over_an_exact_figure_of_the_same_period_is_an_error() -> None:
-    # The later source is preferred (no body cue): it states a bound, the earlier an exact value.
+def test_an_exact_figure_is_preferred_to_a_later_bound_so_nothing_is_questioned() -> None:
+    # The later source states a bound, the earlier an exact value: the exact one is preferred.
     exact = row(value=10218.0, source_id="src-a")
-    bound = row(value=10000.0, qualifier="over", source_id="src-b")
+    bound = row(value=10000.0, qualifier="over", source_id="src-b", quote="南宁局：超1万列")
     report = check_record(frame(exact, bound), SOURCES)
-    assert set(report.counts) == {"bound_preferred"}
-    assert report.findings[0].rows == (1, 0)
+    assert "bound_preferred" not in report.counts
+    ranks = prepare(frame(exact, bound), SOURCES)["rank"].tolist()
+    assert ranks == [0, 1]
 
 
-def test_a_bound_preferred_for_naming_the_series_body_is_an_error_too() -> None:
-    # The earlier source names the preferred body (国铁南宁局): its bound wins over the exact.
-    bound = row(value=10000.0, qualifier="over", source_id="src-a", quote="南宁局：超1万列")
-    exact = row(value=10218.0, source_id="src-b")
-    report = check_record(frame(bound, exact), SOURCES)
+def _qualifier_blind(rows: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
+    # A preference that ignores how a figure is stated (the defect the rule guards against).
+    return preference_rank(rows.drop(columns="qualifier"), sources)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "rows"),
+    [
+        # The later source is preferred (no body cue): it states a bound.
+        (
+            {"value": 10218.0, "source_id": "src-a"},
+            {"qualifier": "over", "source_id": "src-b"},
+            (1, 0),
+        ),
+        # The earlier source names the preferred body (南宁局): its bound would win.
+        (
+            {"qualifier": "over", "source_id": "src-a", "quote": "南宁局：超1万列"},
+            {"value": 10218.0, "source_id": "src-b"},
+            (0, 1),
+        ),
+    ],
+)
+def test_a_bound_preferred_over_an_exact_figure_of_the_same_period_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+    first: dict[str, object],
+    second: dict[str, object],
+    rows: tuple[int, int],
+) -> None:
+    monkeypatch.setattr(checks, "preference_rank", _qualifier_blind)
+    report = check_record(
+        frame(row(**{"value": 10000.0, **first}), row(**{"value": 10000.0, **second})), SOURCES
+    )
     assert set(report.counts) == {"bound_preferred"}
-    assert report.findings[0].rows == (0, 1)
+    assert report.findings[0].rows == rows
 
 
 def test_a_cumulative_total_below_a_figure_inside_its_span_is_an_error() -> None:
