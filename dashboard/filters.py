@@ -21,6 +21,12 @@ PARAMS = ("from", "to", "region", "route", "metric", "basis", "source", "lang", 
 # Series of another corridor or a wider total (中欧班列, a province's total trade): shown only when
 # the reader turns on 相关通道 (related=1), never among this corridor's figures by default.
 RELATED_SERIES = frozenset(s.key for s in load_series() if s.context == "related")
+# Routes that only related series run on (中欧班列, 中老铁路): a figure on one of them that no
+# series takes (its scope names one city's share, say) is still another corridor's figure.
+RELATED_ROUTES = frozenset(
+    {s.route for s in load_series() if s.context == "related"}
+    - {s.route for s in load_series() if s.context == "corridor"}
+)
 # How a link may turn the related switch on or off.
 RELATED_ON = ("1", "true", "yes", "on")
 RELATED_OFF = ("0", "false", "no", "off")
@@ -275,8 +281,24 @@ def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
     if filters.sources:
         keep &= frame["source_id"].isin(filters.sources).to_numpy()
     if not filters.related and "series" in frame:
-        keep &= ~among(frame["series"], RELATED_SERIES)
+        keep &= ~related_mask(frame)
     return keep
+
+
+def related_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Return which rows are another corridor's: a related series, or a related-only route."""
+    mask = among(frame["route"], RELATED_ROUTES)
+    if "series" in frame:
+        mask = mask | among(frame["series"], RELATED_SERIES)
+    return mask
+
+
+def is_related_record(record: Mapping[str, object]) -> bool:
+    """Return whether one record is another corridor's figure (as related_mask decides)."""
+    return (
+        str(record.get("series") or "") in RELATED_SERIES
+        or str(record.get("route") or "") in RELATED_ROUTES
+    )
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import NO_ROUTE, RELATED_SERIES, Filters
+from dashboard.filters import NO_ROUTE, Filters, is_related_record
 from dashboard.views.index import (
     FIGURE_COLUMNS,
     NO_DATE,
@@ -40,7 +40,7 @@ def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict
         and (not filters.metrics or r["metric"] in filters.metrics)
         and (not filters.bases or r["basis"] in filters.bases)
         and (not filters.sources or r["source_id"] in filters.sources)
-        and (filters.related or str(r.get("series") or "") not in RELATED_SERIES)
+        and (filters.related or not is_related_record(r))
     ]
 
 

@@ -220,13 +220,18 @@ def test_values_beyond_the_cap_are_not_looked_at() -> None:
 
 def test_related_series_are_left_out_unless_the_switch_is_on() -> None:
     frame = observations()
-    related = frame["series"].astype(str) == "china_europe_rail_trains"
-    assert related.sum() == 1  # 中欧班列(重庆)累计开行超3000列
+    # 中欧班列(重庆)累计开行超3000列: on China–Europe rail, though its city's share joins no series.
+    related = frame["route"].astype(str) == "china_europe_rail"
+    assert related.sum() == 1
     off = apply_filters(frame, Filters())
-    assert "china_europe_rail_trains" not in set(off["series"].astype(str))
+    assert "china_europe_rail" not in set(off["route"].astype(str))
     assert len(off) == len(frame) - 1
     on = apply_filters(frame, Filters(related=True))
-    assert "china_europe_rail_trains" in set(on["series"].astype(str))
+    assert "china_europe_rail" in set(on["route"].astype(str))
+    # A figure of a related series is left out by its series, whatever its route.
+    tagged = frame.assign(series=frame["series"].astype(str))
+    tagged.loc[0, "series"] = "china_europe_rail_trains"
+    assert len(apply_filters(tagged, Filters())) == len(frame) - 2
 
 
 def test_the_related_switch_lives_in_the_url() -> None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import RELATED_SERIES
+from dashboard.filters import related_mask
 from dashboard.i18n import t
-from dashboard.views.index import FigureView, Record, among, folded_codes, ranked_codes
+from dashboard.views.index import FigureView, Record, folded_codes, ranked_codes
 from etl.contract.vocabulary import load_metrics
 
 # Series (region, route, scope) a chart draws by default: the largest by their latest figure.
@@ -116,11 +116,7 @@ def metric_records(
     starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
     # A related corridor's figures are chosen apart: the related switch never changes which of
     # this corridor's scopes a chart draws.
-    related = (
-        among(fv.frame["series"].iloc[mine], RELATED_SERIES)
-        if "series" in fv.frame
-        else np.zeros(len(mine), dtype=bool)
-    )
+    related = related_mask(fv.frame.iloc[mine])
     chosen: list[np.ndarray] = []
     selections: dict[str, Selection] = {}
     total_id = f"{metric}_cumulative" if flow else metric

@@ -40,7 +40,7 @@ from dashboard.charts.series_years import (
     year_title,
 )
 from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
-from dashboard.filters import RELATED_SERIES
+from dashboard.filters import is_related_record
 from dashboard.format import growth_words
 from dashboard.i18n import metric_label, t
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
@@ -127,8 +127,8 @@ def metric_charts(
     never shares a chart with this corridor's: it comes after them, in charts of its own whose
     title and headline say 相关通道 / related corridors.
     """
-    ours = [r for r in records if str(r.get("series") or "") not in RELATED_SERIES]
-    related = [r for r in records if str(r.get("series") or "") in RELATED_SERIES]
+    ours = [r for r in records if not is_related_record(r)]
+    related = [r for r in records if is_related_record(r)]
     specs = _metric_charts(ours, metric, lang, top)
     for spec in _metric_charts(related, metric, lang, top):
         specs.append(
