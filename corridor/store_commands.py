@@ -319,8 +319,12 @@ def cmd_users_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def _users_file(args: argparse.Namespace) -> Path | None:
-    return Path(args.users_file) if getattr(args, "users_file", None) else None
+def _users_file(args: argparse.Namespace) -> Path:
+    from etl.store.auth import users_path
+
+    if getattr(args, "users_file", None):
+        return Path(args.users_file)
+    return users_path(getattr(args, "data_dir", None))
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
