@@ -191,7 +191,9 @@ def test_serve_sweeps_before_starting(tmp_path: Path, monkeypatch: pytest.Monkey
     layout = layout_after_a_killed_merge(tmp_path)
     seen: list[list[str]] = []
     monkeypatch.setattr(cli, "warm_cache", lambda where: None)
-    monkeypatch.setattr(cli, "run_forwarding_signals", lambda command, env: seen.append(command) or 0)
+    monkeypatch.setattr(
+        cli, "run_forwarding_signals", lambda command, env: seen.append(command) or 0
+    )
     assert cli.main(["serve", "--data-dir", str(layout.root)]) == 0
     assert seen and not (layout.batches / ".tmp-deadbeef").exists()
     assert not (layout.uploads / ("0" * 64 + ".csv")).exists()

@@ -371,7 +371,7 @@ def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
                 date_formats=book._date_formats,
                 timedelta_formats=book._timedelta_formats,
             )
-            return _sheet_rows(parser.parse(), name)
+            return _sheet_rows(parser.parse(), name, percent_styles(book))
     except CorridorError:
         raise
     except Exception as exc:  # a damaged sheet part
@@ -384,7 +384,36 @@ def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
         workbook.close()
 
 
-def _sheet_rows(parsed: Iterable[tuple[int, list[dict]]], name: str) -> list[tuple[int, list[str]]]:
+# A number format's % outside quotes and escapes multiplies what Excel shows by 100.
+PERCENT_FORMAT_RE = re.compile(r'"[^"]*"|\\.|(%)')
+
+
+def is_percent_format(code: str) -> bool:
+    """Return whether an Excel number format shows its number as a percent (0.0%, 0%…)."""
+    return any(m.group(1) for m in PERCENT_FORMAT_RE.finditer(code))
+
+
+def percent_styles(book: Any) -> frozenset[int]:
+    """Return the style ids of a loaded workbook whose number format is a percent."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, builtin_format_code
+
+    custom = list(getattr(book, "_number_formats", []))
+    found = set()
+    for index, style in enumerate(getattr(book, "_cell_styles", [])):
+        fmt_id = int(getattr(style, "numFmtId", 0) or 0)
+        if fmt_id >= BUILTIN_FORMATS_MAX_SIZE:
+            at = fmt_id - BUILTIN_FORMATS_MAX_SIZE
+            code = custom[at] if at < len(custom) else ""
+        else:
+            code = builtin_format_code(fmt_id) or ""
+        if is_percent_format(str(code)):
+            found.add(index)
+    return frozenset(found)
+
+
+def _sheet_rows(
+    parsed: Iterable[tuple[int, list[dict]]], name: str, percent: frozenset[int] = frozenset()
+) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     formulas: list[Problem] = []
     formula_count = 0
@@ -413,7 +442,12 @@ def _sheet_rows(parsed: Iterable[tuple[int, list[dict]]], name: str) -> list[tup
                             value=str(c["value"]),
                         )
                     )
-            texts[int(c["column"]) - 1] = cell_text(c["value"])
+            value = c["value"]
+            if c.get("style_id") in percent and isinstance(value, int | float):
+                # Excel stores 12.3% as 0.123: the analyst meant the percent the cell shows.
+                texts[int(c["column"]) - 1] = percent_text(value)
+            else:
+                texts[int(c["column"]) - 1] = cell_text(value)
         rows.append((r, texts))
     if formulas:
         raise CorridorError(capped(formulas, formula_count))
@@ -461,6 +495,14 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def percent_text(value: float) -> str:
+    """Return a percent-formatted cell's number as the text it shows: 0.123 → '12.3%'."""
+    if isinstance(value, bool):
+        return cell_text(value)
+    # Rounded to 10 places: 0.123 * 100 is 12.300000000000001 in binary floating point.
+    return format_number(round(float(value) * 100, 10)) + "%"
 
 
 # File names are metadata (history, the default quote); 255 is what file systems allow.
