@@ -25,6 +25,7 @@ from etl.contract.errors import CorridorError, Problem
 from etl.contract.formulas import FORMULA_RE
 from etl.contract.tables import format_number
 from etl.uploads import sandbox
+from etl.uploads.template import TEMPLATE_SHEETS
 
 # 25 MiB (the default) holds ~150,000 full contract rows; bigger loads are bulk jobs
 # that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
@@ -351,7 +352,9 @@ def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
             name,
         ) from None
     try:
-        if len(workbook.sheetnames) != 1:
+        # The template's own explanation and list sheets may come back with the data sheet.
+        extra = [n for n in workbook.sheetnames[1:] if n not in TEMPLATE_SHEETS]
+        if not workbook.sheetnames or extra:
             count = len(workbook.sheetnames)
             raise refuse(
                 f"XLSX 必须只有一个工作表（此文件有 {count} 个）",

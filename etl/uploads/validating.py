@@ -19,6 +19,7 @@ from etl.contract.errors import CorridorError, Problem
 from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE
 from etl.contract.identity import figure_hashes, figure_keys
 from etl.contract.places import resolve_region, resolve_route
+from etl.contract.qualifiers import parse_qualifier
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
 from etl.contract.series import series_by_key
 from etl.contract.tables import format_number
@@ -647,6 +648,28 @@ def check_sources(rows: pd.DataFrame, known_sources: Iterable[str], problems: _P
     )
 
 
+@cache
+def _series_aliases() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, series in series_by_key().items():
+        for word in (series.label_zh, series.label_en):
+            out.setdefault(alias_text(word), key)
+    out.update({alias_text(k): k for k in series_by_key()})
+    return out
+
+
+def translate_labels(text: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with series and qualifier labels (the template's drop-downs) as keys."""
+    out = text.copy()
+    if "series" in out:
+        aliases = _series_aliases()
+        out["series"] = out["series"].map(lambda v: aliases.get(alias_text(v), v) if v else v)
+    if "qualifier" in out:
+        # A label the reader does not know stays as typed, for the contract check to name.
+        out["qualifier"] = out["qualifier"].map(lambda v: parse_qualifier(v) or v)
+    return out
+
+
 def check_series(rows: pd.DataFrame, problems: _Problems) -> None:
     """Record every named series that is not in the catalogue, listing the valid keys."""
     known = series_by_key()
@@ -682,7 +705,7 @@ def validate_frame_noted(
         check_text(text_in, problems)
         stripped = _strip(text_in)
         scaled, factor, notes = read_display_units(stripped, name)
-        typed = translate_vocabulary(scaled, problems)
+        typed = translate_labels(translate_vocabulary(scaled, problems))
         for col in NUMBER_COLUMNS:
             if col in typed:
                 typed[col] = parse_number_column(typed[col], col, problems)
