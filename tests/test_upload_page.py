@@ -94,8 +94,9 @@ def test_analyst_flow_log_in_upload_preview_merge_see_the_chart_then_undo(
     assert "4321" in chart_json(at), "the merged figure shows in the trains chart"
 
     at.switch_page(PAGE).run()
-    at.selectbox(key="undo_choice").select(at.selectbox(key="undo_choice").options[0]).run()
+    at.text_input(key="undo_reason").input("test upload").run()
     at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
     assert not at.exception, at.exception
     assert 4321.0 not in load_table(Layout(data_dir)).observations["value"].tolist()
     at.switch_page("app_pages/trains.py").run()

@@ -130,15 +130,16 @@ def _figure_words(rows: pd.DataFrame, lang: str, limit: int) -> list[str]:
     """Return up to limit figures as words: 班列开行 2025-01-01—2025-11-30 超1200 列."""
     metrics = load_metrics()
     out = []
-    for r in rows.head(limit).itertuples(index=False):
-        m = metrics.get(str(r.metric))
-        label = m.label(lang) if m else str(r.metric)
+    for r in rows.head(limit).to_dict(orient="records"):
+        m = metrics.get(str(r["metric"]))
+        label = m.label(lang) if m else str(r["metric"])
         unit = (m.unit_zh if lang == "zh" else m.unit_en) if m else ""
-        start = pd.Timestamp(r.period_start) if pd.notna(r.period_start) else None
-        end = pd.Timestamp(r.period_end)
-        period = f"{start:%Y-%m-%d}—{end:%Y-%m-%d}" if start is not None else f"{end:%Y-%m-%d}"
-        number = qualify(format_number(float(r.value)), str(getattr(r, "qualifier", "")), lang)
-        out.append(f"{label} {str(r.scope)[:40]} {period} {number} {unit}".strip())
+        end = pd.Timestamp(str(r["period_end"]))
+        period = f"{end:%Y-%m-%d}"
+        if pd.notna(r["period_start"]):
+            period = f"{pd.Timestamp(str(r['period_start'])):%Y-%m-%d}—{period}"
+        number = qualify(format_number(float(r["value"])), str(r.get("qualifier", "")), lang)
+        out.append(f"{label} {str(r['scope'])[:40]} {period} {number} {unit}".strip())
     return out
 
 
