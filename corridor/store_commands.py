@@ -271,17 +271,21 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_pending(args: argparse.Namespace) -> int:
+    from etl.store.history import local_time
     from etl.store.pending import list_pending, pending_frame
+    from etl.store.settings import load_settings
 
     where = layout(args.data_dir)
     items = list_pending(where)
     if not items:
         print("没有待审批的改动 / nothing is pending")
+    zone = load_settings(where).zone
     for item in items:
         r = item.record
         what = r.get("title") or r.get("file_name", "")
         print(
-            f"{item.id}  {r.get('when', '')}  {r.get('who', '')}  {item.kind}  {what}  "
+            f"{item.id}  {local_time(str(r.get('when', '')), zone)}  {r.get('who', '')}  "
+            f"{item.kind}  {what}  "
             f"+{r.get('rows_new', 0)} ~{r.get('rows_contradicting', 0)}"
         )
         if args.rows:

@@ -46,7 +46,8 @@ STATUSES = {
 }
 
 
-def _local(when: str, zone: Any) -> str:
+def local_time(when: str, zone: Any) -> str:
+    """Return a UTC time stamp as YYYY-MM-DD HH:MM in the zone (text that is no time unchanged)."""
     try:
         stamp = pd.Timestamp(when)
     except (ValueError, TypeError):
@@ -97,7 +98,7 @@ def history_frame(layout: Layout, lang: str) -> pd.DataFrame:
     rows = history_rows(layout)
     i = 0 if lang == "zh" else 1
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    frame["when"] = [_local(str(w), zone) for w in frame["when"]]
+    frame["when"] = [local_time(str(w), zone) for w in frame["when"]]
     frame["kind"] = [KINDS.get(str(k), (k, k))[i] for k in frame["kind"]]
     frame["status"] = [STATUSES.get(str(s), (s, s))[i] for s in frame["status"]]
     names = {k: v[i] for k, v in COLUMNS.items()}
@@ -122,7 +123,7 @@ def option_label(entry: dict[str, Any], lang: str, zone: Any) -> str:
     what = str(entry.get("file_name") or entry.get("note") or "")[:60]
     rows = int(entry.get("rows_added") or 0)
     counted = f"{rows} 行" if lang == "zh" else f"{rows} rows"
-    return " · ".join(x for x in (_local(str(entry["when"]), zone), kind, what, counted,
+    return " · ".join(x for x in (local_time(str(entry["when"]), zone), kind, what, counted,
                                    str(entry["who"])) if x)  # fmt: skip
 
 
@@ -241,5 +242,5 @@ def history_sentences(layout: Layout, lang: str) -> list[str]:
             text += f"，已驳回：{reason}" if zh else f"; rejected: {reason}"
         if status == "undone":
             text += "（已撤销）" if zh else " (undone)"
-        out.append(f"{_local(str(row['when']), zone)} {row['who']} {text} [{row['id']}]")
+        out.append(f"{local_time(str(row['when']), zone)} {row['who']} {text} [{row['id']}]")
     return out
