@@ -427,6 +427,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "The file cites sources not registered yet: {ids}. Register them here and the file "
         "is checked again.",
     ),
+    "up_derived_rows": (
+        "推算值（由上面的数值和同比计算，不可编辑；改动上面的行即随之更新）：",
+        "Derived rows (computed from the values and yoy above, not editable; they follow "
+        "any edit above):",
+    ),
     "up_pending_original": ("提交的原件", "As submitted"),
     "up_pending_rows": ("将写入的行", "Rows it writes"),
     "up_original_missing": ("原件不可用。", "The original is not available."),

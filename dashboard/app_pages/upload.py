@@ -446,7 +446,14 @@ def article_tab(actor: auth.Actor) -> None:
     url = cols[1].text_input(t("up_url", lang), proposal.url, key="art_url")
     _periods_preview(proposal)
     st.caption(t("up_edit_rows", lang))
-    rows = st.data_editor(proposal.rows, num_rows="dynamic", hide_index=True, key="art_rows")
+    # Derived prior-year rows follow from the reported ones: shown apart, never edited by hand.
+    reported = proposal.rows.loc[proposal.rows["basis"] != "derived"]
+    edited = st.data_editor(reported, num_rows="dynamic", hide_index=True, key="art_rows")
+    rows = article_uploads.with_derived(pd.DataFrame(edited))
+    derived = rows.loc[rows["basis"] == "derived"]
+    if len(derived):
+        st.caption(t("up_derived_rows", lang))
+        st.dataframe(derived, hide_index=True, key="art_derived")
     replace = st.checkbox(t("up_replace", lang), key="art_replace")
     if not title.strip():
         st.info(t("up_title_first", lang))
