@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -162,7 +163,9 @@ def unregistered_sources(exc: CorridorError) -> list[str]:
 def register_sources_inline(actor: auth.Actor, ids: list[str]) -> None:
     """Offer a form registering the file's unregistered sources, then check the file again."""
     shown = ids[:MAX_INLINE_SOURCES]
-    st.info(t("up_sources_missing", lang, ids="、".join(shown)), icon=":material/library_add:")
+    # Source ids come from the file: shown as plain text inside the markdown message.
+    listed = plain("、".join(shown))
+    st.info(t("up_sources_missing", lang, ids=listed), icon=":material/library_add:")
     with st.form("inline_sources"):
         fields = []
         for n, source_id in enumerate(shown):
@@ -212,7 +215,8 @@ def upload_tab(actor: auth.Actor) -> None:
     cols = st.columns(2)
     cols[0].download_button(
         t("up_template_xlsx", lang),
-        template_xlsx(lang),
+        # Built only when clicked: the workbook takes a second or two, the page should not.
+        partial(template_xlsx, lang),
         file_name=f"corridor_upload_template_{lang}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
