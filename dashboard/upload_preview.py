@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.format import format_value, format_yoy
+from dashboard.i18n import LANGS
 from dashboard.series_labels import series_label
 from etl.contract.qualifiers import qualify
 from etl.contract.vocabulary import BASIS_LABELS, load_metrics, load_regions, load_routes
@@ -51,7 +52,7 @@ def _value(value: Any, qualifier: object, metric: str, lang: str) -> str:
 
 def preview_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Return the first MAX_PREVIEW_ROWS preview rows as text in the language."""
-    i = 0 if lang == "zh" else 1
+    i = LANGS.index(lang) if lang in LANGS else 0
     head = frame.head(MAX_PREVIEW_ROWS)
     metrics = load_metrics()
     regions = {p.key: p.label(lang) for p in load_regions()}

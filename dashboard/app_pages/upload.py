@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import t
+from dashboard.i18n import LANGS, t
 from dashboard.safe_text import plain
 from dashboard.upload_preview import MAX_PREVIEW_ROWS, preview_table
 from etl.contract.errors import CorridorError, Problem
@@ -203,9 +203,8 @@ def show_notes(notes: tuple[Problem, ...]) -> None:
     """Show how cells were read (units converted, months as days, fractions to check)."""
     if not notes:
         return
-    lines = [
-        f"{p.zh if lang == 'zh' else p.en}" + (f" [{p.column}]" if p.column else "") for p in notes
-    ]
+    i = LANGS.index(lang) if lang in LANGS else 0
+    lines = [(p.zh, p.en)[i] + (f" [{p.column}]" if p.column else "") for p in notes]
     st.warning(t("up_notes", lang), icon=":material/info:")
     st.code("\n".join(lines), language=None, wrap_lines=True)
 
