@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# `make run PORT=8600 ADDRESS=127.0.0.1` serves elsewhere; the defaults are corridor serve's.
+PORT    ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run build check test lint types layers record clean
 
@@ -16,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/corridor serve
+	$(BIN)/corridor serve --address $(ADDRESS) --port $(PORT)
 
 build: $(STAMP)
 	$(BIN)/corridor build

@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/bench_merge.py --data-dir /tmp/syn1m [--rows 10 200000] [--runs 5]
      [--src DIR]   # another source tree (the code before a change), for before and after
+     [--format xlsx]  # the upload as a single-sheet workbook (as analysts keep it) instead of CSV
 
 Each run copies the data directory (made by bench/generate.py; untimed), then times one whole
 `corridor ingest FILE --yes --data-dir COPY` process (start-up, imports, validation, preview
@@ -44,6 +45,31 @@ def upload_csv(rows: int, tag: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def upload_xlsx(rows: int, tag: str) -> bytes:
+    """Return the same upload as a workbook as Excel writes one (shared strings): numbers as
+    numbers, yoy in percent-formatted cells holding fractions (Excel stores 12.5% as 0.125),
+    dates as ISO text (read alike by every version)."""
+    import io
+
+    import xlsxwriter
+
+    lines = upload_csv(rows, tag).decode("utf-8").splitlines()
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    percent = book.add_format({"num_format": "0.0%"})
+    for r, line in enumerate(lines):
+        cells = line.split(",")
+        if r == 0:
+            sheet.write_row(0, 0, cells)
+            continue
+        sheet.write_row(r, 0, cells)
+        sheet.write_number(r, 1, int(cells[1]))
+        sheet.write_number(r, 6, float(cells[6]) / 100, percent)
+    book.close()
+    return out.getvalue()
+
+
 def ingest(data_dir: Path, upload: Path, src: Path | None) -> tuple[float, float]:
     """Return the wall and CPU (user + system) seconds of one `corridor ingest` process."""
     env = dict(os.environ)
@@ -69,6 +95,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[10, 200_000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--src", type=Path, help="source tree to run instead of this one")
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="upload format")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         work = Path(tmp)
@@ -82,8 +109,9 @@ def main() -> None:
             f"{took:.2f} s wall, {cpu:.2f} s CPU"
         )
         for rows in args.rows:
-            upload = work / f"up{rows}.csv"
-            upload.write_bytes(upload_csv(rows, f"r{rows}"))
+            upload = work / f"up{rows}.{args.format}"
+            make = upload_xlsx if args.format == "xlsx" else upload_csv
+            upload.write_bytes(make(rows, f"r{rows}"))
             times, cpus = [], []
             for _ in range(args.runs):
                 copy = work / "copy"

@@ -89,7 +89,7 @@ def synthetic_rows(n: int, seed: int) -> pd.DataFrame:
         {
             "metric": metric,
             "value": [format_number(v) for v in value],
-            "qualifier": "",  # every synthetic figure is stated exactly
+            "qualifier": "",  # stated exactly, as most figures are
             "unit": unit,
             "period_start": np.where(flow, start.strftime("%Y-%m-%d"), ""),
             "period_end": end.strftime("%Y-%m-%d"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -198,10 +199,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     warm_cache(where)
+    return run_forwarding_signals(command, env)
+
+
+# A service manager stops with SIGTERM, a terminal with SIGINT, a closed session with SIGHUP:
+# each goes to Streamlit, which shuts down cleanly, and `corridor serve` exits when it has.
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
+    """Return the server's exit code after running it, passing stop signals on to it."""
+    child = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:
-        return subprocess.call(command, env=env, cwd=REPO_ROOT)
-    except KeyboardInterrupt:
-        return 0
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    # Stopped by a signal we passed on is a normal stop, not a failure (systemd's view too).
+    return 0 if code in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP) else code
 
 
 def build_parser() -> argparse.ArgumentParser:

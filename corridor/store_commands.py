@@ -219,25 +219,46 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from etl.contract.fileio import write_bytes_atomic
+    from etl.uploads.template import template_xlsx
     from etl.uploads.validating import template_csv
 
-    sys.stdout.buffer.write(template_csv(args.lang))
-    sys.stdout.flush()
+    if not args.out:
+        sys.stdout.buffer.write(template_csv(args.lang))
+        sys.stdout.flush()
+        return 0
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise CorridorError.single(
+            "--out 须以 .xlsx 或 .csv 结尾", "--out must end in .xlsx or .csv", file=str(out)
+        )
+    data = template_xlsx(args.lang) if out.suffix.lower() == ".xlsx" else template_csv(args.lang)
+    write_bytes_atomic(out, data)
+    print(f"已写入模板 template written: {out}")
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from etl.store.history import history_frame, history_rows
+    from etl.store.history import history_frame, history_rows, history_sentences
+    from etl.store.settings import load_settings
 
     where = layout(args.data_dir)
     if args.json:
         print(json.dumps(history_rows(where), ensure_ascii=False, indent=2))
         return 0
-    frame = history_frame(where, args.lang)
-    if frame.empty:
+    if args.table:
+        frame = history_frame(where, args.lang)
+        print(frame.to_string(index=False) if not frame.empty else "还没有批次 / no batches yet")
+        return 0
+    sentences = history_sentences(where, args.lang)
+    if not sentences:
         print("还没有批次 / no batches yet")
         return 0
-    print(frame.to_string(index=False))
+    zone = load_settings(where).time_zone
+    print(
+        f"时间为 {zone} 时区，最新在前" if args.lang == "zh" else f"Times in {zone}, newest first"
+    )
+    print("\n".join(sentences))
     return 0
 
 
@@ -261,17 +282,21 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_pending(args: argparse.Namespace) -> int:
+    from etl.store.history import local_time
     from etl.store.pending import list_pending, pending_frame
+    from etl.store.settings import load_settings
 
     where = layout(args.data_dir)
     items = list_pending(where)
     if not items:
         print("没有待审批的改动 / nothing is pending")
+    zone = load_settings(where).zone
     for item in items:
         r = item.record
         what = r.get("title") or r.get("file_name", "")
         print(
-            f"{item.id}  {r.get('when', '')}  {r.get('who', '')}  {item.kind}  {what}  "
+            f"{item.id}  {local_time(str(r.get('when', '')), zone)}  {r.get('who', '')}  "
+            f"{item.kind}  {what}  "
             f"+{r.get('rows_new', 0)} ~{r.get('rows_contradicting', 0)}"
         )
         if args.rows:
@@ -330,8 +355,12 @@ def cmd_users_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
-def _users_file(args: argparse.Namespace) -> Path | None:
-    return Path(args.users_file) if getattr(args, "users_file", None) else None
+def _users_file(args: argparse.Namespace) -> Path:
+    from etl.store.auth import users_path
+
+    if getattr(args, "users_file", None):
+        return Path(args.users_file)
+    return users_path(getattr(args, "data_dir", None))
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
@@ -542,22 +571,28 @@ def register(sub: options.Subparsers) -> None:
         sub,
         "template",
         cmd_template,
-        help="输出上传模板 CSV / print the upload template CSV",
+        help="输出上传模板（CSV 或 XLSX）/ write the upload template (CSV or XLSX)",
         description="Print a CSV template of the upload columns with one example row "
-        "(UTF-8 with BOM, for Excel). --lang zh gives Chinese headers and labels; uploads may "
-        "use either.",
+        "(UTF-8 with BOM, for Excel), or with --out FILE.xlsx write an Excel workbook: drop-down "
+        "lists of labels, formatted date and percent cells and a sheet explaining each column. "
+        "--lang zh gives Chinese headers and labels; uploads may use either.",
     )
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="表头语言 / header language")
+    p.add_argument(
+        "--out", metavar="FILE", help="写入文件（.xlsx 或 .csv）/ write to FILE (.xlsx or .csv)"
+    )
 
     p = options.command(
         sub,
         "history",
         cmd_history,
         help="列出所有批次 / list the batches",
-        description="List every accepted change (batch): id, when, who, kind, rows added and "
-        "removed, file or reason, and whether it was undone.",
+        description="List every change, newest first, as a sentence in the language: when (the "
+        "settings' time zone), who, what (rows, figures, file or reason), who approved it, whether "
+        "it was undone, and its id in brackets. --table prints a table, --json the records.",
     )
     p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--table", action="store_true", help="输出表格 / print a table")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="表头语言 / language")
 
     p = options.command(

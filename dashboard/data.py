@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -31,9 +32,11 @@ from dashboard.views.index import (
     source_records,
 )
 from dashboard.views.kpi import kpi_candidates
+from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout, layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import load_cached_table
+from etl.store.settings import load_settings
 from etl.store.table import Table, data_version, stored_files
 
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
@@ -73,11 +76,18 @@ def current_table() -> Table:
 
 
 def last_changed() -> datetime | None:
-    """Return when the stored files last changed, or None when there are none."""
-    files = stored_files(current_layout())
+    """Return when the stored files last changed, in the settings' time zone, or None."""
+    where = current_layout()
+    files = stored_files(where)
     if not files:
         return None
-    return datetime.fromtimestamp(max(p.stat().st_mtime for p in files))
+    try:
+        zone = load_settings(where).zone
+    except CorridorError:
+        # A damaged settings file is reported where settings matter; the time falls back to UTC.
+        zone = ZoneInfo("UTC")
+    # The server's own zone is whatever the host says; readers expect the settings' zone.
+    return datetime.fromtimestamp(max(p.stat().st_mtime for p in files), tz=zone)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

@@ -447,6 +447,49 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_reason": ("原因", "Reason"),
     "up_undo": ("撤销", "Undo"),
     "up_undone": ("已撤销，记录为批次 {batch}", "Undone; recorded as batch {batch}"),
+    # Issue 21: Excel template, notes on how a file was read, undo with confirmation, review.
+    "up_template_xlsx": (
+        "下载模板（Excel，含下拉选项）",
+        "Download the template (Excel, drop-downs)",
+    ),
+    "up_notes": ("文件是这样读取的：", "How the file was read:"),
+    "up_preview_cut": (
+        "显示前 {shown} 行，共 {total} 行。",
+        "Showing the first {shown} of {total} rows.",
+    ),
+    "up_submit_approval": ("提交审批", "Submit for approval"),
+    "up_undo_none": ("没有可撤销的批次。", "No batch can be undone."),
+    "up_undo_reason": ("撤销原因（必填）", "Reason for the undo (required)"),
+    "up_undo_ask": ("撤销所选批次…", "Undo the chosen batch…"),
+    "up_undo_need_reason": ("请先填写撤销原因。", "Give a reason for the undo first."),
+    "up_undo_confirm_head": ("确认撤销：{label}", "Confirm the undo: {label}"),
+    "up_undo_goes": ("将移除 {n} 个数字：", "{n} figures will be removed:"),
+    "up_undo_returns": (
+        "将恢复 {n} 个被替换或撤回的数字：",
+        "{n} replaced or retracted figures come back:",
+    ),
+    "up_undo_sources": ("将注销来源：{ids}", "Sources it registered go: {ids}"),
+    "up_undo_more": ("……另有 {n} 个", "… and {n} more"),
+    "up_undo_confirm": ("确认撤销", "Confirm the undo"),
+    "up_cancel": ("取消", "Cancel"),
+    "up_history_heading": (
+        "**变更记录**（{zone} 时间，最新在前）",
+        "**Changes** (times in {zone}, newest first)",
+    ),
+    "up_history_table": ("表格", "Table"),
+    "up_sources_missing": (
+        "文件引用了尚未登记的来源：{ids}。可在此登记，登记后自动重新检查文件。",
+        "The file cites sources not registered yet: {ids}. Register them here and the file "
+        "is checked again.",
+    ),
+    "up_derived_rows": (
+        "推算值（由上面的数值和同比计算，不可编辑；改动上面的行即随之更新）：",
+        "Derived rows (computed from the values and yoy above, not editable; they follow "
+        "any edit above):",
+    ),
+    "up_pending_original": ("提交的原件", "As submitted"),
+    "up_pending_rows": ("将写入的行", "Rows it writes"),
+    "up_original_missing": ("原件不可用。", "The original is not available."),
     "up_log_in_first": ("请用您的用户名登录后上传。", "Log in with your name to upload."),
     "up_view_only": (
         "您的账号只能查看数据，不能修改。",

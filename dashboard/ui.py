@@ -185,7 +185,8 @@ def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:
     changed = data.last_changed()
     if changed is not None:
         parts.append(
-            f"{t('data_changed', lang)} {format_date(pd.Timestamp(changed), lang)} {changed:%H:%M}"
+            f"{t('data_changed', lang)} {format_date(pd.Timestamp(changed), lang)} "
+            f"{changed:%H:%M} ({changed.tzinfo})"
         )
     if parts:
         st.caption(plain(" · ".join(parts)))

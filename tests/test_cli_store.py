@@ -154,8 +154,15 @@ def test_history_and_undo(
     assert [e["kind"] for e in entries] == ["source", "upload"]
     assert corridor(layout, "undo", entries[1]["id"], "--reason", "test") == 0
     assert load_table(layout).observations.empty
-    assert corridor(layout, "history") == 0
+    assert corridor(layout, "history", "--table") == 0
     assert "undone by" in capsys.readouterr().out
+    assert corridor(layout, "history") == 0
+    newest, undone = capsys.readouterr().out.splitlines()[1:3]
+    assert f"撤销批次 {entries[1]['id']}，原因：test" in newest
+    assert "上传 2 行（集装箱吞吐量" in undone or "上传 2 行（" in undone
+    assert undone.endswith(f"（已撤销） [{entries[1]['id']}]")
+    assert corridor(layout, "undo", entries[1]["id"], "--reason", "again") == 2
+    assert "already undone" in capsys.readouterr().err
     assert corridor(layout, "undo", "999") == 2
     assert "no such batch" in capsys.readouterr().err
 
@@ -294,11 +301,18 @@ def test_two_named_analysts_show_in_history_and_approve_each_other(
     assert len(load_table(layout).observations) == 5
     capsys.readouterr()
     assert corridor(layout, "history") == 0
+    sentences = capsys.readouterr().out.splitlines()
+    assert sentences[0] == "时间为 Asia/Shanghai 时区，最新在前"
+    assert " li.lei 上传 2 行（" in sentences[1] and sentences[1].count("，王芳 批准") == 1
+    assert " 王芳 上传 3 行（" in sentences[2] and "文件 王芳的数据.csv" in sentences[2]
+    assert corridor(layout, "history", "--table") == 0
     shown = capsys.readouterr().out
     assert "提交人" in shown and "时间 (Asia/Shanghai)" in shown
     assert "王芳的数据.csv" in shown and "li.lei" in shown and "王芳" in shown and "已批准" in shown
-    assert corridor(layout, "history", "--lang", "en") == 0
+    assert corridor(layout, "history", "--lang", "en", "--table") == 0
     assert "Approved by" in capsys.readouterr().out
+    assert corridor(layout, "history", "--lang", "en") == 0
+    assert "li.lei uploaded 2 rows (" in capsys.readouterr().out
     third = write(tmp_path, "third.csv", csv_bytes(2, tag="c"))
     assert corridor(layout, "ingest", third, "--yes", "--user", "王芳") == 0
     later = sorted(p for p in os.listdir(layout.pending) if p != pending)[0]

@@ -220,17 +220,17 @@ def test_structure_problems_are_refused(
 FIELD_CASES = [
     # (case, cells to change, column named, value shown, words of the message)
     ("metric", {"metric": "teus"}, "metric", "teus", "vocabulary"),
-    ("unit", {"unit": "万标箱"}, "unit", "万标箱", "unit does not match"),
+    ("unit", {"unit": "万吨"}, "unit", "万吨", "unit does not match"),
     ("wan", {"value": "1.5万"}, "value", "1.5万", "without 万"),
     ("nan", {"value": "NaN"}, "value", "NaN", "finite"),
     ("inf", {"value": "inf"}, "value", "inf", "finite"),
     ("negative", {"value": "-5"}, "value", "-5", "negative"),
     ("bad grouping", {"value": '"1,23,456"'}, "value", "1,23,456", "groups of three"),
-    ("word", {"value": "many"}, "value", "many", "not a valid number"),
+    ("word", {"value": "many"}, "value", "many", "不是数字 / not a number"),
     ("yoy word", {"yoy_pct": "12 pct"}, "yoy_pct", "12 pct", "not a valid number"),
     ("too big", {"value": "1e12"}, "value", "1e12", "not a valid number"),
     ("unreal date", {"period_end": "2024-02-30"}, "period_end", "2024-02-30", "real calendar"),
-    ("date shape", {"period_end": "2024/01/31"}, "period_end", "2024/01/31", "YYYY-MM-DD"),
+    ("date shape", {"period_end": "31/01/2024"}, "period_end", "31/01/2024", "not a date"),
     ("ancient", {"period_end": "1980-12-31", "period_start": ""}, "period_end", "1980", "1990"),
     ("future", {"period_end": FUTURE, "period_start": ""}, "period_end", FUTURE, "1990"),
     (

@@ -191,7 +191,51 @@ def test_serve_sweeps_before_starting(tmp_path: Path, monkeypatch: pytest.Monkey
     layout = layout_after_a_killed_merge(tmp_path)
     seen: list[list[str]] = []
     monkeypatch.setattr(cli, "warm_cache", lambda where: None)
-    monkeypatch.setattr(cli.subprocess, "call", lambda command, **kw: seen.append(command) or 0)
+    monkeypatch.setattr(
+        cli, "run_forwarding_signals", lambda command, env: seen.append(command) or 0
+    )
     assert cli.main(["serve", "--data-dir", str(layout.root)]) == 0
     assert seen and not (layout.batches / ".tmp-deadbeef").exists()
     assert not (layout.uploads / ("0" * 64 + ".csv")).exists()
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [15, 2])
+def test_a_stop_signal_to_corridor_serve_stops_streamlit_and_closes_the_port(
+    tmp_path: Path, signum: int
+) -> None:
+    port = free_port()
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(tmp_path / "data")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not port_open(port):
+            assert server.poll() is None, "corridor serve exited before serving"
+            assert time.monotonic() < deadline, "the server never opened its port"
+            time.sleep(0.3)
+        # Only corridor's own process gets the signal, as systemd's KillMode=mixed sends it.
+        os.kill(server.pid, signum)
+        assert server.wait(30) == 0
+        deadline = time.monotonic() + 10
+        while port_open(port):
+            assert time.monotonic() < deadline, "Streamlit still serves after corridor exited"
+            time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, 9)
+            server.wait(30)

@@ -175,7 +175,7 @@ def test_undoing_an_undo_redoes_and_a_second_undo_is_refused(layout: Layout) -> 
     assert first
     after = table_hash(layout)
     undo = undo_batch(layout, ANALYST_ACTOR, first)
-    with pytest.raises(CorridorError, match="later"):
+    with pytest.raises(CorridorError, match="already undone"):
         undo_batch(layout, ANALYST_ACTOR, first)
     undo_batch(layout, ANALYST_ACTOR, undo)
     assert table_hash(layout) == after

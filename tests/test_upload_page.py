@@ -94,8 +94,9 @@ def test_analyst_flow_log_in_upload_preview_merge_see_the_chart_then_undo(
     assert "4321" in chart_json(at), "the merged figure shows in the trains chart"
 
     at.switch_page(PAGE).run()
-    at.selectbox(key="undo_choice").select(at.selectbox(key="undo_choice").options[0]).run()
+    at.text_input(key="undo_reason").input("test upload").run()
     at.button(key="undo_button").click().run()
+    at.button(key="undo_confirm").click().run()
     assert not at.exception, at.exception
     assert 4321.0 not in load_table(Layout(data_dir)).observations["value"].tolist()
     at.switch_page("app_pages/trains.py").run()
@@ -336,6 +337,8 @@ def test_with_approval_an_article_waits_in_the_review_list_until_another_approve
     assert "王芳" in items[0]
     previews = [d.value.to_string() for d in second.dataframe]
     assert any("7654" in f and "new" in f for f in previews), "the article's rows are shown"
+    shown = "\n".join(c.value for c in second.code)
+    assert "累计开行7654列，同比增长12.5%" in shown, "the pasted article is shown beside its rows"
     approve_key = next(b.key for b in second.button if str(b.key).startswith("approve_"))
     second.button(key=approve_key).click().run()
     assert not second.exception, second.exception

@@ -10,26 +10,35 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import t
+from dashboard.i18n import LANGS, t
 from dashboard.safe_text import plain
+from dashboard.upload_preview import MAX_PREVIEW_ROWS, preview_table
 from etl.contract import qualifiers
-from etl.contract.errors import CorridorError
+from etl.contract.errors import CorridorError, Problem
 from etl.contract.qualifiers import QUALIFIERS
 from etl.contract.vocabulary import load_metrics
 from etl.store import auth
 from etl.store import commands as store
 from etl.store import pending as review
 from etl.store.audit import audit
-from etl.store.history import history_frame, history_rows
+from etl.store.history import (
+    history_frame,
+    history_sentences,
+    option_label,
+    undo_effect,
+    undo_options,
+)
 from etl.store.record_check import RowsCheck, check_article_rows, check_rows
 from etl.store.settings import load_settings
 from etl.uploads import articles as article_uploads
 from etl.uploads import reading, validating
+from etl.uploads.template import template_xlsx
 
 table, filters = ui.current()
 lang = filters.lang
@@ -174,14 +183,91 @@ def show_findings(check: RowsCheck | None, key: str) -> None:
     st.dataframe(pd.DataFrame(shown), hide_index=True, key=key)
 
 
+def merge_label() -> str:
+    """Return the write button's words: 提交审批 when a second analyst must approve."""
+    return t("up_submit_approval" if settings.require_approval else "up_merge", lang)
+
+
+# A file citing more unregistered sources than this is not fixed one form at a time.
+MAX_INLINE_SOURCES = 5
+
+
+def unregistered_sources(exc: CorridorError) -> list[str]:
+    """Return the source ids a refusal names as unregistered, if that is its only problem."""
+    ids = [p.value or "" for p in exc.problems if p.en.startswith("unknown source")]
+    if not ids or len(ids) != len(exc.problems):
+        return []
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def register_sources_inline(actor: auth.Actor, ids: list[str]) -> None:
+    """Offer a form registering the file's unregistered sources, then check the file again."""
+    shown = ids[:MAX_INLINE_SOURCES]
+    # Source ids come from the file: shown as plain text inside the markdown message.
+    listed = plain("、".join(shown))
+    st.info(t("up_sources_missing", lang, ids=listed), icon=":material/library_add:")
+    with st.form("inline_sources"):
+        fields = []
+        for n, source_id in enumerate(shown):
+            st.text(source_id)
+            cols = st.columns(4)
+            fields.append(
+                (
+                    source_id,
+                    cols[0].text_input(t("up_title", lang), key=f"inline_title_{n}"),
+                    cols[1].text_input(t("up_publisher", lang), key=f"inline_pub_{n}"),
+                    cols[2].date_input(t("up_published", lang), value=None, key=f"inline_date_{n}"),
+                    cols[3].text_input(t("up_url_optional", lang), key=f"inline_url_{n}"),
+                )
+            )
+        if not st.form_submit_button(t("up_register", lang)):
+            return
+    try:
+        for source_id, title, publisher, published, url in fields:
+            store.add_source(
+                layout,
+                actor,
+                source_id=source_id,
+                title=title,
+                publisher=publisher,
+                published=published or date.today(),
+                url=url,
+            )
+    except CorridorError as exc:
+        show_error(exc)
+        return
+    st.rerun()
+
+
+def show_notes(notes: tuple[Problem, ...]) -> None:
+    """Show how cells were read (units converted, months as days, fractions to check)."""
+    if not notes:
+        return
+    i = LANGS.index(lang) if lang in LANGS else 0
+    lines = [(p.zh, p.en)[i] + (f" [{p.column}]" if p.column else "") for p in notes]
+    st.warning(t("up_notes", lang), icon=":material/info:")
+    st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
 def upload_tab(actor: auth.Actor) -> None:
-    """Upload a CSV or XLSX: validate, preview, merge."""
-    st.download_button(
+    """Upload a CSV or XLSX: validate, preview in the page's words, merge or submit."""
+    cols = st.columns(2)
+    cols[0].download_button(
+        t("up_template_xlsx", lang),
+        # Built only when clicked: the workbook takes a second or two, the page should not.
+        partial(template_xlsx, lang),
+        file_name=f"corridor_upload_template_{lang}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    cols[1].download_button(
         t("up_template", lang),
         validating.template_csv(lang),
         file_name="corridor_upload_template.csv",
         mime="text/csv",
         icon=":material/download:",
+        on_click="ignore",
     )
     limit_mb = reading.max_upload_bytes() / (1024 * 1024)
     file = st.file_uploader(
@@ -197,12 +283,19 @@ def upload_tab(actor: auth.Actor) -> None:
         upload, preview = store.validate_upload(layout, file.getvalue(), file.name)
     except CorridorError as exc:
         show_error(exc)
+        missing = unregistered_sources(exc)
+        if missing:
+            register_sources_inline(actor, missing)
         return
-    cols = st.columns(3)
-    cols[0].metric(t("up_new", lang), len(preview.new))
-    cols[1].metric(t("up_held", lang), len(preview.present))
-    cols[2].metric(t("up_contradicting", lang), len(preview.contradicting))
-    st.dataframe(preview.frame(), hide_index=True, key="upload_preview")
+    show_notes(upload.notes)
+    counts = st.columns(3)
+    counts[0].metric(t("up_new", lang), len(preview.new))
+    counts[1].metric(t("up_held", lang), len(preview.present))
+    counts[2].metric(t("up_contradicting", lang), len(preview.contradicting))
+    frame = preview.frame()
+    if len(frame) > MAX_PREVIEW_ROWS:
+        st.caption(t("up_preview_cut", lang, shown=MAX_PREVIEW_ROWS, total=len(frame)))
+    st.dataframe(preview_table(frame, lang), hide_index=True, key="upload_preview")
     if not preview.changes:
         st.info(t("up_all_held", lang))
         return
@@ -216,7 +309,7 @@ def upload_tab(actor: auth.Actor) -> None:
             t("up_replace_file", lang),
             key="upload_replace",
         )
-    if st.button(t("up_merge", lang), type="primary", key="upload_merge"):
+    if st.button(merge_label(), type="primary", key="upload_merge"):
         try:
             result = store.merge_upload(layout, upload, actor, replace=replace)
         except CorridorError as exc:
@@ -228,8 +321,37 @@ def upload_tab(actor: auth.Actor) -> None:
             st.success(t("up_merged", lang, batch=result.batch_id))
 
 
+# The original shown beside a pending item's rows: enough to check the rows against it.
+MAX_ORIGINAL_CHARS = 20_000
+
+
+def show_original(record: dict[str, object]) -> None:
+    """Show what the analyst submitted: the pasted article or the file, as plain text."""
+    st.caption(t("up_pending_original", lang))
+    stored = str(record.get("stored_as") or "")
+    path = (layout.root / stored).resolve()
+    if not stored or not path.is_relative_to(layout.uploads.resolve()) or not path.is_file():
+        st.caption(t("up_original_missing", lang))
+        return
+    data = path.read_bytes()
+    if str(record.get("file_kind")) == "xlsx":
+        try:
+            _kind, frame = reading.read_upload_frame(data, path.name, max_bytes=len(data) + 1)
+        except CorridorError as exc:
+            show_error(exc)
+            return
+        st.dataframe(frame.head(MAX_PREVIEW_ROWS), key=f"original_{path.name[:16]}")
+        return
+    text = data[: MAX_ORIGINAL_CHARS * 4].decode("utf-8", errors="replace")
+    st.code(text[:MAX_ORIGINAL_CHARS], language=None, wrap_lines=True)
+
+
 def review_tab(actor: auth.Actor) -> None:
-    """Pending changes: each with its kind, title and rows, approved or rejected by another."""
+    """Pending changes: each with its kind, who sent it, its rows beside the submitted article or
+    file; approved or rejected by another analyst, the card updating at once."""
+    flash = st.session_state.pop("_review_flash", None)
+    if flash:
+        st.success(flash)
     items = review.list_pending(layout)
     if not items:
         st.info(t("up_nothing_pending", lang))
@@ -251,11 +373,16 @@ def review_tab(actor: auth.Actor) -> None:
                     replacing=r.get("rows_contradicting", 0),
                 )
             )
+            left, right = st.columns(2) if item.kind in ("upload", "article") else (st, None)
             try:
                 rows = review.pending_frame(layout, item)
-                st.dataframe(rows, hide_index=True, key=f"pending_preview_{item.id}")
+                left.caption(t("up_pending_rows", lang))
+                left.dataframe(rows, hide_index=True, key=f"pending_preview_{item.id}")
             except CorridorError as exc:
                 show_error(exc)
+            if right is not None:
+                with right:
+                    show_original(r)
             own = r.get("who") == actor.name
             if own:
                 st.caption(t("up_own_pending", lang))
@@ -268,7 +395,8 @@ def review_tab(actor: auth.Actor) -> None:
                 except CorridorError as exc:
                     show_error(exc)
                     continue
-                st.success(t("up_approved", lang, batch=result.batch_id))
+                st.session_state["_review_flash"] = t("up_approved", lang, batch=result.batch_id)
+                st.rerun()
             reason = cols[1].text_input(t("up_reject_reason", lang), key=f"why_{item.id}")
             if cols[2].button(t("up_reject", lang), key=f"reject_{item.id}"):
                 try:
@@ -276,7 +404,8 @@ def review_tab(actor: auth.Actor) -> None:
                 except CorridorError as exc:
                     show_error(exc)
                     continue
-                st.success(t("up_rejected", lang))
+                st.session_state["_review_flash"] = t("up_rejected", lang)
+                st.rerun()
 
 
 def _article_input() -> tuple[bytes, str] | None:
@@ -364,7 +493,14 @@ def article_tab(actor: auth.Actor) -> None:
     url = cols[1].text_input(t("up_url", lang), proposal.url, key="art_url")
     _periods_preview(proposal)
     st.caption(t("up_edit_rows", lang))
-    rows = st.data_editor(proposal.rows, num_rows="dynamic", hide_index=True, key="art_rows")
+    # Derived prior-year rows follow from the reported ones: shown apart, never edited by hand.
+    reported = proposal.rows.loc[proposal.rows["basis"] != "derived"]
+    edited = st.data_editor(reported, num_rows="dynamic", hide_index=True, key="art_rows")
+    rows = article_uploads.with_derived(pd.DataFrame(edited))
+    derived = rows.loc[rows["basis"] == "derived"]
+    if len(derived):
+        st.caption(t("up_derived_rows", lang))
+        st.dataframe(derived, hide_index=True, key="art_derived")
     show_findings(
         check_article_rows(
             layout,
@@ -382,7 +518,7 @@ def article_tab(actor: auth.Actor) -> None:
     if not title.strip():
         st.info(t("up_title_first", lang))
     accept = st.button(
-        t("up_accept", lang),
+        t("up_submit_approval", lang) if settings.require_approval else t("up_accept", lang),
         type="primary",
         key="art_accept",
         disabled=not title.strip(),
@@ -465,7 +601,8 @@ def correct_tab(actor: auth.Actor) -> None:
             key="correct_qualifier",
         )
         reason = st.text_input(t("up_reason_required", lang))
-        if st.form_submit_button(t("up_submit", lang)):
+        submit = "up_submit_approval" if settings.require_approval else "up_submit"
+        if st.form_submit_button(t(submit, lang)):
             criteria: dict[str, str | None] = {
                 "metric": metric,
                 "scope": scope.strip() or None,
@@ -490,24 +627,73 @@ def correct_tab(actor: auth.Actor) -> None:
 
 
 def history_tab(actor: auth.Actor) -> None:
-    """List the batches and pending uploads (local time, the person, the file), and undo one."""
-    frame = history_frame(layout, lang)
-    if frame.empty:
+    """The history as sentences (and a table), then undo: newest batch preselected, a reason,
+    and a confirmation saying which figures change back."""
+    flash = st.session_state.pop("_undo_flash", None)
+    if flash:
+        st.success(flash)
+    sentences = history_sentences(layout, lang)
+    if not sentences:
         st.info(t("up_no_batches", lang))
         return
-    st.dataframe(frame, hide_index=True, key="history_table", width="stretch")
-    batches = [
-        e["id"] for e in reversed(history_rows(layout)) if e["status"] in ("applied", "approved")
-    ]
-    choice = st.selectbox(t("up_undo_choice", lang), batches, key="undo_choice")
-    reason = st.text_input(t("up_reason", lang), key="undo_reason")
-    if st.button(t("up_undo", lang), key="undo_button"):
-        try:
-            batch = store.undo_batch(layout, actor, str(choice), reason)
-        except CorridorError as exc:
-            show_error(exc)
-            return
-        st.success(t("up_undone", lang, batch=batch))
+    st.markdown(t("up_history_heading", lang, zone=plain(settings.time_zone)))
+    st.code("\n".join(sentences[:200]), language=None, wrap_lines=True)
+    with st.expander(t("up_history_table", lang)):
+        st.dataframe(history_frame(layout, lang), hide_index=True, key="history_table")
+    undo_section(actor)
+
+
+def undo_section(actor: auth.Actor) -> None:
+    """Choose a batch (newest first, preselected after every change), give a reason, confirm."""
+    options = undo_options(layout)
+    if not options:
+        st.info(t("up_undo_none", lang))
+        return
+    labels = {str(e["id"]): option_label(e, lang, settings.zone) for e in options}
+    newest = str(options[0]["id"])
+    # After any change the newest batch is chosen again, whatever was chosen before.
+    if st.session_state.get("_undo_newest") != newest:
+        st.session_state["_undo_newest"] = newest
+        st.session_state["undo_choice"] = newest
+        st.session_state["undo_reason"] = ""
+        st.session_state.pop("_undo_confirm", None)
+    choice = st.selectbox(
+        t("up_undo_choice", lang), list(labels), format_func=labels.__getitem__, key="undo_choice"
+    )
+    reason = st.text_input(t("up_undo_reason", lang), key="undo_reason")
+    if st.button(t("up_undo_ask", lang), key="undo_button"):
+        if reason.strip():
+            st.session_state["_undo_confirm"] = choice
+        else:
+            st.warning(t("up_undo_need_reason", lang))
+    target = st.session_state.get("_undo_confirm")
+    if target != choice or target not in labels:
+        return
+    with st.container(border=True, key="undo_confirm_box"):
+        st.markdown(t("up_undo_confirm_head", lang, label=plain(labels[target])))
+        effect = undo_effect(layout, target, lang)
+        for key, count, words in (
+            ("up_undo_goes", effect["goes"], effect["goes_words"]),
+            ("up_undo_returns", effect["returns"], effect["returns_words"]),
+        ):
+            if count:
+                more = [t("up_undo_more", lang, n=count - len(words))] if count > len(words) else []
+                st.text(t(key, lang, n=count) + "\n" + "\n".join(["  " + w for w in words] + more))
+        if effect["sources"]:
+            st.text(t("up_undo_sources", lang, ids=", ".join(effect["sources"])))
+        cols = st.columns(2)
+        if cols[1].button(t("up_cancel", lang), key="undo_cancel"):
+            st.session_state.pop("_undo_confirm", None)
+            st.rerun()
+        if cols[0].button(t("up_undo_confirm", lang), key="undo_confirm", type="primary"):
+            try:
+                batch = store.undo_batch(layout, actor, str(target), reason)
+            except CorridorError as exc:
+                show_error(exc)
+                return
+            st.session_state.pop("_undo_confirm", None)
+            st.session_state["_undo_flash"] = t("up_undone", lang, batch=batch)
+            st.rerun()
 
 
 section = auth.read_secrets()

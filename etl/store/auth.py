@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.contract.errors import CorridorError
-from etl.contract.paths import REPO_ROOT
+from etl.contract.paths import REPO_ROOT, resolve_data_dir
 
 ANALYST = "analyst"
 MANAGER = "manager"
@@ -230,10 +230,22 @@ class User:
     password_hash: str
 
 
-def users_path() -> Path:
-    """Return the users file: $CORRIDOR_USERS_FILE, else users.json beside secrets.toml."""
+USERS_FILE_NAME = "corridor_users.json"
+
+
+def users_path(data_dir: Path | None = None) -> Path:
+    """Return the users file: $CORRIDOR_USERS_FILE, else beside $CORRIDOR_SECRETS_FILE, else
+    <data-dir>/corridor_users.json (accounts go with the data, never into the checkout)."""
     env = os.environ.get(USERS_ENV, "").strip()
-    return Path(env).expanduser() if env else secrets_path().with_name("corridor_users.json")
+    if env:
+        return Path(env).expanduser()
+    if os.environ.get(SECRETS_ENV, "").strip():
+        return secrets_path().with_name(USERS_FILE_NAME)
+    where = resolve_data_dir(data_dir) / USERS_FILE_NAME
+    # Earlier versions kept accounts in the checkout's .streamlit/ (git-ignored): that file stays
+    # in use until someone moves it beside the data, so no account is lost by upgrading.
+    legacy = SECRETS_PATH.with_name(USERS_FILE_NAME)
+    return legacy if not where.exists() and legacy.is_file() else where
 
 
 def check_name(name: str) -> str:

@@ -571,6 +571,7 @@ def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
         batches = bt.read_batches(layout)
         index = resolve_batch_id(batches, ref)
         target = batches[index]
+        _refuse_if_undone(batches, target.id)
         obs_after, _ = state_after(built_obs, built_src, batches[: index + 1])
         current, sources = state_after(built_obs, built_src, batches)
         touched = pd.Index(
@@ -621,6 +622,23 @@ def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
         )
         after, _ = state_after(built_obs, built_src, [*batches, pending])
         return bt.commit_batch(layout, change, bt.table_hash(current), bt.table_hash(after))
+
+
+def undone_ids(records: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    """Return the ids of batches undone now: undone by an undo that is not itself undone."""
+    undoes = {batch_id: str(r.get("undoes")) for batch_id, r in records if r.get("undoes")}
+    undone: set[str] = set()
+    # Newest first: an undo counts only when no later undo took it back.
+    for batch_id in sorted(undoes, reverse=True):
+        if batch_id not in undone:
+            undone.add(undoes[batch_id])
+    return undone
+
+
+def _refuse_if_undone(batches: list[bt.Batch], target: str) -> None:
+    # Undoing an undone batch again would read as "a later batch changed it": say what it is.
+    if target in undone_ids([(b.id, b.record) for b in batches]):
+        raise CorridorError.single("该批次已撤销", "this batch is already undone", value=target)
 
 
 def _series_refusal(key: str) -> CorridorError:

@@ -1,4 +1,5 @@
-"""The history people read: batches and pending uploads, local times, headers in their language."""
+"""The history people read: batches and pending uploads as sentences or a table in their
+language, local times; and what an undo can choose and would change back."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from typing import Any
 import pandas as pd
 
 from etl.contract.paths import Layout
-from etl.store.commands import history
+from etl.contract.qualifiers import qualify
+from etl.contract.tables import format_number
+from etl.contract.vocabulary import load_metrics
+from etl.store import batches as bt
+from etl.store.commands import history, undone_ids
 from etl.store.pending import list_pending
 from etl.store.settings import load_settings
 
@@ -34,13 +39,15 @@ KINDS = {
 }
 STATUSES = {
     "applied": ("已生效", "applied"),
+    "undone": ("已撤销", "undone"),
     "approved": ("已批准", "approved"),
     "pending": ("待审批", "pending"),
     "rejected": ("已驳回", "rejected"),
 }
 
 
-def _local(when: str, zone: Any) -> str:
+def local_time(when: str, zone: Any) -> str:
+    """Return a UTC time stamp as YYYY-MM-DD HH:MM in the zone (text that is no time unchanged)."""
     try:
         stamp = pd.Timestamp(when)
     except (ValueError, TypeError):
@@ -53,7 +60,11 @@ def _local(when: str, zone: Any) -> str:
 def history_rows(layout: Layout) -> list[dict[str, Any]]:
     """Return batches and unresolved or rejected pending items, newest last, as plain fields."""
     out: list[dict[str, Any]] = []
-    for e in history(layout):
+    entries = history(layout)
+    undone = undone_ids([(e["id"], {"undoes": e["undoes"]}) for e in entries])
+    for e in entries:
+        if e["id"] in undone:
+            e = {**e, "status": "undone"}
         note = e["reason"] or e["sources_added"]
         if e["undone_by"]:
             note = (note + " " if note else "") + f"undone by {e['undone_by']}"
@@ -87,9 +98,149 @@ def history_frame(layout: Layout, lang: str) -> pd.DataFrame:
     rows = history_rows(layout)
     i = 0 if lang == "zh" else 1
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    frame["when"] = [_local(str(w), zone) for w in frame["when"]]
+    frame["when"] = [local_time(str(w), zone) for w in frame["when"]]
     frame["kind"] = [KINDS.get(str(k), (k, k))[i] for k in frame["kind"]]
     frame["status"] = [STATUSES.get(str(s), (s, s))[i] for s in frame["status"]]
     names = {k: v[i] for k, v in COLUMNS.items()}
     names["when"] = f"{names['when']} ({load_settings(layout).time_zone})"
     return frame.rename(columns=names)
+
+
+# An undo is offered for batches that change figures or sources and are in effect now.
+UNDOABLE = ("applied", "approved")
+
+
+def undo_options(layout: Layout) -> list[dict[str, Any]]:
+    """Return the batches an undo may choose, newest first (undone ones and undos excluded)."""
+    rows = [e for e in history_rows(layout) if e["status"] in UNDOABLE]
+    return [e for e in reversed(rows) if e["kind"] != "undo"]
+
+
+def option_label(entry: dict[str, Any], lang: str, zone: Any) -> str:
+    """Return how the undo list names a batch: time, kind, file, rows and person."""
+    i = 0 if lang == "zh" else 1
+    kind = KINDS.get(str(entry["kind"]), (entry["kind"], entry["kind"]))[i]
+    what = str(entry.get("file_name") or entry.get("note") or "")[:60]
+    rows = int(entry.get("rows_added") or 0)
+    counted = f"{rows} 行" if lang == "zh" else f"{rows} rows"
+    return " · ".join(x for x in (local_time(str(entry["when"]), zone), kind, what, counted,
+                                   str(entry["who"])) if x)  # fmt: skip
+
+
+def _figure_words(rows: pd.DataFrame, lang: str, limit: int) -> list[str]:
+    """Return up to limit figures as words: 班列开行 2025-01-01—2025-11-30 超1200 列."""
+    metrics = load_metrics()
+    out = []
+    for r in rows.head(limit).to_dict(orient="records"):
+        m = metrics.get(str(r["metric"]))
+        label = m.label(lang) if m else str(r["metric"])
+        unit = (m.unit_zh if lang == "zh" else m.unit_en) if m else ""
+        end = pd.Timestamp(str(r["period_end"]))
+        period = f"{end:%Y-%m-%d}"
+        if pd.notna(r["period_start"]):
+            period = f"{pd.Timestamp(str(r['period_start'])):%Y-%m-%d}—{period}"
+        number = qualify(format_number(float(r["value"])), str(r.get("qualifier", "")), lang)
+        out.append(f"{label} {str(r['scope'])[:40]} {period} {number} {unit}".strip())
+    return out
+
+
+def undo_effect(layout: Layout, batch_id: str, lang: str, limit: int = 10) -> dict[str, Any]:
+    """Return what undoing a batch changes back: figures that go, figures that return."""
+    batch = bt.read_batch(layout.batches / batch_id)
+    return {
+        "goes": len(batch.added),
+        "returns": len(batch.removed),
+        "goes_words": _figure_words(batch.added, lang, limit),
+        "returns_words": _figure_words(batch.removed, lang, limit),
+        "sources": list(batch.sources["source_id"]),
+    }
+
+
+def _period_words(start: str, end: str, lang: str) -> str:
+    """Return a period briefly: 2025年11月, 2025年1—11月, 2025-01-05—2025-02-03 / Jan–Nov 2025."""
+    try:
+        e = pd.Timestamp(end)
+        s = pd.Timestamp(start) if start else None
+    except (ValueError, TypeError):
+        return ""
+    if s is None:
+        return f"截至{e:%Y-%m-%d}" if lang == "zh" else f"to {e:%Y-%m-%d}"
+    if s.day == 1 and e.is_month_end and s.year == e.year:
+        if lang == "zh":
+            months = f"{s.month}月" if s.month == e.month else f"{s.month}—{e.month}月"
+            return f"{s.year}年{months}"
+        first, last = f"{s:%b}", f"{e:%b}"
+        return f"{first} {s.year}" if s.month == e.month else f"{first}–{last} {s.year}"
+    return f"{s:%Y-%m-%d}—{e:%Y-%m-%d}"
+
+
+def _rows_summary(folder: Any, lang: str) -> str:
+    """Return the first figure of a stored rows file in words (班列开行 2025年11月 …)."""
+    for name in ("rows.csv", "removed.csv"):
+        path = folder / name
+        if not path.is_file():
+            continue
+        # Only the first rows are read: a 200,000-row batch costs the history nothing more.
+        head = pd.read_csv(path, nrows=2, dtype=str, keep_default_na=False)
+        if head.empty or "metric" not in head:
+            continue
+        metric = load_metrics().get(str(head.at[0, "metric"]))
+        label = metric.label(lang) if metric else str(head.at[0, "metric"])
+        period = _period_words(str(head.at[0, "period_start"]), str(head.at[0, "period_end"]), lang)
+        more = " …" if len(head) > 1 else ""
+        return f"{label} {period}{more}".strip()
+    return ""
+
+
+SENTENCES = {
+    "upload": ("上传 {n} 行（{what}），文件 {file}", "uploaded {n} rows ({what}), file {file}"),
+    "article": (
+        "录入文章《{file}》{n} 行（{what}）",
+        "added {n} rows ({what}) from the article '{file}'",
+    ),
+    "source": ("登记来源 {note}", "registered the source {note}"),
+    "correction": ("更正（{what}），原因：{note}", "corrected ({what}), reason: {note}"),
+    "retraction": ("撤回（{what}），原因：{note}", "retracted ({what}), reason: {note}"),
+    "undo": ("撤销批次 {undoes}{why}", "undid batch {undoes}{why}"),
+    "wording": ("添加措辞映射（{note}）", "mapped a wording ({note})"),
+}  # fmt: skip
+
+
+def history_sentences(layout: Layout, lang: str) -> list[str]:
+    """Return the history as sentences in the language, newest first, times in the settings'
+    zone: 2025-12-05 14:03 王芳 上传 3 行（班列开行 2025年11月 …），文件 a.csv，li.lei 批准."""
+    zone = load_settings(layout).zone
+    zh = lang == "zh"
+    entries = {e["id"]: e for e in history(layout)}
+    out = []
+    for row in reversed(history_rows(layout)):
+        kind = str(row["kind"])
+        is_batch = row["id"] in entries
+        folder = (layout.batches if is_batch else layout.pending) / str(row["id"])
+        entry = entries.get(row["id"], {})
+        reason = str(entry.get("reason") or row.get("note") or "")
+        template = SENTENCES.get(kind, ("{kind}", "{kind}"))[0 if zh else 1]
+        why = (f"，原因：{reason}" if zh else f", reason: {reason}") if reason else ""
+        text = template.format(
+            n=row["rows_added"],
+            what=_rows_summary(folder, lang),
+            file=str(row["file_name"])[:80],
+            note=(str(entry.get("sources_added") or reason) if is_batch else reason)[:120],
+            undoes=entry.get("undoes", ""),
+            why=why,
+            kind=kind,
+        )
+        if int(row.get("rows_removed") or 0) and kind in ("upload", "article"):
+            r = row["rows_removed"]
+            text += f"，替换 {r} 行" if zh else f", replacing {r} rows"
+        status = str(row["status"])
+        if status == "approved":
+            text += f"，{row['approved_by']} 批准" if zh else f"; approved by {row['approved_by']}"
+        elif status == "pending":
+            text += "，待审批" if zh else "; waiting for approval"
+        elif status == "rejected":
+            text += f"，已驳回：{reason}" if zh else f"; rejected: {reason}"
+        if status == "undone":
+            text += "（已撤销）" if zh else " (undone)"
+        out.append(f"{local_time(str(row['when']), zone)} {row['who']} {text} [{row['id']}]")
+    return out

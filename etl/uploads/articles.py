@@ -110,3 +110,36 @@ def period_frame(figures: list[Figure]) -> pd.DataFrame:
         },
         columns=["metric", "value", "period_start", "period_end", "how", "review", "quote"],
     )
+
+
+def with_derived(reported: pd.DataFrame) -> pd.DataFrame:
+    """Return edited reported rows with their derived prior-year rows computed again.
+
+    Derived rows are never edited by hand: they follow from the reported value and yoy rate, so
+    an edit to either changes the derived row with it.
+    """
+    from etl.contract.vocabulary import load_metrics
+    from etl.extraction.observations import derive_prior_year, frame_from_rows
+
+    rows = reported.loc[reported["basis"].astype(str) != "derived"].copy()
+    for col in ("period_start", "period_end"):
+        rows[col] = pd.to_datetime(rows[col], errors="coerce")
+    for col in ("value", "yoy_pct"):
+        rows[col] = pd.to_numeric(rows[col], errors="coerce").astype(float)
+    records: list[dict[str, object]] = [
+        {str(k): (None if k == "period_start" and pd.isna(v) else v) for k, v in r.items()}
+        for r in rows.to_dict(orient="records")
+    ]
+    out: list[dict[str, object]] = []
+    for record in records:
+        out.append(record)
+        # A row added on screen may still lack a metric: validation names it, nothing derives.
+        value = record.get("value")
+        if (
+            str(record.get("metric")) in load_metrics()
+            and isinstance(value, float | int)
+            and value == value  # NaN is not equal to itself
+        ):
+            derived = derive_prior_year(record)
+            out += [derived] if derived is not None else []
+    return frame_from_rows(out)

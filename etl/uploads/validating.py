@@ -6,7 +6,7 @@ import difflib
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from typing import Any
 
@@ -24,6 +24,7 @@ from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, valida
 from etl.contract.series import series_by_key
 from etl.contract.tables import format_number
 from etl.contract.vocabulary import (
+    SCALE_DIVISORS,
     VOCABULARY_COLUMNS,
     alias_text,
     allowed_values,
@@ -100,8 +101,9 @@ MAX_LENGTHS = {
     "series": 80,
     "source_id": 200,
     "quote": 5000,
-    "period_start": 10,
-    "period_end": 10,
+    # 2025年11月1日 or Excel's 2025/11/1 0:00:00 are longer than ISO's ten characters.
+    "period_start": 32,
+    "period_end": 32,
     "value": 40,
     "yoy_pct": 40,
 }
@@ -139,9 +141,6 @@ VALUE_RE = rf"^{UNSIGNED_NUMBER_RE}$"
 YOY_RE = rf"^-?{UNSIGNED_NUMBER_RE}$"
 
 
-DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
-
 CN_SCALE_RE = r"[万亿千百]"
 
 
@@ -160,6 +159,9 @@ class Upload:
     sha256: str
     data: bytes
     rows: pd.DataFrame
+    # How cells were read where the file did not say it in the contract's own form (units
+    # converted, months taken as days) and warnings that need a look; none refuses the file.
+    notes: tuple[Problem, ...] = field(default=())
 
     @cached_property
     def hashes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -330,38 +332,83 @@ def parse_number_column(text: pd.Series, col: str, problems: _Problems) -> pd.Se
     )
     problems.add_mask(nonfinite, text, col, *NOT_FINITE)
     problems.add_mask(negative, text, col, "数值不能为负数", "value must not be negative")
+    other = filled & ~good & ~scaled & ~nonfinite & ~negative
+    # Only a cell that looks like a number with separators gets the separator hint.
+    separated = text.str.match(r"^-?[0-9][0-9,]*(?:\.[0-9]+)?$")
     problems.add_mask(
-        filled & ~good & ~scaled & ~nonfinite & ~negative,
+        other & separated,
         text,
         col,
         "不是有效的数字（千位分隔符须每三位一组，如 1,234,567.8）",
         "not a valid number (thousands separators only in groups of three: 1,234,567.8)",
     )
+    digits = text.str.contains("[0-9]", regex=True)
+    problems.add_mask(
+        other & ~separated & digits,
+        text,
+        col,
+        "不是有效的数字（请只写数字，如 12000 或 12.5）",
+        "not a valid number (write digits only: 12000 or 12.5)",
+    )
+    problems.add_mask(other & ~digits, text, col, "不是数字", "not a number")
     cleaned = text.where(good & filled, "").str.replace(",", "", regex=False)
     return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype(float)
 
 
-def parse_date_column(text: pd.Series, col: str, problems: _Problems) -> pd.Series:
-    """Return a datetime column from ISO text, recording every cell that is not a real date."""
+# Dates as spreadsheet users type them: 2025-11-01, 2025/11/1, 2025.11.1, 2025年11月1日, and a
+# month alone (2025-11, 2025/11, 2025年11月); a midnight time (what Excel shows) is allowed.
+DATE_PARTS_RE = (
+    r"^(?P<y>[0-9]{4})\s*(?:[-/.]|年)\s*(?P<m>[0-9]{1,2})\s*"
+    r"(?:(?:[-/.]|月)\s*(?P<d>[0-9]{1,2})\s*日?|月)?"
+    r"(?:[ T]0?0:00(?::00(?:\.0+)?)?)?$"
+)
+
+
+def parse_date_column(
+    text: pd.Series, col: str, problems: _Problems, notes: list[Problem] | None = None
+) -> pd.Series:
+    """Return a datetime column from dates as typed, recording every cell that is not a date.
+
+    A month alone means its first day as a start and its last day as an end.
+    """
     filled = text != ""
-    shaped = text.str.match(DATE_RE)
-    parsed = pd.to_datetime(
-        text.where(shaped & filled, None), format="%Y-%m-%d", errors="coerce"
-    ).astype("datetime64[ns]")
+    parts = text.where(filled, "").str.extract(DATE_PARTS_RE)
+    shaped = filled & parts["y"].notna()
+    month_only = shaped & parts["d"].isna()
+    day = parts["d"].where(~month_only, "1")
+    iso = parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + day.fillna("1").str.zfill(2)
+    parsed = pd.to_datetime(iso.where(shaped, None), format="%Y-%m-%d", errors="coerce").astype(
+        "datetime64[ns]"
+    )
+    if col == "period_end" and month_only.any():
+        ends = parsed[month_only] + pd.offsets.MonthEnd(0)
+        parsed = parsed.where(~month_only, ends)
     problems.add_mask(
         filled & ~shaped,
         text,
         col,
-        "日期格式应为 YYYY-MM-DD",
-        "dates must be written YYYY-MM-DD",
+        "不是日期（可写 2025-11-01、2025/11/1、2025年11月1日，或月份 2025-11、2025年11月）",
+        "not a date (write 2025-11-01, 2025/11/1, 2025年11月1日, or a month: 2025-11)",
     )
     problems.add_mask(
-        filled & shaped & parsed.isna(),
-        text,
-        col,
-        "不是真实存在的日期",
-        "not a real calendar date",
+        shaped & parsed.isna(), text, col, "不是真实存在的日期", "not a real calendar date"
     )
+    if notes is not None and (month_only & parsed.notna()).any():
+        first = month_only[month_only & parsed.notna()].index[0]
+        count = int((month_only & parsed.notna()).sum())
+        which_zh, which_en = ("第一天", "first") if col != "period_end" else ("最后一天", "last")
+        shown = parsed[first].date().isoformat()
+        notes.append(
+            Problem(
+                f"{count} 个只写了月份的日期按该月{which_zh}读取（如 {text[first]} → {shown}）",
+                f"{count} dates giving only a month were read as its {which_en} day "
+                f"({text[first]} → {shown})",
+                problems.name,
+                int(first) + 2,
+                col,
+                str(text[first]),
+            )
+        )
     return parsed
 
 
@@ -470,6 +517,86 @@ def translate_qualifier(text: pd.DataFrame, problems: _Problems) -> pd.DataFrame
     return out
 
 
+# Scale words a unit may carry (万标箱, 亿元, thousand TEU), longest first so 万亿 is not 万.
+SCALE_WORDS = sorted((w for w in SCALE_DIVISORS if w), key=len, reverse=True)
+
+
+def read_display_units(
+    text: pd.DataFrame, name: str
+) -> tuple[pd.DataFrame, pd.Series, list[Problem]]:
+    """Return the frame with display units (万标箱, 亿元) as the metric's unit, each row's factor
+    to base units, and one note per converted unit."""
+    factor = pd.Series(1.0, index=text.index)
+    if "unit" not in text or "metric" not in text:
+        return text, factor, []
+    metrics = load_metrics()
+    metric_keys = value_aliases("metric")
+    out = text.copy()
+    notes: list[Problem] = []
+    for metric_text, unit_text in out[["metric", "unit"]].drop_duplicates().itertuples(index=False):
+        metric = metric_keys.get(alias_text(str(metric_text)))
+        unit = alias_text(str(unit_text))
+        if metric is None or unit == "" or unit in unit_aliases(metric):
+            continue
+        word = next((w for w in SCALE_WORDS if unit.startswith(alias_text(w))), None)
+        if word is None or unit[len(alias_text(word)) :] not in unit_aliases(metric):
+            continue
+        rows = (out["metric"] == metric_text) & (out["unit"] == unit_text)
+        factor[rows] = SCALE_DIVISORS[word]
+        out.loc[rows, "unit"] = metrics[metric].unit
+        first = rows[rows].index[0]
+        notes.append(
+            Problem(
+                f"{int(rows.sum())} 行的数值按单位“{unit_text}”乘以 {SCALE_DIVISORS[word]:,.0f}，"
+                f"存为{metrics[metric].unit_zh}（{metrics[metric].unit}）",
+                f"{int(rows.sum())} rows in '{unit_text}' were multiplied by "
+                f"{SCALE_DIVISORS[word]:,.0f} and stored in {metrics[metric].unit}",
+                name,
+                int(first) + 2,
+                "unit",
+                str(unit_text),
+            )
+        )
+    return out, factor, notes
+
+
+def scaled_values(values: pd.Series, factor: pd.Series, notes: list[Problem]) -> pd.Series:
+    """Return values times their unit factor; each unit note gains its first row's example."""
+    # Rounded to a millionth: 8.8 × 1e8 is 880000000.0000001 in binary floating point.
+    out = (values * factor).round(6)
+    for i, note in enumerate(notes):
+        index = note.row - 2 if note.row is not None else None
+        if index is not None and index in values.index and pd.notna(values[index]):
+            example = f"{format_number(float(values[index]))} → {format_number(float(out[index]))}"
+            notes[i] = replace(
+                note, zh=f"{note.zh}（如 {example}）", en=f"{note.en} (e.g. {example})"
+            )
+    return out
+
+
+def yoy_fraction_note(text: pd.Series, yoy: pd.Series, name: str) -> Problem | None:
+    """Return a warning when yoy cells look like fractions (0.123 for 12.3%) and no cell has %."""
+    if text.str.contains("[%％]", regex=True).any():
+        return None
+    small = yoy.notna() & (yoy != 0) & (yoy.abs() < 1)
+    if not small.any():
+        return None
+    first = small[small].index[0]
+    shown = format_number(float(yoy[first]))
+    meant = format_number(round(float(yoy[first]) * 100, 10))
+    return Problem(
+        f"请检查：{int(small.sum())} 个同比值的绝对值小于 1 且全列没有 % 号；同比以百分数计"
+        f"（{shown} 即 {shown}%）。若 {shown} 指 {meant}%，请改写后再上传",
+        f"check: {int(small.sum())} yoy values are below 1 in size and no cell has a % sign; yoy "
+        f"is in percent ({shown} means {shown}%). If {shown} means {meant}%, fix the file and "
+        "upload it again",
+        name,
+        int(first) + 2,
+        "yoy_pct",
+        str(text[first]),
+    )
+
+
 def check_required(rows: pd.DataFrame, problems: _Problems) -> None:
     """Record every empty cell in a column that must be filled (typed rows: NaN, NaT or "")."""
     for col in REQUIRED_COLUMNS:
@@ -555,6 +682,26 @@ def check_sources(rows: pd.DataFrame, known_sources: Iterable[str], problems: _P
     )
 
 
+@cache
+def _series_aliases() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, series in series_by_key().items():
+        for word in (series.label_zh, series.label_en):
+            out.setdefault(alias_text(word), key)
+    out.update({alias_text(k): k for k in series_by_key()})
+    return out
+
+
+def translate_labels(text: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with series labels (the template's drop-downs) as keys."""
+    out = text.copy()
+    if "series" in out:
+        aliases = _series_aliases()
+        out["series"] = out["series"].map(lambda v: aliases.get(alias_text(v), v) if v else v)
+    # Qualifier labels are read by translate_qualifier (each distinct cell once).
+    return out
+
+
 def check_series(rows: pd.DataFrame, problems: _Problems) -> None:
     """Record every named series that is not in the catalogue, listing the valid keys."""
     known = series_by_key()
@@ -573,17 +720,47 @@ def check_series(rows: pd.DataFrame, problems: _Problems) -> None:
 
 def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
     """Return an all-text upload frame as typed contract rows, or raise listing every problem."""
+    return validate_frame_noted(raw, name, known_sources)[0]
+
+
+def validate_frame_noted(
+    raw: pd.DataFrame, name: str, known_sources: Iterable[str]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return typed contract rows and notes on how cells were read, or raise every problem.
+
+    Problems and notes name each column as the file's header spells it (数值, 起始日期).
+    """
     text_in = check_columns(raw, name)
-    problems = _Problems(name)
-    check_text(text_in, problems)
-    typed = translate_qualifier(translate_vocabulary(_strip(text_in), problems), problems)
-    for col in NUMBER_COLUMNS:
-        if col in typed:
-            typed[col] = parse_number_column(typed[col], col, problems)
-    for col in DATE_COLUMNS:
-        if col in typed:
-            typed[col] = parse_date_column(typed[col], col, problems)
-    return _check_rows(typed, name, known_sources, problems)
+    headers = dict(zip(text_in.columns, (str(c).strip() for c in raw.columns), strict=True))
+    try:
+        problems = _Problems(name)
+        check_text(text_in, problems)
+        stripped = _strip(text_in)
+        scaled, factor, notes = read_display_units(stripped, name)
+        typed = translate_qualifier(
+            translate_labels(translate_vocabulary(scaled, problems)), problems
+        )
+        for col in NUMBER_COLUMNS:
+            if col in typed:
+                typed[col] = parse_number_column(typed[col], col, problems)
+        if "value" in typed:
+            typed["value"] = scaled_values(typed["value"], factor, notes)
+        if "yoy_pct" in typed:
+            warning = yoy_fraction_note(stripped["yoy_pct"], typed["yoy_pct"], name)
+            notes += [warning] if warning else []
+        for col in DATE_COLUMNS:
+            if col in typed:
+                typed[col] = parse_date_column(typed[col], col, problems, notes)
+        rows = _check_rows(typed, name, known_sources, problems)
+    except CorridorError as exc:
+        raise CorridorError([_as_headed(p, headers) for p in exc.problems]) from None
+    return rows, [_as_headed(n, headers) for n in notes]
+
+
+def _as_headed(problem: Problem, headers: dict[str, str]) -> Problem:
+    # The analyst finds the column by the header they wrote, not by the contract's key.
+    shown = headers.get(problem.column or "")
+    return replace(problem, column=shown) if shown and shown != problem.column else problem
 
 
 def validate_rows(rows: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
@@ -666,8 +843,8 @@ def parse_upload(
 ) -> Upload:
     """Return a validated upload from its bytes, or raise a CorridorError listing every problem."""
     kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
-    rows = validate_frame(frame, name, known_sources)
-    return Upload(name, kind, hashlib.sha256(data).hexdigest(), data, rows)
+    rows, notes = validate_frame_noted(frame, name, known_sources)
+    return Upload(name, kind, hashlib.sha256(data).hexdigest(), data, rows, tuple(notes))
 
 
 def template_csv(lang: str = "en") -> bytes:

@@ -1,6 +1,8 @@
 """The analysts' flow in Chinese, in Debian's Chromium, with approval on: 王芳 logs in by name and
-uploads a file written with the dashboard's Chinese labels, previews and submits it; the chart
-does not change; li.lei approves it; the chart changes; the history names both."""
+uploads a file written with the dashboard's Chinese labels, previews and submits it (the button
+reads 提交审批); the chart does not change; li.lei sees the file beside its rows and approves it;
+the card goes at once; the chart changes; the history names both in a sentence; li.lei undoes
+it with a reason and a confirmation naming the figure, and the batch reads 已撤销."""
 
 from __future__ import annotations
 
@@ -89,6 +91,7 @@ def test_an_analyst_uploads_in_chinese_and_a_second_analyst_approves(
     page.wait_for_selector(".st-key-upload_merge button", timeout=TIMEOUT_MS)
     _settled(page)
     page.screenshot(path=str(ARTIFACTS / "review_preview_zh.png"), full_page=True)
+    assert page.locator(".st-key-upload_merge button").inner_text().strip() == "提交审批"
     page.locator(".st-key-upload_merge button").click()
     page.wait_for_selector(SUCCESS, timeout=TIMEOUT_MS)
     assert "待审批" in page.locator(SUCCESS).inner_text()
@@ -100,9 +103,13 @@ def test_an_analyst_uploads_in_chinese_and_a_second_analyst_approves(
     approve.wait_for(timeout=TIMEOUT_MS)
     _settled(page)
     page.screenshot(path=str(ARTIFACTS / "review_pending_zh.png"), full_page=True)
+    card = page.locator('[class*="st-key-pending_"]').first
+    assert "重庆西部陆海新通道铁海联运班列（测试）,12.5%" in card.inner_text(), "the file beside"
     approve.click()
     page.wait_for_selector(SUCCESS, timeout=TIMEOUT_MS)
     assert "已批准" in page.locator(SUCCESS).inner_text()
+    _settled(page)
+    assert page.locator('[class*="st-key-approve_"]').count() == 0, "the card updated at once"
     assert "4321" in _chart_data(page, url), "approved: the figure is in the chart"
 
     _log_in(page, url, "li.lei")
@@ -118,4 +125,28 @@ def test_an_analyst_uploads_in_chinese_and_a_second_analyst_approves(
     shown = history_frame(Layout(root), "zh")
     row = shown[shown["文件"] == "班列数据.csv"].iloc[0]
     assert (row["提交人"], row["批准人"], row["状态"]) == ("王芳", "li.lei", "已批准")
+    sentences = page.locator('[data-testid="stCode"]', has_text="上传 1 行").first.inner_text()
+    assert "王芳 上传 1 行（班列开行 2024年1—8月），文件 班列数据.csv，li.lei 批准" in sentences
+
+    # Undo: the newest batch is chosen; a reason, then a confirmation naming the figure.
+    chosen = page.locator(".st-key-undo_choice").evaluate(
+        "el => el.textContent + ' ' + Array.from(el.querySelectorAll('input'))"
+        ".map(i => i.value + ' ' + (i.getAttribute('aria-label') || '')).join(' ')"
+    )
+    assert "班列数据.csv" in chosen, chosen
+    page.locator(".st-key-undo_reason input").fill("测试撤销")
+    page.locator(".st-key-undo_reason input").press("Enter")
+    _settled(page)
+    page.locator(".st-key-undo_button button").click()
+    box = page.locator(".st-key-undo_confirm_box")
+    box.wait_for(timeout=TIMEOUT_MS)
+    assert "将移除 1 个数字" in box.inner_text() and "4321" in box.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "review_undo_confirm_zh.png"), full_page=True)
+    page.locator(".st-key-undo_confirm button").click()
+    page.wait_for_selector(SUCCESS, timeout=TIMEOUT_MS)
+    assert "已撤销" in page.locator(SUCCESS).inner_text()
+    _settled(page)
+    history = page.locator('[data-testid="stCode"]', has_text="撤销批次").first.inner_text()
+    assert "（已撤销）" in history and "原因：测试撤销" in history
+    assert "4321" not in _chart_data(page, url), "undone: the figure left the chart"
     page.close()
