@@ -137,6 +137,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "(e.g. 'over 10,000 trains'), not exact values; they are neither joined to nor "
         "compared with the years beside them.",
     ),
+    "through_note": (
+        "{year}年的点为{as_of}的累计数。",
+        "The {year} point is the running total {as_of}.",
+    ),
     "gap_note": (
         "{years}年无全年数据报道，折线在此断开。",
         "No full-year figure has been reported for {years}; the line breaks there.",

@@ -139,3 +139,35 @@ def test_the_years_chart_notes_its_gaps_and_bounds_and_its_headline_states_the_b
     assert spec.headline == "2024年 班列开行超1万列"
     assert t("gap_note", "zh", years="2020") in spec.note
     assert t("bound_note", "zh") in spec.note
+
+
+def test_a_year_with_only_a_running_total_to_december_is_drawn_from_it_and_says_so() -> None:
+    from dashboard.charts.series_years import one_per_year, year_note
+
+    def rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
+        return {
+            "series": "corridor_rail_sea_trains",
+            "value": value,
+            "qualifier": qualifier,
+            "period_end": pd.Timestamp(end),
+            "others": [],
+        }
+
+    # 超万列 for the year (a bound) and the 10218th train on 30 December (exact): the exact
+    # running total is the year's point, the bound stays beside it; a full year wins otherwise.
+    points = one_per_year(
+        [
+            rec(10000, "2025-12-31", "over"),
+            rec(10218, "2025-12-30"),
+            rec(9000, "2023-12-31"),
+            rec(8900, "2023-12-20"),
+        ]
+    )
+    assert [(p["value"], str(p["period_end"].date())) for p in points] == [
+        (9000, "2023-12-31"),
+        (10218, "2025-12-30"),
+    ]
+    assert [(o["value"], o["qualifier"]) for o in points[1]["others"]] == [(10000, "over")]
+    assert "2025年的点为截至2025年12月30日的累计数" in year_note(points, "zh")
+    assert "running total as of 30 Dec 2025" in year_note(points, "en")
+    assert "2023" not in year_note(points, "en").split("running total")[0]

@@ -17,7 +17,7 @@ from dashboard.charts.milestones import (
     hidden_count,
 )
 from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
-from dashboard.format import format_value, point_label, value_axis_numbers
+from dashboard.format import format_as_of, format_value, point_label, value_axis_numbers
 from dashboard.i18n import t
 from dashboard.series_labels import series_label
 from dashboard.views.index import FigureView, Record, take_rows
@@ -28,6 +28,8 @@ from etl.contract.series import headline_series
 FIRST_YEAR = 2017
 HEIGHT = 420
 EVENT_COLOR = "#8a6d3b"
+# A year's point lists at most this many other reports beside it (as headline_rows keeps).
+MAX_OTHERS = 3
 
 
 def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
@@ -40,8 +42,11 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
     cols = take_rows(fv.frame.loc[:, ["period_start", "period_end", "metric", "basis"]], rows)
     kinds = period_kinds(cols["period_start"], cols["period_end"], cols["metric"]).to_numpy()
     ends = pd.to_datetime(cols["period_end"])
+    # A year with no full-year report may be drawn from a running total to a December day
+    # (今年第10218列 on 30 December): at its year, its cut-off said in the note and hover.
+    december = (kinds == "ytd") & (ends.dt.month == 12).to_numpy()
     keep = (
-        (kinds == "year")
+        ((kinds == "year") | december)
         & (ends.dt.year >= FIRST_YEAR).to_numpy()
         & (cols["basis"].astype(str) == "reported").to_numpy()
         & cols["metric"].astype(str).isin(metrics).to_numpy()
@@ -59,9 +64,41 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
         ]
         others = {float(o["value"]): o for o in same}
         out.setdefault(str(r["metric"]), []).append({**r, "others": list(others.values())})
-    for recs in out.values():
-        recs.sort(key=lambda r: r["period_end"])
+    for metric, recs in out.items():
+        out[metric] = one_per_year(recs)
     return {m: out[m] for m in metrics if m in out}
+
+
+def through_december(record: Record) -> bool:
+    """Return whether a year's point is a running total to a December day, not the full year."""
+    return pd.Timestamp(record["period_end"]).strftime("%m-%d") != "12-31"
+
+
+def one_per_year(records: list[Record]) -> list[Record]:
+    """Return one point per series and year: an exact figure before a bound (10218列 to 30
+    December before 超万列 for the year), then the full year before a running total to a
+    December day, then the latest cut-off."""
+    by_year: dict[tuple[str, int], list[Record]] = {}
+    for r in records:
+        by_year.setdefault((str(r["series"]), pd.Timestamp(r["period_end"]).year), []).append(r)
+    out = []
+    for same in by_year.values():
+        ranked = sorted(same, key=_year_rank, reverse=True)
+        # The year's other figures stay beside its point (另据…), each as its source states it.
+        others = [o for r in ranked[1:] for o in (r, *r.get("others", ()))]
+        distinct = {
+            (float(o["value"]), qualifier_of(o)): o
+            for o in [*ranked[0].get("others", ()), *others]
+            if (float(o["value"]), qualifier_of(o))
+            != (float(ranked[0]["value"]), qualifier_of(ranked[0]))
+        }
+        out.append({**ranked[0], "others": list(distinct.values())[:MAX_OTHERS]})
+    return sorted(out, key=lambda r: r["period_end"])
+
+
+def _year_rank(record: Record) -> tuple[bool, bool, pd.Timestamp]:
+    exact = not is_bound(qualifier_of(record))
+    return (exact, not through_december(record), pd.Timestamp(record["period_end"]))
 
 
 def year_events(points: list[Record], metric: str, events: list[Record] | None) -> list[Record]:
@@ -217,6 +254,10 @@ def year_note(points: list[Record], lang: str) -> str:
     gaps = gap_years(points)
     if gaps:
         notes.append(t("gap_note", lang, years=t("list_sep", lang).join(map(str, gaps))))
+    for p in points:
+        if through_december(p):
+            end = pd.Timestamp(p["period_end"])
+            notes.append(t("through_note", lang, year=end.year, as_of=format_as_of(end, lang)))
     if has_bounds(points):
         notes.append(t("bound_note", lang))
     return " ".join(notes)
