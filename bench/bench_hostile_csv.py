@@ -25,8 +25,10 @@ GOOD = "teu,{v},TEU,2024-01-01,2024-01-31,重庆西部陆海新通道班列{i},1
 def _fill(line: Callable[[int], str], size: int, head: str = HEADER + "\n") -> bytes:
     """Return head plus lines made by line(i) until size bytes or the row cap (all checked)."""
     parts, total, i = [head], len(head.encode()), 0
-    while total < size and i < ROWS:
+    while i < ROWS:
         piece = line(i) + "\n"
+        if total + len(piece.encode()) > size:
+            break
         parts.append(piece)
         total += len(piece.encode())
         i += 1
