@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, ui, upload_guard
 from dashboard.i18n import t
 from dashboard.safe_text import plain
 from etl.contract.errors import CorridorError
@@ -465,12 +465,27 @@ def history_tab(actor: auth.Actor) -> None:
         st.success(t("up_undone", lang, batch=batch))
 
 
+def _hold_uploads(analyst: bool) -> None:
+    """Let this session hold uploaded bytes only while an analyst is signed in."""
+    from streamlit import runtime
+
+    session = upload_guard.current_session_id()
+    if session is None:
+        return
+    if analyst:
+        upload_guard.allow_session(session)
+    else:
+        manager = runtime.get_instance().uploaded_file_mgr if runtime.exists() else None
+        upload_guard.forbid_session(session, manager)
+
+
 section = auth.read_secrets()
 users = auth.read_users(section=section)
 if not users and not oidc_configured():
     not_configured()
 else:
     actor = current_actor(section, users)
+    _hold_uploads(actor is not None and actor.is_analyst)
     if actor is None:
         st.info(t("up_log_in_first", lang))
     elif not actor.is_analyst:
