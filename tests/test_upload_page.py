@@ -141,12 +141,13 @@ NEW_ROW_ZH = (
 
 
 def add_people(secrets: Path) -> None:
-    from etl.store.auth import add_user, users_path
+    from etl.store.auth import Actor, add_user, users_path
 
     assert users_path().parent == secrets.parent
-    add_user("王芳", "analyst", "wang fang password 1")
-    add_user("li.lei", "analyst", "li lei password 22")
-    add_user("boss", "manager", "boss password 333")
+    add_user("王芳", "analyst", "wang fang password 1")  # the first account: the admin
+    admin = Actor("王芳", "analyst")
+    add_user("li.lei", "analyst", "li lei password 22", by=admin)
+    add_user("boss", "manager", "boss password 333", by=admin)
 
 
 def trains_chart(at: AppTest) -> str:
