@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import threading
 import time
 import tomllib
 import unicodedata
@@ -580,6 +581,8 @@ class LoginThrottle:
     def __init__(self, path: Path | None = None, clock: Any = time.time) -> None:
         self._path = path
         self.clock = clock
+        # Threads of one server queue here (a blocking wait) before polling the file's lock.
+        self._threads = threading.Lock()
 
     @property
     def path(self) -> Path:
@@ -592,7 +595,10 @@ class LoginThrottle:
     def _state(self) -> Iterator[dict[str, Any]]:
         where = self.path
         where.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(where.with_name(where.name + ".lock")), timeout=USERS_LOCK_TIMEOUT_S):
+        file_lock = FileLock(
+            str(where.with_name(where.name + ".lock")), timeout=USERS_LOCK_TIMEOUT_S
+        )
+        with self._threads, file_lock:
             try:
                 state = json.loads(where.read_text(encoding="utf-8"))
                 if not isinstance(state, dict):
@@ -691,6 +697,7 @@ def login_named(
     key = name.strip()[:64]
     outcome, seconds = throttle.reserve(key, client)
     if outcome == "locked":
+        time.sleep(delay)  # a refusal costs the guesser as much as a failure
         return None, "locked"
     if seconds:
         time.sleep(seconds)  # the global brake: slower for everyone, refused for no one
