@@ -123,8 +123,13 @@ def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> au
 def _client() -> str:
     """Return who is guessing, for the lockout: the client's address, else this session."""
     address = getattr(st.context, "ip_address", None)
-    if address:
+    if isinstance(address, str) and address:
         return f"ip:{address}"
+    # A local connection is the reverse proxy on this machine, which names the client in
+    # X-Real-IP (README); only a local connection is trusted to say so.
+    forwarded = st.context.headers.get("X-Real-IP") if address is None else None
+    if isinstance(forwarded, str) and forwarded.strip():
+        return f"ip:{forwarded.strip()[:64]}"
     if "_client" not in st.session_state:
         st.session_state["_client"] = f"session:{secrets.token_hex(8)}"
     return str(st.session_state["_client"])

@@ -641,6 +641,7 @@ class LoginThrottle:
             named = state["names"].get(key)
             client_entry = state["clients"].get(client)
             wait = self._wait(client_entry, CLIENT_DELAY_MAX_S, now)
+            # A name waits only for the clients that failed on it: its owner, elsewhere, never.
             if named and client in named.get("clients", []):
                 wait = max(wait, self._wait(named, NAME_DELAY_MAX_S, now))
             if wait > 0:
