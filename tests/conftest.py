@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from dashboard_data import write_data_dir
-from uploads_support import new_layout
+from uploads_support import CLI_ACCOUNT, CLI_PASSWORD, new_layout
 
 from etl.contract.paths import REPO_ROOT, Layout
 
@@ -46,12 +46,6 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = write_data_dir(tmp_path / "data")
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
     return root
-
-
-# The account the command-line tests act as: the first (admin) analyst, to which the OS user
-# running the tests is mapped, so a write command proves its person as an admin set it up.
-CLI_ACCOUNT = "tester"
-CLI_PASSWORD = "tester password 2025"
 
 
 @pytest.fixture

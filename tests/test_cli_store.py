@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLI_ACCOUNT
-from uploads_support import csv_bytes, csv_line, tree_digest, with_rows
+from uploads_support import CLI_ACCOUNT, csv_bytes, csv_line, tree_digest, with_rows
 
 from corridor.cli import main
 from etl.contract.paths import Layout
