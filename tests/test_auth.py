@@ -199,32 +199,31 @@ def test_failure_counters_decay(tmp_path: Path) -> None:
     assert outcome == "ok" and actor is not None
 
 
-def _add_in_a_process(path: str, name: str) -> None:
-    from etl.store import auth as child_auth
-
-    child_auth.add_user(
-        name,
-        "analyst",
-        f"{name} password 2025",
-        Path(path),
-        by=child_auth.Actor("admin", "analyst"),
-    )
+ADD_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+from etl.store import auth
+auth.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
+              by=auth.Actor("admin", "analyst"))
+"""
 
 
 def test_concurrent_account_edits_lose_nothing(tmp_path: Path) -> None:
-    # The issue: two `users add` at once lost one account in three tries of ten.
-    import multiprocessing
+    # The issue: two `users add` at once lost one account in three tries of ten. Fresh
+    # interpreters, not multiprocessing: its spawn would re-run whatever __main__ is.
+    import os
+    import subprocess
+    import sys
 
-    context = multiprocessing.get_context("spawn")
     path, _users = account_file(tmp_path, "admin")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     for attempt in range(4):
         names = [f"p{attempt}a", f"p{attempt}b", f"p{attempt}c"]
-        workers = [context.Process(target=_add_in_a_process, args=(str(path), n)) for n in names]
+        workers = [
+            subprocess.Popen([sys.executable, "-c", ADD_IN_A_PROCESS, str(path), n], env=env)
+            for n in names
+        ]
         for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(60)
-            assert worker.exitcode == 0
+            assert worker.wait(120) == 0
         held = auth.read_users(path, section={})
         assert all(n in held for n in names), (attempt, sorted(held))
-    assert auth.read_users(path, section={}).keys() >= {"admin"}
