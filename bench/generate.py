@@ -15,6 +15,7 @@ the flow rows with a yoy also carry their derived prior-year row, marked derived
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -121,10 +122,32 @@ def synthetic_rows(n: int, seed: int) -> pd.DataFrame:
     return frame.loc[:, columns]
 
 
+def bench_identity() -> dict[str, str]:
+    """Return environment settings that make write commands act as a bench account (by token).
+
+    The account lives in a temporary accounts file of its own, never the checkout's.
+    """
+    import tempfile
+
+    from etl.store import auth
+
+    folder = Path(tempfile.mkdtemp(prefix="corridor-bench-accounts-"))
+    path = folder / "corridor_users.json"
+    auth.add_user("bench", auth.ANALYST, "bench password 2025", path)
+    token = auth.make_token("bench", path, by=auth.Actor("bench", auth.ANALYST))
+    return {auth.USERS_ENV: str(path), auth.TOKEN_ENV: token}
+
+
+_IDENTITY: dict[str, str] = {}
+
+
 def corridor(*args: str) -> None:
-    """Run one corridor subcommand, failing loudly."""
+    """Run one corridor subcommand as the bench account, failing loudly."""
     exe = Path(sys.executable).with_name("corridor")
-    result = subprocess.run([str(exe), *args], capture_output=True, text=True)
+    if not _IDENTITY:
+        _IDENTITY.update(bench_identity())
+    env = {**os.environ, **_IDENTITY}
+    result = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SystemExit(f"corridor {args[0]} failed:\n{result.stderr}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from corridor import options
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
-from etl.store.auth import cli_actor
+from etl.store.auth import TOKEN_ENV, Actor, cli_actor
 
 # Exit code when a merge needs a yes and there is no terminal to ask on.
 EXIT_NEEDS_CONFIRMATION = 3
@@ -86,6 +87,23 @@ def _confirm(args: argparse.Namespace, question: str) -> bool | None:
     return answer in {"y", "yes", "是", "好"}
 
 
+def _read_secret(args: argparse.Namespace, prompt: str) -> str | None:
+    """Return the next line of stdin with --password-stdin, else a typed one, else None."""
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n") or None
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt) or None
+    return None
+
+
+def _actor(args: argparse.Namespace, *, writes: bool = True) -> Actor:
+    """Return the proven person a command acts as (password, token or a mapped OS user)."""
+    secret = None
+    if getattr(args, "user", None) and not os.environ.get(TOKEN_ENV, "").strip():
+        secret = _read_secret(args, f"{args.user} 的密码或令牌 / password or token: ")
+    return cli_actor(args.user, secret, path=_users_file(args), writes=writes)
+
+
 def _report_pending(pending_id: str) -> None:
     print(
         f"已提交待审批 {pending_id}：须由另一位分析员批准（corridor approve）后生效 / "
@@ -151,7 +169,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not answer:
         print("未合并 / nothing merged")
         return 0
-    _report_merge(merge_upload(where, upload, cli_actor(args.user), replace=args.replace))
+    _report_merge(merge_upload(where, upload, _actor(args), replace=args.replace))
     return 0
 
 
@@ -195,7 +213,7 @@ def cmd_add_article(args: argparse.Namespace) -> int:
         return 0
     result = accept_article(
         where,
-        cli_actor(args.user),
+        _actor(args),
         proposal,
         proposal.rows,
         source_id=args.source_id,
@@ -265,7 +283,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     from etl.store.pending import approve
 
-    result = approve(layout(args.data_dir), cli_actor(args.user), args.batch)
+    result = approve(layout(args.data_dir), _actor(args), args.batch)
     if result.batch_id is None:
         print("已批准；所有行都已存在，没有改动 / approved; every row was already held")
     else:
@@ -276,7 +294,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_reject(args: argparse.Namespace) -> int:
     from etl.store.pending import reject
 
-    reject(layout(args.data_dir), cli_actor(args.user), args.batch, args.reason)
+    reject(layout(args.data_dir), _actor(args), args.batch, args.reason)
     print(f"已驳回 rejected {args.batch}")
     return 0
 
@@ -313,17 +331,28 @@ def _read_password(args: argparse.Namespace) -> str:
                 "no password read; type it on a terminal or use --password-stdin",
             )
         return password
-    password = getpass.getpass("密码 / password: ")
+    password = getpass.getpass("新密码 / new password: ")
     if getpass.getpass("再输入一次 / again: ") != password:
         raise CorridorError.single("两次输入不一致", "the two entries differ")
     return password
 
 
+def _manager_of_accounts(args: argparse.Namespace) -> Actor | None:
+    """Return the proven person managing accounts; None only while there are no accounts yet."""
+    from etl.store.auth import read_users
+
+    if not read_users(_users_file(args), section={}):
+        return None  # the first account, made at setup, becomes the admin
+    return _actor(args, writes=False)
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
     from etl.store.auth import add_user
 
-    user = add_user(args.name, args.role, _read_password(args), _users_file(args))
-    print(f"已添加用户 added user {user.name} ({user.role})")
+    by = _manager_of_accounts(args)
+    user = add_user(args.name, args.role, _read_password(args), _users_file(args), by=by)
+    note = "，管理员 admin" if by is None else ""
+    print(f"已添加用户 added user {user.name} ({user.role}{note})")
     return 0
 
 
@@ -342,7 +371,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 def cmd_users_remove(args: argparse.Namespace) -> int:
     from etl.store.auth import remove_user
 
-    remove_user(args.name, _users_file(args))
+    remove_user(args.name, _users_file(args), by=_actor(args, writes=False))
     print(f"已删除用户 removed user {args.name}")
     return 0
 
@@ -350,8 +379,34 @@ def cmd_users_remove(args: argparse.Namespace) -> int:
 def cmd_users_set_password(args: argparse.Namespace) -> int:
     from etl.store.auth import set_user_password
 
-    set_user_password(args.name, _read_password(args), _users_file(args))
+    by = _actor(args, writes=False)
+    set_user_password(args.name, _read_password(args), _users_file(args), by=by)
     print(f"已更新密码 password updated for {args.name}")
+    return 0
+
+
+def cmd_users_token(args: argparse.Namespace) -> int:
+    from etl.store.auth import make_token
+
+    token = make_token(args.name, _users_file(args), by=_actor(args, writes=False))
+    print(
+        f"{args.name} 的个人令牌（只显示这一次；设为环境变量 {TOKEN_ENV}）/ personal token for "
+        f"{args.name} (shown once; set it as {TOKEN_ENV}):",
+        file=sys.stderr,
+    )
+    print(token)
+    return 0
+
+
+def cmd_users_map_os(args: argparse.Namespace) -> int:
+    from etl.store.auth import map_os_user
+
+    target = None if args.remove else args.name
+    map_os_user(args.os_user, target, _users_file(args), by=_actor(args, writes=False))
+    if target is None:
+        print(f"已取消操作系统用户 {args.os_user} 的对应 / OS user {args.os_user} unmapped")
+    else:
+        print(f"操作系统用户 {args.os_user} 对应账户 {target} / OS user mapped to {target}")
     return 0
 
 
@@ -366,9 +421,7 @@ def _users_file(args: argparse.Namespace) -> Path:
 def cmd_undo(args: argparse.Namespace) -> int:
     from etl.store.commands import undo_batch
 
-    batch_id = undo_batch(
-        layout(args.data_dir), cli_actor(args.user), args.batch, args.reason or ""
-    )
+    batch_id = undo_batch(layout(args.data_dir), _actor(args), args.batch, args.reason or "")
     print(f"已撤销 {args.batch}，记录为批次 undone; recorded as batch {batch_id}")
     return 0
 
@@ -378,7 +431,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 
     batch_id = add_source(
         layout(args.data_dir),
-        cli_actor(args.user),
+        _actor(args),
         source_id=args.id,
         title=args.title,
         publisher=args.publisher,
@@ -404,7 +457,7 @@ def cmd_series_list(args: argparse.Namespace) -> int:
 def cmd_series_add_wording(args: argparse.Namespace) -> int:
     from etl.store.commands import add_wording
 
-    result = add_wording(layout(args.data_dir), cli_actor(args.user), args.series, args.wording)
+    result = add_wording(layout(args.data_dir), _actor(args), args.series, args.wording)
     if result.pending_id:
         _report_pending(result.pending_id)
         return 0
@@ -433,7 +486,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
     result = correct_figure(
         layout(args.data_dir),
-        cli_actor(args.user),
+        _actor(args),
         _criteria(args),
         args.new_value,
         args.reason,
@@ -450,9 +503,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_retract(args: argparse.Namespace) -> int:
     from etl.store.commands import retract_figure
 
-    result = retract_figure(
-        layout(args.data_dir), cli_actor(args.user), _criteria(args), args.reason
-    )
+    result = retract_figure(layout(args.data_dir), _actor(args), _criteria(args), args.reason)
     if result.pending_id:
         _report_pending(result.pending_id)
     else:
@@ -487,13 +538,23 @@ def _add_selectors(p: argparse.ArgumentParser) -> None:
         p.add_argument(flag, dest=name, required=required, help=text)
 
 
-def _add_user(p: argparse.ArgumentParser) -> None:
-    """Add `--user NAME`: whose change the batch records (default: the OS user)."""
+def _add_user(p: argparse.ArgumentParser, stdin: bool = True) -> None:
+    """Add `--user NAME` and `--password-stdin`: who acts, proven by password or token."""
     p.add_argument(
         "--user",
         metavar="NAME",
-        help="记录为此人的操作 / record the change as this person's (default: the OS user)",
+        help="以此账户操作，须证明：终端输入密码、--password-stdin，或个人令牌 "
+        f"${TOKEN_ENV}（默认：管理员对应到账户的操作系统用户）/ act as this account, proven by "
+        f"its password (typed, or --password-stdin) or a personal token in ${TOKEN_ENV} "
+        "(default: the OS user, where an admin mapped it to an account)",
     )
+    if stdin:
+        p.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="从标准输入第一行读 --user 的密码或令牌 / read --user's password or token "
+            "from the first line of stdin",
+        )
 
 
 def register(sub: options.Subparsers) -> None:
@@ -745,18 +806,48 @@ def register(sub: options.Subparsers) -> None:
     )
     users_sub = p.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     inner = options.data_dir_option(keep_earlier=True)
+    admin_note = (
+        " Needs an admin (--user NAME with its password or a token; the first account, made "
+        "when there is none, is the admin). With --password-stdin, stdin's first line is --user's "
+        "password and the next the new password."
+    )
     for action, handler, text in (
-        ("add", cmd_users_add, "添加用户 / add a user"),
+        ("add", cmd_users_add, "添加用户 / add a user." + admin_note),
         ("list", cmd_users_list, "列出用户 / list users"),
-        ("remove", cmd_users_remove, "删除用户 / remove a user"),
-        ("set-password", cmd_users_set_password, "设置密码 / set a user's password"),
+        ("remove", cmd_users_remove, "删除用户 / remove a user." + admin_note),
+        (
+            "set-password",
+            cmd_users_set_password,
+            "设置密码 / set a user's password (an admin's, or the account's own)." + admin_note,
+        ),
+        (
+            "token",
+            cmd_users_token,
+            "生成个人令牌 / print a new personal token for NAME (an admin, or NAME itself); "
+            f"commands accept it in ${TOKEN_ENV}",
+        ),
+        (
+            "map-os",
+            cmd_users_map_os,
+            "把操作系统用户对应到账户 / let an OS user act as an account without a password "
+            "(admins only; --remove to undo)",
+        ),
     ):
         q = options.command(users_sub, action, handler, parent=inner, help=text, description=text)
         q.add_argument("--users-file", metavar="PATH", help="用户文件 / users file path")
         q.add_argument(
-            "--password-stdin", action="store_true", help="从标准输入读密码 / read it from stdin"
+            "--password-stdin",
+            action="store_true",
+            help="从标准输入读密码（先 --user 的，再新密码）/ read passwords from stdin "
+            "(--user's first, then the new one)",
         )
         if action != "list":
+            _add_user(q, stdin=False)
+        if action == "map-os":
+            q.add_argument("os_user", metavar="OS_USER")
+            q.add_argument("name", metavar="NAME", nargs="?")
+            q.add_argument("--remove", action="store_true", help="取消对应 / remove the mapping")
+        elif action != "list":
             q.add_argument("name", metavar="NAME")
         if action == "add":
             q.add_argument("--role", choices=("analyst", "manager"), required=True)

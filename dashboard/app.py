@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, downloads, presenting
+from dashboard import data, downloads, presenting, upload_guard
 from dashboard.filters import (
     NO_ROUTE,
     Filters,
@@ -33,6 +33,13 @@ from etl.contract.vocabulary import load_metrics
 # A local file: a :material/...: icon makes Streamlit point the favicon at an external font
 # host, which every reader's browser would then contact (with the page as Referer).
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
+# The tables' own "Download as CSV" (and copy) would write stored text raw, formula signs and
+# all; the app's own downloads disarm it, so the built-in export is switched off here, where it
+# holds however the app is started (config.toml sets it too).
+st.set_option("client.disableDataExport", True)
+# Only signed-in analysts' sessions may hold uploaded bytes (dashboard/upload_guard.py).
+upload_guard.guard_runtime()
 
 st.set_page_config(
     page_title=" · ".join(pair("tab_title")),

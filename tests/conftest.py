@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from dashboard_data import write_data_dir
-from uploads_support import new_layout
+from uploads_support import CLI_ACCOUNT, CLI_PASSWORD, new_layout
 
 from etl.contract.paths import REPO_ROOT, Layout
 
@@ -46,3 +46,17 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = write_data_dir(tmp_path / "data")
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(root))
     return root
+
+
+@pytest.fixture
+def cli_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An accounts file holding the admin analyst 'tester', mapped from the OS user."""
+    from etl.store import auth
+
+    path = tmp_path / "accounts" / "corridor_users.json"
+    monkeypatch.setenv(auth.USERS_ENV, str(path))
+    monkeypatch.delenv(auth.TOKEN_ENV, raising=False)
+    monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
+    auth.add_user(CLI_ACCOUNT, auth.ANALYST, CLI_PASSWORD, path)
+    auth.map_os_user(auth.os_user(), CLI_ACCOUNT, path, by=auth.Actor(CLI_ACCOUNT, auth.ANALYST))
+    return path

@@ -107,3 +107,123 @@ def test_only_analysts_pass_the_role_check() -> None:
     for who in (Actor("m", MANAGER), None, "analyst"):
         with pytest.raises(CorridorError, match="only analysts"):
             require_analyst(who)  # type: ignore[arg-type]
+
+
+def account_file(tmp_path: Path, *names: str) -> tuple[Path, dict[str, auth.User]]:
+    path = tmp_path / "corridor_users.json"
+    admin = None
+    for name in names:
+        auth.add_user(name, ANALYST, f"{name} password 2025", path, by=admin)
+        admin = admin or Actor(name, ANALYST)
+    return path, auth.read_users(path, section={})
+
+
+def counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    checked: list[str] = []
+    real = auth.verify_password
+
+    def counted(password: str, stored: str) -> bool:
+        checked.append(password)
+        return real(password, stored)
+
+    monkeypatch.setattr(auth, "verify_password", counted)
+    return checked
+
+
+def test_concurrent_guessers_get_only_the_allowed_checks_and_the_owner_gets_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The issue: thirty sessions guessing at once got 19 passwords checked where five are
+    # allowed, and five guesses locked the owner out for minutes.
+    import threading
+
+    _path, users = account_file(tmp_path, "alice")
+    throttle = auth.LoginThrottle(tmp_path / "logins.json")
+    checked = counting_checks(monkeypatch)
+    stop = time.monotonic() + 3.0
+
+    def guess(n: int) -> None:
+        while time.monotonic() < stop:
+            auth.login_named(
+                "alice", f"guess {n} xxxxxx", users, throttle, 0.0, client="ip:6.6.6.6"
+            )
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    start = time.monotonic()
+    actor, outcome = auth.login_named(
+        "alice", "alice password 2025", users, throttle, 0.0, client="ip:10.0.0.7"
+    )
+    owner_seconds = time.monotonic() - start
+    for thread in threads:
+        thread.join()
+    assert outcome == "ok" and actor is not None and actor.name == "alice"
+    assert owner_seconds < 5.0, owner_seconds
+    guesses = [p for p in checked if p.startswith("guess")]
+    # Five free, then one after 1 s and one after 2 s more: at most 7 in 3 s, never 30.
+    assert auth.FREE_FAILURES <= len(guesses) <= auth.FREE_FAILURES + 2, len(guesses)
+
+
+def test_a_sprayed_guesser_slows_checks_but_never_refuses_a_right_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"user{i}" for i in range(3)]
+    _path, users = account_file(tmp_path, *names)
+    throttle = auth.LoginThrottle(tmp_path / "logins.json")
+    # 60 failures over many clients and names: past the global threshold.
+    for i in range(60):
+        auth.login_named(f"nobody{i}", "wrong password xx", users, throttle, 0.0, client=f"c{i}")
+    start = time.monotonic()
+    actor, outcome = auth.login_named(
+        "user1", "user1 password 2025", users, throttle, 0.0, client="owner"
+    )
+    assert outcome == "ok" and actor is not None
+    assert time.monotonic() - start <= auth.GLOBAL_DELAY_MAX_S + 1.0
+
+
+def test_failure_counters_decay(tmp_path: Path) -> None:
+    now = [1_000_000.0]
+    throttle = auth.LoginThrottle(tmp_path / "logins.json", clock=lambda: now[0])
+    _path, users = account_file(tmp_path, "alice")
+    for _ in range(8):
+        auth.login_named("alice", "wrong password xx", users, throttle, 0.0, client="c")
+    assert auth.login_named("alice", "alice password 2025", users, throttle, 0.0, client="c")[
+        1
+    ] == ("locked")
+    now[0] += 6 * auth.HALF_LIFE_S  # 8 failures decay to well under the free five
+    actor, outcome = auth.login_named(
+        "alice", "alice password 2025", users, throttle, 0.0, client="c"
+    )
+    assert outcome == "ok" and actor is not None
+
+
+ADD_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+from etl.store import auth
+auth.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
+              by=auth.Actor("admin", "analyst"))
+"""
+
+
+def test_concurrent_account_edits_lose_nothing(tmp_path: Path) -> None:
+    # The issue: two `users add` at once lost one account in three tries of ten. Fresh
+    # interpreters, not multiprocessing: its spawn would re-run whatever __main__ is.
+    import os
+    import subprocess
+    import sys
+
+    path, _users = account_file(tmp_path, "admin")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    for attempt in range(4):
+        names = [f"p{attempt}a", f"p{attempt}b", f"p{attempt}c"]
+        workers = [
+            subprocess.Popen([sys.executable, "-c", ADD_IN_A_PROCESS, str(path), n], env=env)
+            for n in names
+        ]
+        for worker in workers:
+            assert worker.wait(120) == 0
+        held = auth.read_users(path, section={})
+        assert all(n in held for n in names), (attempt, sorted(held))

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from uploads_support import csv_bytes, csv_line, tree_digest, with_rows
+from uploads_support import CLI_ACCOUNT, csv_bytes, csv_line, tree_digest, with_rows
 
 from corridor.cli import main
 from etl.contract.paths import Layout
@@ -46,7 +46,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
-pytestmark = pytest.mark.usefixtures("no_default_data_dir")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir", "cli_account")
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -243,13 +243,15 @@ def test_users_add_list_set_password_remove(
 ) -> None:
     from etl.store import auth
 
+    monkeypatch.delenv(auth.USERS_ENV)
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(tmp_path / "secrets.toml"))
     monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\n"))
     assert main(["users", "add", "王芳", "--role", "analyst", "--password-stdin"]) == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("boss password 333\n"))
-    assert main(["users", "add", "boss", "--role", "manager", "--password-stdin"]) == 0
-    monkeypatch.setattr("sys.stdin", io.StringIO("another password 4\n"))
-    assert main(["users", "add", "boss", "--role", "analyst", "--password-stdin"]) == 2
+    as_admin = ["--user", "王芳", "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\nboss password 333\n"))
+    assert main(["users", "add", "boss", "--role", "manager", *as_admin]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\nanother password 4\n"))
+    assert main(["users", "add", "boss", "--role", "analyst", *as_admin]) == 2
     capsys.readouterr()
     assert main(["users", "list"]) == 0
     listing = capsys.readouterr().out
@@ -259,14 +261,15 @@ def test_users_add_list_set_password_remove(
     assert "wang fang password" not in path.read_text(encoding="utf-8"), "only hashes are stored"
     users = auth.read_users()
     assert auth.login_named("王芳", "wang fang password 1", users, delay=0)[1] == "ok"
-    monkeypatch.setattr("sys.stdin", io.StringIO("a new password 55\n"))
-    assert main(["users", "set-password", "王芳", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\na new password 55\n"))
+    assert main(["users", "set-password", "王芳", *as_admin]) == 0
     users = auth.read_users()
     assert auth.login_named("王芳", "wang fang password 1", users, delay=0)[1] == "failed"
     assert auth.login_named("王芳", "a new password 55", users, delay=0)[0] == auth.Actor(
         "王芳", "analyst"
     )
-    assert main(["users", "remove", "boss"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a new password 55\n"))
+    assert main(["users", "remove", "boss", *as_admin]) == 0
     assert "boss" not in auth.read_users()
 
 
@@ -276,6 +279,7 @@ def test_the_shared_password_is_the_named_account_analyst(
     from etl.store import auth
 
     secrets = tmp_path / "secrets.toml"
+    monkeypatch.delenv(auth.USERS_ENV)
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(secrets))
     auth.write_password_hash(auth.hash_password("shared password 2025"), secrets)
     users = auth.read_users()
@@ -284,20 +288,45 @@ def test_the_shared_password_is_the_named_account_analyst(
     assert outcome == "ok" and actor == auth.Actor("analyst", "analyst")
 
 
+def add_people(cli_account: Path) -> None:
+    """Add 王芳 and li.lei (analysts) and Alice (analyst) as the admin 'tester'."""
+    from etl.store import auth
+
+    admin = auth.Actor(CLI_ACCOUNT, auth.ANALYST)
+    for name, password in PEOPLE.items():
+        auth.add_user(name, auth.ANALYST, password, cli_account, by=admin)
+
+
+PEOPLE = {"王芳": "wang fang password 1", "li.lei": "li lei password 22", "alice": "alice pw 333"}
+
+
+def as_person(
+    monkeypatch: pytest.MonkeyPatch, layout: Layout, name: str, *args: str, password: str = ""
+) -> int:
+    """Run a command as NAME, proving it with the password on stdin (the right one by default)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO((password or PEOPLE.get(name, "x")) + "\n"))
+    return corridor(layout, *args, "--user", name, "--password-stdin")
+
+
 def test_two_named_analysts_show_in_history_and_approve_each_other(
-    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    layout: Layout,
+    tmp_path: Path,
+    cli_account: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    add_people(cli_account)
     first = write(tmp_path, "王芳的数据.csv", csv_bytes(3))
-    assert corridor(layout, "ingest", first, "--yes", "--user", "王芳") == 0
+    assert as_person(monkeypatch, layout, "王芳", "ingest", first, "--yes") == 0
     layout.settings.write_text("require_approval = true\n", encoding="utf-8")
     second = write(tmp_path, "second.csv", csv_bytes(2, tag="b"))
-    assert corridor(layout, "ingest", second, "--yes", "--user", "li.lei") == 0
+    assert as_person(monkeypatch, layout, "li.lei", "ingest", second, "--yes") == 0
     out = capsys.readouterr().out
     assert "pending" in out and len(load_table(layout).observations) == 3
     pending = sorted(os.listdir(layout.pending))[0]
-    assert corridor(layout, "approve", pending, "--user", "li.lei") == 2
+    assert as_person(monkeypatch, layout, "li.lei", "approve", pending) == 2
     assert "another analyst" in capsys.readouterr().err
-    assert corridor(layout, "approve", pending, "--user", "王芳") == 0
+    assert as_person(monkeypatch, layout, "王芳", "approve", pending) == 0
     assert len(load_table(layout).observations) == 5
     capsys.readouterr()
     assert corridor(layout, "history") == 0
@@ -314,10 +343,113 @@ def test_two_named_analysts_show_in_history_and_approve_each_other(
     assert corridor(layout, "history", "--lang", "en") == 0
     assert "li.lei uploaded 2 rows (" in capsys.readouterr().out
     third = write(tmp_path, "third.csv", csv_bytes(2, tag="c"))
-    assert corridor(layout, "ingest", third, "--yes", "--user", "王芳") == 0
+    assert as_person(monkeypatch, layout, "王芳", "ingest", third, "--yes") == 0
     later = sorted(p for p in os.listdir(layout.pending) if p != pending)[0]
-    assert corridor(layout, "reject", later, "--reason", "重复", "--user", "li.lei") == 0
+    assert as_person(monkeypatch, layout, "li.lei", "reject", later, "--reason", "重复") == 0
     assert len(load_table(layout).observations) == 5
+
+
+def test_an_approver_is_an_account_proven_never_a_typed_name(
+    layout: Layout,
+    tmp_path: Path,
+    cli_account: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The issue: alice's item was approved with --user Alice, --user ghost, another analyst's
+    # name without their password, or no flag (the OS user); each recorded a false approver.
+    from etl.store import auth
+
+    add_people(cli_account)
+    layout.settings.write_text("require_approval = true\n", encoding="utf-8")
+    upload = write(tmp_path, "a.csv", csv_bytes(2))
+    assert as_person(monkeypatch, layout, "alice", "ingest", upload, "--yes") == 0
+    pending = sorted(os.listdir(layout.pending))[0]
+    capsys.readouterr()
+    # A case or width variant of the submitter is the submitter.
+    for variant in ("Alice", "ＡＬＩＣＥ"):
+        code = as_person(monkeypatch, layout, variant, "approve", pending, password="alice pw 333")
+        assert code == 2 and "another analyst" in capsys.readouterr().err
+    # An unknown name, or another analyst without their password, proves nothing.
+    assert as_person(monkeypatch, layout, "ghost", "approve", pending) == 2
+    assert "no such account" in capsys.readouterr().err
+    assert as_person(monkeypatch, layout, "li.lei", "approve", pending, password="guess 12345") == 2
+    assert "wrong password" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert corridor(layout, "approve", pending, "--user", "li.lei") == 2
+    assert "prove" in capsys.readouterr().err.lower()
+    # No flag: the OS user counts only while an admin maps it to an account.
+    auth.map_os_user(auth.os_user(), None, cli_account, by=auth.Actor(CLI_ACCOUNT, "analyst"))
+    assert corridor(layout, "approve", pending) == 2
+    assert "not mapped" in capsys.readouterr().err
+    assert list_decisions(layout) == []
+    assert as_person(monkeypatch, layout, "li.lei", "approve", pending) == 0
+    record = json.loads((layout.pending / pending / "decision.json").read_text(encoding="utf-8"))
+    assert record["who"] == "li.lei"
+
+
+def list_decisions(layout: Layout) -> list[str]:
+    return sorted(str(p) for p in layout.pending.glob("*/decision.json"))
+
+
+def test_names_are_unique_regardless_of_case_and_width(
+    cli_account: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("alice password 1\n"))
+    assert main(["users", "add", "alice", "--role", "analyst", "--password-stdin"]) == 0
+    for variant in ("Alice", "ALICE", "ａｌｉｃｅ"):
+        monkeypatch.setattr("sys.stdin", io.StringIO("alice password 2\n"))
+        assert main(["users", "add", variant, "--role", "analyst", "--password-stdin"]) == 2
+        assert "already exists" in capsys.readouterr().err
+
+
+def test_managing_accounts_needs_an_admin(
+    cli_account: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_people(cli_account)
+    # li.lei proves who they are but is no admin: no account changes.
+    monkeypatch.setattr("sys.stdin", io.StringIO("li lei password 22\nnew person pw 1\n"))
+    args = ["users", "add", "mallory", "--role", "analyst", "--user", "li.lei", "--password-stdin"]
+    assert main(args) == 2
+    assert "admin" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("li lei password 22\n"))
+    assert main(["users", "remove", "王芳", "--user", "li.lei", "--password-stdin"]) == 2
+    from etl.store import auth
+
+    assert auth.find_user(auth.read_users(), "mallory") is None
+    assert auth.find_user(auth.read_users(), "王芳") is not None
+    # Their own password they may change, with their own password.
+    monkeypatch.setattr("sys.stdin", io.StringIO("li lei password 22\nli lei new pw 2025\n"))
+    assert main(["users", "set-password", "li.lei", "--user", "li.lei", "--password-stdin"]) == 0
+
+
+def test_a_personal_token_proves_its_account(
+    layout: Layout,
+    tmp_path: Path,
+    cli_account: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from etl.store import auth
+
+    add_people(cli_account)
+    monkeypatch.setattr("sys.stdin", io.StringIO("li lei password 22\n"))
+    assert main(["users", "token", "li.lei", "--user", "li.lei", "--password-stdin"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert token.startswith(auth.TOKEN_PREFIX)
+    assert token not in cli_account.read_text(encoding="utf-8"), "only its hash is stored"
+    monkeypatch.setenv(auth.TOKEN_ENV, token)
+    upload = write(tmp_path, "t.csv", csv_bytes(2))
+    assert corridor(layout, "ingest", upload, "--yes") == 0
+    last = sorted(layout.batches.glob("*/batch.json"))[-1]
+    batch = json.loads(last.read_text(encoding="utf-8"))
+    assert batch["who"] == "li.lei"
+    # A token names its own account only, and a made-up one proves nothing.
+    upload = write(tmp_path, "u.csv", csv_bytes(2, tag="z"))
+    assert corridor(layout, "ingest", upload, "--yes", "--user", "王芳") == 2
+    monkeypatch.setenv(auth.TOKEN_ENV, auth.TOKEN_PREFIX + "x" * 43)
+    assert corridor(layout, "ingest", upload, "--yes") == 2
+    assert "invalid token" in capsys.readouterr().err
 
 
 def test_the_chinese_template_has_chinese_headers(capsys: pytest.CaptureFixture[str]) -> None:

@@ -387,7 +387,7 @@ def test_a_merge_killed_at_random_moments_leaves_the_old_or_the_new_table(
 
 
 @pytest.mark.slow
-def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path) -> None:
+def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path, cli_account: Path) -> None:
     layout = new_layout(tmp_path / "data")
     files = []
     for i in range(4):

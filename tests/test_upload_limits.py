@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import time
 import types
 import zipfile
 from collections.abc import Callable
@@ -176,13 +177,25 @@ def spin(seconds: float) -> int:
 def test_a_child_over_its_memory_limit_fails_with_a_refusal() -> None:
     with pytest.raises(CorridorError) as info:
         sandbox.run_limited(greedy, (4096,), "big.xlsx", memory_bytes=256 * 1024 * 1024)
-    assert "too much memory" in info.value.render() and "big.xlsx" in info.value.render()
+    message = info.value.render()
+    assert "the memory limit of 256 MiB" in message and "内存上限 256 MiB" in message
+    assert "big.xlsx" in message
 
 
 def test_a_child_over_its_cpu_limit_is_stopped() -> None:
     with pytest.raises(CorridorError) as info:
         sandbox.run_limited(spin, (60.0,), "slow.xlsx", cpu_seconds=1, timeout=30)
-    assert "took too long" in info.value.render()
+    message = info.value.render()
+    assert "the CPU time limit of 1 s" in message and "CPU 时间上限 1 秒" in message
+
+
+def test_a_child_over_its_wall_time_is_stopped_and_named() -> None:
+    start = time.monotonic()
+    with pytest.raises(CorridorError) as info:
+        sandbox.run_limited(time.sleep, (60.0,), "idle.csv", timeout=2)
+    assert time.monotonic() - start < 20
+    message = info.value.render()
+    assert "the time limit of 2 s" in message and "总用时上限 2 秒" in message
 
 
 def test_a_child_within_its_limits_returns_the_result() -> None:
@@ -202,3 +215,51 @@ def test_the_child_never_runs_the_parents_main_script(
     monkeypatch.setitem(sys.modules, "__main__", fake_main)
     assert sandbox.run_limited(greedy, (8,), "ok.xlsx") == 8 * 1024 * 1024
     assert not marker.exists()
+
+
+def test_a_csv_is_read_and_checked_in_the_limited_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Within a budget far below what reading 60,000 rows takes, the child fails, not the server.
+    monkeypatch.setitem(sandbox.UPLOAD_LIMITS, "memory_bytes", 8 * 1024 * 1024)
+    data = ("\n".join([HEADER, *(csv_line(i) for i in range(60_000))]) + "\n").encode()
+    message = refusal(tmp_path, data)
+    assert "the memory limit of 8 MiB" in message and "内存上限 8 MiB" in message
+
+
+def test_the_width_comes_from_the_first_record_not_the_first_line(tmp_path: Path) -> None:
+    # A quoted header cell holding a line break hid 1M columns from a first-line count.
+    data = b'"metric\n",' + b",".join(b"c%d" % i for i in range(5000)) + b"\n1\n"
+    message = refusal(tmp_path, data)
+    assert "too many columns (5001" in message and len(message) < MAX_MESSAGE
+
+
+def test_a_header_cell_past_the_field_limit_is_refused(tmp_path: Path) -> None:
+    message = refusal(tmp_path, b'"' + b"x" * 300_000 + b'"\n1\n')
+    assert "at most 100000 characters" in message and "过长" in message
+
+
+def test_many_failing_rows_are_refused_quickly_with_a_capped_list(tmp_path: Path) -> None:
+    # 200,000 rows failing every check: the list stops at the cap and the rest are not checked
+    # one object per cell (the 500,000 rows took 160 s and 8.8 GB).
+    bad = "x,y,z,2024-13-01,bad,=cmd,%,nosrc,<b>"
+    data = ("\n".join([HEADER, *([bad] * 200_000)]) + "\n").encode()
+    start = time.monotonic()
+    with pytest.raises(CorridorError) as info:
+        parse_upload(data, "bad.csv", {SOURCE})
+    assert time.monotonic() - start < 40
+    problems = info.value.problems
+    assert len(problems) <= 203
+    assert any("more problems not listed" in p.en for p in problems)
+    assert any("not checked further" in p.en for p in problems)
+
+
+def test_rows_failing_only_the_contract_schema_are_capped_too() -> None:
+    # Every value above the metric's plausible maximum: only pandera's check fails, chunk by chunk.
+    rows = [csv_line(i, value="9" * 30) for i in range(50_000)]
+    data = ("\n".join([HEADER, *rows]) + "\n").encode()
+    with pytest.raises(CorridorError) as info:
+        parse_upload(data, "max.csv", {SOURCE})
+    problems = info.value.problems
+    assert len(problems) <= 203 and "plausible maximum" in problems[0].en
+    assert any("not checked further" in p.en for p in problems)

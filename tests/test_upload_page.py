@@ -142,12 +142,13 @@ NEW_ROW_ZH = (
 
 
 def add_people(secrets: Path) -> None:
-    from etl.store.auth import add_user, users_path
+    from etl.store.auth import Actor, add_user, users_path
 
     assert users_path().parent == secrets.parent
-    add_user("王芳", "analyst", "wang fang password 1")
-    add_user("li.lei", "analyst", "li lei password 22")
-    add_user("boss", "manager", "boss password 333")
+    add_user("王芳", "analyst", "wang fang password 1")  # the first account: the admin
+    admin = Actor("王芳", "analyst")
+    add_user("li.lei", "analyst", "li lei password 22", by=admin)
+    add_user("boss", "manager", "boss password 333", by=admin)
 
 
 def trains_chart(at: AppTest) -> str:
@@ -203,10 +204,11 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
     assert row["提交人"] == "王芳" and row["批准人"] == "li.lei" and row["状态"] == "已批准"
     assert any(c.startswith("时间 (Asia/Shanghai)") for c in history.columns)
     events = [json.loads(line) for line in (data_dir / "audit.log").read_text().splitlines()]
+    # The approval is recorded before anything changes (the audit fails closed), then its batch.
     assert [e["event"] for e in events if e["event"] in ("submit", "approve", "write")] == [
         "submit",
-        "write",
         "approve",
+        "write",
     ]
     assert {e["who"] for e in events if e["event"] == "login"} == {"王芳", "li.lei"}
 
@@ -226,20 +228,23 @@ def test_repeated_failures_lock_a_name_and_are_logged(
 
     add_people(secrets)
     monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
-    monkeypatch.setattr(auth, "THROTTLE", auth.LoginThrottle())
-    monkeypatch.setattr(auth.login_named, "__defaults__", (auth.THROTTLE, 0.0))
+    # A still clock: the delay after the fifth failure never runs out during the test.
+    throttle = auth.LoginThrottle(secrets.parent / "logins.json", clock=lambda: 1_000_000.0)
+    monkeypatch.setattr(auth, "THROTTLE", throttle)
+    monkeypatch.setattr(auth.login_named, "__defaults__", (throttle, 0.0))
     at = open_page()
-    for _ in range(auth.NAME_FAILURES):
+    for _ in range(auth.FREE_FAILURES):
         log_in(at, "王芳", "a wrong guess 123")
-    log_in(at, "王芳", "wang fang password 1")  # the right password, but the name is locked
+    log_in(at, "王芳", "wang fang password 1")  # the right password, but this client waits
     assert any("锁定" in e.value or "locked" in e.value for e in at.error)
     assert not at.get("file_uploader")
-    log_in(at, "li.lei", "li lei password 22")  # another name is not locked
-    assert at.get("file_uploader")
+    other = open_page()  # another session (another client) is not held up by these failures
+    log_in(other, "li.lei", "li lei password 22")
+    assert other.get("file_uploader")
     events = [
         json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()
     ]
-    assert events.count("login_failed") == auth.NAME_FAILURES
+    assert events.count("login_failed") == auth.FREE_FAILURES
     assert "lockout" in events and "login_refused_locked" in events
 
 

@@ -14,6 +14,10 @@ from etl.store.commands import add_source
 HEADER = "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote"
 SOURCE = "test-src"
 ANALYST_ACTOR = Actor("tester@test", ANALYST)
+# The account the command-line tests act as (conftest.cli_account): the first (admin) analyst,
+# to which the OS user running the tests is mapped, as an admin would set it up.
+CLI_ACCOUNT = "tester"
+CLI_PASSWORD = "tester password 2025"
 
 
 def csv_line(

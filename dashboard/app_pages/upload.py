@@ -8,6 +8,7 @@ a widget were shown by mistake. Uploaded text is only ever shown as text (datafr
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from datetime import date
 from functools import partial
@@ -15,7 +16,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, ui, upload_guard
 from dashboard.i18n import LANGS, t
 from dashboard.safe_text import plain
 from dashboard.upload_preview import MAX_PREVIEW_ROWS, preview_table
@@ -26,7 +27,7 @@ from etl.contract.vocabulary import load_metrics
 from etl.store import auth
 from etl.store import commands as store
 from etl.store import pending as review
-from etl.store.audit import audit
+from etl.store.audit import audit, audit_ready
 from etl.store.history import (
     history_frame,
     history_sentences,
@@ -74,7 +75,10 @@ def _role_label(actor: auth.Actor) -> str:
 def _logout(actor: auth.Actor, event: str = "logout") -> None:
     st.session_state.pop("_analyst", None)
     st.session_state.pop("_last_active", None)
-    audit(layout, event, actor.name)
+    try:
+        audit(layout, event, actor.name)
+    except CorridorError as exc:  # logged out all the same; the log's trouble is shown
+        show_error(exc)
 
 
 def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> auth.Actor | None:
@@ -87,8 +91,12 @@ def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> au
         email = str(getattr(st.user, "email", "") or "")
         oidc_actor = auth.actor_for_email(email, section, users)
         if st.session_state.get("_oidc_audited") != oidc_actor.name:
+            try:
+                audit(layout, "login", oidc_actor.name, method="oidc", role=oidc_actor.role)
+            except CorridorError as exc:  # fails closed: an unrecorded login gets no access
+                show_error(exc)
+                return None
             st.session_state["_oidc_audited"] = oidc_actor.name
-            audit(layout, "login", oidc_actor.name, method="oidc", role=oidc_actor.role)
         st.caption(t("up_signed_in", lang, name=plain(email)))
         st.button(t("up_logout", lang), on_click=st.logout, key="oidc_logout")
         return oidc_actor
@@ -117,22 +125,46 @@ def current_actor(section: dict[str, object], users: dict[str, auth.User]) -> au
             name = st.text_input(t("up_login_name", lang), key="login_name")
             password = st.text_input(t("up_login_pw", lang), type="password", key="login_pw")
             if st.form_submit_button(t("up_login", lang)):
-                actor, outcome = auth.login_named(name, password, users)
-                who = name.strip()[:64]
-                if actor is not None:
-                    audit(layout, "login", actor.name, method="password", role=actor.role)
-                    st.session_state["_analyst"] = actor
-                    st.session_state["_last_active"] = time.time()
-                    st.rerun()
-                elif outcome == "locked":
-                    audit(layout, "login_refused_locked", who)
-                    st.error(t("up_locked", lang))
-                else:
-                    audit(layout, "login_failed", who)
-                    if outcome == "lockout":
-                        audit(layout, "lockout", who)
-                    st.error(t("up_wrong_login", lang))
+                try:
+                    _log_in(name, password, users)
+                except CorridorError as exc:  # the audit log cannot record it: no login
+                    show_error(exc)
     return None
+
+
+def _client() -> str:
+    """Return who is guessing, for the lockout: the client's address, else this session."""
+    address = getattr(st.context, "ip_address", None)
+    if isinstance(address, str) and address:
+        return f"ip:{address}"
+    # A local connection is the reverse proxy on this machine, which names the client in
+    # X-Real-IP (README); only a local connection is trusted to say so.
+    forwarded = st.context.headers.get("X-Real-IP") if address is None else None
+    if isinstance(forwarded, str) and forwarded.strip():
+        return f"ip:{forwarded.strip()[:64]}"
+    if "_client" not in st.session_state:
+        st.session_state["_client"] = f"session:{secrets.token_hex(8)}"
+    return str(st.session_state["_client"])
+
+
+def _log_in(name: str, password: str, users: dict[str, auth.User]) -> None:
+    """Check a name and password and record the outcome; refused if the log cannot record it."""
+    audit_ready(layout)
+    actor, outcome = auth.login_named(name, password, users, client=_client())
+    who = name.strip()[:64]
+    if actor is not None:
+        audit(layout, "login", actor.name, method="password", role=actor.role)
+        st.session_state["_analyst"] = actor
+        st.session_state["_last_active"] = time.time()
+        st.rerun()
+    elif outcome == "locked":
+        audit(layout, "login_refused_locked", who)
+        st.error(t("up_locked", lang))
+    else:
+        audit(layout, "login_failed", who)
+        if outcome == "lockout":
+            audit(layout, "lockout", who)
+        st.error(t("up_wrong_login", lang))
 
 
 def not_configured() -> None:
@@ -696,12 +728,27 @@ def undo_section(actor: auth.Actor) -> None:
             st.rerun()
 
 
+def _hold_uploads(analyst: bool) -> None:
+    """Let this session hold uploaded bytes only while an analyst is signed in."""
+    from streamlit import runtime
+
+    session = upload_guard.current_session_id()
+    if session is None:
+        return
+    if analyst:
+        upload_guard.allow_session(session)
+    else:
+        manager = runtime.get_instance().uploaded_file_mgr if runtime.exists() else None
+        upload_guard.forbid_session(session, manager)
+
+
 section = auth.read_secrets()
 users = auth.read_users(section=section)
 if not users and not oidc_configured():
     not_configured()
 else:
     actor = current_actor(section, users)
+    _hold_uploads(actor is not None and actor.is_analyst)
     if actor is None:
         st.info(t("up_log_in_first", lang))
     elif not actor.is_analyst:

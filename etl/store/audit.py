@@ -1,4 +1,8 @@
-"""The audit log: one JSON line per login, failure, lockout and write, appended, never rewritten."""
+"""The audit log: one JSON line per login, failure, lockout and write, appended, never rewritten.
+
+It fails closed: a change that cannot be recorded is refused before anything changes, and the
+log is never reached through a symbolic link.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ from typing import Any
 
 import pandas as pd
 
+from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 
 # A name or detail longer than this is cut: the log records attempts, not payloads.
 MAX_FIELD = 200
+# Appending only, never through a link (a planted audit.log symlink is refused, not followed).
+OPEN_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
 
 
 def _bounded(value: Any) -> Any:
@@ -20,8 +27,30 @@ def _bounded(value: Any) -> Any:
     return value
 
 
+def _unrecordable(layout: Layout, exc: OSError) -> CorridorError:
+    return CorridorError.single(
+        f"无法写入审计日志（{exc.strerror or type(exc).__name__}），操作已拒绝，数据没有改动",
+        f"the audit log cannot be written ({exc.strerror or type(exc).__name__}): refused, "
+        "nothing was changed",
+        file=str(layout.audit_log),
+    )
+
+
+def _open(layout: Layout) -> int:
+    layout.root.mkdir(parents=True, exist_ok=True)
+    return os.open(layout.audit_log, OPEN_FLAGS, 0o600)
+
+
+def audit_ready(layout: Layout) -> None:
+    """Refuse (CorridorError) unless the audit log can be appended to right now."""
+    try:
+        os.close(_open(layout))
+    except OSError as exc:
+        raise _unrecordable(layout, exc) from None
+
+
 def audit(layout: Layout, event: str, who: str, **details: Any) -> None:
-    """Append one event to the data directory's audit.log (O_APPEND, one write, fsync'd)."""
+    """Append one event to audit.log (O_APPEND, one write, fsync'd); refuse if it cannot."""
     record = {
         "when": pd.Timestamp.now(tz="UTC").isoformat(timespec="milliseconds"),
         "event": event,
@@ -30,13 +59,16 @@ def audit(layout: Layout, event: str, who: str, **details: Any) -> None:
     }
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     try:
-        layout.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(layout.audit_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    except OSError:
-        return  # a read-only data directory takes no writes to audit either
+        fd = _open(layout)
+    except OSError as exc:
+        raise _unrecordable(layout, exc) from None
     try:
-        os.write(fd, line)
+        written = os.write(fd, line)
+        if written != len(line):
+            raise OSError(0, "short write")
         os.fsync(fd)
+    except OSError as exc:
+        raise _unrecordable(layout, exc) from None
     finally:
         os.close(fd)
 
@@ -45,8 +77,12 @@ def read_audit(layout: Layout) -> list[dict[str, Any]]:
     """Return the audit events, oldest first (unreadable lines skipped)."""
     if not layout.audit_log.is_file():
         return []
+    text = layout.audit_log.read_bytes().decode("utf-8", errors="replace")
     out = []
-    for line in layout.audit_log.read_text(encoding="utf-8", errors="replace").splitlines():
+    # Records end at "\n" only: str.splitlines would also split at U+2028 inside a JSON string.
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError:

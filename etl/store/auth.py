@@ -17,9 +17,14 @@ import secrets
 import threading
 import time
 import tomllib
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, resolve_data_dir
@@ -44,36 +49,121 @@ FAILURE_DELAY_S = 1.0
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone acting on the data: a name for the record and a role."""
+    """Someone acting on the data: a name for the record, a role and (if any) the account."""
 
     name: str
     role: str
+    # The account's key (name_key) when the person proved an account; equality ignores it.
+    account: str = field(default="", compare=False)
+    admin: bool = field(default=False, compare=False)
 
     @property
     def is_analyst(self) -> bool:
         return self.role == ANALYST
 
+    @property
+    def key(self) -> str:
+        """Return the account key this actor stands for (its name's key when no account)."""
+        return self.account or name_key(self.name)
 
-def cli_actor(name: str | None = None) -> Actor:
-    """Return the actor of the command line: the person named with --user, else the OS user.
 
-    People with shell access act as analysts; a name registered as a manager is refused.
-    """
-    if name:
-        who = check_name(name)
-        user = read_users().get(who)
-        if user is not None and user.role != ANALYST:
-            raise CorridorError.single(
-                "该用户是经理，不能修改数据",
-                "this user is a manager and cannot change data",
-                value=who,
-            )
-        return Actor(who, ANALYST)
+def name_key(name: str) -> str:
+    """Return the key a name is unique by: NFKC, trimmed, case-folded (Alice = ａｌｉｃｅ)."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+def os_user() -> str:
+    """Return the operating system's user name ('' when it cannot be told)."""
     try:
-        user_name = getpass.getuser()
+        return getpass.getuser()
     except (KeyError, OSError):
-        user_name = "unknown"
-    return Actor(user_name, ANALYST)
+        return ""
+
+
+# A personal token: this prefix, then 43 random URL-safe characters (256 bits). Only its
+# sha256 is stored; a token is long and random, so a plain hash is enough to check it.
+TOKEN_PREFIX = "ctk_"
+TOKEN_ENV = "CORRIDOR_TOKEN"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+def _unproven(zh: str, en: str, value: str | None = None) -> CorridorError:
+    return CorridorError.single(
+        f"{zh}。请用该账户的密码（终端输入或 --password-stdin）或个人令牌（{TOKEN_ENV}，"
+        "由 corridor users token 生成）证明身份",
+        f"{en}. Prove who you are with the account's password (typed, or --password-stdin) "
+        f"or a personal token ({TOKEN_ENV}, made by `corridor users token`)",
+        value=value,
+    )
+
+
+def cli_actor(
+    name: str | None = None,
+    secret: str | None = None,
+    *,
+    path: Path | None = None,
+    writes: bool = True,
+    client: str | None = None,
+) -> Actor:
+    """Return the proven actor of a command: an account by password or token, or a mapped OS user.
+
+    name: --user; secret: the password or token given for it; without either, $CORRIDOR_TOKEN,
+    else the OS user where an admin mapped it to an account. Unknown names are refused, and
+    with writes a manager is refused too.
+    """
+    store = _stored(path)
+    users = read_users(path)
+    token = (secret or "").strip() if (secret or "").startswith(TOKEN_PREFIX) else ""
+    token = token or os.environ.get(TOKEN_ENV, "").strip()
+    user: User | None = None
+    if name:
+        user = find_user(users, name)
+        if user is None:
+            raise CorridorError.single("没有该账户", "no such account", value=name[:80])
+    if secret and not token:
+        if user is None:
+            raise _unproven("给出密码时须用 --user 指明账户", "a password needs --user NAME")
+        actor, outcome = login_named(user.name, secret, users, client=client or _cli_client())
+        if actor is None:
+            if outcome == "locked":
+                raise CorridorError.single(
+                    "登录失败过多，请稍后再试", "too many failed logins; try again later"
+                )
+            raise CorridorError.single("密码错误", "wrong password", value=user.name)
+    elif token:
+        owner = store.token_owner(token)
+        if owner is None or (user is not None and name_key(owner) != name_key(user.name)):
+            time.sleep(FAILURE_DELAY_S)
+            raise CorridorError.single("令牌无效", "invalid token")
+        user = users[owner]
+    elif user is not None:
+        raise _unproven("未证明身份", "not proven", user.name)
+    else:
+        mapped = store.os_users.get(os_user())
+        user = find_user(users, mapped) if mapped else None
+        if user is None:
+            raise _unproven(
+                f"操作系统用户“{os_user()[:40]}”未被管理员对应到账户；请用 --user",
+                f"the OS user '{os_user()[:40]}' is not mapped to an account by an admin; "
+                "use --user NAME",
+            )
+    found = user
+    actor = Actor(found.name, found.role, name_key(found.name), store.is_admin(found.name))
+    if writes and not actor.is_analyst:
+        raise CorridorError.single(
+            "该用户是经理，不能修改数据",
+            "this user is a manager and cannot change data",
+            value=actor.name,
+        )
+    return actor
+
+
+def _cli_client() -> str:
+    # The command line's client for the lockout: the OS user at this machine.
+    return f"cli:{os_user()}"
 
 
 def require_analyst(actor: Actor | None) -> Actor:
@@ -219,6 +309,8 @@ USERS_ENV = "CORRIDOR_USERS_FILE"
 LEGACY_NAME = "analyst"
 ROLES = (ANALYST, MANAGER)
 NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.@\-\u4e00-\u9fff]{0,63}$")
+# Account edits wait this long for another edit to finish, then give up with a message.
+USERS_LOCK_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -233,9 +325,12 @@ class User:
 USERS_FILE_NAME = "corridor_users.json"
 
 
-def users_path(data_dir: Path | None = None) -> Path:
-    """Return the users file: $CORRIDOR_USERS_FILE, else beside $CORRIDOR_SECRETS_FILE, else
-    <data-dir>/corridor_users.json (accounts go with the data, never into the checkout)."""
+def users_file_path(path: Path | None = None, data_dir: Path | None = None) -> Path:
+    """Return the accounts file: path, else $CORRIDOR_USERS_FILE, else beside
+    $CORRIDOR_SECRETS_FILE, else <data-dir>/corridor_users.json (accounts go with the data,
+    never into the checkout)."""
+    if path is not None:
+        return path
     env = os.environ.get(USERS_ENV, "").strip()
     if env:
         return Path(env).expanduser()
@@ -248,9 +343,14 @@ def users_path(data_dir: Path | None = None) -> Path:
     return legacy if not where.exists() and legacy.is_file() else where
 
 
+def users_path(data_dir: Path | None = None) -> Path:
+    """Return the accounts file of a data directory (users_file_path with no explicit path)."""
+    return users_file_path(None, data_dir)
+
+
 def check_name(name: str) -> str:
-    """Return a person's name trimmed, refusing empty, over-long or odd ones."""
-    value = name.strip()
+    """Return a person's name trimmed and NFKC-normalised, refusing empty, over-long or odd ones."""
+    value = unicodedata.normalize("NFKC", name).strip()
     if not NAME_RE.match(value):
         raise CorridorError.single(
             "用户名只能用字母、数字、汉字和 _ . @ -，最长 64 个字符",
@@ -260,147 +360,336 @@ def check_name(name: str) -> str:
     return value
 
 
+@dataclass
+class _Store:
+    """The accounts file as held: accounts, admins, token hashes and OS user mappings."""
+
+    accounts: dict[str, dict[str, Any]]
+    os_users: dict[str, str]
+
+    def find(self, name: str) -> str | None:
+        """Return the stored spelling of an account whose key equals name's, else None."""
+        key = name_key(name)
+        return next((n for n in self.accounts if name_key(n) == key), None)
+
+    def is_admin(self, name: str) -> bool:
+        found = self.find(name)
+        return bool(found and self.accounts[found].get("admin"))
+
+    def token_owner(self, token: str) -> str | None:
+        digest = _token_hash(token)
+        for account, spec in self.accounts.items():
+            if any(hmac.compare_digest(digest, str(t)) for t in spec.get("tokens", [])):
+                return account
+        return None
+
+    def to_json(self) -> bytes:
+        body = {"users": self.accounts, "os_users": self.os_users}
+        return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _stored(path: Path | None = None) -> _Store:
+    """Return the accounts file's content (empty when there is no file)."""
+    where = users_file_path(path)
+    if not where.is_file():
+        return _Store({}, {})
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+        accounts = {
+            str(n): dict(spec)
+            for n, spec in dict(data.get("users", {})).items()
+            if isinstance(spec, dict) and spec.get("role") in ROLES
+        }
+        os_users = {str(k): str(v) for k, v in dict(data.get("os_users", {})).items()}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise CorridorError.single(
+            f"用户文件无法解析：{exc}",
+            f"the users file cannot be parsed: {exc}",
+            file=str(where),
+        ) from None
+    return _Store(accounts, os_users)
+
+
 def read_users(path: Path | None = None, section: dict[str, Any] | None = None) -> dict[str, User]:
     """Return the named accounts; the legacy shared password is the account 'analyst'."""
-    where = path or users_path()
-    users: dict[str, User] = {}
-    if where.is_file():
-        try:
-            data = json.loads(where.read_text(encoding="utf-8"))
-            for name, spec in dict(data.get("users", {})).items():
-                if spec.get("role") in ROLES:
-                    users[str(name)] = User(str(name), spec["role"], str(spec.get("hash", "")))
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise CorridorError.single(
-                f"用户文件无法解析：{exc}",
-                f"the users file cannot be parsed: {exc}",
-                file=str(where),
-            ) from None
+    store = _stored(path)
+    users = {
+        n: User(n, str(spec["role"]), str(spec.get("hash", "")))
+        for n, spec in store.accounts.items()
+    }
     legacy = read_secrets() if section is None else section
-    if password_configured(legacy) and LEGACY_NAME not in users:
+    if password_configured(legacy) and find_user(users, LEGACY_NAME) is None:
         users[LEGACY_NAME] = User(LEGACY_NAME, ANALYST, str(legacy[HASH_KEY]))
     return users
 
 
-def write_users(users: dict[str, User], path: Path | None = None) -> Path:
-    """Store the named accounts atomically (mode 0600)."""
-    where = path or users_path()
-    body = {"users": {u.name: {"role": u.role, "hash": u.password_hash} for u in users.values()}}
-    data = (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+def find_user(users: dict[str, User], name: str) -> User | None:
+    """Return the account whose name equals name regardless of case and width, else None."""
+    key = name_key(name)
+    return next((u for n, u in users.items() if name_key(n) == key), None)
+
+
+def _write_store(store: _Store, where: Path) -> None:
     where.parent.mkdir(parents=True, exist_ok=True)
     tmp = where.with_name(f".{where.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(store.to_json())
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, where)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def _editing(path: Path | None, by: Actor | None) -> Iterator[_Store]:
+    """Yield the accounts under the file's lock, written back on a clean exit (admins only).
+
+    Read, change and write happen under one lock, so two edits at once never lose either; the
+    acting admin is checked against the file as it is now, not as it was when they logged in.
+    """
+    where = users_file_path(path)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(where.with_name(where.name + ".lock")), timeout=USERS_LOCK_TIMEOUT_S)
+    try:
+        with lock:
+            store = _stored(where)
+            if store.accounts and (by is None or not store.is_admin(by.name)):
+                raise CorridorError.single(
+                    "管理账户须由管理员进行（第一个账户是管理员）",
+                    "managing accounts needs an admin account (the first account is one)",
+                    value=None if by is None else by.name[:80],
+                )
+            yield store
+            _write_store(store, where)
+    except Timeout:
+        raise CorridorError.single(
+            "用户文件正被另一个修改占用，请稍后再试",
+            "the accounts file is being changed by someone else; try again shortly",
+            file=str(where),
+        ) from None
+
+
+def write_users(users: dict[str, User], path: Path | None = None) -> Path:
+    """Store the named accounts atomically (mode 0600), keeping admins, tokens and mappings."""
+    where = users_file_path(path)
+    old = _stored(where)
+    accounts = {
+        u.name: {**old.accounts.get(u.name, {}), "role": u.role, "hash": u.password_hash}
+        for u in users.values()
+    }
+    _write_store(_Store(accounts, old.os_users), where)
     return where
 
 
-def _stored_users(path: Path | None) -> dict[str, User]:
-    # Only the file's own accounts: the legacy one is never written into it implicitly.
-    return read_users(path, section={})
+def _existing(store: _Store, name: str) -> str:
+    found = store.find(name)
+    if found is None:
+        raise CorridorError.single("没有该用户", "no such user", value=name[:80])
+    return found
 
 
-def add_user(name: str, role: str, password: str, path: Path | None = None) -> User:
-    """Add a named account (refusing a name already taken)."""
+def add_user(
+    name: str, role: str, password: str, path: Path | None = None, *, by: Actor | None = None
+) -> User:
+    """Add a named account (refusing a name taken in any case or width); the first is admin."""
     name = check_name(name)
     if role not in ROLES:
         raise CorridorError.single("角色须为 analyst 或 manager", "role must be analyst or manager")
-    users = _stored_users(path)
-    if name in users:
-        raise CorridorError.single("该用户已存在", "this user already exists", value=name)
-    users[name] = User(name, role, hash_password(password))
-    write_users(users, path)
-    return users[name]
+    hashed = hash_password(password)
+    with _editing(path, by) as store:
+        if store.find(name) is not None:
+            raise CorridorError.single(
+                "该用户已存在（不区分大小写和全角半角）",
+                "this user already exists (names are compared regardless of case and width)",
+                value=name,
+            )
+        store.accounts[name] = {"role": role, "hash": hashed, "admin": not store.accounts}
+    return User(name, role, hashed)
 
 
-def remove_user(name: str, path: Path | None = None) -> None:
-    """Remove a named account."""
-    users = _stored_users(path)
-    if name not in users:
-        raise CorridorError.single("没有该用户", "no such user", value=name[:80])
-    del users[name]
-    write_users(users, path)
+def remove_user(name: str, path: Path | None = None, *, by: Actor | None = None) -> None:
+    """Remove a named account (and any OS user mapped to it)."""
+    with _editing(path, by) as store:
+        found = _existing(store, name)
+        del store.accounts[found]
+        store.os_users = {k: v for k, v in store.os_users.items() if name_key(v) != name_key(found)}
 
 
-def set_user_password(name: str, password: str, path: Path | None = None) -> None:
-    """Replace a named account's password."""
-    users = _stored_users(path)
-    if name not in users:
-        raise CorridorError.single("没有该用户", "no such user", value=name[:80])
-    users[name] = User(name, users[name].role, hash_password(password))
-    write_users(users, path)
+def set_user_password(
+    name: str, password: str, path: Path | None = None, *, by: Actor | None = None
+) -> None:
+    """Replace a named account's password (an admin, or the account itself)."""
+    hashed = hash_password(password)
+    own = by is not None and by.account and by.account == name_key(name)
+    with _editing_own(path) if own else _editing(path, by) as store:
+        found = _existing(store, name)
+        store.accounts[found]["hash"] = hashed
 
 
-# Failed logins: per name, a lockout after this many failures in a row, doubling each time
-# after (capped); across all names, a pause once this many failures fall within the window.
+@contextmanager
+def _editing_own(path: Path | None) -> Iterator[_Store]:
+    # A person changing their own password or token: proven by the caller, no admin needed.
+    where = users_file_path(path)
+    lock = FileLock(str(where.with_name(where.name + ".lock")), timeout=USERS_LOCK_TIMEOUT_S)
+    with lock:
+        store = _stored(where)
+        yield store
+        _write_store(store, where)
+
+
+def make_token(name: str, path: Path | None = None, *, by: Actor | None = None) -> str:
+    """Return a new personal token for an account (an admin, or the account itself)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    own = by is not None and by.account and by.account == name_key(name)
+    with _editing_own(path) if own else _editing(path, by) as store:
+        found = _existing(store, name)
+        store.accounts[found]["tokens"] = [
+            *store.accounts[found].get("tokens", [])[-9:],
+            _token_hash(token),
+        ]
+    return token
+
+
+def map_os_user(os_name: str, name: str | None, path: Path | None = None, *, by: Actor) -> None:
+    """Let an OS user act as an account without a password (name None: remove the mapping)."""
+    with _editing(path, by) as store:
+        if name is None:
+            store.os_users.pop(os_name, None)
+        else:
+            store.os_users[os_name] = _existing(store, name)
+
+
+# Failed logins are counted per name, per client and in total, in a file beside the accounts
+# (so every server process and command shares them), each counter decaying by half every
+# HALF_LIFE_S. A name or client with FREE_FAILURES recent failures waits before its next check,
+# doubling per failure up to its cap: a client (the guesser) up to 15 minutes, a name only up to
+# NAME_DELAY_MAX_S, and only for clients that failed on it, so guessing at a name never locks
+# its owner out. Past GLOBAL_FAILURES in total every check is slowed (never refused) by up to
+# GLOBAL_DELAY_MAX_S. Each attempt is counted as a failure before its password is checked, under
+# the file's lock, so concurrent guessers cannot all pass one check; a right password undoes it.
 NAME_FAILURES = 5
-NAME_LOCK_S = 30.0
-NAME_LOCK_MAX_S = 900.0
+FREE_FAILURES = 5
+CLIENT_DELAY_MAX_S = 900.0
+NAME_DELAY_MAX_S = 60.0
 GLOBAL_FAILURES = 30
-GLOBAL_WINDOW_S = 300.0
-GLOBAL_LOCK_S = 60.0
+GLOBAL_DELAY_MAX_S = 3.0
+HALF_LIFE_S = 600.0
+# Names and clients remembered; the oldest are dropped beyond this (a bounded file).
+MAX_TRACKED = 5000
 
 
-@dataclass
-class _NameState:
-    failures: int = 0
-    locked_until: float = 0.0
+def _delay(count: float, cap: float) -> float:
+    if count < FREE_FAILURES:
+        return 0.0
+    return min(2.0 ** (count - FREE_FAILURES), cap)
 
 
 class LoginThrottle:
-    """Failed attempts per name and in total, with lockouts that grow while failures go on."""
+    """Failures per name, per client and in total, kept in a locked file and decaying."""
 
-    def __init__(self, clock: Any = time.monotonic) -> None:
+    def __init__(self, path: Path | None = None, clock: Any = time.time) -> None:
+        self._path = path
         self.clock = clock
-        self.names: dict[str, _NameState] = {}
-        self.recent: list[float] = []
-        self.global_until = 0.0
-        self.global_locks = 0
-        self._lock = threading.Lock()
+        # Threads of one server queue here (a blocking wait) before polling the file's lock.
+        self._threads = threading.Lock()
 
-    def wait_for(self, name: str) -> float:
-        """Return seconds until this name may try again (0 when it may now)."""
+    @property
+    def path(self) -> Path:
+        """Return the counters' file (beside the accounts file unless given)."""
+        if self._path is not None:
+            return self._path
+        return users_file_path().with_name("corridor_logins.json")
+
+    @contextmanager
+    def _state(self) -> Iterator[dict[str, Any]]:
+        where = self.path
+        where.parent.mkdir(parents=True, exist_ok=True)
+        file_lock = FileLock(
+            str(where.with_name(where.name + ".lock")), timeout=USERS_LOCK_TIMEOUT_S
+        )
+        with self._threads, file_lock:
+            try:
+                state = json.loads(where.read_text(encoding="utf-8"))
+                if not isinstance(state, dict):
+                    state = {}
+            except (OSError, ValueError):
+                state = {}
+            for part in ("names", "clients"):
+                if not isinstance(state.get(part), dict):
+                    state[part] = {}
+            yield state
+            for part in ("names", "clients"):
+                while len(state[part]) > MAX_TRACKED:
+                    state[part].pop(next(iter(state[part])))
+            data = json.dumps(state, ensure_ascii=False).encode("utf-8")
+            tmp = where.with_name(f".{where.name}.{secrets.token_hex(4)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, where)
+
+    def _count(self, entry: dict[str, Any] | None, now: float) -> float:
+        if not entry:
+            return 0.0
+        age = now - float(entry.get("t", now))
+        return float(entry.get("n", 0.0)) * 0.5 ** (age / HALF_LIFE_S)
+
+    def _wait(self, entry: dict[str, Any] | None, cap: float, now: float) -> float:
+        if not entry:
+            return 0.0
+        return max(0.0, float(entry.get("t", 0.0)) + _delay(self._count(entry, now), cap) - now)
+
+    def _bump(self, entry: dict[str, Any] | None, now: float, by: float) -> dict[str, Any]:
+        return {**(entry or {}), "n": max(0.0, self._count(entry, now) + by), "t": now}
+
+    def reserve(self, name: str, client: str) -> tuple[str, float]:
+        """Count an attempt before its check: ('ok', brake seconds) or ('locked', wait seconds)."""
         now = self.clock()
-        with self._lock:
-            state = self.names.get(name)
-            own = state.locked_until - now if state else 0.0
-            return max(0.0, own, self.global_until - now)
+        key = name_key(name)[:64]
+        with self._state() as state:
+            named = state["names"].get(key)
+            client_entry = state["clients"].get(client)
+            wait = self._wait(client_entry, CLIENT_DELAY_MAX_S, now)
+            # A name waits only for the clients that failed on it: its owner, elsewhere, never.
+            if named and client in named.get("clients", []):
+                wait = max(wait, self._wait(named, NAME_DELAY_MAX_S, now))
+            if wait > 0:
+                return "locked", wait
+            state["clients"][client] = self._bump(client_entry, now, 1)
+            named = self._bump(named, now, 1)
+            named["clients"] = [*[c for c in named.get("clients", []) if c != client], client][-50:]
+            state["names"][key] = named
+            total = self._bump(state.get("global"), now, 1)
+            state["global"] = total
+            excess = total["n"] - GLOBAL_FAILURES
+            brake = min(GLOBAL_DELAY_MAX_S, 0.1 * excess) if excess > 0 else 0.0
+            return "ok", brake
 
-    def failed(self, name: str) -> str | None:
-        """Record a failure; return 'name' or 'global' when it starts a lockout."""
+    def succeeded(self, name: str, client: str) -> None:
+        """Undo the attempt counted for a right password and clear this client's failures."""
         now = self.clock()
-        with self._lock:
-            state = self.names.setdefault(name, _NameState())
-            state.failures += 1
-            started = None
-            if state.failures >= NAME_FAILURES:
-                extra = state.failures - NAME_FAILURES
-                state.locked_until = now + min(NAME_LOCK_S * 2**extra, NAME_LOCK_MAX_S)
-                started = "name"
-            self.recent = [t for t in self.recent if now - t < GLOBAL_WINDOW_S] + [now]
-            if len(self.recent) >= GLOBAL_FAILURES and now >= self.global_until:
-                self.global_locks += 1
-                self.global_until = now + min(GLOBAL_LOCK_S * 2 ** (self.global_locks - 1), 900)
-                self.recent = []
-                started = "global"
-            # A bounded map: names never seen succeed are the ones guessed at.
-            if len(self.names) > 10_000:
-                self.names.pop(next(iter(self.names)))
-            return started
+        key = name_key(name)[:64]
+        with self._state() as state:
+            state["clients"].pop(client, None)
+            named = state["names"].get(key)
+            if named:
+                named = self._bump(named, now, -1)
+                named["clients"] = [c for c in named.get("clients", []) if c != client]
+                state["names"][key] = named
+            if state.get("global"):
+                state["global"] = self._bump(state["global"], now, -1)
 
-    def succeeded(self, name: str) -> None:
-        """Forget a name's failures after a good login."""
-        with self._lock:
-            self.names.pop(name, None)
+    def failures(self, name: str, client: str) -> float:
+        """Return the decayed failures counted for this client (for the lockout message)."""
+        with self._state() as state:
+            return self._count(state["clients"].get(client), self.clock())
 
 
+# The running server's and commands' throttle: its file is beside the accounts file.
 THROTTLE = LoginThrottle()
 
 
@@ -408,31 +697,37 @@ def login_named(
     name: str,
     password: str,
     users: dict[str, User],
-    throttle: LoginThrottle = THROTTLE,
+    throttle: LoginThrottle | None = None,
     delay: float = FAILURE_DELAY_S,
+    *,
+    client: str = "local",
 ) -> tuple[Actor | None, str]:
-    """Return (actor, outcome): 'ok', 'failed', 'locked' (not tried) or 'lockout' (just locked).
+    """Return (actor, outcome): 'ok', 'failed', 'locked' (not tried) or 'lockout' (now waiting).
 
-    A locked name is refused without checking the password, so guessing stops until the lock
-    ends; every failure waits `delay`.
+    The attempt is counted before the password is checked (atomically, under the counters'
+    lock); a locked name or client is refused without a check; every failure waits `delay`.
     """
+    throttle = THROTTLE if throttle is None else throttle
     key = name.strip()[:64]
-    if throttle.wait_for(key) > 0:
+    outcome, seconds = throttle.reserve(key, client)
+    if outcome == "locked":
+        time.sleep(delay)  # a refusal costs the guesser as much as a failure
         return None, "locked"
-    user = users.get(key)
+    if seconds:
+        time.sleep(seconds)  # the global brake: slower for everyone, refused for no one
+    user = find_user(users, key) if key else None
     if user is not None and password and verify_password(password, user.password_hash):
-        throttle.succeeded(key)
-        return Actor(user.name, user.role), "ok"
-    started = throttle.failed(key)
+        throttle.succeeded(key, client)
+        return Actor(user.name, user.role, name_key(user.name)), "ok"
     time.sleep(delay)
-    return None, "lockout" if started else "failed"
+    locked = throttle.failures(key, client) >= FREE_FAILURES
+    return None, "lockout" if locked else "failed"
 
 
 def actor_for_email(email: str | None, section: dict[str, Any], users: dict[str, User]) -> Actor:
     """Return the actor of an OIDC e-mail: the named account of that address, else by the list."""
     address = (email or "").strip().lower()
-    by_name = {u.name.lower(): u for u in users.values()}
-    user = by_name.get(address) if address else None
+    user = find_user(users, address) if address else None
     if user is not None:
-        return Actor(user.name, user.role)
+        return Actor(user.name, user.role, name_key(user.name))
     return actor_from_email(email, section)

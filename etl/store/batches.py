@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -37,7 +38,7 @@ from etl.contract.tables import (
     read_sources,
     render_sources_csv,
 )
-from etl.store.audit import audit
+from etl.store.audit import audit, audit_ready
 
 BATCH_RE = re.compile(r"^(\d{6})-([0-9a-f]{8})$")
 BATCH_FORMAT = 1
@@ -407,6 +408,8 @@ def write_lock(layout: Layout) -> Iterator[None]:
     lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
     try:
         with lock:
+            # Fail closed: a change the audit log cannot record is refused before it starts.
+            audit_ready(layout)
             _sweep_unlocked(layout)
             yield
     except Timeout:
@@ -452,9 +455,19 @@ def _sweep_unlocked(layout: Layout) -> Swept:
         return Swept((), ())
 
 
+# The names the store gives received files (_store_received): the content's sha256 and the
+# kind, or an article's sidecar. The sweep removes nothing else.
+STORED_NAME_RE = re.compile(r"^[0-9a-f]{64}\.(?:csv|xlsx|txt|source\.json)$")
+
+
+def _real_dir(path: Path) -> bool:
+    # A folder of the store, not a symbolic link to somewhere else.
+    return path.is_dir() and not path.is_symlink()
+
+
 def _remove_orphan_uploads(layout: Layout) -> list[str]:
     dirs = batch_dirs(layout)
-    if not layout.uploads.is_dir() or not dirs:
+    if not _real_dir(layout.uploads) or not dirs:
         return []
     last = max(
         ((d / "batch.json").stat().st_mtime for d in dirs if (d / "batch.json").exists()),
@@ -470,7 +483,14 @@ def _remove_orphan_uploads(layout: Layout) -> list[str]:
             kept |= {Path(stored).name, f"{stem}.source.json"}
     removed = []
     for path in layout.uploads.iterdir():
-        if path.is_file() and path.name not in kept and path.stat().st_mtime < last:
+        # Only the store's own files, never through a link (lstat: a link is not a file here).
+        info = path.lstat()
+        if (
+            stat.S_ISREG(info.st_mode)
+            and STORED_NAME_RE.match(path.name)
+            and path.name not in kept
+            and info.st_mtime < last
+        ):
             path.unlink()
             removed.append(path.name)
     return removed
@@ -497,10 +517,10 @@ def remove_stale_temporaries(layout: Layout) -> list[str]:
     """Remove temporary batch and pending folders a crashed writer left (call under the lock)."""
     removed = []
     for folder in (layout.batches, layout.pending):
-        if not folder.is_dir():
+        if not _real_dir(folder):
             continue
         for path in folder.iterdir():
-            if path.name.startswith(".tmp-") and path.is_dir():
+            if path.name.startswith(".tmp-") and _real_dir(path):
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
     return removed
@@ -552,20 +572,21 @@ def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: s
         # batch.json last: a folder that has it is complete even before the rename.
         _write_synced(tmp / "batch.json", record_bytes)
         fsync_dir(tmp)
+        # Recorded before it is visible: a batch the log cannot record never appears.
+        audit(
+            layout,
+            "write",
+            change.who,
+            batch=final.name,
+            kind=change.kind,
+            rows_added=len(change.added),
+            rows_removed=len(change.removed),
+        )
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     fsync_dir(layout.batches)
-    audit(
-        layout,
-        "write",
-        change.who,
-        batch=final.name,
-        kind=change.kind,
-        rows_added=len(change.added),
-        rows_removed=len(change.removed),
-    )
     return final.name
 
 

@@ -13,11 +13,14 @@ applied twice.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +34,7 @@ from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, valida
 from etl.contract.tables import read_sources, render_sources_csv
 from etl.store import batches as bt
 from etl.store.audit import audit
-from etl.store.auth import Actor, require_analyst
+from etl.store.auth import Actor, name_key, require_analyst
 from etl.store.commands import (
     FigureChange,
     MergeResult,
@@ -85,33 +88,94 @@ def _store_item(
     tag = str(record.get("file_sha256") or uuid.uuid4().hex)[:8]
     pending_id = f"{now:%Y%m%d%H%M%S}-{tag}-{uuid.uuid4().hex[:4]}"
     record = {"id": pending_id, **record, "when": now.isoformat(timespec="seconds")}
+    files: dict[str, bytes] = {}
+    if rows is not None and len(rows):
+        files[ROWS] = bt.render_rows_csv(rows).encode("utf-8")
+    if removed is not None and len(removed):
+        files[REMOVED] = bt.render_rows_csv(removed).encode("utf-8")
+    if sources is not None and len(sources):
+        files[SOURCES] = render_sources_csv(sources).encode("utf-8")
+    record["seal"] = _seal(record, files)
     layout.pending.mkdir(parents=True, exist_ok=True)
     tmp = layout.pending / f".tmp-{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
-        if rows is not None and len(rows):
-            bt._write_synced(tmp / ROWS, bt.render_rows_csv(rows).encode("utf-8"))
-        if removed is not None and len(removed):
-            bt._write_synced(tmp / REMOVED, bt.render_rows_csv(removed).encode("utf-8"))
-        if sources is not None and len(sources):
-            bt._write_synced(tmp / SOURCES, render_sources_csv(sources).encode("utf-8"))
+        for file_name, content in files.items():
+            bt._write_synced(tmp / file_name, content)
         data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         bt._write_synced(tmp / RECORD, data)  # last: a folder with it is complete
         bt.fsync_dir(tmp)
+        # Recorded before it is visible: an item the log cannot record never appears.
+        audit(
+            layout,
+            "submit",
+            str(record.get("who", "")),
+            pending=pending_id,
+            kind=record["kind"],
+            rows=0 if rows is None else len(rows),
+        )
         os.rename(tmp, layout.pending / pending_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     bt.fsync_dir(layout.pending)
-    audit(
-        layout,
-        "submit",
-        str(record.get("who", "")),
-        pending=pending_id,
-        kind=record["kind"],
-        rows=0 if rows is None else len(rows),
-    )
     return pending_id
+
+
+def _seal(record: dict[str, Any], files: dict[str, bytes]) -> str:
+    """Return the sha256 of a pending item's record (submitter, kind, file…) and its rows."""
+    digest = hashlib.sha256()
+    head = {k: v for k, v in record.items() if k != "seal"}
+    digest.update(json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    for name in (ROWS, REMOVED, SOURCES):
+        digest.update(b"\0" + name.encode() + b"\0" + files.get(name, b""))
+    return digest.hexdigest()
+
+
+def _check_seal(layout: Layout, item: Pending) -> None:
+    """Refuse an item whose record or rows changed since it was submitted (edited pending/)."""
+    folder = layout.pending / item.id
+    files = {}
+    for name in (ROWS, REMOVED, SOURCES):
+        path = folder / name
+        if path.is_symlink():
+            raise _tampered(item)
+        if path.is_file():
+            files[name] = path.read_bytes()
+    stored = str(item.record.get("seal", ""))
+    if not stored or not hmac.compare_digest(stored, _seal(item.record, files)):
+        raise _tampered(item)
+
+
+def _tampered(item: Pending) -> CorridorError:
+    return CorridorError.single(
+        "待审项目在提交后被改动过（提交人或数据与提交时不符），不能批准；请驳回并重新提交",
+        "the pending item was changed after it was submitted (its submitter or rows differ "
+        "from what was sent): it cannot be approved; reject it and submit again",
+        value=item.id,
+    )
+
+
+def _received_path(layout: Layout, item: Pending) -> Path:
+    """Return the item's received file, refusing a path that leaves the uploads folder."""
+    stored = str(item.record.get("stored_as", ""))
+    uploads = layout.uploads.resolve()
+    path = layout.root / stored
+    inside = (
+        bool(stored)
+        and not path.is_symlink()
+        and path.resolve().parent == uploads
+        and bt.STORED_NAME_RE.match(path.name) is not None
+    )
+    if not inside:
+        raise CorridorError.single(
+            "待审项目记录的文件不在数据目录的 uploads/ 中，不能批准",
+            "the pending item's file is not inside the data directory's uploads/: it cannot "
+            "be approved",
+            file=stored[:200],
+            value=item.id,
+        )
+    return path
 
 
 def _unknown_sources(rows: pd.DataFrame, known: set[str], name: str) -> None:
@@ -143,6 +207,7 @@ def submit_upload(
         record = {
             "kind": "upload",
             "who": actor.name,
+            "who_account": actor.key,
             "file_name": upload.name,
             "file_sha256": upload.sha256,
             "file_kind": upload.kind,
@@ -183,6 +248,7 @@ def submit_article(
         record = {
             "kind": "article",
             "who": actor.name,
+            "who_account": actor.key,
             **info,
             "stored_as": _store_received(layout, data, sha256, ext),
             "title": str(sidecar.get("title", "")),
@@ -204,6 +270,7 @@ def submit_figure_change(layout: Layout, actor: Actor, change: FigureChange) -> 
     record = {
         "kind": change.kind,
         "who": actor.name,
+        "who_account": actor.key,
         **change.info,
         "title": f"{replaced.get('metric', '')} {replaced.get('scope', '')}".strip(),
         "rows": len(change.added),
@@ -219,6 +286,7 @@ def submit_wording(layout: Layout, actor: Actor, series: str, wording: str) -> s
     record = {
         "kind": "wording",
         "who": actor.name,
+        "who_account": actor.key,
         "series": series,
         "wording": wording,
         "title": f"{series} ← {wording}",
@@ -357,15 +425,18 @@ def _apply_merge(layout: Layout, item: Pending, info: dict[str, Any]) -> MergeRe
     received = None
     sidecar = None
     if item.kind == "article":
-        stored = layout.root / str(r.get("stored_as", ""))
-        if not r.get("stored_as") or not stored.is_file():
+        stored = _received_path(layout, item)
+        if not stored.is_file():
             raise CorridorError.single(
                 "待审文章的原文文件丢失，不能批准",
                 "the pending article's text is missing: it cannot be approved",
                 file=str(r.get("stored_as", "")),
                 value=item.id,
             )
-        received = (stored.read_bytes(), str(r.get("file_sha256", "")), "txt")
+        text = stored.read_bytes()
+        if hashlib.sha256(text).hexdigest() != str(r.get("file_sha256", "")):
+            raise _tampered(item)
+        received = (text, str(r.get("file_sha256", "")), "txt")
         sidecar = dict(r.get("sidecar") or {})
     return merge_locked(
         layout,
@@ -392,7 +463,12 @@ def approve(layout: Layout, actor: Actor, ref: str) -> Recorded:
     require_analyst(actor)
     with bt.write_lock(layout):
         item = _find(layout, ref)
-        if item.record.get("who") == actor.name:
+        _check_seal(layout, item)
+        if item.kind == "upload" and item.record.get("stored_as"):
+            _received_path(layout, item)
+        # Accounts, never typed strings: the submitter's account key against the approver's.
+        submitter = str(item.record.get("who_account") or name_key(str(item.record.get("who"))))
+        if submitter == actor.key:
             raise CorridorError.single(
                 "不能批准自己提交的数据，请由另一位分析员批准",
                 "you cannot approve your own submission; another analyst must approve it",
@@ -404,6 +480,8 @@ def approve(layout: Layout, actor: Actor, ref: str) -> Recorded:
             "approved_by": actor.name,
         }
         who = str(item.record.get("who", ""))
+        # Recorded before anything changes: an approval the log cannot record is refused.
+        audit(layout, "approve", actor.name, pending=item.id, kind=item.kind)
         if item.kind in ("upload", "article"):
             batch_id = _apply_merge(layout, item, info).batch_id
         elif item.kind in ("correction", "retraction"):
@@ -421,7 +499,6 @@ def approve(layout: Layout, actor: Actor, ref: str) -> Recorded:
             item,
             {"decision": "approved", "who": actor.name, "when": when, "batch": batch_id},
         )
-        audit(layout, "approve", actor.name, pending=item.id, batch=batch_id)
         return Recorded(batch_id, item.id)
 
 
@@ -432,7 +509,7 @@ def reject(layout: Layout, actor: Actor, ref: str, reason: str) -> None:
     with bt.write_lock(layout):
         item = _find(layout, ref)
         when = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
+        audit(layout, "reject", actor.name, pending=item.id, reason=why)
         _decide(
             layout, item, {"decision": "rejected", "who": actor.name, "when": when, "reason": why}
         )
-        audit(layout, "reject", actor.name, pending=item.id, reason=why)

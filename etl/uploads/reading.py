@@ -171,12 +171,14 @@ def decode_csv(data: bytes, name: str) -> str:
 
 def read_csv_frame(text: str, name: str) -> pd.DataFrame:
     """Return comma-separated text as an all-text frame indexed so that index + 2 is its row."""
-    header = text.split("\n", 1)[0]
-    # Bounded before any parsing: the width from the header alone, the length from line breaks
+    # Bounded before any parsing: the width from the first record (a quoted header cell may
+    # hold line breaks, so the first line is not the header), the length from line breaks
     # (quoted cells may hold line breaks, hence the margin; the exact count is checked below).
-    width = len(next(csv.reader([header]), []))
+    first = first_record(text, name)
+    width = len(first)
     if width > MAX_COLUMNS:
         raise too_many_columns(width, name)
+    header = ",".join(first)
     if text.count("\n") > 2 * MAX_ROWS:
         raise too_many_rows(name)
     if "," not in header:
@@ -218,6 +220,30 @@ def read_csv_frame(text: str, name: str) -> pd.DataFrame:
     # Index + 2 is the row number, as in every message.
     frame.index = frame.index - 1
     return _drop_blank_rows(frame)
+
+
+# A header cell is a column name; a data cell is at most a quote (5,000 characters). Python's
+# csv module stops a field at this many characters, so one hostile record stays bounded.
+MAX_FIELD_CHARS = 100_000
+
+
+def first_record(text: str, name: str) -> list[str]:
+    """Return the cells of the first CSV record, reading no further than it (cells bounded)."""
+    # One record only: a 1M-column header costs its own cells, never the rest of the file.
+    previous = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        reader = csv.reader(io.StringIO(text))
+        return next(reader, [])
+    except csv.Error:
+        raise refuse(
+            f"表头的某个单元格过长（上限 {MAX_FIELD_CHARS} 个字符），或引号不成对",
+            f"a header cell is too long (at most {MAX_FIELD_CHARS} characters) or a quote is "
+            "not closed",
+            name,
+            row=1,
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -28,6 +29,21 @@ DEFAULT_MEMORY_BYTES = 2 * 1024 * 1024 * 1024
 # Wall-clock bound for a child waiting on a busy machine (CPU time alone would not end a sleep).
 DEFAULT_TIMEOUT_SECONDS = 180.0
 
+# An upload (CSV, XLSX or article) is read and checked within these: a real 25 MiB table takes
+# seconds, so a file still going after them is refused well inside a minute of waiting.
+UPLOAD_CPU_SECONDS = 40
+UPLOAD_MEMORY_BYTES = 1536 * 1024 * 1024
+UPLOAD_TIMEOUT_SECONDS = 55.0
+UPLOAD_LIMITS: dict[str, Any] = {
+    "cpu_seconds": UPLOAD_CPU_SECONDS,
+    "memory_bytes": UPLOAD_MEMORY_BYTES,
+    "timeout": UPLOAD_TIMEOUT_SECONDS,
+}
+
+# True inside the limited child: a nested run_limited calls its function directly, since the
+# limits already hold and a grandchild would only double the memory.
+IN_CHILD = False
+
 
 def _address_space() -> int:
     # The child starts with the interpreter and its imports mapped; the budget comes on top.
@@ -38,6 +54,13 @@ def _address_space() -> int:
 
 def _child_main(cpu: int, memory: int) -> None:
     """Run the pickled (func, args) read from stdin under the limits; pickle the outcome out."""
+    # Run as `python -m`, this module is __main__: the flag is set on the imported module too,
+    # which is the one the parsers call.
+    global IN_CHILD
+    IN_CHILD = True
+    from etl.uploads import sandbox as imported
+
+    imported.IN_CHILD = True
     func, args = pickle.loads(sys.stdin.buffer.read())  # the parent's own message
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
@@ -72,6 +95,8 @@ def run_limited(
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> Any:
     """Return func(*args) computed in a child process, or raise a CorridorError if it fails."""
+    if IN_CHILD:
+        return func(*args)
     env = dict(os.environ)
     # The child imports func from where the parent did (tests and editable installs included).
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
@@ -83,6 +108,7 @@ def run_limited(
         str(int(memory_bytes)),
     ]
     message: tuple[str, Any] | None = None
+    over = "memory"
     try:
         done = subprocess.run(
             command,
@@ -94,15 +120,12 @@ def run_limited(
         )
         if done.returncode == 0 and done.stdout:
             message = pickle.loads(done.stdout)  # written by our own child above
+        elif done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            over = "cpu"  # SIGXCPU at the soft limit, SIGKILL at the hard one
     except subprocess.TimeoutExpired:
-        message = None  # subprocess.run has killed it
+        message, over = None, "time"  # subprocess.run has killed it
     if message is None or message[0] == "memory":
-        raise CorridorError.single(
-            "文件解析耗时或占用内存超出上限，已拒绝（文件可能被构造过，或远大于正常表格）",
-            "parsing the file took too long or too much memory; refused (a crafted file, or far "
-            "larger than a real table?)",
-            file=name,
-        )
+        raise _over_limit(over, name, cpu_seconds, memory_bytes, timeout)
     kind, payload = message
     if kind == "ok":
         return payload
@@ -110,6 +133,21 @@ def run_limited(
         raise CorridorError([Problem(**p) for p in payload])
     raise CorridorError.single(
         f"无法读取文件：{payload}", f"cannot read the file: {payload}", file=name
+    )
+
+
+def _over_limit(over: str, name: str, cpu: int, memory: int, timeout: float) -> CorridorError:
+    """Return the refusal naming the limit a child went over."""
+    zh, en = {
+        "cpu": (f"CPU 时间上限 {cpu} 秒", f"the CPU time limit of {cpu} s"),
+        "time": (f"总用时上限 {timeout:.0f} 秒", f"the time limit of {timeout:.0f} s"),
+        "memory": (f"内存上限 {memory // 2**20} MiB", f"the memory limit of {memory // 2**20} MiB"),
+    }[over]
+    return CorridorError.single(
+        f"读取文件超出{zh}，已拒绝（文件可能被构造过，或远大于正常表格）",
+        f"reading the file went over {en} (too much memory / too long); refused (a crafted "
+        "file, or far larger than a real table?)",
+        file=name,
     )
 
 

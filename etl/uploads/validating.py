@@ -32,10 +32,13 @@ from etl.contract.vocabulary import (
     unit_aliases,
     value_aliases,
 )
+from etl.uploads import sandbox
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
     MAX_LISTED_PROBLEMS,
     capped,
+    check_file_name,
+    check_size,
     read_upload_frame,
     refuse,
 )
@@ -170,40 +173,86 @@ class Upload:
 
 
 class _Problems:
-    """Problems collected column by column, with row numbers from the frame's index."""
+    """Problems collected column by column, with row numbers from the frame's index.
+
+    Only the first MAX_LISTED_PROBLEMS become Problem objects; the rest are counted, and the
+    cells already flagged are kept per column as an integer array, never one object per cell.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.items: list[Problem] = []
         self.total = 0
-        self.cells: set[tuple[int | None, str | None]] = set()
+        self.flagged: dict[str | None, np.ndarray] = {}
+        # Set when checks were skipped because the list was full (the count is then a floor).
+        self.incomplete = False
 
     def add_mask(self, mask: pd.Series, values: pd.Series, column: str, zh: str, en: str) -> None:
         """Record a problem for each row where mask is true (listing only the first few)."""
-        hits = mask[mask].index
-        fresh = [i for i in hits if (int(i) + 2, column) not in self.cells]
+        hits = np.asarray(mask.index[np.asarray(mask, dtype=bool)], dtype=np.int64)
+        seen = self.flagged.get(column)
+        fresh = hits if seen is None else hits[~np.isin(hits, seen)]
+        if not len(fresh):
+            return
         self.total += len(fresh)
-        for index in fresh[: MAX_LISTED_PROBLEMS + 1]:
-            self._append(Problem(zh, en, self.name, int(index) + 2, column, str(values[index])))
-        for index in fresh[MAX_LISTED_PROBLEMS + 1 :]:
-            self.cells.add((int(index) + 2, column))
+        self.flagged[column] = fresh if seen is None else np.concatenate([seen, fresh])
+        room = MAX_LISTED_PROBLEMS + 1 - len(self.items)
+        for index in fresh[: max(0, room)].tolist():
+            self.items.append(Problem(zh, en, self.name, index + 2, column, str(values[index])))
 
     def add(self, problem: Problem) -> None:
         """Record one problem unless its cell already has one."""
-        if (problem.row, problem.column) in self.cells and problem.row is not None:
-            return
+        if problem.row is not None:
+            index = np.array([problem.row - 2], dtype=np.int64)
+            seen = self.flagged.get(problem.column)
+            if seen is not None and np.isin(index, seen).any():
+                return
+            self.flagged[problem.column] = index if seen is None else np.append(seen, index)
         self.total += 1
-        self._append(problem)
-
-    def _append(self, problem: Problem) -> None:
-        self.cells.add((problem.row, problem.column))
         if len(self.items) <= MAX_LISTED_PROBLEMS:
             self.items.append(problem)
 
+    def add_many(self, found: Iterable[Problem]) -> None:
+        """Record problems by column at once (unless their cells already have one)."""
+        by_column: dict[str | None, list[Problem]] = {}
+        for problem in found:
+            if problem.row is None:
+                self.add(problem)
+            else:
+                by_column.setdefault(problem.column, []).append(problem)
+        for column, listed in by_column.items():
+            rows = np.array([p.row - 2 for p in listed if p.row is not None], dtype=np.int64)
+            seen = self.flagged.get(column)
+            _unique, first = np.unique(rows, return_index=True)
+            keep = np.zeros(len(rows), dtype=bool)
+            keep[first] = True
+            if seen is not None:
+                keep &= ~np.isin(rows, seen)
+            fresh = rows[keep]
+            self.total += len(fresh)
+            self.flagged[column] = fresh if seen is None else np.concatenate([seen, fresh])
+            room = MAX_LISTED_PROBLEMS + 1 - len(self.items)
+            self.items.extend([p for p, k in zip(listed, keep, strict=True) if k][: max(0, room)])
+
+    @property
+    def full(self) -> bool:
+        """Return whether more problems would only be counted, never listed."""
+        return len(self.items) > MAX_LISTED_PROBLEMS
+
     def raise_if_any(self) -> None:
         """Raise a CorridorError listing the problems, if there are any."""
-        if self.total:
-            raise CorridorError(capped(sorted(self.items, key=_order), self.total))
+        if not self.total:
+            return
+        listed = capped(sorted(self.items, key=_order), self.total)
+        if self.incomplete:
+            listed.append(
+                Problem(
+                    f"列出的问题已满 {MAX_LISTED_PROBLEMS} 处，其余行未再检查（改正后会查出更多）",
+                    f"the listed problems reached {MAX_LISTED_PROBLEMS}: the remaining rows were "
+                    "not checked further (more may show once these are fixed)",
+                )
+            )
+        raise CorridorError(listed)
 
 
 def _order(p: Problem) -> tuple[int, int]:
@@ -815,22 +864,41 @@ def _check_rows(
     check_required(rows, problems)
     check_sources(rows, known_sources, problems)
     check_series(rows, problems)
-    try:
-        checked = validate(rows, observations_schema(), name)
-    except CorridorError as exc:
-        # An unknown metric has no unit to match: the metric's own problem says it all.
-        bad_metric = {p.row for p in [*problems.items, *exc.problems] if p.column == "metric"}
-        for problem in exc.problems:
-            if problem.column == "unit" and problem.row in bad_metric:
-                continue
-            problems.add(problem)
-        problems.raise_if_any()
-        raise
+    checked = _schema_checked(rows, name, problems)
     problems.raise_if_any()
     check_within_file(checked, problems, name)
     problems.raise_if_any()
     # The index stays the file's row number minus 2, so later messages can name rows.
     return checked
+
+
+# The contract's own checks run on this many rows at a time and stop once the listed problems
+# are full: a file of 500,000 failing rows costs one chunk's failure cases, not 500,000 objects.
+SCHEMA_CHUNK_ROWS = 20_000
+
+
+def _schema_checked(rows: pd.DataFrame, name: str, problems: _Problems) -> pd.DataFrame:
+    """Return the rows validated by the contract's schema, chunk by chunk, recording problems."""
+    schema = observations_schema()
+    parts = []
+    for start in range(0, len(rows), SCHEMA_CHUNK_ROWS):
+        if problems.full:
+            problems.incomplete = True
+            break
+        chunk = rows.iloc[start : start + SCHEMA_CHUNK_ROWS]
+        try:
+            parts.append(validate(chunk, schema, name))
+        except CorridorError as exc:
+            # An unknown metric has no unit to match: the metric's own problem says it all.
+            bad_metric = problems.flagged.get("metric", np.array([], dtype=np.int64)) + 2
+            bad_metric = np.union1d(
+                bad_metric, [p.row for p in exc.problems if p.column == "metric" and p.row]
+            )
+            problems.add_many(
+                p for p in exc.problems if not (p.column == "unit" and p.row in bad_metric)
+            )
+    problems.raise_if_any()
+    return pd.concat(parts) if len(parts) > 1 else parts[0] if parts else rows
 
 
 def parse_upload(
@@ -842,9 +910,25 @@ def parse_upload(
     max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
 ) -> Upload:
     """Return a validated upload from its bytes, or raise a CorridorError listing every problem."""
+    check_file_name(name)
+    check_size(len(data), name, max_bytes)
+    # Parsed and checked in a limited child: a hostile file costs the child, never the server.
+    kind, rows, notes = sandbox.run_limited(
+        _read_and_validate,
+        (data, name, list(known_sources), max_bytes, max_unpacked),
+        name,
+        **sandbox.UPLOAD_LIMITS,
+    )
+    return Upload(name, kind, hashlib.sha256(data).hexdigest(), data, rows, tuple(notes))
+
+
+def _read_and_validate(
+    data: bytes, name: str, known_sources: list[str], max_bytes: int | None, max_unpacked: int
+) -> tuple[str, pd.DataFrame, list[Problem]]:
+    """Return the upload's kind, checked rows and reading notes (run in the limited child)."""
     kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
     rows, notes = validate_frame_noted(frame, name, known_sources)
-    return Upload(name, kind, hashlib.sha256(data).hexdigest(), data, rows, tuple(notes))
+    return kind, rows, notes
 
 
 def template_csv(lang: str = "en") -> bytes:

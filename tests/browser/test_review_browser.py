@@ -14,7 +14,7 @@ import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
 
 from etl.contract.paths import REPO_ROOT
-from etl.store.auth import add_user
+from etl.store.auth import Actor, add_user
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     root = write_data_dir(tmp / "data")
     (root / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
     users = tmp / "corridor_users.json"
+    admin = None
     for name, password in PEOPLE.items():
-        add_user(name, "analyst", password, users)
+        add_user(name, "analyst", password, users, by=admin)
+        admin = admin or Actor(name, "analyst")  # the first account is the admin
     env = {"CORRIDOR_SECRETS_FILE": str(tmp / "secrets.toml"), "CORRIDOR_USERS_FILE": str(users)}
     with streamlit_server(root, "streamlit_review.log", env) as url:
         yield url, root
