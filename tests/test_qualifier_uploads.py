@@ -114,7 +114,7 @@ def test_a_correction_changes_the_qualifier_or_keeps_it(layout: Layout) -> None:
 
 
 def test_corridor_correct_takes_new_qualifier_and_export_writes_it(
-    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str], cli_account: Path
 ) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(upload_of(""))

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.contract.paths import Layout
-from etl.store.auth import add_user
+from etl.store.auth import Actor, add_user
 from etl.store.history import history_rows
 from etl.store.table import load_table
 
@@ -28,8 +28,8 @@ SOURCE = "cqcustoms-20240911"  # a source of the dashboard's test data
 @pytest.fixture
 def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(tmp_path / "secrets.toml"))
-    add_user("王芳", "analyst", "wang fang password 1")
-    add_user("li.lei", "analyst", "li lei password 22")
+    add_user("王芳", "analyst", "wang fang password 1")  # the first account: the admin
+    add_user("li.lei", "analyst", "li lei password 22", by=Actor("王芳", "analyst"))
 
 
 def signed_in(name: str, password: str) -> AppTest:
