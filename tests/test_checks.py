@@ -15,8 +15,10 @@ from etl.contract.checks import (
     ERROR,
     RULES,
     WARNING,
+    bound_preferred,
     check_record,
     finding_records,
+    prepare,
     render_report,
 )
 from etl.contract.paths import Layout
@@ -105,22 +107,34 @@ def test_a_derived_value_near_its_neighbours_is_fine() -> None:
     assert rules_found(frame(*years(1000, first=2020), derived, *years(1200, first=2022))) == set()
 
 
-def test_a_bound_preferred_over_an_exact_figure_of_the_same_period_is_an_error() -> None:
-    # The later source is preferred (no body cue): it states a bound, the earlier an exact value.
+def test_an_exact_figure_is_ranked_before_a_later_bound_of_the_same_period() -> None:
+    # The later source states a bound, the earlier an exact value: the exact one is preferred,
+    # so nothing is questioned (bound_preferred guards a ranking that would put the bound first).
     exact = row(value=10218.0, source_id="src-a")
     bound = row(value=10000.0, qualifier="over", source_id="src-b")
-    report = check_record(frame(exact, bound), SOURCES)
-    assert set(report.counts) == {"bound_preferred"}
-    assert report.findings[0].rows == (1, 0)
+    work = prepare(frame(exact, bound), SOURCES)
+    assert list(work["rank"]) == [0, 1]
+    assert check_record(frame(exact, bound), SOURCES).counts == {}
 
 
-def test_a_bound_preferred_for_naming_the_series_body_is_an_error_too() -> None:
-    # The earlier source names the preferred body (国铁南宁局): its bound wins over the exact.
+def test_an_exact_figure_is_ranked_before_a_bound_naming_the_series_body() -> None:
+    # The earlier source names the preferred body (国铁南宁局) but states a bound: exact first.
     bound = row(value=10000.0, qualifier="over", source_id="src-a", quote="南宁局：超1万列")
     exact = row(value=10218.0, source_id="src-b")
-    report = check_record(frame(bound, exact), SOURCES)
-    assert set(report.counts) == {"bound_preferred"}
-    assert report.findings[0].rows == (0, 1)
+    work = prepare(frame(bound, exact), SOURCES)
+    assert list(work["rank"]) == [1, 0]
+    assert check_record(frame(bound, exact), SOURCES).counts == {}
+
+
+def test_bound_preferred_questions_a_ranking_that_puts_a_bound_first() -> None:
+    # The shared ranking puts exact figures first; the rule still guards a table ranked otherwise.
+    exact = row(value=10218.0, source_id="src-a")
+    bound = row(value=10000.0, qualifier="over", source_id="src-b")
+    rows = frame(exact, bound)
+    work = prepare(rows, SOURCES).assign(rank=[1, 0])
+    hits = bound_preferred(work, rows)
+    assert {"bound_preferred"} <= set(RULES)
+    assert (list(hits["r0"]), list(hits["r1"])) == ([1], [0])
 
 
 def test_a_cumulative_total_below_a_figure_inside_its_span_is_an_error() -> None:

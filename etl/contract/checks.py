@@ -231,6 +231,8 @@ def _ranks(work: pd.DataFrame, frame: pd.DataFrame, sources: pd.DataFrame | None
     shared = ranked & (np.bincount(period[ranked], minlength=period.max(initial=0) + 1)[period] > 1)
     if shared.any():
         columns = ["series", "basis", "period_start", "period_end", "value", "source_id"]
+        if "qualifier" in frame:
+            columns.append("qualifier")
         rows = frame.loc[shared, [*columns, "scope", "quote"]]
         # Only a series naming a preferred body reads its rows' scope and quote (the body's
         # cues); other rows' text is left out, which halves the ranking of a million rows.

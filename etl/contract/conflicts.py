@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from etl.contract.qualifiers import BOUNDS
 from etl.contract.series import series_by_key
 
 COLUMNS = (
@@ -44,6 +45,13 @@ def _contains(text: pd.Series, pattern: str) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=text.index, dtype=bool)
 
 
+def _exact(frame: pd.DataFrame) -> pd.Series:
+    # A figure stated exactly (505万) comes before a bound of the same period (首次超500万).
+    if "qualifier" not in frame:
+        return pd.Series(True, index=frame.index)
+    return ~_text(frame["qualifier"]).isin(BOUNDS)
+
+
 def _prefers(frame: pd.DataFrame) -> pd.Series:
     catalogue = series_by_key()
     text = _text(frame["scope"]) + " " + _text(frame["quote"])
@@ -60,8 +68,8 @@ def _prefers(frame: pd.DataFrame) -> pd.Series:
 def preference_rank(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.Series:
     """Return each row's place among the distinct values of its series, basis and period.
 
-    0 is the value preferred_values would choose (a reported row naming the preferred body,
-    then the latest published, then the first); 1, 2, … the other distinct values in the same
+    0 is the value preferred_values would choose (an exact figure before a bound, then a
+    reported row naming the preferred body, then the latest published, then the first); 1, 2, … the other distinct values in the same
     order; a repeat of a value already ranked gets -1. Vectorised: a view can bound the rows it
     turns into records before choosing, whatever the table's size.
     """
@@ -75,6 +83,7 @@ def preference_rank(frame: pd.DataFrame, sources: pd.DataFrame | None = None) ->
             "start": pd.factorize(frame["period_start"])[0],
             "end": pd.factorize(frame["period_end"])[0],
             "value": frame["value"].astype(float),
+            "_exact": _exact(frame),
             "_prefer": _prefers(frame),
             "_published": _published(frame, sources),
             "_order": range(len(frame)),
@@ -82,7 +91,9 @@ def preference_rank(frame: pd.DataFrame, sources: pd.DataFrame | None = None) ->
         index=frame.index,
     )
     work = work.sort_values(
-        ["_prefer", "_published", "_order"], ascending=[False, False, True], na_position="last"
+        ["_exact", "_prefer", "_published", "_order"],
+        ascending=[False, False, False, True],
+        na_position="last",
     )
     group = ["series", "basis", "start", "end"]
     first = ~work.duplicated([*group, "value"])
@@ -94,7 +105,8 @@ def preference_rank(frame: pd.DataFrame, sources: pd.DataFrame | None = None) ->
 def preferred_values(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return per series and period the preferred reported value and the others with sources.
 
-    Preferred: a figure whose scope or quote names the series' preferred body, then the most
+    Preferred: an exact figure before a bound (505万 before 首次超500万), then a figure whose
+    scope or quote names the series' preferred body, then the most
     recently published source, then the first row. `others` lists (value, source_id) of every
     other distinct value: never averaged, summed or dropped. `conflict` is true where there are.
     """
@@ -102,13 +114,16 @@ def preferred_values(frame: pd.DataFrame, sources: pd.DataFrame | None = None) -
     if not len(rows):
         return pd.DataFrame(columns=list(COLUMNS))
     work = rows.assign(
+        _exact=_exact(rows),
         _prefer=_prefers(rows),
         _published=_published(rows, sources),
         _order=range(len(rows)),
         _start=_text(rows["period_start"].astype("object")),
     )
     work = work.sort_values(
-        ["_prefer", "_published", "_order"], ascending=[False, False, True], na_position="last"
+        ["_exact", "_prefer", "_published", "_order"],
+        ascending=[False, False, False, True],
+        na_position="last",
     )
     keys = ["series", "_start", "period_end"]
     # The first row of each series and period in preference order is its value; every other

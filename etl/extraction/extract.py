@@ -221,6 +221,10 @@ RATE_NOISE_RE = re.compile(
     r"实现|的|约|[“”\"'「」、\s]"
 )
 # 开通以来 marks a running total; 创2019年以来新高 is a record, not a period.
+# 2017年4月28日首次开行: the day a service began, from which a later 累计 counts.
+FIRST_RUN_RE = re.compile(r"[(（]?(?:测试)?[)）]?(?:首次|首趟|正式)?(?:开行|开通|首发)")
+# A full day (2021年4月28日): its year dates the day, it does not frame a year so far.
+FULL_DATE_RE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 CUMULATIVE_RE = re.compile(r"累计|共计|总计|(?<![年月])以来")
 SCOPE_CUT_RE = re.compile(
     r"累计|共计|共|已|开行|发送|发车|运输|运送|承运|实现|完成|达到|达|为|贡献|出口|进口|"
@@ -713,7 +717,8 @@ def _as_stated(
         opened = [
             p
             for p in prior
-            if p.kind in {"date", "month"} and (p.pos == 0 or s[p.pos - 1] in "从自")
+            if p.kind in {"date", "month"}
+            and (p.pos == 0 or s[p.pos - 1] in "从自" or FIRST_RUN_RE.match(s, p.end_pos))
         ]
         if opened and opened[-1].end < current.end and CUMULATIVE_RE.search(s, current.pos, pos):
             first = opened[-1].end
@@ -766,7 +771,8 @@ def _small_number(text: str) -> int | None:
 
 def _year_named_before(s: str, clause: int, pos: int, year: int) -> bool:
     """Return whether the figure's own clause names the day's year (2025年…累计开行超万列)."""
-    return f"{year}年" in s[clause:pos]
+    # 2021年4月28日累计达到1万列: a year inside the day's own date names no year so far.
+    return f"{year}年" in FULL_DATE_RE.sub("", s[clause:pos])
 
 
 def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
