@@ -69,9 +69,10 @@ def preference_rank(frame: pd.DataFrame, sources: pd.DataFrame | None = None) ->
     """Return each row's place among the distinct values of its series, basis and period.
 
     0 is the value preferred_values would choose (an exact figure before a bound, then a
-    reported row naming the preferred body, then the latest published, then the first); 1, 2, … the other distinct values in the same
-    order; a repeat of a value already ranked gets -1. Vectorised: a view can bound the rows it
-    turns into records before choosing, whatever the table's size.
+    reported row naming the preferred body, then the latest published, then the first);
+    1, 2, … the other distinct values in the same order; a repeat of a value already ranked
+    gets -1. Vectorised: a view can bound the rows it turns into records before choosing,
+    whatever the table's size.
     """
     if not len(frame):
         return pd.Series([], index=frame.index, dtype=int)
