@@ -1093,3 +1093,57 @@ AS_STATED += [
 def test_figures_as_stated_in_both_scripts(text: str, pub: date, expected: list[tuple]) -> None:
     for script in both_scripts(text):
         assert _stated(script, pub) == expected, script
+
+
+# Parts, pointers and days, read the same way wherever they occur (issue 19, item 4):
+# (text, published, [(metric, value, scope, period_start, period_end)]).
+PARTS_POINTERS_DAYS = [
+    (
+        "2021年,重庆经西部陆海新通道共运输11.2万标箱,同比增长54%;其中市内6.4万标箱,市外4.8万标箱。",
+        D(2022, 2, 1),
+        [
+            ("teu", 112000.0, "重庆经西部陆海新通道", D(2021, 1, 1), D(2021, 12, 31)),
+            ("teu", 64000.0, "重庆经西部陆海新通道(其中市内)", D(2021, 1, 1), D(2021, 12, 31)),
+            ("teu", 48000.0, "重庆经西部陆海新通道(其中市外)", D(2021, 1, 1), D(2021, 12, 31)),
+        ],
+    ),
+    (
+        "中老铁路全线累计开行货物列车6.3万列,运送货物突破7100万吨,其中跨境货物1600万吨;"
+        "货物辐射19个国家和地区。",
+        D(2025, 11, 29),
+        [
+            ("train_runs", 63000.0, "中老铁路全线(累计)", None, D(2025, 11, 29)),
+            ("cargo_tonnes", 71000000.0, "中老铁路全线(累计)", None, D(2025, 11, 29)),
+            ("cargo_tonnes", 16000000.0, "中老铁路全线(其中跨境)(累计)", None, D(2025, 11, 29)),
+            ("countries_reached", 19.0, "中老铁路全线", None, D(2025, 11, 29)),
+        ],
+    ),
+    (
+        "截至8月30日,云南西部陆海新通道班列今年累计发运197列;"
+        "这条班列自2018年5月开行以来,共发送504列。",
+        D(2021, 9, 7),
+        [
+            ("train_runs", 197.0, "云南西部陆海新通道班列", D(2021, 1, 1), D(2021, 8, 30)),
+            ("train_runs", 504.0, "云南西部陆海新通道班列(累计)", D(2018, 5, 1), D(2021, 8, 30)),
+        ],
+    ),
+    (
+        "“渝桂新”班列2017年4月28日首次开行(测试),当年完成178列;2021年4月28日累计达到1万列。",
+        D(2022, 8, 31),
+        [
+            ("train_runs", 178.0, "渝桂新班列", D(2017, 1, 1), D(2017, 12, 31)),
+            ("train_runs", 10000.0, "渝桂新班列(累计)", None, D(2021, 4, 28)),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "pub", "expected"), PARTS_POINTERS_DAYS)
+def test_parts_pointers_and_days_keep_their_scope_and_period(
+    text: str, pub: date, expected: list[tuple]
+) -> None:
+    got = [
+        (f.metric, f.value, f.scope, f.period_start, f.period_end)
+        for f in extract_figures(text, pub)
+    ]
+    assert got == expected

@@ -83,7 +83,7 @@ _LINE_ENDS_RE = re.compile(r"[(（][^()（）]{1,20}[—–-][^()（）]{1,20}[)
 _COMPANY_SUFFIX = "(有限责任公司|股份有限公司|有限公司)?"
 
 
-_KINDS = {"places": "place", "products": "product", "companies": "company"}
+_KINDS = {"places": "place", "products": "product", "companies": "company", "parts": "part"}
 # The mode family that is this corridor's own line: naming it never narrows a corridor series.
 OWN_MODE = "rail_sea"
 
@@ -98,7 +98,7 @@ def load_scope_words() -> ScopeWords:
 def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
     """Return the scope vocabulary from its TOML table, words folded to simplified characters."""
     narrower: dict[str, str] = {}
-    for kind in ("places", "products", "companies"):
+    for kind in ("places", "products", "companies", "parts"):
         for word in spec.get(kind, ()):
             narrower.setdefault(normalise_scope(word), _KINDS[kind])
     corridor = tuple(normalise_scope(w) for w in spec.get("corridor", ()))
@@ -122,8 +122,8 @@ def _stripped_scope(series: Series, scope: str) -> str:
 
 @lru_cache(maxsize=MAX_CACHED_SCOPES)
 def foreign_words(series: Series, scope: str) -> tuple[str, ...]:
-    """Return the narrower words (place, product, company, one other mode) a folded scope names
-    that the series' label, body and region do not: 酒泉 in a corridor-wide line, 柑橘 in all
+    """Return the narrower words (place, product, company, part, one other mode) a folded scope
+    names that the series' label, body and region do not: 酒泉 in a corridor-wide line, 柑橘 in all
     agricultural exports, 跨境公路 alone in a rail line."""
     text = _stripped_scope(series, scope)
     vocabulary = load_scope_words()

@@ -221,10 +221,8 @@ RATE_NOISE_RE = re.compile(
     r"实现|的|约|[“”\"'「」、\s]"
 )
 # 开通以来 marks a running total; 创2019年以来新高 is a record, not a period.
-# 2017年4月28日首次开行: the day a service began, from which a later 累计 counts.
-FIRST_RUN_RE = re.compile(r"[(（]?(?:测试)?[)）]?(?:首次|首趟|正式)?(?:开行|开通|首发)")
-# A full day (2021年4月28日): its year dates the day, it does not frame a year so far.
-FULL_DATE_RE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+# 这条班列 / 该班列: a pointer to the subject just named, not only to the corridor's name.
+DEMONSTRATIVE_HEAD_RE = re.compile(r"这条|这一|该|此")
 CUMULATIVE_RE = re.compile(r"累计|共计|总计|(?<![年月])以来")
 SCOPE_CUT_RE = re.compile(
     r"累计|共计|共|已|开行|发送|发车|运输|运送|承运|实现|完成|达到|达|为|贡献|出口|进口|"
@@ -717,8 +715,7 @@ def _as_stated(
         opened = [
             p
             for p in prior
-            if p.kind in {"date", "month"}
-            and (p.pos == 0 or s[p.pos - 1] in "从自" or FIRST_RUN_RE.match(s, p.end_pos))
+            if p.kind in {"date", "month"} and (p.pos == 0 or s[p.pos - 1] in "从自")
         ]
         if opened and opened[-1].end < current.end and CUMULATIVE_RE.search(s, current.pos, pos):
             first = opened[-1].end
@@ -771,7 +768,8 @@ def _small_number(text: str) -> int | None:
 
 def _year_named_before(s: str, clause: int, pos: int, year: int) -> bool:
     """Return whether the figure's own clause names the day's year (2025年…累计开行超万列)."""
-    # 2021年4月28日累计达到1万列: a year inside the day's own date names no year so far.
+    # 2021年4月28日累计达到1万列: a year inside the day's own date (FULL_DATE_RE) names no
+    # year so far.
     return f"{year}年" in FULL_DATE_RE.sub("", s[clause:pos])
 
 
@@ -986,8 +984,13 @@ def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -
     """Return the figure's subject and whether its own sentence named it (else: context)."""
     for piece in pieces:
         generic = GENERIC_RE.fullmatch(simplify(piece))
+        head = generic.group("head") if generic else ""
+        pointed = generic and DEMONSTRATIVE_HEAD_RE.match(simplify(piece))
+        if pointed and ctx.subject and simplify(ctx.subject).endswith(head):
+            # 云南西部陆海新通道班列…；这条班列自2018年5月开行以来: the subject just named.
+            return ctx.subject, True
         if generic and ctx.name:
-            return _name_upto(ctx.name, generic.group("head")), True
+            return _name_upto(ctx.name, head), True
         if _names_someone(piece):
             return _expand(piece, ctx, previous), True
     if after and _names_someone(after):
@@ -999,6 +1002,19 @@ def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -
     if nearest and len(nearest) <= QUALIFIER_MAX:
         return f"{base}({nearest})", False
     return base, False
+
+
+def _without_cumulative(scope: str) -> str:
+    return re.sub(r"[(（](?:累计|累計)[)）]$", "", scope)
+
+
+def _part_word(pieces: list[str]) -> str:
+    """Return the few words naming a part right before a figure (市内, 跨境货物), else ''."""
+    nearest = pieces[0] if pieces else ""
+    folded = simplify(nearest)
+    if not nearest or len(nearest) > QUALIFIER_MAX or GENERIC_RE.fullmatch(folded):
+        return ""
+    return "" if _names_someone(nearest) else nearest
 
 
 def _subset_of(whole: str, part: str) -> str:
@@ -1064,6 +1080,8 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         periods = _narrative(s, _own_periods(s, published), carry)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
+        # The whole a 其中 list breaks down (其中市内6.4万标箱,市外4.8万标箱): its parts keep it.
+        whole, whole_metric = "", ""
         stated_flow: tuple[date | None, date] | None = None
         respective = _respective_periods(s, periods, mentions)
         # Only a flow figure stands between a time and a snapshot (96个国家的264个港口 is one pair).
@@ -1095,7 +1113,13 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
             after = _scope_after(sentence, s, m.end)
             scope, named = _choose_scope(pieces, ctx, last_scope, after)
-            if named and SUBSET_RE.search(s, since, m.pos):
+            if SUBSET_RE.search(s, since, m.pos) and last_scope and last_metric:
+                whole, whole_metric = last_scope, last_metric
+            part = _part_word(pieces)
+            if whole and part and m.metric == whole_metric:
+                # 其中跨境货物1600万吨: a part named by a few words, not by a place or body.
+                scope = f"{_without_cumulative(whole)}(其中{part})"
+            elif named and SUBSET_RE.search(s, since, m.pos):
                 scope = _subset_of(last_scope, scope)
             last_scope = scope
             if named:
