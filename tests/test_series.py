@@ -206,3 +206,18 @@ def test_scope_words_are_read_from_the_catalogue() -> None:
     assert words.corridor == ("陆海新通道",)
     assert words.narrower == {"酒泉": "place"}
     assert words.modes == {"road": ("跨境公路",)}
+
+
+def test_the_national_railway_as_counting_body_narrows_nothing() -> None:
+    # 国铁集团 counts every line; another group (某物流集团) is still a narrower company.
+    assert resolve_series("teu", "corridor", "rail_sea", "国铁集团组织的西部陆海新通道班列") == (
+        "corridor_rail_sea_teu"
+    )
+    assert resolve_series("teu", "corridor", "rail_sea", "某物流集团西部陆海新通道班列") == ""
+
+
+def test_a_part_of_a_whole_never_joins_the_whole_line() -> None:
+    assert (
+        resolve_series("teu", "chongqing", "", "重庆经西部陆海新通道") == "chongqing_corridor_teu"
+    )
+    assert resolve_series("teu", "chongqing", "", "重庆经西部陆海新通道(其中市外)") == ""

@@ -75,6 +75,7 @@ class ScopeWords:
     corridor: tuple[str, ...]
     narrower: dict[str, str]  # word → its kind (place, product, company)
     modes: dict[str, tuple[str, ...]]  # family → its words; rail_sea is the corridor's own
+    neutral: tuple[str, ...] = ()  # bodies counting every line (国铁集团): never narrower
 
 
 # Where a scope names a line by its two ends, (钦州港—重庆), the places are the line's ends, not
@@ -106,13 +107,19 @@ def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
         str(family): tuple(normalise_scope(w) for w in words)
         for family, words in dict(spec.get("modes", {})).items()
     }
-    return ScopeWords(corridor=corridor, narrower=narrower, modes=modes)
+    # Longest first: 中国国家铁路集团有限公司 goes whole, not leaving 有限公司 behind.
+    neutral = tuple(
+        sorted((normalise_scope(w) for w in spec.get("neutral", ())), key=len, reverse=True)
+    )
+    return ScopeWords(corridor=corridor, narrower=narrower, modes=modes, neutral=neutral)
 
 
 def _stripped_scope(series: Series, scope: str) -> str:
     # The series' own bodies (and their company suffix) and a line's two ends say nothing
     # narrower than the series.
     text = _LINE_ENDS_RE.sub("", scope)
+    for body in load_scope_words().neutral:
+        text = text.replace(body, "")
     for body in series.body.split(" / "):
         body = normalise_scope(body)
         if body:

@@ -84,7 +84,8 @@ THIS_YEAR_RE = re.compile(r"今年|本年")
 RUNNING_COUNT_RE = re.compile(r"累计[\u4e00-\u9fff]{0,3}量")
 # 这标志着 / 这是: the sentence tells what the event just told means.
 EVENT_BACK_RE = re.compile(
-    r"^[\s“”\"「」]*(?:这(?:也)?(?:标志[着著]|意味[着著]|是)|标志[着著]|此举)"
+    r"^[\s“”\"「」]*(?:(?:据|该)?报道(?:还|又)?(?:称|说|指出)[,，:：]?)?"
+    r"(?:这(?:也)?(?:标志[着著]|意味[着著]|是)|标志[着著]|此举)"
 )
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
@@ -221,6 +222,15 @@ RATE_NOISE_RE = re.compile(
     r"实现|的|约|[“”\"'「」、\s]"
 )
 # 开通以来 marks a running total; 创2019年以来新高 is a record, not a period.
+# (南宁6月14日电) and 当天 in its sentence: the dateline's day.
+DATELINE_RE = re.compile(r"(\d{1,2})月(\d{1,2})日电")
+SAME_DAY_RE = re.compile(r"当天|当日")
+# 按成渝两地发出的线路计: the way a figure is counted, part of its scope.
+COUNTED_BY_RE = re.compile(r"按([^，,。；;：:]{2,20}?)(?:计算|统计|计)[，,]")
+# 一次吊装标志着广西北部湾港…: the words before 标志着 tell the event, not whose figure.
+EVENT_MARKS_RE = re.compile(r".*(?:标志[着著]|意味[着著])")
+# 第2000列于3月17日…发往: the day right after a running count is the day it was reached.
+DAY_AFTER_RE = re.compile(r"[\s,，]*(?:于|在)(?:今年)?(\d{1,2})月(\d{1,2})[日号]")
 # 这条班列 / 该班列: a pointer to the subject just named, not only to the corridor's name.
 DEMONSTRATIVE_HEAD_RE = re.compile(r"这条|这一|该|此")
 CUMULATIVE_RE = re.compile(r"累计|共计|总计|(?<![年月])以来")
@@ -266,7 +276,7 @@ GENERIC_RE = re.compile(
 DEMONSTRATIVE_RE = re.compile(r"(?:这条|这一|该|此|(?<=经))(?P<head>新通道|通道|班列|班车|线路)")
 # Who can hold a figure besides places and routes: customs, ports, firms, hubs.
 ENTITY_RE = re.compile(
-    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委"
+    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委|跨境货运"
 )
 # A short subject that names no place (柑橘, 与东盟国家之间) qualifies its context's.
 QUALIFIER_MAX = 8
@@ -675,9 +685,17 @@ def _period_for(
 
 
 def _narrative_day(
-    s: str, pos: int, periods: list[PeriodMention], carry: _Carry | None
+    s: str,
+    pos: int,
+    periods: list[PeriodMention],
+    carry: _Carry | None,
+    carry_year: int | None = None,
 ) -> date | None:
     """Return the day a figure's event happened: the date governing it, or the last sentence's."""
+    told = DATELINE_RE.search(s, 0, pos)
+    if told and SAME_DAY_RE.search(s, told.end(), pos) and carry_year is not None:
+        # (南宁6月14日电):当天上午…至此今年…已完成5000列: 当天 is the dateline's day.
+        return date(carry_year, int(told.group(1)), int(told.group(2)))
     for p in reversed([p for p in periods if p.pos < pos]):
         # 12月30日，…；2025年…: a year or 今年 frames the count; the date before it is its day.
         if p.kind == "date":
@@ -737,7 +755,7 @@ def _as_stated(
         accumulated = CUMULATIVE_RE.search(s, clause, pos) is not None
         if m.yoy is not None or not accumulated:
             return date(current.end.year, 1, 1), current.end
-    day = _narrative_day(s, pos, periods, carry)
+    day = _narrative_day(s, pos, periods, carry, start.year if start is not None else None)
     named = day is not None and _year_named_before(s, clause, pos, day.year)
     if start is None and day is not None and (within_year or named):
         # 当天…今年第10218列 / 12月31日…年集装箱吞吐量突破600万标箱: the year so far to that day.
@@ -919,6 +937,9 @@ def _scope_pieces(original: str, s: str, pos: int, mentions: list[PeriodMention]
         end = cut.start() if cut else stop
         while end > begin and text[end - 1] in SCOPE_TRIM:
             end -= 1
+        # 钦州港区的一次吊装标志着广西北部湾港…: the subject is what the event marks.
+        marked = EVENT_MARKS_RE.search(text, begin, end)
+        begin = marked.end() if marked else begin
         piece = SCOPE_STRIP_RE.sub("", original[begin:end])
         # 陆港累计开行西部陆海新通道班列126列: the route after the verb is part of whose figure.
         route = NAME_RE.search(text, end, stop)
@@ -1108,6 +1129,11 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 end = min(end, reached)
             if m.metric not in SNAPSHOT_METRICS and m.base_year is None and m.pos not in respective:
                 start, end = _as_stated(s, m, periods, start, end, carry, published)
+            on_day = DAY_AFTER_RE.match(s, m.end)
+            if on_day and start is not None and start == date(end.year, 1, 1):
+                # 第2000列于3月17日发往四川: the running count reached on the day it names.
+                day = date(end.year, int(on_day.group(1)), int(on_day.group(2)))
+                end = day if start <= day <= end else end
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
@@ -1115,6 +1141,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             scope, named = _choose_scope(pieces, ctx, last_scope, after)
             if SUBSET_RE.search(s, since, m.pos) and last_scope and last_metric:
                 whole, whole_metric = last_scope, last_metric
+            counted = COUNTED_BY_RE.search(s, 0, m.pos)
+            if counted and named and counted.group(1) not in simplify(scope):
+                # 按成渝两地发出的线路计,西部陆海新通道的物流网络…: counted that narrower way.
+                scope = f"{scope}({sentence[counted.start(1) : counted.end(1)]})"
             part = _part_word(pieces)
             if whole and part and m.metric == whole_metric:
                 # 其中跨境货物1600万吨: a part named by a few words, not by a place or body.
