@@ -229,6 +229,15 @@ SAME_DAY_RE = re.compile(r"当天|当日")
 COUNTED_BY_RE = re.compile(r"按([^，,。；;：:]{2,20}?)(?:计算|统计|计)[，,]")
 # 一次吊装标志着广西北部湾港…: the words before 标志着 tell the event, not whose figure.
 EVENT_MARKS_RE = re.compile(r".*(?:标志[着著]|意味[着著])")
+# 该集团 / 该公司: a pointer to the organisation just named.
+ORG_POINTER_RE = re.compile(r"(?:该|这家)(集团|公司)")
+ORG_CITED_RE = re.compile(r"^.*(?:来自|援引|据)")
+# 据重庆市口岸物流办消息: a provincial body's own statistics, cited at the sentence's start.
+CITED_BODY_RE = re.compile(
+    r"^据([\u4e00-\u9fff]{2,16}?(?:办|局|委|委员会|中心|海关))(?:消息|数据|统计|发布)[，,]"
+)
+# 1月16日发布的数据: the day the figures were released.
+RELEASED_RE = re.compile(r"(\d{1,2})月(\d{1,2})[日号](?:发布|公布)的?(?:数据|消息|统计)")
 # 第2000列于3月17日…发往: the day right after a running count is the day it was reached.
 DAY_AFTER_RE = re.compile(r"[\s,，]*(?:于|在)(?:今年)?(\d{1,2})月(\d{1,2})[日号]")
 # 这条班列 / 该班列: a pointer to the subject just named, not only to the corridor's name.
@@ -276,7 +285,7 @@ GENERIC_RE = re.compile(
 DEMONSTRATIVE_RE = re.compile(r"(?:这条|这一|该|此|(?<=经))(?P<head>新通道|通道|班列|班车|线路)")
 # Who can hold a figure besides places and routes: customs, ports, firms, hubs.
 ENTITY_RE = re.compile(
-    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委|跨境货运"
+    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委|跨境货运|西部地区"
 )
 # A short subject that names no place (柑橘, 与东盟国家之间) qualifies its context's.
 QUALIFIER_MAX = 8
@@ -800,6 +809,18 @@ def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
     )
 
 
+def stated_day(found: re.Match[str], published: date) -> date | None:
+    """Return the day a month–day match names, in the publication's year (or the year before)."""
+    month, day = int(found.group(1)), int(found.group(2))
+    year = (
+        published.year if (month, day) <= (published.month, published.day) else published.year - 1
+    )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _snapshot_period(
     metric: str,
     pos: int,
@@ -830,6 +851,11 @@ def _snapshot_period(
             break
     cutoffs = [m for m in prior if m.kind == "cutoff"]
     stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
+    released = RELEASED_RE.search(s, 0, pos)
+    day = stated_day(released, published) if released else None
+    if day is not None and (stated is None or stated.kind == "now"):
+        # 口岸物流办1月16日发布的数据:…目前可达…: as of the day the data were released.
+        return None, day, STATED
     if stated is not None:
         return None, stated.end, STATED
     # A cut-off carries to a later snapshot unless its state verb (已通达) says: as of now.
@@ -979,6 +1005,8 @@ class _Context:
     name: str = ""
     subject: str = ""
     paragraph: int = -1
+    # The last organisation named (数据来自北部湾港集团): what a later 该集团 stands for.
+    org: str = ""
 
 
 def _expand(piece: str, ctx: _Context, previous: str) -> str:
@@ -1007,6 +1035,10 @@ def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -
         generic = GENERIC_RE.fullmatch(simplify(piece))
         head = generic.group("head") if generic else ""
         pointed = generic and DEMONSTRATIVE_HEAD_RE.match(simplify(piece))
+        org_head = ORG_POINTER_RE.fullmatch(simplify(piece))
+        if org_head and ctx.org and simplify(ctx.org).endswith(org_head.group(1)):
+            # 数据来自北部湾港集团。该集团2022年的集装箱吞吐量…: the group just named.
+            return ctx.org, True
         if pointed and ctx.subject and simplify(ctx.subject).endswith(head):
             # 云南西部陆海新通道班列…；这条班列自2018年5月开行以来: the subject just named.
             return ctx.subject, True
@@ -1141,6 +1173,15 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             scope, named = _choose_scope(pieces, ctx, last_scope, after)
             if SUBSET_RE.search(s, since, m.pos) and last_scope and last_metric:
                 whole, whole_metric = last_scope, last_metric
+            cited = CITED_BODY_RE.search(s, 0, m.pos)
+            # 沿线省区市 counted by 重庆海关: every province's, not the citing body's own.
+            if cited and named and m.metric not in SNAPSHOT_METRICS and "沿线" not in scope:
+                body = sentence[cited.start(1) : cited.end(1)]
+                # 据重庆市口岸物流办消息,…西部陆海新通道…共运送3.76万标箱: the body's own count.
+                if resolve_region(simplify(scope)) in (UNSPECIFIED, "corridor") and resolve_region(
+                    simplify(body)
+                ) not in (UNSPECIFIED, "corridor"):
+                    scope = f"{scope}({body})"
             counted = COUNTED_BY_RE.search(s, 0, m.pos)
             if counted and named and counted.group(1) not in simplify(scope):
                 # 按成渝两地发出的线路计,西部陆海新通道的物流网络…: counted that narrower way.
@@ -1179,6 +1220,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             # 今年截至3月31日…。其中，…651列: a 其中 after it shares the year-to-date period.
             carry = replace(carry, start=stated_flow[0])
         _update_name(ctx, sentence)
+        orgs = list(ORG_RE.finditer(s))
+        if orgs:
+            # 数据来自北部湾港集团: the organisation, not the words that cite it.
+            ctx.org = ORG_CITED_RE.sub("", sentence[orgs[-1].start() : orgs[-1].end()])
     return figures
 
 
