@@ -1095,6 +1095,7 @@ def test_figures_as_stated_in_both_scripts(text: str, pub: date, expected: list[
         assert _stated(script, pub) == expected, script
 
 
+JIUQUAN = "西部陆海新通道铁海联运(酒泉)"
 # Parts, pointers and days, read the same way wherever they occur (issue 19, item 4):
 # (text, published, [(metric, value, scope, period_start, period_end)]).
 PARTS_POINTERS_DAYS = [
@@ -1225,6 +1226,16 @@ PARTS_POINTERS_DAYS = [
                 D(2023, 1, 1),
                 D(2023, 6, 30),
             )
+        ],
+    ),
+    (
+        "一趟班列从甘肃酒泉出发,经西部陆海新通道铁海联运运往意大利。"
+        "2025年,酒泉共发出铁海联运班列6列,货重2078吨,目的地包括荷兰和意大利等10多个国家。",
+        D(2026, 1, 13),
+        [
+            ("train_runs", 6.0, JIUQUAN, D(2025, 1, 1), D(2025, 12, 31)),
+            ("cargo_tonnes", 2078.0, f"{JIUQUAN}(货重)", D(2025, 1, 1), D(2025, 12, 31)),
+            ("countries_reached", 10.0, JIUQUAN, None, D(2025, 12, 31)),
         ],
     ),
 ]

@@ -221,3 +221,10 @@ def test_a_part_of_a_whole_never_joins_the_whole_line() -> None:
         resolve_series("teu", "chongqing", "", "重庆经西部陆海新通道") == "chongqing_corridor_teu"
     )
     assert resolve_series("teu", "chongqing", "", "重庆经西部陆海新通道(其中市外)") == ""
+
+
+def test_cross_border_road_trips_are_the_shuttle_service_only() -> None:
+    # 跨境公路运输120.27万辆次 counts every vehicle; the series counts the shuttle (班车) trips.
+    road = ("vehicles", "corridor", "cross_border_road")
+    assert resolve_series(*road, "西部陆海新通道跨境公路班车") == "cross_border_road_trips"
+    assert resolve_series(*road, "跨境公路") == ""

@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route, to_simplified
+from etl.contract.series import load_scope_words
 from etl.contract.vocabulary import load_metrics
 from etl.extraction.bounds import read_bound
 from etl.extraction.figures import Figure
@@ -1057,6 +1058,13 @@ def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -
     return base, False
 
 
+def _is_place(piece: str) -> bool:
+    """Return whether a subject is a place alone (酒泉, 重庆): a region or a narrower place."""
+    folded = simplify(piece)
+    places = load_scope_words().narrower
+    return resolve_region(folded) != UNSPECIFIED or places.get(folded) == "place"
+
+
 def _without_cumulative(scope: str) -> str:
     return re.sub(r"[(（](?:累计|累計)[)）]$", "", scope)
 
@@ -1196,6 +1204,9 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             if named:
                 ctx.subject = scope
                 _update_name(ctx, scope)
+            elif pieces and _is_place(pieces[0]):
+                # 2025年,酒泉共发出铁海联运班列6列,…10多个国家: the place stays the subject.
+                ctx.subject = scope
             # Totals since a start years back, or with no start, are cumulative (truth's style).
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
