@@ -192,9 +192,10 @@ def headline_years(
             ytd = mine.loc[mine["_kind"] == YEAR_TO_DATE]
             mine = mine.loc[mine["_kind"] == FULL_YEAR]
             points = _points_of_year(mine, sources, series, year, FULL_YEAR)
-            if points[0].qualifier and len(ytd):
+            exact_ytd = ytd.loc[ytd["qualifier"].fillna("") == ""]
+            if points[0].qualifier and len(exact_ytd):
                 # 全年超1万列 beside 截至12月30日第10218列: the exact count to a day stays visible.
-                latest = ytd.loc[ytd["period_end"] == ytd["period_end"].max()]
+                latest = exact_ytd.loc[exact_ytd["period_end"] == exact_ytd["period_end"].max()]
                 extra = _points_of_year(latest, sources, series, year, YEAR_TO_DATE)
                 points += [replace(p, preferred=False) for p in extra]
             years[year] = points
