@@ -365,7 +365,17 @@ def build_briefing(
 # beside it ("另据…"). A table where thousands of rows report one series' year still turns only
 # these into records.
 MAX_VALUES_PER_PERIOD = 4
-_RANK_COLUMNS = ("series", "basis", "period_start", "period_end", "value", "scope", "quote")
+# The qualifier ranks an exact figure before a bound of the same period (505万 before 超500万).
+_RANK_COLUMNS = (
+    "series",
+    "basis",
+    "period_start",
+    "period_end",
+    "value",
+    "qualifier",
+    "scope",
+    "quote",
+)
 
 
 def headline_rows(view: FigureView) -> np.ndarray:
