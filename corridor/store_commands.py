@@ -454,6 +454,16 @@ def cmd_series_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_series_table(args: argparse.Namespace) -> int:
+    from corridor.series_table import render_headline_tables
+    from etl.store.table import load_table
+
+    table = load_table(layout(args.data_dir))
+    sys.stdout.write(render_headline_tables(table.observations, table.sources))
+    sys.stdout.flush()
+    return 0
+
+
 def cmd_series_add_wording(args: argparse.Namespace) -> int:
     from etl.store.commands import add_wording
 
@@ -714,6 +724,16 @@ def register(sub: options.Subparsers) -> None:
         parent=inner,
         help="列出系列目录 / list the series catalogue as CSV",
         description="Print every catalogued series: key, metric, context, headline, labels, body.",
+    )
+    options.command(
+        series_sub,
+        "table",
+        cmd_series_table,
+        parent=inner,
+        help="主要系列逐年表 / each headline series year by year (Markdown)",
+        description="Print docs/headline-series.md from the stored data: per headline series "
+        "and year the figure as stated (bounds kept), its period, counting body and source, "
+        "other reports of the year as 另据 / also reported, gaps as gaps.",
     )
     q = options.command(
         series_sub,

@@ -367,6 +367,7 @@ def build_briefing(
 # beside it ("另据…"). A table where thousands of rows report one series' year still turns only
 # these into records.
 MAX_VALUES_PER_PERIOD = 4
+# The qualifier ranks an exact figure before a bound of the same period (505万 before 超500万).
 _RANK_COLUMNS = (
     "series",
     "basis",

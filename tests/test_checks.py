@@ -186,6 +186,14 @@ def test_a_yoy_above_300_percent_without_year_on_year_wording_is_an_error() -> N
     assert rules_found(frame(stated)) == set()
     traditional = row(yoy_pct=400.0, quote="班列開行，同比增長400%")
     assert rules_found(frame(traditional)) == set()
+    # One period's list of rates stated the same way: the big one is read like the others.
+    listed = (
+        "国际铁路联运6.8亿元,增长5.1倍;东盟公路班车30.5亿元,增长70.4%;铁海联运19.2亿元,增长48.1%"
+    )
+    assert rules_found(frame(row(yoy_pct=510.0, quote=listed))) == set()
+    # Two multiples in the list are not ordinary: still questioned.
+    doubled = "增长5.1倍;增长4.2倍;增长48.1%"
+    assert rules_found(frame(row(yoy_pct=510.0, quote=doubled))) == {"yoy_without_wording"}
 
 
 def test_a_scope_word_the_series_label_lacks_is_a_warning() -> None:

@@ -206,3 +206,25 @@ def test_scope_words_are_read_from_the_catalogue() -> None:
     assert words.corridor == ("陆海新通道",)
     assert words.narrower == {"酒泉": "place"}
     assert words.modes == {"road": ("跨境公路",)}
+
+
+def test_the_national_railway_as_counting_body_narrows_nothing() -> None:
+    # 国铁集团 counts every line; another group (某物流集团) is still a narrower company.
+    assert resolve_series("teu", "corridor", "rail_sea", "国铁集团组织的西部陆海新通道班列") == (
+        "corridor_rail_sea_teu"
+    )
+    assert resolve_series("teu", "corridor", "rail_sea", "某物流集团西部陆海新通道班列") == ""
+
+
+def test_a_part_of_a_whole_never_joins_the_whole_line() -> None:
+    assert (
+        resolve_series("teu", "chongqing", "", "重庆经西部陆海新通道") == "chongqing_corridor_teu"
+    )
+    assert resolve_series("teu", "chongqing", "", "重庆经西部陆海新通道(其中市外)") == ""
+
+
+def test_cross_border_road_trips_are_the_shuttle_service_only() -> None:
+    # 跨境公路运输120.27万辆次 counts every vehicle; the series counts the shuttle (班车) trips.
+    road = ("vehicles", "corridor", "cross_border_road")
+    assert resolve_series(*road, "西部陆海新通道跨境公路班车") == "cross_border_road_trips"
+    assert resolve_series(*road, "跨境公路") == ""

@@ -13,40 +13,75 @@ from functools import cache
 import pandas as pd
 import pytest
 
+from corridor.series_table import headline_years
 from etl.contract.conflicts import preferred_values
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.period_kinds import period_kinds
+from etl.contract.series import series_by_key
 from etl.store.table import export_csv, load_table
 
 DATA = Layout(REPO_ROOT / "data")
 
-# series → calendar year → (value, source_id) as the reports state them.
-ANNUAL: dict[str, dict[int, tuple[float, str]]] = {
+# series → calendar year → (value, qualifier, source_id) as the reports state them: a bound
+# (超9000列, 突破1万列) is the bound, never an exact number.
+ANNUAL: dict[str, dict[int, tuple[float, str, str]]] = {
     "corridor_rail_sea_trains": {
-        2017: (178, "brief-20231008-nbd"),
-        2018: (1154, "brief-20220831-xinhua"),
-        2019: (2243, "brief-20220831-xinhua"),
-        2021: (6117, "brief-20220817-zhgsb"),
-        2022: (8820, "brief-20231008-nbd"),
-        2023: (9000, "brief-20240524-xinhua"),  # 超9000列: the stated bound
-        2024: (10000, "brief-20250121-chinadaily"),  # 突破1万列
+        2017: (178, "", "brief-20231008-nbd"),
+        2018: (1154, "", "brief-20220831-xinhua"),
+        2019: (2243, "", "brief-20220831-xinhua"),
+        2021: (6117, "", "brief-20220817-zhgsb"),
+        2022: (8820, "", "brief-20231008-nbd"),
+        2023: (9000, "over", "brief-20240524-xinhua"),  # 超9000列
+        2024: (10000, "over", "brief-20250121-chinadaily"),  # 突破1万列
+        2025: (10000, "over", "brief-20251231-xinhua"),  # 超万列 in a report of 31 December
     },
     "corridor_rail_sea_teu": {
-        2017: (3382, "brief-025"),
-        2019: (94000, "brief-20240803-xinhua"),
-        2021: (630000, "brief-20221212-bbrtv"),
-        2023: (861000, "brief-20240803-xinhua"),
-        2024: (960000, "brief-025"),
-        2025: (1425000, "brief-20260109-xinhua"),
+        2017: (3382, "", "brief-025"),
+        2019: (94000, "", "brief-20240803-xinhua"),
+        2021: (630000, "", "brief-20221212-bbrtv"),
+        2023: (861000, "", "brief-20240803-xinhua"),
+        2024: (960000, "", "brief-025"),
+        2025: (1425000, "", "brief-20260109-xinhua"),
     },
     "beibu_gulf_port_teu": {
-        2017: (2280000, "brief-20220817-zhgsb"),  # 从228万标箱增长到601万标箱
-        2019: (3820000, "brief-20220225-yicai"),  # 分别为382万、505万和601万标箱
-        2020: (5000000, "brief-20210223-cri"),
-        2021: (6010000, "brief-20220225-yicai"),
-        2022: (7020000, "brief-20230803-qzport"),
-        2023: (8000000, "brief-20240103-jiuqida"),
-        2024: (9000000, "brief-20250217-chinanews"),
+        2017: (2280000, "", "brief-20220817-zhgsb"),  # 从228万标箱增长到601万标箱
+        2019: (3820000, "", "brief-20220225-yicai"),  # 分别为382万、505万和601万标箱
+        2020: (5050000, "", "brief-20220225-yicai"),  # the exact 505万, not 首次超500万
+        2021: (6010000, "", "brief-20220225-yicai"),
+        2022: (7020000, "", "brief-20230803-qzport"),
+        2023: (8000000, "over", "brief-20240103-jiuqida"),
+        2024: (9000000, "over", "brief-20250217-chinanews"),
+    },
+}
+# The figure each headline year shows (docs/headline-series.md, `corridor series table`): an
+# exact figure before a bound, then the counting body's, then the latest report. A year with no
+# full-year report shows its latest year-to-date figure (kind ytd), never as the year.
+PREFERRED: dict[str, dict[int, tuple[str, float, str, str]]] = {
+    "corridor_rail_sea_trains": {
+        2017: ("year", 178, "", "brief-20220831-xinhua"),
+        2018: ("year", 1154, "", "brief-20220831-xinhua"),
+        2019: ("year", 2243, "", "brief-20220831-xinhua"),
+        2020: ("ytd", 3174, "", "brief-20201012-gxzf"),
+        2021: ("year", 6117, "", "brief-20220817-zhgsb"),
+        2022: ("year", 8820, "", "brief-20231008-nbd"),
+        2023: ("year", 9000, "over", "brief-20240524-xinhua"),
+        2024: ("year", 10000, "over", "brief-20250217-chinanews"),
+        2025: ("year", 10000, "over", "brief-20251231-xinhua"),
+    },
+    "corridor_rail_sea_teu": {
+        2017: ("year", 3382, "", "brief-025"),
+        2019: ("year", 94000, "", "brief-20240803-xinhua"),
+        2020: ("ytd", 35177, "", "brief-20200410-ngzb"),
+        2021: ("year", 630000, "", "brief-20221212-bbrtv"),
+        2022: ("ytd", 713000, "", "brief-20221212-bbrtv"),
+        2023: ("year", 861000, "", "brief-20240803-xinhua"),
+        2024: ("year", 960000, "", "brief-025"),
+        2025: ("year", 1425000, "", "brief-20260109-xinhua"),
+    },
+    "beibu_gulf_port_teu": {
+        2020: ("year", 5050000, "", "brief-20220225-yicai"),
+        2021: ("year", 6010000, "", "brief-20220817-zhgsb"),
+        2025: ("ytd", 10000000, "", "brief-20251230-xinhua"),
     },
 }
 # series → year → (period_end, value, source_id) of a year-to-date point.
@@ -99,14 +134,14 @@ def reported() -> pd.DataFrame:
     return frame.loc[frame["basis"] == "reported"]
 
 
-def annual_points(series: str) -> dict[int, set[tuple[float, str]]]:
+def annual_points(series: str) -> dict[int, set[tuple[float, str, str]]]:
     rows = reported()
     rows = rows.loc[(rows["series"] == series) & (rows["kind"] == "year")]
-    out: dict[int, set[tuple[float, str]]] = {}
-    for end, value, source in zip(
-        rows["period_end"], rows["value"], rows["source_id"], strict=True
+    out: dict[int, set[tuple[float, str, str]]] = {}
+    for end, value, qualifier, source in zip(
+        rows["period_end"], rows["value"], rows["qualifier"], rows["source_id"], strict=True
     ):
-        out.setdefault(int(end[:4]), set()).add((value, source))
+        out.setdefault(int(end[:4]), set()).add((value, qualifier, source))
     return out
 
 
@@ -128,36 +163,48 @@ def test_most_reported_rows_belong_to_a_series() -> None:
     assert share >= 0.85, f"{share:.1%} of reported rows have a series"
 
 
-# Beibu Gulf 2017 and 2019: see the expected failure below.
-NOT_READ_YET = {("beibu_gulf_port_teu", 2017), ("beibu_gulf_port_teu", 2019)}
+@pytest.mark.parametrize(("series", "year"), [(s, y) for s, years in ANNUAL.items() for y in years])
+def test_each_headline_year_holds_the_reports_value_as_stated(series: str, year: int) -> None:
+    assert ANNUAL[series][year] in annual_points(series).get(year, set())
 
 
 @pytest.mark.parametrize(
-    ("series", "year"),
-    [(s, y) for s, years in ANNUAL.items() for y in years if (s, y) not in NOT_READ_YET],
-)
-def test_each_headline_year_holds_the_reports_value(series: str, year: int) -> None:
-    value, source = ANNUAL[series][year]
-    assert (value, source) in annual_points(series).get(year, set())
-
-
-@pytest.mark.parametrize(
-    ("series", "least"), [("corridor_rail_sea_trains", 7), ("corridor_rail_sea_teu", 6)]
+    ("series", "least"),
+    [("corridor_rail_sea_trains", 8), ("corridor_rail_sea_teu", 6), ("beibu_gulf_port_teu", 7)],
 )
 def test_headline_series_cover_enough_calendar_years(series: str, least: int) -> None:
     points = annual_points(series)
-    covered = [y for y, (v, s) in ANNUAL[series].items() if (v, s) in points.get(y, set())]
+    covered = [y for y, point in ANNUAL[series].items() if point in points.get(y, set())]
     assert len(covered) >= least and all(2017 <= y <= 2025 for y in covered)
 
 
-def test_beibu_gulf_throughput_covers_seven_calendar_years() -> None:
-    # 2017 (228万, 从…增长到… under 2017年至2021年) and 2019 (382万, 分别为… under 2019年至2021年)
-    # are read since the reference-time resolver (issue 11); 2025's 1000万 is a year to date.
-    points = annual_points("beibu_gulf_port_teu")
-    covered = [
-        y for y, (v, s) in ANNUAL["beibu_gulf_port_teu"].items() if (v, s) in points.get(y, set())
-    ]
-    assert len(covered) >= 7
+@cache
+def shown_years(series: str) -> dict[int, tuple[str, float, str, str]]:
+    table = load_table(DATA)
+    years = headline_years(table.observations, table.sources, series_by_key()[series])
+    return {
+        year: (p.kind, p.value, p.qualifier, p.source_id)
+        for year, points in years.items()
+        for p in points
+        if p.preferred
+    }
+
+
+@pytest.mark.parametrize(
+    ("series", "year"), [(s, y) for s, years in PREFERRED.items() for y in years]
+)
+def test_each_headline_year_shows_the_preferred_figure_as_stated(series: str, year: int) -> None:
+    assert shown_years(series).get(year) == PREFERRED[series][year]
+
+
+def test_a_bound_year_keeps_the_exact_count_to_a_day_beside_it() -> None:
+    # 2025: 超万列 for the year (31 December) and the 10218th train on 30 December, both shown.
+    table = load_table(DATA)
+    years = headline_years(
+        table.observations, table.sources, series_by_key()["corridor_rail_sea_trains"]
+    )
+    shown = {(p.kind, p.value, p.qualifier, str(p.period_end.date())) for p in years[2025]}
+    assert {("year", 10000, "over", "2025-12-31"), ("ytd", 10218, "", "2025-12-30")} <= shown
 
 
 def test_year_to_date_points_for_2022_to_2025() -> None:

@@ -42,6 +42,9 @@ MAX_PLAIN_YOY = 300.0
 # How far a rounded report (约 / 近 4.5亿) may be from the true value: reports round to two or
 # three significant figures, so a tenth covers them without excusing a real contradiction.
 ROUNDING_SLACK = 0.1
+# A list of at least three plain rates (增长…；增长…；增长…) in one quote is one period's rates.
+MIN_RATE_LIST = 3
+PLAIN_RATE = re.compile(r"增长(\d+(?:\.\d+)?)(%|倍)")
 # Findings kept per rule (all are counted): the first screenful is what an analyst reads.
 MAX_FINDINGS_PER_RULE = 50
 # Period kinds whose figures a chart line joins; a span is neither a calendar period nor a
@@ -447,7 +450,18 @@ def yoy_without_wording(work: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame
     if not len(big):
         return NO_HITS
     quotes = _text(frame.loc[big, "quote"]).map(normalise_scope)
-    return _hits([row for row, q in quotes.items() if not YOY_WORDING.search(q)])
+    return _hits(
+        [row for row, q in quotes.items() if not YOY_WORDING.search(q) and not _rate_list(q)]
+    )
+
+
+def _rate_list(quote: str) -> bool:
+    """Return whether a quote lists one period's rates the same way, most of them ordinary
+    (…6.8亿元,增长5.1倍;…30.5亿元,增长70.4%;…19.2亿元,增长48.1%): the report's 增长 is its
+    year-on-year, as for every other rate in the list; a multiple over years stands alone."""
+    rates = [float(n) * (100 if unit == "倍" else 1) for n, unit in PLAIN_RATE.findall(quote)]
+    ordinary = [r for r in rates if r <= MAX_PLAIN_YOY]
+    return len(rates) >= MIN_RATE_LIST and len(ordinary) >= len(rates) - 1
 
 
 def scope_outside_series(work: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

@@ -75,6 +75,7 @@ class ScopeWords:
     corridor: tuple[str, ...]
     narrower: dict[str, str]  # word → its kind (place, product, company)
     modes: dict[str, tuple[str, ...]]  # family → its words; rail_sea is the corridor's own
+    neutral: tuple[str, ...] = ()  # bodies counting every line (国铁集团): never narrower
 
 
 # Where a scope names a line by its two ends, (钦州港—重庆), the places are the line's ends, not
@@ -83,7 +84,7 @@ _LINE_ENDS_RE = re.compile(r"[(（][^()（）]{1,20}[—–-][^()（）]{1,20}[)
 _COMPANY_SUFFIX = "(有限责任公司|股份有限公司|有限公司)?"
 
 
-_KINDS = {"places": "place", "products": "product", "companies": "company"}
+_KINDS = {"places": "place", "products": "product", "companies": "company", "parts": "part"}
 # The mode family that is this corridor's own line: naming it never narrows a corridor series.
 OWN_MODE = "rail_sea"
 
@@ -98,7 +99,7 @@ def load_scope_words() -> ScopeWords:
 def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
     """Return the scope vocabulary from its TOML table, words folded to simplified characters."""
     narrower: dict[str, str] = {}
-    for kind in ("places", "products", "companies"):
+    for kind in ("places", "products", "companies", "parts"):
         for word in spec.get(kind, ()):
             narrower.setdefault(normalise_scope(word), _KINDS[kind])
     corridor = tuple(normalise_scope(w) for w in spec.get("corridor", ()))
@@ -106,13 +107,19 @@ def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
         str(family): tuple(normalise_scope(w) for w in words)
         for family, words in dict(spec.get("modes", {})).items()
     }
-    return ScopeWords(corridor=corridor, narrower=narrower, modes=modes)
+    # Longest first: 中国国家铁路集团有限公司 goes whole, not leaving 有限公司 behind.
+    neutral = tuple(
+        sorted((normalise_scope(w) for w in spec.get("neutral", ())), key=len, reverse=True)
+    )
+    return ScopeWords(corridor=corridor, narrower=narrower, modes=modes, neutral=neutral)
 
 
 def _stripped_scope(series: Series, scope: str) -> str:
     # The series' own bodies (and their company suffix) and a line's two ends say nothing
     # narrower than the series.
     text = _LINE_ENDS_RE.sub("", scope)
+    for body in load_scope_words().neutral:
+        text = text.replace(body, "")
     for body in series.body.split(" / "):
         body = normalise_scope(body)
         if body:
@@ -122,8 +129,8 @@ def _stripped_scope(series: Series, scope: str) -> str:
 
 @lru_cache(maxsize=MAX_CACHED_SCOPES)
 def foreign_words(series: Series, scope: str) -> tuple[str, ...]:
-    """Return the narrower words (place, product, company, one other mode) a folded scope names
-    that the series' label, body and region do not: 酒泉 in a corridor-wide line, 柑橘 in all
+    """Return the narrower words (place, product, company, part, one other mode) a folded scope
+    names that the series' label, body and region do not: 酒泉 in a corridor-wide line, 柑橘 in all
     agricultural exports, 跨境公路 alone in a rail line."""
     text = _stripped_scope(series, scope)
     vocabulary = load_scope_words()

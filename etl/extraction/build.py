@@ -18,7 +18,12 @@ from etl.contract.tables import write_observations, write_sources
 from etl.extraction.articles import Article, read_article, read_sidecar
 from etl.extraction.events import events_frame, extract_events, render_events_csv
 from etl.extraction.extract import extract_figures, infer_published
-from etl.extraction.observations import add_derived, frame_from_rows, rows_from_figures
+from etl.extraction.observations import (
+    add_derived,
+    frame_from_rows,
+    refuse_breaking_derived,
+    rows_from_figures,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -161,7 +166,7 @@ def build(layout: Layout, progress: Progress | None = None) -> BuildResult:
             column="source_id",
             value=", ".join(map(str, duplicates)),
         )
-    observations = frame_from_rows(rows)
+    observations = refuse_breaking_derived(frame_from_rows(rows))
     sources_frame = pd.DataFrame(sources, columns=list(SOURCE_COLUMNS))
     sources_frame = sources_frame.sort_values("source_id", kind="stable").reset_index(drop=True)
     layout.tidy.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from etl.contract.places import UNSPECIFIED, resolve_region, resolve_route, to_simplified
+from etl.contract.series import load_scope_words
 from etl.contract.vocabulary import load_metrics
 from etl.extraction.bounds import read_bound
 from etl.extraction.figures import Figure
@@ -84,7 +85,8 @@ THIS_YEAR_RE = re.compile(r"今年|本年")
 RUNNING_COUNT_RE = re.compile(r"累计[\u4e00-\u9fff]{0,3}量")
 # 这标志着 / 这是: the sentence tells what the event just told means.
 EVENT_BACK_RE = re.compile(
-    r"^[\s“”\"「」]*(?:这(?:也)?(?:标志[着著]|意味[着著]|是)|标志[着著]|此举)"
+    r"^[\s“”\"「」]*(?:(?:据|该)?报道(?:还|又)?(?:称|说|指出)[,，:：]?)?"
+    r"(?:这(?:也)?(?:标志[着著]|意味[着著]|是)|标志[着著]|此举)"
 )
 # How a figure's period was decided (an extra column off the contract).
 STATED, CARRIED, PUBLICATION = "stated", "carried", "publication"
@@ -221,6 +223,26 @@ RATE_NOISE_RE = re.compile(
     r"实现|的|约|[“”\"'「」、\s]"
 )
 # 开通以来 marks a running total; 创2019年以来新高 is a record, not a period.
+# (南宁6月14日电) and 当天 in its sentence: the dateline's day.
+DATELINE_RE = re.compile(r"(\d{1,2})月(\d{1,2})日电")
+SAME_DAY_RE = re.compile(r"当天|当日")
+# 按成渝两地发出的线路计: the way a figure is counted, part of its scope.
+COUNTED_BY_RE = re.compile(r"按([^，,。；;：:]{2,20}?)(?:计算|统计|计)[，,]")
+# 一次吊装标志着广西北部湾港…: the words before 标志着 tell the event, not whose figure.
+EVENT_MARKS_RE = re.compile(r".*(?:标志[着著]|意味[着著])")
+# 该集团 / 该公司: a pointer to the organisation just named.
+ORG_POINTER_RE = re.compile(r"(?:该|这家)(集团|公司)")
+ORG_CITED_RE = re.compile(r"^.*(?:来自|援引|据)")
+# 据重庆市口岸物流办消息: a provincial body's own statistics, cited at the sentence's start.
+CITED_BODY_RE = re.compile(
+    r"^据([\u4e00-\u9fff]{2,16}?(?:办|局|委|委员会|中心|海关))(?:消息|数据|统计|发布)[，,]"
+)
+# 1月16日发布的数据: the day the figures were released.
+RELEASED_RE = re.compile(r"(\d{1,2})月(\d{1,2})[日号](?:发布|公布)的?(?:数据|消息|统计)")
+# 第2000列于3月17日…发往: the day right after a running count is the day it was reached.
+DAY_AFTER_RE = re.compile(r"[\s,，]*(?:于|在)(?:今年)?(\d{1,2})月(\d{1,2})[日号]")
+# 这条班列 / 该班列: a pointer to the subject just named, not only to the corridor's name.
+DEMONSTRATIVE_HEAD_RE = re.compile(r"这条|这一|该|此")
 CUMULATIVE_RE = re.compile(r"累计|共计|总计|(?<![年月])以来")
 SCOPE_CUT_RE = re.compile(
     r"累计|共计|共|已|开行|发送|发车|运输|运送|承运|实现|完成|达到|达|为|贡献|出口|进口|"
@@ -264,7 +286,7 @@ GENERIC_RE = re.compile(
 DEMONSTRATIVE_RE = re.compile(r"(?:这条|这一|该|此|(?<=经))(?P<head>新通道|通道|班列|班车|线路)")
 # Who can hold a figure besides places and routes: customs, ports, firms, hubs.
 ENTITY_RE = re.compile(
-    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委"
+    r"海关|港|口岸|公司|集团|园区|物流中心|枢纽|铁路|局|省|自治区|企业|物流办|商务委|跨境货运|西部地区"
 )
 # A short subject that names no place (柑橘, 与东盟国家之间) qualifies its context's.
 QUALIFIER_MAX = 8
@@ -673,9 +695,17 @@ def _period_for(
 
 
 def _narrative_day(
-    s: str, pos: int, periods: list[PeriodMention], carry: _Carry | None
+    s: str,
+    pos: int,
+    periods: list[PeriodMention],
+    carry: _Carry | None,
+    carry_year: int | None = None,
 ) -> date | None:
     """Return the day a figure's event happened: the date governing it, or the last sentence's."""
+    told = DATELINE_RE.search(s, 0, pos)
+    if told and SAME_DAY_RE.search(s, told.end(), pos) and carry_year is not None:
+        # (南宁6月14日电):当天上午…至此今年…已完成5000列: 当天 is the dateline's day.
+        return date(carry_year, int(told.group(1)), int(told.group(2)))
     for p in reversed([p for p in periods if p.pos < pos]):
         # 12月30日，…；2025年…: a year or 今年 frames the count; the date before it is its day.
         if p.kind == "date":
@@ -735,7 +765,7 @@ def _as_stated(
         accumulated = CUMULATIVE_RE.search(s, clause, pos) is not None
         if m.yoy is not None or not accumulated:
             return date(current.end.year, 1, 1), current.end
-    day = _narrative_day(s, pos, periods, carry)
+    day = _narrative_day(s, pos, periods, carry, start.year if start is not None else None)
     named = day is not None and _year_named_before(s, clause, pos, day.year)
     if start is None and day is not None and (within_year or named):
         # 当天…今年第10218列 / 12月31日…年集装箱吞吐量突破600万标箱: the year so far to that day.
@@ -766,7 +796,9 @@ def _small_number(text: str) -> int | None:
 
 def _year_named_before(s: str, clause: int, pos: int, year: int) -> bool:
     """Return whether the figure's own clause names the day's year (2025年…累计开行超万列)."""
-    return f"{year}年" in s[clause:pos]
+    # 2021年4月28日累计达到1万列: a year inside the day's own date (FULL_DATE_RE) names no
+    # year so far.
+    return f"{year}年" in FULL_DATE_RE.sub("", s[clause:pos])
 
 
 def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
@@ -776,6 +808,18 @@ def _is_first_term_time(s: str, m: PeriodMention, pos: int) -> bool:
         and s[m.pos - 1] in "由从"
         and re.search(r"[到至]", s[m.end_pos : pos]) is not None
     )
+
+
+def stated_day(found: re.Match[str], published: date) -> date | None:
+    """Return the day a month–day match names, in the publication's year (or the year before)."""
+    month, day = int(found.group(1)), int(found.group(2))
+    year = (
+        published.year if (month, day) <= (published.month, published.day) else published.year - 1
+    )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _snapshot_period(
@@ -808,6 +852,11 @@ def _snapshot_period(
             break
     cutoffs = [m for m in prior if m.kind == "cutoff"]
     stated = max(governing[-1:] + cutoffs[-1:], key=lambda m: m.pos, default=None)
+    released = RELEASED_RE.search(s, 0, pos)
+    day = stated_day(released, published) if released else None
+    if day is not None and (stated is None or stated.kind == "now"):
+        # 口岸物流办1月16日发布的数据:…目前可达…: as of the day the data were released.
+        return None, day, STATED
     if stated is not None:
         return None, stated.end, STATED
     # A cut-off carries to a later snapshot unless its state verb (已通达) says: as of now.
@@ -915,6 +964,9 @@ def _scope_pieces(original: str, s: str, pos: int, mentions: list[PeriodMention]
         end = cut.start() if cut else stop
         while end > begin and text[end - 1] in SCOPE_TRIM:
             end -= 1
+        # 钦州港区的一次吊装标志着广西北部湾港…: the subject is what the event marks.
+        marked = EVENT_MARKS_RE.search(text, begin, end)
+        begin = marked.end() if marked else begin
         piece = SCOPE_STRIP_RE.sub("", original[begin:end])
         # 陆港累计开行西部陆海新通道班列126列: the route after the verb is part of whose figure.
         route = NAME_RE.search(text, end, stop)
@@ -954,6 +1006,8 @@ class _Context:
     name: str = ""
     subject: str = ""
     paragraph: int = -1
+    # The last organisation named (数据来自北部湾港集团): what a later 该集团 stands for.
+    org: str = ""
 
 
 def _expand(piece: str, ctx: _Context, previous: str) -> str:
@@ -980,8 +1034,17 @@ def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -
     """Return the figure's subject and whether its own sentence named it (else: context)."""
     for piece in pieces:
         generic = GENERIC_RE.fullmatch(simplify(piece))
+        head = generic.group("head") if generic else ""
+        pointed = generic and DEMONSTRATIVE_HEAD_RE.match(simplify(piece))
+        org_head = ORG_POINTER_RE.fullmatch(simplify(piece))
+        if org_head and ctx.org and simplify(ctx.org).endswith(org_head.group(1)):
+            # 数据来自北部湾港集团。该集团2022年的集装箱吞吐量…: the group just named.
+            return ctx.org, True
+        if pointed and ctx.subject and simplify(ctx.subject).endswith(head):
+            # 云南西部陆海新通道班列…；这条班列自2018年5月开行以来: the subject just named.
+            return ctx.subject, True
         if generic and ctx.name:
-            return _name_upto(ctx.name, generic.group("head")), True
+            return _name_upto(ctx.name, head), True
         if _names_someone(piece):
             return _expand(piece, ctx, previous), True
     if after and _names_someone(after):
@@ -993,6 +1056,26 @@ def _choose_scope(pieces: list[str], ctx: _Context, previous: str, after: str) -
     if nearest and len(nearest) <= QUALIFIER_MAX:
         return f"{base}({nearest})", False
     return base, False
+
+
+def _is_place(piece: str) -> bool:
+    """Return whether a subject is a place alone (酒泉, 重庆): a region or a narrower place."""
+    folded = simplify(piece)
+    places = load_scope_words().narrower
+    return resolve_region(folded) != UNSPECIFIED or places.get(folded) == "place"
+
+
+def _without_cumulative(scope: str) -> str:
+    return re.sub(r"[(（](?:累计|累計)[)）]$", "", scope)
+
+
+def _part_word(pieces: list[str]) -> str:
+    """Return the few words naming a part right before a figure (市内, 跨境货物), else ''."""
+    nearest = pieces[0] if pieces else ""
+    folded = simplify(nearest)
+    if not nearest or len(nearest) > QUALIFIER_MAX or GENERIC_RE.fullmatch(folded):
+        return ""
+    return "" if _names_someone(nearest) else nearest
 
 
 def _subset_of(whole: str, part: str) -> str:
@@ -1058,6 +1141,8 @@ def extract_figures(body: str, published: date) -> list[Figure]:
         periods = _narrative(s, _own_periods(s, published), carry)
         mentions = assign_rates(s, find_mentions(s, last_metric))
         since = 0
+        # The whole a 其中 list breaks down (其中市内6.4万标箱,市外4.8万标箱): its parts keep it.
+        whole, whole_metric = "", ""
         stated_flow: tuple[date | None, date] | None = None
         respective = _respective_periods(s, periods, mentions)
         # Only a flow figure stands between a time and a snapshot (96个国家的264个港口 is one pair).
@@ -1084,17 +1169,44 @@ def extract_figures(body: str, published: date) -> list[Figure]:
                 end = min(end, reached)
             if m.metric not in SNAPSHOT_METRICS and m.base_year is None and m.pos not in respective:
                 start, end = _as_stated(s, m, periods, start, end, carry, published)
+            on_day = DAY_AFTER_RE.match(s, m.end)
+            if on_day and start is not None and start == date(end.year, 1, 1):
+                # 第2000列于3月17日发往四川: the running count reached on the day it names.
+                day = date(end.year, int(on_day.group(1)), int(on_day.group(2)))
+                end = day if start <= day <= end else end
             if ctx.paragraph != paragraph:
                 ctx.subject, ctx.paragraph = "", paragraph
             pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
             after = _scope_after(sentence, s, m.end)
             scope, named = _choose_scope(pieces, ctx, last_scope, after)
-            if named and SUBSET_RE.search(s, since, m.pos):
+            if SUBSET_RE.search(s, since, m.pos) and last_scope and last_metric:
+                whole, whole_metric = last_scope, last_metric
+            cited = CITED_BODY_RE.search(s, 0, m.pos)
+            # 沿线省区市 counted by 重庆海关: every province's, not the citing body's own.
+            if cited and named and m.metric not in SNAPSHOT_METRICS and "沿线" not in scope:
+                body = sentence[cited.start(1) : cited.end(1)]
+                # 据重庆市口岸物流办消息,…西部陆海新通道…共运送3.76万标箱: the body's own count.
+                if resolve_region(simplify(scope)) in (UNSPECIFIED, "corridor") and resolve_region(
+                    simplify(body)
+                ) not in (UNSPECIFIED, "corridor"):
+                    scope = f"{scope}({body})"
+            counted = COUNTED_BY_RE.search(s, 0, m.pos)
+            if counted and named and counted.group(1) not in simplify(scope):
+                # 按成渝两地发出的线路计,西部陆海新通道的物流网络…: counted that narrower way.
+                scope = f"{scope}({sentence[counted.start(1) : counted.end(1)]})"
+            part = _part_word(pieces)
+            if whole and part and m.metric == whole_metric:
+                # 其中跨境货物1600万吨: a part named by a few words, not by a place or body.
+                scope = f"{_without_cumulative(whole)}(其中{part})"
+            elif named and SUBSET_RE.search(s, since, m.pos):
                 scope = _subset_of(last_scope, scope)
             last_scope = scope
             if named:
                 ctx.subject = scope
                 _update_name(ctx, scope)
+            elif pieces and _is_place(pieces[0]):
+                # 2025年,酒泉共发出铁海联运班列6列,…10多个国家: the place stays the subject.
+                ctx.subject = scope
             # Totals since a start years back, or with no start, are cumulative (truth's style).
             long_run = start is None or (end - start).days > 366
             if long_run and CUMULATIVE_RE.search(s) and m.metric not in SNAPSHOT_METRICS:
@@ -1119,6 +1231,10 @@ def extract_figures(body: str, published: date) -> list[Figure]:
             # 今年截至3月31日…。其中，…651列: a 其中 after it shares the year-to-date period.
             carry = replace(carry, start=stated_flow[0])
         _update_name(ctx, sentence)
+        orgs = list(ORG_RE.finditer(s))
+        if orgs:
+            # 数据来自北部湾港集团: the organisation, not the words that cite it.
+            ctx.org = ORG_CITED_RE.sub("", sentence[orgs[-1].start() : orgs[-1].end()])
     return figures
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import pandas as pd
 
+from etl.contract.checks import derived_breaks_series, prepare
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.qualifiers import is_bound
 from etl.contract.schema import OBSERVATION_COLUMNS
@@ -120,3 +121,16 @@ def frame_from_rows(rows: list[dict[str, object]]) -> pd.DataFrame:
     for col in ("value", "yoy_pct"):
         frame[col] = frame[col].astype(float)
     return frame
+
+
+def refuse_breaking_derived(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame without derived prior-year rows that break their series (below a third
+    or above three times their reported neighbours, as `corridor check` questions them)."""
+    if not len(frame) or not (frame["basis"] == "derived").any():
+        return frame
+    hits = derived_breaks_series(prepare(frame), frame)
+    if not len(hits):
+        return frame
+    # A rate of 200% and more makes a prior-year value a third of the figure or less: the
+    # stated rate stays on its figure, only the computed value is refused.
+    return frame.drop(index=list(hits["r0"])).reset_index(drop=True)
