@@ -82,9 +82,10 @@ def test_overview_cards_show_the_seed_figures(data_dir: Path) -> None:
     # series: a card shows its metric's headline series or nothing.
     assert "班列开行" not in metrics and "集装箱运量" not in metrics
     assert metrics["运费扣减"][0] == "2021.84万元"
-    # Chongqing's agricultural exports by every route are not exports via the corridor (issue 18
-    # item 6): no headline card; the agri page draws them (tests/test_seed_whole.py).
-    assert "农产品出口额" not in metrics
+    # Chongqing's agricultural exports by every route, which the seed states in the corridor's
+    # story: the card's series label says all routes, never "via the corridor" (issue 18 item 6).
+    assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")
+    assert "重庆农产品出口（全部途径）" in texts(at)
     assert metrics["通达港口"][0] == "523个"
     captions = texts(at)
     assert "2024年1—7月" in captions
@@ -159,9 +160,10 @@ def test_the_shipped_data_shows_the_seed_figures(monkeypatch: pytest.MonkeyPatch
     metrics = {m.label: (m.value, m.delta) for m in cards(at)}
     assert "班列开行" not in metrics  # Chongqing Customs' count is not the corridor's series
     assert metrics["运费扣减"][0] == "2021.84万元"
-    # Chongqing's agricultural exports by every route are not exports via the corridor (issue 18
-    # item 6): no headline card; the agri page draws them (tests/test_seed_whole.py).
-    assert "农产品出口额" not in metrics
+    # Chongqing's agricultural exports by every route, which the seed states in the corridor's
+    # story: the card's series label says all routes, never "via the corridor" (issue 18 item 6).
+    assert metrics["农产品出口额"] == ("8.8亿元", "+46.4%")
+    assert "重庆农产品出口（全部途径）" in texts(at)
 
 
 def test_the_data_table_shows_links_only_where_there_is_one(data_dir: Path) -> None:

@@ -320,3 +320,28 @@ def test_a_headline_states_the_exact_figure_of_a_period_before_a_bound_of_it() -
     ]  # fmt: skip
     spec = {s.id: s for s in build(observations(rows), Filters())}["train_runs"]
     assert "1.0218万列" in spec.headline and "近" not in spec.headline
+
+
+def test_each_catalogued_series_keeps_a_place_among_the_scopes_a_chart_draws() -> None:
+    from dashboard.charts.select import select_figures
+
+    # Nine wordings of one large series and one small catalogued series (the seed's count) and an
+    # unplaced fragment: with room for three, the small series is drawn before bigger wordings.
+    rows = [
+        ("chongqing", "", f"重庆经西部陆海新通道{i}", "chongqing_corridor_teu", 100000.0 + i)
+        for i in range(9)
+    ]
+    rows += [
+        ("chongqing", "rail_sea", "重庆海关监管班列", "chongqing_customs_corridor_teu", 15000.0),
+        ("chongqing", "", "某一片段", "", 900000.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["region", "route", "scope", "series", "value"])
+    frame["period_end"] = pd.Timestamp("2024-07-31")
+    chosen, selection = select_figures(frame, 3, 100)
+    scopes = set(frame["scope"].iloc[chosen])
+    assert "重庆海关监管班列" in scopes and "重庆经西部陆海新通道8" in scopes
+    assert "某一片段" in scopes  # the largest of the rest
+    assert selection.series_shown == 3
+    # Without the catalogue column, scopes rank by their latest value alone.
+    plain, _ = select_figures(frame.drop(columns="series"), 3, 100)
+    assert "重庆海关监管班列" not in set(frame["scope"].iloc[plain])

@@ -166,12 +166,12 @@ def test_every_lane_region_is_named_by_the_sources_it_cites() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "region", "place"), [("zh", "欧洲", "德国"), ("en", "Europe", "Germany")]
+    ("lang", "region", "place"), [("zh", "欧洲", "荷兰"), ("en", "Europe", "the Netherlands")]
 )
 def test_a_lane_hover_shows_its_region_and_where_reports_name_it(
     lang: str, region: str, place: str
 ) -> None:
-    cited = {"brief-20220403-gxrb": "<a href='http://evil.example'>X</a>广西日报"}
+    cited = {"brief-20260113-chinadaily": "<a href='http://evil.example'>X</a>中国日报"}
     figure = lanes_figure(lang, cited)
     lanes = {tr.meta["lane"]: tr for tr in traces_with(figure, "lane")}
     assert set(lanes) == {la.key for la in load_geography().lanes}

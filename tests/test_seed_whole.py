@@ -136,11 +136,6 @@ def test_the_chongqing_trains_page_shows_the_seeds_trains_and_teu(
     assert {816.0, 1.5} <= _plotted(wider)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="charts draw the 8 largest scopes by latest value (dashboard/charts/select.py); "
-    "Chongqing's TEU has more than 8 scopes and the seed's 1.5万 is not among the largest",
-)
 def test_the_default_chongqing_trains_page_draws_the_seeds_teu(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -195,7 +190,6 @@ def test_the_chongqing_deck_carries_the_seeds_figures(tmp_path: Path) -> None:
     assert {816.0, 8.8, 20.0} <= values
 
 
-@pytest.mark.xfail(strict=True, reason="the deck draws the 8 largest scopes too (see above)")
 def test_the_chongqing_deck_draws_the_seeds_teu(tmp_path: Path) -> None:
     _, values = _deck(tmp_path)
     assert 1.5 in values

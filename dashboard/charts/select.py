@@ -38,9 +38,11 @@ class Selection:
 def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.ndarray, Selection]:
     """Return positions of the figures to draw: the `top` series by latest value, latest periods.
 
-    A series is a region, route and scope (folded to simplified). Series rank by the value of
-    their latest figure (largest first); within the chosen series the oldest periods are left
-    out until at most `max_points` remain. Nothing is summed: figures are chosen, never merged.
+    A series is a region, route and scope (folded to simplified). The largest scope of each
+    catalogued series (a `series` key, where the frame has the column) comes first, then the
+    others by the value of their latest figure (largest first); within the chosen series the
+    oldest periods are left out until at most `max_points` remain. Nothing is summed: figures
+    are chosen, never merged.
     """
     n = len(frame)
     if n == 0:
@@ -59,11 +61,21 @@ def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.n
     )
     ends = pd.to_datetime(frame["period_end"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
     values = pd.to_numeric(frame["value"]).to_numpy(dtype=float)
-    work = pd.DataFrame({"s": series, "end": ends, "v": values})
+    key = (
+        frame["series"].astype(str).to_numpy(dtype=object)
+        if "series" in frame
+        else np.full(n, "", dtype=object)
+    )
+    work = pd.DataFrame({"s": series, "end": ends, "v": values, "key": key})
     latest_end = work.groupby("s")["end"].transform("max").to_numpy()
     at_latest = work.loc[ends == latest_end]
-    latest_value = at_latest.groupby("s")["v"].max()
-    ranked = latest_value.sort_values(ascending=False, kind="stable")
+    latest = at_latest.groupby("s").agg(v=("v", "max"), key=("key", "first"))
+    # Each catalogued series' largest scope first (the seed's 重庆海关 1.5万标箱 beside the city's
+    # larger totals), then the rest by their latest value: no series of the catalogue is crowded
+    # out by another series' many wordings, and unplaced fragments come only where room is left.
+    by_value = latest.sort_values("v", ascending=False, kind="stable")
+    lead = (by_value["key"] != "") & ~by_value["key"].duplicated()
+    ranked = pd.concat([by_value.loc[lead], by_value.loc[~lead]])["v"]
     keep_series = ranked.index[:top].to_numpy()
     chosen = np.isin(series, keep_series)
     shown = len(keep_series)
@@ -95,7 +107,7 @@ def selection_note(selection: Selection, lang: str) -> str:
     return t("clause_sep", lang).join(parts).capitalize() + t("full_stop", lang)
 
 
-SELECT_COLUMNS = ("region", "route", "scope", "period_end", "value")
+SELECT_COLUMNS = ("region", "route", "scope", "series", "period_end", "value")
 # A chart of related corridors' series: its id is its metric chart's with this suffix.
 RELATED_SUFFIX = "_related"
 
@@ -128,7 +140,11 @@ def metric_records(
     ):
         if len(part):
             cols = pd.DataFrame(
-                {c: fv.frame[c].iloc[part].reset_index(drop=True) for c in SELECT_COLUMNS}
+                {
+                    c: fv.frame[c].iloc[part].reset_index(drop=True)
+                    for c in SELECT_COLUMNS
+                    if c in fv.frame
+                }
             )
             picked, selections[spec_id] = select_figures(cols, top, limit)
             chosen.append(part[picked])

@@ -162,7 +162,9 @@ def _metric_charts(records: list[Record], metric: str, lang: str, top: int) -> l
     for part, bars in parts:
         if not part:
             continue
-        frame = pd.DataFrame(part, columns=["region", "route", "scope", "period_end", "value"])
+        frame = pd.DataFrame(
+            part, columns=["region", "route", "scope", "series", "period_end", "value"]
+        )
         chosen, selection = select_figures(frame, top, MAX_BARS if bars else MAX_MARKERS)
         picked = [part[i] for i in chosen.tolist()]
         points = build_points(picked, lang)

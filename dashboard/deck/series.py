@@ -110,13 +110,16 @@ def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
         return [], []
     # A year no report covers keeps its place, empty, as on the page's one-tick-per-year axis.
     first, last = min(by_year), max(by_year)
-    template_year, template = first, str(by_year[first]["period_label"])
+    # Every column is named by its year as a full year's label reads (2017年 / 2017): a year
+    # drawn from a running total to a December day says its cut-off in the slide's note.
+    full = [(y, r) for y, r in by_year.items() if r["period_end"].strftime("%m-%d") == "12-31"]
+    template_year, template = full[0] if full else (first, None)
     slots = [by_year.get(year) for year in range(first, last + 1)]
     labels = [
-        str(row["period_label"])
-        if row is not None
-        else template.replace(str(template_year), str(y))
-        for y, row in zip(range(first, last + 1), slots, strict=True)
+        str(template["period_label"]).replace(str(template_year), str(y))
+        if template is not None
+        else str(y)
+        for y in range(first, last + 1)
     ]
     return labels, _by_basis(slots)
 
