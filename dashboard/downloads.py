@@ -67,25 +67,33 @@ def chart_downloads(spec: ChartSpec, lang: str) -> None:
         st.caption(NO_IMAGES)
         return
     with st.container(horizontal=True, key=f"images_{spec.id}"):
-        st.download_button(
-            "PNG",
-            data=lambda: spec_png(spec, lang),
-            file_name=f"{spec.id}.png",
-            mime="image/png",
-            icon=":material/image:",
-            on_click="ignore",
-            type="tertiary",
-            help=t("png_help", lang),
-            key=f"png_{spec.id}",
-        )
-        st.download_button(
-            "SVG",
-            data=lambda: spec_svg(spec, lang),
-            file_name=f"{spec.id}.svg",
-            mime="image/svg+xml",
-            icon=":material/draw:",
-            on_click="ignore",
-            type="tertiary",
-            help=t("svg_help", lang),
-            key=f"svg_{spec.id}",
-        )
+        image_buttons(spec.id, lambda: spec_png(spec, lang), lambda: spec_svg(spec, lang), lang)
+
+
+def image_buttons(
+    key: str, png: Callable[[], bytes], svg: Callable[[], bytes], lang: str, name: str = ""
+) -> None:
+    """Show a picture's PNG and SVG download buttons, each drawn only when clicked."""
+    suffix = f" · {name}" if name else ""
+    st.download_button(
+        f"PNG{suffix}",
+        data=png,
+        file_name=f"{key}.png",
+        mime="image/png",
+        icon=":material/image:",
+        on_click="ignore",
+        type="tertiary",
+        help=t("png_help", lang),
+        key=f"png_{key}",
+    )
+    st.download_button(
+        f"SVG{suffix}",
+        data=svg,
+        file_name=f"{key}.svg",
+        mime="image/svg+xml",
+        icon=":material/draw:",
+        on_click="ignore",
+        type="tertiary",
+        help=t("svg_help", lang),
+        key=f"svg_{key}",
+    )

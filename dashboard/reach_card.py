@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.charts.reach_map import corridor_figure, lanes_figure
+from dashboard.downloads import image_buttons
 from dashboard.filters import Filters
 from dashboard.i18n import both, t
 from dashboard.images import captioned_figure, figure_png, figure_svg, images_available
@@ -93,26 +94,6 @@ def _downloads(pictures: dict[str, go.Figure], lang: str) -> None:
         return
     with st.container(horizontal=True, key="images_reach_map"):
         for key, figure in pictures.items():
-            name = t(key, lang)
-            st.download_button(
-                f"PNG · {name}",
-                data=partial(figure_png, figure),
-                file_name=f"{key}.png",
-                mime="image/png",
-                icon=":material/image:",
-                on_click="ignore",
-                type="tertiary",
-                help=t("png_help", lang),
-                key=f"png_{key}",
-            )
-            st.download_button(
-                f"SVG · {name}",
-                data=partial(figure_svg, figure),
-                file_name=f"{key}.svg",
-                mime="image/svg+xml",
-                icon=":material/draw:",
-                on_click="ignore",
-                type="tertiary",
-                help=t("svg_help", lang),
-                key=f"svg_{key}",
+            image_buttons(
+                key, partial(figure_png, figure), partial(figure_svg, figure), lang, t(key, lang)
             )
