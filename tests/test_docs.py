@@ -122,3 +122,14 @@ def test_the_files_a_layout_row_names_exist_in_its_package() -> None:
         package + name for package, name in named if not (REPO_ROOT / package / name).exists()
     ]
     assert not missing, f"the layout table names files that do not exist: {missing}"
+
+
+def test_operations_material_lives_in_docs_operations() -> None:
+    # TLS, the proxy, the service unit and the roles are for whoever runs the server: one page,
+    # linked from the README, instead of half the README.
+    operations = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "docs/operations.md" in README
+    for needle in ("Restart=on-failure", "ssl_certificate", "Content-Security-Policy", "[Unit]"):
+        assert needle in operations, needle
+        assert needle not in README, f"{needle} belongs in docs/operations.md"
+    assert "## Who may write" in operations and "## Settings and approval" in operations
