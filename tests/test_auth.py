@@ -11,17 +11,14 @@ from pathlib import Path
 import pytest
 
 from etl.contract.errors import CorridorError
-from etl.store import auth
-from etl.store.auth import (
-    ANALYST,
-    MANAGER,
-    Actor,
+from etl.store import accounts, auth, login_throttle, passwords
+from etl.store.actors import ANALYST, MANAGER, Actor, require_analyst
+from etl.store.passwords import (
     actor_from_email,
     hash_password,
     login_with_password,
     password_configured,
     read_secrets,
-    require_analyst,
     verify_password,
     write_password_hash,
 )
@@ -52,13 +49,13 @@ def test_short_passwords_are_refused() -> None:
 
 def test_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[bytes, bytes]] = []
-    real = auth.hmac.compare_digest
+    real = passwords.hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    monkeypatch.setattr(passwords.hmac, "compare_digest", spy)
     verify_password(PASSWORD, hash_password(PASSWORD))
     assert len(calls) == 1
 
@@ -113,7 +110,7 @@ def account_file(tmp_path: Path, *names: str) -> tuple[Path, dict[str, auth.User
     path = tmp_path / "corridor_users.json"
     admin = None
     for name in names:
-        auth.add_user(name, ANALYST, f"{name} password 2025", path, by=admin)
+        accounts.add_user(name, ANALYST, f"{name} password 2025", path, by=admin)
         admin = admin or Actor(name, ANALYST)
     return path, auth.read_users(path, section={})
 
@@ -180,7 +177,7 @@ def test_a_sprayed_guesser_slows_checks_but_never_refuses_a_right_password(
         "user1", "user1 password 2025", users, throttle, 0.0, client="owner"
     )
     assert outcome == "ok" and actor is not None
-    assert time.monotonic() - start <= auth.GLOBAL_DELAY_MAX_S + 1.0
+    assert time.monotonic() - start <= login_throttle.GLOBAL_DELAY_MAX_S + 1.0
 
 
 def test_failure_counters_decay(tmp_path: Path) -> None:
@@ -192,7 +189,7 @@ def test_failure_counters_decay(tmp_path: Path) -> None:
     assert auth.login_named("alice", "alice password 2025", users, throttle, 0.0, client="c")[
         1
     ] == ("locked")
-    now[0] += 6 * auth.HALF_LIFE_S  # 8 failures decay to well under the free five
+    now[0] += 6 * login_throttle.HALF_LIFE_S  # 8 failures decay to well under the free five
     actor, outcome = auth.login_named(
         "alice", "alice password 2025", users, throttle, 0.0, client="c"
     )
@@ -203,7 +200,7 @@ ADD_IN_A_PROCESS = """
 import sys
 from pathlib import Path
 from etl.store import auth
-auth.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
+accounts.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
               by=auth.Actor("admin", "analyst"))
 """
 

@@ -15,7 +15,7 @@ from corridor.cli import main
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store import batches as bt
-from etl.store.auth import ANALYST, Actor
+from etl.store.actors import ANALYST, Actor
 from etl.store.commands import (
     accept_article,
     add_wording,

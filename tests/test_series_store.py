@@ -13,7 +13,7 @@ from uploads_support import ANALYST_ACTOR, SOURCE, new_layout, with_rows
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store import batches as bt
-from etl.store.auth import MANAGER, Actor
+from etl.store.actors import MANAGER, Actor
 from etl.store.commands import add_wording, merge_upload, undo_batch, validate_upload
 from etl.store.table import load_table
 

@@ -30,7 +30,7 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.series import fill_series
 from etl.store import batches as bt
-from etl.store.auth import MANAGER, Actor
+from etl.store.actors import MANAGER, Actor
 from etl.store.commands import (
     accept_article,
     add_source,
