@@ -9,14 +9,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from references import login_with_password
 
-from etl.contract.errors import CorridorError
+from etl.contract.errors import CorridorError, LockedError, NotAnalystError
 from etl.store import accounts, auth, login_throttle, passwords
 from etl.store.actors import ANALYST, MANAGER, Actor, require_analyst
 from etl.store.passwords import (
     actor_from_email,
     hash_password,
-    login_with_password,
     password_configured,
     read_secrets,
     verify_password,
@@ -102,7 +102,7 @@ def test_oidc_emails_listed_are_analysts_others_managers() -> None:
 def test_only_analysts_pass_the_role_check() -> None:
     assert require_analyst(Actor("a", ANALYST)).name == "a"
     for who in (Actor("m", MANAGER), None, "analyst"):
-        with pytest.raises(CorridorError, match="only analysts"):
+        with pytest.raises(NotAnalystError):
             require_analyst(who)  # type: ignore[arg-type]
 
 
@@ -199,7 +199,7 @@ def test_failure_counters_decay(tmp_path: Path) -> None:
 ADD_IN_A_PROCESS = """
 import sys
 from pathlib import Path
-from etl.store import auth
+from etl.store import accounts, auth
 accounts.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
               by=auth.Actor("admin", "analyst"))
 """
@@ -224,3 +224,41 @@ def test_concurrent_account_edits_lose_nothing(tmp_path: Path) -> None:
             assert worker.wait(120) == 0
         held = auth.read_users(path, section={})
         assert all(n in held for n in names), (attempt, sorted(held))
+
+
+def test_a_manager_proving_their_account_is_refused_a_write_as_not_an_analyst(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "corridor_users.json"
+    accounts.add_user("admin", ANALYST, "admin password 2025", path)
+    accounts.add_user("boss", MANAGER, "boss password 2025", path, by=Actor("admin", ANALYST))
+    monkeypatch.setattr(auth, "THROTTLE", auth.LoginThrottle(tmp_path / "logins.json"))
+    assert auth.cli_actor("boss", "boss password 2025", path=path, writes=False).name == "boss"
+    with pytest.raises(NotAnalystError):
+        auth.cli_actor("boss", "boss password 2025", path=path, writes=True)
+
+
+def test_a_login_refused_by_the_throttle_is_refused_as_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, users = account_file(tmp_path, "alice")
+    throttle = auth.LoginThrottle(tmp_path / "logins.json")
+    for _ in range(8):
+        auth.login_named("alice", "wrong password xx", users, throttle, 0.0, client="cli:x")
+    monkeypatch.setattr(auth, "THROTTLE", throttle)
+    monkeypatch.setattr(auth, "_cli_client", lambda: "cli:x")
+    with pytest.raises(LockedError):
+        auth.cli_actor("alice", "alice password 2025", path=path)
+
+
+def test_an_account_edit_that_cannot_get_the_files_lock_is_refused_as_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    path, _users = account_file(tmp_path, "admin")
+    monkeypatch.setattr(accounts, "USERS_LOCK_TIMEOUT_S", 0.2)
+    held = FileLock(str(path.with_name(path.name + ".lock")), is_singleton=False)
+    with held, pytest.raises(LockedError):
+        accounts.add_user("bob", ANALYST, "bob password 2025", path, by=Actor("admin", ANALYST))
+    assert "bob" not in auth.read_users(path, section={})

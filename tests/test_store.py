@@ -26,7 +26,13 @@ from uploads_support import (
     with_rows,
 )
 
-from etl.contract.errors import CorridorError
+from etl.contract.errors import (
+    ContradictionError,
+    CorridorError,
+    LockedError,
+    NotAnalystError,
+    UnknownSourceError,
+)
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.series import fill_series
 from etl.store import batches as bt
@@ -35,12 +41,12 @@ from etl.store.commands import (
     accept_article,
     add_source,
     correct_figure,
-    history,
     merge_upload,
     retract_figure,
     undo_batch,
     validate_upload,
 )
+from etl.store.history import batch_summaries
 from etl.store.pending import approve, list_pending
 from etl.store.table import data_version, load_state, load_table
 from etl.uploads.articles import propose_article
@@ -109,9 +115,9 @@ def test_re_uploading_the_same_file_changes_nothing(layout: Layout) -> None:
 def test_a_manager_cannot_merge_and_nothing_changes(layout: Layout) -> None:
     upload = parse_upload(csv_bytes(3), "x.csv", {SOURCE})
     before = tree_digest(layout.root)
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         merge_upload(layout, upload, Actor("boss", MANAGER))
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         merge_upload(layout, upload, None)  # type: ignore[arg-type]
     assert tree_digest(layout.root) == before
 
@@ -120,10 +126,10 @@ def test_a_contradiction_is_refused_then_replaced_and_recorded(layout: Layout) -
     ingest(layout, with_rows(csv_line(0), csv_line(1)))
     changed = with_rows(csv_line(0, value="2500"), csv_line(2))
     before = tree_digest(layout.root)
-    with pytest.raises(CorridorError) as info:
+    with pytest.raises(ContradictionError) as info:
         ingest(layout, changed)
     message = info.value.render()
-    assert "contradicts" in message and "1000 → 2500" in message and "row: 2" in message
+    assert "1000 → 2500" in message and "row: 2" in message
     assert tree_digest(layout.root) == before
     _upload, preview = validate_upload(layout, changed, "x.csv")
     assert (len(preview.new), len(preview.present), len(preview.contradicting)) == (1, 0, 1)
@@ -142,7 +148,7 @@ def test_undo_restores_what_a_batch_replaced(layout: Layout) -> None:
     assert batch_id is not None
     undo_id = undo_batch(layout, ANALYST_ACTOR, batch_id, "wrong file")
     assert table_hash(layout) == before
-    entries = {e["id"]: e for e in history(layout)}
+    entries = {e["id"]: e for e in batch_summaries(layout)}
     assert entries[batch_id]["undone_by"] == undo_id
     assert entries[undo_id]["undoes"] == batch_id and entries[undo_id]["reason"] == "wrong file"
     assert batch_id in {p.name for p in bt.batch_dirs(layout)}, "undo never deletes a batch"
@@ -196,7 +202,7 @@ def test_correct_and_retract_one_figure_are_batches_with_a_reason(layout: Layout
     ).batch_id
     assert fixed is not None and gone is not None
     assert values(layout) == [1001.0]
-    records = {e["id"]: e for e in history(layout)}
+    records = {e["id"]: e for e in batch_summaries(layout)}
     assert (
         records[fixed]["kind"] == "correction" and records[fixed]["reason"] == "typo in the source"
     )
@@ -215,7 +221,7 @@ def test_correct_needs_a_reason_and_exactly_one_figure(layout: Layout) -> None:
         correct_figure(layout, ANALYST_ACTOR, {"metric": "teu"}, 1.0, "why")
     with pytest.raises(CorridorError, match="no stored figure"):
         retract_figure(layout, ANALYST_ACTOR, {"metric": "vehicles"}, "why")
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         retract_figure(layout, Actor("m", MANAGER), {"metric": "teu"}, "why")
     assert tree_digest(layout.root) == before
 
@@ -316,7 +322,7 @@ def test_an_accepted_article_is_kept_with_its_provenance_and_edited_rows(layout:
 def test_article_rows_from_a_manager_are_refused(layout: Layout) -> None:
     proposal = propose_article(ARTICLE.encode("utf-8"), "new.txt")
     before = tree_digest(layout.root)
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         accept_article(layout, Actor("m", MANAGER), proposal, proposal.rows)
     assert tree_digest(layout.root) == before
 
@@ -568,3 +574,49 @@ def test_an_inferred_date_is_stored_marked_inferred_until_the_analyst_states_one
     sources = load_table(layout).sources.set_index("source_id")
     assert bool(sources.loc["u-1", "published_inferred"]) is True
     assert bool(sources.loc["u-2", "published_inferred"]) is False
+
+
+def test_a_source_undone_after_the_upload_was_checked_is_refused_as_unknown(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "d")
+    batch = add_source(
+        layout,
+        ANALYST_ACTOR,
+        source_id="late-src",
+        title="A later report",
+        publisher="新华社",
+        published=date(2025, 1, 2),
+    )
+    upload, _preview = validate_upload(layout, with_rows(csv_line(0, source="late-src")), "x.csv")
+    undo_batch(layout, ANALYST_ACTOR, batch)
+    before = tree_digest(layout.root)
+    with pytest.raises(UnknownSourceError) as info:
+        merge_upload(layout, upload, ANALYST_ACTOR)
+    assert info.value.problems[0].value == "late-src"
+    assert tree_digest(layout.root) == before
+
+
+def test_a_change_that_cannot_get_the_data_directorys_lock_is_refused_as_locked(
+    layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bt, "LOCK_TIMEOUT_S", 0.2)
+    # Another writer: a child process holding the lock while this one tries to merge.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock\n"
+            "with FileLock(sys.argv[1]):\n    print('held', flush=True); time.sleep(30)",
+            str(layout.root / bt.LOCK_NAME),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = tree_digest(layout.root)
+        with pytest.raises(LockedError):
+            ingest(layout, csv_bytes(2))
+        assert tree_digest(layout.root) == before
+    finally:
+        holder.kill()
+        holder.wait()

@@ -8,13 +8,14 @@ import os
 from pathlib import Path
 
 import pytest
+from references import read_audit
 from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout, tree_digest
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store import pending as review
 from etl.store.actors import ANALYST, Actor
-from etl.store.audit import audit, read_audit
+from etl.store.audit import audit
 from etl.store.batches import batch_dirs, sweep
 from etl.store.commands import merge_upload, validate_upload
 

@@ -218,18 +218,6 @@ def _editing(path: Path | None, by: Actor | None) -> Iterator[AccountsFile]:
         ) from None
 
 
-def write_users(users: dict[str, User], path: Path | None = None) -> Path:
-    """Store the named accounts atomically (mode 0600), keeping admins, tokens and mappings."""
-    where = users_file_path(path)
-    old = stored_accounts(where)
-    accounts = {
-        u.name: {**old.accounts.get(u.name, {}), "role": u.role, "hash": u.password_hash}
-        for u in users.values()
-    }
-    _write_store(AccountsFile(accounts, old.os_users), where)
-    return where
-
-
 def _existing(store: AccountsFile, name: str) -> str:
     found = store.find(name)
     if found is None:

@@ -9,7 +9,6 @@ import hmac
 import os
 import re
 import secrets
-import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -127,17 +126,6 @@ def analyst_emails(section: dict[str, Any]) -> frozenset[str]:
     if not isinstance(emails, list):
         return frozenset()
     return frozenset(str(e).strip().lower() for e in emails if str(e).strip())
-
-
-def login_with_password(
-    password: str, section: dict[str, Any], name: str = "analyst", delay: float = FAILURE_DELAY_S
-) -> Actor | None:
-    """Return an analyst Actor when the password matches the configured hash, else None (slowly)."""
-    stored = str(section.get(HASH_KEY, ""))
-    if stored and password and verify_password(password, stored):
-        return Actor(f"{name}@password", ANALYST)
-    time.sleep(delay)
-    return None
 
 
 def actor_from_email(email: str | None, section: dict[str, Any]) -> Actor:
