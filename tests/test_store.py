@@ -35,7 +35,7 @@ from etl.contract.errors import (
 )
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.series import fill_series
-from etl.store import batches as bt
+from etl.store import batches
 from etl.store.actors import MANAGER, Actor
 from etl.store.commands import (
     accept_article,
@@ -61,7 +61,7 @@ def ingest(layout: Layout, data: bytes, name: str = "x.csv", replace: bool = Fal
 
 
 def table_hash(layout: Layout) -> str:
-    return bt.table_hash(load_table(layout).observations)
+    return batches.table_hash(load_table(layout).observations)
 
 
 def values(layout: Layout) -> list[float]:
@@ -78,9 +78,9 @@ def test_fast_rendering_is_byte_identical_to_the_contract_renderer() -> None:
         csv_line(3, value="123456789.5", yoy_pct="-3.25"),
     )
     rows = parse_upload(tricky, "x.csv", {SOURCE}).rows
-    assert bt.render_rows_csv(rows) == render_observations_csv(rows)
+    assert batches.render_rows_csv(rows) == render_observations_csv(rows)
     shuffled = rows.iloc[::-1]
-    assert bt.table_hash(shuffled) == bt.table_hash(rows), "the hash ignores row order"
+    assert batches.table_hash(shuffled) == batches.table_hash(rows), "the hash ignores row order"
 
 
 def test_a_new_or_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_undo_restores_what_a_batch_replaced(layout: Layout) -> None:
     entries = {e["id"]: e for e in batch_summaries(layout)}
     assert entries[batch_id]["undone_by"] == undo_id
     assert entries[undo_id]["undoes"] == batch_id and entries[undo_id]["reason"] == "wrong file"
-    assert batch_id in {p.name for p in bt.batch_dirs(layout)}, "undo never deletes a batch"
+    assert batch_id in {p.name for p in batches.batch_dirs(layout)}, "undo never deletes a batch"
 
 
 def test_undo_is_refused_when_a_later_batch_changed_the_same_figure(layout: Layout) -> None:
@@ -244,7 +244,7 @@ def test_an_unknown_source_is_refused_until_registered(tmp_path: Path) -> None:
 
 def test_undoing_a_source_that_rows_still_cite_is_refused(tmp_path: Path) -> None:
     layout = new_layout(tmp_path / "d")
-    source_batch = bt.batch_dirs(layout)[0].name
+    source_batch = batches.batch_dirs(layout)[0].name
     ingest(layout, csv_bytes(2))
     with pytest.raises(CorridorError, match="still cite"):
         undo_batch(layout, ANALYST_ACTOR, source_batch)
@@ -335,9 +335,11 @@ KILLS = 60
 def _expected_after(layout: Layout, data: bytes, name: str) -> tuple[str, str]:
     state = load_state(layout)
     upload = parse_upload(data, name, set(state.sources["source_id"]))
-    after = bt.apply_change(state.observations, bt.no_rows(), upload.rows.reset_index(drop=True))
+    after = batches.apply_change(
+        state.observations, batches.no_rows(), upload.rows.reset_index(drop=True)
+    )
     # Readers see rows that name no series placed by the catalogue's rules.
-    return bt.table_hash(state.observations), bt.table_hash(fill_series(after))
+    return batches.table_hash(state.observations), batches.table_hash(fill_series(after))
 
 
 def _fork_merge(layout: Layout, data: bytes, name: str) -> int:
@@ -386,7 +388,7 @@ def test_a_merge_killed_at_random_moments_leaves_the_old_or_the_new_table(
         now = table_hash(layout)
         assert now in (before, after), f"kill {i}: the table is neither the old nor the new one"
         outcomes["before" if now == before else "after"] += 1
-        for folder in bt.batch_dirs(layout):
+        for folder in batches.batch_dirs(layout):
             assert (folder / "batch.json").is_file()
     assert sum(outcomes.values()) >= 50
     print(f"crash outcomes: {outcomes} (a merge takes about {duration:.2f} s)")
@@ -415,11 +417,11 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path, cli_accou
         assert proc.returncode == 0, err.decode("utf-8", "replace")
     table = load_table(layout)
     assert len(table.observations) == 2000
-    assert len(bt.batch_dirs(layout)) == 1 + 4  # the source, then one per file
+    assert len(batches.batch_dirs(layout)) == 1 + 4  # the source, then one per file
     expected = pd.concat(
         [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
     )
-    assert bt.table_hash(table.observations) == bt.table_hash(fill_series(expected))
+    assert batches.table_hash(table.observations) == batches.table_hash(fill_series(expected))
 
 
 LI_ACTOR = Actor("li.lei", "analyst")
@@ -468,7 +470,7 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
         pending = _submit(layout, data)
         upload, _ = validate_upload(layout, data, "rows.csv")
         # As readers load them: rows that name no series are placed by the rules.
-        after = bt.hash_after(before, fill_series(upload.rows), bt.no_rows())
+        after = batches.hash_after(before, fill_series(upload.rows), batches.no_rows())
         pid = _fork_approve(layout, pending)
         low = 0.0 if i % 2 else duration * 0.6
         time.sleep(rng.uniform(low, duration * 1.05))
@@ -485,7 +487,9 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
             assert still == [], f"kill {i}: applied, so it must not be pending any more"
             outcomes["applied"] += 1
         assert table_hash(layout) == after
-        approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
+        approved = [
+            r for _i, r in batches.read_batch_records(layout) if r.get("pending_id") == pending
+        ]
         assert len(approved) == 1, "applied exactly once"
     print(f"approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
     assert sum(outcomes.values()) == APPROVE_KILLS
@@ -532,7 +536,7 @@ def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_a
         os.waitpid(pid, 0)
         now = load_table(layout)
         still = [p.id for p in list_pending(layout)]
-        if bt.table_hash(now.observations) == bt.table_hash(before.observations):
+        if batches.table_hash(now.observations) == batches.table_hash(before.observations):
             assert f"kill-art-{i}" not in set(now.sources["source_id"]), f"kill {i}: half"
             assert still == [pending], f"kill {i}: not applied, so it must still be pending"
             approve(layout, LI_ACTOR, pending)  # and it can still be approved, once
@@ -544,7 +548,9 @@ def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_a
         assert len(after.observations) == len(before.observations) + rows
         assert after.observations["value"].tolist().count(1000.0 + i) == 1
         assert list(after.sources["source_id"]).count(f"kill-art-{i}") == 1, "source once"
-        approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
+        approved = [
+            r for _i, r in batches.read_batch_records(layout) if r.get("pending_id") == pending
+        ]
         assert len(approved) == 1, "applied exactly once"
         assert approved[0]["sources_added"] == [f"kill-art-{i}"]
     print(f"article approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
@@ -598,7 +604,7 @@ def test_a_source_undone_after_the_upload_was_checked_is_refused_as_unknown(tmp_
 def test_a_change_that_cannot_get_the_data_directorys_lock_is_refused_as_locked(
     layout: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bt, "LOCK_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(batches, "LOCK_TIMEOUT_S", 0.2)
     # Another writer: a child process holding the lock while this one tries to merge.
     holder = subprocess.Popen(
         [
@@ -606,7 +612,7 @@ def test_a_change_that_cannot_get_the_data_directorys_lock_is_refused_as_locked(
             "-c",
             "import sys, time; from filelock import FileLock\n"
             "with FileLock(sys.argv[1]):\n    print('held', flush=True); time.sleep(30)",
-            str(layout.root / bt.LOCK_NAME),
+            str(layout.root / batches.LOCK_NAME),
         ],
         stdout=subprocess.PIPE,
         text=True,
