@@ -16,9 +16,7 @@ from typing import Any
 from corridor import options
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
-from etl.store.accounts import TOKEN_ENV
-from etl.store.actors import Actor
-from etl.store.auth import cli_actor
+from etl.store.auth import TOKEN_ENV, Actor, cli_actor
 
 # Exit code when a merge needs a yes and there is no terminal to ask on.
 EXIT_NEEDS_CONFIRMATION = 3
