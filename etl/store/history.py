@@ -1,5 +1,6 @@
-"""The history people read: batches and pending uploads as sentences or a table in their
-language, local times; and what an undo can choose and would change back."""
+"""The history people read: one summary per batch (which are undone now, and by what), batches
+and pending uploads as sentences or a table in their language, local times; and what an undo can
+choose and would change back."""
 
 from __future__ import annotations
 
