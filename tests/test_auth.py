@@ -1,5 +1,6 @@
-"""etl/store/auth.py: the analyst password is stored hashed (0600), checked in constant time,
-slowly on failure; OIDC e-mails map to roles; anything but an analyst is refused."""
+"""etl/store/ actors, passwords, accounts, login_throttle and auth: the analyst password is
+stored hashed (0600), checked in constant time, slowly on failure; OIDC e-mails map to roles;
+anything but an analyst is refused, as NotAnalystError; a lock is refused as LockedError."""
 
 from __future__ import annotations
 

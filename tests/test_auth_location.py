@@ -1,4 +1,4 @@
-"""etl/store/auth.py users_path and `corridor users`: accounts live with the data or where the
+"""etl/store/accounts.py users_path and `corridor users`: accounts live with the data or where the
 environment says, never in the checkout; every secret file a checkout can hold is git-ignored."""
 
 from __future__ import annotations
