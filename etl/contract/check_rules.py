@@ -24,29 +24,17 @@ from etl.contract.series import foreign_words, series_by_key
 # A derived value (or a dip) this many times away from its neighbours breaks its series: a yoy
 # rate read from another quantity gives values off by a multiple, not by a few percent.
 BREAK_FACTOR = 3.0
-
-
 # A point that falls below this share of both neighbours "falls by more than half and recovers".
 DIP_SHARE = 0.5
-
-
 # A yoy above this many percent with no year-on-year wording is most likely a multiple over a
 # span (增长近33倍) read as a rate.
 MAX_PLAIN_YOY = 300.0
-
-
 # A list of at least three plain rates (增长…；增长…；增长…) in one quote is one period's rates.
 MIN_RATE_LIST = 3
-
-
 PLAIN_RATE = re.compile(r"增长(\d+(?:\.\d+)?)(%|倍)")
-
-
 # Period kinds whose figures a chart line joins; a span is neither a calendar period nor a
 # cumulative total, so it has no neighbours to compare with.
 LINE_KINDS = ("year", "ytd", "month", "quarter", "half", "since", "snapshot")
-
-
 # Year-on-year wording in a quote (simplified; quotes are folded first) and in English notes.
 YOY_WORDING = re.compile(
     r"同比|比上年|较上年|比去年|较去年|上年同期|去年同期|上一年|year[- ]on[- ]year|\byoy\b|y/y|"

@@ -34,8 +34,6 @@ from etl.store.passwords import (
 # A personal token: this prefix, then 43 random URL-safe characters (256 bits). Only its
 # sha256 is stored; a token is long and random, so a plain hash is enough to check it.
 TOKEN_PREFIX = "ctk_"
-
-
 TOKEN_ENV = "CORRIDOR_TOKEN"
 
 
@@ -46,14 +44,8 @@ def _token_hash(token: str) -> str:
 # Named accounts live beside secrets.toml in a JSON file of their own (mode 0600), so adding a
 # person never rewrites the Streamlit secrets; the shared password is the account "analyst".
 USERS_ENV = "CORRIDOR_USERS_FILE"
-
-
 LEGACY_NAME = "analyst"
-
-
 NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.@\-\u4e00-\u9fff]{0,63}$")
-
-
 # Account edits wait this long for another edit to finish, then give up with a message.
 USERS_LOCK_TIMEOUT_S = 30.0
 

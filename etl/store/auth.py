@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from etl.contract.errors import CorridorError, LockedError, NotAnalystError
-from etl.store.accounts import (
-    NAME_RE as NAME_RE,
-)
+
+# The upload page reads NAME_RE and read_secrets from here: the `as` forms below keep both
+# importable from auth until it imports them from accounts and passwords.
+from etl.store.accounts import NAME_RE as NAME_RE
 from etl.store.accounts import (
     TOKEN_ENV,
     TOKEN_PREFIX,

@@ -27,26 +27,12 @@ from etl.store.actors import name_key
 # GLOBAL_DELAY_MAX_S. Each attempt is counted as a failure before its password is checked, under
 # the file's lock, so concurrent guessers cannot all pass one check; a right password undoes it.
 NAME_FAILURES = 5
-
-
 FREE_FAILURES = 5
-
-
 CLIENT_DELAY_MAX_S = 900.0
-
-
 NAME_DELAY_MAX_S = 60.0
-
-
 GLOBAL_FAILURES = 30
-
-
 GLOBAL_DELAY_MAX_S = 3.0
-
-
 HALF_LIFE_S = 600.0
-
-
 # Names and clients remembered; the oldest are dropped beyond this (a bounded file).
 MAX_TRACKED = 5000
 

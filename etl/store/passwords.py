@@ -18,37 +18,17 @@ from etl.contract.paths import REPO_ROOT
 from etl.store.actors import ANALYST, MANAGER, Actor
 
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
-
-
 SECRETS_ENV = "CORRIDOR_SECRETS_FILE"
-
-
 SECTION = "corridor"
-
-
 HASH_KEY = "analyst_password_hash"
-
-
 EMAILS_KEY = "analyst_emails"
-
-
 # scrypt at n=2**14, r=8, p=1 costs ~16 MiB and ~50 ms: slow for guessing, quick for one login.
 SCRYPT_N = 2**14
-
-
 SCRYPT_R = 8
-
-
 SCRYPT_P = 1
-
-
 SALT_BYTES = 16
-
-
 # A short password is guessed in minutes even at scrypt's cost.
 MIN_PASSWORD_LENGTH = 10
-
-
 # Each failed login waits this long, so guessing over the web is slow.
 FAILURE_DELAY_S = 1.0
 
@@ -137,8 +117,6 @@ def actor_from_email(email: str | None, section: dict[str, Any]) -> Actor:
 
 
 _HASH_LINE = re.compile(rf"^\s*{HASH_KEY}\s*=.*$", re.MULTILINE)
-
-
 _SECTION_LINE = re.compile(rf"^\s*\[{SECTION}\]\s*$", re.MULTILINE)
 
 
