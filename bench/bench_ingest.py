@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from etl.contract.paths import Layout
-from etl.store.auth import ANALYST, Actor
+from etl.store.actors import ANALYST, Actor
 from etl.store.commands import add_source, merge_upload
 from etl.store.table import load_table
 from etl.uploads.validating import parse_upload

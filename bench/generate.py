@@ -129,13 +129,13 @@ def bench_identity() -> dict[str, str]:
     """
     import tempfile
 
-    from etl.store import auth
+    from etl.store import accounts, actors, auth
 
     folder = Path(tempfile.mkdtemp(prefix="corridor-bench-accounts-"))
     path = folder / "corridor_users.json"
-    auth.add_user("bench", auth.ANALYST, "bench password 2025", path)
-    token = auth.make_token("bench", path, by=auth.Actor("bench", auth.ANALYST))
-    return {auth.USERS_ENV: str(path), auth.TOKEN_ENV: token}
+    accounts.add_user("bench", actors.ANALYST, "bench password 2025", path)
+    token = accounts.make_token("bench", path, by=auth.Actor("bench", actors.ANALYST))
+    return {accounts.USERS_ENV: str(path), auth.TOKEN_ENV: token}
 
 
 _IDENTITY: dict[str, str] = {}

@@ -83,10 +83,10 @@ def _out_path(text: str) -> Path:
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
     from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
-    from dashboard.events_file import read_events
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import pair
     from etl.contract.errors import Problem
+    from etl.contract.events import read_events
     from etl.store.cache import load_cached_table
 
     out = _out_path(args.out)

@@ -339,7 +339,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _manager_of_accounts(args: argparse.Namespace) -> Actor | None:
     """Return the proven person managing accounts; None only while there are no accounts yet."""
-    from etl.store.auth import read_users
+    from etl.store.accounts import read_users
 
     if not read_users(_users_file(args), section={}):
         return None  # the first account, made at setup, becomes the admin
@@ -347,7 +347,7 @@ def _manager_of_accounts(args: argparse.Namespace) -> Actor | None:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from etl.store.auth import add_user
+    from etl.store.accounts import add_user
 
     by = _manager_of_accounts(args)
     user = add_user(args.name, args.role, _read_password(args), _users_file(args), by=by)
@@ -357,7 +357,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    from etl.store.auth import LEGACY_NAME, read_users
+    from etl.store.accounts import LEGACY_NAME, read_users
 
     users = read_users(_users_file(args))
     if not users:
@@ -369,7 +369,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def cmd_users_remove(args: argparse.Namespace) -> int:
-    from etl.store.auth import remove_user
+    from etl.store.accounts import remove_user
 
     remove_user(args.name, _users_file(args), by=_actor(args, writes=False))
     print(f"已删除用户 removed user {args.name}")
@@ -377,7 +377,7 @@ def cmd_users_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_users_set_password(args: argparse.Namespace) -> int:
-    from etl.store.auth import set_user_password
+    from etl.store.accounts import set_user_password
 
     by = _actor(args, writes=False)
     set_user_password(args.name, _read_password(args), _users_file(args), by=by)
@@ -386,7 +386,7 @@ def cmd_users_set_password(args: argparse.Namespace) -> int:
 
 
 def cmd_users_token(args: argparse.Namespace) -> int:
-    from etl.store.auth import make_token
+    from etl.store.accounts import make_token
 
     token = make_token(args.name, _users_file(args), by=_actor(args, writes=False))
     print(
@@ -399,7 +399,7 @@ def cmd_users_token(args: argparse.Namespace) -> int:
 
 
 def cmd_users_map_os(args: argparse.Namespace) -> int:
-    from etl.store.auth import map_os_user
+    from etl.store.accounts import map_os_user
 
     target = None if args.remove else args.name
     map_os_user(args.os_user, target, _users_file(args), by=_actor(args, writes=False))
@@ -411,7 +411,7 @@ def cmd_users_map_os(args: argparse.Namespace) -> int:
 
 
 def _users_file(args: argparse.Namespace) -> Path:
-    from etl.store.auth import users_path
+    from etl.store.accounts import users_path
 
     if getattr(args, "users_file", None):
         return Path(args.users_file)
@@ -522,7 +522,7 @@ def cmd_retract(args: argparse.Namespace) -> int:
 
 
 def cmd_set_password(args: argparse.Namespace) -> int:
-    from etl.store.auth import hash_password, write_password_hash
+    from etl.store.passwords import hash_password, write_password_hash
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")

@@ -13,7 +13,6 @@ import streamlit as st
 from dashboard.briefing import Briefing, briefing_for_view
 from dashboard.charts.select import DEFAULT_TOP
 from dashboard.charts.specs import ChartSpec, every_page_specs, page_metrics, page_specs
-from dashboard.events_file import read_events
 from dashboard.filters import (
     NO_ROUTE,
     Choices,
@@ -33,6 +32,7 @@ from dashboard.views.index import (
 )
 from dashboard.views.kpi import kpi_candidates
 from etl.contract.errors import CorridorError
+from etl.contract.events import read_events
 from etl.contract.paths import Layout, layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import load_cached_table

@@ -51,12 +51,14 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def cli_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An accounts file holding the admin analyst 'tester', mapped from the OS user."""
-    from etl.store import auth
+    from etl.store import accounts, actors, auth
 
     path = tmp_path / "accounts" / "corridor_users.json"
-    monkeypatch.setenv(auth.USERS_ENV, str(path))
+    monkeypatch.setenv(accounts.USERS_ENV, str(path))
     monkeypatch.delenv(auth.TOKEN_ENV, raising=False)
     monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
-    auth.add_user(CLI_ACCOUNT, auth.ANALYST, CLI_PASSWORD, path)
-    auth.map_os_user(auth.os_user(), CLI_ACCOUNT, path, by=auth.Actor(CLI_ACCOUNT, auth.ANALYST))
+    accounts.add_user(CLI_ACCOUNT, actors.ANALYST, CLI_PASSWORD, path)
+    accounts.map_os_user(
+        auth.os_user(), CLI_ACCOUNT, path, by=auth.Actor(CLI_ACCOUNT, actors.ANALYST)
+    )
     return path

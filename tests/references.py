@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import time
 from typing import Any
 
 import numpy as np
@@ -22,8 +25,13 @@ from dashboard.views.index import (
     in_headline_series,
     source_name,
 )
+from etl.contract.formulas import FORMULA_RE
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
+from etl.contract.paths import Layout
+from etl.contract.period_kinds import period_kinds
 from etl.contract.vocabulary import load_metrics
+from etl.store.actors import ANALYST, Actor
+from etl.store.passwords import FAILURE_DELAY_S, HASH_KEY, verify_password
 
 
 def filter_records(records: list[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
@@ -143,3 +151,42 @@ def figures_frame(records: list[Record]) -> pd.DataFrame:
     for col in ("value", "yoy_pct"):
         out[col] = pd.to_numeric(out[col]).astype(float)
     return out
+
+
+def period_kind(start: object, end: object, metric: str | None = None) -> str:
+    """Return the period kind of one figure, one row at a time (period_kinds is the fast path)."""
+    frame = pd.DataFrame({"start": [start], "end": [end], "metric": [metric or ""]})
+    return str(period_kinds(frame["start"], frame["end"], frame["metric"]).iloc[0])
+
+
+def is_formula(text: str) -> bool:
+    """Return whether a spreadsheet could read the text as a formula, blanks before it ignored."""
+    return bool(re.match(FORMULA_RE, text))
+
+
+def read_audit(layout: Layout) -> list[dict[str, Any]]:
+    """Return the audit events, oldest first (unreadable lines skipped)."""
+    if not layout.audit_log.is_file():
+        return []
+    text = layout.audit_log.read_bytes().decode("utf-8", errors="replace")
+    out = []
+    # Records end at "\n" only: str.splitlines would also split at U+2028 inside a JSON string.
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
+
+
+def login_with_password(
+    password: str, section: dict[str, Any], name: str = "analyst", delay: float = FAILURE_DELAY_S
+) -> Actor | None:
+    """Return an analyst Actor when the password matches the configured hash, else None (slowly)."""
+    stored = str(section.get(HASH_KEY, ""))
+    if stored and password and verify_password(password, stored):
+        return Actor(f"{name}@password", ANALYST)
+    time.sleep(delay)
+    return None

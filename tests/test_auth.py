@@ -1,5 +1,6 @@
-"""etl/store/auth.py: the analyst password is stored hashed (0600), checked in constant time,
-slowly on failure; OIDC e-mails map to roles; anything but an analyst is refused."""
+"""etl/store/ actors, passwords, accounts, login_throttle and auth: the analyst password is
+stored hashed (0600), checked in constant time, slowly on failure; OIDC e-mails map to roles;
+anything but an analyst is refused, as NotAnalystError; a lock is refused as LockedError."""
 
 from __future__ import annotations
 
@@ -9,19 +10,16 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from references import login_with_password
 
-from etl.contract.errors import CorridorError
-from etl.store import auth
-from etl.store.auth import (
-    ANALYST,
-    MANAGER,
-    Actor,
+from etl.contract.errors import CorridorError, LockedError, NotAnalystError
+from etl.store import accounts, auth, login_throttle, passwords
+from etl.store.actors import ANALYST, MANAGER, Actor, require_analyst
+from etl.store.passwords import (
     actor_from_email,
     hash_password,
-    login_with_password,
     password_configured,
     read_secrets,
-    require_analyst,
     verify_password,
     write_password_hash,
 )
@@ -52,13 +50,13 @@ def test_short_passwords_are_refused() -> None:
 
 def test_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[bytes, bytes]] = []
-    real = auth.hmac.compare_digest
+    real = passwords.hmac.compare_digest
 
     def spy(a: bytes, b: bytes) -> bool:
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    monkeypatch.setattr(passwords.hmac, "compare_digest", spy)
     verify_password(PASSWORD, hash_password(PASSWORD))
     assert len(calls) == 1
 
@@ -105,7 +103,7 @@ def test_oidc_emails_listed_are_analysts_others_managers() -> None:
 def test_only_analysts_pass_the_role_check() -> None:
     assert require_analyst(Actor("a", ANALYST)).name == "a"
     for who in (Actor("m", MANAGER), None, "analyst"):
-        with pytest.raises(CorridorError, match="only analysts"):
+        with pytest.raises(NotAnalystError):
             require_analyst(who)  # type: ignore[arg-type]
 
 
@@ -113,7 +111,7 @@ def account_file(tmp_path: Path, *names: str) -> tuple[Path, dict[str, auth.User
     path = tmp_path / "corridor_users.json"
     admin = None
     for name in names:
-        auth.add_user(name, ANALYST, f"{name} password 2025", path, by=admin)
+        accounts.add_user(name, ANALYST, f"{name} password 2025", path, by=admin)
         admin = admin or Actor(name, ANALYST)
     return path, auth.read_users(path, section={})
 
@@ -180,7 +178,7 @@ def test_a_sprayed_guesser_slows_checks_but_never_refuses_a_right_password(
         "user1", "user1 password 2025", users, throttle, 0.0, client="owner"
     )
     assert outcome == "ok" and actor is not None
-    assert time.monotonic() - start <= auth.GLOBAL_DELAY_MAX_S + 1.0
+    assert time.monotonic() - start <= login_throttle.GLOBAL_DELAY_MAX_S + 1.0
 
 
 def test_failure_counters_decay(tmp_path: Path) -> None:
@@ -192,7 +190,7 @@ def test_failure_counters_decay(tmp_path: Path) -> None:
     assert auth.login_named("alice", "alice password 2025", users, throttle, 0.0, client="c")[
         1
     ] == ("locked")
-    now[0] += 6 * auth.HALF_LIFE_S  # 8 failures decay to well under the free five
+    now[0] += 6 * login_throttle.HALF_LIFE_S  # 8 failures decay to well under the free five
     actor, outcome = auth.login_named(
         "alice", "alice password 2025", users, throttle, 0.0, client="c"
     )
@@ -202,8 +200,8 @@ def test_failure_counters_decay(tmp_path: Path) -> None:
 ADD_IN_A_PROCESS = """
 import sys
 from pathlib import Path
-from etl.store import auth
-auth.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
+from etl.store import accounts, auth
+accounts.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
               by=auth.Actor("admin", "analyst"))
 """
 
@@ -227,3 +225,41 @@ def test_concurrent_account_edits_lose_nothing(tmp_path: Path) -> None:
             assert worker.wait(120) == 0
         held = auth.read_users(path, section={})
         assert all(n in held for n in names), (attempt, sorted(held))
+
+
+def test_a_manager_proving_their_account_is_refused_a_write_as_not_an_analyst(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "corridor_users.json"
+    accounts.add_user("admin", ANALYST, "admin password 2025", path)
+    accounts.add_user("boss", MANAGER, "boss password 2025", path, by=Actor("admin", ANALYST))
+    monkeypatch.setattr(auth, "THROTTLE", auth.LoginThrottle(tmp_path / "logins.json"))
+    assert auth.cli_actor("boss", "boss password 2025", path=path, writes=False).name == "boss"
+    with pytest.raises(NotAnalystError):
+        auth.cli_actor("boss", "boss password 2025", path=path, writes=True)
+
+
+def test_a_login_refused_by_the_throttle_is_refused_as_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, users = account_file(tmp_path, "alice")
+    throttle = auth.LoginThrottle(tmp_path / "logins.json")
+    for _ in range(8):
+        auth.login_named("alice", "wrong password xx", users, throttle, 0.0, client="cli:x")
+    monkeypatch.setattr(auth, "THROTTLE", throttle)
+    monkeypatch.setattr(auth, "_cli_client", lambda: "cli:x")
+    with pytest.raises(LockedError):
+        auth.cli_actor("alice", "alice password 2025", path=path)
+
+
+def test_an_account_edit_that_cannot_get_the_files_lock_is_refused_as_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    path, _users = account_file(tmp_path, "admin")
+    monkeypatch.setattr(accounts, "USERS_LOCK_TIMEOUT_S", 0.2)
+    held = FileLock(str(path.with_name(path.name + ".lock")), is_singleton=False)
+    with held, pytest.raises(LockedError):
+        accounts.add_user("bob", ANALYST, "bob password 2025", path, by=Actor("admin", ANALYST))
+    assert "bob" not in auth.read_users(path, section={})

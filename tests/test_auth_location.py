@@ -1,4 +1,4 @@
-"""etl/store/auth.py users_path and `corridor users`: accounts live with the data or where the
+"""etl/store/accounts.py users_path and `corridor users`: accounts live with the data or where the
 environment says, never in the checkout; every secret file a checkout can hold is git-ignored."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import pytest
 
 from corridor.cli import main
 from etl.contract.paths import REPO_ROOT
-from etl.store import auth
+from etl.store import accounts, auth, passwords
 
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (auth.USERS_ENV, auth.SECRETS_ENV, "CORRIDOR_DATA_DIR"):
+    for name in (accounts.USERS_ENV, passwords.SECRETS_ENV, "CORRIDOR_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -25,7 +25,7 @@ def checkout_files() -> set[str]:
     """Every file under the checkout, tracked or not, except the virtualenv and caches."""
     skip = {".venv", ".git", ".mypy_cache", ".ruff_cache", ".pytest_cache", "node_modules"}
     found = set()
-    for path in REPO_ROOT.rglob(auth.USERS_FILE_NAME):
+    for path in REPO_ROOT.rglob(accounts.USERS_FILE_NAME):
         if not skip.intersection(path.relative_to(REPO_ROOT).parts):
             found.add(str(path))
     return found
@@ -34,11 +34,11 @@ def checkout_files() -> set[str]:
 def test_the_users_file_follows_the_data_directory(
     clean_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert auth.users_path(tmp_path / "d") == (tmp_path / "d").resolve() / "corridor_users.json"
+    assert accounts.users_path(tmp_path / "d") == (tmp_path / "d").resolve() / "corridor_users.json"
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "env-data"))
-    assert auth.users_path() == (tmp_path / "env-data").resolve() / "corridor_users.json"
-    monkeypatch.setenv(auth.USERS_ENV, str(tmp_path / "elsewhere.json"))
-    assert auth.users_path() == tmp_path / "elsewhere.json"
+    assert accounts.users_path() == (tmp_path / "env-data").resolve() / "corridor_users.json"
+    monkeypatch.setenv(accounts.USERS_ENV, str(tmp_path / "elsewhere.json"))
+    assert accounts.users_path() == tmp_path / "elsewhere.json"
 
 
 def test_corridor_users_add_writes_beside_the_data_and_nothing_into_the_checkout(
@@ -62,11 +62,11 @@ def test_every_secret_a_checkout_can_hold_is_git_ignored(clean_env: None) -> Non
         pytest.skip("not a git checkout")
     # Every default place a password hash, an account or a TLS key can be written in a checkout.
     secrets = [
-        auth.SECRETS_PATH,
-        auth.SECRETS_PATH.with_name(auth.USERS_FILE_NAME),
-        auth.SECRETS_PATH.with_name(".secrets.toml.ab12cd34.tmp"),
-        auth.users_path(),
-        auth.users_path().with_name(".corridor_users.json.ab12cd34.tmp"),
+        passwords.SECRETS_PATH,
+        passwords.SECRETS_PATH.with_name(accounts.USERS_FILE_NAME),
+        passwords.SECRETS_PATH.with_name(".secrets.toml.ab12cd34.tmp"),
+        accounts.users_path(),
+        accounts.users_path().with_name(".corridor_users.json.ab12cd34.tmp"),
         REPO_ROOT / "data" / "audit.log",
         REPO_ROOT / "key.pem",
         REPO_ROOT / "server.key",

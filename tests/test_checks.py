@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 
 from corridor.cli import main
-from etl.contract import checks
+from etl.contract import check_frame
+from etl.contract.check_frame import prepare
 from etl.contract.checks import (
     ERROR,
     RULES,
     WARNING,
     check_record,
     finding_records,
-    prepare,
     render_report,
 )
 from etl.contract.conflicts import preference_rank
@@ -146,7 +146,7 @@ def test_a_bound_preferred_over_an_exact_figure_of_the_same_period_is_an_error(
     second: dict[str, object],
     rows: tuple[int, int],
 ) -> None:
-    monkeypatch.setattr(checks, "preference_rank", _qualifier_blind)
+    monkeypatch.setattr(check_frame, "preference_rank", _qualifier_blind)
     report = check_record(
         frame(row(**{"value": 10000.0, **first}), row(**{"value": 10000.0, **second})), SOURCES
     )

@@ -241,9 +241,9 @@ def test_add_article_stores_the_article_and_its_rows(
 def test_users_add_list_set_password_remove(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from etl.store import auth
+    from etl.store import accounts, auth
 
-    monkeypatch.delenv(auth.USERS_ENV)
+    monkeypatch.delenv(accounts.USERS_ENV)
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(tmp_path / "secrets.toml"))
     monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\n"))
     assert main(["users", "add", "王芳", "--role", "analyst", "--password-stdin"]) == 0
@@ -256,7 +256,7 @@ def test_users_add_list_set_password_remove(
     assert main(["users", "list"]) == 0
     listing = capsys.readouterr().out
     assert "王芳\tanalyst" in listing and "boss\tmanager" in listing
-    path = auth.users_path()
+    path = accounts.users_path()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "wang fang password" not in path.read_text(encoding="utf-8"), "only hashes are stored"
     users = auth.read_users()
@@ -276,12 +276,12 @@ def test_users_add_list_set_password_remove(
 def test_the_shared_password_is_the_named_account_analyst(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.store import auth
+    from etl.store import accounts, auth, passwords
 
     secrets = tmp_path / "secrets.toml"
-    monkeypatch.delenv(auth.USERS_ENV)
+    monkeypatch.delenv(accounts.USERS_ENV)
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(secrets))
-    auth.write_password_hash(auth.hash_password("shared password 2025"), secrets)
+    passwords.write_password_hash(passwords.hash_password("shared password 2025"), secrets)
     users = auth.read_users()
     assert list(users) == ["analyst"]
     actor, outcome = auth.login_named("analyst", "shared password 2025", users, delay=0)
@@ -290,11 +290,11 @@ def test_the_shared_password_is_the_named_account_analyst(
 
 def add_people(cli_account: Path) -> None:
     """Add 王芳 and li.lei (analysts) and Alice (analyst) as the admin 'tester'."""
-    from etl.store import auth
+    from etl.store import accounts, actors, auth
 
-    admin = auth.Actor(CLI_ACCOUNT, auth.ANALYST)
+    admin = auth.Actor(CLI_ACCOUNT, actors.ANALYST)
     for name, password in PEOPLE.items():
-        auth.add_user(name, auth.ANALYST, password, cli_account, by=admin)
+        accounts.add_user(name, actors.ANALYST, password, cli_account, by=admin)
 
 
 PEOPLE = {"王芳": "wang fang password 1", "li.lei": "li lei password 22", "alice": "alice pw 333"}
@@ -358,7 +358,7 @@ def test_an_approver_is_an_account_proven_never_a_typed_name(
 ) -> None:
     # The issue: alice's item was approved with --user Alice, --user ghost, another analyst's
     # name without their password, or no flag (the OS user); each recorded a false approver.
-    from etl.store import auth
+    from etl.store import accounts, auth
 
     add_people(cli_account)
     layout.settings.write_text("require_approval = true\n", encoding="utf-8")
@@ -379,7 +379,7 @@ def test_an_approver_is_an_account_proven_never_a_typed_name(
     assert corridor(layout, "approve", pending, "--user", "li.lei") == 2
     assert "prove" in capsys.readouterr().err.lower()
     # No flag: the OS user counts only while an admin maps it to an account.
-    auth.map_os_user(auth.os_user(), None, cli_account, by=auth.Actor(CLI_ACCOUNT, "analyst"))
+    accounts.map_os_user(auth.os_user(), None, cli_account, by=auth.Actor(CLI_ACCOUNT, "analyst"))
     assert corridor(layout, "approve", pending) == 2
     assert "not mapped" in capsys.readouterr().err
     assert list_decisions(layout) == []

@@ -404,7 +404,7 @@ def test_english_card_text_fits_its_box() -> None:
 def test_year_chart_slide_lists_the_milestones_in_its_span_in_a_box_that_fits(lang: str) -> None:
     from dashboard.charts.milestones import event_metrics, event_title
     from dashboard.deck.slides import event_line
-    from dashboard.events_file import read_events
+    from etl.contract.events import read_events
 
     where = Layout(REPO_ROOT / "data")
     table = load_table(where)

@@ -10,12 +10,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from references import is_formula
 from uploads_support import ANALYST_ACTOR, HEADER, csv_line, new_layout, tree_digest
 
 from corridor.cli import main
 from dashboard.export import csv_bytes, xlsx_bytes
 from etl.contract.errors import CorridorError
-from etl.contract.formulas import is_formula, neutralise_frame, neutralise_text
+from etl.contract.formulas import neutralise_frame, neutralise_text
 from etl.contract.paths import Layout
 from etl.contract.tables import write_observations
 from etl.store.commands import merge_upload, validate_upload

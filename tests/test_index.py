@@ -11,8 +11,7 @@ import pytest
 from uploads_support import ANALYST_ACTOR, csv_bytes, csv_line, new_layout, with_rows
 
 from etl.contract.paths import Layout
-from etl.store import batches as bt
-from etl.store import index as index_module
+from etl.store import batches, index
 from etl.store.commands import (
     correct_figure,
     merge_upload,
@@ -36,11 +35,11 @@ def ingest(layout: Layout, data: bytes, replace: bool = False) -> str | None:
 
 def assert_index_matches(layout: Layout) -> None:
     table = load_table(layout)
-    index = load_index(layout)
+    held = load_index(layout)
     keys, pairs = row_hashes(table.observations)
-    assert np.array_equal(index.keys, keys) and np.array_equal(index.pairs, pairs)
-    assert index.table_hash == bt.table_hash(table.observations)
-    assert index.sources == frozenset(table.sources["source_id"])
+    assert np.array_equal(held.keys, keys) and np.array_equal(held.pairs, pairs)
+    assert held.table_hash == batches.table_hash(table.observations)
+    assert held.sources == frozenset(table.sources["source_id"])
 
 
 def test_the_index_follows_merges_replacements_undo_corrections_and_retractions(
@@ -64,10 +63,10 @@ def test_the_recorded_hashes_chain_and_equal_the_full_table_hash(tmp_path: Path)
     layout = new_layout(tmp_path / "data")
     ingest(layout, csv_bytes(30))
     ingest(layout, with_rows(csv_line(2, value="55")), replace=True)
-    records = [r for _id, r in bt.read_batch_records(layout)]
+    records = [r for _id, r in batches.read_batch_records(layout)]
     for earlier, later in itertools.pairwise(records):
         assert earlier["table_hash_after"] == later["table_hash_before"]
-    assert records[-1]["table_hash_after"] == bt.table_hash(load_table(layout).observations)
+    assert records[-1]["table_hash_after"] == batches.table_hash(load_table(layout).observations)
 
 
 def test_a_lost_or_damaged_index_is_rebuilt_to_the_same(tmp_path: Path) -> None:
@@ -78,10 +77,10 @@ def test_a_lost_or_damaged_index_is_rebuilt_to_the_same(tmp_path: Path) -> None:
         data = bytearray(path.read_bytes())
         data[len(data) // 2] ^= 0xFF  # damaged inside the arrays: the zip's CRC fails
         path.write_bytes(bytes(data))
-    index_module._LAST.clear()  # forget the copy this process holds
+    index._LAST.clear()  # forget the copy this process holds
     assert load_index(layout).table_hash == kept.table_hash
     shutil.rmtree(layout.cache)
-    index_module._LAST.clear()
+    index._LAST.clear()
     again = load_index(layout)
     assert np.array_equal(again.keys, kept.keys) and again.table_hash == kept.table_hash
 
@@ -116,5 +115,5 @@ def test_hashes_reused_from_the_preview_follow_interleaved_present_new_and_repla
     )
     ingest(layout, mixed, replace=True)
     assert_index_matches(layout)
-    index_module._LAST.clear()  # the index as read back from the cache, not this process's
+    index._LAST.clear()  # the index as read back from the cache, not this process's
     assert_index_matches(layout)

@@ -463,7 +463,7 @@ def twin_uploads() -> tuple[bytes, bytes]:
 def test_an_upload_in_chinese_labels_merges_to_the_same_rows_as_its_key_twin(
     tmp_path: Path,
 ) -> None:
-    from etl.store import batches as bt
+    from etl.store import batches
     from etl.store.table import load_table
 
     zh, en = twin_uploads()
@@ -475,8 +475,8 @@ def test_an_upload_in_chinese_labels_merges_to_the_same_rows_as_its_key_twin(
         assert len(preview.new) == len(TWIN_ROWS)
         merge_upload(where, upload, ANALYST_ACTOR)
         tables.append(load_table(where).observations)
-    assert bt.render_rows_csv(tables[0]) == bt.render_rows_csv(tables[1])
-    assert bt.table_hash(tables[0]) == bt.table_hash(tables[1])
+    assert batches.render_rows_csv(tables[0]) == batches.render_rows_csv(tables[1])
+    assert batches.table_hash(tables[0]) == batches.table_hash(tables[1])
     assert list(tables[0]["yoy_pct"]) == [12.0, 12.1, 12.2, 12.3]
 
 

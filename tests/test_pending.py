@@ -14,8 +14,8 @@ from uploads_support import csv_bytes, new_layout, tree_digest, with_rows
 from corridor.cli import main
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
-from etl.store import batches as bt
-from etl.store.auth import ANALYST, Actor
+from etl.store import batches
+from etl.store.actors import ANALYST, Actor
 from etl.store.commands import (
     accept_article,
     add_wording,
@@ -54,7 +54,7 @@ def submit(layout: Layout, data: bytes, who: Actor = WANG) -> str:
 
 
 def table_hash(layout: Layout) -> str:
-    return bt.table_hash(load_table(layout).observations)
+    return batches.table_hash(load_table(layout).observations)
 
 
 def test_a_pending_upload_changes_nothing_readers_see_until_another_analyst_approves(
@@ -70,7 +70,7 @@ def test_a_pending_upload_changes_nothing_readers_see_until_another_analyst_appr
     assert table_hash(layout) == before
     result = approve(layout, LI, pending)
     assert result.batch_id is not None and len(load_table(layout).observations) == 12
-    record = dict(bt.read_batch_records(layout))[result.batch_id]
+    record = dict(batches.read_batch_records(layout))[result.batch_id]
     assert (record["who"], record["approved_by"], record["pending_id"]) == (
         "王芳",
         "li.lei",
@@ -111,7 +111,7 @@ def submit_article(layout: Layout, who: Actor = WANG, source_id: str = "art-1") 
 
 def readers_view(layout: Layout) -> tuple[str, list[str]]:
     table = load_table(layout)
-    return bt.table_hash(table.observations), sorted(table.sources["source_id"])
+    return batches.table_hash(table.observations), sorted(table.sources["source_id"])
 
 
 def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sidecar(
@@ -146,7 +146,7 @@ def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sideca
         (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
     )
     assert sidecar["source_id"] == "art-1" and sidecar["received_by"] == "王芳"
-    record = dict(bt.read_batch_records(layout))[result.batch_id]
+    record = dict(batches.read_batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == ("article", "王芳", "li.lei")
     assert record["sources_added"] == ["art-1"] and record["pending_id"] == pending
 
@@ -159,10 +159,10 @@ def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sideca
 
 def test_a_rejected_article_leaves_nothing_readers_or_batches_see(tmp_path: Path) -> None:
     layout = approval_layout(tmp_path / "data")
-    before, batches = readers_view(layout), tree_digest(layout.batches)
+    before, batch_tree = readers_view(layout), tree_digest(layout.batches)
     pending = submit_article(layout)
     reject(layout, LI, pending, "标题不对")
-    assert readers_view(layout) == before and tree_digest(layout.batches) == batches
+    assert readers_view(layout) == before and tree_digest(layout.batches) == batch_tree
     assert not list_pending(layout)
     with pytest.raises(CorridorError, match="already rejected"):
         approve(layout, LI, pending)
@@ -209,7 +209,7 @@ def test_a_correction_waits_for_a_second_analyst_and_is_recorded_as_the_submitte
     result = approve(layout, LI, done.pending_id)
     assert values(layout) == [1001.0, 1234.0]
     assert result.batch_id is not None
-    record = dict(bt.read_batch_records(layout))[result.batch_id]
+    record = dict(batches.read_batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == (
         "correction",
         "王芳",
@@ -225,11 +225,11 @@ def test_a_retraction_rejected_leaves_nothing_and_one_approved_removes_the_figur
 ) -> None:
     layout = approval_layout(tmp_path / "data")
     ingest_directly(layout, csv_bytes(2))
-    before, batches = readers_view(layout), tree_digest(layout.batches)
+    before, batch_tree = readers_view(layout), tree_digest(layout.batches)
     first = retract_figure(layout, WANG, PICK, "重复报道").pending_id
     assert first and readers_view(layout) == before
     reject(layout, LI, first, "并不重复")
-    assert readers_view(layout) == before and tree_digest(layout.batches) == batches
+    assert readers_view(layout) == before and tree_digest(layout.batches) == batch_tree
     second = retract_figure(layout, WANG, PICK, "重复报道").pending_id
     assert second
     approve(layout, LI, second)
@@ -273,7 +273,7 @@ def test_a_wording_moves_figures_onto_a_line_only_once_approved(tmp_path: Path) 
         approve(layout, WANG, done.pending_id)
     result = approve(layout, LI, done.pending_id)
     assert result.batch_id is not None and series_of_row() == "beibu_gulf_port_teu"
-    record = dict(bt.read_batch_records(layout))[result.batch_id]
+    record = dict(batches.read_batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == ("wording", "王芳", "li.lei")
     assert record["rows_joined"] == 1
 
@@ -287,7 +287,7 @@ def test_a_pending_articles_text_survives_the_orphan_sweep_until_approved(
     stored = layout.uploads / f"{proposal.sha256}.txt"
     os.utime(stored, (1, 1))  # older than any batch: an orphan unless a pending item holds it
     ingest_directly(layout, csv_bytes(3))  # a later batch; its writer sweeps
-    bt.sweep(layout)
+    batches.sweep(layout)
     assert stored.read_bytes() == ARTICLE.encode("utf-8")
     approve(layout, LI, pending)
     assert "art-1" in set(load_table(layout).sources["source_id"])

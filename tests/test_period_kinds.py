@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from references import period_kind
 
-from etl.contract.period_kinds import PERIOD_KINDS, period_kind, period_kinds
+from etl.contract.period_kinds import PERIOD_KINDS, period_kinds
 
 # start, end, metric → kind
 CASES = [

@@ -12,8 +12,8 @@ from uploads_support import ANALYST_ACTOR, SOURCE, new_layout, with_rows
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
-from etl.store import batches as bt
-from etl.store.auth import MANAGER, Actor
+from etl.store import batches
+from etl.store.actors import MANAGER, Actor
 from etl.store.commands import add_wording, merge_upload, undo_batch, validate_upload
 from etl.store.table import load_table
 
@@ -57,7 +57,7 @@ def test_an_unknown_series_is_refused_with_the_valid_keys(layout: Layout) -> Non
     text = str(info.value)
     assert "未知的系列编号" in text and "unknown series key" in text
     assert "corridor_rail_sea_trains" in text and "no_such_series" in text
-    assert not layout.batches.exists() or len(bt.batch_dirs(layout)) == 1  # the source only
+    assert not layout.batches.exists() or len(batches.batch_dirs(layout)) == 1  # the source only
 
 
 def test_stored_rows_keep_the_series_as_uploaded_and_readers_see_it_filled(
@@ -80,7 +80,7 @@ def test_a_wording_joins_its_series_and_undo_takes_it_back(layout: Layout) -> No
     record = json.loads((layout.batches / batch_id / "batch.json").read_text("utf-8"))
     assert record["kind"] == "wording" and record["wording"] == "该集团"
     assert record["series"] == "beibu_gulf_port_teu" and record["rows_joined"] == 1
-    assert record["table_hash_after"] == bt.table_hash(load_table(layout).observations)
+    assert record["table_hash_after"] == batches.table_hash(load_table(layout).observations)
     assert _series_of(layout, "该集团") == "beibu_gulf_port_teu"
     undo_id = undo_batch(layout, ANALYST_ACTOR, batch_id)
     assert _series_of(layout, "该集团") == ""
@@ -107,10 +107,10 @@ def test_a_new_upload_in_a_mapped_wording_joins_the_line(layout: Layout) -> None
 def test_bad_wordings_are_refused_and_write_nothing(
     layout: Layout, series: str, wording: str, message: str
 ) -> None:
-    before = len(bt.batch_dirs(layout))
+    before = len(batches.batch_dirs(layout))
     with pytest.raises(CorridorError, match=message):
         add_wording(layout, ANALYST_ACTOR, series, wording)
-    assert len(bt.batch_dirs(layout)) == before
+    assert len(batches.batch_dirs(layout)) == before
 
 
 def test_the_same_mapping_twice_is_refused_and_managers_cannot_map(layout: Layout) -> None:

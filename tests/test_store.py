@@ -26,21 +26,27 @@ from uploads_support import (
     with_rows,
 )
 
-from etl.contract.errors import CorridorError
+from etl.contract.errors import (
+    ContradictionError,
+    CorridorError,
+    LockedError,
+    NotAnalystError,
+    UnknownSourceError,
+)
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.series import fill_series
-from etl.store import batches as bt
-from etl.store.auth import MANAGER, Actor
+from etl.store import batches
+from etl.store.actors import MANAGER, Actor
 from etl.store.commands import (
     accept_article,
     add_source,
     correct_figure,
-    history,
     merge_upload,
     retract_figure,
     undo_batch,
     validate_upload,
 )
+from etl.store.history import batch_summaries
 from etl.store.pending import approve, list_pending
 from etl.store.table import data_version, load_state, load_table
 from etl.uploads.articles import propose_article
@@ -55,7 +61,7 @@ def ingest(layout: Layout, data: bytes, name: str = "x.csv", replace: bool = Fal
 
 
 def table_hash(layout: Layout) -> str:
-    return bt.table_hash(load_table(layout).observations)
+    return batches.table_hash(load_table(layout).observations)
 
 
 def values(layout: Layout) -> list[float]:
@@ -72,9 +78,9 @@ def test_fast_rendering_is_byte_identical_to_the_contract_renderer() -> None:
         csv_line(3, value="123456789.5", yoy_pct="-3.25"),
     )
     rows = parse_upload(tricky, "x.csv", {SOURCE}).rows
-    assert bt.render_rows_csv(rows) == render_observations_csv(rows)
+    assert batches.render_rows_csv(rows) == render_observations_csv(rows)
     shuffled = rows.iloc[::-1]
-    assert bt.table_hash(shuffled) == bt.table_hash(rows), "the hash ignores row order"
+    assert batches.table_hash(shuffled) == batches.table_hash(rows), "the hash ignores row order"
 
 
 def test_a_new_or_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
@@ -109,9 +115,9 @@ def test_re_uploading_the_same_file_changes_nothing(layout: Layout) -> None:
 def test_a_manager_cannot_merge_and_nothing_changes(layout: Layout) -> None:
     upload = parse_upload(csv_bytes(3), "x.csv", {SOURCE})
     before = tree_digest(layout.root)
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         merge_upload(layout, upload, Actor("boss", MANAGER))
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         merge_upload(layout, upload, None)  # type: ignore[arg-type]
     assert tree_digest(layout.root) == before
 
@@ -120,10 +126,10 @@ def test_a_contradiction_is_refused_then_replaced_and_recorded(layout: Layout) -
     ingest(layout, with_rows(csv_line(0), csv_line(1)))
     changed = with_rows(csv_line(0, value="2500"), csv_line(2))
     before = tree_digest(layout.root)
-    with pytest.raises(CorridorError) as info:
+    with pytest.raises(ContradictionError) as info:
         ingest(layout, changed)
     message = info.value.render()
-    assert "contradicts" in message and "1000 → 2500" in message and "row: 2" in message
+    assert "1000 → 2500" in message and "row: 2" in message
     assert tree_digest(layout.root) == before
     _upload, preview = validate_upload(layout, changed, "x.csv")
     assert (len(preview.new), len(preview.present), len(preview.contradicting)) == (1, 0, 1)
@@ -142,10 +148,10 @@ def test_undo_restores_what_a_batch_replaced(layout: Layout) -> None:
     assert batch_id is not None
     undo_id = undo_batch(layout, ANALYST_ACTOR, batch_id, "wrong file")
     assert table_hash(layout) == before
-    entries = {e["id"]: e for e in history(layout)}
+    entries = {e["id"]: e for e in batch_summaries(layout)}
     assert entries[batch_id]["undone_by"] == undo_id
     assert entries[undo_id]["undoes"] == batch_id and entries[undo_id]["reason"] == "wrong file"
-    assert batch_id in {p.name for p in bt.batch_dirs(layout)}, "undo never deletes a batch"
+    assert batch_id in {p.name for p in batches.batch_dirs(layout)}, "undo never deletes a batch"
 
 
 def test_undo_is_refused_when_a_later_batch_changed_the_same_figure(layout: Layout) -> None:
@@ -196,7 +202,7 @@ def test_correct_and_retract_one_figure_are_batches_with_a_reason(layout: Layout
     ).batch_id
     assert fixed is not None and gone is not None
     assert values(layout) == [1001.0]
-    records = {e["id"]: e for e in history(layout)}
+    records = {e["id"]: e for e in batch_summaries(layout)}
     assert (
         records[fixed]["kind"] == "correction" and records[fixed]["reason"] == "typo in the source"
     )
@@ -215,7 +221,7 @@ def test_correct_needs_a_reason_and_exactly_one_figure(layout: Layout) -> None:
         correct_figure(layout, ANALYST_ACTOR, {"metric": "teu"}, 1.0, "why")
     with pytest.raises(CorridorError, match="no stored figure"):
         retract_figure(layout, ANALYST_ACTOR, {"metric": "vehicles"}, "why")
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         retract_figure(layout, Actor("m", MANAGER), {"metric": "teu"}, "why")
     assert tree_digest(layout.root) == before
 
@@ -238,7 +244,7 @@ def test_an_unknown_source_is_refused_until_registered(tmp_path: Path) -> None:
 
 def test_undoing_a_source_that_rows_still_cite_is_refused(tmp_path: Path) -> None:
     layout = new_layout(tmp_path / "d")
-    source_batch = bt.batch_dirs(layout)[0].name
+    source_batch = batches.batch_dirs(layout)[0].name
     ingest(layout, csv_bytes(2))
     with pytest.raises(CorridorError, match="still cite"):
         undo_batch(layout, ANALYST_ACTOR, source_batch)
@@ -316,7 +322,7 @@ def test_an_accepted_article_is_kept_with_its_provenance_and_edited_rows(layout:
 def test_article_rows_from_a_manager_are_refused(layout: Layout) -> None:
     proposal = propose_article(ARTICLE.encode("utf-8"), "new.txt")
     before = tree_digest(layout.root)
-    with pytest.raises(CorridorError, match="only analysts"):
+    with pytest.raises(NotAnalystError):
         accept_article(layout, Actor("m", MANAGER), proposal, proposal.rows)
     assert tree_digest(layout.root) == before
 
@@ -329,9 +335,11 @@ KILLS = 60
 def _expected_after(layout: Layout, data: bytes, name: str) -> tuple[str, str]:
     state = load_state(layout)
     upload = parse_upload(data, name, set(state.sources["source_id"]))
-    after = bt.apply_change(state.observations, bt.no_rows(), upload.rows.reset_index(drop=True))
+    after = batches.apply_change(
+        state.observations, batches.no_rows(), upload.rows.reset_index(drop=True)
+    )
     # Readers see rows that name no series placed by the catalogue's rules.
-    return bt.table_hash(state.observations), bt.table_hash(fill_series(after))
+    return batches.table_hash(state.observations), batches.table_hash(fill_series(after))
 
 
 def _fork_merge(layout: Layout, data: bytes, name: str) -> int:
@@ -380,7 +388,7 @@ def test_a_merge_killed_at_random_moments_leaves_the_old_or_the_new_table(
         now = table_hash(layout)
         assert now in (before, after), f"kill {i}: the table is neither the old nor the new one"
         outcomes["before" if now == before else "after"] += 1
-        for folder in bt.batch_dirs(layout):
+        for folder in batches.batch_dirs(layout):
             assert (folder / "batch.json").is_file()
     assert sum(outcomes.values()) >= 50
     print(f"crash outcomes: {outcomes} (a merge takes about {duration:.2f} s)")
@@ -409,11 +417,11 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path, cli_accou
         assert proc.returncode == 0, err.decode("utf-8", "replace")
     table = load_table(layout)
     assert len(table.observations) == 2000
-    assert len(bt.batch_dirs(layout)) == 1 + 4  # the source, then one per file
+    assert len(batches.batch_dirs(layout)) == 1 + 4  # the source, then one per file
     expected = pd.concat(
         [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
     )
-    assert bt.table_hash(table.observations) == bt.table_hash(fill_series(expected))
+    assert batches.table_hash(table.observations) == batches.table_hash(fill_series(expected))
 
 
 LI_ACTOR = Actor("li.lei", "analyst")
@@ -462,7 +470,7 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
         pending = _submit(layout, data)
         upload, _ = validate_upload(layout, data, "rows.csv")
         # As readers load them: rows that name no series are placed by the rules.
-        after = bt.hash_after(before, fill_series(upload.rows), bt.no_rows())
+        after = batches.hash_after(before, fill_series(upload.rows), batches.no_rows())
         pid = _fork_approve(layout, pending)
         low = 0.0 if i % 2 else duration * 0.6
         time.sleep(rng.uniform(low, duration * 1.05))
@@ -479,7 +487,9 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
             assert still == [], f"kill {i}: applied, so it must not be pending any more"
             outcomes["applied"] += 1
         assert table_hash(layout) == after
-        approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
+        approved = [
+            r for _i, r in batches.read_batch_records(layout) if r.get("pending_id") == pending
+        ]
         assert len(approved) == 1, "applied exactly once"
     print(f"approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
     assert sum(outcomes.values()) == APPROVE_KILLS
@@ -526,7 +536,7 @@ def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_a
         os.waitpid(pid, 0)
         now = load_table(layout)
         still = [p.id for p in list_pending(layout)]
-        if bt.table_hash(now.observations) == bt.table_hash(before.observations):
+        if batches.table_hash(now.observations) == batches.table_hash(before.observations):
             assert f"kill-art-{i}" not in set(now.sources["source_id"]), f"kill {i}: half"
             assert still == [pending], f"kill {i}: not applied, so it must still be pending"
             approve(layout, LI_ACTOR, pending)  # and it can still be approved, once
@@ -538,7 +548,9 @@ def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_a
         assert len(after.observations) == len(before.observations) + rows
         assert after.observations["value"].tolist().count(1000.0 + i) == 1
         assert list(after.sources["source_id"]).count(f"kill-art-{i}") == 1, "source once"
-        approved = [r for _i, r in bt.read_batch_records(layout) if r.get("pending_id") == pending]
+        approved = [
+            r for _i, r in batches.read_batch_records(layout) if r.get("pending_id") == pending
+        ]
         assert len(approved) == 1, "applied exactly once"
         assert approved[0]["sources_added"] == [f"kill-art-{i}"]
     print(f"article approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
@@ -568,3 +580,49 @@ def test_an_inferred_date_is_stored_marked_inferred_until_the_analyst_states_one
     sources = load_table(layout).sources.set_index("source_id")
     assert bool(sources.loc["u-1", "published_inferred"]) is True
     assert bool(sources.loc["u-2", "published_inferred"]) is False
+
+
+def test_a_source_undone_after_the_upload_was_checked_is_refused_as_unknown(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "d")
+    batch = add_source(
+        layout,
+        ANALYST_ACTOR,
+        source_id="late-src",
+        title="A later report",
+        publisher="新华社",
+        published=date(2025, 1, 2),
+    )
+    upload, _preview = validate_upload(layout, with_rows(csv_line(0, source="late-src")), "x.csv")
+    undo_batch(layout, ANALYST_ACTOR, batch)
+    before = tree_digest(layout.root)
+    with pytest.raises(UnknownSourceError) as info:
+        merge_upload(layout, upload, ANALYST_ACTOR)
+    assert info.value.problems[0].value == "late-src"
+    assert tree_digest(layout.root) == before
+
+
+def test_a_change_that_cannot_get_the_data_directorys_lock_is_refused_as_locked(
+    layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "LOCK_TIMEOUT_S", 0.2)
+    # Another writer: a child process holding the lock while this one tries to merge.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock\n"
+            "with FileLock(sys.argv[1]):\n    print('held', flush=True); time.sleep(30)",
+            str(layout.root / batches.LOCK_NAME),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = tree_digest(layout.root)
+        with pytest.raises(LockedError):
+            ingest(layout, csv_bytes(2))
+        assert tree_digest(layout.root) == before
+    finally:
+        holder.kill()
+        holder.wait()

@@ -8,13 +8,14 @@ import os
 from pathlib import Path
 
 import pytest
+from references import read_audit
 from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout, tree_digest
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
-from etl.store import pending as review
-from etl.store.audit import audit, read_audit
-from etl.store.auth import ANALYST, Actor
+from etl.store import pending
+from etl.store.actors import ANALYST, Actor
+from etl.store.audit import audit
 from etl.store.batches import batch_dirs, sweep
 from etl.store.commands import merge_upload, validate_upload
 
@@ -112,13 +113,13 @@ def pending_layout(tmp_path: Path) -> tuple[Layout, str]:
     layout = new_layout(tmp_path / "data")
     layout.settings.write_text("require_approval = true\n", encoding="utf-8")
     upload, _ = validate_upload(layout, csv_bytes(2), "a.csv")
-    result = review.submit_upload(layout, upload, WANG)
+    result = pending.submit_upload(layout, upload, WANG)
     assert result.pending_id
     return layout, result.pending_id
 
 
 def edit_record(layout: Layout, pending_id: str, **changes: object) -> None:
-    path = layout.pending / pending_id / review.RECORD
+    path = layout.pending / pending_id / pending.RECORD
     record = json.loads(path.read_text(encoding="utf-8"))
     record.update(changes)
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
@@ -135,32 +136,32 @@ def test_an_edited_pending_record_is_refused_at_approval(
     layout, pending_id = pending_layout(tmp_path)
     edit_record(layout, pending_id, **changes)
     with pytest.raises(CorridorError) as info:
-        review.approve(layout, Actor("third", ANALYST), pending_id)
+        pending.approve(layout, Actor("third", ANALYST), pending_id)
     assert "changed after it was submitted" in info.value.render()
 
 
 def test_edited_pending_rows_are_refused_at_approval(tmp_path: Path) -> None:
     layout, pending_id = pending_layout(tmp_path)
-    rows = layout.pending / pending_id / review.ROWS
+    rows = layout.pending / pending_id / pending.ROWS
     rows.write_text(rows.read_text(encoding="utf-8").replace("1000", "9000"), encoding="utf-8")
     before = tree_digest(layout.batches)
     with pytest.raises(CorridorError) as info:
-        review.approve(layout, LI, pending_id)
+        pending.approve(layout, LI, pending_id)
     assert "changed after it was submitted" in info.value.render()
     assert tree_digest(layout.batches) == before
 
 
 def test_a_stored_file_outside_the_data_directory_is_refused(tmp_path: Path) -> None:
     layout, pending_id = pending_layout(tmp_path)
-    record_path = layout.pending / pending_id / review.RECORD
+    record_path = layout.pending / pending_id / pending.RECORD
     record = json.loads(record_path.read_text(encoding="utf-8"))
     # Even with a seal recomputed by whoever edited it, the path must stay in uploads/.
     record["stored_as"] = "../../../etc/passwd"
-    files = {review.ROWS: (layout.pending / pending_id / review.ROWS).read_bytes()}
-    record["seal"] = review._seal(record, files)
+    files = {pending.ROWS: (layout.pending / pending_id / pending.ROWS).read_bytes()}
+    record["seal"] = pending._seal(record, files)
     record_path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(CorridorError) as info:
-        review.approve(layout, LI, pending_id)
+        pending.approve(layout, LI, pending_id)
     assert "not inside the data directory" in info.value.render()
 
 
@@ -170,5 +171,5 @@ def test_an_approval_the_log_cannot_record_changes_nothing(tmp_path: Path) -> No
     layout.audit_log.mkdir()
     before = tree_digest(layout.root)
     with pytest.raises(CorridorError):
-        review.approve(layout, LI, pending_id)
+        pending.approve(layout, LI, pending_id)
     assert tree_digest(layout.root) == before

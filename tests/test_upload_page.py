@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
-from etl.store.auth import hash_password, write_password_hash
+from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -142,7 +142,8 @@ NEW_ROW_ZH = (
 
 
 def add_people(secrets: Path) -> None:
-    from etl.store.auth import Actor, add_user, users_path
+    from etl.store.accounts import add_user, users_path
+    from etl.store.actors import Actor
 
     assert users_path().parent == secrets.parent
     add_user("王芳", "analyst", "wang fang password 1")  # the first account: the admin
@@ -180,7 +181,7 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
     pending_id = next(b.key for b in first.button if str(b.key).startswith("approve_"))
     assert first.button(key=pending_id).disabled
     from etl.contract.errors import CorridorError
-    from etl.store.auth import Actor
+    from etl.store.actors import Actor
     from etl.store.pending import approve
 
     with pytest.raises(CorridorError, match="another analyst"):

@@ -15,7 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.contract.paths import Layout
-from etl.store.auth import Actor, add_user
+from etl.store.accounts import add_user
+from etl.store.actors import Actor
 from etl.store.history import history_rows
 from etl.store.table import load_table
 

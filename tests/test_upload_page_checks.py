@@ -11,7 +11,7 @@ from test_upload_page import PASSWORD, PASTED, log_in, open_page, secrets  # noq
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
-from etl.store.auth import hash_password, write_password_hash
+from etl.store.passwords import hash_password, write_password_hash
 from etl.store.record_check import check_article_rows, check_rows
 from etl.store.table import load_table
 

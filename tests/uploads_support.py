@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from etl.contract.paths import Layout
-from etl.store.auth import ANALYST, Actor
+from etl.store.actors import ANALYST, Actor
 from etl.store.commands import add_source
 
 HEADER = "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote"

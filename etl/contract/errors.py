@@ -66,3 +66,20 @@ class CorridorError(Exception):
 def _short(text: str, limit: int = 80) -> str:
     # A message quotes what it names, never a megabyte of it.
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Kinds of refusal that pages, commands and tests tell apart by class, never by message text.
+class ContradictionError(CorridorError):
+    """A figure already held with another value, refused unless the change says replace."""
+
+
+class UnknownSourceError(CorridorError):
+    """Rows citing a source that is not registered (or was just undone)."""
+
+
+class NotAnalystError(CorridorError):
+    """A change asked for by someone who may not change data (not an analyst)."""
+
+
+class LockedError(CorridorError):
+    """A refusal because something is locked: the data directory, the accounts file or a login."""

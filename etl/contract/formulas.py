@@ -21,11 +21,6 @@ FORMULA_NUMBER_RE = rf"^(?:[\t\r]|{_LEAD}(?:[=+@\uff1d\uff0b\uff0d\uff20]|-$|-[^
 _FORMULA = re.compile(FORMULA_RE)
 
 
-def is_formula(text: str) -> bool:
-    """Return whether a spreadsheet could read the text as a formula, blanks before it ignored."""
-    return bool(_FORMULA.match(text))
-
-
 def neutralise_text(value: object) -> object:
     """Return a text cell prefixed with ' when a spreadsheet would read it as a formula."""
     if isinstance(value, str) and _FORMULA.match(value):

@@ -74,12 +74,6 @@ def period_kinds(
     return pd.Series(kinds, index=index, dtype="str")
 
 
-def period_kind(start: object, end: object, metric: str | None = None) -> str:
-    """Return the period kind of one figure (see period_kinds)."""
-    frame = pd.DataFrame({"start": [start], "end": [end], "metric": [metric or ""]})
-    return str(period_kinds(frame["start"], frame["end"], frame["metric"]).iloc[0])
-
-
 def a_year_before(start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Return the same span one year earlier: 2025-01-01–2025-10-31 → 2024-01-01–2024-10-31.
 

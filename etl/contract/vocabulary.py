@@ -118,11 +118,6 @@ def load_routes() -> tuple[Place, ...]:
     return _places("route")
 
 
-def unit_of(metric: str) -> str:
-    """Return the unit the contract requires for a metric."""
-    return load_metrics()[metric].unit
-
-
 # The basis of a figure, with the labels the dashboard shows.
 BASIS_LABELS: dict[str, tuple[str, str]] = {
     "reported": ("报道值", "Reported"),
@@ -178,14 +173,6 @@ def value_aliases(column: str) -> dict[str, str]:
 def allowed_values(column: str) -> list[str]:
     """Return each key of a vocabulary column as 'label_zh (key)', for messages."""
     return [f"{zh} ({key})" for key, (zh, _en) in _labels(column).items()]
-
-
-def value_label(column: str, key: str, lang: str) -> str:
-    """Return the label of a vocabulary key in 'zh' or 'en' (the key itself when unknown)."""
-    labels = _labels(column).get(key)
-    if labels is None:
-        return key
-    return labels[0] if lang == "zh" else labels[1]
 
 
 def unit_aliases(metric: str) -> frozenset[str]:

@@ -13,12 +13,12 @@ from datetime import date
 
 import pandas as pd
 
+from etl.contract.events import EVENT_COLUMNS, events_schema
 from etl.contract.places import resolve_region, to_simplified
+from etl.contract.schema import validate
 from etl.contract.vocabulary import load_regions
 from etl.extraction.numbers import normalize_digits, parse_number
 
-EVENT_COLUMNS = ("date", "title_zh", "title_en", "kind", "source_id", "quote")
-EVENT_KINDS = ("milestone", "line_opened", "policy")
 SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 CLAUSE_RE = re.compile(r"[^，,；;。！？!?]+")
 # A dated day: (2021年)4月28日, or 28日 alone (this month, as reports write it).
@@ -169,9 +169,10 @@ def events_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def render_events_csv(frame: pd.DataFrame) -> str:
-    """Return the events table as CSV text (ISO dates)."""
+    """Return the events table as CSV text (ISO dates), refusing rows the contract forbids."""
     out = frame.loc[:, list(EVENT_COLUMNS)].copy()
     out["date"] = out["date"].map(lambda d: d.isoformat() if isinstance(d, date) else str(d))
+    validate(out, events_schema(), "events.csv")
     return out.to_csv(index=False, lineterminator="\n")
 
 

@@ -8,7 +8,8 @@ from datetime import date
 
 import pandas as pd
 
-from etl.contract.checks import derived_breaks_series, prepare
+from etl.contract.check_frame import prepare
+from etl.contract.check_rules import derived_breaks_series
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.qualifiers import is_bound
 from etl.contract.schema import OBSERVATION_COLUMNS

@@ -71,20 +71,3 @@ def audit(layout: Layout, event: str, who: str, **details: Any) -> None:
         raise _unrecordable(layout, exc) from None
     finally:
         os.close(fd)
-
-
-def read_audit(layout: Layout) -> list[dict[str, Any]]:
-    """Return the audit events, oldest first (unreadable lines skipped)."""
-    if not layout.audit_log.is_file():
-        return []
-    text = layout.audit_log.read_bytes().decode("utf-8", errors="replace")
-    out = []
-    # Records end at "\n" only: str.splitlines would also split at U+2028 inside a JSON string.
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
-from etl.contract.errors import CorridorError
+from etl.contract.errors import CorridorError, LockedError
 from etl.contract.identity import figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, observations_schema, validate
@@ -413,14 +413,15 @@ def write_lock(layout: Layout) -> Iterator[None]:
             _sweep_unlocked(layout)
             yield
     except Timeout:
-        raise CorridorError.single(
+        raise LockedError.single(
             "数据目录正被另一个写入占用，请稍后再试",
             "another change is being written to the data directory; try again shortly",
             file=str(layout.root),
         ) from None
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def write_synced(path: Path, data: bytes) -> None:
+    """Write a new file and fsync it before returning (refusing one that exists)."""
     with path.open("xb") as handle:
         handle.write(data)
         handle.flush()
@@ -568,9 +569,9 @@ def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: s
     tmp.mkdir()
     try:
         for name, data in files.items():
-            _write_synced(tmp / name, data)
+            write_synced(tmp / name, data)
         # batch.json last: a folder that has it is complete even before the rename.
-        _write_synced(tmp / "batch.json", record_bytes)
+        write_synced(tmp / "batch.json", record_bytes)
         fsync_dir(tmp)
         # Recorded before it is visible: a batch the log cannot record never appears.
         audit(

@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 
 from etl.contract.fileio import write_bytes_atomic
 from etl.contract.paths import Layout
-from etl.store import batches as bt
-from etl.store.table import Table, data_version, load_state, state_after, stored_files
+from etl.store.batches import Batch, read_batches
+from etl.store.table import Table, data_version, load_state, state_after, stored_manifest
 
 # Bump when the cached columns or dtypes change: an old cache is then simply not found.
 CACHE_FORMAT = 1
@@ -45,15 +45,6 @@ def compact_observations(frame: pd.DataFrame) -> pd.DataFrame:
         if col in out and not isinstance(out[col].dtype, pd.CategoricalDtype):
             cat = out[col].fillna("").astype("str").astype("category")
             out[col] = cat.cat.reorder_categories(sorted(cat.cat.categories))
-    return out
-
-
-def manifest(layout: Layout) -> list[list[object]]:
-    """Return the stored files as [path under the data directory, size, mtime_ns], in order."""
-    out: list[list[object]] = []
-    for path in stored_files(layout):
-        stat = path.stat()
-        out.append([path.relative_to(layout.root).as_posix(), stat.st_size, stat.st_mtime_ns])
     return out
 
 
@@ -135,8 +126,8 @@ def _earlier(layout: Layout, files: list[list[object]]) -> tuple[Table, list[Pat
 
 
 def _shared_categories(
-    observations: pd.DataFrame, batches: list[bt.Batch]
-) -> tuple[pd.DataFrame, list[bt.Batch]]:
+    observations: pd.DataFrame, batches: list[Batch]
+) -> tuple[pd.DataFrame, list[Batch]]:
     # One set of categories for the cached rows and the new ones, so appending them keeps the
     # compact dtypes instead of widening a million rows back to text.
     out = observations.copy(deep=False)
@@ -168,11 +159,11 @@ def load_cached_table(layout: Layout, *, write: bool = True) -> Table:
     cached = read_cache(layout, version)
     if cached is not None:
         return cached
-    files = manifest(layout)
+    files = stored_manifest(layout)
     earlier = _earlier(layout, files) if layout.cache.is_dir() else None
     if earlier is not None:
         base, dirs = earlier
-        base_rows, batches = _shared_categories(base.observations, bt.read_batches(layout, dirs))
+        base_rows, batches = _shared_categories(base.observations, read_batches(layout, dirs))
         observations, sources = state_after(base_rows, base.sources, batches)
     else:
         state = load_state(layout)

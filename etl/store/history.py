@@ -1,5 +1,6 @@
-"""The history people read: batches and pending uploads as sentences or a table in their
-language, local times; and what an undo can choose and would change back."""
+"""The history people read: one summary per batch (which are undone now, and by what), batches
+and pending uploads as sentences or a table in their language, local times; and what an undo can
+choose and would change back."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from etl.contract.paths import Layout
 from etl.contract.qualifiers import qualify
 from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
-from etl.store import batches as bt
-from etl.store.commands import history, undone_ids
+from etl.store.batches import read_batch, read_batch_records
 from etl.store.pending import list_pending
 from etl.store.settings import load_settings
 
@@ -46,6 +46,45 @@ STATUSES = {
 }
 
 
+def undone_ids(records: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    """Return the ids of batches undone now: undone by an undo that is not itself undone."""
+    undoes = {batch_id: str(r.get("undoes")) for batch_id, r in records if r.get("undoes")}
+    undone: set[str] = set()
+    # Newest first: an undo counts only when no later undo took it back.
+    for batch_id in sorted(undoes, reverse=True):
+        if batch_id not in undone:
+            undone.add(undoes[batch_id])
+    return undone
+
+
+def batch_summaries(layout: Layout) -> list[dict[str, Any]]:
+    """Return one summary per batch, oldest first, noting which were undone and by what."""
+    records = read_batch_records(layout)
+    undone_by = {str(r.get("undoes")): i for i, r in records if r.get("undoes")}
+    out = []
+    for batch_id, record in records:
+        out.append(
+            {
+                "id": batch_id,
+                "when": record.get("when", ""),
+                "who": record.get("who", ""),
+                "kind": record.get("kind", ""),
+                "file_name": record.get("file_name", ""),
+                "rows_added": record.get("rows_added", 0),
+                "rows_removed": record.get("rows_removed", 0),
+                "sources_added": ", ".join(record.get("sources_added", [])),
+                "reason": record.get("reason", ""),
+                "undoes": record.get("undoes", ""),
+                "undone_by": undone_by.get(batch_id, ""),
+                "table_hash_after": str(record.get("table_hash_after", ""))[:12],
+                "status": "approved" if record.get("approved_by") else "applied",
+                "approved_by": record.get("approved_by", ""),
+                "pending_id": record.get("pending_id", ""),
+            }
+        )
+    return out
+
+
 def local_time(when: str, zone: Any) -> str:
     """Return a UTC time stamp as YYYY-MM-DD HH:MM in the zone (text that is no time unchanged)."""
     try:
@@ -60,7 +99,7 @@ def local_time(when: str, zone: Any) -> str:
 def history_rows(layout: Layout) -> list[dict[str, Any]]:
     """Return batches and unresolved or rejected pending items, newest last, as plain fields."""
     out: list[dict[str, Any]] = []
-    entries = history(layout)
+    entries = batch_summaries(layout)
     undone = undone_ids([(e["id"], {"undoes": e["undoes"]}) for e in entries])
     for e in entries:
         if e["id"] in undone:
@@ -146,7 +185,7 @@ def _figure_words(rows: pd.DataFrame, lang: str, limit: int) -> list[str]:
 
 def undo_effect(layout: Layout, batch_id: str, lang: str, limit: int = 10) -> dict[str, Any]:
     """Return what undoing a batch changes back: figures that go, figures that return."""
-    batch = bt.read_batch(layout.batches / batch_id)
+    batch = read_batch(layout.batches / batch_id)
     return {
         "goes": len(batch.added),
         "returns": len(batch.removed),
@@ -211,7 +250,7 @@ def history_sentences(layout: Layout, lang: str) -> list[str]:
     zone: 2025-12-05 14:03 王芳 上传 3 行（班列开行 2025年11月 …），文件 a.csv，li.lei 批准."""
     zone = load_settings(layout).zone
     zh = lang == "zh"
-    entries = {e["id"]: e for e in history(layout)}
+    entries = {e["id"]: e for e in batch_summaries(layout)}
     out = []
     for row in reversed(history_rows(layout)):
         kind = str(row["kind"])

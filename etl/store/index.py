@@ -24,15 +24,22 @@ from etl.contract.fileio import write_bytes_atomic
 from etl.contract.identity import figure_hashes
 from etl.contract.paths import Layout
 from etl.contract.series import fill_series
-from etl.store import batches as bt
-from etl.store.table import data_version, load_built, state_after, stored_files
+from etl.store.batches import (
+    Change,
+    hash_after,
+    read_active_wordings,
+    read_batches,
+    table_hash,
+    wordings_of,
+)
+from etl.store.table import data_version, load_built, state_after, stored_manifest
 
 # 2: keys hashed column by column (identity.figure_hashes); a format-1 index is rebuilt.
 INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True)
-class FigureIndex:
+class StoredFigureIndex:
     """Key and pair hashes of every stored row in table order, the sources and the table hash."""
 
     keys: np.ndarray
@@ -52,14 +59,14 @@ def row_hashes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _apply(
-    index: FigureIndex,
+    index: StoredFigureIndex,
     removed: pd.DataFrame,
     added: pd.DataFrame,
     sources_removed: pd.DataFrame | None,
     sources_added: pd.DataFrame | None,
     wordings: tuple[tuple[str, str], ...] = (),
     added_hashes: tuple[np.ndarray, np.ndarray] | None = None,
-) -> FigureIndex:
+) -> StoredFigureIndex:
     # Mirrors batches.apply_change: drop rows whose pair is removed, then append the added rows
     # in order, so position i of the index stays row i of the table. Rows are hashed as readers
     # load them: a row that names no series is placed by the rules and the analysts' wordings.
@@ -78,16 +85,16 @@ def _apply(
         sources -= set(sources_removed["source_id"].astype(str))
     if sources_added is not None and len(sources_added):
         sources |= set(sources_added["source_id"].astype(str))
-    digest = bt.hash_after(index.table_hash, added, removed)
-    return FigureIndex(keys, pairs, frozenset(sources), digest)
+    digest = hash_after(index.table_hash, added, removed)
+    return StoredFigureIndex(keys, pairs, frozenset(sources), digest)
 
 
 def after_change(
-    index: FigureIndex,
-    change: bt.Change,
+    index: StoredFigureIndex,
+    change: Change,
     wordings: tuple[tuple[str, str], ...] = (),
     added_hashes: tuple[np.ndarray, np.ndarray] | None = None,
-) -> FigureIndex:
+) -> StoredFigureIndex:
     """Return the index after a change (not a wording) is applied, under the active wordings.
 
     added_hashes: the row_hashes of change.added, in its order, when the caller has them.
@@ -107,15 +114,7 @@ def _index_path(layout: Layout, version: str) -> Path:
     return layout.cache / f"index-v{INDEX_FORMAT}-{version}.npz"
 
 
-def _manifest(layout: Layout) -> list[list[object]]:
-    out: list[list[object]] = []
-    for path in stored_files(layout):
-        stat = path.stat()
-        out.append([path.relative_to(layout.root).as_posix(), stat.st_size, stat.st_mtime_ns])
-    return out
-
-
-def _read(path: Path) -> tuple[FigureIndex, dict[str, object]] | None:
+def _read(path: Path) -> tuple[StoredFigureIndex, dict[str, object]] | None:
     # The zip members' CRC32 catch a damaged file (zipfile checks them on reading).
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -124,19 +123,19 @@ def _read(path: Path) -> tuple[FigureIndex, dict[str, object]] | None:
             pairs = np.asarray(data["pairs"], dtype=np.uint64)
         if meta.get("format") != INDEX_FORMAT or not meta.get("rows") == len(keys) == len(pairs):
             return None
-        index = FigureIndex(keys, pairs, frozenset(meta["sources"]), str(meta["table_hash"]))
+        index = StoredFigureIndex(keys, pairs, frozenset(meta["sources"]), str(meta["table_hash"]))
         return index, meta
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
         return None
 
 
-def write_index(layout: Layout, index: FigureIndex, version: str | None = None) -> bool:
+def write_index(layout: Layout, index: StoredFigureIndex, version: str | None = None) -> bool:
     """Store the index for the current (or given) data version, dropping older ones."""
     version = version or data_version(layout)
     meta = {
         "format": INDEX_FORMAT,
         "version": version,
-        "files": _manifest(layout),
+        "files": stored_manifest(layout),
         "sources": sorted(index.sources),
         "table_hash": index.table_hash,
         "rows": index.rows,
@@ -156,7 +155,7 @@ def write_index(layout: Layout, index: FigureIndex, version: str | None = None) 
     return True
 
 
-def _catch_up(layout: Layout, files: list[list[object]]) -> FigureIndex | None:
+def _catch_up(layout: Layout, files: list[list[object]]) -> StoredFigureIndex | None:
     # An index of the same built tables and an earlier run of the same batches: apply only the
     # batches added since (batches are append-only; undo is a batch of its own).
     for path in sorted(layout.cache.glob(f"index-v{INDEX_FORMAT}-*.npz")):
@@ -172,10 +171,10 @@ def _catch_up(layout: Layout, files: list[list[object]]) -> FigureIndex | None:
         dirs = sorted({parts[1] for parts in new if len(parts) == 3})
         if any(len(parts) != 3 or parts[0] != "batches" for parts in new) or seen & set(dirs):
             continue
-        batches = bt.read_batches(layout, [layout.batches / d for d in dirs])
-        wordings = bt.read_active_wordings(layout)
+        batches = read_batches(layout, [layout.batches / d for d in dirs])
+        wordings = read_active_wordings(layout)
         if any(b.record.get("kind") in ("wording", "undo") for b in batches) and wordings != (
-            bt.wordings_of(_records_before(layout, seen))
+            wordings_of(_records_before(layout, seen))
         ):
             # A wording moves rows already stored into a series: the index is built afresh.
             return None
@@ -199,25 +198,25 @@ def _records_before(layout: Layout, seen: set[str]) -> list[tuple[str, dict[str,
     return out
 
 
-def build_index(observations: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
+def build_index(observations: pd.DataFrame, sources: pd.DataFrame) -> StoredFigureIndex:
     """Return the index of a whole table (the slow path, once per data directory)."""
     keys, pairs = row_hashes(observations)
-    return FigureIndex(
-        keys, pairs, frozenset(sources["source_id"].astype(str)), bt.table_hash(observations)
+    return StoredFigureIndex(
+        keys, pairs, frozenset(sources["source_id"].astype(str)), table_hash(observations)
     )
 
 
 # The index last loaded or written in this process, by data directory and version: a command
 # that validates and then merges reads it once.
-_LAST: dict[Path, tuple[str, FigureIndex]] = {}
+_LAST: dict[Path, tuple[str, StoredFigureIndex]] = {}
 
 
-def _remember(layout: Layout, version: str, index: FigureIndex) -> None:
+def _remember(layout: Layout, version: str, index: StoredFigureIndex) -> None:
     _LAST.clear()
     _LAST[layout.root] = (version, index)
 
 
-def load_index(layout: Layout, *, write: bool = False) -> FigureIndex:
+def load_index(layout: Layout, *, write: bool = False) -> StoredFigureIndex:
     """Return the index of the stored table: stored, caught up from an earlier one, or built.
 
     Writers store the index of the table they commit (`write_index`); with write=True the index
@@ -232,11 +231,11 @@ def load_index(layout: Layout, *, write: bool = False) -> FigureIndex:
     if found is not None:
         _remember(layout, version, found[0])
         return found[0]
-    files = _manifest(layout)
+    files = stored_manifest(layout)
     index = _catch_up(layout, files) if layout.cache.is_dir() else None
     if index is None:
         built_obs, built_src = load_built(layout)
-        observations, sources = state_after(built_obs, built_src, bt.read_batches(layout))
+        observations, sources = state_after(built_obs, built_src, read_batches(layout))
         index = build_index(observations, sources)
     # Files that changed while they were read would key this index to the wrong version.
     if data_version(layout) == version:

@@ -32,23 +32,28 @@ from etl.contract.identity import figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
 from etl.contract.tables import read_sources, render_sources_csv
-from etl.store import batches as bt
+from etl.store.actors import Actor, name_key, require_analyst
 from etl.store.audit import audit
-from etl.store.auth import Actor, name_key, require_analyst
-from etl.store.commands import (
-    FigureChange,
-    MergeResult,
-    Recorded,
-    _check_note,
-    _store_received,
-    commit_figure_change,
-    commit_wording,
-    indexed_preview,
-    merge_locked,
+from etl.store.batches import (
+    STORED_NAME_RE,
+    empty_sources,
+    fsync_dir,
+    no_rows,
+    read_batch_records,
+    read_rows_csv,
+    render_records,
+    render_rows_csv,
+    write_lock,
+    write_synced,
 )
+from etl.store.figure_changes import FigureChange, commit_figure_change
 from etl.store.index import load_index
+from etl.store.merging import indexed_preview, merge_locked, refuse_unknown_sources, store_received
+from etl.store.notes import check_note
+from etl.store.outcomes import MergeResult, Recorded
 from etl.store.preview import Preview, contradiction_error
 from etl.store.table import load_state
+from etl.store.wordings import commit_wording
 from etl.uploads.validating import Upload
 
 RECORD = "pending.json"
@@ -90,9 +95,9 @@ def _store_item(
     record = {"id": pending_id, **record, "when": now.isoformat(timespec="seconds")}
     files: dict[str, bytes] = {}
     if rows is not None and len(rows):
-        files[ROWS] = bt.render_rows_csv(rows).encode("utf-8")
+        files[ROWS] = render_rows_csv(rows).encode("utf-8")
     if removed is not None and len(removed):
-        files[REMOVED] = bt.render_rows_csv(removed).encode("utf-8")
+        files[REMOVED] = render_rows_csv(removed).encode("utf-8")
     if sources is not None and len(sources):
         files[SOURCES] = render_sources_csv(sources).encode("utf-8")
     record["seal"] = _seal(record, files)
@@ -101,10 +106,10 @@ def _store_item(
     tmp.mkdir()
     try:
         for file_name, content in files.items():
-            bt._write_synced(tmp / file_name, content)
+            write_synced(tmp / file_name, content)
         data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-        bt._write_synced(tmp / RECORD, data)  # last: a folder with it is complete
-        bt.fsync_dir(tmp)
+        write_synced(tmp / RECORD, data)  # last: a folder with it is complete
+        fsync_dir(tmp)
         # Recorded before it is visible: an item the log cannot record never appears.
         audit(
             layout,
@@ -118,7 +123,7 @@ def _store_item(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    bt.fsync_dir(layout.pending)
+    fsync_dir(layout.pending)
     return pending_id
 
 
@@ -165,7 +170,7 @@ def _received_path(layout: Layout, item: Pending) -> Path:
         bool(stored)
         and not path.is_symlink()
         and path.resolve().parent == uploads
-        and bt.STORED_NAME_RE.match(path.name) is not None
+        and STORED_NAME_RE.match(path.name) is not None
     )
     if not inside:
         raise CorridorError.single(
@@ -178,32 +183,20 @@ def _received_path(layout: Layout, item: Pending) -> Path:
     return path
 
 
-def _unknown_sources(rows: pd.DataFrame, known: set[str], name: str) -> None:
-    unknown = sorted(set(rows["source_id"]) - known)
-    if unknown:
-        raise CorridorError.single(
-            "来源未登记（可能刚被撤销）",
-            "unknown source (perhaps just undone)",
-            file=name,
-            column="source_id",
-            value=", ".join(unknown[:10]),
-        )
-
-
 def submit_upload(
     layout: Layout, upload: Upload, actor: Actor, *, replace: bool = False
 ) -> MergeResult:
     """Store a validated upload as pending; return a result naming the pending id."""
     require_analyst(actor)
-    with bt.write_lock(layout):
+    with write_lock(layout):
         index = load_index(layout)
-        _unknown_sources(upload.rows, set(index.sources), upload.name)
+        refuse_unknown_sources(upload.rows, set(index.sources), upload.name)
         preview = indexed_preview(layout, index, upload.rows, upload.hashes[0])
         if len(preview.contradicting) and not replace:
             raise contradiction_error(preview, upload.name)
         if not preview.changes:
             return MergeResult(None, preview, index.table_hash, index.table_hash)
-        stored_as = _store_received(layout, upload.data, upload.sha256, upload.kind)
+        stored_as = store_received(layout, upload.data, upload.sha256, upload.kind)
         record = {
             "kind": "upload",
             "who": actor.name,
@@ -235,10 +228,10 @@ def submit_article(
     """Store an article's checked rows, new source and sidecar as pending; name the pending id."""
     require_analyst(actor)
     name = str(info.get("file_name", ""))
-    with bt.write_lock(layout):
+    with write_lock(layout):
         index = load_index(layout)
         new_sources = sources.loc[~sources["source_id"].isin(set(index.sources))]
-        _unknown_sources(rows, set(index.sources) | set(new_sources["source_id"]), name)
+        refuse_unknown_sources(rows, set(index.sources) | set(new_sources["source_id"]), name)
         preview = indexed_preview(layout, index, rows)
         if len(preview.contradicting) and not replace:
             raise contradiction_error(preview, name)
@@ -250,7 +243,7 @@ def submit_article(
             "who": actor.name,
             "who_account": actor.key,
             **info,
-            "stored_as": _store_received(layout, data, sha256, ext),
+            "stored_as": store_received(layout, data, sha256, ext),
             "title": str(sidecar.get("title", "")),
             "source_ids": list(new_sources["source_id"]),
             "sidecar": sidecar,
@@ -300,7 +293,7 @@ def submit_wording(layout: Layout, actor: Actor, series: str, wording: str) -> s
 def _approved_ids(layout: Layout) -> dict[str, str]:
     return {
         str(r["pending_id"]): batch_id
-        for batch_id, r in bt.read_batch_records(layout)
+        for batch_id, r in read_batch_records(layout)
         if r.get("pending_id")
     }
 
@@ -344,8 +337,8 @@ def _find(layout: Layout, ref: str) -> Pending:
 def _rows(layout: Layout, pending_id: str, name: str) -> pd.DataFrame:
     path = layout.pending / pending_id / name
     if not path.is_file():
-        return bt.no_rows()
-    return validate(bt.read_rows_csv(path), observations_schema(), str(path))
+        return no_rows()
+    return validate(read_rows_csv(path), observations_schema(), str(path))
 
 
 def pending_rows(layout: Layout, pending_id: str) -> pd.DataFrame:
@@ -361,7 +354,7 @@ def pending_removed(layout: Layout, pending_id: str) -> pd.DataFrame:
 def pending_sources(layout: Layout, pending_id: str) -> pd.DataFrame:
     """Return the sources a pending article registers."""
     path = layout.pending / pending_id / SOURCES
-    return read_sources(path) if path.is_file() else bt.empty_sources()
+    return read_sources(path) if path.is_file() else empty_sources()
 
 
 def pending_preview(layout: Layout, pending_id: str) -> Preview:
@@ -394,7 +387,7 @@ def _decide(layout: Layout, item: Pending, decision: dict[str, Any]) -> None:
 
 def _records(frame: pd.DataFrame) -> np.ndarray:
     # A figure as held, every column but the series the rules and wordings fill when read.
-    return bt.render_records(frame.assign(series="")).to_numpy(dtype=object)
+    return render_records(frame.assign(series="")).to_numpy(dtype=object)
 
 
 def _apply_figure_change(layout: Layout, item: Pending, info: dict[str, Any]) -> str:
@@ -461,7 +454,7 @@ def _apply_merge(layout: Layout, item: Pending, info: dict[str, Any]) -> MergeRe
 def approve(layout: Layout, actor: Actor, ref: str) -> Recorded:
     """Apply a pending item as a batch; refuse the analyst who submitted it."""
     require_analyst(actor)
-    with bt.write_lock(layout):
+    with write_lock(layout):
         item = _find(layout, ref)
         _check_seal(layout, item)
         if item.kind == "upload" and item.record.get("stored_as"):
@@ -505,8 +498,8 @@ def approve(layout: Layout, actor: Actor, ref: str) -> Recorded:
 def reject(layout: Layout, actor: Actor, ref: str, reason: str) -> None:
     """Reject a pending item with a reason; nothing readers see changes."""
     require_analyst(actor)
-    why = _check_note(reason, "reason")
-    with bt.write_lock(layout):
+    why = check_note(reason, "reason")
+    with write_lock(layout):
         item = _find(layout, ref)
         when = pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")
         audit(layout, "reject", actor.name, pending=item.id, reason=why)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from etl.contract.errors import CorridorError, Problem
+from etl.contract.errors import ContradictionError, Problem
 from etl.contract.identity import KEY_COLUMNS, KEY_SEP, figure_keys, figure_pairs
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import (
@@ -102,7 +102,7 @@ def preview_rows(observations: pd.DataFrame, rows: pd.DataFrame) -> Preview:
     )
 
 
-def contradiction_error(preview: Preview, name: str) -> CorridorError:
+def contradiction_error(preview: Preview, name: str) -> ContradictionError:
     """Return the refusal listing the contradicted figures, old value → new value."""
     rows = preview.contradicting
     problems = [
@@ -121,7 +121,7 @@ def contradiction_error(preview: Preview, name: str) -> CorridorError:
     if len(rows) > MAX_LISTED:
         rest = len(rows) - MAX_LISTED
         problems.append(Problem(f"另有 {rest} 处矛盾", f"{rest} more contradictions"))
-    return CorridorError(problems)
+    return ContradictionError(problems)
 
 
 def _number(value: object) -> str:

@@ -13,7 +13,7 @@ from etl.contract.checks import CheckReport, check_record, finding_records, summ
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.contract.series import fill_series
-from etl.store import batches as bt
+from etl.store.batches import read_active_wordings
 from etl.store.cache import load_cached_table
 from etl.store.index import load_index
 from etl.uploads.validating import validate_rows
@@ -49,7 +49,7 @@ def check_rows(
     held = table.observations
     held = held.loc[held["metric"].isin(pd.unique(rows["metric"]))]
     # As readers will see them: rows that name no series are placed by the rules and wordings.
-    incoming = fill_series(rows, bt.read_active_wordings(layout)).reset_index(drop=True)
+    incoming = fill_series(rows, read_active_wordings(layout)).reset_index(drop=True)
     incoming.index = incoming.index + len(held)
     combined = pd.concat([held.reset_index(drop=True), incoming])
     known = table.sources if sources is None else pd.concat([table.sources, sources])

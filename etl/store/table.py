@@ -15,7 +15,17 @@ from etl.contract.tables import (
     read_observations,
     read_sources,
 )
-from etl.store import batches as bt
+from etl.store.batches import (
+    Batch,
+    active_wordings,
+    apply_change,
+    apply_sources,
+    batch_files,
+    empty_sources,
+    no_rows,
+    read_batches,
+    render_rows_csv,
+)
 
 
 @dataclass(frozen=True)
@@ -33,18 +43,22 @@ class State:
 
     observations: pd.DataFrame
     sources: pd.DataFrame
-    batches: list[bt.Batch]
-
-
-def empty_sources() -> pd.DataFrame:
-    """Return an empty, valid sources frame."""
-    return bt.empty_sources()
+    batches: list[Batch]
 
 
 def stored_files(layout: Layout) -> list[Path]:
     """Return every file the stored table is made of, in a stable order."""
     files = [layout.observations_csv, layout.sources_csv]
-    return [p for p in files if p.exists()] + bt.batch_files(layout)
+    return [p for p in files if p.exists()] + batch_files(layout)
+
+
+def stored_manifest(layout: Layout) -> list[list[object]]:
+    """Return the stored files as [path under the data directory, size, mtime_ns], in order."""
+    out: list[list[object]] = []
+    for path in stored_files(layout):
+        stat = path.stat()
+        out.append([path.relative_to(layout.root).as_posix(), stat.st_size, stat.st_mtime_ns])
+    return out
 
 
 def data_version(layout: Layout) -> str:
@@ -61,26 +75,26 @@ def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     observations = (
         read_observations(layout.observations_csv)
         if layout.observations_csv.exists()
-        else bt.no_rows()
+        else no_rows()
     )
     sources = read_sources(layout.sources_csv) if layout.sources_csv.exists() else empty_sources()
     return observations, sources
 
 
 def state_after(
-    observations: pd.DataFrame, sources: pd.DataFrame, batches: list[bt.Batch]
+    observations: pd.DataFrame, sources: pd.DataFrame, batches: list[Batch]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the built tables with the batches applied in order and empty series filled."""
     for batch in batches:
-        observations = bt.apply_change(observations, batch.removed, batch.added)
-        sources = bt.apply_sources(sources, batch.removed_sources, batch.sources)
-    return fill_series(observations, bt.active_wordings(batches)), sources
+        observations = apply_change(observations, batch.removed, batch.added)
+        sources = apply_sources(sources, batch.removed_sources, batch.sources)
+    return fill_series(observations, active_wordings(batches)), sources
 
 
 def load_state(layout: Layout) -> State:
     """Return the effective table and its batches."""
     observations, sources = load_built(layout)
-    batches = bt.read_batches(layout)
+    batches = read_batches(layout)
     observations, sources = state_after(observations, sources, batches)
     return State(observations, sources, batches)
 
@@ -97,4 +111,4 @@ def export_csv(layout: Layout, *, raw: bool = False) -> str:
     observations = load_state(layout).observations
     # Uploads refuse formulas, but articles and older batches were never checked for them, and
     # this CSV is opened in spreadsheets: a quote starting "=" must not run there.
-    return bt.render_rows_csv(observations if raw else neutralise_frame(observations))
+    return render_rows_csv(observations if raw else neutralise_frame(observations))

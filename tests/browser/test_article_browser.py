@@ -12,7 +12,7 @@ import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
 
 from etl.contract.paths import REPO_ROOT, Layout
-from etl.store.auth import hash_password, write_password_hash
+from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
 
 pytestmark = pytest.mark.browser

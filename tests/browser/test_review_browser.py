@@ -14,7 +14,8 @@ import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
 
 from etl.contract.paths import REPO_ROOT
-from etl.store.auth import Actor, add_user
+from etl.store.accounts import add_user
+from etl.store.actors import Actor
 
 pytestmark = pytest.mark.browser
 

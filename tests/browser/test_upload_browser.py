@@ -11,7 +11,7 @@ import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, require_chromium, streamlit_server
 
 from etl.contract.paths import REPO_ROOT
-from etl.store.auth import hash_password, write_password_hash
+from etl.store.passwords import hash_password, write_password_hash
 
 pytestmark = pytest.mark.browser
 
