@@ -44,8 +44,14 @@ def parser_spec(parser: argparse.ArgumentParser) -> dict[str, Any]:
         for action in node._actions:
             if isinstance(action, argparse._SubParsersAction):
                 helps = {a.dest: a.help for a in action._choices_actions}
-                options.append({"subcommands": list(action.choices), "dest": action.dest,
-                                "metavar": action.metavar, "required": action.required})
+                options.append(
+                    {
+                        "subcommands": list(action.choices),
+                        "dest": action.dest,
+                        "metavar": action.metavar,
+                        "required": action.required,
+                    }
+                )
                 for name, child in action.choices.items():
                     walk(child, f"{path} {name}", helps.get(name))
             elif not isinstance(action, argparse._HelpAction):

@@ -1,4 +1,5 @@
-"""The `corridor` parser keeps every command, option and help text it had (tests/golden/cli_options.json)."""
+"""corridor/registry.py: the parser keeps every command, option and help text it had before
+issue 22 (tests/golden/cli_options.json)."""
 
 from __future__ import annotations
 
