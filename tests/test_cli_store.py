@@ -1,4 +1,4 @@
-"""corridor/store_commands.py: the analysts' commands as a user runs them, refusals and exit codes
+"""corridor/commands/ (uploads, figures, review, sources, users): the analysts' commands as a user runs them, refusals and exit codes
 too."""
 
 from __future__ import annotations

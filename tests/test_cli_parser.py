@@ -1,5 +1,5 @@
-"""corridor/registry.py: the parser keeps every command, option and help text it had before
-issue 22 (tests/golden/cli_options.json)."""
+"""corridor/cli.py's parser keeps every command, option and help text it had before issue 22
+(tests/golden/cli_options.json)."""
 
 from __future__ import annotations
 
