@@ -1,5 +1,5 @@
-"""corridor/commands/ (uploads, figures, review, sources, users): the analysts' commands as a user runs them, refusals and exit codes
-too."""
+"""corridor/commands/ (uploads, figures, review, sources, users): the analysts' commands as a
+user runs them, refusals and exit codes too."""
 
 from __future__ import annotations
 
