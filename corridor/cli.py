@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from corridor import check_command, deck_command, options, store_commands
+from corridor import check_command, deck_command, options
+from corridor.commands import figures, review, sources, uploads, users
+from corridor.registry import add_commands, arg, command
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
 from etl.store.batches import sweep as sweep_store
@@ -22,6 +24,13 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 
 
+@command(
+    "build",
+    help="从原始文章重建数据表 / rebuild tidy tables from data/raw",
+    description="Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles "
+    "(deterministic; analysts' batches are never touched).",
+    options=[arg("--quiet", action="store_true", help="不显示进度 / no progress lines")],
+)
 def cmd_build(args: argparse.Namespace) -> int:
     from etl.extraction.build import build, print_progress
 
@@ -34,6 +43,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+@command(
+    "extract",
+    help="从文章中提取数据，输出 CSV / print an article's figures as CSV",
+    description="Print the observations found in article files as contract CSV on stdout "
+    "(UTF-8, no BOM). Header lines `key: value` … `---` are read when present.",
+    options=[
+        arg("files", nargs="+", metavar="FILE", help="文章文件 / article text files"),
+        options.published("发布日期（覆盖页首）/ publication date (overrides the header)"),
+        arg(
+            "--how",
+            action="store_true",
+            help="加一列 how：期间是文中写明(stated)、沿用上文(carried)还是取发布日期"
+            "(publication) / add a column `how` (off the contract): the period was stated in "
+            "its clause, carried from an earlier one, or taken from the publication date",
+        ),
+    ],
+)
 def cmd_extract(args: argparse.Namespace) -> int:
     from etl.contract.tables import render_observations_csv
     from etl.extraction.articles import read_article
@@ -85,6 +111,16 @@ def _with_how_column(text: str, hows: list[str]) -> str:
     return out.getvalue()
 
 
+@command(
+    "evaluate",
+    help="对照标注评估提取质量 / score extraction against labelled truth",
+    description="Score extraction on ARTICLES_DIR against TRUTH_CSV as docs/contract.md "
+    "describes: precision, recall, F1 and yoy accuracy per metric and overall; then, on the "
+    "found rows, each field the dashboard draws (metric, value, qualifier, period_start, "
+    "period_end, yoy, series; qualifier and series only where the truth has the column), "
+    "listing every mismatch.",
+    options=[arg("articles_dir", metavar="ARTICLES_DIR"), arg("truth_csv", metavar="TRUTH_CSV")],
+)
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from etl.extraction.evaluate import evaluate, render_report
 
@@ -112,6 +148,13 @@ def warm_cache(where: Layout) -> None:
         )
 
 
+@command(
+    "evaluate-events",
+    help="对照标注评估里程碑事件 / score milestone events against labelled truth",
+    description="Extract the milestones of the data directory's raw articles and score them "
+    "against TRUTH_CSV (default: raw/truth/events.csv): same source and same day.",
+    options=[arg("truth_csv", metavar="TRUTH_CSV", nargs="?", default=None)],
+)
 def cmd_evaluate_events(args: argparse.Namespace) -> int:
     from etl.contract.tables import read_csv_text
     from etl.extraction.build import corpus_events
@@ -179,6 +222,17 @@ def serve_command(args: argparse.Namespace) -> list[str]:
     return command
 
 
+@command(
+    "serve",
+    help="启动看板 / start the dashboard",
+    description="Start the Streamlit dashboard on the data directory and print its address.",
+    options=[
+        arg("--address", default="127.0.0.1", help="监听地址 / bind address"),
+        arg("--port", type=int, default=8501, help="端口 / port (default 8501)"),
+        arg("--ssl-cert", metavar="FILE", help="TLS 证书（PEM）/ TLS certificate chain (PEM)"),
+        arg("--ssl-key", metavar="FILE", help="TLS 私钥（PEM）/ TLS private key (PEM)"),
+    ],
+)
 def cmd_serve(args: argparse.Namespace) -> int:
     where: Layout = layout(args.data_dir)
     env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
@@ -225,6 +279,36 @@ def run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
     return 0 if code in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP) else code
 
 
+# The modules whose commands `corridor` lists (each declares its own with @command).
+COMMAND_MODULES = (uploads, figures, review, sources, users, deck_command, check_command)
+# `corridor --help` lists the commands in this order: the pipeline, then the analysts' work.
+LISTING = (
+    "build",
+    "extract",
+    "evaluate",
+    "evaluate-events",
+    "serve",
+    "validate",
+    "ingest",
+    "add-article",
+    "export",
+    "template",
+    "history",
+    "undo",
+    "sources",
+    "series",
+    "correct",
+    "retract",
+    "approve",
+    "reject",
+    "pending",
+    "users",
+    "set-password",
+    "deck",
+    "check",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -232,77 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="西部陆海新通道数据看板 — Western Land-Sea New Corridor data: "
         "build tables from articles, extract figures, serve the dashboard.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    p = options.command(
-        sub,
-        "build",
-        cmd_build,
-        help="从原始文章重建数据表 / rebuild tidy tables from data/raw",
-        description="Rebuild tidy/observations.csv and tidy/sources.csv from raw/articles "
-        "(deterministic; analysts' batches are never touched).",
-    )
-    p.add_argument("--quiet", action="store_true", help="不显示进度 / no progress lines")
-
-    p = options.command(
-        sub,
-        "extract",
-        cmd_extract,
-        help="从文章中提取数据，输出 CSV / print an article's figures as CSV",
-        description="Print the observations found in article files as contract CSV on stdout "
-        "(UTF-8, no BOM). Header lines `key: value` … `---` are read when present.",
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="文章文件 / article text files")
-    options.add_published(p, "发布日期（覆盖页首）/ publication date (overrides the header)")
-    p.add_argument(
-        "--how",
-        action="store_true",
-        help="加一列 how：期间是文中写明(stated)、沿用上文(carried)还是取发布日期(publication) / "
-        "add a column `how` (off the contract): the period was stated in its clause, carried "
-        "from an earlier one, or taken from the publication date",
-    )
-
-    p = options.command(
-        sub,
-        "evaluate",
-        cmd_evaluate,
-        help="对照标注评估提取质量 / score extraction against labelled truth",
-        description="Score extraction on ARTICLES_DIR against TRUTH_CSV as docs/contract.md "
-        "describes: precision, recall, F1 and yoy accuracy per metric and overall; then, on the "
-        "found rows, each field the dashboard draws (metric, value, qualifier, period_start, "
-        "period_end, yoy, series; qualifier and series only where the truth has the column), "
-        "listing every mismatch.",
-    )
-    p.add_argument("articles_dir", metavar="ARTICLES_DIR")
-    p.add_argument("truth_csv", metavar="TRUTH_CSV")
-
-    p = options.command(
-        sub,
-        "evaluate-events",
-        cmd_evaluate_events,
-        help="对照标注评估里程碑事件 / score milestone events against labelled truth",
-        description="Extract the milestones of the data directory's raw articles and score them "
-        "against TRUTH_CSV (default: raw/truth/events.csv): same source and same day.",
-    )
-    p.add_argument("truth_csv", metavar="TRUTH_CSV", nargs="?", default=None)
-
-    p = options.command(
-        sub,
-        "serve",
-        cmd_serve,
-        help="启动看板 / start the dashboard",
-        description="Start the Streamlit dashboard on the data directory and print its address.",
-    )
-    p.add_argument("--address", default="127.0.0.1", help="监听地址 / bind address")
-    p.add_argument("--port", type=int, default=8501, help="端口 / port (default 8501)")
-    p.add_argument(
-        "--ssl-cert", metavar="FILE", help="TLS 证书（PEM）/ TLS certificate chain (PEM)"
-    )
-    p.add_argument("--ssl-key", metavar="FILE", help="TLS 私钥（PEM）/ TLS private key (PEM)")
-
-    store_commands.register(sub)
-    deck_command.register(sub)
-    check_command.register(sub)
+    add_commands(parser, LISTING)
     return parser
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from corridor import options
 from corridor.pdf_fonts import simplified_font_env
+from corridor.registry import arg, command
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 
@@ -80,6 +81,26 @@ def _out_path(text: str) -> Path:
     return out
 
 
+@command(
+    "deck",
+    help="生成会议用 PPTX（可选 PDF）/ write a meeting deck (PPTX, optionally PDF)",
+    description="Write a 16:9 PowerPoint deck of the dashboard's charts under the same "
+    "filters as its URL: a title slide, the headline figures, then one native (editable) "
+    "chart per slide, with the source line on the slide and every source in the notes. "
+    "Values are in the units the dashboard shows (万/亿; thousand/million/billion).",
+    options=[
+        arg("--out", required=True, metavar="FILE.pptx", help="输出文件 / output file"),
+        arg(
+            "--lang", default="zh", metavar="zh|en", help="语言 / language of the deck (default zh)"
+        ),
+        options.filters(),
+        arg(
+            "--pdf",
+            action="store_true",
+            help="同时用 LibreOffice 生成 FILE.pdf / also write FILE.pdf with LibreOffice",
+        ),
+    ],
+)
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
     from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
@@ -95,7 +116,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     # The compact columnar cache the dashboard reads (written on a first run, then reused).
     table = load_cached_table(where)
     choices = vocabulary_choices(tuple(table.sources["source_id"].astype(str)))
-    parsed = parse_query_params(options.filter_params(args), choices)
+    parsed = parse_query_params({**options.filter_params(args), "lang": args.lang}, choices)
     # The dashboard ignores a bad URL value and says so; the command line refuses it instead.
     if parsed.problems:
         raise CorridorError([p.problem() for p in parsed.problems])
@@ -126,24 +147,3 @@ def cmd_deck(args: argparse.Namespace) -> int:
         pdf = convert_to_pdf(out, soffice)
         print(f"已写入 wrote: {pdf}")
     return 0
-
-
-def register(sub: options.Subparsers) -> None:
-    """Add `corridor deck` to the command line."""
-    p = options.command(
-        sub,
-        "deck",
-        cmd_deck,
-        help="生成会议用 PPTX（可选 PDF）/ write a meeting deck (PPTX, optionally PDF)",
-        description="Write a 16:9 PowerPoint deck of the dashboard's charts under the same "
-        "filters as its URL: a title slide, the headline figures, then one native (editable) "
-        "chart per slide, with the source line on the slide and every source in the notes. "
-        "Values are in the units the dashboard shows (万/亿; thousand/million/billion).",
-    )
-    p.add_argument("--out", required=True, metavar="FILE.pptx", help="输出文件 / output file")
-    options.add_filters(p)
-    p.add_argument(
-        "--pdf",
-        action="store_true",
-        help="同时用 LibreOffice 生成 FILE.pdf / also write FILE.pdf with LibreOffice",
-    )

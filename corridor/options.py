@@ -1,33 +1,18 @@
-"""The options several subcommands share, each written once and composed into each command.
+"""The options several subcommands share, each declared once and listed in each command's options.
 
-As sqlite-utils composes its shared click options, every subcommand here is built by `command`
-(which gives it `--data-dir` and its handler) and the option groups below.
+As sqlite-utils composes its shared click options, a command lists these groups beside its own
+arguments (corridor/registry.py); `--data-dir` every command gets from the registry itself.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import keyword
 from datetime import date
-from typing import Any
 
-Handler = Callable[[argparse.Namespace], int]
-Subparsers = Any  # argparse._SubParsersAction, private in typeshed's eyes
-
-DATA_DIR_HELP = (
-    "数据目录 / data directory (default: $CORRIDOR_DATA_DIR, else the repository's data/); "
-    "may be new or empty"
-)
-# The dashboard's URL filters, as (option, attribute, metavar, help): the deck takes the same.
-FILTER_OPTIONS = (
-    ("from", "from_", "YYYY-MM", "起始月份 / first month, e.g. 2024-01"),
-    ("to", "to", "YYYY-MM", "截止月份 / last month, e.g. 2024-07"),
-    ("region", "region", "R", "地区，逗号分隔 / region key(s), comma-separated"),
-    ("route", "route", "R", "线路，逗号分隔（none 为未指明）/ route key(s); none = no route"),
-    ("metric", "metric", "M", "指标，逗号分隔 / metric key(s), comma-separated"),
-    ("basis", "basis", "B", "reported 或 derived / reported or derived"),
-    ("source", "source", "S", "来源编号，逗号分隔 / source id(s), comma-separated"),
-)
+from corridor.registry import Arg, arg
+from dashboard.filters import FILTER_PARAMS, FilterParam
+from etl.store.auth import TOKEN_ENV
 
 
 def iso_date(text: str) -> date:
@@ -40,87 +25,80 @@ def iso_date(text: str) -> date:
         ) from None
 
 
-def data_dir_option(*, keep_earlier: bool = False) -> argparse.ArgumentParser:
-    """Return a parent parser holding `--data-dir`.
-
-    With keep_earlier, an absent option leaves the value alone: a nested action's own
-    `--data-dir` must not reset one given before the action (argparse copies defaults).
-    """
-    parent = argparse.ArgumentParser(add_help=False)
-    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if keep_earlier else {}
-    parent.add_argument("--data-dir", metavar="DIR", help=DATA_DIR_HELP, **extra)
-    return parent
+def published(help: str = "发布日期 / date", *, required: bool = False) -> Arg:
+    """Return `--published YYYY-MM-DD`, parsed to a date."""
+    return arg("--published", type=iso_date, metavar="YYYY-MM-DD", required=required, help=help)
 
 
-def command(
-    sub: Subparsers,
-    name: str,
-    handler: Handler,
-    *,
-    help: str,
-    description: str,
-    parent: argparse.ArgumentParser | None = None,
-) -> argparse.ArgumentParser:
-    """Add a subcommand taking `--data-dir` (from parent, else its own) and run by handler."""
-    parser: argparse.ArgumentParser = sub.add_parser(
-        name, parents=[parent or data_dir_option()], help=help, description=description
-    )
-    parser.set_defaults(handler=handler)
-    return parser
+def yes(help: str) -> Arg:
+    """Return `--yes`: go ahead without asking."""
+    return arg("--yes", action="store_true", help=help)
 
 
-def add_published(
-    parser: argparse.ArgumentParser, help: str = "发布日期 / date", *, required: bool = False
-) -> None:
-    """Add `--published YYYY-MM-DD`, parsed to a date."""
-    parser.add_argument(
-        "--published", type=iso_date, metavar="YYYY-MM-DD", required=required, help=help
+def upload_file(what: str = "CSV 或 XLSX 文件 / a CSV or XLSX file") -> tuple[Arg, ...]:
+    """Return an uploaded FILE with `--as NAME` and `--max-mb MB`."""
+    return (
+        arg("file", metavar="FILE", help=what),
+        arg(
+            "--as",
+            dest="as_name",
+            metavar="NAME",
+            help="记录的文件名（浏览器上传时的名字）/ file name to record (metadata only)",
+        ),
+        arg(
+            "--max-mb",
+            type=float,
+            metavar="MB",
+            help="大小上限 / size cap in MiB (default $CORRIDOR_MAX_UPLOAD_MB, else 25)",
+        ),
     )
 
 
-def add_yes(parser: argparse.ArgumentParser, help: str) -> None:
-    """Add `--yes`: go ahead without asking."""
-    parser.add_argument("--yes", action="store_true", help=help)
-
-
-def add_filters(parser: argparse.ArgumentParser) -> None:
-    """Add the dashboard's filters (`--lang`, `--from` … `--source`) as options."""
-    parser.add_argument(
-        "--lang", default="zh", metavar="zh|en", help="语言 / language of the deck (default zh)"
+def acting_user(*, stdin: bool = True) -> tuple[Arg, ...]:
+    """Return `--user NAME` and `--password-stdin`: who acts, proven by password or token."""
+    user = arg(
+        "--user",
+        metavar="NAME",
+        help="以此账户操作，须证明：终端输入密码、--password-stdin，或个人令牌 "
+        f"${TOKEN_ENV}（默认：管理员对应到账户的操作系统用户）/ act as this account, proven by "
+        f"its password (typed, or --password-stdin) or a personal token in ${TOKEN_ENV} "
+        "(default: the OS user, where an admin mapped it to an account)",
     )
-    for option, dest, metavar, text in FILTER_OPTIONS:
-        parser.add_argument(f"--{option}", dest=dest, metavar=metavar, help=text)
-    parser.add_argument(
-        "--related",
-        action="store_true",
-        help="加入相关通道（中欧班列、中老铁路等，单独成图）/ add related corridors "
-        "(China–Europe rail, China–Laos railway …) in charts of their own",
+    if not stdin:
+        return (user,)
+    return (
+        user,
+        arg(
+            "--password-stdin",
+            action="store_true",
+            help="从标准输入第一行读 --user 的密码或令牌 / read --user's password or token "
+            "from the first line of stdin",
+        ),
+    )
+
+
+def _dest(param: FilterParam) -> str:
+    """Return the attribute an option is stored under (`from` is a Python keyword)."""
+    return param.name + "_" if keyword.iskeyword(param.name) else param.name
+
+
+def filters() -> tuple[Arg, ...]:
+    """Return the dashboard's URL filters (dashboard/filters.py) as `--from` … `--related`."""
+    return tuple(
+        arg(f"--{p.name}", dest=_dest(p), action="store_true", help=p.meaning)
+        if p.switch
+        else arg(f"--{p.name}", dest=_dest(p), metavar=p.metavar, help=p.meaning)
+        for p in FILTER_PARAMS
     )
 
 
 def filter_params(args: argparse.Namespace) -> dict[str, str]:
     """Return the filters given as the dashboard's URL parameters (absent ones left out)."""
-    params = {option: getattr(args, dest) for option, dest, _, _ in FILTER_OPTIONS}
-    params["lang"] = args.lang
-    if getattr(args, "related", False):
-        params["related"] = "1"
-    return {k: v for k, v in params.items() if v is not None}
-
-
-def add_upload_file(
-    parser: argparse.ArgumentParser, what: str = "CSV 或 XLSX 文件 / a CSV or XLSX file"
-) -> None:
-    """Add an uploaded FILE with `--as NAME` and `--max-mb MB`."""
-    parser.add_argument("file", metavar="FILE", help=what)
-    parser.add_argument(
-        "--as",
-        dest="as_name",
-        metavar="NAME",
-        help="记录的文件名（浏览器上传时的名字）/ file name to record (metadata only)",
-    )
-    parser.add_argument(
-        "--max-mb",
-        type=float,
-        metavar="MB",
-        help="大小上限 / size cap in MiB (default $CORRIDOR_MAX_UPLOAD_MB, else 25)",
-    )
+    params: dict[str, str] = {}
+    for p in FILTER_PARAMS:
+        value = getattr(args, _dest(p), None)
+        if p.switch and value:
+            params[p.name] = "1"
+        elif not p.switch and value is not None:
+            params[p.name] = value
+    return params

@@ -1,5 +1,5 @@
-"""corridor/store_commands.py: the analysts' commands as a user runs them, refusals and exit codes
-too."""
+"""corridor/commands/ (uploads, figures, review, sources, users): the analysts' commands as a
+user runs them, refusals and exit codes too."""
 
 from __future__ import annotations
 
