@@ -1,0 +1,1 @@
+"""The upload page's parts: signing in, the result messages, and one module per tab."""
