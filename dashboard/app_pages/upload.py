@@ -3,7 +3,8 @@
 Only layout: every check and every write is etl.ingest / etl.store, the same functions the CLI
 uses, and each write takes the analyst Actor, so a manager's session cannot change data even if
 a widget were shown by mistake. Uploaded text is only ever shown as text (dataframes, code).
-The parts live in dashboard/upload/: signing in, the result messages and one module per tab.
+The parts live in dashboard/upload/: signing in, the result messages, the preview and one module
+per tab.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dashboard.safe_text import plain
 from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import report_write, show_error
-from dashboard.upload_preview import MAX_PREVIEW_ROWS, preview_table
+from dashboard.upload.preview import MAX_PREVIEW_ROWS, preview_table
 from etl.contract.errors import CorridorError, Problem
 from etl.store import auth, commands
 from etl.store.record_check import check_rows

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.i18n import t
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import report_write, show_error, show_flash
-from dashboard.upload_preview import MAX_PREVIEW_ROWS
+from dashboard.upload.preview import MAX_PREVIEW_ROWS
 from etl.contract.errors import CorridorError
 from etl.store import auth, pending
 from etl.uploads import reading
