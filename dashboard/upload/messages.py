@@ -1,0 +1,71 @@
+"""What the page says after a write: a refusal, a change waiting for approval, or the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.upload.context import UploadContext
+from etl.contract.errors import CorridorError
+
+
+class Outcome(Protocol):
+    """A write's result: the batch written, or the pending item stored to await approval."""
+
+    @property
+    def batch_id(self) -> str | None: ...
+
+    @property
+    def pending_id(self) -> str | None: ...
+
+
+def show_error(ctx: UploadContext, exc: CorridorError) -> None:
+    """Show a refusal: a fixed headline, then the problems as plain text (never markdown)."""
+    st.error(t("up_refused", ctx.lang), icon=":material/block:")
+    st.code(exc.render(), language=None, wrap_lines=True)
+
+
+def result_message(ctx: UploadContext, result: Outcome | str | None, done_key: str) -> str:
+    """Return what a write did: the pending item awaiting approval, else done_key with the batch."""
+    if result is None:
+        return t(done_key, ctx.lang)
+    if isinstance(result, str):
+        return t(done_key, ctx.lang, batch=result)
+    if result.pending_id:
+        return t("up_submitted", ctx.lang, pending=result.pending_id)
+    return t(done_key, ctx.lang, batch=result.batch_id)
+
+
+def report_write(
+    ctx: UploadContext,
+    write: Callable[[], Outcome | str | None],
+    done_key: str,
+    *,
+    flash: str | None = None,
+) -> bool:
+    """Run one write and say how it went; return whether it went through.
+
+    A refusal is shown as such. With flash, the message is kept in the session under that key
+    and the page runs again at once (show_flash shows it there), so the page redraws the change.
+    """
+    try:
+        result = write()
+    except CorridorError as exc:
+        show_error(ctx, exc)
+        return False
+    message = result_message(ctx, result, done_key)
+    if flash is None:
+        st.success(message)
+        return True
+    st.session_state[flash] = message
+    st.rerun()
+
+
+def show_flash(key: str) -> None:
+    """Show the message a write kept for this run, once."""
+    flash = st.session_state.pop(key, None)
+    if flash:
+        st.success(flash)

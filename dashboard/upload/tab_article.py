@@ -1,0 +1,163 @@
+"""The upload page's article tab: an uploaded or pasted article, the rows the extractor proposes,
+edited by the analyst, checked and accepted."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.upload.context import UploadContext
+from dashboard.upload.findings import show_findings
+from dashboard.upload.messages import report_write, show_error
+from etl.contract.errors import CorridorError
+from etl.store import auth, commands
+from etl.store.record_check import check_article_rows
+from etl.uploads import articles
+
+# Pasted text is bounded (at most 300 kB as UTF-8, well under the 5 MB article limit).
+PASTE_MAX_CHARS = 100_000
+
+
+def _article_input(ctx: UploadContext) -> tuple[bytes, str] | None:
+    """Return the article's bytes and name: an uploaded .txt, else the pasted text."""
+    left, right = st.columns(2)
+    file = left.file_uploader(t("up_article_file", ctx.lang), type=["txt"], key="art_file")
+    pasted = right.text_area(
+        t("up_article_paste", ctx.lang),
+        key="art_text",
+        height=160,
+        max_chars=PASTE_MAX_CHARS,
+    )
+    if file is not None:
+        return file.getvalue(), file.name
+    if pasted.strip():
+        return pasted.encode("utf-8"), "pasted.txt"
+    return None
+
+
+def _dated_proposal(ctx: UploadContext, raw: bytes, name: str) -> articles.ArticleProposal | None:
+    """Return the proposal; a guessed publication date is shown, editable and marked inferred."""
+    lang = ctx.lang
+    key = f"art_published_{hashlib.sha256(raw).hexdigest()[:12]}"
+    label = t("up_published_inferred", lang)
+    try:
+        proposal = articles.propose_article(raw, name)
+    except CorridorError as exc:
+        # No date anywhere: the analyst gives one.
+        chosen = st.date_input(t("up_published", lang), value=None, key=key)
+        if chosen is None:
+            show_error(ctx, exc)
+            return None
+        return articles.propose_article(raw, name, chosen)
+    if not proposal.published_inferred:
+        st.caption(t("up_published_head", lang, date=proposal.published))
+        return proposal
+    chosen = st.date_input(label, value=proposal.published, key=key)
+    if chosen is not None and chosen != proposal.published:
+        return articles.propose_article(raw, name, chosen)
+    st.warning(
+        t("up_date_inferred", lang, date=proposal.published),
+        icon=":material/event:",
+    )
+    return proposal
+
+
+def _periods_preview(ctx: UploadContext, proposal: articles.ArticleProposal) -> None:
+    """Show how each figure's period was decided; carried and publication dates need review."""
+    lang = ctx.lang
+    hows = {
+        "stated": t("up_how_stated", lang),
+        "carried": t("up_how_carried", lang),
+        "publication": t("up_how_publication", lang),
+    }
+    shown = proposal.periods.copy()
+    shown["how"] = shown["how"].map(hows)
+    shown["review"] = shown["review"].map(lambda r: t("up_review_mark", lang) if r else "")
+    flagged = int(proposal.periods["review"].sum())
+    st.markdown(t("up_periods_heading", lang))
+    if flagged:
+        st.caption(t("up_periods_flagged", lang, flagged=flagged))
+    # A static table: every period and its quote stay readable (and searchable) on the page.
+    st.table(shown.set_index("metric"))
+
+
+def _edited_rows(proposal: articles.ArticleProposal) -> pd.DataFrame:
+    """Return the reported rows as the analyst edited them, with their derived rows."""
+    # Derived prior-year rows follow from the reported ones: shown apart, never edited by hand.
+    reported = proposal.rows.loc[proposal.rows["basis"] != "derived"]
+    edited = st.data_editor(reported, num_rows="dynamic", hide_index=True, key="art_rows")
+    return articles.with_derived(pd.DataFrame(edited))
+
+
+def article_tab(ctx: UploadContext, actor: auth.Actor) -> None:
+    """Upload or paste an article: the extractor proposes rows; edit them, then accept."""
+    lang = ctx.lang
+    got = _article_input(ctx)
+    if got is None:
+        return
+    try:
+        proposal = _dated_proposal(ctx, *got)
+    except CorridorError as exc:
+        show_error(ctx, exc)
+        return
+    if proposal is None:
+        return
+    cols = st.columns(2)
+    source_id = cols[0].text_input(t("up_source_id", lang), proposal.source_id, key="art_sid")
+    title = cols[1].text_input(
+        t("up_title", lang),
+        proposal.title,
+        key=f"art_title_{proposal.sha256[:12]}",
+        placeholder=t("up_title_missing", lang),
+    )
+    publisher = cols[0].text_input(t("up_publisher", lang), proposal.publisher, key="art_pub")
+    url = cols[1].text_input(t("up_url", lang), proposal.url, key="art_url")
+    _periods_preview(ctx, proposal)
+    st.caption(t("up_edit_rows", lang))
+    rows = _edited_rows(proposal)
+    derived = rows.loc[rows["basis"] == "derived"]
+    if len(derived):
+        st.caption(t("up_derived_rows", lang))
+        st.dataframe(derived, hide_index=True, key="art_derived")
+    show_findings(
+        ctx,
+        check_article_rows(
+            ctx.layout,
+            pd.DataFrame(rows),
+            proposal.name,
+            source_id=source_id.strip(),
+            proposed_id=proposal.source_id,
+            title=title,
+            publisher=publisher,
+            published=proposal.published,
+        ),
+        "article_findings",
+    )
+    replace = st.checkbox(t("up_replace", lang), key="art_replace")
+    if not title.strip():
+        st.info(t("up_title_first", lang))
+    accept = st.button(
+        t("up_submit_approval", lang) if ctx.settings.require_approval else t("up_accept", lang),
+        type="primary",
+        key="art_accept",
+        disabled=not title.strip(),
+    )
+    if accept:
+        accept_article = partial(
+            commands.accept_article,
+            ctx.layout,
+            actor,
+            proposal,
+            pd.DataFrame(rows),
+            source_id=source_id,
+            title=title,
+            publisher=publisher,
+            published=proposal.published,
+            url=url,
+            replace=replace,
+        )
+        report_write(ctx, accept_article, "up_stored")

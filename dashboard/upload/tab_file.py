@@ -1,0 +1,165 @@
+"""The upload page's file tab: a CSV or XLSX validated, previewed in the page's words, merged.
+
+A refusal naming only unregistered sources offers a form registering them on the spot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import LANGS, t
+from dashboard.safe_text import plain
+from dashboard.upload.context import UploadContext
+from dashboard.upload.findings import show_findings
+from dashboard.upload.messages import report_write, show_error
+from dashboard.upload.preview import MAX_PREVIEW_ROWS, preview_table
+from etl.contract.errors import CorridorError, Problem
+from etl.store import auth, commands
+from etl.store.record_check import check_rows
+from etl.uploads import reading, validating
+from etl.uploads.template import template_xlsx
+
+# A file citing more unregistered sources than this is not fixed one form at a time.
+MAX_INLINE_SOURCES = 5
+
+
+def merge_label(ctx: UploadContext) -> str:
+    """Return the write button's words: 提交审批 when a second analyst must approve."""
+    return t("up_submit_approval" if ctx.settings.require_approval else "up_merge", ctx.lang)
+
+
+def unregistered_sources(exc: CorridorError) -> list[str]:
+    """Return the source ids a refusal names as unregistered, if that is its only problem."""
+    ids = [p.value or "" for p in exc.problems if p.en.startswith("unknown source")]
+    if not ids or len(ids) != len(exc.problems):
+        return []
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def register_sources_inline(ctx: UploadContext, actor: auth.Actor, ids: list[str]) -> None:
+    """Offer a form registering the file's unregistered sources, then check the file again."""
+    lang = ctx.lang
+    shown = ids[:MAX_INLINE_SOURCES]
+    # Source ids come from the file: shown as plain text inside the markdown message.
+    listed = plain("、".join(shown))
+    st.info(t("up_sources_missing", lang, ids=listed), icon=":material/library_add:")
+    with st.form("inline_sources"):
+        fields = []
+        for n, source_id in enumerate(shown):
+            st.text(source_id)
+            cols = st.columns(4)
+            fields.append(
+                (
+                    source_id,
+                    cols[0].text_input(t("up_title", lang), key=f"inline_title_{n}"),
+                    cols[1].text_input(t("up_publisher", lang), key=f"inline_pub_{n}"),
+                    cols[2].date_input(t("up_published", lang), value=None, key=f"inline_date_{n}"),
+                    cols[3].text_input(t("up_url_optional", lang), key=f"inline_url_{n}"),
+                )
+            )
+        if not st.form_submit_button(t("up_register", lang)):
+            return
+    try:
+        for source_id, title, publisher, published, url in fields:
+            commands.add_source(
+                ctx.layout,
+                actor,
+                source_id=source_id,
+                title=title,
+                publisher=publisher,
+                published=published or date.today(),
+                url=url,
+            )
+    except CorridorError as exc:
+        show_error(ctx, exc)
+        return
+    st.rerun()
+
+
+def show_notes(ctx: UploadContext, notes: tuple[Problem, ...]) -> None:
+    """Show how cells were read (units converted, months as days, fractions to check)."""
+    if not notes:
+        return
+    i = LANGS.index(ctx.lang) if ctx.lang in LANGS else 0
+    lines = [(p.zh, p.en)[i] + (f" [{p.column}]" if p.column else "") for p in notes]
+    st.warning(t("up_notes", ctx.lang), icon=":material/info:")
+    st.code("\n".join(lines), language=None, wrap_lines=True)
+
+
+def _template_buttons(ctx: UploadContext) -> None:
+    """Offer the upload template as an Excel workbook and as CSV."""
+    lang = ctx.lang
+    cols = st.columns(2)
+    cols[0].download_button(
+        t("up_template_xlsx", lang),
+        # Built only when clicked: the workbook takes a second or two, the page should not.
+        partial(template_xlsx, lang),
+        file_name=f"corridor_upload_template_{lang}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        t("up_template", lang),
+        validating.template_csv(lang),
+        file_name="corridor_upload_template.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
+    """Upload a CSV or XLSX: validate, preview in the page's words, merge or submit."""
+    lang = ctx.lang
+    _template_buttons(ctx)
+    limit_mb = reading.max_upload_bytes() / (1024 * 1024)
+    file = st.file_uploader(
+        t("up_file", lang),
+        type=["csv", "xlsx"],
+        key="upload_file",
+        help=t("up_file_limit", lang, mb=limit_mb),
+    )
+    if file is None:
+        return
+    try:
+        reading.check_size(file.size, file.name)  # before reading a byte of it
+        upload, preview = commands.validate_upload(ctx.layout, file.getvalue(), file.name)
+    except CorridorError as exc:
+        show_error(ctx, exc)
+        missing = unregistered_sources(exc)
+        if missing:
+            register_sources_inline(ctx, actor, missing)
+        return
+    show_notes(ctx, upload.notes)
+    counts = st.columns(3)
+    counts[0].metric(t("up_new", lang), len(preview.new))
+    counts[1].metric(t("up_held", lang), len(preview.present))
+    counts[2].metric(t("up_contradicting", lang), len(preview.contradicting))
+    frame = preview.frame()
+    if len(frame) > MAX_PREVIEW_ROWS:
+        st.caption(t("up_preview_cut", lang, shown=MAX_PREVIEW_ROWS, total=len(frame)))
+    st.dataframe(preview_table(frame, lang), hide_index=True, key="upload_preview")
+    if not preview.changes:
+        st.info(t("up_all_held", lang))
+        return
+    incoming = pd.concat(
+        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+    )
+    show_findings(ctx, check_rows(ctx.layout, incoming), "upload_findings")
+    replace = False
+    if len(preview.contradicting):
+        replace = st.checkbox(
+            t("up_replace_file", lang),
+            key="upload_replace",
+        )
+    if st.button(merge_label(ctx), type="primary", key="upload_merge"):
+        report_write(
+            ctx,
+            partial(commands.merge_upload, ctx.layout, upload, actor, replace=replace),
+            "up_merged",
+        )

@@ -1,0 +1,107 @@
+"""The upload page's review tab: pending changes beside what was submitted, approved or rejected
+by another analyst."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.upload.context import UploadContext
+from dashboard.upload.messages import report_write, show_error, show_flash
+from dashboard.upload.preview import MAX_PREVIEW_ROWS
+from etl.contract.errors import CorridorError
+from etl.store import auth, pending
+from etl.uploads import reading
+
+# The original shown beside a pending item's rows: enough to check the rows against it.
+MAX_ORIGINAL_CHARS = 20_000
+# The session key holding an approval's or rejection's message for the run after it.
+REVIEW_FLASH = "_review_flash"
+
+
+def show_original(ctx: UploadContext, record: dict[str, object]) -> None:
+    """Show what the analyst submitted: the pasted article or the file, as plain text."""
+    layout = ctx.layout
+    st.caption(t("up_pending_original", ctx.lang))
+    stored = str(record.get("stored_as") or "")
+    path = (layout.root / stored).resolve()
+    if not stored or not path.is_relative_to(layout.uploads.resolve()) or not path.is_file():
+        st.caption(t("up_original_missing", ctx.lang))
+        return
+    raw = path.read_bytes()
+    if str(record.get("file_kind")) == "xlsx":
+        try:
+            _kind, frame = reading.read_upload_frame(raw, path.name, max_bytes=len(raw) + 1)
+        except CorridorError as exc:
+            show_error(ctx, exc)
+            return
+        st.dataframe(frame.head(MAX_PREVIEW_ROWS), key=f"original_{path.name[:16]}")
+        return
+    text = raw[: MAX_ORIGINAL_CHARS * 4].decode("utf-8", errors="replace")
+    st.code(text[:MAX_ORIGINAL_CHARS], language=None, wrap_lines=True)
+
+
+def _item_line(ctx: UploadContext, item: pending.Pending) -> str:
+    """Return the pending item's one line: its id, kind, sender, file and row counts."""
+    r = item.record
+    return t(
+        "up_pending_item",
+        ctx.lang,
+        id=item.id,
+        kind=t(f"up_kind_{item.kind}", ctx.lang) if item.kind in pending.KINDS else item.kind[:40],
+        who=r.get("who", ""),
+        file=r.get("title") or r.get("file_name", ""),
+        new=r.get("rows_new", 0),
+        replacing=r.get("rows_contradicting", 0),
+    )
+
+
+def _review_item(ctx: UploadContext, actor: auth.Actor, item: pending.Pending) -> None:
+    """Show one pending item, its rows beside the original, with approve and reject."""
+    lang = ctx.lang
+    r = item.record
+    st.text(_item_line(ctx, item))
+    left, right = st.columns(2) if item.kind in ("upload", "article") else (st, None)
+    try:
+        rows = pending.pending_frame(ctx.layout, item)
+        left.caption(t("up_pending_rows", lang))
+        left.dataframe(rows, hide_index=True, key=f"pending_preview_{item.id}")
+    except CorridorError as exc:
+        show_error(ctx, exc)
+    if right is not None:
+        with right:
+            show_original(ctx, r)
+    own = r.get("who") == actor.name
+    if own:
+        st.caption(t("up_own_pending", lang))
+    cols = st.columns(3)
+    if cols[0].button(
+        t("up_approve", lang), key=f"approve_{item.id}", type="primary", disabled=own
+    ):
+
+        def approve() -> str:
+            # The batch the approval wrote, never "submitted": the item it names is done.
+            return str(pending.approve(ctx.layout, actor, item.id).batch_id)
+
+        if not report_write(ctx, approve, "up_approved", flash=REVIEW_FLASH):
+            return
+    reason = cols[1].text_input(t("up_reject_reason", lang), key=f"why_{item.id}")
+    if cols[2].button(t("up_reject", lang), key=f"reject_{item.id}"):
+
+        def reject() -> None:
+            pending.reject(ctx.layout, actor, item.id, reason)
+
+        report_write(ctx, reject, "up_rejected", flash=REVIEW_FLASH)
+
+
+def review_tab(ctx: UploadContext, actor: auth.Actor) -> None:
+    """Pending changes: each with its kind, who sent it, its rows beside the submitted article or
+    file; approved or rejected by another analyst, the card updating at once."""
+    show_flash(REVIEW_FLASH)
+    items = pending.list_pending(ctx.layout)
+    if not items:
+        st.info(t("up_nothing_pending", ctx.lang))
+        return
+    for item in items:
+        with st.container(border=True, key=f"pending_{item.id}"):
+            _review_item(ctx, actor, item)
