@@ -23,6 +23,7 @@ from local_browser import chromium_installed, launch_options, streamlit_server  
 from dashboard import data  # noqa: E402
 from dashboard.charts.specs import ChartSpec, page_specs  # noqa: E402
 from dashboard.filters import Filters, filter_mask  # noqa: E402
+from dashboard.locales import ZH  # noqa: E402
 from dashboard.views.index import figure_view  # noqa: E402
 from dashboard.views.kpi import kpi_candidates  # noqa: E402
 from etl.contract.paths import layout  # noqa: E402
@@ -119,8 +120,8 @@ def page_charts(page: str) -> list[ChartSpec]:
     """Return a page's charts on the shipped data, as the page builds them (unfiltered, zh)."""
     table = load_table(layout())
     frame = table.observations
-    view = figure_view(frame, table.sources, filter_mask(frame, Filters()), "zh")
-    return page_specs(view, kpi_candidates(view), "zh", page)
+    view = figure_view(frame, table.sources, filter_mask(frame, Filters()), ZH)
+    return page_specs(view, kpi_candidates(view), ZH, page)
 
 
 def bench_reruns(reruns: int, cold: bool) -> list[float]:

@@ -14,8 +14,7 @@ import plotly.graph_objects as go
 from dashboard.charts.specs import ChartSpec
 from dashboard.charts.theme import TEXT_COLOUR
 from dashboard.deck.labels import text_width
-from dashboard.format import format_period
-from dashboard.i18n import t
+from dashboard.locales import Locale
 
 # A full-HD slide: 1920×1080 pixels, drawn at 960×540 CSS pixels and scale 2, so type and
 # lines keep the size they have on the page instead of shrinking on a big canvas.
@@ -171,7 +170,7 @@ def figure_svg(
     )
 
 
-def chart_period(spec: ChartSpec, lang: str) -> str:
+def chart_period(spec: ChartSpec, locale: Locale) -> str:
     """Return the period a chart covers in words: its one period, else first month to last."""
     points = spec.points
     labels = list(dict.fromkeys(points["period_label"]))
@@ -181,7 +180,7 @@ def chart_period(spec: ChartSpec, lang: str) -> str:
     ends = list(points["period_end"].dropna())
     first = pd.Timestamp(min(starts + ends)).to_period("M").to_timestamp()
     last = pd.Timestamp(max(ends)).to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
-    return format_period(first, last, lang)
+    return locale.period(first, last)
 
 
 def wrap_width(text: str, width: int) -> list[str]:
@@ -258,21 +257,21 @@ def captioned_figure(figure: go.Figure, title: str, period: str, source: str) ->
     return out
 
 
-def spec_figure(spec: ChartSpec, lang: str) -> go.Figure:
+def spec_figure(spec: ChartSpec, locale: Locale) -> go.Figure:
     """Return the chart of a spec as a picture shows it: titled, dated and sourced."""
     return captioned_figure(
         spec.figure,
         spec.title,
-        t("image_period", lang, period=chart_period(spec, lang)),
+        locale.t("image_period", period=chart_period(spec, locale)),
         spec.source_line,
     )
 
 
-def spec_png(spec: ChartSpec, lang: str) -> bytes:
+def spec_png(spec: ChartSpec, locale: Locale) -> bytes:
     """Return a chart as a slide-sized PNG with its title, period and source line."""
-    return figure_png(spec_figure(spec, lang))
+    return figure_png(spec_figure(spec, locale))
 
 
-def spec_svg(spec: ChartSpec, lang: str) -> bytes:
+def spec_svg(spec: ChartSpec, locale: Locale) -> bytes:
     """Return a chart as SVG with its title, period and source line."""
-    return figure_svg(spec_figure(spec, lang))
+    return figure_svg(spec_figure(spec, locale))

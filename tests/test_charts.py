@@ -14,12 +14,16 @@ from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS, select_f
 from dashboard.charts.specs import ChartSpec, every_page_specs, page_specs
 from dashboard.charts.theme import FONT_STACK, OKABE_ITO, REPORTED_COLOUR, tint
 from dashboard.filters import Filters, filter_mask
+from dashboard.locales import EN, ZH, Locale, locale_for
 from dashboard.views.index import figure_view
 from dashboard.views.kpi import kpi_candidates
 
 
 def build(
-    frame: pd.DataFrame, filters: Filters | None = None, page: str | None = None
+    frame: pd.DataFrame,
+    filters: Filters | None = None,
+    page: str | None = None,
+    locale: Locale = ZH,
 ) -> list[ChartSpec]:
     """Return the charts of a page (every page's, once each, for None) under the filters.
 
@@ -27,15 +31,15 @@ def build(
     its KPI candidates, then the bounded chart set.
     """
     filters = filters or Filters()
-    view = figure_view(frame, sources(), filter_mask(frame, filters), filters.lang)
+    view = figure_view(frame, sources(), filter_mask(frame, filters), locale)
     headline = kpi_candidates(view)
     if page is None:
-        return every_page_specs(view, headline, filters.lang)
-    return page_specs(view, headline, filters.lang, page)
+        return every_page_specs(view, headline, locale)
+    return page_specs(view, headline, locale, page)
 
 
 def specs_by_id(lang: str = "zh", page: str | None = None) -> dict[str, ChartSpec]:
-    return {s.id: s for s in build(observations(), Filters(lang=lang), page)}
+    return {s.id: s for s in build(observations(), Filters(), page, locale_for(lang))}
 
 
 def test_every_page_gets_its_charts_and_each_spec_is_complete() -> None:
@@ -183,7 +187,7 @@ def test_no_figures_give_no_charts() -> None:
 def test_building_does_not_change_the_input_frame() -> None:
     frame = observations()
     before = frame.copy()
-    build(frame, Filters(lang="en"))
+    build(frame, Filters(), locale=EN)
     assert frame.equals(before)
 
 
@@ -272,8 +276,8 @@ def test_a_page_draws_the_same_charts_as_every_page_does() -> None:
 def test_an_axis_names_its_unit_once() -> None:
     from dashboard.charts.figures import axis_title
 
-    assert axis_title("vehicles", "zh") == "车辆（车次）"
-    assert axis_title("teu", "zh") == "集装箱运量（万标箱）"
+    assert axis_title("vehicles", ZH) == "车辆（车次）"
+    assert axis_title("teu", ZH) == "集装箱运量（万标箱）"
 
 
 def _with_qualifier(quote: str, qualifier: str) -> list[tuple[str, ...]]:
@@ -287,7 +291,7 @@ def test_a_bound_bar_is_an_outline_labelled_as_stated(lang: str, label: str) -> 
     from dashboard.i18n import t
 
     rows = _with_qualifier("集装箱1.5万标箱，增长40.7%", "about")
-    spec = {s.id: s for s in build(observations(rows), Filters(lang=lang))}["teu"]
+    spec = {s.id: s for s in build(observations(rows), Filters(), locale=locale_for(lang))}["teu"]
     bars = {tr.name: tr for tr in spec.figure.data}
     bound = bars[t("bound_legend", lang)]
     assert bound.marker.color == "#FFFFFF" and bound.marker.line.color == REPORTED_COLOUR

@@ -14,6 +14,7 @@ from tool_support import require_tool
 
 from dashboard import images
 from dashboard.charts.specs import every_page_specs
+from dashboard.locales import ZH, locale_for
 from dashboard.views.index import figure_view
 from dashboard.views.kpi import kpi_candidates
 
@@ -25,8 +26,8 @@ def spec() -> object:
     """The trains chart of the small test data, in Chinese."""
     require_tool("/usr/bin/chromium", "kaleido draws the chart in Chromium")
     frame = observations()
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
-    specs = every_page_specs(view, kpi_candidates(view), "zh")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH)
+    specs = every_page_specs(view, kpi_candidates(view), ZH)
     return next(s for s in specs if s.id == "train_runs")
 
 
@@ -62,19 +63,19 @@ def test_without_chromium_the_error_is_bilingual_and_plain(
 def test_exported_pictures_carry_title_period_and_source(lang: str) -> None:
     require_tool("/usr/bin/chromium", "kaleido draws the chart in Chromium")
     frame = observations()
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
-    specs = every_page_specs(view, kpi_candidates(view), lang)
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), locale_for(lang))
+    specs = every_page_specs(view, kpi_candidates(view), locale_for(lang))
     chart = next(s for s in specs if s.id == "train_runs")
-    period = images.chart_period(chart, lang)
+    period = images.chart_period(chart, locale_for(lang))
     assert period and period != "—"
-    svg = html.unescape(images.spec_svg(chart, lang).decode("utf-8"))
+    svg = html.unescape(images.spec_svg(chart, locale_for(lang)).decode("utf-8"))
     assert chart.title in svg and period in svg
     # The source line, wrapped to the picture's width, every line of it.
     lines = images.wrap_width(chart.source_line, images.SOURCE_WIDTH)
     assert "".join(lines).replace(" ", "") == chart.source_line.replace(" ", "")
     for line in lines:
         assert line.strip() in svg, line
-    png = Image.open(io.BytesIO(images.spec_png(chart, lang))).convert("RGB")
+    png = Image.open(io.BytesIO(images.spec_png(chart, locale_for(lang)))).convert("RGB")
     assert png.size == images.SLIDE_PX
     assert len(png.getcolors(maxcolors=1_000_000) or []) > 20
     # The caption is drawn: the top band (title) and bottom band (source) hold dark pixels.

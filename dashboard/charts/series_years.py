@@ -17,9 +17,7 @@ from dashboard.charts.milestones import (
     hidden_count,
 )
 from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
-from dashboard.format import format_as_of, format_value, point_label, value_axis_numbers
-from dashboard.i18n import t
-from dashboard.series_labels import series_label
+from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import is_bound
@@ -111,7 +109,7 @@ def year_events(points: list[Record], metric: str, events: list[Record] | None) 
 
 
 def year_figure(
-    points: list[Record], metric: str, lang: str, events: list[Record] | None = None
+    points: list[Record], metric: str, locale: Locale, events: list[Record] | None = None
 ) -> go.Figure:
     """Return the line of one series over its years: a tick per year, each value labelled.
 
@@ -135,14 +133,14 @@ def year_figure(
             y=[None if p is None else p["display_value"] for p in exact],
             mode="lines+markers+text",
             connectgaps=False,
-            text=["" if p is None else point_label(p["value"], metric, lang) for p in exact],
+            text=["" if p is None else locale.point_label(p["value"], metric) for p in exact],
             textposition="top center",
-            hovertext=["" if p is None else _year_hover(p, metric, lang) for p in exact],
+            hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
             hoverinfo="text",
             cliponaxis=False,
             line={"color": REPORTED_COLOUR},
             marker={"color": REPORTED_COLOUR},
-            name=series_label(points[0]["series_key"], lang),
+            name=locale.series(points[0]["series_key"]),
         )
     )
     bounds = [(y, p) for y, p in zip(years, points, strict=True) if is_bound(qualifier_of(p))]
@@ -154,7 +152,7 @@ def year_figure(
                 x=[y for y, _ in bounds],
                 y=[p["display_value"] for _, p in bounds],
                 mode="markers+text",
-                text=[point_label(p["value"], metric, lang, p["qualifier"]) for _, p in bounds],
+                text=[locale.point_label(p["value"], metric, p["qualifier"]) for _, p in bounds],
                 textposition="top center",
                 marker={
                     "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
@@ -162,10 +160,10 @@ def year_figure(
                     "color": REPORTED_COLOUR,
                     "line": {"width": 2},
                 },
-                hovertext=[_year_hover(p, metric, lang) for _, p in bounds],
+                hovertext=[_year_hover(p, metric, locale) for _, p in bounds],
                 hoverinfo="text",
                 cliponaxis=False,
-                name=t("bound_legend", lang),
+                name=locale.t("bound_legend"),
             )
         )
     others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
@@ -177,8 +175,8 @@ def year_figure(
                 y=[float(o["value"]) / divisor for _, o in others],
                 mode="markers",
                 marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
-                name=t("also_reported_legend", lang),
-                hovertext=[_also(o, metric, lang) for _, o in others],
+                name=locale.t("also_reported_legend"),
+                hovertext=[_also(o, metric, locale) for _, o in others],
                 hoverinfo="text",
             )
         )
@@ -191,10 +189,10 @@ def year_figure(
                 y=[0.0] * len(shown),
                 mode="markers",
                 marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
-                name=t("events_legend", lang)
+                name=locale.t("events_legend")
                 if not hidden_count(shown)
-                else t("events_legend_hidden", lang, count=hidden_count(shown)),
-                hovertext=[event_hover(e, lang) for e in shown],
+                else locale.t("events_legend_hidden", count=hidden_count(shown)),
+                hovertext=[event_hover(e, locale) for e in shown],
                 hoverinfo="text",
                 cliponaxis=False,
             )
@@ -208,16 +206,16 @@ def year_figure(
         legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
         margin={"t": 30, "b": 100},
         yaxis={
-            "title": {"text": axis_title(metric, lang)},
+            "title": {"text": axis_title(metric, locale)},
             "rangemode": "tozero",
             # Headroom above the highest point for its label.
             "range": [0, max(values) * 1.15 if max(values) > 0 else 1],
-            **value_axis_numbers(lang),
+            **locale.value_axis_numbers(),
         },
         xaxis={
             "tickmode": "array",
             "tickvals": ticks,
-            "ticktext": [t("year_tick", lang, year=y) for y in ticks],
+            "ticktext": [locale.t("year_tick", year=y) for y in ticks],
             # Room either side for the first and last value labels.
             "range": [min(years) - 0.7, max(years) + 0.7],
         },
@@ -225,18 +223,18 @@ def year_figure(
     return figure
 
 
-def _also(other: Record, metric: str, lang: str) -> str:
-    value = format_value(other["value"], metric, lang, qualifier=qualifier_of(other))
-    return t("also_reported", lang, value=value, source=escape(str(other["source"])))
+def _also(other: Record, metric: str, locale: Locale) -> str:
+    value = locale.value(other["value"], metric, qualifier=qualifier_of(other))
+    return locale.t("also_reported", value=value, source=escape(str(other["source"])))
 
 
-def _year_hover(point: Record, metric: str, lang: str) -> str:
+def _year_hover(point: Record, metric: str, locale: Locale) -> str:
     return "<br>".join(
         [
             point["period_label"],
-            format_value(point["value"], metric, lang, qualifier=point["qualifier"]),
+            locale.value(point["value"], metric, qualifier=point["qualifier"]),
             escape(str(point["source"])),
-            *(_also(o, metric, lang) for o in point.get("others", ())),
+            *(_also(o, metric, locale) for o in point.get("others", ())),
         ]
     )
 
@@ -247,32 +245,32 @@ def gap_years(points: list[Record]) -> list[int]:
     return [y for y in range(min(years), max(years) + 1) if y not in years] if years else []
 
 
-def year_note(points: list[Record], lang: str) -> str:
+def year_note(points: list[Record], locale: Locale) -> str:
     """Return the note under a series' years: the years with no full-year report, and what a
     bound's mark means, or ''."""
     notes = []
     gaps = gap_years(points)
     if gaps:
-        notes.append(t("gap_note", lang, years=t("list_sep", lang).join(map(str, gaps))))
+        notes.append(locale.t("gap_note", years=locale.t("list_sep").join(map(str, gaps))))
     for p in points:
         if through_december(p):
             end = pd.Timestamp(p["period_end"])
-            notes.append(t("through_note", lang, year=end.year, as_of=format_as_of(end, lang)))
+            notes.append(locale.t("through_note", year=end.year, as_of=locale.as_of(end)))
     if has_bounds(points):
-        notes.append(t("bound_note", lang))
+        notes.append(locale.t("bound_note"))
     return " ".join(notes)
 
 
-def year_points(records: list[Record], lang: str) -> list[Record]:
+def year_points(records: list[Record], locale: Locale) -> list[Record]:
     """Return the points of a series' years with their words and display values."""
-    points = build_points(records, lang)
+    points = build_points(records, locale)
     for p, r in zip(points, records, strict=True):
         p["series_key"] = r["series"]
     return points
 
 
-def year_title(metric: str, lang: str) -> str:
+def year_title(metric: str, locale: Locale) -> str:
     """Return the chart's title: the headline series' label and 'by year'."""
     series = headline_series(metric)
-    label = series.label(lang) if series else metric
-    return t("title_by_year", lang, label=label)
+    label = series.label(locale.lang) if series else metric
+    return locale.t("title_by_year", label=label)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.charts.theme import OKABE_ITO, REPORTED_COLOUR
 from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels
-from dashboard.i18n import basis_label, t
+from dashboard.locales import Locale
 from dashboard.views.index import NO_DATE
 from etl.contract.qualifiers import is_bound
 
@@ -147,13 +147,13 @@ def xy_series(points: pd.DataFrame) -> list[Series]:
     return out
 
 
-def series_name(series: Series, lang: str) -> str:
+def series_name(series: Series, locale: Locale) -> str:
     """Return a series' legend name; derived series say so."""
     if series.name == series.basis:
         names = {"derived": "derived_legend", "bound": "bound_legend"}
-        return t(names.get(series.basis, "reported"), lang)
+        return locale.t(names.get(series.basis, "reported"))
     if series.basis == "derived":
-        return f"{series.name} · {basis_label('derived', lang)}"
+        return f"{series.name} · {locale.basis('derived')}"
     if series.basis == "bound":
-        return f"{series.name} · {t('bound_short', lang)}"
+        return f"{series.name} · {locale.t('bound_short')}"
     return series.name
