@@ -154,13 +154,13 @@ def bench_go_vs_px(repeats: int = 50) -> tuple[list[float], list[float]]:
                  "y": [list(g["series"]), list(g["period_label"])], "name": b}
                 for b, g in points.groupby("basis")
             ],
-            layout={"template": spec.figure.layout.template, "barmode": "overlay"},
+            layout={"template": spec.chart.layout.template, "barmode": "overlay"},
         )  # fmt: skip
 
     def with_px() -> object:
         fig = px.bar(
             points, x="display_value", y="period_label", color="basis", facet_row="series",
-            orientation="h", pattern_shape="basis", template=spec.figure.layout.template,
+            orientation="h", pattern_shape="basis", template=spec.chart.layout.template,
         )  # fmt: skip
         return fig
 

@@ -50,7 +50,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Figure:
+class CitedFigure:
     """One reported figure as the briefing states it."""
 
     series: str
@@ -71,15 +71,15 @@ class Segment:
     """A piece of a sentence: plain words, or a number with the figure it comes from."""
 
     text: str
-    figure: Figure | None = None
+    figure: CitedFigure | None = None
 
 
 @dataclass(frozen=True)
 class Comparison:
     """A change between like periods of one series: reported (the source's) or computed."""
 
-    current: Figure
-    previous: Figure | None
+    current: CitedFigure
+    previous: CitedFigure | None
     change_pct: float
     computed: bool
 
@@ -90,16 +90,16 @@ class Sentence:
 
     series: str
     segments: tuple[Segment, ...]
-    figures: tuple[Figure, ...]
+    figures: tuple[CitedFigure, ...]
     comparisons: tuple[Comparison, ...]
 
     @property
-    def stated(self) -> tuple[Figure, ...]:
+    def stated(self) -> tuple[CitedFigure, ...]:
         """Return the figures the sentence states for itself (not the bases of its changes)."""
         bases = {id(c.previous) for c in self.comparisons if c.computed}
         return tuple(f for f in self.figures if id(f) not in bases)
 
-    def change(self, figure: Figure) -> Comparison | None:
+    def change(self, figure: CitedFigure) -> Comparison | None:
         """Return the change stated for a figure, if any."""
         return next((c for c in self.comparisons if c.current is figure), None)
 
@@ -173,14 +173,14 @@ def _opt_float(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _figure(row: Record, kind: str, locale: Locale) -> Figure:
+def _figure(row: Record, kind: str, locale: Locale) -> CitedFigure:
     start = row.get("period_start")
     start = None if start is None or pd.isna(start) else pd.Timestamp(start)
     end = pd.Timestamp(row["period_end"])
     published = row.get("published")
     metric = str(row["metric"])
     qualifier = str(row.get("qualifier") or "")
-    return Figure(
+    return CitedFigure(
         series=str(row["series"]),
         metric=metric,
         value=float(row["value"]),
@@ -208,7 +208,7 @@ def _figure(row: Record, kind: str, locale: Locale) -> Figure:
     )
 
 
-def _same_months_a_year_before(cur: Figure, other: Figure) -> bool:
+def _same_months_a_year_before(cur: CitedFigure, other: CitedFigure) -> bool:
     """Return whether other covers the same months (and kind) as cur, one year earlier."""
     if other.kind != cur.kind or other.series != cur.series or cur.period_start is None:
         return False
@@ -217,7 +217,7 @@ def _same_months_a_year_before(cur: Figure, other: Figure) -> bool:
     )
 
 
-def _comparison(cur: Figure, pool: list[Figure]) -> Comparison | None:
+def _comparison(cur: CitedFigure, pool: list[CitedFigure]) -> Comparison | None:
     previous = next((f for f in pool if _same_months_a_year_before(cur, f)), None)
     if cur.yoy_pct is not None:
         return Comparison(cur, previous, cur.yoy_pct, computed=False)
@@ -265,14 +265,14 @@ def preferred_rows(rows: list[Record]) -> list[Record]:
     return out
 
 
-def _sentence(key: str, figures: list[Figure], locale: Locale) -> Sentence | None:
+def _sentence(key: str, figures: list[CitedFigure], locale: Locale) -> Sentence | None:
     series = next(s for s in load_series() if s.key == key)
     label = series.label(locale.lang)
-    by_kind: dict[str, list[Figure]] = {}
+    by_kind: dict[str, list[CitedFigure]] = {}
     for fig in sorted(figures, key=lambda f: f.period_end, reverse=True):
         by_kind.setdefault(fig.kind, []).append(fig)
     segments: list[Segment] = []
-    stated: list[Figure] = []
+    stated: list[CitedFigure] = []
     comparisons: list[Comparison] = []
     year = by_kind.get("year", [None])[0]
     ytd = by_kind.get("ytd", [None])[0]
@@ -349,7 +349,7 @@ def build_briefing(
         }
     )
     kinds = period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
-    grouped: dict[str, list[Figure]] = {}
+    grouped: dict[str, list[CitedFigure]] = {}
     for row, kind in zip(rows, kinds, strict=True):
         if kind:
             grouped.setdefault(str(row["series"]), []).append(_figure(row, kind, locale))

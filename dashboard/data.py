@@ -24,16 +24,16 @@ from dashboard.filters import (
 )
 from dashboard.locales import LOCALES, Locale
 from dashboard.views.index import (
-    FigureIndex,
     FigureSelection,
     FigureView,
     Record,
-    figure_index,
+    TableIndex,
+    figure_selection,
     in_words,
-    select_figures,
     source_citations,
     source_name,
     source_records,
+    table_index,
 )
 from dashboard.views.kpi import kpi_candidates
 from etl.contract.errors import CorridorError
@@ -97,8 +97,8 @@ def last_changed() -> datetime | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def _index(version: str, _table: Table) -> FigureIndex:
-    return figure_index(_table.observations, _table.sources)
+def _index(version: str, _table: Table) -> TableIndex:
+    return table_index(_table.observations, _table.sources)
 
 
 # The frozen Filters value is the cache key itself. The language is not in it: switching it
@@ -106,7 +106,7 @@ def _index(version: str, _table: Table) -> FigureIndex:
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _selection(version: str, filters: Filters, _table: Table) -> FigureSelection:
     keep = filter_mask(_table.observations, filters)
-    return select_figures(_table.observations, _table.sources, keep, _index(version, _table))
+    return figure_selection(_table.observations, _table.sources, keep, _index(version, _table))
 
 
 def selection(table: Table, filters: Filters) -> FigureSelection:

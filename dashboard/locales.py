@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import format as fmt
+import dashboard.format
+import dashboard.series_labels
 from dashboard import i18n
-from dashboard import series_labels as labels
 
 
 @dataclass(frozen=True)
@@ -59,86 +59,88 @@ class Locale:
 
     def figure_label(self, scope: object, series: object) -> str:
         """Return a figure's line: its series label, else its scope."""
-        return labels.figure_label(scope, series, self.lang)
+        return dashboard.series_labels.figure_label(scope, series, self.lang)
 
     def series(self, series: object) -> str:
         """Return a series key's label, '' outside every series."""
-        return labels.series_label(series, self.lang)
+        return dashboard.series_labels.series_label(series, self.lang)
 
     # Numbers, dates and periods (dashboard.format).
     def value(
         self, value: float, metric: str, *, with_unit: bool = True, qualifier: object = ""
     ) -> str:
         """Return a figure as stated, in the display scale."""
-        return fmt.format_value(value, metric, self.lang, with_unit=with_unit, qualifier=qualifier)
+        return dashboard.format.format_value(
+            value, metric, self.lang, with_unit=with_unit, qualifier=qualifier
+        )
 
     def yoy(self, yoy: float | None) -> str:
         """Return a year-on-year change as text."""
-        return fmt.format_yoy(yoy, self.lang)
+        return dashboard.format.format_yoy(yoy, self.lang)
 
     def growth_words(self, yoy: float) -> str:
         """Return a change in words (up 12.3% / 增长12.3%)."""
-        return fmt.growth_words(yoy, self.lang)
+        return dashboard.format.growth_words(yoy, self.lang)
 
     def period(self, start: pd.Timestamp | None, end: pd.Timestamp) -> str:
         """Return a period in words."""
-        return fmt.format_period(start, end, self.lang)
+        return dashboard.format.format_period(start, end, self.lang)
 
     def as_of(self, end: pd.Timestamp) -> str:
         """Return 'as of' a period end."""
-        return fmt.format_as_of(end, self.lang)
+        return dashboard.format.format_as_of(end, self.lang)
 
     def date(self, day: pd.Timestamp) -> str:
         """Return a calendar date."""
-        return fmt.format_date(day, self.lang)
+        return dashboard.format.format_date(day, self.lang)
 
     def scaled(self, value: float, metric: str) -> float:
         """Return value in the metric's display scale."""
-        return fmt.scaled(value, metric, self.lang)
+        return dashboard.format.scaled(value, metric, self.lang)
 
     def axis_unit(self, metric: str) -> str:
         """Return the unit as an axis shows it."""
-        return fmt.axis_unit(metric, self.lang)
+        return dashboard.format.axis_unit(metric, self.lang)
 
     def label_number(self, value: float, decimals: int) -> str:
         """Return a number as a chart label prints it."""
-        return fmt.label_number(value, decimals, self.lang)
+        return dashboard.format.label_number(value, decimals, self.lang)
 
     def date_tick_format(self, span: pd.Timedelta) -> str:
         """Return plotly's date tick format for a time axis spanning `span`."""
-        return fmt.date_tick_format(span, self.lang)
+        return dashboard.format.date_tick_format(span, self.lang)
 
     def month_key_label(self, month: str) -> str:
         """Return a YYYY-MM key as the period slider shows it."""
-        return fmt.month_key_label(month, self.lang)
+        return dashboard.format.month_key_label(month, self.lang)
 
     def excel_number_format(self, decimals: int) -> str:
         """Return the deck's number format."""
-        return fmt.excel_number_format(decimals, self.lang)
+        return dashboard.format.excel_number_format(decimals, self.lang)
 
     def excel_date_format(self) -> str:
         """Return the deck's date-axis format."""
-        return fmt.excel_date_format(self.lang)
+        return dashboard.format.excel_date_format(self.lang)
 
     def point_format(
         self, value: float, decimals: int, *, signed_pct: bool = False, qualifier: object = ""
     ) -> str:
         """Return one deck label's number format."""
-        return fmt.point_format(
+        return dashboard.format.point_format(
             value, decimals, self.lang, signed_pct=signed_pct, qualifier=qualifier
         )
 
     def value_axis_numbers(self) -> dict[str, object]:
         """Return plotly value-axis number settings."""
-        return fmt.value_axis_numbers(self.lang)
+        return dashboard.format.value_axis_numbers(self.lang)
 
     def point_label(self, value: float, metric: str, qualifier: object = "") -> str:
         """Return a chart point's label as stated."""
-        return fmt.point_label(value, metric, self.lang, qualifier)
+        return dashboard.format.point_label(value, metric, self.lang, qualifier)
 
     def label_prefix(self, qualifier: object) -> str:
         """Return the words a bounded label starts with."""
-        return fmt.label_prefix(qualifier, self.lang)
+        return dashboard.format.label_prefix(qualifier, self.lang)
 
 
 ZH = Locale("zh")

@@ -126,7 +126,7 @@ def present_screens(specs: list[ChartSpec], locale: Locale, *, cards: bool) -> l
     return screens
 
 
-def present_figure(figure: go.Figure) -> go.Figure:
+def present_chart(figure: go.Figure) -> go.Figure:
     """Return a copy of the figure in meeting-room type (labels ≥ 24 px) and screen height."""
     out = go.Figure(figure)
     height = PRESENT_HEIGHT
@@ -205,7 +205,7 @@ def _screen(screen: Screen, table: Table, filters: Filters, locale: Locale) -> N
             _big_figure(spec, locale)
         else:
             st.plotly_chart(
-                present_figure(spec.figure),
+                present_chart(spec.chart),
                 theme=None,
                 alt=spec.alt,
                 config={"displaylogo": False, "displayModeBar": False, "responsive": True},

@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts.reach_map import corridor_figure, lanes_figure
+from dashboard.charts.reach_map import corridor_chart, lanes_chart
 from dashboard.downloads import image_buttons
 from dashboard.filters import Filters
 from dashboard.i18n import both
-from dashboard.images import captioned_figure, figure_png, figure_svg, images_available
+from dashboard.images import captioned_chart, chart_png, chart_svg, images_available
 from dashboard.locales import Locale
 from dashboard.safe_text import plain
 from dashboard.views.reach import totals_headline, totals_source_line, view_totals
@@ -36,7 +36,7 @@ MAP_CONFIG = {
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _figures(version: str, locale: Locale, _table: Table) -> tuple[go.Figure, go.Figure]:
     # The maps change only with the language and the sources' names: built once per server.
-    return corridor_figure(locale), lanes_figure(locale, data.publishers(_table, locale))
+    return corridor_chart(locale), lanes_chart(locale, data.publishers(_table, locale))
 
 
 def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
@@ -69,10 +69,10 @@ def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
         st.caption(locale.t("map_regions_note"))
         _downloads(
             {
-                "map_corridor": captioned_figure(
+                "map_corridor": captioned_chart(
                     corridor, locale.t("map_corridor"), "", locale.t("map_lines_source")
                 ),
-                "map_lanes": captioned_figure(
+                "map_lanes": captioned_chart(
                     lanes,
                     locale.t("map_lanes"),
                     headline,
@@ -95,5 +95,5 @@ def _downloads(pictures: dict[str, go.Figure], locale: Locale) -> None:
     with st.container(horizontal=True, key="images_reach_map"):
         for key, figure in pictures.items():
             image_buttons(
-                key, partial(figure_png, figure), partial(figure_svg, figure), locale, locale.t(key)
+                key, partial(chart_png, figure), partial(chart_svg, figure), locale, locale.t(key)
             )

@@ -65,7 +65,7 @@ def chart_card(spec: ChartSpec) -> None:
         st.markdown(f"**{plain(spec.title)}**")
         st.markdown(f"##### {plain(spec.headline)}")
         st.plotly_chart(
-            spec.figure, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
+            spec.chart, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
         )
         st.caption(plain(spec.source_line))
         if spec.note:

@@ -119,13 +119,13 @@ def test_the_language_switch_rewords_the_page_without_reselecting_the_figures(
     from dashboard import data
 
     selected: list[object] = []
-    select = data.select_figures
+    select = data.figure_selection
 
     def counted(*args: object, **kwargs: object) -> object:
         selected.append(args)
         return select(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(data, "select_figures", counted)
+    monkeypatch.setattr(data, "figure_selection", counted)
     at = run_app({"source": SEED, "region": "chongqing"})
     zh_cards = [c.value for c in cards(at)]
     before = len(selected)

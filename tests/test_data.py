@@ -41,13 +41,13 @@ def test_switching_language_rewords_the_view_but_never_reselects_its_figures(
 ) -> None:
     table = Table(compact_observations(big_frame(2_000)), sources(), "test-languages")
     selected: list[object] = []
-    select = data.select_figures
+    select = data.figure_selection
 
     def counted(*args: object, **kwargs: object) -> object:
         selected.append(args)
         return select(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(data, "select_figures", counted)
+    monkeypatch.setattr(data, "figure_selection", counted)
     filters = Filters(metrics=("teu", "train_runs"))
     zh = data.view(table, filters, ZH)
     zh_titles = [s.title for s in data.chart_specs(table, filters, ZH, "trains")]

@@ -35,7 +35,7 @@ def spec() -> object:
 def test_png_has_the_slide_size_asked_for_and_is_not_blank(
     spec: object, size: tuple[int, int]
 ) -> None:
-    png = images.figure_png(spec.figure, *size)  # type: ignore[attr-defined]
+    png = images.chart_png(spec.chart, *size)  # type: ignore[attr-defined]
     picture = Image.open(io.BytesIO(png))
     assert picture.format == "PNG"
     assert picture.size == size
@@ -44,7 +44,7 @@ def test_png_has_the_slide_size_asked_for_and_is_not_blank(
 
 
 def test_svg_keeps_its_chinese_text(spec: object) -> None:
-    svg = images.figure_svg(spec.figure).decode("utf-8")  # type: ignore[attr-defined]
+    svg = images.chart_svg(spec.chart).decode("utf-8")  # type: ignore[attr-defined]
     assert svg.lstrip().startswith("<svg")
     assert "班列开行" in svg and "推算值" in svg
 
@@ -55,7 +55,7 @@ def test_without_chromium_the_error_is_bilingual_and_plain(
     monkeypatch.setattr(images, "chromium_path", lambda: None)
     assert not images.images_available()
     with pytest.raises(images.ImageExportError) as error:
-        images.figure_png(spec.figure)  # type: ignore[attr-defined]
+        images.chart_png(spec.chart)  # type: ignore[attr-defined]
     assert "Chromium" in str(error.value) and "无法导出图片" in str(error.value)
 
 
@@ -85,7 +85,7 @@ def test_exported_pictures_carry_title_period_and_source(lang: str) -> None:
 
 
 def test_caption_text_from_data_is_escaped() -> None:
-    figure = images.captioned_figure(
+    figure = images.captioned_chart(
         go.Figure(go.Bar(x=[1], y=[2])), "<b>t</b>", "2024", "来源：<a href='x'>s</a>"
     )
     assert "&lt;a href" in figure.layout.annotations[-1].text
@@ -163,13 +163,13 @@ def test_png_export_sends_nothing_over_the_network(
     monkeypatch.setattr(images, "kaleido_options", lambda: options)
     kaleido.stop_sync_server(silence_warnings=True)
     try:
-        images.figure_png(spec.figure, 640, 360)  # type: ignore[attr-defined]
+        images.chart_png(spec.chart, 640, 360)  # type: ignore[attr-defined]
         # Debian's Chromium still tries its update and time servers despite the switches;
         # those attempts end at the loopback proxy. The chart's page itself fetches nothing.
         chart = [s for s in seen if not any(h in s for h in CHROMIUM_OWN)]
         assert chart == [], f"the chart made requests: {chart[:3]}"
-        lure = go_with_remote_image(spec.figure)  # type: ignore[attr-defined]
-        images.figure_png(lure, 640, 360)
+        lure = go_with_remote_image(spec.chart)  # type: ignore[attr-defined]
+        images.chart_png(lure, 640, 360)
         assert any(b"example.invalid" in s for s in seen), "traffic goes to the proxy, not out"
     finally:
         stop.set()

@@ -112,7 +112,7 @@ def test_pages_show_only_the_events_that_concern_their_charts_metrics() -> None:
     assert not any("TEU" in e["title_en"] for e in trains.events)
     assert not any("throughput" in e["title_en"] for e in (*trains.events, *teu.events))
     # What the chart draws is what the spec carries.
-    marks = [d for d in trains.figure.data if d.mode == "markers" and d.marker.symbol == "diamond"]
+    marks = [d for d in trains.chart.data if d.mode == "markers" and d.marker.symbol == "diamond"]
     assert len(marks) == 1 and len(marks[0].x) == len(trains.events)
     assert len(events_for(events, "train_runs")) > len(trains.events) >= 1
     assert np.all(np.diff(marks[0].x) >= MIN_GAP_YEARS)

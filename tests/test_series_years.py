@@ -8,7 +8,7 @@ import pytest
 from dashboard_data import BOUND_ROWS, BOUND_SCOPE, OLDER, ROWS, SEED, observations, sources
 
 from dashboard.charts.milestones import MAX_EVENTS
-from dashboard.charts.series_years import year_figure, year_note, year_points, year_records
+from dashboard.charts.series_years import year_chart, year_note, year_points, year_records
 from dashboard.charts.specs import page_specs
 from dashboard.i18n import t
 from dashboard.locales import EN, ZH, locale_for
@@ -38,7 +38,7 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
     records = year_records(view, ["train_runs"])["train_runs"]
     assert [(r["period_end"].year, r["value"]) for r in records] == [(2021, 6000), (2023, 9000)]
     assert [o["value"] for o in records[1]["others"]] == [9300]
-    figure = year_figure(year_points(records, ZH), "train_runs", ZH)
+    figure = year_chart(year_points(records, ZH), "train_runs", ZH)
     assert list(figure.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
     # One slot a year: 2022 has no report, so the line holds None there and breaks.
     assert list(figure.data[0].text) == ["6000", "", "9000"]
@@ -47,7 +47,7 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
     assert list(figure.data[1].y) == [9300]
     assert "另据" in figure.data[1].hovertext[0]
     # A lone year still gets a sensible axis: one tick, itself.
-    lone = year_figure(year_points(records[:1], EN), "train_runs", EN)
+    lone = year_chart(year_points(records[:1], EN), "train_runs", EN)
     assert list(lone.layout.xaxis.ticktext) == ["2021"]
 
 
@@ -73,7 +73,7 @@ def test_milestones_marked_on_the_year_axis_with_their_source() -> None:
             for m in range(1, 13)
         ),
     ]  # fmt: skip
-    figure = year_figure(year_points(records, EN), "train_runs", EN, events)
+    figure = year_chart(year_points(records, EN), "train_runs", EN, events)
     marks = [d for d in figure.data if d.name == t("events_legend", "en")]
     assert len(marks) == 1
     hover = list(marks[0].hovertext)
@@ -83,10 +83,10 @@ def test_milestones_marked_on_the_year_axis_with_their_source() -> None:
     assert len(ours) == 1 and "Xinhua" in ours[0] and "People&#x27;s Daily" in ours[0]
     assert not any("Old" in h for h in hover)
     assert all(2020.5 <= x <= 2023.5 for x in marks[0].x)
-    zh = year_figure(year_points(records, ZH), "train_runs", ZH, events)
+    zh = year_chart(year_points(records, ZH), "train_runs", ZH, events)
     assert any("第2万列" in h for d in zh.data if d.hovertext is not None for h in d.hovertext)
     # No events: no marker row.
-    plain = year_figure(year_points(records, EN), "train_runs", EN)
+    plain = year_chart(year_points(records, EN), "train_runs", EN)
     assert all(d.name != t("events_legend", "en") for d in plain.data)
 
 
@@ -95,7 +95,7 @@ def _bound_years(lang: str) -> tuple[list, object]:
     view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), locale_for(lang))
     records = year_records(view, ["train_runs"])["train_runs"]
     points = year_points(records, locale_for(lang))
-    return points, year_figure(points, "train_runs", locale_for(lang))
+    return points, year_chart(points, "train_runs", locale_for(lang))
 
 
 def test_an_earlier_exact_year_is_preferred_to_a_later_bound_of_the_same_year() -> None:

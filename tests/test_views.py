@@ -10,7 +10,7 @@ from references import figure_records, kpi_candidates_scan
 
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
 from dashboard.locales import EN, ZH, locale_for
-from dashboard.views.index import figure_index, figure_view, take_rows
+from dashboard.views.index import figure_view, table_index, take_rows
 from dashboard.views.kpi import kpi_candidates, kpi_cards
 from dashboard.views.tables import display_table, metric_dictionary
 from etl.store.cache import compact_observations
@@ -138,7 +138,7 @@ def test_the_indexed_kpi_pick_matches_the_reference_on_random_frames() -> None:
     for seed in range(2):
         plain = _random_frame(seed)
         for frame in (plain, compact_observations(plain)):
-            index = figure_index(frame, sources())
+            index = table_index(frame, sources())
             # Every filter in Chinese, and the whole table in English.
             for filters, locale in (*((f, ZH) for f in FILTERS), (Filters(), EN)):
                 keep = filter_mask(frame, filters)

@@ -10,7 +10,7 @@ import pytest
 from dashboard_data import OLDER, SEED, observations, sources
 
 from dashboard.charts.specs import every_page_specs, page_specs
-from dashboard.charts.ytd import round_like, ytd_figure, ytd_pair, ytd_points
+from dashboard.charts.ytd import round_like, ytd_chart, ytd_pair, ytd_points
 from dashboard.i18n import t
 from dashboard.locales import ZH, locale_for
 from dashboard.views.index import FigureView, figure_view
@@ -55,11 +55,11 @@ def test_a_reported_figure_of_the_same_months_a_year_before_is_the_earlier_bar()
     assert (before["value"], before["basis"]) == (7400, "reported")
     spec = _ytd_spec(rows)
     assert spec is not None
-    bars = [(d.x[0], d.y[0]) for d in spec.figure.data]
+    bars = [(d.x[0], d.y[0]) for d in spec.chart.data]
     assert bars == [("2024年1—10月", 7400), ("2025年1—10月", 8200)]
     # Only the latest bar prints a yoy (the earlier one's own would read as the change between).
-    assert [d.text[0] for d in spec.figure.data] == ["7400", "8200  +12%"]
-    assert all(d.marker.pattern.shape == "" for d in spec.figure.data)
+    assert [d.text[0] for d in spec.chart.data] == ["7400", "8200  +12%"]
+    assert all(d.marker.pattern.shape == "" for d in spec.chart.data)
     assert "（上年同期7400列）" in spec.headline and "推算" not in spec.headline
 
 
@@ -81,7 +81,7 @@ def test_without_a_reported_earlier_figure_the_yoy_gives_a_derived_bar_rounded_l
     for lang in ("zh", "en"):
         spec = _ytd_spec(rows, lang)
         assert spec is not None
-        earlier, latest = spec.figure.data
+        earlier, latest = spec.chart.data
         assert earlier.marker.pattern.shape and not latest.marker.pattern.shape
         assert earlier.name == t("derived_legend", lang)
         assert (
@@ -154,7 +154,7 @@ def test_figure_draws_earlier_then_latest_with_headroom(lang: str) -> None:
     view = _view(rows, locale_for(lang))
     pair = ytd_pair(view.records(view.rows))
     assert pair is not None
-    figure = ytd_figure(ytd_points(pair, locale_for(lang)), "train_runs", locale_for(lang))
+    figure = ytd_chart(ytd_points(pair, locale_for(lang)), "train_runs", locale_for(lang))
     spec = json.loads(figure.to_json())
     assert spec["layout"]["xaxis"]["categoryarray"] == [d["x"][0] for d in spec["data"]]
     assert spec["layout"]["yaxis"]["range"][1] > 8200
@@ -176,7 +176,7 @@ def test_a_bounded_year_to_date_is_an_outline_labelled_as_stated(lang: str, stat
     ]
     spec = _ytd_spec(rows, lang)
     assert spec is not None
-    latest = spec.figure.data[-1]  # type: ignore[attr-defined]
+    latest = spec.chart.data[-1]  # type: ignore[attr-defined]
     assert latest.text[0].startswith(stated)
     assert latest.marker.color == "#FFFFFF"
     assert latest.name == t("bound_legend", lang)

@@ -111,7 +111,7 @@ def _layout(figure: go.Figure, window: tuple[float, float, float, float], locale
     )
 
 
-def corridor_figure(locale: Locale, geography: Geography | None = None) -> go.Figure:
+def corridor_chart(locale: Locale, geography: Geography | None = None) -> go.Figure:
     """Return the corridor's hubs and its west, middle and east lines on a land base."""
     geo = geography or load_geography()
     figure = go.Figure(land_traces(load_land()))
@@ -186,7 +186,7 @@ def corridor_figure(locale: Locale, geography: Geography | None = None) -> go.Fi
     return figure
 
 
-def lanes_figure(
+def lanes_chart(
     locale: Locale, cited: Mapping[str, str] | None = None, geography: Geography | None = None
 ) -> go.Figure:
     """Return the sea lanes from the Beibu Gulf to each region the reports name, on land.

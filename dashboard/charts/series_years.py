@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
-from dashboard.charts.figures import axis_title, build_points, has_bounds, qualifier_of
+from dashboard.charts.metric_charts import axis_title, build_points, has_bounds, qualifier_of
 from dashboard.charts.milestones import (
     chosen_events,
     event_hover,
@@ -108,7 +108,7 @@ def year_events(points: list[Record], metric: str, events: list[Record] | None) 
     return chosen_events(events_for(list(events), metric), min(years), max(years))
 
 
-def year_figure(
+def year_chart(
     points: list[Record], metric: str, locale: Locale, events: list[Record] | None = None
 ) -> go.Figure:
     """Return the line of one series over its years: a tick per year, each value labelled.

@@ -10,15 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows
-from dashboard.charts.figures import (
+from dashboard.charts.metric_charts import (
     alt_text,
     build_points,
-    flow_figure,
-    growth_figure,
+    flow_chart,
+    growth_chart,
     has_bounds,
     headline_text,
     points_frame,
-    snapshot_figure,
+    snapshot_chart,
     source_line,
 )
 from dashboard.charts.select import (
@@ -32,14 +32,14 @@ from dashboard.charts.select import (
     selection_note,
 )
 from dashboard.charts.series_years import (
+    year_chart,
     year_events,
-    year_figure,
     year_note,
     year_points,
     year_records,
     year_title,
 )
-from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
+from dashboard.charts.ytd import ytd_chart, ytd_headline, ytd_pair, ytd_points, ytd_title
 from dashboard.filters import is_related_record
 from dashboard.locales import Locale
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
@@ -74,7 +74,7 @@ class ChartSpec:
     headline: str
     source_line: str
     alt: str
-    figure: go.Figure
+    chart: go.Figure
     point_records: tuple[Record, ...]
     note: str = ""
     # The milestones drawn on its time axis (each with the ones near it left out, "hidden").
@@ -86,7 +86,7 @@ class ChartSpec:
         return points_frame(list(self.point_records))
 
 
-def metric_chart(points: list[Record], metric: str, locale: Locale, note: str = "") -> ChartSpec:
+def metric_spec(points: list[Record], metric: str, locale: Locale, note: str = "") -> ChartSpec:
     """Return the chart of one metric: bars for period flows, markers for snapshots and totals.
 
     A flow figure with no stated start (a running total, 截至…累计) is drawn as a marker on a time
@@ -99,9 +99,9 @@ def metric_chart(points: list[Record], metric: str, locale: Locale, note: str = 
         title = locale.t("title_cumulative", title=title)
     headline = headline_text(points, metric, locale)
     if m.kind == "flow" and not cumulative:
-        kind, figure = "flow", flow_figure(points, metric, locale)
+        kind, chart = "flow", flow_chart(points, metric, locale)
     else:
-        kind, figure = "snapshot", snapshot_figure(points, metric, locale)
+        kind, chart = "snapshot", snapshot_chart(points, metric, locale)
     return ChartSpec(
         id=f"{metric}_cumulative" if cumulative else metric,
         page=GROUP_PAGE.get(m.group, "trains"),
@@ -110,13 +110,13 @@ def metric_chart(points: list[Record], metric: str, locale: Locale, note: str = 
         headline=headline,
         source_line=source_line(points, locale),
         alt=alt_text(title, f"kind_{kind}", points, headline, locale),
-        figure=figure,
+        chart=chart,
         point_records=tuple(points),
         note=note,
     )
 
 
-def metric_charts(
+def metric_specs(
     records: list[Record], metric: str, locale: Locale, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
     """Return a metric's charts: its period figures, then its running totals if it has any.
@@ -128,8 +128,8 @@ def metric_charts(
     """
     ours = [r for r in records if not is_related_record(r)]
     related = [r for r in records if is_related_record(r)]
-    specs = _metric_charts(ours, metric, locale, top)
-    for spec in _metric_charts(related, metric, locale, top):
+    specs = _metric_specs(ours, metric, locale, top)
+    for spec in _metric_specs(related, metric, locale, top):
         specs.append(
             replace(
                 spec,
@@ -147,7 +147,7 @@ def is_related(spec: ChartSpec) -> bool:
     return spec.id.endswith(RELATED_SUFFIX)
 
 
-def _metric_charts(records: list[Record], metric: str, locale: Locale, top: int) -> list[ChartSpec]:
+def _metric_specs(records: list[Record], metric: str, locale: Locale, top: int) -> list[ChartSpec]:
     m = load_metrics()[metric]
     parts = (
         [(records, m.kind == "flow")]
@@ -167,7 +167,7 @@ def _metric_charts(records: list[Record], metric: str, locale: Locale, top: int)
         chosen, selection = select_figures(frame, top, MAX_BARS if bars else MAX_MARKERS)
         picked = [part[i] for i in chosen.tolist()]
         points = build_points(picked, locale)
-        specs.append(metric_chart(points, metric, locale, chart_note(selection, points, locale)))
+        specs.append(metric_spec(points, metric, locale, chart_note(selection, points, locale)))
     return specs
 
 
@@ -180,7 +180,7 @@ def chart_note(selection: Selection, points: list[Record], locale: Locale) -> st
     return " ".join(p for p in parts if p)
 
 
-def growth_chart(records: list[Record], locale: Locale) -> ChartSpec | None:
+def growth_spec(records: list[Record], locale: Locale) -> ChartSpec | None:
     """Return horizontal bars of the headline figures' yoy growth, each labelled with its period."""
     # Only the headline series, as the overview's series cards: never a figure of another series.
     ours = [r for r in records if str(r.get("series") or "") in HEADLINE_SERIES]
@@ -211,7 +211,7 @@ def growth_chart(records: list[Record], locale: Locale) -> ChartSpec | None:
         headline=headline,
         source_line=source_line(recs, locale),
         alt=alt_text(title, "kind_growth", recs, headline, locale),
-        figure=growth_figure(recs, locale),
+        chart=growth_chart(recs, locale),
         point_records=tuple(recs),
     )
 
@@ -236,19 +236,19 @@ def page_chart_specs(
     """Return a page's charts from the headline candidates and each metric's figures."""
     specs: list[ChartSpec] = []
     if page == "overview":
-        growth = growth_chart(headline_records, locale)
+        growth = growth_spec(headline_records, locale)
         if growth is not None:
             specs.append(growth)
         for metric in page_metrics("overview")[:OVERVIEW_METRIC_CHARTS]:
             if metric in by_metric:
                 specs.extend(
                     replace(s, id=f"overview_{s.id}", page="overview")
-                    for s in metric_charts(by_metric[metric], metric, locale, top)[:1]
+                    for s in metric_specs(by_metric[metric], metric, locale, top)[:1]
                 )
     for metric, m in load_metrics().items():
         if page != GROUP_PAGE.get(m.group, "trains") or metric not in by_metric:
             continue
-        specs.extend(metric_charts(by_metric[metric], metric, locale, top))
+        specs.extend(metric_specs(by_metric[metric], metric, locale, top))
     # This corridor first: related corridors' charts (there only with the switch on) close the page.
     return [s for s in specs if not is_related(s)] + [s for s in specs if is_related(s)]
 
@@ -335,7 +335,7 @@ def year_specs(
                 headline=headline,
                 source_line=source_line(points, locale),
                 alt=alt_text(title, "kind_flow", points, headline, locale),
-                figure=year_figure(points, metric, locale, events),
+                chart=year_chart(points, metric, locale, events),
                 point_records=tuple(points),
                 note=year_note(points, locale),
                 events=tuple(year_events(points, metric, events)),
@@ -385,7 +385,7 @@ def ytd_specs(fv: FigureView, metrics: list[str], locale: Locale) -> list[ChartS
                 headline=headline,
                 source_line=source_line(points, locale),
                 alt=alt_text(title, "kind_flow", points, headline, locale),
-                figure=ytd_figure(points, metric, locale),
+                chart=ytd_chart(points, metric, locale),
                 point_records=tuple(points),
             )
         )

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import preferred_rows
-from dashboard.charts.figures import axis_title, build_points, qualifier_of
+from dashboard.charts.metric_charts import axis_title, build_points, qualifier_of
 from dashboard.charts.theme import DERIVED_PATTERN, REPORTED_COLOUR, TEMPLATE, tint
 from dashboard.format import (
     format_number,
@@ -136,7 +136,7 @@ def _hover(p: Record, metric: str, locale: Locale) -> str:
     return "<br>".join(lines)
 
 
-def ytd_figure(points: list[Record], metric: str, locale: Locale) -> go.Figure:
+def ytd_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     """Return two bars: the same months a year before (hollow and hatched when derived), then
     the latest year to date, each labelled with its value (the derived one says so)."""
     figure = go.Figure()

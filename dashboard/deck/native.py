@@ -16,12 +16,12 @@ from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.charts.figures import axis_title
+from dashboard.charts.metric_charts import axis_title
 from dashboard.charts.specs import ChartSpec, is_years
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
 from dashboard.deck.labels import growth_label, unique_labels
 from dashboard.deck.series import (
-    Series,
+    NativeSeries,
     category_series,
     excel_serial,
     series_name,
@@ -58,7 +58,7 @@ def _number_format(metric: str, locale: Locale) -> str:
 AXIS_FORMAT = "General"
 
 
-def _style_series(series: Any, s: Series, *, marker: bool = False) -> None:
+def _style_series(series: Any, s: NativeSeries, *, marker: bool = False) -> None:
     derived = s.basis == "derived"
     if marker:
         bound = s.basis == "bound"
@@ -184,7 +184,7 @@ def _value_bars(
     locale: Locale,
     shape: tuple[Any, int],
     labels: list[str],
-    series: list[Series],
+    series: list[NativeSeries],
     legend: bool,
 ) -> Chart:
     # Bars (or columns) of one metric's values: a reported and a derived series sharing each

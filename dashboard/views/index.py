@@ -174,7 +174,7 @@ class FigureSelection:
     frame: pd.DataFrame
     rows: np.ndarray
     shared: dict[int, tuple[str, ...]]
-    index: FigureIndex
+    index: TableIndex
     # What pure functions of the figures worked out once (briefing.headline_rows): shared by
     # the selection's views in every language.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -195,7 +195,7 @@ class FigureView:
     rows: np.ndarray
     also: dict[int, str]
     citations: dict[str, Record]
-    index: FigureIndex
+    index: TableIndex
     # What pure functions of the view worked out once (briefing.headline_rows): a view is
     # immutable, so its answers stay true for the view's life.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -231,7 +231,7 @@ class FigureView:
 
 
 @dataclass(frozen=True)
-class FigureIndex:
+class TableIndex:
     """Per table: each row's figure identity, which source wins, and the reading order.
 
     Built once per data version, so a new filter costs a few passes over arrays, not a sort.
@@ -333,7 +333,7 @@ def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -
     )
 
 
-def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
+def table_index(frame: pd.DataFrame, sources: pd.DataFrame) -> TableIndex:
     """Return the table's figure index: keys, source precedence and reading order of its rows."""
     n = len(frame)
     published = dict(zip(sources["source_id"].astype(str), sources["published"], strict=True))
@@ -370,7 +370,7 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
         )
     )
     # Row positions fit in 32 bits up to two billion rows: half the memory of the defaults.
-    return FigureIndex(
+    return TableIndex(
         key.astype(np.int32),
         priority.astype(np.int32),
         reading.astype(np.int32),
@@ -379,14 +379,14 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     )
 
 
-def select_figures(
+def figure_selection(
     frame: pd.DataFrame,
     sources: pd.DataFrame,
     keep: np.ndarray,
-    index: FigureIndex | None = None,
+    index: TableIndex | None = None,
 ) -> FigureSelection:
     """Return the kept rows, one per figure identity, from its latest source (no words yet)."""
-    index = figure_index(frame, sources) if index is None else index
+    index = table_index(frame, sources) if index is None else index
     kept = index.priority[keep[index.priority]]
     best = ~pd.Series(index.key[kept]).duplicated().to_numpy()
     winner = np.zeros(len(frame), dtype=bool)
@@ -421,8 +421,8 @@ def figure_view(
     sources: pd.DataFrame,
     keep: np.ndarray,
     locale: Locale,
-    index: FigureIndex | None = None,
+    index: TableIndex | None = None,
 ) -> FigureView:
     """Return the view of the kept rows, one per figure identity, its sources cited in words."""
-    selection = select_figures(frame, sources, keep, index)
+    selection = figure_selection(frame, sources, keep, index)
     return in_words(selection, source_citations(sources, locale))

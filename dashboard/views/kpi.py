@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.briefing import Briefing, Figure, Sentence
+from dashboard.briefing import Briefing, CitedFigure, Sentence
 from dashboard.locales import Locale
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, FigureView, Record, date_codes
 from etl.contract.qualifiers import is_bound
@@ -167,7 +167,7 @@ class SeriesCard:
     url: str
 
 
-def _change_text(sentence: Sentence, figure: Figure, locale: Locale) -> str:
+def _change_text(sentence: Sentence, figure: CitedFigure, locale: Locale) -> str:
     change = sentence.change(figure)
     return locale.yoy(change.change_pct) if change is not None else ""
 

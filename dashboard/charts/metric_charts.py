@@ -204,7 +204,7 @@ def _bar_kind(point: Record) -> str:
     return "bound" if is_bound(qualifier_of(point)) else "reported"
 
 
-def flow_figure(points: list[Record], metric: str, locale: Locale) -> go.Figure:
+def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
 
     Each series (region, route, scope) gets a bold heading row, then one bar per period in time
@@ -324,7 +324,7 @@ def flow_figure(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     return go.Figure(data=traces, layout=layout)
 
 
-def snapshot_figure(points: list[Record], metric: str, locale: Locale) -> go.Figure:
+def snapshot_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     """Return markers on a time axis, one colour per scope.
 
     A headline series' counts as of dates (period kind snapshot: no start) are one line through
@@ -440,7 +440,7 @@ def points_frame(points: list[Record]) -> pd.DataFrame:
     return out
 
 
-def growth_figure(recs: list[Record], locale: Locale) -> go.Figure:
+def growth_chart(recs: list[Record], locale: Locale) -> go.Figure:
     """Return horizontal bars of yoy growth (%) for points sorted by growth, rises green."""
     custom, template = _hover(recs, locale)
     growth = [float(r["yoy_pct"]) for r in recs]
