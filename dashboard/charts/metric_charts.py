@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -204,16 +205,12 @@ def _bar_kind(point: Record) -> str:
     return "bound" if is_bound(qualifier_of(point)) else "reported"
 
 
-def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
-    """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
-
-    Each series (region, route, scope) gets a bold heading row, then one bar per period in time
-    order. Reported bars are solid, derived ones pale and hatched; the growth rate sits by the bar.
-    """
+def _flow_order(points: list[Record]) -> list[Record]:
+    """Return the points series by series (latest series first), each in time order."""
     latest: dict[str, pd.Timestamp] = {}
     for p in points:
         latest[p["series"]] = max(latest.get(p["series"], p["period_end"]), p["period_end"])
-    recs = sorted(
+    return sorted(
         points,
         key=lambda p: (
             -latest[p["series"]].value,
@@ -222,23 +219,33 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
             p["period_start"] or NO_DATE,
         ),
     )
-    position: list[float] = []
-    headings: list[Record] = []
-    ticks: list[float] = []
-    labels: list[str] = []
-    row = 0.0
+
+
+@dataclass
+class _FlowRows:
+    """Where each bar of a flow chart sits: a heading row per series, then a row per period."""
+
+    position: list[float] = field(default_factory=list)
+    headings: list[Record] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    rows: float = 0.0
+
+
+def _flow_rows(recs: list[Record]) -> _FlowRows:
+    """Return the rows of ordered records: each series' bold heading, then its bars."""
+    out = _FlowRows()
     current = None
     for r in recs:
         if r["series"] != current:
             current = r["series"]
             text = _wrap_label(current, HEADING_WRAP)
             lines = text.count("<br>") + 1
-            headings.append(
+            out.headings.append(
                 {
                     "x": 0,
                     "xref": "paper",
                     "xanchor": "left",
-                    "y": row + (lines - 1) / 2 + 0.1,
+                    "y": out.rows + (lines - 1) / 2 + 0.1,
                     "yanchor": "middle",
                     "text": f"<b>{text}</b>",
                     "showarrow": False,
@@ -246,64 +253,78 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
                     "font": {"size": 13},
                 }
             )
-            row += lines
-        position.append(row)
-        ticks.append(row)
-        labels.append(r["period_label"])
-        row += 1
+            out.rows += lines
+        out.position.append(out.rows)
+        out.labels.append(r["period_label"])
+        out.rows += 1
+    return out
+
+
+# How each kind of bar is filled and named: a bound is an outline only (a bar of 超1万 is no
+# measured length); a derived bar is pale and hatched.
+BAR_FILLS = {"reported": REPORTED_COLOUR, "bound": "#FFFFFF", "derived": tint(REPORTED_COLOUR)}
+BAR_NAMES = {"reported": "reported", "bound": "bound_legend", "derived": "derived_legend"}
+
+
+def _flow_trace(
+    basis: str, chosen: list[tuple[float, Record]], decimals: int, locale: Locale
+) -> Record:
+    """Return the bar trace of one kind of bar (reported, bound or derived) at its rows."""
+    sel = [r for _, r in chosen]
+    custom, template = _hover(sel, locale)
+    derived = basis == "derived"
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": [y for y, _ in chosen],
+        "x": [r["display_value"] for r in sel],
+        "width": 0.72,
+        "name": locale.t(BAR_NAMES[basis]),
+        "marker": {
+            "color": BAR_FILLS[basis],
+            "line": {"color": REPORTED_COLOUR, "width": 1.5},
+            "pattern": {
+                "shape": DERIVED_PATTERN if derived else "",
+                "fgcolor": REPORTED_COLOUR,
+                "size": 7,
+                "solidity": 0.3,
+            },
+        },
+        "text": [
+            point_text(r, decimals, locale)
+            + (f"  {locale.yoy(r['yoy_pct'])}" if not derived and r["yoy_pct"] is not None else "")
+            for r in sel
+        ],
+        "textposition": "outside",
+        "textfont": {"size": 13},
+        "cliponaxis": False,
+        "customdata": custom,
+        "hovertemplate": template,
+    }
+
+
+def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
+    """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
+
+    Each series (region, route, scope) gets a bold heading row, then one bar per period in time
+    order. Reported bars are solid, derived ones pale and hatched; the growth rate sits by the bar.
+    """
+    recs = _flow_order(points)
+    rows = _flow_rows(recs)
     decimals = load_metrics()[metric].decimals
     traces: list[Record] = []
     for basis in ("reported", "bound", "derived"):
-        chosen = [(y, r) for y, r in zip(position, recs, strict=True) if _bar_kind(r) == basis]
-        if not chosen:
-            continue
-        sel = [r for _, r in chosen]
-        custom, template = _hover(sel, locale)
-        derived = basis == "derived"
-        # A bound is an outline only: a bar of 超1万 is no measured length.
-        fill = {"reported": REPORTED_COLOUR, "bound": "#FFFFFF", "derived": tint(REPORTED_COLOUR)}
-        names = {"reported": "reported", "bound": "bound_legend", "derived": "derived_legend"}
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [y for y, _ in chosen],
-                "x": [r["display_value"] for r in sel],
-                "width": 0.72,
-                "name": locale.t(names[basis]),
-                "marker": {
-                    "color": fill[basis],
-                    "line": {"color": REPORTED_COLOUR, "width": 1.5},
-                    "pattern": {
-                        "shape": DERIVED_PATTERN if derived else "",
-                        "fgcolor": REPORTED_COLOUR,
-                        "size": 7,
-                        "solidity": 0.3,
-                    },
-                },
-                "text": [
-                    point_text(r, decimals, locale)
-                    + (
-                        f"  {locale.yoy(r['yoy_pct'])}"
-                        if not derived and r["yoy_pct"] is not None
-                        else ""
-                    )
-                    for r in sel
-                ],
-                "textposition": "outside",
-                "textfont": {"size": 13},
-                "cliponaxis": False,
-                "customdata": custom,
-                "hovertemplate": template,
-            }
-        )
+        placed = zip(rows.position, recs, strict=True)
+        chosen = [(y, r) for y, r in placed if _bar_kind(r) == basis]
+        if chosen:
+            traces.append(_flow_trace(basis, chosen, decimals, locale))
     layout = {
         "template": TEMPLATE,
-        "height": 110 + BAR_HEIGHT * row,
+        "height": 110 + BAR_HEIGHT * rows.rows,
         "barmode": "overlay",
         "showlegend": True,
         "legend": {"traceorder": "normal"},
-        "annotations": headings,
+        "annotations": rows.headings,
         "xaxis": {
             "title": {"text": axis_title(metric, locale)},
             "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
@@ -312,9 +333,9 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
             "tickformat": ",~f",
         },
         "yaxis": {
-            "tickvals": ticks,
-            "ticktext": labels,
-            "range": [row - 0.4, -0.7],
+            "tickvals": rows.position,
+            "ticktext": rows.labels,
+            "range": [rows.rows - 0.4, -0.7],
             "showgrid": False,
             "rangemode": "normal",
             "zeroline": False,

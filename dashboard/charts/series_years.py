@@ -108,6 +108,84 @@ def year_events(points: list[Record], metric: str, events: list[Record] | None) 
     return chosen_events(events_for(list(events), metric), min(years), max(years))
 
 
+def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[int]) -> go.Scatter:
+    """Return the series' line: one slot per calendar year, exact figures only."""
+    by_year = {pd.Timestamp(p["period_end"]).year: p for p in points}
+    # One slot per calendar year: a year with no report, or only a bound, is None on the line
+    # and the line breaks there (connectgaps off), never a straight run or a flat step through it.
+    exact = [
+        p if p is not None and not is_bound(qualifier_of(p)) else None
+        for p in (by_year.get(y) for y in ticks)
+    ]
+    return go.Scatter(
+        x=ticks,
+        y=[None if p is None else p["display_value"] for p in exact],
+        mode="lines+markers+text",
+        connectgaps=False,
+        text=["" if p is None else locale.point_label(p["value"], metric) for p in exact],
+        textposition="top center",
+        hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
+        hoverinfo="text",
+        cliponaxis=False,
+        line={"color": REPORTED_COLOUR},
+        marker={"color": REPORTED_COLOUR},
+        name=locale.series(points[0]["series_key"]),
+    )
+
+
+def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) -> go.Scatter:
+    """Return the years a source states as a bound (超1万列): open marks, qualifier kept."""
+    return go.Scatter(
+        x=[y for y, _ in bounds],
+        y=[p["display_value"] for _, p in bounds],
+        mode="markers+text",
+        text=[locale.point_label(p["value"], metric, p["qualifier"]) for _, p in bounds],
+        textposition="top center",
+        marker={
+            "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
+            "size": 14,
+            "color": REPORTED_COLOUR,
+            "line": {"width": 2},
+        },
+        hovertext=[_year_hover(p, metric, locale) for _, p in bounds],
+        hoverinfo="text",
+        cliponaxis=False,
+        name=locale.t("bound_legend"),
+    )
+
+
+def _other_marks(
+    others: list[tuple[int, Record]], divisor: float, metric: str, locale: Locale
+) -> go.Scatter:
+    """Return the other sources' values for the same years: grey open circles."""
+    return go.Scatter(
+        x=[y for y, _ in others],
+        y=[float(o["value"]) / divisor for _, o in others],
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
+        name=locale.t("also_reported_legend"),
+        hovertext=[_also(o, metric, locale) for _, o in others],
+        hoverinfo="text",
+    )
+
+
+def _event_marks(shown: list[Record], locale: Locale) -> go.Scatter:
+    """Return the milestones as a row of diamonds at the bottom, their source on hover."""
+    hidden = hidden_count(shown)
+    return go.Scatter(
+        x=[event_x(e["date"]) for e in shown],
+        y=[0.0] * len(shown),
+        mode="markers",
+        marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
+        name=locale.t("events_legend")
+        if not hidden
+        else locale.t("events_legend_hidden", count=hidden),
+        hovertext=[event_hover(e, locale) for e in shown],
+        hoverinfo="text",
+        cliponaxis=False,
+    )
+
+
 def year_chart(
     points: list[Record], metric: str, locale: Locale, events: list[Record] | None = None
 ) -> go.Figure:
@@ -120,84 +198,19 @@ def year_chart(
     years = [pd.Timestamp(p["period_end"]).year for p in points]
     values = [p["display_value"] for p in points]
     ticks = list(range(min(years), max(years) + 1))
-    by_year = dict(zip(years, points, strict=True))
-    # One slot per calendar year: a year with no report, or only a bound, is None on the line
-    # and the line breaks there (connectgaps off), never a straight run or a flat step through it.
-    exact = [
-        p if p is not None and not is_bound(qualifier_of(p)) else None
-        for p in (by_year.get(y) for y in ticks)
-    ]
-    figure = go.Figure(
-        go.Scatter(
-            x=ticks,
-            y=[None if p is None else p["display_value"] for p in exact],
-            mode="lines+markers+text",
-            connectgaps=False,
-            text=["" if p is None else locale.point_label(p["value"], metric) for p in exact],
-            textposition="top center",
-            hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
-            hoverinfo="text",
-            cliponaxis=False,
-            line={"color": REPORTED_COLOUR},
-            marker={"color": REPORTED_COLOUR},
-            name=locale.series(points[0]["series_key"]),
-        )
-    )
+    chart = go.Figure(_year_line(points, metric, locale, ticks))
     bounds = [(y, p) for y, p in zip(years, points, strict=True) if is_bound(qualifier_of(p))]
     if bounds:
-        # A year the source states as a bound (超1万列): an open mark on its own, its label and
-        # hover carrying the qualifier.
-        figure.add_trace(
-            go.Scatter(
-                x=[y for y, _ in bounds],
-                y=[p["display_value"] for _, p in bounds],
-                mode="markers+text",
-                text=[locale.point_label(p["value"], metric, p["qualifier"]) for _, p in bounds],
-                textposition="top center",
-                marker={
-                    "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
-                    "size": 14,
-                    "color": REPORTED_COLOUR,
-                    "line": {"width": 2},
-                },
-                hovertext=[_year_hover(p, metric, locale) for _, p in bounds],
-                hoverinfo="text",
-                cliponaxis=False,
-                name=locale.t("bound_legend"),
-            )
-        )
+        chart.add_trace(_bound_marks(bounds, metric, locale))
     others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
     if others:
         divisor = points[0]["value"] / points[0]["display_value"] if points[0]["value"] else 1
-        figure.add_trace(
-            go.Scatter(
-                x=[y for y, _ in others],
-                y=[float(o["value"]) / divisor for _, o in others],
-                mode="markers",
-                marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
-                name=locale.t("also_reported_legend"),
-                hovertext=[_also(o, metric, locale) for _, o in others],
-                hoverinfo="text",
-            )
-        )
+        chart.add_trace(_other_marks(others, divisor, metric, locale))
         values = [*values, *(float(o["value"]) / divisor for _, o in others)]
     shown = year_events(points, metric, events)
     if shown:
-        figure.add_trace(
-            go.Scatter(
-                x=[event_x(e["date"]) for e in shown],
-                y=[0.0] * len(shown),
-                mode="markers",
-                marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
-                name=locale.t("events_legend")
-                if not hidden_count(shown)
-                else locale.t("events_legend_hidden", count=hidden_count(shown)),
-                hovertext=[event_hover(e, locale) for e in shown],
-                hoverinfo="text",
-                cliponaxis=False,
-            )
-        )
-    figure.update_layout(
+        chart.add_trace(_event_marks(shown, locale))
+    chart.update_layout(
         template=TEMPLATE,
         height=HEIGHT,
         showlegend=bool(others) or bool(shown) or bool(bounds),
@@ -220,7 +233,7 @@ def year_chart(
             "range": [min(years) - 0.7, max(years) + 0.7],
         },
     )
-    return figure
+    return chart
 
 
 def _also(other: Record, metric: str, locale: Locale) -> str:
