@@ -23,6 +23,7 @@ from local_browser import chromium_installed, launch_options, streamlit_server  
 from dashboard import data  # noqa: E402
 from dashboard.charts.specs import ChartSpec, page_specs  # noqa: E402
 from dashboard.filters import Filters, filter_mask  # noqa: E402
+from dashboard.locales import ZH  # noqa: E402
 from dashboard.views.index import figure_view  # noqa: E402
 from dashboard.views.kpi import kpi_candidates  # noqa: E402
 from etl.contract.paths import layout  # noqa: E402
@@ -104,6 +105,9 @@ def timed_reruns(at: Any, reruns: int, cold: bool) -> list[float]:
     for i in range(reruns):
         at.multiselect(key="f_metric").set_value(choices[i % 2])
         if cold:
+            # The language-neutral selection and the cited sources are the view's two halves.
+            data._selection.clear()
+            data._citations.clear()
             data._view.clear()
             data._headline.clear()
             data._specs.clear()
@@ -119,8 +123,8 @@ def page_charts(page: str) -> list[ChartSpec]:
     """Return a page's charts on the shipped data, as the page builds them (unfiltered, zh)."""
     table = load_table(layout())
     frame = table.observations
-    view = figure_view(frame, table.sources, filter_mask(frame, Filters()), "zh")
-    return page_specs(view, kpi_candidates(view), "zh", page)
+    view = figure_view(frame, table.sources, filter_mask(frame, Filters()), ZH)
+    return page_specs(view, kpi_candidates(view), ZH, page)
 
 
 def bench_reruns(reruns: int, cold: bool) -> list[float]:
@@ -153,13 +157,13 @@ def bench_go_vs_px(repeats: int = 50) -> tuple[list[float], list[float]]:
                  "y": [list(g["series"]), list(g["period_label"])], "name": b}
                 for b, g in points.groupby("basis")
             ],
-            layout={"template": spec.figure.layout.template, "barmode": "overlay"},
+            layout={"template": spec.chart.layout.template, "barmode": "overlay"},
         )  # fmt: skip
 
     def with_px() -> object:
         fig = px.bar(
             points, x="display_value", y="period_label", color="basis", facet_row="series",
-            orientation="h", pattern_shape="basis", template=spec.figure.layout.template,
+            orientation="h", pattern_shape="basis", template=spec.chart.layout.template,
         )  # fmt: skip
         return fig
 

@@ -120,17 +120,21 @@ def cmd_deck(args: argparse.Namespace) -> int:
     # The dashboard ignores a bad URL value and says so; the command line refuses it instead.
     if parsed.problems:
         raise CorridorError([p.problem() for p in parsed.problems])
-    filters = parsed.filters
+    filters, locale = parsed.filters, parsed.locale
     events = read_events(where.events_csv, table.sources)
-    specs, cards, view = deck_inputs(table.observations, table.sources, filters, events=events)
+    specs, cards, view = deck_inputs(
+        table.observations, table.sources, filters, locale, events=events
+    )
     if not len(view):
         raise CorridorError([Problem(*pair("empty_result"))])
 
     def progress(done: int, total: int) -> None:
         say(f"图表幻灯片 chart slide {done}/{total}")
 
-    brief = deck_briefing(view, filters)
-    data = build_deck(specs, cards, filters, table.sources, briefing=brief, progress=progress)
+    brief = deck_briefing(view, locale)
+    data = build_deck(
+        specs, cards, filters, table.sources, locale=locale, briefing=brief, progress=progress
+    )
     partial = out.with_name(f".{out.name}.part")
     partial.write_bytes(data)
     os.replace(partial, out)

@@ -15,18 +15,14 @@ from dashboard.filters import (
     parse_query_params,
     to_query_params,
 )
-from dashboard.format import month_key_label
 from dashboard.i18n import (
     DEFAULT_LANG,
     LANG_NAMES,
     LANGS,
     both,
-    metric_label,
     pair,
-    region_label,
-    route_label,
-    t,
 )
+from dashboard.locales import locale_for
 from dashboard.safe_text import plain
 from etl.contract.vocabulary import load_metrics
 
@@ -72,7 +68,7 @@ def _init_from_url() -> None:
     parsed = parse_query_params(st.query_params.to_dict(), choices)
     f = parsed.filters
     st.session_state["_messages"] = tuple(p.notice() for p in parsed.problems)
-    st.session_state["f_lang"] = f.lang
+    st.session_state["f_lang"] = parsed.locale.lang
     if months:
         lo = _clamp(f.start.strftime("%Y-%m"), end=False) if f.start is not None else months[0]
         hi = _clamp(f.end.strftime("%Y-%m"), end=True) if f.end is not None else months[-1]
@@ -86,11 +82,11 @@ def _init_from_url() -> None:
 
 
 def _reset() -> None:
-    lang = st.session_state.get("f_lang", DEFAULT_LANG)
+    lang_code = st.session_state.get("f_lang", DEFAULT_LANG)
     for key in KEYS:
         st.session_state.pop(key, None)
     st.session_state.pop("_period_init", None)
-    st.session_state["f_lang"] = lang
+    st.session_state["f_lang"] = lang_code
     st.session_state["_messages"] = ()
 
 
@@ -98,7 +94,8 @@ if "_initialised" not in st.session_state:
     _init_from_url()
     st.session_state["_initialised"] = True
 
-lang = st.session_state.get("f_lang") or DEFAULT_LANG
+# The language is read beside the filters, never inside them: it changes words, not figures.
+locale = locale_for(st.session_state.get("f_lang") or DEFAULT_LANG)
 present_regions = sorted(set(offered.regions) | set(st.session_state.get("f_region", [])))
 present_routes = sorted(set(offered.routes) | set(st.session_state.get("f_route", [])))
 metric_order = list(load_metrics())
@@ -106,23 +103,23 @@ present_metrics = sorted(
     set(offered.metrics) | set(st.session_state.get("f_metric", [])),
     key=metric_order.index,
 )
-publishers = data.publishers(table, lang)
+publishers = data.publishers(table, locale)
 
 
 # How each multi-choice filter shows its keys: in its select box and in the summary beside it.
 CHOICE_LABELS: dict[str, Callable[[str], str]] = {
-    "f_region": lambda k: region_label(k, lang),
-    "f_route": lambda k: route_label("" if k == NO_ROUTE else k, lang),
-    "f_metric": lambda k: metric_label(k, lang),
+    "f_region": lambda k: locale.region(k),
+    "f_route": lambda k: locale.route("" if k == NO_ROUTE else k),
+    "f_metric": lambda k: locale.metric(k),
     "f_source": lambda k: str(publishers.get(k, k)),
 }
 
 
 def _chosen_summary() -> list[str]:
     """Return one line per multi-choice filter in use: its name and the chosen values."""
-    sep = t("list_sep", lang)
+    sep = locale.t("list_sep")
     return [
-        t(key[2:], lang) + t("sep", lang) + sep.join(str(fmt(v)) for v in values)
+        locale.t(key[2:]) + locale.t("sep") + sep.join(str(fmt(v)) for v in values)
         for key, fmt in CHOICE_LABELS.items()
         if (values := st.session_state.get(key))
     ]
@@ -132,71 +129,73 @@ def _sidebar() -> None:
     """Show the language switch and the filters; their values are read above from state."""
     with st.sidebar:
         st.segmented_control(
-            t("language", lang),
+            locale.t("language"),
             LANGS,
             key="f_lang",
             format_func=LANG_NAMES.__getitem__,
             required=True,
         )
-        st.markdown(f"**{t('filters', lang)}**")
+        st.markdown(f"**{locale.t('filters')}**")
         if len(months) > 1:
             st.select_slider(
-                t("period", lang),
+                locale.t("period"),
                 options=months,
                 key="f_period",
                 value=st.session_state.get("_period_init") or (months[0], months[-1]),
-                format_func=lambda m: month_key_label(m, lang),
+                format_func=lambda m: locale.month_key_label(m),
             )
         # Region, route, metric and source open from one button: a popover mounts its widgets
         # when opened, so a page's first load does not wait for four select boxes to be drawn.
         # What is chosen stays in view below the button.
         chosen = _chosen_summary()
-        label = t("more_filters", lang) + (t("active_count", lang, n=len(chosen)) if chosen else "")
+        label = locale.t("more_filters") + (
+            locale.t("active_count", n=len(chosen)) if chosen else ""
+        )
         with st.popover(
-            label, icon=":material/tune:", width="stretch", help=t("more_filters_help", lang)
+            label, icon=":material/tune:", width="stretch", help=locale.t("more_filters_help")
         ):
             st.multiselect(
-                t("region", lang),
+                locale.t("region"),
                 present_regions,
                 key="f_region",
                 format_func=CHOICE_LABELS["f_region"],
-                placeholder=t("all", lang),
+                placeholder=locale.t("all"),
             )
             st.multiselect(
-                t("route", lang),
+                locale.t("route"),
                 present_routes,
                 key="f_route",
                 format_func=CHOICE_LABELS["f_route"],
-                placeholder=t("all", lang),
+                placeholder=locale.t("all"),
             )
             st.multiselect(
-                t("metric", lang),
+                locale.t("metric"),
                 present_metrics,
                 key="f_metric",
                 format_func=CHOICE_LABELS["f_metric"],
-                placeholder=t("all", lang),
+                placeholder=locale.t("all"),
             )
             st.multiselect(
-                t("source", lang),
+                locale.t("source"),
                 list(source_ids),
                 key="f_source",
                 format_func=CHOICE_LABELS["f_source"],
-                placeholder=t("all", lang),
+                placeholder=locale.t("all"),
             )
         for line in chosen:
             st.caption(plain(line))
         st.segmented_control(
-            t("basis", lang),
+            locale.t("basis"),
             ("all", "reported", "derived"),
             key="f_basis",
-            format_func=lambda k: t(k, lang),
+            format_func=lambda k: locale.t(k),
             required=True,
-            help=t("derived_long", lang),
+            help=locale.t("derived_long"),
         )
         # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in a
         # chart of its own titled 相关通道.
-        st.toggle(t("related", lang), key="f_related", help=t("related_help", lang))
-        st.button(t("reset", lang), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
+        st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
+        st.button(locale.t("reset"), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 
 
 # The filters come from the widgets' state (or the URL on a first run); the widgets themselves
@@ -217,12 +216,14 @@ filters = Filters(
     metrics=tuple(st.session_state.get("f_metric", [])),
     bases=() if basis == "all" else (basis,),
     sources=tuple(st.session_state.get("f_source", [])),
-    lang=lang,
     related=bool(st.session_state.get("f_related", False)),
 )
-st.query_params.from_dict({**to_query_params(filters), **presenting.keep_params(st.query_params)})
+st.query_params.from_dict(
+    {**to_query_params(filters, locale), **presenting.keep_params(st.query_params)}
+)
 st.session_state["_table"] = table
 st.session_state["_filters"] = filters
+st.session_state["_locale"] = locale
 
 # The reader's pages: (file in app_pages/, URL path and i18n key, icon); overview is the default.
 READER_PAGES = (
@@ -236,34 +237,34 @@ READER_PAGES = (
 pages = [
     st.Page(
         f"app_pages/{name}.py",
-        title=t(f"page_{key}", lang),
+        title=locale.t(f"page_{key}"),
         icon=icon,
         url_path=key,
         default=name == "overview",
-        help=t(f"help_{key}", lang),
+        help=locale.t(f"help_{key}"),
     )
     for name, key, icon in READER_PAGES
 ]
 pages.append(
     st.Page(
         "app_pages/upload.py",
-        title=t("page_upload", lang),
+        title=locale.t("page_upload"),
         icon=":material/upload:",
         url_path="upload",
     )
 )
-pages.append(presenting.nav_page(lang))
+pages.append(presenting.nav_page(locale))
 page = st.navigation(
-    [presenting.nav_page(lang, default=True)] if present else pages,
+    [presenting.nav_page(locale, default=True)] if present else pages,
     position="hidden" if present else "top",
 )
 if not present:
-    st.header(t("app_title", lang), anchor=False)
-    st.caption(t("app_caption", lang))
+    st.header(locale.t("app_title"), anchor=False)
+    st.caption(locale.t("app_caption"))
 for message in st.session_state.get("_messages", ()):
     st.warning(plain(message), icon=":material/info:")
 if not present:
     st.subheader(page.title, anchor=False)
 page.run()
 _sidebar()
-downloads.deck_download(table, filters)
+downloads.deck_download(table, filters, locale)

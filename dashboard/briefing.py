@@ -17,8 +17,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from dashboard.format import format_as_of, format_period, format_value, growth_words
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from dashboard.safe_text import plain
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name, take_rows
 from etl.contract.conflicts import preference_rank, preferred_values
@@ -51,7 +50,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Figure:
+class CitedFigure:
     """One reported figure as the briefing states it."""
 
     series: str
@@ -72,15 +71,15 @@ class Segment:
     """A piece of a sentence: plain words, or a number with the figure it comes from."""
 
     text: str
-    figure: Figure | None = None
+    figure: CitedFigure | None = None
 
 
 @dataclass(frozen=True)
 class Comparison:
     """A change between like periods of one series: reported (the source's) or computed."""
 
-    current: Figure
-    previous: Figure | None
+    current: CitedFigure
+    previous: CitedFigure | None
     change_pct: float
     computed: bool
 
@@ -91,16 +90,16 @@ class Sentence:
 
     series: str
     segments: tuple[Segment, ...]
-    figures: tuple[Figure, ...]
+    figures: tuple[CitedFigure, ...]
     comparisons: tuple[Comparison, ...]
 
     @property
-    def stated(self) -> tuple[Figure, ...]:
+    def stated(self) -> tuple[CitedFigure, ...]:
         """Return the figures the sentence states for itself (not the bases of its changes)."""
         bases = {id(c.previous) for c in self.comparisons if c.computed}
         return tuple(f for f in self.figures if id(f) not in bases)
 
-    def change(self, figure: Figure) -> Comparison | None:
+    def change(self, figure: CitedFigure) -> Comparison | None:
         """Return the change stated for a figure, if any."""
         return next((c for c in self.comparisons if c.current is figure), None)
 
@@ -114,7 +113,7 @@ class Sentence:
 class Briefing:
     """The briefing: its sentences, in the catalogue's order of headline metrics."""
 
-    lang: str
+    locale: Locale
     sentences: tuple[Sentence, ...]
 
     @property
@@ -162,8 +161,8 @@ def _linked(seg: Segment) -> str:
     return f'[{text}]({url} "{title}")' if url else text
 
 
-def _filled(key: str, lang: str, value: Segment, **fields: str) -> list[Segment]:
-    before, _, after = t(key, lang, value=_SLOT, **fields).partition(_SLOT)
+def _filled(key: str, locale: Locale, value: Segment, **fields: str) -> list[Segment]:
+    before, _, after = locale.t(key, value=_SLOT, **fields).partition(_SLOT)
     return [s for s in (Segment(before), value, Segment(after)) if s.text]
 
 
@@ -174,22 +173,22 @@ def _opt_float(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _figure(row: Record, kind: str, lang: str) -> Figure:
+def _figure(row: Record, kind: str, locale: Locale) -> CitedFigure:
     start = row.get("period_start")
     start = None if start is None or pd.isna(start) else pd.Timestamp(start)
     end = pd.Timestamp(row["period_end"])
     published = row.get("published")
     metric = str(row["metric"])
     qualifier = str(row.get("qualifier") or "")
-    return Figure(
+    return CitedFigure(
         series=str(row["series"]),
         metric=metric,
         value=float(row["value"]),
-        text=format_value(float(row["value"]), metric, lang, qualifier=qualifier),
+        text=locale.value(float(row["value"]), metric, qualifier=qualifier),
         kind=kind,
         period_start=start,
         period_end=end,
-        period=format_as_of(end, lang) if start is None else format_period(start, end, lang),
+        period=locale.as_of(end) if start is None else locale.period(start, end),
         yoy_pct=_opt_float(row.get("yoy_pct")),
         bound=is_bound(qualifier) or bool(_BOUND.search(str(row.get("quote") or ""))),
         source=Source(
@@ -203,13 +202,13 @@ def _figure(row: Record, kind: str, lang: str) -> Figure:
             cited=source_name(
                 str(row.get("publisher") or row["source_id"]),
                 None if published is None or pd.isna(published) else pd.Timestamp(published),
-                lang,
+                locale,
             ),
         ),
     )
 
 
-def _same_months_a_year_before(cur: Figure, other: Figure) -> bool:
+def _same_months_a_year_before(cur: CitedFigure, other: CitedFigure) -> bool:
     """Return whether other covers the same months (and kind) as cur, one year earlier."""
     if other.kind != cur.kind or other.series != cur.series or cur.period_start is None:
         return False
@@ -218,7 +217,7 @@ def _same_months_a_year_before(cur: Figure, other: Figure) -> bool:
     )
 
 
-def _comparison(cur: Figure, pool: list[Figure]) -> Comparison | None:
+def _comparison(cur: CitedFigure, pool: list[CitedFigure]) -> Comparison | None:
     previous = next((f for f in pool if _same_months_a_year_before(cur, f)), None)
     if cur.yoy_pct is not None:
         return Comparison(cur, previous, cur.yoy_pct, computed=False)
@@ -228,14 +227,14 @@ def _comparison(cur: Figure, pool: list[Figure]) -> Comparison | None:
     return Comparison(cur, previous, change, computed=True)
 
 
-def _change_segments(comp: Comparison | None, lang: str) -> list[Segment]:
+def _change_segments(comp: Comparison | None, locale: Locale) -> list[Segment]:
     if comp is None:
         return []
-    words = growth_words(comp.change_pct, lang)
-    out = [Segment(t("comma", lang)), Segment(words, None if comp.computed else comp.current)]
+    words = locale.growth_words(comp.change_pct)
+    out = [Segment(locale.t("comma")), Segment(words, None if comp.computed else comp.current)]
     if comp.computed and comp.previous is not None:
         value = Segment(comp.previous.text, comp.previous)
-        out += _filled("brief_before", lang, value)
+        out += _filled("brief_before", locale, value)
     return out
 
 
@@ -266,14 +265,14 @@ def preferred_rows(rows: list[Record]) -> list[Record]:
     return out
 
 
-def _sentence(key: str, figures: list[Figure], lang: str) -> Sentence | None:
+def _sentence(key: str, figures: list[CitedFigure], locale: Locale) -> Sentence | None:
     series = next(s for s in load_series() if s.key == key)
-    label = series.label(lang)
-    by_kind: dict[str, list[Figure]] = {}
+    label = series.label(locale.lang)
+    by_kind: dict[str, list[CitedFigure]] = {}
     for fig in sorted(figures, key=lambda f: f.period_end, reverse=True):
         by_kind.setdefault(fig.kind, []).append(fig)
     segments: list[Segment] = []
-    stated: list[Figure] = []
+    stated: list[CitedFigure] = []
     comparisons: list[Comparison] = []
     year = by_kind.get("year", [None])[0]
     ytd = by_kind.get("ytd", [None])[0]
@@ -282,23 +281,23 @@ def _sentence(key: str, figures: list[Figure], lang: str) -> Sentence | None:
         ytd = None
     if year is not None:
         segments += _filled(
-            "brief_year", lang, Segment(year.text, year), period=year.period, label=label
+            "brief_year", locale, Segment(year.text, year), period=year.period, label=label
         )
         comp_year = _comparison(year, by_kind["year"])
-        segments += _change_segments(comp_year, lang)
+        segments += _change_segments(comp_year, locale)
         stated.append(year)
         if comp_year is not None:
             comparisons.append(comp_year)
     if ytd is not None:
         if segments:
-            segments.append(Segment(t("clause_sep", lang)))
-            segments += _filled("brief_ytd", lang, Segment(ytd.text, ytd), period=ytd.period)
+            segments.append(Segment(locale.t("clause_sep")))
+            segments += _filled("brief_ytd", locale, Segment(ytd.text, ytd), period=ytd.period)
         else:
             segments += _filled(
-                "brief_year", lang, Segment(ytd.text, ytd), period=ytd.period, label=label
+                "brief_year", locale, Segment(ytd.text, ytd), period=ytd.period, label=label
             )
         comp_ytd = _comparison(ytd, by_kind["ytd"])
-        segments += _change_segments(comp_ytd, lang)
+        segments += _change_segments(comp_ytd, locale)
         stated.append(ytd)
         if comp_ytd is not None:
             comparisons.append(comp_ytd)
@@ -313,11 +312,11 @@ def _sentence(key: str, figures: list[Figure], lang: str) -> Sentence | None:
         other = rest[0]
         key = "brief_snapshot" if other.period_start is None else "brief_year"
         fields = {"as_of": other.period} if other.period_start is None else {"period": other.period}
-        segments += _filled(key, lang, Segment(other.text, other), label=label, **fields)
+        segments += _filled(key, locale, Segment(other.text, other), label=label, **fields)
         stated.append(other)
     if not segments:
         return None
-    segments.append(Segment(t("brief_end", lang)))
+    segments.append(Segment(locale.t("brief_end")))
     for comp in comparisons:
         if comp.previous is not None and comp.computed:
             stated.append(comp.previous)
@@ -325,7 +324,7 @@ def _sentence(key: str, figures: list[Figure], lang: str) -> Sentence | None:
 
 
 def build_briefing(
-    records: Iterable[Record], lang: str, metrics: Iterable[str] | None = None
+    records: Iterable[Record], locale: Locale, metrics: Iterable[str] | None = None
 ) -> Briefing:
     """Return the briefing written from figure records (source fields joined, as views give).
 
@@ -340,7 +339,7 @@ def build_briefing(
         and r.get("metric") in wanted
     ]
     if not rows:
-        return Briefing(lang, ())
+        return Briefing(locale, ())
     rows = preferred_rows(rows)
     frame = pd.DataFrame(
         {
@@ -350,17 +349,17 @@ def build_briefing(
         }
     )
     kinds = period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
-    grouped: dict[str, list[Figure]] = {}
+    grouped: dict[str, list[CitedFigure]] = {}
     for row, kind in zip(rows, kinds, strict=True):
         if kind:
-            grouped.setdefault(str(row["series"]), []).append(_figure(row, kind, lang))
+            grouped.setdefault(str(row["series"]), []).append(_figure(row, kind, locale))
     order = [s.key for m in load_metrics() for s in load_series() if s.metric == m and s.headline]
     sentences = [
         sentence
         for key in order
-        if key in grouped and (sentence := _sentence(key, grouped[key], lang)) is not None
+        if key in grouped and (sentence := _sentence(key, grouped[key], locale)) is not None
     ]
-    return Briefing(lang, tuple(sentences))
+    return Briefing(locale, tuple(sentences))
 
 
 # Distinct values kept per series, basis and period: the preferred one and the others shown
@@ -406,10 +405,10 @@ def _headline_rows(view: FigureView) -> np.ndarray:
 
 
 def briefing_for_view(
-    view: FigureView, lang: str, metrics: Iterable[str] | None = None
+    view: FigureView, locale: Locale, metrics: Iterable[str] | None = None
 ) -> Briefing:
     """Return the briefing of a filtered view: what the pages, present mode and the deck show."""
-    return build_briefing(view.records(briefed_rows(view)), lang, metrics)
+    return build_briefing(view.records(briefed_rows(view)), locale, metrics)
 
 
 def briefed_rows(view: FigureView) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from dashboard.briefing import safe_url
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from dashboard.views.kpi import SeriesCard
 
 # A grid that puts three cards in a row on a wide screen, two on a laptop's half, one on a
@@ -33,18 +33,18 @@ CARDS_CSS = """<style>
 </style>"""
 
 
-def _delta(card: SeriesCard, lang: str) -> str:
+def _delta(card: SeriesCard, locale: Locale) -> str:
     if not card.delta:
         return ""
     down = card.delta.lstrip().startswith(("-", "−"))
     arrow = "↓" if down else "↑"
     return (
         f'<div class="cd-delta {"down" if down else "up"}">{arrow} {escape(card.delta)}'
-        f' <span class="cd-yoy">{escape(t("yoy", lang))}</span></div>'
+        f' <span class="cd-yoy">{escape(locale.t("yoy"))}</span></div>'
     )
 
 
-def card_html(card: SeriesCard, lang: str) -> str:
+def card_html(card: SeriesCard, locale: Locale) -> str:
     """Return one card: label, value, yoy, period, newer year to date, series, linked source."""
     url = safe_url(card.url)
     name = escape(card.source)
@@ -53,19 +53,19 @@ def card_html(card: SeriesCard, lang: str) -> str:
         f'<div class="cd-label" title="{escape(card.series, quote=True)}">'
         f"{escape(card.label)}</div>",
         f'<div class="cd-value">{escape(card.value)}</div>',
-        _delta(card, lang),
+        _delta(card, locale),
         f'<div class="cd-period">{escape(card.period)}</div>',
         f'<div class="cd-note">{escape(card.ytd)}</div>' if card.ytd else "",
         f'<div class="cd-note">{escape(card.series)}</div>',
-        f'<div class="cd-note">{escape(t("source", lang) + t("sep", lang))}{source}</div>',
+        f'<div class="cd-note">{escape(locale.t("source") + locale.t("sep"))}{source}</div>',
     ]
     metric = escape(card.metric, quote=True)
     return f'<div class="cd-card" data-metric="{metric}">{"".join(parts)}</div>'
 
 
-def cards_html(cards: list[SeriesCard], lang: str) -> str:
+def cards_html(cards: list[SeriesCard], locale: Locale) -> str:
     """Return the cards as one grid (empty when there are none)."""
     if not cards:
         return ""
-    body = "".join(card_html(c, lang) for c in cards)
+    body = "".join(card_html(c, locale) for c in cards)
     return f'<div class="cd-cards" role="list">{body}</div>'

@@ -21,14 +21,18 @@ from dashboard.filters import (
     month_options,
     vocabulary_choices,
 )
+from dashboard.locales import LOCALES, Locale
 from dashboard.views.index import (
-    FigureIndex,
+    FigureSelection,
     FigureView,
     Record,
-    figure_index,
-    figure_view,
+    TableIndex,
+    figure_selection,
+    in_words,
+    source_citations,
     source_name,
     source_records,
+    table_index,
 )
 from dashboard.views.kpi import kpi_candidates
 from etl.contract.errors import CorridorError
@@ -51,6 +55,8 @@ SPEC_CACHE_ENTRIES = 256
 def _load(root: str, version: str) -> Table:
     # Views of the previous table would keep it alive: the data changed, so none is current.
     for cached in (
+        _selection,
+        _citations,
         _view,
         _headline,
         _specs,
@@ -91,37 +97,54 @@ def last_changed() -> datetime | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def _index(version: str, _table: Table) -> FigureIndex:
-    return figure_index(_table.observations, _table.sources)
+def _index(version: str, _table: Table) -> TableIndex:
+    return table_index(_table.observations, _table.sources)
 
 
-# The frozen Filters value is the cache key itself (its language included).
+# The frozen Filters value is the cache key itself. The language is not in it: switching it
+# re-cites the sources and re-words the charts, never re-selects the figures.
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _view(version: str, filters: Filters, _table: Table) -> FigureView:
+def _selection(version: str, filters: Filters, _table: Table) -> FigureSelection:
     keep = filter_mask(_table.observations, filters)
-    index = _index(version, _table)
-    return figure_view(_table.observations, _table.sources, keep, filters.lang, index)
+    return figure_selection(_table.observations, _table.sources, keep, _index(version, _table))
 
 
-def view(table: Table, filters: Filters) -> FigureView:
-    """Return the filtered figures, one per figure, as positions into the shared table."""
-    return _view(table.version, filters, table)
+def selection(table: Table, filters: Filters) -> FigureSelection:
+    """Return the figures the filters keep, in no language, shared by every language's view."""
+    return _selection(table.version, filters, table)
+
+
+# Each source's citation (publisher, date) per language: two entries per data version.
+@st.cache_resource(show_spinner=False, max_entries=len(LOCALES))
+def _citations(version: str, locale: Locale, _table: Table) -> dict[str, Record]:
+    return source_citations(_table.sources, locale)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _headline(version: str, filters: Filters, _view: FigureView) -> list[Record]:
+def _view(version: str, filters: Filters, locale: Locale, _table: Table) -> FigureView:
+    return in_words(selection(_table, filters), _citations(version, locale, _table))
+
+
+def view(table: Table, filters: Filters, locale: Locale) -> FigureView:
+    """Return the filtered figures, one per figure, as positions into the shared table, their
+    sources cited in the locale's words."""
+    return _view(table.version, filters, locale, table)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _headline(version: str, filters: Filters, locale: Locale, _view: FigureView) -> list[Record]:
     return kpi_candidates(_view)
 
 
-def headline_records(table: Table, filters: Filters) -> list[Record]:
+def headline_records(table: Table, filters: Filters, locale: Locale) -> list[Record]:
     """Return the records the KPI cards and the growth chart choose from (a handful)."""
-    return _headline(table.version, filters, view(table, filters))
+    return _headline(table.version, filters, locale, view(table, filters, locale))
 
 
 def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
     """Return the latest period_end among the filtered figures, or None when there are none."""
-    fv = view(table, filters)
-    return None if not len(fv) else pd.Timestamp(fv.column("period_end").max())
+    kept = selection(table, filters)
+    return None if not len(kept) else pd.Timestamp(kept.frame["period_end"].iloc[kept.rows].max())
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -139,45 +162,50 @@ def events(table: Table) -> list[Record]:
 def _specs(
     version: str,
     filters: Filters,
+    locale: Locale,
     page: str,
     top: int,
     _fv: FigureView,
     _events_list: list[Record],
 ) -> list[ChartSpec]:
-    headline = _headline(version, filters, _fv) if page == "overview" else []
-    return page_specs(_fv, headline, filters.lang, page, top, _events_list)
+    headline = _headline(version, filters, locale, _fv) if page == "overview" else []
+    return page_specs(_fv, headline, locale, page, top, _events_list)
 
 
 def chart_specs(
-    table: Table, filters: Filters, page: str, top: int = DEFAULT_TOP
+    table: Table, filters: Filters, locale: Locale, page: str, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
-    """Return a page's charts for the filters, built once per view and shared."""
-    return _specs(table.version, filters, page, top, view(table, filters), events(table))
+    """Return a page's charts for the filters in the locale's words, built once and shared."""
+    fv = view(table, filters, locale)
+    return _specs(table.version, filters, locale, page, top, fv, events(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _every_page(
-    version: str, filters: Filters, _fv: FigureView, _events_list: list[Record]
+    version: str, filters: Filters, locale: Locale, _fv: FigureView, _events_list: list[Record]
 ) -> list[ChartSpec]:
-    return every_page_specs(
-        _fv, _headline(version, filters, _fv), filters.lang, events=_events_list
-    )
+    headline = _headline(version, filters, locale, _fv)
+    return every_page_specs(_fv, headline, locale, events=_events_list)
 
 
-def every_chart(table: Table, filters: Filters) -> list[ChartSpec]:
+def every_chart(table: Table, filters: Filters, locale: Locale) -> list[ChartSpec]:
     """Return every page's charts once each, in page order: what present mode and the deck show."""
-    return _every_page(table.version, filters, view(table, filters), events(table))
+    fv = view(table, filters, locale)
+    return _every_page(table.version, filters, locale, fv, events(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
-def _briefing(version: str, filters: Filters, page: str, _fv: FigureView) -> Briefing:
+def _briefing(
+    version: str, filters: Filters, locale: Locale, page: str, _fv: FigureView
+) -> Briefing:
     metrics = None if page == "overview" else page_metrics(page)
-    return briefing_for_view(_fv, filters.lang, metrics)
+    return briefing_for_view(_fv, locale, metrics)
 
 
-def briefing(table: Table, filters: Filters, page: str | None = None) -> Briefing:
+def briefing(table: Table, filters: Filters, locale: Locale, page: str | None = None) -> Briefing:
     """Return the written briefing for a page's metrics (None or 'overview': the card metrics)."""
-    return _briefing(table.version, filters, page or "overview", view(table, filters))
+    fv = view(table, filters, locale)
+    return _briefing(table.version, filters, locale, page or "overview", fv)
 
 
 @dataclass(frozen=True)
@@ -215,15 +243,15 @@ def sidebar_choices(table: Table) -> SidebarChoices:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _publishers(version: str, lang: str, _table: Table) -> dict[str, str]:
+def _publishers(version: str, locale: Locale, _table: Table) -> dict[str, str]:
     return {
         str(r["source_id"]): source_name(
-            str(r["publisher"] or r["source_id"]), r["published"], lang
+            str(r["publisher"] or r["source_id"]), r["published"], locale
         )
         for r in source_records(_table.sources)
     }
 
 
-def publishers(table: Table, lang: str) -> dict[str, str]:
+def publishers(table: Table, locale: Locale) -> dict[str, str]:
     """Return each source's name as the source filter shows it (per data version and language)."""
-    return _publishers(table.version, lang, table)
+    return _publishers(table.version, locale, table)

@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 
+from dashboard.locales import Locale
 from etl.contract.formulas import neutralise_frame as neutralise
 from etl.contract.formulas import neutralise_text as neutralise_cell
 
@@ -29,15 +30,13 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "figures") -> bytes:
 _SHEET_BAD = str.maketrans({c: "·" for c in "[]:*?/\\"})
 
 
-def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
-    from dashboard.format import axis_unit, format_period, format_value, scaled
-    from dashboard.i18n import basis_label, metric_label, region_label, route_label, t
+def _reader_rows(frame: pd.DataFrame, metric: str, locale: Locale) -> pd.DataFrame:
     from etl.contract.qualifiers import label as qualifier_label
 
-    unit = axis_unit(metric, lang)
-    label = metric_label(metric, lang)
+    unit = locale.axis_unit(metric)
+    label = locale.metric(metric)
     periods = [
-        format_period(pd.Timestamp(s) if s else None, pd.Timestamp(e), lang)
+        locale.period(pd.Timestamp(s) if s else None, pd.Timestamp(e))
         for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
     ]
     yoy = pd.to_numeric(frame["yoy_pct"], errors="coerce")
@@ -49,47 +48,46 @@ def _reader_rows(frame: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            t("xl_metric", lang): label,
-            t("xl_value", lang, unit=unit): [
-                scaled(float(v), metric, lang) for v in frame["value"]
+            locale.t("xl_metric"): label,
+            locale.t("xl_value", unit=unit): [
+                locale.scaled(float(v), metric) for v in frame["value"]
             ],
             # The number stays a number for sums and charts; beside it, how the source stated
             # it (超过 / over) and the value as a reader quotes it (超1万列 / over 10,000 trains).
-            t("xl_qualifier", lang): [qualifier_label(q, lang) for q in quals],
-            t("xl_stated", lang): [
-                format_value(float(v), metric, lang, qualifier=q)
+            locale.t("xl_qualifier"): [qualifier_label(q, locale.lang) for q in quals],
+            locale.t("xl_stated"): [
+                locale.value(float(v), metric, qualifier=q)
                 for v, q in zip(frame["value"], quals, strict=True)
             ],
-            t("xl_period", lang): periods,
-            t("xl_yoy", lang): yoy.to_numpy(),
-            t("xl_region", lang): [region_label(str(r), lang) for r in frame["region"]],
-            t("xl_route", lang): [route_label(str(r), lang) for r in frame["route"]],
-            t("xl_scope", lang): frame["scope"].to_numpy(),
-            t("xl_basis", lang): [basis_label(str(b), lang) for b in frame["basis"]],
-            t("xl_source", lang): frame["title"].to_numpy(),
-            t("xl_publisher", lang): frame["publisher"].to_numpy(),
-            t("xl_published", lang): frame["published"].to_numpy(),
-            t("xl_link", lang): frame["url"].fillna("").to_numpy(),
-            t("xl_quote", lang): frame["quote"].to_numpy(),
+            locale.t("xl_period"): periods,
+            locale.t("xl_yoy"): yoy.to_numpy(),
+            locale.t("xl_region"): [locale.region(str(r)) for r in frame["region"]],
+            locale.t("xl_route"): [locale.route(str(r)) for r in frame["route"]],
+            locale.t("xl_scope"): frame["scope"].to_numpy(),
+            locale.t("xl_basis"): [locale.basis(str(b)) for b in frame["basis"]],
+            locale.t("xl_source"): frame["title"].to_numpy(),
+            locale.t("xl_publisher"): frame["publisher"].to_numpy(),
+            locale.t("xl_published"): frame["published"].to_numpy(),
+            locale.t("xl_link"): frame["url"].fillna("").to_numpy(),
+            locale.t("xl_quote"): frame["quote"].to_numpy(),
         }
     )
 
 
-def reader_sheets(export: pd.DataFrame, lang: str) -> dict[str, pd.DataFrame]:
+def reader_sheets(export: pd.DataFrame, locale: Locale) -> dict[str, pd.DataFrame]:
     """Return the export as one sheet per metric, for people: labels, display units, periods."""
-    from dashboard.i18n import metric_label
 
     sheets: dict[str, pd.DataFrame] = {}
     for metric, rows in export.groupby("metric", sort=False, observed=True):
-        name = metric_label(str(metric), lang).translate(_SHEET_BAD)[:31]
-        sheets[name] = _reader_rows(rows, str(metric), lang)
+        name = locale.metric(str(metric)).translate(_SHEET_BAD)[:31]
+        sheets[name] = _reader_rows(rows, str(metric), locale)
     return sheets
 
 
-def reader_xlsx_bytes(export: pd.DataFrame, lang: str) -> bytes:
+def reader_xlsx_bytes(export: pd.DataFrame, locale: Locale) -> bytes:
     """Return the manager's workbook: a sheet per metric, headers in the page's language."""
     buffer = io.BytesIO()
-    sheets = reader_sheets(export, lang) or {"-": pd.DataFrame()}
+    sheets = reader_sheets(export, locale) or {"-": pd.DataFrame()}
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             neutralise(frame).to_excel(writer, index=False, sheet_name=name)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import DEFAULT_LANG, LANGS, pair
+from dashboard.locales import ZH, Locale, locale_for
 from dashboard.views.index import among
 from etl.contract.errors import Problem
 from etl.contract.schema import BASES
@@ -69,7 +70,8 @@ YEAR = re.compile(r"^(\d{4})$")
 class Filters:
     """What the reader asked to see; empty tuples mean 'all'.
 
-    Frozen and hashable: the value itself is the key of every view cached for it.
+    Frozen and hashable: the value itself is the key of every view cached for it. The page's
+    language is not a filter (it changes the words, not the figures): Parsed.locale carries it.
     """
 
     start: pd.Timestamp | None = None
@@ -79,7 +81,6 @@ class Filters:
     metrics: tuple[str, ...] = ()
     bases: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    lang: str = DEFAULT_LANG
     related: bool = False
 
 
@@ -123,6 +124,8 @@ class Parsed:
 
     filters: Filters
     problems: tuple[FilterProblem, ...] = ()
+    # The URL's `lang`, read beside the filters: the language of the words, not of the data.
+    locale: Locale = ZH
 
     @property
     def messages(self) -> tuple[str, ...]:
@@ -261,15 +264,16 @@ def parse_query_params(params: Mapping[str, str | Sequence[str]], choices: Choic
             metrics=pick("metric", choices.metrics),
             bases=pick("basis", BASES),
             sources=pick("source", choices.sources),
-            lang=langs[0] if langs else DEFAULT_LANG,
             related=bool(related) and related[0] in RELATED_ON,
         ),
         tuple(problems),
+        locale_for(langs[0]) if langs else locale_for(DEFAULT_LANG),
     )
 
 
-def to_query_params(filters: Filters) -> dict[str, str]:
-    """Return the query parameters that reproduce the filters; defaults are left out."""
+def to_query_params(filters: Filters, locale: Locale = ZH) -> dict[str, str]:
+    """Return the query parameters that reproduce the filters and the language; defaults are
+    left out."""
     params: dict[str, str] = {}
     if filters.start is not None:
         params["from"] = filters.start.strftime("%Y-%m")
@@ -284,15 +288,15 @@ def to_query_params(filters: Filters) -> dict[str, str]:
     ):
         if values:
             params[param] = ",".join(values)
-    if filters.lang != DEFAULT_LANG:
-        params["lang"] = filters.lang
+    if locale.lang != DEFAULT_LANG:
+        params["lang"] = locale.lang
     if filters.related:
         params["related"] = "1"
     return params
 
 
 def filter_mask(frame: pd.DataFrame, filters: Filters) -> np.ndarray:
-    """Return which rows of an observations frame the filters keep (language aside)."""
+    """Return which rows of an observations frame the filters keep."""
     keep = np.ones(len(frame), dtype=bool)
     if filters.start is not None:
         keep &= (frame["period_end"] >= filters.start).to_numpy()
@@ -331,7 +335,7 @@ def is_related_record(record: Mapping[str, object]) -> bool:
 
 
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Return the rows of an observations frame that the filters keep (language aside)."""
+    """Return the rows of an observations frame that the filters keep."""
     return frame.loc[filter_mask(frame, filters)]
 
 

@@ -14,8 +14,7 @@ import plotly.graph_objects as go
 from dashboard.charts.specs import ChartSpec
 from dashboard.charts.theme import TEXT_COLOUR
 from dashboard.deck.labels import text_width
-from dashboard.format import format_period
-from dashboard.i18n import t
+from dashboard.locales import Locale
 
 # A full-HD slide: 1920×1080 pixels, drawn at 960×540 CSS pixels and scale 2, so type and
 # lines keep the size they have on the page instead of shrinking on a big canvas.
@@ -107,9 +106,9 @@ def plotly_js() -> Path:
 
 def _add_offline_flags() -> None:
     # choreographer has no option for extra switches; its command line is extended once here.
-    from choreographer.browsers import chromium as choreo
+    from choreographer.browsers import chromium
 
-    original = choreo.Chromium.get_cli
+    original = chromium.Chromium.get_cli
     if getattr(original, "_corridor_offline", False):
         return
 
@@ -117,7 +116,7 @@ def _add_offline_flags() -> None:
         return [*original(self), *OFFLINE_FLAGS]  # type: ignore[arg-type]
 
     get_cli._corridor_offline = True  # type: ignore[attr-defined]
-    choreo.Chromium.get_cli = get_cli  # type: ignore[method-assign]
+    chromium.Chromium.get_cli = get_cli  # type: ignore[method-assign]
 
 
 def kaleido_options() -> dict[str, object]:
@@ -153,7 +152,7 @@ def slide_figure(figure: go.Figure) -> go.Figure:
     return out
 
 
-def figure_png(
+def chart_png(
     figure: go.Figure, width_px: int = SLIDE_PX[0], height_px: int = SLIDE_PX[1]
 ) -> bytes:
     """Return the chart as a PNG of exactly width_px × height_px pixels."""
@@ -162,7 +161,7 @@ def figure_png(
     )
 
 
-def figure_svg(
+def chart_svg(
     figure: go.Figure, width_px: int = SLIDE_PX[0], height_px: int = SLIDE_PX[1]
 ) -> bytes:
     """Return the chart as SVG (text stays text) for a slide of width_px × height_px."""
@@ -171,7 +170,7 @@ def figure_svg(
     )
 
 
-def chart_period(spec: ChartSpec, lang: str) -> str:
+def chart_period(spec: ChartSpec, locale: Locale) -> str:
     """Return the period a chart covers in words: its one period, else first month to last."""
     points = spec.points
     labels = list(dict.fromkeys(points["period_label"]))
@@ -181,7 +180,7 @@ def chart_period(spec: ChartSpec, lang: str) -> str:
     ends = list(points["period_end"].dropna())
     first = pd.Timestamp(min(starts + ends)).to_period("M").to_timestamp()
     last = pd.Timestamp(max(ends)).to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
-    return format_period(first, last, lang)
+    return locale.period(first, last)
 
 
 def wrap_width(text: str, width: int) -> list[str]:
@@ -212,7 +211,7 @@ def legend_rows(figure: go.Figure) -> int:
     return rows
 
 
-def captioned_figure(figure: go.Figure, title: str, period: str, source: str) -> go.Figure:
+def captioned_chart(figure: go.Figure, title: str, period: str, source: str) -> go.Figure:
     """Return a copy of the figure with its title and period above and its source line below.
 
     The texts are escaped: a source's name comes from an article or an upload, and plotly reads
@@ -258,21 +257,21 @@ def captioned_figure(figure: go.Figure, title: str, period: str, source: str) ->
     return out
 
 
-def spec_figure(spec: ChartSpec, lang: str) -> go.Figure:
+def spec_chart(spec: ChartSpec, locale: Locale) -> go.Figure:
     """Return the chart of a spec as a picture shows it: titled, dated and sourced."""
-    return captioned_figure(
-        spec.figure,
+    return captioned_chart(
+        spec.chart,
         spec.title,
-        t("image_period", lang, period=chart_period(spec, lang)),
+        locale.t("image_period", period=chart_period(spec, locale)),
         spec.source_line,
     )
 
 
-def spec_png(spec: ChartSpec, lang: str) -> bytes:
+def spec_png(spec: ChartSpec, locale: Locale) -> bytes:
     """Return a chart as a slide-sized PNG with its title, period and source line."""
-    return figure_png(spec_figure(spec, lang))
+    return chart_png(spec_chart(spec, locale))
 
 
-def spec_svg(spec: ChartSpec, lang: str) -> bytes:
+def spec_svg(spec: ChartSpec, locale: Locale) -> bytes:
     """Return a chart as SVG with its title, period and source line."""
-    return figure_svg(spec_figure(spec, lang))
+    return chart_svg(spec_chart(spec, locale))

@@ -17,10 +17,9 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
-from dashboard.format import format_value, format_yoy
-from dashboard.i18n import EMPTY_RESULT, t
+from dashboard.i18n import EMPTY_RESULT
+from dashboard.locales import Locale
 from dashboard.safe_text import plain
-from dashboard.series_labels import figure_label
 from dashboard.views.kpi import series_cards
 from etl.store.table import Table
 
@@ -98,36 +97,36 @@ def begin(params: Mapping[str, str]) -> bool:
     return True
 
 
-def nav_page(lang: str, *, default: bool = False) -> st.Page:
+def nav_page(locale: Locale, *, default: bool = False) -> st.Page:
     """Return the 演示 Present page for st.navigation."""
     return st.Page(
         PAGE_FILE,
-        title=t("page_present", lang),
+        title=locale.t("page_present"),
         icon=":material/slideshow:",
         url_path="present",
         default=default,
     )
 
 
-def present_specs(table: Table, filters: Filters) -> list[ChartSpec]:
+def present_specs(table: Table, filters: Filters, locale: Locale) -> list[ChartSpec]:
     """Return every page's charts once each, in page order (as the deck has them)."""
-    return data.every_chart(table, filters)
+    return data.every_chart(table, filters, locale)
 
 
-def present_screens(specs: list[ChartSpec], lang: str, *, cards: bool) -> list[Screen]:
+def present_screens(specs: list[ChartSpec], locale: Locale, *, cards: bool) -> list[Screen]:
     """Return the screens: the headline cards first (when there are any), then one per chart.
 
     A chart of a single point becomes a big-figure screen: one dot on an axis says less than
     the number itself.
     """
-    screens = [Screen("cards", t("present_cards_title", lang))] if cards else []
+    screens = [Screen("cards", locale.t("present_cards_title"))] if cards else []
     for spec in specs:
         kind = "chart" if len(spec.point_records) > 1 else "figure"
         screens.append(Screen(kind, spec.headline or spec.title, spec))
     return screens
 
 
-def present_figure(figure: go.Figure) -> go.Figure:
+def present_chart(figure: go.Figure) -> go.Figure:
     """Return a copy of the figure in meeting-room type (labels ≥ 24 px) and screen height."""
     out = go.Figure(figure)
     height = PRESENT_HEIGHT
@@ -171,43 +170,42 @@ def _go(index: int) -> None:
     st.query_params[SLIDE_PARAM] = str(index + 1)
 
 
-def _link(filters: Filters, **extra: str) -> str:
-    params = {**to_query_params(filters), **extra}
+def _link(filters: Filters, locale: Locale, **extra: str) -> str:
+    params = {**to_query_params(filters, locale), **extra}
     return "?" + "&".join(f"{k}={v}" for k, v in params.items())
 
 
-def _big_figure(spec: ChartSpec, lang: str) -> None:
+def _big_figure(spec: ChartSpec, locale: Locale) -> None:
     """Show a chart's only point as one large number with its period, scope and source."""
     row = spec.point_records[0]
     yoy = row.get("yoy_pct")
     with st.container(key="present_big"):
         st.metric(
             plain(spec.title),
-            format_value(
-                float(row["value"]), str(row["metric"]), lang, qualifier=row.get("qualifier") or ""
+            locale.value(
+                float(row["value"]), str(row["metric"]), qualifier=row.get("qualifier") or ""
             ),
-            delta=format_yoy(yoy, lang) if yoy is not None else None,
-            delta_description=t("yoy", lang) if yoy is not None else None,
+            delta=locale.yoy(yoy) if yoy is not None else None,
+            delta_description=locale.t("yoy") if yoy is not None else None,
         )
         st.markdown(f"**{plain(row['period_label'])}**")
-        st.text(figure_label(str(row["scope"]), row.get("series"), lang))
+        st.text(locale.figure_label(str(row["scope"]), row.get("series")))
 
 
-def _screen(screen: Screen, table: Table, filters: Filters) -> None:
-    lang = filters.lang
+def _screen(screen: Screen, table: Table, filters: Filters, locale: Locale) -> None:
     st.title(plain(screen.title), anchor=False)
     with st.container(key="present_screen"):
         if screen.kind == "cards":
-            ui.as_of_line(data.latest_period(table, filters), lang)
-            ui.series_card_row(series_cards(data.briefing(table, filters), lang), lang)
+            ui.as_of_line(data.latest_period(table, filters), locale)
+            ui.series_card_row(series_cards(data.briefing(table, filters, locale), locale), locale)
             return
         spec = screen.spec
         assert spec is not None  # chart and figure screens carry their spec
         if screen.kind == "figure":
-            _big_figure(spec, lang)
+            _big_figure(spec, locale)
         else:
             st.plotly_chart(
-                present_figure(spec.figure),
+                present_chart(spec.chart),
                 theme=None,
                 alt=spec.alt,
                 config={"displaylogo": False, "displayModeBar": False, "responsive": True},
@@ -219,12 +217,13 @@ def _screen(screen: Screen, table: Table, filters: Filters) -> None:
             st.caption(plain(spec.note))
 
 
-def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bool) -> None:
-    lang = filters.lang
+def _controls(
+    screens: list[Screen], i: int, filters: Filters, locale: Locale, *, fullscreen: bool
+) -> None:
     last = len(screens) - 1
     with st.container(horizontal=True, vertical_alignment="center", key="present_controls"):
         st.button(
-            t("present_prev", lang),
+            locale.t("present_prev"),
             icon=":material/arrow_back:",
             disabled=i == 0,
             on_click=_go,
@@ -234,7 +233,7 @@ def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bo
         )
         st.markdown(f"**{i + 1} / {len(screens)}** · {plain(screens[i].title)}")
         st.button(
-            t("present_next", lang),
+            locale.t("present_next"),
             icon=":material/arrow_forward:",
             disabled=i == last,
             on_click=_go,
@@ -248,7 +247,7 @@ def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bo
             (NEXT_KEYS[1], 1, ":material/keyboard_double_arrow_right:"),
         ):
             st.button(
-                t("present_prev" if step < 0 else "present_next", lang),
+                locale.t("present_prev" if step < 0 else "present_next"),
                 icon=icon,
                 type="tertiary",
                 disabled=not 0 <= i + step <= last,
@@ -258,23 +257,23 @@ def _controls(screens: list[Screen], i: int, filters: Filters, *, fullscreen: bo
                 key=f"present_key_{shortcut}",
             )
         if fullscreen:
-            st.markdown(f"[{t('present_leave', lang)}](./{_link(filters)})")
+            st.markdown(f"[{locale.t('present_leave')}](./{_link(filters, locale)})")
         else:
-            link = _link(filters, present="1", slide=str(i + 1))
-            st.markdown(f"[{t('present_full', lang)}]({link})")
+            link = _link(filters, locale, present="1", slide=str(i + 1))
+            st.markdown(f"[{locale.t('present_full')}]({link})")
 
 
-def render_present(table: Table, filters: Filters, *, fullscreen: bool) -> None:
+def render_present(table: Table, filters: Filters, locale: Locale, *, fullscreen: bool) -> None:
     """Show the headline cards, then one chart per screen, with previous/next controls."""
-    if table.observations.empty or not len(data.view(table, filters)):
+    if table.observations.empty or not len(data.selection(table, filters)):
         st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
         return
-    specs = present_specs(table, filters)
-    cards = bool(series_cards(data.briefing(table, filters), filters.lang))
-    screens = present_screens(specs, filters.lang, cards=cards)
+    specs = present_specs(table, filters, locale)
+    cards = bool(series_cards(data.briefing(table, filters, locale), locale))
+    screens = present_screens(specs, locale, cards=cards)
     if not screens:
         st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
         return
     i = slide_index(st.query_params, len(screens))
-    _screen(screens[i], table, filters)
-    _controls(screens, i, filters, fullscreen=fullscreen)
+    _screen(screens[i], table, filters, locale)
+    _controls(screens, i, filters, locale, fullscreen=fullscreen)

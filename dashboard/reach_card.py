@@ -12,11 +12,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data
-from dashboard.charts.reach_map import corridor_figure, lanes_figure
+from dashboard.charts.reach_map import corridor_chart, lanes_chart
 from dashboard.downloads import image_buttons
 from dashboard.filters import Filters
-from dashboard.i18n import both, t
-from dashboard.images import captioned_figure, figure_png, figure_svg, images_available
+from dashboard.i18n import both
+from dashboard.images import captioned_chart, chart_png, chart_svg, images_available
+from dashboard.locales import Locale
 from dashboard.safe_text import plain
 from dashboard.views.reach import totals_headline, totals_source_line, view_totals
 from etl.store.table import Table
@@ -33,61 +34,60 @@ MAP_CONFIG = {
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _figures(version: str, lang: str, _table: Table) -> tuple[go.Figure, go.Figure]:
+def _figures(version: str, locale: Locale, _table: Table) -> tuple[go.Figure, go.Figure]:
     # The maps change only with the language and the sources' names: built once per server.
-    return corridor_figure(lang), lanes_figure(lang, data.publishers(_table, lang))
+    return corridor_chart(locale), lanes_chart(locale, data.publishers(_table, locale))
 
 
-def reach_map_card(table: Table, filters: Filters) -> None:
+def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
     """Show the maps, the latest stated totals with their date and source, and the downloads."""
-    lang = filters.lang
-    totals = view_totals(data.view(table, filters)) if not table.observations.empty else []
-    headline = totals_headline(totals, lang)
-    source = totals_source_line(totals, lang)
-    corridor, lanes = _figures(table.version, lang, table)
+    totals = view_totals(data.view(table, filters, locale)) if not table.observations.empty else []
+    headline = totals_headline(totals, locale)
+    source = totals_source_line(totals, locale)
+    corridor, lanes = _figures(table.version, locale, table)
     with st.container(border=True, key="card_reach_map"):
-        st.markdown(f"**{t('map_title', lang)}**")
+        st.markdown(f"**{locale.t('map_title')}**")
         # Totals carry a source's name: data, shown as text.
         st.markdown(f"##### {plain(headline)}")
         left, right = st.columns([2, 3])
         with left:
-            st.caption(t("map_corridor", lang))
+            st.caption(locale.t("map_corridor"))
             st.plotly_chart(
                 corridor,
                 theme=None,
                 config=MAP_CONFIG,
                 key="map_corridor",
-                alt=_alt("map_corridor", lang),
+                alt=_alt("map_corridor", locale),
             )
         with right:
-            st.caption(t("map_lanes", lang))
+            st.caption(locale.t("map_lanes"))
             st.plotly_chart(
-                lanes, theme=None, config=MAP_CONFIG, key="map_lanes", alt=_alt("map_lanes", lang)
+                lanes, theme=None, config=MAP_CONFIG, key="map_lanes", alt=_alt("map_lanes", locale)
             )
         if source:
             st.caption(plain(source))
-        st.caption(t("map_regions_note", lang))
+        st.caption(locale.t("map_regions_note"))
         _downloads(
             {
-                "map_corridor": captioned_figure(
-                    corridor, t("map_corridor", lang), "", t("map_lines_source", lang)
+                "map_corridor": captioned_chart(
+                    corridor, locale.t("map_corridor"), "", locale.t("map_lines_source")
                 ),
-                "map_lanes": captioned_figure(
+                "map_lanes": captioned_chart(
                     lanes,
-                    t("map_lanes", lang),
+                    locale.t("map_lanes"),
                     headline,
-                    " · ".join(x for x in (source, t("map_regions_note", lang)) if x),
+                    " · ".join(x for x in (source, locale.t("map_regions_note")) if x),
                 ),
             },
-            lang,
+            locale,
         )
 
 
-def _alt(key: str, lang: str) -> str:
-    return f"{t(key, lang)}{t('sep', lang)}{t('map_regions_note', lang)}"
+def _alt(key: str, locale: Locale) -> str:
+    return f"{locale.t(key)}{locale.t('sep')}{locale.t('map_regions_note')}"
 
 
-def _downloads(pictures: dict[str, go.Figure], lang: str) -> None:
+def _downloads(pictures: dict[str, go.Figure], locale: Locale) -> None:
     """Show each map's PNG and SVG downloads (drawn by kaleido when clicked)."""
     if not images_available():
         st.caption(both("no_images"))
@@ -95,5 +95,5 @@ def _downloads(pictures: dict[str, go.Figure], lang: str) -> None:
     with st.container(horizontal=True, key="images_reach_map"):
         for key, figure in pictures.items():
             image_buttons(
-                key, partial(figure_png, figure), partial(figure_svg, figure), lang, t(key, lang)
+                key, partial(chart_png, figure), partial(chart_svg, figure), locale, locale.t(key)
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -11,8 +13,8 @@ from dashboard.cards import CARDS_CSS, cards_html
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
 from dashboard.charts.specs import ChartSpec, compares, is_ytd
 from dashboard.filters import Filters
-from dashboard.format import format_date
-from dashboard.i18n import EMPTY_RESULT, NO_DATA, t
+from dashboard.i18n import EMPTY_RESULT, NO_DATA
+from dashboard.locales import Locale
 from dashboard.safe_text import plain
 from dashboard.views.kpi import SeriesCard, series_cards
 from dashboard.views.tables import display_table
@@ -27,9 +29,33 @@ PLOTLY_CONFIG = {
 }
 
 
-def current() -> tuple[Table, Filters]:
-    """Return the table and the filters the entry script stored for this run."""
-    return st.session_state["_table"], st.session_state["_filters"]
+def page_state() -> tuple[Table, Filters, Locale]:
+    """Return the table, the filters and the reader's locale the entry script stored."""
+    return st.session_state["_table"], st.session_state["_filters"], st.session_state["_locale"]
+
+
+def page_locale() -> Locale:
+    """Return the reader's locale for this run."""
+    locale: Locale = st.session_state["_locale"]
+    return locale
+
+
+@dataclass(frozen=True)
+class LegacyFilters:
+    """The filters with the page's language beside them, as ui.current() used to return them.
+
+    Only for app_pages/upload.py until it moves to ui.page_state() and Locale (its owner's change):
+    `lang` is the locale's code, never a key of any cached view.
+    """
+
+    filters: Filters
+    lang: str
+
+
+def current() -> tuple[Table, LegacyFilters]:
+    """Return the table and the filters with the language (the old API; prefer ui.page_state())."""
+    table, filters, locale = page_state()
+    return table, LegacyFilters(filters, locale.lang)
 
 
 def chart_card(spec: ChartSpec) -> None:
@@ -39,12 +65,12 @@ def chart_card(spec: ChartSpec) -> None:
         st.markdown(f"**{plain(spec.title)}**")
         st.markdown(f"##### {plain(spec.headline)}")
         st.plotly_chart(
-            spec.figure, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
+            spec.chart, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
         )
         st.caption(plain(spec.source_line))
         if spec.note:
             st.caption(plain(spec.note))
-        downloads.chart_downloads(spec, current()[1].lang)
+        downloads.chart_downloads(spec, page_locale())
 
 
 def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
@@ -56,11 +82,11 @@ def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
                 chart_card(spec)
 
 
-def empty_message(lang: str, page_hint: bool = False) -> None:
+def empty_message(locale: Locale, page_hint: bool = False) -> None:
     """Show the friendly bilingual message for a filter that leaves nothing."""
     st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
     if page_hint:
-        st.caption(t("chart_empty_hint", lang))
+        st.caption(locale.t("chart_empty_hint"))
 
 
 def no_data_message() -> None:
@@ -75,31 +101,31 @@ THIN_POINTS = 2
 
 def metric_page(page: str) -> None:
     """Lay out a page of metric charts for the current filters."""
-    table, filters = current()
+    table, filters, locale = page_state()
     if table.observations.empty:
         no_data_message()
         return
-    with st.spinner(t("drawing", filters.lang)):
-        specs = data.chart_specs(table, filters, page, shown_scopes(page))
+    with st.spinner(locale.t("drawing")):
+        specs = data.chart_specs(table, filters, locale, page, shown_scopes(page))
     if not specs:
-        empty_message(filters.lang, page_hint=True)
+        empty_message(locale, page_hint=True)
         return
-    brief = data.briefing(table, filters, page)
+    brief = data.briefing(table, filters, locale, page)
     # A year to date beside a year before always compares: the rest decide whether it is thin.
     rest = [s for s in specs if not is_ytd(s)]
     if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in rest):
-        thin_page(specs, brief, filters.lang)
+        thin_page(specs, brief, locale)
         return
-    briefing_block(brief, filters.lang)
-    scopes_control(page, specs, filters.lang)
+    briefing_block(brief, locale)
+    scopes_control(page, specs, locale)
     chart_grid(specs)
 
 
-def thin_page(specs: list[ChartSpec], brief: Briefing, lang: str) -> None:
+def thin_page(specs: list[ChartSpec], brief: Briefing, locale: Locale) -> None:
     """Show a page of a few figures as cards, a sentence, the year to date beside the year before
     (when there is one), and the table with its sources."""
-    series_card_row(series_cards(brief, lang), lang)
-    briefing_block(brief, lang)
+    series_card_row(series_cards(brief, locale), locale)
+    briefing_block(brief, locale)
     chart_grid([s for s in specs if is_ytd(s)])
     seen: set[tuple[str, str, str]] = set()
     records = []
@@ -110,35 +136,35 @@ def thin_page(specs: list[ChartSpec], brief: Briefing, lang: str) -> None:
                 seen.add(key)
                 records.append(rec)
     st.dataframe(
-        display_table(records, lang),
+        display_table(records, locale),
         hide_index=True,
-        column_config={t("col_link", lang): st.column_config.LinkColumn()},
+        column_config={locale.t("col_link"): st.column_config.LinkColumn()},
         key="thin_table",
     )
 
 
-def briefing_block(brief: Briefing, lang: str) -> None:
+def briefing_block(brief: Briefing, locale: Locale) -> None:
     """Show the written briefing: each number linked to its source, the text to copy or save."""
     if not brief.sentences:
         return
     with st.container(border=True, key="briefing"):
-        st.markdown(f"**{t('brief_title', lang)}**")
+        st.markdown(f"**{locale.t('brief_title')}**")
         st.markdown(brief.markdown())
         names = []
         for src in brief.sources():
             name = escape_markdown(src.cited)
             url = safe_url(src.url)
             names.append(f"[{name}]({url})" if url else name)
-        st.caption(t("brief_sources", lang) + t("sep", lang) + t("list_sep", lang).join(names))
+        st.caption(locale.t("brief_sources") + locale.t("sep") + locale.t("list_sep").join(names))
         if any(c.computed for s in brief.sentences for c in s.comparisons):
-            st.caption(t("brief_computed", lang))
+            st.caption(locale.t("brief_computed"))
         # A popover mounts its content when opened: the code block's highlighter (a large
         # script) is loaded on that click, not with every page. st.code carries its own copy
         # button (no external script).
-        with st.popover(t("brief_copy", lang), icon=":material/content_copy:"):
+        with st.popover(locale.t("brief_copy"), icon=":material/content_copy:"):
             st.code(brief.text, language=None, wrap_lines=True)
             st.download_button(
-                t("brief_download", lang),
+                locale.t("brief_download"),
                 brief.text.encode("utf-8"),
                 file_name="briefing.txt",
                 mime="text/plain",
@@ -154,12 +180,12 @@ def shown_scopes(page: str) -> int:
     return int(value) if value in TOP_CHOICES else DEFAULT_TOP
 
 
-def scopes_control(page: str, specs: list[ChartSpec], lang: str) -> None:
+def scopes_control(page: str, specs: list[ChartSpec], locale: Locale) -> None:
     """Show the 'scopes shown' control when some chart on the page leaves scopes out."""
     if not any(s.note for s in specs):
         return
     st.segmented_control(
-        t("scopes_shown", lang),
+        locale.t("scopes_shown"),
         TOP_CHOICES,
         key=f"top_{page}",
         default=DEFAULT_TOP,
@@ -167,25 +193,25 @@ def scopes_control(page: str, specs: list[ChartSpec], lang: str) -> None:
     )
 
 
-def series_card_row(cards: list[SeriesCard], lang: str) -> None:
+def series_card_row(cards: list[SeriesCard], locale: Locale) -> None:
     """Show one card per headline series: latest year (with yoy), newer year to date, source.
 
     One HTML block (dashboard/cards.py: every text escaped): a grid of three cards on a wide
     screen, stacked on a phone.
     """
     if cards:
-        st.html(CARDS_CSS + cards_html(cards, lang))
+        st.html(CARDS_CSS + cards_html(cards, locale))
 
 
-def as_of_line(latest: pd.Timestamp | None, lang: str) -> None:
+def as_of_line(latest: pd.Timestamp | None, locale: Locale) -> None:
     """Show 'data as of' the latest period among the figures, and when the data last changed."""
     parts = []
     if latest is not None:
-        parts.append(f"{t('data_as_of', lang)} {format_date(latest, lang)}")
+        parts.append(f"{locale.t('data_as_of')} {locale.date(latest)}")
     changed = data.last_changed()
     if changed is not None:
         parts.append(
-            f"{t('data_changed', lang)} {format_date(pd.Timestamp(changed), lang)} "
+            f"{locale.t('data_changed')} {locale.date(pd.Timestamp(changed))} "
             f"{changed:%H:%M} ({changed.tzinfo})"
         )
     if parts:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import NO_ROUTE, Filters, is_related_record
+from dashboard.locales import locale_for
 from dashboard.views.index import (
     FIGURE_COLUMNS,
     NO_DATE,
@@ -112,7 +113,7 @@ def source_joined(frame: pd.DataFrame, sources: pd.DataFrame, lang: str = "zh") 
         for fld in ("title", "publisher", "url", "kind"):
             row[fld] = "" if row[fld] is None else str(row[fld])
         row["publisher"] = row["publisher"] or str(rec["source_id"])
-        row["source"] = source_name(row["publisher"], row["published"], lang)
+        row["source"] = source_name(row["publisher"], row["published"], locale_for(lang))
         rows.append(row)
     return rows
 

@@ -113,6 +113,31 @@ def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
     assert cards(at)[0].value == "880 million yuan"
 
 
+def test_the_language_switch_rewords_the_page_without_reselecting_the_figures(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import data
+
+    selected: list[object] = []
+    select = data.figure_selection
+
+    def counted(*args: object, **kwargs: object) -> object:
+        selected.append(args)
+        return select(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data, "figure_selection", counted)
+    at = run_app({"source": SEED, "region": "chongqing"})
+    zh_cards = [c.value for c in cards(at)]
+    before = len(selected)
+    at.segmented_control(key="f_lang").set_value("en").run()
+    assert not at.exception
+    en_cards = [c.value for c in cards(at)]
+    assert en_cards and en_cards != zh_cards
+    assert len(selected) == before, "switching language re-selected the figures"
+    at.multiselect(key="f_metric").set_value(["teu"]).run()
+    assert len(selected) == before + 1, "a new filter selects its figures once"
+
+
 def test_a_wrong_filter_value_gives_a_friendly_message_not_an_error(data_dir: Path) -> None:
     at = run_app({"region": "atlantis", "from": "2024-13"})
     warnings = " ".join(shown(w.value) for w in at.warning)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboard.briefing import briefing_for_view, build_briefing, escape_markdown, safe_url
 from dashboard.format import format_value
+from dashboard.locales import EN, ZH, locale_for
 from etl.contract.paths import Layout
 
 SERIES = "corridor_rail_sea_trains"
@@ -38,7 +39,7 @@ def _row(value: float, start: str | None, end: str, *, yoy: float | None = None,
 def test_ytd_and_a_full_year_of_one_series_are_never_compared() -> None:
     rows = [_row(9000, "2024-01-01", "2024-12-31"), _row(5200, "2025-01-01", "2025-07-31")]
     for lang in ("zh", "en"):
-        brief = build_briefing(rows, lang)
+        brief = build_briefing(rows, locale_for(lang))
         (sentence,) = brief.sentences
         assert sentence.comparisons == ()
         assert "%" not in brief.text
@@ -53,7 +54,7 @@ def test_like_periods_are_compared_and_each_number_equals_the_data() -> None:
         _row(5200, "2025-01-01", "2025-07-31"),
         _row(3000, "2024-01-01", "2024-06-30"),  # other months: never the base
     ]
-    brief = build_briefing(rows, "zh")
+    brief = build_briefing(rows, ZH)
     (sentence,) = brief.sentences
     year, ytd = sentence.comparisons
     assert (year.current.value, year.change_pct, year.computed) == (9000, 12.5, False)
@@ -76,7 +77,7 @@ def test_a_stale_ytd_derived_rows_and_bounds_are_left_out() -> None:
         _row(5000, "2024-01-01", "2024-07-31"),  # older than the full year 2024
         _row(7777, "2025-01-01", "2025-07-31", basis="derived"),
     ]
-    brief = build_briefing(rows, "en")
+    brief = build_briefing(rows, EN)
     (sentence,) = brief.sentences
     assert [f.value for f in sentence.figures] == [9000]
     assert sentence.comparisons == ()  # 超9000 is a bound: no computed change
@@ -88,15 +89,15 @@ def test_other_series_and_metrics_never_enter() -> None:
         _row(26000, "2024-01-01", "2024-12-31", series="china_europe_rail_trains"),
         _row(300, "2024-01-01", "2024-12-31", series=""),
     ]
-    assert build_briefing(rows, "zh").sentences == ()
+    assert build_briefing(rows, ZH).sentences == ()
     rows = [_row(9000, "2024-01-01", "2024-12-31")]
-    assert build_briefing(rows, "zh", metrics=["teu"]).sentences == ()
+    assert build_briefing(rows, ZH, metrics=["teu"]).sentences == ()
 
 
 def test_markdown_escapes_data_and_links_only_web_addresses() -> None:
     evil = "[click](javascript:alert(1)) *x* :smile: $x$"
     rows = [_row(9000, "2024-01-01", "2024-12-31", publisher=evil, url="javascript:alert(1)")]
-    brief = build_briefing(rows, "zh")
+    brief = build_briefing(rows, ZH)
     md = brief.markdown()
     assert "javascript" not in md and "](" not in md
     assert escape_markdown(evil).count("\\[") == 1 and "\\*x\\*" in escape_markdown(evil)
@@ -104,7 +105,7 @@ def test_markdown_escapes_data_and_links_only_web_addresses() -> None:
     assert safe_url("https://a.org/x y") == ""
     assert safe_url("ftp://a.org") == ""
     rows = [_row(9000, "2024-01-01", "2024-12-31")]
-    assert "[9000列](https://example.org/9000 " in build_briefing(rows, "zh").markdown()
+    assert "[9000列](https://example.org/9000 " in build_briefing(rows, ZH).markdown()
 
 
 def test_a_table_with_thousands_of_reports_of_one_year_briefs_as_the_unbounded_rows_do(
@@ -133,10 +134,10 @@ def test_a_table_with_thousands_of_reports_of_one_year_briefs_as_the_unbounded_r
         for k in range(1, 41)
     ]
     big = pd.concat([obs, *copies], ignore_index=True)
-    view = figure_view(big, table.sources, filter_mask(big, Filters()), "zh")
+    view = figure_view(big, table.sources, filter_mask(big, Filters()), ZH)
     every = view.rows[view.column("series").astype(str).isin(HEADLINE_SERIES).to_numpy()]
     assert len(headline_rows(view)) < len(every) / 5
-    unbounded = build_briefing(view.records(every), "zh")
-    assert briefing_for_view(view, "zh").text == unbounded.text
+    unbounded = build_briefing(view.records(every), ZH)
+    assert briefing_for_view(view, ZH).text == unbounded.text
     years = year_records(view, ["train_runs", "teu"])
     assert years and all(len(r["others"]) <= 3 for recs in years.values() for r in recs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cards_support import read_cards
 
 from dashboard.cards import cards_html
+from dashboard.locales import EN, ZH
 from dashboard.views.kpi import SeriesCard
 
 
@@ -24,7 +25,7 @@ def card(**fields: str | None) -> SeriesCard:
 
 
 def test_a_card_shows_every_line_and_links_its_source() -> None:
-    [shown] = read_cards(cards_html([card()], "zh"))
+    [shown] = read_cards(cards_html([card()], ZH))
     assert (shown.metric, shown.label, shown.value, shown.delta) == (
         "teu",
         "集装箱运量",
@@ -38,7 +39,7 @@ def test_a_card_shows_every_line_and_links_its_source() -> None:
 
 
 def test_a_fall_is_marked_down_and_no_yoy_shows_no_badge() -> None:
-    html = cards_html([card(delta="-3.1%"), card(metric="ports_reached", delta=None)], "en")
+    html = cards_html([card(delta="-3.1%"), card(metric="ports_reached", delta=None)], EN)
     assert 'class="cd-delta down"' in html and "↓ -3.1%" in html
     second = read_cards(html)[1]
     assert second.delta is None and "year on year" not in second.text()
@@ -48,7 +49,7 @@ def test_text_from_the_data_never_becomes_markup_and_only_http_links_are_kept() 
     hostile = "<img src=x onerror=alert(1)>\"'&"
     html = cards_html(
         [card(label=hostile, value=hostile, series=hostile, source=hostile, url="javascript:x")],
-        "zh",
+        ZH,
     )
     assert "<img" not in html and "onerror=alert(1)>" not in html.replace("&gt;", "")
     assert "javascript:" not in html and "<a " not in html
@@ -57,4 +58,4 @@ def test_text_from_the_data_never_becomes_markup_and_only_http_links_are_kept() 
 
 
 def test_no_cards_give_no_block() -> None:
-    assert cards_html([], "zh") == ""
+    assert cards_html([], ZH) == ""

@@ -9,17 +9,21 @@ import plotly.io as pio
 import pytest
 from dashboard_data import observations, sources
 
-from dashboard.charts.figures import POINT_COLUMNS
+from dashboard.charts.metric_charts import POINT_COLUMNS
 from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS, select_figures
 from dashboard.charts.specs import ChartSpec, every_page_specs, page_specs
 from dashboard.charts.theme import FONT_STACK, OKABE_ITO, REPORTED_COLOUR, tint
 from dashboard.filters import Filters, filter_mask
+from dashboard.locales import EN, ZH, Locale, locale_for
 from dashboard.views.index import figure_view
 from dashboard.views.kpi import kpi_candidates
 
 
 def build(
-    frame: pd.DataFrame, filters: Filters | None = None, page: str | None = None
+    frame: pd.DataFrame,
+    filters: Filters | None = None,
+    page: str | None = None,
+    locale: Locale = ZH,
 ) -> list[ChartSpec]:
     """Return the charts of a page (every page's, once each, for None) under the filters.
 
@@ -27,22 +31,22 @@ def build(
     its KPI candidates, then the bounded chart set.
     """
     filters = filters or Filters()
-    view = figure_view(frame, sources(), filter_mask(frame, filters), filters.lang)
+    view = figure_view(frame, sources(), filter_mask(frame, filters), locale)
     headline = kpi_candidates(view)
     if page is None:
-        return every_page_specs(view, headline, filters.lang)
-    return page_specs(view, headline, filters.lang, page)
+        return every_page_specs(view, headline, locale)
+    return page_specs(view, headline, locale, page)
 
 
 def specs_by_id(lang: str = "zh", page: str | None = None) -> dict[str, ChartSpec]:
-    return {s.id: s for s in build(observations(), Filters(lang=lang), page)}
+    return {s.id: s for s in build(observations(), Filters(), page, locale_for(lang))}
 
 
 def test_every_page_gets_its_charts_and_each_spec_is_complete() -> None:
     specs = specs_by_id()
     assert {s.page for s in specs.values()} == {"overview", "trains", "freight", "agri", "reach"}
     for spec in specs.values():
-        assert isinstance(spec.figure, go.Figure)
+        assert isinstance(spec.chart, go.Figure)
         assert spec.title and spec.headline and spec.alt
         assert spec.source_line.startswith("来源：")
         assert list(spec.points.columns) == list(POINT_COLUMNS)
@@ -75,7 +79,7 @@ def test_the_same_figure_from_two_sources_is_drawn_once_from_the_latest() -> Non
 def test_same_period_comparison_has_derived_prior_year_beside_reported() -> None:
     spec = specs_by_id()["train_runs"]
     assert set(spec.points["period_label"]) == {"2023年1—7月", "2024年1—7月"}
-    bars = {t.name: t for t in spec.figure.data}
+    bars = {t.name: t for t in spec.chart.data}
     reported, derived = bars["报道值"], bars["推算值（由同比增速倒推）"]
     assert reported.marker.color == REPORTED_COLOUR
     assert derived.marker.color == tint(REPORTED_COLOUR)
@@ -91,14 +95,14 @@ def test_running_totals_get_their_own_chart_of_markers() -> None:
     specs = {s.id: s for s in build(observations(), Filters(related=True))}
     total = specs["train_runs_cumulative_related"]
     assert list(total.points["value"]) == [3000.0]
-    assert all(t.type == "scatter" and "lines" not in t.mode for t in total.figure.data)
+    assert all(t.type == "scatter" and "lines" not in t.mode for t in total.chart.data)
     assert 3000 not in list(specs["train_runs"].points["value"])
 
 
 def test_snapshots_are_markers_never_joined_by_lines() -> None:
     spec = specs_by_id()["ports_reached"]
-    assert len(spec.figure.data) == 2
-    assert all(t.type == "scatter" and "lines" not in t.mode for t in spec.figure.data)
+    assert len(spec.chart.data) == 2
+    assert all(t.type == "scatter" and "lines" not in t.mode for t in spec.chart.data)
 
 
 def test_a_headline_series_snapshots_are_one_line_through_their_dates() -> None:
@@ -113,26 +117,26 @@ def test_a_headline_series_snapshots_are_one_line_through_their_dates() -> None:
          "西部陆海新通道", "", "reported", SEED, "通达393个港口"),
     ]  # fmt: skip
     spec = {s.id: s for s in build(observations(rows), page="reach")}["ports_reached"]
-    lines = [d for d in spec.figure.data if "lines" in d.mode]
+    lines = [d for d in spec.chart.data if "lines" in d.mode]
     assert len(lines) == 1
     assert lines[0].mode.startswith("lines+markers")
     assert list(lines[0].y) == [393, 465, 523]
     xs = [pd.Timestamp(x) for x in lines[0].x]
     assert xs == sorted(xs)
     # The other series' lone snapshot stays a marker.
-    assert all("lines" not in d.mode for d in spec.figure.data if d is not lines[0])
+    assert all("lines" not in d.mode for d in spec.chart.data if d is not lines[0])
 
 
 def test_axis_titles_carry_the_display_unit() -> None:
-    assert specs_by_id("zh")["teu"].figure.layout.xaxis.title.text == "集装箱运量（万标箱）"
-    assert specs_by_id("en")["teu"].figure.layout.xaxis.title.text == (
+    assert specs_by_id("zh")["teu"].chart.layout.xaxis.title.text == "集装箱运量（万标箱）"
+    assert specs_by_id("en")["teu"].chart.layout.xaxis.title.text == (
         "Container volume (thousand TEU)"
     )
-    assert specs_by_id("zh")["ports_reached"].figure.layout.yaxis.title.text == "通达港口（个）"
+    assert specs_by_id("zh")["ports_reached"].chart.layout.yaxis.title.text == "通达港口（个）"
 
 
 def test_hover_shows_value_period_scope_and_source_sentence() -> None:
-    bar = specs_by_id()["train_runs"].figure.data[0]
+    bar = specs_by_id()["train_runs"].chart.data[0]
     row = bar.customdata[-1]
     assert row[0] == "816列"
     assert row[1] == "2024年1—7月"
@@ -146,7 +150,7 @@ def test_hover_shows_value_period_scope_and_source_sentence() -> None:
 
 
 def test_figures_use_the_project_template_fonts_and_palette() -> None:
-    fig = specs_by_id()["teu"].figure
+    fig = specs_by_id()["teu"].chart
     template = fig.layout.template
     assert "Noto Sans CJK SC" in template.layout.font.family
     assert template.layout.font.family == FONT_STACK
@@ -183,7 +187,7 @@ def test_no_figures_give_no_charts() -> None:
 def test_building_does_not_change_the_input_frame() -> None:
     frame = observations()
     before = frame.copy()
-    build(frame, Filters(lang="en"))
+    build(frame, Filters(), locale=EN)
     assert frame.equals(before)
 
 
@@ -224,9 +228,9 @@ def test_no_chart_draws_more_than_its_cap_or_sends_over_500_kb_at_50k_rows() -> 
     specs = build(frame)
     assert specs
     for spec in specs:
-        cap = MAX_MARKERS if spec.figure.data[0].type == "scatter" else MAX_BARS
+        cap = MAX_MARKERS if spec.chart.data[0].type == "scatter" else MAX_BARS
         assert len(spec.point_records) <= cap, spec.id
-        assert len(spec.figure.to_json()) < 500_000, spec.id
+        assert len(spec.chart.to_json()) < 500_000, spec.id
         series = {(p["region"], p["route"], p["scope"]) for p in spec.point_records}
         assert len(series) <= DEFAULT_TOP, spec.id
     truncated = [s for s in specs if s.note]
@@ -257,7 +261,7 @@ def test_each_chart_says_how_it_is_drawn_for_the_deck() -> None:
     assert specs["ports_reached"].kind == "snapshot"
     assert specs["ports_reached"].kind == "snapshot"
     for spec in specs.values():
-        traces = {t.type for t in spec.figure.data}
+        traces = {t.type for t in spec.chart.data}
         assert traces == ({"scatter"} if spec.kind == "snapshot" else {"bar"}), spec.id
 
 
@@ -270,10 +274,10 @@ def test_a_page_draws_the_same_charts_as_every_page_does() -> None:
 
 
 def test_an_axis_names_its_unit_once() -> None:
-    from dashboard.charts.figures import axis_title
+    from dashboard.charts.metric_charts import axis_title
 
-    assert axis_title("vehicles", "zh") == "车辆（车次）"
-    assert axis_title("teu", "zh") == "集装箱运量（万标箱）"
+    assert axis_title("vehicles", ZH) == "车辆（车次）"
+    assert axis_title("teu", ZH) == "集装箱运量（万标箱）"
 
 
 def _with_qualifier(quote: str, qualifier: str) -> list[tuple[str, ...]]:
@@ -287,8 +291,8 @@ def test_a_bound_bar_is_an_outline_labelled_as_stated(lang: str, label: str) -> 
     from dashboard.i18n import t
 
     rows = _with_qualifier("集装箱1.5万标箱，增长40.7%", "about")
-    spec = {s.id: s for s in build(observations(rows), Filters(lang=lang))}["teu"]
-    bars = {tr.name: tr for tr in spec.figure.data}
+    spec = {s.id: s for s in build(observations(rows), Filters(), locale=locale_for(lang))}["teu"]
+    bars = {tr.name: tr for tr in spec.chart.data}
     bound = bars[t("bound_legend", lang)]
     assert bound.marker.color == "#FFFFFF" and bound.marker.line.color == REPORTED_COLOUR
     assert bound.text[0].startswith(label)
@@ -300,7 +304,7 @@ def test_a_bound_bar_is_an_outline_labelled_as_stated(lang: str, label: str) -> 
 def test_a_bound_snapshot_is_an_open_triangle_labelled_as_stated() -> None:
     rows = _with_qualifier("通达全球127个国家和地区的523个港口", "over")
     spec = {s.id: s for s in build(observations(rows), Filters())}["ports_reached"]
-    corridor = next(tr for tr in spec.figure.data if "超523" in list(tr.text))
+    corridor = next(tr for tr in spec.chart.data if "超523" in list(tr.text))
     assert list(corridor.marker.symbol) == ["triangle-up-open"]
     assert spec.headline == "截至2024年9月11日 通达港口超523个"
 

@@ -158,6 +158,7 @@ def _rendered(
     from pptx.util import Inches, Pt
 
     from dashboard.deck.slides import set_fonts
+    from dashboard.locales import ZH
 
     prs = Presentation()
     slide = prs.slides.add_slide(prs.slide_layouts[6])
@@ -165,7 +166,7 @@ def _rendered(
     run = box.text_frame.paragraphs[0].add_run()
     run.text = "骨角直写关"
     run.font.size = Pt(120)
-    set_fonts(slide.element, "zh", **({"east": east} if east else {}))
+    set_fonts(slide.element, ZH, **({"east": east} if east else {}))
     for props in slide.element.iter(qn("a:rPr")):
         props.set("lang", lang_tag)
     path = tmp_path / f"{name}.pptx"

@@ -11,28 +11,63 @@ from test_charts import big_frame
 from dashboard import data
 from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
 from dashboard.filters import Filters
+from dashboard.locales import EN, ZH
 from etl.store.cache import compact_observations
 from etl.store.table import Table
 
 
 def test_charts_of_a_big_table_are_bounded_say_so_and_show_more_scopes_on_request() -> None:
     table = Table(compact_observations(big_frame(20_000)), sources(), "test-big")
-    specs = data.chart_specs(table, Filters(), "trains")
+    specs = data.chart_specs(table, Filters(), ZH, "trains")
     assert specs and all(s.note for s in specs)
     for spec in specs:
         series = {(p["region"], p["route"], p["scope"]) for p in spec.point_records}
         assert len(series) == DEFAULT_TOP
         assert len(spec.point_records) <= max(MAX_BARS, MAX_MARKERS)
-    wider = data.chart_specs(table, Filters(), "trains", top=15)
+    wider = data.chart_specs(table, Filters(), ZH, "trains", top=15)
     assert {len({p["scope"] for p in s.point_records}) for s in wider} == {15}
 
 
 def test_a_view_holds_positions_into_the_shared_frame_not_a_copy() -> None:
     table = Table(compact_observations(big_frame(5_000)), sources(), "test-view")
-    view = data.view(table, Filters(metrics=("teu",)))
+    view = data.view(table, Filters(metrics=("teu",)), ZH)
     assert view.frame is table.observations
     assert view.rows.dtype.kind == "i" and 0 < len(view) < len(table.observations)
-    assert data.view(table, Filters(metrics=("teu",))) is view
+    assert data.view(table, Filters(metrics=("teu",)), ZH) is view
+
+
+def test_switching_language_rewords_the_view_but_never_reselects_its_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = Table(compact_observations(big_frame(2_000)), sources(), "test-languages")
+    selected: list[object] = []
+    select = data.figure_selection
+
+    def counted(*args: object, **kwargs: object) -> object:
+        selected.append(args)
+        return select(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data, "figure_selection", counted)
+    filters = Filters(metrics=("teu", "train_runs"))
+    zh = data.view(table, filters, ZH)
+    zh_titles = [s.title for s in data.chart_specs(table, filters, ZH, "trains")]
+    zh_brief = data.briefing(table, filters, ZH)
+    en = data.view(table, filters, EN)
+    en_titles = [s.title for s in data.chart_specs(table, filters, EN, "trains")]
+    en_brief = data.briefing(table, filters, EN)
+    assert len(selected) == 1, "the second language re-selected the figures"
+    # The same figures, shared (rows and what was worked out about them), in other words.
+    assert en.rows is zh.rows and en.memo is zh.memo
+    assert data.selection(table, filters) is data.selection(table, filters)
+    assert [r["source"] for r in zh.records()] != [r["source"] for r in en.records()]
+    assert len(zh_titles) == len(en_titles) > 0 and zh_titles != en_titles
+    assert (zh_brief.locale, en_brief.locale) == (ZH, EN)
+    # Back to Chinese: every cache answers, nothing is built again.
+    assert data.view(table, filters, ZH) is zh
+    assert len(selected) == 1
+    # Another filter is another selection.
+    data.view(table, Filters(metrics=("teu",)), EN)
+    assert len(selected) == 2
 
 
 def test_events_are_read_once_with_their_sources_and_a_missing_file_gives_none(

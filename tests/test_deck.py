@@ -32,6 +32,7 @@ from dashboard.deck.slides import (
 )
 from dashboard.filters import Filters, apply_filters
 from dashboard.i18n import t
+from dashboard.locales import EN, ZH, Locale, locale_for
 from dashboard.views.kpi import briefing_cards
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.vocabulary import load_metrics
@@ -46,9 +47,11 @@ NATIVE = {
 MADE = date(2026, 11, 28)
 
 
-def _deck(frame: pd.DataFrame, srcs: pd.DataFrame, filters: Filters) -> tuple[object, list]:
-    specs, cards, _ = deck_inputs(frame, srcs, filters)
-    data = build_deck(specs, cards, filters, srcs, made=MADE)
+def _deck(
+    frame: pd.DataFrame, srcs: pd.DataFrame, filters: Filters, locale: Locale = ZH
+) -> tuple[object, list]:
+    specs, cards, _ = deck_inputs(frame, srcs, filters, locale)
+    data = build_deck(specs, cards, filters, srcs, locale=locale, made=MADE)
     return Presentation(io.BytesIO(data)), specs
 
 
@@ -98,8 +101,8 @@ def _values(chart: object) -> list[float]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_deck_has_title_kpi_and_one_native_chart_per_spec(lang: str) -> None:
     frame, srcs = observations(), sources()
-    filters = Filters(lang=lang)
-    prs, specs = _deck(frame, srcs, filters)
+    filters = Filters()
+    prs, specs = _deck(frame, srcs, filters, locale_for(lang))
     assert len(prs.slides) == 2 + len(specs)
     assert len(specs) >= 4
     assert (prs.slide_width, prs.slide_height) == (12192000, 6858000)  # 16:9
@@ -113,7 +116,7 @@ def test_deck_has_title_kpi_and_one_native_chart_per_spec(lang: str) -> None:
 
 def test_every_series_value_is_the_filtered_figure_over_the_display_scale() -> None:
     frame, srcs = observations(), sources()
-    filters = Filters(regions=("chongqing",), lang="zh")
+    filters = Filters(regions=("chongqing",))
     prs, specs = _deck(frame, srcs, filters)
     by_title = {s.shapes.title.text_frame.text: s for s in list(prs.slides)[2:]}
     trains = next(s for s in specs if s.id == "train_runs")
@@ -131,7 +134,7 @@ def test_every_series_value_is_the_filtered_figure_over_the_display_scale() -> N
 
 def test_english_deck_uses_english_scales_titles_and_notes() -> None:
     frame, srcs = observations(), sources()
-    prs, specs = _deck(frame, srcs, Filters(lang="en"))
+    prs, specs = _deck(frame, srcs, Filters(), EN)
     title = prs.slides[0].shapes.title.text_frame.text
     assert title == "Western Land-Sea New Corridor"
     assert prs.slides[1].shapes.title.text_frame.text == "Headline figures"
@@ -148,7 +151,7 @@ def test_english_deck_uses_english_scales_titles_and_notes() -> None:
 
 
 def test_chinese_deck_titles_and_notes_are_chinese() -> None:
-    prs, specs = _deck(observations(), sources(), Filters(lang="zh"))
+    prs, specs = _deck(observations(), sources(), Filters())
     assert prs.slides[0].shapes.title.text_frame.text == "西部陆海新通道数据看板"
     assert "制作日期：2026年11月28日" in prs.slides[0].placeholders[1].text_frame.text
     assert prs.slides[1].shapes.title.text_frame.text == "核心指标"
@@ -168,7 +171,7 @@ def test_chinese_deck_titles_and_notes_are_chinese() -> None:
 
 
 def test_derived_values_are_a_separate_pale_hatched_series() -> None:
-    prs, specs = _deck(observations(), sources(), Filters(lang="zh"))
+    prs, specs = _deck(observations(), sources(), Filters())
     trains = next(s for s in specs if s.id == "train_runs")
     slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == trains.headline)
     series = {s.name: s for s in _chart(slide).plots[0].series}
@@ -184,14 +187,14 @@ def test_derived_values_are_a_separate_pale_hatched_series() -> None:
 
 
 def test_no_slide_has_an_empty_placeholder() -> None:
-    prs, _ = _deck(observations(), sources(), Filters(lang="zh"))
+    prs, _ = _deck(observations(), sources(), Filters())
     for slide in prs.slides:
         for shape in slide.placeholders:
             assert shape.has_text_frame and shape.text_frame.text.strip(), shape.name
 
 
 def test_east_asian_font_is_set_on_every_run_including_charts() -> None:
-    prs, _ = _deck(observations(), sources(), Filters(lang="zh"))
+    prs, _ = _deck(observations(), sources(), Filters())
     ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     for slide in prs.slides:
         for run in slide.element.iter(f"{ns}r"):
@@ -206,7 +209,7 @@ def test_east_asian_font_is_set_on_every_run_including_charts() -> None:
 
 
 def test_snapshot_charts_plot_dates_on_an_xy_axis() -> None:
-    prs, specs = _deck(observations(), sources(), Filters(lang="zh"))
+    prs, specs = _deck(observations(), sources(), Filters())
     ports = next(s for s in specs if s.id == "ports_reached")
     slide = next(s for s in prs.slides if s.shapes.title.text_frame.text == ports.headline)
     chart = _chart(slide)
@@ -218,7 +221,7 @@ def test_snapshot_charts_plot_dates_on_an_xy_axis() -> None:
 
 
 def test_overview_repeats_are_not_second_slides() -> None:
-    specs, _, _ = deck_inputs(observations(), sources(), Filters(lang="zh"))
+    specs, _, _ = deck_inputs(observations(), sources(), Filters(), ZH)
     ids = [s.id for s in specs]
     assert "train_runs" in ids and "overview_train_runs" not in ids
     assert once_each(specs + specs) == specs
@@ -226,7 +229,7 @@ def test_overview_repeats_are_not_second_slides() -> None:
 
 def test_deck_of_the_shipped_data_has_a_slide_per_chart(shipped_layout: Layout) -> None:
     table = load_table(shipped_layout)
-    filters = Filters(lang="zh")
+    filters = Filters()
     prs, specs = _deck(table.observations, table.sources, filters)
     assert len(prs.slides) == 2 + len(specs)
     counts = Counter(_chart(s).chart_type for s in list(prs.slides)[2:])
@@ -255,7 +258,7 @@ def _assert_flat_short_unique(prs: object) -> int:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_bar_categories_are_single_level_short_and_unique(lang: str) -> None:
-    prs, _ = _deck(observations(), sources(), Filters(lang=lang))
+    prs, _ = _deck(observations(), sources(), Filters(), locale_for(lang))
     assert _assert_flat_short_unique(prs) >= 2
     labels = [
         str(c)
@@ -272,7 +275,7 @@ def test_shipped_deck_bar_categories_are_single_level_short_and_unique(
 ) -> None:
     table = load_table(shipped_layout)
     for lang in ("zh", "en"):
-        prs, _ = _deck(table.observations, table.sources, Filters(lang=lang))
+        prs, _ = _deck(table.observations, table.sources, Filters(), locale_for(lang))
         assert _assert_flat_short_unique(prs) >= 1
 
 
@@ -296,9 +299,9 @@ def test_long_labels_are_cut_keep_the_period_and_stay_unique() -> None:
 
 def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
     table = Table(compact_observations(big_frame(20_000)), sources(), "test-deck-big")
-    filters = Filters(lang="zh")
-    specs, cards, view = deck_inputs(table.observations, table.sources, filters)
-    pages = once_each(chain.from_iterable(data.chart_specs(table, filters, p) for p in PAGES))
+    filters = Filters()
+    specs, cards, view = deck_inputs(table.observations, table.sources, filters, ZH)
+    pages = once_each(chain.from_iterable(data.chart_specs(table, filters, ZH, p) for p in PAGES))
     assert [(s.id, s.headline, s.note) for s in specs] == [
         (s.id, s.headline, s.note) for s in pages
     ]
@@ -306,7 +309,7 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
         pd.testing.assert_frame_equal(mine.points, theirs.points)
     assert any(s.note for s in specs)
     # Present mode and the deck download take the server's cached set: the same charts.
-    assert [(s.id, s.headline, s.note) for s in data.every_chart(table, filters)] == [
+    assert [(s.id, s.headline, s.note) for s in data.every_chart(table, filters, ZH)] == [
         (s.id, s.headline, s.note) for s in specs
     ]
     for spec in specs:
@@ -315,8 +318,8 @@ def test_deck_of_a_big_table_has_the_charts_the_pages_draw_bounded() -> None:
             DEFAULT_TOP
         )
     # The overview's series cards, from the same briefing the overview shows.
-    assert cards == briefing_cards(data.briefing(table, filters), "zh")
-    assert len(view) == len(data.view(table, filters))
+    assert cards == briefing_cards(data.briefing(table, filters, ZH), ZH)
+    assert len(view) == len(data.view(table, filters, ZH))
 
 
 def test_every_kind_of_chart_the_chart_modules_choose_has_a_native_drawing() -> None:
@@ -325,10 +328,12 @@ def test_every_kind_of_chart_the_chart_modules_choose_has_a_native_drawing() -> 
 
 def _shipped_deck(lang: str) -> object:
     table = load_table(Layout(REPO_ROOT / "data"))
-    filters = Filters(lang=lang)
-    specs, cards, view = deck_inputs(table.observations, table.sources, filters)
-    brief = deck_briefing(view, filters)
-    deck = build_deck(specs, cards, filters, table.sources, made=MADE, briefing=brief)
+    filters, locale = Filters(), locale_for(lang)
+    specs, cards, view = deck_inputs(table.observations, table.sources, filters, locale)
+    brief = deck_briefing(view, locale)
+    deck = build_deck(
+        specs, cards, filters, table.sources, locale=locale, made=MADE, briefing=brief
+    )
     return Presentation(io.BytesIO(deck)), brief
 
 
@@ -409,12 +414,14 @@ def test_year_chart_slide_lists_the_milestones_in_its_span_in_a_box_that_fits(la
     where = Layout(REPO_ROOT / "data")
     table = load_table(where)
     events = read_events(where.events_csv, table.sources)
-    filters = Filters(lang=lang)
-    specs, cards, _ = deck_inputs(table.observations, table.sources, filters, events=events)
+    filters, locale = Filters(), locale_for(lang)
+    specs, cards, _ = deck_inputs(table.observations, table.sources, filters, locale, events=events)
     trains = next(s for s in specs if s.id == "train_runs_years")
     years = [p["period_end"].year for p in trains.point_records]
     assert trains.events
-    prs = Presentation(io.BytesIO(build_deck(specs, cards, filters, table.sources, made=MADE)))
+    prs = Presentation(
+        io.BytesIO(build_deck(specs, cards, filters, table.sources, locale=locale, made=MADE))
+    )
     index = [s.id for s in once_each(specs)].index("train_runs_years")
     slide = prs.slides[2 + index]  # title and cards slides first (no briefing given)
     assert slide.shapes.title.text_frame.text == trains.headline
@@ -425,11 +432,11 @@ def test_year_chart_slide_lists_the_milestones_in_its_span_in_a_box_that_fits(la
     )
     listed = [p.text for p in box.text_frame.paragraphs][1:]
     # Every drawn milestone, in order, dated and within the chart's years; the rest counted.
-    drawn = [event_line(e, lang) for e in trains.events]
+    drawn = [event_line(e, locale_for(lang)) for e in trains.events]
     assert listed[: len(drawn)] == drawn
     assert all(min(years) <= e["date"].year <= max(years) for e in trains.events)
     assert all("train_runs" in event_metrics(e) for e in trains.events)
-    assert any(event_title(e, lang) in line for e in trains.events for line in listed)
+    assert any(event_title(e, locale_for(lang)) in line for e in trains.events for line in listed)
     # Nothing spills: the wrapped lines fit the box beside the narrower chart.
     frame = box.text_frame
     width = (box.width - frame.margin_left - frame.margin_right) / EMU_PER_PT
@@ -442,14 +449,14 @@ def test_year_chart_slide_lists_the_milestones_in_its_span_in_a_box_that_fits(la
     assert chart.left + chart.width <= box.left
     # The notes name every milestone near the chart, drawn or not.
     notes = slide.notes_slide.notes_text_frame.text
-    assert all(event_line(e, lang) in notes for e in trains.events)
+    assert all(event_line(e, locale_for(lang)) in notes for e in trains.events)
 
 
 def test_deck_without_events_has_no_milestones_box() -> None:
-    specs, cards, _ = deck_inputs(observations(), sources(), Filters(lang="zh"))
+    specs, cards, _ = deck_inputs(observations(), sources(), Filters(), ZH)
     assert not any(s.events for s in specs)
     prs = Presentation(
-        io.BytesIO(build_deck(specs, cards, Filters(lang="zh"), sources(), made=MADE))
+        io.BytesIO(build_deck(specs, cards, Filters(), sources(), locale=ZH, made=MADE))
     )
     for slide in prs.slides:
         assert not any(
@@ -464,10 +471,12 @@ def test_a_series_over_the_years_is_columns_oldest_first(shipped_layout: Layout)
     from pptx.enum.chart import XL_CHART_TYPE
 
     table = load_table(shipped_layout)
-    filters = Filters(lang="zh")
-    specs, cards, _ = deck_inputs(table.observations, table.sources, filters)
+    filters, locale = Filters(), ZH
+    specs, cards, _ = deck_inputs(table.observations, table.sources, filters, locale)
     trains = next(s for s in specs if s.id == "train_runs_years")
-    prs = Presentation(io.BytesIO(build_deck(specs, cards, filters, table.sources, made=MADE)))
+    prs = Presentation(
+        io.BytesIO(build_deck(specs, cards, filters, table.sources, locale=locale, made=MADE))
+    )
     index = [s.id for s in once_each(specs)].index("train_runs_years")
     chart = _chart(prs.slides[2 + index])
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
@@ -519,7 +528,9 @@ def test_chart_workbooks_hold_text_from_the_data_as_text_never_a_formula() -> No
 def _bound_deck(lang: str, related: bool = False) -> tuple[object, list]:
     from dashboard_data import BOUND_ROWS, ROWS
 
-    return _deck(observations([*ROWS, *BOUND_ROWS]), sources(), Filters(lang=lang, related=related))
+    return _deck(
+        observations([*ROWS, *BOUND_ROWS]), sources(), Filters(related=related), locale_for(lang)
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from dashboard_data import observations, sources
 from references import figure_records, figures_frame
 
 from dashboard.export import csv_bytes, neutralise_cell, xlsx_bytes
+from dashboard.locales import locale_for
 from dashboard.views.tables import export_frame
 
 
@@ -70,7 +71,7 @@ def test_the_managers_workbook_has_labels_display_units_and_periods_in_words(lan
     from dashboard.i18n import metric_label
 
     exported = frame()
-    book = openpyxl.load_workbook(io.BytesIO(reader_xlsx_bytes(exported, lang)))
+    book = openpyxl.load_workbook(io.BytesIO(reader_xlsx_bytes(exported, locale_for(lang))))
     teu = metric_label("teu", lang)
     assert teu in book.sheetnames and "teu" not in book.sheetnames
     sheet = book[teu]
@@ -103,7 +104,7 @@ def test_the_managers_workbook_and_csv_say_how_the_source_stated_a_value(
 
     records = figure_records(observations([*ROWS, *BOUND_ROWS]), sources())
     exported = export_frame(figures_frame(records))
-    book = openpyxl.load_workbook(io.BytesIO(reader_xlsx_bytes(exported, lang)))
+    book = openpyxl.load_workbook(io.BytesIO(reader_xlsx_bytes(exported, locale_for(lang))))
     sheet = book[metric_label("train_runs", lang)]
     header = [c.value for c in sheet[1]]
     rows = [

@@ -17,6 +17,7 @@ from dashboard.filters import (
     to_query_params,
     vocabulary_choices,
 )
+from dashboard.locales import EN, ZH
 
 CHOICES = vocabulary_choices([SEED, OLDER])
 
@@ -48,9 +49,8 @@ def test_filters_round_trip_through_the_url() -> None:
         metrics=("train_runs",),
         bases=("reported",),
         sources=(SEED,),
-        lang="en",
     )
-    params = to_query_params(filters)
+    params = to_query_params(filters, EN)
     assert params == {
         "from": "2024-01",
         "to": "2024-07",
@@ -63,7 +63,19 @@ def test_filters_round_trip_through_the_url() -> None:
     }
     parsed = parse_query_params(params, CHOICES)
     assert parsed.filters == filters
+    assert parsed.locale == EN
     assert parsed.messages == ()
+
+
+def test_the_language_is_read_beside_the_filters_not_inside_them() -> None:
+    zh = parse_query_params({"region": "chongqing"}, CHOICES)
+    en = parse_query_params({"region": "chongqing", "lang": "en"}, CHOICES)
+    # One view of the figures serves both languages: the filters are equal, the locales differ.
+    assert zh.filters == en.filters and hash(zh.filters) == hash(en.filters)
+    assert (zh.locale, en.locale) == (ZH, EN)
+    assert not hasattr(en.filters, "lang")
+    assert to_query_params(en.filters, en.locale)["lang"] == "en"
+    assert "lang" not in to_query_params(zh.filters, zh.locale)
 
 
 def test_repeated_parameters_are_read_like_commas() -> None:
@@ -194,12 +206,12 @@ def test_problems_are_typed_and_the_page_and_the_command_line_word_them() -> Non
 
 
 def test_filters_are_frozen_hashable_values() -> None:
-    a = Filters(regions=("chongqing",), start=pd.Timestamp("2024-01-01"), lang="en")
-    b = Filters(regions=("chongqing",), start=pd.Timestamp("2024-01-01"), lang="en")
+    a = Filters(regions=("chongqing",), start=pd.Timestamp("2024-01-01"), related=True)
+    b = Filters(regions=("chongqing",), start=pd.Timestamp("2024-01-01"), related=True)
     assert a == b and hash(a) == hash(b)
     assert len({a, b, Filters()}) == 2
     with pytest.raises(AttributeError):
-        a.lang = "zh"  # type: ignore[misc]
+        a.related = False  # type: ignore[misc]
 
 
 def test_thousands_of_unknown_values_make_one_short_message() -> None:

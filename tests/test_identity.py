@@ -10,6 +10,7 @@ from uploads_support import ANALYST_ACTOR, HEADER
 
 from dashboard import data
 from dashboard.filters import Filters
+from dashboard.locales import ZH
 from etl.contract.identity import KEY_COLUMNS, figure_hashes, figure_keys, normalise_scope
 from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, validate_upload
@@ -67,11 +68,11 @@ def test_the_figure_in_both_scripts_is_drawn_once() -> None:
     frame.loc[twin, "scope"] = TRADITIONAL
     table = Table(frame, sources(), "test-identity")
 
-    figures = data.view(table, Filters(metrics=("train_runs",))).records()
+    figures = data.view(table, Filters(metrics=("train_runs",)), ZH).records()
     seed = [f for f in figures if f["value"] == 816.0]
     assert len(seed) == 1 and seed[0]["source_id"] == SEED  # the latest-published source wins
 
-    specs = data.chart_specs(table, Filters(), "trains")
+    specs = data.chart_specs(table, Filters(), ZH, "trains")
     trains = next(s for s in specs if s.id.endswith("train_runs"))
     drawn = [p for p in trains.point_records if p["value"] == 816.0]
     assert len(drawn) == 1

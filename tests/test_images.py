@@ -14,6 +14,7 @@ from tool_support import require_tool
 
 from dashboard import images
 from dashboard.charts.specs import every_page_specs
+from dashboard.locales import ZH, locale_for
 from dashboard.views.index import figure_view
 from dashboard.views.kpi import kpi_candidates
 
@@ -25,8 +26,8 @@ def spec() -> object:
     """The trains chart of the small test data, in Chinese."""
     require_tool("/usr/bin/chromium", "kaleido draws the chart in Chromium")
     frame = observations()
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
-    specs = every_page_specs(view, kpi_candidates(view), "zh")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH)
+    specs = every_page_specs(view, kpi_candidates(view), ZH)
     return next(s for s in specs if s.id == "train_runs")
 
 
@@ -34,7 +35,7 @@ def spec() -> object:
 def test_png_has_the_slide_size_asked_for_and_is_not_blank(
     spec: object, size: tuple[int, int]
 ) -> None:
-    png = images.figure_png(spec.figure, *size)  # type: ignore[attr-defined]
+    png = images.chart_png(spec.chart, *size)  # type: ignore[attr-defined]
     picture = Image.open(io.BytesIO(png))
     assert picture.format == "PNG"
     assert picture.size == size
@@ -43,7 +44,7 @@ def test_png_has_the_slide_size_asked_for_and_is_not_blank(
 
 
 def test_svg_keeps_its_chinese_text(spec: object) -> None:
-    svg = images.figure_svg(spec.figure).decode("utf-8")  # type: ignore[attr-defined]
+    svg = images.chart_svg(spec.chart).decode("utf-8")  # type: ignore[attr-defined]
     assert svg.lstrip().startswith("<svg")
     assert "班列开行" in svg and "推算值" in svg
 
@@ -54,7 +55,7 @@ def test_without_chromium_the_error_is_bilingual_and_plain(
     monkeypatch.setattr(images, "chromium_path", lambda: None)
     assert not images.images_available()
     with pytest.raises(images.ImageExportError) as error:
-        images.figure_png(spec.figure)  # type: ignore[attr-defined]
+        images.chart_png(spec.chart)  # type: ignore[attr-defined]
     assert "Chromium" in str(error.value) and "无法导出图片" in str(error.value)
 
 
@@ -62,19 +63,19 @@ def test_without_chromium_the_error_is_bilingual_and_plain(
 def test_exported_pictures_carry_title_period_and_source(lang: str) -> None:
     require_tool("/usr/bin/chromium", "kaleido draws the chart in Chromium")
     frame = observations()
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
-    specs = every_page_specs(view, kpi_candidates(view), lang)
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), locale_for(lang))
+    specs = every_page_specs(view, kpi_candidates(view), locale_for(lang))
     chart = next(s for s in specs if s.id == "train_runs")
-    period = images.chart_period(chart, lang)
+    period = images.chart_period(chart, locale_for(lang))
     assert period and period != "—"
-    svg = html.unescape(images.spec_svg(chart, lang).decode("utf-8"))
+    svg = html.unescape(images.spec_svg(chart, locale_for(lang)).decode("utf-8"))
     assert chart.title in svg and period in svg
     # The source line, wrapped to the picture's width, every line of it.
     lines = images.wrap_width(chart.source_line, images.SOURCE_WIDTH)
     assert "".join(lines).replace(" ", "") == chart.source_line.replace(" ", "")
     for line in lines:
         assert line.strip() in svg, line
-    png = Image.open(io.BytesIO(images.spec_png(chart, lang))).convert("RGB")
+    png = Image.open(io.BytesIO(images.spec_png(chart, locale_for(lang)))).convert("RGB")
     assert png.size == images.SLIDE_PX
     assert len(png.getcolors(maxcolors=1_000_000) or []) > 20
     # The caption is drawn: the top band (title) and bottom band (source) hold dark pixels.
@@ -84,7 +85,7 @@ def test_exported_pictures_carry_title_period_and_source(lang: str) -> None:
 
 
 def test_caption_text_from_data_is_escaped() -> None:
-    figure = images.captioned_figure(
+    figure = images.captioned_chart(
         go.Figure(go.Bar(x=[1], y=[2])), "<b>t</b>", "2024", "来源：<a href='x'>s</a>"
     )
     assert "&lt;a href" in figure.layout.annotations[-1].text
@@ -162,13 +163,13 @@ def test_png_export_sends_nothing_over_the_network(
     monkeypatch.setattr(images, "kaleido_options", lambda: options)
     kaleido.stop_sync_server(silence_warnings=True)
     try:
-        images.figure_png(spec.figure, 640, 360)  # type: ignore[attr-defined]
+        images.chart_png(spec.chart, 640, 360)  # type: ignore[attr-defined]
         # Debian's Chromium still tries its update and time servers despite the switches;
         # those attempts end at the loopback proxy. The chart's page itself fetches nothing.
         chart = [s for s in seen if not any(h in s for h in CHROMIUM_OWN)]
         assert chart == [], f"the chart made requests: {chart[:3]}"
-        lure = go_with_remote_image(spec.figure)  # type: ignore[attr-defined]
-        images.figure_png(lure, 640, 360)
+        lure = go_with_remote_image(spec.chart)  # type: ignore[attr-defined]
+        images.chart_png(lure, 640, 360)
         assert any(b"example.invalid" in s for s in seen), "traffic goes to the proxy, not out"
     finally:
         stop.set()

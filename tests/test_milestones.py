@@ -20,6 +20,7 @@ from dashboard.charts.milestones import (
 )
 from dashboard.charts.specs import page_specs
 from dashboard.filters import Filters, filter_mask
+from dashboard.locales import EN, ZH
 from dashboard.views.index import figure_view
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.store.table import load_table
@@ -80,9 +81,9 @@ def test_crowded_events_are_capped_spaced_and_the_rest_named_in_a_drawn_ones_hov
     # The most recent of the crowded year is kept.
     assert shown[-1]["date"] == pd.Timestamp("2025-12-20")
     crowded = max(shown, key=lambda e: len(e["hidden"]))
-    hover = event_hover(crowded, "en")
+    hover = event_hover(crowded, EN)
     assert f"{len(crowded['hidden'])} more near here" in hover
-    zh = event_hover(crowded, "zh")
+    zh = event_hover(crowded, ZH)
     assert f"附近另有{len(crowded['hidden'])}条" in zh
 
 
@@ -99,11 +100,11 @@ def test_pages_show_only_the_events_that_concern_their_charts_metrics() -> None:
     frame = pd.read_csv(REPO_ROOT / "data" / "tidy" / "events.csv", dtype=str)
     frame["date"] = pd.to_datetime(frame["date"])
     events = frame.to_dict("records")
-    filters = Filters(lang="en")
+    filters = Filters()
     view = figure_view(
-        table.observations, table.sources, filter_mask(table.observations, filters), "en"
+        table.observations, table.sources, filter_mask(table.observations, filters), EN
     )
-    specs = {s.id: s for s in page_specs(view, [], "en", "trains", events=events)}
+    specs = {s.id: s for s in page_specs(view, [], EN, "trains", events=events)}
     trains, teu = specs["train_runs_years"], specs["teu_years"]
     assert trains.events and teu.events
     assert all("train_runs" in event_metrics(e) for e in trains.events)
@@ -111,7 +112,7 @@ def test_pages_show_only_the_events_that_concern_their_charts_metrics() -> None:
     assert not any("TEU" in e["title_en"] for e in trains.events)
     assert not any("throughput" in e["title_en"] for e in (*trains.events, *teu.events))
     # What the chart draws is what the spec carries.
-    marks = [d for d in trains.figure.data if d.mode == "markers" and d.marker.symbol == "diamond"]
+    marks = [d for d in trains.chart.data if d.mode == "markers" and d.marker.symbol == "diamond"]
     assert len(marks) == 1 and len(marks[0].x) == len(trains.events)
     assert len(events_for(events, "train_runs")) > len(trains.events) >= 1
     assert np.all(np.diff(marks[0].x) >= MIN_GAP_YEARS)

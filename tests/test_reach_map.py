@@ -16,10 +16,11 @@ from dashboard.charts.geography import Geography, load_geography, load_land
 from dashboard.charts.reach_map import (
     CORRIDOR_WINDOW,
     WORLD_WINDOW,
-    corridor_figure,
+    corridor_chart,
     densify,
-    lanes_figure,
+    lanes_chart,
 )
+from dashboard.locales import EN, ZH, locale_for
 from etl.contract.paths import DEFAULT_DATA_DIR
 
 ARTICLES = DEFAULT_DATA_DIR / "raw" / "articles"
@@ -47,7 +48,7 @@ def hub_names(figure: go.Figure) -> dict[str, str]:
 def test_corridor_map_draws_every_hub_named_in_the_language(
     lang: str, names: dict[str, str]
 ) -> None:
-    figure = corridor_figure(lang)
+    figure = corridor_chart(locale_for(lang))
     shown = hub_names(figure)
     assert set(shown) == {h.key for h in load_geography().hubs}
     for key, name in names.items():
@@ -64,7 +65,7 @@ def test_corridor_map_draws_every_hub_named_in_the_language(
 
 
 def test_hubs_sit_on_their_coordinates_inside_the_corridor_window() -> None:
-    figure = corridor_figure("zh")
+    figure = corridor_chart(ZH)
     geo = load_geography()
     x0, y0, x1, y1 = CORRIDOR_WINDOW
     for tr in traces_with(figure, "hubs"):
@@ -84,7 +85,7 @@ def test_the_three_lines_run_by_their_cities_to_the_gulf() -> None:
     assert ("chengdu", "yibin", "baise") in lines["west"].paths
     assert lines["middle"].paths == (("chongqing", "guiyang", "nanning", "qinzhou"),)
     assert lines["east"].paths == (("chongqing", "huaihua", "liuzhou", "qinzhou"),)
-    drawn = {tr.meta["line"]: tr for tr in traces_with(corridor_figure("en"), "line")}
+    drawn = {tr.meta["line"]: tr for tr in traces_with(corridor_chart(EN), "line")}
     assert {drawn[k].name for k in ("west", "middle", "east")} == {
         "West line",
         "Middle line",
@@ -93,9 +94,9 @@ def test_the_three_lines_run_by_their_cities_to_the_gulf() -> None:
     assert [drawn[k].showlegend for k in ("west", "middle", "east")] == [True] * 3
 
 
-@pytest.mark.parametrize("build", [corridor_figure, lanes_figure])
+@pytest.mark.parametrize("build", [corridor_chart, lanes_chart])
 def test_maps_are_cartesian_on_filled_land_with_no_geo_subplot(build: object) -> None:
-    figure = build("zh")  # type: ignore[operator]
+    figure = build(ZH)  # type: ignore[operator]
     spec = figure.to_plotly_json()
     assert {tr["type"] for tr in spec["data"]} == {"scatter"}
     assert "geo" not in spec["layout"] and "mapbox" not in spec["layout"]
@@ -172,7 +173,7 @@ def test_a_lane_hover_shows_its_region_and_where_reports_name_it(
     lang: str, region: str, place: str
 ) -> None:
     cited = {"brief-20260113-chinadaily": "<a href='http://evil.example'>X</a>中国日报"}
-    figure = lanes_figure(lang, cited)
+    figure = lanes_chart(locale_for(lang), cited)
     lanes = {tr.meta["lane"]: tr for tr in traces_with(figure, "lane")}
     assert set(lanes) == {la.key for la in load_geography().lanes}
     europe = lanes["europe"]
@@ -199,11 +200,11 @@ def test_lanes_start_at_the_beibu_gulf() -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_map_png_renders_offline_with_its_caption(lang: str) -> None:
     require_tool("/usr/bin/chromium", "kaleido draws the map in Chromium")
-    figure = images.captioned_figure(lanes_figure(lang), "title", "period", "source")
-    png = images.figure_png(figure, 1280, 720)
+    figure = images.captioned_chart(lanes_chart(locale_for(lang)), "title", "period", "source")
+    png = images.chart_png(figure, 1280, 720)
     picture = Image.open(io.BytesIO(png))
     assert picture.size == (1280, 720)
     colours = picture.convert("RGB").getcolors(maxcolors=1_000_000) or []
     assert len(colours) > 50  # land, sea, lanes, labels
-    svg = images.figure_svg(corridor_figure(lang), 1280, 720).decode("utf-8")
+    svg = images.chart_svg(corridor_chart(locale_for(lang)), 1280, 720).decode("utf-8")
     assert ("重庆" if lang == "zh" else "Chongqing") in svg

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.locales import EN, ZH, locale_for
 from dashboard.views.index import Record, figure_view
 from dashboard.views.reach import (
     stated_totals,
@@ -48,15 +49,15 @@ def test_the_latest_figure_of_each_series_is_stated_countries_first() -> None:
         ("countries_reached", 127, "b"),
         ("ports_reached", 563, "b"),
     ]
-    assert totals_headline(totals, "zh") == "截至2025年4月22日，通达127个国家和地区、563个港口"
-    assert totals_headline(totals, "en") == "127 countries and 563 ports reached, as of 22 Apr 2025"
-    assert totals_source_line(totals, "zh") == "来源：b pub"
+    assert totals_headline(totals, ZH) == "截至2025年4月22日，通达127个国家和地区、563个港口"
+    assert totals_headline(totals, EN) == "127 countries and 563 ports reached, as of 22 Apr 2025"
+    assert totals_source_line(totals, ZH) == "来源：b pub"
 
 
 def test_a_bound_keeps_its_qualifier() -> None:
     totals = stated_totals([rec("countries_reached", 100, "2021-08-20", "x", qualifier="over")])
-    assert totals_headline(totals, "zh") == "截至2021年8月20日，通达超100个国家和地区"
-    assert totals_headline(totals, "en") == "over 100 countries reached, as of 20 Aug 2021"
+    assert totals_headline(totals, ZH) == "截至2021年8月20日，通达超100个国家和地区"
+    assert totals_headline(totals, EN) == "over 100 countries reached, as of 20 Aug 2021"
 
 
 def test_totals_of_different_dates_each_carry_their_own() -> None:
@@ -66,10 +67,10 @@ def test_totals_of_different_dates_each_carry_their_own() -> None:
             rec("ports_reached", 577, "2025-08-31", "b"),
         ]
     )
-    assert totals_headline(totals, "zh") == (
+    assert totals_headline(totals, ZH) == (
         "通达127个国家和地区（截至2025年1月21日）、577个港口（截至2025年8月底）"
     )
-    assert totals_source_line(totals, "en") == "Source: a pub, b pub"
+    assert totals_source_line(totals, EN) == "Source: a pub, b pub"
 
 
 def test_a_province_or_port_series_never_stands_in_for_the_corridor() -> None:
@@ -78,14 +79,14 @@ def test_a_province_or_port_series_never_stands_in_for_the_corridor() -> None:
     )
     derived = rec("ports_reached", 999, "2026-01-01", "d", basis="derived")
     assert stated_totals([port, derived]) == []
-    assert totals_headline([], "en").startswith("No stated totals")
+    assert totals_headline([], EN).startswith("No stated totals")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_shipped_data_states_its_latest_corridor_totals(lang: str) -> None:
     table = load_cached_table(Layout(DEFAULT_DATA_DIR), write=False)
     obs = table.observations
-    view = figure_view(obs, table.sources, np.ones(len(obs), dtype=bool), lang)
+    view = figure_view(obs, table.sources, np.ones(len(obs), dtype=bool), locale_for(lang))
     totals = view_totals(view)
     assert [x.metric for x in totals] == ["countries_reached", "ports_reached"]
     latest = obs[obs["series"].astype(str) == "corridor_ports_reached"]["period_end"].max()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from dashboard.locales import ZH
 from dashboard.safe_text import WORD_JOINER, clean, plain
 
 
@@ -66,8 +67,8 @@ def test_chart_figures_carry_no_markup_from_the_data() -> None:
     obs["scope"] = [f"{html} {i}" for i in range(len(obs))]
     obs["quote"] = html
     src["publisher"] = html
-    view = figure_view(obs, src, np.ones(len(obs), dtype=bool), "zh")
-    for spec in every_page_specs(view, kpi_candidates(view), "zh"):
-        text = json.dumps(spec.figure.to_plotly_json(), ensure_ascii=False, default=str)
+    view = figure_view(obs, src, np.ones(len(obs), dtype=bool), ZH)
+    for spec in every_page_specs(view, kpi_candidates(view), ZH):
+        text = json.dumps(spec.chart.to_plotly_json(), ensure_ascii=False, default=str)
         assert "<a " not in text and "<img" not in text, spec.id
         assert "&lt;a href='http://evil.example/h'>HTMLLINK" in text.replace("<br>", ""), spec.id

@@ -8,9 +8,10 @@ import pytest
 from dashboard_data import BOUND_ROWS, BOUND_SCOPE, OLDER, ROWS, SEED, observations, sources
 
 from dashboard.charts.milestones import MAX_EVENTS
-from dashboard.charts.series_years import year_figure, year_note, year_points, year_records
+from dashboard.charts.series_years import year_chart, year_note, year_points, year_records
 from dashboard.charts.specs import page_specs
 from dashboard.i18n import t
+from dashboard.locales import EN, ZH, locale_for
 from dashboard.views.index import figure_view
 
 SCOPE = "西部陆海新通道铁海联运班列"
@@ -33,11 +34,11 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
         _row("5200", "2024-01-01", "2024-07-31"),  # a year to date: never on this axis
     ]
     frame = observations(rows)
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH)
     records = year_records(view, ["train_runs"])["train_runs"]
     assert [(r["period_end"].year, r["value"]) for r in records] == [(2021, 6000), (2023, 9000)]
     assert [o["value"] for o in records[1]["others"]] == [9300]
-    figure = year_figure(year_points(records, "zh"), "train_runs", "zh")
+    figure = year_chart(year_points(records, ZH), "train_runs", ZH)
     assert list(figure.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
     # One slot a year: 2022 has no report, so the line holds None there and breaks.
     assert list(figure.data[0].text) == ["6000", "", "9000"]
@@ -46,7 +47,7 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
     assert list(figure.data[1].y) == [9300]
     assert "另据" in figure.data[1].hovertext[0]
     # A lone year still gets a sensible axis: one tick, itself.
-    lone = year_figure(year_points(records[:1], "en"), "train_runs", "en")
+    lone = year_chart(year_points(records[:1], EN), "train_runs", EN)
     assert list(lone.layout.xaxis.ticktext) == ["2021"]
 
 
@@ -57,7 +58,7 @@ def test_milestones_marked_on_the_year_axis_with_their_source() -> None:
         _row("9000", "2023-01-01", "2023-12-31"),
     ]
     frame = observations(rows)
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "en")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), EN)
     records = year_records(view, ["train_runs"])["train_runs"]
     day = pd.Timestamp("2022-08-29")
     event = {"date": day, "title_zh": "第2万列", "title_en": "20,000th train", "kind": "milestone"}
@@ -72,7 +73,7 @@ def test_milestones_marked_on_the_year_axis_with_their_source() -> None:
             for m in range(1, 13)
         ),
     ]  # fmt: skip
-    figure = year_figure(year_points(records, "en"), "train_runs", "en", events)
+    figure = year_chart(year_points(records, EN), "train_runs", EN, events)
     marks = [d for d in figure.data if d.name == t("events_legend", "en")]
     assert len(marks) == 1
     hover = list(marks[0].hovertext)
@@ -82,19 +83,19 @@ def test_milestones_marked_on_the_year_axis_with_their_source() -> None:
     assert len(ours) == 1 and "Xinhua" in ours[0] and "People&#x27;s Daily" in ours[0]
     assert not any("Old" in h for h in hover)
     assert all(2020.5 <= x <= 2023.5 for x in marks[0].x)
-    zh = year_figure(year_points(records, "zh"), "train_runs", "zh", events)
+    zh = year_chart(year_points(records, ZH), "train_runs", ZH, events)
     assert any("第2万列" in h for d in zh.data if d.hovertext is not None for h in d.hovertext)
     # No events: no marker row.
-    plain = year_figure(year_points(records, "en"), "train_runs", "en")
+    plain = year_chart(year_points(records, EN), "train_runs", EN)
     assert all(d.name != t("events_legend", "en") for d in plain.data)
 
 
 def _bound_years(lang: str) -> tuple[list, object]:
     frame = observations([*ROWS, *BOUND_ROWS])
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), locale_for(lang))
     records = year_records(view, ["train_runs"])["train_runs"]
-    points = year_points(records, lang)
-    return points, year_figure(points, "train_runs", lang)
+    points = year_points(records, locale_for(lang))
+    return points, year_chart(points, "train_runs", locale_for(lang))
 
 
 def test_an_earlier_exact_year_is_preferred_to_a_later_bound_of_the_same_year() -> None:
@@ -106,7 +107,7 @@ def test_an_earlier_exact_year_is_preferred_to_a_later_bound_of_the_same_year() 
     other = ("train_runs", "1000", "2018-01-01", "2018-12-31", "corridor", "rail_sea",
              BOUND_SCOPE + "年度", "", "reported", SEED, "首次突破1000列", "over")  # fmt: skip
     frame = observations([*ROWS, *BOUND_ROWS, other])
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH)
     records = year_records(view, ["train_runs"])["train_runs"]
     first = records[0]
     assert (first["value"], first["qualifier"]) == (1154, "")
@@ -128,14 +129,14 @@ def test_a_bound_year_is_its_own_open_mark_never_on_the_line(lang: str, stated: 
     assert bound.text == (stated,)
     assert stated in bound.hovertext[0]
     assert bound.name == t("bound_legend", lang)
-    note = year_note(points, lang)
+    note = year_note(points, locale_for(lang))
     assert "2020" in note and t("bound_note", lang) in note
 
 
 def test_the_years_chart_notes_its_gaps_and_bounds_and_its_headline_states_the_bound() -> None:
     frame = observations([*ROWS, *BOUND_ROWS])
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
-    spec = next(s for s in page_specs(view, [], "zh", "trains") if s.id == "train_runs_years")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH)
+    spec = next(s for s in page_specs(view, [], ZH, "trains") if s.id == "train_runs_years")
     assert spec.headline == "2024年 班列开行超1万列"
     assert t("gap_note", "zh", years="2020") in spec.note
     assert t("bound_note", "zh") in spec.note
@@ -168,6 +169,6 @@ def test_a_year_with_only_a_running_total_to_december_is_drawn_from_it_and_says_
         (10218, "2025-12-30"),
     ]
     assert [(o["value"], o["qualifier"]) for o in points[1]["others"]] == [(10000, "over")]
-    assert "2025年的点为截至2025年12月30日的累计数" in year_note(points, "zh")
-    assert "running total as of 30 Dec 2025" in year_note(points, "en")
-    assert "2023" not in year_note(points, "en").split("running total")[0]
+    assert "2025年的点为截至2025年12月30日的累计数" in year_note(points, ZH)
+    assert "running total as of 30 Dec 2025" in year_note(points, EN)
+    assert "2023" not in year_note(points, EN).split("running total")[0]

@@ -263,12 +263,12 @@ def test_other_figures_stay_in_the_table_outside_every_series() -> None:
 def test_the_overview_cards_use_the_headline_series() -> None:
     from references import figure_records
 
+    from dashboard.locales import ZH
     from dashboard.views.kpi import kpi_cards
 
     table = load_table(DATA)
     cards = {
-        c.metric: c
-        for c in kpi_cards(figure_records(table.observations, table.sources, "zh"), "zh")
+        c.metric: c for c in kpi_cards(figure_records(table.observations, table.sources, "zh"), ZH)
     }
     assert cards["train_runs"].record["series"] == "corridor_rail_sea_trains"
     assert cards["teu"].record["series"] == "corridor_rail_sea_teu"

@@ -9,7 +9,8 @@ from dashboard_data import OLDER, ROWS, SEED, observations, sources
 from references import figure_records, kpi_candidates_scan
 
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
-from dashboard.views.index import figure_index, figure_view, take_rows
+from dashboard.locales import EN, ZH, locale_for
+from dashboard.views.index import figure_view, table_index, take_rows
 from dashboard.views.kpi import kpi_candidates, kpi_cards
 from dashboard.views.tables import display_table, metric_dictionary
 from etl.store.cache import compact_observations
@@ -34,7 +35,7 @@ def test_scopes_in_traditional_characters_name_the_same_figure() -> None:
 
 
 def test_kpi_cards_show_the_seed_figures() -> None:
-    cards = {c.metric: c for c in kpi_cards(figure_records(observations(), sources()), "zh")}
+    cards = {c.metric: c for c in kpi_cards(figure_records(observations(), sources()), ZH)}
     assert (cards["train_runs"].value, cards["train_runs"].delta) == ("816列", "+17.8%")
     assert cards["train_runs"].period == "2024年1—7月"
     assert (cards["teu"].value, cards["teu"].delta) == ("1.5万标箱", "+40.7%")
@@ -56,45 +57,45 @@ def test_kpi_ties_on_period_go_to_the_most_recently_published_source() -> None:
     older["scope"] = "另一口径"
     older["source_id"] = OLDER
     both = pd.concat([frame, older], ignore_index=True)
-    cards = {c.metric: c for c in kpi_cards(figure_records(both, sources()), "en")}
+    cards = {c.metric: c for c in kpi_cards(figure_records(both, sources()), EN)}
     assert cards["ports_reached"].value == "523 ports"
 
 
 def test_kpi_cards_follow_the_filters() -> None:
     only_derived = apply_filters(observations(), Filters(bases=("derived",)))
-    cards = {c.metric: c for c in kpi_cards(figure_records(only_derived, sources()), "zh")}
+    cards = {c.metric: c for c in kpi_cards(figure_records(only_derived, sources()), ZH)}
     assert cards["train_runs"].value == "692.7列" or cards["train_runs"].value == "693列"
     assert "推算值" in cards["train_runs"].note
 
 
 def test_display_table_has_quote_source_link_and_also_reported_by() -> None:
-    table = display_table(figure_records(observations(), sources()), "en")
+    table = display_table(figure_records(observations(), sources()), EN)
     assert {"Sentence", "Sentence is", "Source", "Link", "Also reported by"} <= set(table.columns)
     assert table["Also reported by"].str.contains("经济日报").any()
     assert table["Link"].dropna().str.startswith("http").all()
 
 
 def test_metric_dictionary_lists_every_metric_in_both_languages() -> None:
-    zh = metric_dictionary("zh")
+    zh = metric_dictionary(ZH)
     assert "班列开行" in set(zh["中文名称"])
-    assert "Train runs" in set(metric_dictionary("en")["English label"])
+    assert "Train runs" in set(metric_dictionary(EN)["English label"])
 
 
 def test_the_view_gives_the_records_figure_records_gives_without_copying_the_frame() -> None:
     doubled = pd.concat([observations(), observations().assign(source_id=OLDER)])
     for frame in (observations(), compact_observations(doubled)):
         for lang in ("zh", "en"):
-            view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
+            view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), locale_for(lang))
             assert view.frame is frame
             assert view.records() == figure_records(frame, sources(), lang)
-            expected = kpi_cards(figure_records(frame, sources(), lang), lang)
-            assert kpi_cards(kpi_candidates(view), lang) == expected
+            expected = kpi_cards(figure_records(frame, sources(), lang), locale_for(lang))
+            assert kpi_cards(kpi_candidates(view), locale_for(lang)) == expected
 
 
 def test_a_filtered_view_keeps_only_the_filtered_figures() -> None:
     frame = observations()
     keep = filter_mask(frame, Filters(metrics=("teu",)))
-    view = figure_view(frame, sources(), keep, "zh")
+    view = figure_view(frame, sources(), keep, ZH)
     assert view.records() == figure_records(
         apply_filters(frame, Filters(metrics=("teu",))), sources()
     )
@@ -122,7 +123,7 @@ def _random_frame(seed: int, n: int = 3000) -> pd.DataFrame:
 
 FILTERS = (
     Filters(),
-    Filters(lang="en"),
+    Filters(regions=("guangxi",)),
     Filters(bases=("derived",)),
     Filters(metrics=("teu", "freight_deduction_cny", "beneficiary_firms")),
     Filters(regions=("chongqing",), routes=(NO_ROUTE, "rail_sea")),
@@ -137,16 +138,17 @@ def test_the_indexed_kpi_pick_matches_the_reference_on_random_frames() -> None:
     for seed in range(2):
         plain = _random_frame(seed)
         for frame in (plain, compact_observations(plain)):
-            index = figure_index(frame, sources())
-            for filters in FILTERS:
+            index = table_index(frame, sources())
+            # Every filter in Chinese, and the whole table in English.
+            for filters, locale in (*((f, ZH) for f in FILTERS), (Filters(), EN)):
                 keep = filter_mask(frame, filters)
-                view = figure_view(frame, sources(), keep, filters.lang, index)
+                view = figure_view(frame, sources(), keep, locale, index)
                 fast = kpi_candidates(view)
                 assert fast == kpi_candidates_scan(view)
-                reference = figure_records(apply_filters(plain, filters), sources(), filters.lang)
-                assert kpi_cards(fast, filters.lang) == kpi_cards(reference, filters.lang)
-            everything = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh", index)
-            assert {c.metric for c in kpi_cards(kpi_candidates(everything), "zh")} == {
+                reference = figure_records(apply_filters(plain, filters), sources(), locale.lang)
+                assert kpi_cards(fast, locale) == kpi_cards(reference, locale)
+            everything = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH, index)
+            assert {c.metric for c in kpi_cards(kpi_candidates(everything), ZH)} == {
                 "train_runs",
                 "teu",
                 "agri_export_value_cny",
@@ -164,7 +166,7 @@ def test_rows_of_a_text_column_in_several_arrow_chunks_are_taken_as_iloc_takes_t
     assert frame["quote"].array.__arrow_array__().num_chunks == 2
     pos = np.array([len(frame) - 1, 0, 1, half, half - 1, 3])
     pd.testing.assert_frame_equal(take_rows(frame, pos), frame.iloc[pos])
-    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), "zh")
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH)
     assert view.records() == figure_records(frame, sources(), "zh")
 
 
@@ -173,16 +175,16 @@ def test_the_table_calls_a_briefs_sentence_a_summary_and_an_articles_the_origina
     src.loc[src["source_id"] == OLDER, "kind"] = "brief"
     brief = observations([r for r in ROWS if r[9] == OLDER])
     article = observations([r for r in ROWS if r[9] == SEED])
-    zh_brief = display_table(figure_records(brief, src, "zh"), "zh")
-    zh_article = display_table(figure_records(article, src, "zh"), "zh")
+    zh_brief = display_table(figure_records(brief, src, "zh"), ZH)
+    zh_article = display_table(figure_records(article, src, "zh"), ZH)
     assert len(zh_brief) and set(zh_brief["句子类型"]) == {"摘要句"}
     assert len(zh_article) and set(zh_article["句子类型"]) == {"原文"}
     assert "摘要句 / 原文" in zh_brief.columns and zh_brief["链接"].notna().all()
-    en_brief = display_table(figure_records(brief, src, "en"), "en")
+    en_brief = display_table(figure_records(brief, src, "en"), EN)
     assert set(en_brief["Sentence is"]) == {"summary sentence"}
 
 
 def test_the_english_table_names_publishers_in_english() -> None:
-    table = display_table(figure_records(observations(), sources(), "en"), "en")
+    table = display_table(figure_records(observations(), sources(), "en"), EN)
     assert table["Source"].str.startswith("Chongqing Customs").any()
     assert not table["Source"].str.contains("重庆海关", regex=False).any()

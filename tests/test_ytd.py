@@ -10,8 +10,9 @@ import pytest
 from dashboard_data import OLDER, SEED, observations, sources
 
 from dashboard.charts.specs import every_page_specs, page_specs
-from dashboard.charts.ytd import round_like, ytd_figure, ytd_pair, ytd_points
+from dashboard.charts.ytd import round_like, ytd_chart, ytd_pair, ytd_points
 from dashboard.i18n import t
+from dashboard.locales import ZH, locale_for
 from dashboard.views.index import FigureView, figure_view
 from etl.contract.period_kinds import a_year_before, same_span_a_year_before
 
@@ -27,7 +28,7 @@ def _row(
 
 def _view(rows: list[tuple[str, ...]], lang: str = "zh") -> FigureView:
     frame = observations(rows)
-    return figure_view(frame, sources(), np.ones(len(frame), dtype=bool), lang)
+    return figure_view(frame, sources(), np.ones(len(frame), dtype=bool), locale_for(lang))
 
 
 def _pair(rows: list[tuple[str, ...]]) -> tuple[dict, dict] | None:
@@ -36,7 +37,7 @@ def _pair(rows: list[tuple[str, ...]]) -> tuple[dict, dict] | None:
 
 
 def _ytd_spec(rows: list[tuple[str, ...]], lang: str = "zh") -> object | None:
-    specs = page_specs(_view(rows, lang), [], lang, "trains")
+    specs = page_specs(_view(rows, locale_for(lang)), [], locale_for(lang), "trains")
     return next((s for s in specs if s.id == "train_runs_ytd"), None)
 
 
@@ -54,11 +55,11 @@ def test_a_reported_figure_of_the_same_months_a_year_before_is_the_earlier_bar()
     assert (before["value"], before["basis"]) == (7400, "reported")
     spec = _ytd_spec(rows)
     assert spec is not None
-    bars = [(d.x[0], d.y[0]) for d in spec.figure.data]
+    bars = [(d.x[0], d.y[0]) for d in spec.chart.data]
     assert bars == [("2024年1—10月", 7400), ("2025年1—10月", 8200)]
     # Only the latest bar prints a yoy (the earlier one's own would read as the change between).
-    assert [d.text[0] for d in spec.figure.data] == ["7400", "8200  +12%"]
-    assert all(d.marker.pattern.shape == "" for d in spec.figure.data)
+    assert [d.text[0] for d in spec.chart.data] == ["7400", "8200  +12%"]
+    assert all(d.marker.pattern.shape == "" for d in spec.chart.data)
     assert "（上年同期7400列）" in spec.headline and "推算" not in spec.headline
 
 
@@ -80,7 +81,7 @@ def test_without_a_reported_earlier_figure_the_yoy_gives_a_derived_bar_rounded_l
     for lang in ("zh", "en"):
         spec = _ytd_spec(rows, lang)
         assert spec is not None
-        earlier, latest = spec.figure.data
+        earlier, latest = spec.chart.data
         assert earlier.marker.pattern.shape and not latest.marker.pattern.shape
         assert earlier.name == t("derived_legend", lang)
         assert (
@@ -138,9 +139,9 @@ def test_the_chart_follows_the_years_chart_and_reaches_the_deck_and_present_mode
         _row("8200", "2025-01-01", "2025-10-31", yoy="12.0"),
     ]
     view = _view(rows)
-    ids = [s.id for s in page_specs(view, [], "zh", "trains")]
+    ids = [s.id for s in page_specs(view, [], ZH, "trains")]
     assert ids.index("train_runs_ytd") == ids.index("train_runs_years") + 1
-    every = [s.id for s in every_page_specs(view, [], "zh")]
+    every = [s.id for s in every_page_specs(view, [], ZH)]
     assert "train_runs_ytd" in every
 
 
@@ -150,10 +151,10 @@ def test_figure_draws_earlier_then_latest_with_headroom(lang: str) -> None:
         _row("9000", "2024-01-01", "2024-12-31"),
         _row("8200", "2025-01-01", "2025-10-31", yoy="12.0"),
     ]
-    view = _view(rows, lang)
+    view = _view(rows, locale_for(lang))
     pair = ytd_pair(view.records(view.rows))
     assert pair is not None
-    figure = ytd_figure(ytd_points(pair, lang), "train_runs", lang)
+    figure = ytd_chart(ytd_points(pair, locale_for(lang)), "train_runs", locale_for(lang))
     spec = json.loads(figure.to_json())
     assert spec["layout"]["xaxis"]["categoryarray"] == [d["x"][0] for d in spec["data"]]
     assert spec["layout"]["yaxis"]["range"][1] > 8200
@@ -175,7 +176,7 @@ def test_a_bounded_year_to_date_is_an_outline_labelled_as_stated(lang: str, stat
     ]
     spec = _ytd_spec(rows, lang)
     assert spec is not None
-    latest = spec.figure.data[-1]  # type: ignore[attr-defined]
+    latest = spec.chart.data[-1]  # type: ignore[attr-defined]
     assert latest.text[0].startswith(stated)
     assert latest.marker.color == "#FFFFFF"
     assert latest.name == t("bound_legend", lang)

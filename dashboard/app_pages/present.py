@@ -4,5 +4,7 @@ import streamlit as st
 
 from dashboard import presenting, ui
 
-table, filters = ui.current()
-presenting.render_present(table, filters, fullscreen=presenting.is_presenting(st.query_params))
+table, filters, locale = ui.page_state()
+presenting.render_present(
+    table, filters, locale, fullscreen=presenting.is_presenting(st.query_params)
+)

@@ -3,8 +3,8 @@
 from dashboard import data, ui
 from dashboard.reach_card import reach_map_card
 
-table, filters = ui.current()
+table, filters, locale = ui.page_state()
 # A filter that leaves nothing gets the page's one message, not a map without figures.
-if not table.observations.empty and len(data.view(table, filters)):
-    reach_map_card(table, filters)
+if not table.observations.empty and len(data.selection(table, filters)):
+    reach_map_card(table, filters, locale)
 ui.metric_page("reach")

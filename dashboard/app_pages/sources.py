@@ -5,7 +5,6 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.export import csv_bytes, reader_xlsx_bytes
-from dashboard.i18n import t
 from dashboard.views.index import FigureView
 from dashboard.views.tables import display_table, export_frame, metric_dictionary, reading_order
 
@@ -16,9 +15,8 @@ TABLE_HEIGHT = 640
 ROW_HEIGHT = 56
 QUOTE_WIDTH = 480
 
-table, filters = ui.current()
-lang = filters.lang
-fv = data.view(table, filters) if not table.observations.empty else None
+table, filters, locale = ui.page_state()
+fv = data.view(table, filters, locale) if not table.observations.empty else None
 
 
 def _export(view: FigureView) -> pd.DataFrame:
@@ -28,19 +26,19 @@ def _export(view: FigureView) -> pd.DataFrame:
 if fv is None:
     ui.no_data_message()
 elif not len(fv):
-    ui.empty_message(lang)
+    ui.empty_message(locale)
 else:
     kept: FigureView = fv
-    shown = display_table(reading_order(kept, TABLE_ROWS), lang)
+    shown = display_table(reading_order(kept, TABLE_ROWS), locale)
     if len(fv) > len(shown):
-        st.caption(t("src_first_rows", lang, shown=len(shown), total=len(fv)))
-    st.caption(f"{len(fv)} {t('figures_shown', lang)}" + t("src_one_per_figure", lang))
-    link = t("col_link", lang)
-    quote = t("col_quote", lang)
-    yoy = t("col_yoy", lang)
+        st.caption(locale.t("src_first_rows", shown=len(shown), total=len(fv)))
+    st.caption(f"{len(fv)} {locale.t('figures_shown')}" + locale.t("src_one_per_figure"))
+    link = locale.t("col_link")
+    quote = locale.t("col_quote")
+    yoy = locale.t("col_yoy")
     # A link cell holds a URL or nothing: no "None" and no link text where there is no link.
     shown[link] = shown[link].where(shown[link].astype(str).str.match(r"^https?://"), None)
-    said = t("col_sentence_kind", lang)
+    said = locale.t("col_sentence_kind")
     first = [c for c in shown.columns[:3]]
     lead = (*first, said, quote)
     order = [*lead, *[c for c in shown.columns if c not in lead]]
@@ -52,17 +50,17 @@ else:
         row_height=ROW_HEIGHT,
         column_order=order,
         column_config={
-            link: st.column_config.LinkColumn(link, display_text=t("src_link_text", lang)),
+            link: st.column_config.LinkColumn(link, display_text=locale.t("src_link_text")),
             quote: st.column_config.TextColumn(quote, width=QUOTE_WIDTH),
             yoy: st.column_config.TextColumn(yoy, width="medium"),
         },
         key="figures_table",
     )
-    st.markdown(f"**{t('downloads', lang)}**")
+    st.markdown(f"**{locale.t('downloads')}**")
     with st.container(horizontal=True):
         st.download_button(
-            t("src_download_xlsx", lang),
-            data=lambda: reader_xlsx_bytes(_export(kept), lang),
+            locale.t("src_download_xlsx"),
+            data=lambda: reader_xlsx_bytes(_export(kept), locale),
             file_name="corridor_figures.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
@@ -70,7 +68,7 @@ else:
             key="download_xlsx",
         )
         st.download_button(
-            t("src_download_csv", lang),
+            locale.t("src_download_csv"),
             data=lambda: csv_bytes(_export(kept)),
             file_name="corridor_figures_contract.csv",
             mime="text/csv",
@@ -79,5 +77,5 @@ else:
             key="download_csv",
         )
 
-st.markdown(f"**{t('dictionary', lang)}**")
-st.dataframe(metric_dictionary(lang), hide_index=True, key="metric_dictionary")
+st.markdown(f"**{locale.t('dictionary')}**")
+st.dataframe(metric_dictionary(locale), hide_index=True, key="metric_dictionary")

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from dashboard.i18n import DEFAULT_LANG, LANGS
+from dashboard.locales import Locale
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 GEOGRAPHY_FILE = ASSETS / "corridor_map.toml"
@@ -17,10 +18,10 @@ LAND_FILE = ASSETS / "land_110m.json"
 Point = tuple[float, float]
 
 
-def in_language(zh: str, en: str, lang: str) -> str:
+def in_language(zh: str, en: str, locale: Locale) -> str:
     """Return the one of a name's two spellings that belongs to the language (Chinese else)."""
     names = dict(zip(LANGS, (zh, en), strict=True))
-    return names.get(lang, names[DEFAULT_LANG])
+    return names.get(locale.lang, names[DEFAULT_LANG])
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,9 @@ class Hub:
     # Where the name sits instead, in pixels right and down of the marker, on a leader line.
     offset: tuple[int, int] | None = None
 
-    def name(self, lang: str) -> str:
+    def name(self, locale: Locale) -> str:
         """Return the hub's name in the language."""
-        return in_language(self.name_zh, self.name_en, lang)
+        return in_language(self.name_zh, self.name_en, locale)
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ class Line:
     name_en: str
     paths: tuple[tuple[str, ...], ...]
 
-    def name(self, lang: str) -> str:
+    def name(self, locale: Locale) -> str:
         """Return the line's name in the language."""
-        return in_language(self.name_zh, self.name_en, lang)
+        return in_language(self.name_zh, self.name_en, locale)
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,9 @@ class Lane:
     # land: canals and straits narrower than 1:110m resolves.
     through_land: tuple[tuple[float, float, float, float], ...] = ()
 
-    def name(self, lang: str) -> str:
+    def name(self, locale: Locale) -> str:
         """Return the region's name in the language."""
-        return in_language(self.name_zh, self.name_en, lang)
+        return in_language(self.name_zh, self.name_en, locale)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from html import escape
 
 import pandas as pd
 
-from dashboard.format import format_date
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from dashboard.safe_text import clean
 from dashboard.views.index import Record, source_name
 from etl.contract.vocabulary import load_metrics
@@ -129,33 +128,33 @@ def chosen_events(events: list[Record], first: int, last: int) -> list[Record]:
     return sorted(drawn, key=lambda e: e["date"])
 
 
-def event_title(event: Record, lang: str) -> str:
+def event_title(event: Record, locale: Locale) -> str:
     """Return an event's title in the language (the English one where the other is missing)."""
-    return clean(event.get(f"title_{lang}") or event.get("title_en") or "")
+    return clean(event.get(f"title_{locale.lang}") or event.get("title_en") or "")
 
 
-def event_hover(event: Record, lang: str) -> str:
+def event_hover(event: Record, locale: Locale) -> str:
     """Return an event's hover text: its title, date, sources, and the events near it not drawn."""
     names = []
     for s in event["sources"]:
         publisher = str(s.get("publisher") or s.get("source_id") or "")
-        name = source_name(publisher, s.get("published"), lang)
+        name = source_name(publisher, s.get("published"), locale)
         if name not in names:
             names.append(name)
     lines = [
-        escape(event_title(event, lang)),
-        format_date(event["date"], lang),
-        *(t("event_source", lang, source=escape(n)) for n in names),
+        escape(event_title(event, locale)),
+        locale.date(event["date"]),
+        *(locale.t("event_source", source=escape(n)) for n in names),
     ]
     hidden = event.get("hidden") or []
     if hidden:
-        lines.append(t("events_hidden", lang, count=len(hidden)))
+        lines.append(locale.t("events_hidden", count=len(hidden)))
         lines += [
-            escape(f"{format_date(h['date'], lang)} {event_title(h, lang)}")
+            escape(f"{locale.date(h['date'])} {event_title(h, locale)}")
             for h in hidden[:MAX_HIDDEN_LISTED]
         ]
         if len(hidden) > MAX_HIDDEN_LISTED:
-            lines.append(t("events_more", lang, count=len(hidden) - MAX_HIDDEN_LISTED))
+            lines.append(locale.t("events_more", count=len(hidden) - MAX_HIDDEN_LISTED))
     return "<br>".join(lines)
 
 

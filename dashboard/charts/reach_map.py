@@ -23,7 +23,7 @@ from dashboard.charts.geography import (
     load_land,
 )
 from dashboard.charts.theme import FONT_STACK, OKABE_ITO, TEMPLATE, TEXT_COLOUR
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from dashboard.safe_text import chart_text
 
 # Windows (lon_min, lat_min, lon_max, lat_max): the corridor from Chengdu to the Gulf, and the
@@ -93,7 +93,7 @@ def densify(path: Sequence[Point], step: float = LANE_STEP) -> list[Point]:
     return out
 
 
-def _layout(figure: go.Figure, window: tuple[float, float, float, float], lang: str) -> None:
+def _layout(figure: go.Figure, window: tuple[float, float, float, float], locale: Locale) -> None:
     x0, y0, x1, y1 = window
     # Same degrees on both axes (equirectangular); the plot shrinks to fit, never stretches.
     axis = {"visible": False, "showgrid": False, "zeroline": False, "constrain": "domain"}
@@ -107,11 +107,11 @@ def _layout(figure: go.Figure, window: tuple[float, float, float, float], lang: 
         xaxis={**axis, "range": [x0, x1]},
         yaxis={**axis, "range": [y0, y1], "scaleanchor": "x", "scaleratio": 1},
         hoverlabel={"font": {"family": FONT_STACK, "size": 13}},
-        meta={"map": "reach", "lang": lang},
+        meta={"map": "reach", "lang": locale.lang},
     )
 
 
-def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
+def corridor_chart(locale: Locale, geography: Geography | None = None) -> go.Figure:
     """Return the corridor's hubs and its west, middle and east lines on a land base."""
     geo = geography or load_geography()
     figure = go.Figure(land_traces(load_land()))
@@ -129,8 +129,8 @@ def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
                 y=ys,
                 mode="lines",
                 line={"color": colour, "width": 3 if line.key in LINE_COLOURS else 2},
-                name=line.name(lang),
-                hovertemplate=f"{chart_text(line.name(lang))}<extra></extra>",
+                name=line.name(locale),
+                hovertemplate=f"{chart_text(line.name(locale))}<extra></extra>",
                 showlegend=line.key in LINE_COLOURS,
                 meta={"line": line.key},
             )
@@ -150,12 +150,12 @@ def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
                     "color": HUB_COLOUR,
                     "line": {"color": "#FFFFFF" if kind != "stop" else HUB_COLOUR, "width": 1},
                 },
-                text=[h.name(lang) if h.offset is None else "" for h in hubs],
-                customdata=[h.name(lang) for h in hubs],
+                text=[h.name(locale) if h.offset is None else "" for h in hubs],
+                customdata=[h.name(locale) for h in hubs],
                 textposition=[h.label for h in hubs],
                 textfont={"size": 13 if kind != "stop" else 11, "color": TEXT_COLOUR},
                 hovertemplate="%{customdata}<extra></extra>",
-                name=t(f"map_{kind}", lang),
+                name=locale.t(f"map_{kind}"),
                 showlegend=False,
                 meta={"hubs": [h.key for h in hubs]},
             )
@@ -168,7 +168,7 @@ def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
             y=hub.lat,
             ax=hub.offset[0],
             ay=hub.offset[1],
-            text=hub.name(lang),
+            text=hub.name(locale),
             showarrow=True,
             arrowhead=0,
             arrowwidth=1,
@@ -178,16 +178,16 @@ def corridor_figure(lang: str, geography: Geography | None = None) -> go.Figure:
     figure.add_annotation(
         x=107.5,
         y=20.1,
-        text=f"<i>{t('map_gulf', lang)}</i>",
+        text=f"<i>{locale.t('map_gulf')}</i>",
         showarrow=False,
         font={"size": 12, "color": LANE_COLOUR},
     )
-    _layout(figure, CORRIDOR_WINDOW, lang)
+    _layout(figure, CORRIDOR_WINDOW, locale)
     return figure
 
 
-def lanes_figure(
-    lang: str, cited: Mapping[str, str] | None = None, geography: Geography | None = None
+def lanes_chart(
+    locale: Locale, cited: Mapping[str, str] | None = None, geography: Geography | None = None
 ) -> go.Figure:
     """Return the sea lanes from the Beibu Gulf to each region the reports name, on land.
 
@@ -196,7 +196,7 @@ def lanes_figure(
     geo = geography or load_geography()
     figure = go.Figure(land_traces(load_land()))
     for lane in geo.lanes:
-        figure.add_trace(_lane_trace(lane, lang, cited or {}))
+        figure.add_trace(_lane_trace(lane, locale, cited or {}))
     gulf = geo.hub("qinzhou")
     figure.add_trace(
         go.Scatter(
@@ -204,27 +204,27 @@ def lanes_figure(
             y=[gulf.lat],
             mode="markers",
             marker={"size": 10, "symbol": "square", "color": HUB_COLOUR},
-            hovertemplate=f"{chart_text(t('map_gulf', lang))}<extra></extra>",
-            name=t("map_gulf", lang),
+            hovertemplate=f"{chart_text(locale.t('map_gulf'))}<extra></extra>",
+            name=locale.t("map_gulf"),
             showlegend=False,
             meta={"hubs": [gulf.key]},
         )
     )
-    _layout(figure, WORLD_WINDOW, lang)
+    _layout(figure, WORLD_WINDOW, locale)
     figure.update_layout(showlegend=False, margin={"t": 8}, height=LANES_HEIGHT)
     return figure
 
 
-def _lane_trace(lane: Lane, lang: str, cited: Mapping[str, str]) -> go.Scatter:
+def _lane_trace(lane: Lane, locale: Locale, cited: Mapping[str, str]) -> go.Scatter:
     points = densify(lane.path)
-    name = lane.name(lang)
+    name = lane.name(locale)
     beyond = lane.path[-1][0] >= WORLD_WINDOW[2] - EDGE
-    label = t("map_beyond", lang, name=name) if beyond else name
-    places = t("list_sep", lang).join(
-        dict.fromkeys(in_language(zh, en, lang) for _, zh, en in lane.named)
+    label = locale.t("map_beyond", name=name) if beyond else name
+    places = locale.t("list_sep").join(
+        dict.fromkeys(in_language(zh, en, locale) for _, zh, en in lane.named)
     )
     # One line per source: a publisher's name comes from the data, shown as text.
-    lines = [t("map_named", lang, places=places)]
+    lines = [locale.t("map_named", places=places)]
     lines += list(dict.fromkeys(cited.get(s, s) for s, _, _ in lane.named))
     hover = f"<b>{chart_text(name)}</b><br>" + "<br>".join(chart_text(x) for x in lines)
     last = len(points) - 1

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import related_mask
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, folded_codes, ranked_codes
 from etl.contract.vocabulary import load_metrics
 
@@ -94,17 +94,17 @@ def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.n
     return positions, Selection(len(ranked), shown, n, len(positions))
 
 
-def selection_note(selection: Selection, lang: str) -> str:
+def selection_note(selection: Selection, locale: Locale) -> str:
     """Return the line saying what a chart left out, or "" when it draws everything."""
     if selection.figures_shown == selection.figures:
         return ""
     parts = []
     if selection.series_shown < selection.series:
-        parts.append(t("note_series", lang, shown=selection.series_shown, total=selection.series))
-    parts.append(t("note_figures", lang, shown=selection.figures_shown, total=selection.figures))
-    parts.append(t("note_more", lang))
+        parts.append(locale.t("note_series", shown=selection.series_shown, total=selection.series))
+    parts.append(locale.t("note_figures", shown=selection.figures_shown, total=selection.figures))
+    parts.append(locale.t("note_more"))
     # capitalize() leaves Chinese as it is and starts the English sentence with a capital.
-    return t("clause_sep", lang).join(parts).capitalize() + t("full_stop", lang)
+    return locale.t("clause_sep").join(parts).capitalize() + locale.t("full_stop")
 
 
 SELECT_COLUMNS = ("region", "route", "scope", "series", "period_end", "value")

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
-from dashboard.charts.figures import axis_title, build_points, has_bounds, qualifier_of
+from dashboard.charts.metric_charts import axis_title, build_points, has_bounds, qualifier_of
 from dashboard.charts.milestones import (
     chosen_events,
     event_hover,
@@ -17,9 +17,7 @@ from dashboard.charts.milestones import (
     hidden_count,
 )
 from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
-from dashboard.format import format_as_of, format_value, point_label, value_axis_numbers
-from dashboard.i18n import t
-from dashboard.series_labels import series_label
+from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import is_bound
@@ -110,8 +108,86 @@ def year_events(points: list[Record], metric: str, events: list[Record] | None) 
     return chosen_events(events_for(list(events), metric), min(years), max(years))
 
 
-def year_figure(
-    points: list[Record], metric: str, lang: str, events: list[Record] | None = None
+def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[int]) -> go.Scatter:
+    """Return the series' line: one slot per calendar year, exact figures only."""
+    by_year = {pd.Timestamp(p["period_end"]).year: p for p in points}
+    # One slot per calendar year: a year with no report, or only a bound, is None on the line
+    # and the line breaks there (connectgaps off), never a straight run or a flat step through it.
+    exact = [
+        p if p is not None and not is_bound(qualifier_of(p)) else None
+        for p in (by_year.get(y) for y in ticks)
+    ]
+    return go.Scatter(
+        x=ticks,
+        y=[None if p is None else p["display_value"] for p in exact],
+        mode="lines+markers+text",
+        connectgaps=False,
+        text=["" if p is None else locale.point_label(p["value"], metric) for p in exact],
+        textposition="top center",
+        hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
+        hoverinfo="text",
+        cliponaxis=False,
+        line={"color": REPORTED_COLOUR},
+        marker={"color": REPORTED_COLOUR},
+        name=locale.series(points[0]["series_key"]),
+    )
+
+
+def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) -> go.Scatter:
+    """Return the years a source states as a bound (超1万列): open marks, qualifier kept."""
+    return go.Scatter(
+        x=[y for y, _ in bounds],
+        y=[p["display_value"] for _, p in bounds],
+        mode="markers+text",
+        text=[locale.point_label(p["value"], metric, p["qualifier"]) for _, p in bounds],
+        textposition="top center",
+        marker={
+            "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
+            "size": 14,
+            "color": REPORTED_COLOUR,
+            "line": {"width": 2},
+        },
+        hovertext=[_year_hover(p, metric, locale) for _, p in bounds],
+        hoverinfo="text",
+        cliponaxis=False,
+        name=locale.t("bound_legend"),
+    )
+
+
+def _other_marks(
+    others: list[tuple[int, Record]], divisor: float, metric: str, locale: Locale
+) -> go.Scatter:
+    """Return the other sources' values for the same years: grey open circles."""
+    return go.Scatter(
+        x=[y for y, _ in others],
+        y=[float(o["value"]) / divisor for _, o in others],
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
+        name=locale.t("also_reported_legend"),
+        hovertext=[_also(o, metric, locale) for _, o in others],
+        hoverinfo="text",
+    )
+
+
+def _event_marks(shown: list[Record], locale: Locale) -> go.Scatter:
+    """Return the milestones as a row of diamonds at the bottom, their source on hover."""
+    hidden = hidden_count(shown)
+    return go.Scatter(
+        x=[event_x(e["date"]) for e in shown],
+        y=[0.0] * len(shown),
+        mode="markers",
+        marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
+        name=locale.t("events_legend")
+        if not hidden
+        else locale.t("events_legend_hidden", count=hidden),
+        hovertext=[event_hover(e, locale) for e in shown],
+        hoverinfo="text",
+        cliponaxis=False,
+    )
+
+
+def year_chart(
+    points: list[Record], metric: str, locale: Locale, events: list[Record] | None = None
 ) -> go.Figure:
     """Return the line of one series over its years: a tick per year, each value labelled.
 
@@ -122,84 +198,19 @@ def year_figure(
     years = [pd.Timestamp(p["period_end"]).year for p in points]
     values = [p["display_value"] for p in points]
     ticks = list(range(min(years), max(years) + 1))
-    by_year = dict(zip(years, points, strict=True))
-    # One slot per calendar year: a year with no report, or only a bound, is None on the line
-    # and the line breaks there (connectgaps off), never a straight run or a flat step through it.
-    exact = [
-        p if p is not None and not is_bound(qualifier_of(p)) else None
-        for p in (by_year.get(y) for y in ticks)
-    ]
-    figure = go.Figure(
-        go.Scatter(
-            x=ticks,
-            y=[None if p is None else p["display_value"] for p in exact],
-            mode="lines+markers+text",
-            connectgaps=False,
-            text=["" if p is None else point_label(p["value"], metric, lang) for p in exact],
-            textposition="top center",
-            hovertext=["" if p is None else _year_hover(p, metric, lang) for p in exact],
-            hoverinfo="text",
-            cliponaxis=False,
-            line={"color": REPORTED_COLOUR},
-            marker={"color": REPORTED_COLOUR},
-            name=series_label(points[0]["series_key"], lang),
-        )
-    )
+    chart = go.Figure(_year_line(points, metric, locale, ticks))
     bounds = [(y, p) for y, p in zip(years, points, strict=True) if is_bound(qualifier_of(p))]
     if bounds:
-        # A year the source states as a bound (超1万列): an open mark on its own, its label and
-        # hover carrying the qualifier.
-        figure.add_trace(
-            go.Scatter(
-                x=[y for y, _ in bounds],
-                y=[p["display_value"] for _, p in bounds],
-                mode="markers+text",
-                text=[point_label(p["value"], metric, lang, p["qualifier"]) for _, p in bounds],
-                textposition="top center",
-                marker={
-                    "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
-                    "size": 14,
-                    "color": REPORTED_COLOUR,
-                    "line": {"width": 2},
-                },
-                hovertext=[_year_hover(p, metric, lang) for _, p in bounds],
-                hoverinfo="text",
-                cliponaxis=False,
-                name=t("bound_legend", lang),
-            )
-        )
+        chart.add_trace(_bound_marks(bounds, metric, locale))
     others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
     if others:
         divisor = points[0]["value"] / points[0]["display_value"] if points[0]["value"] else 1
-        figure.add_trace(
-            go.Scatter(
-                x=[y for y, _ in others],
-                y=[float(o["value"]) / divisor for _, o in others],
-                mode="markers",
-                marker={"symbol": "circle-open", "size": 9, "color": "#888888"},
-                name=t("also_reported_legend", lang),
-                hovertext=[_also(o, metric, lang) for _, o in others],
-                hoverinfo="text",
-            )
-        )
+        chart.add_trace(_other_marks(others, divisor, metric, locale))
         values = [*values, *(float(o["value"]) / divisor for _, o in others)]
     shown = year_events(points, metric, events)
     if shown:
-        figure.add_trace(
-            go.Scatter(
-                x=[event_x(e["date"]) for e in shown],
-                y=[0.0] * len(shown),
-                mode="markers",
-                marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
-                name=t("events_legend", lang)
-                if not hidden_count(shown)
-                else t("events_legend_hidden", lang, count=hidden_count(shown)),
-                hovertext=[event_hover(e, lang) for e in shown],
-                hoverinfo="text",
-                cliponaxis=False,
-            )
-        )
-    figure.update_layout(
+        chart.add_trace(_event_marks(shown, locale))
+    chart.update_layout(
         template=TEMPLATE,
         height=HEIGHT,
         showlegend=bool(others) or bool(shown) or bool(bounds),
@@ -208,35 +219,35 @@ def year_figure(
         legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
         margin={"t": 30, "b": 100},
         yaxis={
-            "title": {"text": axis_title(metric, lang)},
+            "title": {"text": axis_title(metric, locale)},
             "rangemode": "tozero",
             # Headroom above the highest point for its label.
             "range": [0, max(values) * 1.15 if max(values) > 0 else 1],
-            **value_axis_numbers(lang),
+            **locale.value_axis_numbers(),
         },
         xaxis={
             "tickmode": "array",
             "tickvals": ticks,
-            "ticktext": [t("year_tick", lang, year=y) for y in ticks],
+            "ticktext": [locale.t("year_tick", year=y) for y in ticks],
             # Room either side for the first and last value labels.
             "range": [min(years) - 0.7, max(years) + 0.7],
         },
     )
-    return figure
+    return chart
 
 
-def _also(other: Record, metric: str, lang: str) -> str:
-    value = format_value(other["value"], metric, lang, qualifier=qualifier_of(other))
-    return t("also_reported", lang, value=value, source=escape(str(other["source"])))
+def _also(other: Record, metric: str, locale: Locale) -> str:
+    value = locale.value(other["value"], metric, qualifier=qualifier_of(other))
+    return locale.t("also_reported", value=value, source=escape(str(other["source"])))
 
 
-def _year_hover(point: Record, metric: str, lang: str) -> str:
+def _year_hover(point: Record, metric: str, locale: Locale) -> str:
     return "<br>".join(
         [
             point["period_label"],
-            format_value(point["value"], metric, lang, qualifier=point["qualifier"]),
+            locale.value(point["value"], metric, qualifier=point["qualifier"]),
             escape(str(point["source"])),
-            *(_also(o, metric, lang) for o in point.get("others", ())),
+            *(_also(o, metric, locale) for o in point.get("others", ())),
         ]
     )
 
@@ -247,32 +258,32 @@ def gap_years(points: list[Record]) -> list[int]:
     return [y for y in range(min(years), max(years) + 1) if y not in years] if years else []
 
 
-def year_note(points: list[Record], lang: str) -> str:
+def year_note(points: list[Record], locale: Locale) -> str:
     """Return the note under a series' years: the years with no full-year report, and what a
     bound's mark means, or ''."""
     notes = []
     gaps = gap_years(points)
     if gaps:
-        notes.append(t("gap_note", lang, years=t("list_sep", lang).join(map(str, gaps))))
+        notes.append(locale.t("gap_note", years=locale.t("list_sep").join(map(str, gaps))))
     for p in points:
         if through_december(p):
             end = pd.Timestamp(p["period_end"])
-            notes.append(t("through_note", lang, year=end.year, as_of=format_as_of(end, lang)))
+            notes.append(locale.t("through_note", year=end.year, as_of=locale.as_of(end)))
     if has_bounds(points):
-        notes.append(t("bound_note", lang))
+        notes.append(locale.t("bound_note"))
     return " ".join(notes)
 
 
-def year_points(records: list[Record], lang: str) -> list[Record]:
+def year_points(records: list[Record], locale: Locale) -> list[Record]:
     """Return the points of a series' years with their words and display values."""
-    points = build_points(records, lang)
+    points = build_points(records, locale)
     for p, r in zip(points, records, strict=True):
         p["series_key"] = r["series"]
     return points
 
 
-def year_title(metric: str, lang: str) -> str:
+def year_title(metric: str, locale: Locale) -> str:
     """Return the chart's title: the headline series' label and 'by year'."""
     series = headline_series(metric)
-    label = series.label(lang) if series else metric
-    return t("title_by_year", lang, label=label)
+    label = series.label(locale.lang) if series else metric
+    return locale.t("title_by_year", label=label)

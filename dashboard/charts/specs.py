@@ -10,15 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows
-from dashboard.charts.figures import (
+from dashboard.charts.metric_charts import (
     alt_text,
     build_points,
-    flow_figure,
-    growth_figure,
+    flow_chart,
+    growth_chart,
     has_bounds,
     headline_text,
     points_frame,
-    snapshot_figure,
+    snapshot_chart,
     source_line,
 )
 from dashboard.charts.select import (
@@ -32,17 +32,16 @@ from dashboard.charts.select import (
     selection_note,
 )
 from dashboard.charts.series_years import (
+    year_chart,
     year_events,
-    year_figure,
     year_note,
     year_points,
     year_records,
     year_title,
 )
-from dashboard.charts.ytd import ytd_figure, ytd_headline, ytd_pair, ytd_points, ytd_title
+from dashboard.charts.ytd import ytd_chart, ytd_headline, ytd_pair, ytd_points, ytd_title
 from dashboard.filters import is_related_record
-from dashboard.format import growth_words
-from dashboard.i18n import metric_label, t
+from dashboard.locales import Locale
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
 from dashboard.views.kpi import kpi_cards
 from etl.contract.series import headline_series
@@ -75,7 +74,7 @@ class ChartSpec:
     headline: str
     source_line: str
     alt: str
-    figure: go.Figure
+    chart: go.Figure
     point_records: tuple[Record, ...]
     note: str = ""
     # The milestones drawn on its time axis (each with the ones near it left out, "hidden").
@@ -87,7 +86,7 @@ class ChartSpec:
         return points_frame(list(self.point_records))
 
 
-def metric_chart(points: list[Record], metric: str, lang: str, note: str = "") -> ChartSpec:
+def metric_spec(points: list[Record], metric: str, locale: Locale, note: str = "") -> ChartSpec:
     """Return the chart of one metric: bars for period flows, markers for snapshots and totals.
 
     A flow figure with no stated start (a running total, 截至…累计) is drawn as a marker on a time
@@ -95,30 +94,30 @@ def metric_chart(points: list[Record], metric: str, lang: str, note: str = "") -
     """
     m = load_metrics()[metric]
     cumulative = m.kind == "flow" and all(p["period_start"] is None for p in points)
-    title = m.label(lang)
+    title = m.label(locale.lang)
     if cumulative:
-        title = t("title_cumulative", lang, title=title)
-    headline = headline_text(points, metric, lang)
+        title = locale.t("title_cumulative", title=title)
+    headline = headline_text(points, metric, locale)
     if m.kind == "flow" and not cumulative:
-        kind, figure = "flow", flow_figure(points, metric, lang)
+        kind, chart = "flow", flow_chart(points, metric, locale)
     else:
-        kind, figure = "snapshot", snapshot_figure(points, metric, lang)
+        kind, chart = "snapshot", snapshot_chart(points, metric, locale)
     return ChartSpec(
         id=f"{metric}_cumulative" if cumulative else metric,
         page=GROUP_PAGE.get(m.group, "trains"),
         kind=kind,
         title=title,
         headline=headline,
-        source_line=source_line(points, lang),
-        alt=alt_text(title, f"kind_{kind}", points, headline, lang),
-        figure=figure,
+        source_line=source_line(points, locale),
+        alt=alt_text(title, f"kind_{kind}", points, headline, locale),
+        chart=chart,
         point_records=tuple(points),
         note=note,
     )
 
 
-def metric_charts(
-    records: list[Record], metric: str, lang: str, top: int = DEFAULT_TOP
+def metric_specs(
+    records: list[Record], metric: str, locale: Locale, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
     """Return a metric's charts: its period figures, then its running totals if it has any.
 
@@ -129,15 +128,15 @@ def metric_charts(
     """
     ours = [r for r in records if not is_related_record(r)]
     related = [r for r in records if is_related_record(r)]
-    specs = _metric_charts(ours, metric, lang, top)
-    for spec in _metric_charts(related, metric, lang, top):
+    specs = _metric_specs(ours, metric, locale, top)
+    for spec in _metric_specs(related, metric, locale, top):
         specs.append(
             replace(
                 spec,
                 id=f"{spec.id}{RELATED_SUFFIX}",
-                title=t("related_title", lang, title=spec.title),
-                headline=t("related_title", lang, title=spec.headline),
-                alt=t("related_title", lang, title=spec.alt),
+                title=locale.t("related_title", title=spec.title),
+                headline=locale.t("related_title", title=spec.headline),
+                alt=locale.t("related_title", title=spec.alt),
             )
         )
     return specs
@@ -148,7 +147,7 @@ def is_related(spec: ChartSpec) -> bool:
     return spec.id.endswith(RELATED_SUFFIX)
 
 
-def _metric_charts(records: list[Record], metric: str, lang: str, top: int) -> list[ChartSpec]:
+def _metric_specs(records: list[Record], metric: str, locale: Locale, top: int) -> list[ChartSpec]:
     m = load_metrics()[metric]
     parts = (
         [(records, m.kind == "flow")]
@@ -167,26 +166,29 @@ def _metric_charts(records: list[Record], metric: str, lang: str, top: int) -> l
         )
         chosen, selection = select_figures(frame, top, MAX_BARS if bars else MAX_MARKERS)
         picked = [part[i] for i in chosen.tolist()]
-        points = build_points(picked, lang)
-        specs.append(metric_chart(points, metric, lang, chart_note(selection, points, lang)))
+        points = build_points(picked, locale)
+        specs.append(metric_spec(points, metric, locale, chart_note(selection, points, locale)))
     return specs
 
 
-def chart_note(selection: Selection, points: list[Record], lang: str) -> str:
+def chart_note(selection: Selection, points: list[Record], locale: Locale) -> str:
     """Return the note under a chart: what it left out, and what a bound's mark means."""
-    parts = [selection_note(selection, lang), t("bound_note", lang) if has_bounds(points) else ""]
+    parts = [
+        selection_note(selection, locale),
+        locale.t("bound_note") if has_bounds(points) else "",
+    ]
     return " ".join(p for p in parts if p)
 
 
-def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
+def growth_spec(records: list[Record], locale: Locale) -> ChartSpec | None:
     """Return horizontal bars of the headline figures' yoy growth, each labelled with its period."""
     # Only the headline series, as the overview's series cards: never a figure of another series.
     ours = [r for r in records if str(r.get("series") or "") in HEADLINE_SERIES]
-    chosen = [c.record for c in kpi_cards(ours, lang)]
+    chosen = [c.record for c in kpi_cards(ours, locale)]
     recs = sorted(
         (
             p
-            for p in build_points(chosen, lang)
+            for p in build_points(chosen, locale)
             if p["yoy_pct"] is not None and p["basis"] == "reported"
         ),
         key=lambda p: p["yoy_pct"],
@@ -194,13 +196,12 @@ def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
     if not recs:
         return None
     top = recs[-1]
-    title = t("growth_title", lang)
-    headline = t(
+    title = locale.t("growth_title")
+    headline = locale.t(
         "growth_headline",
-        lang,
         period=top["period_label"],
-        label=metric_label(top["metric"], lang),
-        growth=growth_words(float(top["yoy_pct"]), lang),
+        label=locale.metric(top["metric"]),
+        growth=locale.growth_words(float(top["yoy_pct"])),
     )
     return ChartSpec(
         id="headline_growth",
@@ -208,9 +209,9 @@ def growth_chart(records: list[Record], lang: str) -> ChartSpec | None:
         kind="growth",
         title=title,
         headline=headline,
-        source_line=source_line(recs, lang),
-        alt=alt_text(title, "kind_growth", recs, headline, lang),
-        figure=growth_figure(recs, lang),
+        source_line=source_line(recs, locale),
+        alt=alt_text(title, "kind_growth", recs, headline, locale),
+        chart=growth_chart(recs, locale),
         point_records=tuple(recs),
     )
 
@@ -228,26 +229,26 @@ def page_metrics(page: str | None) -> list[str]:
 def page_chart_specs(
     headline_records: list[Record],
     by_metric: dict[str, list[Record]],
-    lang: str,
+    locale: Locale,
     page: str,
     top: int = DEFAULT_TOP,
 ) -> list[ChartSpec]:
     """Return a page's charts from the headline candidates and each metric's figures."""
     specs: list[ChartSpec] = []
     if page == "overview":
-        growth = growth_chart(headline_records, lang)
+        growth = growth_spec(headline_records, locale)
         if growth is not None:
             specs.append(growth)
         for metric in page_metrics("overview")[:OVERVIEW_METRIC_CHARTS]:
             if metric in by_metric:
                 specs.extend(
                     replace(s, id=f"overview_{s.id}", page="overview")
-                    for s in metric_charts(by_metric[metric], metric, lang, top)[:1]
+                    for s in metric_specs(by_metric[metric], metric, locale, top)[:1]
                 )
     for metric, m in load_metrics().items():
         if page != GROUP_PAGE.get(m.group, "trains") or metric not in by_metric:
             continue
-        specs.extend(metric_charts(by_metric[metric], metric, lang, top))
+        specs.extend(metric_specs(by_metric[metric], metric, locale, top))
     # This corridor first: related corridors' charts (there only with the switch on) close the page.
     return [s for s in specs if not is_related(s)] + [s for s in specs if is_related(s)]
 
@@ -266,11 +267,11 @@ def _chosen(
 
 
 def _view_notes(
-    specs: list[ChartSpec], selections: dict[str, Selection], page: str, lang: str
+    specs: list[ChartSpec], selections: dict[str, Selection], page: str, locale: Locale
 ) -> list[ChartSpec]:
     # The notes say what the whole view left out, not what the pre-chosen records did.
     return [
-        replace(s, note=chart_note(selections[base], list(s.point_records), lang))
+        replace(s, note=chart_note(selections[base], list(s.point_records), locale))
         if (base := s.id.removeprefix(f"{page}_")) in selections
         else s
         for s in specs
@@ -280,7 +281,7 @@ def _view_notes(
 def page_specs(
     fv: FigureView,
     headline: list[Record],
-    lang: str,
+    locale: Locale,
     page: str,
     top: int = DEFAULT_TOP,
     events: list[Record] | None = None,
@@ -292,16 +293,16 @@ def page_specs(
     """
     by_metric, selections = _chosen(fv, page_metrics(page), top)
     specs = _view_notes(
-        page_chart_specs(headline, by_metric, lang, page, top), selections, page, lang
+        page_chart_specs(headline, by_metric, locale, page, top), selections, page, locale
     )
     if page == "overview":
-        return overview_specs(fv, lang, events) or specs
-    years = headline_specs(fv, page_metrics(page), lang, events)
+        return overview_specs(fv, locale, events) or specs
+    years = headline_specs(fv, page_metrics(page), locale, events)
     return [*[y for y in years if y.page == page], *specs]
 
 
 def overview_specs(
-    fv: FigureView, lang: str, events: list[Record] | None = None
+    fv: FigureView, locale: Locale, events: list[Record] | None = None
 ) -> list[ChartSpec]:
     """Return the overview's one chart: the first headline series over the calendar years.
 
@@ -310,20 +311,20 @@ def overview_specs(
     caller falls back to the growth and metric charts.
     """
     flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
-    for spec in year_specs(fv, flows, lang, events)[:1]:
+    for spec in year_specs(fv, flows, locale, events)[:1]:
         return [replace(spec, id=f"overview_{spec.id}", page="overview")]
     return []
 
 
 def year_specs(
-    fv: FigureView, metrics: list[str], lang: str, events: list[Record] | None = None
+    fv: FigureView, metrics: list[str], locale: Locale, events: list[Record] | None = None
 ) -> list[ChartSpec]:
     """Return each metric's headline series over the calendar years, for a metric page's top."""
     out = []
     for metric, records in year_records(fv, metrics).items():
-        points = year_points(records, lang)
-        title = year_title(metric, lang)
-        headline = headline_text(points, metric, lang)
+        points = year_points(records, locale)
+        title = year_title(metric, locale)
+        headline = headline_text(points, metric, locale)
         m = load_metrics()[metric]
         out.append(
             ChartSpec(
@@ -332,11 +333,11 @@ def year_specs(
                 kind="flow",
                 title=title,
                 headline=headline,
-                source_line=source_line(points, lang),
-                alt=alt_text(title, "kind_flow", points, headline, lang),
-                figure=year_figure(points, metric, lang, events),
+                source_line=source_line(points, locale),
+                alt=alt_text(title, "kind_flow", points, headline, locale),
+                chart=year_chart(points, metric, locale, events),
                 point_records=tuple(points),
-                note=year_note(points, lang),
+                note=year_note(points, locale),
                 events=tuple(year_events(points, metric, events)),
             )
         )
@@ -357,7 +358,7 @@ def is_ytd(spec: ChartSpec) -> bool:
     return spec.id.endswith(YTD_SUFFIX)
 
 
-def ytd_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
+def ytd_specs(fv: FigureView, metrics: list[str], locale: Locale) -> list[ChartSpec]:
     """Return each metric's latest year to date beside the same months a year before (ytd_pair)."""
     rows = headline_rows(fv)
     if not len(rows):
@@ -371,9 +372,9 @@ def ytd_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
         pair = ytd_pair([r for r in records if r["series"] == series.key])
         if pair is None:
             continue
-        points = ytd_points(pair, lang)
-        title = ytd_title(series.key, lang)
-        headline = ytd_headline(points, metric, lang)
+        points = ytd_points(pair, locale)
+        title = ytd_title(series.key, locale)
+        headline = ytd_headline(points, metric, locale)
         m = load_metrics()[metric]
         out.append(
             ChartSpec(
@@ -382,9 +383,9 @@ def ytd_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
                 kind="flow",
                 title=title,
                 headline=headline,
-                source_line=source_line(points, lang),
-                alt=alt_text(title, "kind_flow", points, headline, lang),
-                figure=ytd_figure(points, metric, lang),
+                source_line=source_line(points, locale),
+                alt=alt_text(title, "kind_flow", points, headline, locale),
+                chart=ytd_chart(points, metric, locale),
                 point_records=tuple(points),
             )
         )
@@ -392,12 +393,12 @@ def ytd_specs(fv: FigureView, metrics: list[str], lang: str) -> list[ChartSpec]:
 
 
 def headline_specs(
-    fv: FigureView, metrics: list[str], lang: str, events: list[Record] | None = None
+    fv: FigureView, metrics: list[str], locale: Locale, events: list[Record] | None = None
 ) -> list[ChartSpec]:
     """Return a metric page's top: each metric's years, then its year to date beside the year
     before, metric by metric."""
-    years = year_specs(fv, metrics, lang, events)
-    ytds = ytd_specs(fv, metrics, lang)
+    years = year_specs(fv, metrics, locale, events)
+    ytds = ytd_specs(fv, metrics, locale)
     return [
         s
         for metric in metrics
@@ -429,7 +430,7 @@ def once_each(specs: Iterable[ChartSpec]) -> list[ChartSpec]:
 def every_page_specs(
     fv: FigureView,
     headline: list[Record],
-    lang: str,
+    locale: Locale,
     top: int = DEFAULT_TOP,
     events: list[Record] | None = None,
 ) -> list[ChartSpec]:
@@ -439,17 +440,17 @@ def every_page_specs(
     once for all pages.
     """
     by_metric, selections = _chosen(fv, page_metrics(None), top)
-    years = headline_specs(fv, page_metrics(None), lang, events)
+    years = headline_specs(fv, page_metrics(None), locale, events)
     # The overview's years chart is its page's own (kept there by once_each); its growth and
     # metric charts are drawn only where it has no years chart, as on the page.
-    overview = overview_specs(fv, lang, events)
+    overview = overview_specs(fv, locale, events)
 
     def charts(page: str) -> list[ChartSpec]:
         if page == "overview" and overview:
             return overview
         own = [] if page == "overview" else [y for y in years if y.page == page]
-        drawn = page_chart_specs(headline, by_metric, lang, page, top)
-        return [*own, *_view_notes(drawn, selections, page, lang)]
+        drawn = page_chart_specs(headline, by_metric, locale, page, top)
+        return [*own, *_view_notes(drawn, selections, page, locale)]
 
     return once_each(spec for page in PAGES for spec in charts(page))
 

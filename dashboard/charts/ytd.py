@@ -12,19 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import preferred_rows
-from dashboard.charts.figures import axis_title, build_points, qualifier_of
+from dashboard.charts.metric_charts import axis_title, build_points, qualifier_of
 from dashboard.charts.theme import DERIVED_PATTERN, REPORTED_COLOUR, TEMPLATE, tint
 from dashboard.format import (
     format_number,
-    format_value,
-    format_yoy,
-    growth_words,
-    point_label,
-    value_axis_numbers,
 )
-from dashboard.i18n import metric_label, t
+from dashboard.locales import Locale
 from dashboard.safe_text import chart_text
-from dashboard.series_labels import series_label
 from dashboard.views.index import Record
 from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_year_before
 from etl.contract.qualifiers import is_bound
@@ -115,56 +109,55 @@ def ytd_pair(records: list[Record]) -> tuple[Record, Record] | None:
     return None if derived is None else (derived, current)
 
 
-def ytd_points(pair: tuple[Record, Record], lang: str) -> list[Record]:
+def ytd_points(pair: tuple[Record, Record], locale: Locale) -> list[Record]:
     """Return the two bars' points with their words and display values, earlier first."""
-    points = build_points(list(pair), lang)
+    points = build_points(list(pair), locale)
     for p, r in zip(points, pair, strict=True):
         p["series_key"] = str(r.get("series") or "")
     return points
 
 
-def _hover(p: Record, metric: str, lang: str) -> str:
-    value = format_value(p["value"], metric, lang, qualifier=qualifier_of(p))
+def _hover(p: Record, metric: str, locale: Locale) -> str:
+    value = locale.value(p["value"], metric, qualifier=qualifier_of(p))
     lines = [f"<b>{value}</b>", p["period_label"]]
     source = chart_text(p["source"])
     if p["basis"] == "derived":
         cur = p["derived_from"]
         lines.append(
-            t(
+            locale.t(
                 "ytd_derived_hover",
-                lang,
-                value=format_value(cur["value"], metric, lang),
-                yoy=format_yoy(cur["yoy_pct"], lang),
+                value=locale.value(cur["value"], metric),
+                yoy=locale.yoy(cur["yoy_pct"]),
             )
         )
     elif p.get("yoy_pct") is not None and not pd.isna(p["yoy_pct"]):
-        lines.append(f"{t('yoy', lang)} {format_yoy(p['yoy_pct'], lang)}")
-    lines.append(t("event_source", lang, source=source))
+        lines.append(f"{locale.t('yoy')} {locale.yoy(p['yoy_pct'])}")
+    lines.append(locale.t("event_source", source=source))
     return "<br>".join(lines)
 
 
-def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+def ytd_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     """Return two bars: the same months a year before (hollow and hatched when derived), then
     the latest year to date, each labelled with its value (the derived one says so)."""
     figure = go.Figure()
     for i, p in enumerate(points):
         derived = p["basis"] == "derived"
         bound = is_bound(qualifier_of(p))
-        label = point_label(p["value"], metric, lang, qualifier_of(p))
+        label = locale.point_label(p["value"], metric, qualifier_of(p))
         if derived:
-            label = t("ytd_derived_label", lang, value=label)
+            label = locale.t("ytd_derived_label", value=label)
         # Only the latest bar prints its yoy: the earlier one's (against the year before it)
         # would read as the change between the two bars.
         elif i == len(points) - 1 and p.get("yoy_pct") is not None and not pd.isna(p["yoy_pct"]):
-            label += f"  {format_yoy(p['yoy_pct'], lang)}"
+            label += f"  {locale.yoy(p['yoy_pct'])}"
         figure.add_trace(
             go.Bar(
                 x=[p["period_label"]],
                 y=[p["display_value"]],
                 width=0.5,
-                name=t("derived_legend", lang)
+                name=locale.t("derived_legend")
                 if derived
-                else t("bound_legend" if bound else "reported", lang),
+                else locale.t("bound_legend" if bound else "reported"),
                 marker={
                     # A bound is an outline: 超1万 is no measured height.
                     "color": tint(REPORTED_COLOUR)
@@ -182,7 +175,7 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                 textposition="outside",
                 textfont={"size": 13},
                 cliponaxis=False,
-                hovertext=[_hover(p, metric, lang)],
+                hovertext=[_hover(p, metric, locale)],
                 hoverinfo="text",
                 showlegend=derived or bound,
             )
@@ -203,34 +196,33 @@ def ytd_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             "categoryarray": [p["period_label"] for p in points],
         },
         yaxis={
-            "title": {"text": axis_title(metric, lang)},
+            "title": {"text": axis_title(metric, locale)},
             # Headroom above the taller bar for its label.
             "range": [0, top * 1.2 if top > 0 else 1],
-            **value_axis_numbers(lang),
+            **locale.value_axis_numbers(),
         },
     )
     return figure
 
 
-def ytd_title(series_key: str, lang: str) -> str:
+def ytd_title(series_key: str, locale: Locale) -> str:
     """Return the chart's title: the series and 'year to date against the year before'."""
-    return t("title_ytd", lang, label=series_label(series_key, lang))
+    return locale.t("title_ytd", label=locale.series(series_key))
 
 
-def ytd_headline(points: list[Record], metric: str, lang: str) -> str:
+def ytd_headline(points: list[Record], metric: str, locale: Locale) -> str:
     """Return the chart's headline: the latest year to date, its yoy, and the year before."""
     before, current = points
     yoy = current.get("yoy_pct")
     growth = (
-        "" if yoy is None or pd.isna(yoy) else t("comma", lang) + growth_words(float(yoy), lang)
+        "" if yoy is None or pd.isna(yoy) else locale.t("comma") + locale.growth_words(float(yoy))
     )
-    return t(
+    return locale.t(
         "ytd_headline",
-        lang,
         period=current["period_label"],
-        label=metric_label(metric, lang),
-        value=format_value(current["value"], metric, lang, qualifier=qualifier_of(current)),
+        label=locale.metric(metric),
+        value=locale.value(current["value"], metric, qualifier=qualifier_of(current)),
         growth=growth,
-        before=format_value(before["value"], metric, lang, qualifier=qualifier_of(before)),
-        derived=t("ytd_derived_mark", lang) if before["basis"] == "derived" else "",
+        before=locale.value(before["value"], metric, qualifier=qualifier_of(before)),
+        derived=locale.t("ytd_derived_mark") if before["basis"] == "derived" else "",
     )

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pandas as pd
 
-from dashboard.i18n import metric_label, t
+from dashboard.locales import Locale
 
 # A bar's category label is at most this wide, counting a CJK character as two: 46 Latin or
 # 23 Chinese characters, under 4 of the chart's 12 inches, on one line left of the bars.
@@ -86,8 +86,8 @@ def unique_labels(labels: list[str], width: int = MAX_LABEL_WIDTH) -> list[str]:
     return out
 
 
-def growth_label(row: pd.Series, lang: str) -> str:
+def growth_label(row: pd.Series, locale: Locale) -> str:
     """Return a growth bar's category: the metric and its period (the metric cut if long)."""
-    period = t("paren_suffix", lang, inner=row["period_label"])
-    label = cut(metric_label(str(row["metric"]), lang), MAX_LABEL_WIDTH - text_width(period))
+    period = locale.t("paren_suffix", inner=row["period_label"])
+    label = cut(locale.metric(str(row["metric"])), MAX_LABEL_WIDTH - text_width(period))
     return label + period

@@ -16,12 +16,12 @@ from pptx.oxml.ns import qn
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.charts.figures import axis_title
+from dashboard.charts.metric_charts import axis_title
 from dashboard.charts.specs import ChartSpec, is_years
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
 from dashboard.deck.labels import growth_label, unique_labels
 from dashboard.deck.series import (
-    Series,
+    NativeSeries,
     category_series,
     excel_serial,
     series_name,
@@ -29,8 +29,7 @@ from dashboard.deck.series import (
     year_series,
 )
 from dashboard.deck.workbooks import TextCategoryChartData, TextXyChartData
-from dashboard.format import excel_date_format, excel_number_format, point_format
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from etl.contract.vocabulary import load_metrics
 
 # 16:9 at PowerPoint's own widescreen size (13.333 × 7.5 in), so nothing is rescaled on open.
@@ -49,17 +48,17 @@ def rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def _number_format(metric: str, lang: str) -> str:
+def _number_format(metric: str, locale: Locale) -> str:
     # One fixed decimal, the rest optional: 8.8 and 2021.84 as the page shows them, never "9.".
     decimals = load_metrics()[metric].decimals if metric in load_metrics() else 0
-    return excel_number_format(decimals, lang)
+    return locale.excel_number_format(decimals)
 
 
 # Axis ticks choose their own precision (0.5, 1000); General never pads them with zeros.
 AXIS_FORMAT = "General"
 
 
-def _style_series(series: Any, s: Series, *, marker: bool = False) -> None:
+def _style_series(series: Any, s: NativeSeries, *, marker: bool = False) -> None:
     derived = s.basis == "derived"
     if marker:
         bound = s.basis == "bound"
@@ -132,7 +131,7 @@ def _point_labels(
     native: Any,
     values: list[float | None],
     decimals: int,
-    lang: str,
+    locale: Locale,
     position: Any,
     *,
     signed_pct: bool = False,
@@ -152,7 +151,7 @@ def _point_labels(
         fmt = etree.SubElement(dlbl, qn("c:numFmt"))
         fmt.set(
             "formatCode",
-            point_format(value, decimals, lang, signed_pct=signed_pct, qualifier=qualifier),
+            locale.point_format(value, decimals, signed_pct=signed_pct, qualifier=qualifier),
         )
         fmt.set("sourceLinked", "0")
         dlbl.find(qn("c:idx")).addnext(fmt)
@@ -182,33 +181,38 @@ def _frame(slide: Slide, kind: Any, data: Any) -> Chart:
 def _value_bars(
     slide: Slide,
     metric: str,
-    lang: str,
+    locale: Locale,
     shape: tuple[Any, int],
     labels: list[str],
-    series: list[Series],
+    series: list[NativeSeries],
     legend: bool,
 ) -> Chart:
     # Bars (or columns) of one metric's values: a reported and a derived series sharing each
     # slot (each figure is in one of them only, as the page's overlay draws it), labelled with
     # the dashboard's decimals, the value axis from zero.
     chart_type, gap = shape
-    data = TextCategoryChartData(number_format=_number_format(metric, lang))
+    data = TextCategoryChartData(number_format=_number_format(metric, locale))
     data.categories = labels
     for s in series:
-        data.add_series(series_name(s, lang), s.values)
+        data.add_series(series_name(s, locale), s.values)
     chart = _frame(slide, chart_type, data)
     plot = chart.plots[0]
     plot.gap_width = gap
     plot.overlap = 100
     for native, s in zip(plot.series, series, strict=True):
         _style_series(native, s)
-    _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.OUTSIDE_END)
+    _labels(plot, _number_format(metric, locale), XL_LABEL_POSITION.OUTSIDE_END)
     decimals = load_metrics()[metric].decimals
     for native, s in zip(plot.series, series, strict=True):
         _point_labels(
-            native, s.values, decimals, lang, XL_LABEL_POSITION.OUTSIDE_END, qualifiers=s.qualifiers
+            native,
+            s.values,
+            decimals,
+            locale,
+            XL_LABEL_POSITION.OUTSIDE_END,
+            qualifiers=s.qualifiers,
         )
-    _axis_style(chart.value_axis, axis_title(metric, lang), grid=True)
+    _axis_style(chart.value_axis, axis_title(metric, locale), grid=True)
     chart.value_axis.minimum_scale = 0
     chart.value_axis.tick_labels.number_format = AXIS_FORMAT
     chart.value_axis.tick_labels.number_format_is_linked = False
@@ -218,20 +222,20 @@ def _value_bars(
     return chart
 
 
-def add_flow_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+def add_flow_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
     """Add horizontal bars by scope and period; derived bars pale and hatched."""
     metric = str(spec.points["metric"].iloc[0])
     labels, series = category_series(spec.points)
     shape = (XL_CHART_TYPE.BAR_CLUSTERED, 40)
-    return _value_bars(slide, metric, lang, shape, labels, series, legend=True)
+    return _value_bars(slide, metric, locale, shape, labels, series, legend=True)
 
 
-def add_years_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+def add_years_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
     """Add a headline series as columns, one per year left to right; derived columns hatched."""
     metric = str(spec.points["metric"].iloc[0])
     labels, series = year_series(spec.points)
     shape = (XL_CHART_TYPE.COLUMN_CLUSTERED, 60)
-    return _value_bars(slide, metric, lang, shape, labels, series, legend=len(series) > 1)
+    return _value_bars(slide, metric, locale, shape, labels, series, legend=len(series) > 1)
 
 
 def _category_labels_style(axis: Any) -> None:
@@ -246,27 +250,32 @@ def _category_labels_style(axis: Any) -> None:
     body.set("wrap", "none")
 
 
-def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+def add_snapshot_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
     """Add markers on a date axis (XY); snapshots are never joined by lines."""
     metric = str(spec.points["metric"].iloc[0])
     series = xy_series(spec.points)
-    data = TextXyChartData(number_format=_number_format(metric, lang))
+    data = TextXyChartData(number_format=_number_format(metric, locale))
     for s in series:
-        native = data.add_series(series_name(s, lang))
+        native = data.add_series(series_name(s, locale))
         for day, value in zip(s.dates, s.values, strict=True):
             native.add_data_point(excel_serial(day), value)
     chart = _frame(slide, XL_CHART_TYPE.XY_SCATTER, data)
     plot = chart.plots[0]
     for native, s in zip(plot.series, series, strict=True):
         _style_series(native, s, marker=True)
-    _labels(plot, _number_format(metric, lang), XL_LABEL_POSITION.ABOVE)
+    _labels(plot, _number_format(metric, locale), XL_LABEL_POSITION.ABOVE)
     decimals = load_metrics()[metric].decimals
     for native, s in zip(plot.series, series, strict=True):
         _point_labels(
-            native, list(s.values), decimals, lang, XL_LABEL_POSITION.ABOVE, qualifiers=s.qualifiers
+            native,
+            list(s.values),
+            decimals,
+            locale,
+            XL_LABEL_POSITION.ABOVE,
+            qualifiers=s.qualifiers,
         )
     x_axis, y_axis = chart.category_axis, chart.value_axis
-    _axis_style(y_axis, axis_title(metric, lang), grid=True)
+    _axis_style(y_axis, axis_title(metric, locale), grid=True)
     y_axis.minimum_scale = 0
     y_axis.tick_labels.number_format = AXIS_FORMAT
     y_axis.tick_labels.number_format_is_linked = False
@@ -276,20 +285,20 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
     pad = max(DATE_PAD_DAYS, (hi - lo) * 0.08)
     x_axis.minimum_scale = lo - pad
     x_axis.maximum_scale = hi + pad
-    x_axis.tick_labels.number_format = excel_date_format(lang)
+    x_axis.tick_labels.number_format = locale.excel_date_format()
     x_axis.tick_labels.number_format_is_linked = False
     _legend(chart, True)
     return chart
 
 
-def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+def add_growth_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
     """Add horizontal bars of yoy growth (%), rises green and falls vermillion."""
     points = spec.points
     growth = [float(v) for v in points["yoy_pct"]]
     data = TextCategoryChartData(number_format='+0.0"%";-0.0"%"')
-    labels = [growth_label(row, lang) for _, row in points.iterrows()]
+    labels = [growth_label(row, locale) for _, row in points.iterrows()]
     data.categories = unique_labels(labels)
-    data.add_series(t("yoy", lang), growth)
+    data.add_series(locale.t("yoy"), growth)
     chart = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data)
     plot = chart.plots[0]
     plot.gap_width = 60
@@ -301,21 +310,21 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
         fill.solid()
         fill.fore_color.rgb = rgb(GROWTH_UP if value >= 0 else GROWTH_DOWN)
     _labels(plot, '+0.0"%";-0.0"%"', XL_LABEL_POSITION.OUTSIDE_END)
-    _point_labels(native, list(growth), 1, lang, XL_LABEL_POSITION.OUTSIDE_END, signed_pct=True)
-    _axis_style(chart.value_axis, t("growth_axis", lang), grid=True)
+    _point_labels(native, list(growth), 1, locale, XL_LABEL_POSITION.OUTSIDE_END, signed_pct=True)
+    _axis_style(chart.value_axis, locale.t("growth_axis"), grid=True)
     _axis_style(chart.category_axis, None, grid=False)
     _category_labels_style(chart.category_axis)
     _legend(chart, False)
     return chart
 
 
-def add_chart(slide: Slide, spec: ChartSpec, lang: str) -> Chart:
+def add_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
     """Add a spec's native chart: a series over the years as columns, else by its kind."""
-    return (add_years_chart if is_years(spec) else ADDERS[spec.kind])(slide, spec, lang)
+    return (add_years_chart if is_years(spec) else ADDERS[spec.kind])(slide, spec, locale)
 
 
 # How each kind of chart (ChartSpec.kind, chosen by dashboard.charts.specs) is drawn natively.
-ADDERS: dict[str, Callable[[Slide, ChartSpec, str], Chart]] = {
+ADDERS: dict[str, Callable[[Slide, ChartSpec, Locale], Chart]] = {
     "growth": add_growth_chart,
     "flow": add_flow_chart,
     "snapshot": add_snapshot_chart,

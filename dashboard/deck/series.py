@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.charts.theme import OKABE_ITO, REPORTED_COLOUR
 from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels
-from dashboard.i18n import basis_label, t
+from dashboard.locales import Locale
 from dashboard.views.index import NO_DATE
 from etl.contract.qualifiers import is_bound
 
@@ -17,7 +17,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 @dataclass(frozen=True)
-class Series:
+class NativeSeries:
     """One series of a native chart, as written into the deck."""
 
     name: str
@@ -59,7 +59,7 @@ def bar_rows(points: pd.DataFrame) -> pd.DataFrame:
 
 def category_series(
     points: pd.DataFrame, width: int = MAX_LABEL_WIDTH
-) -> tuple[list[str], list[Series]]:
+) -> tuple[list[str], list[NativeSeries]]:
     """Return single-level category labels bottom-up and a reported and a derived series.
 
     One bar per figure, as on the page, labelled with its series (region, route, scope) and
@@ -84,7 +84,7 @@ def _kind(row: pd.Series) -> str:
     return "bound" if is_bound(row_qualifier(row)) else "reported"
 
 
-def _by_basis(rows: list[pd.Series | None]) -> list[Series]:
+def _by_basis(rows: list[pd.Series | None]) -> list[NativeSeries]:
     # One slot per row: its value in the series of its kind (reported, bound, derived), a gap
     # (None) in the others, and a gap in all for an empty slot; only series holding a value are
     # kept.
@@ -96,13 +96,13 @@ def _by_basis(rows: list[pd.Series | None]) -> list[Series]:
             column.append(float(row["display_value"]) if shown else None)  # type: ignore[index]
             quals[kind].append(row_qualifier(row) if shown else "")  # type: ignore[arg-type]
     return [
-        Series(kind, kind, REPORTED_COLOUR, column, [], quals[kind])
+        NativeSeries(kind, kind, REPORTED_COLOUR, column, [], quals[kind])
         for kind, column in values.items()
         if any(v is not None for v in column)
     ]
 
 
-def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
+def year_series(points: pd.DataFrame) -> tuple[list[str], list[NativeSeries]]:
     """Return a series' years left to right (oldest first) and a reported and a derived series."""
     rows = points.sort_values("period_end", kind="stable")
     by_year = {int(row["period_end"].year): row for _, row in rows.iterrows()}
@@ -124,18 +124,18 @@ def year_series(points: pd.DataFrame) -> tuple[list[str], list[Series]]:
     return labels, _by_basis(slots)
 
 
-def xy_series(points: pd.DataFrame) -> list[Series]:
+def xy_series(points: pd.DataFrame) -> list[NativeSeries]:
     """Return one XY series (dates, values) per drawn series and kind (reported, bound, derived)."""
     recs = _ordered(points, ["period_end"])
     kinds = pd.Series([_kind(r) for _, r in recs.iterrows()], index=recs.index, dtype=object)
     names = list(dict.fromkeys(recs["series"]))
-    out: list[Series] = []
+    out: list[NativeSeries] = []
     for i, name in enumerate(names):
         for basis in ("reported", "bound", "derived"):
             sel = recs[(recs["series"] == name) & (kinds == basis)]
             if len(sel):
                 out.append(
-                    Series(
+                    NativeSeries(
                         name,
                         basis,
                         OKABE_ITO[i % len(OKABE_ITO)],
@@ -147,13 +147,13 @@ def xy_series(points: pd.DataFrame) -> list[Series]:
     return out
 
 
-def series_name(series: Series, lang: str) -> str:
+def series_name(series: NativeSeries, locale: Locale) -> str:
     """Return a series' legend name; derived series say so."""
     if series.name == series.basis:
         names = {"derived": "derived_legend", "bound": "bound_legend"}
-        return t(names.get(series.basis, "reported"), lang)
+        return locale.t(names.get(series.basis, "reported"))
     if series.basis == "derived":
-        return f"{series.name} · {basis_label('derived', lang)}"
+        return f"{series.name} · {locale.basis('derived')}"
     if series.basis == "bound":
-        return f"{series.name} · {t('bound_short', lang)}"
+        return f"{series.name} · {locale.t('bound_short')}"
     return series.name

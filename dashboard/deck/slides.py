@@ -35,8 +35,7 @@ from dashboard.deck.native import (
     rgb,
 )
 from dashboard.filters import NO_ROUTE, Filters, filter_mask
-from dashboard.format import format_date, format_period
-from dashboard.i18n import basis_label, metric_label, publisher_label, region_label, route_label, t
+from dashboard.locales import Locale
 from dashboard.safe_text import clean
 from dashboard.views.index import FigureView, Record, figure_view
 from dashboard.views.kpi import KpiCard, briefing_cards, kpi_candidates
@@ -92,6 +91,7 @@ def deck_inputs(
     frame: pd.DataFrame,
     sources: pd.DataFrame,
     filters: Filters,
+    locale: Locale,
     top: int = DEFAULT_TOP,
     events: list[Record] | None = None,
 ) -> tuple[list[ChartSpec], list[KpiCard], FigureView]:
@@ -101,16 +101,16 @@ def deck_inputs(
     from the view's headline candidates, and no record is built for a figure nobody sees.
     events: the milestones (etl.contract.events.read_events) the year charts list.
     """
-    fv = figure_view(frame, sources, filter_mask(frame, filters), filters.lang)
+    fv = figure_view(frame, sources, filter_mask(frame, filters), locale)
     headline = kpi_candidates(fv)
-    specs = every_page_specs(fv, headline, filters.lang, top, events)
+    specs = every_page_specs(fv, headline, locale, top, events)
     # The overview's series cards: the headline series the briefing states, never another.
-    return specs, briefing_cards(briefing_for_view(fv, filters.lang), filters.lang), fv
+    return specs, briefing_cards(briefing_for_view(fv, locale), locale), fv
 
 
-def deck_briefing(view: FigureView, filters: Filters) -> Briefing:
+def deck_briefing(view: FigureView, locale: Locale) -> Briefing:
     """Return the written briefing of the deck's view (what the overview shows above its cards)."""
-    return briefing_for_view(view, filters.lang)
+    return briefing_for_view(view, locale)
 
 
 # A paragraph of a text box: text, size in points, bold, colour.
@@ -164,16 +164,16 @@ def remove_empty_placeholders(slide: Slide) -> None:
 
 
 def set_fonts(
-    element: Any, lang: str, latin: str = LATIN_FONT, east: str = EAST_ASIAN_FONT
+    element: Any, locale: Locale, latin: str = LATIN_FONT, east: str = EAST_ASIAN_FONT
 ) -> None:
     """Set the Latin and East Asian typefaces (and language) on every run property in the XML."""
     tags = {qn("a:rPr"), qn("a:defRPr"), qn("a:endParaRPr")}
     for run in element.iter(qn("a:r")):
         run.get_or_add_rPr()
     for props in element.iter(*tags):
-        props.set("lang", LANG_TAG[lang])
-        if lang in ALT_LANG:
-            props.set("altLang", ALT_LANG[lang])
+        props.set("lang", LANG_TAG[locale.lang])
+        if locale.lang in ALT_LANG:
+            props.set("altLang", ALT_LANG[locale.lang])
         old = props.find(qn("a:ea"))
         if old is not None:
             props.remove(old)
@@ -198,31 +198,30 @@ def set_theme_fonts(prs: Any, east: str = OFFICE_EAST_ASIAN_FONT) -> None:
     part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _filters_words(filters: Filters) -> str:
-    lang = filters.lang
+def _filters_words(filters: Filters, locale: Locale) -> str:
     parts: list[str] = []
-    sep, joiner = t("sep", lang), t("list_sep", lang)
+    sep, joiner = locale.t("sep"), locale.t("list_sep")
     if filters.regions:
         parts.append(
-            t("region", lang) + sep + joiner.join(region_label(r, lang) for r in filters.regions)
+            locale.t("region") + sep + joiner.join(locale.region(r) for r in filters.regions)
         )
     if filters.routes:
-        names = [route_label("" if r == NO_ROUTE else r, lang) for r in filters.routes]
-        parts.append(t("route", lang) + sep + joiner.join(names))
+        names = [locale.route("" if r == NO_ROUTE else r) for r in filters.routes]
+        parts.append(locale.t("route") + sep + joiner.join(names))
     if filters.metrics:
         parts.append(
-            t("metric", lang) + sep + joiner.join(metric_label(m, lang) for m in filters.metrics)
+            locale.t("metric") + sep + joiner.join(locale.metric(m) for m in filters.metrics)
         )
     if filters.bases:
-        parts.append(
-            t("basis", lang) + sep + joiner.join(basis_label(b, lang) for b in filters.bases)
-        )
+        parts.append(locale.t("basis") + sep + joiner.join(locale.basis(b) for b in filters.bases))
     if filters.sources:
-        parts.append(t("source", lang) + sep + joiner.join(filters.sources))
-    return t("clause_sep", lang).join(parts) or t("deck_no_filters", lang)
+        parts.append(locale.t("source") + sep + joiner.join(filters.sources))
+    return locale.t("clause_sep").join(parts) or locale.t("deck_no_filters")
 
 
-def deck_period(specs: list[ChartSpec], cards: list[KpiCard], filters: Filters) -> str:
+def deck_period(
+    specs: list[ChartSpec], cards: list[KpiCard], filters: Filters, locale: Locale
+) -> str:
     """Return the period the deck covers: the filter's months, else the span of its figures."""
     frames = [s.points for s in specs]
     starts = [d for f in frames for d in f["period_start"].dropna()]
@@ -234,38 +233,36 @@ def deck_period(specs: list[ChartSpec], cards: list[KpiCard], filters: Filters) 
     end = filters.end or max(ends)
     first = pd.Timestamp(start).to_period("M").to_timestamp()
     last = pd.Timestamp(end).to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
-    return format_period(first, last, filters.lang)
+    return locale.period(first, last)
 
 
-def _sources_lines(source_ids: Iterable[str], sources: pd.DataFrame, lang: str) -> list[str]:
+def _sources_lines(source_ids: Iterable[str], sources: pd.DataFrame, locale: Locale) -> list[str]:
     by_id = {str(r["source_id"]): r for r in sources.to_dict("records")} if len(sources) else {}
     lines = []
     for sid in dict.fromkeys(source_ids):
         src = by_id.get(sid, {})
         published = src.get("published")
         when = (
-            format_date(pd.Timestamp(published), lang)
+            locale.date(pd.Timestamp(published))
             if published is not None and not pd.isna(published)
             else ""
         )
         bits = [
-            publisher_label(str(src.get("publisher") or sid), lang),
+            locale.publisher(str(src.get("publisher") or sid)),
             when,
             f"《{src['title']}》" if src.get("title") else "",
             str(src.get("url") or ""),
         ]
-        lines.append("· " + t("comma", lang).join(b for b in bits if b) + f" [{sid}]")
+        lines.append("· " + locale.t("comma").join(b for b in bits if b) + f" [{sid}]")
     return lines
 
 
-def event_line(event: Record, lang: str) -> str:
+def event_line(event: Record, locale: Locale) -> str:
     """Return a milestone as the deck lists it: its date and title, plain text on one line."""
-    return (
-        f"{format_date(event['date'], lang)}  {clean(event_title(event, lang), EVENT_TITLE_CHARS)}"
-    )
+    return f"{locale.date(event['date'])}  {clean(event_title(event, locale), EVENT_TITLE_CHARS)}"
 
 
-def event_lines(events: Iterable[Record], lang: str, width: int, height: int) -> list[Line]:
+def event_lines(events: Iterable[Record], locale: Locale, width: int, height: int) -> list[Line]:
     """Return the milestones box's paragraphs fitted to it: a heading, a dated line per event,
     then how many more the notes list; type shrinks, then the oldest lines go, never spilling."""
     events = list(events)
@@ -274,43 +271,46 @@ def event_lines(events: Iterable[Record], lang: str, width: int, height: int) ->
     shown = list(events)
     while True:
         more = hidden_count(events) + len(events) - len(shown)
-        lines: list[Line] = [(t("events_legend", lang), EVENTS_PT + 2, True, TEXT_COLOUR)]
-        lines += [(event_line(e, lang), EVENTS_PT, False, TEXT_COLOUR) for e in shown]
+        lines: list[Line] = [(locale.t("events_legend"), EVENTS_PT + 2, True, TEXT_COLOUR)]
+        lines += [(event_line(e, locale), EVENTS_PT, False, TEXT_COLOUR) for e in shown]
         if more:
-            lines.append((t("deck_events_more", lang, count=more), EVENTS_PT, False, MUTED))
+            lines.append((locale.t("deck_events_more", count=more), EVENTS_PT, False, MUTED))
         fitted = fit_lines(lines, inner_w, inner_h, one_line=0)
         if lines_height(fitted, inner_w) <= inner_h or not shown:
             return fitted
         shown = shown[1:]
 
 
-def chart_notes(spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> str:
+def chart_notes(spec: ChartSpec, sources: pd.DataFrame, filters: Filters, locale: Locale) -> str:
     """Return a chart slide's speaker notes: headline, description, filters and every source."""
-    lang = filters.lang
     lines = [
         spec.headline,
         spec.alt,
-        t("deck_filters", lang) + t("sep", lang) + _filters_words(filters),
+        locale.t("deck_filters") + locale.t("sep") + _filters_words(filters, locale),
     ]
     if (spec.points["basis"] == "derived").any():
-        lines.append(t("deck_derived_note", lang))
+        lines.append(locale.t("deck_derived_note"))
     # What the chart left out, the years with no full-year report, what a bound's mark means.
     lines.append(spec.note)
     if spec.events:
-        lines.append(t("events_legend", lang) + t("sep_end", lang))
+        lines.append(locale.t("events_legend") + locale.t("sep_end"))
         for e in spec.events:
-            lines += ["· " + event_line(e, lang)]
-            lines += ["  · " + event_line(h, lang) for h in e.get("hidden") or ()]
-    lines.append(t("deck_sources", lang) + t("sep_end", lang))
-    lines += _sources_lines((str(s) for s in spec.points["source_id"]), sources, lang)
+            lines += ["· " + event_line(e, locale)]
+            lines += ["  · " + event_line(h, locale) for h in e.get("hidden") or ()]
+    lines.append(locale.t("deck_sources") + locale.t("sep_end"))
+    lines += _sources_lines((str(s) for s in spec.points["source_id"]), sources, locale)
     return "\n".join(x for x in lines if x)
 
 
 def add_title_slide(
-    prs: Any, specs: list[ChartSpec], cards: list[KpiCard], filters: Filters, made: date
+    prs: Any,
+    specs: list[ChartSpec],
+    cards: list[KpiCard],
+    filters: Filters,
+    locale: Locale,
+    made: date,
 ) -> Slide:
     """Add the title slide: title, period, date made and the filters applied."""
-    lang = filters.lang
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = (
@@ -319,8 +319,8 @@ def add_title_slide(
         CONTENT_WIDTH,
         Inches(1.5),
     )
-    _set_text(title.text_frame, [(t("deck_title", lang), 44, True, TEXT_COLOUR)])
-    sep = t("sep", lang)
+    _set_text(title.text_frame, [(locale.t("deck_title"), 44, True, TEXT_COLOUR)])
+    sep = locale.t("sep")
     subtitle = slide.placeholders[1]
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
         MARGIN,
@@ -333,34 +333,34 @@ def add_title_slide(
         subtitle.text_frame,
         [
             (
-                t("deck_subtitle", lang) + " · " + deck_period(specs, cards, filters),
+                locale.t("deck_subtitle") + " · " + deck_period(specs, cards, filters, locale),
                 26,
                 False,
                 OKABE_ITO[0],
             ),
-            (t("deck_made", lang) + sep + format_date(pd.Timestamp(made), lang), 18, False, MUTED),
-            (t("deck_filters", lang) + sep + _filters_words(filters), 16, False, MUTED),
+            (locale.t("deck_made") + sep + locale.date(pd.Timestamp(made)), 18, False, MUTED),
+            (locale.t("deck_filters") + sep + _filters_words(filters, locale), 16, False, MUTED),
         ],
     )
     for para in [*title.text_frame.paragraphs, *subtitle.text_frame.paragraphs]:
         para.alignment = PP_ALIGN.LEFT
     slide.notes_slide.notes_text_frame.text = "\n".join(
-        [t("deck_made_by", lang), t("deck_filters", lang) + sep + _filters_words(filters)]
+        [locale.t("deck_made_by"), locale.t("deck_filters") + sep + _filters_words(filters, locale)]
     )
     return slide
 
 
-def add_briefing_slide(prs: Any, brief: Briefing, filters: Filters) -> Slide:
+def add_briefing_slide(prs: Any, brief: Briefing) -> Slide:
     """Add the written briefing: a paragraph per headline series, each number linked to its
     source, fitted to the slide; the sources it cites in the notes."""
-    lang = filters.lang
+    locale = brief.locale
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
-    _title(slide, t("brief_title", lang))
+    _title(slide, locale.t("brief_title"))
     top, height = Inches(1.45), Inches(5.6)
     box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, height)
     frame = box.text_frame
     frame.word_wrap = True
-    texts = [s.text.strip() for s in brief.sentences] or [t("brief_none", lang)]
+    texts = [s.text.strip() for s in brief.sentences] or [locale.t("brief_none")]
     size = BRIEF_PT
     width, room = CONTENT_WIDTH / EMU_PER_PT - 20, height / EMU_PER_PT - 20
     while (
@@ -387,19 +387,18 @@ def add_briefing_slide(prs: Any, brief: Briefing, filters: Filters) -> Slide:
                 run.font.bold = True
                 if url:
                     run.hyperlink.address = url
-    sep = t("sep", lang)
-    notes = [t("brief_title", lang) + sep, brief.text, t("deck_sources", lang) + sep]
+    sep = locale.t("sep")
+    notes = [locale.t("brief_title") + sep, brief.text, locale.t("deck_sources") + sep]
     notes += [f"· {src.cited} {src.url}".strip() for src in brief.sources()]
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
     return slide
 
 
-def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters: Filters) -> Slide:
+def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, locale: Locale) -> Slide:
     """Add the headline figures as cards: value, growth, period, scope and source."""
-    lang = filters.lang
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
-    _title(slide, t("deck_kpi_title", lang))
-    sep = t("sep", lang)
+    _title(slide, locale.t("deck_kpi_title"))
+    sep = locale.t("sep")
     if not cards:
         _textbox(
             slide,
@@ -407,7 +406,7 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
             Inches(2.0),
             CONTENT_WIDTH,
             Inches(1.0),
-            [(t("deck_no_kpi", lang), 24, False, MUTED)],
+            [(locale.t("deck_no_kpi"), 24, False, MUTED)],
         )
     gap = Inches(0.25)
     rows = max(1, -(-len(cards) // KPI_COLUMNS))
@@ -426,7 +425,7 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
         frame.vertical_anchor = MSO_ANCHOR.TOP
         for side in ("margin_left", "margin_right", "margin_top"):
             setattr(frame, side, CARD_PAD)
-        delta = card.delta or t("no_yoy", lang)
+        delta = card.delta or locale.t("no_yoy")
         colour = (
             MUTED
             if not card.delta
@@ -435,10 +434,10 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
         lines = [
             (card.label, 16, False, MUTED),
             (card.value, 30, True, TEXT_COLOUR),
-            (f"{t('yoy', lang)} {delta}" if card.delta else delta, 16, bool(card.delta), colour),
+            (f"{locale.t('yoy')} {delta}" if card.delta else delta, 16, bool(card.delta), colour),
             (card.period + (f" · {card.note}" if card.note else ""), 13, False, TEXT_COLOUR),
             (card.scope, 11, False, MUTED),
-            (t("source", lang) + sep + card.source, 11, False, MUTED),
+            (locale.t("source") + sep + card.source, 11, False, MUTED),
         ]
         inner_w = (width - 2 * CARD_PAD) / EMU_PER_PT
         inner_h = (height - CARD_PAD - CARD_PAD_BOTTOM) / EMU_PER_PT
@@ -446,10 +445,10 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, filters
         frame.margin_bottom = CARD_PAD_BOTTOM
         for para in frame.paragraphs:
             para.alignment = PP_ALIGN.LEFT
-    notes = [t("deck_kpi_title", lang) + sep]
-    notes += [_card_note(c, lang) for c in cards]
-    notes.append(t("deck_sources", lang) + sep)
-    notes += _sources_lines((str(c.record["source_id"]) for c in cards), sources, lang)
+    notes = [locale.t("deck_kpi_title") + sep]
+    notes += [_card_note(c, locale) for c in cards]
+    notes.append(locale.t("deck_sources") + sep)
+    notes += _sources_lines((str(c.record["source_id"]) for c in cards), sources, locale)
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
     return slide
 
@@ -484,11 +483,10 @@ def fit_lines(lines: list[Line], width: float, height: float, one_line: int = 1)
     return out
 
 
-def _card_note(card: KpiCard, lang: str) -> str:
-    delta = f" {t('yoy', lang)} {card.delta}" if card.delta else ""
-    return t(
+def _card_note(card: KpiCard, locale: Locale) -> str:
+    delta = f" {locale.t('yoy')} {card.delta}" if card.delta else ""
+    return locale.t(
         "deck_card_note",
-        lang,
         label=card.label,
         value=card.value,
         delta=delta,
@@ -497,15 +495,16 @@ def _card_note(card: KpiCard, lang: str) -> str:
     )
 
 
-def add_chart_slide(prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: Filters) -> Slide:
+def add_chart_slide(
+    prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: Filters, locale: Locale
+) -> Slide:
     """Add one chart: headline as title, the native chart, the source line beneath, notes."""
-    lang = filters.lang
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     _title(slide, spec.headline or spec.title, 26)
     _textbox(
         slide, MARGIN, Inches(1.1), CONTENT_WIDTH, Inches(0.4), [(spec.title, 15, False, MUTED)]
     )
-    chart = add_chart(slide, spec, lang)
+    chart = add_chart(slide, spec, locale)
     frame = slide.shapes[-1]
     frame._element.nvGraphicFramePr.cNvPr.set("descr", spec.alt)
     if spec.events:
@@ -518,7 +517,7 @@ def add_chart_slide(prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: F
             frame.top,
             EVENTS_WIDTH,
             frame.height,
-            event_lines(spec.events, lang, EVENTS_WIDTH, frame.height),
+            event_lines(spec.events, locale, EVENTS_WIDTH, frame.height),
         )
     _textbox(
         slide,
@@ -528,8 +527,8 @@ def add_chart_slide(prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: F
         Inches(0.6),
         [(spec.source_line, 12, False, MUTED)],
     )
-    slide.notes_slide.notes_text_frame.text = chart_notes(spec, sources, filters)
-    set_fonts(chart._chartSpace, lang)
+    slide.notes_slide.notes_text_frame.text = chart_notes(spec, sources, filters, locale)
+    set_fonts(chart._chartSpace, locale)
     return slide
 
 
@@ -539,6 +538,7 @@ def build_deck(
     filters: Filters,
     sources: pd.DataFrame,
     *,
+    locale: Locale,
     made: date | None = None,
     briefing: Briefing | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -549,18 +549,18 @@ def build_deck(
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     set_theme_fonts(prs)
     specs = once_each(specs)
-    add_title_slide(prs, specs, cards, filters, made or date.today())
+    add_title_slide(prs, specs, cards, filters, locale, made or date.today())
     if briefing is not None:
-        add_briefing_slide(prs, briefing, filters)
-    add_kpi_slide(prs, cards, sources, filters)
+        add_briefing_slide(prs, briefing)
+    add_kpi_slide(prs, cards, sources, locale)
     for i, spec in enumerate(specs, 1):
-        add_chart_slide(prs, spec, sources, filters)
+        add_chart_slide(prs, spec, sources, filters, locale)
         if progress is not None:
             progress(i, len(specs))
     for slide in prs.slides:
         remove_empty_placeholders(slide)
-        set_fonts(slide.element, filters.lang)
-        set_fonts(slide.notes_slide.element, filters.lang)
+        set_fonts(slide.element, locale)
+        set_fonts(slide.notes_slide.element, locale)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()

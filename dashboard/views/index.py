@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.format import format_date
-from dashboard.i18n import publisher_label, t
+from dashboard.locales import Locale
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
 from etl.contract.qualifiers import BOUNDS
 from etl.contract.schema import OBSERVATION_COLUMNS
@@ -38,12 +37,12 @@ def source_records(sources: pd.DataFrame) -> list[Record]:
     return as_records(sources)
 
 
-def source_name(publisher: str, published: pd.Timestamp | None, lang: str) -> str:
+def source_name(publisher: str, published: pd.Timestamp | None, locale: Locale) -> str:
     """Return a source as a reader cites it: publisher (in English from the table), date."""
-    name = publisher_label(publisher, lang)
+    name = locale.publisher(publisher)
     if published is None or pd.isna(published):
         return name
-    return f"{name}{t('comma', lang)}{format_date(published, lang)}"
+    return f"{name}{locale.t('comma')}{locale.date(published)}"
 
 
 FIGURE_COLUMNS = (
@@ -104,7 +103,7 @@ def identity_codes(series: pd.Series, column: str) -> np.ndarray:
     return ranked_codes(series)
 
 
-def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
+def source_citations(sources: pd.DataFrame, locale: Locale) -> dict[str, Record]:
     """Return each source's fields and citation (publisher, date) by source_id."""
     out: dict[str, Record] = {}
     for src in as_records(sources):
@@ -112,7 +111,7 @@ def source_citations(sources: pd.DataFrame, lang: str) -> dict[str, Record]:
         for fld in ("title", "publisher", "url", "kind"):
             row[fld] = "" if row[fld] is None else str(row[fld])
         row["publisher"] = row["publisher"] or str(src["source_id"])
-        row["source"] = source_name(row["publisher"], row["published"], lang)
+        row["source"] = source_name(row["publisher"], row["published"], locale)
         out[str(src["source_id"])] = row
     return out
 
@@ -165,6 +164,26 @@ def take_rows(frame: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class FigureSelection:
+    """The figures a filter keeps, one per figure, in no language: what the data path caches.
+
+    `shared` maps the winning row of each figure several sources report to the source ids of
+    all its rows, in precedence order (winner first); in_words cites them in a language.
+    """
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    shared: dict[int, tuple[str, ...]]
+    index: TableIndex
+    # What pure functions of the figures worked out once (briefing.headline_rows): shared by
+    # the selection's views in every language.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True)
 class FigureView:
     """The figures a filter keeps, one per figure: row positions into the shared frame.
 
@@ -176,7 +195,7 @@ class FigureView:
     rows: np.ndarray
     also: dict[int, str]
     citations: dict[str, Record]
-    index: FigureIndex
+    index: TableIndex
     # What pure functions of the view worked out once (briefing.headline_rows): a view is
     # immutable, so its answers stay true for the view's life.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -212,7 +231,7 @@ class FigureView:
 
 
 @dataclass(frozen=True)
-class FigureIndex:
+class TableIndex:
     """Per table: each row's figure identity, which source wins, and the reading order.
 
     Built once per data version, so a new filter costs a few passes over arrays, not a sort.
@@ -314,7 +333,7 @@ def kpi_index(frame: pd.DataFrame, sources: pd.DataFrame, reading: np.ndarray) -
     )
 
 
-def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
+def table_index(frame: pd.DataFrame, sources: pd.DataFrame) -> TableIndex:
     """Return the table's figure index: keys, source precedence and reading order of its rows."""
     n = len(frame)
     published = dict(zip(sources["source_id"].astype(str), sources["published"], strict=True))
@@ -351,7 +370,7 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
         )
     )
     # Row positions fit in 32 bits up to two billion rows: half the memory of the defaults.
-    return FigureIndex(
+    return TableIndex(
         key.astype(np.int32),
         priority.astype(np.int32),
         reading.astype(np.int32),
@@ -360,33 +379,50 @@ def figure_index(frame: pd.DataFrame, sources: pd.DataFrame) -> FigureIndex:
     )
 
 
-def figure_view(
+def figure_selection(
     frame: pd.DataFrame,
     sources: pd.DataFrame,
     keep: np.ndarray,
-    lang: str,
-    index: FigureIndex | None = None,
-) -> FigureView:
-    """Return the view of the kept rows, one per figure identity, from its latest source."""
-    index = figure_index(frame, sources) if index is None else index
-    citations = source_citations(sources, lang)
+    index: TableIndex | None = None,
+) -> FigureSelection:
+    """Return the kept rows, one per figure identity, from its latest source (no words yet)."""
+    index = table_index(frame, sources) if index is None else index
     kept = index.priority[keep[index.priority]]
     best = ~pd.Series(index.key[kept]).duplicated().to_numpy()
     winner = np.zeros(len(frame), dtype=bool)
     winner[kept[best]] = True
     rows = index.reading[winner[index.reading]]
-    also: dict[int, str] = {}
+    shared: dict[int, list[str]] = {}
     several = kept[index.shared[kept]]
     if len(several):
         ids = frame["source_id"].iloc[several].astype(str).tolist()
+        first: dict[int, int] = {}
+        for row, k, sid in zip(several.tolist(), index.key[several].tolist(), ids, strict=True):
+            shared.setdefault(first.setdefault(k, row), []).append(sid)
+    return FigureSelection(frame, rows, {r: tuple(s) for r, s in shared.items()}, index)
+
+
+def in_words(selection: FigureSelection, citations: dict[str, Record]) -> FigureView:
+    """Return the selection with its sources cited (source_citations in the page's language)."""
+    also: dict[int, str] = {}
+    for row, ids in selection.shared.items():
         names = [citation(citations, i)["source"] for i in ids]
-        first: dict[int, tuple[int, str]] = {}
-        others: dict[int, list[str]] = {}
-        for row, k, name in zip(several.tolist(), index.key[several].tolist(), names, strict=True):
-            if k not in first:
-                first[k] = (row, name)
-                others[k] = []
-            elif name not in others[k] and name != first[k][1]:
-                others[k].append(name)
-        also = {first[k][0]: "；".join(v) for k, v in others.items() if v}
-    return FigureView(frame, rows, also, citations, index)
+        # Each other source once, in precedence order; one cited as the winner is not repeated.
+        others = [n for n in dict.fromkeys(names[1:]) if n != names[0]]
+        if others:
+            also[row] = "；".join(others)
+    return FigureView(
+        selection.frame, selection.rows, also, citations, selection.index, selection.memo
+    )
+
+
+def figure_view(
+    frame: pd.DataFrame,
+    sources: pd.DataFrame,
+    keep: np.ndarray,
+    locale: Locale,
+    index: TableIndex | None = None,
+) -> FigureView:
+    """Return the view of the kept rows, one per figure identity, its sources cited in words."""
+    selection = figure_selection(frame, sources, keep, index)
+    return in_words(selection, source_citations(sources, locale))

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.briefing import Briefing, Figure, Sentence
-from dashboard.format import format_period, format_value, format_yoy
-from dashboard.i18n import t
-from dashboard.series_labels import figure_label, series_label
+from dashboard.briefing import Briefing, CitedFigure, Sentence
+from dashboard.locales import Locale
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, FigureView, Record, date_codes
 from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
@@ -51,7 +49,7 @@ def latest_record(records: list[Record]) -> Record | None:
     )
 
 
-def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
+def kpi_cards(records: list[Record], locale: Locale) -> list[KpiCard]:
     """Return a card for each headline metric: its latest figure within the given figures."""
     cards: list[KpiCard] = []
     for key, metric in load_metrics().items():
@@ -61,19 +59,17 @@ def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
         if row is None:
             continue
         yoy = row["yoy_pct"]
-        note = _firms_note(records, row, lang) if key == "freight_deduction_cny" else ""
+        note = _firms_note(records, row, locale) if key == "freight_deduction_cny" else ""
         if row["basis"] == "derived":
-            note = f"{note} {t('derived', lang)}".strip()
+            note = f"{note} {locale.t('derived')}".strip()
         cards.append(
             KpiCard(
                 metric=key,
-                label=metric.label(lang),
-                value=format_value(
-                    float(row["value"]), key, lang, qualifier=row.get("qualifier") or ""
-                ),
-                delta=format_yoy(yoy, lang) or None,
-                period=format_period(row["period_start"], row["period_end"], lang),
-                scope=figure_label(row["scope"], row.get("series"), lang),
+                label=metric.label(locale.lang),
+                value=locale.value(float(row["value"]), key, qualifier=row.get("qualifier") or ""),
+                delta=locale.yoy(yoy) or None,
+                period=locale.period(row["period_start"], row["period_end"]),
+                scope=locale.figure_label(row["scope"], row.get("series")),
                 source=row["source"],
                 note=note,
                 record=row,
@@ -82,7 +78,7 @@ def kpi_cards(records: list[Record], lang: str) -> list[KpiCard]:
     return cards
 
 
-def _firms_note(records: list[Record], row: Record, lang: str) -> str:
+def _firms_note(records: list[Record], row: Record, locale: Locale) -> str:
     firms = [
         r
         for r in records
@@ -93,10 +89,10 @@ def _firms_note(records: list[Record], row: Record, lang: str) -> str:
     ]
     if not firms:
         return ""
-    count = format_value(
-        float(firms[0]["value"]), "beneficiary_firms", lang, qualifier=firms[0].get("qualifier")
+    count = locale.value(
+        float(firms[0]["value"]), "beneficiary_firms", qualifier=firms[0].get("qualifier")
     )
-    return t("firms_note", lang, count=count)
+    return locale.t("firms_note", count=count)
 
 
 def _first_kept(kept: np.ndarray, order: np.ndarray, also: np.ndarray | None) -> int:
@@ -171,12 +167,12 @@ class SeriesCard:
     url: str
 
 
-def _change_text(sentence: Sentence, figure: Figure, lang: str) -> str:
+def _change_text(sentence: Sentence, figure: CitedFigure, locale: Locale) -> str:
     change = sentence.change(figure)
-    return format_yoy(change.change_pct, lang) if change is not None else ""
+    return locale.yoy(change.change_pct) if change is not None else ""
 
 
-def series_cards(brief: Briefing, lang: str) -> list[SeriesCard]:
+def series_cards(brief: Briefing, locale: Locale) -> list[SeriesCard]:
     """Return one card per briefed headline series: never a figure of another series."""
     cards = []
     for sentence in brief.sentences:
@@ -187,17 +183,17 @@ def series_cards(brief: Briefing, lang: str) -> list[SeriesCard]:
         ytd = ""
         if len(stated) > 1:
             extra = stated[1]
-            change = _change_text(sentence, extra, lang)
-            ytd = t("card_ytd", lang, period=extra.period, value=extra.text)
+            change = _change_text(sentence, extra, locale)
+            ytd = locale.t("card_ytd", period=extra.period, value=extra.text)
             ytd += f" {change}" if change else ""
         src = main.source
         cards.append(
             SeriesCard(
                 metric=main.metric,
-                label=load_metrics()[main.metric].label(lang),
-                series=series_label(main.series, lang),
+                label=load_metrics()[main.metric].label(locale.lang),
+                series=locale.series(main.series),
                 value=main.text,
-                delta=_change_text(sentence, main, lang) or None,
+                delta=_change_text(sentence, main, locale) or None,
                 period=main.period,
                 ytd=ytd,
                 source=src.cited,
@@ -207,12 +203,12 @@ def series_cards(brief: Briefing, lang: str) -> list[SeriesCard]:
     return cards
 
 
-def briefing_cards(brief: Briefing, lang: str) -> list[KpiCard]:
+def briefing_cards(brief: Briefing, locale: Locale) -> list[KpiCard]:
     """Return the overview's series cards as the deck's KPI cards: the same headline series and
     figures, never a figure of another series (the record holds what the deck cites)."""
     cards = []
     stated = [s.stated[0] for s in brief.sentences if s.stated]
-    for card, figure in zip(series_cards(brief, lang), stated, strict=True):
+    for card, figure in zip(series_cards(brief, locale), stated, strict=True):
         record: Record = {
             "metric": figure.metric,
             "series": figure.series,

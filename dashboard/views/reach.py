@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.briefing import briefed_rows, preferred_rows
-from dashboard.format import format_as_of, format_value
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record
 from etl.contract.qualifiers import qualify
 
@@ -32,9 +31,9 @@ class StatedTotal:
     source: str
     url: str
 
-    def text(self, lang: str) -> str:
+    def text(self, locale: Locale) -> str:
         """Return the figure as stated, its bound kept: 127个, over 100 countries."""
-        return qualify(format_value(self.value, self.metric, lang), self.qualifier, lang)
+        return qualify(locale.value(self.value, self.metric), self.qualifier, locale.lang)
 
 
 def stated_totals(records: list[Record]) -> list[StatedTotal]:
@@ -77,35 +76,32 @@ def view_totals(view: FigureView) -> list[StatedTotal]:
     return stated_totals(view.records(briefed_rows(view)))
 
 
-def totals_headline(totals: list[StatedTotal], lang: str) -> str:
+def totals_headline(totals: list[StatedTotal], locale: Locale) -> str:
     """Return the totals in one line, each with its cut-off (one date said once when shared)."""
     if not totals:
-        return t("map_no_totals", lang)
+        return locale.t("map_no_totals")
     dates = {x.period_end for x in totals}
     by_metric = {x.metric: x for x in totals}
     # 127个国家和地区 / 127 countries: the noun is the unit's in English, added in Chinese.
-    words = {m: t(f"map_{m}", lang, figure=x.text(lang)) for m, x in by_metric.items()}
-    as_of = format_as_of(totals[0].period_end, lang) if len(dates) == 1 else ""
+    words = {m: locale.t(f"map_{m}", figure=x.text(locale)) for m, x in by_metric.items()}
+    as_of = locale.as_of(totals[0].period_end) if len(dates) == 1 else ""
     if not as_of:
         words = {
-            m: t("map_dated", lang, figure=w, as_of=format_as_of(by_metric[m].period_end, lang))
+            m: locale.t("map_dated", figure=w, as_of=locale.as_of(by_metric[m].period_end))
             for m, w in words.items()
         }
     if len(words) == 2:
-        reach = t(
-            "map_reach_both",
-            lang,
-            countries=words["countries_reached"],
-            ports=words["ports_reached"],
+        reach = locale.t(
+            "map_reach_both", countries=words["countries_reached"], ports=words["ports_reached"]
         )
     else:
-        reach = t("map_reach_one", lang, figure=next(iter(words.values())))
-    return t("map_headline", lang, as_of=as_of, reach=reach) if as_of else reach
+        reach = locale.t("map_reach_one", figure=next(iter(words.values())))
+    return locale.t("map_headline", as_of=as_of, reach=reach) if as_of else reach
 
 
-def totals_source_line(totals: list[StatedTotal], lang: str) -> str:
+def totals_source_line(totals: list[StatedTotal], locale: Locale) -> str:
     """Return the sources of the totals: 来源：publisher, date (each once)."""
     names = list(dict.fromkeys(x.source for x in totals))
     if not names:
         return ""
-    return t("source", lang) + t("sep", lang) + t("list_sep", lang).join(names)
+    return locale.t("source") + locale.t("sep") + locale.t("list_sep").join(names)

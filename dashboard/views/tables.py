@@ -5,16 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.format import axis_unit, format_period, format_value, format_yoy
-from dashboard.i18n import (
-    basis_label,
-    metric_label,
-    region_label,
-    route_label,
-    sentence_label,
-    t,
-)
-from dashboard.series_labels import series_label
+from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, date_codes, ranked_codes
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
@@ -26,26 +17,26 @@ def _reading_order(r: Record) -> tuple[int, int, str, str]:
     return (rank, -r["period_end"].value, r["region"], r["scope"])
 
 
-def display_table(records: list[Record], lang: str) -> pd.DataFrame:
+def display_table(records: list[Record], locale: Locale) -> pd.DataFrame:
     """Return figures as a reader's table: words for keys, values in display scale, sources."""
     rows = [
         {
-            t("metric", lang): metric_label(r["metric"], lang),
-            t("col_value", lang): format_value(
-                float(r["value"]), r["metric"], lang, qualifier=r.get("qualifier") or ""
+            locale.t("metric"): locale.metric(r["metric"]),
+            locale.t("col_value"): locale.value(
+                float(r["value"]), r["metric"], qualifier=r.get("qualifier") or ""
             ),
-            t("col_period", lang): format_period(r["period_start"], r["period_end"], lang),
-            t("col_yoy", lang): format_yoy(r["yoy_pct"], lang),
-            t("region", lang): region_label(r["region"], lang),
-            t("route", lang): route_label(r["route"], lang),
-            t("scope", lang): r["scope"],
-            t("col_series", lang): series_label(r.get("series"), lang),
-            t("basis", lang): basis_label(r["basis"], lang),
-            t("source", lang): r["source"],
-            t("col_link", lang): r["url"] or None,
-            t("also_reported_by", lang): r["also_reported_by"],
-            t("col_sentence_kind", lang): sentence_label(str(r.get("kind") or ""), lang),
-            t("col_quote", lang): r["quote"],
+            locale.t("col_period"): locale.period(r["period_start"], r["period_end"]),
+            locale.t("col_yoy"): locale.yoy(r["yoy_pct"]),
+            locale.t("region"): locale.region(r["region"]),
+            locale.t("route"): locale.route(r["route"]),
+            locale.t("scope"): r["scope"],
+            locale.t("col_series"): locale.series(r.get("series")),
+            locale.t("basis"): locale.basis(r["basis"]),
+            locale.t("source"): r["source"],
+            locale.t("col_link"): r["url"] or None,
+            locale.t("also_reported_by"): r["also_reported_by"],
+            locale.t("col_sentence_kind"): locale.sentence(str(r.get("kind") or "")),
+            locale.t("col_quote"): r["quote"],
         }
         for r in sorted(records, key=_reading_order)
     ]
@@ -69,17 +60,19 @@ def export_frame(figures: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def metric_dictionary(lang: str) -> pd.DataFrame:
+def metric_dictionary(locale: Locale) -> pd.DataFrame:
     """Return the metric vocabulary as a table: key, labels, unit, display unit, kind."""
     return pd.DataFrame(
         [
             {
-                t("dict_key", lang): m.key,
-                t("dict_label_zh", lang): m.label_zh,
-                t("dict_label_en", lang): m.label_en,
-                t("dict_unit", lang): m.unit,
-                t("dict_shown_in", lang): axis_unit(m.key, lang),
-                t("dict_kind", lang): t("dict_flow" if m.kind == "flow" else "dict_snapshot", lang),
+                locale.t("dict_key"): m.key,
+                locale.t("dict_label_zh"): m.label_zh,
+                locale.t("dict_label_en"): m.label_en,
+                locale.t("dict_unit"): m.unit,
+                locale.t("dict_shown_in"): locale.axis_unit(m.key),
+                locale.t("dict_kind"): locale.t(
+                    "dict_flow" if m.kind == "flow" else "dict_snapshot"
+                ),
             }
             for m in load_metrics().values()
         ]

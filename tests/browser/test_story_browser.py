@@ -12,6 +12,7 @@ from browser_support import ARTIFACTS, CHART, SETTLED_JS, TIMEOUT_MS, chromium, 
 
 from dashboard.briefing import briefing_for_view
 from dashboard.charts.series_years import year_records
+from dashboard.locales import locale_for
 from dashboard.views.index import figure_view
 from dashboard.views.kpi import series_cards
 from etl.contract.paths import DEFAULT_DATA_DIR, layout
@@ -37,8 +38,11 @@ TICKS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]
 def _expected(lang: str) -> tuple[dict[str, str], list[int]]:
     table = load_cached_table(layout(DEFAULT_DATA_DIR))
     obs = table.observations
-    view = figure_view(obs, table.sources, np.ones(len(obs), dtype=bool), lang)
-    cards = {c.metric: c.value for c in series_cards(briefing_for_view(view, lang), lang)}
+    view = figure_view(obs, table.sources, np.ones(len(obs), dtype=bool), locale_for(lang))
+    cards = {
+        c.metric: c.value
+        for c in series_cards(briefing_for_view(view, locale_for(lang)), locale_for(lang))
+    }
     years = year_records(view, ["train_runs"])["train_runs"]
     return cards, sorted({r["period_end"].year for r in years})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,26 +25,8 @@ from dashboard.charts.theme import (
     series_colours,
     tint,
 )
-from dashboard.format import (
-    axis_unit,
-    date_tick_format,
-    format_period,
-    format_value,
-    format_yoy,
-    growth_words,
-    label_number,
-    label_prefix,
-)
-from dashboard.i18n import (
-    basis_label,
-    metric_label,
-    region_label,
-    route_label,
-    sentence_label,
-    t,
-)
+from dashboard.locales import Locale
 from dashboard.safe_text import chart_text
-from dashboard.series_labels import figure_label
 from dashboard.views.index import HEADLINE_SERIES, NO_DATE, Record
 from dashboard.views.kpi import latest_record
 from etl.contract.identity import normalise_scope
@@ -51,23 +34,23 @@ from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 
-def axis_title(metric: str, lang: str) -> str:
+def axis_title(metric: str, locale: Locale) -> str:
     """Return an axis title with its unit: 集装箱运量（万标箱）, Container volume (thousand TEU)."""
-    unit = axis_unit(metric, lang)
-    label = metric_label(metric, lang)
+    unit = locale.axis_unit(metric)
+    label = locale.metric(metric)
     # A label that already names its unit (车辆（车次）) says it once.
-    if not unit or t("paren_suffix", lang, inner=unit) in label:
+    if not unit or locale.t("paren_suffix", inner=unit) in label:
         return label
-    return t("axis_title", lang, label=label, unit=unit)
+    return locale.t("axis_title", label=label, unit=unit)
 
 
-def _series_names(points: list[Record], lang: str) -> list[str]:
+def _series_names(points: list[Record], locale: Locale) -> list[str]:
     base = [
         " · ".join(
             x
             for x in (
-                region_label(p["region"], lang),
-                route_label(p["route"], lang) if p["route"] else "",
+                locale.region(p["region"]),
+                locale.route(p["route"]) if p["route"] else "",
             )
             if x
         )
@@ -102,48 +85,46 @@ def has_bounds(points: list[Record]) -> bool:
     return any(is_bound(qualifier_of(p)) for p in points)
 
 
-def point_text(point: Record, decimals: int, lang: str) -> str:
+def point_text(point: Record, decimals: int, locale: Locale) -> str:
     """Return a point's label as stated: 超1万, over 10,000, 816."""
-    number = label_number(point["display_value"], decimals, lang)
-    return label_prefix(qualifier_of(point), lang) + number
+    number = locale.label_number(point["display_value"], decimals)
+    return locale.label_prefix(qualifier_of(point)) + number
 
 
-def build_points(records: list[Record], lang: str) -> list[Record]:
+def build_points(records: list[Record], locale: Locale) -> list[Record]:
     """Return the points a chart draws: each figure with its words, display value and scale."""
     metrics = load_metrics()
     points = [
         {
             **r,
             "qualifier": qualifier_of(r),
-            "value_text": format_value(
-                float(r["value"]), r["metric"], lang, qualifier=qualifier_of(r)
-            ),
-            "period_label": format_period(r["period_start"], r["period_end"], lang),
-            "display_value": r["value"] / metrics[r["metric"]].scale(lang)[1],
-            "display_unit": axis_unit(r["metric"], lang),
+            "value_text": locale.value(float(r["value"]), r["metric"], qualifier=qualifier_of(r)),
+            "period_label": locale.period(r["period_start"], r["period_end"]),
+            "display_value": r["value"] / metrics[r["metric"]].scale(locale.lang)[1],
+            "display_unit": locale.axis_unit(r["metric"]),
             # The catalogue's series key: "series" below becomes the scope's display name.
             "series_key": str(r.get("series") or ""),
         }
         for r in records
     ]
-    for p, name in zip(points, _series_names(points, lang), strict=True):
+    for p, name in zip(points, _series_names(points, locale), strict=True):
         # Series names (scopes) become legend entries, headings and tick labels: no markup.
         p["series"] = chart_text(name)
     return points
 
 
-def source_line(points: list[Record], lang: str, limit: int = 3) -> str:
+def source_line(points: list[Record], locale: Locale, limit: int = 3) -> str:
     """Return the line under a chart: 来源：publisher，date；…, noting derived values."""
     ordered = sorted(points, key=lambda p: p["published"] or NO_DATE, reverse=True)
     names = list(dict.fromkeys(p["source"] for p in ordered))
     shown = names[:limit]
     more = len(names) - len(shown)
     derived = any(p["basis"] == "derived" for p in points)
-    text = t("source_line", lang, names=t("clause_sep", lang).join(shown))
+    text = locale.t("source_line", names=locale.t("clause_sep").join(shown))
     if more > 0:
-        text += t("source_more", lang, count=len(names), more=more)
+        text += locale.t("source_more", count=len(names), more=more)
     if derived:
-        text += t("source_derived", lang)
+        text += locale.t("source_derived")
     return text
 
 
@@ -153,26 +134,26 @@ def report_host(url: str) -> str:
     return host or "—"
 
 
-def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
-    yoy = t("yoy", lang)
+def _hover(recs: list[Record], locale: Locale) -> tuple[list[list[str]], str]:
+    yoy = locale.t("yoy")
     custom = [
         [
-            format_value(float(r["value"]), r["metric"], lang, qualifier=qualifier_of(r)),
+            locale.value(float(r["value"]), r["metric"], qualifier=qualifier_of(r)),
             r["period_label"],
-            _wrap(figure_label(r["scope"], r.get("series"), lang)),
-            basis_label(r["basis"], lang)
-            + (f" · {yoy} {format_yoy(r['yoy_pct'], lang)}" if r["yoy_pct"] is not None else ""),
+            _wrap(locale.figure_label(r["scope"], r.get("series"))),
+            locale.basis(r["basis"])
+            + (f" · {yoy} {locale.yoy(r['yoy_pct'])}" if r["yoy_pct"] is not None else ""),
             _wrap(str(r["quote"])),
             chart_text(r["source"]),
-            sentence_label(str(r.get("kind") or ""), lang),
+            locale.sentence(str(r.get("kind") or "")),
             chart_text(report_host(str(r.get("url") or ""))),
         ]
         for r in recs
     ]
-    scope = t("scope", lang)
-    src = t("source", lang)
-    sep = t("sep", lang)
-    report = t("hover_report", lang)
+    scope = locale.t("scope")
+    src = locale.t("source")
+    sep = locale.t("sep")
+    report = locale.t("hover_report")
     # The sentence is named for what it is (a brief's 摘要句, an article's 原文); the report's
     # site follows the source, since a hover box cannot hold a link one could click.
     template = (
@@ -184,18 +165,18 @@ def _hover(recs: list[Record], lang: str) -> tuple[list[list[str]], str]:
     return custom, template
 
 
-def headline_text(points: list[Record], metric: str, lang: str) -> str:
+def headline_text(points: list[Record], metric: str, locale: Locale) -> str:
     """Return the chart's one-sentence headline from its latest reported point."""
     row = latest_record(points)
     if row is None:
         return ""
-    label = metric_label(metric, lang)
-    value = format_value(float(row["value"]), metric, lang, qualifier=qualifier_of(row))
+    label = locale.metric(metric)
+    value = locale.value(float(row["value"]), metric, qualifier=qualifier_of(row))
     period = row["period_label"]
     growth = ""
     if row["yoy_pct"] is not None:
-        growth = t("comma", lang) + growth_words(float(row["yoy_pct"]), lang)
-    return t("headline", lang, period=period, label=label, value=value, growth=growth)
+        growth = locale.t("comma") + locale.growth_words(float(row["yoy_pct"]))
+    return locale.t("headline", period=period, label=label, value=value, growth=growth)
 
 
 def _layout(y_title: str, height: int = CHART_HEIGHT, **extra: Any) -> dict[str, Any]:
@@ -224,16 +205,12 @@ def _bar_kind(point: Record) -> str:
     return "bound" if is_bound(qualifier_of(point)) else "reported"
 
 
-def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
-    """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
-
-    Each series (region, route, scope) gets a bold heading row, then one bar per period in time
-    order. Reported bars are solid, derived ones pale and hatched; the growth rate sits by the bar.
-    """
+def _flow_order(points: list[Record]) -> list[Record]:
+    """Return the points series by series (latest series first), each in time order."""
     latest: dict[str, pd.Timestamp] = {}
     for p in points:
         latest[p["series"]] = max(latest.get(p["series"], p["period_end"]), p["period_end"])
-    recs = sorted(
+    return sorted(
         points,
         key=lambda p: (
             -latest[p["series"]].value,
@@ -242,23 +219,33 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             p["period_start"] or NO_DATE,
         ),
     )
-    position: list[float] = []
-    headings: list[Record] = []
-    ticks: list[float] = []
-    labels: list[str] = []
-    row = 0.0
+
+
+@dataclass
+class _FlowRows:
+    """Where each bar of a flow chart sits: a heading row per series, then a row per period."""
+
+    position: list[float] = field(default_factory=list)
+    headings: list[Record] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    rows: float = 0.0
+
+
+def _flow_rows(recs: list[Record]) -> _FlowRows:
+    """Return the rows of ordered records: each series' bold heading, then its bars."""
+    out = _FlowRows()
     current = None
     for r in recs:
         if r["series"] != current:
             current = r["series"]
             text = _wrap_label(current, HEADING_WRAP)
             lines = text.count("<br>") + 1
-            headings.append(
+            out.headings.append(
                 {
                     "x": 0,
                     "xref": "paper",
                     "xanchor": "left",
-                    "y": row + (lines - 1) / 2 + 0.1,
+                    "y": out.rows + (lines - 1) / 2 + 0.1,
                     "yanchor": "middle",
                     "text": f"<b>{text}</b>",
                     "showarrow": False,
@@ -266,75 +253,89 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                     "font": {"size": 13},
                 }
             )
-            row += lines
-        position.append(row)
-        ticks.append(row)
-        labels.append(r["period_label"])
-        row += 1
+            out.rows += lines
+        out.position.append(out.rows)
+        out.labels.append(r["period_label"])
+        out.rows += 1
+    return out
+
+
+# How each kind of bar is filled and named: a bound is an outline only (a bar of 超1万 is no
+# measured length); a derived bar is pale and hatched.
+BAR_FILLS = {"reported": REPORTED_COLOUR, "bound": "#FFFFFF", "derived": tint(REPORTED_COLOUR)}
+BAR_NAMES = {"reported": "reported", "bound": "bound_legend", "derived": "derived_legend"}
+
+
+def _flow_trace(
+    basis: str, chosen: list[tuple[float, Record]], decimals: int, locale: Locale
+) -> Record:
+    """Return the bar trace of one kind of bar (reported, bound or derived) at its rows."""
+    sel = [r for _, r in chosen]
+    custom, template = _hover(sel, locale)
+    derived = basis == "derived"
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": [y for y, _ in chosen],
+        "x": [r["display_value"] for r in sel],
+        "width": 0.72,
+        "name": locale.t(BAR_NAMES[basis]),
+        "marker": {
+            "color": BAR_FILLS[basis],
+            "line": {"color": REPORTED_COLOUR, "width": 1.5},
+            "pattern": {
+                "shape": DERIVED_PATTERN if derived else "",
+                "fgcolor": REPORTED_COLOUR,
+                "size": 7,
+                "solidity": 0.3,
+            },
+        },
+        "text": [
+            point_text(r, decimals, locale)
+            + (f"  {locale.yoy(r['yoy_pct'])}" if not derived and r["yoy_pct"] is not None else "")
+            for r in sel
+        ],
+        "textposition": "outside",
+        "textfont": {"size": 13},
+        "cliponaxis": False,
+        "customdata": custom,
+        "hovertemplate": template,
+    }
+
+
+def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
+    """Return horizontal bars, one per figure, grouped under a heading per series; never joined.
+
+    Each series (region, route, scope) gets a bold heading row, then one bar per period in time
+    order. Reported bars are solid, derived ones pale and hatched; the growth rate sits by the bar.
+    """
+    recs = _flow_order(points)
+    rows = _flow_rows(recs)
     decimals = load_metrics()[metric].decimals
     traces: list[Record] = []
     for basis in ("reported", "bound", "derived"):
-        chosen = [(y, r) for y, r in zip(position, recs, strict=True) if _bar_kind(r) == basis]
-        if not chosen:
-            continue
-        sel = [r for _, r in chosen]
-        custom, template = _hover(sel, lang)
-        derived = basis == "derived"
-        # A bound is an outline only: a bar of 超1万 is no measured length.
-        fill = {"reported": REPORTED_COLOUR, "bound": "#FFFFFF", "derived": tint(REPORTED_COLOUR)}
-        names = {"reported": "reported", "bound": "bound_legend", "derived": "derived_legend"}
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [y for y, _ in chosen],
-                "x": [r["display_value"] for r in sel],
-                "width": 0.72,
-                "name": t(names[basis], lang),
-                "marker": {
-                    "color": fill[basis],
-                    "line": {"color": REPORTED_COLOUR, "width": 1.5},
-                    "pattern": {
-                        "shape": DERIVED_PATTERN if derived else "",
-                        "fgcolor": REPORTED_COLOUR,
-                        "size": 7,
-                        "solidity": 0.3,
-                    },
-                },
-                "text": [
-                    point_text(r, decimals, lang)
-                    + (
-                        f"  {format_yoy(r['yoy_pct'], lang)}"
-                        if not derived and r["yoy_pct"] is not None
-                        else ""
-                    )
-                    for r in sel
-                ],
-                "textposition": "outside",
-                "textfont": {"size": 13},
-                "cliponaxis": False,
-                "customdata": custom,
-                "hovertemplate": template,
-            }
-        )
+        placed = zip(rows.position, recs, strict=True)
+        chosen = [(y, r) for y, r in placed if _bar_kind(r) == basis]
+        if chosen:
+            traces.append(_flow_trace(basis, chosen, decimals, locale))
     layout = {
         "template": TEMPLATE,
-        "height": 110 + BAR_HEIGHT * row,
+        "height": 110 + BAR_HEIGHT * rows.rows,
         "barmode": "overlay",
         "showlegend": True,
         "legend": {"traceorder": "normal"},
-        "annotations": headings,
+        "annotations": rows.headings,
         "xaxis": {
-            "title": {"text": axis_title(metric, lang)},
+            "title": {"text": axis_title(metric, locale)},
             "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
             "gridcolor": GRID_COLOUR,
             "showgrid": True,
             "tickformat": ",~f",
         },
         "yaxis": {
-            "tickvals": ticks,
-            "ticktext": labels,
-            "range": [row - 0.4, -0.7],
+            "tickvals": rows.position,
+            "ticktext": rows.labels,
+            "range": [rows.rows - 0.4, -0.7],
             "showgrid": False,
             "rangemode": "normal",
             "zeroline": False,
@@ -344,7 +345,7 @@ def flow_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     return go.Figure(data=traces, layout=layout)
 
 
-def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
+def snapshot_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     """Return markers on a time axis, one colour per scope.
 
     A headline series' counts as of dates (period kind snapshot: no start) are one line through
@@ -357,7 +358,7 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
     traces: list[Record] = []
     for name in series:
         sel = [r for r in recs if r["series"] == name]
-        custom, template = _hover(sel, lang)
+        custom, template = _hover(sel, locale)
         derived = [r["basis"] == "derived" for r in sel]
         base = colours[name]
         joined = len(sel) > 1 and all(
@@ -383,7 +384,7 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
                         for r, d in zip(sel, derived, strict=True)
                     ],
                 },
-                "text": [point_text(r, decimals, lang) for r in sel]
+                "text": [point_text(r, decimals, locale) for r in sel]
                 if len(recs) <= LABEL_LIMIT
                 else None,
                 "textposition": "top center",
@@ -410,29 +411,23 @@ def snapshot_figure(points: list[Record], metric: str, lang: str) -> go.Figure:
             )
     lo, hi = recs[0]["period_end"], recs[-1]["period_end"]
     pad = max(pd.Timedelta(days=90), (hi - lo) * 0.08)
-    layout = _layout(axis_title(metric, lang))
+    layout = _layout(axis_title(metric, locale))
     layout["xaxis"] = {
         "type": "date",
         "range": [lo - pad, hi + pad],
-        "tickformat": date_tick_format(hi - lo, lang),
+        "tickformat": locale.date_tick_format(hi - lo),
     }
     layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
     layout["yaxis"]["tickformat"] = ",~f"
     return go.Figure(data=traces, layout=layout)
 
 
-def alt_text(title: str, kind: str, points: list[Record], headline: str, lang: str) -> str:
+def alt_text(title: str, kind: str, points: list[Record], headline: str, locale: Locale) -> str:
     """Return a chart's description for screen readers: what it is, how many figures, when."""
     labels = [p["period_label"] for p in sorted(points, key=lambda p: p["period_end"])]
     span = labels[0] if len(set(labels)) == 1 else f"{labels[0]}—{labels[-1]}"
-    return t(
-        "alt",
-        lang,
-        title=title,
-        kind=t(kind, lang),
-        count=len(points),
-        span=span,
-        headline=headline,
+    return locale.t(
+        "alt", title=title, kind=locale.t(kind), count=len(points), span=span, headline=headline
     )
 
 
@@ -466,26 +461,26 @@ def points_frame(points: list[Record]) -> pd.DataFrame:
     return out
 
 
-def growth_figure(recs: list[Record], lang: str) -> go.Figure:
+def growth_chart(recs: list[Record], locale: Locale) -> go.Figure:
     """Return horizontal bars of yoy growth (%) for points sorted by growth, rises green."""
-    custom, template = _hover(recs, lang)
+    custom, template = _hover(recs, locale)
     growth = [float(r["yoy_pct"]) for r in recs]
     bar = {
         "type": "bar",
         "orientation": "h",
         "x": growth,
         "y": [
-            f"{metric_label(r['metric'], lang)}<br><span style='font-size:12px'>"
+            f"{locale.metric(r['metric'])}<br><span style='font-size:12px'>"
             f"{r['period_label']}</span>"
             for r in recs
         ],
         "marker": {"color": [OKABE_ITO[2] if v >= 0 else OKABE_ITO[3] for v in growth]},
-        "text": [format_yoy(v, lang) for v in growth],
+        "text": [locale.yoy(v) for v in growth],
         "textposition": "outside",
         "cliponaxis": False,
         "customdata": custom,
         "hovertemplate": template,
-        "name": t("reported", lang),
+        "name": locale.t("reported"),
     }
     hi, lo = max([*growth, 0.0]), min([*growth, 0.0])
     layout = {
@@ -494,7 +489,7 @@ def growth_figure(recs: list[Record], lang: str) -> go.Figure:
         "showlegend": False,
         "margin": {"l": 8, "r": 56, "t": 16, "b": 8},
         "xaxis": {
-            "title": {"text": t("growth_axis", lang)},
+            "title": {"text": locale.t("growth_axis")},
             "range": [lo * 1.3, hi * 1.3 + 1],
             "gridcolor": GRID_COLOUR,
             "zeroline": True,
