@@ -33,14 +33,12 @@ from etl.contract.vocabulary import (
     value_aliases,
 )
 from etl.uploads import sandbox
+from etl.uploads.limits import MAX_LISTED_PROBLEMS, capped, refuse
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
-    MAX_LISTED_PROBLEMS,
-    capped,
     check_file_name,
     check_size,
     read_upload_frame,
-    refuse,
 )
 
 # Naming a few wrong columns helps; echoing thousands of them makes the message the attack.
