@@ -16,7 +16,7 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, validate_upload
 from etl.store.table import load_table
-from etl.uploads.reading import is_percent_format
+from etl.uploads.cell_texts import is_percent_format
 
 HEADER_ZH = ["指标", "数值", "单位", "起始日期", "截止日期", "口径", "同比（%）", "来源编号"]
 

@@ -18,7 +18,7 @@ from uploads_support import HEADER, SOURCE, csv_line, new_layout, tree_digest, x
 from etl.contract.errors import CorridorError
 from etl.store.commands import validate_upload
 from etl.uploads import sandbox
-from etl.uploads.reading import MAX_COLUMNS, MAX_ROWS
+from etl.uploads.limits import MAX_COLUMNS, MAX_ROWS
 from etl.uploads.validating import parse_upload
 
 # Long enough for the reason, the file and the limits; far shorter than any echo of the input.
@@ -60,7 +60,7 @@ def test_a_csv_longer_than_the_row_cap_is_refused_before_parsing(tmp_path: Path)
 
 def test_a_real_sized_upload_is_within_the_caps() -> None:
     # 300,000 rows of the template's 12 columns: the largest legitimate upload.
-    from etl.uploads.reading import MAX_CELLS
+    from etl.uploads.limits import MAX_CELLS
 
     assert MAX_ROWS >= 300_000 and MAX_COLUMNS >= 12 and MAX_CELLS >= 300_001 * 12
 

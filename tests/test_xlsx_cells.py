@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from etl.uploads.reading import cell_text, percent_text, read_xlsx_cells
+from etl.uploads.cell_texts import cell_text, percent_text
 from etl.uploads.xlsx_cells import open_book
+from etl.uploads.xlsx_sheet import read_xlsx_cells
 
 
 def openpyxl_texts(data: bytes) -> list[tuple[int, list[str]]]:
@@ -99,5 +100,5 @@ def test_formulas_and_sheet_names_are_seen() -> None:
     book.save(out)
     opened = open_book(out.getvalue())
     assert opened.sheetnames == ("Sheet", "另一个")
-    cells = dict(opened.rows())[2]
-    assert cells[0]["data_type"] == "f" and cells[0]["value"] == "=1+1"
+    row = {r.number: r for r in opened.rows()}[2]
+    assert row.formulas == [(1, "=1+1")] and row.texts == ["=1+1"]

@@ -11,7 +11,8 @@ import pandas as pd
 
 from etl.extraction.figures import Figure
 from etl.uploads import sandbox
-from etl.uploads.reading import MAGIC_REFUSED, check_file_name, check_size, refuse
+from etl.uploads.limits import refuse
+from etl.uploads.reading import MAGIC_REFUSED, check_file_name, check_size
 
 
 @dataclass(frozen=True)

@@ -11,19 +11,23 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable
-from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
 from defusedxml import ElementTree as DefusedET
 from defusedxml.common import DefusedXmlException
 
-from etl.contract.errors import CorridorError, Problem
+from etl.contract.errors import CorridorError
 from etl.contract.formulas import FORMULA_RE
-from etl.contract.tables import format_number
 from etl.uploads import sandbox
-from etl.uploads.template import TEMPLATE_SHEETS
+from etl.uploads.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    refuse,
+    too_many_columns,
+    too_many_rows,
+)
 
 # 25 MiB (the issue's default) holds ~150,000 full contract rows; bigger loads are bulk jobs
 # that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
@@ -38,19 +42,9 @@ MAX_UPLOAD_ENV = "CORRIDOR_MAX_UPLOAD_MB"
 DEFAULT_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 
 
-# The largest real upload is a few hundred thousand rows of the template's 12 columns; a table
-# far beyond that is refused before it costs the server more than a moment.
-MAX_COLUMNS = 64
-MAX_ROWS = 500_000
-MAX_CELLS = 8_000_000
-
-
 # A real workbook has a few dozen parts; thousands of entries are another way to exhaust memory.
 MAX_ZIP_MEMBERS = 2000
 
-
-# Listing 200,000 copies of one mistake helps nobody; the count of the rest is reported instead.
-MAX_LISTED_PROBLEMS = 200
 
 MAGIC_REFUSED = {
     b"\xd0\xcf\x11\xe0": (
@@ -148,10 +142,6 @@ def detect_kind(data: bytes, name: str) -> str:
             name,
         )
     return "csv"
-
-
-def refuse(zh: str, en: str, name: str, **where: object) -> CorridorError:
-    return CorridorError.single(zh, en, file=name, **where)  # type: ignore[arg-type]
 
 
 def decode_csv(data: bytes, name: str) -> str:
@@ -325,169 +315,16 @@ def read_xlsx_frame(
     data: bytes, name: str, max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES
 ) -> pd.DataFrame:
     """Return the one sheet of an XLSX as an all-text frame, refusing formulas and extra sheets."""
+    from etl.uploads.xlsx_sheet import read_xlsx_columns
+
     check_zip_safety(data, name, max_unpacked)
-    # openpyxl on a crafted sheet can take minutes and gigabytes: it runs in a limited child.
-    rows: list[tuple[int, list[str]]] = sandbox.run_limited(read_xlsx_cells, (data, name), name)
-    if not rows:
-        raise refuse("工作表为空", "the sheet is empty", name)
-    header = [h.strip() for h in rows[0][1]]
-    while header and header[-1] == "":
-        header.pop()
-    width = len(header)
-    extra = [r for r, texts in rows[1:] if any(v.strip() for v in texts[width:])]
-    if extra:
-        raise refuse(
-            "某行在表头之外还有内容",
-            "a row has values beyond the header's columns",
-            name,
-            row=extra[0],
-        )
-    body = [(texts + [""] * width)[:width] for _r, texts in rows[1:]]
+    # A crafted sheet can cost minutes and gigabytes to parse: it is read in a limited child.
+    header, numbers, columns = sandbox.run_limited(read_xlsx_columns, (data, name), name)
     # Index + 2 is the row number: rows missing from the sheet keep their true numbers.
-    index = pd.Index([r - 2 for r, _texts in rows[1:]], dtype="int64")
-    frame = pd.DataFrame(body, columns=header, index=index, dtype=str)
+    index = pd.Index([r - 2 for r in numbers], dtype="int64")
+    frame = pd.DataFrame(dict(enumerate(columns)), index=index, dtype=str)
+    frame.columns = pd.Index(header, dtype=str)
     return _drop_blank_rows(frame)
-
-
-def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
-    """Return the sheet's non-empty rows as (row number, cell texts); run in a limited child."""
-    from etl.uploads import xlsx_cells
-
-    # openpyxl's sheet reader costs ~23 s of CPU for 200,000 rows; xlsx_cells streams the same
-    # cells with lxml and yields only the rows and cells present, so the work stays linear.
-    try:
-        book = xlsx_cells.open_book(data)
-    except Exception as exc:  # a damaged workbook raises many kinds
-        raise refuse(
-            f"无法读取 XLSX：{type(exc).__name__}",
-            f"cannot read the XLSX: {type(exc).__name__}",
-            name,
-        ) from None
-    try:
-        # The template's own explanation and list sheets may come back with the data sheet.
-        extra = [n for n in book.sheetnames[1:] if n not in TEMPLATE_SHEETS]
-        if extra:
-            count = len(book.sheetnames)
-            raise refuse(
-                f"XLSX 必须只有一个工作表（此文件有 {count} 个）",
-                f"the XLSX must hold exactly one sheet (this one has {count})",
-                name,
-                value=", ".join(book.sheetnames[:10]),
-            )
-        return _sheet_rows(book.rows(), name, book.percent_styles)
-    except CorridorError:
-        raise
-    except Exception as exc:  # a damaged sheet part
-        raise refuse(
-            f"无法读取 XLSX：{type(exc).__name__}",
-            f"cannot read the XLSX: {type(exc).__name__}",
-            name,
-        ) from None
-    finally:
-        book.archive.close()
-
-
-# A number format's % outside quotes and escapes multiplies what Excel shows by 100.
-PERCENT_FORMAT_RE = re.compile(r'"[^"]*"|\\.|(%)')
-
-
-def is_percent_format(code: str) -> bool:
-    """Return whether an Excel number format shows its number as a percent (0.0%, 0%…)."""
-    return any(m.group(1) for m in PERCENT_FORMAT_RE.finditer(code))
-
-
-def _sheet_rows(
-    parsed: Iterable[tuple[int, list[dict]]], name: str, percent: frozenset[int] = frozenset()
-) -> list[tuple[int, list[str]]]:
-    rows: list[tuple[int, list[str]]] = []
-    formulas: list[Problem] = []
-    formula_count = 0
-    cells = 0
-    for r, raw in parsed:
-        if not raw:
-            continue
-        width = max(int(c["column"]) for c in raw)
-        if width > MAX_COLUMNS:
-            raise too_many_columns(width, name)
-        cells += len(raw)
-        if len(rows) >= MAX_ROWS + 1 or cells > MAX_CELLS:
-            raise too_many_rows(name)
-        texts = [""] * width
-        for c in raw:
-            if c.get("data_type") == "f":
-                formula_count += 1
-                if len(formulas) < MAX_LISTED_PROBLEMS:
-                    formulas.append(
-                        Problem(
-                            "单元格含有公式；请只上传数值（复制后“选择性粘贴为数值”）",
-                            "a cell holds a formula; upload values only (paste as values)",
-                            file=name,
-                            row=r,
-                            column=_column_letter(int(c["column"])),
-                            value=str(c["value"]),
-                        )
-                    )
-            value = c["value"]
-            if c.get("style_id") in percent and isinstance(value, int | float):
-                # Excel stores 12.3% as 0.123: the analyst meant the percent the cell shows.
-                texts[int(c["column"]) - 1] = percent_text(value)
-            else:
-                texts[int(c["column"]) - 1] = cell_text(value)
-        rows.append((r, texts))
-    if formulas:
-        raise CorridorError(capped(formulas, formula_count))
-    return rows
-
-
-def too_many_columns(count: int, name: str) -> CorridorError:
-    """Return the refusal for a table wider than MAX_COLUMNS (the names are not echoed)."""
-    return refuse(
-        f"列数过多（{count} 列，上限 {MAX_COLUMNS}；模板只有 12 列）",
-        f"too many columns ({count}; at most {MAX_COLUMNS}, the template has 12)",
-        name,
-    )
-
-
-def too_many_rows(name: str) -> CorridorError:
-    """Return the refusal for a table longer than MAX_ROWS or larger than MAX_CELLS."""
-    return refuse(
-        f"行数或单元格过多（上限 {MAX_ROWS} 行、{MAX_CELLS} 个单元格）；请分成几个文件上传",
-        f"too many rows or cells (at most {MAX_ROWS} rows, {MAX_CELLS} cells); split the file",
-        name,
-    )
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
-
-
-def cell_text(value: object) -> str:
-    # Every cell becomes text so that one set of rules validates CSV and XLSX alike.
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return format_number(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def percent_text(value: float) -> str:
-    """Return a percent-formatted cell's number as the text it shows: 0.123 → '12.3%'."""
-    if isinstance(value, bool):
-        return cell_text(value)
-    # Rounded to 10 places: 0.123 * 100 is 12.300000000000001 in binary floating point.
-    return format_number(round(float(value) * 100, 10)) + "%"
 
 
 # File names are metadata (history, the default quote); 255 is what file systems allow.
@@ -529,16 +366,3 @@ def read_upload_frame(
     else:
         frame = read_csv_frame(decode_csv(data, name), name)
     return kind, frame
-
-
-def capped(problems: list[Problem], total: int) -> list[Problem]:
-    listed = problems[:MAX_LISTED_PROBLEMS]
-    if total > len(listed):
-        rest = total - len(listed)
-        listed.append(
-            Problem(
-                f"另有 {rest} 处问题未列出（先改正以上问题）",
-                f"{rest} more problems not listed (fix the ones above first)",
-            )
-        )
-    return listed

@@ -33,14 +33,12 @@ from etl.contract.vocabulary import (
     value_aliases,
 )
 from etl.uploads import sandbox
+from etl.uploads.limits import MAX_LISTED_PROBLEMS, capped, refuse
 from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
-    MAX_LISTED_PROBLEMS,
-    capped,
     check_file_name,
     check_size,
     read_upload_frame,
-    refuse,
 )
 
 # Naming a few wrong columns helps; echoing thousands of them makes the message the attack.
@@ -129,9 +127,7 @@ SUSPICIOUS_RE2 = (
 
 def suspicious_cells(cells: pd.Series) -> np.ndarray:
     """Return which cells may hold a formula prefix, markup or a control character (a superset)."""
-    text = pa.array(cells.astype(str).to_numpy(dtype=object), type=pa.large_string())
-    found = pc.match_substring_regex(text, SUSPICIOUS_RE2)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    return matches_re2(cells, SUSPICIOUS_RE2)
 
 
 # Plain digits, or thousands separators in strict groups of three; a decimal part is optional.
@@ -413,6 +409,28 @@ DATE_PARTS_RE = (
 )
 
 
+# A date exactly as ISO writes it (RE2: $ is the end of the text, as DATE_PARTS_RE's parts
+# would read it back unchanged).
+ISO_DATE_RE2 = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def matches_re2(cells: pd.Series, pattern: str) -> np.ndarray:
+    """Return which cells an RE2 pattern (Arrow's regex engine) finds, in one pass."""
+    text = pa.array(cells.astype(str).to_numpy(dtype=object), type=pa.large_string())
+    found = pc.match_substring_regex(text, pattern)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _date_parts(text: pd.Series, wanted: pd.Series) -> pd.DataFrame:
+    """Return DATE_PARTS_RE's y, m and d for the wanted cells; missing (NaN) elsewhere."""
+    parts = pd.DataFrame(np.nan, index=text.index, columns=["y", "m", "d"], dtype=object)
+    mask = wanted.to_numpy(dtype=bool)
+    if mask.any():
+        found = text[mask].str.extract(DATE_PARTS_RE)[["y", "m", "d"]]
+        parts.loc[mask, ["y", "m", "d"]] = found.to_numpy(dtype=object, na_value=np.nan)
+    return parts
+
+
 def parse_date_column(
     text: pd.Series, col: str, problems: _Problems, notes: list[Problem] | None = None
 ) -> pd.Series:
@@ -421,11 +439,15 @@ def parse_date_column(
     A month alone means its first day as a start and its last day as an end.
     """
     filled = text != ""
-    parts = text.where(filled, "").str.extract(DATE_PARTS_RE)
-    shaped = filled & parts["y"].notna()
-    month_only = shaped & parts["d"].isna()
+    # Most cells are ISO dates already: they are read as they stand, and only the others go
+    # through DATE_PARTS_RE cell by cell (which reads an ISO date as the same date).
+    iso_like = pd.Series(matches_re2(text, ISO_DATE_RE2), index=text.index)
+    parts = _date_parts(text, filled & ~iso_like)
+    shaped = iso_like | parts["y"].notna()
+    month_only = shaped & ~iso_like & parts["d"].isna()
     day = parts["d"].where(~month_only, "1")
     iso = parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + day.fillna("1").str.zfill(2)
+    iso = iso.where(~iso_like, text)
     parsed = pd.to_datetime(iso.where(shaped, None), format="%Y-%m-%d", errors="coerce").astype(
         "datetime64[ns]"
     )

@@ -3,8 +3,8 @@ yields, at a fraction of its cost (a 200,000-row sheet: ~23 s of CPU in openpyxl
 
 Runs inside the limited child of etl/uploads/sandbox.py, after reading.check_zip_safety has
 refused DOCTYPEs and oversized parts; the parser still resolves no entity and fetches nothing.
-Rows come out as (row number, [{"column", "value", "data_type", "style_id"}]) like
-openpyxl.worksheet._reader.WorkSheetParser.parse, so one function turns either into text.
+Each cell is read as openpyxl.worksheet._reader.WorkSheetParser.parse reads it and comes out as
+the text cell_texts makes of that value; rows come out as SheetRow, a list of texts each.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from lxml import etree
 from openpyxl.styles.numbers import (
@@ -27,6 +27,8 @@ from openpyxl.styles.numbers import (
 )
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from etl.uploads.cell_texts import cell_text, is_percent_format, number_text, percent_text
 
 MAIN_NAMESPACES = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -82,8 +84,8 @@ class Book:
     percent_styles: frozenset[int]
     epoch: datetime
 
-    def rows(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-        """Yield the first sheet's rows that hold cells, as openpyxl's parser does."""
+    def rows(self) -> Iterator[SheetRow]:
+        """Yield the first sheet's rows that hold cells, as openpyxl's parser reads them."""
         return _sheet_rows(self)
 
 
@@ -128,17 +130,22 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> tuple[str, ..
         return ()
     out: list[str] = []
     with archive.open(part) as handle:
-        for _event, si in etree.iterparse(handle, events=("end",), **_parser_options()):
-            if _local(si.tag) != "si":
-                continue
-            # Rich text runs are joined; phonetic guides (rPh) are not part of the text.
-            out.append(
-                "".join(
-                    t.text or ""
-                    for t in si.iter()
-                    if _local(t.tag) == "t" and _local(t.getparent().tag) != "rPh"
+        # Only si elements reach Python ({*}: in any namespace or none, as the local name says).
+        for _event, si in etree.iterparse(
+            handle, events=("end",), tag="{*}si", **_parser_options()
+        ):
+            first = si[0] if len(si) == 1 else None
+            if first is not None and first.tag == si.tag[: -len("si")] + "t" and not len(first):
+                out.append(first.text or "")  # plain text: one t, no runs, no phonetic guide
+            else:
+                # Rich text runs are joined; phonetic guides (rPh) are not part of the text.
+                out.append(
+                    "".join(
+                        t.text or ""
+                        for t in si.iter()
+                        if _local(t.tag) == "t" and _local(t.getparent().tag) != "rPh"
+                    )
                 )
-            )
             si.clear()
     return tuple(out)
 
@@ -146,8 +153,6 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> tuple[str, ..
 def _styles(
     archive: zipfile.ZipFile, part: str | None
 ) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
-    from etl.uploads.reading import is_percent_format
-
     if not part or part not in archive.namelist():
         return frozenset(), frozenset(), frozenset()
     root = _read_xml(archive, part)
@@ -186,27 +191,89 @@ def _column_index(letters: str) -> int:
     return int(column_index_from_string(letters))
 
 
-def _sheet_rows(book: Book) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+class SheetRow(NamedTuple):
+    """A sheet row's cells as text, in document order, and the formulas among them."""
+
+    number: int
+    # None when the cells are columns 1, 2, … len(texts) in order (a typed row always is).
+    columns: list[int] | None
+    texts: list[str]
+    formulas: list[tuple[int, str]]
+
+
+def _sheet_rows(book: Book) -> Iterator[SheetRow]:
     row_number = 0
     rows = [f"{{{ns}}}row" for ns in MAIN_NAMESPACES]
-    digits = "0123456789"
     with book.archive.open(book.first_sheet) as handle:
         # Only row elements reach Python; a row's cells are read from the finished element.
         for _event, row in etree.iterparse(handle, events=("end",), tag=rows, **_parser_options()):
-            ns = row.tag[: -len("row")]
-            tags = (f"{ns}c", f"{ns}f", f"{ns}v", f"{ns}is", f"{ns}t")
             row_number = int(row.get("r") or row_number + 1)
-            cells: list[dict[str, Any]] = []
-            column = 0
-            for c in row.iterchildren(tags[0]):
-                ref = c.get("r")
-                column = _column_index(ref.rstrip(digits)) if ref else column + 1
-                cells.append(_cell(book, c, column, tags))
+            yield _row(book, row, row_number)
             row.clear()
             # Finished rows are dropped from the tree, so memory stays flat however long it is.
             while row.getprevious() is not None:
                 del row.getparent()[0]
-            yield row_number, cells
+
+
+def _row(book: Book, row: Any, number: int) -> SheetRow:
+    """Return a finished row element's cells as texts."""
+    ns = row.tag[: -len("row")]
+    tags = (f"{ns}c", f"{ns}f", f"{ns}v", f"{ns}is", f"{ns}t")
+    v_tag = tags[2]
+    shared, dates, percents = book.shared, book.date_styles, book.percent_styles
+    digits = "0123456789"
+    columns: list[int] | None = None
+    texts: list[str] = []
+    formulas: list[tuple[int, str]] = []
+    column = 0
+    for c in row.iterchildren(tags[0]):
+        ref = c.get("r")
+        column = _column_index(ref.rstrip(digits)) if ref else column + 1
+        if columns is None and column != len(texts) + 1:
+            columns = list(range(1, len(texts) + 1))
+        if columns is not None:
+            columns.append(column)
+        # Nearly every cell of a typed table is a shared string or a plain or percent number,
+        # read here as _cell would read it; any other cell goes through _cell.
+        kind = c.get("t")
+        style = _style_id(c.get("s"))
+        size = len(c)
+        if size == 0:
+            texts.append("")  # no value, whatever its kind: _cell reads it as None
+            continue
+        v = c[0]
+        if size == 1 and v.tag == v_tag:
+            raw = v.text
+            if kind == "s" and raw is not None:
+                texts.append(shared[int(raw)])
+                continue
+            if (kind is None or kind == "n") and style not in dates:
+                if raw is None:
+                    texts.append("")
+                elif style in percents:
+                    texts.append(percent_text(_number(raw)))
+                else:
+                    texts.append(number_text(raw))
+                continue
+        cell = _cell(book, c, column, tags)
+        text = _cell_text(book, cell)
+        if cell["data_type"] == "f":
+            formulas.append((column, text))
+        texts.append(text)
+    return SheetRow(number, columns, texts, formulas)
+
+
+@lru_cache(maxsize=4096)
+def _style_id(attribute: str | None) -> int:
+    return int(attribute or 0)
+
+
+def _cell_text(book: Book, cell: dict[str, Any]) -> str:
+    value = cell["value"]
+    if cell["style_id"] in book.percent_styles and isinstance(value, int | float):
+        # Excel stores 12.3% as 0.123: the analyst meant the percent the cell shows.
+        return percent_text(value)
+    return cell_text(value)
 
 
 def _cell(book: Book, c: Any, column: int, tags: tuple[str, ...]) -> dict[str, Any]:

@@ -1,0 +1,52 @@
+"""How much an upload may hold, and the refusals that say so (shared by every reader)."""
+
+from __future__ import annotations
+
+from etl.contract.errors import CorridorError, Problem
+
+# The largest real upload is a few hundred thousand rows of the template's 12 columns; a table
+# far beyond that is refused before it costs the server more than a moment.
+MAX_COLUMNS = 64
+MAX_ROWS = 500_000
+MAX_CELLS = 8_000_000
+
+
+# Listing 200,000 copies of one mistake helps nobody; the count of the rest is reported instead.
+MAX_LISTED_PROBLEMS = 200
+
+
+def refuse(zh: str, en: str, name: str, **where: object) -> CorridorError:
+    """Return the refusal of file name with one problem, placed by row, column or value."""
+    return CorridorError.single(zh, en, file=name, **where)  # type: ignore[arg-type]
+
+
+def too_many_columns(count: int, name: str) -> CorridorError:
+    """Return the refusal for a table wider than MAX_COLUMNS (the names are not echoed)."""
+    return refuse(
+        f"列数过多（{count} 列，上限 {MAX_COLUMNS}；模板只有 12 列）",
+        f"too many columns ({count}; at most {MAX_COLUMNS}, the template has 12)",
+        name,
+    )
+
+
+def too_many_rows(name: str) -> CorridorError:
+    """Return the refusal for a table longer than MAX_ROWS or larger than MAX_CELLS."""
+    return refuse(
+        f"行数或单元格过多（上限 {MAX_ROWS} 行、{MAX_CELLS} 个单元格）；请分成几个文件上传",
+        f"too many rows or cells (at most {MAX_ROWS} rows, {MAX_CELLS} cells); split the file",
+        name,
+    )
+
+
+def capped(problems: list[Problem], total: int) -> list[Problem]:
+    """Return the first MAX_LISTED_PROBLEMS problems and one line counting the rest."""
+    listed = problems[:MAX_LISTED_PROBLEMS]
+    if total > len(listed):
+        rest = total - len(listed)
+        listed.append(
+            Problem(
+                f"另有 {rest} 处问题未列出（先改正以上问题）",
+                f"{rest} more problems not listed (fix the ones above first)",
+            )
+        )
+    return listed
