@@ -88,7 +88,7 @@ def test_a_lost_or_damaged_index_is_rebuilt_to_the_same(tmp_path: Path) -> None:
 def test_a_merge_of_new_figures_never_reads_the_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.store import commands
+    from etl.store import commands, merging
 
     layout = new_layout(tmp_path / "data")
     ingest(layout, csv_bytes(50))
@@ -96,7 +96,7 @@ def test_a_merge_of_new_figures_never_reads_the_table(
     def no_table(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the table was read for an upload of new figures")
 
-    monkeypatch.setattr(commands, "load_cached_table", no_table)
+    monkeypatch.setattr(merging, "load_cached_table", no_table)
     monkeypatch.setattr(commands, "load_state", no_table)
     assert ingest(layout, csv_bytes(10, tag="fresh")) is not None
     monkeypatch.undo()
