@@ -146,7 +146,7 @@ def test_the_fast_first_pass_finds_every_cell_the_exact_checks_find() -> None:
     import re
 
     from etl.contract.formulas import FORMULA_NUMBER_RE, FORMULA_RE, INVISIBLE
-    from etl.uploads.validating import CONTROL_RE, MARKUP_RE, suspicious_cells
+    from etl.uploads.cell_checks import CONTROL_RE, MARKUP_RE, suspicious_cells
 
     exact = re.compile(f"{FORMULA_RE}|{FORMULA_NUMBER_RE}|{MARKUP_RE}|{CONTROL_RE}")
     blanks = [chr(c) for c in range(0x3001) if chr(c).isspace()] + list(INVISIBLE)
