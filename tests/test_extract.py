@@ -7,8 +7,10 @@ from datetime import date
 import opencc
 import pytest
 
-from etl.extraction.extract import extract_figures, infer_published, split_sentences
+from etl.extraction.articles import infer_published
+from etl.extraction.extract import extract_figures
 from etl.extraction.figures import Figure
+from etl.extraction.sentences import split_sentences
 
 PUB = date(2024, 9, 11)
 D = date
