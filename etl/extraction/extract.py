@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from etl.extraction.cues import SNAPSHOT_METRICS
 from etl.extraction.figures import Figure
@@ -53,8 +54,7 @@ class _Reading:
     seen: dict[tuple[str, float, int, int], int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Sentence:
+class _Sentence(NamedTuple):
     """One sentence as read: its words in both forms, its periods and where it stands."""
 
     original: str
