@@ -59,7 +59,8 @@ class _Sentence(NamedTuple):
 
     original: str
     s: str
-    index: int
+    # Its place among the article's sentences.
+    number: int
     paragraph: int
     periods: list[PeriodMention]
     speaker: str
@@ -133,14 +134,14 @@ def _read_mention(reading: _Reading, here: _Sentence, m: Mention, since: int) ->
     )
     scope = mark_cumulative(scope, here.original, here.s, m.metric, start, end)
     key = (m.metric, m.value, end.year, end.month)
-    if reading.seen.get(key, here.index) != here.index:
+    if reading.seen.get(key, here.number) != here.number:
         # The same figure for the same period restated later in the article: report once
         # (two equal figures in one sentence are two subjects' and both stand).
         return None
-    reading.seen[key] = here.index
+    reading.seen[key] = here.number
     figure = Figure(m.metric, m.value, start, end, scope, m.yoy, here.original, how, m.qualifier)
     reading.figures.append(figure)
-    if m.metric not in SNAPSHOT_METRICS and reading.flow_sentence != here.index:
-        reading.last_flow, reading.flow_sentence = (start, end), here.index
+    if m.metric not in SNAPSHOT_METRICS and reading.flow_sentence != here.number:
+        reading.last_flow, reading.flow_sentence = (start, end), here.number
     reading.last_metric = m.metric
     return figure

@@ -54,7 +54,7 @@ class Carry:
     paragraph: int = 0
 
 
-def period_for(
+def _period_for(
     metric: str,
     pos: int,
     s: str,
@@ -126,7 +126,7 @@ def _narrative_day(
     return None
 
 
-def as_stated(
+def _as_stated(
     s: str,
     m: Mention,
     periods: list[PeriodMention],
@@ -340,7 +340,7 @@ def respective_periods(
     return out
 
 
-def same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
+def _same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
     """Return whether a figure is dated by a 同期 that refers back to earlier figures."""
     same = [m.end() for m in SAME_PERIOD_RE.finditer(s, 0, pos)]
     return bool(same) and not any(same[-1] <= p.pos < pos for p in periods)
@@ -349,9 +349,10 @@ def same_period(s: str, pos: int, periods: list[PeriodMention]) -> bool:
 def carry_after(
     s: str, mentions: list[PeriodMention], carry: Carry | None, pub: date, paragraph: int
 ) -> Carry | None:
+    """Return the period a sentence leaves in force for the next (its own, if it states one)."""
     if not mentions:
         return carry
-    start, end, _ = period_for("train_runs", len(s), s, mentions, carry, pub)
+    start, end, _ = _period_for("train_runs", len(s), s, mentions, carry, pub)
     return Carry(start, end, mentions[-1].kind == "cutoff", paragraph)
 
 
@@ -374,8 +375,8 @@ def figure_period(
     # A cut-off dates later snapshots only within its own paragraph.
     own = carry if carry and carry.paragraph == paragraph else None
     in_force = own if m.metric in SNAPSHOT_METRICS else carry
-    start, end, how = period_for(m.metric, m.pos, s, periods, in_force, published, flows)
-    if last_flow and m.metric not in SNAPSHOT_METRICS and same_period(s, m.pos, periods):
+    start, end, how = _period_for(m.metric, m.pos, s, periods, in_force, published, flows)
+    if last_flow and m.metric not in SNAPSHOT_METRICS and _same_period(s, m.pos, periods):
         (start, end), how = last_flow, CARRIED
     if m.pos in respective:
         start, end, how = respective[m.pos].start, respective[m.pos].end, STATED
@@ -389,7 +390,7 @@ def figure_period(
         reached = start + timedelta(days=int(days.group(1)) - 1)
         end = min(end, reached)
     if m.metric not in SNAPSHOT_METRICS and m.base_year is None and m.pos not in respective:
-        start, end = as_stated(s, m, periods, start, end, carry, published)
+        start, end = _as_stated(s, m, periods, start, end, carry, published)
     on_day = DAY_AFTER_RE.match(s, m.end)
     if on_day and start is not None and start == date(end.year, 1, 1):
         # 第2000列于3月17日发往四川: the running count reached on the day it names.

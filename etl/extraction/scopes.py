@@ -50,7 +50,7 @@ UNNAMED_SCOPE = "（未注明主体）"
 QUALIFIER_MAX = 8
 
 
-def scope_pieces(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> list[str]:
+def _scope_pieces(original: str, s: str, pos: int, mentions: list[PeriodMention]) -> list[str]:
     """Return the subject words of each clause before a figure, nearest first, as written."""
     masked = list(s[:pos])
     for m in mentions:
@@ -244,7 +244,7 @@ def figure_scope(
     """Return a figure's scope (before any 累计 mark) and remember its subject in ctx."""
     if ctx.paragraph != paragraph:
         ctx.subject, ctx.paragraph = "", paragraph
-    pieces = [_resolve_we(p, speaker) for p in scope_pieces(sentence, s, m.pos, periods)]
+    pieces = [_resolve_we(p, speaker) for p in _scope_pieces(sentence, s, m.pos, periods)]
     after = _scope_after(sentence, s, m.end)
     scope, named = _choose_scope(pieces, ctx, ctx.last_scope, after)
     if SUBSET_RE.search(s, since, m.pos) and ctx.last_scope and last_metric:
