@@ -7,8 +7,8 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-from etl.extraction.articles import read_article
-from etl.extraction.extract import extract_figures, infer_published
+from etl.extraction.articles import infer_published, read_article
+from etl.extraction.extract import extract_figures
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden" / "articles"
 # A day's worth of corridor news from many outlets is in the hundreds; 1,000 leaves headroom.

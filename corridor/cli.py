@@ -62,8 +62,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 )
 def cmd_extract(args: argparse.Namespace) -> int:
     from etl.contract.tables import render_observations_csv
-    from etl.extraction.articles import read_article
-    from etl.extraction.extract import extract_figures, infer_published
+    from etl.extraction.articles import infer_published, read_article
+    from etl.extraction.extract import extract_figures
     from etl.extraction.observations import frame_from_rows, rows_from_figures
 
     rows: list[dict[str, object]] = []

@@ -1,14 +1,21 @@
-"""etl/extraction/articles.py: strict decoding, header splitting, refusals of non-articles."""
+"""etl/extraction/articles.py: strict decoding, header splitting, refusals, publication dates."""
 
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from etl.contract.errors import CorridorError
-from etl.extraction.articles import decode_text, read_article, read_sidecar, split_header
+from etl.extraction.articles import (
+    decode_text,
+    infer_published,
+    read_article,
+    read_sidecar,
+    split_header,
+)
 
 
 def test_header_is_split_from_body_when_closed_by_dashes() -> None:
@@ -93,3 +100,26 @@ def test_an_article_is_read_in_the_limited_child(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(CorridorError) as info:
         propose_article(data, "a.txt")
     assert "the memory limit of 1 MiB" in info.value.render()
+
+
+def test_infer_published_reads_anniversary_and_this_year() -> None:
+    body = "2023年9月11日，总书记回信。一年来，重庆海关持续改革。今年4月22日，总书记视察。"
+    assert infer_published(body) == date(2024, 9, 11)
+
+
+def test_infer_published_follows_the_latest_dated_period() -> None:
+    body = "2022年一季度重庆经这条通道的运量为2.6万标箱。截至2021年底已超27万标箱。4月26日发布。"
+    assert infer_published(body) == date(2022, 4, 1)
+
+
+def test_infer_published_after_a_whole_year_total() -> None:
+    assert infer_published("中欧班列(成渝)2023年共开行超5300列。") == date(2024, 1, 1)
+
+
+def test_infer_published_ignores_a_year_with_dated_months() -> None:
+    body = "2023年开局，班车1月份开行488车次。截至2023年1月31日，班车共发车12161车次。"
+    assert infer_published(body) == date(2023, 2, 1)
+
+
+def test_infer_published_needs_a_year() -> None:
+    assert infer_published("今年前7个月，班列开行816列。") is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.contract.places import resolve_region, resolve_route
-from etl.extraction.articles import read_article
+from etl.extraction.articles import infer_published, read_article
 from etl.extraction.evaluate import (
     TruthRow,
     evaluate,
@@ -17,7 +17,6 @@ from etl.extraction.evaluate import (
     read_truth,
     render_report,
 )
-from etl.extraction.extract import infer_published
 
 GOLDEN = Path(__file__).parent / "golden"
 ARTICLES = GOLDEN / "articles"

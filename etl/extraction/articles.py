@@ -1,15 +1,23 @@
-"""Reading article files: strict decoding, the optional `key: value` header, provenance sidecars."""
+"""Reading article files: strict decoding, the optional `key: value` header, provenance sidecars.
+
+An article without a stated publication date gets one inferred from its own text
+(infer_published): reports follow the periods they report.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from etl.contract.errors import CorridorError
+from etl.extraction.cues import EXPLICIT_YEAR_RE, FULL_DATE_RE, THIS_YEAR_DATE_RE, YEARS_SINCE_RE
+from etl.extraction.periods import find_periods, month_end
+from etl.extraction.sentences import simplify
 
 # Articles are news texts; anything larger is not one (and would stall the extractor).
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -123,3 +131,59 @@ def read_sidecar(article_path: Path) -> dict[str, object]:
             "来源说明文件应为 JSON 对象", "provenance sidecar must be a JSON object", file=str(path)
         )
     return data
+
+
+YEARS_SINCE_N = {"一": 1, "两": 2, "二": 2, "三": 3}
+# Periods whose end is the publication date itself say nothing about it.
+OPEN_ENDED_KINDS = frozenset({"since", "ytd"})
+
+
+def _reported_after(s: str, provisional: date) -> list[date]:
+    """Return the day after each explicitly dated period: reports follow the periods they cover."""
+    mentions = [
+        m
+        for m in find_periods(s, provisional)
+        if m.explicit_year and m.kind not in OPEN_ENDED_KINDS
+    ]
+    # 2023年开局…截至2023年1月31日: a year with dated months is not a whole-year total.
+    months_of = {m.end.year for m in mentions if m.kind != "year"}
+    return [
+        m.end + timedelta(days=1)
+        for m in mentions
+        if m.kind != "year" or m.end.year not in months_of
+    ]
+
+
+def infer_published(body: str) -> date | None:
+    """Return a best guess at an undated article's publication date, or None if it names no year.
+
+    Reports follow what they report: the guess is the day after the latest explicitly dated
+    period (2023年共开行 → 2024-01-01; 2022年一季度 → 2022-04-01), or the latest full date
+    mentioned. An anniversary piece (a full date, then 一年来 / N年来) is dated that date N
+    years on. Dates written 今年M月D日 are then read in the guessed year and can move it later.
+    """
+    s = simplify(body)
+    years = [int(y) for y in EXPLICIT_YEAR_RE.findall(s)]
+    if not years:
+        return None
+    candidates = _reported_after(s, date(max(years), 12, 31))
+    for m in FULL_DATE_RE.finditer(s):
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        candidates.append(day)
+        since = YEARS_SINCE_RE.search(s, m.end())
+        if since:
+            n = YEARS_SINCE_N.get(since.group(1)) or int(since.group(1))
+            with contextlib.suppress(ValueError):
+                candidates.append(day.replace(year=day.year + n))
+    if not candidates:
+        candidates = [date(max(years), 1, 1)]
+    latest = max(candidates)
+    for m in THIS_YEAR_DATE_RE.finditer(s):
+        month = int(m.group(1))
+        with contextlib.suppress(ValueError):
+            stated = date(latest.year, month, int(m.group(2))) if m.group(2) else None
+            latest = max(latest, stated or month_end(latest.year, month))
+    return latest

@@ -15,9 +15,9 @@ from etl.contract.fileio import write_bytes_atomic
 from etl.contract.paths import Layout
 from etl.contract.schema import SOURCE_COLUMNS
 from etl.contract.tables import write_observations, write_sources
-from etl.extraction.articles import Article, read_article, read_sidecar
+from etl.extraction.articles import Article, infer_published, read_article, read_sidecar
 from etl.extraction.events import events_frame, extract_events, render_events_csv
-from etl.extraction.extract import extract_figures, infer_published
+from etl.extraction.extract import extract_figures
 from etl.extraction.observations import (
     add_derived,
     frame_from_rows,

@@ -11,8 +11,8 @@ from pathlib import Path
 from etl.contract.errors import CorridorError
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.series import resolve_series
-from etl.extraction.articles import read_article
-from etl.extraction.extract import extract_figures, infer_published
+from etl.extraction.articles import infer_published, read_article
+from etl.extraction.extract import extract_figures
 from etl.extraction.figures import Figure
 
 # A truth row is found by a value within 0.5% of it (relative to the truth value).

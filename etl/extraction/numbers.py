@@ -6,8 +6,6 @@ import math
 import re
 from functools import lru_cache
 
-import cn2an
-
 # Full-width digits and signs map one-to-one onto ASCII, so offsets into the text stay valid.
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
@@ -47,6 +45,10 @@ def parse_number(text: str) -> float:
         return float(s)
     except ValueError:
         pass
+    # Imported on first use: under a tight memory limit (the upload child) importing cn2an can
+    # hang or fail without a MemoryError; digits, most numbers in news, never need it.
+    import cn2an
+
     try:
         value = cn2an.cn2an(s, "smart")
     except (ValueError, KeyError) as exc:

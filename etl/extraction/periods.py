@@ -159,58 +159,17 @@ def _resolve_span(m: re.Match[str], year: int | None, pub: date) -> tuple[date, 
 
 def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date] | None:
     year, _ = _year(m, pub)
-    g = m.groupdict()
     if kind == "cutoff":
-        if g.get("now"):
-            return None, pub
-        stated = g.get("M") or g.get("D") or g.get("end") or g.get("part")
-        if m.group().startswith("到") and not stated:
-            # 到2023年的9000列 is that year's figure; only 到…底 / 到M月D日 is a cut-off.
-            return None
-        if g.get("part"):
-            part = g["part"].removeprefix("第").removesuffix("末")
-            last = PART_END[part]
-            return None, month_end(_in_year(year, 1, last, pub), last)
-        if g.get("D") and not g.get("M"):
-            # 截至28日: a day of the publication month (or the month before, if still ahead).
-            day = int(g["D"])
-            y, month = (pub.year, pub.month) if day <= pub.day else _previous_month(pub)
-            return None, date(y, month, day)
-        if g.get("M"):
-            month = _month(g["M"])
-            y = _in_year(year, 1, month, pub)
-            if g.get("D"):
-                return None, date(y, month, int(g["D"]))
-            return None, month_end(y, month)
-        if year is not None:
-            return None, date(year, 12, 31)
-        return None
+        return _resolve_cutoff(m, year, pub)
     if kind == "span":
         return _resolve_span(m, year, pub)
     if kind == "sincecut":
-        if year is None:
-            return None
-        start = date(year, _month(g["M"]) if g.get("M") else 1, 1)
-        last = _month(g["M2"])
-        if g.get("Y2"):
-            end_year = int(g["Y2"])
-        elif g.get("R2"):
-            end_year = pub.year + RELATIVE_YEARS[g["R2"]]
-        else:
-            # 至11月底 with no year: the cut-off is the latest such month by publication.
-            end_year = _in_year(None, last, last, pub)
-        end = date(end_year, last, int(g["D2"])) if g.get("D2") else month_end(end_year, last)
-        return start, end
+        return _resolve_sincecut(m, year, pub)
     if kind == "date":
-        if REPORTING_AFTER_RE.match(m.string[m.end() :]) or REPORTING_BEFORE_RE.search(
-            m.string[: m.start()]
-        ):
-            return None
-        month = _month(g["M"])
-        day = int(g["D"]) if g["D"].isdigit() else int(parse_cn_day(g["D"]))
-        return None, date(
-            year if year is not None else _in_year(None, month, month, pub), month, day
-        )
+        return _resolve_date(m, year, pub)
+    if kind in {"range", "ytq", "quarter", "half", "month"}:
+        return _resolve_months(kind, m, year, pub)
+    g = m.groupdict()
     if kind in {"now", "sameday", "yearsago"}:
         return None, pub
     if kind == "pasthalf":
@@ -225,26 +184,6 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
         # 今年以来 is the year so far; 2019年以来 runs from 2019 to publication.
         y = year if year is not None else pub.year
         return date(y, 1, 1), pub
-    if kind == "range":
-        first, last = (1, _month(g["n"])) if g.get("n") else (_month(g["a"]), _month(g["b"]))
-        y = _in_year(year, first, last, pub)
-        return date(y, first, 1), month_end(y, last)
-    if kind == "ytq":
-        last = 3 * _month(g["q"])
-        y = _in_year(year, 1, last, pub)
-        return date(y, 1, 1), month_end(y, last)
-    if kind == "quarter":
-        q = _month(g["q"])
-        y = _in_year(year, 3 * q - 2, 3 * q, pub)
-        return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
-    if kind == "half":
-        first, last = (1, 6) if g["h"] == "上半年" else (7, 12)
-        y = _in_year(year, first, last, pub)
-        return date(y, first, 1), month_end(y, last)
-    if kind == "month":
-        month = _month(g["M"])
-        y = _in_year(year, month, month, pub)
-        return date(y, month, 1), month_end(y, month)
     if kind == "year" and m.group("R") in {"今年", "本年"}:
         # A bare 今年 is the year so far.
         return date(pub.year, 1, 1), pub
@@ -257,6 +196,83 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> tuple[date | None, date]
     if kind in {"year", "fullyear"} and year is not None:
         return date(year, 1, 1), date(year, 12, 31)
     return None
+
+
+def _resolve_cutoff(m: re.Match[str], year: int | None, pub: date) -> tuple[None, date] | None:
+    """Resolve 截至2021年底 / 截至今年上半年 / 截至28日 / 截至目前: a cut-off with no start."""
+    g = m.groupdict()
+    if g.get("now"):
+        return None, pub
+    stated = g.get("M") or g.get("D") or g.get("end") or g.get("part")
+    if m.group().startswith("到") and not stated:
+        # 到2023年的9000列 is that year's figure; only 到…底 / 到M月D日 is a cut-off.
+        return None
+    if g.get("part"):
+        part = g["part"].removeprefix("第").removesuffix("末")
+        last = PART_END[part]
+        return None, month_end(_in_year(year, 1, last, pub), last)
+    if g.get("D") and not g.get("M"):
+        # 截至28日: a day of the publication month (or the month before, if still ahead).
+        day = int(g["D"])
+        y, month = (pub.year, pub.month) if day <= pub.day else _previous_month(pub)
+        return None, date(y, month, day)
+    if g.get("M"):
+        month = _month(g["M"])
+        y = _in_year(year, 1, month, pub)
+        if g.get("D"):
+            return None, date(y, month, int(g["D"]))
+        return None, month_end(y, month)
+    if year is not None:
+        return None, date(year, 12, 31)
+    return None
+
+
+def _resolve_sincecut(m: re.Match[str], year: int | None, pub: date) -> tuple[date, date] | None:
+    """Resolve 自2017年9月开通至11月底: a stated start and a stated cut-off."""
+    g = m.groupdict()
+    if year is None:
+        return None
+    start = date(year, _month(g["M"]) if g.get("M") else 1, 1)
+    last = _month(g["M2"])
+    if g.get("Y2"):
+        end_year = int(g["Y2"])
+    elif g.get("R2"):
+        end_year = pub.year + RELATIVE_YEARS[g["R2"]]
+    else:
+        # 至11月底 with no year: the cut-off is the latest such month by publication.
+        end_year = _in_year(None, last, last, pub)
+    end = date(end_year, last, int(g["D2"])) if g.get("D2") else month_end(end_year, last)
+    return start, end
+
+
+def _resolve_date(m: re.Match[str], year: int | None, pub: date) -> tuple[None, date] | None:
+    """Resolve 2023年3月17日 / 3月17日: a day, unless it is when the report was made."""
+    g = m.groupdict()
+    if REPORTING_AFTER_RE.match(m.string[m.end() :]) or REPORTING_BEFORE_RE.search(
+        m.string[: m.start()]
+    ):
+        return None
+    month = _month(g["M"])
+    day = int(g["D"]) if g["D"].isdigit() else int(parse_cn_day(g["D"]))
+    return None, date(year if year is not None else _in_year(None, month, month, pub), month, day)
+
+
+def _resolve_months(kind: str, m: re.Match[str], year: int | None, pub: date) -> tuple[date, date]:
+    """Resolve a run of whole months: 前7个月, 1—3月, 前三季度, 一季度, 上半年, 5月."""
+    g = m.groupdict()
+    if kind == "range":
+        first, last = (1, _month(g["n"])) if g.get("n") else (_month(g["a"]), _month(g["b"]))
+    elif kind == "ytq":
+        first, last = 1, 3 * _month(g["q"])
+    elif kind == "quarter":
+        q = _month(g["q"])
+        first, last = 3 * q - 2, 3 * q
+    elif kind == "half":
+        first, last = (1, 6) if g["h"] == "上半年" else (7, 12)
+    else:
+        first = last = _month(g["M"])
+    y = _in_year(year, first, last, pub)
+    return date(y, first, 1), month_end(y, last)
 
 
 def parse_cn_day(text: str) -> int:

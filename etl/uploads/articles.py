@@ -110,8 +110,8 @@ def propose_article(
 
 def _read_article(data: bytes, name: str, published: date | None) -> ArticleProposal:
     """Return the proposal for an article's bytes (run in the limited child)."""
-    from etl.extraction.articles import decode_text, split_header
-    from etl.extraction.extract import extract_figures, infer_published
+    from etl.extraction.articles import decode_text, infer_published, split_header
+    from etl.extraction.extract import extract_figures
     from etl.extraction.observations import add_derived, frame_from_rows, rows_from_figures
 
     text = decode_text(data, name)
