@@ -123,3 +123,20 @@ def test_infer_published_ignores_a_year_with_dated_months() -> None:
 
 def test_infer_published_needs_a_year() -> None:
     assert infer_published("今年前7个月，班列开行816列。") is None
+
+
+def test_a_library_that_cannot_be_mapped_under_the_limit_reads_as_the_memory_limit() -> None:
+    # Under the child's address-space limit a native library imported on first use fails to map
+    # (ImportError, its cause naming the mmap failure): that is the memory limit, not a parser bug.
+    from etl.uploads.sandbox import _ran_out_of_memory
+
+    try:
+        try:
+            raise ImportError("x.so: failed to map segment from shared object")
+        except ImportError as inner:
+            raise ImportError("opencc_clib not found") from inner
+    except ImportError as outer:
+        assert _ran_out_of_memory(outer)
+    assert _ran_out_of_memory(OSError(12, "Cannot allocate memory"))
+    assert not _ran_out_of_memory(ImportError("No module named 'nothing_here'"))
+    assert not _ran_out_of_memory(ValueError("bad cell"))

@@ -11,6 +11,7 @@ unsafe in a multi-threaded server.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import resource
@@ -76,13 +77,39 @@ def _child_main(cpu: int, memory: int) -> None:
     except MemoryError:
         result = ("memory", None)
     except Exception as exc:  # the parser's own failure, reported by kind only
-        result = ("failed", type(exc).__name__)
+        result = ("memory", None) if _ran_out_of_memory(exc) else ("failed", type(exc).__name__)
     try:
         payload = pickle.dumps(result)
     except MemoryError:
         payload = pickle.dumps(("memory", None))
     sys.stdout.buffer.write(payload)
     sys.stdout.buffer.flush()
+
+
+# How a failed allocation surfaces when it is not a MemoryError: a native library imported on first
+# use cannot be mapped (ImportError "failed to map segment from shared object"), or C code returns
+# an error it could not even allocate (SystemError "error return without exception set").
+_OUT_OF_MEMORY_TEXTS = (
+    "failed to map segment",
+    "cannot allocate memory",
+    "error return without exception set",
+)
+
+
+def _ran_out_of_memory(exc: BaseException) -> bool:
+    """Whether a failure (or any failure it arose from) was the memory limit being reached."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a chain of causes is short; a cycle must not loop forever
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError):
+            return True
+        if isinstance(seen, OSError) and seen.errno == errno.ENOMEM:
+            return True
+        if any(text in str(seen).lower() for text in _OUT_OF_MEMORY_TEXTS):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def run_limited(
