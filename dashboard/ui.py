@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
@@ -38,24 +36,6 @@ def page_locale() -> Locale:
     """Return the reader's locale for this run."""
     locale: Locale = st.session_state["_locale"]
     return locale
-
-
-@dataclass(frozen=True)
-class LegacyFilters:
-    """The filters with the page's language beside them, as ui.current() used to return them.
-
-    Only for app_pages/upload.py until it moves to ui.page_state() and Locale (its owner's change):
-    `lang` is the locale's code, never a key of any cached view.
-    """
-
-    filters: Filters
-    lang: str
-
-
-def current() -> tuple[Table, LegacyFilters]:
-    """Return the table and the filters with the language (the old API; prefer ui.page_state())."""
-    table, filters, locale = page_state()
-    return table, LegacyFilters(filters, locale.lang)
 
 
 def chart_card(spec: ChartSpec) -> None:

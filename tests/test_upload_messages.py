@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.locales import Locale
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import result_message
 from etl.contract.paths import Layout
@@ -20,7 +21,7 @@ class Written:
 
 
 def context(lang: str) -> UploadContext:
-    return UploadContext(Layout(Path("unused")), Settings(), lang)
+    return UploadContext(Layout(Path("unused")), Settings(), Locale(lang))
 
 
 @pytest.mark.parametrize(

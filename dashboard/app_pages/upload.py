@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.upload import login
 from dashboard.upload.context import UploadContext, current_context
 from dashboard.upload.tab_article import article_tab
@@ -34,7 +33,7 @@ def tabs(ctx: UploadContext, actor: auth.Actor) -> None:
     ]
     if ctx.settings.require_approval or pending.list_pending(ctx.layout):
         parts.append(("up_tab_review", review_tab))
-    drawn = st.tabs([t(key, ctx.lang) for key, _draw in parts])
+    drawn = st.tabs([ctx.locale.t(key) for key, _draw in parts])
     for tab, (_key, draw) in zip(drawn, parts, strict=True):
         with tab:
             draw(ctx, actor)
@@ -49,10 +48,10 @@ else:
     actor = login.current_actor(ctx, section, users)
     login.hold_uploads(actor is not None and actor.is_analyst)
     if actor is None:
-        st.info(t("up_log_in_first", ctx.lang))
+        st.info(ctx.locale.t("up_log_in_first"))
     elif not actor.is_analyst:
         st.info(
-            t("up_view_only", ctx.lang),
+            ctx.locale.t("up_view_only"),
             icon=":material/visibility:",
         )
     else:

@@ -13,7 +13,6 @@ import time
 import streamlit as st
 
 from dashboard import upload_guard
-from dashboard.i18n import t
 from dashboard.safe_text import plain
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import show_error
@@ -33,12 +32,12 @@ def oidc_configured() -> bool:
 def not_configured(ctx: UploadContext) -> None:
     """Explain how to set up analyst access; nothing is accepted until then."""
     st.warning(
-        t("up_not_configured", ctx.lang),
+        ctx.locale.t("up_not_configured"),
         icon=":material/lock:",
     )
-    st.markdown(t("up_setup_password", ctx.lang))
+    st.markdown(ctx.locale.t("up_setup_password"))
     st.code("corridor set-password", language="bash")
-    st.markdown(t("up_setup_oidc", ctx.lang))
+    st.markdown(ctx.locale.t("up_setup_oidc"))
 
 
 def _shown_name(name: str) -> str:
@@ -47,7 +46,7 @@ def _shown_name(name: str) -> str:
 
 
 def _role_label(ctx: UploadContext, actor: auth.Actor) -> str:
-    return t("up_role_analyst" if actor.is_analyst else "up_role_manager", ctx.lang)
+    return ctx.locale.t("up_role_analyst" if actor.is_analyst else "up_role_manager")
 
 
 def _logout(ctx: UploadContext, actor: auth.Actor, event: str = "logout") -> None:
@@ -72,8 +71,8 @@ def _oidc_actor(
             show_error(ctx, exc)
             return None
         st.session_state["_oidc_audited"] = actor.name
-    st.caption(t("up_signed_in", ctx.lang, name=plain(email)))
-    st.button(t("up_logout", ctx.lang), on_click=st.logout, key="oidc_logout")
+    st.caption(ctx.locale.t("up_signed_in", name=plain(email)))
+    st.button(ctx.locale.t("up_logout"), on_click=st.logout, key="oidc_logout")
     return actor
 
 
@@ -87,14 +86,14 @@ def _session_actor(ctx: UploadContext) -> auth.Actor | None:
     if time.time() - last > idle_s:
         _logout(ctx, actor, "timeout")
         st.warning(
-            t("up_timed_out", ctx.lang, minutes=ctx.settings.idle_timeout_minutes),
+            ctx.locale.t("up_timed_out", minutes=ctx.settings.idle_timeout_minutes),
             icon=":material/timer_off:",
         )
         return None
     st.session_state["_last_active"] = time.time()
     name = _shown_name(actor.name)
-    st.caption(t("up_signed_in_role", ctx.lang, name=name, role=_role_label(ctx, actor)))
-    if st.button(t("up_logout", ctx.lang), key="pw_logout"):
+    st.caption(ctx.locale.t("up_signed_in_role", name=name, role=_role_label(ctx, actor)))
+    if st.button(ctx.locale.t("up_logout"), key="pw_logout"):
         _logout(ctx, actor)
         st.rerun()
     return actor
@@ -110,12 +109,12 @@ def current_actor(
     if actor is not None:
         return actor
     if oidc_configured():
-        st.button(t("up_login_oidc", ctx.lang), on_click=st.login)
+        st.button(ctx.locale.t("up_login_oidc"), on_click=st.login)
     if users:
         with st.form("login"):
-            name = st.text_input(t("up_login_name", ctx.lang), key="login_name")
-            password = st.text_input(t("up_login_pw", ctx.lang), type="password", key="login_pw")
-            if st.form_submit_button(t("up_login", ctx.lang)):
+            name = st.text_input(ctx.locale.t("up_login_name"), key="login_name")
+            password = st.text_input(ctx.locale.t("up_login_pw"), type="password", key="login_pw")
+            if st.form_submit_button(ctx.locale.t("up_login")):
                 try:
                     _log_in(ctx, name, password, users)
                 except CorridorError as exc:  # the audit log cannot record it: no login
@@ -150,12 +149,12 @@ def _log_in(ctx: UploadContext, name: str, password: str, users: dict[str, auth.
         st.rerun()
     elif outcome == "locked":
         audit(ctx.layout, "login_refused_locked", who)
-        st.error(t("up_locked", ctx.lang))
+        st.error(ctx.locale.t("up_locked"))
     else:
         audit(ctx.layout, "login_failed", who)
         if outcome == "lockout":
             audit(ctx.layout, "lockout", who)
-        st.error(t("up_wrong_login", ctx.lang))
+        st.error(ctx.locale.t("up_wrong_login"))
 
 
 def hold_uploads(analyst: bool) -> None:

@@ -7,7 +7,6 @@ from typing import Protocol
 
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.upload.context import UploadContext
 from etl.contract.errors import CorridorError
 
@@ -24,19 +23,19 @@ class Outcome(Protocol):
 
 def show_error(ctx: UploadContext, exc: CorridorError) -> None:
     """Show a refusal: a fixed headline, then the problems as plain text (never markdown)."""
-    st.error(t("up_refused", ctx.lang), icon=":material/block:")
+    st.error(ctx.locale.t("up_refused"), icon=":material/block:")
     st.code(exc.render(), language=None, wrap_lines=True)
 
 
 def result_message(ctx: UploadContext, result: Outcome | str | None, done_key: str) -> str:
     """Return what a write did: the pending item awaiting approval, else done_key with the batch."""
     if result is None:
-        return t(done_key, ctx.lang)
+        return ctx.locale.t(done_key)
     if isinstance(result, str):
-        return t(done_key, ctx.lang, batch=result)
+        return ctx.locale.t(done_key, batch=result)
     if result.pending_id:
-        return t("up_submitted", ctx.lang, pending=result.pending_id)
-    return t(done_key, ctx.lang, batch=result.batch_id)
+        return ctx.locale.t("up_submitted", pending=result.pending_id)
+    return ctx.locale.t(done_key, batch=result.batch_id)
 
 
 def report_write(

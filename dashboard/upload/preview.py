@@ -7,9 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.format import format_value, format_yoy
 from dashboard.i18n import LANGS
-from dashboard.series_labels import series_label
+from dashboard.locales import Locale
 from etl.contract.qualifiers import qualify
 from etl.contract.vocabulary import BASIS_LABELS, load_metrics, load_regions, load_routes
 
@@ -44,25 +43,25 @@ def _date(value: Any) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _value(value: Any, qualifier: object, metric: str, lang: str) -> str:
+def _value(value: Any, qualifier: object, metric: str, locale: Locale) -> str:
     if metric not in load_metrics() or value is None or pd.isna(value):
         return "" if value is None else str(value)
-    return qualify(format_value(float(value), metric, lang), qualifier, lang)
+    return qualify(locale.value(float(value), metric), qualifier, locale.lang)
 
 
-def preview_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Return the first MAX_PREVIEW_ROWS preview rows as text in the language."""
-    i = LANGS.index(lang) if lang in LANGS else 0
+def preview_table(frame: pd.DataFrame, locale: Locale) -> pd.DataFrame:
+    """Return the first MAX_PREVIEW_ROWS preview rows as text in the locale's language."""
+    i = LANGS.index(locale.lang)
     head = frame.head(MAX_PREVIEW_ROWS)
-    metrics = load_metrics()
-    regions = {p.key: p.label(lang) for p in load_regions()}
-    routes = {p.key: p.label(lang) for p in load_routes()}
+    # The vocabulary's labels once per table, not once per row.
+    regions = {p.key: p.label(locale.lang) for p in load_regions()}
+    routes = {p.key: p.label(locale.lang) for p in load_routes()}
     out = pd.DataFrame(index=head.index)
     out["status"] = [STATUS.get(str(s), (str(s), str(s)))[i] for s in head["status"]]
     out["row"] = head["row"].astype(int)
-    out["metric"] = [metrics[m].label(lang) if m in metrics else str(m) for m in head["metric"]]
+    out["metric"] = [locale.metric(str(m)) for m in head["metric"]]
     out["value"] = [
-        _value(v, q, str(m), lang)
+        _value(v, q, str(m), locale)
         for v, q, m in zip(head["value"], head["qualifier"], head["metric"], strict=True)
     ]
     out["period_start"] = [_date(d) for d in head["period_start"]]
@@ -70,15 +69,15 @@ def preview_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out["region"] = [regions.get(str(r), str(r)) for r in head["region"]]
     out["route"] = [routes.get(str(r), str(r)) for r in head["route"]]
     out["scope"] = head["scope"].astype(str)
-    out["series"] = [series_label(s, lang) for s in head["series"]]
-    out["yoy_pct"] = [format_yoy(None if pd.isna(y) else float(y), lang) for y in head["yoy_pct"]]
+    out["series"] = [locale.series(s) for s in head["series"]]
+    out["yoy_pct"] = [locale.yoy(None if pd.isna(y) else float(y)) for y in head["yoy_pct"]]
     out["basis"] = [BASIS_LABELS.get(str(b), (str(b), str(b)))[i] for b in head["basis"]]
     out["source_id"] = head["source_id"].astype(str)
     olds = head["old_value"] if "old_value" in head else pd.Series("", index=head.index)
     out["old_value"] = [
         ""
         if str(o) == ""
-        else " / ".join(_value(float(x), "", str(m), lang) for x in str(o).split(" / "))
+        else " / ".join(_value(float(x), "", str(m), locale) for x in str(o).split(" / "))
         for o, m in zip(olds, head["metric"], strict=True)
     ]
     return out.rename(columns={k: v[i] for k, v in HEADERS.items()}).reset_index(drop=True)

@@ -9,7 +9,6 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import report_write, show_error
@@ -25,9 +24,9 @@ PASTE_MAX_CHARS = 100_000
 def _article_input(ctx: UploadContext) -> tuple[bytes, str] | None:
     """Return the article's bytes and name: an uploaded .txt, else the pasted text."""
     left, right = st.columns(2)
-    file = left.file_uploader(t("up_article_file", ctx.lang), type=["txt"], key="art_file")
+    file = left.file_uploader(ctx.locale.t("up_article_file"), type=["txt"], key="art_file")
     pasted = right.text_area(
-        t("up_article_paste", ctx.lang),
+        ctx.locale.t("up_article_paste"),
         key="art_text",
         height=160,
         max_chars=PASTE_MAX_CHARS,
@@ -41,26 +40,26 @@ def _article_input(ctx: UploadContext) -> tuple[bytes, str] | None:
 
 def _dated_proposal(ctx: UploadContext, raw: bytes, name: str) -> articles.ArticleProposal | None:
     """Return the proposal; a guessed publication date is shown, editable and marked inferred."""
-    lang = ctx.lang
+    locale = ctx.locale
     key = f"art_published_{hashlib.sha256(raw).hexdigest()[:12]}"
-    label = t("up_published_inferred", lang)
+    label = locale.t("up_published_inferred")
     try:
         proposal = articles.propose_article(raw, name)
     except CorridorError as exc:
         # No date anywhere: the analyst gives one.
-        chosen = st.date_input(t("up_published", lang), value=None, key=key)
+        chosen = st.date_input(locale.t("up_published"), value=None, key=key)
         if chosen is None:
             show_error(ctx, exc)
             return None
         return articles.propose_article(raw, name, chosen)
     if not proposal.published_inferred:
-        st.caption(t("up_published_head", lang, date=proposal.published))
+        st.caption(locale.t("up_published_head", date=proposal.published))
         return proposal
     chosen = st.date_input(label, value=proposal.published, key=key)
     if chosen is not None and chosen != proposal.published:
         return articles.propose_article(raw, name, chosen)
     st.warning(
-        t("up_date_inferred", lang, date=proposal.published),
+        locale.t("up_date_inferred", date=proposal.published),
         icon=":material/event:",
     )
     return proposal
@@ -68,19 +67,19 @@ def _dated_proposal(ctx: UploadContext, raw: bytes, name: str) -> articles.Artic
 
 def _periods_preview(ctx: UploadContext, proposal: articles.ArticleProposal) -> None:
     """Show how each figure's period was decided; carried and publication dates need review."""
-    lang = ctx.lang
+    locale = ctx.locale
     hows = {
-        "stated": t("up_how_stated", lang),
-        "carried": t("up_how_carried", lang),
-        "publication": t("up_how_publication", lang),
+        "stated": locale.t("up_how_stated"),
+        "carried": locale.t("up_how_carried"),
+        "publication": locale.t("up_how_publication"),
     }
     shown = proposal.periods.copy()
     shown["how"] = shown["how"].map(hows)
-    shown["review"] = shown["review"].map(lambda r: t("up_review_mark", lang) if r else "")
+    shown["review"] = shown["review"].map(lambda r: locale.t("up_review_mark") if r else "")
     flagged = int(proposal.periods["review"].sum())
-    st.markdown(t("up_periods_heading", lang))
+    st.markdown(locale.t("up_periods_heading"))
     if flagged:
-        st.caption(t("up_periods_flagged", lang, flagged=flagged))
+        st.caption(locale.t("up_periods_flagged", flagged=flagged))
     # A static table: every period and its quote stay readable (and searchable) on the page.
     st.table(shown.set_index("metric"))
 
@@ -95,7 +94,7 @@ def _edited_rows(proposal: articles.ArticleProposal) -> pd.DataFrame:
 
 def article_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Upload or paste an article: the extractor proposes rows; edit them, then accept."""
-    lang = ctx.lang
+    locale = ctx.locale
     got = _article_input(ctx)
     if got is None:
         return
@@ -107,21 +106,21 @@ def article_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     if proposal is None:
         return
     cols = st.columns(2)
-    source_id = cols[0].text_input(t("up_source_id", lang), proposal.source_id, key="art_sid")
+    source_id = cols[0].text_input(locale.t("up_source_id"), proposal.source_id, key="art_sid")
     title = cols[1].text_input(
-        t("up_title", lang),
+        locale.t("up_title"),
         proposal.title,
         key=f"art_title_{proposal.sha256[:12]}",
-        placeholder=t("up_title_missing", lang),
+        placeholder=locale.t("up_title_missing"),
     )
-    publisher = cols[0].text_input(t("up_publisher", lang), proposal.publisher, key="art_pub")
-    url = cols[1].text_input(t("up_url", lang), proposal.url, key="art_url")
+    publisher = cols[0].text_input(locale.t("up_publisher"), proposal.publisher, key="art_pub")
+    url = cols[1].text_input(locale.t("up_url"), proposal.url, key="art_url")
     _periods_preview(ctx, proposal)
-    st.caption(t("up_edit_rows", lang))
+    st.caption(locale.t("up_edit_rows"))
     rows = _edited_rows(proposal)
     derived = rows.loc[rows["basis"] == "derived"]
     if len(derived):
-        st.caption(t("up_derived_rows", lang))
+        st.caption(locale.t("up_derived_rows"))
         st.dataframe(derived, hide_index=True, key="art_derived")
     show_findings(
         ctx,
@@ -137,11 +136,11 @@ def article_tab(ctx: UploadContext, actor: auth.Actor) -> None:
         ),
         "article_findings",
     )
-    replace = st.checkbox(t("up_replace", lang), key="art_replace")
+    replace = st.checkbox(locale.t("up_replace"), key="art_replace")
     if not title.strip():
-        st.info(t("up_title_first", lang))
+        st.info(locale.t("up_title_first"))
     accept = st.button(
-        t("up_submit_approval", lang) if ctx.settings.require_approval else t("up_accept", lang),
+        locale.t("up_submit_approval") if ctx.settings.require_approval else locale.t("up_accept"),
         type="primary",
         key="art_accept",
         disabled=not title.strip(),

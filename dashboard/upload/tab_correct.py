@@ -8,7 +8,6 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import Outcome, report_write
 from etl.contract import qualifiers
@@ -19,8 +18,8 @@ from etl.store import auth, commands
 
 def _qualifier_choice(ctx: UploadContext, key: str | None) -> str:
     if key is None:
-        return t("up_keep_qualifier", ctx.lang)
-    return qualifiers.label(key, ctx.lang) or t("up_exact_qualifier", ctx.lang)
+        return ctx.locale.t("up_keep_qualifier")
+    return qualifiers.label(key, ctx.locale.lang) or ctx.locale.t("up_exact_qualifier")
 
 
 def _criteria(
@@ -38,31 +37,31 @@ def _criteria(
 
 def correct_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Correct or retract one stored figure, with a reason."""
-    lang = ctx.lang
+    locale = ctx.locale
     metrics = list(load_metrics())
     with st.form("correct"):
         cols = st.columns(3)
-        metric = cols[0].selectbox(t("up_metric", lang), metrics)
-        scope = cols[1].text_input(t("up_scope", lang))
-        period_end = cols[2].date_input(t("up_period_end", lang), value=None)
-        source_id = cols[0].text_input(t("up_source_id_optional", lang))
-        old_value = cols[1].text_input(t("up_old_value", lang))
+        metric = cols[0].selectbox(locale.t("up_metric"), metrics)
+        scope = cols[1].text_input(locale.t("up_scope"))
+        period_end = cols[2].date_input(locale.t("up_period_end"), value=None)
+        source_id = cols[0].text_input(locale.t("up_source_id_optional"))
+        old_value = cols[1].text_input(locale.t("up_old_value"))
         action = cols[2].radio(
-            t("up_action", lang),
+            locale.t("up_action"),
             ["correct", "retract"],
-            format_func=lambda a: t("up_correct" if a == "correct" else "up_retract", lang),
+            format_func=lambda a: locale.t("up_correct" if a == "correct" else "up_retract"),
         )
-        new_value = st.number_input(t("up_new_value", lang), min_value=0.0)
+        new_value = st.number_input(locale.t("up_new_value"), min_value=0.0)
         # None keeps the figure's own qualifier; "" states it exactly.
         new_qualifier = st.selectbox(
-            t("up_new_qualifier", lang),
+            locale.t("up_new_qualifier"),
             [None, *QUALIFIERS],
             format_func=partial(_qualifier_choice, ctx),
             key="correct_qualifier",
         )
-        reason = st.text_input(t("up_reason_required", lang))
+        reason = st.text_input(locale.t("up_reason_required"))
         submit = "up_submit_approval" if ctx.settings.require_approval else "up_submit"
-        if st.form_submit_button(t(submit, lang)):
+        if st.form_submit_button(locale.t(submit)):
             criteria = _criteria(metric, scope, period_end, source_id, old_value)
             change: Callable[[], Outcome]
             if action == "correct":

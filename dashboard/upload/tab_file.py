@@ -11,7 +11,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import LANGS, t
+from dashboard.i18n import LANGS
 from dashboard.safe_text import plain
 from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
@@ -29,7 +29,7 @@ MAX_INLINE_SOURCES = 5
 
 def merge_label(ctx: UploadContext) -> str:
     """Return the write button's words: 提交审批 when a second analyst must approve."""
-    return t("up_submit_approval" if ctx.settings.require_approval else "up_merge", ctx.lang)
+    return ctx.locale.t("up_submit_approval" if ctx.settings.require_approval else "up_merge")
 
 
 def unregistered_sources(exc: CorridorError) -> list[str]:
@@ -42,11 +42,11 @@ def unregistered_sources(exc: CorridorError) -> list[str]:
 
 def register_sources_inline(ctx: UploadContext, actor: auth.Actor, ids: list[str]) -> None:
     """Offer a form registering the file's unregistered sources, then check the file again."""
-    lang = ctx.lang
+    locale = ctx.locale
     shown = ids[:MAX_INLINE_SOURCES]
     # Source ids come from the file: shown as plain text inside the markdown message.
     listed = plain("、".join(shown))
-    st.info(t("up_sources_missing", lang, ids=listed), icon=":material/library_add:")
+    st.info(locale.t("up_sources_missing", ids=listed), icon=":material/library_add:")
     with st.form("inline_sources"):
         fields = []
         for n, source_id in enumerate(shown):
@@ -55,13 +55,15 @@ def register_sources_inline(ctx: UploadContext, actor: auth.Actor, ids: list[str
             fields.append(
                 (
                     source_id,
-                    cols[0].text_input(t("up_title", lang), key=f"inline_title_{n}"),
-                    cols[1].text_input(t("up_publisher", lang), key=f"inline_pub_{n}"),
-                    cols[2].date_input(t("up_published", lang), value=None, key=f"inline_date_{n}"),
-                    cols[3].text_input(t("up_url_optional", lang), key=f"inline_url_{n}"),
+                    cols[0].text_input(locale.t("up_title"), key=f"inline_title_{n}"),
+                    cols[1].text_input(locale.t("up_publisher"), key=f"inline_pub_{n}"),
+                    cols[2].date_input(
+                        locale.t("up_published"), value=None, key=f"inline_date_{n}"
+                    ),
+                    cols[3].text_input(locale.t("up_url_optional"), key=f"inline_url_{n}"),
                 )
             )
-        if not st.form_submit_button(t("up_register", lang)):
+        if not st.form_submit_button(locale.t("up_register")):
             return
     try:
         for source_id, title, publisher, published, url in fields:
@@ -84,28 +86,28 @@ def show_notes(ctx: UploadContext, notes: tuple[Problem, ...]) -> None:
     """Show how cells were read (units converted, months as days, fractions to check)."""
     if not notes:
         return
-    i = LANGS.index(ctx.lang) if ctx.lang in LANGS else 0
+    i = LANGS.index(ctx.locale.lang)
     lines = [(p.zh, p.en)[i] + (f" [{p.column}]" if p.column else "") for p in notes]
-    st.warning(t("up_notes", ctx.lang), icon=":material/info:")
+    st.warning(ctx.locale.t("up_notes"), icon=":material/info:")
     st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
 def _template_buttons(ctx: UploadContext) -> None:
     """Offer the upload template as an Excel workbook and as CSV."""
-    lang = ctx.lang
+    locale = ctx.locale
     cols = st.columns(2)
     cols[0].download_button(
-        t("up_template_xlsx", lang),
+        locale.t("up_template_xlsx"),
         # Built only when clicked: the workbook takes a second or two, the page should not.
-        partial(template_xlsx, lang),
-        file_name=f"corridor_upload_template_{lang}.xlsx",
+        partial(template_xlsx, locale.lang),
+        file_name=f"corridor_upload_template_{locale.lang}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         on_click="ignore",
     )
     cols[1].download_button(
-        t("up_template", lang),
-        validating.template_csv(lang),
+        locale.t("up_template"),
+        validating.template_csv(locale.lang),
         file_name="corridor_upload_template.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -115,14 +117,14 @@ def _template_buttons(ctx: UploadContext) -> None:
 
 def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview in the page's words, merge or submit."""
-    lang = ctx.lang
+    locale = ctx.locale
     _template_buttons(ctx)
     limit_mb = reading.max_upload_bytes() / (1024 * 1024)
     file = st.file_uploader(
-        t("up_file", lang),
+        locale.t("up_file"),
         type=["csv", "xlsx"],
         key="upload_file",
-        help=t("up_file_limit", lang, mb=limit_mb),
+        help=locale.t("up_file_limit", mb=limit_mb),
     )
     if file is None:
         return
@@ -137,15 +139,15 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
         return
     show_notes(ctx, upload.notes)
     counts = st.columns(3)
-    counts[0].metric(t("up_new", lang), len(preview.new))
-    counts[1].metric(t("up_held", lang), len(preview.present))
-    counts[2].metric(t("up_contradicting", lang), len(preview.contradicting))
+    counts[0].metric(locale.t("up_new"), len(preview.new))
+    counts[1].metric(locale.t("up_held"), len(preview.present))
+    counts[2].metric(locale.t("up_contradicting"), len(preview.contradicting))
     frame = preview.frame()
     if len(frame) > MAX_PREVIEW_ROWS:
-        st.caption(t("up_preview_cut", lang, shown=MAX_PREVIEW_ROWS, total=len(frame)))
-    st.dataframe(preview_table(frame, lang), hide_index=True, key="upload_preview")
+        st.caption(locale.t("up_preview_cut", shown=MAX_PREVIEW_ROWS, total=len(frame)))
+    st.dataframe(preview_table(frame, locale), hide_index=True, key="upload_preview")
     if not preview.changes:
-        st.info(t("up_all_held", lang))
+        st.info(locale.t("up_all_held"))
         return
     incoming = pd.concat(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
@@ -154,7 +156,7 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     replace = False
     if len(preview.contradicting):
         replace = st.checkbox(
-            t("up_replace_file", lang),
+            locale.t("up_replace_file"),
             key="upload_replace",
         )
     if st.button(merge_label(ctx), type="primary", key="upload_merge"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import report_write, show_error, show_flash
 from dashboard.upload.preview import MAX_PREVIEW_ROWS
@@ -22,11 +21,11 @@ REVIEW_FLASH = "_review_flash"
 def show_original(ctx: UploadContext, record: dict[str, object]) -> None:
     """Show what the analyst submitted: the pasted article or the file, as plain text."""
     layout = ctx.layout
-    st.caption(t("up_pending_original", ctx.lang))
+    st.caption(ctx.locale.t("up_pending_original"))
     stored = str(record.get("stored_as") or "")
     path = (layout.root / stored).resolve()
     if not stored or not path.is_relative_to(layout.uploads.resolve()) or not path.is_file():
-        st.caption(t("up_original_missing", ctx.lang))
+        st.caption(ctx.locale.t("up_original_missing"))
         return
     raw = path.read_bytes()
     if str(record.get("file_kind")) == "xlsx":
@@ -44,11 +43,10 @@ def show_original(ctx: UploadContext, record: dict[str, object]) -> None:
 def _item_line(ctx: UploadContext, item: pending.Pending) -> str:
     """Return the pending item's one line: its id, kind, sender, file and row counts."""
     r = item.record
-    return t(
+    return ctx.locale.t(
         "up_pending_item",
-        ctx.lang,
         id=item.id,
-        kind=t(f"up_kind_{item.kind}", ctx.lang) if item.kind in pending.KINDS else item.kind[:40],
+        kind=ctx.locale.t(f"up_kind_{item.kind}") if item.kind in pending.KINDS else item.kind[:40],
         who=r.get("who", ""),
         file=r.get("title") or r.get("file_name", ""),
         new=r.get("rows_new", 0),
@@ -58,13 +56,13 @@ def _item_line(ctx: UploadContext, item: pending.Pending) -> str:
 
 def _review_item(ctx: UploadContext, actor: auth.Actor, item: pending.Pending) -> None:
     """Show one pending item, its rows beside the original, with approve and reject."""
-    lang = ctx.lang
+    locale = ctx.locale
     r = item.record
     st.text(_item_line(ctx, item))
     left, right = st.columns(2) if item.kind in ("upload", "article") else (st, None)
     try:
         rows = pending.pending_frame(ctx.layout, item)
-        left.caption(t("up_pending_rows", lang))
+        left.caption(locale.t("up_pending_rows"))
         left.dataframe(rows, hide_index=True, key=f"pending_preview_{item.id}")
     except CorridorError as exc:
         show_error(ctx, exc)
@@ -73,10 +71,10 @@ def _review_item(ctx: UploadContext, actor: auth.Actor, item: pending.Pending) -
             show_original(ctx, r)
     own = r.get("who") == actor.name
     if own:
-        st.caption(t("up_own_pending", lang))
+        st.caption(locale.t("up_own_pending"))
     cols = st.columns(3)
     if cols[0].button(
-        t("up_approve", lang), key=f"approve_{item.id}", type="primary", disabled=own
+        locale.t("up_approve"), key=f"approve_{item.id}", type="primary", disabled=own
     ):
 
         def approve() -> str:
@@ -85,8 +83,8 @@ def _review_item(ctx: UploadContext, actor: auth.Actor, item: pending.Pending) -
 
         if not report_write(ctx, approve, "up_approved", flash=REVIEW_FLASH):
             return
-    reason = cols[1].text_input(t("up_reject_reason", lang), key=f"why_{item.id}")
-    if cols[2].button(t("up_reject", lang), key=f"reject_{item.id}"):
+    reason = cols[1].text_input(locale.t("up_reject_reason"), key=f"why_{item.id}")
+    if cols[2].button(locale.t("up_reject"), key=f"reject_{item.id}"):
 
         def reject() -> None:
             pending.reject(ctx.layout, actor, item.id, reason)
@@ -100,7 +98,7 @@ def review_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     show_flash(REVIEW_FLASH)
     items = pending.list_pending(ctx.layout)
     if not items:
-        st.info(t("up_nothing_pending", ctx.lang))
+        st.info(ctx.locale.t("up_nothing_pending"))
         return
     for item in items:
         with st.container(border=True, key=f"pending_{item.id}"):

@@ -7,7 +7,6 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import report_write
 from etl.store import auth, commands
@@ -15,14 +14,14 @@ from etl.store import auth, commands
 
 def source_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Register a source that uploads can cite."""
-    lang = ctx.lang
+    locale = ctx.locale
     with st.form("add_source"):
-        source_id = st.text_input(t("up_source_id", lang))
-        title = st.text_input(t("up_title", lang))
-        publisher = st.text_input(t("up_publisher", lang))
-        published = st.date_input(t("up_published", lang), value=date.today())
-        url = st.text_input(t("up_url_optional", lang))
-        if st.form_submit_button(t("up_register", lang)):
+        source_id = st.text_input(locale.t("up_source_id"))
+        title = st.text_input(locale.t("up_title"))
+        publisher = st.text_input(locale.t("up_publisher"))
+        published = st.date_input(locale.t("up_published"), value=date.today())
+        url = st.text_input(locale.t("up_url_optional"))
+        if st.form_submit_button(locale.t("up_register")):
             add_source = partial(
                 commands.add_source,
                 ctx.layout,

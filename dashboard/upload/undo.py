@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.i18n import t
 from dashboard.safe_text import plain
 from dashboard.upload.context import UploadContext
 from dashboard.upload.messages import report_write
@@ -27,22 +26,22 @@ def _preselect_newest(newest: str) -> None:
 
 def undo_section(ctx: UploadContext, actor: auth.Actor) -> None:
     """Choose a batch (newest first, preselected after every change), give a reason, confirm."""
-    lang = ctx.lang
+    locale = ctx.locale
     options = undo_options(ctx.layout)
     if not options:
-        st.info(t("up_undo_none", lang))
+        st.info(locale.t("up_undo_none"))
         return
-    labels = {str(e["id"]): option_label(e, lang, ctx.settings.zone) for e in options}
+    labels = {str(e["id"]): option_label(e, locale.lang, ctx.settings.zone) for e in options}
     _preselect_newest(str(options[0]["id"]))
     choice = st.selectbox(
-        t("up_undo_choice", lang), list(labels), format_func=labels.__getitem__, key="undo_choice"
+        locale.t("up_undo_choice"), list(labels), format_func=labels.__getitem__, key="undo_choice"
     )
-    reason = st.text_input(t("up_undo_reason", lang), key="undo_reason")
-    if st.button(t("up_undo_ask", lang), key="undo_button"):
+    reason = st.text_input(locale.t("up_undo_reason"), key="undo_reason")
+    if st.button(locale.t("up_undo_ask"), key="undo_button"):
         if reason.strip():
             st.session_state["_undo_confirm"] = choice
         else:
-            st.warning(t("up_undo_need_reason", lang))
+            st.warning(locale.t("up_undo_need_reason"))
     target = st.session_state.get("_undo_confirm")
     if target != choice or target not in labels:
         return
@@ -52,23 +51,23 @@ def undo_section(ctx: UploadContext, actor: auth.Actor) -> None:
 
 def _confirm(ctx: UploadContext, actor: auth.Actor, target: str, label: str, reason: str) -> None:
     """Say what undoing the batch changes back, then undo it or cancel."""
-    lang = ctx.lang
-    st.markdown(t("up_undo_confirm_head", lang, label=plain(label)))
-    effect = undo_effect(ctx.layout, target, lang)
+    locale = ctx.locale
+    st.markdown(locale.t("up_undo_confirm_head", label=plain(label)))
+    effect = undo_effect(ctx.layout, target, locale.lang)
     for key, count, words in (
         ("up_undo_goes", effect["goes"], effect["goes_words"]),
         ("up_undo_returns", effect["returns"], effect["returns_words"]),
     ):
         if count:
-            more = [t("up_undo_more", lang, n=count - len(words))] if count > len(words) else []
-            st.text(t(key, lang, n=count) + "\n" + "\n".join(["  " + w for w in words] + more))
+            more = [locale.t("up_undo_more", n=count - len(words))] if count > len(words) else []
+            st.text(locale.t(key, n=count) + "\n" + "\n".join(["  " + w for w in words] + more))
     if effect["sources"]:
-        st.text(t("up_undo_sources", lang, ids=", ".join(effect["sources"])))
+        st.text(locale.t("up_undo_sources", ids=", ".join(effect["sources"])))
     cols = st.columns(2)
-    if cols[1].button(t("up_cancel", lang), key="undo_cancel"):
+    if cols[1].button(locale.t("up_cancel"), key="undo_cancel"):
         st.session_state.pop("_undo_confirm", None)
         st.rerun()
-    if cols[0].button(t("up_undo_confirm", lang), key="undo_confirm", type="primary"):
+    if cols[0].button(locale.t("up_undo_confirm"), key="undo_confirm", type="primary"):
 
         def undo() -> str:
             batch = commands.undo_batch(ctx.layout, actor, target, reason)
