@@ -116,7 +116,7 @@ def test_the_files_a_layout_row_names_exist_in_its_package() -> None:
         for package, owns in rows.items()
         if package.endswith("/")
         for name in re.findall(r"`([\w./]+\.(?:py|toml|md)|[\w]+/)`", owns)
-        if not name.startswith(("docs/", "bench/", "etl/", "dashboard/"))
+        if not name.startswith(("docs/", "bench/", "etl/", "dashboard/", "tests/"))
     ]
     assert ("tools/", "land_outline.py") in named  # the pattern finds names at all
     missing = [
@@ -155,3 +155,17 @@ def test_operations_material_lives_in_docs_operations() -> None:
         assert needle in operations, needle
         assert needle not in README, f"{needle} belongs in docs/operations.md"
     assert "## Who may write" in operations and "## Settings and approval" in operations
+
+
+def test_the_tests_mirror_the_code_tree() -> None:
+    # A test of etl/store/pending.py lives in tests/etl/store/; a folder of tests with no package
+    # of that name beside the code would be a map that leads nowhere.
+    tests = REPO_ROOT / "tests"
+    folders = {
+        p.parent.relative_to(tests).as_posix()
+        for p in tests.rglob("test_*.py")
+        if p.parent.relative_to(tests).parts[:1] in (("etl",), ("dashboard",), ("corridor",))
+    }
+    assert "etl/store" in folders
+    assert all((REPO_ROOT / folder).is_dir() for folder in folders), sorted(folders)
+    assert not list(tests.glob("test_*.py")), "test files belong in the folder of what they check"
