@@ -62,3 +62,11 @@ def cli_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         auth.os_user(), CLI_ACCOUNT, path, by=auth.Actor(CLI_ACCOUNT, actors.ANALYST)
     )
     return path
+
+
+@pytest.fixture
+def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A secrets.toml of this test's own (CORRIDOR_SECRETS_FILE), for the shared password."""
+    path = tmp_path / "secrets.toml"
+    monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(path))
+    return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
@@ -139,3 +140,33 @@ BOUND_ROWS: list[tuple[str, ...]] = [
      "", "reported", SEED, "2024年班列开行突破1万列", "over"),
 ]
 # fmt: on
+
+
+def big_frame(rows: int = 50_000) -> pd.DataFrame:
+    """Return a valid-shaped observations frame of `rows` monthly figures over many scopes."""
+    metrics = [("train_runs", "trains"), ("teu", "TEU"), ("ports_reached", "ports")]
+    months = pd.date_range("2000-01-01", "2026-09-01", freq="MS")
+    scopes = [f"重庆第{i}物流园区" for i in range(rows // (len(metrics) * len(months)) + 1)]
+    grid = pd.MultiIndex.from_product(
+        [range(len(metrics)), range(len(scopes)), range(len(months))]
+    ).to_frame(index=False)
+    grid = grid.head(rows)
+    metric = [metrics[i][0] for i in grid[0]]
+    flow = np.array([m != "ports_reached" for m in metric])
+    start = months[grid[2].to_numpy()]
+    return pd.DataFrame(
+        {
+            "metric": metric,
+            "value": np.arange(len(grid), dtype=float) % 997 + 1,
+            "unit": [metrics[i][1] for i in grid[0]],
+            "period_start": pd.Series(start).where(flow, pd.NaT),
+            "period_end": start + pd.offsets.MonthEnd(0),
+            "region": "chongqing",
+            "route": "rail_sea",
+            "scope": [scopes[i] for i in grid[1]],
+            "yoy_pct": np.where(flow, 5.0, np.nan),
+            "basis": "reported",
+            "source_id": SEED,
+            "quote": "合成数据 synthetic test row",
+        }
+    )

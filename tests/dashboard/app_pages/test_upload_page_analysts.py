@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.contract.paths import Layout
+from etl.contract.paths import REPO_ROOT, Layout
 from etl.store.accounts import add_user
 from etl.store.actors import Actor
 from etl.store.history import history_rows
 from etl.store.table import load_table
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(REPO_ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/upload.py"
 TIMEOUT = 60
 SOURCE = "cqcustoms-20240911"  # a source of the dashboard's test data

@@ -9,11 +9,10 @@ from itertools import chain
 
 import pandas as pd
 import pytest
-from dashboard_data import observations, sources
+from dashboard_data import big_frame, observations, sources
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from references import figure_records
-from test_charts import big_frame
 
 from dashboard import data
 from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS

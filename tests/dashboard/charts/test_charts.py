@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from dashboard_data import observations, sources
+from dashboard_data import big_frame, observations, sources
 
 from dashboard.charts.metric_charts import POINT_COLUMNS
 from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS, select_figures
@@ -189,38 +188,6 @@ def test_building_does_not_change_the_input_frame() -> None:
     before = frame.copy()
     build(frame, Filters(), locale=EN)
     assert frame.equals(before)
-
-
-def big_frame(rows: int = 50_000) -> pd.DataFrame:
-    """Return a valid-shaped observations frame of `rows` monthly figures over many scopes."""
-    from dashboard_data import SEED
-
-    metrics = [("train_runs", "trains"), ("teu", "TEU"), ("ports_reached", "ports")]
-    months = pd.date_range("2000-01-01", "2026-09-01", freq="MS")
-    scopes = [f"重庆第{i}物流园区" for i in range(rows // (len(metrics) * len(months)) + 1)]
-    grid = pd.MultiIndex.from_product(
-        [range(len(metrics)), range(len(scopes)), range(len(months))]
-    ).to_frame(index=False)
-    grid = grid.head(rows)
-    metric = [metrics[i][0] for i in grid[0]]
-    flow = np.array([m != "ports_reached" for m in metric])
-    start = months[grid[2].to_numpy()]
-    return pd.DataFrame(
-        {
-            "metric": metric,
-            "value": np.arange(len(grid), dtype=float) % 997 + 1,
-            "unit": [metrics[i][1] for i in grid[0]],
-            "period_start": pd.Series(start).where(flow, pd.NaT),
-            "period_end": start + pd.offsets.MonthEnd(0),
-            "region": "chongqing",
-            "route": "rail_sea",
-            "scope": [scopes[i] for i in grid[1]],
-            "yoy_pct": np.where(flow, 5.0, np.nan),
-            "basis": "reported",
-            "source_id": SEED,
-            "quote": "合成数据 synthetic test row",
-        }
-    )
 
 
 def test_no_chart_draws_more_than_its_cap_or_sends_over_500_kb_at_50k_rows() -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 from string import Formatter
 
 import pytest
 
 from dashboard.i18n import LANGS, TEXT, both, pair, t
+from etl.contract.paths import REPO_ROOT
 
-DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard"
+DASHBOARD = REPO_ROOT / "dashboard"
 # How numbers, dates and periods are written differs by more than words (万/亿 without
 # thousands separators, 年/月 patterns): dashboard.format owns those rules and may branch.
 MAY_BRANCH = {"format.py"}

@@ -9,8 +9,9 @@ from dashboard_data import OLDER, ROWS, SEED, observations, write_data_dir
 from streamlit.testing.v1 import AppTest
 
 from dashboard.format import format_value
+from etl.contract.paths import REPO_ROOT
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+APP = str(REPO_ROOT / "dashboard" / "app.py")
 SCOPE = "西部陆海新通道铁海联运班列"
 # The corridor's rail-sea trains: a full year, and two like year-to-date figures.
 EXTRA = [

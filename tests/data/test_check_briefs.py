@@ -6,7 +6,9 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-SCRIPT = Path(__file__).resolve().parents[1] / "data" / "raw" / "research" / "check_briefs.py"
+from etl.contract.paths import REPO_ROOT
+
+SCRIPT = REPO_ROOT / "data" / "raw" / "research" / "check_briefs.py"
 
 
 def _checker() -> ModuleType:

@@ -114,14 +114,36 @@ def test_the_files_a_layout_row_names_exist_in_its_package() -> None:
     named = [
         (package, name)
         for package, owns in rows.items()
+        if package.endswith("/")
         for name in re.findall(r"`([\w./]+\.(?:py|toml|md)|[\w]+/)`", owns)
-        if not name.startswith(("docs/", "bench/"))
+        if not name.startswith(("docs/", "bench/", "etl/", "dashboard/", "tests/"))
     ]
-    assert ("etl/contract/", "identity.py") in named  # the pattern finds names at all
+    assert ("tools/", "land_outline.py") in named  # the pattern finds names at all
     missing = [
         package + name for package, name in named if not (REPO_ROOT / package / name).exists()
     ]
     assert not missing, f"the layout table names files that do not exist: {missing}"
+
+
+def code_modules() -> list[str]:
+    """Return every module of the code (not packages' __init__.py), as a path from the root."""
+    return sorted(
+        path.relative_to(REPO_ROOT).as_posix()
+        for root in ("etl", "dashboard", "corridor")
+        for path in (REPO_ROOT / root).rglob("*.py")
+        if path.name != "__init__.py"
+    )
+
+
+def test_the_layout_table_names_every_module_in_a_row_of_its_own() -> None:
+    rows = layout_rows()
+    assert "etl/contract/identity.py" in rows  # rows are read by their first cell
+    missing = [module for module in code_modules() if module not in rows]
+    assert not missing, f"the README's layout table has no row for: {missing}"
+    gone = [p for p in rows if p.endswith(".py") and not (REPO_ROOT / p).exists()]
+    assert not gone, f"the README's layout table names modules that do not exist: {gone}"
+    empty = [p for p, owns in rows.items() if not owns.strip(" |")]
+    assert not empty, f"layout rows that say nothing: {empty}"
 
 
 def test_operations_material_lives_in_docs_operations() -> None:
@@ -133,3 +155,17 @@ def test_operations_material_lives_in_docs_operations() -> None:
         assert needle in operations, needle
         assert needle not in README, f"{needle} belongs in docs/operations.md"
     assert "## Who may write" in operations and "## Settings and approval" in operations
+
+
+def test_the_tests_mirror_the_code_tree() -> None:
+    # A test of etl/store/pending.py lives in tests/etl/store/; a folder of tests with no package
+    # of that name beside the code would be a map that leads nowhere.
+    tests = REPO_ROOT / "tests"
+    folders = {
+        p.parent.relative_to(tests).as_posix()
+        for p in tests.rglob("test_*.py")
+        if p.parent.relative_to(tests).parts[:1] in (("etl",), ("dashboard",), ("corridor",))
+    }
+    assert "etl/store" in folders
+    assert all((REPO_ROOT / folder).is_dir() for folder in folders), sorted(folders)
+    assert not list(tests.glob("test_*.py")), "test files belong in the folder of what they check"

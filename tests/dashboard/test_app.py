@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
+from app_support import APP, TIMEOUT, shown, texts
 from cards_support import cards
 from dashboard_data import SEED
 from streamlit.testing.v1 import AppTest
 
-from dashboard.safe_text import WORD_JOINER
 from etl.contract.paths import DEFAULT_DATA_DIR
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = ("trains", "freight", "agri", "reach", "sources")
-# A cold first run imports plotly and pandas and loads the table.
-TIMEOUT = 60
 
 
 def run_app(query: dict[str, str] | None = None) -> AppTest:
@@ -27,17 +23,6 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def shown(markdown: str) -> str:
-    """Return markdown as the reader sees it: data text is escaped (dashboard/safe_text.py)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
-
-
-def texts(at: AppTest) -> str:
-    parts = [shown(m.value) for m in at.markdown] + [shown(c.value) for c in at.caption]
-    parts += [card.text() for card in cards(at)]
-    return "\n".join(parts)
 
 
 def plotly_count(at: AppTest) -> int:

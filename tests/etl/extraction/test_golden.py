@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from etl.contract.paths import REPO_ROOT
 from etl.contract.places import resolve_region, resolve_route
 from etl.extraction.articles import infer_published, read_article
 from etl.extraction.evaluate import (
@@ -18,7 +19,7 @@ from etl.extraction.evaluate import (
     render_report,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = REPO_ROOT / "tests" / "golden"
 ARTICLES = GOLDEN / "articles"
 TRUTH = GOLDEN / "truth.csv"
 # The contract's bar on the labelled briefs; unseen articles are held to 0.95.

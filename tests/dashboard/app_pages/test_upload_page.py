@@ -9,45 +9,19 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from upload_page_support import APP, PAGE, PASSWORD, PASTED, TIMEOUT, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-PAGE = "app_pages/upload.py"
-TIMEOUT = 60
-PASSWORD = "analyst password 2025"
 # A train figure the seed data lacks: its value must appear in the trains chart once merged.
 NEW_ROW = (
     "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote\n"
     "train_runs,4321,trains,2024-01-01,2024-08-31,重庆西部陆海新通道铁海联运班列（测试）,,"
     "cqcustoms-20240911,analyst upload\n"
 )
-
-
-@pytest.fixture
-def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "secrets.toml"
-    monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(path))
-    return path
-
-
-def open_page(at: AppTest | None = None) -> AppTest:
-    if at is None:  # an AppTest is falsy before its first run
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def log_in(at: AppTest, name: str, password: str) -> None:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_pw").input(password)
-    at.button[0].click().run()  # the form's submit button
-    assert not at.exception, at.exception
 
 
 def chart_json(at: AppTest) -> str:
@@ -263,14 +237,6 @@ def test_an_idle_session_is_logged_out(data_dir: Path, secrets: Path) -> None:
         json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()
     ]
     assert events[-1] == "timeout"
-
-
-# An article pasted with no header: no date, publisher, URL or title line.
-PASTED = (
-    "2024年1—8月，西部陆海新通道铁海联运班列发送集装箱54321标箱，同比增长12%。\n"
-    "截至8月底，公路班车累计发运7654车次。此外，跨境班列累计开行3210列。\n"
-    "通道目的地已拓展至123个国家和地区的456个港口。\n"
-)
 
 
 def test_pasted_article_shows_how_periods_were_decided_and_keeps_the_date_inferred(

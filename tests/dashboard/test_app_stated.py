@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from app_support import APP, TIMEOUT, texts
 from cards_support import cards
 from dashboard_data import BOUND_ROWS, ROWS, write_data_dir
 from streamlit.testing.v1 import AppTest
-from test_app import APP, TIMEOUT, texts
 
 from dashboard.i18n import t
 

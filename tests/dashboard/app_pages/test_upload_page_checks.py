@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from test_upload_page import PASSWORD, PASTED, log_in, open_page, secrets  # noqa: F401
+from upload_page_support import PASSWORD, PASTED, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
@@ -25,7 +25,7 @@ YEAR_BELOW_YTD = (
 
 def test_the_upload_preview_shows_the_findings_before_a_merge(
     data_dir: Path,
-    secrets: Path,  # noqa: F811
+    secrets: Path,
 ) -> None:
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()
@@ -43,7 +43,7 @@ def test_the_upload_preview_shows_the_findings_before_a_merge(
 
 def test_the_article_tab_says_when_there_is_nothing_to_question(
     data_dir: Path,
-    secrets: Path,  # noqa: F811
+    secrets: Path,
 ) -> None:
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()

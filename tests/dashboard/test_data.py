@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dashboard_data import sources
-from test_charts import big_frame
+from dashboard_data import big_frame, sources
 
 from dashboard import data
 from dashboard.charts.select import DEFAULT_TOP, MAX_BARS, MAX_MARKERS
