@@ -17,7 +17,7 @@ from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import report_write, show_error
 from dashboard.upload.preview import MAX_PREVIEW_ROWS, preview_table
-from etl.contract.errors import CorridorError, Problem
+from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.store import auth, commands
 from etl.store.record_check import check_rows
 from etl.uploads import reading, validating
@@ -34,7 +34,7 @@ def merge_label(ctx: UploadContext) -> str:
 
 def unregistered_sources(exc: CorridorError) -> list[str]:
     """Return the source ids a refusal names as unregistered, if that is its only problem."""
-    ids = [p.value or "" for p in exc.problems if p.en.startswith("unknown source")]
+    ids = [p.value or "" for p in exc.problems if p.kind == UNKNOWN_SOURCE]
     if not ids or len(ids) != len(exc.problems):
         return []
     return list(dict.fromkeys(i for i in ids if i))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Kinds of problem code may act on (Problem.kind).
+UNKNOWN_SOURCE = "unknown_source"
+
 
 @dataclass
 class Problem:
@@ -15,6 +18,9 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    # What kind of problem it is, for code that acts on one kind (the page offering to register
+    # the sources a file names): a constant below, never the English text.
+    kind: str = ""
 
     def render(self) -> str:
         """Return the problem as one or two readable lines, Chinese first."""

@@ -27,7 +27,9 @@ class ProblemList:
         # Set when checks were skipped because the list was full (the count is then a floor).
         self.incomplete = False
 
-    def add_mask(self, mask: pd.Series, values: pd.Series, column: str, zh: str, en: str) -> None:
+    def add_mask(
+        self, mask: pd.Series, values: pd.Series, column: str, zh: str, en: str, kind: str = ""
+    ) -> None:
         """Record a problem for each row where mask is true (listing only the first few)."""
         hits = np.asarray(mask.index[np.asarray(mask, dtype=bool)], dtype=np.int64)
         seen = self.flagged.get(column)
@@ -38,7 +40,9 @@ class ProblemList:
         self.flagged[column] = fresh if seen is None else np.concatenate([seen, fresh])
         room = MAX_LISTED_PROBLEMS + 1 - len(self.items)
         for index in fresh[: max(0, room)].tolist():
-            self.items.append(Problem(zh, en, self.name, index + 2, column, str(values[index])))
+            self.items.append(
+                Problem(zh, en, self.name, index + 2, column, str(values[index]), kind=kind)
+            )
 
     def add(self, problem: Problem) -> None:
         """Record one problem unless its cell already has one."""

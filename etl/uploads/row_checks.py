@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from etl.contract.errors import CorridorError, Problem
+from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.contract.identity import figure_hashes, figure_keys
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.schema import OBSERVATION_COLUMNS, observations_schema, validate
@@ -101,6 +101,7 @@ def check_sources(rows: pd.DataFrame, known_sources: Iterable[str], problems: Pr
         "source_id",
         "来源未登记：请先登记来源（corridor sources add 或页面上的“登记来源”）",
         "unknown source: register it first (corridor sources add, or the page's form)",
+        kind=UNKNOWN_SOURCE,
     )
 
 
