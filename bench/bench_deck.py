@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dashboard.deck.slides import build_deck, deck_inputs
 from dashboard.filters import Filters
+from dashboard.locales import Locale
 from etl.contract.paths import REPO_ROOT, layout
 from etl.store.table import load_table
 
@@ -24,8 +25,9 @@ def _in_process(lang: str) -> list[float]:
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        specs, cards, _ = deck_inputs(table.observations, table.sources, Filters(lang=lang))
-        build_deck(specs, cards, Filters(lang=lang), table.sources)
+        locale = Locale(lang)
+        specs, cards, _ = deck_inputs(table.observations, table.sources, Filters(), locale)
+        build_deck(specs, cards, Filters(), table.sources, locale=locale)
         times.append(time.perf_counter() - start)
     return times
 
@@ -54,7 +56,7 @@ def _line(name: str, times: list[float]) -> str:
 def main() -> int:
     """Print the timings; exit 1 when the command's median misses the goal."""
     table = load_table(layout())
-    specs, _, _ = deck_inputs(table.observations, table.sources, Filters())
+    specs, _, _ = deck_inputs(table.observations, table.sources, Filters(), Locale("zh"))
     print(f"charts: {len(specs)}, slides: {len(specs) + 2}")
     for lang in ("zh", "en"):
         print(_line(f"build_deck in process ({lang}, data loaded)", _in_process(lang)))
