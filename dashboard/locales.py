@@ -57,9 +57,13 @@ class Locale:
         """Return what a figure's sentence is, by its source's kind."""
         return i18n.sentence_label(kind, self.lang)
 
-    def figure_label(self, scope: object, series: object) -> str:
-        """Return a figure's line: its series label, else its scope."""
-        return dashboard.series_labels.figure_label(scope, series, self.lang)
+    def figure_label(
+        self, scope: object, series: object, *, metric: object = "", region: object = ""
+    ) -> str:
+        """Return a figure's line: its series label, else its scope (English: metric, region)."""
+        return dashboard.series_labels.figure_label(
+            scope, series, self.lang, metric=metric, region=region
+        )
 
     def series(self, series: object) -> str:
         """Return a series key's label, '' outside every series."""
