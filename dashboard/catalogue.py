@@ -320,7 +320,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "`.streamlit/secrets.toml`, mode 0600), then reload this page:",
     ),
     "up_setup_oidc": (
-        "也可以用单位的身份提供方（OIDC）登录：在 secrets.toml 中配置 `[auth]`，"
+        "也可以用单位的身份提供方（OIDC）登录：在 `secrets.toml` 中配置 `[auth]`，"
         "并在 `[corridor]` 中用 `analyst_emails` 列出分析员的邮箱。",
         "Or sign in with your organisation's identity provider (OIDC): configure `[auth]` "
         "in secrets.toml and list analysts' e-mails as `analyst_emails` under `[corridor]`.",

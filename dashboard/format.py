@@ -172,6 +172,16 @@ def format_date(day: pd.Timestamp, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else _day_en(day)
 
 
+# The zone a Chinese reader names in words; any other zone shows its identifier.
+ZONE_NAMES_ZH = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "PRC": "北京时间"}
+
+
+def zone_label(zone: object, lang: str) -> str:
+    """Return a time zone as a reader names it: 北京时间 in Chinese, else its id."""
+    name = str(zone)
+    return ZONE_NAMES_ZH.get(name, name) if lang == "zh" else name
+
+
 def label_number(value: float, decimals: int, lang: str) -> str:
     """Return a number as a chart label prints it (no unit): 2021.84 in Chinese, 2,021.84 else."""
     # Chinese figures in 万/亿 are written without thousands separators (2021.84万元).

@@ -98,6 +98,10 @@ class Locale:
         """Return a calendar date."""
         return dashboard.format.format_date(day, self.lang)
 
+    def zone(self, zone: object) -> str:
+        """Return a time zone as a reader names it."""
+        return dashboard.format.zone_label(zone, self.lang)
+
     def scaled(self, value: float, metric: str) -> float:
         """Return value in the metric's display scale."""
         return dashboard.format.scaled(value, metric, self.lang)

@@ -14,6 +14,7 @@ from dashboard.format import (
     growth_words,
     point_format,
     point_label,
+    zone_label,
 )
 
 D = pd.Timestamp
@@ -142,3 +143,9 @@ def test_a_deck_label_format_starts_with_the_qualifier_as_text() -> None:
     assert point_format(10000, 0, "zh", qualifier="over") == '"超"0'
     assert point_format(10000, 0, "en", qualifier="nearly") == '"nearly "#,##0'
     assert point_format(10000, 0, "en") == "#,##0"
+
+
+def test_china_time_reads_in_words_in_chinese_and_as_its_identifier_in_english() -> None:
+    assert zone_label("Asia/Shanghai", "zh") == "北京时间"
+    assert zone_label("Asia/Shanghai", "en") == "Asia/Shanghai"
+    assert zone_label("Europe/London", "zh") == "Europe/London"
