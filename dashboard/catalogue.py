@@ -328,6 +328,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_template": ("下载模板（CSV）", "Download the template (CSV)"),
     "up_file": ("CSV 或 XLSX 文件", "A CSV or XLSX file"),
     "up_file_limit": ("每个文件上限 {mb:g} MiB", "At most {mb:g} MiB per file"),
+    # Streamlit's own uploader words, shown in Chinese by dashboard/uploader_text.py.
+    "up_browse": ("选择文件", "Upload"),
+    "up_dropzone_limits": (
+        "拖放或选择文件 · 每个文件不超过 {mb} MB · {types}",
+        "{mb}MB per file • {types}",
+    ),
+    "up_drop_here": ("将文件拖放到此处", "Drag and drop a file here"),
     "up_new": ("新增", "New"),
     "up_held": ("已有", "Already held"),
     "up_contradicting": ("与现有数据矛盾", "Contradicting"),
