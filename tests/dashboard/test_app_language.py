@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from etl.contract.paths import DEFAULT_DATA_DIR
 from etl.contract.publishers import load_publishers
 
-PAGES = ("overview", "trains", "freight", "agri", "reach", "sources", "upload")
+PAGES = ("overview", "trains", "freight", "agri", "reach", "sources", "upload", "present")
 # A shipped run draws every chart of every page: slower than the small test data.
 SHIPPED_TIMEOUT = 180
 # Chinese mode may name file formats, office programs and English-language outlets by their own
