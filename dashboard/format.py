@@ -172,6 +172,12 @@ def format_date(day: pd.Timestamp, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else _day_en(day)
 
 
+def reads_source_words(lang: str) -> bool:
+    """Return whether the sources' own (Chinese) words, such as a scope, read in this language."""
+    # The reports are Chinese: their scopes name a figure in Chinese, never in English.
+    return lang == "zh"
+
+
 # The zone a Chinese reader names in words; any other zone shows its identifier.
 ZONE_NAMES_ZH = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "PRC": "北京时间"}
 

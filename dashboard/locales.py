@@ -98,6 +98,10 @@ class Locale:
         """Return a calendar date."""
         return dashboard.format.format_date(day, self.lang)
 
+    def reads_source_words(self) -> bool:
+        """Return whether the sources' own Chinese words (a scope) read in this language."""
+        return dashboard.format.reads_source_words(self.lang)
+
     def zone(self, zone: object) -> str:
         """Return a time zone as a reader names it."""
         return dashboard.format.zone_label(zone, self.lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.format import reads_source_words
 from etl.contract.identity import normalise_scope
 from etl.contract.series import series_by_key
 from etl.contract.vocabulary import load_metrics, load_regions
@@ -16,7 +17,7 @@ def figure_label(
     found = _SERIES.get(str(series or ""))
     if found is not None:
         return found.label(lang)
-    if lang == "zh" or not metric:
+    if reads_source_words(lang) or not metric:
         # A scope is the source's own Chinese words: shown in one script, in simplified.
         return normalise_scope(scope)
     # English names a figure outside every series by what and where it counts (the source's

@@ -14,6 +14,8 @@ import streamlit as st
 
 from dashboard.locales import Locale
 
+# Streamlit 1.67's own button word; a language whose catalogue says the same keeps Streamlit's.
+STREAMLIT_BUTTON = "Upload"
 DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 BUTTON = '[data-testid="stBaseButton-secondary"]'
 INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
@@ -43,8 +45,8 @@ def show_uploader_words(
 
 def uploader_css(key: str, types: Sequence[str], max_bytes: int, locale: Locale) -> str:
     """Return the <style> putting uploader `key`'s built-in words in Chinese ('' in English)."""
-    if locale.lang != "zh":
-        return ""
+    if locale.t("up_browse") == STREAMLIT_BUTTON:
+        return ""  # the catalogue's words are Streamlit's own (English): nothing to replace
     zone = f".st-key-{key} {DROPZONE}"
     limits = locale.t(
         "up_dropzone_limits",

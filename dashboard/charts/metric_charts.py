@@ -59,7 +59,7 @@ def _series_names(points: list[Record], locale: Locale) -> list[str]:
     scopes: dict[str, set[str]] = {}
     for name, p in zip(base, points, strict=True):
         scopes.setdefault(name, set()).add(normalise_scope(p["scope"]))
-    if locale.lang == "zh":
+    if locale.reads_source_words():
         return [
             name if len(scopes[name]) == 1 else f"{name}（{_short(normalise_scope(p['scope']))}）"
             for name, p in zip(base, points, strict=True)
