@@ -320,7 +320,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "`.streamlit/secrets.toml`, mode 0600), then reload this page:",
     ),
     "up_setup_oidc": (
-        "也可以用单位的身份提供方（OIDC）登录：在 secrets.toml 中配置 `[auth]`，"
+        "也可以用单位的身份提供方（OIDC）登录：在 `secrets.toml` 中配置 `[auth]`，"
         "并在 `[corridor]` 中用 `analyst_emails` 列出分析员的邮箱。",
         "Or sign in with your organisation's identity provider (OIDC): configure `[auth]` "
         "in secrets.toml and list analysts' e-mails as `analyst_emails` under `[corridor]`.",
@@ -328,6 +328,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_template": ("下载模板（CSV）", "Download the template (CSV)"),
     "up_file": ("CSV 或 XLSX 文件", "A CSV or XLSX file"),
     "up_file_limit": ("每个文件上限 {mb:g} MiB", "At most {mb:g} MiB per file"),
+    # Streamlit's own uploader words, shown in Chinese by dashboard/uploader_text.py.
+    "up_browse": ("选择文件", "Upload"),
+    "up_dropzone_limits": (
+        "拖放或选择文件 · 每个文件不超过 {mb} MB · {types}",
+        "{mb}MB per file • {types}",
+    ),
+    "up_drop_here": ("将文件拖放到此处", "Drag and drop a file here"),
     "up_new": ("新增", "New"),
     "up_held": ("已有", "Already held"),
     "up_contradicting": ("与现有数据矛盾", "Contradicting"),

@@ -8,6 +8,7 @@ year before the month, 年/月 in date patterns), so these rules branch on it on
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -15,6 +16,10 @@ from etl.contract.qualifiers import qualify
 from etl.contract.vocabulary import load_metrics
 
 WAN = 10_000
+# English says a large figure at the scale a reader would (1.43 million, not 1,425 thousand):
+# the largest word the value reaches, three significant digits; below the smallest, plain digits.
+SCALES_EN = ((1e9, 1e9, "billion"), (1e6, 1e6, "million"), (1e5, 1e3, "thousand"))
+SIGNIFICANT_EN = 3
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -46,15 +51,39 @@ def axis_unit(metric: str, lang: str) -> str:
 def format_value(
     value: float, metric: str, lang: str, *, with_unit: bool = True, qualifier: object = ""
 ) -> str:
-    """Return a figure as stated, in the display scale: 超1万列, 近4.5亿元, 880 million yuan.
+    """Return a figure as stated, in the display scale: 超1万列, 近4.5亿元, 1.43 million TEU.
 
     qualifier: how the source states it (etl.contract.qualifiers), '' for an exact figure.
     """
     return qualify(_scaled_text(value, metric, lang, with_unit), qualifier, lang)
 
 
+def english_amount(value: float, decimals: int) -> str:
+    """Return a number as an English reader says it: 1.43 million, 450 million, 10,000, 8.8."""
+    # Rounded first, so 999,999 reads 1 million, not 1,000 thousand.
+    rounded = float(_significant(value, SIGNIFICANT_EN).replace(",", ""))
+    for least, divisor, word in SCALES_EN:
+        if abs(rounded) >= least:
+            return f"{_significant(rounded / divisor, SIGNIFICANT_EN)} {word}"
+    return format_number(value, decimals)
+
+
+def _significant(value: float, digits: int) -> str:
+    # Decimal from the shortest repr rounds 1.425 half up (float formatting would give 1.42);
+    # the whole part is never cut (413.82 billion reads 414 billion).
+    number = Decimal(repr(value))
+    whole = len(str(int(abs(number)))) if abs(number) >= 1 else 0
+    places = digits - whole
+    step = Decimal(1).scaleb(-places)
+    text = f"{number.quantize(step, rounding=ROUND_HALF_UP):,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _scaled_text(value: float, metric: str, lang: str, with_unit: bool) -> str:
     m = load_metrics()[metric]
+    if lang != "zh":
+        number = english_amount(value, m.decimals)
+        return f"{number} {m.unit_en}" if with_unit else number
     word, divisor = m.scale(lang)
     if lang == "zh" and divisor == 1 and abs(value) >= WAN:
         # A count of ten thousand or more reads in 万 (2.6万列), with every reported digit kept.
@@ -141,6 +170,22 @@ def format_period(start: pd.Timestamp | None, end: pd.Timestamp, lang: str) -> s
 def format_date(day: pd.Timestamp, lang: str) -> str:
     """Return a calendar date: 2024年9月11日 / 11 Sep 2024."""
     return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else _day_en(day)
+
+
+def reads_source_words(lang: str) -> bool:
+    """Return whether the sources' own (Chinese) words, such as a scope, read in this language."""
+    # The reports are Chinese: their scopes name a figure in Chinese, never in English.
+    return lang == "zh"
+
+
+# The zone a Chinese reader names in words; any other zone shows its identifier.
+ZONE_NAMES_ZH = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间", "PRC": "北京时间"}
+
+
+def zone_label(zone: object, lang: str) -> str:
+    """Return a time zone as a reader names it: 北京时间 in Chinese, else its id."""
+    name = str(zone)
+    return ZONE_NAMES_ZH.get(name, name) if lang == "zh" else name
 
 
 def label_number(value: float, decimals: int, lang: str) -> str:

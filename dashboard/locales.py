@@ -57,9 +57,13 @@ class Locale:
         """Return what a figure's sentence is, by its source's kind."""
         return i18n.sentence_label(kind, self.lang)
 
-    def figure_label(self, scope: object, series: object) -> str:
-        """Return a figure's line: its series label, else its scope."""
-        return dashboard.series_labels.figure_label(scope, series, self.lang)
+    def figure_label(
+        self, scope: object, series: object, *, metric: object = "", region: object = ""
+    ) -> str:
+        """Return a figure's line: its series label, else its scope (English: metric, region)."""
+        return dashboard.series_labels.figure_label(
+            scope, series, self.lang, metric=metric, region=region
+        )
 
     def series(self, series: object) -> str:
         """Return a series key's label, '' outside every series."""
@@ -93,6 +97,14 @@ class Locale:
     def date(self, day: pd.Timestamp) -> str:
         """Return a calendar date."""
         return dashboard.format.format_date(day, self.lang)
+
+    def reads_source_words(self) -> bool:
+        """Return whether the sources' own Chinese words (a scope) read in this language."""
+        return dashboard.format.reads_source_words(self.lang)
+
+    def zone(self, zone: object) -> str:
+        """Return a time zone as a reader names it."""
+        return dashboard.format.zone_label(zone, self.lang)
 
     def scaled(self, value: float, metric: str) -> float:
         """Return value in the metric's display scale."""

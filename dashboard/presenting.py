@@ -189,7 +189,11 @@ def _big_figure(spec: ChartSpec, locale: Locale) -> None:
             delta_description=locale.t("yoy") if yoy is not None else None,
         )
         st.markdown(f"**{plain(row['period_label'])}**")
-        st.text(locale.figure_label(str(row["scope"]), row.get("series")))
+        st.text(
+            locale.figure_label(
+                str(row["scope"]), row.get("series"), metric=row["metric"], region=row.get("region")
+            )
+        )
 
 
 def _screen(screen: Screen, table: Table, filters: Filters, locale: Locale) -> None:

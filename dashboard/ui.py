@@ -192,7 +192,7 @@ def as_of_line(latest: pd.Timestamp | None, locale: Locale) -> None:
     if changed is not None:
         parts.append(
             f"{locale.t('data_changed')} {locale.date(pd.Timestamp(changed))} "
-            f"{changed:%H:%M} ({changed.tzinfo})"
+            f"{changed:%H:%M} ({locale.zone(changed.tzinfo)})"
         )
     if parts:
         st.caption(plain(" · ".join(parts)))

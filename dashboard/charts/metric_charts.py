@@ -59,8 +59,18 @@ def _series_names(points: list[Record], locale: Locale) -> list[str]:
     scopes: dict[str, set[str]] = {}
     for name, p in zip(base, points, strict=True):
         scopes.setdefault(name, set()).add(normalise_scope(p["scope"]))
+    if locale.reads_source_words():
+        return [
+            name if len(scopes[name]) == 1 else f"{name}（{_short(normalise_scope(p['scope']))}）"
+            for name, p in zip(base, points, strict=True)
+        ]
+    # A scope is the source's Chinese words: English tells the figures apart by number, and
+    # the hover shows each one's scope and sentence.
+    order = {name: sorted(found) for name, found in scopes.items()}
     return [
-        name if len(scopes[name]) == 1 else f"{name}（{_short(normalise_scope(p['scope']))}）"
+        name
+        if len(order[name]) == 1
+        else f"{name} ({order[name].index(normalise_scope(p['scope'])) + 1})"
         for name, p in zip(base, points, strict=True)
     ]
 

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import report_write, show_error
+from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import CorridorError
 from etl.store import auth, commands
 from etl.store.record_check import check_article_rows
@@ -24,6 +25,7 @@ PASTE_MAX_CHARS = 100_000
 def _article_input(ctx: UploadContext) -> tuple[bytes, str] | None:
     """Return the article's bytes and name: an uploaded .txt, else the pasted text."""
     left, right = st.columns(2)
+    show_uploader_words("art_file", ["txt"], ctx.locale)
     file = left.file_uploader(ctx.locale.t("up_article_file"), type=["txt"], key="art_file")
     pasted = right.text_area(
         ctx.locale.t("up_article_paste"),

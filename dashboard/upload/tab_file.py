@@ -17,6 +17,7 @@ from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import report_write, show_error
 from dashboard.upload.preview import MAX_PREVIEW_ROWS, preview_table
+from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.store import auth, commands
 from etl.store.record_check import check_rows
@@ -120,6 +121,7 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     locale = ctx.locale
     _template_buttons(ctx)
     limit_mb = reading.max_upload_bytes() / (1024 * 1024)
+    show_uploader_words("upload_file", ["csv", "xlsx"], locale, reading.max_upload_bytes())
     file = st.file_uploader(
         locale.t("up_file"),
         type=["csv", "xlsx"],

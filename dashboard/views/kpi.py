@@ -69,7 +69,9 @@ def kpi_cards(records: list[Record], locale: Locale) -> list[KpiCard]:
                 value=locale.value(float(row["value"]), key, qualifier=row.get("qualifier") or ""),
                 delta=locale.yoy(yoy) or None,
                 period=locale.period(row["period_start"], row["period_end"]),
-                scope=locale.figure_label(row["scope"], row.get("series")),
+                scope=locale.figure_label(
+                    row["scope"], row.get("series"), metric=key, region=row.get("region")
+                ),
                 source=row["source"],
                 note=note,
                 record=row,

@@ -144,7 +144,10 @@ def test_pdf_of_the_shipped_data_uses_only_simplified_chinese_faces(
     out = tmp_path / f"shipped_{lang}.pptx"
     assert main(["deck", "--out", str(out), "--pdf", "--lang", lang]) == 0
     faces = _cjk_faces(out.with_suffix(".pdf"))
-    assert faces, "the deck's Chinese text is drawn in a CJK face"
+    # The English deck's slides hold no Chinese since issue 23 (series, places and outlets in
+    # English); whatever CJK face it embeds must still be the simplified one.
+    if lang == "zh":
+        assert faces, "the deck's Chinese text is drawn in a CJK face"
     for face in faces:
         assert _SIMPLIFIED.search(face), faces
         assert not _OTHER_CJK.search(face), faces

@@ -37,7 +37,7 @@ def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang
     assert plotly_count(at) == 2
     expected = {
         "trains": "816列" if lang == "zh" else "816 trains",
-        "freight": "2021.84万元" if lang == "zh" else "20.22 million yuan",
+        "freight": "2021.84万元" if lang == "zh" else "20.2 million yuan",
         "agri": "8.8亿元" if lang == "zh" else "880 million yuan",
         "reach": "523个" if lang == "zh" else "523 ports",
     }

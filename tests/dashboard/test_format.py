@@ -14,6 +14,7 @@ from dashboard.format import (
     growth_words,
     point_format,
     point_label,
+    zone_label,
 )
 
 D = pd.Timestamp
@@ -25,13 +26,13 @@ D = pd.Timestamp
         (816, "train_runs", "zh", "816列"),
         (816, "train_runs", "en", "816 trains"),
         (15000, "teu", "zh", "1.5万标箱"),
-        (15000, "teu", "en", "15 thousand TEU"),
+        (15000, "teu", "en", "15,000 TEU"),
         (20218400, "freight_deduction_cny", "zh", "2021.84万元"),
-        (20218400, "freight_deduction_cny", "en", "20.22 million yuan"),
+        (20218400, "freight_deduction_cny", "en", "20.2 million yuan"),
         (880000000, "agri_export_value_cny", "zh", "8.8亿元"),
         (880000000, "agri_export_value_cny", "en", "880 million yuan"),
         (413820000000, "trade_value_cny", "zh", "4138.2亿元"),
-        (413820000000, "trade_value_cny", "en", "413.82 billion yuan"),
+        (413820000000, "trade_value_cny", "en", "414 billion yuan"),
         (523, "ports_reached", "zh", "523个"),
         (26000, "train_runs", "en", "26,000 trains"),
         (26000, "train_runs", "zh", "2.6万列"),
@@ -44,6 +45,26 @@ def test_values_show_in_the_metrics_display_scale(
     value: float, metric: str, lang: str, expected: str
 ) -> None:
     assert format_value(value, metric, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "metric", "qualifier", "expected"),
+    [
+        (1425000, "teu", "", "1.43 million TEU"),
+        (10000, "train_runs", "over", "over 10,000 trains"),
+        (4.5e9, "trade_value_cny", "about", "about 4.5 billion yuan"),
+        (0.45e9, "trade_value_cny", "", "450 million yuan"),
+        (425300, "teu", "", "425 thousand TEU"),
+        (999999, "teu", "", "1 million TEU"),
+        (178, "train_runs", "", "178 trains"),
+        (1_234_567_890_123, "trade_value_cny", "", "1,230 billion yuan"),
+    ],
+)
+def test_english_says_a_figure_at_the_scale_a_reader_does(
+    value: float, metric: str, qualifier: str, expected: str
+) -> None:
+    # Never "1,425 thousand": the largest word the figure reaches, three significant digits.
+    assert format_value(value, metric, "en", qualifier=qualifier) == expected
 
 
 @pytest.mark.parametrize(
@@ -122,3 +143,9 @@ def test_a_deck_label_format_starts_with_the_qualifier_as_text() -> None:
     assert point_format(10000, 0, "zh", qualifier="over") == '"超"0'
     assert point_format(10000, 0, "en", qualifier="nearly") == '"nearly "#,##0'
     assert point_format(10000, 0, "en") == "#,##0"
+
+
+def test_china_time_reads_in_words_in_chinese_and_as_its_identifier_in_english() -> None:
+    assert zone_label("Asia/Shanghai", "zh") == "北京时间"
+    assert zone_label("Asia/Shanghai", "en") == "Asia/Shanghai"
+    assert zone_label("Europe/London", "zh") == "Europe/London"

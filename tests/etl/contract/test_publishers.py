@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from etl.contract.identity import normalise_scope
+from etl.contract.paths import REPO_ROOT
 from etl.contract.publishers import load_publishers, publisher_name
 
 
@@ -25,5 +28,12 @@ def test_the_table_is_keyed_by_simplified_names_without_a_reprint() -> None:
     assert len(table) >= 30
     for zh, en in table.items():
         assert zh == normalise_scope(zh) or not any("\u4e00" <= c <= "\u9fff" for c in zh)
-        assert "转载" not in zh and "(" not in zh and "（" not in zh
+        # No reprint note in brackets after the name (an official name may hold brackets).
+        assert "转载" not in zh and not zh.endswith((")", "）"))
         assert en and not any("\u4e00" <= c <= "\u9fff" for c in en)
+
+
+def test_every_publisher_of_the_shipped_sources_has_an_english_name() -> None:
+    shipped = pd.read_csv(REPO_ROOT / "data" / "tidy" / "sources.csv", dtype=str)
+    missing = sorted(set(shipped["publisher"].dropna().str.strip()) - set(load_publishers()))
+    assert not missing

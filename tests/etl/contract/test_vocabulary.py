@@ -47,3 +47,11 @@ def test_region_and_route_keys_are_unique_and_include_unspecified() -> None:
     assert {"rail_sea", "cross_border_road", "international_rail", "china_europe_rail"} <= set(
         routes
     )
+
+
+def test_every_metric_region_and_route_has_an_english_label_with_no_chinese() -> None:
+    labels = [(m.label_en, m.unit_en) for m in load_metrics().values()]
+    labels += [(p.label_en, "") for p in (*load_regions(), *load_routes())]
+    for label, unit in labels:
+        assert label.strip(), labels
+        assert not any("\u3400" <= ch <= "\u9fff" for ch in label + unit), label
