@@ -265,6 +265,7 @@ for message in st.session_state.get("_messages", ()):
     st.warning(plain(message), icon=":material/info:")
 if not present:
     st.subheader(page.title, anchor=False)
+st.session_state["_page_path"] = page.url_path
 page.run()
 _sidebar()
 downloads.deck_download(table, filters, locale)

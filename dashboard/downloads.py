@@ -1,4 +1,5 @@
-"""Download buttons for meetings: the deck of every chart, and each chart as PNG and SVG.
+"""Download buttons for meetings: the deck of every chart, and each chart as PNG, SVG, CSV and
+XLSX, with a link that reopens the same view and the report behind a clicked point.
 
 Every file is built only when its button is clicked (a callable passed to st.download_button),
 never on a rerun.
@@ -6,14 +7,18 @@ never on a rerun.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import data
+from dashboard.briefing import escape_markdown, safe_url
 from dashboard.charts.specs import ChartSpec
 from dashboard.deck.slides import build_deck
-from dashboard.filters import Filters
+from dashboard.export import chart_csv, chart_xlsx
+from dashboard.filters import Filters, to_query_params
 from dashboard.i18n import both
 from dashboard.images import images_available, spec_png, spec_svg
 from dashboard.locales import Locale
@@ -62,8 +67,60 @@ def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
     )
 
 
-def chart_downloads(spec: ChartSpec, locale: Locale) -> None:
-    """Show a chart's PNG (slide resolution) and SVG downloads, or why they are unavailable."""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Words of the chart's data, link and source that the catalogue does not carry: (zh, en).
+WORDS = {
+    "csv_help": (
+        "本图的数据点：期间、数值、限定与原文表述、单位、口径、来源、日期、链接和原文句子",
+        "This chart's points: period, value, qualifier and as stated, unit, scope, source, "
+        "date, link and sentence",
+    ),
+    "copy_link": ("复制链接", "Copy link"),
+    "copy_link_help": (
+        "复制此链接即可打开同一页面和同样的筛选条件",
+        "Copy this link to open the same page with the same filters",
+    ),
+    "point_source": ("所选数据点的来源报道：", "Source report of the selected point: "),
+    "point_no_link": ("所选数据点的来源没有链接：", "The selected point's source has no link: "),
+}
+# A click selects one point; a box or lasso could select thousands: show the first few.
+MAX_POINT_SOURCES = 5
+
+
+def word(key: str, locale: Locale) -> str:
+    """Return one of this module's words in the page's language."""
+    zh, en = WORDS[key]
+    return zh if locale.lang == "zh" else en
+
+
+def view_link(filters: Filters, locale: Locale, page_url: str) -> str:
+    """Return the link that reopens the page at page_url with the filters and the language."""
+    query = urlencode(to_query_params(filters, locale), safe=",")
+    return f"{page_url}?{query}" if query else page_url
+
+
+def current_page_url() -> str:
+    """Return the address of the page being shown: the browser's, else the page's own path."""
+    url = st.context.url
+    if url:
+        return url
+    # AppTest and a script run without a browser have no address: the path the app gave it.
+    path = str(st.session_state.get("_page_path") or "")
+    return f"/{path}"
+
+
+def chart_downloads(
+    spec: ChartSpec, locale: Locale, selection: Mapping[str, Any] | None = None
+) -> None:
+    """Show the report of a clicked point, the chart's CSV and XLSX, its copy link, and its
+    PNG (slide resolution) and SVG downloads (or why pictures are unavailable)."""
+    point_sources(spec, selection, locale)
+    with st.container(horizontal=True, key=f"data_{spec.id}"):
+        data_buttons(spec, locale)
+        with st.popover(word("copy_link", locale), icon=":material/link:", type="tertiary"):
+            st.caption(word("copy_link_help", locale))
+            link = view_link(st.session_state["_filters"], locale, current_page_url())
+            st.code(link, language=None, wrap_lines=True)
     if not images_available():
         st.caption(NO_IMAGES)
         return
@@ -71,6 +128,55 @@ def chart_downloads(spec: ChartSpec, locale: Locale) -> None:
         image_buttons(
             spec.id, lambda: spec_png(spec, locale), lambda: spec_svg(spec, locale), locale
         )
+
+
+def data_buttons(spec: ChartSpec, locale: Locale) -> None:
+    """Show a chart's points as CSV and XLSX downloads, each built only when clicked."""
+    records = spec.point_records
+    for fmt, build, mime, icon in (
+        ("csv", lambda: chart_csv(records, locale), "text/csv", ":material/csv:"),
+        ("xlsx", lambda: chart_xlsx(records, locale), XLSX_MIME, ":material/table_view:"),
+    ):
+        st.download_button(
+            fmt.upper(),
+            data=build,
+            file_name=f"{spec.id}.{fmt}",
+            mime=mime,
+            icon=icon,
+            on_click="ignore",
+            type="tertiary",
+            help=word("csv_help", locale),
+            key=f"{fmt}_{spec.id}",
+        )
+
+
+def selected_records(spec: ChartSpec, selection: Mapping[str, Any] | None) -> list[Any]:
+    """Return the chart's records behind the selected points (the browser's selection is
+    matched against the chart's own records, never trusted as a link)."""
+    points = list((selection or {}).get("points") or [])[:MAX_POINT_SOURCES]
+    found = []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, Mapping) else None
+        if not isinstance(custom, list | tuple) or len(custom) < 9:
+            continue
+        url, period = str(custom[8] or ""), str(custom[1] or "")
+        for rec in spec.point_records:
+            if str(rec.get("url") or "") == url and str(rec.get("period_label")) == period:
+                if rec not in found:
+                    found.append(rec)
+                break
+    return found
+
+
+def point_sources(spec: ChartSpec, selection: Mapping[str, Any] | None, locale: Locale) -> None:
+    """Show a link to the source report of each clicked point (title and URL as safe text)."""
+    for rec in selected_records(spec, selection):
+        name = escape_markdown(rec.get("title") or rec.get("source") or "")
+        url = safe_url(rec.get("url"))
+        if url:
+            st.markdown(f"{word('point_source', locale)}[{name}]({url})")
+        else:
+            st.caption(word("point_no_link", locale) + name)
 
 
 def image_buttons(
