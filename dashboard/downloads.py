@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.briefing import escape_markdown, safe_url
 from dashboard.charts.specs import ChartSpec
+from dashboard.deck.pdf import pdf_available, pdf_bytes
 from dashboard.deck.slides import build_deck
 from dashboard.export import chart_csv, chart_xlsx
 from dashboard.filters import Filters, to_query_params
@@ -52,19 +53,44 @@ def deck_builder(table: Table, filters: Filters, locale: Locale) -> Callable[[],
 
 
 def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
-    """Show the deck download in the sidebar (PPTX of every chart under the current filters)."""
+    """Show the deck downloads in the sidebar: PPTX of every chart under the current filters,
+    and the same deck as PDF (LibreOffice), or why the PDF cannot be made here."""
     if table.observations.empty or not len(data.selection(table, filters)):
         return
-    st.sidebar.download_button(
-        locale.t("download_deck"),
-        data=deck_builder(table, filters, locale),
-        file_name=deck_file_name(filters, locale),
-        mime=PPTX_MIME,
-        icon=":material/slideshow:",
-        on_click="ignore",
-        help=locale.t("download_deck_help"),
-        key="download_deck",
-    )
+    build = deck_builder(table, filters, locale)
+    name = deck_file_name(filters, locale)
+    with st.sidebar.container(horizontal=True, key="deck_downloads"):
+        st.download_button(
+            locale.t("download_deck"),
+            data=build,
+            file_name=name,
+            mime=PPTX_MIME,
+            icon=":material/slideshow:",
+            on_click="ignore",
+            help=locale.t("download_deck_help"),
+            key="download_deck",
+        )
+        if pdf_available():
+            st.download_button(
+                word("download_pdf", locale),
+                data=lambda: pdf_bytes(build()),
+                file_name=name.removesuffix(".pptx") + ".pdf",
+                mime="application/pdf",
+                icon=":material/picture_as_pdf:",
+                on_click="ignore",
+                help=word("download_pdf_help", locale),
+                key="download_pdf",
+            )
+        else:
+            st.button(
+                word("download_pdf", locale),
+                icon=":material/picture_as_pdf:",
+                disabled=True,
+                help=word("no_pdf", locale),
+                key="download_pdf",
+            )
+    if not pdf_available():
+        st.sidebar.caption(word("no_pdf", locale))
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +107,17 @@ WORDS = {
         "Copy this link to open the same page with the same filters",
     ),
     "point_source": ("所选数据点的来源报道：", "Source report of the selected point: "),
+    "download_pdf": ("下载 PDF", "Download PDF"),
+    "download_pdf_help": (
+        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒）",
+        "The same deck as the PPTX, converted to PDF by LibreOffice (takes a few seconds)",
+    ),
+    "no_pdf": (
+        "无法生成 PDF：本机未安装 LibreOffice（Debian/Ubuntu 请安装 libreoffice-impress）。"
+        "PPTX 不受影响。",
+        "No PDF: LibreOffice is not installed here (on Debian/Ubuntu install "
+        "libreoffice-impress). The PPTX still works.",
+    ),
     "point_no_link": ("所选数据点的来源没有链接：", "The selected point's source has no link: "),
 }
 # A click selects one point; a box or lasso could select thousands: show the first few.

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import openpyxl
 import pandas as pd
+import pytest
 from app_support import APP, TIMEOUT
 from streamlit.testing.v1 import AppTest
 
@@ -99,3 +100,25 @@ def test_a_clicked_point_is_matched_to_the_charts_own_record(data_dir: Path) -> 
     forged = [*custom[:8], "javascript:alert(1)"]
     assert selected_records(spec, {"points": [{"customdata": forged}]}) == []
     assert selected_records(spec, None) == []
+
+
+def test_the_pdf_button_sits_beside_the_pptx_one(data_dir: Path) -> None:
+    from tool_support import require_tool
+
+    require_tool("soffice", "makes the deck's PDF")
+    keys = button_keys(trains_page({}))
+    assert any(k.endswith("download_deck") for k in keys), keys
+    assert any(k.endswith("download_pdf") for k in keys), keys
+
+
+def test_without_libreoffice_the_pdf_button_says_why(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.deck import pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    at = trains_page({"lang": "en"})
+    assert not any(k.endswith("download_pdf") for k in button_keys(at))
+    button = next(b for b in at.button if b.key == "download_pdf")
+    assert button.disabled
+    assert any("LibreOffice is not installed" in c.value for c in at.sidebar.caption)
