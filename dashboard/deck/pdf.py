@@ -27,7 +27,8 @@ def find_soffice() -> str | None:
 # LibreOffice puts a space between Chinese and Latin text (digits included) in every paragraph
 # it imports ("Asian autospacing", ParaIsCharacterDistance, on by default; PPTX has no attribute
 # for it), so a deck's 1.5万标箱 would print as "1.5 万标箱". A Basic macro in the conversion's own
-# profile opens the deck, turns the spacing off in every text, and exports the PDF.
+# profile opens the deck, turns the spacing off in every text (charts' axes, legends and data
+# labels too; a property a chart lacks is skipped), and exports the PDF.
 NO_AUTOSPACE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
@@ -51,6 +52,11 @@ Sub ToPdf(src As String, dst As String)
 End Sub
 
 Sub NoAutoSpace(shape)
+  On Error Resume Next
+  If shape.supportsService(&quot;com.sun.star.drawing.OLE2Shape&quot;) Then
+    NoChartAutoSpace(shape.Model)
+    Exit Sub
+  End If
   If shape.supportsService(&quot;com.sun.star.drawing.GroupShape&quot;) Then
     For k = 0 To shape.Count - 1
       NoAutoSpace(shape.getByIndex(k))
@@ -63,6 +69,21 @@ Sub NoAutoSpace(shape)
       e.nextElement().ParaIsCharacterDistance = False
     Wend
   End If
+End Sub
+
+Sub NoChartAutoSpace(c)
+  On Error Resume Next
+  If IsNull(c) Then Exit Sub
+  c.Diagram.getXAxis().ParaIsCharacterDistance = False
+  c.Diagram.getYAxis().ParaIsCharacterDistance = False
+  c.Legend.ParaIsCharacterDistance = False
+  values = c.Data.getData()
+  For r = 0 To UBound(values(0))
+    c.Diagram.getDataRowProperties(r).ParaIsCharacterDistance = False
+    For i = 0 To UBound(values)
+      c.Diagram.getDataPointProperties(i, r).ParaIsCharacterDistance = False
+    Next
+  Next
 End Sub
 </script:module>
 """
