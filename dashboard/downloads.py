@@ -72,62 +72,30 @@ def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
         )
         if pdf_available():
             st.download_button(
-                word("download_pdf", locale),
+                locale.t("download_deck_pdf"),
                 data=lambda: pdf_bytes(build()),
                 file_name=name.removesuffix(".pptx") + ".pdf",
                 mime="application/pdf",
                 icon=":material/picture_as_pdf:",
                 on_click="ignore",
-                help=word("download_pdf_help", locale),
+                help=locale.t("download_deck_pdf_help"),
                 key="download_pdf",
             )
         else:
             st.button(
-                word("download_pdf", locale),
+                locale.t("download_deck_pdf"),
                 icon=":material/picture_as_pdf:",
                 disabled=True,
-                help=word("no_pdf", locale),
+                help=locale.t("no_deck_pdf"),
                 key="download_pdf",
             )
     if not pdf_available():
-        st.sidebar.caption(word("no_pdf", locale))
+        st.sidebar.caption(locale.t("no_deck_pdf"))
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Words of the chart's data, link and source that the catalogue does not carry: (zh, en).
-WORDS = {
-    "csv_help": (
-        "本图的数据点：期间、数值、限定与原文表述、单位、口径、来源、日期、链接和原文句子",
-        "This chart's points: period, value, qualifier and as stated, unit, scope, source, "
-        "date, link and sentence",
-    ),
-    "copy_link": ("复制链接", "Copy link"),
-    "copy_link_help": (
-        "复制此链接即可打开同一页面和同样的筛选条件",
-        "Copy this link to open the same page with the same filters",
-    ),
-    "point_source": ("所选数据点的来源报道：", "Source report of the selected point: "),
-    "download_pdf": ("下载 PDF", "Download PDF"),
-    "download_pdf_help": (
-        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒）",
-        "The same deck as the PPTX, converted to PDF by LibreOffice (takes a few seconds)",
-    ),
-    "no_pdf": (
-        "无法生成 PDF：本机未安装 LibreOffice（Debian/Ubuntu 请安装 libreoffice-impress）。"
-        "PPTX 不受影响。",
-        "No PDF: LibreOffice is not installed here (on Debian/Ubuntu install "
-        "libreoffice-impress). The PPTX still works.",
-    ),
-    "point_no_link": ("所选数据点的来源没有链接：", "The selected point's source has no link: "),
-}
 # A click selects one point; a box or lasso could select thousands: show the first few.
 MAX_POINT_SOURCES = 5
-
-
-def word(key: str, locale: Locale) -> str:
-    """Return one of this module's words in the page's language."""
-    zh, en = WORDS[key]
-    return zh if locale.lang == "zh" else en
 
 
 def view_link(filters: Filters, locale: Locale, page_url: str) -> str:
@@ -154,8 +122,8 @@ def chart_downloads(
     point_sources(spec, selection, locale)
     with st.container(horizontal=True, key=f"data_{spec.id}"):
         data_buttons(spec, locale)
-        with st.popover(word("copy_link", locale), icon=":material/link:", type="tertiary"):
-            st.caption(word("copy_link_help", locale))
+        with st.popover(locale.t("chart_copy_link"), icon=":material/link:", type="tertiary"):
+            st.caption(locale.t("chart_copy_link_help"))
             link = view_link(st.session_state["_filters"], locale, current_page_url())
             st.code(link, language=None, wrap_lines=True)
     if not images_available():
@@ -182,7 +150,7 @@ def data_buttons(spec: ChartSpec, locale: Locale) -> None:
             icon=icon,
             on_click="ignore",
             type="tertiary",
-            help=word("csv_help", locale),
+            help=locale.t("chart_data_help"),
             key=f"{fmt}_{spec.id}",
         )
 
@@ -211,9 +179,9 @@ def point_sources(spec: ChartSpec, selection: Mapping[str, Any] | None, locale: 
         name = escape_markdown(rec.get("title") or rec.get("source") or "")
         url = safe_url(rec.get("url"))
         if url:
-            st.markdown(f"{word('point_source', locale)}[{name}]({url})")
+            st.markdown(f"{locale.t('chart_point_source')}[{name}]({url})")
         else:
-            st.caption(word("point_no_link", locale) + name)
+            st.caption(locale.t("chart_point_no_link") + name)
 
 
 def image_buttons(

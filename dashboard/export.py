@@ -109,17 +109,12 @@ def reader_xlsx_bytes(export: pd.DataFrame, locale: Locale) -> bytes:
     return buffer.getvalue()
 
 
-# Words of the chart downloads that the catalogue does not carry.
-_CHART_WORDS = {"unit": ("单位", "Unit")}
-
-
 def chart_frame(records: Iterable[Mapping[str, object]], locale: Locale) -> pd.DataFrame:
     """Return a chart's points for people: period in words, value, how stated, unit, scope,
     series, source title, publisher, date, link and sentence, in the page's language."""
     from etl.contract.qualifiers import label as qualifier_label
 
     rows = []
-    zh = locale.lang == "zh"
     for r in records:
         metric = str(r.get("metric") or "")
         value = float(r.get("value") or 0.0)  # type: ignore[arg-type]
@@ -132,7 +127,7 @@ def chart_frame(records: Iterable[Mapping[str, object]], locale: Locale) -> pd.D
                 locale.t("col_value"): locale.scaled(value, metric),
                 locale.t("xl_qualifier"): qualifier_label(qual, locale.lang),
                 locale.t("xl_stated"): locale.value(value, metric, qualifier=qual),
-                _CHART_WORDS["unit"][0 if zh else 1]: locale.axis_unit(metric),
+                locale.t("chart_unit"): locale.axis_unit(metric),
                 locale.t("xl_scope"): str(r.get("scope") or ""),
                 locale.t("col_series"): locale.figure_label(r.get("scope"), r.get("series")),
                 locale.t("xl_source"): str(r.get("title") or ""),
@@ -159,7 +154,7 @@ def chart_columns(locale: Locale) -> list[str]:
         locale.t("col_value"),
         locale.t("xl_qualifier"),
         locale.t("xl_stated"),
-        _CHART_WORDS["unit"][0 if locale.lang == "zh" else 1],
+        locale.t("chart_unit"),
         locale.t("xl_scope"),
         locale.t("col_series"),
         locale.t("xl_source"),
