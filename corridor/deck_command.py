@@ -4,68 +4,21 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from corridor import options
-from corridor.pdf_fonts import simplified_font_env
 from corridor.registry import arg, command
+from dashboard.deck.pdf import PDF_TIMEOUT_S, convert_to_pdf, find_soffice
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 
-# LibreOffice converts a 20-slide deck in about 4 s here; a first start on a cold, slow machine
-# takes far longer, but a conversion that runs minutes has hung.
-PDF_TIMEOUT_S = 180
+__all__ = ["PDF_TIMEOUT_S", "cmd_deck", "convert_to_pdf", "find_soffice"]
 
 
 def say(message: str) -> None:
     """Print a progress line on stderr (stdout stays for the result)."""
     print(message, file=sys.stderr, flush=True)
-
-
-def find_soffice() -> str | None:
-    """Return LibreOffice's command-line converter, or None where it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(pptx: Path, soffice: str, timeout: float = PDF_TIMEOUT_S) -> Path:
-    """Return the PDF LibreOffice writes beside the PPTX; raise CorridorError when it fails."""
-    pdf = pptx.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="corridor-soffice-") as profile:
-        # Its own profile: a LibreOffice already open on the desktop would otherwise take the
-        # job and the conversion would silently write nothing.
-        command = [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(pptx.parent),
-            str(pptx),
-        ]
-        # Standalone simplified-Chinese faces (corridor/pdf_fonts.py), so the PDF never embeds
-        # the collection's face named for Japanese.
-        env = {**os.environ, **simplified_font_env()}
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise CorridorError.single(
-                f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）",
-                f"LibreOffice took longer than {timeout:.0f} s to convert to PDF",
-                file=str(pptx),
-            ) from None
-    if done.returncode != 0 or not pdf.exists():
-        raise CorridorError.single(
-            "LibreOffice 未能生成 PDF",
-            "LibreOffice did not write the PDF",
-            file=str(pptx),
-            value=(done.stderr or done.stdout).strip()[-300:],
-        )
-    return pdf
 
 
 def _out_path(text: str) -> Path:

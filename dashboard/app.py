@@ -42,7 +42,7 @@ st.set_page_config(
     page_icon=str(FAVICON),
     layout="wide",
 )
-present = presenting.begin(st.query_params)
+present = presenting.begin(st.query_params, st.context.url)
 
 with st.spinner(both("loading")):
     table = data.current_table()
@@ -255,7 +255,11 @@ pages.append(
 )
 pages.append(presenting.nav_page(locale))
 page = st.navigation(
-    [presenting.nav_page(locale, default=True)] if present else pages,
+    # /present is the 演示 page itself (every page is kept so its path resolves); ?present=1
+    # makes it the only, default page.
+    [presenting.nav_page(locale, default=True)]
+    if present and not presenting.by_path(st.context.url)
+    else pages,
     position="hidden" if present else "top",
 )
 if not present:
@@ -265,6 +269,7 @@ for message in st.session_state.get("_messages", ()):
     st.warning(plain(message), icon=":material/info:")
 if not present:
     st.subheader(page.title, anchor=False)
+st.session_state["_page_path"] = page.url_path
 page.run()
 _sidebar()
 downloads.deck_download(table, filters, locale)

@@ -239,6 +239,34 @@ TEXT: dict[str, tuple[str, str]] = {
         "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑",
         "Every chart under the current filters, editable in PowerPoint or WPS",
     ),
+    # Each chart's data and link, and the deck as PDF (dashboard/downloads.py).
+    "chart_data_help": (
+        "本图的数据点：期间、数值、限定与原文表述、单位、口径、来源、日期、链接和原文句子",
+        "This chart's points: period, value, qualifier and as stated, unit, scope, source, "
+        "date, link and sentence",
+    ),
+    "chart_copy_link": ("复制链接", "Copy link"),
+    "chart_copy_link_help": (
+        "复制此链接即可打开同一页面和同样的筛选条件",
+        "Copy this link to open the same page with the same filters",
+    ),
+    "chart_point_source": ("所选数据点的来源报道：", "Source report of the selected point: "),
+    "download_deck_pdf": ("下载 PDF", "Download PDF"),
+    "download_deck_pdf_help": (
+        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒）",
+        "The same deck as the PPTX, converted to PDF by LibreOffice (takes a few seconds)",
+    ),
+    "no_deck_pdf": (
+        "无法生成 PDF：本机未安装 LibreOffice（Debian/Ubuntu 请安装 libreoffice-impress）。"
+        "PPTX 不受影响。",
+        "No PDF: LibreOffice is not installed here (on Debian/Ubuntu install "
+        "libreoffice-impress). The PPTX still works.",
+    ),
+    "chart_point_no_link": (
+        "所选数据点的来源没有链接：",
+        "The selected point's source has no link: ",
+    ),
+    "chart_unit": ("单位", "Unit"),
     "png_help": ("1920×1080，适合幻灯片", "1920×1080, for a slide"),
     "svg_help": ("矢量图，可无损缩放", "vector, scales without loss"),
     "no_images": (

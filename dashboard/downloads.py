@@ -1,4 +1,5 @@
-"""Download buttons for meetings: the deck of every chart, and each chart as PNG and SVG.
+"""Download buttons for meetings: the deck of every chart, and each chart as PNG, SVG, CSV and
+XLSX, with a link that reopens the same view and the report behind a clicked point.
 
 Every file is built only when its button is clicked (a callable passed to st.download_button),
 never on a rerun.
@@ -6,14 +7,19 @@ never on a rerun.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import data
+from dashboard.briefing import escape_markdown, safe_url
 from dashboard.charts.specs import ChartSpec
+from dashboard.deck.pdf import pdf_available, pdf_bytes
 from dashboard.deck.slides import build_deck
-from dashboard.filters import Filters
+from dashboard.export import chart_csv, chart_xlsx
+from dashboard.filters import Filters, to_query_params
 from dashboard.i18n import both
 from dashboard.images import images_available, spec_png, spec_svg
 from dashboard.locales import Locale
@@ -47,23 +53,79 @@ def deck_builder(table: Table, filters: Filters, locale: Locale) -> Callable[[],
 
 
 def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
-    """Show the deck download in the sidebar (PPTX of every chart under the current filters)."""
+    """Show the deck downloads in the sidebar: PPTX of every chart under the current filters,
+    and the same deck as PDF (LibreOffice), or why the PDF cannot be made here."""
     if table.observations.empty or not len(data.selection(table, filters)):
         return
-    st.sidebar.download_button(
-        locale.t("download_deck"),
-        data=deck_builder(table, filters, locale),
-        file_name=deck_file_name(filters, locale),
-        mime=PPTX_MIME,
-        icon=":material/slideshow:",
-        on_click="ignore",
-        help=locale.t("download_deck_help"),
-        key="download_deck",
-    )
+    build = deck_builder(table, filters, locale)
+    name = deck_file_name(filters, locale)
+    with st.sidebar.container(horizontal=True, key="deck_downloads"):
+        st.download_button(
+            locale.t("download_deck"),
+            data=build,
+            file_name=name,
+            mime=PPTX_MIME,
+            icon=":material/slideshow:",
+            on_click="ignore",
+            help=locale.t("download_deck_help"),
+            key="download_deck",
+        )
+        if pdf_available():
+            st.download_button(
+                locale.t("download_deck_pdf"),
+                data=lambda: pdf_bytes(build()),
+                file_name=name.removesuffix(".pptx") + ".pdf",
+                mime="application/pdf",
+                icon=":material/picture_as_pdf:",
+                on_click="ignore",
+                help=locale.t("download_deck_pdf_help"),
+                key="download_pdf",
+            )
+        else:
+            st.button(
+                locale.t("download_deck_pdf"),
+                icon=":material/picture_as_pdf:",
+                disabled=True,
+                help=locale.t("no_deck_pdf"),
+                key="download_pdf",
+            )
+    if not pdf_available():
+        st.sidebar.caption(locale.t("no_deck_pdf"))
 
 
-def chart_downloads(spec: ChartSpec, locale: Locale) -> None:
-    """Show a chart's PNG (slide resolution) and SVG downloads, or why they are unavailable."""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A click selects one point; a box or lasso could select thousands: show the first few.
+MAX_POINT_SOURCES = 5
+
+
+def view_link(filters: Filters, locale: Locale, page_url: str) -> str:
+    """Return the link that reopens the page at page_url with the filters and the language."""
+    query = urlencode(to_query_params(filters, locale), safe=",")
+    return f"{page_url}?{query}" if query else page_url
+
+
+def current_page_url() -> str:
+    """Return the address of the page being shown: the browser's, else the page's own path."""
+    url = st.context.url
+    if url:
+        return url
+    # AppTest and a script run without a browser have no address: the path the app gave it.
+    path = str(st.session_state.get("_page_path") or "")
+    return f"/{path}"
+
+
+def chart_downloads(
+    spec: ChartSpec, locale: Locale, selection: Mapping[str, Any] | None = None
+) -> None:
+    """Show the report of a clicked point, the chart's CSV and XLSX, its copy link, and its
+    PNG (slide resolution) and SVG downloads (or why pictures are unavailable)."""
+    point_sources(spec, selection, locale)
+    with st.container(horizontal=True, key=f"data_{spec.id}"):
+        data_buttons(spec, locale)
+        with st.popover(locale.t("chart_copy_link"), icon=":material/link:", type="tertiary"):
+            st.caption(locale.t("chart_copy_link_help"))
+            link = view_link(st.session_state["_filters"], locale, current_page_url())
+            st.code(link, language=None, wrap_lines=True)
     if not images_available():
         st.caption(NO_IMAGES)
         return
@@ -71,6 +133,55 @@ def chart_downloads(spec: ChartSpec, locale: Locale) -> None:
         image_buttons(
             spec.id, lambda: spec_png(spec, locale), lambda: spec_svg(spec, locale), locale
         )
+
+
+def data_buttons(spec: ChartSpec, locale: Locale) -> None:
+    """Show a chart's points as CSV and XLSX downloads, each built only when clicked."""
+    records = spec.point_records
+    for fmt, build, mime, icon in (
+        ("csv", lambda: chart_csv(records, locale), "text/csv", ":material/csv:"),
+        ("xlsx", lambda: chart_xlsx(records, locale), XLSX_MIME, ":material/table_view:"),
+    ):
+        st.download_button(
+            fmt.upper(),
+            data=build,
+            file_name=f"{spec.id}.{fmt}",
+            mime=mime,
+            icon=icon,
+            on_click="ignore",
+            type="tertiary",
+            help=locale.t("chart_data_help"),
+            key=f"{fmt}_{spec.id}",
+        )
+
+
+def selected_records(spec: ChartSpec, selection: Mapping[str, Any] | None) -> list[Any]:
+    """Return the chart's records behind the selected points (the browser's selection is
+    matched against the chart's own records, never trusted as a link)."""
+    points = list((selection or {}).get("points") or [])[:MAX_POINT_SOURCES]
+    found = []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, Mapping) else None
+        if not isinstance(custom, list | tuple) or len(custom) < 9:
+            continue
+        url, period = str(custom[8] or ""), str(custom[1] or "")
+        for rec in spec.point_records:
+            if str(rec.get("url") or "") == url and str(rec.get("period_label")) == period:
+                if rec not in found:
+                    found.append(rec)
+                break
+    return found
+
+
+def point_sources(spec: ChartSpec, selection: Mapping[str, Any] | None, locale: Locale) -> None:
+    """Show a link to the source report of each clicked point (title and URL as safe text)."""
+    for rec in selected_records(spec, selection):
+        name = escape_markdown(rec.get("title") or rec.get("source") or "")
+        url = safe_url(rec.get("url"))
+        if url:
+            st.markdown(f"{locale.t('chart_point_source')}[{name}]({url})")
+        else:
+            st.caption(locale.t("chart_point_no_link") + name)
 
 
 def image_buttons(

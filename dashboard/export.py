@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -10,7 +11,16 @@ from dashboard.locales import Locale
 from etl.contract.formulas import neutralise_frame as neutralise
 from etl.contract.formulas import neutralise_text as neutralise_cell
 
-__all__ = ["csv_bytes", "neutralise", "neutralise_cell", "xlsx_bytes"]
+__all__ = [
+    "chart_columns",
+    "chart_csv",
+    "chart_frame",
+    "chart_xlsx",
+    "csv_bytes",
+    "neutralise",
+    "neutralise_cell",
+    "xlsx_bytes",
+]
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -97,3 +107,69 @@ def reader_xlsx_bytes(export: pd.DataFrame, locale: Locale) -> bytes:
                 width = 60 if i == len(frame.columns) - 1 else min(40, max(10, len(str(col)) * 2))
                 sheet.column_dimensions[sheet.cell(1, i + 1).column_letter].width = width
     return buffer.getvalue()
+
+
+def chart_frame(records: Iterable[Mapping[str, object]], locale: Locale) -> pd.DataFrame:
+    """Return a chart's points for people: period in words, value, how stated, unit, scope,
+    series, source title, publisher, date, link and sentence, in the page's language."""
+    from etl.contract.qualifiers import label as qualifier_label
+
+    rows = []
+    for r in records:
+        metric = str(r.get("metric") or "")
+        value = float(r.get("value") or 0.0)  # type: ignore[arg-type]
+        qual = str(r.get("qualifier") or "")
+        published = r.get("published")
+        rows.append(
+            {
+                locale.t("xl_period"): str(r.get("period_label") or ""),
+                locale.t("xl_metric"): locale.metric(metric),
+                locale.t("col_value"): locale.scaled(value, metric),
+                locale.t("xl_qualifier"): qualifier_label(qual, locale.lang),
+                locale.t("xl_stated"): locale.value(value, metric, qualifier=qual),
+                locale.t("chart_unit"): locale.axis_unit(metric),
+                locale.t("xl_scope"): str(r.get("scope") or ""),
+                locale.t("col_series"): locale.figure_label(r.get("scope"), r.get("series")),
+                locale.t("xl_source"): str(r.get("title") or ""),
+                locale.t("xl_publisher"): str(r.get("publisher") or ""),
+                locale.t("xl_published"): _day(published),
+                locale.t("xl_link"): str(r.get("url") or ""),
+                locale.t("xl_quote"): str(r.get("quote") or ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=chart_columns(locale))
+
+
+def _day(value: object) -> str:
+    """Return a date as YYYY-MM-DD, or '' when there is none."""
+    stamp = pd.Timestamp(value) if value is not None and str(value) else None  # type: ignore[arg-type]
+    return "" if stamp is None or pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+
+
+def chart_columns(locale: Locale) -> list[str]:
+    """Return the column headers of a chart's download in the page's language."""
+    return [
+        locale.t("xl_period"),
+        locale.t("xl_metric"),
+        locale.t("col_value"),
+        locale.t("xl_qualifier"),
+        locale.t("xl_stated"),
+        locale.t("chart_unit"),
+        locale.t("xl_scope"),
+        locale.t("col_series"),
+        locale.t("xl_source"),
+        locale.t("xl_publisher"),
+        locale.t("xl_published"),
+        locale.t("xl_link"),
+        locale.t("xl_quote"),
+    ]
+
+
+def chart_csv(records: Iterable[Mapping[str, object]], locale: Locale) -> bytes:
+    """Return a chart's points as CSV for Excel (BOM, formulas disarmed)."""
+    return csv_bytes(chart_frame(records, locale))
+
+
+def chart_xlsx(records: Iterable[Mapping[str, object]], locale: Locale) -> bytes:
+    """Return a chart's points as an XLSX workbook (formulas disarmed)."""
+    return xlsx_bytes(chart_frame(records, locale), sheet="data")

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -76,9 +77,14 @@ class Screen:
     spec: ChartSpec | None = None
 
 
-def is_presenting(params: Mapping[str, str]) -> bool:
-    """Return whether the URL asks for present mode (?present=1)."""
-    return params.get(PRESENT_PARAM) == "1"
+def is_presenting(params: Mapping[str, str], url: str | None = None) -> bool:
+    """Return whether the URL asks for present mode: ?present=1 on any page, or /present."""
+    return params.get(PRESENT_PARAM) == "1" or by_path(url)
+
+
+def by_path(url: str | None) -> bool:
+    """Return whether the browser's address is the 演示 page's own path (/present)."""
+    return bool(url) and urlsplit(str(url)).path.rstrip("/").endswith("/present")
 
 
 def keep_params(params: Mapping[str, str]) -> dict[str, str]:
@@ -88,9 +94,9 @@ def keep_params(params: Mapping[str, str]) -> dict[str, str]:
     return {k: params[k] for k in (PRESENT_PARAM, SLIDE_PARAM) if k in params}
 
 
-def begin(params: Mapping[str, str]) -> bool:
+def begin(params: Mapping[str, str], url: str | None = None) -> bool:
     """Return whether present mode is on; when it is, collapse and hide the sidebar and chrome."""
-    if not is_presenting(params):
+    if not is_presenting(params, url):
         return False
     st.set_page_config(initial_sidebar_state="collapsed")
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)

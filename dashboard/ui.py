@@ -44,13 +44,20 @@ def chart_card(spec: ChartSpec) -> None:
         # Titles, headlines and source lines carry scopes and publishers: data, shown as text.
         st.markdown(f"**{plain(spec.title)}**")
         st.markdown(f"##### {plain(spec.headline)}")
-        st.plotly_chart(
-            spec.chart, theme=None, alt=spec.alt, config=PLOTLY_CONFIG, key=f"chart_{spec.id}"
+        # A click on a point selects it: its source report is linked under the chart.
+        event = st.plotly_chart(
+            spec.chart,
+            theme=None,
+            alt=spec.alt,
+            config=PLOTLY_CONFIG,
+            key=f"chart_{spec.id}",
+            on_select="rerun",
+            selection_mode="points",
         )
         st.caption(plain(spec.source_line))
         if spec.note:
             st.caption(plain(spec.note))
-        downloads.chart_downloads(spec, page_locale())
+        downloads.chart_downloads(spec, page_locale(), event.get("selection"))
 
 
 def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:

@@ -6,5 +6,5 @@ from dashboard import presenting, ui
 
 table, filters, locale = ui.page_state()
 presenting.render_present(
-    table, filters, locale, fullscreen=presenting.is_presenting(st.query_params)
+    table, filters, locale, fullscreen=presenting.is_presenting(st.query_params, st.context.url)
 )

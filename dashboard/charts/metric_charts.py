@@ -157,6 +157,8 @@ def _hover(recs: list[Record], locale: Locale) -> tuple[list[list[str]], str]:
             chart_text(r["source"]),
             locale.sentence(str(r.get("kind") or "")),
             chart_text(report_host(str(r.get("url") or ""))),
+            # Not shown on hover: a clicked point's report is linked under the chart.
+            str(r.get("url") or ""),
         ]
         for r in recs
     ]

@@ -40,15 +40,16 @@ from dashboard.safe_text import clean
 from dashboard.views.index import FigureView, Record, figure_view
 from dashboard.views.kpi import KpiCard, briefing_cards, kpi_candidates
 
-# The East Asian slot names a face the PDF converter has: Debian's fonts-noto-cjk "Noto Sans CJK
-# SC" (simplified forms; LibreOffice otherwise substitutes whatever fontconfig prefers). Its
-# charset (GB2312) and pitch family (sans) let Office substitute a simplified-Chinese sans where
-# Noto is missing, and the theme's East Asian fonts name the Office one (Microsoft YaHei, on every
-# Chinese Windows and in WPS) for text typed into the deck later.
-EAST_ASIAN_FONT = "Noto Sans CJK SC"
+# East Asian text names Microsoft YaHei (on every Chinese Windows and in WPS) on every run and in
+# the theme, with the GB2312 charset and a sans pitch family, so Office substitutes a
+# simplified-Chinese sans where YaHei is missing. A run names one East Asian face only, and
+# python-pptx cannot embed fonts, so the fallback is the converter's: the PDF is drawn under a
+# fontconfig file that maps Microsoft YaHei to Noto Sans CJK SC (dashboard/deck/pdf_fonts.py).
+EAST_ASIAN_FONT = "Microsoft YaHei"
+FALLBACK_EAST_ASIAN_FONT = "Noto Sans CJK SC"
 EAST_ASIAN_CHARSET = "-122"  # GB2312, simplified Chinese
 EAST_ASIAN_PITCH = "34"  # variable pitch, swiss (sans-serif)
-OFFICE_EAST_ASIAN_FONT = "Microsoft YaHei"
+OFFICE_EAST_ASIAN_FONT = EAST_ASIAN_FONT
 LATIN_FONT = "Arial"
 MUTED = "6B7280"
 CARD_FILL = "F3F6F9"

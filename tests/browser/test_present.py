@@ -151,3 +151,31 @@ def test_present_mode_in_english_keeps_the_filters(present_server: str, browser_
     visible_next.first.wait_for(state="visible")
     assert visible_next.count() >= 1
     page.screenshot(path=str(ARTIFACTS / "present_en.png"))
+
+
+PAGE_BOX_JS = """() => ({
+  height: document.documentElement.scrollHeight,
+  width: document.documentElement.scrollWidth,
+  sidebar: !!document.querySelector('[data-testid="stSidebar"]')
+    && document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect().width > 0
+    && getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).visibility
+       !== 'hidden',
+  header: !!document.querySelector('h2'),
+  title: (document.querySelector('h1') || {innerText: ''}).innerText,
+})"""
+
+
+@pytest.mark.parametrize("slide", [1, 3])
+def test_the_present_page_fits_the_wall_as_present_mode_does(
+    present_server: str, browser_page: Page, slide: int
+) -> None:
+    page = browser_page
+    boxes = []
+    for path in (f"/?present=1&slide={slide}", f"/present?slide={slide}"):
+        page.goto(f"{present_server}{path}")
+        _screen(page, slide)
+        boxes.append(page.evaluate(PAGE_BOX_JS))
+    flagged, own = boxes
+    assert own == flagged
+    assert own["height"] <= WALL["height"] and own["width"] <= WALL["width"], own
+    page.screenshot(path=str(ARTIFACTS / f"present_page_{slide}.png"))

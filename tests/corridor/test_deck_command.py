@@ -12,6 +12,7 @@ from tool_support import require_tool
 
 from corridor import deck_command as cli_deck
 from corridor.cli import main
+from dashboard.deck import pdf as deck_pdf
 
 
 def test_deck_writes_a_pptx_with_progress_on_stderr(
@@ -176,7 +177,7 @@ def _rendered(
     prs.save(str(path))
     if system_fonts:  # the reference in Japanese forms: the collections, as the system has them
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(cli_deck, "simplified_font_env", dict)
+            patch.setattr(deck_pdf, "simplified_font_env", dict)
             pdf = cli_deck.convert_to_pdf(path, cli_deck.find_soffice() or "soffice")
     else:
         pdf = cli_deck.convert_to_pdf(path, cli_deck.find_soffice() or "soffice")

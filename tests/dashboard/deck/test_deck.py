@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from datetime import date
 from itertools import chain
@@ -12,6 +13,7 @@ import pytest
 from dashboard_data import big_frame, observations, sources
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from references import figure_records
 
 from dashboard import data
@@ -193,7 +195,11 @@ def test_no_slide_has_an_empty_placeholder() -> None:
 
 
 def test_east_asian_font_is_set_on_every_run_including_charts() -> None:
+    # Microsoft YaHei on every run and in the theme; Noto Sans CJK SC is the PDF's fallback.
+    assert EAST_ASIAN_FONT == "Microsoft YaHei"
     prs, _ = _deck(observations(), sources(), Filters())
+    theme = prs.slide_master.part.part_related_by(RT.THEME).blob.decode("utf-8")
+    assert theme.count('<a:ea typeface="Microsoft YaHei"/>') == 2
     ns = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     for slide in prs.slides:
         for run in slide.element.iter(f"{ns}r"):
@@ -597,3 +603,59 @@ def test_a_bound_snapshot_is_its_own_triangle_series_labelled_as_stated() -> Non
     c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
     codes = [lbl.find(f"{c}numFmt").get("formatCode") for lbl in bound._element.iter(f"{c}dLbl")]
     assert codes == ['"超"0']
+
+
+# A bar or column chart names at most this many categories when its points go unlabelled.
+FEW_CATEGORIES = 12
+_DIGIT_SPACE_CJK = re.compile(r"[0-9][ \u00a0\u2009\u202f]+[\u3400-\u9fff]")
+
+
+def _shipped_zh_deck(shipped_layout: Layout) -> object:
+    table = load_table(shipped_layout)
+    specs, cards, _ = deck_inputs(table.observations, table.sources, Filters(), ZH)
+    data = build_deck(specs, cards, Filters(), table.sources, locale=ZH, made=MADE)
+    return Presentation(io.BytesIO(data))
+
+
+def _labelled(series: object) -> bool:
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    element = series._element  # type: ignore[attr-defined]
+    shown = {
+        int(d.find(f"{ns}idx").get("val"))
+        for d in element.iter(f"{ns}dLbl")
+        if d.find(f"{ns}delete") is None
+    }
+    plot_labels = element.getparent().find(f"{ns}dLbls")
+    plot_shows = plot_labels is not None and any(
+        v.get("val") == "1" for v in plot_labels.iter(f"{ns}showVal")
+    )
+    own = element.find(f"{ns}dLbls")
+    own_shows = own is not None and any(v.get("val") == "1" for v in own.iter(f"{ns}showVal"))
+    values = list(series.values)  # type: ignore[attr-defined]
+    drawn = {i for i, v in enumerate(values) if v is not None and v == v}
+    return drawn <= shown or plot_shows or own_shows
+
+
+def test_every_deck_chart_labels_every_point_or_has_few_categories(
+    shipped_layout: Layout,
+) -> None:
+    prs = _shipped_zh_deck(shipped_layout)
+    charts = [s.chart for slide in prs.slides for s in slide.shapes if s.has_chart]
+    assert charts
+    for chart in charts:
+        for plot in chart.plots:
+            few = len(list(plot.categories)) <= FEW_CATEGORIES if plot.categories else False
+            assert few or all(_labelled(series) for series in plot.series), chart.chart_type
+
+
+def test_no_deck_text_puts_a_space_between_digits_and_chinese(shipped_layout: Layout) -> None:
+    prs = _shipped_zh_deck(shipped_layout)
+    texts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+        texts.append(slide.notes_slide.notes_text_frame.text)
+    assert texts
+    found = [t for t in texts if _DIGIT_SPACE_CJK.search(t)]
+    assert not found, found[:3]

@@ -1,0 +1,124 @@
+"""Each chart's data and link: CSV and XLSX per chart, a copy link that reopens the view, and
+the source report of a clicked point."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import openpyxl
+import pandas as pd
+import pytest
+from app_support import APP, TIMEOUT
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from dashboard.downloads import selected_records, view_link
+from dashboard.export import chart_columns, chart_csv, chart_xlsx
+from dashboard.filters import Filters
+from dashboard.locales import locale_for
+from etl.contract.paths import Layout
+from etl.store.table import load_table
+
+
+def trains_page(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/trains.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button_keys(at: AppTest) -> list[str]:
+    return [str(b.proto.id) for b in at.get("download_button")]
+
+
+def test_every_chart_offers_its_points_as_csv_and_xlsx_and_a_copy_link(data_dir: Path) -> None:
+    at = trains_page({"lang": "en"})
+    charts = [str(c.proto.id) for c in at.get("plotly_chart")]
+    assert charts
+    keys = button_keys(at)
+    for chart in at.get("plotly_chart"):
+        assert json.loads(chart.proto.spec)["data"]
+        spec_id = str(chart.proto.id).split("chart_", 1)[1]
+        assert any(k.endswith(f"csv_{spec_id}") for k in keys), (spec_id, keys)
+        assert any(k.endswith(f"xlsx_{spec_id}") for k in keys), (spec_id, keys)
+    links = [c.value for c in at.code if "?" in c.value]
+    assert len(links) == len(charts)
+
+
+def test_the_copy_link_reopens_the_same_page_and_filters(data_dir: Path) -> None:
+    query = {"metric": "train_runs,teu", "from": "2023-01", "lang": "en"}
+    at = trains_page(query)
+    link = next(c.value for c in at.code if "?" in c.value)
+    parts = urlsplit(link)
+    assert parts.path.endswith("/trains")
+    params = dict(parse_qsl(parts.query))
+    assert params == query == {k: at.query_params[k] for k in at.query_params}
+    again = trains_page(params)
+    assert again.session_state["_filters"] == at.session_state["_filters"]
+
+
+def test_view_link_leaves_defaults_out_and_keeps_commas() -> None:
+    filters = Filters(metrics=("teu", "train_runs"), related=True)
+    link = view_link(filters, locale_for("zh"), "http://host:8501/trains")
+    assert link == "http://host:8501/trains?metric=teu,train_runs&related=1"
+    assert view_link(Filters(), locale_for("zh"), "/reach") == "/reach"
+
+
+def first_spec(data_dir: Path, lang: str = "zh"):  # type: ignore[no-untyped-def]
+    table = load_table(Layout(data_dir))
+    specs = data.every_chart(table, Filters(), locale_for(lang))
+    return next(s for s in specs if any(r.get("url") for r in s.point_records))
+
+
+def test_chart_downloads_carry_period_value_source_and_sentence_columns(data_dir: Path) -> None:
+    spec = first_spec(data_dir, "en")
+    locale = locale_for("en")
+    csv = pd.read_csv(io.BytesIO(chart_csv(spec.point_records, locale)), encoding="utf-8-sig")
+    assert list(csv.columns) == chart_columns(locale)
+    for column in ("Period", "Qualifier", "As stated", "Unit", "Source", "Publisher", "Link"):
+        assert column in csv.columns
+    assert len(csv) == len(spec.point_records)
+    assert csv["Sentence"].notna().all()
+    book = openpyxl.load_workbook(io.BytesIO(chart_xlsx(spec.point_records, locale)))
+    header = [c.value for c in next(book.active.iter_rows(max_row=1))]
+    assert header == chart_columns(locale)
+    assert book.active.max_row == len(spec.point_records) + 1
+
+
+def test_a_clicked_point_is_matched_to_the_charts_own_record(data_dir: Path) -> None:
+    spec = first_spec(data_dir)
+    rec = next(r for r in spec.point_records if r.get("url"))
+    custom = ["", rec["period_label"], "", "", "", "", "", "", rec["url"]]
+    assert selected_records(spec, {"points": [{"customdata": custom}]}) == [rec]
+    # A link the chart does not hold is never shown, whatever the browser sends.
+    forged = [*custom[:8], "javascript:alert(1)"]
+    assert selected_records(spec, {"points": [{"customdata": forged}]}) == []
+    assert selected_records(spec, None) == []
+
+
+def test_the_pdf_button_sits_beside_the_pptx_one(data_dir: Path) -> None:
+    from tool_support import require_tool
+
+    require_tool("soffice", "makes the deck's PDF")
+    keys = button_keys(trains_page({}))
+    assert any(k.endswith("download_deck") for k in keys), keys
+    assert any(k.endswith("download_pdf") for k in keys), keys
+
+
+def test_without_libreoffice_the_pdf_button_says_why(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.deck import pdf
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    at = trains_page({"lang": "en"})
+    assert not any(k.endswith("download_pdf") for k in button_keys(at))
+    button = next(b for b in at.button if b.key == "download_pdf")
+    assert button.disabled
+    assert any("LibreOffice is not installed" in c.value for c in at.sidebar.caption)
