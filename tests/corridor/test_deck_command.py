@@ -123,7 +123,7 @@ def test_pdf_has_a_page_per_slide(data_dir: Path, tmp_path: Path) -> None:
 
 
 # fonts-noto-cjk ships one collection (.ttc) whose faces share one CFF table named for the
-# Japanese face; the conversion uses standalone SC faces made from it (corridor/pdf_fonts.py),
+# Japanese face; the conversion uses standalone SC faces made from it (dashboard/deck/pdf_fonts.py),
 # so every CJK font the PDF embeds is named for simplified Chinese.
 _SIMPLIFIED = re.compile(r"CJK ?SC|CJKsc|SourceHanSans(CN|SC)", re.I)
 _OTHER_CJK = re.compile(r"CJK ?(JP|KR|TC|HK)|CJK(jp|kr|tc|hk)|SourceHanSans(JP|KR|TW|HK|K|J)", re.I)

@@ -1,4 +1,4 @@
-"""corridor/pdf_fonts.py: the deck's PDF is drawn with standalone simplified-Chinese faces."""
+"""dashboard/deck/pdf_fonts.py: the deck's PDF is drawn with standalone simplified-Chinese faces."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tool_support import require_tool
 
-from corridor.pdf_fonts import SC_NAME, SHARED_NAME, simplified_font_env
+from dashboard.deck.pdf_fonts import SC_NAME, SHARED_NAME, simplified_font_env
 
 
 def _match(env: dict[str, str], pattern: str) -> list[str]:
