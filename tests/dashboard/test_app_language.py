@@ -25,6 +25,7 @@ ALLOWED_IN_ZH = (
     "TXT",
     "PDF",
     "PowerPoint",
+    "LibreOffice",
     "WPS",
     "Excel",
     "RCEP",
