@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,7 +22,7 @@ from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import is_bound
-from etl.contract.series import headline_series
+from etl.contract.series import headline_series, series_by_key
 
 FIRST_YEAR = 2017
 HEIGHT = 420
@@ -32,9 +33,28 @@ MAX_OTHERS = 3
 
 def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
     """Return per metric its headline series' reported calendar-year figures, preferred values."""
-    rows = headline_rows(fv)
+    out: dict[str, list[Record]] = {}
+    for r in _year_figures(fv, headline_rows(fv), metrics):
+        out.setdefault(str(r["metric"]), []).append(r)
+    for metric, recs in out.items():
+        out[metric] = one_per_year(recs)
+    return {m: out[m] for m in metrics if m in out}
+
+
+def series_year_records(
+    fv: FigureView, rows: np.ndarray, metrics: list[str]
+) -> dict[str, list[Record]]:
+    """Return per series key the reported calendar-year figures of the given rows, one a year."""
+    out: dict[str, list[Record]] = {}
+    for r in _year_figures(fv, rows, metrics):
+        out.setdefault(str(r["series"]), []).append(r)
+    return {key: one_per_year(recs) for key, recs in out.items()}
+
+
+def _year_figures(fv: FigureView, rows: np.ndarray, metrics: list[str]) -> list[Record]:
+    """Return the rows' reported calendar-year figures, the preferred value each with others."""
     if not len(rows):
-        return {}
+        return []
     # Calendar years of the wanted metrics, reported, chosen column-wise before any record is
     # built: a table may hold many other periods of the same series.
     cols = take_rows(fv.frame.loc[:, ["period_start", "period_end", "metric", "basis"]], rows)
@@ -50,7 +70,7 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
         & cols["metric"].astype(str).isin(metrics).to_numpy()
     )
     years = fv.records(rows[keep])
-    out: dict[str, list[Record]] = {}
+    out: list[Record] = []
     for r in preferred_rows(years) if years else []:
         # The other bodies' values for the same series and year stay beside it (另据…).
         same = [
@@ -61,10 +81,8 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
             and float(o["value"]) != float(r["value"])
         ]
         others = {float(o["value"]): o for o in same}
-        out.setdefault(str(r["metric"]), []).append({**r, "others": list(others.values())})
-    for metric, recs in out.items():
-        out[metric] = one_per_year(recs)
-    return {m: out[m] for m in metrics if m in out}
+        out.append({**r, "others": list(others.values())})
+    return out
 
 
 def through_december(record: Record) -> bool:
@@ -282,8 +300,9 @@ def year_points(records: list[Record], locale: Locale) -> list[Record]:
     return points
 
 
-def year_title(metric: str, locale: Locale) -> str:
-    """Return the chart's title: the headline series' label and 'by year'."""
-    series = headline_series(metric)
+def year_title(metric: str, locale: Locale, series_key: str | None = None) -> str:
+    """Return the chart's title: the series' label (the metric's headline one by default) and
+    'by year'."""
+    series = headline_series(metric) if series_key is None else series_by_key().get(series_key)
     label = series.label(locale.lang) if series else metric
     return locale.t("title_by_year", label=label)
