@@ -111,6 +111,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "title_by_year": ("{label}（历年）", "{label}, by year"),
     # A headline series' growth from its first full year to its last, under its chart.
     "span_growth": ("跨度增长", "Growth over the span"),
+    "span_over": ("超", "more than "),
+    "span_under": ("不到", "less than "),
+    "span_about": ("约", "about "),
+    "span_multiple": ("{prefix}{number}倍", "{prefix}{number}-fold"),
+    "span_annual_up": ("年均增长{prefix}{number}%", "{prefix}{number}% a year on average"),
+    "span_annual_down": ("年均下降{prefix}{number}%", "{prefix}−{number}% a year on average"),
+    "span_sentence": (
+        "{first}—{last}年：{multiple}，{annual}",
+        "{first}–{last}: {multiple}, {annual}",
+    ),
+    "span_clause": (
+        "为{first}年的{multiple}（{annual}）",
+        "{multiple} its {first} level ({annual})",
+    ),
     # A metric page's figures not drawn as a series: its table, under the charts.
     "more_figures": ("更多数据", "More figures"),
     "more_figures_note": (

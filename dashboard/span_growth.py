@@ -10,16 +10,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from dashboard.i18n import t
 from etl.contract.qualifiers import ABOUT, EXACT, NEARLY, OVER, UNDER
 
 # How an end's bound moves the multiple: a larger end (超) raises it, a larger start lowers it.
 _END = {EXACT: EXACT, OVER: OVER, UNDER: UNDER, ABOUT: ABOUT, NEARLY: ABOUT}
 _START = {EXACT: EXACT, OVER: UNDER, UNDER: OVER, ABOUT: ABOUT, NEARLY: ABOUT}
-# Words before a multiple and a rate, by the direction of the bound.
-_WORDS = {
-    "zh": {EXACT: "", OVER: "超", UNDER: "不到", ABOUT: "约"},
-    "en": {EXACT: "", OVER: "more than ", UNDER: "less than ", ABOUT: "about "},
-}
+# The catalogue's words before a multiple and a rate, by the direction of the bound.
+_PREFIX = {EXACT: "", OVER: "span_over", UNDER: "span_under", ABOUT: "span_about"}
+
+
+def _prefix(bound: str, lang: str) -> str:
+    return t(_PREFIX[bound], lang) if _PREFIX[bound] else ""
 
 
 @dataclass(frozen=True)
@@ -67,27 +69,26 @@ def multiple_text(growth: SpanGrowth, lang: str) -> str:
     """Return the multiple in words: 超56倍 / more than 56-fold, 3.2倍 / 3.2-fold."""
     decimals = 0 if growth.multiple >= 10 else 1
     number = _shown(growth.multiple, growth.bound, decimals)
-    prefix = _WORDS[lang][growth.bound]
-    return f"{prefix}{number}倍" if lang == "zh" else f"{prefix}{number}-fold"
+    return t("span_multiple", lang, prefix=_prefix(growth.bound, lang), number=number)
 
 
 def annual_text(growth: SpanGrowth, lang: str) -> str:
     """Return the average annual growth in words: 年均增长超78% / more than 78% a year."""
     number = _shown(abs(growth.annual_pct), growth.bound, 1)
-    prefix = _WORDS[lang][growth.bound]
-    if lang == "zh":
-        verb = "年均增长" if growth.annual_pct >= 0 else "年均下降"
-        return f"{verb}{prefix}{number}%"
-    sign = "" if growth.annual_pct >= 0 else "−"
-    return f"{prefix}{sign}{number}% a year on average"
+    key = "span_annual_up" if growth.annual_pct >= 0 else "span_annual_down"
+    return t(key, lang, prefix=_prefix(growth.bound, lang), number=number)
 
 
 def growth_sentence(growth: SpanGrowth, lang: str) -> str:
     """Return the growth over the span: 2017—2024年：超56倍，年均增长超78%."""
-    multiple, annual = multiple_text(growth, lang), annual_text(growth, lang)
-    if lang == "zh":
-        return f"{growth.first_year}—{growth.last_year}年：{multiple}，{annual}"
-    return f"{growth.first_year}–{growth.last_year}: {multiple}, {annual}"
+    return t(
+        "span_sentence",
+        lang,
+        first=growth.first_year,
+        last=growth.last_year,
+        multiple=multiple_text(growth, lang),
+        annual=annual_text(growth, lang),
+    )
 
 
 def ends_growth(figures: list[tuple[int, float, str]]) -> SpanGrowth | None:
@@ -100,7 +101,10 @@ def ends_growth(figures: list[tuple[int, float, str]]) -> SpanGrowth | None:
 
 def growth_clause(growth: SpanGrowth, lang: str) -> str:
     """Return the growth as a clause of a sentence: 为2017年的超56倍（年均增长超77.8%）."""
-    multiple, annual = multiple_text(growth, lang), annual_text(growth, lang)
-    if lang == "zh":
-        return f"为{growth.first_year}年的{multiple}（{annual}）"
-    return f"{multiple} its {growth.first_year} level ({annual})"
+    return t(
+        "span_clause",
+        lang,
+        first=growth.first_year,
+        multiple=multiple_text(growth, lang),
+        annual=annual_text(growth, lang),
+    )

@@ -114,14 +114,15 @@ def more_figures_table(page: str, locale: Locale) -> None:
     shown = data.more_figures(table, filters, locale, page)
     if shown.empty:
         return
-    st.markdown(f"**{locale.t('more_figures')}**")
-    st.caption(locale.t("more_figures_note", limit=data.MORE_FIGURES_ROWS))
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={locale.t("col_link"): st.column_config.LinkColumn()},
-        key=f"more_{page}",
-    )
+    # Closed until asked for: the page's charts stay within four screens on a laptop.
+    with st.expander(f"{locale.t('more_figures')}（{len(shown)}）", icon=":material/table:"):
+        st.caption(locale.t("more_figures_note", limit=data.MORE_FIGURES_ROWS))
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={locale.t("col_link"): st.column_config.LinkColumn()},
+            key=f"more_{page}",
+        )
 
 
 def thin_page(specs: list[ChartSpec], brief: Briefing, locale: Locale, page: str) -> None:

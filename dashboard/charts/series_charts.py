@@ -11,7 +11,9 @@ from etl.contract.series import Series, load_series
 from etl.contract.vocabulary import load_metrics
 
 # A metric page draws at most this many charts: the headline series first, then more series.
-MAX_PAGE_CHARTS = 8
+# Three rows of two cards (~750 px each at 1366×768) keep a page within four screens (issue 23:
+# at most eight charts, four screens); the rest is in the page's more-figures table.
+MAX_PAGE_CHARTS = 6
 # More corridor series after the headline ones: those that add a province, a body or a route.
 MAX_MORE_SERIES = 4
 # A series over time needs this many points to be a line rather than a figure for the table.

@@ -25,7 +25,9 @@ from etl.contract.qualifiers import is_bound
 from etl.contract.series import headline_series, series_by_key
 
 FIRST_YEAR = 2017
-HEIGHT = 420
+HEIGHT = 350
+# A metric page's further series (after its headline ones) are drawn a little shorter.
+SHORT_HEIGHT = 300
 EVENT_COLOR = "#8a6d3b"
 # A year's point lists at most this many other reports beside it (as headline_rows keeps).
 MAX_OTHERS = 3
@@ -205,7 +207,11 @@ def _event_marks(shown: list[Record], locale: Locale) -> go.Scatter:
 
 
 def year_chart(
-    points: list[Record], metric: str, locale: Locale, events: list[Record] | None = None
+    points: list[Record],
+    metric: str,
+    locale: Locale,
+    events: list[Record] | None = None,
+    height: int = HEIGHT,
 ) -> go.Figure:
     """Return the line of one series over its years: a tick per year, each value labelled.
 
@@ -230,7 +236,7 @@ def year_chart(
         chart.add_trace(_event_marks(shown, locale))
     chart.update_layout(
         template=TEMPLATE,
-        height=HEIGHT,
+        height=height,
         showlegend=bool(others) or bool(shown) or bool(bounds),
         # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
         # rows, which at a fixed y would sit on the axis and the first years' points.

@@ -39,6 +39,7 @@ from dashboard.charts.series_charts import (
     snapshot_series,
 )
 from dashboard.charts.series_years import (
+    SHORT_HEIGHT,
     through_december,
     year_chart,
     year_events,
@@ -362,7 +363,9 @@ def series_spec(key: str, records: list[Record], page: str, locale: Locale) -> C
     headline = headline_text(points, metric, locale)
     kind = "snapshot" if snapshot else "flow"
     chart = (
-        snapshot_chart(points, metric, locale) if snapshot else year_chart(points, metric, locale)
+        snapshot_chart(points, metric, locale)
+        if snapshot
+        else year_chart(points, metric, locale, height=SHORT_HEIGHT)
     )
     return ChartSpec(
         id=f"{key}{SERIES_SUFFIX}",

@@ -91,7 +91,8 @@ def test_the_trains_page_draws_its_series_then_a_more_figures_table(
     for chart in charts:
         bars = [d for d in chart["data"] if d.get("type") == "bar"]
         assert not bars or chart["layout"].get("barmode") == "group"
-    assert "更多数据" in [m.value.strip("*") for m in at.markdown]
+    # The more-figures table: closed under the charts, its label counting the figures.
+    (more,) = [e for e in at.expander if e.label.startswith("更多数据")]
     # Growth at a glance: under the headline chart, and in the briefing (from the view's rows).
     shown = "\n".join(m.value.replace("\\", "") for m in at.main.markdown)
     assert "**跨度增长** 2017—2025年：超57倍，年均增长超" in shown
@@ -102,3 +103,4 @@ def test_the_trains_page_draws_its_series_then_a_more_figures_table(
         m.label_zh for m in load_metrics().values() if m.group in ("trains_teu", "trade")
     }
     assert len(table) > 100
+    assert more.label == f"更多数据（{len(table)}）"
