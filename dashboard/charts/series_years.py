@@ -9,13 +9,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
-from dashboard.charts.metric_charts import axis_title, build_points, has_bounds, qualifier_of
+from dashboard.charts.metric_charts import (
+    axis_title,
+    build_points,
+    has_bounds,
+    point_text,
+    qualifier_of,
+)
 from dashboard.charts.milestones import (
     chosen_events,
     event_hover,
     event_x,
     events_for,
-    hidden_count,
 )
 from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
 from dashboard.locales import Locale
@@ -23,6 +28,7 @@ from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import is_bound
 from etl.contract.series import headline_series, series_by_key
+from etl.contract.vocabulary import load_metrics
 
 FIRST_YEAR = 2017
 HEIGHT = 350
@@ -142,7 +148,8 @@ def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[in
         y=[None if p is None else p["display_value"] for p in exact],
         mode="lines+markers+text",
         connectgaps=False,
-        text=["" if p is None else locale.point_label(p["value"], metric) for p in exact],
+        # In the axis' own scale (the unit is in its title): never 1万 beside 8820.
+        text=["" if p is None else point_text(p, _decimals(metric), locale) for p in exact],
         textposition="top center",
         hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
         hoverinfo="text",
@@ -159,7 +166,7 @@ def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) 
         x=[y for y, _ in bounds],
         y=[p["display_value"] for _, p in bounds],
         mode="markers+text",
-        text=[locale.point_label(p["value"], metric, p["qualifier"]) for _, p in bounds],
+        text=[point_text(p, _decimals(metric), locale) for _, p in bounds],
         textposition="top center",
         marker={
             "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
@@ -191,15 +198,13 @@ def _other_marks(
 
 def _event_marks(shown: list[Record], locale: Locale) -> go.Scatter:
     """Return the milestones as a row of diamonds at the bottom, their source on hover."""
-    hidden = hidden_count(shown)
     return go.Scatter(
         x=[event_x(e["date"]) for e in shown],
         y=[0.0] * len(shown),
         mode="markers",
         marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
-        name=locale.t("events_legend")
-        if not hidden
-        else locale.t("events_legend_hidden", count=hidden),
+        # No "see hover" words: the legend is also in PNG, SVG and deck images (issue 23).
+        name=locale.t("events_legend"),
         hovertext=[event_hover(e, locale) for e in shown],
         hoverinfo="text",
         cliponaxis=False,
@@ -250,14 +255,31 @@ def year_chart(
             **locale.value_axis_numbers(),
         },
         xaxis={
-            "tickmode": "array",
-            "tickvals": ticks,
-            "ticktext": [locale.t("year_tick", year=y) for y in ticks],
+            **year_ticks(ticks),
             # Room either side for the first and last value labels.
             "range": [min(years) - 0.7, max(years) + 0.7],
         },
     )
     return chart
+
+
+# Up to this many years every year has its tick at any width; a longer span lets plotly thin
+# them to the plot's width (one a year on a wide chart, every second or fifth on a phone).
+ALL_YEAR_TICKS = 5
+
+
+def year_ticks(years: list[int]) -> dict[str, object]:
+    """Return a year axis' ticks: bare years, level, never repeated, fewer on a narrow plot."""
+    if len(years) <= ALL_YEAR_TICKS:
+        return {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years],
+                "tickangle": 0}  # fmt: skip
+    # Auto ticks over six or more years step by 1, 2 or 5 years (never half a year): an integer
+    # format cannot print one year twice.
+    return {"tickmode": "auto", "tickformat": "d", "tickangle": 0, "tick0": years[0]}
+
+
+def _decimals(metric: str) -> int:
+    return load_metrics()[metric].decimals
 
 
 def _also(other: Record, metric: str, locale: Locale) -> str:

@@ -367,6 +367,8 @@ def series_spec(key: str, records: list[Record], page: str, locale: Locale) -> C
         if snapshot
         else year_chart(points, metric, locale, height=SHORT_HEIGHT)
     )
+    if snapshot:
+        quiet_snapshot(chart, points)
     return ChartSpec(
         id=f"{key}{SERIES_SUFFIX}",
         page=page,
@@ -384,6 +386,20 @@ def series_spec(key: str, records: list[Record], page: str, locale: Locale) -> C
 
 
 SERIES_SUFFIX = "_series"
+
+
+def quiet_snapshot(chart: go.Figure, points: list[Record]) -> None:
+    """Make a series' counts as of dates read at every width: its latest value labelled (the
+    rest on hover), a tick a year over long spans, the legend below the plot (where a phone's
+    modebar never covers it)."""
+    for trace in chart.data:
+        text = list(trace.text) if trace.text is not None else []
+        if len(text) > 1:
+            trace.text = ["" for _ in text[:-1]] + [text[-1]]
+    ends = [pd.Timestamp(p["period_end"]) for p in points]
+    if ends and max(ends) - min(ends) > pd.Timedelta(days=730):
+        chart.update_xaxes(dtick="M12", tickformat="%Y", tickangle=0)
+    chart.update_layout(legend={"orientation": "h", "y": -0.18, "yanchor": "top"})
 
 
 def overview_specs(

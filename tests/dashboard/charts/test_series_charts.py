@@ -59,3 +59,61 @@ def test_the_reach_page_draws_its_counts_as_of_dates_as_series_lines(
     assert specs[0].id == f"corridor_ports_reached{SERIES_SUFFIX}"
     names = {t.name for s in specs for t in s.chart.data if t.name}
     assert names <= {lab for s in series_by_key().values() for lab in (s.label_zh,)}
+
+
+@pytest.mark.parametrize("locale", [ZH, EN], ids=["zh", "en"])
+def test_year_axes_read_at_every_size_one_number_style_and_no_see_hover_words(
+    monkeypatch: pytest.MonkeyPatch, locale: Locale
+) -> None:
+    import re
+
+    fv = _shipped_view(monkeypatch, locale)
+    specs = [s for page in ("trains", "reach") for s in series_page_specs(fv, page, locale)]
+    years = [s for s in specs if s.id.endswith(("_years", SERIES_SUFFIX)) and s.kind == "flow"]
+    assert years
+    for spec in years:
+        axis = spec.chart.layout.xaxis
+        # Bare years, level: every year over a short span; over a long one plotly's own ticks
+        # in whole years (an integer format: never one year twice), fewer on a narrow plot.
+        assert axis.tickangle == 0
+        if axis.tickmode == "array":
+            assert list(axis.ticktext) == [str(v) for v in axis.tickvals]
+            assert list(axis.tickvals) == list(range(axis.tickvals[0], axis.tickvals[-1] + 1))
+        else:
+            assert axis.tickmode == "auto" and axis.tickformat == "d" and axis.dtick is None
+            assert axis.range[1] - axis.range[0] > 5  # plotly's steps: 1, 2 or 5 years
+        # Every value label in the axis' own scale: a number with at most a bound's word,
+        # never 1万 beside 8820 (the unit is in the axis title, once).
+        labels = [x for d in spec.chart.data if d.text is not None for x in d.text if x]
+        assert labels
+        for label in labels:
+            assert re.fullmatch(r"(超|不到|约|近|over |under |about |nearly )?[\d,.]+", label), (
+                spec.id,
+                label,
+            )
+        assert "万" not in "".join(labels) and "thousand" not in "".join(labels)
+    # No "see hover" words in anything an image or a slide prints: names, labels, titles.
+    for spec in specs:
+        printed = spec.chart.to_json()
+        assert "见悬停" not in printed and "on hover" not in printed, spec.id
+
+
+def test_series_legends_sit_below_the_plot_where_the_modebar_never_covers_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fv = _shipped_view(monkeypatch, ZH)
+    specs = [s for page in ("trains", "reach") for s in series_page_specs(fv, page, ZH)]
+    for spec in (s for s in specs if not s.id.endswith("_ytd")):
+        legend = spec.chart.layout.legend
+        assert legend.orientation == "h" and legend.yanchor == "top" and legend.y < 0, spec.id
+
+
+def test_counts_as_of_dates_label_their_latest_and_tick_once_a_year(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    specs = series_page_specs(_shipped_view(monkeypatch, EN), "reach", EN)
+    ports = specs[0]
+    texts = [x for d in ports.chart.data if d.text is not None for x in d.text]
+    assert len([x for x in texts if x]) == 1 and texts[-1] == "584"
+    axis = ports.chart.layout.xaxis
+    assert (axis.dtick, axis.tickformat, axis.tickangle) == ("M12", "%Y", 0)
