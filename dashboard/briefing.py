@@ -294,7 +294,7 @@ def _sentence(key: str, figures: list[CitedFigure], locale: Locale) -> Sentence 
         if growth is not None:
             segments += [
                 Segment(locale.t("comma")),
-                Segment(growth_clause(growth, locale.lang)),
+                Segment(growth_clause(growth, locale)),
             ]
         stated.append(year)
         if comp_year is not None:

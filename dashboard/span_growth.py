@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from dashboard.i18n import t
+from dashboard.locales import Locale
 from etl.contract.qualifiers import ABOUT, EXACT, NEARLY, OVER, UNDER
 
 # How an end's bound moves the multiple: a larger end (超) raises it, a larger start lowers it.
@@ -20,8 +20,8 @@ _START = {EXACT: EXACT, OVER: UNDER, UNDER: OVER, ABOUT: ABOUT, NEARLY: ABOUT}
 _PREFIX = {EXACT: "", OVER: "span_over", UNDER: "span_under", ABOUT: "span_about"}
 
 
-def _prefix(bound: str, lang: str) -> str:
-    return t(_PREFIX[bound], lang) if _PREFIX[bound] else ""
+def _prefix(bound: str, locale: Locale) -> str:
+    return locale.t(_PREFIX[bound]) if _PREFIX[bound] else ""
 
 
 @dataclass(frozen=True)
@@ -65,29 +65,28 @@ def _shown(value: float, bound: str, decimals: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def multiple_text(growth: SpanGrowth, lang: str) -> str:
+def multiple_text(growth: SpanGrowth, locale: Locale) -> str:
     """Return the multiple in words: 超56倍 / more than 56-fold, 3.2倍 / 3.2-fold."""
     decimals = 0 if growth.multiple >= 10 else 1
     number = _shown(growth.multiple, growth.bound, decimals)
-    return t("span_multiple", lang, prefix=_prefix(growth.bound, lang), number=number)
+    return locale.t("span_multiple", prefix=_prefix(growth.bound, locale), number=number)
 
 
-def annual_text(growth: SpanGrowth, lang: str) -> str:
+def annual_text(growth: SpanGrowth, locale: Locale) -> str:
     """Return the average annual growth in words: 年均增长超78% / more than 78% a year."""
     number = _shown(abs(growth.annual_pct), growth.bound, 1)
     key = "span_annual_up" if growth.annual_pct >= 0 else "span_annual_down"
-    return t(key, lang, prefix=_prefix(growth.bound, lang), number=number)
+    return locale.t(key, prefix=_prefix(growth.bound, locale), number=number)
 
 
-def growth_sentence(growth: SpanGrowth, lang: str) -> str:
+def growth_sentence(growth: SpanGrowth, locale: Locale) -> str:
     """Return the growth over the span: 2017—2024年：超56倍，年均增长超78%."""
-    return t(
+    return locale.t(
         "span_sentence",
-        lang,
         first=growth.first_year,
         last=growth.last_year,
-        multiple=multiple_text(growth, lang),
-        annual=annual_text(growth, lang),
+        multiple=multiple_text(growth, locale),
+        annual=annual_text(growth, locale),
     )
 
 
@@ -99,12 +98,11 @@ def ends_growth(figures: list[tuple[int, float, str]]) -> SpanGrowth | None:
     return span_growth(ordered[0], ordered[-1])
 
 
-def growth_clause(growth: SpanGrowth, lang: str) -> str:
+def growth_clause(growth: SpanGrowth, locale: Locale) -> str:
     """Return the growth as a clause of a sentence: 为2017年的超56倍（年均增长超77.8%）."""
-    return t(
+    return locale.t(
         "span_clause",
-        lang,
         first=growth.first_year,
-        multiple=multiple_text(growth, lang),
-        annual=annual_text(growth, lang),
+        multiple=multiple_text(growth, locale),
+        annual=annual_text(growth, locale),
     )

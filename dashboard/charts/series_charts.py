@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard.charts.series_years import series_year_records
 from dashboard.views.index import FigureView, Record
@@ -70,3 +71,17 @@ def snapshot_series(fv: FigureView, metrics: list[str]) -> dict[str, list[Record
         if len(mine) >= MIN_POINTS:
             out[key] = fv.records(mine["row"].to_numpy())
     return out
+
+
+def quiet_snapshot(chart: go.Figure, points: list[Record]) -> None:
+    """Make a series' counts as of dates read at every width: its latest value labelled (the
+    rest on hover), a tick a year over long spans, the legend below the plot (where a phone's
+    modebar never covers it)."""
+    for trace in chart.data:
+        text = list(trace.text) if trace.text is not None else []
+        if len(text) > 1:
+            trace.text = ["" for _ in text[:-1]] + [text[-1]]
+    ends = [pd.Timestamp(p["period_end"]) for p in points]
+    if ends and max(ends) - min(ends) > pd.Timedelta(days=730):
+        chart.update_xaxes(dtick="M12", tickformat="%Y", tickangle=0)
+    chart.update_layout(legend={"orientation": "h", "y": -0.18, "yanchor": "top"})

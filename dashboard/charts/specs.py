@@ -36,6 +36,7 @@ from dashboard.charts.series_charts import (
     MAX_MORE_SERIES,
     MAX_PAGE_CHARTS,
     more_year_series,
+    quiet_snapshot,
     snapshot_series,
 )
 from dashboard.charts.series_years import (
@@ -388,20 +389,6 @@ def series_spec(key: str, records: list[Record], page: str, locale: Locale) -> C
 SERIES_SUFFIX = "_series"
 
 
-def quiet_snapshot(chart: go.Figure, points: list[Record]) -> None:
-    """Make a series' counts as of dates read at every width: its latest value labelled (the
-    rest on hover), a tick a year over long spans, the legend below the plot (where a phone's
-    modebar never covers it)."""
-    for trace in chart.data:
-        text = list(trace.text) if trace.text is not None else []
-        if len(text) > 1:
-            trace.text = ["" for _ in text[:-1]] + [text[-1]]
-    ends = [pd.Timestamp(p["period_end"]) for p in points]
-    if ends and max(ends) - min(ends) > pd.Timedelta(days=730):
-        chart.update_xaxes(dtick="M12", tickformat="%Y", tickangle=0)
-    chart.update_layout(legend={"orientation": "h", "y": -0.18, "yanchor": "top"})
-
-
 def overview_specs(
     fv: FigureView, locale: Locale, events: list[Record] | None = None
 ) -> list[ChartSpec]:
@@ -459,7 +446,7 @@ def span_words(points: list[Record], locale: Locale) -> str:
         (pd.Timestamp(p["period_end"]).year, float(p["value"]), _year_bound(p)) for p in points
     ]
     growth = ends_growth(years)
-    return "" if growth is None else growth_sentence(growth, locale.lang)
+    return "" if growth is None else growth_sentence(growth, locale)
 
 
 YTD_SUFFIX = "_ytd"
