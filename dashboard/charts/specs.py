@@ -558,14 +558,9 @@ def every_page_specs(
     def charts(page: str) -> list[ChartSpec]:
         if page == "overview" and overview:
             return overview
-        if page != "overview":
-            drawn = series_page_specs(fv, page, locale, events)
-            if drawn:
-                return [*drawn, *related_specs(fv, page, locale, top, len(drawn))]
         own = [] if page == "overview" else [y for y in years if y.page == page]
         drawn = page_chart_specs(headline, by_metric, locale, page, top)
-        shown = [*own, *_view_notes(drawn, selections, page, locale)]
-        return shown if page == "overview" else shown[:MAX_PAGE_CHARTS]
+        return [*own, *_view_notes(drawn, selections, page, locale)]
 
     return once_each(spec for page in PAGES for spec in charts(page))
 
