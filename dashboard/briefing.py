@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard.locales import Locale
 from dashboard.safe_text import plain
+from dashboard.span_growth import ends_growth, growth_clause
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name, take_rows
 from etl.contract.conflicts import preference_rank, preferred_values
 from etl.contract.period_kinds import period_kinds, same_span_a_year_before
@@ -64,6 +65,8 @@ class CitedFigure:
     yoy_pct: float | None
     bound: bool
     source: Source
+    # How the source states it: exact ("") or a bound (over, under, about, nearly).
+    qualifier: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ def _figure(row: Record, kind: str, locale: Locale) -> CitedFigure:
                 locale,
             ),
         ),
+        qualifier=qualifier,
     )
 
 
@@ -285,6 +289,13 @@ def _sentence(key: str, figures: list[CitedFigure], locale: Locale) -> Sentence 
         )
         comp_year = _comparison(year, by_kind["year"])
         segments += _change_segments(comp_year, locale)
+        # The series' growth since its first full year: a bound where an end is one.
+        growth = ends_growth([(f.period_end.year, f.value, f.qualifier) for f in by_kind["year"]])
+        if growth is not None:
+            segments += [
+                Segment(locale.t("comma")),
+                Segment(growth_clause(growth, locale)),
+            ]
         stated.append(year)
         if comp_year is not None:
             comparisons.append(comp_year)
@@ -430,5 +441,7 @@ def briefed_rows(view: FigureView) -> np.ndarray:
     year = ends.dt.year
     recent = (year >= year.groupby(group).transform("max") - 1).to_numpy()
     latest = (ends == ends.groupby(group).transform("max")).to_numpy()
-    keep = (kinds != "").to_numpy() & np.where(yearly, recent, latest)
+    # The first full year too: the start of the series' growth over its span.
+    first = ((kinds == "year") & (ends == ends.groupby(group).transform("min"))).to_numpy()
+    keep = (kinds != "").to_numpy() & (np.where(yearly, recent, latest) | first)
     return rows[keep]

@@ -109,6 +109,28 @@ TEXT: dict[str, tuple[str, str]] = {
     # Charts.
     "axis_title": ("{label}（{unit}）", "{label} ({unit})"),
     "title_by_year": ("{label}（历年）", "{label}, by year"),
+    # A headline series' growth from its first full year to its last, under its chart.
+    "span_growth": ("跨度增长", "Growth over the span"),
+    "span_over": ("超", "more than "),
+    "span_under": ("不到", "less than "),
+    "span_about": ("约", "about "),
+    "span_multiple": ("{prefix}{number}倍", "{prefix}{number}-fold"),
+    "span_annual_up": ("年均增长{prefix}{number}%", "{prefix}{number}% a year on average"),
+    "span_annual_down": ("年均下降{prefix}{number}%", "{prefix}−{number}% a year on average"),
+    "span_sentence": (
+        "{first}—{last}年：{multiple}，{annual}",
+        "{first}–{last}: {multiple}, {annual}",
+    ),
+    "span_clause": (
+        "为{first}年的{multiple}（{annual}）",
+        "{multiple} its {first} level ({annual})",
+    ),
+    # A metric page's figures not drawn as a series: its table, under the charts.
+    "more_figures": ("更多数据", "More figures"),
+    "more_figures_note": (
+        "本页指标的数据（最多{limit}条，最新在前），每条附来源。",
+        "This page's figures (up to {limit}, latest first), each with its source.",
+    ),
     "also_reported": ("另据{source}：{value}", "also reported: {value} ({source})"),
     "also_reported_legend": ("另据其他来源", "Also reported by others"),
     # A figure the source states as a bound (超1万列): its mark, legend entry and note.

@@ -35,6 +35,7 @@ from dashboard.views.index import (
     table_index,
 )
 from dashboard.views.kpi import kpi_candidates
+from dashboard.views.tables import display_table, reading_order
 from etl.contract.errors import CorridorError
 from etl.contract.events import read_events
 from etl.contract.paths import Layout, layout
@@ -192,6 +193,23 @@ def every_chart(table: Table, filters: Filters, locale: Locale) -> list[ChartSpe
     """Return every page's charts once each, in page order: what present mode and the deck show."""
     fv = view(table, filters, locale)
     return _every_page(table.version, filters, locale, fv, events(table))
+
+
+# The more-figures table under a metric page's charts: its first rows in reading order.
+MORE_FIGURES_ROWS = 500
+
+
+@st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
+def _more_figures(
+    version: str, filters: Filters, locale: Locale, page: str, _fv: FigureView
+) -> pd.DataFrame:
+    return display_table(reading_order(_fv, MORE_FIGURES_ROWS, tuple(page_metrics(page))), locale)
+
+
+def more_figures(table: Table, filters: Filters, locale: Locale, page: str) -> pd.DataFrame:
+    """Return a metric page's figures as the reader's table (the data table for its metrics)."""
+    fv = view(table, filters, locale)
+    return _more_figures(table.version, filters, locale, page, fv)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)

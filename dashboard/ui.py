@@ -9,7 +9,7 @@ from dashboard import data, downloads
 from dashboard.briefing import Briefing, escape_markdown, safe_url
 from dashboard.cards import CARDS_CSS, cards_html
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
-from dashboard.charts.specs import ChartSpec, compares, is_ytd
+from dashboard.charts.specs import ChartSpec, compares, is_series_chart, is_ytd
 from dashboard.filters import Filters
 from dashboard.i18n import EMPTY_RESULT, NO_DATA
 from dashboard.locales import Locale
@@ -54,6 +54,8 @@ def chart_card(spec: ChartSpec) -> None:
             on_select="rerun",
             selection_mode="points",
         )
+        if spec.growth:
+            st.markdown(f"**{page_locale().t('span_growth')}** {plain(spec.growth)}")
         st.caption(plain(spec.source_line))
         if spec.note:
             st.caption(plain(spec.note))
@@ -101,19 +103,45 @@ def metric_page(page: str) -> None:
     # A year to date beside a year before always compares: the rest decide whether it is thin.
     rest = [s for s in specs if not is_ytd(s)]
     if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in rest):
-        thin_page(specs, brief, locale)
+        thin_page(specs, brief, locale, page)
         return
     briefing_block(brief, locale)
-    scopes_control(page, specs, locale)
+    series = any(is_series_chart(s) for s in specs)
+    if not series:
+        # The metric charts (a view with no series over time) draw the top scopes: the choice.
+        scopes_control(page, specs, locale)
     chart_grid(specs)
+    if series:
+        more_figures_table(page, locale)
 
 
-def thin_page(specs: list[ChartSpec], brief: Briefing, locale: Locale) -> None:
+def more_figures_table(page: str, locale: Locale) -> None:
+    """Show the page's figures the series charts leave out: the data table of its metrics."""
+    table, filters, _ = page_state()
+    shown = data.more_figures(table, filters, locale, page)
+    if shown.empty:
+        return
+    # Closed until asked for: the page's charts stay within four screens on a laptop.
+    with st.expander(f"{locale.t('more_figures')}（{len(shown)}）", icon=":material/table:"):
+        st.caption(locale.t("more_figures_note", limit=data.MORE_FIGURES_ROWS))
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={locale.t("col_link"): st.column_config.LinkColumn()},
+            key=f"more_{page}",
+        )
+
+
+def thin_page(specs: list[ChartSpec], brief: Briefing, locale: Locale, page: str) -> None:
     """Show a page of a few figures as cards, a sentence, the year to date beside the year before
     (when there is one), and the table with its sources."""
     series_card_row(series_cards(brief, locale), locale)
     briefing_block(brief, locale)
     chart_grid([s for s in specs if is_ytd(s)])
+    if all(is_ytd(s) for s in specs):
+        # Only a year to date is drawn: every other figure of the page is in its table.
+        more_figures_table(page, locale)
+        return
     seen: set[tuple[str, str, str]] = set()
     records = []
     for spec in (s for s in specs if not is_ytd(s)):

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
-from dashboard.charts.metric_charts import axis_title, build_points, has_bounds, qualifier_of
+from dashboard.charts.metric_charts import (
+    axis_title,
+    build_points,
+    has_bounds,
+    point_text,
+    qualifier_of,
+)
 from dashboard.charts.milestones import (
     chosen_events,
     event_hover,
     event_x,
     events_for,
-    hidden_count,
 )
 from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
 from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import is_bound
-from etl.contract.series import headline_series
+from etl.contract.series import headline_series, series_by_key
+from etl.contract.vocabulary import load_metrics
 
 FIRST_YEAR = 2017
-HEIGHT = 420
+HEIGHT = 350
+# A metric page's further series (after its headline ones) are drawn a little shorter.
+SHORT_HEIGHT = 300
 EVENT_COLOR = "#8a6d3b"
 # A year's point lists at most this many other reports beside it (as headline_rows keeps).
 MAX_OTHERS = 3
@@ -32,9 +41,28 @@ MAX_OTHERS = 3
 
 def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
     """Return per metric its headline series' reported calendar-year figures, preferred values."""
-    rows = headline_rows(fv)
+    out: dict[str, list[Record]] = {}
+    for r in _year_figures(fv, headline_rows(fv), metrics):
+        out.setdefault(str(r["metric"]), []).append(r)
+    for metric, recs in out.items():
+        out[metric] = one_per_year(recs)
+    return {m: out[m] for m in metrics if m in out}
+
+
+def series_year_records(
+    fv: FigureView, rows: np.ndarray, metrics: list[str]
+) -> dict[str, list[Record]]:
+    """Return per series key the reported calendar-year figures of the given rows, one a year."""
+    out: dict[str, list[Record]] = {}
+    for r in _year_figures(fv, rows, metrics):
+        out.setdefault(str(r["series"]), []).append(r)
+    return {key: one_per_year(recs) for key, recs in out.items()}
+
+
+def _year_figures(fv: FigureView, rows: np.ndarray, metrics: list[str]) -> list[Record]:
+    """Return the rows' reported calendar-year figures, the preferred value each with others."""
     if not len(rows):
-        return {}
+        return []
     # Calendar years of the wanted metrics, reported, chosen column-wise before any record is
     # built: a table may hold many other periods of the same series.
     cols = take_rows(fv.frame.loc[:, ["period_start", "period_end", "metric", "basis"]], rows)
@@ -50,7 +78,7 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
         & cols["metric"].astype(str).isin(metrics).to_numpy()
     )
     years = fv.records(rows[keep])
-    out: dict[str, list[Record]] = {}
+    out: list[Record] = []
     for r in preferred_rows(years) if years else []:
         # The other bodies' values for the same series and year stay beside it (另据…).
         same = [
@@ -61,10 +89,8 @@ def year_records(fv: FigureView, metrics: list[str]) -> dict[str, list[Record]]:
             and float(o["value"]) != float(r["value"])
         ]
         others = {float(o["value"]): o for o in same}
-        out.setdefault(str(r["metric"]), []).append({**r, "others": list(others.values())})
-    for metric, recs in out.items():
-        out[metric] = one_per_year(recs)
-    return {m: out[m] for m in metrics if m in out}
+        out.append({**r, "others": list(others.values())})
+    return out
 
 
 def through_december(record: Record) -> bool:
@@ -122,7 +148,8 @@ def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[in
         y=[None if p is None else p["display_value"] for p in exact],
         mode="lines+markers+text",
         connectgaps=False,
-        text=["" if p is None else locale.point_label(p["value"], metric) for p in exact],
+        # In the axis' own scale (the unit is in its title): never 1万 beside 8820.
+        text=["" if p is None else point_text(p, _decimals(metric), locale) for p in exact],
         textposition="top center",
         hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
         hoverinfo="text",
@@ -139,7 +166,7 @@ def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) 
         x=[y for y, _ in bounds],
         y=[p["display_value"] for _, p in bounds],
         mode="markers+text",
-        text=[locale.point_label(p["value"], metric, p["qualifier"]) for _, p in bounds],
+        text=[point_text(p, _decimals(metric), locale) for _, p in bounds],
         textposition="top center",
         marker={
             "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
@@ -171,15 +198,13 @@ def _other_marks(
 
 def _event_marks(shown: list[Record], locale: Locale) -> go.Scatter:
     """Return the milestones as a row of diamonds at the bottom, their source on hover."""
-    hidden = hidden_count(shown)
     return go.Scatter(
         x=[event_x(e["date"]) for e in shown],
         y=[0.0] * len(shown),
         mode="markers",
         marker={"symbol": "diamond", "size": 10, "color": EVENT_COLOR},
-        name=locale.t("events_legend")
-        if not hidden
-        else locale.t("events_legend_hidden", count=hidden),
+        # No "see hover" words: the legend is also in PNG, SVG and deck images (issue 23).
+        name=locale.t("events_legend"),
         hovertext=[event_hover(e, locale) for e in shown],
         hoverinfo="text",
         cliponaxis=False,
@@ -187,7 +212,11 @@ def _event_marks(shown: list[Record], locale: Locale) -> go.Scatter:
 
 
 def year_chart(
-    points: list[Record], metric: str, locale: Locale, events: list[Record] | None = None
+    points: list[Record],
+    metric: str,
+    locale: Locale,
+    events: list[Record] | None = None,
+    height: int = HEIGHT,
 ) -> go.Figure:
     """Return the line of one series over its years: a tick per year, each value labelled.
 
@@ -212,7 +241,7 @@ def year_chart(
         chart.add_trace(_event_marks(shown, locale))
     chart.update_layout(
         template=TEMPLATE,
-        height=HEIGHT,
+        height=height,
         showlegend=bool(others) or bool(shown) or bool(bounds),
         # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
         # rows, which at a fixed y would sit on the axis and the first years' points.
@@ -226,14 +255,31 @@ def year_chart(
             **locale.value_axis_numbers(),
         },
         xaxis={
-            "tickmode": "array",
-            "tickvals": ticks,
-            "ticktext": [locale.t("year_tick", year=y) for y in ticks],
+            **year_ticks(ticks),
             # Room either side for the first and last value labels.
             "range": [min(years) - 0.7, max(years) + 0.7],
         },
     )
     return chart
+
+
+# Up to this many years every year has its tick at any width; a longer span lets plotly thin
+# them to the plot's width (one a year on a wide chart, every second or fifth on a phone).
+ALL_YEAR_TICKS = 5
+
+
+def year_ticks(years: list[int]) -> dict[str, object]:
+    """Return a year axis' ticks: bare years, level, never repeated, fewer on a narrow plot."""
+    if len(years) <= ALL_YEAR_TICKS:
+        return {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years],
+                "tickangle": 0}  # fmt: skip
+    # Auto ticks over six or more years step by 1, 2 or 5 years (never half a year): an integer
+    # format cannot print one year twice.
+    return {"tickmode": "auto", "tickformat": "d", "tickangle": 0, "tick0": years[0]}
+
+
+def _decimals(metric: str) -> int:
+    return load_metrics()[metric].decimals
 
 
 def _also(other: Record, metric: str, locale: Locale) -> str:
@@ -282,8 +328,9 @@ def year_points(records: list[Record], locale: Locale) -> list[Record]:
     return points
 
 
-def year_title(metric: str, locale: Locale) -> str:
-    """Return the chart's title: the headline series' label and 'by year'."""
-    series = headline_series(metric)
+def year_title(metric: str, locale: Locale, series_key: str | None = None) -> str:
+    """Return the chart's title: the series' label (the metric's headline one by default) and
+    'by year'."""
+    series = headline_series(metric) if series_key is None else series_by_key().get(series_key)
     label = series.label(locale.lang) if series else metric
     return locale.t("title_by_year", label=label)

@@ -18,6 +18,7 @@ from dashboard.charts.metric_charts import (
     has_bounds,
     headline_text,
     points_frame,
+    qualifier_of,
     snapshot_chart,
     source_line,
 )
@@ -31,7 +32,16 @@ from dashboard.charts.select import (
     select_figures,
     selection_note,
 )
+from dashboard.charts.series_charts import (
+    MAX_MORE_SERIES,
+    MAX_PAGE_CHARTS,
+    more_year_series,
+    quiet_snapshot,
+    snapshot_series,
+)
 from dashboard.charts.series_years import (
+    SHORT_HEIGHT,
+    through_december,
     year_chart,
     year_events,
     year_note,
@@ -40,10 +50,12 @@ from dashboard.charts.series_years import (
     year_title,
 )
 from dashboard.charts.ytd import ytd_chart, ytd_headline, ytd_pair, ytd_points, ytd_title
-from dashboard.filters import is_related_record
+from dashboard.filters import is_related_record, related_mask
 from dashboard.locales import Locale
+from dashboard.span_growth import ends_growth, growth_sentence
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
 from dashboard.views.kpi import kpi_cards
+from etl.contract.qualifiers import ABOUT, EXACT, OVER
 from etl.contract.series import headline_series
 from etl.contract.vocabulary import load_metrics
 
@@ -79,6 +91,8 @@ class ChartSpec:
     note: str = ""
     # The milestones drawn on its time axis (each with the ones near it left out, "hidden").
     events: tuple[Record, ...] = ()
+    # A headline series' growth over its span (超56倍，年均增长…), shown under its chart.
+    growth: str = ""
 
     @cached_property
     def points(self) -> pd.DataFrame:
@@ -289,8 +303,14 @@ def page_specs(
     """Return the charts a page draws for a view, bounded: the top scopes, capped points.
 
     headline: the view's KPI candidates (views.kpi.kpi_candidates), for the overview's growth
-    chart. Records are built only for the figures the charts draw.
+    chart. Records are built only for the figures the charts draw. A metric page draws its
+    corridor series (series_page_specs); only a view with none of them over time falls back to
+    the metric charts, at most MAX_PAGE_CHARTS of them.
     """
+    if page != "overview":
+        drawn = series_page_specs(fv, page, locale, events)
+        if drawn:
+            return [*drawn, *related_specs(fv, page, locale, top, len(drawn))]
     by_metric, selections = _chosen(fv, page_metrics(page), top)
     specs = _view_notes(
         page_chart_specs(headline, by_metric, locale, page, top), selections, page, locale
@@ -298,7 +318,75 @@ def page_specs(
     if page == "overview":
         return overview_specs(fv, locale, events) or specs
     years = headline_specs(fv, page_metrics(page), locale, events)
-    return [*[y for y in years if y.page == page], *specs]
+    return [*[y for y in years if y.page == page], *specs][:MAX_PAGE_CHARTS]
+
+
+def related_specs(
+    fv: FigureView, page: str, locale: Locale, top: int, drawn: int
+) -> list[ChartSpec]:
+    """Return a page's related corridors' charts (there only with the related switch on), in the
+    room its series charts leave."""
+    room = MAX_PAGE_CHARTS - drawn
+    if room <= 0 or not related_mask(fv.frame.iloc[fv.rows]).any():
+        return []
+    by_metric, selections = _chosen(fv, page_metrics(page), top)
+    specs = page_chart_specs([], by_metric, locale, page, top)
+    return _view_notes([s for s in specs if is_related(s)], selections, page, locale)[:room]
+
+
+def series_page_specs(
+    fv: FigureView, page: str, locale: Locale, events: list[Record] | None = None
+) -> list[ChartSpec]:
+    """Return a metric page's series charts: each headline series over the years (with its year
+    to date), then at most MAX_MORE_SERIES more corridor series, MAX_PAGE_CHARTS in all."""
+    metrics = page_metrics(page)
+    years = [y for y in headline_specs(fv, metrics, locale, events) if y.page == page]
+    found = {**snapshot_series(fv, metrics), **more_year_series(fv, metrics)}
+    room = max(0, min(MAX_MORE_SERIES, MAX_PAGE_CHARTS - len(years)))
+    more = [series_spec(key, recs, page, locale) for key, recs in list(found.items())[:room]]
+    if not more and not any(is_years(y) for y in years):
+        # Nothing over time but a year to date: the page's few figures are its metric charts.
+        return []
+    return [*years, *more][:MAX_PAGE_CHARTS]
+
+
+def series_spec(key: str, records: list[Record], page: str, locale: Locale) -> ChartSpec:
+    """Return one corridor series' chart: a line over the calendar years for a flow, a line
+    through its dates for counts as of dates, named by the series label (never its scopes)."""
+    metric = str(records[0]["metric"])
+    snapshot = load_metrics()[metric].kind == "snapshot"
+    points = year_points(records, locale)
+    label = locale.series(key)
+    for p in points:
+        # The line is the series: its label names it in the legend and the hover.
+        p["series"] = label
+    title = label if snapshot else year_title(metric, locale, key)
+    headline = headline_text(points, metric, locale)
+    kind = "snapshot" if snapshot else "flow"
+    chart = (
+        snapshot_chart(points, metric, locale)
+        if snapshot
+        else year_chart(points, metric, locale, height=SHORT_HEIGHT)
+    )
+    if snapshot:
+        quiet_snapshot(chart, points)
+    return ChartSpec(
+        id=f"{key}{SERIES_SUFFIX}",
+        page=page,
+        kind=kind,
+        title=title,
+        headline=headline,
+        source_line=source_line(points, locale),
+        alt=alt_text(title, f"kind_{kind}", points, headline, locale),
+        chart=chart,
+        point_records=tuple(points),
+        note=chart_note(Selection(1, 1, len(points), len(points)), points, locale)
+        if snapshot
+        else year_note(points, locale),
+    )
+
+
+SERIES_SUFFIX = "_series"
 
 
 def overview_specs(
@@ -339,9 +427,26 @@ def year_specs(
                 point_records=tuple(points),
                 note=year_note(points, locale),
                 events=tuple(year_events(points, metric, events)),
+                growth=span_words(points, locale),
             )
         )
     return out
+
+
+def _year_bound(point: Record) -> str:
+    # A running total to a December day is at least that much for the whole year: over.
+    if not through_december(point):
+        return qualifier_of(point)
+    return OVER if qualifier_of(point) in (EXACT, OVER) else ABOUT
+
+
+def span_words(points: list[Record], locale: Locale) -> str:
+    """Return a series' growth from its first full year to its last, in words, or ''."""
+    years = [
+        (pd.Timestamp(p["period_end"]).year, float(p["value"]), _year_bound(p)) for p in points
+    ]
+    growth = ends_growth(years)
+    return "" if growth is None else growth_sentence(growth, locale)
 
 
 YTD_SUFFIX = "_ytd"
@@ -351,6 +456,11 @@ YEARS_SUFFIX = "_years"
 def is_years(spec: ChartSpec) -> bool:
     """Return whether a chart is a headline series over the calendar years."""
     return spec.id.endswith(YEARS_SUFFIX)
+
+
+def is_series_chart(spec: ChartSpec) -> bool:
+    """Return whether a chart draws one catalogued series over time (a metric page's layout)."""
+    return spec.id.endswith((YEARS_SUFFIX, YTD_SUFFIX, SERIES_SUFFIX))
 
 
 def is_ytd(spec: ChartSpec) -> bool:

@@ -79,8 +79,13 @@ def metric_dictionary(locale: Locale) -> pd.DataFrame:
     )
 
 
-def reading_order(view: FigureView, limit: int) -> list[Record]:
-    """Return the first `limit` figures in display_table's reading order, as records."""
+def reading_order(
+    view: FigureView, limit: int, only: tuple[str, ...] | None = None
+) -> list[Record]:
+    """Return the first `limit` figures in display_table's reading order, as records.
+
+    only: the metrics kept (a metric page's more-figures table), else every metric.
+    """
     order = {k: i for i, k in enumerate(load_metrics())}
     metrics = view.column("metric")
     rank = np.full(len(view), len(order))
@@ -89,5 +94,7 @@ def reading_order(view: FigureView, limit: int) -> list[Record]:
     ends = date_codes(view.column("period_end"))
     region = ranked_codes(view.column("region"))
     scope = ranked_codes(view.column("scope"))
-    first = np.lexsort((scope, region, -ends, rank))[:limit]
-    return view.records(view.rows[first])
+    first = np.lexsort((scope, region, -ends, rank))
+    if only is not None:
+        first = first[metrics.isin(only).to_numpy()[first]]
+    return view.records(view.rows[first[:limit]])

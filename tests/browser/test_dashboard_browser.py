@@ -124,3 +124,23 @@ def test_the_more_filters_button_opens_the_choices_and_a_choice_filters(
     assert "指标：集装箱运量" in sidebar and "已选 1 项" in sidebar
     page.screenshot(path=str(ARTIFACTS / "more_filters.png"))
     page.close()
+
+
+# The Trains page at a laptop's 1366×768: at most four screens of scrolling (issue 23).
+SCROLL_JS = """() => Math.max(document.documentElement.scrollHeight,
+  ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+    .map(e => e.scrollHeight))"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_trains_page_fits_four_screens_at_1366(
+    chromium_browser: object, server: str, lang: str
+) -> None:
+    page = chromium_browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+    page.goto(f"{server}/trains?lang={lang}")
+    _wait_drawn(page, "trains")
+    assert page.locator('[data-testid="stPlotlyChart"]').count() <= 8  # issue 23: at most eight
+    height = page.evaluate(SCROLL_JS)
+    page.screenshot(path=str(ARTIFACTS / f"trains_1366_{lang}.png"), full_page=True)
+    page.close()
+    assert height <= 4 * 768, f"the trains page scrolls {height}px at 1366×768"

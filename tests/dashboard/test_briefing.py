@@ -141,3 +141,18 @@ def test_a_table_with_thousands_of_reports_of_one_year_briefs_as_the_unbounded_r
     assert briefing_for_view(view, ZH).text == unbounded.text
     years = year_records(view, ["train_runs", "teu"])
     assert years and all(len(r["others"]) <= 3 for recs in years.values() for r in recs)
+
+
+def test_a_series_with_years_states_its_growth_since_the_first_year_as_a_bound() -> None:
+    # 178列 in 2017 to 超1万列 in 2024: more than 56-fold, never an exact 56.2.
+    rows = [
+        _row(178, "2017-01-01", "2017-12-31"),
+        _row(8820, "2022-01-01", "2022-12-31"),
+        _row(10000, "2024-01-01", "2024-12-31", qualifier="over", quote="超1万列"),
+    ]
+    zh = build_briefing(rows, ZH).text
+    assert "为2017年的超56倍（年均增长超" in zh
+    en = build_briefing(rows, EN).text
+    assert "more than 56-fold its 2017 level (more than " in en
+    # One year only: no growth over a span to state.
+    assert "倍" not in build_briefing(rows[2:], ZH).text

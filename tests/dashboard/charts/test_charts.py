@@ -115,15 +115,17 @@ def test_a_headline_series_snapshots_are_one_line_through_their_dates() -> None:
         ("ports_reached", "393", "", "2022-06-30", "corridor", "",
          "西部陆海新通道", "", "reported", SEED, "通达393个港口"),
     ]  # fmt: skip
-    spec = {s.id: s for s in build(observations(rows), page="reach")}["ports_reached"]
+    # Issue 23: the reach page draws the headline series as its own chart, named by its label
+    # (the other series' lone snapshot goes to the page's more-figures table, not this chart).
+    specs = {s.id: s for s in build(observations(rows), page="reach")}
+    spec = specs["corridor_ports_reached_series"]
     lines = [d for d in spec.chart.data if "lines" in d.mode]
     assert len(lines) == 1
     assert lines[0].mode.startswith("lines+markers")
     assert list(lines[0].y) == [393, 465, 523]
     xs = [pd.Timestamp(x) for x in lines[0].x]
     assert xs == sorted(xs)
-    # The other series' lone snapshot stays a marker.
-    assert all("lines" not in d.mode for d in spec.chart.data if d is not lines[0])
+    assert {d.name for d in spec.chart.data} == {"西部陆海新通道通达港口"}
 
 
 def test_axis_titles_carry_the_display_unit() -> None:
@@ -289,7 +291,9 @@ def test_a_headline_states_the_exact_figure_of_a_period_before_a_bound_of_it() -
         ("train_runs", "11000", "2025-01-01", "2025-12-30", "corridor", "rail_sea", scope + "年内",
          "", "reported", SEED, "今年开行近1.1万列", "nearly"),
     ]  # fmt: skip
-    spec = {s.id: s for s in build(observations(rows), Filters())}["train_runs"]
+    # Issue 23: the trains page now opens with the headline series' years (its metric charts
+    # are gone); the year's headline states the exact figure the same way.
+    spec = {s.id: s for s in build(observations(rows), Filters())}["train_runs_years"]
     assert "1.0218万列" in spec.headline and "近" not in spec.headline
 
 

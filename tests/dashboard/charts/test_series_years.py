@@ -39,7 +39,9 @@ def test_only_calendar_years_each_year_once_and_the_other_value_marked() -> None
     assert [(r["period_end"].year, r["value"]) for r in records] == [(2021, 6000), (2023, 9000)]
     assert [o["value"] for o in records[1]["others"]] == [9300]
     figure = year_chart(year_points(records, ZH), "train_runs", ZH)
-    assert list(figure.layout.xaxis.ticktext) == ["2021年", "2022年", "2023年"]
+    # Issue 23 item 6: bare years, level (they fit a phone's width in both languages).
+    assert list(figure.layout.xaxis.ticktext) == ["2021", "2022", "2023"]
+    assert figure.layout.xaxis.tickangle == 0
     # One slot a year: 2022 has no report, so the line holds None there and breaks.
     assert list(figure.data[0].text) == ["6000", "", "9000"]
     assert list(figure.data[0].y) == [6000, None, 9000]
@@ -114,8 +116,14 @@ def test_an_earlier_exact_year_is_preferred_to_a_later_bound_of_the_same_year() 
     assert [(o["value"], o["qualifier"]) for o in first["others"]] == [(1000, "over")]
 
 
-@pytest.mark.parametrize(("lang", "stated"), [("zh", "超1万"), ("en", "over 10,000")])
-def test_a_bound_year_is_its_own_open_mark_never_on_the_line(lang: str, stated: str) -> None:
+# Issue 23 item 6: a label in the axis' own scale (列 in zh), never 超1万 beside 9000.
+@pytest.mark.parametrize(
+    ("lang", "stated", "hover"),
+    [("zh", "超10000", "超1万列"), ("en", "over 10,000", "over 10,000")],
+)
+def test_a_bound_year_is_its_own_open_mark_never_on_the_line(
+    lang: str, stated: str, hover: str
+) -> None:
     points, figure = _bound_years(lang)
     line, bound = figure.data[0], figure.data[1]  # type: ignore[attr-defined]
     assert list(line.x) == list(range(2018, 2025))
@@ -127,7 +135,7 @@ def test_a_bound_year_is_its_own_open_mark_never_on_the_line(lang: str, stated: 
     assert list(bound.x) == [2024] and list(bound.y) == [10000]
     assert bound.marker.symbol == ("triangle-up-open",)
     assert bound.text == (stated,)
-    assert stated in bound.hovertext[0]
+    assert hover in bound.hovertext[0]
     assert bound.name == t("bound_legend", lang)
     note = year_note(points, locale_for(lang))
     assert "2020" in note and t("bound_note", lang) in note

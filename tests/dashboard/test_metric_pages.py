@@ -1,0 +1,106 @@
+"""Metric pages on the shipped data: the corridor's series, at most eight charts, no scope
+fragments in a chart's title or legend, the rest in the more-figures table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from app_support import APP, TIMEOUT
+from streamlit.testing.v1 import AppTest
+
+from dashboard.catalogue import TEXT as CATALOGUE
+from dashboard.charts.series_charts import MAX_PAGE_CHARTS
+from etl.contract.paths import DEFAULT_DATA_DIR
+from etl.contract.series import load_series
+from etl.contract.vocabulary import load_metrics
+
+METRIC_PAGES = ("trains", "freight", "agri", "reach")
+# The words a legend entry may say besides a series label: how a mark was reported.
+LEGEND_KEYS = ("reported", "derived_legend", "bound_legend", "also_reported_legend")
+
+
+def _allowed_names(lang: str) -> tuple[set[str], tuple[str, ...]]:
+    i = 0 if lang == "zh" else 1
+    labels = {s.label(lang) for s in load_series()}
+    words = {CATALOGUE[k][i] for k in LEGEND_KEYS}
+    events = CATALOGUE["events_legend"][i]
+    hidden_prefix = CATALOGUE["events_legend_hidden"][i].split("{")[0]
+    return labels | words | {events}, (hidden_prefix,)
+
+
+def _page(lang: str, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_metric_pages_draw_at_most_eight_charts_named_by_series_never_by_scope(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    allowed, prefixes = _allowed_names(lang)
+    metric_labels = {m.label(lang) for m in load_metrics().values()}
+    for page in METRIC_PAGES:
+        at = _page(lang, page)
+        charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        assert len(charts) <= MAX_PAGE_CHARTS, (page, len(charts))
+        # The reach map (its own card: hubs, lines and sea lanes by name) is not a series chart.
+        for chart in (c for c in charts if "map" not in c["layout"].get("meta", {})):
+            for trace in chart["data"]:
+                name = trace.get("name")
+                if name is None or trace.get("showlegend") is False:
+                    continue
+                # A legend entry is a series label or a word for how a mark was reported:
+                # never a scope (通道全线（西部陆海新通道的目的地由）, 这是西部陆海新通道…).
+                assert name in allowed or name.startswith(prefixes), (page, name)
+        titles = [
+            m.value.strip("*")
+            for m in at.main.markdown
+            if m.value.startswith("**") and m.value.endswith("**")
+        ]
+        labels = {s.label(lang) for s in load_series()}
+        chart_titles = [
+            t
+            for t in titles
+            if t
+            not in {
+                CATALOGUE[k][0 if lang == "zh" else 1]
+                for k in ("brief_title", "more_figures", "map_title")
+            }
+        ]
+        for title in chart_titles:
+            plain = title.replace("\\", "").replace("\u2060", "")
+            assert any(plain.startswith(label) for label in labels | metric_labels), (page, title)
+
+
+def test_the_trains_page_draws_its_series_then_a_more_figures_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = _page("zh", "trains")
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    # The headline series first: the corridor's rail-sea trains over the years.
+    assert charts[0]["data"][0]["name"] == "西部陆海新通道铁海联运班列开行"
+    assert 4 <= len(charts) <= MAX_PAGE_CHARTS
+    # No bar dump of "other figures": every bar chart is a year to date beside the year before.
+    for chart in charts:
+        bars = [d for d in chart["data"] if d.get("type") == "bar"]
+        assert not bars or chart["layout"].get("barmode") == "group"
+    # The more-figures table: closed under the charts, its label counting the figures.
+    (more,) = [e for e in at.expander if e.label.startswith("更多数据")]
+    # Growth at a glance: under the headline chart, and in the briefing (from the view's rows).
+    shown = "\n".join(m.value.replace("\\", "") for m in at.main.markdown)
+    assert "**跨度增长** 2017—2025年：超57倍，年均增长超" in shown
+    assert "为2017年的超56倍（年均增长超" in shown
+    table = at.dataframe[-1].value
+    # Only the page's metrics, many more figures than the charts draw.
+    assert set(table["指标"]) <= {
+        m.label_zh for m in load_metrics().values() if m.group in ("trains_teu", "trade")
+    }
+    assert len(table) > 100
+    assert more.label == f"更多数据（{len(table)}）"
