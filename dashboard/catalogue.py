@@ -127,6 +127,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # A metric page's figures not drawn as a series: its table, under the charts.
     "more_figures": ("更多数据", "More figures"),
+    "more_figures_count": ("更多数据（{n}）", "More figures ({n})"),
     "more_figures_note": (
         "本页指标的数据（最多{limit}条，最新在前），每条附来源。",
         "This page's figures (up to {limit}, latest first), each with its source.",

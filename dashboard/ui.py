@@ -122,7 +122,7 @@ def more_figures_table(page: str, locale: Locale) -> None:
     if shown.empty:
         return
     # Closed until asked for: the page's charts stay within four screens on a laptop.
-    with st.expander(f"{locale.t('more_figures')}（{len(shown)}）", icon=":material/table:"):
+    with st.expander(locale.t("more_figures_count", n=len(shown)), icon=":material/table:"):
         st.caption(locale.t("more_figures_note", limit=data.MORE_FIGURES_ROWS))
         st.dataframe(
             shown,
