@@ -31,9 +31,9 @@ from etl.contract.series import headline_series, series_by_key
 from etl.contract.vocabulary import load_metrics
 
 FIRST_YEAR = 2017
-HEIGHT = 350
+HEIGHT = 310
 # A metric page's further series (after its headline ones) are drawn a little shorter.
-SHORT_HEIGHT = 300
+SHORT_HEIGHT = 270
 EVENT_COLOR = "#8a6d3b"
 # A year's point lists at most this many other reports beside it (as headline_rows keeps).
 MAX_OTHERS = 3

@@ -24,7 +24,7 @@ from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_y
 from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
-HEIGHT = 420
+HEIGHT = 310
 
 
 def _kinds(records: list[Record]) -> list[str]:
