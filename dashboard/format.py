@@ -237,9 +237,11 @@ def point_format(
 
 
 def value_axis_numbers(lang: str) -> dict[str, object]:
-    """Return plotly value-axis settings: whole numbers as written (10000, not 10k)."""
-    # Plotly's SI suffixes (10k) are neither Chinese nor how the reports write figures.
-    return {"exponentformat": "none", "separatethousands": lang != "zh"}
+    """Return plotly value-axis settings: numbers as the labels write them (10000 in Chinese,
+    10,000 in English; never 10k)."""
+    # An explicit d3 format: plotly's own groups five-digit ticks (10,000) whatever
+    # separatethousands says, beside Chinese labels written 10000.
+    return {"exponentformat": "none", "tickformat": "~f" if lang == "zh" else ",~f"}
 
 
 def point_label(value: float, metric: str, lang: str, qualifier: object = "") -> str:

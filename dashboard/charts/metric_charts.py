@@ -144,9 +144,11 @@ def report_host(url: str) -> str:
     return host or "—"
 
 
-def _hover(recs: list[Record], locale: Locale) -> tuple[list[list[str]], str]:
+def point_custom(recs: list[Record], locale: Locale) -> list[list[str]]:
+    """Return each point's customdata: its words for the hover, and last the report's address
+    (what a click on the point opens under the chart, dashboard/downloads.py)."""
     yoy = locale.t("yoy")
-    custom = [
+    return [
         [
             locale.value(float(r["value"]), r["metric"], qualifier=qualifier_of(r)),
             r["period_label"],
@@ -162,6 +164,14 @@ def _hover(recs: list[Record], locale: Locale) -> tuple[list[list[str]], str]:
         ]
         for r in recs
     ]
+
+
+# A point with no figure (a gap in a year line) carries empty words: a click on it opens nothing.
+EMPTY_CUSTOM = [""] * 9
+
+
+def _hover(recs: list[Record], locale: Locale) -> tuple[list[list[str]], str]:
+    custom = point_custom(recs, locale)
     scope = locale.t("scope")
     src = locale.t("source")
     sep = locale.t("sep")
@@ -189,6 +199,12 @@ def headline_text(points: list[Record], metric: str, locale: Locale) -> str:
     if row["yoy_pct"] is not None:
         growth = locale.t("comma") + locale.growth_words(float(row["yoy_pct"]))
     return locale.t("headline", period=period, label=label, value=value, growth=growth)
+
+
+# A legend under the plot: horizontal, growing downwards (its entries wrap on a phone).
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "x": 0, "xanchor": "left"}
+# Pixels under a horizontal bar chart's value axis for its legend.
+LEGEND_ROOM = 70
 
 
 def _layout(y_title: str, height: int = CHART_HEIGHT, **extra: Any) -> dict[str, Any]:
@@ -324,6 +340,8 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     recs = _flow_order(points)
     rows = _flow_rows(recs)
     decimals = load_metrics()[metric].decimals
+    height = 110 + BAR_HEIGHT * rows.rows + LEGEND_ROOM
+    plot = height - 40 - 8 - LEGEND_ROOM
     traces: list[Record] = []
     for basis in ("reported", "bound", "derived"):
         placed = zip(rows.position, recs, strict=True)
@@ -332,17 +350,19 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
             traces.append(_flow_trace(basis, chosen, decimals, locale))
     layout = {
         "template": TEMPLATE,
-        "height": 110 + BAR_HEIGHT * rows.rows,
+        "height": height,
         "barmode": "overlay",
         "showlegend": True,
-        "legend": {"traceorder": "normal"},
+        # Below the value axis' title, where a phone's modebar (top right) never covers it.
+        "legend": {**LEGEND_BELOW, "y": -100 / plot, "traceorder": "normal"},
         "annotations": rows.headings,
         "xaxis": {
             "title": {"text": axis_title(metric, locale)},
             "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
             "gridcolor": GRID_COLOUR,
             "showgrid": True,
-            "tickformat": ",~f",
+            # Ticks in the labels' own style: 10000 beside 超10000 in Chinese, 10,000 in English.
+            **locale.value_axis_numbers(),
         },
         "yaxis": {
             "tickvals": rows.position,
@@ -352,7 +372,7 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
             "rangemode": "normal",
             "zeroline": False,
         },
-        "margin": {"l": 8, "r": 16, "t": 40, "b": 8},
+        "margin": {"l": 8, "r": 16, "t": 40, "b": 8 + LEGEND_ROOM},
     }
     return go.Figure(data=traces, layout=layout)
 
@@ -429,8 +449,13 @@ def snapshot_chart(points: list[Record], metric: str, locale: Locale) -> go.Figu
         "range": [lo - pad, hi + pad],
         "tickformat": locale.date_tick_format(hi - lo),
     }
+    if hi - lo > pd.Timedelta(days=730):
+        # Over two years a tick a year (never 2023 twice from half-year steps), level.
+        layout["xaxis"].update(dtick="M12", tickformat="%Y", tickangle=0)
     layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
-    layout["yaxis"]["tickformat"] = ",~f"
+    layout["yaxis"].update(locale.value_axis_numbers())
+    # Below the dates, where a phone's modebar (top right) never covers it.
+    layout["legend"] = {**LEGEND_BELOW, "y": -0.18}
     return go.Figure(data=traces, layout=layout)
 
 

@@ -10,9 +10,11 @@ import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows, preferred_rows
 from dashboard.charts.metric_charts import (
+    EMPTY_CUSTOM,
     axis_title,
     build_points,
     has_bounds,
+    point_custom,
     point_text,
     qualifier_of,
 )
@@ -153,6 +155,8 @@ def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[in
         textposition="top center",
         hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
         hoverinfo="text",
+        # A click on a year opens its report under the chart (as on every chart).
+        customdata=[EMPTY_CUSTOM if p is None else point_custom([p], locale)[0] for p in exact],
         cliponaxis=False,
         line={"color": REPORTED_COLOUR},
         marker={"color": REPORTED_COLOUR},
@@ -176,6 +180,7 @@ def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) 
         },
         hovertext=[_year_hover(p, metric, locale) for _, p in bounds],
         hoverinfo="text",
+        customdata=point_custom([p for _, p in bounds], locale),
         cliponaxis=False,
         name=locale.t("bound_legend"),
     )

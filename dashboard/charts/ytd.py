@@ -12,7 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import preferred_rows
-from dashboard.charts.metric_charts import axis_title, build_points, qualifier_of
+from dashboard.charts.metric_charts import (
+    axis_title,
+    build_points,
+    point_custom,
+    point_text,
+    qualifier_of,
+)
 from dashboard.charts.theme import DERIVED_PATTERN, REPORTED_COLOUR, TEMPLATE, tint
 from dashboard.format import (
     format_number,
@@ -143,7 +149,8 @@ def ytd_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
     for i, p in enumerate(points):
         derived = p["basis"] == "derived"
         bound = is_bound(qualifier_of(p))
-        label = locale.point_label(p["value"], metric, qualifier_of(p))
+        # In the axis' own scale (the unit is in its title): 超10000 beside ticks of 8000.
+        label = point_text(p, load_metrics()[metric].decimals, locale)
         if derived:
             label = locale.t("ytd_derived_label", value=label)
         # Only the latest bar prints its yoy: the earlier one's (against the year before it)
@@ -177,6 +184,8 @@ def ytd_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
                 cliponaxis=False,
                 hovertext=[_hover(p, metric, locale)],
                 hoverinfo="text",
+                # A click on the bar opens its report under the chart (as on every chart).
+                customdata=point_custom([p], locale),
                 showlegend=derived or bound,
             )
         )
