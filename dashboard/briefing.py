@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard.locales import Locale
 from dashboard.safe_text import plain
-from dashboard.span_growth import ends_growth, growth_clause
+from dashboard.span_growth import growth_clause, series_growth, year_figure
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, source_name, take_rows
 from etl.contract.conflicts import preference_rank, preferred_values
 from etl.contract.period_kinds import period_kinds, same_span_a_year_before
@@ -290,7 +290,9 @@ def _sentence(key: str, figures: list[CitedFigure], locale: Locale) -> Sentence 
         comp_year = _comparison(year, by_kind["year"])
         segments += _change_segments(comp_year, locale)
         # The series' growth since its first full year: a bound where an end is one.
-        growth = ends_growth([(f.period_end.year, f.value, f.qualifier) for f in by_kind["year"]])
+        # Each year's end as the page's chart and the deck choose it (span_growth.span_ends).
+        ends = [*by_kind["year"], *(f for f in by_kind.get("ytd", []) if f.period_end.month == 12)]
+        growth = series_growth(year_figure(f.period_end, f.value, f.qualifier) for f in ends)
         if growth is not None:
             segments += [
                 Segment(locale.t("comma")),

@@ -221,6 +221,9 @@ def _screen(screen: Screen, table: Table, filters: Filters, locale: Locale) -> N
                 config={"displaylogo": False, "displayModeBar": False, "responsive": True},
                 key=f"present_chart_{spec.id}",
             )
+        if spec.growth:
+            # The series' growth over its span, as under the page's chart and on the deck's slide.
+            st.markdown(f"**{locale.t('span_growth')}** {plain(spec.growth)}")
         st.caption(plain(spec.source_line))
         if spec.note:
             # What a bound's mark means and which years have no report, as under the page's chart.

@@ -8,7 +8,10 @@ both ways.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pandas as pd
 
 from dashboard.locales import Locale
 from etl.contract.qualifiers import ABOUT, EXACT, NEARLY, OVER, UNDER
@@ -96,6 +99,55 @@ def ends_growth(figures: list[tuple[int, float, str]]) -> SpanGrowth | None:
         return None
     ordered = sorted(figures, key=lambda f: f[0])
     return span_growth(ordered[0], ordered[-1])
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    """A series' figure for a calendar year: a full year, or a running total to a December day."""
+
+    year: int
+    value: float
+    qualifier: str
+    # False for a running total to a December day (今年第10218列 on 30 December).
+    full_year: bool
+
+
+def year_figure(period_end: object, value: float, qualifier: object) -> YearFigure:
+    """Return a figure ending in a year's December as a YearFigure (full year when it ends on
+    31 December)."""
+    end = pd.Timestamp(period_end)
+    full = end.strftime("%m-%d") == "12-31"
+    return YearFigure(end.year, float(value), str(qualifier or EXACT), full)
+
+
+def _end_rank(figure: YearFigure) -> tuple[bool, bool]:
+    return (figure.full_year, figure.qualifier == EXACT)
+
+
+def span_ends(figures: Iterable[YearFigure]) -> list[tuple[int, float, str]]:
+    """Return one (year, value, qualifier) per year: the series' reported full-year figure,
+    exact before a bound, with its qualifier as stated (超1万 stays 超1万); a year with none but a
+    running total to a December day is at least that total (over). Among equals the first given
+    (the caller's preferred value) counts."""
+    by_year: dict[int, YearFigure] = {}
+    for figure in figures:
+        held = by_year.get(figure.year)
+        if held is None or _end_rank(figure) > _end_rank(held):
+            by_year[figure.year] = figure
+    out = []
+    for year, figure in sorted(by_year.items()):
+        qualifier = figure.qualifier
+        if not figure.full_year:
+            # The whole year holds the running total and more: over, or about where it was.
+            qualifier = OVER if qualifier in (EXACT, OVER) else ABOUT
+        out.append((year, figure.value, qualifier))
+    return out
+
+
+def series_growth(figures: Iterable[YearFigure]) -> SpanGrowth | None:
+    """Return a series' growth over its span from its year figures, the same for the page's
+    chart, the briefing and the deck (span_ends chooses each year's figure)."""
+    return ends_growth(span_ends(figures))
 
 
 def growth_clause(growth: SpanGrowth, locale: Locale) -> str:

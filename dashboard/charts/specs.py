@@ -41,7 +41,6 @@ from dashboard.charts.series_charts import (
 )
 from dashboard.charts.series_years import (
     SHORT_HEIGHT,
-    through_december,
     year_chart,
     year_events,
     year_note,
@@ -52,10 +51,9 @@ from dashboard.charts.series_years import (
 from dashboard.charts.ytd import ytd_chart, ytd_headline, ytd_pair, ytd_points, ytd_title
 from dashboard.filters import is_related_record, related_mask
 from dashboard.locales import Locale
-from dashboard.span_growth import ends_growth, growth_sentence
+from dashboard.span_growth import growth_sentence, series_growth, year_figure
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
 from dashboard.views.kpi import kpi_cards
-from etl.contract.qualifiers import ABOUT, EXACT, OVER
 from etl.contract.series import headline_series
 from etl.contract.vocabulary import load_metrics
 
@@ -433,19 +431,15 @@ def year_specs(
     return out
 
 
-def _year_bound(point: Record) -> str:
-    # A running total to a December day is at least that much for the whole year: over.
-    if not through_december(point):
-        return qualifier_of(point)
-    return OVER if qualifier_of(point) in (EXACT, OVER) else ABOUT
-
-
 def span_words(points: list[Record], locale: Locale) -> str:
-    """Return a series' growth from its first full year to its last, in words, or ''."""
-    years = [
-        (pd.Timestamp(p["period_end"]).year, float(p["value"]), _year_bound(p)) for p in points
+    """Return a series' growth from its first year to its last, in words, or '': each year's
+    end chosen as the briefing and the deck choose it (span_growth.span_ends)."""
+    figures = [
+        year_figure(f["period_end"], float(f["value"]), qualifier_of(f))
+        for p in points
+        for f in (p, *p.get("others", ()))
     ]
-    growth = ends_growth(years)
+    growth = series_growth(figures)
     return "" if growth is None else growth_sentence(growth, locale)
 
 

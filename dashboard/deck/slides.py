@@ -496,6 +496,15 @@ def _card_note(card: KpiCard, locale: Locale) -> str:
     )
 
 
+def chart_subtitle(spec: ChartSpec, locale: Locale) -> str:
+    """Return the line under a chart slide's headline: the chart's name, then a headline
+    series' growth over its span as the page and the briefing state it."""
+    if not spec.growth:
+        return spec.title
+    growth = locale.t("span_growth") + locale.t("sep") + spec.growth
+    return spec.title + locale.t("clause_sep") + growth
+
+
 def add_chart_slide(
     prs: Any, spec: ChartSpec, sources: pd.DataFrame, filters: Filters, locale: Locale
 ) -> Slide:
@@ -503,7 +512,12 @@ def add_chart_slide(
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     _title(slide, spec.headline or spec.title, 26)
     _textbox(
-        slide, MARGIN, Inches(1.1), CONTENT_WIDTH, Inches(0.4), [(spec.title, 15, False, MUTED)]
+        slide,
+        MARGIN,
+        Inches(1.1),
+        CONTENT_WIDTH,
+        Inches(0.4),
+        [(chart_subtitle(spec, locale), 15, False, MUTED)],
     )
     chart = add_chart(slide, spec, locale)
     frame = slide.shapes[-1]

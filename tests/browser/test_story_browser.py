@@ -35,6 +35,16 @@ TICKS_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]
   '[data-testid="stPlotlyChart"]')][0].querySelectorAll('.xtick text')].map(e => e.textContent)
   : []"""
 
+# Every chart of the page: its value axis' tick texts, and whether its legend and its modebar
+# (top right, shown on a tap) overlap.
+CHART_AXES_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+  const box = e => e ? e.getBoundingClientRect() : null;
+  const legend = box(c.querySelector('.legend')), bar = box(c.querySelector('.modebar'));
+  const hit = legend && bar && legend.width && bar.width && !(legend.right < bar.left
+    || bar.right < legend.left || legend.bottom < bar.top || bar.bottom < legend.top);
+  return {yticks: [...c.querySelectorAll('.ytick text')].map(e => e.textContent), hit: !!hit};
+})"""
+
 
 def _expected(lang: str) -> tuple[dict[str, str], list[int]]:
     table = load_cached_table(layout(DEFAULT_DATA_DIR))
@@ -108,6 +118,12 @@ def test_cards_whole_trains_card_the_corridor_series_and_nothing_leaves_the_mach
     assert len(ticks) >= 2 and len(steps) == 1 and steps <= {1, 2, 5}, ticks
     if screen != "390":
         assert steps <= {1, 2}, ticks
+    # One number style per value axis: 10000 in Chinese (as its labels), 10,000 in English.
+    for chart in page.evaluate(CHART_AXES_JS):  # type: ignore[attr-defined]
+        assert not chart["hit"], (screen, lang, chart)
+        for tick in chart["yticks"]:
+            number = tick.replace(",", "")
+            assert ("," in tick) == (lang == "en" and len(number.split(".")[0]) > 3), tick
     page.screenshot(path=str(ARTIFACTS / f"story_trains_{lang}_{screen}.png"), full_page=True)  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
     assert not outside, outside
