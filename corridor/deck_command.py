@@ -59,6 +59,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import pair
+    from dashboard.views.reach import view_totals
     from etl.contract.errors import Problem
     from etl.contract.events import read_events
     from etl.store.cache import load_cached_table
@@ -86,7 +87,14 @@ def cmd_deck(args: argparse.Namespace) -> int:
 
     brief = deck_briefing(view, locale)
     data = build_deck(
-        specs, cards, filters, table.sources, locale=locale, briefing=brief, progress=progress
+        specs,
+        cards,
+        filters,
+        table.sources,
+        locale=locale,
+        briefing=brief,
+        progress=progress,
+        reach=view_totals(view),
     )
     partial = out.with_name(f".{out.name}.part")
     partial.write_bytes(data)

@@ -171,12 +171,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "derived: computed from {value} and its yoy of {yoy}, not a reported figure",
     ),
     "events_legend": ("大事记", "Milestones"),
-    "events_legend_hidden": ("大事记（另{count}条见悬停）", "Milestones ({count} more on hover)"),
     "deck_events_more": ("另有{count}条见备注", "{count} more in the notes"),
     "events_hidden": ("附近另有{count}条：", "{count} more near here:"),
     "events_more": ("……另{count}条", "… and {count} more"),
     "event_source": ("来源：{source}", "Source: {source}"),
-    "year_tick": ("{year}年", "{year}"),
     "title_cumulative": ("{title}（累计）", "{title} (cumulative)"),
     "headline": ("{period} {label}{value}{growth}", "{label}: {value}, {period}{growth}"),
     "source_line": ("来源：{names}", "Source: {names}"),
@@ -276,9 +274,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_point_source": ("所选数据点的来源报道：", "Source report of the selected point: "),
     "download_deck_pdf": ("下载 PDF", "Download PDF"),
     "download_deck_pdf_help": (
-        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒）",
-        "The same deck as the PPTX, converted to PDF by LibreOffice (takes a few seconds)",
+        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒），再点“保存 PDF”",
+        "The same deck as the PPTX, made a PDF by LibreOffice (a few seconds); then Save PDF",
     ),
+    "save_deck_pdf": ("保存 PDF", "Save PDF"),
     "no_deck_pdf": (
         "无法生成 PDF：本机未安装 LibreOffice（Debian/Ubuntu 请安装 libreoffice-impress）。"
         "PPTX 不受影响。",
@@ -592,6 +591,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "当前筛选条件下没有通道通达国家和港口总数。",
         "No stated totals of countries and ports reached under these filters.",
     ),
+    "deck_reach_places": ("报道提及的国家和港口", "Countries and ports the reports name"),
     "map_regions_note": (
         "航线按报道提及的地区绘制；来源未分地区给出国家和港口数，图中只标地区名。不绘制国界。",
         "Lanes are drawn to the regions the reports name; no source gives countries or ports "

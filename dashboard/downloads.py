@@ -24,6 +24,8 @@ from dashboard.i18n import both
 from dashboard.images import images_available, spec_png, spec_svg
 from dashboard.locales import Locale
 from dashboard.views.kpi import briefing_cards
+from dashboard.views.reach import view_totals
+from etl.contract.errors import CorridorError
 from etl.store.table import Table
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -47,7 +49,11 @@ def deck_builder(table: Table, filters: Filters, locale: Locale) -> Callable[[],
         specs = data.every_chart(table, filters, locale)
         brief = data.briefing(table, filters, locale)
         cards = briefing_cards(brief, locale)
-        return build_deck(specs, cards, filters, table.sources, locale=locale, briefing=brief)
+        # The Reach page's map as a table, under the totals its card states.
+        reach = view_totals(data.view(table, filters, locale))
+        return build_deck(
+            specs, cards, filters, table.sources, locale=locale, briefing=brief, reach=reach
+        )
 
     return build
 
@@ -71,16 +77,8 @@ def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
             key="download_deck",
         )
         if pdf_available():
-            st.download_button(
-                locale.t("download_deck_pdf"),
-                data=lambda: pdf_bytes(build()),
-                file_name=name.removesuffix(".pptx") + ".pdf",
-                mime="application/pdf",
-                icon=":material/picture_as_pdf:",
-                on_click="ignore",
-                help=locale.t("download_deck_pdf_help"),
-                key="download_pdf",
-            )
+            view = (table.version, filters, locale)
+            pdf_button(build, name.removesuffix(".pptx") + ".pdf", view, locale)
         else:
             st.button(
                 locale.t("download_deck_pdf"),
@@ -89,8 +87,54 @@ def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
                 help=locale.t("no_deck_pdf"),
                 key="download_pdf",
             )
+    failed = st.session_state.get(PDF_FAILED)
+    if failed is not None and failed[0] == (table.version, filters, locale):
+        # LibreOffice's failure in both languages, in the sidebar under the buttons.
+        st.sidebar.error(failed[1], icon=":material/picture_as_pdf:")
     if not pdf_available():
         st.sidebar.caption(locale.t("no_deck_pdf"))
+
+
+# The deck's PDF is made by a click (a callback, so a LibreOffice failure is a message on the
+# page, never a traceback nor a browser's bare "failed"), kept for the view it was made for,
+# then saved by a second click.
+PDF_MADE = "_deck_pdf"
+PDF_FAILED = "_deck_pdf_failed"
+
+
+def make_pdf(build: Callable[[], bytes], view: object) -> None:
+    """Make the deck's PDF for a view into the session, or record why LibreOffice could not."""
+    st.session_state.pop(PDF_MADE, None)
+    st.session_state.pop(PDF_FAILED, None)
+    try:
+        st.session_state[PDF_MADE] = (view, pdf_bytes(build()))
+    except CorridorError as exc:
+        st.session_state[PDF_FAILED] = (view, exc.render())
+
+
+def pdf_button(build: Callable[[], bytes], file_name: str, view: object, locale: Locale) -> None:
+    """Show the PDF button: it makes the PDF; once made for this view, it saves it."""
+    made = st.session_state.get(PDF_MADE)
+    if made is not None and made[0] == view:
+        st.download_button(
+            locale.t("save_deck_pdf"),
+            data=made[1],
+            file_name=file_name,
+            mime="application/pdf",
+            icon=":material/download:",
+            on_click="ignore",
+            type="primary",
+            key="download_pdf_file",
+        )
+        return
+    st.button(
+        locale.t("download_deck_pdf"),
+        icon=":material/picture_as_pdf:",
+        on_click=make_pdf,
+        args=(build, view),
+        help=locale.t("download_deck_pdf_help"),
+        key="download_pdf",
+    )
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -16,12 +16,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data, ui
+from dashboard.charts.reach_map import lanes_chart
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
 from dashboard.i18n import EMPTY_RESULT
 from dashboard.locales import Locale
 from dashboard.safe_text import plain
 from dashboard.views.kpi import series_cards
+from dashboard.views.reach import totals_headline, totals_source_line, view_totals
 from etl.store.table import Table
 
 PRESENT_PARAM = "present"
@@ -119,14 +121,21 @@ def present_specs(table: Table, filters: Filters, locale: Locale) -> list[ChartS
     return data.every_chart(table, filters, locale)
 
 
-def present_screens(specs: list[ChartSpec], locale: Locale, *, cards: bool) -> list[Screen]:
-    """Return the screens: the headline cards first (when there are any), then one per chart.
+def present_screens(
+    specs: list[ChartSpec], locale: Locale, *, cards: bool, reach: str | None = None
+) -> list[Screen]:
+    """Return the screens: the headline cards first (when there are any), then one per chart,
+    the Reach page's map (titled `reach`, its stated totals) before the reach charts, as the
+    page opens with it and the deck has its table there.
 
     A chart of a single point becomes a big-figure screen: one dot on an axis says less than
     the number itself.
     """
     screens = [Screen("cards", locale.t("present_cards_title"))] if cards else []
     for spec in specs:
+        if reach is not None and spec.page == "reach":
+            screens.append(Screen("map", reach))
+            reach = None
         kind = "chart" if len(spec.point_records) > 1 else "figure"
         screens.append(Screen(kind, spec.headline or spec.title, spec))
     return screens
@@ -209,6 +218,9 @@ def _screen(screen: Screen, table: Table, filters: Filters, locale: Locale) -> N
             ui.as_of_line(data.latest_period(table, filters), locale)
             ui.series_card_row(series_cards(data.briefing(table, filters, locale), locale), locale)
             return
+        if screen.kind == "map":
+            _map(table, filters, locale)
+            return
         spec = screen.spec
         assert spec is not None  # chart and figure screens carry their spec
         if screen.kind == "figure":
@@ -228,6 +240,21 @@ def _screen(screen: Screen, table: Table, filters: Filters, locale: Locale) -> N
         if spec.note:
             # What a bound's mark means and which years have no report, as under the page's chart.
             st.caption(plain(spec.note))
+
+
+def _map(table: Table, filters: Filters, locale: Locale) -> None:
+    """Show the sea lanes from the Beibu Gulf (the Reach page's map) at the wall's size."""
+    lanes = lanes_chart(locale, data.publishers(table, locale))
+    st.plotly_chart(
+        present_chart(lanes),
+        theme=None,
+        alt=locale.t("map_lanes") + locale.t("sep") + locale.t("map_regions_note"),
+        config={"displaylogo": False, "displayModeBar": False, "responsive": True},
+        key="present_map",
+    )
+    totals = view_totals(data.view(table, filters, locale))
+    st.caption(plain(totals_source_line(totals, locale)))
+    st.caption(locale.t("map_regions_note"))
 
 
 def _controls(
@@ -283,7 +310,9 @@ def render_present(table: Table, filters: Filters, locale: Locale, *, fullscreen
         return
     specs = present_specs(table, filters, locale)
     cards = bool(series_cards(data.briefing(table, filters, locale), locale))
-    screens = present_screens(specs, locale, cards=cards)
+    totals = view_totals(data.view(table, filters, locale))
+    reach = totals_headline(totals, locale) if totals else None
+    screens = present_screens(specs, locale, cards=cards, reach=reach)
     if not screens:
         st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
         return

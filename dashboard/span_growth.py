@@ -112,7 +112,7 @@ class YearFigure:
     full_year: bool
 
 
-def year_figure(period_end: object, value: float, qualifier: object) -> YearFigure:
+def year_figure(period_end: pd.Timestamp | str, value: float, qualifier: object) -> YearFigure:
     """Return a figure ending in a year's December as a YearFigure (full year when it ends on
     31 December)."""
     end = pd.Timestamp(period_end)

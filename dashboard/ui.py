@@ -9,7 +9,7 @@ from dashboard import data, downloads
 from dashboard.briefing import Briefing, escape_markdown, safe_url
 from dashboard.cards import CARDS_CSS, cards_html
 from dashboard.charts.select import DEFAULT_TOP, TOP_CHOICES
-from dashboard.charts.specs import ChartSpec, compares, is_series_chart, is_ytd
+from dashboard.charts.specs import ChartSpec, is_series_chart, is_thin_page, is_ytd
 from dashboard.filters import Filters
 from dashboard.i18n import EMPTY_RESULT, NO_DATA
 from dashboard.locales import Locale
@@ -83,11 +83,6 @@ def no_data_message() -> None:
     st.info(NO_DATA, icon=":material/database:")
 
 
-# A page whose every chart has this many points or fewer, none of them two like periods to set
-# side by side, reads better as cards, a sentence and a table than as one-dot charts.
-THIN_POINTS = 2
-
-
 def metric_page(page: str) -> None:
     """Lay out a page of metric charts for the current filters."""
     table, filters, locale = page_state()
@@ -100,9 +95,8 @@ def metric_page(page: str) -> None:
         empty_message(locale, page_hint=True)
         return
     brief = data.briefing(table, filters, locale, page)
-    # A year to date beside a year before always compares: the rest decide whether it is thin.
-    rest = [s for s in specs if not is_ytd(s)]
-    if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in rest):
+    # The deck and present mode draw what the page draws (specs.page_draws): one rule.
+    if is_thin_page(specs):
         thin_page(specs, brief, locale, page)
         return
     briefing_block(brief, locale)

@@ -540,23 +540,36 @@ def every_page_specs(
 ) -> list[ChartSpec]:
     """Return every page's charts once each, in page order, as the pages draw them.
 
-    What the deck, present mode and the deck download show; each metric's figures are chosen
-    once for all pages.
+    What the deck, present mode and the deck download show: each page's own charts
+    (page_specs, as the page asks for them), a page of a few figures only its year to date
+    (page_draws), and a chart the overview borrows from its page once, on that page.
     """
-    by_metric, selections = _chosen(fv, page_metrics(None), top)
-    years = headline_specs(fv, page_metrics(None), locale, events)
-    # The overview's years chart is its page's own (kept there by once_each); its growth and
-    # metric charts are drawn only where it has no years chart, as on the page.
-    overview = overview_specs(fv, locale, events)
+    return once_each(
+        spec
+        for page in PAGES
+        for spec in page_draws(
+            page_specs(fv, headline if page == "overview" else [], locale, page, top, events)
+        )
+    )
 
-    def charts(page: str) -> list[ChartSpec]:
-        if page == "overview" and overview:
-            return overview
-        own = [] if page == "overview" else [y for y in years if y.page == page]
-        drawn = page_chart_specs(headline, by_metric, locale, page, top)
-        return [*own, *_view_notes(drawn, selections, page, locale)]
 
-    return once_each(spec for page in PAGES for spec in charts(page))
+# A metric page whose every chart has this many points or fewer, none of them two like periods
+# to set side by side, reads better as cards, a sentence and a table than as one-dot charts.
+THIN_POINTS = 2
+
+
+def is_thin_page(specs: list[ChartSpec]) -> bool:
+    """Return whether a metric page's charts are a few figures, shown as cards and a table
+    (its year to date beside the year before, which always compares, aside)."""
+    rest = [s for s in specs if not is_ytd(s)]
+    return all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in rest)
+
+
+def page_draws(specs: list[ChartSpec]) -> list[ChartSpec]:
+    """Return the charts a page shows of its specs: a thin metric page only its year to date."""
+    if specs and specs[0].page != "overview" and is_thin_page(specs):
+        return [s for s in specs if is_ytd(s)]
+    return specs
 
 
 def compares(spec: ChartSpec) -> bool:

@@ -91,3 +91,36 @@ def growth_label(row: pd.Series, locale: Locale) -> str:
     period = locale.t("paren_suffix", inner=row["period_label"])
     label = cut(locale.metric(str(row["metric"])), MAX_LABEL_WIDTH - text_width(period))
     return label + period
+
+
+# A value label's size on a native chart's plot (about 11 by 4.3 inches on the slide): a
+# character of 13 pt type is about 0.6 em wide (CJK counted as two), plus the label's margins;
+# one line is 1.3 em high.
+PLOT_WIDTH_PT = 11 * 72
+PLOT_HEIGHT_PT = 4.3 * 72
+LABEL_PT = 13
+LABEL_PAD_PT = 6
+
+
+def spaced_labels(
+    points: list[tuple[float, float, str]], x_span: tuple[float, float], y_top: float
+) -> list[bool]:
+    """Return which points of an XY chart keep their value label so no two labels overlap.
+
+    points: (x, y, label text); x_span: the x axis' ends; y_top: at least the value axis' top.
+    The latest point is labelled first, then each earlier one whose label clears those kept.
+    """
+    lo, hi = x_span
+    width = (hi - lo) or 1.0
+    top = y_top or 1.0
+    boxes: list[tuple[float, float, float]] = []
+    keep = [False] * len(points)
+    for i in sorted(range(len(points)), key=lambda i: points[i][0], reverse=True):
+        x, y, text = points[i]
+        half = (text_width(text) * 0.6 * LABEL_PT + LABEL_PAD_PT) / PLOT_WIDTH_PT / 2
+        cx, cy = (x - lo) / width, y / top
+        high = 1.3 * LABEL_PT / PLOT_HEIGHT_PT
+        if all(abs(cx - bx) >= half + bh or abs(cy - by) >= high for bx, by, bh in boxes):
+            boxes.append((cx, cy, half))
+            keep[i] = True
+    return keep

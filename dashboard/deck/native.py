@@ -19,7 +19,7 @@ from pptx.util import Emu, Inches, Pt
 from dashboard.charts.metric_charts import axis_title
 from dashboard.charts.specs import ChartSpec, is_years
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
-from dashboard.deck.labels import growth_label, unique_labels
+from dashboard.deck.labels import growth_label, spaced_labels, unique_labels
 from dashboard.deck.series import (
     NativeSeries,
     category_series,
@@ -274,6 +274,7 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
             XL_LABEL_POSITION.ABOVE,
             qualifiers=s.qualifiers,
         )
+    _thin_labels(plot, series, decimals, locale)
     x_axis, y_axis = chart.category_axis, chart.value_axis
     _axis_style(y_axis, axis_title(metric, locale), grid=True)
     y_axis.minimum_scale = 0
@@ -289,6 +290,39 @@ def add_snapshot_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
     x_axis.tick_labels.number_format_is_linked = False
     _legend(chart, True)
     return chart
+
+
+def _thin_labels(plot: Any, series: list[NativeSeries], decimals: int, locale: Locale) -> None:
+    """Hide the value labels that would overprint others (the latest kept first): a crowded
+    XY chart's labels never overlap; every value stays in the chart's data and the notes."""
+    placed = [
+        (native, i, excel_serial(day), float(value), s.qualifier(i))
+        for native, s in zip(plot.series, series, strict=True)
+        for i, (day, value) in enumerate(zip(s.dates, s.values, strict=True))
+        if value is not None
+    ]
+    if not placed:
+        return
+    days = [p[2] for p in placed]
+    lo, hi = min(days), max(days)
+    pad = max(DATE_PAD_DAYS, (hi - lo) * 0.08)
+    # The value axis' top is at least the highest value and a step over it: assume a quarter.
+    top = max(p[3] for p in placed) * 1.25
+    texts = [locale.label_prefix(p[4]) + locale.label_number(p[3], decimals) for p in placed]
+    labelled = [(p[2], p[3], text) for p, text in zip(placed, texts, strict=True)]
+    keep = spaced_labels(labelled, (lo - pad, hi + pad), top)
+    for (native, i, *_), kept in zip(placed, keep, strict=True):
+        if not kept:
+            hide_label(native, i)
+
+
+def hide_label(native: Any, index: int) -> None:
+    """Delete one point's data label (its value stays in the chart's data)."""
+    dlbl = native.points[index].data_label._get_or_add_dLbl()
+    for child in list(dlbl):
+        if child.tag != qn("c:idx"):
+            dlbl.remove(child)
+    etree.SubElement(dlbl, qn("c:delete")).set("val", "1")
 
 
 def add_growth_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:

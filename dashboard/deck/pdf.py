@@ -28,7 +28,7 @@ def find_soffice() -> str | None:
 # it imports ("Asian autospacing", ParaIsCharacterDistance, on by default; PPTX has no attribute
 # for it), so a deck's 1.5万标箱 would print as "1.5 万标箱". A Basic macro in the conversion's own
 # profile opens the deck, turns the spacing off in every text (charts' axes, legends and data
-# labels too; a property a chart lacks is skipped), and exports the PDF.
+# labels too, and table cells; a property a chart lacks is skipped), and exports the PDF.
 NO_AUTOSPACE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
@@ -57,6 +57,15 @@ Sub NoAutoSpace(shape)
     NoChartAutoSpace(shape.Model)
     Exit Sub
   End If
+  If shape.ShapeType = &quot;com.sun.star.drawing.TableShape&quot; Then
+    t = shape.Model
+    For r = 0 To t.Rows.Count - 1
+      For k = 0 To t.Columns.Count - 1
+        NoTextAutoSpace(t.getCellByPosition(k, r))
+      Next
+    Next
+    Exit Sub
+  End If
   If shape.supportsService(&quot;com.sun.star.drawing.GroupShape&quot;) Then
     For k = 0 To shape.Count - 1
       NoAutoSpace(shape.getByIndex(k))
@@ -64,11 +73,16 @@ Sub NoAutoSpace(shape)
     Exit Sub
   End If
   If HasUnoInterfaces(shape, &quot;com.sun.star.text.XText&quot;) Then
-    e = shape.getText().createEnumeration()
-    While e.hasMoreElements()
-      e.nextElement().ParaIsCharacterDistance = False
-    Wend
+    NoTextAutoSpace(shape)
   End If
+End Sub
+
+Sub NoTextAutoSpace(holder)
+  On Error Resume Next
+  e = holder.getText().createEnumeration()
+  While e.hasMoreElements()
+    e.nextElement().ParaIsCharacterDistance = False
+  Wend
 End Sub
 
 Sub NoChartAutoSpace(c)
@@ -95,6 +109,14 @@ def _run(command: list[str], timeout: float, pptx: Path) -> subprocess.Completed
     env = {**os.environ, **simplified_font_env()}
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except OSError as exc:
+        # Gone or not runnable since it was found (removed, no permission, a broken link).
+        raise CorridorError.single(
+            "无法启动 LibreOffice，未生成 PDF",
+            "LibreOffice could not be started, so no PDF was made",
+            file=command[0],
+            value=str(exc),
+        ) from None
     except subprocess.TimeoutExpired:
         raise CorridorError.single(
             f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）",

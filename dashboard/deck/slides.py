@@ -34,11 +34,13 @@ from dashboard.deck.native import (
     add_chart,
     rgb,
 )
+from dashboard.deck.reach import add_reach_slide
 from dashboard.filters import NO_ROUTE, Filters, filter_mask
 from dashboard.locales import Locale
 from dashboard.safe_text import clean
 from dashboard.views.index import FigureView, Record, figure_view
 from dashboard.views.kpi import KpiCard, briefing_cards, kpi_candidates
+from dashboard.views.reach import StatedTotal
 
 # East Asian text names Microsoft YaHei (on every Chinese Windows and in WPS) on every run and in
 # the theme, with the GB2312 charset and a sans pitch family, so Office substitutes a
@@ -223,15 +225,15 @@ def _filters_words(filters: Filters, locale: Locale) -> str:
 def deck_period(
     specs: list[ChartSpec], cards: list[KpiCard], filters: Filters, locale: Locale
 ) -> str:
-    """Return the period the deck covers: the filter's months, else the span of its figures."""
+    """Return the period the deck covers: the span of the figures it shows (a filter's months
+    wider than its figures never widen the title)."""
     frames = [s.points for s in specs]
     starts = [d for f in frames for d in f["period_start"].dropna()]
     ends = [d for f in frames for d in f["period_end"].dropna()]
     ends += [c.record["period_end"] for c in cards]
     if not ends:
         return "—"
-    start = filters.start or min(starts + ends)
-    end = filters.end or max(ends)
+    start, end = min(starts + ends), max(ends)
     first = pd.Timestamp(start).to_period("M").to_timestamp()
     last = pd.Timestamp(end).to_period("M").to_timestamp() + pd.offsets.MonthEnd(0)
     return locale.period(first, last)
@@ -557,9 +559,11 @@ def build_deck(
     made: date | None = None,
     briefing: Briefing | None = None,
     progress: Callable[[int, int], None] | None = None,
+    reach: list[StatedTotal] | None = None,
 ) -> bytes:
     """Return a 16:9 PPTX: title slide, the written briefing (when given), headline cards, then
-    one native chart per spec."""
+    one native chart per spec, the Reach page's map as a table before its charts (reach: the
+    view's stated totals; None for no reach slide)."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     set_theme_fonts(prs)
@@ -568,10 +572,18 @@ def build_deck(
     if briefing is not None:
         add_briefing_slide(prs, briefing)
     add_kpi_slide(prs, cards, sources, locale)
+    at = next((i for i, s in enumerate(specs) if s.page == "reach"), len(specs))
     for i, spec in enumerate(specs, 1):
+        if i - 1 == at and reach is not None and (reach or at < len(specs)):
+            box = (MARGIN, CONTENT_WIDTH)
+            add_reach_slide(prs, reach, sources, locale, _title, LAYOUT_TITLE_ONLY, box)
         add_chart_slide(prs, spec, sources, filters, locale)
         if progress is not None:
             progress(i, len(specs))
+    if at == len(specs) and reach:
+        add_reach_slide(
+            prs, reach, sources, locale, _title, LAYOUT_TITLE_ONLY, (MARGIN, CONTENT_WIDTH)
+        )
     for slide in prs.slides:
         remove_empty_placeholders(slide)
         set_fonts(slide.element, locale)

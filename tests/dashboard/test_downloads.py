@@ -106,9 +106,16 @@ def test_the_pdf_button_sits_beside_the_pptx_one(data_dir: Path) -> None:
     from tool_support import require_tool
 
     require_tool("soffice", "makes the deck's PDF")
-    keys = button_keys(trains_page({}))
+    at = trains_page({})
+    keys = button_keys(at)
     assert any(k.endswith("download_deck") for k in keys), keys
-    assert any(k.endswith("download_pdf") for k in keys), keys
+    # The PDF is made by a click (a LibreOffice failure is then a message on the page), then
+    # saved by a second.
+    button = next(b for b in at.button if b.key == "download_pdf")
+    assert not button.disabled
+    button.click().run()
+    assert not at.exception, at.exception
+    assert any(k.endswith("download_pdf_file") for k in button_keys(at)), button_keys(at)
 
 
 def test_without_libreoffice_the_pdf_button_says_why(
@@ -122,3 +129,24 @@ def test_without_libreoffice_the_pdf_button_says_why(
     button = next(b for b in at.button if b.key == "download_pdf")
     assert button.disabled
     assert any("LibreOffice is not installed" in c.value for c in at.sidebar.caption)
+
+
+def test_a_libreoffice_failure_after_the_pdf_click_is_a_bilingual_message_not_a_traceback(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+
+    tool = tmp_path / "bin" / "soffice"
+    tool.parent.mkdir()
+    tool.write_text('#!/bin/sh\necho "soffice: boom" >&2\nexit 1\n', encoding="utf-8")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tool.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    at = trains_page({})
+    button = next(b for b in at.button if b.key == "download_pdf")
+    assert not button.disabled
+    button.click().run()
+    assert not at.exception, at.exception
+    said = " ".join(e.value for e in at.sidebar.error)
+    assert "LibreOffice 未能生成 PDF" in said and "LibreOffice did not write the PDF" in said
+    # Nothing to save: no PDF was made.
+    assert not any(k.endswith("download_pdf_file") for k in button_keys(at))

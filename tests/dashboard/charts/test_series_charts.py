@@ -47,8 +47,9 @@ def test_headline_years_state_their_growth_over_the_span_as_a_bound(
 ) -> None:
     specs = series_page_specs(_shipped_view(monkeypatch, ZH), "trains", ZH)
     trains = specs[0]
-    # 178列 in 2017; 2025's point is a running total to 30 December: the full year is more.
-    assert trains.growth.startswith("2017—2025年：超57倍，年均增长超")
+    # 178列 in 2017; 2025's point is a running total to 30 December (10218), but the year is
+    # reported as 超1万: the end is the year's own figure as stated, as the briefing has it.
+    assert trains.growth.startswith("2017—2025年：超56倍，年均增长超")
     assert all(not s.growth for s in specs if not s.id.endswith("_years"))
 
 

@@ -377,6 +377,8 @@ def test_data_labels_print_the_places_the_dashboard_prints(lang: str) -> None:
                     int(p.get("idx")): float(p.find(f"{c}v").text) for p in values.iter(f"{c}pt")
                 }
                 for label in ser.iter(f"{c}dLbl"):
+                    if label.find(f"{c}delete") is not None:
+                        continue  # a crowded chart's hidden label prints nothing
                     idx = int(label.find(f"{c}idx").get("val"))
                     code = label.find(f"{c}numFmt").get("formatCode")
                     value = abs(cache[idx])
@@ -659,3 +661,104 @@ def test_no_deck_text_puts_a_space_between_digits_and_chinese(shipped_layout: La
     assert texts
     found = [t for t in texts if _DIGIT_SPACE_CJK.search(t)]
     assert not found, found[:3]
+
+
+def test_the_deck_draws_the_charts_the_pages_draw_and_the_reach_map_as_a_table(
+    shipped_layout: Layout,
+) -> None:
+    from dashboard.charts.geography import load_geography
+    from dashboard.charts.specs import page_draws, page_specs
+    from dashboard.views.kpi import kpi_candidates
+    from dashboard.views.reach import totals_headline, view_totals
+
+    table = load_table(shipped_layout)
+    specs, cards, view = deck_inputs(table.observations, table.sources, Filters(), ZH)
+    # One source of truth (issue 23): each page's own charts, as the page shows them, in order.
+    pages = once_each(
+        s
+        for page in PAGES
+        for s in page_draws(
+            page_specs(view, kpi_candidates(view) if page == "overview" else [], ZH, page)
+        )
+    )
+    assert [s.id for s in specs] == [s.id for s in pages]
+    assert all(s.id.endswith(("_years", "_ytd", "_series")) for s in specs if s.page != "agri")
+    totals = view_totals(view)
+    deck = build_deck(specs, cards, Filters(), table.sources, locale=ZH, made=MADE, reach=totals)
+    slides = list(Presentation(io.BytesIO(deck)).slides)
+    tables = [(i, s) for i, s in enumerate(slides) for sh in s.shapes if sh.has_table]
+    assert len(tables) == 1
+    at, slide = tables[0]
+    assert slide.shapes.title.text_frame.text == totals_headline(totals, ZH)
+    grid = next(sh.table for sh in slide.shapes if sh.has_table)
+    assert len(grid.rows) == 1 + len(load_geography().lanes)
+    # The Reach page opens with its map: the table comes right before the reach charts.
+    first_reach = next(i for i, s in enumerate(specs) if s.page == "reach")
+    assert at == 2 + first_reach
+
+
+def _shown(series: object) -> list[bool]:
+    """Return, per point of an XY series, whether its value label is shown."""
+    ns = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    hidden = {
+        int(d.find(f"{ns}idx").get("val"))
+        for d in series._element.iter(f"{ns}dLbl")  # type: ignore[attr-defined]
+        if d.find(f"{ns}delete") is not None
+    }
+    return [i not in hidden for i in range(len(list(series.values)))]  # type: ignore[attr-defined]
+
+
+def test_crowded_xy_slides_label_what_fits_and_no_two_labels_overlap(
+    shipped_layout: Layout,
+) -> None:
+    from dashboard.deck.labels import spaced_labels
+
+    prs = _shipped_zh_deck(shipped_layout)
+    crowded = 0
+    for chart in (s.chart for sl in prs.slides for s in sl.shapes if s.has_chart):
+        if chart.chart_type != XL_CHART_TYPE.XY_SCATTER:
+            continue
+        points = []
+        for series in chart.plots[0].series:
+            xs = series._element.xpath("./c:xVal//c:v")
+            points += [
+                (float(x.text), float(y), f"{y:.0f}", shown)
+                for x, y, shown in zip(xs, series.values, _shown(series), strict=True)
+            ]
+        labelled = [p for p in points if p[3]]
+        # The latest point always says its value; a crowded chart labels fewer than its points.
+        assert max(points)[3], points
+        crowded += len(labelled) < len(points)
+        lo, hi = min(p[0] for p in points), max(p[0] for p in points)
+        pad = max(90, (hi - lo) * 0.08)
+        top = max(p[1] for p in points) * 1.25
+        kept = spaced_labels([p[:3] for p in labelled], (lo - pad, hi + pad), top)
+        assert all(kept), labelled  # the labels shown clear one another
+    assert crowded >= 2  # ports and countries reached: two dozen dates each
+
+
+def test_spaced_labels_keep_the_latest_and_drop_those_that_would_overprint() -> None:
+    from dashboard.deck.labels import spaced_labels
+
+    dense = [(float(day), 500.0 + day / 10, "5xx") for day in range(0, 240, 10)]
+    keep = spaced_labels(dense, (-20.0, 260.0), 700.0)
+    assert keep[-1] and 1 < sum(keep) < len(dense)
+    sparse = [(0.0, 100.0, "100"), (500.0, 300.0, "300"), (1000.0, 600.0, "超600")]
+    assert spaced_labels(sparse, (-90.0, 1090.0), 750.0) == [True, True, True]
+
+
+def test_each_slide_title_states_the_period_of_the_data_it_shows() -> None:
+    # A filter wider than the figures: the title says the figures' span, not the filter's.
+    wide = Filters(start=pd.Timestamp("2010-01-01"), end=pd.Timestamp("2030-12-31"))
+    prs, specs = _deck(observations(), sources(), wide)
+    slides = list(prs.slides)
+    subtitle = slides[0].placeholders[1].text_frame.text
+    starts = [d for s in specs for d in s.points["period_start"].dropna()]
+    ends = [d for s in specs for d in s.points["period_end"]]
+    assert "2010" not in subtitle and "2030" not in subtitle, subtitle
+    first = pd.Timestamp(min(starts + ends)).to_period("M").to_timestamp()
+    assert f"{first.year}年{first.month}月" in subtitle, subtitle
+    for slide, spec in zip(slides[2:], specs, strict=True):
+        title = slide.shapes.title.text_frame.text
+        # Each chart's headline names the period of one of its own points.
+        assert any(label in title for label in spec.points["period_label"]), (title, spec.id)

@@ -61,3 +61,47 @@ def test_the_pdf_puts_no_space_between_digits_and_chinese(tmp_path: Path) -> Non
     assert "2025年集装箱运量142.5万标箱" in text, text
     # A chart's category axis and data labels too.
     assert "2017年" in text and "超1154列" in text, text
+
+
+def fake_soffice(folder: Path, body: str = 'echo "soffice: boom" >&2\nexit 1\n') -> Path:
+    """Write an executable `soffice` that fails as a broken LibreOffice would."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tool = folder / "soffice"
+    tool.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    tool.chmod(0o755)
+    return tool
+
+
+def test_a_libreoffice_that_exits_1_is_a_bilingual_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.contract.errors import CorridorError
+
+    monkeypatch.setenv("PATH", str(fake_soffice(tmp_path / "bin").parent))
+    assert find_soffice() == str(tmp_path / "bin" / "soffice")
+    with pytest.raises(CorridorError) as caught:
+        pdf_bytes(b"PK not a deck")
+    text = caught.value.render()
+    assert "LibreOffice 未能生成 PDF" in text and "LibreOffice did not write the PDF" in text
+    assert "boom" in text  # what LibreOffice said, quoted (bounded)
+
+
+def test_no_libreoffice_on_the_path_or_one_that_cannot_start_is_a_bilingual_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.contract.errors import CorridorError
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    with pytest.raises(CorridorError) as caught:
+        pdf_bytes(b"PK")
+    assert "未安装 LibreOffice" in caught.value.render()
+    assert "LibreOffice (soffice) is not installed" in caught.value.render()
+    # Found, then gone (or never runnable): the start fails, and says so in both languages.
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(b"PK")
+    with pytest.raises(CorridorError) as started:
+        convert_to_pdf(deck, str(tmp_path / "gone" / "soffice"))
+    assert "无法启动 LibreOffice" in started.value.render()
+    assert "could not be started" in started.value.render()
