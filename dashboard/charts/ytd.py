@@ -120,6 +120,8 @@ def ytd_points(pair: tuple[Record, Record], locale: Locale) -> list[Record]:
     points = build_points(list(pair), locale)
     for p, r in zip(points, pair, strict=True):
         p["series_key"] = str(r.get("series") or "")
+        # Both bars are the one series, named by its label (never the two reports' scopes).
+        p["series"] = locale.series(p["series_key"]) or p["series"]
     return points
 
 

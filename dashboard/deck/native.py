@@ -17,7 +17,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.charts.metric_charts import axis_title
-from dashboard.charts.specs import ChartSpec, is_years
+from dashboard.charts.specs import SERIES_SUFFIX, ChartSpec, is_years
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR, tint
 from dashboard.deck.labels import growth_label, spaced_labels, unique_labels
 from dashboard.deck.series import (
@@ -353,8 +353,10 @@ def add_growth_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
 
 
 def add_chart(slide: Slide, spec: ChartSpec, locale: Locale) -> Chart:
-    """Add a spec's native chart: a series over the years as columns, else by its kind."""
-    return (add_years_chart if is_years(spec) else ADDERS[spec.kind])(slide, spec, locale)
+    """Add a spec's native chart: a series over the years (a headline one, or a metric page's
+    further flow series) as columns, else by its kind."""
+    over_years = is_years(spec) or (spec.id.endswith(SERIES_SUFFIX) and spec.kind == "flow")
+    return (add_years_chart if over_years else ADDERS[spec.kind])(slide, spec, locale)
 
 
 # How each kind of chart (ChartSpec.kind, chosen by dashboard.charts.specs) is drawn natively.

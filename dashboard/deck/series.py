@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.charts.theme import OKABE_ITO, REPORTED_COLOUR
-from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels
+from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels, unique_labels
 from dashboard.locales import Locale
 from dashboard.views.index import NO_DATE
 from etl.contract.qualifiers import is_bound
@@ -67,6 +67,10 @@ def category_series(
     PowerPoint draws the first category at the bottom, so the page's top-down order is reversed.
     """
     rows = bar_rows(points).iloc[::-1]
+    if rows["series"].nunique() == 1:
+        # One series (a year to date beside the year before): the slide names it; bars by period.
+        labels = unique_labels([str(p) for p in rows["period_label"]], width)
+        return labels, _by_basis([r for _, r in rows.iterrows()])
     pairs = [(str(r["series"]), str(r["period_label"])) for _, r in rows.iterrows()]
     return category_labels(pairs, width), _by_basis([r for _, r in rows.iterrows()])
 

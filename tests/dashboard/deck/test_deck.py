@@ -263,16 +263,18 @@ def _assert_flat_short_unique(prs: object) -> int:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_bar_categories_are_single_level_short_and_unique(lang: str) -> None:
-    prs, _ = _deck(observations(), sources(), Filters(), locale_for(lang))
+    prs, specs = _deck(observations(), sources(), Filters(), locale_for(lang))
     assert _assert_flat_short_unique(prs) >= 2
-    labels = [
-        str(c)
-        for slide in list(prs.slides)[2:]
-        if _chart(slide).chart_type == XL_CHART_TYPE.BAR_CLUSTERED
-        for c in _chart(slide).plots[0].categories
-    ]
-    # Scope and period in one label, e.g. "重庆 · 铁海联运 · 2024年1—7月".
-    assert any(" · " in label for label in labels)
+    for slide, spec in zip(list(prs.slides)[2:], specs, strict=True):
+        if _chart(slide).chart_type != XL_CHART_TYPE.BAR_CLUSTERED or spec.kind == "growth":
+            continue
+        labels = [str(c) for c in _chart(slide).plots[0].categories]
+        if spec.points["series"].nunique() > 1:
+            # Scope and period in one label, e.g. "重庆 · 铁海联运 · 2024年1—7月".
+            assert all(" · " in label for label in labels), labels
+        else:
+            # One series (the slide's subtitle names it): its bars by period alone.
+            assert set(labels) <= set(spec.points["period_label"]), labels
 
 
 def test_shipped_deck_bar_categories_are_single_level_short_and_unique(
