@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 from dashboard.briefing import headline_rows, preferred_rows
 from dashboard.charts.metric_charts import (
     EMPTY_CUSTOM,
-    axis_title,
     build_points,
     has_bounds,
+    plot_axis_title,
     point_custom,
     point_text,
     qualifier_of,
@@ -171,7 +171,9 @@ def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) 
         y=[p["display_value"] for _, p in bounds],
         mode="markers+text",
         text=[point_text(p, _decimals(metric), locale) for _, p in bounds],
-        textposition="top center",
+        # Under its open mark: the line's labels sit above theirs, so a bound year between two
+        # reported ones (超9000 beside 8820 and 10000) never prints over them.
+        textposition="bottom center",
         marker={
             "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
             "size": 14,
@@ -253,7 +255,7 @@ def year_chart(
         legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
         margin={"t": 30, "b": 100},
         yaxis={
-            "title": {"text": axis_title(metric, locale)},
+            "title": {"text": plot_axis_title(metric, locale)},
             "rangemode": "tozero",
             # Headroom above the highest point for its label.
             "range": [0, max(values) * 1.15 if max(values) > 0 else 1],

@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 
 from dashboard.briefing import preferred_rows
 from dashboard.charts.metric_charts import (
-    axis_title,
     build_points,
+    plot_axis_title,
     point_custom,
     point_text,
     qualifier_of,
@@ -207,7 +207,7 @@ def ytd_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
             "categoryarray": [p["period_label"] for p in points],
         },
         yaxis={
-            "title": {"text": axis_title(metric, locale)},
+            "title": {"text": plot_axis_title(metric, locale)},
             # Headroom above the taller bar for its label.
             "range": [0, top * 1.2 if top > 0 else 1],
             **locale.value_axis_numbers(),
