@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -35,6 +33,16 @@ from dashboard.deck.native import (
     rgb,
 )
 from dashboard.deck.reach import add_reach_slide
+from dashboard.deck.text_fit import (
+    EMU_PER_PT,
+    MIN_PT,
+    TEXTBOX_PAD_X,
+    Line,
+    fit_lines,
+    lines_height,
+    one_line_size,
+    text_points,
+)
 from dashboard.filters import NO_ROUTE, Filters, filter_mask
 from dashboard.locales import Locale
 from dashboard.safe_text import clean
@@ -57,19 +65,11 @@ MUTED = "6B7280"
 CARD_FILL = "F3F6F9"
 CARD_LINE = "D7DEE6"
 KPI_COLUMNS = 3
-# Card text is fitted to its box by estimate (no renderer here): a CJK character is one em wide,
-# Latin text averages under 0.64 em in Arial and in DejaVu Sans (LibreOffice's stand-in), bold
-# wider; lines are 1.2 em apart.
 CARD_PAD = Inches(0.2)
 CARD_PAD_BOTTOM = Inches(0.1)
-EMU_PER_PT = 12700
-LATIN_EM = 0.64
-BOLD_WIDEN = 1.12
 # A slide title shrinks to stay on one line, down to this size (then it wraps).
 MIN_TITLE_PT = 16
 TITLE_PAD = Inches(0.1)
-LINE_SPACING = 1.2
-MIN_PT = 9
 # The briefing's type: as large as fits, from this size down; a gap of this many lines after
 # each series' paragraph.
 BRIEF_PT = 22
@@ -81,8 +81,7 @@ EVENTS_WIDTH = Inches(3.4)
 EVENTS_GAP = Inches(0.2)
 EVENTS_PT = 12
 EVENT_TITLE_CHARS = 40
-# python-pptx text boxes' default insets (0.1 in left and right, 0.05 in top and bottom).
-TEXTBOX_PAD_X = Inches(0.1)
+# python-pptx text boxes' default insets: 0.05 in top and bottom (0.1 in either side, text_fit).
 TEXTBOX_PAD_Y = Inches(0.05)
 # Slide layouts of python-pptx's default template: 0 title slide, 5 title only.
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
@@ -114,10 +113,6 @@ def deck_inputs(
 def deck_briefing(view: FigureView, locale: Locale) -> Briefing:
     """Return the written briefing of the deck's view (what the overview shows above its cards)."""
     return briefing_for_view(view, locale)
-
-
-# A paragraph of a text box: text, size in points, bold, colour.
-Line = tuple[str, int, bool, str]
 
 
 def _set_text(frame: Any, lines: list[Line]) -> None:
@@ -456,36 +451,6 @@ def add_kpi_slide(prs: Any, cards: list[KpiCard], sources: pd.DataFrame, locale:
     return slide
 
 
-def text_points(text: str, size: float, bold: bool = False) -> float:
-    """Return an estimate of how wide text is drawn, in points (CJK one em, Latin 0.6 em)."""
-    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else LATIN_EM for ch in text)
-    return ems * size * (BOLD_WIDEN if bold else 1.0)
-
-
-def lines_height(lines: list[Line], width: float) -> float:
-    """Return the height in points the wrapped paragraphs take in a box `width` points wide."""
-    return sum(
-        max(1, math.ceil(text_points(text, size, bold) / width)) * size * LINE_SPACING
-        for text, size, bold, _ in lines
-    )
-
-
-def fit_lines(lines: list[Line], width: float, height: float, one_line: int = 1) -> list[Line]:
-    """Return the card's paragraphs shrunk to fit its box: the value on one line, nothing spilling.
-
-    The value (paragraph `one_line`) shrinks until it fits the width; then every paragraph
-    shrinks a point at a time until the wrapped text fits the height (never below MIN_PT).
-    """
-    out = list(lines)
-    text, size, bold, colour = out[one_line]
-    while size > MIN_PT and text_points(text, size, bold) > width:
-        size -= 1
-    out[one_line] = (text, size, bold, colour)
-    while lines_height(out, width) > height and any(s > MIN_PT for _, s, _, _ in out):
-        out = [(t_, max(MIN_PT, s - 1), b, c) for t_, s, b, c in out]
-    return out
-
-
 def _card_note(card: KpiCard, locale: Locale) -> str:
     delta = f" {locale.t('yoy')} {card.delta}" if card.delta else ""
     return locale.t(
@@ -513,13 +478,14 @@ def add_chart_slide(
     """Add one chart: headline as title, the native chart, the source line beneath, notes."""
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
     _title(slide, spec.headline or spec.title, 26)
+    subtitle = chart_subtitle(spec, locale)
     _textbox(
         slide,
         MARGIN,
         Inches(1.1),
         CONTENT_WIDTH,
         Inches(0.4),
-        [(chart_subtitle(spec, locale), 15, False, MUTED)],
+        [(subtitle, one_line_size(subtitle, 15, CONTENT_WIDTH), False, MUTED)],
     )
     chart = add_chart(slide, spec, locale)
     frame = slide.shapes[-1]

@@ -22,15 +22,8 @@ from dashboard.charts.specs import KINDS, PAGES, once_each
 from dashboard.deck.labels import MAX_LABEL_WIDTH, category_labels, text_width
 from dashboard.deck.native import ADDERS
 from dashboard.deck.series import excel_serial
-from dashboard.deck.slides import (
-    EAST_ASIAN_FONT,
-    EMU_PER_PT,
-    build_deck,
-    deck_briefing,
-    deck_inputs,
-    lines_height,
-    text_points,
-)
+from dashboard.deck.slides import EAST_ASIAN_FONT, build_deck, deck_briefing, deck_inputs
+from dashboard.deck.text_fit import EMU_PER_PT, lines_height, text_points
 from dashboard.filters import Filters, apply_filters
 from dashboard.i18n import t
 from dashboard.locales import EN, ZH, Locale, locale_for
