@@ -56,6 +56,7 @@ def _out_path(text: str) -> Path:
 )
 def cmd_deck(args: argparse.Namespace) -> int:
     """Write the deck of every chart under the filters; optionally its PDF."""
+    from dashboard.deck.more import more_figures
     from dashboard.deck.slides import build_deck, deck_briefing, deck_inputs, slide_count
     from dashboard.filters import parse_query_params, vocabulary_choices
     from dashboard.i18n import pair
@@ -95,6 +96,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
         briefing=brief,
         progress=progress,
         reach=view_totals(view),
+        more=more_figures(view, specs),
     )
     partial = out.with_name(f".{out.name}.part")
     partial.write_bytes(data)

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.briefing import escape_markdown, safe_url
 from dashboard.charts.specs import ChartSpec
+from dashboard.deck.more import more_figures
 from dashboard.deck.pdf import pdf_available, pdf_bytes
 from dashboard.deck.slides import build_deck
 from dashboard.export import chart_csv, chart_xlsx
@@ -49,10 +50,18 @@ def deck_builder(table: Table, filters: Filters, locale: Locale) -> Callable[[],
         specs = data.every_chart(table, filters, locale)
         brief = data.briefing(table, filters, locale)
         cards = briefing_cards(brief, locale)
-        # The Reach page's map as a table, under the totals its card states.
-        reach = view_totals(data.view(table, filters, locale))
+        # The Reach page's map as a table, under the totals its card states; each page's
+        # figures its charts leave out, as its more-figures table has them.
+        view = data.view(table, filters, locale)
         return build_deck(
-            specs, cards, filters, table.sources, locale=locale, briefing=brief, reach=reach
+            specs,
+            cards,
+            filters,
+            table.sources,
+            locale=locale,
+            briefing=brief,
+            reach=view_totals(view),
+            more=more_figures(view, specs),
         )
 
     return build

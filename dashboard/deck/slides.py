@@ -20,8 +20,9 @@ from pptx.util import Emu, Inches, Pt
 from dashboard.briefing import Briefing, briefing_for_view, safe_url
 from dashboard.charts.milestones import event_title, hidden_count
 from dashboard.charts.select import DEFAULT_TOP
-from dashboard.charts.specs import ChartSpec, every_page_specs, once_each
+from dashboard.charts.specs import PAGES, ChartSpec, every_page_specs, once_each
 from dashboard.charts.theme import OKABE_ITO, TEXT_COLOUR
+from dashboard.deck.more import add_more_slide
 from dashboard.deck.native import (
     CONTENT_WIDTH,
     GROWTH_DOWN,
@@ -526,10 +527,12 @@ def build_deck(
     briefing: Briefing | None = None,
     progress: Callable[[int, int], None] | None = None,
     reach: list[StatedTotal] | None = None,
+    more: dict[str, list[Record]] | None = None,
 ) -> bytes:
     """Return a 16:9 PPTX: title slide, the written briefing (when given), headline cards, then
     one native chart per spec, the Reach page's map as a table before its charts (reach: the
-    view's stated totals; None for no reach slide)."""
+    view's stated totals; None for no reach slide), and after each metric page's charts the
+    figures they leave out (more: deck.more.more_figures; None for none)."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     set_theme_fonts(prs)
@@ -538,18 +541,20 @@ def build_deck(
     if briefing is not None:
         add_briefing_slide(prs, briefing)
     add_kpi_slide(prs, cards, sources, locale)
-    at = next((i for i, s in enumerate(specs) if s.page == "reach"), len(specs))
-    for i, spec in enumerate(specs, 1):
-        if i - 1 == at and reach is not None and (reach or at < len(specs)):
-            box = (MARGIN, CONTENT_WIDTH)
+    box, done = (MARGIN, CONTENT_WIDTH), 0
+    # Page by page, as the pages show them: the Reach map (its table) first on its page, then
+    # the page's charts, then the figures they leave out.
+    for page in dict.fromkeys([*PAGES, *(s.page for s in specs)]):
+        mine = [s for s in specs if s.page == page]
+        if page == "reach" and reach is not None and (reach or mine):
             add_reach_slide(prs, reach, sources, locale, _title, LAYOUT_TITLE_ONLY, box)
-        add_chart_slide(prs, spec, sources, filters, locale)
-        if progress is not None:
-            progress(i, len(specs))
-    if at == len(specs) and reach:
-        add_reach_slide(
-            prs, reach, sources, locale, _title, LAYOUT_TITLE_ONLY, (MARGIN, CONTENT_WIDTH)
-        )
+        for spec in mine:
+            add_chart_slide(prs, spec, sources, filters, locale)
+            done += 1
+            if progress is not None:
+                progress(done, len(specs))
+        if more and more.get(page):
+            add_more_slide(prs, page, more[page], locale, _title, LAYOUT_TITLE_ONLY, box)
     for slide in prs.slides:
         remove_empty_placeholders(slide)
         set_fonts(slide.element, locale)

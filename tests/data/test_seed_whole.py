@@ -180,6 +180,8 @@ def _deck(tmp_path: Path) -> tuple[str, set[float]]:
         for shape in slide.shapes:
             if shape.has_text_frame:
                 texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
             if shape.has_chart:
                 for plot in shape.chart.plots:
                     for series in plot.series:
@@ -189,11 +191,16 @@ def _deck(tmp_path: Path) -> tuple[str, set[float]]:
 
 def test_the_chongqing_deck_carries_the_seeds_figures(tmp_path: Path) -> None:
     text, values = _deck(tmp_path)
-    for shown in ("816列", "2021.84万元", "99家", "1700元/标箱"):
+    # Issue 23: the deck draws the pages' charts; a page's figures no chart draws (816列 of
+    # the trains page, the freight page's few, 20天 of the reach page) close its slides in a
+    # more-figures table, as under the page's charts.
+    for shown in ("816列", "2021.84万元", "99家", "1700元/标箱", "20天"):
         assert shown in text
-    assert {816.0, 8.8, 20.0} <= values
+    assert 8.8 in values  # the agri page's chart
 
 
-def test_the_chongqing_deck_draws_the_seeds_teu(tmp_path: Path) -> None:
-    _, values = _deck(tmp_path)
-    assert 1.5 in values
+def test_the_chongqing_deck_states_the_seeds_teu(tmp_path: Path) -> None:
+    # The seed's 1.5万标箱 (2024年1—7月) is no chart's point on the trains page: its slides'
+    # more-figures table states it (issue 23: the deck draws the pages' charts).
+    text, _ = _deck(tmp_path)
+    assert "1.5万标箱" in text
