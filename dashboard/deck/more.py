@@ -18,8 +18,8 @@ from dashboard.safe_text import clean
 from dashboard.views.index import FigureView, Record
 from dashboard.views.tables import reading_order
 
-# A slide holds this many rows at 12 pt; the rest are counted.
-MORE_ROWS = 10
+# A slide holds this many rows at 12 pt (two lines each at most); the title counts them all.
+MORE_ROWS = 8
 # How many of a page's figures, in reading order, are looked through for those not drawn.
 MORE_SCAN = 500
 COLUMN_SHARES = (0.14, 0.16, 0.20, 0.30, 0.20)
@@ -99,12 +99,9 @@ def add_more_slide(
                 for run in para.runs:
                     run.font.size = Pt(13 if r == 0 else 12)
                     run.font.bold = r == 0
-    more = len(records) - len(shown)
+    # The title counts them all; the notes say how many the table leaves for the dashboard.
     notes = [locale.t("more_figures_note", limit=MORE_SCAN)]
-    if more > 0:
-        foot = slide.shapes.add_textbox(left, Inches(6.7), width, Inches(0.5))
-        foot.text_frame.text = locale.t("events_more", count=more)
-        foot.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
-        notes.append(locale.t("events_more", count=more))
+    if len(records) > len(shown):
+        notes.append(locale.t("events_more", count=len(records) - len(shown)))
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
     return slide
