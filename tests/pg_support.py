@@ -82,13 +82,14 @@ def postgres_cluster() -> Iterator[str]:
         os.chown(root, user.pw_uid, user.pw_gid)
     data = root / "data"
     port = _free_port()
-    run = {"check": True, "capture_output": True, "timeout": START_TIMEOUT_S}
     try:
         subprocess.run(
             _as_server_user(
                 [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", *INITDB]
             ),
-            **run,
+            check=True,
+            capture_output=True,
+            timeout=START_TIMEOUT_S,
         )
         log = str(root / "server.log")
         options = f"-h 127.0.0.1 -p {port} -k {root} -F"
@@ -96,7 +97,9 @@ def postgres_cluster() -> Iterator[str]:
             _as_server_user(
                 [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start"]
             ),
-            **run,
+            check=True,
+            capture_output=True,
+            timeout=START_TIMEOUT_S,
         )
     except subprocess.CalledProcessError as exc:
         shutil.rmtree(root, ignore_errors=True)

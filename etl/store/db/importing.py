@@ -29,6 +29,7 @@ from etl.store.db.side_records import (
     pending_rows,
     received_file_rows,
 )
+from etl.store.db.writes import bump_version
 from etl.store.history import undone_ids
 from etl.store.table import load_built
 
@@ -93,7 +94,7 @@ def import_batches(engine: Engine, layout: Layout) -> Imported:
         _insert(connection, t.os_users, os_users)
         counts["accounts"] = len(accounts)
         _advance_sequences(connection)
-        connection.execute(sa.update(t.data_version).values(version=t.data_version.c.version + 1))
+        bump_version(connection)
     return Imported(counts)
 
 

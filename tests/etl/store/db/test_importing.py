@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -32,7 +33,7 @@ def engine(db_url: str) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def _rows(engine: sa.Engine, query: sa.Select[tuple[object, ...]]) -> list[tuple[object, ...]]:
+def _rows(engine: sa.Engine, query: sa.Select[Any]) -> list[Any]:
     with engine.connect() as connection:
         return [tuple(r) for r in connection.execute(query)]
 
