@@ -30,3 +30,19 @@ def test_upgrade_creates_a_new_database_then_leaves_a_current_one_alone(db_url: 
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT version FROM data_version")).scalar() == 7
     engine.dispose()
+
+
+def test_the_first_revision_downgrades_to_nothing_and_upgrades_again(db_url: str) -> None:
+    from alembic import command
+
+    from etl.store.db.migrate import alembic_config
+
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert upgrade(engine) == (None, head_revision())
+    engine.dispose()

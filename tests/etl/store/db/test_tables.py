@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from pg_support import new_database
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from etl.contract.paths import REPO_ROOT
 from etl.store.db import tables as t
 from etl.store.db.engine import create_store_engine
 from etl.store.db.migrate import upgrade
@@ -100,3 +102,34 @@ def test_the_data_version_starts_at_zero_in_its_one_row(engine: sa.Engine) -> No
         assert connection.execute(sa.select(t.data_version)).all() == [(1, 0)]
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(sa.insert(t.data_version), [{"id": 2, "version": 0}])
+
+
+def test_the_documented_app_role_can_only_insert_into_the_audit_trail(
+    postgres_server: str,
+) -> None:
+    operations = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    grants = operations.split("CREATE ROLE corridor_app LOGIN;", 1)[1].split("```", 1)[0]
+    with new_database(postgres_server) as url:
+        owner = create_store_engine(url)
+        upgrade(owner)
+        name = url.rsplit("/", 1)[1]
+        with owner.begin() as connection:
+            connection.exec_driver_sql(
+                "DO $$ BEGIN CREATE ROLE corridor_app LOGIN; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
+            for statement in grants.replace("DATABASE corridor", f"DATABASE {name}").split(";"):
+                if statement.split("--")[0].strip():
+                    connection.exec_driver_sql(statement)
+        app = create_store_engine(url.replace("postgres@", "corridor_app@"))
+        entry = {"at": "2026-01-01T00:00:00.000+00:00", "event": "login", "details": {}}
+        with app.begin() as connection:
+            connection.execute(sa.insert(t.audit), [entry])
+            connection.execute(sa.update(t.data_version).values(version=1))
+        for change in ("UPDATE audit SET person = 'x'", "DELETE FROM audit", "TRUNCATE audit"):
+            with pytest.raises(DBAPIError, match="permission denied"), app.begin() as connection:
+                connection.exec_driver_sql(change)
+        with pytest.raises(DBAPIError), app.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER audit_no_change ON audit")
+        app.dispose()
+        owner.dispose()

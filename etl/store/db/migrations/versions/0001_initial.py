@@ -36,6 +36,26 @@ POSTGRESQL_AUDIT_GUARDS = (
 
 def upgrade() -> None:
     """Create every table, the audit trail's guards and the data version's one row."""
+    _create_accounts()
+    _create_audit()
+    _create_batches()
+    _create_data_version()
+    _create_events()
+    _create_os_users()
+    _create_pending()
+    _create_received_files()
+    _create_figures()
+    _create_sources()
+    _create_wordings()
+    guards = (
+        SQLITE_AUDIT_GUARDS if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_AUDIT_GUARDS
+    )
+    for statement in guards:
+        op.execute(statement)
+    op.execute("INSERT INTO data_version (id, version) VALUES (1, 0)")
+
+
+def _create_accounts() -> None:
     op.create_table(
         "accounts",
         sa.Column("name", sa.Text(), nullable=False),
@@ -49,6 +69,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_accounts")),
     )
+
+
+def _create_audit() -> None:
     op.create_table(
         "audit",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -62,6 +85,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit")),
     )
+
+
+def _create_batches() -> None:
     op.create_table(
         "batches",
         sa.Column("id", sa.String(length=15), nullable=False),
@@ -96,6 +122,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_batches")),
         sa.UniqueConstraint("seq", name=op.f("uq_batches_seq")),
     )
+
+
+def _create_data_version() -> None:
     op.create_table(
         "data_version",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -103,6 +132,9 @@ def upgrade() -> None:
         sa.CheckConstraint("id = 1", name=op.f("ck_data_version_one_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
     )
+
+
+def _create_events() -> None:
     op.create_table(
         "events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -114,12 +146,18 @@ def upgrade() -> None:
         sa.Column("quote", sa.Text(), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
     )
+
+
+def _create_os_users() -> None:
     op.create_table(
         "os_users",
         sa.Column("os_name", sa.Text(), nullable=False),
         sa.Column("account", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("os_name", name=op.f("pk_os_users")),
     )
+
+
+def _create_pending() -> None:
     op.create_table(
         "pending",
         sa.Column("id", sa.Text(), nullable=False),
@@ -148,6 +186,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending")),
     )
+
+
+def _create_received_files() -> None:
     op.create_table(
         "received_files",
         sa.Column("name", sa.Text(), nullable=False),
@@ -155,6 +196,9 @@ def upgrade() -> None:
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_received_files")),
     )
+
+
+def _create_figures() -> None:
     op.create_table(
         "figures",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -194,6 +238,9 @@ def upgrade() -> None:
         sqlite_where=sa.text("removed_batch IS NULL"),
         postgresql_where=sa.text("removed_batch IS NULL"),
     )
+
+
+def _create_sources() -> None:
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -227,6 +274,9 @@ def upgrade() -> None:
         sqlite_where=sa.text("removed_batch IS NULL"),
         postgresql_where=sa.text("removed_batch IS NULL"),
     )
+
+
+def _create_wordings() -> None:
     op.create_table(
         "wordings",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -242,12 +292,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wordings")),
     )
-    guards = (
-        SQLITE_AUDIT_GUARDS if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_AUDIT_GUARDS
-    )
-    for statement in guards:
-        op.execute(statement)
-    op.execute("INSERT INTO data_version (id, version) VALUES (1, 0)")
 
 
 def downgrade() -> None:
