@@ -4,15 +4,22 @@ whole, and `corridor export` from the database is byte for byte the export from 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout
-from etl.contract.tables import render_sources_csv
+from etl.contract.tables import render_sources_csv, write_observations, write_sources
 from etl.store import table
 from etl.store.batches import batch_dirs, read_active_wordings, read_batch_records
 from etl.store.db import importing
@@ -150,3 +157,50 @@ def test_an_import_that_fails_half_way_leaves_the_database_empty(
     with engine.connect() as connection:
         for each in (t.figures, t.batches, t.sources, t.pending):
             assert connection.execute(sa.select(sa.func.count()).select_from(each)).scalar() == 0
+
+
+def _large_layout(root: Path, copies: int) -> Layout:
+    """A data directory whose built table is the shipped one many times over (other scopes)."""
+    shipped = table.load_state(Layout(REPO_ROOT / "data"))
+    frames = [
+        shipped.observations.assign(scope=shipped.observations["scope"] + f" 副本{i}")
+        for i in range(copies)
+    ]
+    layout = Layout(root)
+    layout.tidy.mkdir(parents=True)
+    write_observations(pd.concat(frames, ignore_index=True), layout.observations_csv)
+    write_sources(shipped.sources, layout.sources_csv)
+    return layout
+
+
+def _writing_figures(engine: sa.Engine, db_url: str) -> bool:
+    """Whether another process is inside its transaction, writing figures not yet committed."""
+    if engine.dialect.name == "sqlite":
+        wal = Path(db_url.removeprefix("sqlite:///") + "-wal")
+        return wal.exists() and wal.stat().st_size > 4 * 2**20  # pages spilled before the commit
+    with engine.connect() as connection:
+        query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE query LIKE :insert")
+        return bool(connection.execute(query, {"insert": "INSERT INTO figures%"}).scalar())
+
+
+@pytest.mark.slow
+def test_an_import_killed_mid_way_leaves_the_database_empty_and_a_retry_loads_it(
+    engine: sa.Engine, db_url: str, tmp_path: Path
+) -> None:
+    source = _large_layout(tmp_path / "big", copies=150)
+    command = [sys.executable, "-m", "corridor.cli", "db", "import-batches", str(source.root)]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CORRIDOR_DATABASE_URL": db_url}
+    importer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Once figures are being written in the open transaction, kill the importer outright.
+    deadline = time.time() + 120
+    while not _writing_figures(engine, db_url) and importer.poll() is None:
+        assert time.time() < deadline, "the import never started writing figures"
+        time.sleep(0.05)
+    assert importer.poll() is None, "the import finished before it could be killed"
+    os.kill(importer.pid, signal.SIGKILL)
+    assert importer.wait(timeout=30) == -signal.SIGKILL
+    with engine.connect() as connection:
+        for each in (t.figures, t.sources, t.events):
+            assert connection.execute(sa.select(sa.func.count()).select_from(each)).scalar() == 0
+    import_batches(engine, source)
+    assert export_csv(engine) == table.export_csv(source)
