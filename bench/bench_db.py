@@ -6,8 +6,8 @@ Builds a data directory in /tmp whose tidy table is the shipped one plus N synth
 (bench/generate.py's, every one saying it is synthetic), imports it with `corridor db
 import-batches`'s function into SQLite and into a throwaway PostgreSQL cluster
 (tests/pg_support.py), then times on each engine: the import, reading the table through
-SQLAlchemy rows and the contract parser (what `corridor db export` does), reading it through
-Arrow (ADBC) as the dashboard would, and the data-version query a server runs per rerun.
+SQLAlchemy rows and the contract parser (what `corridor db export` does), reading it into
+Arrow and pandas as the dashboard would, and the data-version query a server runs per rerun.
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ def bench_engine(name: str, url: str, layout: Layout) -> None:
     imported = timed("import-batches", lambda: import_batches(engine, layout))
     print(f"  ({imported.summary()})")  # type: ignore[attr-defined]
     observations = timed("read: rows + contract parser", lambda: read_state(engine)[0])
-    arrow = timed("read: Arrow (ADBC)", lambda: read_observations_arrow(engine))
-    timed("read: Arrow (ADBC), again", lambda: read_observations_arrow(engine))
+    arrow = timed("read: Arrow", lambda: read_observations_arrow(engine))
+    timed("read: Arrow, again", lambda: read_observations_arrow(engine))
     assert render_rows_csv(arrow) == render_rows_csv(observations), "the two reads differ"  # type: ignore[arg-type]
     times = []
     for _ in range(VERSION_QUERIES):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
-from sqlalchemy.engine import make_url
 
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
 from etl.contract.series import fill_series
@@ -65,6 +63,7 @@ _ARROW_COLUMNS = {
     "yoy_pct": "COALESCE(yoy_pct, 0.0) AS yoy_pct, "
     "CASE WHEN yoy_pct IS NULL THEN 1 ELSE 0 END AS yoy_missing",
 }
+_ARROW_TYPES = {"value": pa.float64(), "yoy_pct": pa.float64(), "yoy_missing": pa.int64()}
 ARROW_QUERY = (
     "SELECT "
     + ", ".join(_ARROW_COLUMNS.get(c, c) for c in OBSERVATION_COLUMNS)
@@ -72,16 +71,33 @@ ARROW_QUERY = (
 )
 
 
-def _adbc_connect(url: str) -> Any:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        import adbc_driver_sqlite.dbapi
+def _fetch_arrow(engine: Engine) -> pa.Table:
+    """Return the active figures as an Arrow table: PostgreSQL through ADBC (binary COPY)."""
+    if engine.dialect.name == "postgresql":
+        import adbc_driver_postgresql.dbapi
 
-        return adbc_driver_sqlite.dbapi.connect(parsed.database)
-    import adbc_driver_postgresql.dbapi
-
-    plain = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    return adbc_driver_postgresql.dbapi.connect(plain)
+        url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with adbc_driver_postgresql.dbapi.connect(url) as connection, connection.cursor() as cursor:
+            cursor.execute(ARROW_QUERY)
+            return cursor.fetch_arrow_table()
+    # SQLite through Python's own driver: ADBC's SQLite is a second copy of the library in the
+    # process, and two copies on one file break each other's locks (sqlite.org/howtocorrupt.html
+    # 2.2.1; a test with two servers on one file caught it).
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(ARROW_QUERY)
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        raw.close()
+    columns = list(zip(*rows, strict=True)) or [() for _ in names]
+    return pa.table(
+        {
+            n: pa.array(c, type=_ARROW_TYPES.get(n, pa.string()))
+            for n, c in zip(names, columns, strict=True)
+        }
+    )
 
 
 def _dates(texts: pd.Series) -> pd.Series:
@@ -93,15 +109,11 @@ def _dates(texts: pd.Series) -> pd.Series:
 
 
 def read_observations_arrow(engine: Engine) -> pd.DataFrame:
-    """Return the current observations (series filled) read through Arrow (ADBC), the frame
-    `read_state` gives, without a Python object per cell."""
+    """Return the current observations (series filled) read through Arrow, the frame
+    `read_state` gives, without the contract parser's per-cell work."""
     with engine.connect() as connection:
         wordings = active_wordings(connection)
-    url = engine.url.render_as_string(hide_password=False)
-    with _adbc_connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute(ARROW_QUERY)
-        arrow = cursor.fetch_arrow_table()
-    frame = arrow.to_pandas()
+    frame = _fetch_arrow(engine).to_pandas()
     for col in ("period_start", "period_end"):
         frame[col] = _dates(frame[col])
     missing = frame.pop("yoy_missing").to_numpy(dtype=bool)
@@ -111,3 +123,26 @@ def read_observations_arrow(engine: Engine) -> pd.DataFrame:
         if col not in ("value", "yoy_pct", "period_start", "period_end"):
             frame[col] = frame[col].astype("str")
     return fill_series(frame, wordings)
+
+
+class RecordView:
+    """One server's view of the record: kept between reruns, reloaded when the data version moves.
+
+    Each call costs one data-version query; a change committed by any server (or command) on
+    the same database shows on the next call.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._version: int | None = None
+        self._observations: pd.DataFrame | None = None
+
+    def observations(self) -> pd.DataFrame:
+        """Return the current observations, read again only when the data version changed."""
+        # The version is read before the rows: rows at least as new as the version they are
+        # kept under, so a change committed in between is read again next time, never missed.
+        version = data_version(self._engine)
+        if self._observations is None or version != self._version:
+            self._observations = read_observations_arrow(self._engine)
+            self._version = version
+        return self._observations

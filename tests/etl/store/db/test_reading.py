@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from etl.contract.paths import Layout
 from etl.store.batches import render_rows_csv
+from etl.store.db import reading
 from etl.store.db.engine import create_store_engine
 from etl.store.db.importing import import_batches
 from etl.store.db.migrate import upgrade
-from etl.store.db.reading import data_version, read_observations_arrow, read_state
+from etl.store.db.reading import RecordView, data_version, read_observations_arrow, read_state
 from etl.store.db.writes import add_figures
 from etl.store.table import load_state
 
@@ -60,3 +61,28 @@ def test_the_data_version_rises_with_every_change_and_only_then(
     rows = load_state(history_layout).observations.iloc[[0]].assign(scope="版本之后的新口径")
     add_figures(engine, rows, "王芳")
     assert data_version(engine) == 2
+
+
+def test_two_servers_views_see_a_change_made_by_either_on_their_next_call(
+    engine: sa.Engine, db_url: str, history_layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_batches(engine, history_layout)
+    other = create_store_engine(db_url)  # a second server with an engine of its own
+    views = [RecordView(engine), RecordView(other)]
+    before = [len(v.observations()) for v in views]
+    reads: list[int] = []
+    original = reading.read_observations_arrow
+
+    def counted(e: sa.Engine) -> object:
+        reads.append(1)
+        return original(e)
+
+    monkeypatch.setattr(reading, "read_observations_arrow", counted)
+    assert [len(v.observations()) for v in views] == before and not reads  # version unchanged
+    rows = load_state(history_layout).observations.iloc[[0]].assign(scope="另一台服务器写入")
+    add_figures(other, rows, "王芳")
+    assert [len(v.observations()) for v in views] == [n + 1 for n in before]
+    assert len(reads) == 2
+    assert all((v.observations()["scope"] == "另一台服务器写入").sum() == 1 for v in views)
+    assert len(reads) == 2
+    other.dispose()
