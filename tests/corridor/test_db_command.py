@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pg_support import db_url, postgres_server
 
 from corridor.cli import EXIT_BAD_INPUT, main
 from etl.contract.paths import REPO_ROOT, Layout
@@ -12,6 +13,7 @@ from etl.store.db.engine import DATABASE_ENV, DATABASE_FILE
 from etl.store.table import export_csv
 
 SHIPPED = str(REPO_ROOT / "data")
+__all__ = ["db_url", "postgres_server"]  # the database fixtures, one per engine
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +30,16 @@ def test_import_then_export_gives_the_bytes_corridor_export_gives(
     capsysbinary.readouterr()
     assert main(["db", "export", "--data-dir", target]) == 0
     assert capsysbinary.readouterr().out == export_csv(Layout(REPO_ROOT / "data")).encode("utf-8")
+
+
+def test_the_same_commands_work_on_postgresql_and_sqlite_urls(
+    db_url: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main(["db", "import-batches", SHIPPED, "--database-url", db_url]) == 0
+    capsysbinary.readouterr()
+    assert main(["db", "export", "--raw", "--database-url", db_url]) == 0
+    expected = export_csv(Layout(REPO_ROOT / "data"), raw=True).encode("utf-8")
+    assert capsysbinary.readouterr().out == expected
 
 
 def test_upgrade_creates_then_says_up_to_date(

@@ -35,7 +35,7 @@ def resolve_database_url(option: str | None, data_dir: Path) -> str:
         return f"sqlite:///{(data_dir / DATABASE_FILE).resolve()}"
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise _bad_url(text) from None
     backend = url.get_backend_name()
     if backend == "postgresql":
@@ -47,7 +47,10 @@ def resolve_database_url(option: str | None, data_dir: Path) -> str:
 
 
 def _bad_url(text: str) -> CorridorError:
-    shown = make_url(text).render_as_string() if "://" in text else text
+    try:
+        shown = make_url(text).render_as_string()  # the password, if any, as ***
+    except (ArgumentError, ValueError):
+        shown = text.split("@")[-1]
     return CorridorError.single(
         "数据库地址无效：须为 postgresql://… 或 sqlite:///文件路径",
         "invalid database URL: use postgresql://… or sqlite:///path/to/file",

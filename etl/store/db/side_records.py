@@ -25,7 +25,9 @@ def event_rows(layout: Layout) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    dates = pd.to_datetime(frame.get("date", pd.Series(dtype=str)), errors="coerce")
+    if "date" not in frame:
+        return []
+    dates = pd.to_datetime(frame["date"], errors="coerce")
     rows = []
     for when, row in zip(dates, frame.to_dict("records"), strict=True):
         if pd.notna(when):

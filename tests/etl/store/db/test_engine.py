@@ -78,3 +78,9 @@ def test_a_write_transaction_is_rolled_back_whole_on_error(db_url: str) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT x FROM t").scalars().all() == [2]
     engine.dispose()
+
+
+def test_a_url_that_cannot_be_parsed_is_refused_without_its_password(tmp_path: Path) -> None:
+    with pytest.raises(CorridorError) as caught:
+        resolve_database_url("pg://user:hunter2@host:port:bad/db", tmp_path)
+    assert "hunter2" not in caught.value.render()
