@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from corridor import check_command, deck_command, options
-from corridor.commands import figures, review, sources, uploads, users
+from corridor.commands import db, figures, review, sources, uploads, users
 from corridor.registry import add_commands, arg, command
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
@@ -280,7 +280,7 @@ def run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
 
 
 # The modules whose commands `corridor` lists (each declares its own with @command).
-COMMAND_MODULES = (uploads, figures, review, sources, users, deck_command, check_command)
+COMMAND_MODULES = (uploads, figures, review, sources, users, db, deck_command, check_command)
 # `corridor --help` lists the commands in this order: the pipeline, then the analysts' work.
 LISTING = (
     "build",
@@ -304,6 +304,7 @@ LISTING = (
     "pending",
     "users",
     "set-password",
+    "db",
     "deck",
     "check",
 )

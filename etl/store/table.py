@@ -108,7 +108,11 @@ def load_table(layout: Layout) -> Table:
 
 def export_csv(layout: Layout, *, raw: bool = False) -> str:
     """Return every stored row as contract CSV, formula-like text disarmed unless raw."""
-    observations = load_state(layout).observations
+    return render_export(load_state(layout).observations, raw=raw)
+
+
+def render_export(observations: pd.DataFrame, *, raw: bool = False) -> str:
+    """Return observations as `corridor export` writes them, formulas disarmed unless raw."""
     # Uploads refuse formulas, but articles and older batches were never checked for them, and
     # this CSV is opened in spreadsheets: a quote starting "=" must not run there.
     return render_rows_csv(observations if raw else neutralise_frame(observations))

@@ -1,0 +1,105 @@
+"""Which database the store uses and how to connect: SQLite beside the data, or a URL's server.
+
+`CORRIDOR_DATABASE_URL` (or `--database-url`) names a PostgreSQL server; without one the store
+is `<data-dir>/corridor.sqlite`, in WAL mode so readers never wait for a writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from etl.contract.errors import CorridorError
+
+DATABASE_ENV = "CORRIDOR_DATABASE_URL"
+DATABASE_FILE = "corridor.sqlite"
+# A writer waits this long for another to commit: a merge of 200,000 rows takes seconds, so a
+# longer wait means a stuck writer, and the caller gets a clear refusal instead of hanging.
+BUSY_TIMEOUT_MS = 30_000
+# Execution option asking SQLite for the write lock when the transaction begins: two writers
+# then queue at BEGIN instead of both reading and one failing when it first writes.
+WRITE_OPTION = "corridor_write"
+
+
+def resolve_database_url(option: str | None, data_dir: Path) -> str:
+    """Return the database URL: the option, else $CORRIDOR_DATABASE_URL, else the data dir file."""
+    text = (option or os.environ.get(DATABASE_ENV, "")).strip()
+    if not text:
+        return f"sqlite:///{(data_dir / DATABASE_FILE).resolve()}"
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise _bad_url(text) from None
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        # psycopg 3 for PostgreSQL, whatever driver the URL names (or none).
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite" and url.database not in (None, "", ":memory:"):
+        return url.set(drivername="sqlite").render_as_string(hide_password=False)
+    raise _bad_url(text)
+
+
+def _bad_url(text: str) -> CorridorError:
+    try:
+        shown = make_url(text).render_as_string()  # the password, if any, as ***
+    except (ArgumentError, ValueError):
+        shown = text.split("@")[-1]
+    return CorridorError.single(
+        "数据库地址无效：须为 postgresql://… 或 sqlite:///文件路径",
+        "invalid database URL: use postgresql://… or sqlite:///path/to/file",
+        value=shown,
+    )
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Return whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def create_store_engine(url: str) -> Engine:
+    """Return an engine for the store's URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    if make_url(url).get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    path = make_url(url).database
+    if path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _sqlite_connected)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is switched off so BEGIN is ours (SQLAlchemy's
+    # documented recipe): Python's sqlite3 would otherwise begin late and commit DDL implicitly.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # FULL: a committed change survives a power cut, as the batch folders' fsyncs did.
+        cursor.execute("PRAGMA synchronous=FULL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextlib.contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in one write transaction, committed on success, rolled back on error."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection

@@ -1,0 +1,254 @@
+"""`corridor db import-batches`: a data directory in today's batch format, loaded into the database.
+
+Everything the folder holds goes in, in one transaction: the built tables (tidy/), every batch in
+order with the figures and sources it added and removed, undo and wordings, pending items with
+their files, received files, accounts, the audit log and the events. Rows are never deleted: what
+a batch removed keeps its row with `removed_batch`, so the history is in the tables.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine
+
+from etl.contract.errors import CorridorError
+from etl.contract.paths import Layout
+from etl.store.batches import Batch, read_batches
+from etl.store.db import tables as t
+from etl.store.db.engine import writing
+from etl.store.db.rows import figure_identities, figure_records, source_records
+from etl.store.db.side_records import (
+    account_rows,
+    audit_rows,
+    event_rows,
+    pending_rows,
+    received_file_rows,
+)
+from etl.store.db.writes import bump_version
+from etl.store.history import undone_ids
+from etl.store.table import load_built
+
+# Rows per INSERT statement: large enough to be fast, small enough for any driver's limits.
+CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class Imported:
+    """How much an import loaded, table by table."""
+
+    counts: dict[str, int]
+
+    def summary(self) -> str:
+        """Return the counts as one line."""
+        return ", ".join(f"{name} {n}" for name, n in self.counts.items())
+
+
+@dataclass
+class _Active:
+    """What is active while batches are replayed: figure ids by identity, source and wording ids."""
+
+    figures: dict[str, list[tuple[int, float, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    next_figure: int = 1
+    sources: dict[str, int] = field(default_factory=dict)
+    next_source: int = 1
+    wordings: dict[str, int] = field(default_factory=dict)
+    # undo batch id → the wording batch it took back (undoing that undo restores the wording)
+    undone_wordings: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    next_wording: int = 1
+
+
+def import_batches(engine: Engine, layout: Layout) -> Imported:
+    """Load a data directory into an empty database in one transaction; return the counts."""
+    built_observations, built_sources = load_built(layout)
+    batches = read_batches(layout)
+    with writing(engine) as connection:
+        _refuse_a_used_database(connection)
+        active = _Active()
+        _add_figures(connection, active, built_observations, None)
+        _add_sources(connection, active, built_sources, None)
+        for batch in batches:
+            _add_batch(connection, active, batch)
+        _mark_undone(connection, batches)
+        counts = {
+            "figures": active.next_figure - 1,
+            "sources": active.next_source - 1,
+            "batches": len(batches),
+        }
+        for name, table, rows in (
+            ("events", t.events, event_rows(layout)),
+            ("pending", t.pending, pending_rows(layout)),
+            ("files", t.received_files, received_file_rows(layout)),
+            ("audit", t.audit, audit_rows(layout)),
+        ):
+            _insert(connection, table, rows)
+            counts[name] = len(rows)
+        accounts, os_users = account_rows(layout)
+        _insert(connection, t.accounts, accounts)
+        _insert(connection, t.os_users, os_users)
+        counts["accounts"] = len(accounts)
+        _advance_sequences(connection)
+        bump_version(connection)
+    return Imported(counts)
+
+
+def _refuse_a_used_database(connection: Connection) -> None:
+    for table in (t.batches, t.figures, t.sources):
+        if connection.execute(sa.select(sa.func.count()).select_from(table)).scalar():
+            raise CorridorError.single(
+                "数据库已有数据；只能导入到新建的空数据库",
+                "the database already holds data; import into a new, empty database only",
+                value=table.name,
+            )
+
+
+def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        connection.execute(sa.insert(table), rows[start : start + CHUNK])
+
+
+def _add_figures(
+    connection: Connection, active: _Active, frame: pd.DataFrame, batch_id: str | None
+) -> None:
+    rows = figure_records(frame)
+    for row, identity in zip(rows, figure_identities(frame), strict=True):
+        held = active.figures[identity]
+        used = {report for _, _, report in held}
+        # The smallest report number free among the active reports of this figure.
+        report = next(n for n in range(len(held) + 1) if n not in used)
+        row |= {
+            "id": active.next_figure,
+            "identity": identity,
+            "report_no": report,
+            "added_batch": batch_id,
+        }
+        held.append((active.next_figure, float(row["value"]), report))
+        active.next_figure += 1
+    _insert(connection, t.figures, rows)
+
+
+def _remove_figures(
+    connection: Connection, active: _Active, frame: pd.DataFrame, batch_id: str
+) -> None:
+    # As the batch format applies a removal: every active row with the figure's key and value.
+    gone: list[int] = []
+    for identity, value in zip(figure_identities(frame), frame["value"].astype(float), strict=True):
+        held = active.figures.get(identity, [])
+        gone += [fid for fid, v, _ in held if v == value]
+        active.figures[identity] = [h for h in held if h[1] != value]
+    _set_removed(connection, t.figures, sorted(set(gone)), batch_id)
+
+
+def _set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_id: str) -> None:
+    if ids:
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("row_id"))
+            .values(removed_batch=batch_id)
+        )
+        connection.execute(statement, [{"row_id": i} for i in ids])
+
+
+def _add_sources(
+    connection: Connection, active: _Active, frame: pd.DataFrame, batch_id: str | None
+) -> None:
+    rows = []
+    for row in source_records(frame):
+        if row["source_id"] in active.sources:
+            continue  # as the batch format applies sources: an id held already keeps its row
+        active.sources[row["source_id"]] = active.next_source
+        rows.append(row | {"id": active.next_source, "added_batch": batch_id})
+        active.next_source += 1
+    _insert(connection, t.sources, rows)
+
+
+def _batch_row(batch: Batch) -> dict[str, Any]:
+    record = batch.record
+    return {
+        "id": batch.id,
+        "seq": batch.seq,
+        "kind": str(record.get("kind", "")),
+        "person": str(record.get("who", "")),
+        "at": str(record.get("when", "")),
+        "file_name": str(record.get("file_name", "")),
+        "file_sha256": str(record.get("file_sha256", "")),
+        "reason": str(record.get("reason", "")),
+        "approved_by": str(record.get("approved_by", "")),
+        "pending_id": str(record.get("pending_id", "")),
+        "rows_added": len(batch.added),
+        "rows_removed": len(batch.removed),
+        "status": "approved" if record.get("approved_by") else "applied",
+        "undoes": record.get("undoes") or None,
+        "record": record,
+    }
+
+
+def _add_batch(connection: Connection, active: _Active, batch: Batch) -> None:
+    connection.execute(sa.insert(t.batches), [_batch_row(batch)])
+    _remove_figures(connection, active, batch.removed, batch.id)
+    _add_figures(connection, active, batch.added, batch.id)
+    gone = [
+        active.sources.pop(i) for i in batch.removed_sources["source_id"] if i in active.sources
+    ]
+    _set_removed(connection, t.sources, gone, batch.id)
+    _add_sources(connection, active, batch.sources, batch.id)
+    _apply_wording(connection, active, batch)
+
+
+def _apply_wording(connection: Connection, active: _Active, batch: Batch) -> None:
+    # As etl.store.batches.wordings_of reads the batch records, so the same wordings are active.
+    kind, record = batch.record.get("kind"), batch.record
+    if kind == "wording":
+        _add_wording(connection, active, batch.id, str(record["series"]), str(record["wording"]))
+    elif kind == "undo":
+        target = str(record.get("undoes", ""))
+        if target in active.wordings:
+            _set_removed(connection, t.wordings, [active.wordings.pop(target)], batch.id)
+            wording = connection.execute(
+                sa.select(t.wordings.c.series, t.wordings.c.wording).where(
+                    t.wordings.c.batch_id == target
+                )
+            ).first()
+            assert wording is not None
+            active.undone_wordings[batch.id] = (target, str(wording[0]), str(wording[1]))
+        elif target in active.undone_wordings:
+            wording_id, series, text = active.undone_wordings.pop(target)
+            _add_wording(connection, active, wording_id, series, text)
+
+
+def _add_wording(
+    connection: Connection, active: _Active, batch_id: str, series: str, wording: str
+) -> None:
+    row = {"id": active.next_wording, "batch_id": batch_id, "series": series, "wording": wording}
+    connection.execute(sa.insert(t.wordings), [row])
+    active.wordings[batch_id] = active.next_wording
+    active.next_wording += 1
+
+
+def _mark_undone(connection: Connection, batches: list[Batch]) -> None:
+    records = [(b.id, b.record) for b in batches]
+    undone = undone_ids(records)
+    undoer = {str(r["undoes"]): i for i, r in sorted(records) if r.get("undoes")}
+    for batch_id in sorted(undone):
+        connection.execute(
+            sa.update(t.batches)
+            .where(t.batches.c.id == batch_id)
+            .values(status="undone", undone_by=undoer.get(batch_id))
+        )
+
+
+def _advance_sequences(connection: Connection) -> None:
+    # Ids were given explicitly (to keep the table's order); PostgreSQL's sequences must follow.
+    if connection.dialect.name != "postgresql":
+        return
+    for table in (t.figures, t.sources, t.wordings, t.events, t.audit):
+        connection.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+        )

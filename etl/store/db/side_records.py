@@ -1,0 +1,124 @@
+"""What a data directory keeps beside its batches, as database rows: events, pending items,
+received files, the audit log and the accounts (read for `corridor db import-batches`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+from typing import Any
+
+import pandas as pd
+
+from etl.contract.paths import Layout
+from etl.store.accounts import stored_accounts, users_path
+from etl.store.batches import STORED_NAME_RE
+from etl.store.pending import DECISION, RECORD, list_pending
+
+EVENT_TEXTS = ("title_zh", "title_en", "kind", "source_id", "quote")
+
+
+def event_rows(layout: Layout) -> list[dict[str, Any]]:
+    """Return tidy/events.csv as rows (none when there is no such file); undated rows are kept
+    out, as every reader of the file drops them."""
+    path = layout.events_csv
+    if not path.is_file():
+        return []
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if "date" not in frame:
+        return []
+    dates = pd.to_datetime(frame["date"], errors="coerce")
+    rows = []
+    for when, row in zip(dates, frame.to_dict("records"), strict=True):
+        if pd.notna(when):
+            rows.append({"date": when.date(), **{k: str(row.get(k, "")) for k in EVENT_TEXTS}})
+    return rows
+
+
+def pending_rows(layout: Layout) -> list[dict[str, Any]]:
+    """Return every pending item, resolved ones included, with the files of its folder as text."""
+    rows = []
+    for item in list_pending(layout, include_resolved=True):
+        folder = layout.pending / item.id
+        files = {
+            p.name: p.read_text(encoding="utf-8")
+            for p in sorted(folder.iterdir())
+            if p.is_file() and p.name not in (RECORD, DECISION)
+        }
+        rows.append(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "person": str(item.record.get("who", "")),
+                "at": str(item.record.get("when", "")),
+                "record": item.record,
+                "files": files,
+                "seal": str(item.record.get("seal", "")),
+                "status": item.status,
+                "decision": item.decision or None,
+            }
+        )
+    return rows
+
+
+def received_file_rows(layout: Layout) -> list[dict[str, Any]]:
+    """Return the files the store received (uploads/, named by content hash) with their bytes."""
+    folder = layout.uploads
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    rows = []
+    for path in sorted(folder.iterdir()):
+        # Only the store's own files, never through a link.
+        if stat.S_ISREG(path.lstat().st_mode) and STORED_NAME_RE.match(path.name):
+            content = path.read_bytes()
+            rows.append(
+                {
+                    "name": f"uploads/{path.name}",
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "content": content,
+                }
+            )
+    return rows
+
+
+def audit_rows(layout: Layout) -> list[dict[str, Any]]:
+    """Return audit.log's lines as rows; a line that is not a JSON object is kept as its text."""
+    path = layout.audit_log
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            entry = None
+        if not isinstance(entry, dict):
+            rows.append({"at": "", "event": "unreadable", "person": "", "details": {"line": line}})
+            continue
+        details = {k: v for k, v in entry.items() if k not in ("when", "event", "who")}
+        rows.append(
+            {
+                "at": str(entry.get("when", "")),
+                "event": str(entry.get("event", "")),
+                "person": str(entry.get("who", "")),
+                "details": details,
+            }
+        )
+    return rows
+
+
+def account_rows(layout: Layout) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the data directory's accounts and OS user mappings as rows."""
+    store = stored_accounts(users_path(layout.root))
+    accounts = [
+        {
+            "name": name,
+            "role": str(spec.get("role", "")),
+            "password_hash": str(spec.get("hash", "")),
+            "admin": bool(spec.get("admin")),
+            "spec": spec,
+        }
+        for name, spec in store.accounts.items()
+    ]
+    os_users = [{"os_name": k, "account": v} for k, v in store.os_users.items()]
+    return accounts, os_users

@@ -1,0 +1,88 @@
+"""Reading the record from the database: the contract parser's frame, the same frame through Arrow,
+and the data version a server checks on every rerun."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from etl.contract.paths import Layout
+from etl.store.batches import render_rows_csv
+from etl.store.db import reading
+from etl.store.db.engine import create_store_engine
+from etl.store.db.importing import import_batches
+from etl.store.db.migrate import upgrade
+from etl.store.db.reading import RecordView, data_version, read_observations_arrow, read_state
+from etl.store.db.writes import add_figures
+from etl.store.table import load_state
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_the_arrow_read_is_the_frame_the_contract_parser_gives(
+    engine: sa.Engine, history_layout: Layout
+) -> None:
+    import_batches(engine, history_layout)
+    parsed, _ = read_state(engine)
+    arrow = read_observations_arrow(engine)
+    assert list(arrow.dtypes) == list(parsed.dtypes)
+    assert render_rows_csv(arrow) == render_rows_csv(parsed)
+    expected = load_state(history_layout).observations
+    assert render_rows_csv(arrow) == render_rows_csv(expected)
+    # Snapshots without a start, figures without a yoy, and the wording's series are all there.
+    assert arrow["period_start"].isna().any() and arrow["yoy_pct"].isna().any()
+    assert (arrow["series"] == "beibu_gulf_port_teu").any()
+
+
+def test_an_empty_database_reads_as_an_empty_valid_frame(engine: sa.Engine) -> None:
+    arrow = read_observations_arrow(engine)
+    parsed, sources = read_state(engine)
+    assert len(arrow) == len(parsed) == len(sources) == 0
+    assert list(arrow.columns) == list(parsed.columns)
+
+
+def test_the_data_version_rises_with_every_change_and_only_then(
+    engine: sa.Engine, history_layout: Layout
+) -> None:
+    assert data_version(engine) == 0
+    import_batches(engine, history_layout)
+    assert data_version(engine) == 1
+    read_state(engine)
+    read_observations_arrow(engine)
+    assert data_version(engine) == 1
+    rows = load_state(history_layout).observations.iloc[[0]].assign(scope="版本之后的新口径")
+    add_figures(engine, rows, "王芳")
+    assert data_version(engine) == 2
+
+
+def test_two_servers_views_see_a_change_made_by_either_on_their_next_call(
+    engine: sa.Engine, db_url: str, history_layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_batches(engine, history_layout)
+    other = create_store_engine(db_url)  # a second server with an engine of its own
+    views = [RecordView(engine), RecordView(other)]
+    before = [len(v.observations()) for v in views]
+    reads: list[int] = []
+    original = reading.read_observations_arrow
+
+    def counted(e: sa.Engine) -> object:
+        reads.append(1)
+        return original(e)
+
+    monkeypatch.setattr(reading, "read_observations_arrow", counted)
+    assert [len(v.observations()) for v in views] == before and not reads  # version unchanged
+    rows = load_state(history_layout).observations.iloc[[0]].assign(scope="另一台服务器写入")
+    add_figures(other, rows, "王芳")
+    assert [len(v.observations()) for v in views] == [n + 1 for n in before]
+    assert len(reads) == 2
+    assert all((v.observations()["scope"] == "另一台服务器写入").sum() == 1 for v in views)
+    assert len(reads) == 2
+    other.dispose()
