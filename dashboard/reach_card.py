@@ -19,7 +19,7 @@ from dashboard.i18n import both
 from dashboard.images import captioned_chart, chart_png, chart_svg, images_available
 from dashboard.locales import Locale
 from dashboard.safe_text import plain
-from dashboard.views.reach import totals_headline, totals_source_line, view_totals
+from dashboard.views.reach import totals_headline, totals_source_line
 from etl.store.table import Table
 
 # The page's chart toolbar, as every chart card has it (dashboard/ui.py's PLOTLY_CONFIG), with
@@ -41,7 +41,7 @@ def _figures(version: str, locale: Locale, _table: Table) -> tuple[go.Figure, go
 
 def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
     """Show the maps, the latest stated totals with their date and source, and the downloads."""
-    totals = view_totals(data.view(table, filters, locale)) if not table.observations.empty else []
+    totals = data.reach_totals(table, filters, locale) if not table.observations.empty else []
     headline = totals_headline(totals, locale)
     source = totals_source_line(totals, locale)
     corridor, lanes = _figures(table.version, locale, table)
