@@ -271,8 +271,10 @@ def summary(runs: list[Run], wall: float) -> dict[str, Any]:
     good = [r for r in runs if not r.error]
     times = [r.seconds for r in good] or [0.0]
     pages: dict[str, list[float]] = {}
+    clicks: dict[str, list[float]] = {}
     for r in good:
         pages.setdefault(r.page, []).append(r.seconds)
+        clicks.setdefault(r.click, []).append(r.seconds)
     return {
         "runs": len(good),
         "per_s": len(good) / wall,
@@ -280,6 +282,7 @@ def summary(runs: list[Run], wall: float) -> dict[str, Any]:
         "p95": percentile(times, 95),
         "errors": [r.error for r in runs if r.error],
         "pages": {p: (len(t), statistics.median(t), percentile(t, 95)) for p, t in pages.items()},
+        "clicks": {c: (len(t), statistics.median(t), percentile(t, 95)) for c, t in clicks.items()},
         "bytes": statistics.median([r.received for r in good] or [0]),
         "chart_bytes": statistics.median([r.chart_bytes for r in good] or [0]),
         "refs": sum(r.refs for r in good),
@@ -294,8 +297,9 @@ def report(name: str, fig: dict[str, Any]) -> None:
         f"{fig['bytes'] / 1024:.0f} KB received (charts {fig['chart_bytes'] / 1024:.0f} KB), "
         f"{fig['refs']} cached elements re-used by reference"
     )
-    for page, (n, med, p95) in sorted(fig["pages"].items()):
-        print(f"    {page:9s} n={n:4d} median {med * 1000:5.0f} ms  p95 {p95 * 1000:5.0f} ms")
+    for part in ("pages", "clicks"):
+        for name, (n, med, p95) in sorted(fig[part].items()):
+            print(f"    {name:11s} n={n:4d} median {med * 1000:5.0f} ms  p95 {p95 * 1000:5.0f} ms")
     for err in fig["errors"][:5]:
         print(f"    error: {err}")
 

@@ -122,9 +122,14 @@ def selection(table: Table, filters: Filters) -> FigureSelection:
     return _selection(table.version, filters, table)
 
 
-# Everything below is built from the kept figures alone, so it is cached by their key
-# (views.index.selection_key), not by the filters: a period that differs only in months
-# without data, or a view another filter already drew, costs a lookup, not a build.
+def figures_key(table: Table, filters: Filters) -> str:
+    """Return the key of the figures the filters keep: equal for filters that keep the same.
+
+    Everything below is built from the kept figures alone, so it is cached by this key, not by
+    the filters: a period that differs only in months without data, or a view another filter
+    already drew, costs a lookup, not a build.
+    """
+    return selection_key(selection(table, filters))
 
 
 # Each source's citation (publisher, date) per language: two entries per data version.
@@ -148,8 +153,7 @@ def view(table: Table, filters: Filters, locale: Locale) -> FigureView:
 
 
 def _keyed_view(table: Table, filters: Filters, locale: Locale) -> tuple[str, FigureView]:
-    fv = view(table, filters, locale)
-    return selection_key(selection(table, filters)), fv
+    return figures_key(table, filters), view(table, filters, locale)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
