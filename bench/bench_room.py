@@ -192,18 +192,23 @@ def click_filter(viewer: Viewer, click: str) -> bool:
     return _set_state(viewer, "f_period", strings=[options[lo], options[hi]])
 
 
-async def new_visitor(viewer: Viewer) -> Run:
-    """Close the viewer's tab, if any, and open the app in a new one: a new session."""
+async def open_tab(viewer: Viewer, page: str, query: str) -> Run:
+    """Close the viewer's tab, if any, and open page?query in a new one: a new session."""
     import websockets
 
     if viewer.ws is not None:
         await viewer.ws.close()
     ws_url = viewer.url.replace("http://", "ws://") + "/_stcore/stream"
     viewer.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None)  # type: ignore[list-item]
-    viewer.page = viewer.rng.choice(READER_PAGES)
-    viewer.query = viewer.rng.choice(ARRIVAL_QUERIES)
+    viewer.page, viewer.query = page, query
     viewer.pages, viewer.widgets, viewer.states, viewer.cached = {}, {}, {}, set()
     return await one_run(viewer, "new_visitor")
+
+
+async def new_visitor(viewer: Viewer) -> Run:
+    """Open the app in a new tab at a random page, sometimes through a link with filters."""
+    page = viewer.rng.choice(READER_PAGES)
+    return await open_tab(viewer, page, viewer.rng.choice(ARRIVAL_QUERIES))
 
 
 async def click(viewer: Viewer) -> Run:
@@ -254,10 +259,22 @@ async def warm_up(url: str) -> None:
     viewer = Viewer(url=url, rng=random.Random(0))
     for query in ("", "lang=en"):
         for page in READER_PAGES:
-            await new_visitor(viewer)
-            viewer.page, viewer.query = page, query
-            await one_run(viewer, "warm_up")
+            await open_tab(viewer, page, query)
     await viewer.ws.close()
+
+
+def chart_counts(url: str, pages: list[str]) -> dict[str, int]:
+    """Return how many plotly charts each page (URL path) sends to a new visitor."""
+
+    async def count() -> dict[str, int]:
+        viewer = Viewer(url=url, rng=random.Random(0))
+        out = {}
+        for page in pages:
+            out[page] = (await open_tab(viewer, page, "")).charts
+        await viewer.ws.close()
+        return out
+
+    return asyncio.run(count())
 
 
 def percentile(values: list[float], p: float) -> float:
