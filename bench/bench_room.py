@@ -115,6 +115,10 @@ def _read_element(viewer: Viewer, run: Run, delta: Any) -> None:
     widget_id = getattr(proto, "id", "") if proto is not None else ""
     if widget_id:
         viewer.widgets[widget_id] = proto
+        if getattr(proto, "set_value", False):
+            # The server set the widget's value (a choice no longer offered, in another
+            # language's words, was dropped): the browser takes it and stops sending its own.
+            viewer.states.pop(widget_id, None)
 
 
 async def one_run(viewer: Viewer, click: str) -> Run:
@@ -297,7 +301,7 @@ def summary(runs: list[Run], wall: float) -> dict[str, Any]:
         "per_s": len(good) / wall,
         "median": statistics.median(times),
         "p95": percentile(times, 95),
-        "errors": [r.error for r in runs if r.error],
+        "errors": [f"{r.page} after {r.click}: {r.error}" for r in runs if r.error],
         "pages": {p: (len(t), statistics.median(t), percentile(t, 95)) for p, t in pages.items()},
         "clicks": {c: (len(t), statistics.median(t), percentile(t, 95)) for c, t in clicks.items()},
         "bytes": statistics.median([r.received for r in good] or [0]),
