@@ -108,16 +108,12 @@ def metric_page(page: str) -> None:
     if all(len(s.point_records) <= THIN_POINTS and not compares(s) for s in rest):
         thin_page(specs, brief, locale, page)
         return
-    # The briefing sits above the charts but is sent after them (as the overview sends its
-    # cards): the browser starts fetching plotly's script with the first chart.
-    above = st.container()
+    briefing_block(brief, locale)
     series = any(is_series_chart(s) for s in specs)
     if not series:
         # The metric charts (a view with no series over time) draw the top scopes: the choice.
         scopes_control(page, specs, locale)
     chart_grid(specs)
-    with above:
-        briefing_block(brief, locale)
     if series:
         more_figures_table(page, locale)
 
