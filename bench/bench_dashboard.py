@@ -1,6 +1,13 @@
-"""Dashboard speed: overview draw time against a bare one-chart page; rerun server time; go vs px.
+"""Dashboard speed: every page's load against a bare one-chart page; rerun server time; go vs px.
 
-Run: .venv/bin/python bench/bench_dashboard.py [--rounds 7] [--reruns 20]
+    .venv/bin/python bench/bench_dashboard.py                      # --rounds 7 --reruns 20
+    .venv/bin/python bench/bench_dashboard.py --src /tmp/base --src . --data shipped=data \
+        --data 1m=/tmp/syn1m --reruns 0 --rounds 5
+
+A load lasts from navigation until the page's script has finished (Streamlit's running
+indicator gone) and every chart on it has drawn its SVG; each tree (--src) is served by its own
+`streamlit run` from its own directory, on each data directory (--data), all in one Chromium,
+alternating with the bare page (bench/bare_app.py) round by round.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "bench"))
 
+from bench_room import chart_counts  # noqa: E402
+from bench_room import server as tree_server  # noqa: E402
 from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
 
 from dashboard import data  # noqa: E402
@@ -50,34 +60,95 @@ def spread(values: list[float]) -> str:
     )
 
 
-def bench_browser(rounds: int, overview_charts: int) -> dict[str, list[float]]:
-    """Return load times of the overview and of the bare page, alternated in one browser.
+# The reader's pages by URL path; the data page has tables, not charts.
+PAGES = {"overview": "", "trains": "trains", "freight": "freight", "agri": "agri",
+         "reach": "reach", "data": "data"}  # fmt: skip
+# The page's script has sent its last element: the sidebar's deck downloads, which the entry
+# script draws after every page (the page's own elements are all in the document before it).
+SENT_JS = "() => !!document.querySelector('.st-key-deck_downloads')"
+# What the issue times: the script has finished and every chart on the page has drawn.
+LOADED_JS = """() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  // Each chart element, whether or not plotly.js has mounted its plot in it yet.
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  return charts.every(c => c.querySelector('.js-plotly-plot .main-svg'));
+}"""
 
-    Each load is timed twice from navigation: until every chart is drawn ("drawn"), and until
-    every chart is drawn and the script has finished, the running indicator gone ("settled").
+
+def timed_page(context: Any, url: str, charts: int) -> float:
+    """Return seconds from navigation to the script finished and its `charts` charts drawn."""
+    tab = context.new_page()
+    start = time.perf_counter()
+    tab.goto(url)
+    # Streamlit mounts a chart's element when its script chunk has loaded: until then the
+    # page holds none, so the count the server sent is waited for first.
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
+    if charts == 0:
+        tab.wait_for_function(SENT_JS, timeout=TIMEOUT_MS, polling=20)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=20)
+    took = time.perf_counter() - start
+    tab.close()
+    return float(took)
+
+
+def bench_pages(
+    trees: list[Path], datas: dict[str, str], pages: list[str], rounds: int
+) -> dict[tuple[str, str, str], list[float]]:
+    """Return load times per (tree, data, page) and of the bare page ("", "", "bare").
+
+    One Chromium, a fresh tab per load; each round loads the bare page, then every page of
+    every tree and data directory in turn, so all are measured under the same load.
     """
+    from contextlib import ExitStack
+
     from playwright.sync_api import sync_playwright
 
-    times: dict[str, list[float]] = {
-        "dash_drawn": [], "dash_settled": [], "bare_drawn": [], "bare_settled": []
-    }  # fmt: skip
-    with (
-        streamlit_server("dashboard/app.py") as dash,
-        streamlit_server("bench/bare_app.py") as bare,
-        sync_playwright() as pw,
-    ):
+    times: dict[tuple[str, str, str], list[float]] = {("", "", "bare"): []}
+    with ExitStack() as stack:
+        servers = {
+            (str(tree), name): stack.enter_context(tree_server(tree, Path(path)))[0]
+            for tree in trees
+            for name, path in datas.items()
+        }
+        bare = stack.enter_context(streamlit_server("bench/bare_app.py"))
+        # Each tree's pages as its server draws them for a new visitor.
+        charts = {key: chart_counts(url, [PAGES[p] for p in pages]) for key, url in servers.items()}
+        pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(**launch_options())
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
-        # One warm-up each: the servers import plotly, the browser caches the JS bundle.
-        timed_loads(context, dash, overview_charts)
-        timed_loads(context, bare, 1)
+        # One warm-up each: the servers import plotly and fill their caches, the browser
+        # caches the JS bundle.
+        timed_page(context, bare, 1)
+        for key, url in servers.items():
+            for page in pages:
+                timed_page(context, f"{url}/{PAGES[page]}", charts[key][PAGES[page]])
         for _ in range(rounds):
-            for name, url, charts in (("dash", dash, overview_charts), ("bare", bare, 1)):
-                drawn, settled = timed_loads(context, url, charts)
-                times[f"{name}_drawn"].append(drawn)
-                times[f"{name}_settled"].append(settled)
+            times[("", "", "bare")].append(timed_page(context, bare, 1))
+            for (tree, name), url in servers.items():
+                for page in pages:
+                    n = charts[(tree, name)][PAGES[page]]
+                    took = timed_page(context, f"{url}/{PAGES[page]}", n)
+                    times.setdefault((tree, name, page), []).append(took)
         browser.close()
     return times
+
+
+def report_pages(times: dict[tuple[str, str, str], list[float]], shipped: str) -> None:
+    """Print each page's median against the bare page and against the shipped data's."""
+    bare = statistics.median(times[("", "", "bare")])
+    print(
+        f"bare one-chart page, script finished and chart drawn: {spread(times[('', '', 'bare')])}"
+    )
+    for (tree, name, page), values in times.items():
+        if page == "bare":
+            continue
+        med = statistics.median(values)
+        line = f"[{Path(tree).name} · {name}] {page}: {spread(values)}; {med / bare:.2f}× bare"
+        base = times.get((tree, shipped, "overview"))
+        if name != shipped and base:
+            line += f", {med / statistics.median(base):.2f}× the shipped overview"
+        print(line)
+    print("goals: every page ≤ 1.2× bare on the shipped data; ≤ 1.5× the shipped overview at 1M")
 
 
 def timed_loads(context: Any, url: str, charts: int) -> tuple[float, float]:
@@ -101,7 +172,7 @@ def timed_load(context: Any, url: str, charts: int) -> float:
 def timed_reruns(at: Any, reruns: int, cold: bool) -> list[float]:
     """Return AppTest rerun times, the metric filter toggled before each (views cleared if cold)."""
     times: list[float] = []
-    choices = (["teu"], [])
+    choices: tuple[list[str], ...] = (["teu"], [])
     for i in range(reruns):
         at.multiselect(key="f_metric").set_value(choices[i % 2])
         if cold:
@@ -112,6 +183,10 @@ def timed_reruns(at: Any, reruns: int, cold: bool) -> list[float]:
             data._headline.clear()
             data._specs.clear()
             data._every_page.clear()
+            data._briefing.clear()
+            data._more_figures.clear()
+            data._figures_table.clear()
+            data._reach_totals.clear()
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)
@@ -180,38 +255,43 @@ def main() -> int:
     """Run the three benchmarks and print medians with their spread."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7, help="page loads per app")
-    parser.add_argument("--reruns", type=int, default=20, help="AppTest reruns")
+    parser.add_argument("--reruns", type=int, default=20, help="AppTest reruns (0: none)")
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), choices=list(PAGES))
+    parser.add_argument(
+        "--data",
+        action="append",
+        help="NAME=DIR data directories to serve (the first is the reference; default: "
+        "shipped=$CORRIDOR_DATA_DIR or data/)",
+    )
+    parser.add_argument("--src", action="append", help="source trees to serve (default: this)")
+    parser.add_argument("--skip-build", action="store_true", help="no go/px build comparison")
     args = parser.parse_args()
     where = layout()
     table = load_table(where)
     overview = len(page_charts("overview"))
     print(f"data: {where.root} ({len(table.observations)} rows); overview charts: {overview}")
 
-    go_t, px_t = bench_go_vs_px()
-    print(f"figure build, graph_objects: {spread(go_t)}")
-    print(f"figure build, plotly.express: {spread(px_t)}")
-    print(f"  express / graph_objects = {statistics.median(px_t) / statistics.median(go_t):.1f}x")
-
-    warm = bench_reruns(args.reruns, cold=False)
-    cold = bench_reruns(args.reruns, cold=True)
-    print(f"rerun after a filter change (AppTest, views cached): {spread(warm)}  goal < 50 ms")
-    print(f"rerun after a filter change (AppTest, views rebuilt): {spread(cold)}")
+    if not args.skip_build:
+        go_t, px_t = bench_go_vs_px()
+        print(f"figure build, graph_objects: {spread(go_t)}")
+        print(f"figure build, plotly.express: {spread(px_t)}")
+        ratio = statistics.median(px_t) / statistics.median(go_t)
+        print(f"  express / graph_objects = {ratio:.1f}x")
+    if args.reruns:
+        warm = bench_reruns(args.reruns, cold=False)
+        cold = bench_reruns(args.reruns, cold=True)
+        print(f"rerun after a filter change (AppTest, views cached): {spread(warm)}  goal < 50 ms")
+        print(f"rerun after a filter change (AppTest, views rebuilt): {spread(cold)}")
 
     if not chromium_installed():
         print("browser benchmark skipped: Debian's chromium is not installed")
         return 0
-    times = bench_browser(args.rounds, overview)
+    datas = dict(d.split("=", 1) for d in args.data) if args.data else {"shipped": str(where.root)}
+    trees = [Path(t).resolve() for t in (args.src or [str(REPO)])]
+    times = bench_pages(trees, datas, args.pages, args.rounds)
     load = os.getloadavg()
     print(f"load average after the browser runs: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
-    for way, words in (
-        ("drawn", "navigation → every chart drawn"),
-        ("settled", "navigation → charts drawn and script finished (running indicator off)"),
-    ):
-        dash_t, bare_t = times[f"dash_{way}"], times[f"bare_{way}"]
-        ratio = statistics.median(dash_t) / statistics.median(bare_t)
-        print(f"{words}, overview ({overview} charts): {spread(dash_t)}")
-        print(f"{words}, bare one-chart page: {spread(bare_t)}")
-        print(f"  overview / bare = {ratio:.2f}x  goal ≤ 1.3x")
+    report_pages(times, next(iter(datas)))
     return 0
 
 

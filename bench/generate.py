@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from etl.contract.paths import DEFAULT_DATA_DIR  # noqa: E402
 from etl.contract.schema import OBSERVATION_COLUMNS  # noqa: E402
+from etl.contract.series import load_series  # noqa: E402
 from etl.contract.tables import format_number  # noqa: E402
 from etl.contract.vocabulary import load_metrics  # noqa: E402
 
@@ -60,6 +61,23 @@ MAGNITUDE = {
 def scopes() -> list[str]:
     """Return the synthetic scopes: place × route × operator, e.g. 重庆铁海联运班列第1物流园区."""
     return [f"{p}{r}{o}" for p in PLACES for r in ROUTES for o in OPERATORS]
+
+
+def every_row_in_a_series(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows each with one of its metric's catalogued series, chosen by scope.
+
+    The hardest case for the dashboard's series charts and briefing: hundreds of scopes share
+    each series and month (bench/bench_check.py's all_in_series, as stored rows).
+    """
+    by_metric: dict[str, list[str]] = {}
+    for series in load_series():
+        by_metric.setdefault(series.metric, []).append(series.key)
+    codes = pd.factorize(frame["scope"])[0]
+    frame["series"] = [
+        by_metric[m][c % len(by_metric[m])] if m in by_metric else ""
+        for m, c in zip(frame["metric"], codes, strict=True)
+    ]
+    return frame
 
 
 def synthetic_rows(n: int, seed: int) -> pd.DataFrame:
@@ -152,8 +170,9 @@ def corridor(*args: str) -> None:
         raise SystemExit(f"corridor {args[0]} failed:\n{result.stderr}")
 
 
-def generate(n: int, out: Path, seed: int) -> None:
-    """Create the data directory out with the shipped tables and n synthetic rows ingested."""
+def generate(n: int, out: Path, seed: int, every_series: bool = False) -> None:
+    """Create the data directory out with the shipped tables and n synthetic rows ingested
+    (every_series: each row in one of its metric's series, else as the catalogue's rules say)."""
     out = out.resolve()
     if out == DEFAULT_DATA_DIR.resolve() or DEFAULT_DATA_DIR.resolve() in out.parents:
         raise SystemExit("refusing to write synthetic data into the shipped data/")
@@ -176,6 +195,8 @@ def generate(n: int, out: Path, seed: int) -> None:
         "2026-11-01",
     )
     rows = synthetic_rows(n, seed)
+    if every_series:
+        rows = every_row_in_a_series(rows)
     staging = out.parent / f".{out.name}-staging"
     staging.mkdir(exist_ok=True)
     chunks = range(0, len(rows), ROWS_PER_FILE)
@@ -195,8 +216,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, required=True, help="synthetic observations to add")
     parser.add_argument("--out", type=Path, required=True, help="data directory to create")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--every-series",
+        action="store_true",
+        help="put every row in one of its metric's series (default: the catalogue's rules place "
+        "a few; the rest are in none)",
+    )
     args = parser.parse_args()
-    generate(args.rows, args.out, args.seed)
+    generate(args.rows, args.out, args.seed, args.every_series)
     print(f"{args.out}: {args.rows} synthetic rows ingested")
 
 

@@ -22,7 +22,7 @@ from dashboard.i18n import (
     both,
     pair,
 )
-from dashboard.locales import locale_for
+from dashboard.locales import LOCALES, Locale, locale_for
 from dashboard.safe_text import plain
 from etl.contract.vocabulary import load_metrics
 
@@ -96,6 +96,33 @@ if "_initialised" not in st.session_state:
 
 # The language is read beside the filters, never inside them: it changes words, not figures.
 locale = locale_for(st.session_state.get("f_lang") or DEFAULT_LANG)
+
+
+def _keys_from_words() -> None:
+    """Turn filter choices a browser sent back in another language's words into their keys.
+
+    A browser sends a choice back in the words it was shown, and the filters' popover keeps its
+    widgets unmounted, so after a language switch it goes on sending the old words (choose a
+    metric, switch language, open another page: the page failed; bench/bench_room.py found it).
+    """
+    labels: dict[str, tuple[tuple[str, ...], Callable[[Locale, str], str]]] = {
+        "f_region": (offered.regions, lambda loc, k: loc.region(k)),
+        "f_route": (offered.routes, lambda loc, k: loc.route("" if k == NO_ROUTE else k)),
+        "f_metric": (offered.metrics, lambda loc, k: loc.metric(k)),
+        "f_source": (source_ids, lambda loc, k: str(data.publishers(table, loc).get(k, k))),
+        "f_basis": (("all", "reported", "derived"), lambda loc, k: loc.t(k)),
+    }
+    for key, (options, label) in labels.items():
+        chosen = st.session_state.get(key)
+        values = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        if all(v in options for v in values):
+            continue
+        words = {label(loc, k): k for loc in LOCALES.values() for k in options}
+        keys = [v if v in options else words.get(v, v) for v in values]
+        st.session_state[key] = keys[0] if isinstance(chosen, str) else keys
+
+
+_keys_from_words()
 present_regions = sorted(set(offered.regions) | set(st.session_state.get("f_region", [])))
 present_routes = sorted(set(offered.routes) | set(st.session_state.get("f_route", [])))
 metric_order = list(load_metrics())

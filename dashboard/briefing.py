@@ -8,8 +8,11 @@ one, else computed from the two reported figures.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -242,8 +245,48 @@ def _change_segments(comp: Comparison | None, locale: Locale) -> list[Segment]:
     return out
 
 
+# What preferred_values reads of a row, and what preferred_rows tells rows apart by: rows equal
+# on these are chosen alike, whichever filter or chart asked.
+PREFERENCE_FIELDS = (
+    "series",
+    "basis",
+    "source_id",
+    "published",
+    "value",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "scope",
+    "quote",
+)
+# Choices remembered per process: each is a digest and a few positions. The same series' rows
+# recur under many filters and on several pages (year chart, year to date, briefing), and the
+# choice is ~40 ms of pandas each time.
+PREFERRED_MEMO = 1024
+_preferred_memo: OrderedDict[bytes, tuple[int, ...]] = OrderedDict()
+_preferred_lock = threading.Lock()
+
+
 def preferred_rows(rows: list[Record]) -> list[Record]:
     """Return one reported row per series and period: the series' preferred body's value."""
+    digest = hashlib.blake2b(digest_size=16)
+    for row in rows:
+        digest.update(repr(tuple(str(row.get(k)) for k in PREFERENCE_FIELDS)).encode())
+    key = digest.digest()
+    with _preferred_lock:
+        known = _preferred_memo.get(key)
+        if known is not None:
+            _preferred_memo.move_to_end(key)
+    if known is None:
+        known = _preferred_positions(rows)
+        with _preferred_lock:
+            _preferred_memo[key] = known
+            while len(_preferred_memo) > PREFERRED_MEMO:
+                _preferred_memo.popitem(last=False)
+    return [rows[i] for i in known]
+
+
+def _preferred_positions(rows: list[Record]) -> tuple[int, ...]:
     frame = pd.DataFrame(rows)
     for col in ("scope", "quote"):
         if col not in frame:
@@ -253,20 +296,20 @@ def preferred_rows(rows: list[Record]) -> list[Record]:
     )
     chosen = preferred_values(frame, sources)
     if not len(chosen):
-        return []
+        return ()
     wanted = {
         (str(r["series"]), str(r["source_id"]), float(r["value"]), pd.Timestamp(r["period_end"]))
         for r in chosen.to_dict("records")
     }
     out, seen = [], set()
-    for row in rows:
+    for i, row in enumerate(rows):
         key = (str(row["series"]), str(row["source_id"]), float(row["value"]))
         ident = (*key, pd.Timestamp(row["period_end"]))
         period = (key[0], str(row.get("period_start")), ident[3])
         if ident in wanted and period not in seen:
             seen.add(period)
-            out.append(row)
-    return out
+            out.append(i)
+    return tuple(out)
 
 
 def _sentence(key: str, figures: list[CitedFigure], locale: Locale) -> Sentence | None:

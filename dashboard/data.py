@@ -29,12 +29,14 @@ from dashboard.views.index import (
     TableIndex,
     figure_selection,
     in_words,
+    selection_key,
     source_citations,
     source_name,
     source_records,
     table_index,
 )
 from dashboard.views.kpi import kpi_candidates
+from dashboard.views.reach import StatedTotal, view_totals
 from dashboard.views.tables import display_table, reading_order
 from etl.contract.errors import CorridorError
 from etl.contract.events import read_events
@@ -63,6 +65,9 @@ def _load(root: str, version: str) -> Table:
         _specs,
         _every_page,
         _briefing,
+        _more_figures,
+        _figures_table,
+        _reach_totals,
         _sidebar,
         _publishers,
         _events,
@@ -102,17 +107,29 @@ def _index(version: str, _table: Table) -> TableIndex:
     return table_index(_table.observations, _table.sources)
 
 
-# The frozen Filters value is the cache key itself. The language is not in it: switching it
+# The frozen Filters value keys the selection. The language is not in it: switching it
 # re-cites the sources and re-words the charts, never re-selects the figures.
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _selection(version: str, filters: Filters, _table: Table) -> FigureSelection:
     keep = filter_mask(_table.observations, filters)
-    return figure_selection(_table.observations, _table.sources, keep, _index(version, _table))
+    found = figure_selection(_table.observations, _table.sources, keep, _index(version, _table))
+    selection_key(found)
+    return found
 
 
 def selection(table: Table, filters: Filters) -> FigureSelection:
     """Return the figures the filters keep, in no language, shared by every language's view."""
     return _selection(table.version, filters, table)
+
+
+def figures_key(table: Table, filters: Filters) -> str:
+    """Return the key of the figures the filters keep: equal for filters that keep the same.
+
+    Everything below is built from the kept figures alone, so it is cached by this key, not by
+    the filters: a period that differs only in months without data, or a view another filter
+    already drew, costs a lookup, not a build.
+    """
+    return selection_key(selection(table, filters))
 
 
 # Each source's citation (publisher, date) per language: two entries per data version.
@@ -122,30 +139,44 @@ def _citations(version: str, locale: Locale, _table: Table) -> dict[str, Record]
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _view(version: str, filters: Filters, locale: Locale, _table: Table) -> FigureView:
-    return in_words(selection(_table, filters), _citations(version, locale, _table))
+def _view(
+    version: str, key: str, locale: Locale, _selection: FigureSelection, _table: Table
+) -> FigureView:
+    return in_words(_selection, _citations(version, locale, _table))
 
 
 def view(table: Table, filters: Filters, locale: Locale) -> FigureView:
     """Return the filtered figures, one per figure, as positions into the shared table, their
     sources cited in the locale's words."""
-    return _view(table.version, filters, locale, table)
+    found = selection(table, filters)
+    return _view(table.version, selection_key(found), locale, found, table)
+
+
+def _keyed_view(table: Table, filters: Filters, locale: Locale) -> tuple[str, FigureView]:
+    return figures_key(table, filters), view(table, filters, locale)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _headline(version: str, filters: Filters, locale: Locale, _view: FigureView) -> list[Record]:
+def _headline(version: str, key: str, locale: Locale, _view: FigureView) -> list[Record]:
     return kpi_candidates(_view)
 
 
 def headline_records(table: Table, filters: Filters, locale: Locale) -> list[Record]:
     """Return the records the KPI cards and the growth chart choose from (a handful)."""
-    return _headline(table.version, filters, locale, view(table, filters, locale))
+    key, fv = _keyed_view(table, filters, locale)
+    return _headline(table.version, key, locale, fv)
 
 
 def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
     """Return the latest period_end among the filtered figures, or None when there are none."""
     kept = selection(table, filters)
-    return None if not len(kept) else pd.Timestamp(kept.frame["period_end"].iloc[kept.rows].max())
+    if "latest" not in kept.memo:
+        rows = kept.rows
+        kept.memo["latest"] = (
+            None if not len(rows) else pd.Timestamp(kept.frame["period_end"].iloc[rows].max())
+        )
+    latest: pd.Timestamp | None = kept.memo["latest"]
+    return latest
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -162,14 +193,14 @@ def events(table: Table) -> list[Record]:
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
 def _specs(
     version: str,
-    filters: Filters,
+    key: str,
     locale: Locale,
     page: str,
     top: int,
     _fv: FigureView,
     _events_list: list[Record],
 ) -> list[ChartSpec]:
-    headline = _headline(version, filters, locale, _fv) if page == "overview" else []
+    headline = _headline(version, key, locale, _fv) if page == "overview" else []
     return page_specs(_fv, headline, locale, page, top, _events_list)
 
 
@@ -177,22 +208,22 @@ def chart_specs(
     table: Table, filters: Filters, locale: Locale, page: str, top: int = DEFAULT_TOP
 ) -> list[ChartSpec]:
     """Return a page's charts for the filters in the locale's words, built once and shared."""
-    fv = view(table, filters, locale)
-    return _specs(table.version, filters, locale, page, top, fv, events(table))
+    key, fv = _keyed_view(table, filters, locale)
+    return _specs(table.version, key, locale, page, top, fv, events(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _every_page(
-    version: str, filters: Filters, locale: Locale, _fv: FigureView, _events_list: list[Record]
+    version: str, key: str, locale: Locale, _fv: FigureView, _events_list: list[Record]
 ) -> list[ChartSpec]:
-    headline = _headline(version, filters, locale, _fv)
+    headline = _headline(version, key, locale, _fv)
     return every_page_specs(_fv, headline, locale, events=_events_list)
 
 
 def every_chart(table: Table, filters: Filters, locale: Locale) -> list[ChartSpec]:
     """Return every page's charts once each, in page order: what present mode and the deck show."""
-    fv = view(table, filters, locale)
-    return _every_page(table.version, filters, locale, fv, events(table))
+    key, fv = _keyed_view(table, filters, locale)
+    return _every_page(table.version, key, locale, fv, events(table))
 
 
 # The more-figures table under a metric page's charts: its first rows in reading order.
@@ -201,29 +232,52 @@ MORE_FIGURES_ROWS = 500
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
 def _more_figures(
-    version: str, filters: Filters, locale: Locale, page: str, _fv: FigureView
+    version: str, key: str, locale: Locale, page: str, _fv: FigureView
 ) -> pd.DataFrame:
     return display_table(reading_order(_fv, MORE_FIGURES_ROWS, tuple(page_metrics(page))), locale)
 
 
 def more_figures(table: Table, filters: Filters, locale: Locale, page: str) -> pd.DataFrame:
     """Return a metric page's figures as the reader's table (the data table for its metrics)."""
-    fv = view(table, filters, locale)
-    return _more_figures(table.version, filters, locale, page, fv)
+    key, fv = _keyed_view(table, filters, locale)
+    return _more_figures(table.version, key, locale, page, fv)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _figures_table(
+    version: str, key: str, locale: Locale, rows: int, _fv: FigureView
+) -> pd.DataFrame:
+    return display_table(reading_order(_fv, rows), locale)
+
+
+def figures_table(table: Table, filters: Filters, locale: Locale, rows: int) -> pd.DataFrame:
+    """Return the first rows of the filtered figures as the reader's table (the data page's),
+    built once per figures and language; the caller may change its copy."""
+    key, fv = _keyed_view(table, filters, locale)
+    return _figures_table(table.version, key, locale, rows, fv).copy()
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
-def _briefing(
-    version: str, filters: Filters, locale: Locale, page: str, _fv: FigureView
-) -> Briefing:
+def _briefing(version: str, key: str, locale: Locale, page: str, _fv: FigureView) -> Briefing:
     metrics = None if page == "overview" else page_metrics(page)
     return briefing_for_view(_fv, locale, metrics)
 
 
 def briefing(table: Table, filters: Filters, locale: Locale, page: str | None = None) -> Briefing:
     """Return the written briefing for a page's metrics (None or 'overview': the card metrics)."""
-    fv = view(table, filters, locale)
-    return _briefing(table.version, filters, locale, page or "overview", fv)
+    key, fv = _keyed_view(table, filters, locale)
+    return _briefing(table.version, key, locale, page or "overview", fv)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
+def _reach_totals(version: str, key: str, locale: Locale, _fv: FigureView) -> list[StatedTotal]:
+    return view_totals(_fv)
+
+
+def reach_totals(table: Table, filters: Filters, locale: Locale) -> list[StatedTotal]:
+    """Return the reach map's stated totals among the filtered figures (once per figures)."""
+    key, fv = _keyed_view(table, filters, locale)
+    return _reach_totals(table.version, key, locale, fv)
 
 
 @dataclass(frozen=True)

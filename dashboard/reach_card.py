@@ -6,6 +6,7 @@ page or in a PNG/SVG (kaleido draws them like any other chart). Pictures are bui
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import plotly.graph_objects as go
@@ -19,7 +20,7 @@ from dashboard.i18n import both
 from dashboard.images import captioned_chart, chart_png, chart_svg, images_available
 from dashboard.locales import Locale
 from dashboard.safe_text import plain
-from dashboard.views.reach import totals_headline, totals_source_line, view_totals
+from dashboard.views.reach import totals_headline, totals_source_line
 from etl.store.table import Table
 
 # The page's chart toolbar, as every chart card has it (dashboard/ui.py's PLOTLY_CONFIG), with
@@ -41,7 +42,7 @@ def _figures(version: str, locale: Locale, _table: Table) -> tuple[go.Figure, go
 
 def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
     """Show the maps, the latest stated totals with their date and source, and the downloads."""
-    totals = view_totals(data.view(table, filters, locale)) if not table.observations.empty else []
+    totals = data.reach_totals(table, filters, locale) if not table.observations.empty else []
     headline = totals_headline(totals, locale)
     source = totals_source_line(totals, locale)
     corridor, lanes = _figures(table.version, locale, table)
@@ -69,10 +70,15 @@ def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
         st.caption(locale.t("map_regions_note"))
         _downloads(
             {
-                "map_corridor": captioned_chart(
-                    corridor, locale.t("map_corridor"), "", locale.t("map_lines_source")
+                "map_corridor": partial(
+                    captioned_chart,
+                    corridor,
+                    locale.t("map_corridor"),
+                    "",
+                    locale.t("map_lines_source"),
                 ),
-                "map_lanes": captioned_chart(
+                "map_lanes": partial(
+                    captioned_chart,
                     lanes,
                     locale.t("map_lanes"),
                     headline,
@@ -87,13 +93,21 @@ def _alt(key: str, locale: Locale) -> str:
     return f"{locale.t(key)}{locale.t('sep')}{locale.t('map_regions_note')}"
 
 
-def _downloads(pictures: dict[str, go.Figure], locale: Locale) -> None:
-    """Show each map's PNG and SVG downloads (drawn by kaleido when clicked)."""
+def _drawn(draw: Callable[[go.Figure], bytes], picture: Callable[[], go.Figure]) -> bytes:
+    return draw(picture())
+
+
+def _downloads(pictures: dict[str, Callable[[], go.Figure]], locale: Locale) -> None:
+    """Show each map's PNG and SVG downloads (captioned and drawn by kaleido when clicked)."""
     if not images_available():
         st.caption(both("no_images"))
         return
     with st.container(horizontal=True, key="images_reach_map"):
-        for key, figure in pictures.items():
+        for key, picture in pictures.items():
             image_buttons(
-                key, partial(chart_png, figure), partial(chart_svg, figure), locale, locale.t(key)
+                key,
+                partial(_drawn, chart_png, picture),
+                partial(_drawn, chart_svg, picture),
+                locale,
+                locale.t(key),
             )

@@ -64,6 +64,9 @@ def chart_card(spec: ChartSpec) -> None:
 
 def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
     """Show chart cards two to a row on wide screens (stacked on phones)."""
+    # A view with no chart for the page (the overview under a filter of non-headline metrics)
+    # asks for no columns.
+    columns = max(1, columns)
     for i in range(0, len(specs), columns):
         cols = st.columns(columns)
         for col, spec in zip(cols, specs[i : i + columns], strict=False):

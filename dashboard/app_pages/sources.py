@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.export import csv_bytes, reader_xlsx_bytes
 from dashboard.views.index import FigureView
-from dashboard.views.tables import display_table, export_frame, metric_dictionary, reading_order
+from dashboard.views.tables import export_frame, metric_dictionary
 
 # Rows sent to the browser's table: enough to read and scroll; the downloads carry every row.
 TABLE_ROWS = 2000
@@ -29,7 +29,7 @@ elif not len(fv):
     ui.empty_message(locale)
 else:
     kept: FigureView = fv
-    shown = display_table(reading_order(kept, TABLE_ROWS), locale)
+    shown = data.figures_table(table, filters, locale, TABLE_ROWS)
     if len(fv) > len(shown):
         st.caption(locale.t("src_first_rows", shown=len(shown), total=len(fv)))
     st.caption(f"{len(fv)} {locale.t('figures_shown')}" + locale.t("src_one_per_figure"))

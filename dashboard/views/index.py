@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -400,6 +401,23 @@ def figure_selection(
         for row, k, sid in zip(several.tolist(), index.key[several].tolist(), ids, strict=True):
             shared.setdefault(first.setdefault(k, row), []).append(sid)
     return FigureSelection(frame, rows, {r: tuple(s) for r, s in shared.items()}, index)
+
+
+def selection_key(selection: FigureSelection) -> str:
+    """Return a digest of the figures a selection keeps and the sources sharing them.
+
+    Two filters that keep the same figures (periods that differ only in months without data,
+    a source filter on a page of other sources) give the same key, so what is built from the
+    figures alone (charts, briefing, tables) is built once for both.
+    """
+    known = selection.memo.get("key")
+    if isinstance(known, str):
+        return known
+    digest = hashlib.blake2b(selection.rows.astype(np.int64).tobytes(), digest_size=16)
+    digest.update(repr(sorted(selection.shared.items())).encode())
+    key = f"{len(selection.rows)}-{digest.hexdigest()}"
+    selection.memo["key"] = key
+    return key
 
 
 def in_words(selection: FigureSelection, citations: dict[str, Record]) -> FigureView:

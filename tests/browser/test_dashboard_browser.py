@@ -144,3 +144,29 @@ def test_the_trains_page_fits_four_screens_at_1366(
     page.screenshot(path=str(ARTIFACTS / f"trains_1366_{lang}.png"), full_page=True)
     page.close()
     assert height <= 4 * 768, f"the trains page scrolls {height}px at 1366×768"
+
+
+def test_a_metric_chosen_then_the_language_switched_leaves_the_next_page_working(
+    chromium_browser: object, server: str
+) -> None:
+    # The browser sends the metric back in the words it was shown (集装箱运量) while the
+    # filters' popover is closed, also after the switch to English; the next page failed.
+    page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(server)
+    _wait_drawn(page, "overview")
+    page.get_by_role("button", name="地区 · 线路 · 指标 · 来源").click()
+    page.locator(".st-key-f_metric input").click()
+    page.get_by_role("option", name="集装箱运量").click()
+    page.keyboard.press("Escape")
+    page.wait_for_url("**metric=teu**", timeout=TIMEOUT_MS)
+    _wait_drawn(page, "overview")
+    page.mouse.click(5, 500)
+    page.locator(".st-key-f_lang button").nth(1).click()
+    page.wait_for_url("**lang=en**", timeout=TIMEOUT_MS)
+    _wait_drawn(page, "overview")
+    page.get_by_role("link", name="Trains and TEU").first.click()
+    page.wait_for_url("**/trains?**", timeout=TIMEOUT_MS)
+    _wait_drawn(page, "trains")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "metric=teu" in page.url
+    page.close()  # type: ignore[attr-defined]

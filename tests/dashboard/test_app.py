@@ -232,6 +232,17 @@ def test_the_shipped_overview_draws_the_corridor_trains_over_the_years(
     assert spec["data"][0]["name"] == "西部陆海新通道铁海联运班列箱量"
 
 
+def test_the_overview_of_a_metric_without_a_headline_series_shows_its_cards_and_no_chart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ports reached has figures but no overview chart: the page lays out no empty chart row
+    # (it failed with "range() arg 3 must not be zero" until bench/bench_room.py found it).
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = run_app({"metric": "ports_reached"})
+    assert plotly_count(at) == 0
+    assert "数据截至" in texts(at)
+
+
 def test_the_chosen_filters_stay_in_view_beside_their_button(data_dir: Path) -> None:
     # Region, route, metric and source open from one popover button; what is chosen is listed
     # under it in the sidebar, and the button counts the filters in use.

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.briefing import briefing_for_view, build_briefing, escape_markdown, safe_url
+from dashboard.briefing import (
+    briefing_for_view,
+    build_briefing,
+    escape_markdown,
+    preferred_rows,
+    safe_url,
+)
 from dashboard.format import format_value
 from dashboard.locales import EN, ZH, locale_for
 from etl.contract.paths import Layout
@@ -156,3 +162,27 @@ def test_a_series_with_years_states_its_growth_since_the_first_year_as_a_bound()
     assert "more than 56-fold its 2017 level (more than " in en
     # One year only: no growth over a span to state.
     assert "倍" not in build_briefing(rows[2:], ZH).text
+
+
+def test_a_remembered_preference_returns_the_callers_own_rows_and_follows_every_field() -> None:
+    def reports() -> list[dict[str, object]]:
+        # Two reports of one year: the later-published source wins while both are exact.
+        return [
+            _row(14000, "2024-01-01", "2024-12-31", published=pd.Timestamp("2025-01-05")),
+            _row(15000, "2024-01-01", "2024-12-31", published=pd.Timestamp("2025-02-05")),
+        ]
+
+    first = reports()
+    assert [r["value"] for r in preferred_rows(first)] == [15000]
+    again = reports()
+    chosen = preferred_rows(again)
+    # Remembered: the same choice, as the second caller's own records, not the first's.
+    assert chosen == [again[1]] and chosen[0] is again[1]
+    # A bound on the later report changes the choice (an exact figure first): a field the
+    # choice reads is part of what is remembered.
+    bound = reports()
+    bound[1]["qualifier"] = "over"
+    assert [r["value"] for r in preferred_rows(bound)] == [14000]
+    later = reports()
+    later[0]["published"] = pd.Timestamp("2025-03-05")
+    assert [r["value"] for r in preferred_rows(later)] == [14000]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from dashboard_data import big_frame, sources
 
@@ -86,3 +87,28 @@ def test_events_are_read_once_with_their_sources_and_a_missing_file_gives_none(
     events = data._events("present", str(tmp_path), table)
     assert [e["title_en"] for e in events] == ["20000th train"]
     assert events[0]["publisher"] == sources()["publisher"].iloc[0]
+
+
+def test_filters_that_keep_the_same_figures_share_what_is_built_from_them() -> None:
+    table = Table(compact_observations(big_frame(3_000)), sources(), "test-same-figures")
+    everything = Filters()
+    # The table starts in 2000: a period from 1990 keeps every figure, under another key.
+    from_1990 = Filters(start=pd.Timestamp("1990-01-01"))
+    assert data.selection(table, from_1990) is not data.selection(table, everything)
+    assert data.figures_key(table, from_1990) == data.figures_key(table, everything)
+    specs = data.chart_specs(table, everything, ZH, "trains")
+    assert data.chart_specs(table, from_1990, ZH, "trains") is specs
+    assert data.briefing(table, from_1990, ZH) is data.briefing(table, everything, ZH)
+    shown = data.figures_table(table, everything, ZH, 50)
+    assert data.figures_table(table, from_1990, ZH, 50).equals(shown)
+    # Fewer figures: another key, other charts.
+    teu = Filters(metrics=("teu",))
+    assert data.figures_key(table, teu) != data.figures_key(table, everything)
+    assert data.chart_specs(table, teu, ZH, "trains") is not specs
+
+
+def test_the_data_pages_table_is_a_copy_a_page_may_change() -> None:
+    table = Table(compact_observations(big_frame(500)), sources(), "test-table-copy")
+    shown = data.figures_table(table, Filters(), ZH, 20)
+    shown[shown.columns[0]] = "changed"
+    assert (data.figures_table(table, Filters(), ZH, 20).iloc[:, 0] != "changed").all()

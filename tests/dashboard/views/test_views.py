@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -10,7 +12,13 @@ from references import figure_records, kpi_candidates_scan
 
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
 from dashboard.locales import EN, ZH, locale_for
-from dashboard.views.index import figure_view, table_index, take_rows
+from dashboard.views.index import (
+    figure_selection,
+    figure_view,
+    selection_key,
+    table_index,
+    take_rows,
+)
 from dashboard.views.kpi import kpi_candidates, kpi_cards
 from dashboard.views.tables import display_table, metric_dictionary
 from etl.store.cache import compact_observations
@@ -188,3 +196,27 @@ def test_the_english_table_names_publishers_in_english() -> None:
     table = display_table(figure_records(observations(), sources(), "en"), EN)
     assert table["Source"].str.startswith("Chongqing Customs").any()
     assert not table["Source"].str.contains("重庆海关", regex=False).any()
+
+
+def test_the_selection_key_names_the_kept_figures_and_their_shared_sources() -> None:
+    frame = observations()
+    index = table_index(frame, sources())
+
+    def key(filters: Filters) -> str:
+        kept = figure_selection(frame, sources(), filter_mask(frame, filters), index)
+        return selection_key(kept)
+
+    # A period wider than the data keeps the same figures: the same key.
+    assert key(Filters(start=pd.Timestamp("1990-01-01"))) == key(Filters())
+    assert key(Filters(metrics=("teu",))) != key(Filters())
+    # The same figure from one source instead of two: the same rows, other shared sources.
+    twice = frame.loc[frame.duplicated(["metric", "period_end", "scope"], keep=False)]
+    assert len(twice), "the seed data should hold a figure reported twice"
+    one = str(twice["source_id"].iloc[0])
+    others = tuple(str(s) for s in frame["source_id"].unique() if str(s) != one)
+    assert key(Filters(sources=others)) != key(Filters())
+    # Equal rows whose "also reported by" differs are different figures to cite.
+    whole = figure_selection(frame, sources(), filter_mask(frame, Filters()), index)
+    assert whole.shared
+    alone = dataclasses.replace(whole, shared={}, memo={})
+    assert selection_key(alone) != selection_key(whole)
