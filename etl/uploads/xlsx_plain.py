@@ -1,0 +1,311 @@
+"""A workbook's first sheet read by calamine (Rust) when it is plain: shared strings and numbers,
+every row and cell numbered, as Excel, WPS, LibreOffice, openpyxl and XlsxWriter save a table.
+
+Plain is checked, never assumed. The sheet's cells must match SHEET_GRAMMARS (rows in order,
+each cell in its own row, nothing but c and v elements: no formula, inline string, boolean,
+error or ISO date cell, and numbers Python and Rust read alike); the shared strings must match
+STRINGS (text, runs and phonetic guides that lxml and calamine read alike) and parse with lxml;
+the sheet around its sheetData must parse with lxml and hold no other row. Calamine then reads
+a workbook made of those two parts alone, without styles, so every number comes back as the
+number it is; cells styled as dates or percents are read from their XML text by xlsx_cells, as
+its own reader reads them. Whenever a check fails read_plain_sheet returns None, and the caller
+reads the workbook with xlsx_cells (which reads any workbook, only slower).
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from lxml import etree
+from python_calamine import CalamineWorkbook
+
+from etl.uploads.cell_texts import percent_text
+from etl.uploads.limits import MAX_CELLS, MAX_ROWS
+from etl.uploads.template import TEMPLATE_SHEETS
+from etl.uploads.xlsx_cells import (
+    MAIN_NAMESPACES,
+    Book,
+    _column_index,
+    _parser_options,
+    number_cell_text,
+    open_book,
+)
+
+MAIN = MAIN_NAMESPACES[0]
+# Calamine's dense grid of a sheet costs ~32 bytes a cell before Python sees it: sheets whose
+# last row times their widest possible row exceeds this are left to xlsx_cells (bounded memory).
+MAX_DENSE_CELLS = 6_000_000
+# A part bigger than this is left to xlsx_cells, which streams it instead of holding copies.
+MAX_PART_BYTES = 160 * 1024 * 1024
+
+# Attribute values of rows (never read by either reader): printable ASCII without " & <.
+_VALUE = rb'="[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*"'
+# Row attributes in the schema's order, each at most once (a repeated one is an XML error).
+_ROW_ATTRIBUTES = b"".join(
+    rb"(?: " + name + _VALUE + rb")?"
+    for name in (
+        b"spans",
+        b"s",
+        b"customFormat",
+        b"ht",
+        b"hidden",
+        b"customHeight",
+        b"outlineLevel",
+        b"collapsed",
+        b"thickTop",
+        b"thickBot",
+        b"ph",
+        b"x14ac:dyDescent",
+    )
+)
+# Numbers both readers read alike: xlsx_cells reads digits alone as a Python int and anything
+# with a point or exponent as a float; calamine reads every number as a float. Integers of 16
+# digits and more, and -0, would differ, so they are not plain.
+_NUMBER = (
+    rb"(?:0|-?[1-9][0-9]{0,14}"
+    rb"|-?[0-9]{1,17}(?:\.[0-9]{1,17}(?:[eE][-+]?[0-9]{1,3})?|[eE][-+]?[0-9]{1,3}))"
+)
+_STYLE = rb'(?: s="(?:0|[1-9][0-9]{0,8})")?'  # no leading zero: the s="1" of SPECIAL_CELL
+_WIDTHS = {26: rb"[A-Z]", 64: rb"(?:[A-Z]|A[A-Z]|B[A-L])"}  # columns A–Z, A–BL (MAX_COLUMNS)
+
+
+def _sheet_grammar(width: int, space: bytes) -> re.Pattern[bytes]:
+    """Return the pattern a plain sheetData's content matches in full (space: b"" or \\s*)."""
+    cell = (
+        rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"' + _STYLE
+        # A shared string's index, or a number; either may be left out.
+        + rb'(?: t="s"' + space + rb"(?:/>|>" + space
+        + rb"(?:<v>(?:0|[1-9][0-9]{0,8})</v>" + space + rb")?</c>)"
+        + rb'|(?: t="n")?' + space + rb"(?:/>|>" + space
+        + rb"(?:<v>" + _NUMBER + rb"</v>" + space + rb")?</c>))"
+    )  # fmt: skip
+    row = (
+        rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + space
+        + rb"(?:/>|>(?:" + space + cell + rb")*+" + space + rb"</row>)"
+    )  # fmt: skip
+    return re.compile(rb"(?:" + space + row + rb")*+" + space)
+
+
+# Tried in turn: most sheets are compact and at most 26 columns wide.
+SHEET_GRAMMARS = ((26, _sheet_grammar(26, b"")), (64, _sheet_grammar(64, rb"\s*")))
+ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+EMPTY_ROW = re.compile(rb'<row r="([0-9]+)"[^>]*?(?:/>|>\s*</row>)')
+# A cell without a value: given calamine as an empty inline string, so that a repeated cell
+# reference keeps the last cell as xlsx_cells does (calamine skips empty cells).
+VALUELESS_CELL = re.compile(rb'<c r="([A-Z]{1,2}[0-9]+)"[^>]*?(?:/>|>\s*</c>)')
+EMPTY_STRING_CELL = rb'<c r="\1" t="inlineStr"><is><t></t></is></c>'
+XML_DECLARATION = re.compile(
+    rb"(?:\xef\xbb\xbf)?"
+    rb"(?:<\?xml version=([\"'])1\.0\1(?: encoding=([\"'])(?i:utf-8)\2)?"
+    rb"(?: standalone=([\"'])(?:yes|no)\3)?\s*\?>)?\s*(?=<[A-Za-z])"
+)
+
+# Shared strings: text with the five named entities and no _xHHHH_ escape (which calamine
+# decodes and lxml keeps) or carriage return (which parsers may normalise differently).
+_TEXT = rb"(?:[^<&_\r]++|&(?:amp|lt|gt|quot|apos);|_(?![xX][0-9a-fA-F]{4}_))*+"
+_T = rb'<t(?: xml:space="preserve")?\s*(?:/>|>' + _TEXT + rb"</t>)"
+_ANY_ATTRIBUTES = rb'(?:\s+[A-Za-z]+="[^"<&]*")*\s*'
+_RUN = (
+    rb"<r>\s*(?:<rPr>(?:\s*<[A-Za-z]+" + _ANY_ATTRIBUTES + rb"/>)*\s*</rPr>\s*)?" + _T + rb"\s*</r>"
+)
+# One plain text, or runs only (calamine reads a text before runs alone), then phonetic guides.
+_SI = (
+    rb"<si>\s*(?:" + _T + rb"|" + _RUN + rb"(?:\s*" + _RUN + rb")*)"
+    rb"(?:\s*<rPh" + _ANY_ATTRIBUTES + rb">\s*" + _T + rb"\s*</rPh>)*"
+    rb"(?:\s*<phoneticPr" + _ANY_ATTRIBUTES + rb"/>)?\s*</si>"
+)  # fmt: skip
+STRINGS = re.compile(
+    rb'<sst xmlns="' + MAIN.encode() + rb'"(?: count="[0-9]{1,10}")?(?: uniqueCount="[0-9]{1,10}")?'
+    rb"\s*>(?:\s*" + _SI + rb")*\s*</sst>\s*"
+)
+
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# The workbook calamine reads: the sheet's cells and the shared strings, nothing else.
+CALAMINE_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
+    'schemas.openxmlformats.org/package/2006/content-types"/>',
+    "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
+    f'<Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" '
+    f'xmlns:r="{DOC}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
+    f'xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>',
+}
+SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'.encode()
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+@dataclass(frozen=True)
+class PlainSheet:
+    """A plain sheet: the numbers of its rows that hold cells, in order, and its cells as text,
+    one list per column from row 1 to the sheet's last row ("" where no value)."""
+
+    rows: list[int]
+    columns: list[list[str]]
+    height: int
+
+
+def read_plain_sheet(data: bytes) -> PlainSheet | None:
+    """Return the workbook's first sheet read by calamine, or None where it is not plain (or
+    holds more sheets than the template's): xlsx_cells reads it then."""
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new strings, none in a cycle: collections would only cost time
+    try:
+        return _read(data)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's panics too: any doubt means not plain
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(data: bytes) -> PlainSheet | None:
+    book = open_book(data, shared_strings=False)
+    try:
+        if any(n not in TEMPLATE_SHEETS for n in book.sheetnames[1:]) or not book.shared_part:
+            return None
+        names = set(book.archive.namelist())
+        parts = (book.first_sheet, book.shared_part)
+        if any(p not in names or book.archive.getinfo(p).file_size > MAX_PART_BYTES for p in parts):
+            return None
+        sheet = book.archive.read(book.first_sheet)
+        strings = book.archive.read(book.shared_part)
+    finally:
+        book.archive.close()
+    span = _sheet_data(sheet)
+    if span is None or not _plain_strings(strings):
+        return None
+    start, end = span
+    width = next((w for w, grammar in SHEET_GRAMMARS if grammar.fullmatch(sheet, start, end)), 0)
+    rows = [int(r) for r in ROW_NUMBER.findall(sheet, start, end)]
+    if not width or not rows or any(a >= b for a, b in pairwise(rows)):
+        return None
+    # In a compact sheet an empty row or cell ends its start tag's last attribute with "/> or
+    # "></: most sheets have none, and a find costs far less than a pattern tried at every row.
+    compact = width == SHEET_GRAMMARS[0][0]
+    closed = not compact or any(sheet.find(e, start, end) >= 0 for e in (b'"/>', b'"></'))
+    empty = {int(r) for r in EMPTY_ROW.findall(sheet, start, end)} if closed else set()
+    filled = [r for r in rows if r not in empty] if empty else rows
+    # The cell count matters only where the sheet could hold more cells than MAX_CELLS.
+    many = (end - start) // len(b'<c r="A1"/>') > MAX_CELLS
+    if len(filled) > MAX_ROWS + 1 or (many and sheet.count(b"<c ", start, end) > MAX_CELLS):
+        return None  # xlsx_cells refuses it
+    if rows[-1] * width > MAX_DENSE_CELLS:
+        return None  # xlsx_cells reads it in less memory
+    special = _special_cells(book, sheet, start, end)
+    body: Any = memoryview(sheet)[start:end]
+    if closed and VALUELESS_CELL.search(sheet, start, end):
+        body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, body)
+    grid = _calamine_grid(strings, body)
+    for row, column, style in special:
+        value = grid[row - 1][column - 1]
+        if value.__class__ is float:  # not an empty one
+            grid[row - 1][column - 1] = _special_text(book, style, value)
+    columns = [_texts(column) for column in zip(*grid, strict=True)]
+    return PlainSheet(filled, columns, len(grid))
+
+
+def _sheet_data(sheet: bytes) -> tuple[int, int] | None:
+    """Return where the sheet's one sheetData's content lies, if the rest parses as lxml reads
+    it and holds no row of its own."""
+    if not XML_DECLARATION.match(sheet):
+        return None
+    opening, closing = b"<sheetData>", b"</sheetData>"
+    start, end = sheet.find(opening), sheet.rfind(closing)
+    if start < 0 or end < start:
+        return None
+    start += len(opening)
+    # Cut anywhere but at the one sheetData's own tags, the rest would not parse or would
+    # hold another sheetData; what lies between is checked by SHEET_GRAMMARS.
+    rest = etree.fromstring(sheet[:start] + sheet[end:], etree.XMLParser(**_parser_options()))
+    found = list(rest.iter(f"{{{MAIN}}}sheetData"))
+    if len(found) != 1 or found[0].nsmap.get(None) != MAIN or found[0].getparent() is not rest:
+        return None
+    if any(True for _ in rest.iter(*(f"{{{ns}}}row" for ns in MAIN_NAMESPACES))):
+        return None
+    if sheet.find(b"x14ac:", start, end) >= 0 and "x14ac" not in found[0].nsmap:
+        return None  # an undeclared prefix is an XML error for lxml
+    return start, end
+
+
+class _Ignore:
+    """An lxml parser target that keeps nothing: the parse only checks the XML."""
+
+    def close(self) -> None:
+        """End of the document."""
+        return None
+
+
+def _plain_strings(strings: bytes) -> bool:
+    """Whether the shared strings are well formed and read alike by lxml and calamine."""
+    declared = XML_DECLARATION.match(strings)
+    if declared is None or not STRINGS.fullmatch(strings, declared.end()):
+        return False
+    etree.fromstring(strings, etree.XMLParser(target=_Ignore(), **_parser_options()))
+    return True
+
+
+def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Return (row, column, style) of the number cells styled as dates or percents."""
+    styles = sorted(book.date_styles | book.percent_styles)
+    if len(styles) > 1000:
+        raise ValueError("too many date and percent styles to look for one by one")
+    found = [s for s in styles if sheet.find(b' s="%d"' % s, start, end) >= 0]
+    if not found:
+        return []
+    ids = b"|".join(b"%d" % s for s in found)
+    pattern = re.compile(rb'<c r="([A-Z]{1,2})([0-9]+)" s="(' + ids + rb')"(?: t="n")?\s*/?>')
+    return [
+        (int(row), _column_index(letters.decode()), int(style))
+        for letters, row, style in pattern.findall(sheet, start, end)
+    ]
+
+
+def _special_text(book: Book, style: int, value: float) -> str:
+    """Return a date- or percent-styled number's text as xlsx_cells reads it: from the number
+    calamine read, equal to xlsx_cells' own (SHEET_GRAMMARS admits no number they read apart)."""
+    if style in book.date_styles:
+        return number_cell_text(book, style, repr(value))
+    return percent_text(value)
+
+
+def _calamine_grid(strings: bytes, body: Any) -> list[list[Any]]:
+    """Return calamine's reading of a workbook holding these shared strings and sheet cells."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for part, text in CALAMINE_PARTS.items():
+            archive.writestr(part, text)
+        archive.writestr("xl/sharedStrings.xml", strings)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as handle:
+            handle.write(SHEET_HEAD)
+            handle.write(body)
+            handle.write(SHEET_TAIL)
+    out.seek(0)
+    sheet = CalamineWorkbook.from_filelike(out).get_sheet_by_index(0)
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _texts(column: tuple[Any, ...]) -> list[str]:
+    """Return a column of calamine's values as texts: strings as they are, numbers as
+    cell_texts.number_text shows them (format_number of the float)."""
+    kinds = {value.__class__ for value in column}
+    if kinds == {str}:
+        return list(column)
+    if not kinds <= {str, float}:
+        raise TypeError("calamine gave a value of another kind than a plain sheet holds")
+    # format_number inlined: repr without a trailing .0 (SHEET_GRAMMARS admits no NaN).
+    return [
+        value if value.__class__ is str else (r[:-2] if (r := repr(value)).endswith(".0") else r)
+        for value in column
+    ]
