@@ -69,19 +69,30 @@ _ROW_ATTRIBUTES = b"".join(
 # digits and more, and -0, would differ, so they are not plain.
 _NUMBER = (
     rb"(?:0|-?[1-9][0-9]{0,14}"
-    rb"|-?[0-9]{1,17}(?:\.[0-9]{1,17}(?:[eE][-+]?[0-9]{1,3})?|[eE][-+]?[0-9]{1,3}))"
+    rb"|-?[0-9]{1,40}(?:\.[0-9]{1,40}(?:[eE][-+]?[0-9]{1,3})?|[eE][-+]?[0-9]{1,3}))"
 )
 _STYLE = rb'(?: s="(?:0|[1-9][0-9]{0,8})")?'  # no leading zero: the s="1" of SPECIAL_CELL
 _WIDTHS = {26: rb"[A-Z]", 64: rb"(?:[A-Z]|A[A-Z]|B[A-L])"}  # columns A–Z, A–BL (MAX_COLUMNS)
+
+
+# An inline string's one text (as openpyxl writes it): characters beyond ASCII may come as
+# references, never one that could spell an _xHHHH_ escape; lxml checks the sheet's XML then.
+_INLINE_TEXT = (
+    rb"(?:[^<&_\r]++|&(?:amp|lt|gt|quot|apos|#(?:9|10|13|12[89]|1[3-9][0-9]|[2-9][0-9]{2}"
+    rb"|[1-9][0-9]{3,6}));|_(?![xX][0-9a-fA-F]{4}_))*+"
+)
 
 
 def _sheet_grammar(width: int, space: bytes) -> re.Pattern[bytes]:
     """Return the pattern a plain sheetData's content matches in full (space: b"" or \\s*)."""
     cell = (
         rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"' + _STYLE
-        # A shared string's index, or a number; either may be left out.
+        # A shared string's index, an inline string, or a number; any may be left out.
         + rb'(?: t="s"' + space + rb"(?:/>|>" + space
         + rb"(?:<v>(?:0|[1-9][0-9]{0,8})</v>" + space + rb")?</c>)"
+        + rb'| t="inlineStr"' + space + rb"(?:/>|>" + space + rb"(?:<is>" + space
+        + rb'<t(?: xml:space="preserve")?(?:/>|>' + _INLINE_TEXT + rb"</t>)"
+        + space + rb"</is>" + space + rb")?</c>)"
         + rb'|(?: t="n")?' + space + rb"(?:/>|>" + space
         + rb"(?:<v>" + _NUMBER + rb"</v>" + space + rb")?</c>))"
     )  # fmt: skip
@@ -173,21 +184,26 @@ def read_plain_sheet(data: bytes) -> PlainSheet | None:
 def _read(data: bytes) -> PlainSheet | None:
     book = open_book(data, shared_strings=False)
     try:
-        if any(n not in TEMPLATE_SHEETS for n in book.sheetnames[1:]) or not book.shared_part:
+        if any(n not in TEMPLATE_SHEETS for n in book.sheetnames[1:]):
             return None
         names = set(book.archive.namelist())
-        parts = (book.first_sheet, book.shared_part)
+        shared = book.shared_part if book.shared_part in names else None
+        parts = [p for p in (book.first_sheet, shared) if p]
         if any(p not in names or book.archive.getinfo(p).file_size > MAX_PART_BYTES for p in parts):
             return None
         sheet = book.archive.read(book.first_sheet)
-        strings = book.archive.read(book.shared_part)
+        strings = book.archive.read(shared) if shared else None
     finally:
         book.archive.close()
     span = _sheet_data(sheet)
-    if span is None or not _plain_strings(strings):
+    if span is None or (strings is not None and not _plain_strings(strings)):
         return None
     start, end = span
     width = next((w for w, grammar in SHEET_GRAMMARS if grammar.fullmatch(sheet, start, end)), 0)
+    if strings is None and sheet.find(b't="s"', start, end) >= 0:
+        return None  # xlsx_cells refuses a shared string in a workbook without any
+    if sheet.find(b't="inlineStr"', start, end) >= 0:
+        _check_xml(sheet)  # text beyond ASCII: the sheet must be XML as lxml reads it
     rows = [int(r) for r in ROW_NUMBER.findall(sheet, start, end)]
     if not width or not rows or any(a >= b for a, b in pairwise(rows)):
         return None
@@ -204,9 +220,9 @@ def _read(data: bytes) -> PlainSheet | None:
     if rows[-1] * width > MAX_DENSE_CELLS:
         return None  # xlsx_cells reads it in less memory
     special = _special_cells(book, sheet, start, end)
-    body: Any = memoryview(sheet)[start:end]
+    body: Any = memoryview(sheet)[start:end]  # no copy of the cells, unless they change
     if closed and VALUELESS_CELL.search(sheet, start, end):
-        body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, body)
+        body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, sheet[start:end])
     grid = _calamine_grid(strings, body)
     for row, column, style in special:
         value = grid[row - 1][column - 1]
@@ -252,8 +268,13 @@ def _plain_strings(strings: bytes) -> bool:
     declared = XML_DECLARATION.match(strings)
     if declared is None or not STRINGS.fullmatch(strings, declared.end()):
         return False
-    etree.fromstring(strings, etree.XMLParser(target=_Ignore(), **_parser_options()))
+    _check_xml(strings)
     return True
+
+
+def _check_xml(part: bytes) -> None:
+    """Raise what lxml raises where the part is not XML it reads (nothing is kept)."""
+    etree.fromstring(part, etree.XMLParser(target=_Ignore(), **_parser_options()))
 
 
 def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -280,13 +301,14 @@ def _special_text(book: Book, style: int, value: float) -> str:
     return percent_text(value)
 
 
-def _calamine_grid(strings: bytes, body: Any) -> list[list[Any]]:
+def _calamine_grid(strings: bytes | None, body: Any) -> list[list[Any]]:
     """Return calamine's reading of a workbook holding these shared strings and sheet cells."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for part, text in CALAMINE_PARTS.items():
             archive.writestr(part, text)
-        archive.writestr("xl/sharedStrings.xml", strings)
+        if strings is not None:
+            archive.writestr("xl/sharedStrings.xml", strings)
         with archive.open("xl/worksheets/sheet1.xml", "w") as handle:
             handle.write(SHEET_HEAD)
             handle.write(body)
