@@ -87,8 +87,8 @@ def built_workbooks() -> Iterator[tuple[str, bytes]]:
     ):
         yield f"bad_sheet_{i}", sheet.workbook(sheet.HEADER + rows)
     excel = sibling("test_upload_excel")
-    rows = [excel.row(i, **{"同比（%）": 0.01 * i}) for i in range(5)]
-    yield "excel_percent", excel.workbook(rows, {"G": "0.0%"})
+    percents = [excel.row(i, **{"同比（%）": 0.01 * i}) for i in range(5)]
+    yield "excel_percent", excel.workbook(percents, {"G": "0.0%"})
     dated = [excel.row(i, 截止日期=datetime(2025, 1 + i, 28)) for i in range(5)]
     yield "excel_dates", excel.workbook(dated, {"E": 'yyyy"年"m"月"d"日"'})
     template = sibling("test_template")
@@ -216,7 +216,7 @@ def random_value(rng: random.Random, plain: bool) -> tuple[object, str | None]:
 def openpyxl_random(rng: random.Random, plain: bool) -> bytes:
     """Return a random openpyxl workbook: a header, then rows of random cells, maybe gaps."""
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     width = rng.randint(1, 8)
     first = rng.choice([1, 1, 2])
     for c in range(width):
