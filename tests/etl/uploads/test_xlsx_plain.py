@@ -228,9 +228,9 @@ def openpyxl_random(rng: random.Random, plain: bool) -> bytes:
             value, code = random_value(rng, plain)
             cell = sheet.cell(row, 1 + c)
             if code == "error":
-                cell.value, cell.data_type = value, "e"
+                cell.value, cell.data_type = value, "e"  # type: ignore[assignment]
             else:
-                cell.value = value
+                cell.value = value  # type: ignore[assignment]
                 if code:
                     cell.number_format = code
     out = io.BytesIO()
