@@ -25,7 +25,6 @@ from typing import Any
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from etl.uploads.cell_texts import percent_text
 from etl.uploads.limits import MAX_CELLS, MAX_ROWS
 from etl.uploads.template import TEMPLATE_SHEETS
 from etl.uploads.xlsx_cells import (
@@ -224,10 +223,7 @@ def _read(data: bytes) -> PlainSheet | None:
     if closed and VALUELESS_CELL.search(sheet, start, end):
         body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, sheet[start:end])
     grid = _calamine_grid(strings, body)
-    for row, column, style in special:
-        value = grid[row - 1][column - 1]
-        if value.__class__ is float:  # not an empty one
-            grid[row - 1][column - 1] = _special_text(book, style, value)
+    _read_special(book, grid, special)
     columns = [_texts(column) for column in zip(*grid, strict=True)]
     return PlainSheet(filled, columns, len(grid))
 
@@ -277,8 +273,8 @@ def _check_xml(part: bytes) -> None:
     etree.fromstring(part, etree.XMLParser(target=_Ignore(), **_parser_options()))
 
 
-def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    """Return (row, column, style) of the number cells styled as dates or percents."""
+def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple[bytes, ...]]:
+    """Return (column letters, row, style) of the number cells styled as dates or percents."""
     styles = sorted(book.date_styles | book.percent_styles)
     if len(styles) > 1000:
         raise ValueError("too many date and percent styles to look for one by one")
@@ -287,18 +283,32 @@ def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple
         return []
     ids = b"|".join(b"%d" % s for s in found)
     pattern = re.compile(rb'<c r="([A-Z]{1,2})([0-9]+)" s="(' + ids + rb')"(?: t="n")?\s*/?>')
-    return [
-        (int(row), _column_index(letters.decode()), int(style))
-        for letters, row, style in pattern.findall(sheet, start, end)
-    ]
+    return pattern.findall(sheet, start, end)
 
 
-def _special_text(book: Book, style: int, value: float) -> str:
-    """Return a date- or percent-styled number's text as xlsx_cells reads it: from the number
-    calamine read, equal to xlsx_cells' own (SHEET_GRAMMARS admits no number they read apart)."""
-    if style in book.date_styles:
-        return number_cell_text(book, style, repr(value))
-    return percent_text(value)
+def _read_special(book: Book, grid: list[list[Any]], special: list[tuple[bytes, ...]]) -> None:
+    """Put the texts of the date- and percent-styled numbers calamine read into the grid, as
+    xlsx_cells reads them (SHEET_GRAMMARS admits no number the two read apart)."""
+    columns: dict[bytes, int] = {}
+    dates: dict[bytes, int | None] = {}
+    for letters, row, style in special:
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = _column_index(letters.decode()) - 1
+        if style not in dates:
+            number = int(style)
+            dates[style] = number if number in book.date_styles else None
+        cells = grid[int(row) - 1]
+        value = cells[column]
+        if value.__class__ is not float:
+            continue  # an empty cell
+        date_style = dates[style]
+        if date_style is not None:
+            cells[column] = number_cell_text(book, date_style, repr(value))
+        else:
+            # cell_texts.percent_text inlined: 0.123 → "12.3%" (no NaN reaches here).
+            shown = repr(round(value * 100, 10))
+            cells[column] = (shown[:-2] if shown.endswith(".0") else shown) + "%"
 
 
 def _calamine_grid(strings: bytes | None, body: Any) -> list[list[Any]]:
@@ -321,7 +331,7 @@ def _calamine_grid(strings: bytes | None, body: Any) -> list[list[Any]]:
 def _texts(column: tuple[Any, ...]) -> list[str]:
     """Return a column of calamine's values as texts: strings as they are, numbers as
     cell_texts.number_text shows them (format_number of the float)."""
-    kinds = {value.__class__ for value in column}
+    kinds = set(map(type, column))
     if kinds == {str}:
         return list(column)
     if not kinds <= {str, float}:
