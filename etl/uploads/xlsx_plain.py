@@ -1,15 +1,17 @@
-"""A workbook's first sheet read by calamine (Rust) when it is plain: shared strings and numbers,
-every row and cell numbered, as Excel, WPS, LibreOffice, openpyxl and XlsxWriter save a table.
+"""A workbook's first sheet read by calamine (Rust) when it is plain: shared or inline strings
+and numbers, every row and cell numbered, as Excel, WPS, LibreOffice, openpyxl and XlsxWriter
+save a table; several times faster than xlsx_cells, and read to the very same texts.
 
 Plain is checked, never assumed. The sheet's cells must match SHEET_GRAMMARS (rows in order,
-each cell in its own row, nothing but c and v elements: no formula, inline string, boolean,
+each cell in its own row, nothing but c, v and inline string elements: no formula, boolean,
 error or ISO date cell, and numbers Python and Rust read alike); the shared strings must match
 STRINGS (text, runs and phonetic guides that lxml and calamine read alike) and parse with lxml;
-the sheet around its sheetData must parse with lxml and hold no other row. Calamine then reads
-a workbook made of those two parts alone, without styles, so every number comes back as the
-number it is; cells styled as dates or percents are read from their XML text by xlsx_cells, as
-its own reader reads them. Whenever a check fails read_plain_sheet returns None, and the caller
-reads the workbook with xlsx_cells (which reads any workbook, only slower).
+the sheet around its sheetData must parse with lxml and hold no other row (with inline strings,
+the whole sheet must). Calamine then reads a workbook made of those two parts alone, without
+styles, so every number comes back as the number it is; the numbers of cells styled as dates
+or percents are turned into text by xlsx_cells' own functions. Whenever a check fails (or
+calamine fails) read_plain_sheet returns None, and the caller reads the workbook with
+xlsx_cells, which reads any workbook, only slower.
 """
 
 from __future__ import annotations
@@ -95,6 +97,12 @@ def _sheet_grammar(width: int, space: bytes) -> re.Pattern[bytes]:
         + rb'|(?: t="n")?' + space + rb"(?:/>|>" + space
         + rb"(?:<v>" + _NUMBER + rb"</v>" + space + rb")?</c>))"
     )  # fmt: skip
+    # The usual cells first, as a shortcut the regex engine takes at far less cost a cell.
+    usual = (
+        rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"(?: t="s"><v>(?:0|[1-9][0-9]{0,8})</v></c>'
+        rb"|><v>" + _NUMBER + rb"</v></c>)|"
+    )
+    cell = usual + cell
     row = (
         rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + space
         + rb"(?:/>|>(?:" + space + cell + rb")*+" + space + rb"</row>)"
@@ -102,8 +110,13 @@ def _sheet_grammar(width: int, space: bytes) -> re.Pattern[bytes]:
     return re.compile(rb"(?:" + space + row + rb")*+" + space)
 
 
-# Tried in turn: most sheets are compact and at most 26 columns wide.
-SHEET_GRAMMARS = ((26, _sheet_grammar(26, b"")), (64, _sheet_grammar(64, rb"\s*")))
+# Tried in turn: most sheets are compact (no spaces between elements) and at most 26 columns
+# wide; the width bounds the memory calamine's grid takes (MAX_DENSE_CELLS).
+SHEET_GRAMMARS = (
+    (26, _sheet_grammar(26, b"")),
+    (26, _sheet_grammar(26, rb"\s*")),
+    (64, _sheet_grammar(64, rb"\s*")),
+)
 ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 EMPTY_ROW = re.compile(rb'<row r="([0-9]+)"[^>]*?(?:/>|>\s*</row>)')
 # A cell without a value: given calamine as an empty inline string, so that a repeated cell
@@ -130,9 +143,11 @@ _SI = (
     rb"(?:\s*<rPh" + _ANY_ATTRIBUTES + rb">\s*" + _T + rb"\s*</rPh>)*"
     rb"(?:\s*<phoneticPr" + _ANY_ATTRIBUTES + rb"/>)?\s*</si>"
 )  # fmt: skip
+# Possessive (*+), so the engine keeps no state per string (a plain * took 300 MB for 200,000),
+# and the usual plain string first, as a shortcut.
 STRINGS = re.compile(
     rb'<sst xmlns="' + MAIN.encode() + rb'"(?: count="[0-9]{1,10}")?(?: uniqueCount="[0-9]{1,10}")?'
-    rb"\s*>(?:\s*" + _SI + rb")*\s*</sst>\s*"
+    rb"\s*>(?:<si><t>[^<&_\r]*+</t></si>|\s*" + _SI + rb")*+\s*</sst>\s*"
 )
 
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -198,7 +213,10 @@ def _read(data: bytes) -> PlainSheet | None:
     if span is None or (strings is not None and not _plain_strings(strings)):
         return None
     start, end = span
-    width = next((w for w, grammar in SHEET_GRAMMARS if grammar.fullmatch(sheet, start, end)), 0)
+    tier = next(
+        (i for i, (_w, g) in enumerate(SHEET_GRAMMARS) if g.fullmatch(sheet, start, end)), -1
+    )
+    width = SHEET_GRAMMARS[tier][0] if tier >= 0 else 0
     if strings is None and sheet.find(b't="s"', start, end) >= 0:
         return None  # xlsx_cells refuses a shared string in a workbook without any
     if sheet.find(b't="inlineStr"', start, end) >= 0:
@@ -206,10 +224,9 @@ def _read(data: bytes) -> PlainSheet | None:
     rows = [int(r) for r in ROW_NUMBER.findall(sheet, start, end)]
     if not width or not rows or any(a >= b for a, b in pairwise(rows)):
         return None
-    # In a compact sheet an empty row or cell ends its start tag's last attribute with "/> or
-    # "></: most sheets have none, and a find costs far less than a pattern tried at every row.
-    compact = width == SHEET_GRAMMARS[0][0]
-    closed = not compact or any(sheet.find(e, start, end) >= 0 for e in (b'"/>', b'"></'))
+    # In a compact sheet (tier 0) an empty row or cell ends its start tag's last attribute with
+    # "/> or "></: most sheets have none, and a find costs far less than a pattern at every row.
+    closed = tier != 0 or any(sheet.find(e, start, end) >= 0 for e in (b'"/>', b'"></'))
     empty = {int(r) for r in EMPTY_ROW.findall(sheet, start, end)} if closed else set()
     filled = [r for r in rows if r not in empty] if empty else rows
     # The cell count matters only where the sheet could hold more cells than MAX_CELLS.
