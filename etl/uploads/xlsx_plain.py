@@ -62,9 +62,10 @@ _ROW_ATTRIBUTES = b"".join(
         b"thickTop",
         b"thickBot",
         b"ph",
-        b"x14ac:dyDescent",
     )
 )
+# Excel's own row attribute, valid only where the sheet declares its prefix.
+_X14AC = rb"(?: x14ac:dyDescent" + _VALUE + rb")?"
 # Numbers both readers read alike: xlsx_cells reads digits alone as a Python int and anything
 # with a point or exponent as a float; calamine reads every number as a float. Integers of 16
 # digits and more, and -0, would differ, so they are not plain.
@@ -97,21 +98,39 @@ def _sheet_grammar(width: int, space: bytes) -> re.Pattern[bytes]:
         + rb'|(?: t="n")?' + space + rb"(?:/>|>" + space
         + rb"(?:<v>" + _NUMBER + rb"</v>" + space + rb")?</c>))"
     )  # fmt: skip
-    # The usual cells first, as a shortcut the regex engine takes at far less cost a cell.
-    usual = (
-        rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"(?: t="s"><v>(?:0|[1-9][0-9]{0,8})</v></c>'
-        rb"|><v>" + _NUMBER + rb"</v></c>)|"
-    )
-    cell = usual + cell
     row = (
-        rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + space
-        + rb"(?:/>|>(?:" + space + cell + rb")*+" + space + rb"</row>)"
+        rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + _X14AC + space
+        + rb"(?:/>|>(?:" + space + _usual(width) + cell + rb")*+" + space + rb"</row>)"
     )  # fmt: skip
     return re.compile(rb"(?:" + space + row + rb")*+" + space)
 
 
-# Tried in turn: most sheets are compact (no spaces between elements) and at most 26 columns
-# wide; the width bounds the memory calamine's grid takes (MAX_DENSE_CELLS).
+def _strict_grammar(x14ac: bool) -> re.Pattern[bytes]:
+    """Return the pattern of the usual sheet: compact, A–Z, a value in every cell and a cell in
+    every row, no inline string (so _read need look for none of those)."""
+    cell = (
+        rb'<c r="[A-Z](?P=row)"' + _STYLE + rb'(?: t="s"><v>(?:0|[1-9][0-9]{0,8})</v>'
+        rb'|(?: t="n")?><v>' + _NUMBER + rb"</v>)</c>"
+    )
+    row = (
+        rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + (_X14AC if x14ac else b"")
+        + rb">(?:" + _usual(26) + cell + rb")++</row>"
+    )  # fmt: skip
+    return re.compile(rb"(?:" + row + rb")*+")
+
+
+def _usual(width: int) -> bytes:
+    """Return the usual cells as a first alternative: a shortcut that costs far less a cell."""
+    return (
+        rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"(?: t="s"><v>(?:0|[1-9][0-9]{0,8})</v></c>'
+        rb"|><v>" + _NUMBER + rb"</v></c>)|"
+    )
+
+
+# Tried in turn after the strict one (STRICT_GRAMMARS, by whether x14ac is declared): compact
+# sheets (no spaces between elements), then spaced ones; the width (at most 26 columns, or 64)
+# bounds the memory calamine's grid takes (MAX_DENSE_CELLS).
+STRICT_GRAMMARS = {False: _strict_grammar(False), True: _strict_grammar(True)}
 SHEET_GRAMMARS = (
     (26, _sheet_grammar(26, b"")),
     (26, _sheet_grammar(26, rb"\s*")),
@@ -212,21 +231,21 @@ def _read(data: bytes) -> PlainSheet | None:
     span = _sheet_data(sheet)
     if span is None or (strings is not None and not _plain_strings(strings)):
         return None
-    start, end = span
-    tier = next(
-        (i for i, (_w, g) in enumerate(SHEET_GRAMMARS) if g.fullmatch(sheet, start, end)), -1
-    )
-    width = SHEET_GRAMMARS[tier][0] if tier >= 0 else 0
+    start, end, x14ac = span
+    if STRICT_GRAMMARS[x14ac].fullmatch(sheet, start, end):
+        width, closed = 26, False  # no empty row or cell, inline string or stray x14ac
+    else:
+        tier = next((w for w, g in SHEET_GRAMMARS if g.fullmatch(sheet, start, end)), 0)
+        if not tier or (not x14ac and sheet.find(b"x14ac:", start, end) >= 0):
+            return None  # not plain, or an undeclared prefix (an XML error for lxml)
+        if sheet.find(b't="inlineStr"', start, end) >= 0:
+            _check_xml(sheet)  # text beyond ASCII: the sheet must be XML as lxml reads it
+        width, closed = tier, True
+    rows = [int(r) for r in ROW_NUMBER.findall(sheet, start, end)]
+    if not rows or any(a >= b for a, b in pairwise(rows)):
+        return None
     if strings is None and sheet.find(b't="s"', start, end) >= 0:
         return None  # xlsx_cells refuses a shared string in a workbook without any
-    if sheet.find(b't="inlineStr"', start, end) >= 0:
-        _check_xml(sheet)  # text beyond ASCII: the sheet must be XML as lxml reads it
-    rows = [int(r) for r in ROW_NUMBER.findall(sheet, start, end)]
-    if not width or not rows or any(a >= b for a, b in pairwise(rows)):
-        return None
-    # In a compact sheet (tier 0) an empty row or cell ends its start tag's last attribute with
-    # "/> or "></: most sheets have none, and a find costs far less than a pattern at every row.
-    closed = tier != 0 or any(sheet.find(e, start, end) >= 0 for e in (b'"/>', b'"></'))
     empty = {int(r) for r in EMPTY_ROW.findall(sheet, start, end)} if closed else set()
     filled = [r for r in rows if r not in empty] if empty else rows
     # The cell count matters only where the sheet could hold more cells than MAX_CELLS.
@@ -245,9 +264,9 @@ def _read(data: bytes) -> PlainSheet | None:
     return PlainSheet(filled, columns, len(grid))
 
 
-def _sheet_data(sheet: bytes) -> tuple[int, int] | None:
-    """Return where the sheet's one sheetData's content lies, if the rest parses as lxml reads
-    it and holds no row of its own."""
+def _sheet_data(sheet: bytes) -> tuple[int, int, bool] | None:
+    """Return where the sheet's one sheetData's content lies and whether it may use the x14ac
+    prefix, if the rest parses as lxml reads it and holds no row of its own."""
     if not XML_DECLARATION.match(sheet):
         return None
     opening, closing = b"<sheetData>", b"</sheetData>"
@@ -263,9 +282,7 @@ def _sheet_data(sheet: bytes) -> tuple[int, int] | None:
         return None
     if any(True for _ in rest.iter(*(f"{{{ns}}}row" for ns in MAIN_NAMESPACES))):
         return None
-    if sheet.find(b"x14ac:", start, end) >= 0 and "x14ac" not in found[0].nsmap:
-        return None  # an undeclared prefix is an XML error for lxml
-    return start, end
+    return start, end, "x14ac" in found[0].nsmap
 
 
 class _Ignore:
