@@ -29,6 +29,13 @@ NON_FINITE_RE = r"^[+-]?(?:nan|inf|infinity)$"
 NOT_FINITE = ("数值必须是有限数（不接受 NaN、inf）", "value must be a finite number")
 
 
+# The table holds dates as nanosecond timestamps: 1677-09-21 to 2262-04-11.
+DATE_OUT_OF_RANGE = (
+    "日期超出范围（1677–2262），请检查年份",
+    "date out of range (1677–2262): check the year",
+)
+
+
 def parse_number_column(text: pd.Series, col: str, problems: ProblemList) -> pd.Series:
     """Return a float column from text, recording every cell that is not a plain number."""
     pattern = VALUE_RE if col == "value" else YOY_RE
@@ -111,12 +118,15 @@ def parse_date_column(
     day = parts["d"].where(~month_only, "1")
     iso = parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + day.fillna("1").str.zfill(2)
     iso = iso.where(~iso_like, text)
-    parsed = pd.to_datetime(iso.where(shaped, None), format="%Y-%m-%d", errors="coerce").astype(
-        "datetime64[ns]"
-    )
+    # Read at the resolution pandas picks (seconds reach far beyond 1677–2262), so that a date
+    # the table cannot hold is named, not a vague OutOfBoundsDatetime from the conversion.
+    read = pd.to_datetime(iso.where(shaped, None), format="%Y-%m-%d", errors="coerce")
     if col == "period_end" and month_only.any():
-        ends = parsed[month_only] + pd.offsets.MonthEnd(0)
-        parsed = parsed.where(~month_only, ends)
+        ends = read[month_only] + pd.offsets.MonthEnd(0)
+        read = read.where(~month_only, ends)
+    beyond = read.notna() & ((read < pd.Timestamp.min) | (read > pd.Timestamp.max))
+    problems.add_mask(beyond, text, col, *DATE_OUT_OF_RANGE)
+    parsed = read.where(~beyond).astype("datetime64[ns]")
     problems.add_mask(
         filled & ~shaped,
         text,

@@ -78,6 +78,7 @@ class Book:
     archive: zipfile.ZipFile
     sheetnames: tuple[str, ...]
     first_sheet: str
+    shared_part: str | None
     shared: tuple[str, ...]
     date_styles: frozenset[int]
     timedelta_styles: frozenset[int]
@@ -89,8 +90,9 @@ class Book:
         return _sheet_rows(self)
 
 
-def open_book(data: bytes) -> Book:
-    """Return the workbook in data, read as far as its first sheet's cells need."""
+def open_book(data: bytes, *, shared_strings: bool = True) -> Book:
+    """Return the workbook in data, read as far as its first sheet's cells need (its shared
+    strings left unread with shared_strings=False: xlsx_plain reads them its own way)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     workbook_part = "xl/workbook.xml"
     for rel in _read_xml(archive, "_rels/.rels"):
@@ -111,12 +113,14 @@ def open_book(data: bytes) -> Book:
     if not sheets:
         raise ValueError("the workbook lists no sheet")
     by_type = {kind.rsplit("/", 1)[-1]: path for kind, path in rels.values()}
-    shared = _shared_strings(archive, by_type.get("sharedStrings"))
+    shared_part = by_type.get("sharedStrings")
+    shared = _shared_strings(archive, shared_part) if shared_strings else ()
     dates, deltas, percents = _styles(archive, by_type.get("styles"))
     return Book(
         archive,
         tuple(n for n, _p in sheets),
         sheets[0][1],
+        shared_part,
         shared,
         dates,
         deltas,
@@ -261,6 +265,17 @@ def _row(book: Book, row: Any, number: int) -> SheetRow:
             formulas.append((column, text))
         texts.append(text)
     return SheetRow(number, columns, texts, formulas)
+
+
+def number_cell_text(book: Book, style: int, raw: str) -> str:
+    """Return the text of a number cell (no t, or t="n") of style holding raw, as _row reads it
+    (a date-styled one through _cell, as a date)."""
+    if style in book.date_styles:
+        value = from_excel(_number(raw), book.epoch, timedelta=style in book.timedelta_styles)
+        return _cell_text(book, {"value": value, "style_id": style})
+    if style in book.percent_styles:
+        return percent_text(_number(raw))
+    return number_text(raw)
 
 
 @lru_cache(maxsize=4096)

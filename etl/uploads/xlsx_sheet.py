@@ -1,5 +1,6 @@
 """An uploaded workbook's one sheet as text: rows or columns of cell texts, limits and formulas
-checked; runs in the limited child of etl/uploads/sandbox.py (xlsx_cells does the parsing)."""
+checked; runs in the limited child of etl/uploads/sandbox.py (xlsx_plain reads a plain sheet
+with calamine, xlsx_cells any other)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from etl.uploads.limits import (
 )
 from etl.uploads.template import TEMPLATE_SHEETS
 from etl.uploads.xlsx_cells import SheetRow, open_book
+from etl.uploads.xlsx_plain import PlainSheet, read_plain_sheet
 
 # A sheet as columns: its header texts, the row number of each data row, and one list of texts
 # per header column (what the parent turns into a frame without a per-cell step).
@@ -63,21 +65,19 @@ def read_xlsx_cells(data: bytes, name: str) -> list[tuple[int, list[str]]]:
 def read_xlsx_columns(data: bytes, name: str) -> SheetColumns:
     """Return the sheet as columns under its header, refusing values beyond the header's width;
     run in a limited child (columns cross back to the parent far cheaper than rows)."""
+    # A plain sheet (as Excel and most programs save a table) is read by calamine several times
+    # faster; xlsx_cells reads the rest, and both read a plain sheet alike (tests compare them).
+    plain = read_plain_sheet(data)
+    if plain is not None:
+        return _plain_columns(plain, name)
     rows = read_xlsx_cells(data, name)
     if not rows:
         raise refuse("工作表为空", "the sheet is empty", name)
-    header = [h.strip() for h in rows[0][1]]
-    while header and header[-1] == "":
-        header.pop()
+    header = _header(rows[0][1])
     width = len(header)
     extra = [r for r, texts in rows[1:] if any(v.strip() for v in texts[width:])]
     if extra:
-        raise refuse(
-            "某行在表头之外还有内容",
-            "a row has values beyond the header's columns",
-            name,
-            row=extra[0],
-        )
+        raise _beyond_header(name, extra[0])
     numbers = [r for r, _texts in rows[1:]]
     body = [
         texts if len(texts) == width else (texts + [""] * width)[:width] for _r, texts in rows[1:]
@@ -85,6 +85,47 @@ def read_xlsx_columns(data: bytes, name: str) -> SheetColumns:
     # One transpose in C instead of a step per cell; no rows still means width empty columns.
     columns = [list(c) for c in zip(*body, strict=True)] if body else [[] for _ in range(width)]
     return header, numbers, columns
+
+
+def _plain_columns(plain: PlainSheet, name: str) -> SheetColumns:
+    """Return a plain sheet as read_xlsx_columns returns xlsx_cells' rows (the same checks)."""
+    rows, grid, height = plain.rows, plain.columns, plain.height
+    if not rows:
+        raise refuse("工作表为空", "the sheet is empty", name)
+    first = rows[0]
+    header = _header([column[first - 1] for column in grid] if first <= height else [])
+    width = len(header)
+    # Rows without cells hold no value in the grid, so the first value found is xlsx_cells'.
+    extra = [
+        next((i + 1 for i in range(first, height) if column[i].strip()), None)
+        for column in grid[width:]
+    ]
+    found = [r for r in extra if r is not None]
+    if found:
+        raise _beyond_header(name, min(found))
+    numbers = rows[1:]
+    blank = [""] * len(numbers)
+    if numbers == list(range(first + 1, height + 1)):
+        body = [column[first:height] for column in grid[:width]]
+    else:
+        body = [[column[r - 1] if r <= height else "" for r in numbers] for column in grid[:width]]
+    return header, numbers, body + [list(blank) for _ in range(width - len(body))]
+
+
+def _header(texts: list[str]) -> list[str]:
+    header = [h.strip() for h in texts]
+    while header and header[-1] == "":
+        header.pop()
+    return header
+
+
+def _beyond_header(name: str, row: int) -> CorridorError:
+    return refuse(
+        "某行在表头之外还有内容",
+        "a row has values beyond the header's columns",
+        name,
+        row=row,
+    )
 
 
 def _sheet_texts(parsed: Iterable[SheetRow], name: str) -> list[tuple[int, list[str]]]:

@@ -1,0 +1,377 @@
+"""A workbook's first sheet read by calamine (Rust) when it is plain: shared or inline strings
+and numbers, every row and cell numbered, as Excel, WPS, LibreOffice, openpyxl and XlsxWriter
+save a table; several times faster than xlsx_cells, and read to the very same texts.
+
+Plain is checked, never assumed. The sheet's cells must match SHEET_GRAMMARS (rows in order,
+each cell in its own row, nothing but c, v and inline string elements: no formula, boolean,
+error or ISO date cell, and numbers Python and Rust read alike); the shared strings must match
+STRINGS (text, runs and phonetic guides that lxml and calamine read alike) and parse with lxml;
+the sheet around its sheetData must parse with lxml and hold no other row (with inline strings,
+the whole sheet must). Calamine then reads a workbook made of those two parts alone, without
+styles, so every number comes back as the number it is; the numbers of cells styled as dates
+or percents are turned into text by xlsx_cells' own functions. Whenever a check fails (or
+calamine fails) read_plain_sheet returns None, and the caller reads the workbook with
+xlsx_cells, which reads any workbook, only slower.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from lxml import etree
+from python_calamine import CalamineWorkbook
+
+from etl.uploads.limits import MAX_CELLS, MAX_ROWS
+from etl.uploads.template import TEMPLATE_SHEETS
+from etl.uploads.xlsx_cells import (
+    MAIN_NAMESPACES,
+    Book,
+    _column_index,
+    _parser_options,
+    number_cell_text,
+    open_book,
+)
+
+MAIN = MAIN_NAMESPACES[0]
+# Calamine's dense grid of a sheet costs ~32 bytes a cell before Python sees it: sheets whose
+# last row times their widest possible row exceeds this are left to xlsx_cells (bounded memory).
+MAX_DENSE_CELLS = 6_000_000
+# A part bigger than this is left to xlsx_cells, which streams it instead of holding copies.
+MAX_PART_BYTES = 160 * 1024 * 1024
+
+# Attribute values of rows (never read by either reader): printable ASCII without " & <.
+_VALUE = rb'="[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*"'
+# Row attributes in the schema's order, each at most once (a repeated one is an XML error).
+_ROW_ATTRIBUTES = b"".join(
+    rb"(?: " + name + _VALUE + rb")?"
+    for name in (
+        b"spans",
+        b"s",
+        b"customFormat",
+        b"ht",
+        b"hidden",
+        b"customHeight",
+        b"outlineLevel",
+        b"collapsed",
+        b"thickTop",
+        b"thickBot",
+        b"ph",
+    )
+)
+# Excel's own row attribute, valid only where the sheet declares its prefix.
+_X14AC = rb"(?: x14ac:dyDescent" + _VALUE + rb")?"
+# Numbers both readers read alike: xlsx_cells reads digits alone as a Python int and anything
+# with a point or exponent as a float; calamine reads every number as a float. Integers of 16
+# digits and more, and -0, would differ, so they are not plain.
+_NUMBER = (
+    rb"(?:0|-?[1-9][0-9]{0,14}"
+    rb"|-?[0-9]{1,40}(?:\.[0-9]{1,40}(?:[eE][-+]?[0-9]{1,3})?|[eE][-+]?[0-9]{1,3}))"
+)
+_STYLE = rb'(?: s="(?:0|[1-9][0-9]{0,8})")?'  # no leading zero: the s="1" of SPECIAL_CELL
+_WIDTHS = {26: rb"[A-Z]", 64: rb"(?:[A-Z]|A[A-Z]|B[A-L])"}  # columns A–Z, A–BL (MAX_COLUMNS)
+
+
+# An inline string's one text (as openpyxl writes it): characters beyond ASCII may come as
+# references, never one that could spell an _xHHHH_ escape; lxml checks the sheet's XML then.
+_INLINE_TEXT = (
+    rb"(?:[^<&_\r]++|&(?:amp|lt|gt|quot|apos|#(?:9|10|13|12[89]|1[3-9][0-9]|[2-9][0-9]{2}"
+    rb"|[1-9][0-9]{3,6}));|_(?![xX][0-9a-fA-F]{4}_))*+"
+)
+
+
+def _sheet_grammar(width: int, space: bytes) -> re.Pattern[bytes]:
+    """Return the pattern a plain sheetData's content matches in full (space: b"" or \\s*)."""
+    cell = (
+        rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"' + _STYLE
+        # A shared string's index, an inline string, or a number; any may be left out.
+        + rb'(?: t="s"' + space + rb"(?:/>|>" + space
+        + rb"(?:<v>(?:0|[1-9][0-9]{0,8})</v>" + space + rb")?</c>)"
+        + rb'| t="inlineStr"' + space + rb"(?:/>|>" + space + rb"(?:<is>" + space
+        + rb'<t(?: xml:space="preserve")?(?:/>|>' + _INLINE_TEXT + rb"</t>)"
+        + space + rb"</is>" + space + rb")?</c>)"
+        + rb'|(?: t="n")?' + space + rb"(?:/>|>" + space
+        + rb"(?:<v>" + _NUMBER + rb"</v>" + space + rb")?</c>))"
+    )  # fmt: skip
+    row = (
+        rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + _X14AC + space
+        + rb"(?:/>|>(?:" + space + _usual(width) + cell + rb")*+" + space + rb"</row>)"
+    )  # fmt: skip
+    return re.compile(rb"(?:" + space + row + rb")*+" + space)
+
+
+def _strict_grammar(x14ac: bool) -> re.Pattern[bytes]:
+    """Return the pattern of the usual sheet: compact, A–Z, a value in every cell and a cell in
+    every row, no inline string (so _read need look for none of those)."""
+    cell = (
+        rb'<c r="[A-Z](?P=row)"' + _STYLE + rb'(?: t="s"><v>(?:0|[1-9][0-9]{0,8})</v>'
+        rb'|(?: t="n")?><v>' + _NUMBER + rb"</v>)</c>"
+    )
+    row = (
+        rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTES + (_X14AC if x14ac else b"")
+        + rb">(?:" + _usual(26) + cell + rb")++</row>"
+    )  # fmt: skip
+    return re.compile(rb"(?:" + row + rb")*+")
+
+
+def _usual(width: int) -> bytes:
+    """Return the usual cells as a first alternative: a shortcut that costs far less a cell."""
+    return (
+        rb'<c r="' + _WIDTHS[width] + rb'(?P=row)"(?: t="s"><v>(?:0|[1-9][0-9]{0,8})</v></c>'
+        rb"|><v>" + _NUMBER + rb"</v></c>)|"
+    )
+
+
+# Tried in turn after the strict one (STRICT_GRAMMARS, by whether x14ac is declared): compact
+# sheets (no spaces between elements), then spaced ones; the width (at most 26 columns, or 64)
+# bounds the memory calamine's grid takes (MAX_DENSE_CELLS).
+STRICT_GRAMMARS = {False: _strict_grammar(False), True: _strict_grammar(True)}
+SHEET_GRAMMARS = (
+    (26, _sheet_grammar(26, b"")),
+    (26, _sheet_grammar(26, rb"\s*")),
+    (64, _sheet_grammar(64, rb"\s*")),
+)
+ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+EMPTY_ROW = re.compile(rb'<row r="([0-9]+)"[^>]*?(?:/>|>\s*</row>)')
+# A cell without a value: given calamine as an empty inline string, so that a repeated cell
+# reference keeps the last cell as xlsx_cells does (calamine skips empty cells).
+VALUELESS_CELL = re.compile(rb'<c r="([A-Z]{1,2}[0-9]+)"[^>]*?(?:/>|>\s*</c>)')
+EMPTY_STRING_CELL = rb'<c r="\1" t="inlineStr"><is><t></t></is></c>'
+XML_DECLARATION = re.compile(
+    rb"(?:\xef\xbb\xbf)?"
+    rb"(?:<\?xml version=([\"'])1\.0\1(?: encoding=([\"'])(?i:utf-8)\2)?"
+    rb"(?: standalone=([\"'])(?:yes|no)\3)?\s*\?>)?\s*(?=<[A-Za-z])"
+)
+
+# Shared strings: text with the five named entities and no _xHHHH_ escape (which calamine
+# decodes and lxml keeps) or carriage return (which parsers may normalise differently).
+_TEXT = rb"(?:[^<&_\r]++|&(?:amp|lt|gt|quot|apos);|_(?![xX][0-9a-fA-F]{4}_))*+"
+_T = rb'<t(?: xml:space="preserve")?\s*(?:/>|>' + _TEXT + rb"</t>)"
+_ANY_ATTRIBUTES = rb'(?:\s+[A-Za-z]+="[^"<&]*")*\s*'
+_RUN = (
+    rb"<r>\s*(?:<rPr>(?:\s*<[A-Za-z]+" + _ANY_ATTRIBUTES + rb"/>)*\s*</rPr>\s*)?" + _T + rb"\s*</r>"
+)
+# One plain text, or runs only (calamine reads a text before runs alone), then phonetic guides.
+_SI = (
+    rb"<si>\s*(?:" + _T + rb"|" + _RUN + rb"(?:\s*" + _RUN + rb")*)"
+    rb"(?:\s*<rPh" + _ANY_ATTRIBUTES + rb">\s*" + _T + rb"\s*</rPh>)*"
+    rb"(?:\s*<phoneticPr" + _ANY_ATTRIBUTES + rb"/>)?\s*</si>"
+)  # fmt: skip
+# Possessive (*+), so the engine keeps no state per string (a plain * took 300 MB for 200,000),
+# and the usual plain string first, as a shortcut.
+STRINGS = re.compile(
+    rb'<sst xmlns="' + MAIN.encode() + rb'"(?: count="[0-9]{1,10}")?(?: uniqueCount="[0-9]{1,10}")?'
+    rb"\s*>(?:<si><t>[^<&_\r]*+</t></si>|\s*" + _SI + rb")*+\s*</sst>\s*"
+)
+
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# The workbook calamine reads: the sheet's cells and the shared strings, nothing else.
+CALAMINE_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
+    'schemas.openxmlformats.org/package/2006/content-types"/>',
+    "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
+    f'<Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" '
+    f'xmlns:r="{DOC}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
+    f'xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>',
+}
+SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'.encode()
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+@dataclass(frozen=True)
+class PlainSheet:
+    """A plain sheet: the numbers of its rows that hold cells, in order, and its cells as text,
+    one list per column from row 1 to the sheet's last row ("" where no value)."""
+
+    rows: list[int]
+    columns: list[list[str]]
+    height: int
+
+
+def read_plain_sheet(data: bytes) -> PlainSheet | None:
+    """Return the workbook's first sheet read by calamine, or None where it is not plain (or
+    holds more sheets than the template's): xlsx_cells reads it then."""
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new strings, none in a cycle: collections would only cost time
+    try:
+        return _read(data)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's panics too: any doubt means not plain
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(data: bytes) -> PlainSheet | None:
+    book = open_book(data, shared_strings=False)
+    try:
+        if any(n not in TEMPLATE_SHEETS for n in book.sheetnames[1:]):
+            return None
+        names = set(book.archive.namelist())
+        shared = book.shared_part if book.shared_part in names else None
+        parts = [p for p in (book.first_sheet, shared) if p]
+        if any(p not in names or book.archive.getinfo(p).file_size > MAX_PART_BYTES for p in parts):
+            return None
+        sheet = book.archive.read(book.first_sheet)
+        strings = book.archive.read(shared) if shared else None
+    finally:
+        book.archive.close()
+    span = _sheet_data(sheet)
+    if span is None or (strings is not None and not _plain_strings(strings)):
+        return None
+    start, end, x14ac = span
+    if STRICT_GRAMMARS[x14ac].fullmatch(sheet, start, end):
+        width, closed = 26, False  # no empty row or cell, inline string or stray x14ac
+    else:
+        tier = next((w for w, g in SHEET_GRAMMARS if g.fullmatch(sheet, start, end)), 0)
+        if not tier or (not x14ac and sheet.find(b"x14ac:", start, end) >= 0):
+            return None  # not plain, or an undeclared prefix (an XML error for lxml)
+        if sheet.find(b't="inlineStr"', start, end) >= 0:
+            _check_xml(sheet)  # text beyond ASCII: the sheet must be XML as lxml reads it
+        width, closed = tier, True
+    rows = [int(r) for r in ROW_NUMBER.findall(sheet, start, end)]
+    if not rows or any(a >= b for a, b in pairwise(rows)):
+        return None
+    if strings is None and sheet.find(b't="s"', start, end) >= 0:
+        return None  # xlsx_cells refuses a shared string in a workbook without any
+    empty = {int(r) for r in EMPTY_ROW.findall(sheet, start, end)} if closed else set()
+    filled = [r for r in rows if r not in empty] if empty else rows
+    # The cell count matters only where the sheet could hold more cells than MAX_CELLS.
+    many = (end - start) // len(b'<c r="A1"/>') > MAX_CELLS
+    if len(filled) > MAX_ROWS + 1 or (many and sheet.count(b"<c ", start, end) > MAX_CELLS):
+        return None  # xlsx_cells refuses it
+    if rows[-1] * width > MAX_DENSE_CELLS:
+        return None  # xlsx_cells reads it in less memory
+    special = _special_cells(book, sheet, start, end)
+    body: Any = memoryview(sheet)[start:end]  # no copy of the cells, unless they change
+    if closed and VALUELESS_CELL.search(sheet, start, end):
+        body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, sheet[start:end])
+    grid = _calamine_grid(strings, body)
+    _read_special(book, grid, special)
+    columns = [_texts(column) for column in zip(*grid, strict=True)]
+    return PlainSheet(filled, columns, len(grid))
+
+
+def _sheet_data(sheet: bytes) -> tuple[int, int, bool] | None:
+    """Return where the sheet's one sheetData's content lies and whether it may use the x14ac
+    prefix, if the rest parses as lxml reads it and holds no row of its own."""
+    if not XML_DECLARATION.match(sheet):
+        return None
+    opening, closing = b"<sheetData>", b"</sheetData>"
+    start, end = sheet.find(opening), sheet.rfind(closing)
+    if start < 0 or end < start:
+        return None
+    start += len(opening)
+    # Cut anywhere but at the one sheetData's own tags, the rest would not parse or would
+    # hold another sheetData; what lies between is checked by SHEET_GRAMMARS.
+    rest = etree.fromstring(sheet[:start] + sheet[end:], etree.XMLParser(**_parser_options()))
+    found = list(rest.iter(f"{{{MAIN}}}sheetData"))
+    if len(found) != 1 or found[0].nsmap.get(None) != MAIN or found[0].getparent() is not rest:
+        return None
+    if any(True for _ in rest.iter(*(f"{{{ns}}}row" for ns in MAIN_NAMESPACES))):
+        return None
+    return start, end, "x14ac" in found[0].nsmap
+
+
+class _Ignore:
+    """An lxml parser target that keeps nothing: the parse only checks the XML."""
+
+    def close(self) -> None:
+        """End of the document."""
+        return None
+
+
+def _plain_strings(strings: bytes) -> bool:
+    """Whether the shared strings are well formed and read alike by lxml and calamine."""
+    declared = XML_DECLARATION.match(strings)
+    if declared is None or not STRINGS.fullmatch(strings, declared.end()):
+        return False
+    _check_xml(strings)
+    return True
+
+
+def _check_xml(part: bytes) -> None:
+    """Raise what lxml raises where the part is not XML it reads (nothing is kept)."""
+    etree.fromstring(part, etree.XMLParser(target=_Ignore(), **_parser_options()))
+
+
+def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple[bytes, ...]]:
+    """Return (column letters, row, style) of the number cells styled as dates or percents."""
+    styles = sorted(book.date_styles | book.percent_styles)
+    if len(styles) > 1000:
+        raise ValueError("too many date and percent styles to look for one by one")
+    found = [s for s in styles if sheet.find(b' s="%d"' % s, start, end) >= 0]
+    if not found:
+        return []
+    ids = b"|".join(b"%d" % s for s in found)
+    pattern = re.compile(rb'<c r="([A-Z]{1,2})([0-9]+)" s="(' + ids + rb')"(?: t="n")?\s*/?>')
+    return pattern.findall(sheet, start, end)
+
+
+def _read_special(book: Book, grid: list[list[Any]], special: list[tuple[bytes, ...]]) -> None:
+    """Put the texts of the date- and percent-styled numbers calamine read into the grid, as
+    xlsx_cells reads them (SHEET_GRAMMARS admits no number the two read apart)."""
+    columns: dict[bytes, int] = {}
+    dates: dict[bytes, int | None] = {}
+    for letters, row, style in special:
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = _column_index(letters.decode()) - 1
+        if style not in dates:
+            number = int(style)
+            dates[style] = number if number in book.date_styles else None
+        cells = grid[int(row) - 1]
+        value = cells[column]
+        if value.__class__ is not float:
+            continue  # an empty cell
+        date_style = dates[style]
+        if date_style is not None:
+            cells[column] = number_cell_text(book, date_style, repr(value))
+        else:
+            # cell_texts.percent_text inlined: 0.123 → "12.3%" (no NaN reaches here).
+            shown = repr(round(value * 100, 10))
+            cells[column] = (shown[:-2] if shown.endswith(".0") else shown) + "%"
+
+
+def _calamine_grid(strings: bytes | None, body: Any) -> list[list[Any]]:
+    """Return calamine's reading of a workbook holding these shared strings and sheet cells."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for part, text in CALAMINE_PARTS.items():
+            archive.writestr(part, text)
+        if strings is not None:
+            archive.writestr("xl/sharedStrings.xml", strings)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as handle:
+            handle.write(SHEET_HEAD)
+            handle.write(body)
+            handle.write(SHEET_TAIL)
+    out.seek(0)
+    sheet = CalamineWorkbook.from_filelike(out).get_sheet_by_index(0)
+    return sheet.to_python(skip_empty_area=False)
+
+
+def _texts(column: tuple[Any, ...]) -> list[str]:
+    """Return a column of calamine's values as texts: strings as they are, numbers as
+    cell_texts.number_text shows them (format_number of the float)."""
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return list(column)
+    if not kinds <= {str, float}:
+        raise TypeError("calamine gave a value of another kind than a plain sheet holds")
+    # format_number inlined: repr without a trailing .0 (SHEET_GRAMMARS admits no NaN).
+    return [
+        value if value.__class__ is str else (r[:-2] if (r := repr(value)).endswith(".0") else r)
+        for value in column
+    ]

@@ -1,0 +1,76 @@
+"""etl/uploads/typed_cells.py: a date the table cannot hold (before 1677-09-21 or after
+2262-04-11, pandas' nanosecond bounds) is refused with a message naming the column and the
+value, in a CSV and in a workbook (typed as text or a real Excel date), never a vague
+OutOfBoundsDatetime; dates just inside the bounds still read."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+from uploads_support import HEADER, SOURCE, csv_line, with_rows
+
+from etl.contract.errors import CorridorError
+from etl.uploads.problem_list import ProblemList
+from etl.uploads.typed_cells import parse_date_column
+from etl.uploads.validating import parse_upload
+
+
+def workbook(cells: dict[str, object]) -> bytes:
+    """Return a one-row upload workbook whose cells are the CSV row's, with cells replaced."""
+    book = openpyxl.Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(HEADER.split(","))
+    row: dict[str, object] = dict(zip(HEADER.split(","), csv_line(0).split(","), strict=True))
+    row.update(cells)
+    sheet.append(list(row.values()))
+    for cell in sheet[2]:
+        if isinstance(cell.value, datetime):
+            cell.number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+BEYOND = [
+    ("period_end", "2300-01-01", "2300-01-01"),
+    ("period_start", "1600/1/1", "1600/1/1"),
+    ("period_end", "2262年4月", "2262年4月"),  # a month's last day, 2262-04-30, is beyond
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "typed", "shown"),
+    [("csv", *case) for case in BEYOND]
+    + [("xlsx", *case) for case in BEYOND]
+    + [("xlsx", "period_end", datetime(2300, 1, 1), "2300-01-01")],  # a real Excel date
+)
+def test_a_date_beyond_the_tables_range_is_named(
+    kind: str, column: str, typed: object, shown: str
+) -> None:
+    if kind == "csv":
+        data, name = with_rows(csv_line(0, **{column: str(typed)})), "d.csv"
+    else:
+        data, name = workbook({column: typed}), "d.xlsx"
+    with pytest.raises(CorridorError) as caught:
+        parse_upload(data, name, {SOURCE})
+    problems = caught.value.problems
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.zh.startswith("日期超出范围（1677–2262）")
+    assert problem.en.startswith("date out of range (1677–2262)")
+    assert (problem.file, problem.row, problem.column, problem.value) == (name, 2, column, shown)
+
+
+def test_dates_at_the_bounds_still_read_and_only_those_beyond_are_named() -> None:
+    problems = ProblemList("b.csv")
+    text = pd.Series(["1677-09-22", "2262-04-11", "2262-04-12", "1677-09-20", ""])
+    parsed = parse_date_column(text, "period_start", problems)
+    assert list(parsed[:2]) == [pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11")]
+    assert parsed[2:].isna().all() and parsed.dtype == "datetime64[ns]"
+    with pytest.raises(CorridorError) as caught:
+        problems.raise_if_any()
+    assert [p.value for p in caught.value.problems] == ["2262-04-12", "1677-09-20"]
