@@ -28,7 +28,7 @@ from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
 from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
-from etl.contract.qualifiers import is_bound
+from etl.contract.qualifiers import OVER, is_bound
 from etl.contract.series import headline_series, series_by_key
 from etl.contract.vocabulary import load_metrics
 
@@ -103,13 +103,14 @@ def through_december(record: Record) -> bool:
 def one_per_year(records: list[Record]) -> list[Record]:
     """Return one point per series and year: an exact figure before a bound (10218列 to 30
     December before 超万列 for the year), then the full year before a running total to a
-    December day, then the latest cut-off."""
+    December day, then the latest cut-off; but a full year stated as over a value at least the
+    running total's (第1万列 on 30 December, 超1万列 for the year) is the year's own statement."""
     by_year: dict[tuple[str, int], list[Record]] = {}
     for r in records:
         by_year.setdefault((str(r["series"]), pd.Timestamp(r["period_end"]).year), []).append(r)
     out = []
     for same in by_year.values():
-        ranked = sorted(same, key=_year_rank, reverse=True)
+        ranked = _year_statement(sorted(same, key=_year_rank, reverse=True))
         # The year's other figures stay beside its point (另据…), each as its source states it.
         others = [o for r in ranked[1:] for o in (r, *r.get("others", ()))]
         distinct = {
@@ -120,6 +121,25 @@ def one_per_year(records: list[Record]) -> list[Record]:
         }
         out.append({**ranked[0], "others": list(distinct.values())[:MAX_OTHERS]})
     return sorted(out, key=lambda r: r["period_end"])
+
+
+def _year_statement(ranked: list[Record]) -> list[Record]:
+    """Put first a full year stated as over a value the running total chosen before it does not
+    pass: 超1万列 says more of the year than 1万列 to 30 December, and is what the report says."""
+    first = ranked[0]
+    if not through_december(first) or is_bound(qualifier_of(first)):
+        return ranked
+    over = [
+        r
+        for r in ranked[1:]
+        if not through_december(r)
+        and qualifier_of(r) == OVER
+        and float(r["value"]) >= float(first["value"])
+    ]
+    if not over:
+        return ranked
+    chosen = max(over, key=lambda r: float(r["value"]))
+    return [chosen, *(r for r in ranked if r is not chosen)]
 
 
 def _year_rank(record: Record) -> tuple[bool, bool, pd.Timestamp]:

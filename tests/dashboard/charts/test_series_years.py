@@ -180,3 +180,33 @@ def test_a_year_with_only_a_running_total_to_december_is_drawn_from_it_and_says_
     assert "2025年的点为截至2025年12月30日的累计数" in year_note(points, ZH)
     assert "running total as of 30 Dec 2025" in year_note(points, EN)
     assert "2023" not in year_note(points, EN).split("running total")[0]
+
+
+def test_a_year_stated_as_over_the_running_total_reads_as_stated() -> None:
+    from dashboard.charts.series_years import one_per_year
+
+    def rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
+        return {
+            "series": "corridor_rail_sea_trains",
+            "value": value,
+            "qualifier": qualifier,
+            "period_end": pd.Timestamp(end),
+            "others": [],
+        }
+
+    # 2024: the 10,000th train on 30 December and 超1万列 for the year: the year's point is the
+    # report's 超1万列 (a manager must not quote 1万列), the running total stays beside it.
+    # 2025: 10218 to 30 December passes the year's 超1万列, so it stays the point.
+    points = one_per_year(
+        [
+            rec(10000, "2024-12-30"),
+            rec(10000, "2024-12-31", "over"),
+            rec(10218, "2025-12-30"),
+            rec(10000, "2025-12-31", "over"),
+        ]
+    )
+    assert [(p["value"], p["qualifier"], str(p["period_end"].date())) for p in points] == [
+        (10000, "over", "2024-12-31"),
+        (10218, "", "2025-12-30"),
+    ]
+    assert [(o["value"], o["qualifier"]) for o in points[0]["others"]] == [(10000, "")]
