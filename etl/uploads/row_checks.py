@@ -52,10 +52,15 @@ def fill_defaults(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return out.loc[:, list(OBSERVATION_COLUMNS)]
 
 
-def check_within_file(rows: pd.DataFrame, problems: ProblemList, name: str) -> None:
-    """Record rows that repeat or contradict another row of the same file."""
+def check_within_file(
+    rows: pd.DataFrame, problems: ProblemList, name: str, keys: np.ndarray | None = None
+) -> None:
+    """Record rows that repeat or contradict another row of the same file.
+
+    keys: the rows' figure key hashes (identity.figure_hashes), when the caller has them.
+    """
     # Rows whose key hash repeats are the only candidates; their keys are compared exactly.
-    hashed, _ = figure_hashes(rows)
+    hashed = figure_hashes(rows)[0] if keys is None else keys
     candidates = pd.Series(hashed).duplicated(keep=False).to_numpy()
     if not candidates.any():
         return
@@ -125,16 +130,25 @@ def check_rows(
     typed: pd.DataFrame, name: str, known_sources: Iterable[str], problems: ProblemList
 ) -> pd.DataFrame:
     """Return typed rows filled by rule and checked against the contract, or raise every problem."""
+    return check_rows_hashed(typed, name, known_sources, problems)[0]
+
+
+def check_rows_hashed(
+    typed: pd.DataFrame, name: str, known_sources: Iterable[str], problems: ProblemList
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+    """Return the checked rows (as check_rows) and their figure_hashes, or raise every problem."""
     rows = fill_defaults(typed, name)
     check_required(rows, problems)
     check_sources(rows, known_sources, problems)
     check_series(rows, problems)
     checked = _schema_checked(rows, name, problems)
     problems.raise_if_any()
-    check_within_file(checked, problems, name)
+    # Hashed once: the within-file check uses the keys, the preview and the merge both hashes.
+    hashes = figure_hashes(checked)
+    check_within_file(checked, problems, name, hashes[0])
     problems.raise_if_any()
     # The index stays the file's row number minus 2, so later messages can name rows.
-    return checked
+    return checked, hashes
 
 
 # The contract's own checks run on this many rows at a time and stop once the listed problems
