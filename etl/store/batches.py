@@ -16,16 +16,13 @@ import re
 import shutil
 import stat
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from filelock import FileLock, Timeout
 
 from etl.contract.errors import CorridorError, LockedError
@@ -39,6 +36,16 @@ from etl.contract.tables import (
     render_sources_csv,
 )
 from etl.store.audit import audit, audit_ready
+
+# Rendering and hashing rows live in records; these names stay importable from here.
+from etl.store.records import HASH_MODULUS as HASH_MODULUS
+from etl.store.records import HEADER_LINE as HEADER_LINE
+from etl.store.records import RenderedRows, render_rows_csv
+from etl.store.records import hash_after as hash_after
+from etl.store.records import number_texts as number_texts
+from etl.store.records import records_sum as records_sum
+from etl.store.records import render_records as render_records
+from etl.store.records import table_hash as table_hash
 
 BATCH_RE = re.compile(r"^(\d{6})-([0-9a-f]{8})$")
 BATCH_FORMAT = 1
@@ -105,101 +112,6 @@ def no_rows() -> pd.DataFrame:
 def empty_sources() -> pd.DataFrame:
     """Return an empty, valid sources frame."""
     return _empty_templates()[1].copy()
-
-
-def number_texts(values: pd.Series) -> list[str]:
-    # etl.tables.format_number, inlined: it runs for every number of a 200,000-row table.
-    out = []
-    for x in values.astype(float).tolist():
-        if x != x:
-            out.append("")
-        else:
-            text = repr(x)
-            out.append(text[:-2] if text.endswith(".0") else text)
-    return out
-
-
-def _by_distinct(series: pd.Series, render: Callable[[pd.Series], list[str]]) -> np.ndarray:
-    # Renders each distinct cell once and spreads the texts to the rows by code.
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = np.array([*render(pd.Series(uniques, dtype=series.dtype)), ""], dtype=object)
-    return texts[codes]
-
-
-def _dates(series: pd.Series) -> list[str]:
-    return series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "").tolist()
-
-
-# A field holding the delimiter, a quote or a line break is quoted (csv.QUOTE_MINIMAL).
-_NEEDS_QUOTES = '[,"\r\n]'
-_QUOTE, _COMMA, _NEWLINE, _NOTHING = (pa.scalar(c, pa.large_string()) for c in ('"', ",", "\n", ""))
-
-
-def render_records(frame: pd.DataFrame) -> pd.Series:
-    """Return each row as one contract CSV record (with its newline), quoted as csv.writer does.
-
-    Columns are rendered with Arrow's string kernels; each distinct number or date once.
-    """
-    if not len(frame):
-        return pd.Series([], dtype=object)
-    fields = []
-    for col in OBSERVATION_COLUMNS:
-        series = frame[col]
-        texts: np.ndarray | pd.Series
-        if col in ("value", "yoy_pct"):
-            texts = _by_distinct(series.astype(float), number_texts)
-        elif col in ("period_start", "period_end"):
-            texts = _by_distinct(series, _dates)
-        else:
-            texts = series.astype("str")
-        text = pa.array(texts, type=pa.large_string())
-        quoted = pc.match_substring_regex(text, _NEEDS_QUOTES)
-        if pc.any(quoted).as_py():
-            escaped = pc.replace_substring(text, '"', '""')
-            text = pc.if_else(
-                quoted, pc.binary_join_element_wise(_QUOTE, escaped, _QUOTE, _NOTHING), text
-            )
-        fields.append(text)
-    records = pc.binary_join_element_wise(*fields, _COMMA)
-    return pd.Series(
-        pc.binary_join_element_wise(records, _NEWLINE, _NOTHING).to_numpy(zero_copy_only=False),
-        index=frame.index,
-        dtype=object,
-    )
-
-
-HEADER_LINE = ",".join(OBSERVATION_COLUMNS) + "\n"
-
-
-def render_rows_csv(frame: pd.DataFrame) -> str:
-    """Return observations as contract CSV, byte for byte as etl.tables renders them, but fast."""
-    return HEADER_LINE + "".join(render_records(frame).tolist())
-
-
-HASH_MODULUS = 2**256
-
-
-def records_sum(frame: pd.DataFrame) -> int:
-    """Return the sum, modulo 2**256, of the sha256 of each row's contract CSV record."""
-    total = 0
-    for record in render_records(frame).tolist():
-        total += int.from_bytes(hashlib.sha256(record.encode("utf-8")).digest(), "big")
-    return total % HASH_MODULUS
-
-
-def table_hash(frame: pd.DataFrame) -> str:
-    """Return the table's hash: the sum of its records' sha256 modulo 2**256, as 64 hex digits.
-
-    A sum does not depend on row order, and a change updates it from the rows it adds and
-    removes alone (`hash_after`), so a merge never re-renders the stored table.
-    """
-    return f"{records_sum(frame):064x}"
-
-
-def hash_after(before: str, added: pd.DataFrame, removed: pd.DataFrame) -> str:
-    """Return the table hash after removing and adding rows, from the hash before."""
-    total = int(before, 16) + records_sum(added) - records_sum(removed)
-    return f"{total % HASH_MODULUS:064x}"
 
 
 def read_rows_csv(path: Path) -> pd.DataFrame:
@@ -527,8 +439,17 @@ def remove_stale_temporaries(layout: Layout) -> list[str]:
     return removed
 
 
-def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: str) -> str:
-    """Write a change as the next batch, atomically; return its id (call under the lock)."""
+def commit_batch(
+    layout: Layout,
+    change: Change,
+    hash_before: str,
+    hash_after: str,
+    rendered: RenderedRows | None = None,
+) -> str:
+    """Write a change as the next batch, atomically; return its id (call under the lock).
+
+    rendered: change.added already rendered (the merge renders it once for file and hash).
+    """
     if change.kind not in KINDS:
         raise ValueError(f"unknown batch kind {change.kind!r}")
     remove_stale_temporaries(layout)
@@ -537,7 +458,8 @@ def commit_batch(layout: Layout, change: Change, hash_before: str, hash_after: s
     seq = int(BATCH_RE.match(existing[-1].name).group(1)) + 1 if existing else 1  # type: ignore[union-attr]
     files: dict[str, bytes] = {}
     if len(change.added):
-        files[FILES["added"]] = render_rows_csv(change.added).encode("utf-8")
+        ready = rendered if rendered is not None and rendered.frame is change.added else None
+        files[FILES["added"]] = render_rows_csv(ready or change.added).encode("utf-8")
     if len(change.removed):
         files[FILES["removed"]] = render_rows_csv(change.removed).encode("utf-8")
     if change.sources is not None and len(change.sources):

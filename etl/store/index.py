@@ -32,6 +32,7 @@ from etl.store.batches import (
     table_hash,
     wordings_of,
 )
+from etl.store.records import RenderedRows
 from etl.store.table import data_version, load_built, state_after, stored_manifest
 
 # 2: keys hashed column by column (identity.figure_hashes); a format-1 index is rebuilt.
@@ -66,12 +67,19 @@ def _apply(
     sources_added: pd.DataFrame | None,
     wordings: tuple[tuple[str, str], ...] = (),
     added_hashes: tuple[np.ndarray, np.ndarray] | None = None,
+    rendered: RenderedRows | None = None,
 ) -> StoredFigureIndex:
     # Mirrors batches.apply_change: drop rows whose pair is removed, then append the added rows
     # in order, so position i of the index stays row i of the table. Rows are hashed as readers
     # load them: a row that names no series is placed by the rules and the analysts' wordings.
     removed = fill_series(removed, wordings) if len(removed) else removed
-    added = fill_series(added, wordings) if len(added) else added
+    # The added rows as rendered for the batch file, when they are: only the series is redone.
+    hashed: RenderedRows | None = None
+    if rendered is not None and rendered.frame is added:
+        hashed = rendered.series_filled(wordings)
+        added = hashed.frame
+    else:
+        added = fill_series(added, wordings) if len(added) else added
     keys, pairs = index.keys, index.pairs
     if len(removed):
         _, gone = row_hashes(removed)
@@ -85,7 +93,7 @@ def _apply(
         sources -= set(sources_removed["source_id"].astype(str))
     if sources_added is not None and len(sources_added):
         sources |= set(sources_added["source_id"].astype(str))
-    digest = hash_after(index.table_hash, added, removed)
+    digest = hash_after(index.table_hash, added if hashed is None else hashed, removed)
     return StoredFigureIndex(keys, pairs, frozenset(sources), digest)
 
 
@@ -94,10 +102,12 @@ def after_change(
     change: Change,
     wordings: tuple[tuple[str, str], ...] = (),
     added_hashes: tuple[np.ndarray, np.ndarray] | None = None,
+    rendered: RenderedRows | None = None,
 ) -> StoredFigureIndex:
     """Return the index after a change (not a wording) is applied, under the active wordings.
 
-    added_hashes: the row_hashes of change.added, in its order, when the caller has them.
+    added_hashes: the row_hashes of change.added, in its order, when the caller has them;
+    rendered: change.added rendered as contract CSV fields, when the caller has them.
     """
     return _apply(
         index,
@@ -107,6 +117,7 @@ def after_change(
         change.sources,
         wordings,
         added_hashes,
+        rendered,
     )
 
 

@@ -28,6 +28,7 @@ from etl.store.preview import (
     replacement_records,
     with_more_new,
 )
+from etl.store.records import RenderedRows
 
 
 def indexed_preview(
@@ -128,8 +129,11 @@ def merge_locked(
             )
     record["replaced"] = replacement_records(preview)
     change = Change(kind=kind, who=who, added=added, removed=removed, sources=sources, info=record)
+    # Rendered once, for the batch file and (series filled as readers load it) the table hash.
+    rendered = RenderedRows.of(change.added)
     # As readers will load them: rows that name no series are placed by the rules and wordings.
-    after = after_change(index, change, read_active_wordings(layout), added_hashes)
-    batch_id = commit_batch(layout, change, hash_before, after.table_hash)
+    wordings = read_active_wordings(layout)
+    after = after_change(index, change, wordings, added_hashes, rendered)
+    batch_id = commit_batch(layout, change, hash_before, after.table_hash, rendered)
     write_index(layout, after)
     return MergeResult(batch_id, preview, hash_before, after.table_hash)
