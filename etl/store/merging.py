@@ -66,7 +66,7 @@ def store_received(layout: Layout, data: bytes, sha256: str, ext: str) -> str:
 
 def refuse_unknown_sources(rows: pd.DataFrame, known: set[str], name: str) -> None:
     """Refuse rows citing a source that is not among the known ones."""
-    missing = sorted(set(rows["source_id"]) - known)
+    missing = sorted(set(pd.unique(rows["source_id"].to_numpy(dtype=object))) - known)
     if missing:
         raise UnknownSourceError.single(
             "来源未登记（可能刚被撤销）",

@@ -46,21 +46,24 @@ def fill_defaults(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     # An empty route cell is filled by rule; a present column with "" after rules stays "".
     out["route"] = out["route"].where(out["route"] != "", scopes.map(routes))
     out["basis"] = out["basis"].where(out["basis"] != "", "reported")
-    numbers = pd.Series(out.index, index=out.index).astype(int) + 2
-    fallback = f"{name} 第" + numbers.astype(str) + "行 / row " + numbers.astype(str)
-    out["quote"] = out["quote"].where(out["quote"] != "", fallback)
+    # The row's own place stands in for an empty quote (only empty cells are given one).
+    empty_quote = out["quote"] == ""
+    if empty_quote.any():
+        numbers = pd.Series(out.index, index=out.index)[empty_quote].astype(int) + 2
+        fallback = f"{name} 第" + numbers.astype(str) + "行 / row " + numbers.astype(str)
+        out["quote"] = out["quote"].where(~empty_quote, fallback)
     return out.loc[:, list(OBSERVATION_COLUMNS)]
 
 
 def check_within_file(
-    rows: pd.DataFrame, problems: ProblemList, name: str, keys: np.ndarray | None = None
+    rows: pd.DataFrame, problems: ProblemList, name: str, key_hashes: np.ndarray | None = None
 ) -> None:
     """Record rows that repeat or contradict another row of the same file.
 
-    keys: the rows' figure key hashes (identity.figure_hashes), when the caller has them.
+    key_hashes: the rows' figure key hashes (identity.figure_hashes), when the caller has them.
     """
     # Rows whose key hash repeats are the only candidates; their keys are compared exactly.
-    hashed = figure_hashes(rows)[0] if keys is None else keys
+    hashed = figure_hashes(rows)[0] if key_hashes is None else key_hashes
     candidates = pd.Series(hashed).duplicated(keep=False).to_numpy()
     if not candidates.any():
         return

@@ -77,10 +77,15 @@ def translate_vocabulary(text: pd.DataFrame, problems: ProblemList) -> pd.DataFr
         for metric, unit in pairs.itertuples(index=False):
             if metric in metrics and alias_text(str(unit)) in unit_aliases(metric):
                 fixed[(metric, unit)] = metrics[metric].unit
-        if fixed:
-            keys = pd.Series(list(zip(out["metric"], out["unit"], strict=True)), index=out.index)
-            out["unit"] = keys.map(lambda k: fixed.get(k, k[1]))
-        expected = out["metric"].map(lambda m: metrics[m].unit if m in metrics else None)
+        # Only the pairs written otherwise than as the key change (a few masks, not a row loop).
+        changed = {pair: key for pair, key in fixed.items() if pair[1] != key}
+        if changed:
+            units = out["unit"].to_numpy(dtype=object, copy=True)
+            for (metric, unit), key in changed.items():
+                units[((out["metric"] == metric) & (out["unit"] == unit)).to_numpy()] = key
+            out["unit"] = pd.Series(units, index=out.index, dtype=object)
+        known = {m: metrics[m].unit for m in pd.unique(out["metric"].to_numpy()) if m in metrics}
+        expected = out["metric"].map(known)
         wrong = expected.notna() & (out["unit"] != "") & (out["unit"] != expected)
         for metric in pd.unique(out.loc[wrong, "metric"].to_numpy()):
             m = metrics[str(metric)]
