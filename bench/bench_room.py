@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +32,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from local_browser import free_port  # noqa: E402
+from local_browser import free_port, wait_healthy  # noqa: E402
+
+# Seconds a server may take to answer its health check.
+STARTUP_S = 60.0
 
 # A run that takes longer is an error (the server is stuck, or the viewer is lost).
 RUN_TIMEOUT_S = 30.0
@@ -325,17 +327,6 @@ def report(name: str, fig: dict[str, Any]) -> None:
         print(f"    error: {err}")
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], startup_s: float = 60.0) -> None:
-    deadline = time.monotonic() + startup_s
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"streamlit did not answer at {url}")
-
-
 @contextmanager
 def server(
     src: Path, data_dir: Path, profile: Path | None = None, log: Path | None = None
@@ -360,7 +351,7 @@ def server(
     with open(log or os.devnull, "a") as out:
         proc = subprocess.Popen(command, cwd=src, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            _wait_healthy(url, proc)
+            wait_healthy(url, proc, STARTUP_S)
             yield url, proc.pid
         finally:
             proc.terminate()

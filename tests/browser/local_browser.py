@@ -56,7 +56,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], startup_s: float) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], startup_s: float) -> None:
+    """Return once the server at url answers its health check; raise ServerDidNotStart after
+    startup_s or when the process ends first."""
     deadline = time.monotonic() + startup_s
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -96,7 +98,7 @@ def streamlit_server(
             command, cwd=REPO_ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
         )
         try:
-            _wait_healthy(url, proc, startup_s)
+            wait_healthy(url, proc, startup_s)
             yield url
         finally:
             proc.terminate()
