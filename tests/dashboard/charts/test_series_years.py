@@ -153,23 +153,14 @@ def test_the_years_chart_notes_its_gaps_and_bounds_and_its_headline_states_the_b
 def test_a_year_with_only_a_running_total_to_december_is_drawn_from_it_and_says_so() -> None:
     from dashboard.charts.series_years import one_per_year, year_note
 
-    def rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
-        return {
-            "series": "corridor_rail_sea_trains",
-            "value": value,
-            "qualifier": qualifier,
-            "period_end": pd.Timestamp(end),
-            "others": [],
-        }
-
     # 超万列 for the year (a bound) and the 10218th train on 30 December (exact): the exact
     # running total is the year's point, the bound stays beside it; a full year wins otherwise.
     points = one_per_year(
         [
-            rec(10000, "2025-12-31", "over"),
-            rec(10218, "2025-12-30"),
-            rec(9000, "2023-12-31"),
-            rec(8900, "2023-12-20"),
+            year_rec(10000, "2025-12-31", "over"),
+            year_rec(10218, "2025-12-30"),
+            year_rec(9000, "2023-12-31"),
+            year_rec(8900, "2023-12-20"),
         ]
     )
     assert [(p["value"], str(p["period_end"].date())) for p in points] == [
@@ -185,24 +176,15 @@ def test_a_year_with_only_a_running_total_to_december_is_drawn_from_it_and_says_
 def test_a_year_stated_as_over_the_running_total_reads_as_stated() -> None:
     from dashboard.charts.series_years import one_per_year
 
-    def rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
-        return {
-            "series": "corridor_rail_sea_trains",
-            "value": value,
-            "qualifier": qualifier,
-            "period_end": pd.Timestamp(end),
-            "others": [],
-        }
-
     # 2024: the 10,000th train on 30 December and 超1万列 for the year: the year's point is the
     # report's 超1万列 (a manager must not quote 1万列), the running total stays beside it.
     # 2025: 10218 to 30 December passes the year's 超1万列, so it stays the point.
     points = one_per_year(
         [
-            rec(10000, "2024-12-30"),
-            rec(10000, "2024-12-31", "over"),
-            rec(10218, "2025-12-30"),
-            rec(10000, "2025-12-31", "over"),
+            year_rec(10000, "2024-12-30"),
+            year_rec(10000, "2024-12-31", "over"),
+            year_rec(10218, "2025-12-30"),
+            year_rec(10000, "2025-12-31", "over"),
         ]
     )
     assert [(p["value"], p["qualifier"], str(p["period_end"].date())) for p in points] == [
@@ -210,3 +192,14 @@ def test_a_year_stated_as_over_the_running_total_reads_as_stated() -> None:
         (10218, "", "2025-12-30"),
     ]
     assert [(o["value"], o["qualifier"]) for o in points[0]["others"]] == [(10000, "")]
+
+
+def year_rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
+    """Return a trains year record as one_per_year receives it."""
+    return {
+        "series": "corridor_rail_sea_trains",
+        "value": value,
+        "qualifier": qualifier,
+        "period_end": pd.Timestamp(end),
+        "others": [],
+    }
