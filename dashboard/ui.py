@@ -46,7 +46,7 @@ def chart_card(spec: ChartSpec) -> None:
         st.markdown(f"##### {plain(spec.headline)}")
         # A click on a point selects it: its source report is linked under the chart.
         event = st.plotly_chart(
-            spec.chart,
+            spec.drawn,
             theme=None,
             alt=spec.alt,
             config=PLOTLY_CONFIG,

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.briefing import headline_rows
+from dashboard.charts.drawn import DrawnFigure, drawn
 from dashboard.charts.metric_charts import (
     alt_text,
     build_points,
@@ -91,6 +92,12 @@ class ChartSpec:
     events: tuple[Record, ...] = ()
     # A headline series' growth over its span (超56倍，年均增长…), shown under its chart.
     growth: str = ""
+
+    @cached_property
+    def drawn(self) -> DrawnFigure:
+        """Return the chart as the page draws it on every run: its dict made once (the spec is
+        cached and shared, never changed once built)."""
+        return drawn(self.chart)
 
     @cached_property
     def points(self) -> pd.DataFrame:
