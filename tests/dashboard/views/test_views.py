@@ -15,6 +15,7 @@ from dashboard.locales import EN, ZH, locale_for
 from dashboard.views.index import (
     figure_selection,
     figure_view,
+    row_records,
     selection_key,
     table_index,
     take_rows,
@@ -220,3 +221,40 @@ def test_the_selection_key_names_the_kept_figures_and_their_shared_sources() -> 
     assert whole.shared
     alone = dataclasses.replace(whole, shared={}, memo={})
     assert selection_key(alone) != selection_key(whole)
+
+
+def _cleaned(frame: pd.DataFrame) -> list[dict]:
+    def clean(v: object) -> object:
+        return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+    return [{k: clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def test_row_records_give_what_pandas_records_give_for_every_kind_of_column() -> None:
+    frame = compact_observations(
+        pd.concat([observations(), observations().assign(source_id=OLDER)], ignore_index=True)
+    )
+    frame["count"] = np.arange(len(frame), dtype=np.int64)
+    frame["flag"] = frame["count"] % 2 == 0
+    frame.loc[2, "period_start"] = pd.NaT
+    frame.loc[3, "value"] = np.nan
+    frame.loc[4, "qualifier"] = None
+    frame["route"] = frame["route"].cat.add_categories(["unused"])
+    frame.loc[5, "route"] = None
+    half = len(frame) // 2
+    quotes = frame["quote"].tolist()
+    quotes[6] = None
+    chunked = frame.assign(
+        quote=pd.array(pa.chunked_array([quotes[:half], quotes[half:]]), dtype="str")
+    )
+    assert isinstance(frame["route"].dtype, pd.CategoricalDtype)
+    pos = np.array([len(frame) - 1, 0, 2, 3, 4, 5, 6, half, half - 1, 3])
+    for table in (frame, chunked):
+        got = row_records(table, pos)
+        assert got == _cleaned(table.iloc[pos])
+        assert [type(r["period_end"]) for r in got] == [pd.Timestamp] * len(pos)
+        assert got[1]["count"] == 0 and type(got[1]["count"]) is int
+        assert got[2]["period_start"] is None and got[3]["value"] is None
+        assert got[4]["qualifier"] is None and got[5]["route"] is None
+    assert row_records(chunked, pos)[6]["quote"] is None
+    assert row_records(frame, np.array([], dtype=np.int64)) == []
