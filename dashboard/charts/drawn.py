@@ -1,9 +1,10 @@
 """Figures as a page sends them on every run: their dict is made once per figure, not per run.
 
-st.plotly_chart turns a figure into a dict on every script run (plotly deep-copies every trace
-and layout property and re-encodes its arrays), then into JSON. A page's charts and the reach
-maps are built once and shared by every session (dashboard/data.py, dashboard/reach_card.py), so
-that dict is the same on every run: a drawn figure makes it once and hands the same dict back.
+st.plotly_chart asks a plotly figure for one thing, `to_dict()`, and plotly makes that dict by
+deep-copying every trace and layout property and re-encoding its arrays, on every script run,
+before Streamlit turns it into JSON. A page's charts and the reach maps are built once and shared
+by every session (dashboard/data.py, dashboard/reach_card.py), so that dict is the same on every
+run: a drawn figure makes it on the first draw and hands the same dict back after.
 """
 
 from __future__ import annotations
@@ -14,21 +15,30 @@ import plotly.graph_objects as go
 
 
 class DrawnFigure(go.Figure):
-    """A read-only copy of a figure whose dict is made once, when it is drawn first.
+    """A finished figure as st.plotly_chart takes it: its dict, made once, on the first draw.
 
-    Only for figures that are finished: a change made to it after it was drawn would not reach
-    the page (update the figure it was made from, and make a new drawn figure of it).
+    It holds the figure it was made from and answers `to_dict()` from one dict. It is not a
+    figure to change or to draw with plotly: go.Figure.__init__ is not run, because a validated
+    copy of every property is the very cost it saves. Use the figure it was made from for
+    anything else (pictures, slides), and never change that figure once it is drawn.
     """
+
+    def __init__(self, figure: go.Figure) -> None:  # no super().__init__: see the class
+        object.__setattr__(self, "_drawn_from", figure)
+        object.__setattr__(self, "_drawn_dict", None)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the figure's dict (what st.plotly_chart serialises), made on the first call."""
-        made: dict[str, Any] | None = self.__dict__.get("_drawn_dict")
+        made: dict[str, Any] | None = self._drawn_dict
         if made is None:
-            made = super().to_dict()
-            self._drawn_dict = made
+            made = self._drawn_from.to_dict()
+            object.__setattr__(self, "_drawn_dict", made)
         return made
+
+    def __repr__(self) -> str:
+        return f"DrawnFigure({self._drawn_from!r})"
 
 
 def drawn(figure: go.Figure) -> DrawnFigure:
-    """Return a drawn copy of a finished figure (the figure itself is left as it is)."""
+    """Return the figure as a page draws it on every run (the figure itself is left as it is)."""
     return DrawnFigure(figure)

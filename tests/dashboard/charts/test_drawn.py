@@ -48,6 +48,8 @@ def test_the_dict_is_made_once_and_the_figure_it_came_from_is_left_as_it_was() -
     made = drawn(fig)
     first = made.to_dict()
     assert made.to_dict() is first
+    # What Streamlit does with it on every run hands back that one dict.
+    assert return_figure_from_figure_or_data(made, True) is first
     fig.update_layout(title="另一个")
     assert made.to_dict()["layout"]["title"]["text"] == "开行"
     assert fig.to_dict()["layout"]["title"]["text"] == "另一个"
