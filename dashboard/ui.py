@@ -118,8 +118,18 @@ def more_figures_table(page: str, locale: Locale) -> None:
     shown = data.more_figures(table, filters, locale, page)
     if shown.empty:
         return
-    # Closed until asked for: the page's charts stay within four screens on a laptop.
-    with st.expander(locale.t("more_figures_count", n=len(shown)), icon=":material/table:"):
+    # Closed until asked for: the page's charts stay within four screens on a laptop. Its table
+    # is made and sent only while it is open (opening it reruns the page): up to 500 rows of
+    # Arrow on every run, and the table's script in every browser, were paid for a closed box.
+    more = st.expander(
+        locale.t("more_figures_count", n=len(shown)),
+        icon=":material/table:",
+        key=f"more_open_{page}",
+        on_change="rerun",
+    )
+    if not more.open:
+        return
+    with more:
         st.caption(locale.t("more_figures_note", limit=data.MORE_FIGURES_ROWS))
         st.dataframe(
             shown,

@@ -43,9 +43,13 @@ def walk(lang: str) -> dict[str, list[str]]:
     at.run()
     seen: dict[str, list[str]] = {}
     for page in PAGES:
+        # A metric page's more-figures table is sent only when opened: open it, to read its
+        # headers too.
+        at.session_state[f"more_open_{page}"] = True
         if page != "overview":
             at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
+        assert all(e.children for e in at.expander), page
         seen[page] = interface_words(at)
     return seen
 

@@ -91,8 +91,15 @@ def test_the_trains_page_draws_its_series_then_a_more_figures_table(
     for chart in charts:
         bars = [d for d in chart["data"] if d.get("type") == "bar"]
         assert not bars or chart["layout"].get("barmode") == "group"
-    # The more-figures table: closed under the charts, its label counting the figures.
+    # The more-figures table: closed under the charts, its label counting the figures; its
+    # table is sent only once the reader opens it.
     (more,) = [e for e in at.expander if e.label.startswith("更多数据")]
+    assert not more.children and not at.dataframe
+    at.session_state["more_open_trains"] = True
+    at.run()
+    assert not at.exception
+    (more,) = [e for e in at.expander if e.label.startswith("更多数据")]
+    assert at.dataframe and more.children
     # Growth at a glance: under the headline chart, and in the briefing (from the view's rows).
     shown = "\n".join(m.value.replace("\\", "") for m in at.main.markdown)
     # One growth for the chart and the briefing (issue 23): the 2025 end as reported, 超1万.
