@@ -201,7 +201,24 @@ def _specs(
     _events_list: list[Record],
 ) -> list[ChartSpec]:
     headline = _headline(version, key, locale, _fv) if page == "overview" else []
-    return page_specs(_fv, headline, locale, page, top, _events_list)
+    specs = page_specs(_fv, headline, locale, page, top, _events_list)
+    _built_charts[(version, key, locale.lang, page, top)] = None
+    while len(_built_charts) > SPEC_CACHE_ENTRIES:
+        del _built_charts[next(iter(_built_charts))]
+    return specs
+
+
+# The chart sets built in this process, as many as _specs keeps, oldest first: a page whose
+# charts are built shows no "drawing" spinner (st.spinner starts a timer thread on every run).
+# One the cache has dropped since is built again without a spinner: a moment, on a small table.
+_built_charts: dict[tuple[str, str, str, str, int], None] = {}
+
+
+def charts_built(
+    table: Table, filters: Filters, locale: Locale, page: str, top: int = DEFAULT_TOP
+) -> bool:
+    """Return whether a page's charts for the filters are built already (no spinner needed)."""
+    return (table.version, figures_key(table, filters), locale.lang, page, top) in _built_charts
 
 
 def chart_specs(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 import pandas as pd
 import streamlit as st
 
@@ -62,6 +64,19 @@ def chart_card(spec: ChartSpec) -> None:
         downloads.chart_downloads(spec, page_locale(), event.get("selection"))
 
 
+def drawing(
+    table: Table, filters: Filters, locale: Locale, page: str
+) -> AbstractContextManager[object]:
+    """Return a spinner for building a page's charts, or nothing when they are built already.
+
+    A spinner starts a timer thread on every run, which the run waits to start: on a busy
+    server, a wait on every page for charts that are only looked up.
+    """
+    if data.charts_built(table, filters, locale, page, shown_scopes(page)):
+        return nullcontext()
+    return st.spinner(locale.t("drawing"))
+
+
 def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
     """Show chart cards two to a row on wide screens (stacked on phones)."""
     # A view with no chart for the page (the overview under a filter of non-headline metrics)
@@ -92,7 +107,7 @@ def metric_page(page: str) -> None:
     if table.observations.empty:
         no_data_message()
         return
-    with st.spinner(locale.t("drawing")):
+    with drawing(table, filters, locale, page):
         specs = data.chart_specs(table, filters, locale, page, shown_scopes(page))
     if not specs:
         empty_message(locale, page_hint=True)

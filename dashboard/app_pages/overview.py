@@ -14,7 +14,7 @@ else:
     # The cards sit above the charts but are sent after them: the browser starts fetching
     # plotly's script with the first chart, while it lays out the cards.
     cards = st.container()
-    with st.spinner(locale.t("drawing")):
+    with ui.drawing(table, filters, locale, "overview"):
         specs = data.chart_specs(table, filters, locale, "overview", ui.shown_scopes("overview"))
     ui.scopes_control("overview", specs, locale)
     # One chart (the headline series over the years) takes the page's width.

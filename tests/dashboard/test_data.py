@@ -112,3 +112,16 @@ def test_the_data_pages_table_is_a_copy_a_page_may_change() -> None:
     shown = data.figures_table(table, Filters(), ZH, 20)
     shown[shown.columns[0]] = "changed"
     assert (data.figures_table(table, Filters(), ZH, 20).iloc[:, 0] != "changed").all()
+
+
+def test_a_page_knows_its_charts_are_built_so_it_shows_no_spinner_for_a_lookup() -> None:
+    table = Table(compact_observations(big_frame(2_000)), sources(), "test-built")
+    teu = Filters(metrics=("teu",))
+    assert not data.charts_built(table, teu, ZH, "trains")
+    data.chart_specs(table, teu, ZH, "trains")
+    assert data.charts_built(table, teu, ZH, "trains")
+    # Another page, language, number of scopes or set of figures is built on its own.
+    assert not data.charts_built(table, teu, EN, "trains")
+    assert not data.charts_built(table, teu, ZH, "freight")
+    assert not data.charts_built(table, teu, ZH, "trains", top=15)
+    assert not data.charts_built(table, Filters(metrics=("train_runs",)), ZH, "trains")
