@@ -53,7 +53,7 @@ from dashboard.charts.ytd import ytd_chart, ytd_headline, ytd_pair, ytd_points, 
 from dashboard.filters import is_related_record, related_mask
 from dashboard.locales import Locale
 from dashboard.span_growth import growth_sentence, series_growth, year_figure
-from dashboard.views.index import HEADLINE_SERIES, FigureView, Record
+from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, among
 from dashboard.views.kpi import kpi_cards
 from etl.contract.series import headline_series
 from etl.contract.vocabulary import load_metrics
@@ -316,12 +316,15 @@ def page_specs(
         drawn = series_page_specs(fv, page, locale, events)
         if drawn:
             return [*drawn, *related_specs(fv, page, locale, top, len(drawn))]
+    elif overview := overview_specs(fv, locale, events):
+        return overview
+    # The metric charts: a page (or the overview) with no series over time under the filters.
     by_metric, selections = _chosen(fv, page_metrics(page), top)
     specs = _view_notes(
         page_chart_specs(headline, by_metric, locale, page, top), selections, page, locale
     )
     if page == "overview":
-        return overview_specs(fv, locale, events) or specs
+        return specs
     years = headline_specs(fv, page_metrics(page), locale, events)
     return [*[y for y in years if y.page == page], *specs][:MAX_PAGE_CHARTS]
 
@@ -404,7 +407,9 @@ def overview_specs(
     caller falls back to the growth and metric charts.
     """
     flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
-    for spec in year_specs(fv, flows, locale, events)[:1]:
+    # Only the first series is drawn: its chart alone is built.
+    for metric, records in list(year_records(fv, flows).items())[:1]:
+        spec = year_spec(metric, records, locale, events)
         return [replace(spec, id=f"overview_{spec.id}", page="overview")]
     return []
 
@@ -413,29 +418,34 @@ def year_specs(
     fv: FigureView, metrics: list[str], locale: Locale, events: list[Record] | None = None
 ) -> list[ChartSpec]:
     """Return each metric's headline series over the calendar years, for a metric page's top."""
-    out = []
-    for metric, records in year_records(fv, metrics).items():
-        points = year_points(records, locale)
-        title = year_title(metric, locale)
-        headline = headline_text(points, metric, locale)
-        m = load_metrics()[metric]
-        out.append(
-            ChartSpec(
-                id=f"{metric}_years",
-                page=GROUP_PAGE.get(m.group, "trains"),
-                kind="flow",
-                title=title,
-                headline=headline,
-                source_line=source_line(points, locale),
-                alt=alt_text(title, "kind_flow", points, headline, locale),
-                chart=year_chart(points, metric, locale, events),
-                point_records=tuple(points),
-                note=year_note(points, locale),
-                events=tuple(year_events(points, metric, events)),
-                growth=span_words(points, locale),
-            )
-        )
-    return out
+    return [
+        year_spec(metric, records, locale, events)
+        for metric, records in year_records(fv, metrics).items()
+    ]
+
+
+def year_spec(
+    metric: str, records: list[Record], locale: Locale, events: list[Record] | None = None
+) -> ChartSpec:
+    """Return one metric's headline series over the calendar years (records: year_records')."""
+    points = year_points(records, locale)
+    title = year_title(metric, locale)
+    headline = headline_text(points, metric, locale)
+    m = load_metrics()[metric]
+    return ChartSpec(
+        id=f"{metric}_years",
+        page=GROUP_PAGE.get(m.group, "trains"),
+        kind="flow",
+        title=title,
+        headline=headline,
+        source_line=source_line(points, locale),
+        alt=alt_text(title, "kind_flow", points, headline, locale),
+        chart=year_chart(points, metric, locale, events),
+        point_records=tuple(points),
+        note=year_note(points, locale),
+        events=tuple(year_events(points, metric, events)),
+        growth=span_words(points, locale),
+    )
 
 
 def span_words(points: list[Record], locale: Locale) -> str:
@@ -472,6 +482,8 @@ def is_ytd(spec: ChartSpec) -> bool:
 def ytd_specs(fv: FigureView, metrics: list[str], locale: Locale) -> list[ChartSpec]:
     """Return each metric's latest year to date beside the same months a year before (ytd_pair)."""
     rows = headline_rows(fv)
+    # Records only of the metrics asked for (the headline rows hold every metric's series).
+    rows = rows[among(fv.frame["metric"].iloc[rows], tuple(metrics))] if len(rows) else rows
     if not len(rows):
         return []
     records = fv.records(rows)
