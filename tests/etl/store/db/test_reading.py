@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from etl.contract.paths import Layout
+from etl.contract.schema import observations_schema, validate
 from etl.store.batches import render_rows_csv
+from etl.store.cache import load_cached_table
 from etl.store.db import reading
 from etl.store.db.engine import create_store_engine
 from etl.store.db.importing import import_batches
@@ -33,13 +35,26 @@ def test_the_arrow_read_is_the_frame_the_contract_parser_gives(
     import_batches(engine, history_layout)
     parsed, _ = read_state(engine)
     arrow = read_observations_arrow(engine)
-    assert list(arrow.dtypes) == list(parsed.dtypes)
     assert render_rows_csv(arrow) == render_rows_csv(parsed)
     expected = load_state(history_layout).observations
     assert render_rows_csv(arrow) == render_rows_csv(expected)
     # Snapshots without a start, figures without a yoy, and the wording's series are all there.
     assert arrow["period_start"].isna().any() and arrow["yoy_pct"].isna().any()
     assert (arrow["series"] == "beibu_gulf_port_teu").any()
+
+
+def test_the_arrow_read_has_the_dtypes_the_table_loader_gave_the_dashboard(
+    engine: sa.Engine, history_layout: Layout
+) -> None:
+    import_batches(engine, history_layout)
+    arrow = read_observations_arrow(engine)
+    loaded = load_cached_table(history_layout, write=False).observations
+    assert list(arrow.columns) == list(loaded.columns)
+    assert list(arrow.dtypes) == list(loaded.dtypes)
+    for col in reading.CATEGORY_COLUMNS:
+        assert list(arrow[col].cat.categories) == list(loaded[col].cat.categories), col
+    assert render_rows_csv(arrow) == render_rows_csv(loaded)
+    validate(arrow, observations_schema(), "database")
 
 
 def test_an_empty_database_reads_as_an_empty_valid_frame(engine: sa.Engine) -> None:
