@@ -71,6 +71,19 @@ ARROW_QUERY = (
     + ", ".join(_ARROW_COLUMNS.get(c, c) for c in OBSERVATION_COLUMNS)
     + " FROM figures WHERE removed_batch IS NULL ORDER BY id"
 )
+# PostgreSQL sends the rows as it scans them, with their ids, and they are put in the table's
+# order here: a scan comes in id order but for rows rewritten since, and skipping the server's
+# sort of a million rows saves most of the query's time.
+POSTGRESQL_QUERY = "SELECT id, " + ARROW_QUERY.removeprefix("SELECT ").removesuffix(" ORDER BY id")
+
+
+def _in_id_order(table: pa.Table) -> pa.Table:
+    ids = table.column("id").to_numpy()
+    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        table = table.take(np.argsort(ids, kind="stable"))
+    return table.drop_columns(["id"])
+
+
 # SQLite's text as its UTF-8 bytes: the driver copies them instead of decoding each cell into a
 # Python string that Arrow would then encode again (Arrow checks the UTF-8 once, in C++).
 _SQLITE_TEXTS = {
@@ -95,8 +108,8 @@ def _fetch_arrow(engine: Engine) -> pa.Table:
 
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         with adbc_driver_postgresql.dbapi.connect(url) as connection, connection.cursor() as cursor:
-            cursor.execute(ARROW_QUERY)
-            return cursor.fetch_arrow_table()
+            cursor.execute(POSTGRESQL_QUERY)
+            return _in_id_order(cursor.fetch_arrow_table())
     # SQLite through Python's own driver: ADBC's SQLite is a second copy of the library in the
     # process, and two copies on one file break each other's locks (sqlite.org/howtocorrupt.html
     # 2.2.1; a test with two servers on one file caught it).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
@@ -101,3 +102,21 @@ def test_two_servers_views_see_a_change_made_by_either_on_their_next_call(
     assert all((v.observations()["scope"] == "另一台服务器写入").sum() == 1 for v in views)
     assert len(reads) == 2
     other.dispose()
+
+
+def test_rows_rewritten_since_the_import_still_read_in_the_table_order(
+    engine: sa.Engine, history_layout: Layout
+) -> None:
+    import_batches(engine, history_layout)
+    f = reading.t.figures
+    with engine.begin() as connection:  # PostgreSQL writes new row versions at the heap's end
+        connection.execute(sa.update(f).where(f.c.id.in_([1, 2, 3])).values(quote=f.c.quote))
+    parsed, _ = read_state(engine)
+    assert render_rows_csv(read_observations_arrow(engine)) == render_rows_csv(parsed)
+
+
+def test_arrow_rows_out_of_id_order_are_put_back_in_it() -> None:
+    table = pa.table({"id": [3, 1, 2], "scope": ["c", "a", "b"]})
+    assert reading._in_id_order(table).to_pydict() == {"scope": ["a", "b", "c"]}
+    ordered = pa.table({"id": [1, 5], "scope": ["a", "b"]})
+    assert reading._in_id_order(ordered).to_pydict() == {"scope": ["a", "b"]}
