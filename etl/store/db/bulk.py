@@ -1,16 +1,20 @@
-"""Loading many rows at once inside the caller's transaction: COPY on PostgreSQL, one prepared
-`executemany` on SQLite, and a table's secondary indexes built once after the load.
+"""Loading many rows at once inside the caller's transaction: COPY of CSV written by Arrow on
+PostgreSQL, one prepared `executemany` on SQLite, and a table's secondary indexes built once
+after the load.
 
 SQLAlchemy's `insert()` builds a parameter dict per row, which costs more than the database's
-own work at a million rows; these functions hand the driver plain tuples instead.
+own work at a million rows; these functions hand the driver columns or plain tuples instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -18,39 +22,63 @@ from sqlalchemy import Connection
 BATCH = 50_000
 
 
-def insert_rows(
-    connection: Connection, table: sa.Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+def insert_columns(
+    connection: Connection, table: sa.Table, names: Sequence[str], columns: Sequence[Sequence[Any]]
 ) -> None:
-    """Insert the rows (tuples of the named columns' values) in the connection's transaction.
+    """Insert rows given column by column (the named columns' values) in the connection's
+    transaction.
 
-    Values go to the driver as they are: text, float, int, None, and dates as 'YYYY-MM-DD' text
-    (PostgreSQL's COPY reads it as a date; SQLAlchemy's Date stores that text on SQLite).
+    Values are text, float, int, bool or None, and dates as 'YYYY-MM-DD' text (PostgreSQL reads
+    it as a date; SQLAlchemy's Date stores that text on SQLite).
     """
-    if not rows:
+    if not columns or not len(columns[0]):
         return
     driver = connection.connection.driver_connection
-    columns = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
     postgresql = connection.dialect.name == "postgresql"
     if postgresql:
-        statement = f"COPY {table.name} ({columns}) FROM STDIN"
+        statement = f"COPY {table.name} ({quoted}) FROM STDIN WITH (FORMAT csv)"
     else:
         marks = ", ".join("?" for _ in names)
-        statement = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+        statement = f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})"
     dbapi = connection.dialect.loaded_dbapi
     try:
         if postgresql:
-            _copy(driver, statement, rows)
+            _copy_csv(driver, statement, _arrow_table(table, names, columns))
         else:
-            _execute_many(driver, statement, rows)
+            _execute_many(driver, statement, list(zip(*columns, strict=True)))
     except dbapi.Error as exc:
         # The error SQLAlchemy's own execute would raise (IntegrityError for a duplicate, …).
         raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
 
 
-def _copy(driver: Any, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
+def _arrow_table(
+    table: sa.Table, names: Sequence[str], columns: Sequence[Sequence[Any]]
+) -> pa.Table:
+    def arrow_type(name: str) -> pa.DataType:
+        kind = table.c[name].type
+        if isinstance(kind, sa.Boolean):
+            return pa.bool_()
+        if isinstance(kind, sa.Integer):
+            return pa.int64()
+        if isinstance(kind, sa.Float):
+            return pa.float64()
+        return pa.string()  # text, and dates as ISO text
+
+    return pa.table(
+        {n: pa.array(c, type=arrow_type(n)) for n, c in zip(names, columns, strict=True)}
+    )
+
+
+def _copy_csv(driver: Any, statement: str, rows: pa.Table) -> None:
+    # CSV written by Arrow's C++ writer: every text quoted ("" is an empty text), a missing value
+    # unquoted and empty (NULL to COPY), floats in their shortest form that reads back exactly.
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, rows.num_rows, BATCH):
+            sink = io.BytesIO()
+            pa_csv.write_csv(rows.slice(start, BATCH), sink, options)
+            copy.write(sink.getvalue())
 
 
 def _execute_many(driver: Any, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:

@@ -22,7 +22,7 @@ from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.store.batches import Batch, read_batches
 from etl.store.db import tables as t
-from etl.store.db.bulk import indexes_after, insert_rows
+from etl.store.db.bulk import indexes_after, insert_columns
 from etl.store.db.engine import writing
 from etl.store.db.rows import DATE_COLUMNS, NUMBER_COLUMNS, figure_identities, source_records
 from etl.store.db.side_records import (
@@ -145,10 +145,9 @@ def _add_figures(
             held.append((fid, value, report))
         reports.append(report)
     active.next_figure += len(frame)
-    ids = range(first, active.next_figure)
+    ids = list(range(first, active.next_figure))
     columns = [ids, *_figure_columns(frame), identities, reports, [batch_id] * len(frame)]
-    rows = list(zip(*columns, strict=True))
-    insert_rows(connection, t.figures, FIGURE_NAMES, rows)
+    insert_columns(connection, t.figures, FIGURE_NAMES, columns)
 
 
 def _figure_columns(frame: pd.DataFrame) -> list[list[Any]]:

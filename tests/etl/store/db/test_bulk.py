@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from etl.store.db import tables as t
-from etl.store.db.bulk import indexes_after, insert_rows
+from etl.store.db.bulk import indexes_after, insert_columns
 from etl.store.db.engine import create_store_engine, writing
 from etl.store.db.importing import FIGURE_NAMES
 from etl.store.db.migrate import upgrade
@@ -45,6 +45,10 @@ def _figure(fid: int, **cells: object) -> tuple[object, ...]:
     return tuple(row[n] for n in FIGURE_NAMES)
 
 
+def _columns(rows: list[tuple[object, ...]]) -> list[list[object]]:
+    return [list(c) for c in zip(*rows, strict=True)]
+
+
 def _index_names(engine: sa.Engine) -> set[str]:
     return {str(i["name"]) for i in sa.inspect(engine).get_indexes("figures")}
 
@@ -57,7 +61,7 @@ def test_every_value_arrives_as_it_was_sent(engine: sa.Engine) -> None:
         _figure(3, value=5e-324, yoy_pct=0.30000000000000004, quote="\\N"),
     ]
     with writing(engine) as connection:
-        insert_rows(connection, t.figures, FIGURE_NAMES, rows)
+        insert_columns(connection, t.figures, FIGURE_NAMES, _columns(rows))
     f = t.figures
     with engine.connect() as connection:
         stored = connection.execute(
@@ -78,11 +82,13 @@ def test_the_indexes_are_back_after_the_load_and_still_refuse_a_duplicate(
     before = _index_names(engine)
     assert "uq_figures_active_identity" in before
     with writing(engine) as connection, indexes_after(connection, t.figures):
-        insert_rows(connection, t.figures, FIGURE_NAMES, [_figure(i) for i in range(1, 50)])
+        insert_columns(
+            connection, t.figures, FIGURE_NAMES, _columns([_figure(i) for i in range(1, 50)])
+        )
     assert _index_names(engine) == before
     duplicate = _figure(99, identity=f"{1:064x}")
     with pytest.raises(sa.exc.IntegrityError), writing(engine) as connection:
-        insert_rows(connection, t.figures, FIGURE_NAMES, [duplicate])
+        insert_columns(connection, t.figures, FIGURE_NAMES, _columns([duplicate]))
 
 
 def test_a_load_that_breaks_the_unique_index_rolls_back_with_the_indexes_kept(
@@ -95,7 +101,7 @@ def test_a_load_that_breaks_the_unique_index_rolls_back_with_the_indexes_kept(
         writing(engine) as connection,
         indexes_after(connection, t.figures),
     ):
-        insert_rows(connection, t.figures, FIGURE_NAMES, twins)
+        insert_columns(connection, t.figures, FIGURE_NAMES, _columns(twins))
     assert _index_names(engine) == before
     with engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(t.figures)).scalar() == 0
