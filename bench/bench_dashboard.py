@@ -7,7 +7,8 @@
 A load lasts from navigation until the page's script has finished (Streamlit's running
 indicator gone) and every chart on it has drawn its SVG; each tree (--src) is served by its own
 `streamlit run` from its own directory, on each data directory (--data), all in one Chromium,
-alternating with the bare page (bench/bare_app.py) round by round.
+alternating with the bare page (bench/bare_app.py) round by round. With the store on a database
+server, --database NAME=URL serves the data NAME with CORRIDOR_DATABASE_URL=URL.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from dashboard.locales import ZH  # noqa: E402
 from dashboard.views.index import figure_view  # noqa: E402
 from dashboard.views.kpi import kpi_candidates  # noqa: E402
 from etl.contract.paths import layout  # noqa: E402
+from etl.store.db.engine import DATABASE_ENV  # noqa: E402
 from etl.store.table import load_table  # noqa: E402
 
 TIMEOUT_MS = 60_000
@@ -91,8 +94,27 @@ def timed_page(context: Any, url: str, charts: int) -> float:
     return float(took)
 
 
+@contextmanager
+def _database_env(url: str | None) -> Iterator[None]:
+    """Set CORRIDOR_DATABASE_URL to url (when given) for the servers started meanwhile."""
+    before = os.environ.get(DATABASE_ENV)
+    if url:
+        os.environ[DATABASE_ENV] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(DATABASE_ENV, None)
+        else:
+            os.environ[DATABASE_ENV] = before
+
+
 def bench_pages(
-    trees: list[Path], datas: dict[str, str], pages: list[str], rounds: int
+    trees: list[Path],
+    datas: dict[str, str],
+    pages: list[str],
+    rounds: int,
+    databases: dict[str, str] | None = None,
 ) -> dict[tuple[str, str, str], list[float]]:
     """Return load times per (tree, data, page) and of the bare page ("", "", "bare").
 
@@ -103,13 +125,15 @@ def bench_pages(
 
     from playwright.sync_api import sync_playwright
 
+    databases = databases or {}
     times: dict[tuple[str, str, str], list[float]] = {("", "", "bare"): []}
     with ExitStack() as stack:
-        servers = {
-            (str(tree), name): stack.enter_context(tree_server(tree, Path(path)))[0]
-            for tree in trees
-            for name, path in datas.items()
-        }
+        servers: dict[tuple[str, str], str] = {}
+        for src in trees:
+            for name, path in datas.items():
+                with _database_env(databases.get(name)):  # the server copies it at its start
+                    address, _ = stack.enter_context(tree_server(src, Path(path)))
+                servers[(str(src), name)] = address
         bare = stack.enter_context(streamlit_server("bench/bare_app.py"))
         # Each tree's pages as its server draws them for a new visitor.
         charts = {key: chart_counts(url, [PAGES[p] for p in pages]) for key, url in servers.items()}
@@ -263,6 +287,13 @@ def main() -> int:
         help="NAME=DIR data directories to serve (the first is the reference; default: "
         "shipped=$CORRIDOR_DATA_DIR or data/)",
     )
+    parser.add_argument(
+        "--database",
+        action="append",
+        default=[],
+        help="NAME=URL: serve the data NAME with CORRIDOR_DATABASE_URL=URL (a store on a "
+        "database server; without it a tree that stores in a database uses DIR/corridor.sqlite)",
+    )
     parser.add_argument("--src", action="append", help="source trees to serve (default: this)")
     parser.add_argument("--skip-build", action="store_true", help="no go/px build comparison")
     args = parser.parse_args()
@@ -288,7 +319,8 @@ def main() -> int:
         return 0
     datas = dict(d.split("=", 1) for d in args.data) if args.data else {"shipped": str(where.root)}
     trees = [Path(t).resolve() for t in (args.src or [str(REPO)])]
-    times = bench_pages(trees, datas, args.pages, args.rounds)
+    databases = dict(d.split("=", 1) for d in args.database)
+    times = bench_pages(trees, datas, args.pages, args.rounds, databases)
     load = os.getloadavg()
     print(f"load average after the browser runs: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     report_pages(times, next(iter(datas)))

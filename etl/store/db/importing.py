@@ -12,16 +12,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
+from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.store.batches import Batch, read_batches
 from etl.store.db import tables as t
+from etl.store.db.bulk import indexes_after, insert_columns
 from etl.store.db.engine import writing
-from etl.store.db.rows import figure_identities, figure_records, source_records
+from etl.store.db.rows import DATE_COLUMNS, NUMBER_COLUMNS, figure_identities, source_records
 from etl.store.db.side_records import (
     account_rows,
     audit_rows,
@@ -71,10 +74,11 @@ def import_batches(engine: Engine, layout: Layout) -> Imported:
     with writing(engine) as connection:
         _refuse_a_used_database(connection)
         active = _Active()
-        _add_figures(connection, active, built_observations, None)
-        _add_sources(connection, active, built_sources, None)
-        for batch in batches:
-            _add_batch(connection, active, batch)
+        with indexes_after(connection, t.figures):
+            _add_figures(connection, active, built_observations, None)
+            _add_sources(connection, active, built_sources, None)
+            for batch in batches:
+                _add_batch(connection, active, batch)
         _mark_undone(connection, batches)
         counts = {
             "figures": active.next_figure - 1,
@@ -113,24 +117,67 @@ def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]])
         connection.execute(sa.insert(table), rows[start : start + CHUNK])
 
 
+# The figures table's columns in the order _figure_rows gives them.
+FIGURE_NAMES = ("id", *OBSERVATION_COLUMNS, "identity", "report_no", "added_batch")
+
+
 def _add_figures(
     connection: Connection, active: _Active, frame: pd.DataFrame, batch_id: str | None
 ) -> None:
-    rows = figure_records(frame)
-    for row, identity in zip(rows, figure_identities(frame), strict=True):
-        held = active.figures[identity]
-        used = {report for _, _, report in held}
-        # The smallest report number free among the active reports of this figure.
-        report = next(n for n in range(len(held) + 1) if n not in used)
-        row |= {
-            "id": active.next_figure,
-            "identity": identity,
-            "report_no": report,
-            "added_batch": batch_id,
-        }
-        held.append((active.next_figure, float(row["value"]), report))
-        active.next_figure += 1
-    _insert(connection, t.figures, rows)
+    identities = figure_identities(frame)
+    first = active.next_figure
+    reports = []
+    figures = active.figures
+    for fid, identity, value in zip(
+        range(first, first + len(frame)),
+        identities,
+        frame["value"].astype(float).tolist(),
+        strict=True,
+    ):
+        held = figures.get(identity)
+        if held is None:
+            report = 0
+            figures[identity] = [(fid, value, 0)]
+        else:
+            # The smallest report number free among the active reports of this figure.
+            used = {n for _, _, n in held}
+            report = next(n for n in range(len(held) + 1) if n not in used)
+            held.append((fid, value, report))
+        reports.append(report)
+    active.next_figure += len(frame)
+    ids = list(range(first, active.next_figure))
+    columns = [ids, *_figure_columns(frame), identities, reports, [batch_id] * len(frame)]
+    insert_columns(connection, t.figures, FIGURE_NAMES, columns)
+
+
+def _figure_columns(frame: pd.DataFrame) -> list[list[Any]]:
+    """Return the contract columns of a frame as lists of the values the figures table stores:
+    text ("" for empty), float or None, and dates as 'YYYY-MM-DD' or None."""
+    out: list[list[Any]] = []
+    for col in OBSERVATION_COLUMNS:
+        series = frame[col]
+        if col in DATE_COLUMNS:
+            out.append(_date_texts(series))
+        elif col in NUMBER_COLUMNS:
+            out.append([None if x != x else x for x in series.astype(float).tolist()])
+        else:
+            out.append(_texts(series))
+    return out
+
+
+def _texts(series: pd.Series) -> list[str]:
+    # Each distinct text becomes one Python string, shared by its rows: most columns hold a
+    # few distinct values, and a string per cell is what made the import slow.
+    codes, uniques = pd.factorize(series)
+    texts = pd.Index(uniques).astype(str).to_numpy(dtype=object)
+    return np.append(texts, "")[codes].tolist()  # code -1 (an empty cell) takes the last
+
+
+def _date_texts(series: pd.Series) -> list[str | None]:
+    # A million rows hold a few hundred distinct dates: each is formatted once.
+    codes, uniques = pd.factorize(pd.to_datetime(series))
+    texts = [pd.Timestamp(u).date().isoformat() for u in uniques] + [None]  # -1: a missing date
+    return np.array(texts, dtype=object)[codes].tolist()
 
 
 def _remove_figures(

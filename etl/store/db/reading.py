@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
@@ -69,6 +71,34 @@ ARROW_QUERY = (
     + ", ".join(_ARROW_COLUMNS.get(c, c) for c in OBSERVATION_COLUMNS)
     + " FROM figures WHERE removed_batch IS NULL ORDER BY id"
 )
+# PostgreSQL sends the rows as it scans them, with their ids, and they are put in the table's
+# order here: a scan comes in id order but for rows rewritten since, and skipping the server's
+# sort of a million rows saves most of the query's time.
+POSTGRESQL_QUERY = "SELECT id, " + ARROW_QUERY.removeprefix("SELECT ").removesuffix(" ORDER BY id")
+
+
+def _in_id_order(table: pa.Table) -> pa.Table:
+    ids = table.column("id").to_numpy()
+    if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        table = table.take(np.argsort(ids, kind="stable"))
+    return table.drop_columns(["id"])
+
+
+# SQLite's text as its UTF-8 bytes: the driver copies them instead of decoding each cell into a
+# Python string that Arrow would then encode again (Arrow checks the UTF-8 once, in C++).
+_SQLITE_TEXTS = {
+    c: f"CAST({c} AS BLOB) AS {c}"
+    for c in OBSERVATION_COLUMNS
+    if c not in ("value", "yoy_pct", "period_start")
+}
+_SQLITE_TEXTS["period_start"] = "CAST(COALESCE(period_start, '') AS BLOB) AS period_start"
+SQLITE_QUERY = (
+    "SELECT "
+    + ", ".join(_SQLITE_TEXTS.get(c, _ARROW_COLUMNS.get(c, c)) for c in OBSERVATION_COLUMNS)
+    + " FROM figures WHERE removed_batch IS NULL ORDER BY id"
+)
+# Rows fetched from SQLite at a time.
+FETCH_ROWS = 50_000
 
 
 def _fetch_arrow(engine: Engine) -> pa.Table:
@@ -78,51 +108,117 @@ def _fetch_arrow(engine: Engine) -> pa.Table:
 
         url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         with adbc_driver_postgresql.dbapi.connect(url) as connection, connection.cursor() as cursor:
-            cursor.execute(ARROW_QUERY)
-            return cursor.fetch_arrow_table()
+            cursor.execute(POSTGRESQL_QUERY)
+            return _in_id_order(cursor.fetch_arrow_table())
     # SQLite through Python's own driver: ADBC's SQLite is a second copy of the library in the
     # process, and two copies on one file break each other's locks (sqlite.org/howtocorrupt.html
     # 2.2.1; a test with two servers on one file caught it).
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute(ARROW_QUERY)
+        cursor.execute(SQLITE_QUERY)
         names = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
+        row_type = pa.struct([(n, _ARROW_TYPES.get(n, pa.binary())) for n in names])
+        # Rows become Arrow a chunk at a time (Arrow's C++ reads the tuples): no transposing in
+        # Python, and at most one chunk of Python values alive at once.
+        chunks = []
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            chunks.append(pa.array(rows, type=row_type))
     finally:
         raw.close()
-    columns = list(zip(*rows, strict=True)) or [() for _ in names]
-    return pa.table(
+    table = pa.Table.from_struct_array(pa.chunked_array(chunks, type=row_type))
+    return table.cast(pa.schema([(n, _ARROW_TYPES.get(n, pa.string())) for n in names]))
+
+
+# Text columns with few distinct values, read as categories with sorted categories: the dtypes
+# the parquet cache gave the dashboard (etl/store/cache.py), one copy of each distinct text.
+CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope", "series")
+# The columns whose distinct combinations decide an empty series (etl/contract/series.py).
+SERIES_KEY = ("metric", "region", "route", "scope", "series")
+
+
+def _encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Return a text column as codes into its distinct values (in Arrow's C++, no Python loop)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def _category(codes: np.ndarray, values: list[str]) -> pd.Categorical:
+    """Return codes into values as a categorical whose categories are sorted."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
+    categories = [values[i] for i in order]
+    dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+    return pd.Categorical.from_codes(rank[codes] if len(codes) else codes, dtype=dtype)
+
+
+def _dates(codes: np.ndarray, values: list[str]) -> np.ndarray:
+    # A million rows hold a few hundred distinct dates: each is parsed once.
+    parsed = pd.to_datetime(pd.Series(values, dtype=object).replace("", None), format="%Y-%m-%d")
+    return np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))[codes]
+
+
+def _series_filled(
+    key_codes: dict[str, tuple[np.ndarray, list[str]]], wordings: tuple[tuple[str, str], ...]
+) -> tuple[np.ndarray, list[str]]:
+    """Return the series column filled by the rules, as codes into its values: the rules run on
+    each distinct (metric, region, route, scope, series) once, not on every row."""
+    n = len(next(iter(key_codes.values()))[0])
+    key = np.zeros(n, dtype=np.int64)
+    for col in SERIES_KEY:
+        codes, values = key_codes[col]
+        key = key * (len(values) + 1) + codes
+        if key.size and key.max() > 2**40:  # renumbered densely before it could overflow
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    distinct = pd.DataFrame(
         {
-            n: pa.array(c, type=_ARROW_TYPES.get(n, pa.string()))
-            for n, c in zip(names, columns, strict=True)
+            col: np.asarray(key_codes[col][1] + [""], dtype=object)[key_codes[col][0][first]]
+            for col in SERIES_KEY
         }
     )
+    filled = [str(v) for v in fill_series(distinct, wordings)["series"].astype(object)]
+    codes, uniques = pd.factorize(np.asarray(filled, dtype=object))
+    rows = np.asarray(inverse).reshape(-1)
+    return codes[rows].astype(np.int64), [str(v) for v in uniques]
 
 
-def _dates(texts: pd.Series) -> pd.Series:
-    # A million rows hold a few hundred distinct dates: each is parsed once.
-    codes, uniques = pd.factorize(texts)
-    parsed = pd.to_datetime(pd.Series(uniques).replace("", None), format="%Y-%m-%d")
-    values = parsed.to_numpy(dtype="datetime64[ns]")[codes]
-    return pd.Series(values, index=texts.index, dtype="datetime64[ns]")
+def observations_from_arrow(table: pa.Table, wordings: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """Return the contract frame (series filled, repeated texts as categories) from the Arrow
+    table `ARROW_QUERY` reads, column by column, without a Python step per row."""
+    texts = {
+        col: _encoded(table.column(col))
+        for col in OBSERVATION_COLUMNS
+        if col not in ("value", "yoy_pct", "qualifier", "quote")
+    }
+    series = _series_filled(texts, wordings) if table.num_rows else texts["series"]
+    texts["series"] = series
+    missing = table.column("yoy_missing").to_numpy().astype(bool)
+    yoy = table.column("yoy_pct").to_numpy().astype(float)
+    columns: dict[str, object] = {}
+    for col in OBSERVATION_COLUMNS:
+        if col == "value":
+            columns[col] = table.column(col).to_numpy().astype(float)
+        elif col == "yoy_pct":
+            columns[col] = np.where(missing, np.nan, yoy)
+        elif col in ("period_start", "period_end"):
+            columns[col] = _dates(*texts[col])
+        elif col in CATEGORY_COLUMNS:
+            columns[col] = _category(*texts[col])
+        else:  # qualifier and quote: mostly distinct, kept as text
+            columns[col] = table.column(col).to_pandas().astype("str")
+    return pd.DataFrame(columns)
 
 
 def read_observations_arrow(engine: Engine) -> pd.DataFrame:
-    """Return the current observations (series filled) read through Arrow, the frame
-    `read_state` gives, without the contract parser's per-cell work."""
+    """Return the current observations (series filled) read through Arrow: the frame
+    `read_state` gives, with the repeated text columns as categories as the parquet cache had
+    them, without the contract parser's per-cell work."""
     with engine.connect() as connection:
         wordings = active_wordings(connection)
-    frame = _fetch_arrow(engine).to_pandas()
-    for col in ("period_start", "period_end"):
-        frame[col] = _dates(frame[col])
-    missing = frame.pop("yoy_missing").to_numpy(dtype=bool)
-    frame["yoy_pct"] = frame["yoy_pct"].astype(float).mask(missing)
-    frame["value"] = frame["value"].astype(float)
-    for col in OBSERVATION_COLUMNS:
-        if col not in ("value", "yoy_pct", "period_start", "period_end"):
-            frame[col] = frame[col].astype("str")
-    return fill_series(frame, wordings)
+    return observations_from_arrow(_fetch_arrow(engine), wordings)
 
 
 class RecordView:

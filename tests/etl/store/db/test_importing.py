@@ -179,15 +179,20 @@ def _writing_figures(engine: sa.Engine, db_url: str) -> bool:
         wal = Path(db_url.removeprefix("sqlite:///") + "-wal")
         return wal.exists() and wal.stat().st_size > 4 * 2**20  # pages spilled before the commit
     with engine.connect() as connection:
-        query = sa.text("SELECT count(*) FROM pg_stat_activity WHERE query LIKE :insert")
-        return bool(connection.execute(query, {"insert": "INSERT INTO figures%"}).scalar())
+        query = sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE :insert OR query LIKE :copy"
+        )
+        found = connection.execute(
+            query, {"insert": "INSERT INTO figures%", "copy": "COPY figures%"}
+        )
+        return bool(found.scalar())
 
 
 @pytest.mark.slow
 def test_an_import_killed_mid_way_leaves_the_database_empty_and_a_retry_loads_it(
     engine: sa.Engine, db_url: str, tmp_path: Path
 ) -> None:
-    source = _large_layout(tmp_path / "big", copies=150)
+    source = _large_layout(tmp_path / "big", copies=300)
     command = [sys.executable, "-m", "corridor.cli", "db", "import-batches", str(source.root)]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CORRIDOR_DATABASE_URL": db_url}
     importer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
 from etl.contract.paths import Layout
+from etl.contract.schema import observations_schema, validate
 from etl.store.batches import render_rows_csv
+from etl.store.cache import load_cached_table
 from etl.store.db import reading
 from etl.store.db.engine import create_store_engine
 from etl.store.db.importing import import_batches
@@ -33,13 +36,26 @@ def test_the_arrow_read_is_the_frame_the_contract_parser_gives(
     import_batches(engine, history_layout)
     parsed, _ = read_state(engine)
     arrow = read_observations_arrow(engine)
-    assert list(arrow.dtypes) == list(parsed.dtypes)
     assert render_rows_csv(arrow) == render_rows_csv(parsed)
     expected = load_state(history_layout).observations
     assert render_rows_csv(arrow) == render_rows_csv(expected)
     # Snapshots without a start, figures without a yoy, and the wording's series are all there.
     assert arrow["period_start"].isna().any() and arrow["yoy_pct"].isna().any()
     assert (arrow["series"] == "beibu_gulf_port_teu").any()
+
+
+def test_the_arrow_read_has_the_dtypes_the_table_loader_gave_the_dashboard(
+    engine: sa.Engine, history_layout: Layout
+) -> None:
+    import_batches(engine, history_layout)
+    arrow = read_observations_arrow(engine)
+    loaded = load_cached_table(history_layout, write=False).observations
+    assert list(arrow.columns) == list(loaded.columns)
+    assert list(arrow.dtypes) == list(loaded.dtypes)
+    for col in reading.CATEGORY_COLUMNS:
+        assert list(arrow[col].cat.categories) == list(loaded[col].cat.categories), col
+    assert render_rows_csv(arrow) == render_rows_csv(loaded)
+    validate(arrow, observations_schema(), "database")
 
 
 def test_an_empty_database_reads_as_an_empty_valid_frame(engine: sa.Engine) -> None:
@@ -86,3 +102,21 @@ def test_two_servers_views_see_a_change_made_by_either_on_their_next_call(
     assert all((v.observations()["scope"] == "另一台服务器写入").sum() == 1 for v in views)
     assert len(reads) == 2
     other.dispose()
+
+
+def test_rows_rewritten_since_the_import_still_read_in_the_table_order(
+    engine: sa.Engine, history_layout: Layout
+) -> None:
+    import_batches(engine, history_layout)
+    f = reading.t.figures
+    with engine.begin() as connection:  # PostgreSQL writes new row versions at the heap's end
+        connection.execute(sa.update(f).where(f.c.id.in_([1, 2, 3])).values(quote=f.c.quote))
+    parsed, _ = read_state(engine)
+    assert render_rows_csv(read_observations_arrow(engine)) == render_rows_csv(parsed)
+
+
+def test_arrow_rows_out_of_id_order_are_put_back_in_it() -> None:
+    table = pa.table({"id": [3, 1, 2], "scope": ["c", "a", "b"]})
+    assert reading._in_id_order(table).to_pydict() == {"scope": ["a", "b", "c"]}
+    ordered = pa.table({"id": [1, 5], "scope": ["a", "b"]})
+    assert reading._in_id_order(ordered).to_pydict() == {"scope": ["a", "b"]}
