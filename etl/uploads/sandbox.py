@@ -49,9 +49,8 @@ UPLOAD_LIMITS: dict[str, Any] = {
     "timeout": UPLOAD_TIMEOUT_SECONDS,
 }
 
-# What an upload's child prepares while it waits: the XLSX reader imported, and the validation
-# run once on the template's example rows (vocabularies, series and pandera's checks loaded).
-UPLOAD_PRELOAD = ("etl.uploads.xlsx_sheet", "etl.uploads.validating:warm_up")
+# What an upload's child imports: the function parse_upload sends it, and the XLSX reader.
+UPLOAD_MODULES = ("etl.uploads.validating", "etl.uploads.xlsx_sheet")
 
 # True inside the limited child: a nested run_limited calls its function directly, since the
 # limits already hold and a grandchild would only double the memory.
@@ -73,9 +72,8 @@ NEVER_IMPORTED_IN_CHILD = ("hypothesis",)
 def _child_main(cpu: int, memory: int, preload: list[str]) -> None:
     """Run the pickled (func, args) read from stdin under the limits; pickle the outcome out.
 
-    preload: modules imported, or "module:function"s called, before the message is read (a
-    prestarted child prepares while its parent is busy; a preparation that fails is left to the
-    message's own imports). stdin closed without a message ends the child quietly.
+    preload: modules imported before the message is read (a prestarted child imports them while
+    its parent is busy); stdin closed without a message ends the child quietly.
     """
     # Run as `python -m`, this module is __main__: the flag is set on the imported module too,
     # which is the one the parsers call.
@@ -86,8 +84,8 @@ def _child_main(cpu: int, memory: int, preload: list[str]) -> None:
     imported.IN_CHILD = True
     for module in NEVER_IMPORTED_IN_CHILD:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
-    for step in preload:
-        _prepare(step)
+    for module in preload:
+        importlib.import_module(module)
     message = sys.stdin.buffer.read()
     if not message:
         return  # a prestarted child that was not needed
@@ -113,17 +111,6 @@ def _child_main(cpu: int, memory: int, preload: list[str]) -> None:
         payload = pickle.dumps(("memory", None))
     sys.stdout.buffer.write(payload)
     sys.stdout.buffer.flush()
-
-
-def _prepare(step: str) -> None:
-    """Import "module", or import "module:function" and call the function, before the message."""
-    module, _, function = step.partition(":")
-    try:
-        imported = importlib.import_module(module)
-        if function:
-            getattr(imported, function)()
-    except Exception:  # only a head start: the message imports what it needs itself
-        return
 
 
 # How a failed allocation surfaces when it is not a MemoryError: a native library imported on first
@@ -226,7 +213,7 @@ def prestarted(
 
 def prestarted_upload() -> contextlib.AbstractContextManager[None]:
     """Return prestarted() for the child that reads and checks an upload (parse_upload's)."""
-    return prestarted(UPLOAD_PRELOAD, **UPLOAD_LIMITS)
+    return prestarted(UPLOAD_MODULES, **UPLOAD_LIMITS)
 
 
 def _take_prestarted(cpu_seconds: int, memory_bytes: int) -> subprocess.Popen[bytes] | None:

@@ -30,8 +30,6 @@ from etl.uploads.reading import (
     DEFAULT_MAX_UNPACKED_BYTES,
     check_file_name,
     check_size,
-    decode_csv,
-    read_csv_frame,
     read_upload_frame,
 )
 from etl.uploads.row_checks import check_rows, check_rows_hashed
@@ -212,19 +210,6 @@ def _read_and_validate(
     kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
     rows, notes, hashes = _validate_frame_hashed(frame, name, known_sources)
     return kind, rows, notes, hashes
-
-
-def warm_up() -> int:
-    """Validate the CSV templates' example rows once and return how many validated, keeping
-    nothing but what the modules cache (vocabularies, series, pandera's checks): a prestarted
-    child (sandbox.prestarted_upload) does this while it waits for the upload, so that the
-    upload's own checks start warm."""
-    count = 0
-    for lang in ("en", "zh"):
-        name = f"template-{lang}.csv"
-        frame = read_csv_frame(decode_csv(template_csv(lang), name), name)
-        count += len(_validate_frame_hashed(frame, name, ["my-source-id"])[0])
-    return count
 
 
 def template_csv(lang: str = "en") -> bytes:

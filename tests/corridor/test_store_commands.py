@@ -479,12 +479,12 @@ def spawned_children(
 def test_validate_reads_the_file_in_the_child_it_started_first(
     layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.uploads.sandbox import UPLOAD_PRELOAD
+    from etl.uploads.sandbox import UPLOAD_MODULES
 
     started = spawned_children(monkeypatch)
     assert corridor(layout, "validate", write(tmp_path, "up.csv", csv_bytes(2))) == 0
     (command, _process) = started[0]
-    assert len(started) == 1 and command[-len(UPLOAD_PRELOAD) :] == list(UPLOAD_PRELOAD)
+    assert len(started) == 1 and command[-len(UPLOAD_MODULES) :] == list(UPLOAD_MODULES)
 
 
 @pytest.mark.parametrize("command", ["validate", "ingest"])

@@ -58,14 +58,6 @@ def test_the_next_run_uses_the_prestarted_child_with_its_modules_imported() -> N
         assert again != pid
 
 
-def test_a_preparation_that_fails_leaves_the_message_to_import_what_it_needs() -> None:
-    preload = ("etl.uploads.no_such_module", "etl.uploads.cell_texts:no_such_function")
-    with sandbox.prestarted(preload):
-        (pid,) = waiting_processes()
-        child, imported = sandbox.run_limited(pid_and_modules, (("etl.uploads.cell_texts",),), "a")
-    assert child == pid and imported == ["etl.uploads.cell_texts"]
-
-
 def test_a_prestarted_child_keeps_its_memory_limit() -> None:
     with sandbox.prestarted((), memory_bytes=256 * 1024 * 1024):
         with pytest.raises(CorridorError) as info:

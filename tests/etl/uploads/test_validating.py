@@ -8,7 +8,7 @@ import pytest
 from uploads_support import SOURCE, csv_bytes
 
 from etl.contract import identity
-from etl.uploads.validating import parse_upload, warm_up
+from etl.uploads.validating import parse_upload
 
 
 def test_an_upload_carries_the_hashes_of_its_rows_from_the_child(
@@ -32,8 +32,3 @@ def test_hashes_that_do_not_fit_the_rows_are_computed_again() -> None:
         upload.name, upload.kind, upload.sha256, upload.data, upload.rows, known_hashes=stale
     )
     assert np.array_equal(other.hashes[0], identity.figure_hashes(upload.rows)[0])
-
-
-def test_the_warm_up_validates_both_templates_example_rows() -> None:
-    # What a prestarted child runs while it waits: the templates must stay valid uploads.
-    assert warm_up() == 2
