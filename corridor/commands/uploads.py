@@ -37,6 +37,17 @@ def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
     return read_upload_bytes(path, _max_bytes(args)), name
 
 
+def _looks_like_xlsx(path: Path) -> bool:
+    """Whether a file starts as a zip archive (an XLSX would); anything unreadable is not."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
 def _reader_started(handler: Handler) -> Handler:
     """Return the command with the upload's limited child started as it begins: the child's
     start-up (a new interpreter importing pandas) overlaps with the command's own imports and
@@ -46,7 +57,7 @@ def _reader_started(handler: Handler) -> Handler:
     def run(args: argparse.Namespace) -> int:
         from etl.uploads import sandbox
 
-        with sandbox.prestarted_upload():
+        with sandbox.prestarted_upload(_looks_like_xlsx(Path(args.file))):
             return handler(args)
 
     return run

@@ -49,8 +49,10 @@ UPLOAD_LIMITS: dict[str, Any] = {
     "timeout": UPLOAD_TIMEOUT_SECONDS,
 }
 
-# What an upload's child imports: the function parse_upload sends it, and the XLSX reader.
-UPLOAD_MODULES = ("etl.uploads.validating", "etl.uploads.xlsx_sheet")
+# What an upload's child imports: the function parse_upload sends it, and for a workbook the
+# XLSX reader (calamine, lxml, openpyxl: a CSV's child is spared them).
+UPLOAD_MODULES = ("etl.uploads.validating",)
+XLSX_MODULES = ("etl.uploads.xlsx_sheet",)
 
 # True inside the limited child: a nested run_limited calls its function directly, since the
 # limits already hold and a grandchild would only double the memory.
@@ -211,9 +213,10 @@ def prestarted(
             _reap(waiting.process)
 
 
-def prestarted_upload() -> contextlib.AbstractContextManager[None]:
-    """Return prestarted() for the child that reads and checks an upload (parse_upload's)."""
-    return prestarted(UPLOAD_MODULES, **UPLOAD_LIMITS)
+def prestarted_upload(workbook: bool) -> contextlib.AbstractContextManager[None]:
+    """Return prestarted() for the child that reads and checks an upload (parse_upload's);
+    workbook: the file looks like an XLSX (the child still tells the kind from the bytes)."""
+    return prestarted(UPLOAD_MODULES + (XLSX_MODULES if workbook else ()), **UPLOAD_LIMITS)
 
 
 def _take_prestarted(cpu_seconds: int, memory_bytes: int) -> subprocess.Popen[bytes] | None:

@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from uploads_support import CLI_ACCOUNT, csv_bytes, csv_line, tree_digest, with_rows
+from uploads_support import (
+    CLI_ACCOUNT,
+    csv_bytes,
+    csv_line,
+    tree_digest,
+    with_rows,
+    xlsx_bytes,
+)
 
 from corridor.cli import main
 from etl.contract.paths import Layout
@@ -476,15 +483,19 @@ def spawned_children(
     return started
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_validate_reads_the_file_in_the_child_it_started_first(
-    layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kind: str, layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.uploads.sandbox import UPLOAD_MODULES
+    from etl.uploads.sandbox import UPLOAD_MODULES, XLSX_MODULES
 
+    rows = [r.split(",") for r in csv_bytes(2).decode().splitlines()]
+    data = csv_bytes(2) if kind == "csv" else xlsx_bytes(rows)
     started = spawned_children(monkeypatch)
-    assert corridor(layout, "validate", write(tmp_path, "up.csv", csv_bytes(2))) == 0
+    assert corridor(layout, "validate", write(tmp_path, f"up.{kind}", data)) == 0
     (command, _process) = started[0]
-    assert len(started) == 1 and command[-len(UPLOAD_MODULES) :] == list(UPLOAD_MODULES)
+    preload = UPLOAD_MODULES + (XLSX_MODULES if kind == "xlsx" else ())
+    assert len(started) == 1 and command[-len(preload) :] == list(preload)
 
 
 @pytest.mark.parametrize("command", ["validate", "ingest"])

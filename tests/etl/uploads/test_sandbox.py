@@ -102,7 +102,7 @@ def test_an_unused_prestarted_child_is_ended_when_the_block_ends() -> None:
 
 
 def test_the_upload_child_validates_without_importing_hypothesis() -> None:
-    with sandbox.prestarted_upload():
+    with sandbox.prestarted_upload(workbook=False):
         count, hypothesis = sandbox.run_limited(
             validated_rows, (csv_bytes(3),), "u.csv", **sandbox.UPLOAD_LIMITS
         )
