@@ -1,7 +1,8 @@
 """Benchmark: what a merge costs against the size of the stored table, end to end.
 
 Run: .venv/bin/python bench/bench_merge.py --data-dir /tmp/syn1m [--rows 10 200000] [--runs 5]
-     [--src DIR]   # another source tree (the code before a change), for before and after
+     [--src DIR ...]   # other source trees (the code before a change, and after), each run
+                       # of each size alternating between them, so both see the same minutes
      [--format xlsx]  # the upload as a single-sheet workbook (as analysts keep it) instead of CSV
 
 Each run copies the data directory (made by bench/generate.py; untimed), then times one whole
@@ -100,7 +101,12 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--rows", type=int, nargs="+", default=[10, 200_000])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--src", type=Path, help="source tree to run instead of this one")
+    parser.add_argument(
+        "--src",
+        type=Path,
+        action="append",
+        help="source tree to run instead of this one (repeat: runs alternate between them)",
+    )
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="upload format")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
@@ -109,7 +115,8 @@ def main() -> None:
         shutil.copytree(args.data_dir, base)
         warm = work / "warm.csv"
         warm.write_bytes(upload_csv(10, "warm"))
-        took, cpu = ingest(base, warm, args.src)
+        trees: list[Path | None] = list(args.src) if args.src else [None]
+        took, cpu = ingest(base, warm, trees[0])
         print(
             f"{args.data_dir}: first merge (builds what later merges reuse): "
             f"{took:.2f} s wall, {cpu:.2f} s CPU"
@@ -118,27 +125,33 @@ def main() -> None:
             upload = work / f"up{rows}.{args.format}"
             make = upload_xlsx if args.format == "xlsx" else upload_csv
             upload.write_bytes(make(rows, f"r{rows}"))
-            times, cpus = [], []
+            times: dict[int, list[float]] = {i: [] for i in range(len(trees))}
+            cpus: dict[int, list[float]] = {i: [] for i in range(len(trees))}
+            loads = []
             for _ in range(args.runs):
-                copy = work / "copy"
-                shutil.rmtree(copy, ignore_errors=True)
-                shutil.copytree(base, copy)
-                took, cpu = ingest(copy, upload, args.src)
-                times.append(took)
-                cpus.append(cpu)
-            median = statistics.median(times)
-            goal = GOALS.get(rows)
-            verdict = (
-                ""
-                if goal is None
-                else f" (goal ≤ {goal:g} s: {'met' if median <= goal else 'NOT met'})"
-            )
-            shown = ", ".join(f"{t:.2f}" for t in times)
-            print(
-                f"  {rows:>7} rows: median {median:.2f} s wall [{shown}]{verdict}; "
-                f"CPU median {statistics.median(cpus):.2f} s; load average "
-                f"{os.getloadavg()[0]:.1f}"
-            )
+                for i, tree in enumerate(trees):
+                    copy = work / "copy"
+                    shutil.rmtree(copy, ignore_errors=True)
+                    shutil.copytree(base, copy)
+                    took, cpu = ingest(copy, upload, tree)
+                    times[i].append(took)
+                    cpus[i].append(cpu)
+                    loads.append(os.getloadavg()[0])
+            for i, tree in enumerate(trees):
+                median = statistics.median(times[i])
+                goal = GOALS.get(rows)
+                verdict = (
+                    ""
+                    if goal is None
+                    else f" (goal ≤ {goal:g} s: {'met' if median <= goal else 'NOT met'})"
+                )
+                shown = ", ".join(f"{t:.2f}" for t in times[i])
+                where = f" {tree}" if len(trees) > 1 else ""
+                print(
+                    f"  {rows:>7} rows{where}: median {median:.2f} s wall [{shown}]{verdict}; "
+                    f"CPU median {statistics.median(cpus[i]):.2f} s; load average "
+                    f"{min(loads):.1f}–{max(loads):.1f}"
+                )
 
 
 if __name__ == "__main__":

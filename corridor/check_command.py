@@ -7,7 +7,6 @@ import json
 import sys
 
 from corridor.registry import arg, command
-from etl.contract.checks import check_record, finding_records, render_report, summary
 from etl.contract.paths import layout
 
 # Errors found: the record holds data that is wrong (make check fails on it).
@@ -35,6 +34,7 @@ EXIT_FINDINGS = 1
     ],
 )
 def cmd_check(args: argparse.Namespace) -> int:
+    from etl.contract.checks import check_record, finding_records, render_report, summary
     from etl.store.table import load_table
 
     table = load_table(layout(args.data_dir))

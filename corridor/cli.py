@@ -17,7 +17,6 @@ from corridor.commands import db, figures, review, sources, uploads, users
 from corridor.registry import add_commands, arg, command
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout, layout
-from etl.store.batches import sweep as sweep_store
 
 # Exit codes: 0 done, 2 bad input (a refusal with a message), 1 an unexpected failure.
 EXIT_BAD_INPUT = 2
@@ -234,6 +233,8 @@ def serve_command(args: argparse.Namespace) -> list[str]:
     ],
 )
 def cmd_serve(args: argparse.Namespace) -> int:
+    from etl.store.batches import sweep as sweep_store
+
     where: Layout = layout(args.data_dir)
     env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
     command = serve_command(args)

@@ -11,7 +11,7 @@ import keyword
 from datetime import date
 
 from corridor.registry import Arg, arg
-from dashboard.filters import FILTER_PARAMS, FilterParam
+from dashboard.filter_params import FILTER_PARAMS, FilterParam
 from etl.store.auth import TOKEN_ENV
 
 

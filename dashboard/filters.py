@@ -9,6 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# Declared apart (the command line lists them without importing pandas), still named from here.
+from dashboard.filter_params import FILTER_PARAMS as FILTER_PARAMS
+from dashboard.filter_params import FilterParam as FilterParam
 from dashboard.i18n import DEFAULT_LANG, LANGS, pair
 from dashboard.locales import ZH, Locale, locale_for
 from dashboard.views.index import among
@@ -21,33 +24,6 @@ from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 PARAMS = ("from", "to", "region", "route", "metric", "basis", "source", "lang", "related")
 
 
-@dataclass(frozen=True)
-class FilterParam:
-    """One filter's URL parameter: its name, the shape of its value and what it selects."""
-
-    name: str
-    metavar: str
-    meaning: str
-    switch: bool = False  # on when given (related=1), else a value
-
-
-# What each filter parameter means, once: `corridor deck` takes the same filters as options.
-FILTER_PARAMS = (
-    FilterParam("from", "YYYY-MM", "起始月份 / first month, e.g. 2024-01"),
-    FilterParam("to", "YYYY-MM", "截止月份 / last month, e.g. 2024-07"),
-    FilterParam("region", "R", "地区，逗号分隔 / region key(s), comma-separated"),
-    FilterParam("route", "R", "线路，逗号分隔（none 为未指明）/ route key(s); none = no route"),
-    FilterParam("metric", "M", "指标，逗号分隔 / metric key(s), comma-separated"),
-    FilterParam("basis", "B", "reported 或 derived / reported or derived"),
-    FilterParam("source", "S", "来源编号，逗号分隔 / source id(s), comma-separated"),
-    FilterParam(
-        "related",
-        "",
-        "加入相关通道（中欧班列、中老铁路等，单独成图）/ add related corridors "
-        "(China–Europe rail, China–Laos railway …) in charts of their own",
-        switch=True,
-    ),
-)
 # Series of another corridor or a wider total (中欧班列, a province's total trade): shown only when
 # the reader turns on 相关通道 (related=1), never among this corridor's figures by default.
 RELATED_SERIES = frozenset(s.key for s in load_series() if s.context == "related")

@@ -6,6 +6,7 @@ The command line is for people with shell access to the server; it acts as analy
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from corridor.commands.reporting import (
     print_preview,
     report_merge,
 )
-from corridor.registry import arg, command
+from corridor.registry import Handler, arg, command
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 
@@ -36,6 +37,32 @@ def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
     return read_upload_bytes(path, _max_bytes(args)), name
 
 
+def _looks_like_xlsx(path: Path) -> bool:
+    """Whether a file starts as a zip archive (an XLSX would); anything unreadable is not."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _reader_started(handler: Handler) -> Handler:
+    """Return the command with the upload's limited child started as it begins: the child's
+    start-up (a new interpreter importing pandas) overlaps with the command's own imports and
+    its reading of the store, instead of following them."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from etl.uploads import sandbox
+
+        with sandbox.prestarted_upload(_looks_like_xlsx(Path(args.file))):
+            return handler(args)
+
+    return run
+
+
 @command(
     "validate",
     help="检查上传文件，不合并 / check an upload without merging (dry run)",
@@ -52,6 +79,7 @@ def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
         ),
     ],
 )
+@_reader_started
 def cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -91,6 +119,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         ),
     ],
 )
+@_reader_started
 def cmd_ingest(args: argparse.Namespace) -> int:
     from etl.store.commands import merge_upload, validate_upload
 

@@ -37,7 +37,8 @@ def suspicious_cells(cells: pd.Series) -> np.ndarray:
 
 def matches_re2(cells: pd.Series, pattern: str) -> np.ndarray:
     """Return which cells an RE2 pattern (Arrow's regex engine) finds, in one pass."""
-    text = pa.array(cells.astype(str).to_numpy(dtype=object), type=pa.large_string())
+    # pandas' text columns hold Arrow arrays: handed over as they are, not as Python strings.
+    text = pa.array(cells.astype(str).array, type=pa.large_string())
     found = pc.match_substring_regex(text, pattern)
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
 

@@ -324,25 +324,32 @@ def _read_special(book: Book, grid: list[list[Any]], special: list[tuple[bytes, 
     """Put the texts of the date- and percent-styled numbers calamine read into the grid, as
     xlsx_cells reads them (SHEET_GRAMMARS admits no number the two read apart)."""
     columns: dict[bytes, int] = {}
-    dates: dict[bytes, int | None] = {}
+    # A column of percents or dates repeats its values: each (style, value) is shown once. Zero
+    # is never looked up, as 0.0 and -0.0 are one key but not one text.
+    shown: dict[tuple[bytes, float], str] = {}
     for letters, row, style in special:
         column = columns.get(letters)
         if column is None:
             column = columns[letters] = _column_index(letters.decode()) - 1
-        if style not in dates:
-            number = int(style)
-            dates[style] = number if number in book.date_styles else None
         cells = grid[int(row) - 1]
         value = cells[column]
         if value.__class__ is not float:
             continue  # an empty cell
-        date_style = dates[style]
-        if date_style is not None:
-            cells[column] = number_cell_text(book, date_style, repr(value))
-        else:
-            # cell_texts.percent_text inlined: 0.123 → "12.3%" (no NaN reaches here).
-            shown = repr(round(value * 100, 10))
-            cells[column] = (shown[:-2] if shown.endswith(".0") else shown) + "%"
+        text = shown.get((style, value)) if value else None
+        if text is None:
+            text = _special_text(book, int(style), value)
+            if value:
+                shown[(style, value)] = text
+        cells[column] = text
+
+
+def _special_text(book: Book, style: int, value: float) -> str:
+    """Return a date- or percent-styled number's text, as xlsx_cells reads it."""
+    if style in book.date_styles:
+        return number_cell_text(book, style, repr(value))
+    # cell_texts.percent_text inlined: 0.123 → "12.3%" (no NaN reaches here).
+    shown = repr(round(value * 100, 10))
+    return (shown[:-2] if shown.endswith(".0") else shown) + "%"
 
 
 def _calamine_grid(strings: bytes | None, body: Any) -> list[list[Any]]:

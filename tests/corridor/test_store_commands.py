@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from uploads_support import CLI_ACCOUNT, csv_bytes, csv_line, tree_digest, with_rows
+from uploads_support import (
+    CLI_ACCOUNT,
+    csv_bytes,
+    csv_line,
+    tree_digest,
+    with_rows,
+    xlsx_bytes,
+)
 
 from corridor.cli import main
 from etl.contract.paths import Layout
@@ -456,3 +463,52 @@ def test_the_chinese_template_has_chinese_headers(capsys: pytest.CaptureFixture[
     assert main(["template", "--lang", "zh"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert head.lstrip("\ufeff").startswith("指标,数值,限定,单位,起始日期,截止日期")
+
+
+def spawned_children(
+    monkeypatch: pytest.MonkeyPatch,
+) -> list[tuple[list[str], subprocess.Popen[bytes]]]:
+    """Record every child the sandbox starts: its command line and its process."""
+    from etl.uploads import sandbox
+
+    started: list[tuple[list[str], subprocess.Popen[bytes]]] = []
+    spawn = sandbox._spawn
+
+    def recording(command: list[str]) -> subprocess.Popen[bytes]:
+        process = spawn(command)
+        started.append((command, process))
+        return process
+
+    monkeypatch.setattr(sandbox, "_spawn", recording)
+    return started
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_validate_reads_the_file_in_the_child_it_started_first(
+    kind: str, layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etl.uploads.sandbox import UPLOAD_MODULES, XLSX_MODULES
+
+    rows = [r.split(",") for r in csv_bytes(2).decode().splitlines()]
+    data = csv_bytes(2) if kind == "csv" else xlsx_bytes(rows)
+    started = spawned_children(monkeypatch)
+    assert corridor(layout, "validate", write(tmp_path, f"up.{kind}", data)) == 0
+    (command, _process) = started[0]
+    preload = UPLOAD_MODULES + (XLSX_MODULES if kind == "xlsx" else ())
+    assert len(started) == 1 and command[-len(preload) :] == list(preload)
+
+
+@pytest.mark.parametrize("command", ["validate", "ingest"])
+def test_a_file_refused_before_reading_leaves_no_child_running(
+    command: str,
+    layout: Layout,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    started = spawned_children(monkeypatch)
+    extra = ["--yes"] if command == "ingest" else []
+    assert corridor(layout, command, str(tmp_path / "missing.csv"), *extra) == 2
+    assert "file not found" in capsys.readouterr().err
+    assert len(started) == 1
+    assert all(process.poll() is not None for _command, process in started)
