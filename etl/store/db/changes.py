@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -35,9 +36,11 @@ from etl.store.db.writes import bump_version, next_batch, record_audit
 
 # Identities per IN (…) query: well under every engine's limit on bound parameters.
 CHUNK = 1_000
-# Test hook: seconds to sleep inside the transaction after the first rows are written, so a crash
-# test can kill the writer mid-change. Never set in production.
+# Test hook: seconds to sleep inside the transaction once the batch and its figures are written
+# (its sources, audit entry and version not yet), so a crash test can kill the writer mid-change.
+# Never set in production.
 PAUSE_ENV = "CORRIDOR_TEST_PAUSE_IN_TRANSACTION"
+PAUSED = "corridor-test: paused inside the transaction"
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -68,6 +71,7 @@ def figures_frame(rows: Sequence[Any], name: str) -> pd.DataFrame:
 def _pause() -> None:
     seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
     if seconds > 0:
+        print(PAUSED, file=sys.stderr, flush=True)
         time.sleep(seconds)
 
 
@@ -105,11 +109,8 @@ def _add_figures(connection: Connection, added: pd.DataFrame, batch_id: str) -> 
         report = next(n for n in range(len(taken) + 1) if n not in taken)
         taken.add(report)
         record |= {"identity": identity, "report_no": report, "added_batch": batch_id}
-    first, rest = records[:CHUNK], records[CHUNK:]
-    connection.execute(sa.insert(t.figures), first)
-    _pause()
-    for start in range(0, len(rest), 5 * CHUNK):
-        connection.execute(sa.insert(t.figures), rest[start : start + 5 * CHUNK])
+    for start in range(0, len(records), 5 * CHUNK):
+        connection.execute(sa.insert(t.figures), records[start : start + 5 * CHUNK])
 
 
 def _change_sources(
@@ -218,6 +219,7 @@ def record_change(connection: Connection, change: Change, *, strict: bool = True
     if strict and removed < len(change.removed):
         raise changed_meanwhile()
     _add_figures(connection, change.added, batch_id)
+    _pause()
     _change_sources(connection, change.sources, change.removed_sources, batch_id)
     _change_wordings(connection, change, batch_id)
     # In the same transaction: a change is recorded in the audit trail, or not made.

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
-from etl.contract.errors import CorridorError
+from etl.contract.errors import CorridorError, LockedError
 
 DATABASE_ENV = "CORRIDOR_DATABASE_URL"
 DATABASE_FILE = "corridor.sqlite"
@@ -98,8 +98,19 @@ def _sqlite_begin(connection: Connection) -> None:
 
 @contextlib.contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection in one write transaction, committed on success, rolled back on error."""
-    with engine.connect() as connection:
-        connection = connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            yield connection
+    """Yield a connection in one write transaction, committed on success, rolled back on error.
+
+    A writer that waits longer than the busy timeout for another is refused as locked.
+    """
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                yield connection
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        raise LockedError.single(
+            "数据正被另一个写入占用，请稍后再试",
+            "another change is being written to the data; try again shortly",
+        ) from None

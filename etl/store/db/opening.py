@@ -11,9 +11,11 @@ an advisory lock, and the second finds the database built.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -22,8 +24,10 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.db import tables as t
 from etl.store.db.engine import create_store_engine, resolve_database_url
-from etl.store.db.importing import Imported, import_batches
 from etl.store.db.migrate import upgrade
+
+if TYPE_CHECKING:
+    from etl.store.db.importing import Imported
 
 # PostgreSQL: the lock a first start holds while it builds the database from the data directory.
 BUILD_LOCK_KEY = 0x6275696C  # "buil"
@@ -55,6 +59,17 @@ def forget_engines() -> None:
         _ready.clear()
 
 
+def _after_fork() -> None:
+    # A forked child must not use its parent's connections: it opens its own (SQLAlchemy's
+    # recipe, dispose(close=False), leaves the parent's untouched).
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
 def is_empty(engine: Engine) -> bool:
     """Return whether the database holds no batches and no figures."""
     with engine.connect() as connection:
@@ -84,6 +99,9 @@ def open_store(engine: Engine, layout: Layout) -> Imported | None:
 
     Return what was imported, or None when the database held data already.
     """
+    # Imported here: the batch format's reader uses the store's history, which opens the store.
+    from etl.store.db.importing import import_batches
+
     upgrade(engine)
     with _building(engine):
         if not is_empty(engine):

@@ -36,9 +36,14 @@ from etl.store.db.reading import active_wordings, read_observations_arrow
 from etl.store.db.rows import figure_identities, observations_frame
 from etl.store.db.writes import _is_identity_clash, _same_figure_refusal
 from etl.store.figure_changes import FigureChange, figure_change
-from etl.store.merging import refuse_unknown_sources
 from etl.store.outcomes import MergeResult
-from etl.store.preview import all_new, contradiction_error, preview_rows, replacement_records
+from etl.store.preview import (
+    all_new,
+    contradiction_error,
+    preview_rows,
+    refuse_unknown_sources,
+    replacement_records,
+)
 
 # The table hash of the batch format is gone: results carry this in its place.
 NO_HASH = ""

@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from uploads_support import ANALYST_ACTOR, SOURCE, csv_bytes, csv_line, new_layout, with_rows
+from pg_support import new_database
+from uploads_support import ANALYST_ACTOR, SOURCE, csv_bytes, csv_line, with_rows
 
 from etl.contract.errors import ContradictionError, CorridorError, UnknownSourceError
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.tables import render_sources_csv
-from etl.store import commands, table
-from etl.store.batches import read_active_wordings
 from etl.store.db import operations as ops
 from etl.store.db import tables as t
 from etl.store.db.engine import create_store_engine
+from etl.store.db.importing import import_batches
+from etl.store.db.migrate import upgrade
 from etl.store.db.opening import open_store
 from etl.store.db.reading import active_wordings, data_version, export_csv, read_state
 from etl.store.sources import source_frame
@@ -75,71 +76,61 @@ def _statuses(engine: sa.Engine) -> dict[str, str]:
         return dict(connection.execute(sa.select(b.c.kind, b.c.status).order_by(b.c.seq)).all())
 
 
-def test_a_history_ends_in_the_record_the_batch_format_makes(
-    engine: sa.Engine, tmp_path: Path
+def test_a_history_ends_in_the_record_the_batch_format_made(
+    engine: sa.Engine, history_layout: Layout, second_url: str
 ) -> None:
-    folder = new_layout(_shipped(tmp_path / "folder").root)
-
-    def both(on_folder: object, on_db: object) -> tuple[object, object]:
-        return on_folder(), on_db()  # type: ignore[operator]
-
-    def ingest_folder(data: bytes, replace: bool = False) -> str | None:
-        upload, _ = commands.validate_upload(folder, data, "rows.csv")
-        return commands.merge_upload(folder, upload, ANALYST_ACTOR, replace=replace).batch_id
-
-    both(lambda: ingest_folder(csv_bytes(6)), lambda: _merge(engine, csv_bytes(6)))
-    replaced = both(
-        lambda: ingest_folder(with_rows(csv_line(0, value="999")), replace=True),
-        lambda: _merge(engine, with_rows(csv_line(0, value="999")), replace=True),
-    )
+    # The history the batch-format fixture was made with (conftest), made again by the
+    # database's operations, and the same history imported: the same record.
+    _merge(engine, csv_bytes(6))
+    replaced = _merge(engine, with_rows(csv_line(0, value="999")), replace=True)
     corrected = {**PICK, "period_end": "2001-01-28"}
-    both(
-        lambda: commands.correct_figure(folder, ANALYST_ACTOR, corrected, 1234.0, "typo"),
-        lambda: ops.change_figure(engine, WHO, corrected, "typo", "correction", 1234.0),
-    )
+    ops.change_figure(engine, WHO, corrected, "typo", "correction", 1234.0)
     retracted = {**PICK, "period_end": "2002-01-28"}
-    both(
-        lambda: commands.retract_figure(folder, ANALYST_ACTOR, retracted, "duplicate"),
-        lambda: ops.change_figure(engine, WHO, retracted, "duplicate", "retraction"),
-    )
-    row = with_rows(WORDING_ROW, header=WORDING_HEADER)
-    both(lambda: ingest_folder(row), lambda: _merge(engine, row))
+    ops.change_figure(engine, WHO, retracted, "duplicate", "retraction")
+    _merge(engine, with_rows(WORDING_ROW, header=WORDING_HEADER))
     key = "beibu_gulf_port_teu"
-    wording = both(
-        lambda: commands.add_wording(folder, ANALYST_ACTOR, key, "该集团").batch_id,
-        lambda: ops.add_wording(engine, WHO, key, "该集团"),
-    )
-    undone = both(
-        lambda: commands.undo_batch(folder, ANALYST_ACTOR, str(wording[0]), "wrong series"),
-        lambda: ops.undo_batch(engine, WHO, str(wording[1]), "wrong series"),
-    )
-    assert active_wordings(engine.connect()) == () == read_active_wordings(folder)
-    both(
-        lambda: commands.undo_batch(folder, ANALYST_ACTOR, str(undone[0]), "right after all"),
-        lambda: ops.undo_batch(engine, WHO, str(undone[1]), "right after all"),
-    )
-    both(
-        lambda: commands.undo_batch(folder, ANALYST_ACTOR, str(replaced[0]), "old was right"),
-        lambda: ops.undo_batch(engine, WHO, str(replaced[1]), "old was right"),
-    )
-    assert export_csv(engine) == table.export_csv(folder)
-    assert export_csv(engine, raw=True) == table.export_csv(folder, raw=True)
-    observations, sources = read_state(engine)
-    # The same sources, registered a moment apart on each side.
-    held = table.load_state(folder).sources
-    assert render_sources_csv(sources.assign(added_at="")) == render_sources_csv(
-        held.assign(added_at="")
-    )
-    assert observations["series"].eq(key).any()  # the wording, redone
+    wording = ops.add_wording(engine, WHO, key, "该集团")
+    undone = ops.undo_batch(engine, WHO, wording, "wrong series")
     with engine.connect() as connection:
-        assert active_wordings(connection) == read_active_wordings(folder)
+        assert active_wordings(connection) == ()
+    ops.undo_batch(engine, WHO, undone, "right after all")
+    ops.undo_batch(engine, WHO, str(replaced), "the old value was right")
+    _merge(engine, csv_bytes(2, tag="p"))  # approved there; the rejected and waiting change nothing
+
+    imported = create_store_engine(second_url)
+    try:
+        upgrade(imported)
+        import_batches(imported, history_layout)
+        assert export_csv(engine) == export_csv(imported)
+        assert export_csv(engine, raw=True) == export_csv(imported, raw=True)
+        observations, sources = read_state(engine)
+        held = read_state(imported)[1]
+        # The same sources, registered at other moments.
+        assert render_sources_csv(sources.assign(added_at="")) == render_sources_csv(
+            held.assign(added_at="")
+        )
+        assert observations["series"].eq(key).any()  # the wording, redone
+        with engine.connect() as mine, imported.connect() as theirs:
+            assert active_wordings(mine) == active_wordings(theirs)
+    finally:
+        imported.dispose()
     b = t.batches
     with engine.connect() as connection:
         stored = connection.execute(sa.select(b.c.id, b.c.status, b.c.undone_by)).all()
     status = {i: (s, u) for i, s, u in stored}
-    assert status[str(replaced[1])][0] == "undone"
-    assert status[str(wording[1])] == ("applied", None)  # its undo was undone
-    assert status[str(undone[1])][0] == "undone"
+    assert status[str(replaced)][0] == "undone"
+    assert status[wording] == ("applied", None)  # its undo was undone
+    assert status[undone][0] == "undone"
+
+
+@pytest.fixture
+def second_url(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A second empty database on the same engine as db_url."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second.sqlite'}"
+        return
+    with new_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 def test_a_contradiction_is_refused_unless_replace_and_nothing_is_written(
