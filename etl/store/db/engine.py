@@ -26,6 +26,10 @@ BUSY_TIMEOUT_MS = 30_000
 # Execution option asking SQLite for the write lock when the transaction begins: two writers
 # then queue at BEGIN instead of both reading and one failing when it first writes.
 WRITE_OPTION = "corridor_write"
+# PostgreSQL: every write transaction takes this transaction-level advisory lock first, so writers
+# queue as SQLite's BEGIN IMMEDIATE queues them, and what a change checked is what it changes.
+# The same key as etl.store.db.writes.BATCH_LOCK_KEY (taken again there; the lock stacks).
+WRITE_LOCK_KEY = 0x636F7272  # "corr"
 
 
 def resolve_database_url(option: str | None, data_dir: Path) -> str:
@@ -106,6 +110,8 @@ def writing(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as connection:
             connection = connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
                 yield connection
     except OperationalError as exc:
         if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
