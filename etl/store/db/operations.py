@@ -30,6 +30,7 @@ from etl.store.db.changes import (
     batch_sources,
     figures_frame,
     record_change,
+    unindexed,
 )
 from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
@@ -45,6 +46,8 @@ from etl.store.preview import (
     replacement_records,
 )
 
+# Sorts after every batch id: a figure never removed stands after every batch.
+LATEST = "~"
 # The table hash of the batch format is gone: results carry this in its place.
 NO_HASH = ""
 
@@ -268,8 +271,8 @@ def _held_after(connection: Connection, identities: list[str], batch_id: str) ->
         rows += connection.execute(
             sa.select(*(f.c[c] for c in OBSERVATION_COLUMNS)).where(
                 f.c.identity.in_(part),
-                sa.or_(f.c.added_batch.is_(None), f.c.added_batch <= batch_id),
-                sa.or_(f.c.removed_batch.is_(None), f.c.removed_batch > batch_id),
+                unindexed(f.c.added_batch) <= batch_id,
+                unindexed(f.c.removed_batch, LATEST) > batch_id,
             )
         ).all()
     return observations_frame(rows, "database: figures")
@@ -283,7 +286,9 @@ def _later_batches(connection: Connection, identities: list[str], batch_id: str)
         for added, removed in connection.execute(
             sa.select(f.c.added_batch, f.c.removed_batch).where(
                 f.c.identity.in_(part),
-                sa.or_(f.c.added_batch > batch_id, f.c.removed_batch > batch_id),
+                sa.or_(
+                    unindexed(f.c.added_batch) > batch_id, unindexed(f.c.removed_batch) > batch_id
+                ),
             )
         ):
             found |= {b for b in (added, removed) if b is not None and b > batch_id}
