@@ -24,7 +24,7 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.db import tables as t
 from etl.store.db.engine import create_store_engine, resolve_database_url
-from etl.store.db.migrate import upgrade
+from etl.store.db.migrate import current_revision, head_revision, upgrade
 
 if TYPE_CHECKING:
     from etl.store.db.importing import Imported
@@ -102,7 +102,11 @@ def open_store(engine: Engine, layout: Layout) -> Imported | None:
     # Imported here: the batch format's reader uses the store's history, which opens the store.
     from etl.store.db.importing import import_batches
 
-    upgrade(engine)
+    # Read first, without the write lock: a start of an up-to-date store never waits for a writer.
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+    if not is_empty(engine):
+        return None
     with _building(engine):
         if not is_empty(engine):
             return None
