@@ -388,6 +388,17 @@ def _received(connection: Connection, item: Pending) -> tuple[bytes, str, str]:
     return bytes(content), sha256, "txt"
 
 
+def received_file(layout: Layout, record: dict[str, Any]) -> bytes | None:
+    """Return the file a pending item was submitted with (its record's stored_as), or None."""
+    stored = str(record.get("stored_as") or "")
+    if not stored:
+        return None
+    f = t.received_files
+    with store_engine(layout).connect() as connection:
+        content = connection.execute(sa.select(f.c.content).where(f.c.name == stored)).scalar()
+    return None if content is None else bytes(content)
+
+
 def _apply_merge(connection: Connection, item: Pending, info: dict[str, Any]) -> str | None:
     """Merge a pending upload or article as its direct path does."""
     r = item.record

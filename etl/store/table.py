@@ -4,7 +4,7 @@ database (etl.store.db), and the built tables a new database is made from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -53,7 +53,7 @@ def last_change(layout: Layout) -> datetime | None:
     built = [p for p in (layout.observations_csv, layout.sources_csv) if p.exists()]
     if not built:
         return None
-    return pd.Timestamp(max(p.stat().st_mtime for p in built), unit="s", tz="UTC").to_pydatetime()
+    return datetime.fromtimestamp(max(p.stat().st_mtime for p in built), tz=UTC)
 
 
 def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -20,7 +20,7 @@ from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import parse_observations, read_csv_text
 from etl.store.history import batch_records
-from etl.store.pending import list_pending
+from etl.store.pending import list_pending, received_file
 from etl.store.table import load_table
 
 COMMANDS = [
@@ -235,7 +235,9 @@ def test_add_article_stores_the_article_and_its_rows(
     table = load_table(layout)
     assert "art-x" in set(table.sources["source_id"])
     assert 152000.0 in table.observations["value"].tolist()
-    assert any(p.suffix == ".txt" for p in layout.uploads.iterdir())
+    [record] = [r for _, r in batch_records(layout) if r["kind"] == "article"]
+    assert str(record["stored_as"]).endswith(".txt")
+    assert received_file(layout, record), "the article is kept as received"
 
 
 def test_users_add_list_set_password_remove(
