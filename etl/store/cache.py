@@ -17,9 +17,9 @@ from etl.contract.paths import Layout
 from etl.contract.schema import SOURCE_COLUMNS
 from etl.store.db import tables as t
 from etl.store.db.opening import store_engine
-from etl.store.db.reading import data_version, read_observations_arrow
+from etl.store.db.reading import read_observations_arrow
 from etl.store.db.rows import sources_frame
-from etl.store.table import Table
+from etl.store.table import Table, version_of
 
 # Text columns with few distinct values: held as codes into one copy of each value.
 CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope", "series")
@@ -41,7 +41,7 @@ def load_cached_table(layout: Layout, *, write: bool = True) -> Table:
     del write
     engine = store_engine(layout)
     # The version first: rows at least as new as the version they are kept under.
-    version = str(data_version(engine))
+    version = version_of(engine)
     observations = compact_observations(read_observations_arrow(engine))
     s = t.sources
     with engine.connect() as connection:

@@ -3,8 +3,10 @@ database (etl.store.db), and the built tables a new database is made from."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -12,6 +14,9 @@ from etl.contract.formulas import neutralise_frame
 from etl.contract.paths import Layout
 from etl.contract.tables import read_observations, read_sources
 from etl.store.batches import empty_sources, no_rows, render_rows_csv
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,17 @@ class State:
 def data_version(layout: Layout) -> str:
     """Return the store's data version: one cheap query, changed by every change anywhere."""
     from etl.store.db.opening import store_engine
+
+    return version_of(store_engine(layout))
+
+
+def version_of(engine: Engine) -> str:
+    """Return the data version of a database, named for the database: two stores never share
+    one, so a cache keyed by it never hands one store's view to another."""
     from etl.store.db.reading import data_version as read_version
 
-    return str(read_version(store_engine(layout)))
+    where = hashlib.sha256(engine.url.render_as_string(hide_password=True).encode()).hexdigest()
+    return f"{where[:12]}-{read_version(engine)}"
 
 
 def last_change(layout: Layout) -> datetime | None:
@@ -78,12 +91,11 @@ def load_state(layout: Layout) -> State:
 def load_table(layout: Layout) -> Table:
     """Return the current table; a new or empty data directory gives empty, valid frames."""
     from etl.store.db.opening import store_engine
-    from etl.store.db.reading import data_version as read_version
     from etl.store.db.reading import read_state
 
     engine = store_engine(layout)
     # The version first: rows at least as new as the version they are kept under.
-    version = str(read_version(engine))
+    version = version_of(engine)
     observations, sources = read_state(engine)
     return Table(observations, sources, version)
 
