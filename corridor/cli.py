@@ -133,16 +133,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def warm_cache(where: Layout) -> None:
-    """Prepare the data cache in a short-lived child, so the server's own memory peak stays low."""
+    """Open (on first start, build) the database in a short-lived child, so the server's own
+    memory peak stays low."""
     from etl.store.cache import warm_command
 
-    print("正在准备数据缓存 / preparing the data cache ...", flush=True)
+    print("正在准备数据库 / preparing the database ...", flush=True)
     result = subprocess.run(warm_command(where.root), cwd=REPO_ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         # The dashboard itself shows a bilingual message for bad data; serving still goes ahead.
         print(
-            "数据缓存未能生成，看板将直接读取表格 / the cache could not be prepared; "
-            "the dashboard reads the tables directly",
+            "数据库未能准备好，看板将自行打开 / the database could not be prepared here; "
+            "the dashboard opens it itself",
             file=sys.stderr,
         )
 
@@ -238,15 +239,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     where: Layout = layout(args.data_dir)
     env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
     command = serve_command(args)
-    swept = sweep_store(where)
-    if swept.temporaries or swept.orphans:
-        print(
-            f"已清理 {len(swept.temporaries)} 个中断的批次临时目录、"
-            f"{len(swept.orphans)} 个孤立上传文件 / "
-            f"removed {len(swept.temporaries)} interrupted batch folders and "
-            f"{len(swept.orphans)} orphan uploads",
-            flush=True,
-        )
     scheme = "https" if args.ssl_cert else "http"
     print(
         f"看板地址 Open the dashboard at: {scheme}://{args.address}:{args.port}/  "

@@ -44,7 +44,7 @@ from etl.contract.paths import Layout, layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import load_cached_table
 from etl.store.settings import load_settings
-from etl.store.table import Table, data_version, stored_files
+from etl.store.table import Table, data_version, last_change
 
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
 # (a view holds row positions, 8 bytes a figure, never a copy of the table).
@@ -88,10 +88,10 @@ def current_table() -> Table:
 
 
 def last_changed() -> datetime | None:
-    """Return when the stored files last changed, in the settings' time zone, or None."""
+    """Return when the record last changed, in the settings' time zone, or None."""
     where = current_layout()
-    files = stored_files(where)
-    if not files:
+    changed = last_change(where)
+    if changed is None:
         return None
     try:
         zone = load_settings(where).zone
@@ -99,7 +99,7 @@ def last_changed() -> datetime | None:
         # A damaged settings file is reported where settings matter; the time falls back to UTC.
         zone = ZoneInfo("UTC")
     # The server's own zone is whatever the host says; readers expect the settings' zone.
-    return datetime.fromtimestamp(max(p.stat().st_mtime for p in files), tz=zone)
+    return changed.astimezone(zone)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from etl.contract.paths import Layout
 from etl.store.actors import ANALYST, Actor
 from etl.store.commands import add_source
+from etl.store.db.engine import DATABASE_FILE
 
 HEADER = "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote"
 SOURCE = "test-src"
@@ -67,17 +68,44 @@ def new_layout(root: Path, *sources: str) -> Layout:
     return layout
 
 
-def tree_digest(root: Path, ignore: tuple[str, ...] = ("corridor.lock",)) -> dict[str, str]:
-    """Return every file and folder under root with its content hash (the lock file aside)."""
+def tree_digest(root: Path, ignore: tuple[str, ...] = ()) -> dict[str, str]:
+    """Return every file and folder under root with its content hash, the store's database as
+    the digest of what it holds (store_digest) rather than of its pages."""
     out: dict[str, str] = {}
     if not root.exists():
         return out
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if path.name in ignore:
+        if path.name in ignore or path.name.startswith(DATABASE_FILE):
             continue
         out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    if (root / DATABASE_FILE).exists():
+        out[DATABASE_FILE] = store_digest(Layout(root))
     return out
+
+
+def store_digest(layout: Layout) -> str:
+    """Return a digest of everything the store's database holds, table by table, row by row."""
+    import sqlalchemy as sa
+
+    from etl.store.db import tables as t
+    from etl.store.db.opening import store_engine
+
+    digest = hashlib.sha256()
+    with store_engine(layout).connect() as connection:
+        for table in t.metadata.sorted_tables:
+            rows = connection.execute(sa.select(table)).all()
+            for row in sorted(repr(tuple(r)) for r in rows):
+                digest.update(f"{table.name}|{row}\n".encode())
+    return digest.hexdigest()
+
+
+def table_hash(frame: object) -> str:
+    """Return a digest of a table's rows as contract CSV records, whatever their order."""
+    from etl.store.records import render_records
+
+    records = sorted(render_records(frame).tolist())  # type: ignore[arg-type]
+    return hashlib.sha256("".join(records).encode("utf-8")).hexdigest()
 
 
 def xlsx_bytes(rows: list[list[object]], sheets: int = 1) -> bytes:

@@ -1,8 +1,8 @@
 """The store's database: `corridor db upgrade|import-batches|export|backup`.
 
 The database is `<data-dir>/corridor.sqlite` unless `--database-url` or `$CORRIDOR_DATABASE_URL`
-names a PostgreSQL server. The dashboard and the analysts' commands still use the batch folders;
-these commands build and check the database beside them.
+names a PostgreSQL server. The dashboard and the analysts' commands read and write it (a first
+start builds it from the data directory); these commands upgrade, import, export and back it up.
 """
 
 from __future__ import annotations

@@ -20,21 +20,19 @@ REVIEW_FLASH = "_review_flash"
 
 def show_original(ctx: UploadContext, record: dict[str, object]) -> None:
     """Show what the analyst submitted: the pasted article or the file, as plain text."""
-    layout = ctx.layout
     st.caption(ctx.locale.t("up_pending_original"))
-    stored = str(record.get("stored_as") or "")
-    path = (layout.root / stored).resolve()
-    if not stored or not path.is_relative_to(layout.uploads.resolve()) or not path.is_file():
+    raw = pending.received_file(ctx.layout, record)
+    if raw is None:
         st.caption(ctx.locale.t("up_original_missing"))
         return
-    raw = path.read_bytes()
+    name = str(record.get("stored_as")).rsplit("/", 1)[-1]
     if str(record.get("file_kind")) == "xlsx":
         try:
-            _kind, frame = reading.read_upload_frame(raw, path.name, max_bytes=len(raw) + 1)
+            _kind, frame = reading.read_upload_frame(raw, name, max_bytes=len(raw) + 1)
         except CorridorError as exc:
             show_error(ctx, exc)
             return
-        st.dataframe(frame.head(MAX_PREVIEW_ROWS), key=f"original_{path.name[:16]}")
+        st.dataframe(frame.head(MAX_PREVIEW_ROWS), key=f"original_{name[:16]}")
         return
     text = raw[: MAX_ORIGINAL_CHARS * 4].decode("utf-8", errors="replace")
     st.code(text[:MAX_ORIGINAL_CHARS], language=None, wrap_lines=True)

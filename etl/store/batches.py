@@ -1,57 +1,37 @@
-"""Batches: each accepted change as a folder of rows added and removed, applied in order.
+"""Batches: each accepted change as rows added and removed, applied in order; and the batch
+format of earlier versions, read for `corridor db import-batches`.
 
-A batch is `batches/<seq:06d>-<hash8>/` holding batch.json (who, when, what, why, table hashes)
-and the contract CSVs rows.csv (rows added), removed.csv (rows removed), sources.csv and
-removed_sources.csv. It is written into a dot-prefixed temporary folder and renamed into place,
-so readers, which skip dot-prefixed names, see a whole batch or none.
+In the batch format a batch is `batches/<seq:06d>-<hash8>/` holding batch.json (who, when, what,
+why) and the contract CSVs rows.csv (rows added), removed.csv (rows removed), sources.csv and
+removed_sources.csv; folders named with a dot are a crashed writer's and are skipped. The store
+itself keeps batches in its database (etl.store.db).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
 import re
-import shutil
-import stat
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from filelock import FileLock, Timeout
 
-from etl.contract.errors import CorridorError, LockedError
+from etl.contract.errors import CorridorError
 from etl.contract.identity import figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS, observations_schema, validate
-from etl.contract.tables import (
-    empty_observations,
-    parse_sources,
-    read_sources,
-    render_sources_csv,
-)
-from etl.store.audit import audit, audit_ready
+from etl.contract.tables import empty_observations, parse_sources, read_sources
 
-# Rendering and hashing rows live in records; these names stay importable from here.
-from etl.store.records import HASH_MODULUS as HASH_MODULUS
+# Rendering rows lives in records; these names stay importable from here.
 from etl.store.records import HEADER_LINE as HEADER_LINE
-from etl.store.records import RenderedRows, render_rows_csv
-from etl.store.records import hash_after as hash_after
 from etl.store.records import number_texts as number_texts
-from etl.store.records import records_sum as records_sum
 from etl.store.records import render_records as render_records
-from etl.store.records import table_hash as table_hash
+from etl.store.records import render_rows_csv as render_rows_csv
 
 BATCH_RE = re.compile(r"^(\d{6})-([0-9a-f]{8})$")
 BATCH_FORMAT = 1
-LOCK_NAME = "corridor.lock"
-# Merging 200,000 rows takes seconds; a writer waiting longer than this is stuck, not queued.
-LOCK_TIMEOUT_S = 300.0
 KINDS = ("upload", "article", "source", "correction", "retraction", "undo", "wording")
 # Batch files written before the contract had a series column read as series "" (the rules fill
 # it); those written before it had a qualifier read as stated exactly (qualifier "").
@@ -313,210 +293,6 @@ def read_batch_records(layout: Layout) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-@contextlib.contextmanager
-def write_lock(layout: Layout) -> Iterator[None]:
-    """Hold the data directory's write lock (one writer at a time, across processes)."""
-    layout.root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
-    try:
-        with lock:
-            # Fail closed: a change the audit log cannot record is refused before it starts.
-            audit_ready(layout)
-            _sweep_unlocked(layout)
-            yield
-    except Timeout:
-        raise LockedError.single(
-            "数据目录正被另一个写入占用，请稍后再试",
-            "another change is being written to the data directory; try again shortly",
-            file=str(layout.root),
-        ) from None
-
-
-def write_synced(path: Path, data: bytes) -> None:
-    """Write a new file and fsync it before returning (refusing one that exists)."""
-    with path.open("xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-@dataclass(frozen=True)
-class Swept:
-    """What a start-up sweep removed: stale batch folders and orphan uploaded files."""
-
-    temporaries: tuple[str, ...]
-    orphans: tuple[str, ...]
-
-
-def sweep(layout: Layout) -> Swept:
-    """Remove what killed writers left behind, under the write lock (for `corridor serve`)."""
-    if not layout.root.is_dir():
-        return Swept((), ())
-    lock = FileLock(str(layout.root / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
-    with lock:
-        return _sweep_unlocked(layout)
-
-
-def _sweep_unlocked(layout: Layout) -> Swept:
-    # Every writer runs this first, under the lock, so no writer can be mid-way: any .tmp-*
-    # folder is a crashed one. An uploaded file no batch refers to is an orphan once it is older
-    # than the last batch (a file newer than that may belong to the merge about to commit).
-    try:
-        temporaries = tuple(remove_stale_temporaries(layout))
-        return Swept(temporaries, tuple(_remove_orphan_uploads(layout)))
-    except OSError:  # a read-only or damaged directory: sweeping is housekeeping, never fatal
-        return Swept((), ())
-
-
-# The names the store gives received files (_store_received): the content's sha256 and the
-# kind, or an article's sidecar. The sweep removes nothing else.
+# The names the batch format gave received files under uploads/: the content's sha256 and the
+# kind, or an article's sidecar. An import takes nothing else from the folder.
 STORED_NAME_RE = re.compile(r"^[0-9a-f]{64}\.(?:csv|xlsx|txt|source\.json)$")
-
-
-def _real_dir(path: Path) -> bool:
-    # A folder of the store, not a symbolic link to somewhere else.
-    return path.is_dir() and not path.is_symlink()
-
-
-def _remove_orphan_uploads(layout: Layout) -> list[str]:
-    dirs = batch_dirs(layout)
-    if not _real_dir(layout.uploads) or not dirs:
-        return []
-    last = max(
-        ((d / "batch.json").stat().st_mtime for d in dirs if (d / "batch.json").exists()),
-        default=None,
-    )
-    if last is None:
-        return []
-    kept: set[str] = set()
-    for _name, record in [*read_batch_records(layout), *_unresolved_pending_records(layout)]:
-        stored = str(record.get("stored_as") or "")
-        if stored:
-            stem = Path(stored).name.split(".", 1)[0]
-            kept |= {Path(stored).name, f"{stem}.source.json"}
-    removed = []
-    for path in layout.uploads.iterdir():
-        # Only the store's own files, never through a link (lstat: a link is not a file here).
-        info = path.lstat()
-        if (
-            stat.S_ISREG(info.st_mode)
-            and STORED_NAME_RE.match(path.name)
-            and path.name not in kept
-            and info.st_mtime < last
-        ):
-            path.unlink()
-            removed.append(path.name)
-    return removed
-
-
-def _unresolved_pending_records(layout: Layout) -> list[tuple[str, dict[str, Any]]]:
-    # A pending item's received file is read again when it is approved: never an orphan.
-    if not layout.pending.is_dir():
-        return []
-    out = []
-    for path in layout.pending.iterdir():
-        if path.name.startswith(".") or (path / "decision.json").exists():
-            continue
-        try:
-            record = json.loads((path / "pending.json").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            continue
-        if isinstance(record, dict):
-            out.append((path.name, record))
-    return out
-
-
-def remove_stale_temporaries(layout: Layout) -> list[str]:
-    """Remove temporary batch and pending folders a crashed writer left (call under the lock)."""
-    removed = []
-    for folder in (layout.batches, layout.pending):
-        if not _real_dir(folder):
-            continue
-        for path in folder.iterdir():
-            if path.name.startswith(".tmp-") and _real_dir(path):
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path.name)
-    return removed
-
-
-def commit_batch(
-    layout: Layout,
-    change: Change,
-    hash_before: str,
-    hash_after: str,
-    rendered: RenderedRows | None = None,
-) -> str:
-    """Write a change as the next batch, atomically; return its id (call under the lock).
-
-    rendered: change.added already rendered (the merge renders it once for file and hash).
-    """
-    if change.kind not in KINDS:
-        raise ValueError(f"unknown batch kind {change.kind!r}")
-    remove_stale_temporaries(layout)
-    layout.batches.mkdir(parents=True, exist_ok=True)
-    existing = batch_dirs(layout)
-    seq = int(BATCH_RE.match(existing[-1].name).group(1)) + 1 if existing else 1  # type: ignore[union-attr]
-    files: dict[str, bytes] = {}
-    if len(change.added):
-        ready = rendered if rendered is not None and rendered.frame is change.added else None
-        files[FILES["added"]] = render_rows_csv(ready or change.added).encode("utf-8")
-    if len(change.removed):
-        files[FILES["removed"]] = render_rows_csv(change.removed).encode("utf-8")
-    if change.sources is not None and len(change.sources):
-        files[FILES["sources"]] = render_sources_csv(change.sources).encode("utf-8")
-    if change.removed_sources is not None and len(change.removed_sources):
-        files[FILES["removed_sources"]] = render_sources_csv(change.removed_sources).encode("utf-8")
-    record: dict[str, Any] = {
-        "format": BATCH_FORMAT,
-        "seq": seq,
-        "kind": change.kind,
-        "who": change.who,
-        "when": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-        "rows_added": len(change.added),
-        "rows_removed": len(change.removed),
-        "sources_added": [] if change.sources is None else list(change.sources["source_id"]),
-        "sources_removed": []
-        if change.removed_sources is None
-        else list(change.removed_sources["source_id"]),
-        **change.info,
-        "table_hash_before": hash_before,
-        "table_hash_after": hash_after,
-    }
-    record_bytes = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    digest = hashlib.sha256(record_bytes)
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name])
-    final = layout.batches / f"{seq:06d}-{digest.hexdigest()[:8]}"
-    tmp = layout.batches / f".tmp-{uuid.uuid4().hex}"
-    tmp.mkdir()
-    try:
-        for name, data in files.items():
-            write_synced(tmp / name, data)
-        # batch.json last: a folder that has it is complete even before the rename.
-        write_synced(tmp / "batch.json", record_bytes)
-        fsync_dir(tmp)
-        # Recorded before it is visible: a batch the log cannot record never appears.
-        audit(
-            layout,
-            "write",
-            change.who,
-            batch=final.name,
-            kind=change.kind,
-            rows_added=len(change.added),
-            rows_removed=len(change.removed),
-        )
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    fsync_dir(layout.batches)
-    return final.name
-
-
-def fsync_dir(directory: Path) -> None:
-    """Flush a directory entry, so a rename inside it survives a power cut."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -1,5 +1,5 @@
-"""The analysts' write commands: each takes an Actor, works under the data directory's lock and
-records one batch, or with approval on stores the change as pending (etl.store.pending)."""
+"""The analysts' write commands: each takes an Actor and records one batch in one transaction of
+the store's database, or with approval on stores the change as pending (etl.store.pending)."""
 
 from __future__ import annotations
 
@@ -7,36 +7,22 @@ from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from etl.contract.errors import CorridorError
-from etl.contract.identity import figure_keys, figure_pairs
 from etl.contract.paths import Layout
 from etl.contract.series import MAX_WORDING, fill_series, normalise_wording, series_by_key
 from etl.store.actors import Actor, require_analyst
-from etl.store.batches import (
-    Batch,
-    Change,
-    apply_change,
-    commit_batch,
-    read_active_wordings,
-    read_batches,
-    table_hash,
-    write_lock,
-)
-from etl.store.figure_changes import commit_figure_change, figure_change
-from etl.store.history import undone_ids
-from etl.store.index import after_change, load_index, write_index
-from etl.store.merging import indexed_preview, merge_locked
+from etl.store.db import operations as ops
+from etl.store.db.opening import store_engine
+from etl.store.db.reading import active_wordings, read_observations_arrow
+from etl.store.figure_changes import figure_change
 from etl.store.notes import check_note
 from etl.store.outcomes import MergeResult, Recorded
 from etl.store.pending import submit_article, submit_figure_change, submit_upload, submit_wording
 from etl.store.preview import Preview
 from etl.store.settings import load_settings
 from etl.store.sources import source_frame
-from etl.store.table import load_built, load_state, state_after
-from etl.store.wordings import check_new_wording, commit_wording, series_refusal
+from etl.store.wordings import series_refusal
 from etl.uploads.articles import ArticleProposal
 from etl.uploads.validating import Upload, parse_upload, validate_rows
 
@@ -45,12 +31,15 @@ def validate_upload(
     layout: Layout, data: bytes, name: str, *, max_bytes: int | None = None
 ) -> tuple[Upload, Preview]:
     """Return the validated upload and its preview against the stored table (a dry run)."""
-    index = load_index(layout)
-    upload = parse_upload(data, name, index.sources, max_bytes=max_bytes)
-    preview = indexed_preview(layout, index, upload.rows, upload.hashes[0])
-    # Shown: the series each row joins (named, or by the rules and analysts' wordings); stored:
-    # the series as uploaded, so the rules keep deciding for rows that name none.
-    wordings = read_active_wordings(layout)
+    engine = store_engine(layout)
+    with engine.connect() as connection:
+        known = ops.active_source_ids(connection)
+    upload = parse_upload(data, name, known, max_bytes=max_bytes)
+    with engine.connect() as connection, connection.begin():
+        preview = ops.preview_against(connection, upload.rows)
+        # Shown: the series each row joins (named, or by the rules and analysts' wordings);
+        # stored: the series as uploaded, so the rules keep deciding for rows that name none.
+        wordings = active_wordings(connection)
     return upload, with_fields(
         preview,
         new=fill_series(preview.new, wordings),
@@ -71,27 +60,22 @@ def merge_rows(
     sources: pd.DataFrame | None = None,
     received: tuple[bytes, str, str] | None = None,
     sidecar: dict[str, Any] | None = None,
-    hashes: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MergeResult:
-    """Merge validated rows as one batch under the lock; refuse contradictions unless replace.
-
-    hashes: the rows' figure_hashes, when the caller has them (an upload computes them once).
-    """
+    """Merge validated rows as one batch in one transaction; refuse contradictions unless
+    replace."""
     require_analyst(actor)
-    with write_lock(layout):
-        return merge_locked(
-            layout,
-            rows,
-            actor.name,
-            kind=kind,
-            name=name,
-            replace=replace,
-            info=info,
-            sources=sources,
-            received=received,
-            sidecar=sidecar,
-            hashes=hashes,
-        )
+    return ops.merge_rows(
+        store_engine(layout),
+        rows,
+        actor.name,
+        kind=kind,
+        name=name,
+        replace=replace,
+        info=info,
+        sources=sources,
+        received=received,
+        sidecar=sidecar,
+    )
 
 
 def merge_upload(
@@ -114,7 +98,6 @@ def merge_upload(
         replace=replace,
         info=info,
         received=(upload.data, upload.sha256, upload.kind),
-        hashes=upload.hashes,
     )
 
 
@@ -138,19 +121,7 @@ def add_source(
         url=url,
         added_by=actor.name,
     )
-    with write_lock(layout):
-        index = load_index(layout)
-        if source_id in index.sources:
-            raise CorridorError.single(
-                "来源编号已存在",
-                "a source with this id already exists",
-                column="source_id",
-                value=source_id,
-            )
-        change = Change(kind="source", who=actor.name, sources=frame, info={})
-        batch_id = commit_batch(layout, change, index.table_hash, index.table_hash)
-        write_index(layout, after_change(index, change))
-        return batch_id
+    return ops.add_source(store_engine(layout), actor.name, frame)
 
 
 def _change_figure(
@@ -165,14 +136,15 @@ def _change_figure(
 ) -> Recorded:
     require_analyst(actor)
     why = check_note(reason, "reason")
-    with write_lock(layout):
-        state = load_state(layout)
-        change = figure_change(
-            state.observations, criteria, why, kind, new_value, new_yoy, new_qualifier
-        )
-        if load_settings(layout).require_approval:
-            return Recorded(None, submit_figure_change(layout, actor, change))
-        return Recorded(commit_figure_change(layout, state.observations, actor.name, change))
+    engine = store_engine(layout)
+    if load_settings(layout).require_approval:
+        observations = read_observations_arrow(engine)
+        change = figure_change(observations, criteria, why, kind, new_value, new_yoy, new_qualifier)
+        return Recorded(None, submit_figure_change(layout, actor, change))
+    batch_id = ops.change_figure(
+        engine, actor.name, criteria, why, kind, new_value, new_yoy, new_qualifier
+    )
+    return Recorded(batch_id)
 
 
 def correct_figure(
@@ -196,86 +168,11 @@ def retract_figure(
     return _change_figure(layout, actor, criteria, reason, "retraction")
 
 
-def resolve_batch_id(batches: list[Batch], ref: str) -> int:
-    """Return the position of the batch a reference names (full id or sequence number)."""
-    ref = ref.strip()
-    for i, batch in enumerate(batches):
-        if ref == batch.id or (ref.isdigit() and int(ref) == batch.seq):
-            return i
-    raise CorridorError.single("找不到该批次", "no such batch", value=ref)
-
-
-def _pairs_for(frame: pd.DataFrame, keys: pd.Index) -> list[tuple[str, float]]:
-    mask = figure_keys(frame).isin(keys)
-    return sorted(figure_pairs(frame.loc[mask.to_numpy()]).tolist())
-
-
 def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
     """Undo a batch as a new batch; refuse when a later batch changed the same figures."""
     require_analyst(actor)
     why = check_note(reason, "reason") if reason.strip() else ""
-    with write_lock(layout):
-        built_obs, built_src = load_built(layout)
-        batches = read_batches(layout)
-        index = resolve_batch_id(batches, ref)
-        target = batches[index]
-        _refuse_if_undone(batches, target.id)
-        obs_after, _ = state_after(built_obs, built_src, batches[: index + 1])
-        current, sources = state_after(built_obs, built_src, batches)
-        touched = pd.Index(
-            pd.concat([figure_keys(target.added), figure_keys(target.removed)]).unique()
-        )
-        if _pairs_for(obs_after, touched) != _pairs_for(current, touched):
-            later = [
-                b.id
-                for b in batches[index + 1 :]
-                if figure_keys(pd.concat([b.added, b.removed])).isin(touched).any()
-            ]
-            raise CorridorError.single(
-                f"之后的批次 {', '.join(later)} 修改了同一数据；请先撤销它们",
-                f"later batches {', '.join(later)} changed the same figures; undo them first",
-                value=target.id,
-            )
-        gone_ids = set(target.sources["source_id"])
-        after = apply_change(current, target.added, target.removed)
-        still_used = sorted(gone_ids & set(after["source_id"]))
-        if still_used:
-            raise CorridorError.single(
-                "仍有数据引用该批次登记的来源；请先撤销这些数据",
-                "rows still cite a source this batch registered; undo those rows first",
-                column="source_id",
-                value=", ".join(still_used),
-            )
-        removed_sources = sources.loc[sources["source_id"].isin(gone_ids)]
-        restored_sources = target.removed_sources
-        change = Change(
-            kind="undo",
-            who=actor.name,
-            added=target.removed,
-            removed=target.added,
-            sources=restored_sources,
-            removed_sources=removed_sources,
-            info={"undoes": target.id, "reason": why},
-        )
-        # The table after, as readers will load it: series refilled without an undone wording.
-        pending = Batch(
-            id="999999-ffffffff",
-            seq=10**6,
-            path=layout.batches,
-            record={"kind": "undo", "undoes": target.id},
-            added=target.removed,
-            removed=target.added,
-            sources=restored_sources,
-            removed_sources=removed_sources,
-        )
-        after, _ = state_after(built_obs, built_src, [*batches, pending])
-        return commit_batch(layout, change, table_hash(current), table_hash(after))
-
-
-def _refuse_if_undone(batches: list[Batch], target: str) -> None:
-    # Undoing an undone batch again would read as "a later batch changed it": say what it is.
-    if target in undone_ids([(b.id, b.record) for b in batches]):
-        raise CorridorError.single("该批次已撤销", "this batch is already undone", value=target)
+    return ops.undo_batch(store_engine(layout), actor.name, ref, why)
 
 
 def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> Recorded:
@@ -290,12 +187,9 @@ def add_wording(layout: Layout, actor: Actor, series: str, wording: str) -> Reco
     if key not in series_by_key():
         raise series_refusal(key)
     text = normalise_wording(check_note(wording, "wording", limit=MAX_WORDING))
-    with write_lock(layout):
-        if load_settings(layout).require_approval:
-            check_new_wording(layout, key, text)
-
-            return Recorded(None, submit_wording(layout, actor, key, text))
-        return Recorded(commit_wording(layout, actor.name, key, text))
+    if load_settings(layout).require_approval:
+        return Recorded(None, submit_wording(layout, actor, key, text))
+    return Recorded(ops.add_wording(store_engine(layout), actor.name, key, text))
 
 
 def accept_article(
@@ -333,7 +227,8 @@ def accept_article(
         added_by=actor.name,
         published_inferred=inferred,
     )
-    known = set(load_index(layout).sources) | {sid}
+    with store_engine(layout).connect() as connection:
+        known = ops.active_source_ids(connection) | {sid}
     rows = rows.copy()
     if "source_id" in rows and sid != proposal.source_id:
         # The proposal's rows cite the id it guessed; the analyst's choice replaces it.

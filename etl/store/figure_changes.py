@@ -9,11 +9,10 @@ import pandas as pd
 
 from etl.contract.errors import CorridorError
 from etl.contract.identity import KEY_COLUMNS
-from etl.contract.paths import Layout
 from etl.contract.qualifiers import parse_qualifier
 from etl.contract.schema import observations_schema, validate
 from etl.contract.tables import format_number, render_observations_csv
-from etl.store.batches import Change, apply_change, commit_batch, no_rows, table_hash
+from etl.store.batches import no_rows, render_rows_csv
 from etl.store.preview import MAX_LISTED
 from etl.uploads.validating import QUALIFIER_ALLOWED_EN, QUALIFIER_ALLOWED_ZH
 
@@ -82,7 +81,7 @@ def figure_change(
         if new_qualifier is not None:
             added["qualifier"] = _qualifier_key(new_qualifier)
         added = validate(added, observations_schema(), "correct")
-        if table_hash(added) == table_hash(old):
+        if render_rows_csv(added) == render_rows_csv(old):
             raise CorridorError.single(
                 "新值与原值相同，没有改动",
                 "the new value equals the old one: nothing to do",
@@ -114,18 +113,6 @@ def _qualifier_key(text: str) -> str:
             value=str(text),
         )
     return key
-
-
-def commit_figure_change(
-    layout: Layout, observations: pd.DataFrame, who: str, change: FigureChange
-) -> str:
-    """Commit a figure change as `who`'s batch (the caller holds the lock); return its id."""
-    before = table_hash(observations)
-    after = table_hash(apply_change(observations, change.old, change.added))
-    batch = Change(
-        kind=change.kind, who=who, added=change.added, removed=change.old, info=change.info
-    )
-    return commit_batch(layout, batch, before, after)
 
 
 def _plain(value: object) -> object:

@@ -4,16 +4,19 @@ choose and would change back."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 
 from etl.contract.paths import Layout
 from etl.contract.qualifiers import qualify
 from etl.contract.tables import format_number
 from etl.contract.vocabulary import load_metrics
-from etl.store.batches import read_batch, read_batch_records
-from etl.store.pending import list_pending
+from etl.store.db import tables as t
+from etl.store.db.changes import batch_figures, batch_sources
+from etl.store.pending import Pending, list_pending
 from etl.store.settings import load_settings
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -57,9 +60,25 @@ def undone_ids(records: list[tuple[str, dict[str, Any]]]) -> set[str]:
     return undone
 
 
+def store_engine(layout: Layout) -> sa.Engine:
+    """Return the data directory's database (imported here late: opening it may import the
+    batch format, whose reader uses undone_ids above)."""
+    from etl.store.db.opening import store_engine as opened
+
+    return opened(layout)
+
+
+def batch_records(layout: Layout) -> list[tuple[str, dict[str, Any]]]:
+    """Return (id, record) of every batch, oldest first."""
+    b = t.batches
+    with store_engine(layout).connect() as connection:
+        rows = connection.execute(sa.select(b.c.id, b.c.record).order_by(b.c.seq)).all()
+    return [(str(i), dict(r)) for i, r in rows]
+
+
 def batch_summaries(layout: Layout) -> list[dict[str, Any]]:
     """Return one summary per batch, oldest first, noting which were undone and by what."""
-    records = read_batch_records(layout)
+    records = batch_records(layout)
     undone_by = {str(r.get("undoes")): i for i, r in records if r.get("undoes")}
     out = []
     for batch_id, record in records:
@@ -76,7 +95,6 @@ def batch_summaries(layout: Layout) -> list[dict[str, Any]]:
                 "reason": record.get("reason", ""),
                 "undoes": record.get("undoes", ""),
                 "undone_by": undone_by.get(batch_id, ""),
-                "table_hash_after": str(record.get("table_hash_after", ""))[:12],
                 "status": "approved" if record.get("approved_by") else "applied",
                 "approved_by": record.get("approved_by", ""),
                 "pending_id": record.get("pending_id", ""),
@@ -185,13 +203,15 @@ def _figure_words(rows: pd.DataFrame, lang: str, limit: int) -> list[str]:
 
 def undo_effect(layout: Layout, batch_id: str, lang: str, limit: int = 10) -> dict[str, Any]:
     """Return what undoing a batch changes back: figures that go, figures that return."""
-    batch = read_batch(layout.batches / batch_id)
+    with store_engine(layout).connect() as connection:
+        added, removed = batch_figures(connection, batch_id)
+        sources, _ = batch_sources(connection, batch_id)
     return {
-        "goes": len(batch.added),
-        "returns": len(batch.removed),
-        "goes_words": _figure_words(batch.added, lang, limit),
-        "returns_words": _figure_words(batch.removed, lang, limit),
-        "sources": list(batch.sources["source_id"]),
+        "goes": len(added),
+        "returns": len(removed),
+        "goes_words": _figure_words(added, lang, limit),
+        "returns_words": _figure_words(removed, lang, limit),
+        "sources": list(sources["source_id"]),
     }
 
 
@@ -213,22 +233,50 @@ def _period_words(start: str, end: str, lang: str) -> str:
     return f"{s:%Y-%m-%d}—{e:%Y-%m-%d}"
 
 
-def _rows_summary(folder: Any, lang: str) -> str:
-    """Return the first figure of a stored rows file in words (班列开行 2025年11月 …)."""
-    for name in ("rows.csv", "removed.csv"):
-        path = folder / name
-        if not path.is_file():
-            continue
-        # Only the first rows are read: a 200,000-row batch costs the history nothing more.
-        head = pd.read_csv(path, nrows=2, dtype=str, keep_default_na=False)
-        if head.empty or "metric" not in head:
-            continue
-        metric = load_metrics().get(str(head.at[0, "metric"]))
-        label = metric.label(lang) if metric else str(head.at[0, "metric"])
-        period = _period_words(str(head.at[0, "period_start"]), str(head.at[0, "period_end"]), lang)
-        more = " …" if len(head) > 1 else ""
-        return f"{label} {period}{more}".strip()
-    return ""
+def _first_figures(layout: Layout, pending: dict[str, Pending]) -> dict[str, list[Any]]:
+    """Return the first two figures each batch added (else removed), and each pending item's."""
+    f = t.figures
+    out: dict[str, list[Any]] = {}
+    columns = (f.c.metric, f.c.period_start, f.c.period_end)
+    with store_engine(layout).connect() as connection:
+        for by in (f.c.removed_batch, f.c.added_batch):  # added ones win
+            ranked = sa.select(
+                by.label("batch"),
+                *columns,
+                sa.func.row_number().over(partition_by=by, order_by=f.c.id).label("n"),
+            ).where(by.is_not(None))
+            inner = ranked.subquery()
+            for row in connection.execute(sa.select(inner).where(inner.c.n <= 2)):
+                out.setdefault(f"{by.name}:{row.batch}", []).append(row[1:4])
+    merged = {}
+    for key, rows in out.items():
+        which, batch = key.split(":", 1)
+        if which == "added_batch" or batch not in merged:
+            merged[batch] = rows
+    for item_id, item in pending.items():
+        for name in ("rows.csv", "removed.csv"):
+            text = item.files.get(name, "")
+            if text:
+                head = pd.read_csv(io.StringIO(text), nrows=2, dtype=str, keep_default_na=False)
+                if len(head) and "metric" in head:
+                    merged[item_id] = [
+                        (r["metric"], r["period_start"], r["period_end"])
+                        for r in head.to_dict("records")
+                    ]
+                    break
+    return merged
+
+
+def _rows_summary(rows: list[Any], lang: str) -> str:
+    """Return the first figure of a change in words (班列开行 2025年11月 …)."""
+    if not rows:
+        return ""
+    metric_key, start, end = (str(x) if x is not None else "" for x in rows[0])
+    metric = load_metrics().get(metric_key)
+    label = metric.label(lang) if metric else metric_key
+    period = _period_words(start[:10], end[:10], lang)
+    more = " …" if len(rows) > 1 else ""
+    return f"{label} {period}{more}".strip()
 
 
 SENTENCES = {
@@ -251,18 +299,19 @@ def history_sentences(layout: Layout, lang: str) -> list[str]:
     zone = load_settings(layout).zone
     zh = lang == "zh"
     entries = {e["id"]: e for e in batch_summaries(layout)}
+    pending = {p.id: p for p in list_pending(layout, include_resolved=True)}
+    firsts = _first_figures(layout, pending)
     out = []
     for row in reversed(history_rows(layout)):
         kind = str(row["kind"])
         is_batch = row["id"] in entries
-        folder = (layout.batches if is_batch else layout.pending) / str(row["id"])
         entry = entries.get(row["id"], {})
         reason = str(entry.get("reason") or row.get("note") or "")
         template = SENTENCES.get(kind, ("{kind}", "{kind}"))[0 if zh else 1]
         why = (f"，原因：{reason}" if zh else f", reason: {reason}") if reason else ""
         text = template.format(
             n=row["rows_added"],
-            what=_rows_summary(folder, lang),
+            what=_rows_summary(firsts.get(str(row["id"]), []), lang),
             file=str(row["file_name"])[:80],
             note=(str(entry.get("sources_added") or reason) if is_batch else reason)[:120],
             undoes=entry.get("undoes", ""),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from etl.contract.errors import ContradictionError, Problem
+from etl.contract.errors import ContradictionError, Problem, UnknownSourceError
 from etl.contract.identity import KEY_COLUMNS, KEY_SEP, figure_keys, figure_pairs
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import (
@@ -156,3 +156,16 @@ def replacement_records(preview: Preview) -> list[dict[str, Any]]:
         {str(k): (float(v) if isinstance(v, float) else v) for k, v in rec.items()}
         for rec in out.to_dict(orient="records")
     ]
+
+
+def refuse_unknown_sources(rows: pd.DataFrame, known: set[str], name: str) -> None:
+    """Refuse rows citing a source that is not among the known ones."""
+    missing = sorted(set(pd.unique(rows["source_id"].to_numpy(dtype=object))) - known)
+    if missing:
+        raise UnknownSourceError.single(
+            "来源未登记（可能刚被撤销）",
+            "unknown source (perhaps just undone)",
+            file=name,
+            column="source_id",
+            value=", ".join(missing[:10]),
+        )

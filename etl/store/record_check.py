@@ -13,9 +13,10 @@ from etl.contract.checks import CheckReport, check_record, finding_records, summ
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.contract.series import fill_series
-from etl.store.batches import read_active_wordings
 from etl.store.cache import load_cached_table
-from etl.store.index import load_index
+from etl.store.db.opening import store_engine
+from etl.store.db.operations import active_source_ids
+from etl.store.db.reading import active_wordings
 from etl.uploads.validating import validate_rows
 
 
@@ -49,7 +50,9 @@ def check_rows(
     held = table.observations
     held = held.loc[held["metric"].isin(pd.unique(rows["metric"]))]
     # As readers will see them: rows that name no series are placed by the rules and wordings.
-    incoming = fill_series(rows, read_active_wordings(layout)).reset_index(drop=True)
+    with store_engine(layout).connect() as connection:
+        wordings = active_wordings(connection)
+    incoming = fill_series(rows, wordings).reset_index(drop=True)
     incoming.index = incoming.index + len(held)
     combined = pd.concat([held.reset_index(drop=True), incoming])
     known = table.sources if sources is None else pd.concat([table.sources, sources])
@@ -73,7 +76,8 @@ def check_article_rows(
     rows = rows.copy()
     if "source_id" in rows and source_id != proposed_id:
         rows["source_id"] = rows["source_id"].where(rows["source_id"] != proposed_id, source_id)
-    known = set(load_index(layout).sources) | {source_id}
+    with store_engine(layout).connect() as connection:
+        known = active_source_ids(connection) | {source_id}
     try:
         checked = validate_rows(rows, name, known)
     except CorridorError:

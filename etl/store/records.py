@@ -1,14 +1,9 @@
-"""Rows as contract CSV records: rendered with Arrow's string kernels, hashed by their sum.
-
-The batch files and the table hash both come from these records; a merge renders the rows it
-adds once for both (`RenderedRows`), re-rendering only the series a reader's rules fill in.
-"""
+"""Rows as contract CSV records, rendered with Arrow's string kernels: `corridor export` and the
+rows a pending item keeps."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,7 +11,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.contract.schema import OBSERVATION_COLUMNS
-from etl.contract.series import fill_series
 
 
 def number_texts(values: pd.Series) -> list[str]:
@@ -85,66 +79,10 @@ def render_records(frame: pd.DataFrame) -> pd.Series:
     return _joined([_field(frame[col], col) for col in OBSERVATION_COLUMNS], frame.index)
 
 
-@dataclass(frozen=True)
-class RenderedRows:
-    """Rows and their columns rendered as contract CSV fields, for the file and the hash."""
-
-    frame: pd.DataFrame
-    fields: dict[str, pa.Array]
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> RenderedRows:
-        """Return the frame's rows rendered field by field."""
-        return cls(frame, {col: _field(frame[col], col) for col in OBSERVATION_COLUMNS})
-
-    def records(self) -> pd.Series:
-        """Return render_records(frame), from the fields already rendered."""
-        if not len(self.frame):
-            return pd.Series([], dtype=object)
-        return _joined([self.fields[c] for c in OBSERVATION_COLUMNS], self.frame.index)
-
-    def series_filled(self, wordings: tuple[tuple[str, str], ...] = ()) -> RenderedRows:
-        """Return the rows as readers load them (fill_series), re-rendering the series alone."""
-        filled = fill_series(self.frame, wordings) if len(self.frame) else self.frame
-        if filled is self.frame:
-            return self
-        # fill_series changes the series column alone: every other field stays as rendered.
-        return RenderedRows(filled, {**self.fields, "series": _field(filled["series"], "series")})
-
-
 HEADER_LINE = ",".join(OBSERVATION_COLUMNS) + "\n"
 
 
-def render_rows_csv(frame: pd.DataFrame | RenderedRows) -> str:
+def render_rows_csv(frame: pd.DataFrame) -> str:
     """Return observations as contract CSV, byte for byte as etl.tables renders them, but fast."""
-    records = frame.records() if isinstance(frame, RenderedRows) else render_records(frame)
+    records = render_records(frame)
     return HEADER_LINE + "".join(records.tolist())
-
-
-HASH_MODULUS = 2**256
-
-
-def records_sum(frame: pd.DataFrame | RenderedRows) -> int:
-    """Return the sum, modulo 2**256, of the sha256 of each row's contract CSV record."""
-    records = frame.records() if isinstance(frame, RenderedRows) else render_records(frame)
-    total = 0
-    for record in records.tolist():
-        total += int.from_bytes(hashlib.sha256(record.encode("utf-8")).digest(), "big")
-    return total % HASH_MODULUS
-
-
-def table_hash(frame: pd.DataFrame) -> str:
-    """Return the table's hash: the sum of its records' sha256 modulo 2**256, as 64 hex digits.
-
-    A sum does not depend on row order, and a change updates it from the rows it adds and
-    removes alone (`hash_after`), so a merge never re-renders the stored table.
-    """
-    return f"{records_sum(frame):064x}"
-
-
-def hash_after(
-    before: str, added: pd.DataFrame | RenderedRows, removed: pd.DataFrame | RenderedRows
-) -> str:
-    """Return the table hash after removing and adding rows, from the hash before."""
-    total = int(before, 16) + records_sum(added) - records_sum(removed)
-    return f"{total % HASH_MODULUS:064x}"

@@ -1,36 +1,27 @@
-"""The stored table the dashboard and exports read: built rows plus analysts' batches."""
+"""The stored table the dashboard and exports read: the active figures and sources of the store's
+database (etl.store.db), and the built tables a new database is made from."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from etl.contract.formulas import neutralise_frame
 from etl.contract.paths import Layout
-from etl.contract.series import fill_series
-from etl.contract.tables import (
-    read_observations,
-    read_sources,
-)
-from etl.store.batches import (
-    Batch,
-    active_wordings,
-    apply_change,
-    apply_sources,
-    batch_files,
-    empty_sources,
-    no_rows,
-    read_batches,
-    render_rows_csv,
-)
+from etl.contract.tables import read_observations, read_sources
+from etl.store.batches import empty_sources, no_rows, render_rows_csv
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
 class Table:
-    """The current observations and sources, with a fingerprint of the files they came from."""
+    """The current observations and sources, with the data version they were read at."""
 
     observations: pd.DataFrame
     sources: pd.DataFrame
@@ -39,35 +30,43 @@ class Table:
 
 @dataclass(frozen=True)
 class State:
-    """The effective table and the batches it was made from."""
+    """The effective table: observations (series filled) and sources."""
 
     observations: pd.DataFrame
     sources: pd.DataFrame
-    batches: list[Batch]
-
-
-def stored_files(layout: Layout) -> list[Path]:
-    """Return every file the stored table is made of, in a stable order."""
-    files = [layout.observations_csv, layout.sources_csv]
-    return [p for p in files if p.exists()] + batch_files(layout)
-
-
-def stored_manifest(layout: Layout) -> list[list[object]]:
-    """Return the stored files as [path under the data directory, size, mtime_ns], in order."""
-    out: list[list[object]] = []
-    for path in stored_files(layout):
-        stat = path.stat()
-        out.append([path.relative_to(layout.root).as_posix(), stat.st_size, stat.st_mtime_ns])
-    return out
 
 
 def data_version(layout: Layout) -> str:
-    """Return a cheap fingerprint (names, sizes, mtimes) that changes when the stored files do."""
-    digest = hashlib.sha256()
-    for path in stored_files(layout):
-        stat = path.stat()
-        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
+    """Return the store's data version: one cheap query, changed by every change anywhere."""
+    from etl.store.db.opening import store_engine
+
+    return version_of(store_engine(layout))
+
+
+def version_of(engine: Engine) -> str:
+    """Return the data version of a database, named for the database: two stores never share
+    one, so a cache keyed by it never hands one store's view to another."""
+    from etl.store.db.reading import data_version as read_version
+
+    where = hashlib.sha256(engine.url.render_as_string(hide_password=True).encode()).hexdigest()
+    return f"{where[:12]}-{read_version(engine)}"
+
+
+def last_change(layout: Layout) -> datetime | None:
+    """Return when the record last changed (the newest batch, else the built tables), in UTC."""
+    import sqlalchemy as sa
+
+    from etl.store.db import tables as t
+    from etl.store.db.opening import store_engine
+
+    with store_engine(layout).connect() as connection:
+        when = connection.execute(sa.select(sa.func.max(t.batches.c.at))).scalar()
+    if when:
+        return pd.Timestamp(str(when)).to_pydatetime()
+    built = [p for p in (layout.observations_csv, layout.sources_csv) if p.exists()]
+    if not built:
+        return None
+    return datetime.fromtimestamp(max(p.stat().st_mtime for p in built), tz=UTC)
 
 
 def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -81,29 +80,24 @@ def load_built(layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     return observations, sources
 
 
-def state_after(
-    observations: pd.DataFrame, sources: pd.DataFrame, batches: list[Batch]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the built tables with the batches applied in order and empty series filled."""
-    for batch in batches:
-        observations = apply_change(observations, batch.removed, batch.added)
-        sources = apply_sources(sources, batch.removed_sources, batch.sources)
-    return fill_series(observations, active_wordings(batches)), sources
-
-
 def load_state(layout: Layout) -> State:
-    """Return the effective table and its batches."""
-    observations, sources = load_built(layout)
-    batches = read_batches(layout)
-    observations, sources = state_after(observations, sources, batches)
-    return State(observations, sources, batches)
+    """Return the effective table, read through the contract's parsers."""
+    from etl.store.db.opening import store_engine
+    from etl.store.db.reading import read_state
+
+    return State(*read_state(store_engine(layout)))
 
 
 def load_table(layout: Layout) -> Table:
     """Return the current table; a new or empty data directory gives empty, valid frames."""
-    version = data_version(layout)
-    state = load_state(layout)
-    return Table(state.observations, state.sources, version)
+    from etl.store.db.opening import store_engine
+    from etl.store.db.reading import read_state
+
+    engine = store_engine(layout)
+    # The version first: rows at least as new as the version they are kept under.
+    version = version_of(engine)
+    observations, sources = read_state(engine)
+    return Table(observations, sources, version)
 
 
 def export_csv(layout: Layout, *, raw: bool = False) -> str:

@@ -105,12 +105,6 @@ def _chart_data(page: object, server: str) -> str:
     return str(page.evaluate(CHART_DATA_JS))  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the app reads its data directory's files, not the database, until db-store's "
-    "switch (issue 24) is merged; the integrator removes this mark then",
-)
 def test_a_figure_ingested_on_the_command_line_shows_on_both_servers(
     chromium_browser: object, record: tuple[Path, dict[str, str]]
 ) -> None:

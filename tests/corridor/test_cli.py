@@ -160,7 +160,7 @@ def test_evaluate_refuses_a_missing_directory(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not found" in result.stderr
 
 
-def test_serve_prepares_the_cache_in_a_child_process(tmp_path: Path) -> None:
+def test_serve_prepares_the_database_in_a_child_process(tmp_path: Path) -> None:
     from corridor.cli import warm_cache
     from etl.contract.paths import Layout
 
@@ -168,4 +168,5 @@ def test_serve_prepares_the_cache_in_a_child_process(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "data" / "raw", target / "raw")
     shutil.copytree(REPO_ROOT / "data" / "tidy", target / "tidy")
     warm_cache(Layout(target))
-    assert sorted(p.suffix for p in (target / "cache").iterdir()) == [".parquet", ".parquet"]
+    assert (target / "corridor.sqlite").is_file()
+    assert not (target / "cache").exists(), "no cache files any more"

@@ -1,5 +1,5 @@
 """corridor serve: TLS from --ssl-cert/--ssl-key, Streamlit's upload cap equal to the app's, and
-the start-up sweep of what killed writers left behind."""
+the store's database built (first start) before the server runs."""
 
 from __future__ import annotations
 
@@ -15,13 +15,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
 
 from corridor.cli import build_parser, serve_command
 from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout
-from etl.store.batches import batch_dirs, sweep
-from etl.store.commands import merge_upload, validate_upload
+from etl.store.db.engine import DATABASE_FILE
+from etl.store.table import export_csv
 from etl.uploads.reading import DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_ENV
 
 
@@ -147,57 +146,20 @@ def test_corridor_serve_speaks_tls_with_the_given_certificate(tmp_path: Path) ->
         server.wait(30)
 
 
-def layout_after_a_killed_merge(tmp_path: Path) -> Layout:
-    layout = new_layout(tmp_path / "data")
-    upload, _ = validate_upload(layout, csv_bytes(3), "a.csv")
-    merge_upload(layout, upload, ANALYST_ACTOR)
-    # What a merge killed mid-way leaves: a half-written batch folder and a stored file that no
-    # batch refers to (dated before the last batch, as a later batch makes it).
-    stale = layout.batches / ".tmp-deadbeef"
-    stale.mkdir()
-    (stale / "rows.csv").write_text("partial")
-    orphan = layout.uploads / ("0" * 64 + ".csv")
-    orphan.write_bytes(b"orphan")
-    os.utime(orphan, (1_000_000_000, 1_000_000_000))
-    return layout
-
-
-def test_the_sweep_removes_stale_folders_and_old_orphans_only(tmp_path: Path) -> None:
-    layout = layout_after_a_killed_merge(tmp_path)
-    kept = sorted(p.name for p in layout.uploads.iterdir() if p.name != "0" * 64 + ".csv")
-    fresh = layout.uploads / ("1" * 64 + ".csv")
-    fresh.write_bytes(b"maybe the merge about to commit")
-    os.utime(fresh, (4_000_000_000, 4_000_000_000))
-    swept = sweep(layout)
-    assert swept.temporaries == (".tmp-deadbeef",)
-    assert swept.orphans == ("0" * 64 + ".csv",)
-    assert not (layout.batches / ".tmp-deadbeef").exists()
-    left = sorted(p.name for p in layout.uploads.iterdir())
-    assert left == sorted([*kept, fresh.name]), "referenced and newer files stay"
-    assert len(batch_dirs(layout)) == 2
-
-
-def test_writers_sweep_under_the_lock_before_writing(tmp_path: Path) -> None:
-    layout = layout_after_a_killed_merge(tmp_path)
-    upload, _ = validate_upload(layout, csv_bytes(2, tag="b"), "b.csv")
-    merge_upload(layout, upload, ANALYST_ACTOR)
-    assert not any(p.name.startswith(".tmp-") for p in layout.batches.iterdir())
-    assert not (layout.uploads / ("0" * 64 + ".csv")).exists()
-    assert (layout.uploads / f"{upload.sha256}.csv").exists(), "the new batch's file is kept"
-
-
-def test_serve_sweeps_before_starting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_builds_the_database_before_starting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from corridor import cli
 
-    layout = layout_after_a_killed_merge(tmp_path)
+    root = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data" / "tidy", root / "tidy")
     seen: list[list[str]] = []
-    monkeypatch.setattr(cli, "warm_cache", lambda where: None)
     monkeypatch.setattr(
         cli, "run_forwarding_signals", lambda command, env: seen.append(command) or 0
     )
-    assert cli.main(["serve", "--data-dir", str(layout.root)]) == 0
-    assert seen and not (layout.batches / ".tmp-deadbeef").exists()
-    assert not (layout.uploads / ("0" * 64 + ".csv")).exists()
+    assert cli.main(["serve", "--data-dir", str(root)]) == 0
+    assert seen and (root / DATABASE_FILE).is_file(), "the child built it before the server ran"
+    assert export_csv(Layout(root)) == export_csv(Layout(REPO_ROOT / "data"))
 
 
 def port_open(port: int) -> bool:

@@ -17,6 +17,7 @@ from uploads_support import (
     CLI_ACCOUNT,
     csv_bytes,
     csv_line,
+    table_hash,
     tree_digest,
     with_rows,
     xlsx_bytes,
@@ -26,6 +27,8 @@ from corridor.cli import main
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import parse_observations, read_csv_text
+from etl.store.history import batch_records
+from etl.store.pending import list_pending, received_file
 from etl.store.table import load_table
 
 COMMANDS = [
@@ -143,8 +146,6 @@ def test_export_round_trips_as_plain_utf8_csv(layout: Layout, tmp_path: Path) ->
     assert list(rows[0]) == list(OBSERVATION_COLUMNS) and len(rows) == 20
     exported = write(tmp_path, "export.csv", result.stdout)
     parsed = parse_observations(read_csv_text(Path(exported)), "export.csv")
-    from etl.store.batches import table_hash
-
     assert table_hash(parsed) == table_hash(load_table(layout).observations)
     before = tree_digest(layout.root)
     assert corridor(layout, "ingest", exported, "--yes") == 0, "the export is a valid upload"
@@ -242,7 +243,9 @@ def test_add_article_stores_the_article_and_its_rows(
     table = load_table(layout)
     assert "art-x" in set(table.sources["source_id"])
     assert 152000.0 in table.observations["value"].tolist()
-    assert any(p.suffix == ".txt" for p in layout.uploads.iterdir())
+    [record] = [r for _, r in batch_records(layout) if r["kind"] == "article"]
+    assert str(record["stored_as"]).endswith(".txt")
+    assert received_file(layout, record), "the article is kept as received"
 
 
 def test_users_add_list_set_password_remove(
@@ -330,7 +333,7 @@ def test_two_named_analysts_show_in_history_and_approve_each_other(
     assert as_person(monkeypatch, layout, "li.lei", "ingest", second, "--yes") == 0
     out = capsys.readouterr().out
     assert "pending" in out and len(load_table(layout).observations) == 3
-    pending = sorted(os.listdir(layout.pending))[0]
+    pending = pending_ids(layout)[0]
     assert as_person(monkeypatch, layout, "li.lei", "approve", pending) == 2
     assert "another analyst" in capsys.readouterr().err
     assert as_person(monkeypatch, layout, "王芳", "approve", pending) == 0
@@ -351,7 +354,7 @@ def test_two_named_analysts_show_in_history_and_approve_each_other(
     assert "li.lei uploaded 2 rows (" in capsys.readouterr().out
     third = write(tmp_path, "third.csv", csv_bytes(2, tag="c"))
     assert as_person(monkeypatch, layout, "王芳", "ingest", third, "--yes") == 0
-    later = sorted(p for p in os.listdir(layout.pending) if p != pending)[0]
+    later = next(p for p in pending_ids(layout) if p != pending)
     assert as_person(monkeypatch, layout, "li.lei", "reject", later, "--reason", "重复") == 0
     assert len(load_table(layout).observations) == 5
 
@@ -371,7 +374,7 @@ def test_an_approver_is_an_account_proven_never_a_typed_name(
     layout.settings.write_text("require_approval = true\n", encoding="utf-8")
     upload = write(tmp_path, "a.csv", csv_bytes(2))
     assert as_person(monkeypatch, layout, "alice", "ingest", upload, "--yes") == 0
-    pending = sorted(os.listdir(layout.pending))[0]
+    pending = pending_ids(layout)[0]
     capsys.readouterr()
     # A case or width variant of the submitter is the submitter.
     for variant in ("Alice", "ＡＬＩＣＥ"):
@@ -391,12 +394,16 @@ def test_an_approver_is_an_account_proven_never_a_typed_name(
     assert "not mapped" in capsys.readouterr().err
     assert list_decisions(layout) == []
     assert as_person(monkeypatch, layout, "li.lei", "approve", pending) == 0
-    record = json.loads((layout.pending / pending / "decision.json").read_text(encoding="utf-8"))
-    assert record["who"] == "li.lei"
+    [item] = [p for p in list_pending(layout, include_resolved=True) if p.id == pending]
+    assert item.status == "approved" and item.decision["who"] == "li.lei"
 
 
 def list_decisions(layout: Layout) -> list[str]:
-    return sorted(str(p) for p in layout.pending.glob("*/decision.json"))
+    return sorted(p.id for p in list_pending(layout, include_resolved=True) if p.decision)
+
+
+def pending_ids(layout: Layout) -> list[str]:
+    return sorted(p.id for p in list_pending(layout, include_resolved=True))
 
 
 def test_names_are_unique_regardless_of_case_and_width(
@@ -448,8 +455,7 @@ def test_a_personal_token_proves_its_account(
     monkeypatch.setenv(auth.TOKEN_ENV, token)
     upload = write(tmp_path, "t.csv", csv_bytes(2))
     assert corridor(layout, "ingest", upload, "--yes") == 0
-    last = sorted(layout.batches.glob("*/batch.json"))[-1]
-    batch = json.loads(last.read_text(encoding="utf-8"))
+    batch = batch_records(layout)[-1][1]
     assert batch["who"] == "li.lei"
     # A token names its own account only, and a made-up one proves nothing.
     upload = write(tmp_path, "u.csv", csv_bytes(2, tag="z"))

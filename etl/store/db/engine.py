@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
-from etl.contract.errors import CorridorError
+from etl.contract.errors import CorridorError, LockedError
 
 DATABASE_ENV = "CORRIDOR_DATABASE_URL"
 DATABASE_FILE = "corridor.sqlite"
@@ -26,6 +26,10 @@ BUSY_TIMEOUT_MS = 30_000
 # Execution option asking SQLite for the write lock when the transaction begins: two writers
 # then queue at BEGIN instead of both reading and one failing when it first writes.
 WRITE_OPTION = "corridor_write"
+# PostgreSQL: every write transaction takes this transaction-level advisory lock first, so writers
+# queue as SQLite's BEGIN IMMEDIATE queues them, and what a change checked is what it changes.
+# The same key as etl.store.db.writes.BATCH_LOCK_KEY (taken again there; the lock stacks).
+WRITE_LOCK_KEY = 0x636F7272  # "corr"
 
 
 def resolve_database_url(option: str | None, data_dir: Path) -> str:
@@ -98,8 +102,21 @@ def _sqlite_begin(connection: Connection) -> None:
 
 @contextlib.contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """Yield a connection in one write transaction, committed on success, rolled back on error."""
-    with engine.connect() as connection:
-        connection = connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            yield connection
+    """Yield a connection in one write transaction, committed on success, rolled back on error.
+
+    A writer that waits longer than the busy timeout for another is refused as locked.
+    """
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+                yield connection
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        raise LockedError.single(
+            "数据正被另一个写入占用，请稍后再试",
+            "another change is being written to the data; try again shortly",
+        ) from None

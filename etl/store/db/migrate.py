@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from etl.store.db.engine import WRITE_OPTION
+
+# PostgreSQL: two servers starting at once take this lock before migrating, so one creates the
+# tables and the other finds them made (SQLite's BEGIN IMMEDIATE already queues them).
+MIGRATION_LOCK_KEY = 0x6D696772  # "migr"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -37,7 +43,11 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Bring the database to the revision (the newest by default); return (before, after)."""
     before = current_revision(engine)
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_KEY)))
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
     return before, current_revision(engine) or ""

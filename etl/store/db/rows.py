@@ -28,7 +28,10 @@ def figure_identities(frame: pd.DataFrame) -> list[str]:
 
 
 def _dates(series: pd.Series) -> list[Any]:
-    return [None if pd.isna(x) else x.date() for x in pd.to_datetime(series).tolist()]
+    # 200,000 rows hold a few hundred distinct dates: each is converted once.
+    codes, uniques = pd.factorize(pd.to_datetime(series), use_na_sentinel=True)
+    values = [x.date() for x in pd.DatetimeIndex(uniques)] + [None]  # code -1: no date
+    return [values[c] for c in codes.tolist()]
 
 
 def figure_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

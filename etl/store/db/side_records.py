@@ -12,9 +12,12 @@ import pandas as pd
 
 from etl.contract.paths import Layout
 from etl.store.accounts import stored_accounts, users_path
-from etl.store.batches import STORED_NAME_RE
-from etl.store.pending import DECISION, RECORD, list_pending
+from etl.store.batches import STORED_NAME_RE, read_batch_records
 
+# A pending item of the batch format: pending/<id>/ with its record, rows and, once decided, the
+# decision (an approval may instead be known only from the batch that names the item).
+RECORD = "pending.json"
+DECISION = "decision.json"
 EVENT_TEXTS = ("title_zh", "title_en", "kind", "source_id", "quote")
 
 
@@ -37,9 +40,26 @@ def event_rows(layout: Layout) -> list[dict[str, Any]]:
 
 def pending_rows(layout: Layout) -> list[dict[str, Any]]:
     """Return every pending item, resolved ones included, with the files of its folder as text."""
+    if not layout.pending.is_dir():
+        return []
+    approved = {
+        str(r["pending_id"]): batch_id
+        for batch_id, r in read_batch_records(layout)
+        if r.get("pending_id")
+    }
     rows = []
-    for item in list_pending(layout, include_resolved=True):
-        folder = layout.pending / item.id
+    for folder in sorted(p for p in layout.pending.iterdir() if p.is_dir()):
+        if folder.name.startswith(".") or not (folder / RECORD).is_file():
+            continue  # a crashed writer's temporary folder
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        decision: dict[str, Any] = {}
+        if (folder / DECISION).is_file():
+            decision = json.loads((folder / DECISION).read_text(encoding="utf-8"))
+            status = str(decision.get("decision", "rejected"))
+        elif folder.name in approved:
+            status, decision = "approved", {"batch": approved[folder.name]}
+        else:
+            status = "pending"
         files = {
             p.name: p.read_text(encoding="utf-8")
             for p in sorted(folder.iterdir())
@@ -47,18 +67,18 @@ def pending_rows(layout: Layout) -> list[dict[str, Any]]:
         }
         rows.append(
             {
-                "id": item.id,
-                "kind": item.kind,
-                "person": str(item.record.get("who", "")),
-                "at": str(item.record.get("when", "")),
-                "record": item.record,
+                "id": folder.name,
+                "kind": str(record.get("kind") or "upload"),
+                "person": str(record.get("who", "")),
+                "at": str(record.get("when", "")),
+                "record": record,
                 "files": files,
-                "seal": str(item.record.get("seal", "")),
-                "status": item.status,
-                "decision": item.decision or None,
+                "seal": str(record.get("seal", "")),
+                "status": status,
+                "decision": decision or None,
             }
         )
-    return rows
+    return sorted(rows, key=lambda r: r["at"])
 
 
 def received_file_rows(layout: Layout) -> list[dict[str, Any]]:

@@ -133,6 +133,7 @@ figures = Table(
         sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
     ),
+    Index("ix_figures_identity", "identity"),  # migration 0002
     Index("ix_figures_removed_batch", "removed_batch"),
     Index("ix_figures_added_batch", "added_batch"),
 )

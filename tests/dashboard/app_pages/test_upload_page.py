@@ -8,13 +8,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from references import read_audit
 from streamlit.testing.v1 import AppTest
 from upload_page_support import APP, PAGE, PASSWORD, PASTED, TIMEOUT, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
+from etl.store.db import tables as t
+from etl.store.db.opening import store_engine
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
+
+
+def store_audit(layout: Layout) -> list[dict[str, object]]:
+    """Return the writes' audit trail (the database) and then the logins' (audit.log)."""
+    a = t.audit
+    with store_engine(layout).connect() as connection:
+        rows = connection.execute(sa.select(a.c.event, a.c.person).order_by(a.c.id)).all()
+    return [{"event": e, "who": p} for e, p in rows] + read_audit(layout)
+
 
 # A train figure the seed data lacks: its value must appear in the trains chart once merged.
 NEW_ROW = (
@@ -178,8 +191,8 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
     row = history[history["文件"] == "新数据.csv"].iloc[0]
     assert row["提交人"] == "王芳" and row["批准人"] == "li.lei" and row["状态"] == "已批准"
     assert any(c.startswith("时间 (Asia/Shanghai)") for c in history.columns)
-    events = [json.loads(line) for line in (data_dir / "audit.log").read_text().splitlines()]
-    # The approval is recorded before anything changes (the audit fails closed), then its batch.
+    events = store_audit(Layout(data_dir))
+    # The approval, then its batch: recorded in the transaction that makes them.
     assert [e["event"] for e in events if e["event"] in ("submit", "approve", "write")] == [
         "submit",
         "approve",

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from references import is_formula
-from uploads_support import ANALYST_ACTOR, HEADER, csv_line, new_layout, tree_digest
+from uploads_support import ANALYST_ACTOR, HEADER, SOURCE, csv_line, new_layout, tree_digest
 
 from corridor.cli import main
 from dashboard.export import csv_bytes, xlsx_bytes
@@ -21,6 +21,7 @@ from etl.contract.paths import Layout
 from etl.contract.tables import write_observations
 from etl.store.commands import merge_upload, validate_upload
 from etl.store.table import load_table
+from etl.uploads.validating import parse_upload
 
 HYPERLINK = '=HYPERLINK("http://evil.example/x","点击")'
 PREFIXES = {
@@ -103,14 +104,14 @@ def test_an_xlsx_cell_with_nbsp_before_a_formula_is_refused(tmp_path: Path) -> N
 
 
 def stored_with_formulas(root: Path) -> Layout:
-    """Return a data directory whose built table holds formula-like text (as an article might)."""
-    layout = new_layout(root)
-    upload, _ = validate_upload(layout, ("\n".join([HEADER, csv_line(0)]) + "\n").encode(), "a.csv")
+    """Return a data directory whose built table holds formula-like text (as an article might);
+    the store is built from it on first start."""
+    upload = parse_upload(("\n".join([HEADER, csv_line(0)]) + "\n").encode(), "a.csv", {SOURCE})
     rows = upload.rows.copy()
     rows["quote"] = [" " + HYPERLINK]
     rows["scope"] = ["\u3000+cmd"]
-    write_observations(rows, layout.observations_csv)
-    return layout
+    write_observations(rows, Layout(root).observations_csv)
+    return new_layout(root)
 
 
 def test_corridor_export_disarms_formulas_and_raw_keeps_them(

@@ -1,4 +1,5 @@
-"""The columnar cache: used when sound, rebuilt when the files change or it is corrupt."""
+"""The compact table (etl.store.cache): the stored table read through Arrow, with categories,
+the same rows as the contract's parsers read, and a new version after every change."""
 
 from __future__ import annotations
 
@@ -20,111 +21,39 @@ def layout(data_dir: Path) -> Layout:
     return Layout(data_dir)
 
 
-def cache_files(layout: Layout) -> list[Path]:
-    # The parquet copies; the figure index beside them (index-*.npz) is tested in test_index.
-    return sorted(layout.cache.glob("*.parquet")) if layout.cache.exists() else []
-
-
 def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(
-        a.reset_index(drop=True),
-        b.reset_index(drop=True),
+        a.reset_index(drop=True).astype(object),
+        b.reset_index(drop=True).astype(object),
         check_dtype=False,
-        check_categorical=False,
     )
 
 
-def test_the_first_load_writes_the_cache_and_matches_the_csvs(layout: Layout) -> None:
+def test_the_compact_table_holds_the_rows_the_contract_parsers_read(layout: Layout) -> None:
     table = cache.load_cached_table(layout)
-    assert len(cache_files(layout)) == 2
-    same_rows(table.observations.astype(object), load_table(layout).observations.astype(object))
+    full = load_table(layout)
+    assert len(table.observations) > 0
+    same_rows(table.observations, full.observations)
+    same_rows(table.sources, full.sources)
+    assert table.version == full.version
     for col in cache.CATEGORY_COLUMNS:
         assert isinstance(table.observations[col].dtype, pd.CategoricalDtype), col
 
 
-def test_a_sound_cache_is_read_without_parsing_the_csvs(
-    layout: Layout, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = cache.load_cached_table(layout)
-
-    def no_parsing(_: Layout) -> None:
-        raise AssertionError("the CSVs were parsed although the cache is sound")
-
-    monkeypatch.setattr(cache, "load_state", no_parsing)
-    again = cache.load_cached_table(layout)
-    same_rows(again.observations, first.observations)
-    same_rows(again.sources, first.sources)
-    assert again.version == first.version
-
-
-def test_changed_files_rebuild_the_cache_and_drop_the_old_one(layout: Layout) -> None:
+def test_a_change_gives_a_new_version_and_the_new_rows(tmp_path: Path) -> None:
+    layout = new_layout(tmp_path / "data")
     before = cache.load_cached_table(layout)
-    old_files = cache_files(layout)
-    csv = layout.observations_csv
-    csv.write_text(csv.read_text(encoding="utf-8").replace(",816,", ",817,"), encoding="utf-8")
+    upload, _ = validate_upload(layout, csv_bytes(3), "x.csv")
+    merge_upload(layout, upload, ANALYST_ACTOR)
     after = cache.load_cached_table(layout)
     assert after.version != before.version
-    assert 817.0 in after.observations["value"].tolist()
-    assert not set(old_files) & set(cache_files(layout))
-    assert len(cache_files(layout)) == 2
+    assert len(after.observations) == len(before.observations) + 3
+    same_rows(after.observations, load_table(layout).observations)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
-def test_a_corrupt_cache_is_rebuilt_not_trusted(layout: Layout, damage: str) -> None:
-    good = cache.load_cached_table(layout)
-    obs_path, _ = cache.cache_paths(layout, good.version)
-    data = obs_path.read_bytes()
-    obs_path.write_bytes(
-        {"garbage": b"PAR1" + b"\x00" * 64, "truncated": data[: len(data) // 2], "empty": b""}[
-            damage
-        ]
+def test_an_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
+    table = cache.load_cached_table(Layout(tmp_path / "empty"))
+    assert table.observations.empty and table.sources.empty
+    assert list(table.observations.columns) == list(
+        load_table(Layout(tmp_path / "empty")).observations.columns
     )
-    assert cache.read_cache(layout, good.version) is None
-    rebuilt = cache.load_cached_table(layout)
-    same_rows(rebuilt.observations, good.observations)
-    assert cache.read_cache(layout, good.version) is not None
-
-
-def test_a_cache_of_other_files_is_not_used(layout: Layout) -> None:
-    good = cache.load_cached_table(layout)
-    obs_path, src_path = cache.cache_paths(layout, good.version)
-    other_obs, other_src = cache.cache_paths(layout, "0" * 16)
-    obs_path.rename(other_obs)
-    src_path.rename(other_src)
-    assert cache.read_cache(layout, "0" * 16) is None
-
-
-def test_a_read_only_data_dir_still_loads_from_the_csvs(
-    layout: Layout, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def refuse(path: Path, data: bytes) -> None:
-        raise PermissionError(13, "Read-only file system", str(path))
-
-    monkeypatch.setattr(cache, "write_bytes_atomic", refuse)
-    table = cache.load_cached_table(layout)
-    same_rows(table.observations.astype(object), load_table(layout).observations.astype(object))
-    assert cache_files(layout) == []
-
-
-def test_an_empty_data_dir_gets_no_cache(tmp_path: Path) -> None:
-    where = Layout(tmp_path / "new")
-    assert cache.load_cached_table(where).observations.empty
-    assert not (tmp_path / "new").exists()
-
-
-def test_a_new_batch_is_applied_to_the_cached_table_without_reparsing_the_rest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    where = new_layout(tmp_path / "data")
-    merge_upload(where, validate_upload(where, csv_bytes(5, "a"), "a.csv")[0], ANALYST_ACTOR)
-    cache.load_cached_table(where)
-    merge_upload(where, validate_upload(where, csv_bytes(5, "b"), "b.csv")[0], ANALYST_ACTOR)
-
-    def no_full_parse(_: Layout) -> None:
-        raise AssertionError("every batch was parsed although a cache held the earlier ones")
-
-    monkeypatch.setattr(cache, "load_state", no_full_parse)
-    table = cache.load_cached_table(where)
-    same_rows(table.observations.astype(object), load_table(where).observations.astype(object))
-    assert len(table.observations) == 10
-    assert len(cache_files(where)) == 2

@@ -5,16 +5,16 @@ test_store.py)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from uploads_support import csv_bytes, new_layout, tree_digest, with_rows
+import sqlalchemy as sa
+from uploads_support import csv_bytes, new_layout, with_rows
+from uploads_support import table_hash as rows_hash
 
 from corridor.cli import main
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
-from etl.store import batches
 from etl.store.actors import ANALYST, Actor
 from etl.store.commands import (
     accept_article,
@@ -25,7 +25,9 @@ from etl.store.commands import (
     undo_batch,
     validate_upload,
 )
-from etl.store.history import history_frame
+from etl.store.db import tables as t
+from etl.store.db.opening import store_engine
+from etl.store.history import batch_records, history_frame
 from etl.store.pending import approve, list_pending, pending_frame, reject
 from etl.store.table import load_table
 from etl.uploads.articles import propose_article
@@ -54,7 +56,7 @@ def submit(layout: Layout, data: bytes, who: Actor = WANG) -> str:
 
 
 def table_hash(layout: Layout) -> str:
-    return batches.table_hash(load_table(layout).observations)
+    return rows_hash(load_table(layout).observations)
 
 
 def test_a_pending_upload_changes_nothing_readers_see_until_another_analyst_approves(
@@ -70,7 +72,7 @@ def test_a_pending_upload_changes_nothing_readers_see_until_another_analyst_appr
     assert table_hash(layout) == before
     result = approve(layout, LI, pending)
     assert result.batch_id is not None and len(load_table(layout).observations) == 12
-    record = dict(batches.read_batch_records(layout))[result.batch_id]
+    record = dict(batch_records(layout))[result.batch_id]
     assert (record["who"], record["approved_by"], record["pending_id"]) == (
         "王芳",
         "li.lei",
@@ -109,9 +111,19 @@ def submit_article(layout: Layout, who: Actor = WANG, source_id: str = "art-1") 
     return result.pending_id
 
 
+def received(layout: Layout) -> dict[str, bytes]:
+    f = t.received_files
+    with store_engine(layout).connect() as connection:
+        return {n: bytes(c) for n, c in connection.execute(sa.select(f.c.name, f.c.content))}
+
+
+def batches_digest(layout: Layout) -> list[tuple[str, dict[str, object]]]:
+    return batch_records(layout)
+
+
 def readers_view(layout: Layout) -> tuple[str, list[str]]:
     table = load_table(layout)
-    return batches.table_hash(table.observations), sorted(table.sources["source_id"])
+    return rows_hash(table.observations), sorted(table.sources["source_id"])
 
 
 def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sidecar(
@@ -122,7 +134,7 @@ def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sideca
     proposal = propose_article(ARTICLE.encode("utf-8"), "new.txt")
     pending = submit_article(layout)
     assert readers_view(layout) == before, "a manager sees neither the rows nor the source"
-    assert not (layout.uploads / f"{proposal.sha256}.source.json").exists()
+    assert f"uploads/{proposal.sha256}.source.json" not in received(layout)
     [item] = list_pending(layout)
     assert (item.id, item.kind, item.record["title"]) == (pending, "article", "审批测试文章")
     assert item.record["source_ids"] == ["art-1"]
@@ -142,11 +154,9 @@ def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sideca
     assert list(table.sources["source_id"]).count("art-1") == 1
     source = table.sources.set_index("source_id").loc["art-1"]
     assert source["kind"] == "article" and source["added_by"] == "王芳"
-    sidecar = json.loads(
-        (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
-    )
+    sidecar = json.loads(received(layout)[f"uploads/{proposal.sha256}.source.json"])
     assert sidecar["source_id"] == "art-1" and sidecar["received_by"] == "王芳"
-    record = dict(batches.read_batch_records(layout))[result.batch_id]
+    record = dict(batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == ("article", "王芳", "li.lei")
     assert record["sources_added"] == ["art-1"] and record["pending_id"] == pending
 
@@ -159,10 +169,10 @@ def test_an_article_import_waits_for_a_second_analyst_with_its_source_and_sideca
 
 def test_a_rejected_article_leaves_nothing_readers_or_batches_see(tmp_path: Path) -> None:
     layout = approval_layout(tmp_path / "data")
-    before, batch_tree = readers_view(layout), tree_digest(layout.batches)
+    before, batch_tree = readers_view(layout), batches_digest(layout)
     pending = submit_article(layout)
     reject(layout, LI, pending, "标题不对")
-    assert readers_view(layout) == before and tree_digest(layout.batches) == batch_tree
+    assert readers_view(layout) == before and batches_digest(layout) == batch_tree
     assert not list_pending(layout)
     with pytest.raises(CorridorError, match="already rejected"):
         approve(layout, LI, pending)
@@ -209,7 +219,7 @@ def test_a_correction_waits_for_a_second_analyst_and_is_recorded_as_the_submitte
     result = approve(layout, LI, done.pending_id)
     assert values(layout) == [1001.0, 1234.0]
     assert result.batch_id is not None
-    record = dict(batches.read_batch_records(layout))[result.batch_id]
+    record = dict(batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == (
         "correction",
         "王芳",
@@ -225,11 +235,11 @@ def test_a_retraction_rejected_leaves_nothing_and_one_approved_removes_the_figur
 ) -> None:
     layout = approval_layout(tmp_path / "data")
     ingest_directly(layout, csv_bytes(2))
-    before, batch_tree = readers_view(layout), tree_digest(layout.batches)
+    before, batch_tree = readers_view(layout), batches_digest(layout)
     first = retract_figure(layout, WANG, PICK, "重复报道").pending_id
     assert first and readers_view(layout) == before
     reject(layout, LI, first, "并不重复")
-    assert readers_view(layout) == before and tree_digest(layout.batches) == batch_tree
+    assert readers_view(layout) == before and batches_digest(layout) == batch_tree
     second = retract_figure(layout, WANG, PICK, "重复报道").pending_id
     assert second
     approve(layout, LI, second)
@@ -273,31 +283,6 @@ def test_a_wording_moves_figures_onto_a_line_only_once_approved(tmp_path: Path) 
         approve(layout, WANG, done.pending_id)
     result = approve(layout, LI, done.pending_id)
     assert result.batch_id is not None and series_of_row() == "beibu_gulf_port_teu"
-    record = dict(batches.read_batch_records(layout))[result.batch_id]
+    record = dict(batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == ("wording", "王芳", "li.lei")
     assert record["rows_joined"] == 1
-
-
-def test_a_pending_articles_text_survives_the_orphan_sweep_until_approved(
-    tmp_path: Path,
-) -> None:
-    layout = approval_layout(tmp_path / "data")
-    proposal = propose_article(ARTICLE.encode("utf-8"), "new.txt")
-    pending = submit_article(layout)
-    stored = layout.uploads / f"{proposal.sha256}.txt"
-    os.utime(stored, (1, 1))  # older than any batch: an orphan unless a pending item holds it
-    ingest_directly(layout, csv_bytes(3))  # a later batch; its writer sweeps
-    batches.sweep(layout)
-    assert stored.read_bytes() == ARTICLE.encode("utf-8")
-    approve(layout, LI, pending)
-    assert "art-1" in set(load_table(layout).sources["source_id"])
-
-
-def test_a_pending_folder_a_killed_writer_left_half_written_is_swept(tmp_path: Path) -> None:
-    layout = approval_layout(tmp_path / "data")
-    half = layout.pending / ".tmp-killed"
-    half.mkdir(parents=True)
-    (half / "rows.csv").write_text("metric\n", encoding="utf-8")
-    assert not list_pending(layout), "a dot-folder is never an item"
-    submit(layout, csv_bytes(2))  # the next writer sweeps, under the lock
-    assert not half.exists() and len(list_pending(layout)) == 1

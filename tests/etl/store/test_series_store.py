@@ -3,18 +3,19 @@ analyst's wording → series mapping is a recorded, undoable batch."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
+import sqlalchemy as sa
 from uploads_support import ANALYST_ACTOR, SOURCE, new_layout, with_rows
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
-from etl.store import batches
 from etl.store.actors import MANAGER, Actor
 from etl.store.commands import add_wording, merge_upload, undo_batch, validate_upload
+from etl.store.db import tables as t
+from etl.store.db.opening import store_engine
+from etl.store.history import batch_records
 from etl.store.table import load_table
 
 HEADER = "metric,value,unit,period_start,period_end,scope,series,source_id,quote"
@@ -57,7 +58,7 @@ def test_an_unknown_series_is_refused_with_the_valid_keys(layout: Layout) -> Non
     text = str(info.value)
     assert "未知的系列编号" in text and "unknown series key" in text
     assert "corridor_rail_sea_trains" in text and "no_such_series" in text
-    assert not layout.batches.exists() or len(batches.batch_dirs(layout)) == 1  # the source only
+    assert len(batch_records(layout)) == 1  # the source only
 
 
 def test_stored_rows_keep_the_series_as_uploaded_and_readers_see_it_filled(
@@ -66,8 +67,10 @@ def test_stored_rows_keep_the_series_as_uploaded_and_readers_see_it_filled(
     upload, _ = validate_upload(layout, with_rows(_row("北部湾港"), header=HEADER), "up.csv")
     batch_id = merge_upload(layout, upload, ANALYST_ACTOR).batch_id
     assert batch_id is not None
-    stored = pd.read_csv(layout.batches / batch_id / "rows.csv", dtype=str, keep_default_na=False)
-    assert stored["series"].tolist() == [""]
+    f = t.figures
+    with store_engine(layout).connect() as connection:
+        stored = connection.execute(sa.select(f.c.series).where(f.c.added_batch == batch_id))
+        assert stored.scalars().all() == [""]
     assert _series_of(layout, "北部湾港") == "beibu_gulf_port_teu"
 
 
@@ -77,10 +80,9 @@ def test_a_wording_joins_its_series_and_undo_takes_it_back(layout: Layout) -> No
     assert _series_of(layout, "该集团") == ""
     batch_id = add_wording(layout, ANALYST_ACTOR, "beibu_gulf_port_teu", " 該集團 ").batch_id
     assert batch_id is not None
-    record = json.loads((layout.batches / batch_id / "batch.json").read_text("utf-8"))
+    record = dict(batch_records(layout))[batch_id]
     assert record["kind"] == "wording" and record["wording"] == "该集团"
     assert record["series"] == "beibu_gulf_port_teu" and record["rows_joined"] == 1
-    assert record["table_hash_after"] == batches.table_hash(load_table(layout).observations)
     assert _series_of(layout, "该集团") == "beibu_gulf_port_teu"
     undo_id = undo_batch(layout, ANALYST_ACTOR, batch_id)
     assert _series_of(layout, "该集团") == ""
@@ -107,10 +109,10 @@ def test_a_new_upload_in_a_mapped_wording_joins_the_line(layout: Layout) -> None
 def test_bad_wordings_are_refused_and_write_nothing(
     layout: Layout, series: str, wording: str, message: str
 ) -> None:
-    before = len(batches.batch_dirs(layout))
+    before = len(batch_records(layout))
     with pytest.raises(CorridorError, match=message):
         add_wording(layout, ANALYST_ACTOR, series, wording)
-    assert len(batches.batch_dirs(layout)) == before
+    assert len(batch_records(layout)) == before
 
 
 def test_the_same_mapping_twice_is_refused_and_managers_cannot_map(layout: Layout) -> None:
@@ -119,13 +121,3 @@ def test_the_same_mapping_twice_is_refused_and_managers_cannot_map(layout: Layou
         add_wording(layout, ANALYST_ACTOR, "beibu_gulf_port_teu", "该集团")
     with pytest.raises(CorridorError):
         add_wording(layout, Actor("boss", MANAGER), "beibu_gulf_port_teu", "别的")
-
-
-def test_a_batch_written_before_the_series_column_still_reads(layout: Layout) -> None:
-    upload, _ = validate_upload(layout, with_rows(_row("北部湾港"), header=HEADER), "up.csv")
-    batch_id = merge_upload(layout, upload, ANALYST_ACTOR).batch_id
-    assert batch_id is not None
-    rows = layout.batches / batch_id / "rows.csv"
-    old = pd.read_csv(rows, dtype=str, keep_default_na=False).drop(columns="series")
-    rows.write_text(old.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
-    assert _series_of(layout, "北部湾港") == "beibu_gulf_port_teu"

@@ -25,6 +25,7 @@ from uploads_support import (
     tree_digest,
     with_rows,
 )
+from uploads_support import table_hash as rows_hash
 
 from etl.contract.errors import (
     ContradictionError,
@@ -46,7 +47,10 @@ from etl.store.commands import (
     undo_batch,
     validate_upload,
 )
-from etl.store.history import batch_summaries
+from etl.store.db import tables as t
+from etl.store.db.engine import DATABASE_FILE
+from etl.store.db.opening import forget_engines, store_engine
+from etl.store.history import batch_records, batch_summaries
 from etl.store.pending import approve, list_pending
 from etl.store.table import data_version, load_state, load_table
 from etl.uploads.articles import propose_article
@@ -61,7 +65,21 @@ def ingest(layout: Layout, data: bytes, name: str = "x.csv", replace: bool = Fal
 
 
 def table_hash(layout: Layout) -> str:
-    return batches.table_hash(load_table(layout).observations)
+    return rows_hash(load_table(layout).observations)
+
+
+def batch_record(layout: Layout, batch_id: str) -> dict[str, object]:
+    return dict(batch_records(layout))[batch_id]
+
+
+def received(layout: Layout, name: str) -> bytes:
+    import sqlalchemy as sa
+
+    f = t.received_files
+    with store_engine(layout).connect() as connection:
+        return bytes(
+            connection.execute(sa.select(f.c.content).where(f.c.name == name)).scalar_one()
+        )
 
 
 def values(layout: Layout) -> list[float]:
@@ -80,29 +98,28 @@ def test_fast_rendering_is_byte_identical_to_the_contract_renderer() -> None:
     rows = parse_upload(tricky, "x.csv", {SOURCE}).rows
     assert batches.render_rows_csv(rows) == render_observations_csv(rows)
     shuffled = rows.iloc[::-1]
-    assert batches.table_hash(shuffled) == batches.table_hash(rows), "the hash ignores row order"
+    assert rows_hash(shuffled) == rows_hash(rows), "the digest ignores row order"
 
 
 def test_a_new_or_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
     table = load_table(Layout(tmp_path / "nothing-here"))
     assert table.observations.empty and table.sources.empty
-    assert not (tmp_path / "nothing-here").exists()
 
 
 def test_a_merge_is_a_batch_that_load_table_returns(layout: Layout) -> None:
-    before = table_hash(layout)
+    version = data_version(layout)
     batch_id = ingest(layout, csv_bytes(5), "mine.csv")
     assert batch_id is not None
     table = load_table(layout)
     assert len(table.observations) == 5
     assert SOURCE in set(table.sources["source_id"])
-    record = json.loads((layout.batches / batch_id / "batch.json").read_text(encoding="utf-8"))
+    assert table.version == data_version(layout) != version
+    record = batch_record(layout, batch_id)
     assert record["kind"] == "upload" and record["file_name"] == "mine.csv"
     assert record["who"] == ANALYST_ACTOR.name and record["rows_added"] == 5
-    assert record["table_hash_before"] == before
-    assert record["table_hash_after"] == table_hash(layout)
-    stored = layout.root / record["stored_as"]
-    assert stored.read_bytes() == csv_bytes(5) and stored.name.startswith(record["file_sha256"])
+    stored = str(record["stored_as"])
+    assert received(layout, stored) == csv_bytes(5)
+    assert stored == f"uploads/{record['file_sha256']}.csv"
 
 
 def test_re_uploading_the_same_file_changes_nothing(layout: Layout) -> None:
@@ -136,8 +153,9 @@ def test_a_contradiction_is_refused_then_replaced_and_recorded(layout: Layout) -
     batch_id = ingest(layout, changed, replace=True)
     assert batch_id is not None
     assert values(layout) == [1001.0, 1002.0, 2500.0]
-    record = json.loads((layout.batches / batch_id / "batch.json").read_text(encoding="utf-8"))
-    assert [(r["old_value"], r["new_value"]) for r in record["replaced"]] == [(1000.0, 2500.0)]
+    record = batch_record(layout, batch_id)
+    replaced = record["replaced"]
+    assert [(r["old_value"], r["new_value"]) for r in replaced] == [(1000.0, 2500.0)]  # type: ignore[attr-defined]
     assert record["rows_removed"] == 1
 
 
@@ -151,7 +169,7 @@ def test_undo_restores_what_a_batch_replaced(layout: Layout) -> None:
     entries = {e["id"]: e for e in batch_summaries(layout)}
     assert entries[batch_id]["undone_by"] == undo_id
     assert entries[undo_id]["undoes"] == batch_id and entries[undo_id]["reason"] == "wrong file"
-    assert batch_id in {p.name for p in batches.batch_dirs(layout)}, "undo never deletes a batch"
+    assert batch_id in dict(batch_records(layout)), "undo never deletes a batch"
 
 
 def test_undo_is_refused_when_a_later_batch_changed_the_same_figure(layout: Layout) -> None:
@@ -244,7 +262,7 @@ def test_an_unknown_source_is_refused_until_registered(tmp_path: Path) -> None:
 
 def test_undoing_a_source_that_rows_still_cite_is_refused(tmp_path: Path) -> None:
     layout = new_layout(tmp_path / "d")
-    source_batch = batches.batch_dirs(layout)[0].name
+    source_batch = batch_records(layout)[0][0]
     ingest(layout, csv_bytes(2))
     with pytest.raises(CorridorError, match="still cite"):
         undo_batch(layout, ANALYST_ACTOR, source_batch)
@@ -256,19 +274,6 @@ def test_undoing_a_source_that_rows_still_cite_is_refused(tmp_path: Path) -> Non
 def test_registering_a_source_twice_is_refused(layout: Layout) -> None:
     with pytest.raises(CorridorError, match="already exists"):
         new_layout(layout.root)
-
-
-def test_temporary_batch_folders_are_invisible_and_cleaned_by_the_next_commit(
-    layout: Layout,
-) -> None:
-    ingest(layout, csv_bytes(2))
-    version, before = data_version(layout), table_hash(layout)
-    half = layout.batches / ".tmp-crashed"
-    half.mkdir()
-    (half / "rows.csv").write_text("garbage", encoding="utf-8")
-    assert data_version(layout) == version and table_hash(layout) == before
-    ingest(layout, csv_bytes(2, tag="b"))
-    assert not half.exists()
 
 
 def test_data_version_changes_when_a_batch_lands(layout: Layout) -> None:
@@ -285,10 +290,10 @@ def test_build_never_drops_or_rewrites_batches(tmp_path: Path) -> None:
     build(layout)
     batch_id = ingest(layout, csv_bytes(3))
     assert batch_id
-    files = tree_digest(layout.batches)
+    files = tree_digest(layout.root)[DATABASE_FILE]
     built = len(load_table(layout).observations)
     build(layout)
-    assert tree_digest(layout.batches) == files
+    assert tree_digest(layout.root)[DATABASE_FILE] == files
     assert len(load_table(layout).observations) == built
 
 
@@ -311,10 +316,8 @@ def test_an_accepted_article_is_kept_with_its_provenance_and_edited_rows(layout:
     assert 152001.0 in table.observations["value"].tolist()
     source = table.sources.set_index("source_id").loc["art-1"]
     assert source["kind"] == "article" and source["sha256"] == proposal.sha256
-    assert (layout.uploads / f"{proposal.sha256}.txt").read_bytes() == data
-    sidecar = json.loads(
-        (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
-    )
+    assert received(layout, f"uploads/{proposal.sha256}.txt") == data
+    sidecar = json.loads(received(layout, f"uploads/{proposal.sha256}.source.json"))
     assert sidecar["source_id"] == "art-1" and sidecar["published"] == "2025-04-10"
     assert not layout.raw_articles.exists(), "build must never see (and re-extract) it"
 
@@ -339,7 +342,7 @@ def _expected_after(layout: Layout, data: bytes, name: str) -> tuple[str, str]:
         state.observations, batches.no_rows(), upload.rows.reset_index(drop=True)
     )
     # Readers see rows that name no series placed by the catalogue's rules.
-    return batches.table_hash(state.observations), batches.table_hash(fill_series(after))
+    return rows_hash(state.observations), rows_hash(fill_series(after))
 
 
 def _fork_merge(layout: Layout, data: bytes, name: str) -> int:
@@ -388,8 +391,6 @@ def test_a_merge_killed_at_random_moments_leaves_the_old_or_the_new_table(
         now = table_hash(layout)
         assert now in (before, after), f"kill {i}: the table is neither the old nor the new one"
         outcomes["before" if now == before else "after"] += 1
-        for folder in batches.batch_dirs(layout):
-            assert (folder / "batch.json").is_file()
     assert sum(outcomes.values()) >= 50
     print(f"crash outcomes: {outcomes} (a merge takes about {duration:.2f} s)")
 
@@ -417,11 +418,11 @@ def test_concurrent_ingests_of_distinct_files_all_land(tmp_path: Path, cli_accou
         assert proc.returncode == 0, err.decode("utf-8", "replace")
     table = load_table(layout)
     assert len(table.observations) == 2000
-    assert len(batches.batch_dirs(layout)) == 1 + 4  # the source, then one per file
+    assert len(batch_records(layout)) == 1 + 4  # the source, then one per file
     expected = pd.concat(
         [parse_upload(p.read_bytes(), p.name, {SOURCE}).rows for p in files], ignore_index=True
     )
-    assert batches.table_hash(table.observations) == batches.table_hash(fill_series(expected))
+    assert rows_hash(table.observations) == rows_hash(fill_series(expected))
 
 
 LI_ACTOR = Actor("li.lei", "analyst")
@@ -465,12 +466,13 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
     duration = time.perf_counter() - start
     outcomes = {"pending": 0, "applied": 0}
     for i in range(APPROVE_KILLS):
-        before = table_hash(layout)
+        held = load_table(layout).observations
+        before = rows_hash(held)
         data = csv_bytes(300, tag=f"k{i}-")
         pending = _submit(layout, data)
         upload, _ = validate_upload(layout, data, "rows.csv")
         # As readers load them: rows that name no series are placed by the rules.
-        after = batches.hash_after(before, fill_series(upload.rows), batches.no_rows())
+        after = rows_hash(batches.apply_change(held, batches.no_rows(), fill_series(upload.rows)))
         pid = _fork_approve(layout, pending)
         low = 0.0 if i % 2 else duration * 0.6
         time.sleep(rng.uniform(low, duration * 1.05))
@@ -487,9 +489,7 @@ def test_an_approve_killed_at_random_moments_leaves_it_pending_or_applied(
             assert still == [], f"kill {i}: applied, so it must not be pending any more"
             outcomes["applied"] += 1
         assert table_hash(layout) == after
-        approved = [
-            r for _i, r in batches.read_batch_records(layout) if r.get("pending_id") == pending
-        ]
+        approved = [r for _i, r in batch_records(layout) if r.get("pending_id") == pending]
         assert len(approved) == 1, "applied exactly once"
     print(f"approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
     assert sum(outcomes.values()) == APPROVE_KILLS
@@ -536,7 +536,7 @@ def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_a
         os.waitpid(pid, 0)
         now = load_table(layout)
         still = [p.id for p in list_pending(layout)]
-        if batches.table_hash(now.observations) == batches.table_hash(before.observations):
+        if rows_hash(now.observations) == rows_hash(before.observations):
             assert f"kill-art-{i}" not in set(now.sources["source_id"]), f"kill {i}: half"
             assert still == [pending], f"kill {i}: not applied, so it must still be pending"
             approve(layout, LI_ACTOR, pending)  # and it can still be approved, once
@@ -548,9 +548,7 @@ def test_an_article_approve_killed_at_random_moments_applies_it_once_or_not_at_a
         assert len(after.observations) == len(before.observations) + rows
         assert after.observations["value"].tolist().count(1000.0 + i) == 1
         assert list(after.sources["source_id"]).count(f"kill-art-{i}") == 1, "source once"
-        approved = [
-            r for _i, r in batches.read_batch_records(layout) if r.get("pending_id") == pending
-        ]
+        approved = [r for _i, r in batch_records(layout) if r.get("pending_id") == pending]
         assert len(approved) == 1, "applied exactly once"
         assert approved[0]["sources_added"] == [f"kill-art-{i}"]
     print(f"article approve kill outcomes: {outcomes} (an approve takes about {duration:.2f} s)")
@@ -568,9 +566,7 @@ def test_an_inferred_date_is_stored_marked_inferred_until_the_analyst_states_one
     assert proposal.title == "", "a first sentence is not a title"
     assert list(proposal.periods["how"]) == ["stated"]
     accept_article(layout, ANALYST_ACTOR, proposal, proposal.rows, source_id="u-1", title="t1")
-    sidecar = json.loads(
-        (layout.uploads / f"{proposal.sha256}.source.json").read_text(encoding="utf-8")
-    )
+    sidecar = json.loads(received(layout, f"uploads/{proposal.sha256}.source.json"))
     assert sidecar["published_inferred"] is True
 
     stated = UNDATED.replace("铁海联运班列", "国际铁路联运班列").encode("utf-8")
@@ -601,28 +597,33 @@ def test_a_source_undone_after_the_upload_was_checked_is_refused_as_unknown(tmp_
     assert tree_digest(layout.root) == before
 
 
-def test_a_change_that_cannot_get_the_data_directorys_lock_is_refused_as_locked(
+def test_a_change_that_cannot_get_the_write_lock_is_refused_as_locked(
     layout: Layout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batches, "LOCK_TIMEOUT_S", 0.2)
-    # Another writer: a child process holding the lock while this one tries to merge.
+    from etl.store.db import engine as db_engine
+
+    monkeypatch.setattr(db_engine, "BUSY_TIMEOUT_MS", 200)
+    forget_engines()  # connections made from now on wait 0.2 s for a writer
+    # Another writer: a child process holding the database's write lock while this one merges.
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from filelock import FileLock\n"
-            "with FileLock(sys.argv[1]):\n    print('held', flush=True); time.sleep(30)",
-            str(layout.root / batches.LOCK_NAME),
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(30)",
+            str(layout.root / DATABASE_FILE),
         ],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        before = tree_digest(layout.root)
-        with pytest.raises(LockedError):
+        with pytest.raises(LockedError) as info:
             ingest(layout, csv_bytes(2))
-        assert tree_digest(layout.root) == before
+        assert "another change is being written" in info.value.render()
     finally:
         holder.kill()
         holder.wait()
+    forget_engines()
+    assert load_table(layout).observations.empty, "nothing was written"

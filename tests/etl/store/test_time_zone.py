@@ -3,7 +3,6 @@ last_changed), the history and `corridor pending`."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from corridor.cli import main
 from dashboard import data
 from etl.store.commands import merge_upload, validate_upload
 from etl.store.history import history_sentences, local_time
+from etl.store.pending import list_pending
 
 
 def test_data_last_changed_is_in_the_settings_time_zone(data_dir: Path) -> None:
@@ -39,8 +39,9 @@ def test_history_and_pending_times_are_local(
     )
     upload, _ = validate_upload(layout, csv_bytes(2), "a.csv")
     result = merge_upload(layout, upload, ANALYST_ACTOR)
-    record = (layout.pending / str(result.pending_id) / "pending.json").read_text(encoding="utf-8")
-    utc = json.loads(record)["when"]
+    [item] = list_pending(layout)
+    assert item.id == result.pending_id
+    utc = str(item.record["when"])
     london = local_time(utc, ZoneInfo("Europe/London"))
     assert any(s.startswith(london) for s in history_sentences(layout, "en"))
     assert main(["pending", "--data-dir", str(layout.root)]) == 0

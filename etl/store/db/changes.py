@@ -1,0 +1,284 @@
+"""A change recorded in the database: one batch, the figures and sources it removes and adds, in the
+caller's transaction, applied as the batch format applies a batch.
+
+A removed figure is every active row with its identity and value; an added figure takes the
+smallest report number free among the active reports of its identity; a source id held already
+keeps its row. Nothing is deleted: what a batch removes keeps its row with `removed_batch`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from etl.contract.errors import CorridorError
+from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
+from etl.store.batches import BATCH_FORMAT, KINDS, Change
+from etl.store.db import tables as t
+from etl.store.db.rows import (
+    figure_identities,
+    figure_records,
+    observations_frame,
+    source_records,
+    sources_frame,
+)
+from etl.store.db.writes import bump_version, next_batch, record_audit
+
+# Identities per IN (…) query: well under every engine's limit on bound parameters.
+CHUNK = 1_000
+# Test hook: seconds to sleep inside the transaction once the batch and its figures are written
+# (its sources, audit entry and version not yet), so a crash test can kill the writer mid-change.
+# Never set in production.
+PAUSE_ENV = "CORRIDOR_TEST_PAUSE_IN_TRANSACTION"
+PAUSED = "corridor-test: paused inside the transaction"
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def active_figures(connection: Connection, identities: Iterable[str]) -> list[Any]:
+    """Return the active figure rows (id, identity, report_no, the contract columns) with the
+    identities, in table order."""
+    f = t.figures
+    wanted = sorted(set(identities))
+    out: list[Any] = []
+    for part in _chunks(wanted):
+        out += connection.execute(
+            sa.select(
+                f.c.id, f.c.identity, f.c.report_no, *(f.c[c] for c in OBSERVATION_COLUMNS)
+            ).where(unindexed(f.c.removed_batch) == "", f.c.identity.in_(part))
+        ).all()
+    return sorted(out, key=lambda r: r[0])
+
+
+def unindexed(column: sa.Column[Any], empty: str = "") -> sa.ColumnElement[Any]:
+    """Return the batch column with NULL as `empty`, an expression no index serves: SQLite's
+    planner, without statistics, would otherwise read "removed_batch IS NULL" through its index
+    (a million active rows) instead of the few identities asked for through theirs."""
+    return sa.func.coalesce(column, empty)
+
+
+def figures_frame(rows: Sequence[Any], name: str) -> pd.DataFrame:
+    """Return figure rows as from `active_figures` as a validated observations frame."""
+    return observations_frame([tuple(r[3:]) for r in rows], name)
+
+
+def _pause() -> None:
+    seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
+    if seconds > 0:
+        print(PAUSED, file=sys.stderr, flush=True)
+        time.sleep(seconds)
+
+
+def _remove_figures(connection: Connection, removed: pd.DataFrame, batch_id: str) -> int:
+    """Mark every active row with a removed figure's identity and value; return how many."""
+    if not len(removed):
+        return 0
+    pairs = set(zip(figure_identities(removed), removed["value"].astype(float), strict=True))
+    held = active_figures(connection, [i for i, _ in pairs])
+    gone = [r[0] for r in held if (r[1], float(r[3 + OBSERVATION_COLUMNS.index("value")])) in pairs]
+    _set_removed(connection, t.figures, gone, batch_id)
+    return len(gone)
+
+
+def _set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_id: str) -> None:
+    if ids:
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("row_id"))
+            .values(removed_batch=batch_id)
+        )
+        connection.execute(statement, [{"row_id": i} for i in ids])
+
+
+def _add_figures(connection: Connection, added: pd.DataFrame, batch_id: str) -> None:
+    if not len(added):
+        return
+    identities = figure_identities(added)
+    used: dict[str, set[int]] = defaultdict(set)
+    for row in active_figures(connection, identities):
+        used[row[1]].add(int(row[2]))
+    records = figure_records(added)
+    for record, identity in zip(records, identities, strict=True):
+        taken = used[identity]
+        report = next(n for n in range(len(taken) + 1) if n not in taken)
+        taken.add(report)
+        record |= {"identity": identity, "report_no": report, "added_batch": batch_id}
+    for start in range(0, len(records), 5 * CHUNK):
+        connection.execute(sa.insert(t.figures), records[start : start + 5 * CHUNK])
+
+
+def _change_sources(
+    connection: Connection,
+    added: pd.DataFrame | None,
+    removed: pd.DataFrame | None,
+    batch_id: str,
+) -> None:
+    s = t.sources
+    active: dict[str, int] = {
+        str(i): int(n)
+        for i, n in connection.execute(
+            sa.select(s.c.source_id, s.c.id).where(s.c.removed_batch.is_(None))
+        )
+    }
+    if removed is not None and len(removed):
+        gone = [active.pop(i) for i in removed["source_id"] if i in active]
+        _set_removed(connection, s, gone, batch_id)
+    if added is not None and len(added):
+        rows = []
+        for row in source_records(added):
+            if row["source_id"] not in active:  # an id held already keeps its row
+                active[row["source_id"]] = -1
+                rows.append(row | {"added_batch": batch_id})
+        if rows:
+            connection.execute(sa.insert(s), rows)
+
+
+def _change_wordings(connection: Connection, change: Change, batch_id: str) -> None:
+    # As etl.store.batches.wordings_of reads batch records, so the same wordings are active.
+    w = t.wordings
+    if change.kind == "wording":
+        row = {"batch_id": batch_id, **{k: str(change.info[k]) for k in ("series", "wording")}}
+        connection.execute(sa.insert(w), [row])
+    elif change.kind == "undo":
+        target = str(change.info.get("undoes", ""))
+        held = connection.execute(
+            sa.select(w.c.id).where(w.c.batch_id == target, w.c.removed_batch.is_(None))
+        ).scalar()
+        if held is not None:
+            _set_removed(connection, w, [int(held)], batch_id)
+            return
+        # Undoing the undo of a wording restores the wording, under its own batch.
+        taken = connection.execute(
+            sa.select(w.c.batch_id, w.c.series, w.c.wording).where(w.c.removed_batch == target)
+        ).first()
+        if taken is not None:
+            connection.execute(
+                sa.insert(w),
+                [{"batch_id": taken[0], "series": taken[1], "wording": taken[2]}],
+            )
+
+
+def _batch_record(change: Change, seq: int) -> dict[str, Any]:
+    return {
+        "format": BATCH_FORMAT,
+        "seq": seq,
+        "kind": change.kind,
+        "who": change.who,
+        "when": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "rows_added": len(change.added),
+        "rows_removed": len(change.removed),
+        "sources_added": [] if change.sources is None else list(change.sources["source_id"]),
+        "sources_removed": []
+        if change.removed_sources is None
+        else list(change.removed_sources["source_id"]),
+        **change.info,
+    }
+
+
+def record_change(connection: Connection, change: Change, *, strict: bool = True) -> str:
+    """Record a change as the next batch in the caller's write transaction; return its id.
+
+    strict: refuse when a figure to remove is no longer held (another writer changed it since
+    the change was worked out), so the transaction rolls back instead of half applying it.
+    """
+    if change.kind not in KINDS:
+        raise ValueError(f"unknown batch kind {change.kind!r}")
+    seq = next_batch(connection)
+    record = _batch_record(change, seq)
+    digest = hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+    batch_id = f"{seq:06d}-{digest.hexdigest()[:8]}"
+    connection.execute(
+        sa.insert(t.batches),
+        [
+            {
+                "id": batch_id,
+                "seq": seq,
+                "kind": change.kind,
+                "person": change.who,
+                "at": record["when"],
+                "file_name": str(record.get("file_name", "")),
+                "file_sha256": str(record.get("file_sha256", "")),
+                "reason": str(record.get("reason", "")),
+                "approved_by": str(record.get("approved_by", "")),
+                "pending_id": str(record.get("pending_id", "")),
+                "rows_added": len(change.added),
+                "rows_removed": len(change.removed),
+                "status": "approved" if record.get("approved_by") else "applied",
+                "undoes": record.get("undoes") or None,
+                "record": record,
+            }
+        ],
+    )
+    removed = _remove_figures(connection, change.removed, batch_id)
+    if strict and removed < len(change.removed):
+        raise changed_meanwhile()
+    _add_figures(connection, change.added, batch_id)
+    _pause()
+    _change_sources(connection, change.sources, change.removed_sources, batch_id)
+    _change_wordings(connection, change, batch_id)
+    # In the same transaction: a change is recorded in the audit trail, or not made.
+    record_audit(
+        connection,
+        "write",
+        change.who,
+        batch=batch_id,
+        kind=change.kind,
+        rows_added=len(change.added),
+        rows_removed=len(change.removed),
+    )
+    bump_version(connection)
+    return batch_id
+
+
+def changed_meanwhile() -> CorridorError:
+    """Return the refusal of a change whose figures another writer changed since it was read."""
+    return CorridorError.single(
+        "另一位分析员刚刚修改了同一数据；本次没有写入任何内容，请刷新后重试",
+        "another analyst has just changed the same figures; nothing was written: reload and "
+        "try again",
+    )
+
+
+def batch_figures(connection: Connection, batch_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the figures a batch added and those it removed, in table order."""
+    f = t.figures
+    columns = [f.c[c] for c in OBSERVATION_COLUMNS]
+    added = connection.execute(
+        sa.select(*columns).where(f.c.added_batch == batch_id).order_by(f.c.id)
+    ).all()
+    removed = connection.execute(
+        sa.select(*columns).where(f.c.removed_batch == batch_id).order_by(f.c.id)
+    ).all()
+    return (
+        observations_frame(added, f"batch {batch_id}: added"),
+        observations_frame(removed, f"batch {batch_id}: removed"),
+    )
+
+
+def batch_sources(connection: Connection, batch_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the sources a batch registered and those it removed, in table order."""
+    s = t.sources
+    columns = [s.c[c] for c in SOURCE_COLUMNS]
+    added = connection.execute(
+        sa.select(*columns).where(s.c.added_batch == batch_id).order_by(s.c.id)
+    ).all()
+    removed = connection.execute(
+        sa.select(*columns).where(s.c.removed_batch == batch_id).order_by(s.c.id)
+    ).all()
+    return (
+        sources_frame(added, f"batch {batch_id}: sources"),
+        sources_frame(removed, f"batch {batch_id}: removed sources"),
+    )
