@@ -234,8 +234,6 @@ def serve_command(args: argparse.Namespace) -> list[str]:
     ],
 )
 def cmd_serve(args: argparse.Namespace) -> int:
-    from etl.store.batches import sweep as sweep_store
-
     where: Layout = layout(args.data_dir)
     env = {**os.environ, "CORRIDOR_DATA_DIR": str(where.root)}
     command = serve_command(args)
