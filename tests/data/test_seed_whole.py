@@ -94,6 +94,8 @@ def _page(
     at.switch_page(f"app_pages/{page}.py")
     if top is not None:
         at.session_state[f"top_{page}"] = top  # the reader's "scopes shown" control
+    # The reader opens the more-figures box: its table is sent only while it is open.
+    at.session_state[f"more_open_{page}"] = True
     at.run()
     assert not at.exception, at.exception
     return at
