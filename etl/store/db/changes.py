@@ -109,16 +109,18 @@ def _add_figures(
     added: pd.DataFrame,
     batch_id: str,
     identities: Sequence[str] | None = None,
+    unheld: frozenset[str] = frozenset(),
 ) -> None:
     """Insert the added figures, each under the smallest report number free for its identity,
     through the driver's own bulk path (etl.store.db.bulk); identities: the rows' own, when the
-    caller has them already (figure_identities of `added`)."""
+    caller has them already (figure_identities of `added`); unheld: identities this transaction
+    has read as held by no active figure, not looked up again."""
     if not len(added):
         return
     if identities is None or len(identities) != len(added):
         identities = figure_identities(added)
     used: dict[str, set[int]] = defaultdict(set)
-    for row in active_figures(connection, identities):
+    for row in active_figures(connection, [i for i in identities if i not in unheld]):
         used[row[1]].add(int(row[2]))
     reports: list[int] = []
     for identity in identities:
@@ -209,12 +211,14 @@ def record_change(
     *,
     strict: bool = True,
     added_identities: Sequence[str] | None = None,
+    unheld: frozenset[str] = frozenset(),
 ) -> str:
     """Record a change as the next batch in the caller's write transaction; return its id.
 
     strict: refuse when a figure to remove is no longer held (another writer changed it since
     the change was worked out), so the transaction rolls back instead of half applying it.
-    added_identities: figure_identities of change.added, when the caller computed them already.
+    added_identities: figure_identities of change.added, when the caller computed them already;
+    unheld: identities the caller read in this transaction as held by no active figure.
     """
     if change.kind not in KINDS:
         raise ValueError(f"unknown batch kind {change.kind!r}")
@@ -247,7 +251,7 @@ def record_change(
     removed = _remove_figures(connection, change.removed, batch_id)
     if strict and removed < len(change.removed):
         raise changed_meanwhile()
-    _add_figures(connection, change.added, batch_id, added_identities)
+    _add_figures(connection, change.added, batch_id, added_identities, unheld)
     _pause()
     _change_sources(connection, change.sources, change.removed_sources, batch_id)
     _change_wordings(connection, change, batch_id)

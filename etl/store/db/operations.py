@@ -152,6 +152,9 @@ def merge_in(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
     ).sort_index(kind="stable")
     added_identities = _identities_of(rows, identities, added.index)
+    # The preview, in this transaction, found no active figure with a new row's identity.
+    new_identities = _identities_of(rows, identities, preview.new.index)
+    unheld = frozenset(new_identities or ())
     added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     removed = preview.replaced.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     record = dict(info or {})
@@ -163,7 +166,7 @@ def merge_in(
             store_received(connection, text.encode("utf-8"), sha256, "source.json")
     record["replaced"] = replacement_records(preview)
     change = Change(kind=kind, who=who, added=added, removed=removed, sources=sources, info=record)
-    batch_id = record_change(connection, change, added_identities=added_identities)
+    batch_id = record_change(connection, change, added_identities=added_identities, unheld=unheld)
     return MergeResult(batch_id, preview, NO_HASH, NO_HASH)
 
 
