@@ -6,6 +6,7 @@ figure written in traditional characters is the same figure as its simplified tw
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -54,6 +55,12 @@ def figure_keys(frame: pd.DataFrame) -> pd.Series:
         key = part if key is None else key + KEY_SEP + part
     assert key is not None
     return key
+
+
+def figure_digests(frame: pd.DataFrame) -> list[str]:
+    """Return the sha256 (hex) of each row's figure key: the identity the store's database
+    indexes (etl.store.db.rows.figure_identities)."""
+    return [hashlib.sha256(k.encode("utf-8")).hexdigest() for k in figure_keys(frame).tolist()]
 
 
 def figure_pairs(frame: pd.DataFrame) -> pd.MultiIndex:

@@ -3,6 +3,7 @@ the store's database, or with approval on stores the change as pending (etl.stor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
@@ -36,7 +37,7 @@ def validate_upload(
         known = ops.active_source_ids(connection)
     upload = parse_upload(data, name, known, max_bytes=max_bytes)
     with engine.connect() as connection, connection.begin():
-        preview = ops.preview_against(connection, upload.rows)
+        preview = ops.preview_against(connection, upload.rows, upload.identities)
         # Shown: the series each row joins (named, or by the rules and analysts' wordings);
         # stored: the series as uploaded, so the rules keep deciding for rows that name none.
         wordings = active_wordings(connection)
@@ -60,9 +61,10 @@ def merge_rows(
     sources: pd.DataFrame | None = None,
     received: tuple[bytes, str, str] | None = None,
     sidecar: dict[str, Any] | None = None,
+    identities: Sequence[str] | None = None,
 ) -> MergeResult:
     """Merge validated rows as one batch in one transaction; refuse contradictions unless
-    replace."""
+    replace. identities: the rows' figure_identities, when the caller has them already."""
     require_analyst(actor)
     return ops.merge_rows(
         store_engine(layout),
@@ -75,6 +77,7 @@ def merge_rows(
         sources=sources,
         received=received,
         sidecar=sidecar,
+        identities=identities,
     )
 
 
@@ -98,6 +101,7 @@ def merge_upload(
         replace=replace,
         info=info,
         received=(upload.data, upload.sha256, upload.kind),
+        identities=upload.identities,
     )
 
 

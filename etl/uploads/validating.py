@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
-from etl.contract.identity import figure_hashes
+from etl.contract.identity import figure_digests, figure_hashes
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
 from etl.uploads import sandbox
@@ -82,6 +82,12 @@ class Upload:
         if self.known_hashes is not None and len(self.known_hashes[0]) == len(self.rows):
             return self.known_hashes
         return figure_hashes(self.rows)
+
+    @cached_property
+    def identities(self) -> list[str]:
+        """Return the rows' figure identities as the store indexes them (figure_digests), once:
+        the check's preview and the merge both use them."""
+        return figure_digests(self.rows)
 
 
 def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:

@@ -25,9 +25,10 @@ from etl.contract.errors import CorridorError
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
 from etl.store.batches import BATCH_FORMAT, KINDS, Change
 from etl.store.db import tables as t
+from etl.store.db.bulk import insert_columns
 from etl.store.db.rows import (
+    figure_columns,
     figure_identities,
-    figure_records,
     observations_frame,
     source_records,
     sources_frame,
@@ -103,21 +104,37 @@ def _set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_
         connection.execute(statement, [{"row_id": i} for i in ids])
 
 
-def _add_figures(connection: Connection, added: pd.DataFrame, batch_id: str) -> None:
+def _add_figures(
+    connection: Connection,
+    added: pd.DataFrame,
+    batch_id: str,
+    identities: Sequence[str] | None = None,
+    unheld: frozenset[str] = frozenset(),
+) -> None:
+    """Insert the added figures, each under the smallest report number free for its identity,
+    through the driver's own bulk path (etl.store.db.bulk); identities: the rows' own, when the
+    caller has them already (figure_identities of `added`); unheld: identities this transaction
+    has read as held by no active figure, not looked up again."""
     if not len(added):
         return
-    identities = figure_identities(added)
+    if identities is None or len(identities) != len(added):
+        identities = figure_identities(added)
     used: dict[str, set[int]] = defaultdict(set)
-    for row in active_figures(connection, identities):
+    for row in active_figures(connection, [i for i in identities if i not in unheld]):
         used[row[1]].add(int(row[2]))
-    records = figure_records(added)
-    for record, identity in zip(records, identities, strict=True):
+    reports: list[int] = []
+    for identity in identities:
         taken = used[identity]
-        report = next(n for n in range(len(taken) + 1) if n not in taken)
+        report = 0 if not taken else next(n for n in range(len(taken) + 1) if n not in taken)
         taken.add(report)
-        record |= {"identity": identity, "report_no": report, "added_batch": batch_id}
-    for start in range(0, len(records), 5 * CHUNK):
-        connection.execute(sa.insert(t.figures), records[start : start + 5 * CHUNK])
+        reports.append(report)
+    columns = figure_columns(added, iso_dates=True)
+    columns |= {
+        "identity": list(identities),
+        "report_no": reports,
+        "added_batch": [batch_id] * len(added),
+    }
+    insert_columns(connection, t.figures, list(columns), list(columns.values()))
 
 
 def _change_sources(
@@ -188,11 +205,20 @@ def _batch_record(change: Change, seq: int) -> dict[str, Any]:
     }
 
 
-def record_change(connection: Connection, change: Change, *, strict: bool = True) -> str:
+def record_change(
+    connection: Connection,
+    change: Change,
+    *,
+    strict: bool = True,
+    added_identities: Sequence[str] | None = None,
+    unheld: frozenset[str] = frozenset(),
+) -> str:
     """Record a change as the next batch in the caller's write transaction; return its id.
 
     strict: refuse when a figure to remove is no longer held (another writer changed it since
     the change was worked out), so the transaction rolls back instead of half applying it.
+    added_identities: figure_identities of change.added, when the caller computed them already;
+    unheld: identities the caller read in this transaction as held by no active figure.
     """
     if change.kind not in KINDS:
         raise ValueError(f"unknown batch kind {change.kind!r}")
@@ -225,7 +251,7 @@ def record_change(connection: Connection, change: Change, *, strict: bool = True
     removed = _remove_figures(connection, change.removed, batch_id)
     if strict and removed < len(change.removed):
         raise changed_meanwhile()
-    _add_figures(connection, change.added, batch_id)
+    _add_figures(connection, change.added, batch_id, added_identities, unheld)
     _pause()
     _change_sources(connection, change.sources, change.removed_sources, batch_id)
     _change_wordings(connection, change, batch_id)

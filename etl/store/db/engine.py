@@ -30,6 +30,12 @@ WRITE_OPTION = "corridor_write"
 # queue as SQLite's BEGIN IMMEDIATE queues them, and what a change checked is what it changes.
 # The same key as etl.store.db.writes.BATCH_LOCK_KEY (taken again there; the lock stacks).
 WRITE_LOCK_KEY = 0x636F7272  # "corr"
+# SQLite's page cache (KiB, as `PRAGMA cache_size=-N` takes it) while a write transaction runs:
+# a merge inserts into the random-keyed identity indexes of a million-row table, and SQLite's
+# default 2 MiB cache re-reads their pages from the file again and again. Allocated only as
+# pages are read, and given back when the transaction ends.
+WRITE_CACHE_KIB = 256 * 1024
+READ_CACHE_KIB = 2_000  # SQLite's default
 
 
 def resolve_database_url(option: str | None, data_dir: Path) -> str:
@@ -100,6 +106,15 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _cache_size(connection: Connection, kib: int) -> None:
+    # On the driver's connection, outside any transaction (SQLAlchemy would begin one).
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA cache_size=-{kib}")
+    finally:
+        cursor.close()
+
+
 @contextlib.contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """Yield a connection in one write transaction, committed on success, rolled back on error.
@@ -109,10 +124,19 @@ def writing(engine: Engine) -> Iterator[Connection]:
     try:
         with engine.connect() as connection:
             connection = connection.execution_options(**{WRITE_OPTION: True})
-            with connection.begin():
-                if connection.dialect.name == "postgresql":
-                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
-                yield connection
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _cache_size(connection, WRITE_CACHE_KIB)
+            try:
+                with connection.begin():
+                    if not sqlite:
+                        connection.exec_driver_sql(
+                            f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+                        )
+                    yield connection
+            finally:
+                if sqlite and not connection.invalidated:
+                    _cache_size(connection, READ_CACHE_KIB)
     except OperationalError as exc:
         if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
             raise

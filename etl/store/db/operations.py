@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -60,10 +61,14 @@ def active_source_ids(connection: Connection) -> set[str]:
     )
 
 
-def preview_against(connection: Connection, rows: pd.DataFrame) -> Any:
+def preview_against(
+    connection: Connection, rows: pd.DataFrame, identities: Sequence[str] | None = None
+) -> Any:
     """Return the preview of rows against the figures held now, reading only those that share an
-    identity with a row."""
-    held = active_figures(connection, figure_identities(rows)) if len(rows) else []
+    identity with a row; identities: the rows' figure_identities, when the caller has them."""
+    if identities is None or len(identities) != len(rows):
+        identities = figure_identities(rows) if len(rows) else []
+    held = active_figures(connection, identities) if len(rows) else []
     if not held:
         return all_new(rows)
     return preview_rows(figures_frame(held, "database: figures"), rows)
@@ -91,9 +96,10 @@ def merge_rows(
     sources: pd.DataFrame | None = None,
     received: tuple[bytes, str, str] | None = None,
     sidecar: dict[str, Any] | None = None,
+    identities: Sequence[str] | None = None,
 ) -> MergeResult:
     """Merge validated rows as one batch in one transaction; refuse contradictions unless
-    replace."""
+    replace. identities: the rows' figure_identities, when the caller computed them already."""
     try:
         with writing(engine) as connection:
             return merge_in(
@@ -107,6 +113,7 @@ def merge_rows(
                 sources=sources,
                 received=received,
                 sidecar=sidecar,
+                identities=identities,
             )
     except IntegrityError as exc:
         if _is_identity_clash(exc):
@@ -126,6 +133,7 @@ def merge_in(
     sources: pd.DataFrame | None = None,
     received: tuple[bytes, str, str] | None = None,
     sidecar: dict[str, Any] | None = None,
+    identities: Sequence[str] | None = None,
 ) -> MergeResult:
     """Merge rows in the caller's write transaction (see merge_rows)."""
     known = active_source_ids(connection)
@@ -133,7 +141,9 @@ def merge_in(
         sources = sources.loc[~sources["source_id"].isin(known)]
         known |= set(sources["source_id"])
     refuse_unknown_sources(rows, known, name)
-    preview = preview_against(connection, rows)
+    if identities is None or len(identities) != len(rows):
+        identities = figure_identities(rows)  # once: the preview and the inserts share them
+    preview = preview_against(connection, rows, identities)
     if len(preview.contradicting) and not replace:
         raise contradiction_error(preview, name)
     if not preview.changes and not (sources is not None and len(sources)):
@@ -141,6 +151,10 @@ def merge_in(
     added = pd.concat(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
     ).sort_index(kind="stable")
+    added_identities = _identities_of(rows, identities, added.index)
+    # The preview, in this transaction, found no active figure with a new row's identity.
+    new_identities = _identities_of(rows, identities, preview.new.index)
+    unheld = frozenset(new_identities or ())
     added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     removed = preview.replaced.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     record = dict(info or {})
@@ -152,8 +166,18 @@ def merge_in(
             store_received(connection, text.encode("utf-8"), sha256, "source.json")
     record["replaced"] = replacement_records(preview)
     change = Change(kind=kind, who=who, added=added, removed=removed, sources=sources, info=record)
-    batch_id = record_change(connection, change)
+    batch_id = record_change(connection, change, added_identities=added_identities, unheld=unheld)
     return MergeResult(batch_id, preview, NO_HASH, NO_HASH)
+
+
+def _identities_of(
+    rows: pd.DataFrame, identities: Sequence[str], index: pd.Index
+) -> list[str] | None:
+    """Return the identities of the rows at the index labels (None when labels repeat)."""
+    if not rows.index.is_unique:
+        return None
+    by_label = pd.Series(list(identities), index=rows.index, dtype=object)
+    return by_label.loc[index].tolist()
 
 
 def add_source(engine: Engine, who: str, source: pd.DataFrame) -> str:

@@ -6,14 +6,13 @@ database has the dtypes, and renders the bytes, of one read from the CSV files.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from etl.contract.identity import figure_keys
+from etl.contract.identity import figure_digests
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
 from etl.contract.tables import parse_observations, parse_sources
 from etl.store.batches import number_texts
@@ -24,7 +23,7 @@ NUMBER_COLUMNS = ("value", "yoy_pct")
 
 def figure_identities(frame: pd.DataFrame) -> list[str]:
     """Return the sha256 (hex) of each row's figure key, the identity the database indexes."""
-    return [hashlib.sha256(k.encode("utf-8")).hexdigest() for k in figure_keys(frame).tolist()]
+    return figure_digests(frame)
 
 
 def _dates(series: pd.Series) -> list[Any]:
@@ -34,17 +33,31 @@ def _dates(series: pd.Series) -> list[Any]:
     return [values[c] for c in codes.tolist()]
 
 
-def figure_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return the rows of a contract frame as column → value dicts for the figures table."""
+def _iso_dates(series: pd.Series) -> list[Any]:
+    codes, uniques = pd.factorize(pd.to_datetime(series), use_na_sentinel=True)
+    values = [x.strftime("%Y-%m-%d") for x in pd.DatetimeIndex(uniques)] + [None]
+    return [values[c] for c in codes.tolist()]
+
+
+def figure_columns(frame: pd.DataFrame, *, iso_dates: bool = False) -> dict[str, list[Any]]:
+    """Return a contract frame's columns as lists of database values for the figures table:
+    text, float or None, and dates as `date` (or, with iso_dates, as 'YYYY-MM-DD' text for
+    etl.store.db.bulk)."""
     columns: dict[str, list[Any]] = {}
     for col in OBSERVATION_COLUMNS:
         series = frame[col]
         if col in DATE_COLUMNS:
-            columns[col] = _dates(series)
+            columns[col] = _iso_dates(series) if iso_dates else _dates(series)
         elif col in NUMBER_COLUMNS:
             columns[col] = [None if x != x else x for x in series.astype(float).tolist()]
         else:
             columns[col] = series.astype(object).where(series.notna(), "").astype(str).tolist()
+    return columns
+
+
+def figure_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the rows of a contract frame as column → value dicts for the figures table."""
+    columns = figure_columns(frame)
     return [
         dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
     ]

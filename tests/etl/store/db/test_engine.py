@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from etl.contract.errors import CorridorError
 from etl.store.db.engine import (
     DATABASE_ENV,
+    READ_CACHE_KIB,
+    WRITE_CACHE_KIB,
     create_store_engine,
     resolve_database_url,
     writing,
@@ -63,6 +65,19 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: 
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
         assert pragma("PRAGMA foreign_keys").scalar() == 1
         assert pragma("PRAGMA busy_timeout").scalar() == 30_000
+    engine.dispose()
+
+
+def test_sqlite_writes_with_a_large_page_cache_and_gives_it_back(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'corridor.sqlite'}")
+    with writing(engine) as connection:
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITE_CACHE_KIB
+        writer = connection.connection.driver_connection
+    with pytest.raises(RuntimeError), writing(engine) as connection:
+        raise RuntimeError("refused half-way")
+    with engine.connect() as connection:
+        assert connection.connection.driver_connection is writer  # the pool's same connection
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -READ_CACHE_KIB
     engine.dispose()
 
 
