@@ -3,6 +3,8 @@ saying which figures go and which come back."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard.safe_text import plain
@@ -45,15 +47,23 @@ def undo_section(ctx: UploadContext, actor: auth.Actor) -> None:
     target = st.session_state.get("_undo_confirm")
     if target != choice or target not in labels:
         return
+    # The effect is read before the box is drawn, so the box appears whole, never as a bare head.
+    effect = undo_effect(ctx.layout, str(target), locale.lang)
     with st.container(border=True, key="undo_confirm_box"):
-        _confirm(ctx, actor, str(target), labels[target], reason)
+        _confirm(ctx, actor, str(target), labels[target], reason, effect)
 
 
-def _confirm(ctx: UploadContext, actor: auth.Actor, target: str, label: str, reason: str) -> None:
+def _confirm(
+    ctx: UploadContext,
+    actor: auth.Actor,
+    target: str,
+    label: str,
+    reason: str,
+    effect: dict[str, Any],
+) -> None:
     """Say what undoing the batch changes back, then undo it or cancel."""
     locale = ctx.locale
     st.markdown(locale.t("up_undo_confirm_head", label=plain(label)))
-    effect = undo_effect(ctx.layout, target, locale.lang)
     for key, count, words in (
         ("up_undo_goes", effect["goes"], effect["goes_words"]),
         ("up_undo_returns", effect["returns"], effect["returns_words"]),

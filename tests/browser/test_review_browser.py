@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
+from playwright.sync_api import expect
 
 from etl.contract.paths import REPO_ROOT
 from etl.store.accounts import add_user
@@ -142,8 +143,9 @@ def test_an_analyst_uploads_in_chinese_and_a_second_analyst_approves(
     _settled(page)
     page.locator(".st-key-undo_button button").click()
     box = page.locator(".st-key-undo_confirm_box")
-    box.wait_for(timeout=TIMEOUT_MS)
-    assert "将移除 1 个数字" in box.inner_text() and "4321" in box.inner_text()
+    # A person waits for the box's words as they arrive; they must name the figure that goes.
+    expect(box).to_contain_text("将移除 1 个数字", timeout=TIMEOUT_MS)
+    expect(box).to_contain_text("4321", timeout=TIMEOUT_MS)
     page.screenshot(path=str(ARTIFACTS / "review_undo_confirm_zh.png"), full_page=True)
     page.locator(".st-key-undo_confirm button").click()
     page.wait_for_selector(SUCCESS, timeout=TIMEOUT_MS)
