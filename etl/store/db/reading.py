@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -218,7 +221,33 @@ def read_observations_arrow(engine: Engine) -> pd.DataFrame:
     them, without the contract parser's per-cell work."""
     with engine.connect() as connection:
         wordings = active_wordings(connection)
-    return observations_from_arrow(_fetch_arrow(engine), wordings)
+    observations = observations_from_arrow(_fetch_arrow(engine), wordings)
+    release_freed_memory()
+    return observations
+
+
+def release_freed_memory() -> None:
+    """Hand the memory a large read freed back to the system, so a server holds only the frame.
+
+    Arrow's allocator and glibc's malloc both keep freed blocks for reuse: after reading 1M
+    rows a server kept ~320 MB more than the frame needs (bench/README.md, issue 24 memory).
+    """
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    # malloc_trim is glibc's (Linux); elsewhere the allocator's own policy stands.
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim  # noqa: B018 - present only in glibc
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _glibc()
 
 
 class RecordView:
