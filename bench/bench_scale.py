@@ -36,7 +36,7 @@ from bench_dashboard import (  # noqa: E402
 )
 from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
 
-from etl.store.cache import warm_command  # noqa: E402
+from corridor.cli import warm_command  # noqa: E402
 
 SIZES = {
     "shipped": str(REPO / "data"),

@@ -132,11 +132,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def warm_command(root: Path) -> list[str]:
+    """Return the command that opens root's database in a short-lived child process
+    (etl.store.cache run as a script; importing it here would hold pandas in `corridor serve`).
+
+    A first start builds the database from the data directory, which peaks at several times the
+    table's memory; a child that exits hands the server a database to read instead.
+    """
+    return [sys.executable, "-m", "etl.store.cache", str(root)]
+
+
 def warm_cache(where: Layout) -> None:
     """Open (on first start, build) the database in a short-lived child, so the server's own
     memory peak stays low."""
-    from etl.store.cache import warm_command
-
     print("正在准备数据库 / preparing the database ...", flush=True)
     result = subprocess.run(warm_command(where.root), cwd=REPO_ROOT, capture_output=True, text=True)
     if result.returncode != 0:
@@ -183,7 +191,7 @@ def cmd_evaluate_events(args: argparse.Namespace) -> int:
 
 def serve_command(args: argparse.Namespace) -> list[str]:
     """Return the streamlit command line `corridor serve` runs for these arguments."""
-    from etl.uploads.reading import max_upload_bytes
+    from etl.uploads.limits import max_upload_bytes
 
     if bool(args.ssl_cert) != bool(args.ssl_key):
         raise CorridorError.single(

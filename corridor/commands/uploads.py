@@ -24,7 +24,7 @@ from etl.contract.paths import layout
 
 
 def _max_bytes(args: argparse.Namespace) -> int | None:
-    from etl.uploads.reading import max_upload_bytes
+    from etl.uploads.limits import max_upload_bytes
 
     return None if args.max_mb is None else max_upload_bytes(args.max_mb)
 

@@ -21,7 +21,7 @@ from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.store import auth, commands
 from etl.store.record_check import check_rows
-from etl.uploads import reading, validating
+from etl.uploads import limits, reading, validating
 from etl.uploads.template import template_xlsx
 
 # A file citing more unregistered sources than this is not fixed one form at a time.
@@ -120,8 +120,8 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview in the page's words, merge or submit."""
     locale = ctx.locale
     _template_buttons(ctx)
-    limit_mb = reading.max_upload_bytes() / (1024 * 1024)
-    show_uploader_words("upload_file", ["csv", "xlsx"], locale, reading.max_upload_bytes())
+    limit_mb = limits.max_upload_bytes() / (1024 * 1024)
+    show_uploader_words("upload_file", ["csv", "xlsx"], locale, limits.max_upload_bytes())
     file = st.file_uploader(
         locale.t("up_file"),
         type=["csv", "xlsx"],

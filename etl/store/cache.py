@@ -53,14 +53,5 @@ def load_cached_table(layout: Layout, *, write: bool = True) -> Table:
     return Table(observations, sources_frame(rows, "database: sources"), version)
 
 
-def warm_command(root: Path) -> list[str]:
-    """Return the command that opens root's database in a short-lived child process.
-
-    A first start builds the database from the data directory, which peaks at several times the
-    table's memory; a child that exits hands the server a database to read instead.
-    """
-    return [sys.executable, "-m", "etl.store.cache", str(root)]
-
-
 if __name__ == "__main__":
     store_engine(Layout(Path(sys.argv[1])))

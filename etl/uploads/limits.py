@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from etl.contract.errors import CorridorError, Problem
 
 # The largest real upload is a few hundred thousand rows of the template's 12 columns; a table
@@ -9,6 +11,29 @@ from etl.contract.errors import CorridorError, Problem
 MAX_COLUMNS = 64
 MAX_ROWS = 500_000
 MAX_CELLS = 8_000_000
+
+
+# 25 MiB (the issue's default) holds ~150,000 full contract rows; bigger loads are bulk jobs
+# that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
+DEFAULT_MAX_UPLOAD_MB = 25.0
+
+
+MAX_UPLOAD_ENV = "CORRIDOR_MAX_UPLOAD_MB"
+
+
+def max_upload_bytes(max_mb: float | None = None) -> int:
+    """Return the upload size cap in bytes: the argument, else $CORRIDOR_MAX_UPLOAD_MB, else 25."""
+    if max_mb is None:
+        raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
+        try:
+            max_mb = float(raw) if raw else DEFAULT_MAX_UPLOAD_MB
+        except ValueError:
+            raise CorridorError.single(
+                f"环境变量 {MAX_UPLOAD_ENV} 不是数字",
+                f"{MAX_UPLOAD_ENV} is not a number",
+                value=raw,
+            ) from None
+    return int(max_mb * 1024 * 1024)
 
 
 # Listing 200,000 copies of one mistake helps nobody; the count of the rest is reported instead.

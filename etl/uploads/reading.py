@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -26,18 +25,11 @@ from etl.uploads.limits import (
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
+    max_upload_bytes,
     refuse,
     too_many_columns,
     too_many_rows,
 )
-
-# 25 MiB (the issue's default) holds ~150,000 full contract rows; bigger loads are bulk jobs
-# that set CORRIDOR_MAX_UPLOAD_MB (or max_bytes) on purpose.
-DEFAULT_MAX_UPLOAD_MB = 25.0
-
-
-MAX_UPLOAD_ENV = "CORRIDOR_MAX_UPLOAD_MB"
-
 
 # Spreadsheet XML compresses 5–10×; a workbook unpacking to more than this is a zip bomb, not a
 # table anyone typed (200,000 rows of the contract unpack to well under 100 MiB).
@@ -63,21 +55,6 @@ MAGIC_REFUSED = {
     b"\xff\xfe": ("UTF-16 编码的文本", "UTF-16 text"),
     b"\xfe\xff": ("UTF-16 编码的文本", "UTF-16 text"),
 }
-
-
-def max_upload_bytes(max_mb: float | None = None) -> int:
-    """Return the upload size cap in bytes: the argument, else $CORRIDOR_MAX_UPLOAD_MB, else 25."""
-    if max_mb is None:
-        raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
-        try:
-            max_mb = float(raw) if raw else DEFAULT_MAX_UPLOAD_MB
-        except ValueError:
-            raise CorridorError.single(
-                f"环境变量 {MAX_UPLOAD_ENV} 不是数字",
-                f"{MAX_UPLOAD_ENV} is not a number",
-                value=raw,
-            ) from None
-    return int(max_mb * 1024 * 1024)
 
 
 def check_size(size: int, name: str, max_bytes: int | None = None) -> None:

@@ -21,7 +21,7 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.store.db.engine import DATABASE_FILE
 from etl.store.table import export_csv
-from etl.uploads.reading import DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_ENV
+from etl.uploads.limits import DEFAULT_MAX_UPLOAD_MB, MAX_UPLOAD_ENV
 
 
 def args(*argv: str) -> list[str]:
@@ -160,6 +160,33 @@ def test_serve_builds_the_database_before_starting(
     assert cli.main(["serve", "--data-dir", str(root)]) == 0
     assert seen and (root / DATABASE_FILE).is_file(), "the child built it before the server ran"
     assert export_csv(Layout(root)) == export_csv(Layout(REPO_ROOT / "data"))
+
+
+# What `corridor serve` runs while it waits on Streamlit: the server's tree holds this process
+# for as long as it serves, so it must not hold pandas, pyarrow or the database (~140 MB).
+WAITING_PARENT = """
+import sys
+from corridor import cli
+cli.run_forwarding_signals = lambda command, env: print(
+    sorted(m for m in ("pandas", "pyarrow", "sqlalchemy", "numpy") if m in sys.modules)
+) or 0
+sys.exit(cli.main(["serve", "--data-dir", sys.argv[1]]))
+"""
+
+
+def test_the_serving_parent_holds_no_data_libraries(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data" / "tidy", root / "tidy")
+    done = subprocess.run(
+        [sys.executable, "-c", WAITING_PARENT, str(root)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (root / DATABASE_FILE).is_file(), "the database was built, in the child"
 
 
 def port_open(port: int) -> bool:

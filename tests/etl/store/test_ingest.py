@@ -27,7 +27,8 @@ from uploads_support import (
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, validate_upload
-from etl.uploads.reading import MAX_UPLOAD_ENV, max_upload_bytes, read_upload_bytes
+from etl.uploads.limits import MAX_UPLOAD_ENV, max_upload_bytes
+from etl.uploads.reading import read_upload_bytes
 from etl.uploads.validating import parse_upload, template_csv, validate_rows
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
