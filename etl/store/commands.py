@@ -3,7 +3,6 @@ the store's database, or with approval on stores the change as pending (etl.stor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
@@ -37,7 +36,7 @@ def validate_upload(
         known = ops.active_source_ids(connection)
     upload = parse_upload(data, name, known, max_bytes=max_bytes)
     with engine.connect() as connection, connection.begin():
-        preview = ops.preview_against(connection, upload.rows, upload.identities)
+        preview = ops.check_against(connection, upload.rows, upload.identities)
         # Shown: the series each row joins (named, or by the rules and analysts' wordings);
         # stored: the series as uploaded, so the rules keep deciding for rows that name none.
         wordings = active_wordings(connection)
@@ -49,42 +48,23 @@ def validate_upload(
     )
 
 
-def merge_rows(
-    layout: Layout,
-    rows: pd.DataFrame,
-    actor: Actor,
-    *,
-    kind: str,
-    name: str,
-    replace: bool = False,
-    info: dict[str, Any] | None = None,
-    sources: pd.DataFrame | None = None,
-    received: tuple[bytes, str, str] | None = None,
-    sidecar: dict[str, Any] | None = None,
-    identities: Sequence[str] | None = None,
-) -> MergeResult:
+def merge_rows(layout: Layout, actor: Actor, request: ops.MergeRequest) -> MergeResult:
     """Merge validated rows as one batch in one transaction; refuse contradictions unless
-    replace. identities: the rows' figure_identities, when the caller has them already."""
+    replace."""
     require_analyst(actor)
-    return ops.merge_rows(
-        store_engine(layout),
-        rows,
-        actor.name,
-        kind=kind,
-        name=name,
-        replace=replace,
-        info=info,
-        sources=sources,
-        received=received,
-        sidecar=sidecar,
-        identities=identities,
-    )
+    return ops.merge_rows(store_engine(layout), actor.name, request)
 
 
 def merge_upload(
-    layout: Layout, upload: Upload, actor: Actor, *, replace: bool = False
+    layout: Layout,
+    upload: Upload,
+    actor: Actor,
+    *,
+    replace: bool = False,
+    preview: Preview | None = None,
 ) -> MergeResult:
-    """Merge a validated upload as one batch, keeping the file as received.
+    """Merge a validated upload as one batch, keeping the file as received; preview: the one
+    validate_upload returned with it, reused when the store has not changed since.
 
     With require_approval in the settings the upload is stored as pending instead (see
     etl.store.pending) and the result names the pending id; nothing readers see changes.
@@ -92,17 +72,17 @@ def merge_upload(
     if load_settings(layout).require_approval:
         return submit_upload(layout, upload, actor, replace=replace)
     info = {"file_name": upload.name, "file_sha256": upload.sha256, "file_kind": upload.kind}
-    return merge_rows(
-        layout,
+    request = ops.MergeRequest(
         upload.rows,
-        actor,
         kind="upload",
         name=upload.name,
         replace=replace,
         info=info,
         received=(upload.data, upload.sha256, upload.kind),
         identities=upload.identities,
+        checked=None if preview is None else preview.checked,
     )
+    return merge_rows(layout, actor, request)
 
 
 def add_source(
@@ -252,10 +232,8 @@ def accept_article(
             info=info,
             replace=replace,
         )
-    return merge_rows(
-        layout,
+    request = ops.MergeRequest(
         checked,
-        actor,
         kind="article",
         name=proposal.name,
         replace=replace,
@@ -264,6 +242,7 @@ def accept_article(
         received=received,
         sidecar=sidecar,
     )
+    return merge_rows(layout, actor, request)
 
 
 def _article_sidecar(

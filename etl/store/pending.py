@@ -37,6 +37,7 @@ from etl.store.db.engine import writing
 from etl.store.db.opening import store_engine
 from etl.store.db.operations import (
     NO_HASH,
+    MergeRequest,
     active_source_ids,
     apply_figure_change,
     check_new_wording,
@@ -403,10 +404,8 @@ def _apply_merge(connection: Connection, item: Pending, info: dict[str, Any]) ->
     """Merge a pending upload or article as its direct path does."""
     r = item.record
     article = item.kind == "article"
-    return merge_in(
-        connection,
+    request = MergeRequest(
         pending_rows(item),
-        str(r.get("who", "")),
         kind=item.kind,
         name=str(r.get("file_name") or item.id),
         replace=bool(r.get("replace", False)),
@@ -420,7 +419,8 @@ def _apply_merge(connection: Connection, item: Pending, info: dict[str, Any]) ->
         sources=pending_sources(item) if article else None,
         received=_received(connection, item) if article else None,
         sidecar=dict(r.get("sidecar") or {}) if article else None,
-    ).batch_id
+    )
+    return merge_in(connection, str(r.get("who", "")), request).batch_id
 
 
 def _decide(connection: Connection, item: Pending, status: str, decision: dict[str, Any]) -> None:
