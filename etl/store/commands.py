@@ -15,7 +15,7 @@ from etl.store.actors import Actor, require_analyst
 from etl.store.db import operations as ops
 from etl.store.db.opening import store_engine
 from etl.store.db.reading import active_wordings, read_observations_arrow
-from etl.store.figure_changes import figure_change
+from etl.store.figure_changes import FigureEdit, figure_change
 from etl.store.notes import check_note
 from etl.store.outcomes import MergeResult, Recorded
 from etl.store.pending import submit_article, submit_figure_change, submit_upload, submit_wording
@@ -69,8 +69,9 @@ def merge_upload(
     With require_approval in the settings the upload is stored as pending instead (see
     etl.store.pending) and the result names the pending id; nothing readers see changes.
     """
+    checked = None if preview is None else preview.checked
     if load_settings(layout).require_approval:
-        return submit_upload(layout, upload, actor, replace=replace)
+        return submit_upload(layout, upload, actor, replace=replace, checked=checked)
     info = {"file_name": upload.name, "file_sha256": upload.sha256, "file_kind": upload.kind}
     request = ops.MergeRequest(
         upload.rows,
@@ -80,7 +81,7 @@ def merge_upload(
         info=info,
         received=(upload.data, upload.sha256, upload.kind),
         identities=upload.identities,
-        checked=None if preview is None else preview.checked,
+        checked=checked,
     )
     return merge_rows(layout, actor, request)
 
@@ -108,27 +109,14 @@ def add_source(
     return ops.add_source(store_engine(layout), actor.name, frame)
 
 
-def _change_figure(
-    layout: Layout,
-    actor: Actor,
-    criteria: dict[str, str | None],
-    reason: str,
-    kind: str,
-    new_value: float | None = None,
-    new_yoy: float | None = None,
-    new_qualifier: str | None = None,
-) -> Recorded:
+def _change_figure(layout: Layout, actor: Actor, edit: FigureEdit) -> Recorded:
     require_analyst(actor)
-    why = check_note(reason, "reason")
+    edit = with_fields(edit, why=check_note(edit.why, "reason"))
     engine = store_engine(layout)
     if load_settings(layout).require_approval:
-        observations = read_observations_arrow(engine)
-        change = figure_change(observations, criteria, why, kind, new_value, new_yoy, new_qualifier)
+        change = figure_change(read_observations_arrow(engine), edit)
         return Recorded(None, submit_figure_change(layout, actor, change))
-    batch_id = ops.change_figure(
-        engine, actor.name, criteria, why, kind, new_value, new_yoy, new_qualifier
-    )
-    return Recorded(batch_id)
+    return Recorded(ops.change_figure(engine, actor.name, edit))
 
 
 def correct_figure(
@@ -142,14 +130,15 @@ def correct_figure(
 ) -> Recorded:
     """Replace one stored figure's value (and yoy, qualifier), recording the reason (pending with
     approval); qualifier None keeps the figure's own."""
-    return _change_figure(layout, actor, criteria, reason, "correction", value, yoy_pct, qualifier)
+    edit = FigureEdit(criteria, reason, "correction", value, yoy_pct, qualifier)
+    return _change_figure(layout, actor, edit)
 
 
 def retract_figure(
     layout: Layout, actor: Actor, criteria: dict[str, str | None], reason: str
 ) -> Recorded:
     """Remove one stored figure, recording the reason (pending with approval)."""
-    return _change_figure(layout, actor, criteria, reason, "retraction")
+    return _change_figure(layout, actor, FigureEdit(criteria, reason, "retraction"))
 
 
 def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:

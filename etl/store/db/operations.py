@@ -39,7 +39,7 @@ from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
 from etl.store.db.rows import figure_identities, observations_frame
 from etl.store.db.writes import _is_identity_clash, _same_figure_refusal
-from etl.store.figure_changes import FigureChange, figure_change
+from etl.store.figure_changes import FigureChange, FigureEdit, figure_change
 from etl.store.outcomes import MergeResult
 from etl.store.preview import (
     Checked,
@@ -143,21 +143,31 @@ def merge_rows(engine: Engine, who: str, request: MergeRequest) -> MergeResult:
         raise
 
 
-def merge_in(connection: Connection, who: str, request: MergeRequest) -> MergeResult:
-    """Merge rows in the caller's write transaction (see merge_rows)."""
-    rows, sources, identities = request.rows, request.sources, request.identities
+def check_merge(
+    connection: Connection, request: MergeRequest
+) -> tuple[Preview, pd.DataFrame | None]:
+    """Return the rows' preview in the caller's transaction and the request's sources not held
+    yet; refuse rows citing an unknown source, and contradictions unless replace."""
+    sources = request.sources
     known = active_source_ids(connection)
     if sources is not None:
         sources = sources.loc[~sources["source_id"].isin(known)]
         known |= set(sources["source_id"])
-    refuse_unknown_sources(rows, known, request.name)
-    if identities is None or len(identities) != len(rows):
-        identities = figure_identities(rows)  # once: the preview and the inserts share them
+    refuse_unknown_sources(request.rows, known, request.name)
     preview = _still_checked(connection, request)
     if preview is None:
-        preview = preview_against(connection, rows, identities)
+        preview = preview_against(connection, request.rows, request.identities)
     if len(preview.contradicting) and not request.replace:
         raise contradiction_error(preview, request.name)
+    return preview, sources
+
+
+def merge_in(connection: Connection, who: str, request: MergeRequest) -> MergeResult:
+    """Merge rows in the caller's write transaction (see merge_rows)."""
+    rows, identities = request.rows, request.identities
+    if identities is None or len(identities) != len(rows):
+        identities = figure_identities(rows)  # once: the preview and the inserts share them
+    preview, sources = check_merge(connection, with_fields(request, identities=identities))
     if not preview.changes and not (sources is not None and len(sources)):
         return MergeResult(None, preview, NO_HASH, NO_HASH)
     added = pd.concat(
@@ -233,21 +243,11 @@ def apply_figure_change(
     return record_change(connection, batch, strict=True)
 
 
-def change_figure(
-    engine: Engine,
-    who: str,
-    criteria: dict[str, str | None],
-    why: str,
-    kind: str,
-    new_value: float | None = None,
-    new_yoy: float | None = None,
-    new_qualifier: str | None = None,
-) -> str:
-    """Correct or retract the one figure the criteria pick out, in one transaction; return the
+def change_figure(engine: Engine, who: str, edit: FigureEdit) -> str:
+    """Correct or retract the one figure the edit picks out, in one transaction; return the
     batch id."""
     with writing(engine) as connection:
-        observations = read_observations_arrow(engine)
-        change = figure_change(observations, criteria, why, kind, new_value, new_yoy, new_qualifier)
+        change = figure_change(read_observations_arrow(engine), edit)
         return apply_figure_change(connection, who, change)
 
 

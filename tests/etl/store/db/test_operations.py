@@ -24,6 +24,7 @@ from etl.store.db.importing import import_batches
 from etl.store.db.migrate import upgrade
 from etl.store.db.opening import open_store
 from etl.store.db.reading import active_wordings, data_version, export_csv, read_state
+from etl.store.figure_changes import FigureEdit
 from etl.store.sources import source_frame
 from etl.uploads.validating import parse_upload
 
@@ -83,9 +84,9 @@ def test_a_history_ends_in_the_record_the_batch_format_made(
     _merge(engine, csv_bytes(6))
     replaced = _merge(engine, with_rows(csv_line(0, value="999")), replace=True)
     corrected = {**PICK, "period_end": "2001-01-28"}
-    ops.change_figure(engine, WHO, corrected, "typo", "correction", 1234.0)
+    ops.change_figure(engine, WHO, FigureEdit(corrected, "typo", "correction", 1234.0))
     retracted = {**PICK, "period_end": "2002-01-28"}
-    ops.change_figure(engine, WHO, retracted, "duplicate", "retraction")
+    ops.change_figure(engine, WHO, FigureEdit(retracted, "duplicate", "retraction"))
     _merge(engine, with_rows(WORDING_ROW, header=WORDING_HEADER))
     key = "beibu_gulf_port_teu"
     wording = ops.add_wording(engine, WHO, key, "该集团")
