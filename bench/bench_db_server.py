@@ -30,7 +30,6 @@ import contextlib
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -41,7 +40,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests"), str(REPO / "tests/browser")]
 
 from bench_room import STARTUP_S, Viewer, open_tab  # noqa: E402
-from local_browser import chromium_installed, free_port, launch_options, wait_healthy  # noqa: E402
+from local_browser import (  # noqa: E402
+    chromium_installed,
+    corridor_command,
+    free_port,
+    launch_options,
+    local_server,
+)
 
 MEMORY_GOAL_MB = 800.0
 OVERVIEW_GOAL = 1.5
@@ -60,21 +65,11 @@ def serve(src: Path, data_dir: Path, url: str, log: Path) -> Iterator[tuple[str,
     and the pid of the `corridor serve` process (the server's tree is under it)."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(src), "CORRIDOR_DATABASE_URL": url}
-    command = [sys.executable, "-m", "corridor.cli", "serve", "--data-dir", str(data_dir)]
-    command += ["--port", str(port)]
-    address = f"http://127.0.0.1:{port}"
-    with log.open("a") as out:
-        proc = subprocess.Popen(command, cwd=src, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(address, proc, 3 * STARTUP_S)
-            yield address, proc.pid
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    command = corridor_command(data_dir, port)
+    with local_server(
+        command, port, cwd=src, env=env, log=log, append=True, startup_s=3 * STARTUP_S, stop_s=30
+    ) as served:
+        yield served
 
 
 def sessions_memory(address: str, pid: int, sessions: int) -> tuple[float, float, int]:

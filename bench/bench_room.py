@@ -19,7 +19,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from local_browser import free_port, wait_healthy  # noqa: E402
+from local_browser import free_port, local_server, streamlit_command  # noqa: E402
 
 # Seconds a server may take to answer its health check.
 STARTUP_S = 60.0
@@ -338,28 +337,13 @@ def server(
     """
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(src), "CORRIDOR_DATA_DIR": str(data_dir)}
-    runner = ["-m", "streamlit"]
-    if profile is not None:
-        runner = [str(REPO / "bench" / "profile_server.py"), str(profile)]
-    command = [
-        sys.executable, *runner, "run", str(src / "dashboard" / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    with open(log or os.devnull, "a") as out:
-        proc = subprocess.Popen(command, cwd=src, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(url, proc, STARTUP_S)
-            yield url, proc.pid
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    runner = () if profile is None else (str(REPO / "bench" / "profile_server.py"), str(profile))
+    command = streamlit_command(src / "dashboard" / "app.py", port, runner)
+    command += ["--server.fileWatcherType", "none"]
+    with local_server(
+        command, port, cwd=src, env=env, log=log, append=True, startup_s=STARTUP_S, stop_s=20
+    ) as served:
+        yield served
 
 
 def cpu_seconds(pid: int) -> float:

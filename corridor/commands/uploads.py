@@ -145,7 +145,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not answer:
         print("未合并 / nothing merged")
         return 0
-    report_merge(merge_upload(where, upload, actor(args), replace=args.replace))
+    report_merge(merge_upload(where, upload, actor(args), replace=args.replace, preview=preview))
     return 0
 
 

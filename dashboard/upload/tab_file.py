@@ -164,6 +164,8 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     if st.button(merge_label(ctx), type="primary", key="upload_merge"):
         report_write(
             ctx,
-            partial(commands.merge_upload, ctx.layout, upload, actor, replace=replace),
+            partial(
+                commands.merge_upload, ctx.layout, upload, actor, replace=replace, preview=preview
+            ),
             "up_merged",
         )

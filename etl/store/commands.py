@@ -3,7 +3,6 @@ the store's database, or with approval on stores the change as pending (etl.stor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from etl.store.actors import Actor, require_analyst
 from etl.store.db import operations as ops
 from etl.store.db.opening import store_engine
 from etl.store.db.reading import active_wordings, read_observations_arrow
-from etl.store.figure_changes import figure_change
+from etl.store.figure_changes import FigureEdit, figure_change
 from etl.store.notes import check_note
 from etl.store.outcomes import MergeResult, Recorded
 from etl.store.pending import submit_article, submit_figure_change, submit_upload, submit_wording
@@ -37,7 +36,7 @@ def validate_upload(
         known = ops.active_source_ids(connection)
     upload = parse_upload(data, name, known, max_bytes=max_bytes)
     with engine.connect() as connection, connection.begin():
-        preview = ops.preview_against(connection, upload.rows, upload.identities)
+        preview = ops.check_against(connection, upload.rows, upload.identities)
         # Shown: the series each row joins (named, or by the rules and analysts' wordings);
         # stored: the series as uploaded, so the rules keep deciding for rows that name none.
         wordings = active_wordings(connection)
@@ -49,60 +48,42 @@ def validate_upload(
     )
 
 
-def merge_rows(
-    layout: Layout,
-    rows: pd.DataFrame,
-    actor: Actor,
-    *,
-    kind: str,
-    name: str,
-    replace: bool = False,
-    info: dict[str, Any] | None = None,
-    sources: pd.DataFrame | None = None,
-    received: tuple[bytes, str, str] | None = None,
-    sidecar: dict[str, Any] | None = None,
-    identities: Sequence[str] | None = None,
-) -> MergeResult:
+def merge_rows(layout: Layout, actor: Actor, request: ops.MergeRequest) -> MergeResult:
     """Merge validated rows as one batch in one transaction; refuse contradictions unless
-    replace. identities: the rows' figure_identities, when the caller has them already."""
+    replace."""
     require_analyst(actor)
-    return ops.merge_rows(
-        store_engine(layout),
-        rows,
-        actor.name,
-        kind=kind,
-        name=name,
-        replace=replace,
-        info=info,
-        sources=sources,
-        received=received,
-        sidecar=sidecar,
-        identities=identities,
-    )
+    return ops.merge_rows(store_engine(layout), actor.name, request)
 
 
 def merge_upload(
-    layout: Layout, upload: Upload, actor: Actor, *, replace: bool = False
+    layout: Layout,
+    upload: Upload,
+    actor: Actor,
+    *,
+    replace: bool = False,
+    preview: Preview | None = None,
 ) -> MergeResult:
-    """Merge a validated upload as one batch, keeping the file as received.
+    """Merge a validated upload as one batch, keeping the file as received; preview: the one
+    validate_upload returned with it, reused when the store has not changed since.
 
     With require_approval in the settings the upload is stored as pending instead (see
     etl.store.pending) and the result names the pending id; nothing readers see changes.
     """
+    checked = None if preview is None else preview.checked
     if load_settings(layout).require_approval:
-        return submit_upload(layout, upload, actor, replace=replace)
+        return submit_upload(layout, upload, actor, replace=replace, checked=checked)
     info = {"file_name": upload.name, "file_sha256": upload.sha256, "file_kind": upload.kind}
-    return merge_rows(
-        layout,
+    request = ops.MergeRequest(
         upload.rows,
-        actor,
         kind="upload",
         name=upload.name,
         replace=replace,
         info=info,
         received=(upload.data, upload.sha256, upload.kind),
         identities=upload.identities,
+        checked=checked,
     )
+    return merge_rows(layout, actor, request)
 
 
 def add_source(
@@ -128,27 +109,14 @@ def add_source(
     return ops.add_source(store_engine(layout), actor.name, frame)
 
 
-def _change_figure(
-    layout: Layout,
-    actor: Actor,
-    criteria: dict[str, str | None],
-    reason: str,
-    kind: str,
-    new_value: float | None = None,
-    new_yoy: float | None = None,
-    new_qualifier: str | None = None,
-) -> Recorded:
+def _change_figure(layout: Layout, actor: Actor, edit: FigureEdit) -> Recorded:
     require_analyst(actor)
-    why = check_note(reason, "reason")
+    edit = with_fields(edit, why=check_note(edit.why, "reason"))
     engine = store_engine(layout)
     if load_settings(layout).require_approval:
-        observations = read_observations_arrow(engine)
-        change = figure_change(observations, criteria, why, kind, new_value, new_yoy, new_qualifier)
+        change = figure_change(read_observations_arrow(engine), edit)
         return Recorded(None, submit_figure_change(layout, actor, change))
-    batch_id = ops.change_figure(
-        engine, actor.name, criteria, why, kind, new_value, new_yoy, new_qualifier
-    )
-    return Recorded(batch_id)
+    return Recorded(ops.change_figure(engine, actor.name, edit))
 
 
 def correct_figure(
@@ -162,14 +130,15 @@ def correct_figure(
 ) -> Recorded:
     """Replace one stored figure's value (and yoy, qualifier), recording the reason (pending with
     approval); qualifier None keeps the figure's own."""
-    return _change_figure(layout, actor, criteria, reason, "correction", value, yoy_pct, qualifier)
+    edit = FigureEdit(criteria, reason, "correction", value, yoy_pct, qualifier)
+    return _change_figure(layout, actor, edit)
 
 
 def retract_figure(
     layout: Layout, actor: Actor, criteria: dict[str, str | None], reason: str
 ) -> Recorded:
     """Remove one stored figure, recording the reason (pending with approval)."""
-    return _change_figure(layout, actor, criteria, reason, "retraction")
+    return _change_figure(layout, actor, FigureEdit(criteria, reason, "retraction"))
 
 
 def undo_batch(layout: Layout, actor: Actor, ref: str, reason: str = "") -> str:
@@ -252,10 +221,8 @@ def accept_article(
             info=info,
             replace=replace,
         )
-    return merge_rows(
-        layout,
+    request = ops.MergeRequest(
         checked,
-        actor,
         kind="article",
         name=proposal.name,
         replace=replace,
@@ -264,6 +231,7 @@ def accept_article(
         received=received,
         sidecar=sidecar,
     )
+    return merge_rows(layout, actor, request)
 
 
 def _article_sidecar(

@@ -56,36 +56,39 @@ class FigureChange:
     info: dict[str, Any]
 
 
-def figure_change(
-    observations: pd.DataFrame,
-    criteria: dict[str, str | None],
-    why: str,
-    kind: str,
-    new_value: float | None = None,
-    new_yoy: float | None = None,
-    new_qualifier: str | None = None,
-) -> FigureChange:
-    """Return the change that corrects or retracts the one figure the criteria pick out.
+@dataclass(frozen=True)
+class FigureEdit:
+    """A correction or retraction as asked: the criteria picking one figure, why, and for a
+    correction the new value (and yoy; qualifier: how the source states the value, 超过 / over,
+    '' for exact …, None keeps the figure's own)."""
 
-    new_qualifier: how the source states the value (超过 / over, '' for exact …); None keeps it.
-    """
-    old = select_figure(observations, criteria).reset_index(drop=True)
+    criteria: dict[str, str | None]
+    why: str
+    kind: str
+    new_value: float | None = None
+    new_yoy: float | None = None
+    new_qualifier: str | None = None
+
+
+def figure_change(observations: pd.DataFrame, edit: FigureEdit) -> FigureChange:
+    """Return the change that corrects or retracts the one figure the edit's criteria pick out."""
+    old = select_figure(observations, edit.criteria).reset_index(drop=True)
     added = no_rows()
-    info: dict[str, Any] = {"reason": why}
-    if kind == "correction":
-        assert new_value is not None
+    info: dict[str, Any] = {"reason": edit.why}
+    if edit.kind == "correction":
+        assert edit.new_value is not None
         added = old.copy()
-        added["value"] = float(new_value)
-        if new_yoy is not None:
-            added["yoy_pct"] = float(new_yoy)
-        if new_qualifier is not None:
-            added["qualifier"] = _qualifier_key(new_qualifier)
+        added["value"] = float(edit.new_value)
+        if edit.new_yoy is not None:
+            added["yoy_pct"] = float(edit.new_yoy)
+        if edit.new_qualifier is not None:
+            added["qualifier"] = _qualifier_key(edit.new_qualifier)
         added = validate(added, observations_schema(), "correct")
         if render_rows_csv(added) == render_rows_csv(old):
             raise CorridorError.single(
                 "新值与原值相同，没有改动",
                 "the new value equals the old one: nothing to do",
-                value=format_number(new_value),
+                value=format_number(edit.new_value),
             )
     keyed = old.iloc[0]
     info["replaced"] = [
@@ -99,7 +102,7 @@ def figure_change(
     if len(added) and str(added.iloc[0]["qualifier"]) != str(keyed["qualifier"]):
         info["replaced"][0]["old_qualifier"] = str(keyed["qualifier"])
         info["replaced"][0]["new_qualifier"] = str(added.iloc[0]["qualifier"])
-    return FigureChange(kind, old, added, info)
+    return FigureChange(edit.kind, old, added, info)
 
 
 def _qualifier_key(text: str) -> str:

@@ -37,8 +37,9 @@ from etl.store.db.engine import writing
 from etl.store.db.opening import store_engine
 from etl.store.db.operations import (
     NO_HASH,
-    active_source_ids,
+    MergeRequest,
     apply_figure_change,
+    check_merge,
     check_new_wording,
     merge_in,
     preview_against,
@@ -50,7 +51,7 @@ from etl.store.db.writes import record_audit
 from etl.store.figure_changes import FigureChange
 from etl.store.notes import check_note
 from etl.store.outcomes import MergeResult, Recorded
-from etl.store.preview import Preview, contradiction_error, refuse_unknown_sources
+from etl.store.preview import Checked, Preview
 from etl.uploads.validating import Upload
 
 ROWS = "rows.csv"
@@ -155,15 +156,26 @@ def _submitted(preview: Preview, pending_id: str | None = None) -> MergeResult:
 
 
 def submit_upload(
-    layout: Layout, upload: Upload, actor: Actor, *, replace: bool = False
+    layout: Layout,
+    upload: Upload,
+    actor: Actor,
+    *,
+    replace: bool = False,
+    checked: Checked | None = None,
 ) -> MergeResult:
-    """Store a validated upload as pending; return a result naming the pending id."""
+    """Store a validated upload as pending; return a result naming the pending id; checked:
+    its preview as validate_upload read it, reused when the store has not changed since."""
     require_analyst(actor)
+    request = MergeRequest(
+        upload.rows,
+        "upload",
+        upload.name,
+        replace=replace,
+        identities=upload.identities,
+        checked=checked,
+    )
     with writing(store_engine(layout)) as connection:
-        refuse_unknown_sources(upload.rows, active_source_ids(connection), upload.name)
-        preview = preview_against(connection, upload.rows)
-        if len(preview.contradicting) and not replace:
-            raise contradiction_error(preview, upload.name)
+        preview, _ = check_merge(connection, request)
         if not preview.changes:
             return _submitted(preview)
         stored_as = store_received(connection, upload.data, upload.sha256, upload.kind)
@@ -197,13 +209,10 @@ def submit_article(
     """Store an article's checked rows, new source and sidecar as pending; name the pending id."""
     require_analyst(actor)
     name = str(info.get("file_name", ""))
+    request = MergeRequest(rows, "article", name, replace=replace, sources=sources)
     with writing(store_engine(layout)) as connection:
-        known = active_source_ids(connection)
-        new_sources = sources.loc[~sources["source_id"].isin(known)]
-        refuse_unknown_sources(rows, known | set(new_sources["source_id"]), name)
-        preview = preview_against(connection, rows)
-        if len(preview.contradicting) and not replace:
-            raise contradiction_error(preview, name)
+        preview, new_sources = check_merge(connection, request)
+        assert new_sources is not None  # the request names the article's sources
         if not preview.changes and not len(new_sources):
             return _submitted(preview)
         data, sha256, ext = received
@@ -403,10 +412,8 @@ def _apply_merge(connection: Connection, item: Pending, info: dict[str, Any]) ->
     """Merge a pending upload or article as its direct path does."""
     r = item.record
     article = item.kind == "article"
-    return merge_in(
-        connection,
+    request = MergeRequest(
         pending_rows(item),
-        str(r.get("who", "")),
         kind=item.kind,
         name=str(r.get("file_name") or item.id),
         replace=bool(r.get("replace", False)),
@@ -420,7 +427,8 @@ def _apply_merge(connection: Connection, item: Pending, info: dict[str, Any]) ->
         sources=pending_sources(item) if article else None,
         received=_received(connection, item) if article else None,
         sidecar=dict(r.get("sidecar") or {}) if article else None,
-    ).batch_id
+    )
+    return merge_in(connection, str(r.get("who", "")), request).batch_id
 
 
 def _decide(connection: Connection, item: Pending, status: str, decision: dict[str, Any]) -> None:

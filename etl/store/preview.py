@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -26,6 +26,9 @@ class Preview:
     present: pd.DataFrame
     contradicting: pd.DataFrame
     replaced: pd.DataFrame
+    # The preview as the merge computes it, kept so a merge made while the store stays as it
+    # was read need not read the figures again (etl.store.db.operations).
+    checked: Checked | None = field(default=None, repr=False, compare=False)
 
     @property
     def changes(self) -> bool:
@@ -59,6 +62,16 @@ class Preview:
             out["old_value"] = ""
         out["old_value"] = out["old_value"].fillna("")
         return out
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A preview as a merge computes it (series as uploaded), the rows it was worked out for
+    and the store's state it was read at (data version, last batch id)."""
+
+    preview: Preview
+    rows: pd.DataFrame
+    state: tuple[int, str]
 
 
 def all_new(rows: pd.DataFrame) -> Preview:

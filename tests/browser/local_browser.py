@@ -1,4 +1,5 @@
-"""Debian's Chromium with its offline flags, and a Streamlit server on a free local port.
+"""Debian's Chromium with its offline flags, and a server (`streamlit run`, `corridor serve`) on a
+free local port.
 
 Shared by the browser tests (through browser_support.py) and the benchmarks in bench/, so the
 launch flags and the server start-up are written once. Nothing here needs pytest.
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,48 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], startup_s: float) -> N
 
 
 @contextmanager
+def local_server(
+    command: Sequence[str],
+    port: int,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    log: Path | None = None,
+    append: bool = False,
+    startup_s: float = STARTUP_S,
+    stop_s: float = 10.0,
+) -> Iterator[tuple[str, int]]:
+    """Run a server command that listens on 127.0.0.1:port; yield its URL and pid once it answers
+    its health check, and stop it (terminate, then kill after stop_s) on the way out.
+
+    Output goes to log (appended to with append), or nowhere.
+    """
+    url = f"http://127.0.0.1:{port}"
+    with (log or Path(os.devnull)).open("a" if append else "w") as out:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(url, proc, startup_s)
+            yield url, proc.pid
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=stop_s)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def streamlit_command(script: Path | str, port: int, runner: Sequence[str] = ()) -> list[str]:
+    """Return the command running `streamlit run script` headless at 127.0.0.1:port; runner: what
+    runs Streamlit instead of `python -m streamlit` (a profiler's script)."""
+    return [
+        sys.executable, *(runner or ("-m", "streamlit")), "run", str(script),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
+@contextmanager
 def streamlit_server(
     script: str = "dashboard/app.py",
     *,
@@ -87,23 +130,15 @@ def streamlit_server(
     full_env = {**os.environ, **(env or {})}
     if data_dir is not None:
         full_env["CORRIDOR_DATA_DIR"] = str(data_dir)
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    with (log or Path(os.devnull)).open("w") as out:
-        proc = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
-        )
-        try:
-            wait_healthy(url, proc, startup_s)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    command = streamlit_command(script, port)
+    with local_server(command, port, cwd=REPO_ROOT, env=full_env, log=log, startup_s=startup_s) as (
+        url,
+        _pid,
+    ):
+        yield url
+
+
+def corridor_command(data_dir: Path, port: int) -> list[str]:
+    """Return the command running `corridor serve` on data_dir at 127.0.0.1:port."""
+    command = [sys.executable, "-m", "corridor.cli", "serve", "--data-dir", str(data_dir)]
+    return [*command, "--port", str(port)]

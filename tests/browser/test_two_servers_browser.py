@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, require_chromium
-from local_browser import ServerDidNotStart, free_port, wait_healthy
+from local_browser import ServerDidNotStart, corridor_command, free_port, local_server
 from pg_support import new_database, postgres_cluster
 
 from etl.contract.paths import REPO_ROOT, Layout
@@ -39,28 +39,17 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
 @contextmanager
 def corridor_serve(data_dir: Path, env: dict[str, str], log_name: str) -> Iterator[str]:
     """Run `corridor serve` on data_dir at 127.0.0.1 on a free port; yield its URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "corridor.cli", "serve", "--data-dir", str(data_dir)]
-    command += ["--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
     log = ARTIFACTS / log_name
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-        try:
-            try:
-                wait_healthy(url, proc, 3 * TIMEOUT_MS / 1000)
-            except ServerDidNotStart:
-                pytest.fail(f"corridor serve did not start; see {log}")
+    port = free_port()
+    command = corridor_command(data_dir, port)
+    startup_s = 3 * TIMEOUT_MS / 1000
+    try:
+        with local_server(
+            command, port, cwd=REPO_ROOT, env=env, log=log, startup_s=startup_s, stop_s=15
+        ) as (url, _pid):
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    except ServerDidNotStart:
+        pytest.fail(f"corridor serve did not start; see {log}")
 
 
 @pytest.fixture(scope="module")

@@ -90,11 +90,12 @@ def _remove_figures(connection: Connection, removed: pd.DataFrame, batch_id: str
     pairs = set(zip(figure_identities(removed), removed["value"].astype(float), strict=True))
     held = active_figures(connection, [i for i, _ in pairs])
     gone = [r[0] for r in held if (r[1], float(r[3 + OBSERVATION_COLUMNS.index("value")])) in pairs]
-    _set_removed(connection, t.figures, gone, batch_id)
+    set_removed(connection, t.figures, gone, batch_id)
     return len(gone)
 
 
-def _set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_id: str) -> None:
+def set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_id: str) -> None:
+    """Mark the rows with the ids as removed by the batch."""
     if ids:
         statement = (
             sa.update(table)
@@ -152,7 +153,7 @@ def _change_sources(
     }
     if removed is not None and len(removed):
         gone = [active.pop(i) for i in removed["source_id"] if i in active]
-        _set_removed(connection, s, gone, batch_id)
+        set_removed(connection, s, gone, batch_id)
     if added is not None and len(added):
         rows = []
         for row in source_records(added):
@@ -175,7 +176,7 @@ def _change_wordings(connection: Connection, change: Change, batch_id: str) -> N
             sa.select(w.c.id).where(w.c.batch_id == target, w.c.removed_batch.is_(None))
         ).scalar()
         if held is not None:
-            _set_removed(connection, w, [int(held)], batch_id)
+            set_removed(connection, w, [int(held)], batch_id)
             return
         # Undoing the undo of a wording restores the wording, under its own batch.
         taken = connection.execute(
@@ -205,6 +206,29 @@ def _batch_record(change: Change, seq: int) -> dict[str, Any]:
     }
 
 
+def batch_row(
+    batch_id: str, seq: int, record: dict[str, Any], rows_added: int, rows_removed: int
+) -> dict[str, Any]:
+    """Return the batches table's row of a batch and its record."""
+    return {
+        "id": batch_id,
+        "seq": seq,
+        "kind": str(record.get("kind", "")),
+        "person": str(record.get("who", "")),
+        "at": str(record.get("when", "")),
+        "file_name": str(record.get("file_name", "")),
+        "file_sha256": str(record.get("file_sha256", "")),
+        "reason": str(record.get("reason", "")),
+        "approved_by": str(record.get("approved_by", "")),
+        "pending_id": str(record.get("pending_id", "")),
+        "rows_added": rows_added,
+        "rows_removed": rows_removed,
+        "status": "approved" if record.get("approved_by") else "applied",
+        "undoes": record.get("undoes") or None,
+        "record": record,
+    }
+
+
 def record_change(
     connection: Connection,
     change: Change,
@@ -226,28 +250,8 @@ def record_change(
     record = _batch_record(change, seq)
     digest = hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
     batch_id = f"{seq:06d}-{digest.hexdigest()[:8]}"
-    connection.execute(
-        sa.insert(t.batches),
-        [
-            {
-                "id": batch_id,
-                "seq": seq,
-                "kind": change.kind,
-                "person": change.who,
-                "at": record["when"],
-                "file_name": str(record.get("file_name", "")),
-                "file_sha256": str(record.get("file_sha256", "")),
-                "reason": str(record.get("reason", "")),
-                "approved_by": str(record.get("approved_by", "")),
-                "pending_id": str(record.get("pending_id", "")),
-                "rows_added": len(change.added),
-                "rows_removed": len(change.removed),
-                "status": "approved" if record.get("approved_by") else "applied",
-                "undoes": record.get("undoes") or None,
-                "record": record,
-            }
-        ],
-    )
+    row = batch_row(batch_id, seq, record, len(change.added), len(change.removed))
+    connection.execute(sa.insert(t.batches), [row])
     removed = _remove_figures(connection, change.removed, batch_id)
     if strict and removed < len(change.removed):
         raise changed_meanwhile()
@@ -278,16 +282,22 @@ def changed_meanwhile() -> CorridorError:
     )
 
 
+def _added_and_removed(
+    connection: Connection, table: sa.Table, names: Sequence[str], batch_id: str
+) -> tuple[list[Any], list[Any]]:
+    """Return the table's rows (the named columns) a batch added and those it removed, in table
+    order."""
+    columns = [table.c[c] for c in names]
+    added, removed = (
+        connection.execute(sa.select(*columns).where(column == batch_id).order_by(table.c.id)).all()
+        for column in (table.c.added_batch, table.c.removed_batch)
+    )
+    return list(added), list(removed)
+
+
 def batch_figures(connection: Connection, batch_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the figures a batch added and those it removed, in table order."""
-    f = t.figures
-    columns = [f.c[c] for c in OBSERVATION_COLUMNS]
-    added = connection.execute(
-        sa.select(*columns).where(f.c.added_batch == batch_id).order_by(f.c.id)
-    ).all()
-    removed = connection.execute(
-        sa.select(*columns).where(f.c.removed_batch == batch_id).order_by(f.c.id)
-    ).all()
+    added, removed = _added_and_removed(connection, t.figures, OBSERVATION_COLUMNS, batch_id)
     return (
         observations_frame(added, f"batch {batch_id}: added"),
         observations_frame(removed, f"batch {batch_id}: removed"),
@@ -296,14 +306,7 @@ def batch_figures(connection: Connection, batch_id: str) -> tuple[pd.DataFrame, 
 
 def batch_sources(connection: Connection, batch_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the sources a batch registered and those it removed, in table order."""
-    s = t.sources
-    columns = [s.c[c] for c in SOURCE_COLUMNS]
-    added = connection.execute(
-        sa.select(*columns).where(s.c.added_batch == batch_id).order_by(s.c.id)
-    ).all()
-    removed = connection.execute(
-        sa.select(*columns).where(s.c.removed_batch == batch_id).order_by(s.c.id)
-    ).all()
+    added, removed = _added_and_removed(connection, t.sources, SOURCE_COLUMNS, batch_id)
     return (
         sources_frame(added, f"batch {batch_id}: sources"),
         sources_frame(removed, f"batch {batch_id}: removed sources"),

@@ -23,6 +23,7 @@ from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.store.batches import Batch, read_batches
 from etl.store.db import tables as t
 from etl.store.db.bulk import indexes_after, insert_columns
+from etl.store.db.changes import batch_row, set_removed
 from etl.store.db.engine import writing
 from etl.store.db.rows import DATE_COLUMNS, NUMBER_COLUMNS, figure_identities, source_records
 from etl.store.db.side_records import (
@@ -189,17 +190,7 @@ def _remove_figures(
         held = active.figures.get(identity, [])
         gone += [fid for fid, v, _ in held if v == value]
         active.figures[identity] = [h for h in held if h[1] != value]
-    _set_removed(connection, t.figures, sorted(set(gone)), batch_id)
-
-
-def _set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_id: str) -> None:
-    if ids:
-        statement = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("row_id"))
-            .values(removed_batch=batch_id)
-        )
-        connection.execute(statement, [{"row_id": i} for i in ids])
+    set_removed(connection, t.figures, sorted(set(gone)), batch_id)
 
 
 def _add_sources(
@@ -215,35 +206,15 @@ def _add_sources(
     _insert(connection, t.sources, rows)
 
 
-def _batch_row(batch: Batch) -> dict[str, Any]:
-    record = batch.record
-    return {
-        "id": batch.id,
-        "seq": batch.seq,
-        "kind": str(record.get("kind", "")),
-        "person": str(record.get("who", "")),
-        "at": str(record.get("when", "")),
-        "file_name": str(record.get("file_name", "")),
-        "file_sha256": str(record.get("file_sha256", "")),
-        "reason": str(record.get("reason", "")),
-        "approved_by": str(record.get("approved_by", "")),
-        "pending_id": str(record.get("pending_id", "")),
-        "rows_added": len(batch.added),
-        "rows_removed": len(batch.removed),
-        "status": "approved" if record.get("approved_by") else "applied",
-        "undoes": record.get("undoes") or None,
-        "record": record,
-    }
-
-
 def _add_batch(connection: Connection, active: _Active, batch: Batch) -> None:
-    connection.execute(sa.insert(t.batches), [_batch_row(batch)])
+    row = batch_row(batch.id, batch.seq, batch.record, len(batch.added), len(batch.removed))
+    connection.execute(sa.insert(t.batches), [row])
     _remove_figures(connection, active, batch.removed, batch.id)
     _add_figures(connection, active, batch.added, batch.id)
     gone = [
         active.sources.pop(i) for i in batch.removed_sources["source_id"] if i in active.sources
     ]
-    _set_removed(connection, t.sources, gone, batch.id)
+    set_removed(connection, t.sources, gone, batch.id)
     _add_sources(connection, active, batch.sources, batch.id)
     _apply_wording(connection, active, batch)
 
@@ -256,7 +227,7 @@ def _apply_wording(connection: Connection, active: _Active, batch: Batch) -> Non
     elif kind == "undo":
         target = str(record.get("undoes", ""))
         if target in active.wordings:
-            _set_removed(connection, t.wordings, [active.wordings.pop(target)], batch.id)
+            set_removed(connection, t.wordings, [active.wordings.pop(target)], batch.id)
             wording = connection.execute(
                 sa.select(t.wordings.c.series, t.wordings.c.wording).where(
                     t.wordings.c.batch_id == target

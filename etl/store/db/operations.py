@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace as with_fields
 from typing import Any
 
 import pandas as pd
@@ -37,9 +39,11 @@ from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
 from etl.store.db.rows import figure_identities, observations_frame
 from etl.store.db.writes import _is_identity_clash, _same_figure_refusal
-from etl.store.figure_changes import FigureChange, figure_change
+from etl.store.figure_changes import FigureChange, FigureEdit, figure_change
 from etl.store.outcomes import MergeResult
 from etl.store.preview import (
+    Checked,
+    Preview,
     all_new,
     contradiction_error,
     preview_rows,
@@ -63,7 +67,7 @@ def active_source_ids(connection: Connection) -> set[str]:
 
 def preview_against(
     connection: Connection, rows: pd.DataFrame, identities: Sequence[str] | None = None
-) -> Any:
+) -> Preview:
     """Return the preview of rows against the figures held now, reading only those that share an
     identity with a row; identities: the rows' figure_identities, when the caller has them."""
     if identities is None or len(identities) != len(rows):
@@ -72,6 +76,27 @@ def preview_against(
     if not held:
         return all_new(rows)
     return preview_rows(figures_frame(held, "database: figures"), rows)
+
+
+def store_state(connection: Connection) -> tuple[int, str]:
+    """Return the store's state as two reads can compare it: the data version, which every
+    change raises, and the last batch's id (another history after a restore has other ids)."""
+    b = t.batches
+    version = connection.execute(sa.select(t.data_version.c.version)).scalar_one()
+    last = connection.execute(sa.select(b.c.id).order_by(b.c.seq.desc()).limit(1)).scalar()
+    return int(version), str(last or "")
+
+
+def check_against(
+    connection: Connection, rows: pd.DataFrame, identities: Sequence[str] | None = None
+) -> Preview:
+    """Return the preview of rows against the figures held now, carrying itself as checked at
+    the store's state."""
+    # Read first: on PostgreSQL each statement sees the latest commit, and a commit after this
+    # read raises the version, so a merge that still finds this state knows what was read.
+    state = store_state(connection)
+    preview = preview_against(connection, rows, identities)
+    return with_fields(preview, checked=Checked(preview, rows, state))
 
 
 def store_received(connection: Connection, data: bytes, sha256: str, ext: str) -> str:
@@ -84,90 +109,99 @@ def store_received(connection: Connection, data: bytes, sha256: str, ext: str) -
     return name
 
 
-def merge_rows(
-    engine: Engine,
-    rows: pd.DataFrame,
-    who: str,
-    *,
-    kind: str,
-    name: str,
-    replace: bool = False,
-    info: dict[str, Any] | None = None,
-    sources: pd.DataFrame | None = None,
-    received: tuple[bytes, str, str] | None = None,
-    sidecar: dict[str, Any] | None = None,
-    identities: Sequence[str] | None = None,
-) -> MergeResult:
+@dataclass(frozen=True)
+class MergeRequest:
+    """Validated rows to merge as one batch, and what the batch records with them."""
+
+    rows: pd.DataFrame
+    kind: str
+    name: str
+    # Contradictions replace the figures held instead of refusing the merge.
+    replace: bool = False
+    info: dict[str, Any] | None = None
+    # Sources registered with the rows (an article's); an id held already keeps its row.
+    sources: pd.DataFrame | None = None
+    # The file as received (data, sha256, extension), kept once under its sha256.
+    received: tuple[bytes, str, str] | None = None
+    # Kept beside the received file as <sha256>.source.json.
+    sidecar: dict[str, Any] | None = None
+    # The rows' figure_identities, when the caller computed them already.
+    identities: Sequence[str] | None = None
+    # The rows' preview as check_against read it, reused while the store stays in that state.
+    checked: Checked | None = None
+
+
+def merge_rows(engine: Engine, who: str, request: MergeRequest) -> MergeResult:
     """Merge validated rows as one batch in one transaction; refuse contradictions unless
-    replace. identities: the rows' figure_identities, when the caller computed them already."""
+    replace."""
     try:
         with writing(engine) as connection:
-            return merge_in(
-                connection,
-                rows,
-                who,
-                kind=kind,
-                name=name,
-                replace=replace,
-                info=info,
-                sources=sources,
-                received=received,
-                sidecar=sidecar,
-                identities=identities,
-            )
+            return merge_in(connection, who, request)
     except IntegrityError as exc:
         if _is_identity_clash(exc):
             raise _same_figure_refusal() from None
         raise
 
 
-def merge_in(
-    connection: Connection,
-    rows: pd.DataFrame,
-    who: str,
-    *,
-    kind: str,
-    name: str,
-    replace: bool = False,
-    info: dict[str, Any] | None = None,
-    sources: pd.DataFrame | None = None,
-    received: tuple[bytes, str, str] | None = None,
-    sidecar: dict[str, Any] | None = None,
-    identities: Sequence[str] | None = None,
-) -> MergeResult:
-    """Merge rows in the caller's write transaction (see merge_rows)."""
+def check_merge(
+    connection: Connection, request: MergeRequest
+) -> tuple[Preview, pd.DataFrame | None]:
+    """Return the rows' preview in the caller's transaction and the request's sources not held
+    yet; refuse rows citing an unknown source, and contradictions unless replace."""
+    sources = request.sources
     known = active_source_ids(connection)
     if sources is not None:
         sources = sources.loc[~sources["source_id"].isin(known)]
         known |= set(sources["source_id"])
-    refuse_unknown_sources(rows, known, name)
+    refuse_unknown_sources(request.rows, known, request.name)
+    preview = _still_checked(connection, request)
+    if preview is None:
+        preview = preview_against(connection, request.rows, request.identities)
+    if len(preview.contradicting) and not request.replace:
+        raise contradiction_error(preview, request.name)
+    return preview, sources
+
+
+def merge_in(connection: Connection, who: str, request: MergeRequest) -> MergeResult:
+    """Merge rows in the caller's write transaction (see merge_rows)."""
+    rows, identities = request.rows, request.identities
     if identities is None or len(identities) != len(rows):
         identities = figure_identities(rows)  # once: the preview and the inserts share them
-    preview = preview_against(connection, rows, identities)
-    if len(preview.contradicting) and not replace:
-        raise contradiction_error(preview, name)
+    preview, sources = check_merge(connection, with_fields(request, identities=identities))
     if not preview.changes and not (sources is not None and len(sources)):
         return MergeResult(None, preview, NO_HASH, NO_HASH)
     added = pd.concat(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
     ).sort_index(kind="stable")
     added_identities = _identities_of(rows, identities, added.index)
-    # The preview, in this transaction, found no active figure with a new row's identity.
+    # The preview, read in this transaction or at the state it holds, found no active figure
+    # with a new row's identity.
     new_identities = _identities_of(rows, identities, preview.new.index)
     unheld = frozenset(new_identities or ())
     added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     removed = preview.replaced.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
-    record = dict(info or {})
-    if received is not None:
-        data, sha256, ext = received
+    record = dict(request.info or {})
+    if request.received is not None:
+        data, sha256, ext = request.received
         record["stored_as"] = store_received(connection, data, sha256, ext)
-        if sidecar is not None:
-            text = json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n"
+        if request.sidecar is not None:
+            text = json.dumps(request.sidecar, ensure_ascii=False, indent=2) + "\n"
             store_received(connection, text.encode("utf-8"), sha256, "source.json")
     record["replaced"] = replacement_records(preview)
-    change = Change(kind=kind, who=who, added=added, removed=removed, sources=sources, info=record)
+    change = Change(
+        kind=request.kind, who=who, added=added, removed=removed, sources=sources, info=record
+    )
     batch_id = record_change(connection, change, added_identities=added_identities, unheld=unheld)
     return MergeResult(batch_id, preview, NO_HASH, NO_HASH)
+
+
+def _still_checked(connection: Connection, request: MergeRequest) -> Preview | None:
+    """Return the preview checked for the request's rows when the store is still in the state
+    it was read at (this write transaction holds it there), else None."""
+    checked = request.checked
+    if checked is None or checked.rows is not request.rows:
+        return None
+    return checked.preview if store_state(connection) == checked.state else None
 
 
 def _identities_of(
@@ -209,21 +243,11 @@ def apply_figure_change(
     return record_change(connection, batch, strict=True)
 
 
-def change_figure(
-    engine: Engine,
-    who: str,
-    criteria: dict[str, str | None],
-    why: str,
-    kind: str,
-    new_value: float | None = None,
-    new_yoy: float | None = None,
-    new_qualifier: str | None = None,
-) -> str:
-    """Correct or retract the one figure the criteria pick out, in one transaction; return the
+def change_figure(engine: Engine, who: str, edit: FigureEdit) -> str:
+    """Correct or retract the one figure the edit picks out, in one transaction; return the
     batch id."""
     with writing(engine) as connection:
-        observations = read_observations_arrow(engine)
-        change = figure_change(observations, criteria, why, kind, new_value, new_yoy, new_qualifier)
+        change = figure_change(read_observations_arrow(engine), edit)
         return apply_figure_change(connection, who, change)
 
 

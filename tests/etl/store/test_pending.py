@@ -286,3 +286,19 @@ def test_a_wording_moves_figures_onto_a_line_only_once_approved(tmp_path: Path) 
     record = dict(batch_records(layout))[result.batch_id]
     assert (record["kind"], record["who"], record["approved_by"]) == ("wording", "王芳", "li.lei")
     assert record["rows_joined"] == 1
+
+
+def test_a_submitted_upload_reuses_the_preview_read_when_the_store_stood_still(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    layout = approval_layout(tmp_path / "data")
+    upload, preview = validate_upload(layout, csv_bytes(4), "rows.csv")
+
+    def no_second_read(*_args: object) -> None:
+        raise AssertionError("the submission read the figures again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("etl.store.db.operations.preview_against", no_second_read)
+        result = merge_upload(layout, upload, WANG, preview=preview)
+    assert result.pending_id and len(result.preview.new) == 4
+    assert [p.id for p in list_pending(layout)] == [result.pending_id]

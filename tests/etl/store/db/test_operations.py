@@ -24,6 +24,7 @@ from etl.store.db.importing import import_batches
 from etl.store.db.migrate import upgrade
 from etl.store.db.opening import open_store
 from etl.store.db.reading import active_wordings, data_version, export_csv, read_state
+from etl.store.figure_changes import FigureEdit
 from etl.store.sources import source_frame
 from etl.uploads.validating import parse_upload
 
@@ -60,9 +61,8 @@ def _source(source_id: str) -> object:
 
 def _merge(engine: sa.Engine, data: bytes, replace: bool = False) -> str | None:
     upload = parse_upload(data, "rows.csv", ops_sources(engine))
-    return ops.merge_rows(
-        engine, upload.rows, WHO, kind="upload", name="rows.csv", replace=replace
-    ).batch_id
+    request = ops.MergeRequest(upload.rows, kind="upload", name="rows.csv", replace=replace)
+    return ops.merge_rows(engine, WHO, request).batch_id
 
 
 def ops_sources(engine: sa.Engine) -> set[str]:
@@ -84,9 +84,9 @@ def test_a_history_ends_in_the_record_the_batch_format_made(
     _merge(engine, csv_bytes(6))
     replaced = _merge(engine, with_rows(csv_line(0, value="999")), replace=True)
     corrected = {**PICK, "period_end": "2001-01-28"}
-    ops.change_figure(engine, WHO, corrected, "typo", "correction", 1234.0)
+    ops.change_figure(engine, WHO, FigureEdit(corrected, "typo", "correction", 1234.0))
     retracted = {**PICK, "period_end": "2002-01-28"}
-    ops.change_figure(engine, WHO, retracted, "duplicate", "retraction")
+    ops.change_figure(engine, WHO, FigureEdit(retracted, "duplicate", "retraction"))
     _merge(engine, with_rows(WORDING_ROW, header=WORDING_HEADER))
     key = "beibu_gulf_port_teu"
     wording = ops.add_wording(engine, WHO, key, "该集团")
@@ -150,7 +150,7 @@ def test_rows_citing_an_unregistered_source_are_refused(engine: sa.Engine) -> No
     upload = parse_upload(csv_bytes(2), "rows.csv", ops_sources(engine))
     rows = upload.rows.assign(source_id="nobody")
     with pytest.raises(UnknownSourceError):
-        ops.merge_rows(engine, rows, WHO, kind="upload", name="rows.csv")
+        ops.merge_rows(engine, WHO, ops.MergeRequest(rows, kind="upload", name="rows.csv"))
 
 
 def test_a_source_id_is_registered_once(engine: sa.Engine) -> None:
@@ -179,3 +179,68 @@ def test_an_undo_of_a_source_still_cited_is_refused(engine: sa.Engine) -> None:
     _merge(engine, with_rows(csv_line(0, source="other-src")))
     with pytest.raises(CorridorError, match="still cite"):
         ops.undo_batch(engine, WHO, registered)
+
+
+def _checked(engine: sa.Engine, data: bytes) -> tuple[ops.MergeRequest, object]:
+    """Return the merge of an upload carrying its preview as checked now, and that preview."""
+    upload = parse_upload(data, "rows.csv", ops_sources(engine))
+    with engine.connect() as connection, connection.begin():
+        preview = ops.check_against(connection, upload.rows, upload.identities)
+    request = ops.MergeRequest(upload.rows, kind="upload", name="rows.csv", checked=preview.checked)
+    return request, preview
+
+
+def _no_second_read(*_args: object) -> None:
+    raise AssertionError("the merge read the figures again")
+
+
+def test_a_merge_at_the_state_its_preview_was_read_at_reuses_it(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _merge(engine, csv_bytes(2))
+    request, preview = _checked(engine, csv_bytes(5))
+    assert preview.checked is not None and len(preview.new) == 3
+    with monkeypatch.context() as patched:
+        patched.setattr(ops, "preview_against", _no_second_read)
+        result = ops.merge_rows(engine, WHO, request)
+    assert len(result.preview.new) == 3 and len(result.preview.present) == 2
+    assert read_state(engine)[0]["quote"].str.startswith("note a").sum() == 5
+    # A preview checked for other rows (the same values in another frame) is not taken.
+    other, _ = _checked(engine, csv_bytes(6))
+    copied = ops.MergeRequest(
+        other.rows.copy(), kind="upload", name="rows.csv", checked=other.checked
+    )
+    assert len(ops.merge_rows(engine, WHO, copied).preview.new) == 1
+
+
+def test_a_change_after_the_preview_is_caught_by_the_merge(engine: sa.Engine) -> None:
+    request, preview = _checked(engine, csv_bytes(3))
+    assert len(preview.new) == 3
+    _merge(engine, with_rows(csv_line(1, value="5")))  # another writer, in between
+    before = (data_version(engine), export_csv(engine))
+    with pytest.raises(ContradictionError):
+        ops.merge_rows(engine, WHO, request)
+    assert (data_version(engine), export_csv(engine)) == before
+    request, _ = _checked(engine, csv_bytes(1, start=7))
+    _merge(engine, csv_bytes(1, start=7))  # the same figure, added in between
+    assert ops.merge_rows(engine, WHO, request).batch_id is None, "held: never added twice"
+
+
+def test_a_write_committed_while_the_preview_is_read_is_caught_by_the_merge(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading = ops.preview_against
+    writes = [with_rows(csv_line(0, value="5"))]
+
+    def read_then_write(*args: object) -> object:
+        preview = reading(*args)  # type: ignore[arg-type]
+        while writes:  # once; the writer's own merge reads through here too
+            _merge(engine, writes.pop())
+        return preview
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ops, "preview_against", read_then_write)
+        request, preview = _checked(engine, csv_bytes(2))
+    assert len(preview.new) == 2
+    with pytest.raises(ContradictionError):
+        ops.merge_rows(engine, WHO, request)
