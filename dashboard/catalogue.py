@@ -251,6 +251,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # Present mode and downloads.
     "present_prev": ("上一张", "Previous"),
     "present_next": ("下一张", "Next"),
+    "present_key_prev": ("上翻页键", "Page Up"),
+    "present_key_next": ("下翻页键", "Page Down"),
     "present_leave": ("退出演示", "Leave present mode"),
     "present_full": ("全屏演示", "Full screen"),
     "present_cards_title": ("核心指标", "Headline figures"),
