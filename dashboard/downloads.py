@@ -218,7 +218,8 @@ def selected_records(spec: ChartSpec, selection: Mapping[str, Any] | None) -> li
         if not isinstance(custom, list | tuple) or len(custom) < 9:
             continue
         url, period = str(custom[8] or ""), str(custom[1] or "")
-        for rec in spec.point_records:
+        # A year's point or one of the other sources' values beside it (the grey circles).
+        for rec in (r for p in spec.point_records for r in (p, *p.get("others", ()))):
             if str(rec.get("url") or "") == url and str(rec.get("period_label")) == period:
                 if rec not in found:
                     found.append(rec)

@@ -220,6 +220,8 @@ def _other_marks(
         name=locale.t("also_reported_legend"),
         hovertext=[_also(o, metric, locale) for _, o in others],
         hoverinfo="text",
+        # A click on one opens its own report, as on every other point.
+        customdata=point_custom([o for _, o in others], locale),
     )
 
 
@@ -352,6 +354,12 @@ def year_points(records: list[Record], locale: Locale) -> list[Record]:
     points = build_points(records, locale)
     for p, r in zip(points, records, strict=True):
         p["series_key"] = r["series"]
+        # The other sources' values of the year carry their period in words too: a click on
+        # one is matched to it (dashboard.downloads.selected_records).
+        p["others"] = [
+            {**o, "period_label": locale.period(o["period_start"], o["period_end"])}
+            for o in r.get("others", ())
+        ]
     return points
 
 

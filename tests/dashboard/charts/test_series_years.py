@@ -203,3 +203,27 @@ def year_rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
         "period_end": pd.Timestamp(end),
         "others": [],
     }
+
+
+def test_a_click_on_an_also_reported_circle_opens_its_own_report() -> None:
+    from types import SimpleNamespace
+
+    from dashboard.downloads import selected_records
+
+    rows = [
+        *ROWS,
+        _row("9000", "2023-01-01", "2023-12-31"),
+        _row("9300", "2023-01-01", "2023-12-31", OLDER, SCOPE + "年度"),
+    ]
+    frame = observations(rows)
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), EN)
+    points = year_points(year_records(view, ["train_runs"])["train_runs"], EN)
+    figure = year_chart(points, "train_runs", EN)
+    circles = next(d for d in figure.data if d.name == t("also_reported_legend", "en"))
+    [custom] = circles.customdata
+    # The other source's own report and period, as every point carries them.
+    assert custom[8] == "http://district.ce.cn/zg/201907/05/t20190705_32539028.shtml"
+    assert custom[1] == "2023" and custom[0] == "9,300 trains"
+    spec = SimpleNamespace(point_records=tuple(points))
+    [picked] = selected_records(spec, {"points": [{"customdata": list(custom)}]})  # type: ignore[arg-type]
+    assert (picked["value"], picked["url"]) == (9300, custom[8])
