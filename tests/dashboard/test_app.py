@@ -13,6 +13,7 @@ from language_support import CJK
 from streamlit.testing.v1 import AppTest
 from uploads_support import ANALYST_ACTOR
 
+from dashboard.deck.pdf import pdf_available
 from etl.contract.paths import DEFAULT_DATA_DIR, Layout
 from etl.store.commands import correct_figure
 
@@ -52,9 +53,14 @@ def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang
             # One figure each but China–Europe rail's, a related series (behind its switch).
             assert len(table) == 11
             assert table.iloc[:, 0].notna().all()
-            # CSV, XLSX, the sidebar deck's PPTX; its PDF is made by a button, saved once made.
-            assert len(at.get("download_button")) == 3
-            assert any(b.key == "download_pdf" for b in at.button)
+            # CSV, XLSX, the sidebar deck's PPTX and its PDF (a download button where LibreOffice
+            # is installed, else a disabled button saying why).
+            ids = [str(b.proto.id) for b in at.get("download_button")]
+            if pdf_available():
+                assert len(ids) == 4 and any(i.endswith("download_pdf") for i in ids)
+            else:
+                assert len(ids) == 3
+                assert any(b.key == "download_pdf" and b.disabled for b in at.button)
         elif page == "freight":
             # A handful of figures: cards, a sentence and the table, no one-dot charts.
             assert plotly_count(at) == 0
