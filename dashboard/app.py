@@ -152,6 +152,22 @@ def _chosen_summary() -> list[str]:
     ]
 
 
+def _period_slider() -> None:
+    """Show the period slider in the page's words, at the period chosen."""
+    st.select_slider(
+        locale.t("period"),
+        options=months,
+        key="f_period",
+        # New words (a language switch) are new options to the browser, which then draws the
+        # slider at its default: the default is the period chosen, never the whole span while
+        # the filter keeps a shorter one.
+        value=st.session_state.get("f_period")
+        or st.session_state.get("_period_init")
+        or (months[0], months[-1]),
+        format_func=lambda m: locale.month_key_label(m),
+    )
+
+
 def _sidebar() -> None:
     """Show the language switch and the filters; their values are read above from state."""
     with st.sidebar:
@@ -164,13 +180,7 @@ def _sidebar() -> None:
         )
         st.markdown(f"**{locale.t('filters')}**")
         if len(months) > 1:
-            st.select_slider(
-                locale.t("period"),
-                options=months,
-                key="f_period",
-                value=st.session_state.get("_period_init") or (months[0], months[-1]),
-                format_func=lambda m: locale.month_key_label(m),
-            )
+            _period_slider()
         # Region, route, metric and source open from one button: a popover mounts its widgets
         # when opened, so a page's first load does not wait for four select boxes to be drawn.
         # What is chosen stays in view below the button.

@@ -251,6 +251,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # Present mode and downloads.
     "present_prev": ("上一张", "Previous"),
     "present_next": ("下一张", "Next"),
+    "present_key_prev": ("上翻页键", "Page Up"),
+    "present_key_next": ("下翻页键", "Page Down"),
     "present_leave": ("退出演示", "Leave present mode"),
     "present_full": ("全屏演示", "Full screen"),
     "present_cards_title": ("核心指标", "Headline figures"),
@@ -274,10 +276,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart_point_source": ("所选数据点的来源报道：", "Source report of the selected point: "),
     "download_deck_pdf": ("下载 PDF", "Download PDF"),
     "download_deck_pdf_help": (
-        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒），再点“保存 PDF”",
-        "The same deck as the PPTX, made a PDF by LibreOffice (a few seconds); then Save PDF",
+        "与 PPTX 相同的演示文稿，由 LibreOffice 转为 PDF（约需数秒）后下载",
+        "The same deck as the PPTX, made a PDF by LibreOffice (a few seconds), then saved",
     ),
-    "save_deck_pdf": ("保存 PDF", "Save PDF"),
     "no_deck_pdf": (
         "无法生成 PDF：本机未安装 LibreOffice（Debian/Ubuntu 请安装 libreoffice-impress）。"
         "PPTX 不受影响。",

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
 from dashboard.briefing import escape_markdown, safe_url
@@ -104,43 +105,43 @@ def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
         st.sidebar.caption(locale.t("no_deck_pdf"))
 
 
-# The deck's PDF is made by a click (a callback, so a LibreOffice failure is a message on the
-# page, never a traceback nor a browser's bare "failed"), kept for the view it was made for,
-# then saved by a second click.
-PDF_MADE = "_deck_pdf"
+# The deck's PDF is made and saved by one click: the download button's callable runs
+# LibreOffice. A failure there reaches the browser only as Streamlit's own "failed" note, so its
+# reason (both languages) is kept in the session for the view, and shown under the buttons from
+# the next run on.
 PDF_FAILED = "_deck_pdf_failed"
 
 
-def make_pdf(build: Callable[[], bytes], view: object) -> None:
-    """Make the deck's PDF for a view into the session, or record why LibreOffice could not."""
-    st.session_state.pop(PDF_MADE, None)
-    st.session_state.pop(PDF_FAILED, None)
-    try:
-        st.session_state[PDF_MADE] = (view, pdf_bytes(build()))
-    except CorridorError as exc:
-        st.session_state[PDF_FAILED] = (view, exc.render())
+def pdf_maker(build: Callable[[], bytes], view: object) -> Callable[[], bytes]:
+    """Return the callable that makes the deck's PDF for a view when its button is clicked."""
+    # The callable runs on a thread of its own, outside the script run: the session's state is
+    # taken here, where the run is known.
+    context = get_script_run_ctx()
+    state = context.session_state if context is not None else None
+
+    def make() -> bytes:
+        try:
+            made = pdf_bytes(build())
+        except CorridorError as exc:
+            if state is not None:
+                state[PDF_FAILED] = (view, exc.render())
+            raise
+        if state is not None and PDF_FAILED in state:
+            del state[PDF_FAILED]
+        return made
+
+    return make
 
 
 def pdf_button(build: Callable[[], bytes], file_name: str, view: object, locale: Locale) -> None:
-    """Show the PDF button: it makes the PDF; once made for this view, it saves it."""
-    made = st.session_state.get(PDF_MADE)
-    if made is not None and made[0] == view:
-        st.download_button(
-            locale.t("save_deck_pdf"),
-            data=made[1],
-            file_name=file_name,
-            mime="application/pdf",
-            icon=":material/download:",
-            on_click="ignore",
-            type="primary",
-            key="download_pdf_file",
-        )
-        return
-    st.button(
+    """Show the PDF button: one click makes the deck's PDF and saves it."""
+    st.download_button(
         locale.t("download_deck_pdf"),
+        data=pdf_maker(build, view),
+        file_name=file_name,
+        mime="application/pdf",
         icon=":material/picture_as_pdf:",
-        on_click=make_pdf,
-        args=(build, view),
+        on_click="ignore",
         help=locale.t("download_deck_pdf_help"),
         key="download_pdf",
     )
@@ -218,7 +219,8 @@ def selected_records(spec: ChartSpec, selection: Mapping[str, Any] | None) -> li
         if not isinstance(custom, list | tuple) or len(custom) < 9:
             continue
         url, period = str(custom[8] or ""), str(custom[1] or "")
-        for rec in spec.point_records:
+        # A year's point or one of the other sources' values beside it (the grey circles).
+        for rec in (r for p in spec.point_records for r in (p, *p.get("others", ()))):
             if str(rec.get("url") or "") == url and str(rec.get("period_label")) == period:
                 if rec not in found:
                     found.append(rec)

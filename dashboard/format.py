@@ -204,8 +204,9 @@ def date_tick_format(span: pd.Timedelta, lang: str) -> str:
 
 
 def month_key_label(month: str, lang: str) -> str:
-    """Return a YYYY-MM key as the period slider shows it: 2024年7月 / 2024-07."""
-    return f"{month[:4]}年{int(month[5:])}月" if lang == "zh" else month
+    """Return a YYYY-MM key as the period slider shows it: 2024年7月 / Jul 2024."""
+    year, number = month[:4], int(month[5:])
+    return f"{year}年{number}月" if lang == "zh" else f"{MONTHS_EN[number - 1]} {year}"
 
 
 def excel_number_format(decimals: int, lang: str) -> str:

@@ -42,7 +42,9 @@ PRESENT_ROW = 48
 NEXT_KEYS = ("Right", "PageDown")
 PREV_KEYS = ("Left", "PageUp")
 # Fixed style (no user input): hide the sidebar, header and toolbar; large type; the clicker's
-# second pair of buttons (PageUp/PageDown) kept small and quiet beside the main ones.
+# second pair of buttons (PageUp/PageDown) kept small and quiet beside the main ones; Streamlit's
+# own key badges (PageUp, "Shortcut ←") hidden, since they speak English on every page: the
+# quiet buttons' labels name the keys in the page's language.
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -64,6 +66,7 @@ PRESENT_CSS = """
 .st-key-present_big [data-testid="stMetricDelta"] { font-size: 2rem !important; }
 .st-key-present_big p { font-size: 1.5rem !important; }
 .st-key-present_key_PageUp, .st-key-present_key_PageDown { opacity: 0.45; }
+.st-key-present_controls kbd { display: none; }
 </style>
 """
 # Growth bars name their period in a small span inside the category label; enlarged here.
@@ -287,7 +290,7 @@ def _controls(
             (NEXT_KEYS[1], 1, ":material/keyboard_double_arrow_right:"),
         ):
             st.button(
-                locale.t("present_prev" if step < 0 else "present_next"),
+                locale.t("present_key_prev" if step < 0 else "present_key_next"),
                 icon=icon,
                 type="tertiary",
                 disabled=not 0 <= i + step <= last,

@@ -31,6 +31,7 @@ from dashboard.views.index import HEADLINE_SERIES, NO_DATE, Record
 from dashboard.views.kpi import latest_record
 from etl.contract.identity import normalise_scope
 from etl.contract.qualifiers import is_bound
+from etl.contract.series import scope_words_en
 from etl.contract.vocabulary import load_metrics
 
 
@@ -60,34 +61,54 @@ def plot_axis_title(metric: str, locale: Locale) -> str:
 
 
 def _series_names(points: list[Record], locale: Locale) -> list[str]:
-    base = [
-        " · ".join(
-            x
-            for x in (
-                locale.region(p["region"]),
-                locale.route(p["route"]) if p["route"] else "",
-            )
-            if x
-        )
-        for p in points
+    """Return each point's line name: its series label, else its region and route told apart from
+    its neighbours by what its scope narrows to (the scope itself in Chinese, its words in
+    English), numbered only where nothing else tells them apart."""
+    # A series' scopes are the words of one line: its label names them all.
+    labels = [locale.series(p.get("series_key")) for p in points]
+    base = [label or _place_name(p, locale) for label, p in zip(labels, points, strict=True)]
+    scopes = _scopes_by_name(base, points)
+    named = [
+        name if label or not _told_apart(name, p, scopes) else _scope_suffix(name, p, locale)
+        for name, label, p in zip(base, labels, points, strict=True)
     ]
-    scopes: dict[str, set[str]] = {}
-    for name, p in zip(base, points, strict=True):
-        scopes.setdefault(name, set()).add(normalise_scope(p["scope"]))
     if locale.reads_source_words():
-        return [
-            name if len(scopes[name]) == 1 else f"{name}（{_short(normalise_scope(p['scope']))}）"
-            for name, p in zip(base, points, strict=True)
-        ]
-    # A scope is the source's Chinese words: English tells the figures apart by number, and
+        return named
+    # English has no words for every scope: the last resort numbers what is still alike, and
     # the hover shows each one's scope and sentence.
-    order = {name: sorted(found) for name, found in scopes.items()}
+    order = {name: sorted(found) for name, found in _scopes_by_name(named, points).items()}
     return [
         name
-        if len(order[name]) == 1
+        if label or len(order[name]) == 1
         else f"{name} ({order[name].index(normalise_scope(p['scope'])) + 1})"
-        for name, p in zip(base, points, strict=True)
+        for name, label, p in zip(named, labels, points, strict=True)
     ]
+
+
+def _place_name(point: Record, locale: Locale) -> str:
+    route = locale.route(point["route"]) if point["route"] else ""
+    return " · ".join(x for x in (locale.region(point["region"]), route) if x)
+
+
+def _scopes_by_name(names: list[str], points: list[Record]) -> dict[str, set[str]]:
+    scopes: dict[str, set[str]] = {}
+    for name, p in zip(names, points, strict=True):
+        scopes.setdefault(name, set()).add(normalise_scope(p["scope"]))
+    return scopes
+
+
+def _told_apart(name: str, point: Record, scopes: dict[str, set[str]]) -> bool:
+    # A figure outside every series says what its scope narrows to (citrus among all of a
+    # place's exports) even alone, so a heading never passes it off as the whole.
+    return len(scopes[name]) > 1 or bool(scope_words_en(point["scope"]))
+
+
+def _scope_suffix(name: str, point: Record, locale: Locale) -> str:
+    scope = normalise_scope(point["scope"])
+    if locale.reads_source_words():
+        return f"{name}（{_short(scope)}）"
+    words = scope_words_en(scope)
+    return f"{name} · {words}" if words else name
 
 
 def _short(scope: str) -> str:

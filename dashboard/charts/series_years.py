@@ -24,7 +24,13 @@ from dashboard.charts.milestones import (
     event_x,
     events_for,
 )
-from dashboard.charts.theme import REPORTED_COLOUR, TEMPLATE, bound_symbol
+from dashboard.charts.theme import (
+    REPORTED_COLOUR,
+    TEMPLATE,
+    TIME_MARGIN,
+    bound_symbol,
+    legend_below_ticks,
+)
 from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
 from etl.contract.period_kinds import period_kinds
@@ -156,7 +162,9 @@ def year_events(points: list[Record], metric: str, events: list[Record] | None) 
     return chosen_events(events_for(list(events), metric), min(years), max(years))
 
 
-def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[int]) -> go.Scatter:
+def _year_line(
+    points: list[Record], metric: str, locale: Locale, ticks: list[int], top: float
+) -> go.Scatter:
     """Return the series' line: one slot per calendar year, exact figures only."""
     by_year = {pd.Timestamp(p["period_end"]).year: p for p in points}
     # One slot per calendar year: a year with no report, or only a bound, is None on the line
@@ -172,7 +180,9 @@ def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[in
         connectgaps=False,
         # In the axis' own scale (the unit is in its title): never 1万 beside 8820.
         text=["" if p is None else point_text(p, _decimals(metric), locale) for p in exact],
-        textposition="top center",
+        textposition=label_sides(
+            ticks, [None if p is None else p["display_value"] for p in exact], top
+        ),
         hovertext=["" if p is None else _year_hover(p, metric, locale) for p in exact],
         hoverinfo="text",
         # A click on a year opens its report under the chart (as on every chart).
@@ -184,16 +194,20 @@ def _year_line(points: list[Record], metric: str, locale: Locale, ticks: list[in
     )
 
 
-def _bound_marks(bounds: list[tuple[int, Record]], metric: str, locale: Locale) -> go.Scatter:
+def _bound_marks(
+    bounds: list[tuple[int, Record]], metric: str, locale: Locale, top: float
+) -> go.Scatter:
     """Return the years a source states as a bound (超1万列): open marks, qualifier kept."""
     return go.Scatter(
         x=[y for y, _ in bounds],
         y=[p["display_value"] for _, p in bounds],
         mode="markers+text",
         text=[point_text(p, _decimals(metric), locale) for _, p in bounds],
-        # Under its open mark: the line's labels sit above theirs, so a bound year between two
-        # reported ones (超9000 beside 8820 and 10000) never prints over them.
-        textposition="bottom center",
+        # On its year's side (label_sides), as the line's labels are: 超9000 and 超10000 in
+        # neighbouring years sit one under, one over their marks.
+        textposition=label_sides(
+            [y for y, _ in bounds], [p["display_value"] for _, p in bounds], top
+        ),
         marker={
             "symbol": [bound_symbol(p["qualifier"]) for _, p in bounds],
             "size": 14,
@@ -220,6 +234,8 @@ def _other_marks(
         name=locale.t("also_reported_legend"),
         hovertext=[_also(o, metric, locale) for _, o in others],
         hoverinfo="text",
+        # A click on one opens its own report, as on every other point.
+        customdata=point_custom([o for _, o in others], locale),
     )
 
 
@@ -254,15 +270,16 @@ def year_chart(
     years = [pd.Timestamp(p["period_end"]).year for p in points]
     values = [p["display_value"] for p in points]
     ticks = list(range(min(years), max(years) + 1))
-    chart = go.Figure(_year_line(points, metric, locale, ticks))
+    others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
+    divisor = points[0]["value"] / points[0]["display_value"] if points[0]["value"] else 1
+    values = [*values, *(float(o["value"]) / divisor for _, o in others)]
+    top = max(values)
+    chart = go.Figure(_year_line(points, metric, locale, ticks, top))
     bounds = [(y, p) for y, p in zip(years, points, strict=True) if is_bound(qualifier_of(p))]
     if bounds:
-        chart.add_trace(_bound_marks(bounds, metric, locale))
-    others = [(y, o) for y, p in zip(years, points, strict=True) for o in p.get("others", ())]
+        chart.add_trace(_bound_marks(bounds, metric, locale, top))
     if others:
-        divisor = points[0]["value"] / points[0]["display_value"] if points[0]["value"] else 1
         chart.add_trace(_other_marks(others, divisor, metric, locale))
-        values = [*values, *(float(o["value"]) / divisor for _, o in others)]
     shown = year_events(points, metric, events)
     if shown:
         chart.add_trace(_event_marks(shown, locale))
@@ -270,10 +287,9 @@ def year_chart(
         template=TEMPLATE,
         height=height,
         showlegend=bool(others) or bool(shown) or bool(bounds),
-        # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
-        # rows, which at a fixed y would sit on the axis and the first years' points.
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
-        margin={"t": 30, "b": 100},
+        # A fixed share of the height put a short chart's legend over its year ticks.
+        legend=legend_below_ticks(height),
+        margin=TIME_MARGIN,
         yaxis={
             "title": {"text": plot_axis_title(metric, locale)},
             "rangemode": "tozero",
@@ -288,6 +304,23 @@ def year_chart(
         },
     )
     return chart
+
+
+# A value label goes under its point only where the point stands this far up the axis (as a
+# share of the highest value): lower, a label under it would sit on the year ticks.
+LABEL_UNDER_FROM = 0.25
+
+
+def label_sides(years: list[int], values: list[float | None], top: float) -> list[str]:
+    """Return each year's value label side: over the point in even years from the axis' first,
+    under it in the others (where the point stands high enough), so neighbouring years' labels
+    never sit side by side on a narrow chart (a phone's 390 px gives a year about 30 px)."""
+    return [
+        "bottom center"
+        if year % 2 and value is not None and value >= LABEL_UNDER_FROM * top
+        else "top center"
+        for year, value in zip(years, values, strict=True)
+    ]
 
 
 # Up to this many years every year has its tick at any width; a longer span lets plotly thin
@@ -352,6 +385,12 @@ def year_points(records: list[Record], locale: Locale) -> list[Record]:
     points = build_points(records, locale)
     for p, r in zip(points, records, strict=True):
         p["series_key"] = r["series"]
+        # The other sources' values of the year carry their period in words too: a click on
+        # one is matched to it (dashboard.downloads.selected_records).
+        p["others"] = [
+            {**o, "period_label": locale.period(o["period_start"], o["period_end"])}
+            for o in r.get("others", ())
+        ]
     return points
 
 

@@ -98,3 +98,17 @@ BOUND_SYMBOLS = {
 def bound_symbol(qualifier: object, exact: str = "circle") -> str:
     """Return the marker symbol of a figure stated with the qualifier (exact: the given one)."""
     return BOUND_SYMBOLS.get(str(qualifier or ""), exact)
+
+
+# Room above a time chart's plot, and below it for its ticks and the legend under them.
+TIME_MARGIN = {"t": 30, "b": 100}
+# Pixels under the plot its ticks take (13 px type below plotly's standoff, a period's words on
+# a bar chart): the legend starts below them at every chart height.
+TICK_ROOM = 36
+
+
+def legend_below_ticks(height: int) -> dict[str, object]:
+    """Return a time chart's legend: under its ticks, growing downwards (on a half-width chart
+    its entries wrap to rows), wherever the chart's height puts the axis."""
+    plot = height - TIME_MARGIN["t"] - TIME_MARGIN["b"]
+    return {"orientation": "h", "y": -TICK_ROOM / plot, "yanchor": "top"}

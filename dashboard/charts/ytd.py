@@ -19,7 +19,14 @@ from dashboard.charts.metric_charts import (
     point_text,
     qualifier_of,
 )
-from dashboard.charts.theme import DERIVED_PATTERN, REPORTED_COLOUR, TEMPLATE, tint
+from dashboard.charts.theme import (
+    DERIVED_PATTERN,
+    REPORTED_COLOUR,
+    TEMPLATE,
+    TIME_MARGIN,
+    legend_below_ticks,
+    tint,
+)
 from dashboard.format import (
     format_number,
 )
@@ -197,10 +204,8 @@ def ytd_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
         height=HEIGHT,
         barmode="group",
         showlegend=any(p["basis"] == "derived" or is_bound(qualifier_of(p)) for p in points),
-        # Below the year ticks, growing downwards: on a half-width chart the entries wrap to
-        # rows, which at a fixed y would sit on the axis and the first years' points.
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
-        margin={"t": 30, "b": 100},
+        legend=legend_below_ticks(HEIGHT),
+        margin=TIME_MARGIN,
         xaxis={
             "type": "category",
             "categoryorder": "array",

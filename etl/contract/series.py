@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,8 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
 MAX_WORDING = 100
 # A label naming this corridor says its figures are the corridor's (经西部陆海新通道 …).
 CORRIDOR_NAME = "陆海新通道"
+# A part of a whole (其中市外) whose words have no English is still said to be a part.
+PART_ALONE_EN = "part of a total"
 # Distinct (series, scope) pairs remembered: a table holds a few thousand scopes.
 MAX_CACHED_SCOPES = 65536
 
@@ -76,6 +79,7 @@ class ScopeWords:
     narrower: dict[str, str]  # word → its kind (place, product, company)
     modes: dict[str, tuple[str, ...]]  # family → its words; rail_sea is the corridor's own
     neutral: tuple[str, ...] = ()  # bodies counting every line (国铁集团): never narrower
+    english: dict[str, str] = dataclasses.field(default_factory=dict)  # narrower word → its English
 
 
 # Where a scope names a line by its two ends, (钦州港—重庆), the places are the line's ends, not
@@ -111,7 +115,10 @@ def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
     neutral = tuple(
         sorted((normalise_scope(w) for w in spec.get("neutral", ())), key=len, reverse=True)
     )
-    return ScopeWords(corridor=corridor, narrower=narrower, modes=modes, neutral=neutral)
+    english = {normalise_scope(w): str(en) for w, en in dict(spec.get("english", {})).items()}
+    return ScopeWords(
+        corridor=corridor, narrower=narrower, modes=modes, neutral=neutral, english=english
+    )
 
 
 def _stripped_scope(series: Series, scope: str) -> str:
@@ -142,6 +149,23 @@ def foreign_words(series: Series, scope: str) -> tuple[str, ...]:
         if family != OWN_MODE and not any(w in series.own_words for w in words):
             found.append(words[0])
     return tuple(found)
+
+
+def scope_words_en(scope: object) -> str:
+    """Return in English what a scope narrows to beyond its place: "of which citrus", "one
+    company's count", "cross-border road"; '' when it names nothing of the kind."""
+    text = normalise_scope(scope)
+    english = load_scope_words().english
+    found = [w for w in english if w in text]
+    # The longest word speaks for the words inside it (汽车 in 汽车零部件 is not a second product).
+    found = [w for w in found if not any(w != o and w in o for o in found)]
+    found.sort(key=text.index)
+    kinds = load_scope_words().narrower
+    parts = [english[w] for w in found if kinds.get(w) == "part"]
+    rest = [english[w] for w in found if kinds.get(w) != "part"]
+    if parts and not rest:
+        return PART_ALONE_EN
+    return " ".join([*parts, ", ".join(rest)]).strip()
 
 
 def names_this_corridor(scope: str) -> bool:

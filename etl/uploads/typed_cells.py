@@ -101,6 +101,14 @@ def _date_parts(text: pd.Series, wanted: pd.Series) -> pd.DataFrame:
     return parts
 
 
+def table_dates(read: pd.Series, shown: pd.Series, col: str, problems: ProblemList) -> pd.Series:
+    """Return dates read at any resolution as the table's nanosecond dates, recording each one
+    beyond 1677–2262 (DATE_OUT_OF_RANGE, with the cell as shown) and leaving it empty."""
+    beyond = read.notna() & ((read < pd.Timestamp.min) | (read > pd.Timestamp.max))
+    problems.add_mask(beyond, shown, col, *DATE_OUT_OF_RANGE)
+    return read.where(~beyond).astype("datetime64[ns]")
+
+
 def parse_date_column(
     text: pd.Series, col: str, problems: ProblemList, notes: list[Problem] | None = None
 ) -> pd.Series:
@@ -124,9 +132,7 @@ def parse_date_column(
     if col == "period_end" and month_only.any():
         ends = read[month_only] + pd.offsets.MonthEnd(0)
         read = read.where(~month_only, ends)
-    beyond = read.notna() & ((read < pd.Timestamp.min) | (read > pd.Timestamp.max))
-    problems.add_mask(beyond, text, col, *DATE_OUT_OF_RANGE)
-    parsed = read.where(~beyond).astype("datetime64[ns]")
+    parsed = table_dates(read, text, col, problems)
     problems.add_mask(
         filled & ~shaped,
         text,

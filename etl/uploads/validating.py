@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from datetime import datetime
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,12 @@ from etl.uploads.reading import (
     read_upload_frame,
 )
 from etl.uploads.row_checks import check_rows, check_rows_hashed
-from etl.uploads.typed_cells import NOT_FINITE, parse_date_column, parse_number_column
+from etl.uploads.typed_cells import (
+    NOT_FINITE,
+    parse_date_column,
+    parse_number_column,
+    table_dates,
+)
 from etl.uploads.vocabulary_cells import (
     QUALIFIER_ALLOWED_EN,
     QUALIFIER_ALLOWED_ZH,
@@ -150,6 +156,15 @@ def validate_rows(rows: pd.DataFrame, name: str, known_sources: Iterable[str]) -
     rules as an upload's. Problems name the rows as shown on screen, numbered from 1.
     """
     frame = check_columns(rows, name)
+    headers = dict(zip(frame.columns, (str(c).strip() for c in rows.columns), strict=True))
+    try:
+        return _validate_typed(frame, name, known_sources)
+    except CorridorError as exc:
+        raise CorridorError([_as_headed(p, headers) for p in exc.problems]) from None
+
+
+def _validate_typed(frame: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
+    """Return validate_rows' rows checked, under the contract's column names."""
     # Rows of an on-screen table are numbered from 1; messages add 2 to the index.
     frame.index = pd.RangeIndex(-1, len(frame) - 1)
     problems = ProblemList(name)
@@ -167,9 +182,19 @@ def validate_rows(rows: pd.DataFrame, name: str, known_sources: Iterable[str]) -
             frame[col] = numbers
     for col in DATE_COLUMNS:
         if col in frame:
-            frame[col] = _typed_column(frame[col], pd.to_datetime, col, problems)
-            frame[col] = frame[col].astype("datetime64[ns]").dt.normalize()
+            # Read from the cells as shown, at the resolution pandas picks: a date beyond
+            # 1677–2262 is named as such, not coerced to a wrong format or an exception.
+            shown = frame[col].astype(object).map(_date_shown, na_action="ignore")
+            read = _typed_column(shown, partial(pd.to_datetime, format="ISO8601"), col, problems)
+            frame[col] = table_dates(read, shown, col, problems).dt.normalize()
     return check_rows(frame, name, known_sources, problems)
+
+
+def _date_shown(cell: object) -> str:
+    # A date cell as the analyst sees it on screen: 2300-01-01, not 2300-01-01 00:00:00.
+    if isinstance(cell, pd.Timestamp | datetime) and cell == cell.replace(hour=0, minute=0):
+        return cell.date().isoformat()
+    return str(cell)
 
 
 def _typed_column(

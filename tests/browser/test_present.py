@@ -179,3 +179,28 @@ def test_the_present_page_fits_the_wall_as_present_mode_does(
     assert own == flagged
     assert own["height"] <= WALL["height"] and own["width"] <= WALL["width"], own
     page.screenshot(path=str(ARTIFACTS / f"present_page_{slide}.png"))
+
+
+# The words a presenter sees on the controls: every visible text but the icons' ligature names.
+CONTROL_WORDS_JS = """() => {
+  const box = document.querySelector('.st-key-present_controls');
+  const icons = [...box.querySelectorAll('[data-testid="stIconMaterial"]')].map(e => e.innerText);
+  return icons.reduce((text, icon) => text.replace(icon, ''), box.innerText);
+}"""
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh", r"[A-Za-z]{2,}"), ("en", r"[\u3400-\u9fff]")])
+def test_the_clicker_speaks_the_page_language(
+    present_server: str, browser_page: Page, lang: str, other: str
+) -> None:
+    # Streamlit's own key badges read "PageUp"/"PageDown" on a Chinese page.
+    page = browser_page
+    page.goto(f"{present_server}/?present=1&lang={lang}&slide=2")
+    _screen(page, 2)
+    words = page.evaluate(CONTROL_WORDS_JS)
+    counter = _counter(page)
+    assert ("上翻页键" if lang == "zh" else "Page Up") in words
+    assert re.findall(other, words.replace(counter, "")) == []
+    page.locator(".st-key-present_controls").screenshot(
+        path=str(ARTIFACTS / f"present_controls_{lang}.png")
+    )

@@ -9,9 +9,11 @@ import pytest
 from app_support import APP, TIMEOUT, shown, texts
 from cards_support import cards
 from dashboard_data import SEED
+from language_support import CJK
 from streamlit.testing.v1 import AppTest
 from uploads_support import ANALYST_ACTOR
 
+from dashboard.deck.pdf import pdf_available
 from etl.contract.paths import DEFAULT_DATA_DIR, Layout
 from etl.store.commands import correct_figure
 
@@ -51,9 +53,14 @@ def test_every_page_runs_in_both_languages_and_shows_values(data_dir: Path, lang
             # One figure each but China–Europe rail's, a related series (behind its switch).
             assert len(table) == 11
             assert table.iloc[:, 0].notna().all()
-            # CSV, XLSX, the sidebar deck's PPTX; its PDF is made by a button, saved once made.
-            assert len(at.get("download_button")) == 3
-            assert any(b.key == "download_pdf" for b in at.button)
+            # CSV, XLSX, the sidebar deck's PPTX and its PDF (a download button where LibreOffice
+            # is installed, else a disabled button saying why).
+            ids = [str(b.proto.id) for b in at.get("download_button")]
+            if pdf_available():
+                assert len(ids) == 4 and any(i.endswith("download_pdf") for i in ids)
+            else:
+                assert len(ids) == 3
+                assert any(b.key == "download_pdf" and b.disabled for b in at.button)
         elif page == "freight":
             # A handful of figures: cards, a sentence and the table, no one-dot charts.
             assert plotly_count(at) == 0
@@ -100,6 +107,34 @@ def test_the_language_switch_keeps_the_filters(data_dir: Path) -> None:
     assert at.query_params["lang"] == "en"
     assert at.query_params["source"] == SEED
     assert cards(at)[0].value == "880 million yuan"
+
+
+def _slider_shows(at: AppTest) -> tuple[list[str], list[str]]:
+    """Return the period slider's option words and the two the browser draws its thumbs at."""
+    proto = at.select_slider(key="f_period").proto
+    # A browser keeps its own value unless told one; given new options (new words) it falls
+    # back on the default.
+    at_index = proto.value if proto.set_value else proto.default
+    return list(proto.options), [proto.options[int(i)] for i in at_index]
+
+
+def test_the_period_slider_speaks_the_new_language_at_the_period_chosen(data_dir: Path) -> None:
+    at = run_app()
+    months = at.select_slider(key="f_period").options
+    chosen = (at.select_slider(key="f_period").value[0], "2024-07")
+    at.select_slider(key="f_period").set_value(chosen).run()
+    options, thumbs = _slider_shows(at)
+    assert "2024年7月" in options
+    at.segmented_control(key="f_lang").set_value("en").run()
+    assert not at.exception
+    options, thumbs = _slider_shows(at)
+    assert len(options) == len(months) and "Jul 2024" in options
+    assert not any(CJK.search(o) for o in options)
+    assert thumbs[1] == "Jul 2024"
+    assert at.query_params["to"] == "2024-07"
+    at.segmented_control(key="f_lang").set_value("zh").run()
+    options, thumbs = _slider_shows(at)
+    assert thumbs[1] == "2024年7月" and "Jul 2024" not in options
 
 
 def test_the_language_switch_rewords_the_page_without_reselecting_the_figures(

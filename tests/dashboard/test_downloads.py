@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import openpyxl
@@ -102,20 +104,43 @@ def test_a_clicked_point_is_matched_to_the_charts_own_record(data_dir: Path) -> 
     assert selected_records(spec, None) == []
 
 
-def test_the_pdf_button_sits_beside_the_pptx_one(data_dir: Path) -> None:
+def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], object]]:
+    """Return, as the app registers them, each download button's callable by its file id (what
+    the browser's click asks the server to run)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    seen: dict[str, Callable[[], object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def kept(self: MediaFileManager, data: Callable[[], object], *args: Any, **kw: Any) -> str:
+        file_id = register(self, data, *args, **kw)  # type: ignore[arg-type]
+        seen[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", kept)
+    return seen
+
+
+def pdf_click(at: AppTest, files: dict[str, Callable[[], object]]) -> Callable[[], object]:
+    """Return what one click on the PDF button runs: its download button's own callable."""
+    button = next(b for b in at.get("download_button") if str(b.proto.id).endswith("download_pdf"))
+    return files[button.proto.deferred_file_id]
+
+
+def test_the_pdf_button_sits_beside_the_pptx_one_and_one_click_saves_the_pdf(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tool_support import require_tool
 
     require_tool("soffice", "makes the deck's PDF")
+    files = deferred_files(monkeypatch)
     at = trains_page({})
     keys = button_keys(at)
     assert any(k.endswith("download_deck") for k in keys), keys
-    # The PDF is made by a click (a LibreOffice failure is then a message on the page), then
-    # saved by a second.
-    button = next(b for b in at.button if b.key == "download_pdf")
-    assert not button.disabled
-    button.click().run()
-    assert not at.exception, at.exception
-    assert any(k.endswith("download_pdf_file") for k in button_keys(at)), button_keys(at)
+    # Issue 23: the PDF took two clicks (make, then save); the click now makes and saves it.
+    assert not any(b.key == "download_pdf" for b in at.button)
+    made = pdf_click(at, files)()
+    assert isinstance(made, bytes) and made.startswith(b"%PDF")
 
 
 def test_without_libreoffice_the_pdf_button_says_why(
@@ -136,17 +161,19 @@ def test_a_libreoffice_failure_after_the_pdf_click_is_a_bilingual_message_not_a_
 ) -> None:
     import os
 
+    from etl.contract.errors import CorridorError
+
     tool = tmp_path / "bin" / "soffice"
     tool.parent.mkdir()
     tool.write_text('#!/bin/sh\necho "soffice: boom" >&2\nexit 1\n', encoding="utf-8")
     tool.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tool.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    files = deferred_files(monkeypatch)
     at = trains_page({})
-    button = next(b for b in at.button if b.key == "download_pdf")
-    assert not button.disabled
-    button.click().run()
+    # The browser gets Streamlit's own "failed"; the reason waits in the session for the page.
+    with pytest.raises(CorridorError):
+        pdf_click(at, files)()
+    at.run()
     assert not at.exception, at.exception
     said = " ".join(e.value for e in at.sidebar.error)
     assert "LibreOffice 未能生成 PDF" in said and "LibreOffice did not write the PDF" in said
-    # Nothing to save: no PDF was made.
-    assert not any(k.endswith("download_pdf_file") for k in button_keys(at))

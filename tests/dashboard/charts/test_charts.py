@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -333,3 +335,60 @@ def test_each_catalogued_series_keeps_a_place_among_the_scopes_a_chart_draws() -
     # Without the catalogue column, scopes rank by their latest value alone.
     plain, _ = select_figures(frame.drop(columns="series"), 3, 100)
     assert "重庆海关监管班列" not in set(frame["scope"].iloc[plain])
+
+
+def _agri_headings(lang: str) -> list[str]:
+    from dashboard_data import ROWS, SEED
+
+    # The shipped agricultural figures: the same all-routes series under two scopes (重庆,
+    # 重庆农产品) and a part of it outside every series (其中柑橘), each with a derived prior year.
+    agri = ("agri_export_value_cny", "chongqing", "")
+    rows = [
+        *ROWS,
+        (agri[0], "1450000000", "2024-01-01", "2024-11-30", *agri[1:], "重庆农产品", "39.4",
+         "reported", SEED, "去年前11月,重庆农产品出口额达14.5亿元,同比增长39.4%"),
+        (agri[0], "158000000", "2024-01-01", "2024-11-30", *agri[1:], "重庆农产品(其中柑橘)",
+         "176", "reported", SEED, "柑橘出口额同比增长176%,达1.58亿元"),
+        (agri[0], "57246376.8", "2023-01-01", "2023-11-30", *agri[1:], "重庆农产品(其中柑橘)",
+         "", "derived", SEED, "推算 derived: 158000000 ÷ (1 + 176%)"),
+    ]  # fmt: skip
+    specs = build(observations(rows), page="agri", locale=locale_for(lang))
+    spec = next(s for s in specs if s.id == "agri_export_value_cny")
+    return [a.text for a in spec.chart.layout.annotations]
+
+
+def test_english_headings_name_a_series_by_its_label_and_a_part_by_what_it_counts() -> None:
+    # Issue 23: English read "Chongqing (1)", "Chongqing (2)", "Chongqing (3)".
+    headings = [h.replace("<br>", " ") for h in _agri_headings("en")]
+    assert headings == [
+        "<b>Chongqing's agricultural exports, all routes</b>",
+        "<b>Chongqing · of which citrus</b>",
+    ] or headings == [
+        "<b>Chongqing · of which citrus</b>",
+        "<b>Chongqing's agricultural exports, all routes</b>",
+    ]
+    assert not any(re.search(r"\(\d\)", h) for h in headings)
+
+
+def test_chinese_headings_name_a_series_by_its_label_and_a_part_by_its_scope() -> None:
+    assert sorted(_agri_headings("zh")) == [
+        "<b>重庆农产品出口（全部途径）</b>",
+        "<b>重庆（重庆农产品(其中柑橘)）</b>",
+    ]
+
+
+def test_english_numbers_only_figures_nothing_else_tells_apart() -> None:
+    from dashboard.charts.metric_charts import build_points
+
+    base = {
+        "metric": "teu", "value": 1.0, "qualifier": "", "period_start": None,
+        "period_end": pd.Timestamp("2024-07-31"), "region": "chongqing", "route": "",
+        "series": "", "yoy_pct": None, "basis": "reported",
+    }  # fmt: skip
+    scopes = ["重庆甲", "重庆乙", "重庆某物流公司"]
+    points = build_points([{**base, "scope": s} for s in scopes], EN)
+    assert sorted(p["series"] for p in points) == [
+        "Chongqing (1)",
+        "Chongqing (2)",
+        "Chongqing · one company's count",
+    ]

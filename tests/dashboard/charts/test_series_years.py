@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -203,3 +205,68 @@ def year_rec(value: float, end: str, qualifier: str = "") -> dict[str, object]:
         "period_end": pd.Timestamp(end),
         "others": [],
     }
+
+
+def test_a_click_on_an_also_reported_circle_opens_its_own_report() -> None:
+    from types import SimpleNamespace
+
+    from dashboard.downloads import selected_records
+
+    rows = [
+        *ROWS,
+        _row("9000", "2023-01-01", "2023-12-31"),
+        _row("9300", "2023-01-01", "2023-12-31", OLDER, SCOPE + "年度"),
+    ]
+    frame = observations(rows)
+    view = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), EN)
+    points = year_points(year_records(view, ["train_runs"])["train_runs"], EN)
+    figure = year_chart(points, "train_runs", EN)
+    circles = next(d for d in figure.data if d.name == t("also_reported_legend", "en"))
+    [custom] = circles.customdata
+    # The other source's own report and period, as every point carries them.
+    assert custom[8] == "http://district.ce.cn/zg/201907/05/t20190705_32539028.shtml"
+    assert custom[1] == "2023" and custom[0] == "9,300 trains"
+    spec = SimpleNamespace(point_records=tuple(points))
+    [picked] = selected_records(spec, {"points": [{"customdata": list(custom)}]})  # type: ignore[arg-type]
+    assert (picked["value"], picked["url"]) == (9300, custom[8])
+
+
+def _bound_years_chart(height: int) -> object:
+    # The shipped trains' shape: exact years, then two bound years side by side (超9000, 超1万).
+    recs = [
+        {**year_rec(v, f"{y}-12-31", q), "period_start": pd.Timestamp(f"{y}-01-01")}
+        for y, v, q in (
+            (2021, 6117, ""), (2022, 8820, ""), (2023, 9000, "over"), (2024, 10000, "over"),
+            (2025, 10218, ""),
+        )
+    ]  # fmt: skip
+    words = {"metric": "train_runs", "region": "corridor", "route": "rail_sea", "scope": SCOPE}
+    words |= {"basis": "reported", "yoy_pct": None, "source": "S", "quote": "q", "url": ""}
+    for r in recs:
+        r.update(words)
+    return year_chart(year_points(recs, EN), "train_runs", EN, height=height)
+
+
+@pytest.mark.parametrize("height", [310, 270])
+def test_neighbouring_years_labels_sit_on_opposite_sides(height: int) -> None:
+    from dashboard.charts.series_years import label_sides
+
+    # Issue 23: at 390 px a year is about 30 px wide: 超9000 and 超10000 (and 8,820) touched.
+    figure = _bound_years_chart(height)
+    line, bounds = figure.data[0], figure.data[1]
+    sides = dict(zip(line.x, line.textposition, strict=True))
+    sides.update(zip(bounds.x, bounds.textposition, strict=True))
+    labelled = sorted(sides)
+    assert all(sides[a] != sides[b] for a, b in pairwise(labelled))
+    # A point low on the axis keeps its label over it, off the year ticks.
+    assert label_sides([2017, 2018], [178, 1154], 10218) == ["top center", "top center"]
+
+
+@pytest.mark.parametrize("height", [310, 270])
+def test_the_legend_starts_under_the_year_ticks_at_every_height(height: int) -> None:
+    from dashboard.charts.theme import TICK_ROOM, TIME_MARGIN
+
+    # A fixed share (y = -0.12) put a short chart's legend over its year ticks at 1366 px.
+    figure = _bound_years_chart(height)
+    plot = height - TIME_MARGIN["t"] - TIME_MARGIN["b"]
+    assert -figure.layout.legend.y * plot >= TICK_ROOM

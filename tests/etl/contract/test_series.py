@@ -8,15 +8,18 @@ import pytest
 from etl.contract.identity import normalise_scope
 from etl.contract.places import resolve_region, resolve_route
 from etl.contract.series import (
+    OWN_MODE,
     assign_series,
     fill_series,
     foreign_words,
     headline_series,
+    load_scope_words,
     load_series,
     parse_catalogue,
     parse_scope_words,
     resolve_series,
     scope_belongs,
+    scope_words_en,
     series_by_key,
 )
 from etl.contract.vocabulary import load_metrics
@@ -228,3 +231,18 @@ def test_cross_border_road_trips_are_the_shuttle_service_only() -> None:
     road = ("vehicles", "corridor", "cross_border_road")
     assert resolve_series(*road, "西部陆海新通道跨境公路班车") == "cross_border_road_trips"
     assert resolve_series(*road, "跨境公路") == ""
+
+
+def test_every_word_an_english_heading_tells_apart_by_has_its_english() -> None:
+    words = load_scope_words()
+    kinds = {"product", "company", "part"}
+    telling = [w for w, kind in words.narrower.items() if kind in kinds]
+    telling += [w for family, ws in words.modes.items() if family != OWN_MODE for w in ws]
+    assert [w for w in telling if not words.english.get(w)] == []
+
+
+def test_a_scope_says_in_english_what_it_narrows_to() -> None:
+    assert scope_words_en("重庆农产品(其中柑橘)") == "of which citrus"
+    assert scope_words_en("汽车零部件") == "cars, parts and components"
+    assert scope_words_en("重庆经西部陆海新通道(其中市外)") == "part of a total"
+    assert scope_words_en("重庆经西部陆海新通道") == ""

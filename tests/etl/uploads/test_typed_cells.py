@@ -1,7 +1,7 @@
 """etl/uploads/typed_cells.py: a date the table cannot hold (before 1677-09-21 or after
 2262-04-11, pandas' nanosecond bounds) is refused with a message naming the column and the
-value, in a CSV and in a workbook (typed as text or a real Excel date), never a vague
-OutOfBoundsDatetime; dates just inside the bounds still read."""
+value, in a CSV, in a workbook (typed as text or a real Excel date) and in rows edited on screen,
+never a vague OutOfBoundsDatetime; dates just inside the bounds still read."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import pytest
 from uploads_support import HEADER, SOURCE, csv_line, with_rows
 
 from etl.contract.errors import CorridorError
+from etl.uploads.columns import HEADERS_ZH
 from etl.uploads.problem_list import ProblemList
 from etl.uploads.typed_cells import parse_date_column
-from etl.uploads.validating import parse_upload
+from etl.uploads.validating import parse_upload, validate_rows
 
 
 def workbook(cells: dict[str, object]) -> bytes:
@@ -74,3 +75,44 @@ def test_dates_at_the_bounds_still_read_and_only_those_beyond_are_named() -> Non
     with pytest.raises(CorridorError) as caught:
         problems.raise_if_any()
     assert [p.value for p in caught.value.problems] == ["2262-04-12", "1677-09-20"]
+
+
+def typed_rows() -> pd.DataFrame:
+    """Two valid rows with their types, as an article's proposal reaches the on-screen editor."""
+    upload = parse_upload(with_rows(csv_line(0), csv_line(1)), "x.csv", {SOURCE})
+    return upload.rows.reset_index(drop=True).astype({"period_end": object})
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [datetime(2300, 1, 1), "2300-01-01", pd.Timestamp("2300-01-01").date(), datetime(1600, 6, 30)],
+)
+def test_rows_edited_on_screen_name_a_date_the_table_cannot_hold(cell: object) -> None:
+    rows = typed_rows()
+    rows.loc[1, "period_end"] = cell
+    with pytest.raises(CorridorError) as caught:
+        validate_rows(rows, "article.txt", {SOURCE})
+    [problem] = caught.value.problems
+    assert problem.zh.startswith("日期超出范围") and problem.en.startswith("date out of range")
+    assert (problem.row, problem.column) == (2, "period_end")
+    assert problem.value == str(cell)[:10]
+    assert "日期超出范围" in caught.value.render()
+
+
+def test_rows_edited_on_screen_under_chinese_headers_are_named_by_them() -> None:
+    rows = typed_rows()
+    rows.loc[0, "period_end"] = "9999-12-31"
+    rows = rows.rename(columns={"period_end": HEADERS_ZH["period_end"][0]})
+    with pytest.raises(CorridorError) as caught:
+        validate_rows(rows, "article.txt", {SOURCE})
+    [problem] = caught.value.problems
+    assert (problem.column, problem.value) == ("截止日期", "9999-12-31")
+
+
+def test_rows_edited_on_screen_read_dates_inside_the_bounds_as_dates() -> None:
+    rows = typed_rows()
+    rows.loc[0, "period_end"] = datetime(2024, 7, 31)
+    rows.loc[1, "period_end"] = "2024-07-31 00:00:00"
+    checked = validate_rows(rows, "article.txt", {SOURCE})
+    assert checked["period_end"].tolist() == [pd.Timestamp("2024-07-31")] * 2
+    assert checked["period_end"].dtype == "datetime64[ns]"
