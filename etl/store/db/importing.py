@@ -29,10 +29,11 @@ from etl.store.db.side_records import (
     account_rows,
     audit_rows,
     event_rows,
+    legacy_users_file,
     pending_rows,
     received_file_rows,
 )
-from etl.store.db.writes import bump_version
+from etl.store.db.writes import bump_version, record_audit
 from etl.store.history import undone_ids
 from etl.store.table import load_built
 
@@ -93,13 +94,49 @@ def import_batches(engine: Engine, layout: Layout) -> Imported:
         ):
             _insert(connection, table, rows)
             counts[name] = len(rows)
-        accounts, os_users = account_rows(layout)
-        _insert(connection, t.accounts, accounts)
-        _insert(connection, t.os_users, os_users)
-        counts["accounts"] = len(accounts)
+        counts["accounts"] = _add_accounts(connection, layout)
         _advance_sequences(connection)
         bump_version(connection)
     return Imported(counts)
+
+
+def _add_accounts(connection: Connection, layout: Layout) -> int:
+    accounts, os_users = account_rows(layout)
+    _insert(connection, t.accounts, accounts)
+    _insert(connection, t.os_users, os_users)
+    return len(accounts)
+
+
+# Account changes in the audit trail: a database that ever had accounts never takes a file's.
+ACCOUNT_EVENTS = ("user_added", "user_removed", "accounts_imported")
+
+
+def import_accounts_file(engine: Engine, layout: Layout) -> int:
+    """Load an accounts file of earlier versions into a database that never had accounts.
+
+    Return how many accounts came in: none when there is no file, or when the database holds
+    accounts or ever did (removed accounts never come back from an old file).
+    """
+    if not legacy_users_file(layout).is_file():
+        return 0
+    with writing(engine) as connection:
+        used = (
+            connection.execute(sa.select(sa.literal(1)).select_from(t.accounts).limit(1)).first()
+            or connection.execute(
+                sa.select(sa.literal(1)).where(t.audit.c.event.in_(ACCOUNT_EVENTS)).limit(1)
+            ).first()
+        )
+        if used:
+            return 0
+        count = _add_accounts(connection, layout)
+        record_audit(
+            connection,
+            "accounts_imported",
+            "",
+            file=str(legacy_users_file(layout)),
+            accounts=count,
+        )
+    return count
 
 
 def _refuse_a_used_database(connection: Connection) -> None:
