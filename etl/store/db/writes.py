@@ -21,6 +21,8 @@ from etl.store.db.rows import figure_identities, figure_records
 # batch numbers follow commit order (SQLite's BEGIN IMMEDIATE already serialises writers).
 BATCH_LOCK_KEY = 0x636F7272  # "corr"
 IDENTITY_INDEX = "uq_figures_active_identity"
+# A name or detail longer than this is cut: the trail records attempts, not payloads.
+MAX_AUDIT_FIELD = 200
 
 
 def _same_figure_refusal() -> CorridorError:
@@ -112,8 +114,13 @@ def bump_version(connection: Connection) -> None:
     connection.execute(sa.update(t.data_version).values(version=t.data_version.c.version + 1))
 
 
+def _bounded(value: Any) -> Any:
+    return value[:MAX_AUDIT_FIELD] if isinstance(value, str) else value
+
+
 def record_audit(connection: Connection, event: str, who: str, **details: Any) -> None:
     """Append one event to the audit trail (the database refuses to change or delete it)."""
     when = pd.Timestamp.now(tz="UTC").isoformat(timespec="milliseconds")
-    entry = {"at": when, "event": event, "person": who, "details": details}
+    bounded = {k: _bounded(v) for k, v in details.items()}
+    entry = {"at": when, "event": event, "person": _bounded(who), "details": bounded}
     connection.execute(sa.insert(t.audit), [entry])
