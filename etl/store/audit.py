@@ -11,19 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.db.engine import WRITE_OPTION
 from etl.store.db.opening import store_engine
-from etl.store.db.writes import record_audit
-
-
-def _unrecordable(exc: Exception) -> CorridorError:
-    reason = type(exc).__name__
-    return CorridorError.single(
-        f"无法写入审计记录（{reason}），操作已拒绝，数据没有改动",
-        f"the audit trail cannot be written ({reason}): refused, nothing was changed",
-    )
+from etl.store.db.writes import record_audit, unrecordable
 
 
 def audit_ready(layout: Layout) -> None:
@@ -32,7 +23,7 @@ def audit_ready(layout: Layout) -> None:
         with store_engine(layout).connect() as connection:
             connection.execute(sa.select(sa.literal(1)))
     except SQLAlchemyError as exc:
-        raise _unrecordable(exc) from None
+        raise unrecordable(exc) from None
 
 
 def audit(layout: Layout, event: str, who: str, **details: Any) -> None:
@@ -46,4 +37,4 @@ def audit(layout: Layout, event: str, who: str, **details: Any) -> None:
         ):
             record_audit(connection, event, who, **details)
     except SQLAlchemyError as exc:
-        raise _unrecordable(exc) from None
+        raise unrecordable(exc) from None

@@ -117,25 +117,18 @@ def import_accounts_file(engine: Engine, layout: Layout) -> int:
     Return how many accounts came in: none when there is no file, or when the database holds
     accounts or ever did (removed accounts never come back from an old file).
     """
-    if not legacy_users_file(layout).is_file():
+    path = legacy_users_file(layout)
+    if not path.is_file():
         return 0
     with writing(engine) as connection:
-        used = (
-            connection.execute(sa.select(sa.literal(1)).select_from(t.accounts).limit(1)).first()
-            or connection.execute(
-                sa.select(sa.literal(1)).where(t.audit.c.event.in_(ACCOUNT_EVENTS)).limit(1)
-            ).first()
+        had = sa.union_all(
+            sa.select(sa.literal(1)).select_from(t.accounts),
+            sa.select(sa.literal(1)).where(t.audit.c.event.in_(ACCOUNT_EVENTS)),
         )
-        if used:
+        if connection.execute(sa.select(sa.exists(had))).scalar():
             return 0
         count = _add_accounts(connection, layout)
-        record_audit(
-            connection,
-            "accounts_imported",
-            "",
-            file=str(legacy_users_file(layout)),
-            accounts=count,
-        )
+        record_audit(connection, "accounts_imported", "", file=str(path), accounts=count)
     return count
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from etl.contract.errors import CorridorError
 from etl.store.db import tables as t
@@ -123,4 +123,16 @@ def record_audit(connection: Connection, event: str, who: str, **details: Any) -
     when = pd.Timestamp.now(tz="UTC").isoformat(timespec="milliseconds")
     bounded = {k: _bounded(v) for k, v in details.items()}
     entry = {"at": when, "event": event, "person": _bounded(who), "details": bounded}
-    connection.execute(sa.insert(t.audit), [entry])
+    try:
+        connection.execute(sa.insert(t.audit), [entry])
+    except SQLAlchemyError as exc:  # the caller's transaction rolls back: nothing changes
+        raise unrecordable(exc) from None
+
+
+def unrecordable(exc: Exception) -> CorridorError:
+    """Return the refusal of something the audit trail could not record."""
+    reason = type(exc).__name__
+    return CorridorError.single(
+        f"无法写入审计记录（{reason}），操作已拒绝，数据没有改动",
+        f"the audit trail cannot be written ({reason}): refused, nothing was changed",
+    )

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from audit_support import refuse_audit_rows
 from pg_support import db_url, postgres_server
 
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store import accounts, auth
 from etl.store.actors import ANALYST, MANAGER, Actor
+from etl.store.audit import audit
 from etl.store.db import tables as t
 from etl.store.db.engine import DATABASE_ENV
 from etl.store.db.opening import forget_engines, store_engine
@@ -108,20 +110,24 @@ def test_only_an_admin_changes_accounts_but_anyone_their_own_password(store: Lay
         accounts.add_user(store, "ＬＩ", ANALYST, "another password 1", by=ADMIN)
 
 
-def test_an_account_change_the_audit_trail_cannot_record_is_not_made(
-    store: Layout, monkeypatch: pytest.MonkeyPatch
+def test_an_account_change_the_audit_trail_cannot_record_is_refused_and_not_made(
+    store: Layout,
 ) -> None:
     accounts.add_user(store, "wang", ANALYST, "wang password 2025", by=None)
-
-    def refused(*_args: object, **_kwargs: object) -> None:
-        raise sa.exc.OperationalError("INSERT INTO audit", {}, Exception("disk I/O error"))
-
-    monkeypatch.setattr(accounts, "record_audit", refused)
-    with pytest.raises(sa.exc.OperationalError):
-        accounts.add_user(store, "li", ANALYST, "li password 2025", by=ADMIN)
-    with pytest.raises(sa.exc.OperationalError):
-        accounts.remove_user(store, "wang", by=ADMIN)
-    assert list(accounts.read_users(store, section={})) == ["wang"]
+    refuse_audit_rows(store)
+    for change in (
+        lambda: accounts.add_user(store, "li", ANALYST, "li password 2025", by=ADMIN),
+        lambda: accounts.remove_user(store, "wang", by=ADMIN),
+        lambda: accounts.set_user_password(store, "wang", "another password 1", by=ADMIN),
+    ):
+        with pytest.raises(CorridorError) as info:
+            change()
+        assert "nothing was changed" in info.value.render() and "审计" in info.value.render()
+    users = accounts.read_users(store, section={})
+    assert list(users) == ["wang"]
+    assert verify_password("wang password 2025", users["wang"].password_hash)
+    with pytest.raises(CorridorError, match="audit trail cannot be written"):
+        audit(store, "login", "wang")
 
 
 ADD_IN_A_PROCESS = """
@@ -129,6 +135,7 @@ import sys
 from pathlib import Path
 from etl.contract.paths import Layout
 from etl.store import accounts, auth
+from etl.store.audit import audit
 accounts.add_user(Layout(Path(sys.argv[1])), sys.argv[2], "analyst", "a long password 2025",
                   by=auth.Actor("wang", "analyst"))
 """

@@ -1,6 +1,6 @@
-"""etl/store: every change is in the audit trail in its own transaction, and the trail cannot be
-changed; logins are audit rows read back exactly, or refused; edited pending items are refused at
-approval and change nothing."""
+"""etl/store: every change is in the audit trail in its own transaction (or refused), and the
+trail cannot be changed; logins are audit rows read back exactly; edited pending items are refused
+at approval and change nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from audit_support import refuse_audit_rows
 from references import read_audit
 from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
 
@@ -61,20 +62,17 @@ def test_logins_are_audit_rows_read_back_exactly_and_bounded(tmp_path: Path) -> 
     assert not layout.audit_log.exists(), "no log file beside the data any more"
 
 
-def test_a_login_the_audit_trail_cannot_record_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_merge_the_audit_trail_cannot_record_is_refused_and_changes_nothing(
+    tmp_path: Path,
 ) -> None:
-    from etl.store import audit as audit_module
-
-    layout = Layout(tmp_path / "data")
-
-    def broken(*_args: object, **_kwargs: object) -> None:
-        raise sa.exc.OperationalError("INSERT INTO audit", {}, Exception("disk I/O error"))
-
-    monkeypatch.setattr(audit_module, "record_audit", broken)
+    layout = new_layout(tmp_path / "data")
+    upload, _ = validate_upload(layout, csv_bytes(3), "a.csv")
+    before = (data_version(layout), export_csv(layout))
+    refuse_audit_rows(layout)
     with pytest.raises(CorridorError) as info:
-        audit(layout, "login", "wang")
-    assert "审计" in info.value.render() and "nothing was changed" in info.value.render()
+        merge_upload(layout, upload, ANALYST_ACTOR)
+    assert "audit trail cannot be written" in info.value.render()
+    assert (data_version(layout), export_csv(layout)) == before
 
 
 def pending_layout(tmp_path: Path) -> tuple[Layout, str]:
