@@ -142,6 +142,8 @@ def test_an_analyst_uploads_in_chinese_and_a_second_analyst_approves(
     page.locator(".st-key-undo_button button").click()
     box = page.locator(".st-key-undo_confirm_box")
     box.wait_for(timeout=TIMEOUT_MS)
+    # The box draws its heading before the figures it names (a query later): wait for them.
+    box.get_by_text("将移除 1 个数字").wait_for(timeout=TIMEOUT_MS)
     assert "将移除 1 个数字" in box.inner_text() and "4321" in box.inner_text()
     page.screenshot(path=str(ARTIFACTS / "review_undo_confirm_zh.png"), full_page=True)
     page.locator(".st-key-undo_confirm button").click()
