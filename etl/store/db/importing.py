@@ -111,6 +111,14 @@ def _add_accounts(connection: Connection, layout: Layout) -> int:
 ACCOUNT_EVENTS = ("user_added", "user_removed", "accounts_imported")
 
 
+def _had_accounts(connection: Connection) -> bool:
+    had = sa.union_all(
+        sa.select(sa.literal(1)).select_from(t.accounts),
+        sa.select(sa.literal(1)).where(t.audit.c.event.in_(ACCOUNT_EVENTS)),
+    )
+    return bool(connection.execute(sa.select(sa.exists(had))).scalar())
+
+
 def import_accounts_file(engine: Engine, layout: Layout) -> int:
     """Load an accounts file of earlier versions into a database that never had accounts.
 
@@ -120,12 +128,12 @@ def import_accounts_file(engine: Engine, layout: Layout) -> int:
     path = legacy_users_file(layout)
     if not path.is_file():
         return 0
+    # Read first, without the write lock: a start beside an old file never waits for a writer.
+    with engine.connect() as connection:
+        if _had_accounts(connection):
+            return 0
     with writing(engine) as connection:
-        had = sa.union_all(
-            sa.select(sa.literal(1)).select_from(t.accounts),
-            sa.select(sa.literal(1)).where(t.audit.c.event.in_(ACCOUNT_EVENTS)),
-        )
-        if connection.execute(sa.select(sa.exists(had))).scalar():
+        if _had_accounts(connection):
             return 0
         count = _add_accounts(connection, layout)
         record_audit(connection, "accounts_imported", "", file=str(path), accounts=count)
