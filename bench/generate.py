@@ -140,32 +140,38 @@ def synthetic_rows(n: int, seed: int) -> pd.DataFrame:
     return frame.loc[:, columns]
 
 
-def bench_identity() -> dict[str, str]:
-    """Return environment settings that make write commands act as a bench account (by token).
+def bench_identity(data_dir: Path) -> dict[str, str]:
+    """Return environment settings that make write commands on data_dir act as a bench account
+    (by token).
 
-    The account lives in a temporary accounts file of its own, never the checkout's.
+    The account lives in the data directory's database (added there once), never the checkout.
     """
-    import tempfile
-
+    from etl.contract.paths import Layout
     from etl.store import accounts, actors, auth
+    from etl.store.db.opening import forget_engines
 
-    folder = Path(tempfile.mkdtemp(prefix="corridor-bench-accounts-"))
-    path = folder / "corridor_users.json"
-    accounts.add_user("bench", actors.ANALYST, "bench password 2025", path)
-    token = accounts.make_token("bench", path, by=auth.Actor("bench", actors.ANALYST))
-    return {accounts.USERS_ENV: str(path), auth.TOKEN_ENV: token}
+    where = Layout(data_dir)
+    held = accounts.stored_accounts(where)
+    admin = next((n for n, a in held.accounts.items() if a.admin), None)
+    by = None if admin is None else auth.Actor(admin, actors.ANALYST)
+    if held.find(BENCH_ACCOUNT) is None:
+        accounts.add_user(where, BENCH_ACCOUNT, actors.ANALYST, "bench password 2025", by=by)
+        by = by or auth.Actor(BENCH_ACCOUNT, actors.ANALYST)
+    token = accounts.make_token(where, BENCH_ACCOUNT, by=by)
+    forget_engines()  # the timed commands run in processes of their own
+    return {auth.TOKEN_ENV: token}
 
 
-_IDENTITY: dict[str, str] = {}
+BENCH_ACCOUNT = "bench"
 
 
-def corridor(*args: str) -> None:
-    """Run one corridor subcommand as the bench account, failing loudly."""
+def corridor(data_dir: Path, *args: str) -> None:
+    """Run one corridor subcommand on data_dir as the bench account, failing loudly."""
     exe = Path(sys.executable).with_name("corridor")
-    if not _IDENTITY:
-        _IDENTITY.update(bench_identity())
-    env = {**os.environ, **_IDENTITY}
-    result = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env)
+    env = {**os.environ, **bench_identity(data_dir)}
+    result = subprocess.run(
+        [str(exe), *args, "--data-dir", str(data_dir)], capture_output=True, text=True, env=env
+    )
     if result.returncode != 0:
         raise SystemExit(f"corridor {args[0]} failed:\n{result.stderr}")
 
@@ -181,10 +187,9 @@ def generate(n: int, out: Path, seed: int, every_series: bool = False) -> None:
     shutil.copytree(DEFAULT_DATA_DIR / "raw", out / "raw")
     shutil.copytree(DEFAULT_DATA_DIR / "tidy", out / "tidy")
     corridor(
+        out,
         "sources",
         "add",
-        "--data-dir",
-        str(out),
         "--id",
         SOURCE_ID,
         "--title",
@@ -204,7 +209,7 @@ def generate(n: int, out: Path, seed: int, every_series: bool = False) -> None:
         path = staging / f"synthetic-{k:03d}.csv"
         rows.iloc[begin : begin + ROWS_PER_FILE].to_csv(path, index=False, lineterminator="\n")
         t0 = time.perf_counter()
-        corridor("ingest", str(path), "--data-dir", str(out), "--yes")
+        corridor(out, "ingest", str(path), "--yes")
         took = time.perf_counter() - t0
         print(f"[{k}/{len(chunks)}] ingested {path.name} in {took:.1f} s", file=sys.stderr)
     shutil.rmtree(staging)

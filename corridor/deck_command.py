@@ -62,8 +62,8 @@ def cmd_deck(args: argparse.Namespace) -> int:
     from dashboard.i18n import pair
     from dashboard.views.reach import view_totals
     from etl.contract.errors import Problem
-    from etl.contract.events import read_events
     from etl.store.cache import load_cached_table
+    from etl.store.table import load_events
 
     out = _out_path(args.out)
     where = layout(args.data_dir)
@@ -76,7 +76,7 @@ def cmd_deck(args: argparse.Namespace) -> int:
     if parsed.problems:
         raise CorridorError([p.problem() for p in parsed.problems])
     filters, locale = parsed.filters, parsed.locale
-    events = read_events(where.events_csv, table.sources)
+    events = load_events(where, table.sources)
     specs, cards, view = deck_inputs(
         table.observations, table.sources, filters, locale, events=events
     )

@@ -39,12 +39,11 @@ from dashboard.views.kpi import kpi_candidates
 from dashboard.views.reach import StatedTotal, view_totals
 from dashboard.views.tables import display_table, reading_order
 from etl.contract.errors import CorridorError
-from etl.contract.events import read_events
 from etl.contract.paths import Layout, layout
 from etl.contract.vocabulary import load_metrics
 from etl.store.cache import load_cached_table
 from etl.store.settings import load_settings
-from etl.store.table import Table, data_version, last_change
+from etl.store.table import Table, data_version, last_change, load_events
 
 # Filter combinations kept per server: a meeting's worth of views, bounded so memory stays flat
 # (a view holds row positions, 8 bytes a figure, never a copy of the table).
@@ -181,12 +180,12 @@ def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _events(version: str, root: str, _table: Table) -> list[Record]:
-    return read_events(Layout(Path(root)).events_csv, _table.sources)
+    return load_events(Layout(Path(root)), _table.sources)
 
 
 def events(table: Table) -> list[Record]:
-    """Return the milestones (data/tidy/events.csv) with their sources' publisher and date,
-    read once per data version; none when the file is missing."""
+    """Return the milestones (the database's events, built from tidy/events.csv) with their
+    sources' publisher and date, read once per data version."""
     return _events(table.version, str(current_layout().root), table)
 
 

@@ -49,19 +49,19 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def cli_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An accounts file holding the admin analyst 'tester', mapped from the OS user."""
+def cli_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Layout:
+    """The data directory tmp_path/data (also $CORRIDOR_DATA_DIR), its database holding the admin
+    analyst 'tester', mapped from the OS user."""
     from etl.store import accounts, actors, auth
 
-    path = tmp_path / "accounts" / "corridor_users.json"
-    monkeypatch.setenv(accounts.USERS_ENV, str(path))
+    where = Layout(tmp_path / "data")
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(where.root))
     monkeypatch.delenv(auth.TOKEN_ENV, raising=False)
     monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
-    accounts.add_user(CLI_ACCOUNT, actors.ANALYST, CLI_PASSWORD, path)
-    accounts.map_os_user(
-        auth.os_user(), CLI_ACCOUNT, path, by=auth.Actor(CLI_ACCOUNT, actors.ANALYST)
-    )
-    return path
+    accounts.add_user(where, CLI_ACCOUNT, actors.ANALYST, CLI_PASSWORD, by=None)
+    admin = auth.Actor(CLI_ACCOUNT, actors.ANALYST)
+    accounts.map_os_user(where, auth.os_user(), CLI_ACCOUNT, by=admin)
+    return where
 
 
 @pytest.fixture

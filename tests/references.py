@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from typing import Any
@@ -166,20 +165,19 @@ def is_formula(text: str) -> bool:
 
 
 def read_audit(layout: Layout) -> list[dict[str, Any]]:
-    """Return the audit events, oldest first (unreadable lines skipped)."""
-    if not layout.audit_log.is_file():
-        return []
-    text = layout.audit_log.read_bytes().decode("utf-8", errors="replace")
-    out = []
-    # Records end at "\n" only: str.splitlines would also split at U+2028 inside a JSON string.
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out
+    """Return the audit trail's events as the old log's records (when, event, who, details),
+    oldest first."""
+    import sqlalchemy as sa
+
+    from etl.store.db import tables as t
+    from etl.store.db.opening import store_engine
+
+    a = t.audit
+    with store_engine(layout).connect() as connection:
+        rows = connection.execute(
+            sa.select(a.c.at, a.c.event, a.c.person, a.c.details).order_by(a.c.id)
+        )
+        return [{"when": w, "event": e, "who": p, **dict(d)} for w, e, p, d in rows]
 
 
 def login_with_password(

@@ -1,4 +1,4 @@
-"""Who an analysts' command acts as: the proven account, and where the accounts are kept."""
+"""Who an analysts' command acts as: the account proven against the data directory's database."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import getpass
 import os
 import sys
-from pathlib import Path
 
+from etl.contract.paths import layout
 from etl.store.auth import TOKEN_ENV, Actor, cli_actor
 
 
@@ -25,13 +25,4 @@ def actor(args: argparse.Namespace, *, writes: bool = True) -> Actor:
     secret = None
     if getattr(args, "user", None) and not os.environ.get(TOKEN_ENV, "").strip():
         secret = read_secret(args, f"{args.user} 的密码或令牌 / password or token: ")
-    return cli_actor(args.user, secret, path=users_file(args), writes=writes)
-
-
-def users_file(args: argparse.Namespace) -> Path:
-    """Return the accounts file: --users-file, else the one beside the data's secrets."""
-    from etl.store.accounts import users_path
-
-    if getattr(args, "users_file", None):
-        return Path(args.users_file)
-    return users_path(getattr(args, "data_dir", None))
+    return cli_actor(layout(getattr(args, "data_dir", None)), args.user, secret, writes=writes)

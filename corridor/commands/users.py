@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from corridor import options
-from corridor.commands.acting import actor, users_file
+from corridor.commands.acting import actor
 from corridor.registry import Arg, arg, command, group
 from etl.contract.errors import CorridorError
+from etl.contract.paths import Layout, layout
 from etl.store.auth import TOKEN_ENV, Actor
 
 ADMIN_NOTE = (
@@ -20,18 +21,22 @@ ADMIN_NOTE = (
 )
 
 
-def account_options(*, acting: bool = True) -> tuple[Arg, ...]:
-    """Return every account action's options: the users file, passwords on stdin, who acts."""
-    common = (
-        arg("--users-file", metavar="PATH", help="用户文件 / users file path"),
+def account_options() -> tuple[Arg, ...]:
+    """Return every account change's options: passwords on stdin and who acts."""
+    return (
         arg(
             "--password-stdin",
             action="store_true",
             help="从标准输入读密码（先 --user 的，再新密码）/ read passwords from stdin "
             "(--user's first, then the new one)",
         ),
+        *options.acting_user(stdin=False),
     )
-    return (*common, *options.acting_user(stdin=False)) if acting else common
+
+
+def _store(args: argparse.Namespace) -> Layout:
+    # The accounts live in the data directory's database (or $CORRIDOR_DATABASE_URL's).
+    return layout(args.data_dir)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -53,7 +58,7 @@ def _manager_of_accounts(args: argparse.Namespace) -> Actor | None:
     """Return the proven person managing accounts; None only while there are no accounts yet."""
     from etl.store.accounts import read_users
 
-    if not read_users(users_file(args), section={}):
+    if not read_users(_store(args), section={}):
         return None  # the first account, made at setup, becomes the admin
     return actor(args, writes=False)
 
@@ -62,8 +67,8 @@ group(
     "users",
     help="管理用户 / manage named accounts",
     description="Add, list or remove named accounts (analyst or manager) and set their "
-    "passwords (scrypt hashes in corridor_users.json beside secrets.toml, mode 0600). "
-    "The shared password of `corridor set-password` is the account 'analyst'.",
+    "passwords (scrypt hashes in the data directory's database, each change in its audit "
+    "trail). The shared password of `corridor set-password` is the account 'analyst'.",
 )
 
 
@@ -81,22 +86,30 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from etl.store.accounts import add_user
 
     by = _manager_of_accounts(args)
-    user = add_user(args.name, args.role, _read_password(args), users_file(args), by=by)
+    user = add_user(_store(args), args.name, args.role, _read_password(args), by=by)
     note = "，管理员 admin" if by is None else ""
     print(f"已添加用户 added user {user.name} ({user.role}{note})")
     return 0
 
 
-@command("users", "list", help="列出用户 / list users", options=[account_options(acting=False)])
+@command("users", "list", help="列出用户 / list users")
 def cmd_users_list(args: argparse.Namespace) -> int:
     from etl.store.accounts import LEGACY_NAME, read_users
+    from etl.store.db.side_records import legacy_users_file
 
-    users = read_users(users_file(args))
+    users = read_users(_store(args))
     if not users:
         print("还没有用户 / no users yet")
     for user in users.values():
         note = "  (共用密码 shared password)" if user.name == LEGACY_NAME else ""
         print(f"{user.name}\t{user.role}{note}")
+    old = legacy_users_file(_store(args))
+    if old.is_file():
+        print(
+            f"旧版用户文件 {old} 已不再读取（账户在数据库中），可删除 / the earlier version's "
+            f"users file {old} is no longer read (accounts live in the database): delete it",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -109,7 +122,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 def cmd_users_remove(args: argparse.Namespace) -> int:
     from etl.store.accounts import remove_user
 
-    remove_user(args.name, users_file(args), by=actor(args, writes=False))
+    remove_user(_store(args), args.name, by=actor(args, writes=False))
     print(f"已删除用户 removed user {args.name}")
     return 0
 
@@ -124,7 +137,7 @@ def cmd_users_set_password(args: argparse.Namespace) -> int:
     from etl.store.accounts import set_user_password
 
     by = actor(args, writes=False)
-    set_user_password(args.name, _read_password(args), users_file(args), by=by)
+    set_user_password(_store(args), args.name, _read_password(args), by=by)
     print(f"已更新密码 password updated for {args.name}")
     return 0
 
@@ -139,7 +152,7 @@ def cmd_users_set_password(args: argparse.Namespace) -> int:
 def cmd_users_token(args: argparse.Namespace) -> int:
     from etl.store.accounts import make_token
 
-    token = make_token(args.name, users_file(args), by=actor(args, writes=False))
+    token = make_token(_store(args), args.name, by=actor(args, writes=False))
     print(
         f"{args.name} 的个人令牌（只显示这一次；设为环境变量 {TOKEN_ENV}）/ personal token for "
         f"{args.name} (shown once; set it as {TOKEN_ENV}):",
@@ -165,7 +178,7 @@ def cmd_users_map_os(args: argparse.Namespace) -> int:
     from etl.store.accounts import map_os_user
 
     target = None if args.remove else args.name
-    map_os_user(args.os_user, target, users_file(args), by=actor(args, writes=False))
+    map_os_user(_store(args), args.os_user, target, by=actor(args, writes=False))
     if target is None:
         print(f"已取消操作系统用户 {args.os_user} 的对应 / OS user {args.os_user} unmapped")
     else:

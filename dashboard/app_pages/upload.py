@@ -41,7 +41,7 @@ def tabs(ctx: UploadContext, actor: auth.Actor) -> None:
 
 ctx = current_context()
 section = auth.read_secrets()
-users = auth.read_users(section=section)
+users = auth.read_users(ctx.layout, section=section)
 if not users and not login.oidc_configured():
     login.not_configured(ctx)
 else:

@@ -102,7 +102,7 @@ def deck_inputs(
 
     Bounded as the dashboard is: the charts draw the top scopes and capped points, the cards come
     from the view's headline candidates, and no record is built for a figure nobody sees.
-    events: the milestones (etl.contract.events.read_events) the year charts list.
+    events: the milestones (etl.store.table.load_events) the year charts list.
     """
     fv = figure_view(frame, sources, filter_mask(frame, filters), locale)
     headline = kpi_candidates(fv)

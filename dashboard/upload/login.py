@@ -1,7 +1,7 @@
-"""Who is at the upload page: password and OIDC sign-in, the idle timeout, the audit log.
+"""Who is at the upload page: password and OIDC sign-in, the idle timeout, the audit trail.
 
 A password session ends after the settings' idle timeout; every login, failure, lockout, logout
-and timeout goes to the data directory's audit log. Only a signed-in analyst's session may hold
+and timeout goes to the database's audit trail. Only a signed-in analyst's session may hold
 uploaded bytes (dashboard/upload_guard.py).
 """
 
@@ -54,14 +54,14 @@ def _logout(ctx: UploadContext, actor: auth.Actor, event: str = "logout") -> Non
     st.session_state.pop("_last_active", None)
     try:
         audit(ctx.layout, event, actor.name)
-    except CorridorError as exc:  # logged out all the same; the log's trouble is shown
+    except CorridorError as exc:  # logged out all the same; the trail's trouble is shown
         show_error(ctx, exc)
 
 
 def _oidc_actor(
     ctx: UploadContext, section: dict[str, object], users: dict[str, auth.User]
 ) -> auth.Actor | None:
-    """Return the person signed in through OIDC once the audit log has their login."""
+    """Return the person signed in through OIDC once the audit trail has their login."""
     email = str(getattr(st.user, "email", "") or "")
     actor = auth.actor_for_email(email, section, users)
     if st.session_state.get("_oidc_audited") != actor.name:
@@ -117,7 +117,7 @@ def current_actor(
             if st.form_submit_button(ctx.locale.t("up_login")):
                 try:
                     _log_in(ctx, name, password, users)
-                except CorridorError as exc:  # the audit log cannot record it: no login
+                except CorridorError as exc:  # the audit trail cannot record it: no login
                     show_error(ctx, exc)
     return None
 

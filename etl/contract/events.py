@@ -1,9 +1,8 @@
-"""The events table (tidy/events.csv, the milestones): its columns, schema and the one reader the
-dashboard and the deck command share."""
+"""The events table (the milestones: tidy/events.csv, the database's `events`): its columns, schema
+and the records the dashboard and the deck command share."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,16 +30,12 @@ def events_schema() -> pa.DataFrameSchema:
     )
 
 
-def read_events(path: Path, sources: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return the milestones with their sources' publisher and date; none when the file is
-    missing, empty or lacks a column; rows without a valid date are dropped."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return []
+def event_records(frame: pd.DataFrame, sources: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the milestones of an events frame with their sources' publisher and date; none
+    when a column is missing; rows without a valid date are dropped."""
     if not set(EVENT_COLUMNS) <= set(frame.columns):
         return []
-    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    frame = frame.assign(date=pd.to_datetime(frame["date"], errors="coerce"))
     frame = frame[frame["date"].notna()]
     by_id = {str(r["source_id"]): r for r in sources.to_dict("records")}
     out: list[dict[str, Any]] = []

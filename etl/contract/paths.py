@@ -47,7 +47,8 @@ class Layout:
 
     @property
     def events_csv(self) -> Path:
-        """The corridor's dated milestones, rebuilt by build from the raw articles."""
+        """The corridor's dated milestones, rebuilt by build from the raw articles (a new
+        database's `events` are loaded from it; readers read the database)."""
         return self.tidy / "events.csv"
 
     @property
@@ -72,7 +73,7 @@ class Layout:
 
     @property
     def audit_log(self) -> Path:
-        """Append-only JSON lines: logins, failures, lockouts and every write."""
+        """Earlier versions' audit log (JSON lines), loaded into a new database's audit trail."""
         return self.root / "audit.log"
 
     @property

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 from etl.contract.errors import CorridorError, LockedError, NotAnalystError
+from etl.contract.paths import Layout
 
 # The upload page reads NAME_RE and read_secrets from here: the `as` forms below keep both
 # importable from auth until it imports them from accounts and passwords.
@@ -38,21 +38,22 @@ def _unproven(zh: str, en: str, value: str | None = None) -> CorridorError:
 
 
 def cli_actor(
+    layout: Layout,
     name: str | None = None,
     secret: str | None = None,
     *,
-    path: Path | None = None,
     writes: bool = True,
     client: str | None = None,
 ) -> Actor:
     """Return the proven actor of a command: an account by password or token, or a mapped OS user.
 
-    name: --user; secret: the password or token given for it; without either, $CORRIDOR_TOKEN,
-    else the OS user where an admin mapped it to an account. Unknown names are refused, and
-    with writes a manager is refused too.
+    layout: the data directory whose database holds the accounts; name: --user; secret: the
+    password or token given for it; without either, $CORRIDOR_TOKEN, else the OS user where an
+    admin mapped it to an account. Unknown names are refused, and with writes a manager is
+    refused too.
     """
-    store = stored_accounts(path)
-    users = read_users(path)
+    store = stored_accounts(layout)
+    users = read_users(layout)
     token = (secret or "").strip() if (secret or "").startswith(TOKEN_PREFIX) else ""
     token = token or os.environ.get(TOKEN_ENV, "").strip()
     user: User | None = None

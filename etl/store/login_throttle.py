@@ -1,5 +1,9 @@
-"""Failed logins counted per name, per client and in total, in a locked file beside the accounts,
-so guessing is slow everywhere and never locks an account's owner out."""
+"""Failed logins counted per name, per client and in total, in a locked file in the data directory,
+so guessing is slow everywhere and never locks an account's owner out.
+
+The counters stay a file on purpose: they are a per-machine rate limit, not a record, and a
+login attempt must not wait for the database's writers.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +19,18 @@ from typing import Any
 
 from filelock import FileLock
 
-from etl.store.accounts import USERS_LOCK_TIMEOUT_S, users_file_path
+from etl.contract.paths import resolve_data_dir
 from etl.store.actors import name_key
 
-# Failed logins are counted per name, per client and in total, in a file beside the accounts
-# (so every server process and command shares them), each counter decaying by half every
-# HALF_LIFE_S. A name or client with FREE_FAILURES recent failures waits before its next check,
-# doubling per failure up to its cap: a client (the guesser) up to 15 minutes, a name only up to
-# NAME_DELAY_MAX_S, and only for clients that failed on it, so guessing at a name never locks
-# its owner out. Past GLOBAL_FAILURES in total every check is slowed (never refused) by up to
-# GLOBAL_DELAY_MAX_S. Each attempt is counted as a failure before its password is checked, under
-# the file's lock, so concurrent guessers cannot all pass one check; a right password undoes it.
+# Failed logins are counted per name, per client and in total, in a file in the data directory
+# (so every server process and command on this machine shares them), each counter decaying by
+# half every HALF_LIFE_S. A name or client with FREE_FAILURES recent failures waits before its
+# next check, doubling per failure up to its cap: a client (the guesser) up to 15 minutes, a
+# name only up to NAME_DELAY_MAX_S, and only for clients that failed on it, so guessing at a
+# name never locks its owner out. Past GLOBAL_FAILURES in total every check is slowed (never
+# refused) by up to GLOBAL_DELAY_MAX_S. Each attempt is counted as a failure before its password
+# is checked, under the file's lock, so concurrent guessers cannot all pass one check; a right
+# password undoes it.
 NAME_FAILURES = 5
 FREE_FAILURES = 5
 CLIENT_DELAY_MAX_S = 900.0
@@ -35,6 +40,9 @@ GLOBAL_DELAY_MAX_S = 3.0
 HALF_LIFE_S = 600.0
 # Names and clients remembered; the oldest are dropped beyond this (a bounded file).
 MAX_TRACKED = 5000
+# A count waits this long for another to finish with the file, then gives up with an error.
+LOCK_TIMEOUT_S = 30.0
+THROTTLE_FILE = "corridor_logins.json"
 
 
 def _delay(count: float, cap: float) -> float:
@@ -54,18 +62,16 @@ class LoginThrottle:
 
     @property
     def path(self) -> Path:
-        """Return the counters' file (beside the accounts file unless given)."""
+        """Return the counters' file (in the data directory unless given)."""
         if self._path is not None:
             return self._path
-        return users_file_path().with_name("corridor_logins.json")
+        return resolve_data_dir() / THROTTLE_FILE
 
     @contextmanager
     def _state(self) -> Iterator[dict[str, Any]]:
         where = self.path
         where.parent.mkdir(parents=True, exist_ok=True)
-        file_lock = FileLock(
-            str(where.with_name(where.name + ".lock")), timeout=USERS_LOCK_TIMEOUT_S
-        )
+        file_lock = FileLock(str(where.with_name(where.name + ".lock")), timeout=LOCK_TIMEOUT_S)
         with self._threads, file_lock:
             try:
                 state = json.loads(where.read_text(encoding="utf-8"))
@@ -144,5 +150,5 @@ class LoginThrottle:
             return self._count(state["clients"].get(client), self.clock())
 
 
-# The running server's and commands' throttle: its file is beside the accounts file.
+# The running server's and commands' throttle: its file is in the data directory.
 THROTTLE = LoginThrottle()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from etl.contract.events import event_records
 from etl.contract.formulas import neutralise_frame
 from etl.contract.paths import Layout
 from etl.contract.tables import read_observations, read_sources
@@ -98,6 +99,14 @@ def load_table(layout: Layout) -> Table:
     version = version_of(engine)
     observations, sources = read_state(engine)
     return Table(observations, sources, version)
+
+
+def load_events(layout: Layout, sources: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the milestones the store's database holds, with their sources' publisher and date."""
+    from etl.store.db.opening import store_engine
+    from etl.store.db.reading import read_events
+
+    return event_records(read_events(store_engine(layout)), sources)
 
 
 def export_csv(layout: Layout, *, raw: bool = False) -> str:

@@ -14,7 +14,7 @@ import pytest
 from browser_support import ARTIFACTS, TIMEOUT_MS, chromium, require_chromium, streamlit_server
 from playwright.sync_api import expect
 
-from etl.contract.paths import REPO_ROOT
+from etl.contract.paths import REPO_ROOT, Layout
 from etl.store.accounts import add_user
 from etl.store.actors import Actor
 
@@ -40,12 +40,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     tmp = tmp_path_factory.mktemp("review_browser")
     root = write_data_dir(tmp / "data")
     (root / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
-    users = tmp / "corridor_users.json"
     admin = None
     for name, password in PEOPLE.items():
-        add_user(name, "analyst", password, users, by=admin)
+        add_user(Layout(root), name, "analyst", password, by=admin)  # into the data's database
         admin = admin or Actor(name, "analyst")  # the first account is the admin
-    env = {"CORRIDOR_SECRETS_FILE": str(tmp / "secrets.toml"), "CORRIDOR_USERS_FILE": str(users)}
+    env = {"CORRIDOR_SECRETS_FILE": str(tmp / "secrets.toml")}
     with streamlit_server(root, "streamlit_review.log", env) as url:
         yield url, root
 

@@ -21,6 +21,7 @@ from etl.store import accounts, actors, auth
 from etl.store.db.engine import DATABASE_ENV, create_store_engine
 from etl.store.db.importing import import_batches
 from etl.store.db.migrate import upgrade
+from etl.store.db.opening import forget_engines
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +67,17 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
         upgrade(engine)
         import_batches(engine, Layout(write_data_dir(tmp / "seed")))
         engine.dispose()
-        users = tmp / "corridor_users.json"
-        accounts.add_user("analyst", actors.ANALYST, "analyst password 2025", users)
-        token = accounts.make_token("analyst", users, by=auth.Actor("analyst", actors.ANALYST))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(DATABASE_ENV, url)  # the account goes into the shared database
+            seed = Layout(tmp / "seed")
+            accounts.add_user(seed, "analyst", actors.ANALYST, "analyst password 2025", by=None)
+            analyst = auth.Actor("analyst", actors.ANALYST)
+            token = accounts.make_token(seed, "analyst", by=analyst)
+            forget_engines()
         env = {
             **os.environ,
             "PYTHONPATH": str(REPO_ROOT),
             DATABASE_ENV: url,
-            accounts.USERS_ENV: str(users),
             auth.TOKEN_ENV: token,
         }
         yield tmp, env

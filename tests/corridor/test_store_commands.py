@@ -251,9 +251,12 @@ def test_add_article_stores_the_article_and_its_rows(
 def test_users_add_list_set_password_remove(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from etl.store import accounts, auth
+    from etl.contract.paths import layout
+    from etl.store import auth
+    from etl.store.db.engine import DATABASE_FILE
 
-    monkeypatch.delenv(accounts.USERS_ENV)
+    fresh = tmp_path / "fresh"  # a data directory without accounts: the first add needs no admin
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(fresh))
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(tmp_path / "secrets.toml"))
     monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\n"))
     assert main(["users", "add", "王芳", "--role", "analyst", "--password-stdin"]) == 0
@@ -266,45 +269,45 @@ def test_users_add_list_set_password_remove(
     assert main(["users", "list"]) == 0
     listing = capsys.readouterr().out
     assert "王芳\tanalyst" in listing and "boss\tmanager" in listing
-    path = accounts.users_path()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "wang fang password" not in path.read_text(encoding="utf-8"), "only hashes are stored"
-    users = auth.read_users()
+    database = fresh / DATABASE_FILE
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600, "the accounts' database is private"
+    assert b"wang fang password" not in database.read_bytes(), "only hashes are stored"
+    where = layout()
+    users = auth.read_users(where)
     assert auth.login_named("王芳", "wang fang password 1", users, delay=0)[1] == "ok"
     monkeypatch.setattr("sys.stdin", io.StringIO("wang fang password 1\na new password 55\n"))
     assert main(["users", "set-password", "王芳", *as_admin]) == 0
-    users = auth.read_users()
+    users = auth.read_users(where)
     assert auth.login_named("王芳", "wang fang password 1", users, delay=0)[1] == "failed"
     assert auth.login_named("王芳", "a new password 55", users, delay=0)[0] == auth.Actor(
         "王芳", "analyst"
     )
     monkeypatch.setattr("sys.stdin", io.StringIO("a new password 55\n"))
     assert main(["users", "remove", "boss", *as_admin]) == 0
-    assert "boss" not in auth.read_users()
+    assert "boss" not in auth.read_users(where)
 
 
 def test_the_shared_password_is_the_named_account_analyst(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.store import accounts, auth, passwords
+    from etl.store import auth, passwords
 
     secrets = tmp_path / "secrets.toml"
-    monkeypatch.delenv(accounts.USERS_ENV)
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(secrets))
     passwords.write_password_hash(passwords.hash_password("shared password 2025"), secrets)
-    users = auth.read_users()
+    users = auth.read_users(Layout(tmp_path / "fresh"))
     assert list(users) == ["analyst"]
     actor, outcome = auth.login_named("analyst", "shared password 2025", users, delay=0)
     assert outcome == "ok" and actor == auth.Actor("analyst", "analyst")
 
 
-def add_people(cli_account: Path) -> None:
+def add_people(cli_account: Layout) -> None:
     """Add 王芳 and li.lei (analysts) and Alice (analyst) as the admin 'tester'."""
     from etl.store import accounts, actors, auth
 
     admin = auth.Actor(CLI_ACCOUNT, actors.ANALYST)
     for name, password in PEOPLE.items():
-        accounts.add_user(name, actors.ANALYST, password, cli_account, by=admin)
+        accounts.add_user(cli_account, name, actors.ANALYST, password, by=admin)
 
 
 PEOPLE = {"王芳": "wang fang password 1", "li.lei": "li lei password 22", "alice": "alice pw 333"}
@@ -321,7 +324,7 @@ def as_person(
 def test_two_named_analysts_show_in_history_and_approve_each_other(
     layout: Layout,
     tmp_path: Path,
-    cli_account: Path,
+    cli_account: Layout,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -362,7 +365,7 @@ def test_two_named_analysts_show_in_history_and_approve_each_other(
 def test_an_approver_is_an_account_proven_never_a_typed_name(
     layout: Layout,
     tmp_path: Path,
-    cli_account: Path,
+    cli_account: Layout,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -389,7 +392,7 @@ def test_an_approver_is_an_account_proven_never_a_typed_name(
     assert corridor(layout, "approve", pending, "--user", "li.lei") == 2
     assert "prove" in capsys.readouterr().err.lower()
     # No flag: the OS user counts only while an admin maps it to an account.
-    accounts.map_os_user(auth.os_user(), None, cli_account, by=auth.Actor(CLI_ACCOUNT, "analyst"))
+    accounts.map_os_user(cli_account, auth.os_user(), None, by=auth.Actor(CLI_ACCOUNT, "analyst"))
     assert corridor(layout, "approve", pending) == 2
     assert "not mapped" in capsys.readouterr().err
     assert list_decisions(layout) == []
@@ -407,7 +410,7 @@ def pending_ids(layout: Layout) -> list[str]:
 
 
 def test_names_are_unique_regardless_of_case_and_width(
-    cli_account: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_account: Layout, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("alice password 1\n"))
     assert main(["users", "add", "alice", "--role", "analyst", "--password-stdin"]) == 0
@@ -418,7 +421,7 @@ def test_names_are_unique_regardless_of_case_and_width(
 
 
 def test_managing_accounts_needs_an_admin(
-    cli_account: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cli_account: Layout, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     add_people(cli_account)
     # li.lei proves who they are but is no admin: no account changes.
@@ -430,8 +433,8 @@ def test_managing_accounts_needs_an_admin(
     assert main(["users", "remove", "王芳", "--user", "li.lei", "--password-stdin"]) == 2
     from etl.store import auth
 
-    assert auth.find_user(auth.read_users(), "mallory") is None
-    assert auth.find_user(auth.read_users(), "王芳") is not None
+    assert auth.find_user(auth.read_users(cli_account), "mallory") is None
+    assert auth.find_user(auth.read_users(cli_account), "王芳") is not None
     # Their own password they may change, with their own password.
     monkeypatch.setattr("sys.stdin", io.StringIO("li lei password 22\nli lei new pw 2025\n"))
     assert main(["users", "set-password", "li.lei", "--user", "li.lei", "--password-stdin"]) == 0
@@ -440,18 +443,19 @@ def test_managing_accounts_needs_an_admin(
 def test_a_personal_token_proves_its_account(
     layout: Layout,
     tmp_path: Path,
-    cli_account: Path,
+    cli_account: Layout,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from etl.store import auth
+    from etl.store import accounts, auth
 
     add_people(cli_account)
     monkeypatch.setattr("sys.stdin", io.StringIO("li lei password 22\n"))
     assert main(["users", "token", "li.lei", "--user", "li.lei", "--password-stdin"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token.startswith(auth.TOKEN_PREFIX)
-    assert token not in cli_account.read_text(encoding="utf-8"), "only its hash is stored"
+    stored = accounts.stored_accounts(cli_account).accounts["li.lei"].tokens
+    assert token not in stored and len(stored) == 1, "only its hash is stored"
     monkeypatch.setenv(auth.TOKEN_ENV, token)
     upload = write(tmp_path, "t.csv", csv_bytes(2))
     assert corridor(layout, "ingest", upload, "--yes") == 0

@@ -70,12 +70,12 @@ def test_switching_language_rewords_the_view_but_never_reselects_its_figures(
     assert len(selected) == 2
 
 
-def test_events_are_read_once_with_their_sources_and_a_missing_file_gives_none(
+def test_events_are_read_from_the_database_with_their_sources_and_none_gives_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     table = Table(compact_observations(big_frame(100)), sources(), "test-events")
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path))
-    assert data._events("missing", str(tmp_path), table) == []
+    assert data._events("none", str(tmp_path / "empty"), table) == []
     (tmp_path / "tidy").mkdir()
     source_id = str(sources()["source_id"].iloc[0])
     (tmp_path / "tidy" / "events.csv").write_text(
@@ -87,6 +87,8 @@ def test_events_are_read_once_with_their_sources_and_a_missing_file_gives_none(
     events = data._events("present", str(tmp_path), table)
     assert [e["title_en"] for e in events] == ["20000th train"]
     assert events[0]["publisher"] == sources()["publisher"].iloc[0]
+    (tmp_path / "tidy" / "events.csv").unlink()
+    assert data._events("later", str(tmp_path), table) == events, "the database's, not the file's"
 
 
 def test_filters_that_keep_the_same_figures_share_what_is_built_from_them() -> None:

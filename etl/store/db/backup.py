@@ -29,6 +29,8 @@ def backup_database(engine: Engine, target: Path) -> Path:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+    # The copy holds the accounts' password hashes: readable by its owner only.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = engine.raw_connection()
     try:
         copy = sqlite3.connect(partial)

@@ -80,6 +80,10 @@ def create_store_engine(url: str) -> Engine:
     path = make_url(url).database
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # The database holds the accounts' password hashes: readable by its owner only (SQLite
+        # gives its -wal and -shm files the database file's mode).
+        if not Path(path).exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_connected)
     event.listen(engine, "begin", _sqlite_begin)

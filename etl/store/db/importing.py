@@ -30,10 +30,11 @@ from etl.store.db.side_records import (
     account_rows,
     audit_rows,
     event_rows,
+    legacy_users_file,
     pending_rows,
     received_file_rows,
 )
-from etl.store.db.writes import bump_version
+from etl.store.db.writes import bump_version, record_audit
 from etl.store.history import undone_ids
 from etl.store.table import load_built
 
@@ -94,13 +95,50 @@ def import_batches(engine: Engine, layout: Layout) -> Imported:
         ):
             _insert(connection, table, rows)
             counts[name] = len(rows)
-        accounts, os_users = account_rows(layout)
-        _insert(connection, t.accounts, accounts)
-        _insert(connection, t.os_users, os_users)
-        counts["accounts"] = len(accounts)
+        counts["accounts"] = _add_accounts(connection, layout)
         _advance_sequences(connection)
         bump_version(connection)
     return Imported(counts)
+
+
+def _add_accounts(connection: Connection, layout: Layout) -> int:
+    accounts, os_users = account_rows(layout)
+    _insert(connection, t.accounts, accounts)
+    _insert(connection, t.os_users, os_users)
+    return len(accounts)
+
+
+# Account changes in the audit trail: a database that ever had accounts never takes a file's.
+ACCOUNT_EVENTS = ("user_added", "user_removed", "accounts_imported")
+
+
+def _had_accounts(connection: Connection) -> bool:
+    had = sa.union_all(
+        sa.select(sa.literal(1)).select_from(t.accounts),
+        sa.select(sa.literal(1)).where(t.audit.c.event.in_(ACCOUNT_EVENTS)),
+    )
+    return bool(connection.execute(sa.select(sa.exists(had))).scalar())
+
+
+def import_accounts_file(engine: Engine, layout: Layout) -> int:
+    """Load an accounts file of earlier versions into a database that never had accounts.
+
+    Return how many accounts came in: none when there is no file, or when the database holds
+    accounts or ever did (removed accounts never come back from an old file).
+    """
+    path = legacy_users_file(layout)
+    if not path.is_file():
+        return 0
+    # Read first, without the write lock: a start beside an old file never waits for a writer.
+    with engine.connect() as connection:
+        if _had_accounts(connection):
+            return 0
+    with writing(engine) as connection:
+        if _had_accounts(connection):
+            return 0
+        count = _add_accounts(connection, layout)
+        record_audit(connection, "accounts_imported", "", file=str(path), accounts=count)
+    return count
 
 
 def _refuse_a_used_database(connection: Connection) -> None:

@@ -2,11 +2,12 @@
 on first start the database built from the data directory.
 
 A data directory's database is `<data-dir>/corridor.sqlite` unless `$CORRIDOR_DATABASE_URL` names
-another (etl.store.db.engine). When it holds no batches and no figures it is built from what the
-directory holds: the shipped `tidy/` tables and, when there are any, the batches, pending items,
+another (etl.store.db.engine). When it holds no batches, figures or accounts it is built from what
+the directory holds: the shipped `tidy/` tables and, when there are any, the batches, pending items,
 accounts and audit log of the batch format (etl.store.db.importing), in one transaction. Two
 processes starting at once build it once: SQLite queues them at BEGIN IMMEDIATE, PostgreSQL at
-an advisory lock, and the second finds the database built.
+an advisory lock, and the second finds the database built. An accounts file of earlier versions
+that appears later is loaded at the next start if the database never had accounts.
 """
 
 from __future__ import annotations
@@ -71,9 +72,9 @@ if hasattr(os, "register_at_fork"):
 
 
 def is_empty(engine: Engine) -> bool:
-    """Return whether the database holds no batches and no figures."""
+    """Return whether the database holds no batches, no figures and no accounts."""
     with engine.connect() as connection:
-        for table in (t.batches, t.figures):
+        for table in (t.batches, t.figures, t.accounts):
             if connection.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
                 return False
     return True
@@ -100,12 +101,13 @@ def open_store(engine: Engine, layout: Layout) -> Imported | None:
     Return what was imported, or None when the database held data already.
     """
     # Imported here: the batch format's reader uses the store's history, which opens the store.
-    from etl.store.db.importing import import_batches
+    from etl.store.db.importing import import_accounts_file, import_batches
 
     # Read first, without the write lock: a start of an up-to-date store never waits for a writer.
     if current_revision(engine) != head_revision():
         upgrade(engine)
     if not is_empty(engine):
+        import_accounts_file(engine, layout)
         return None
     with _building(engine):
         if not is_empty(engine):

@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
+from etl.contract.events import EVENT_COLUMNS
 from etl.contract.schema import OBSERVATION_COLUMNS, SOURCE_COLUMNS
 from etl.contract.series import fill_series
 from etl.store.db import tables as t
@@ -47,6 +48,14 @@ def read_state(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         wordings = active_wordings(connection)
     observations = observations_frame(figure_rows, "database: figures")
     return fill_series(observations, wordings), sources_frame(source_rows, "database: sources")
+
+
+def read_events(engine: Engine) -> pd.DataFrame:
+    """Return the events table (the milestones) in its order, columns as tidy/events.csv has."""
+    e = t.events
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(*(e.c[c] for c in EVENT_COLUMNS)).order_by(e.c.id))
+        return pd.DataFrame(rows.all(), columns=list(EVENT_COLUMNS))
 
 
 def export_csv(engine: Engine, *, raw: bool = False) -> str:

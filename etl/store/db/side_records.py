@@ -1,18 +1,23 @@
 """What a data directory keeps beside its batches, as database rows: events, pending items,
-received files, the audit log and the accounts (read for `corridor db import-batches`)."""
+received files, the audit log and the accounts file of earlier versions (read for `corridor db
+import-batches`, a first start, and an accounts file that appears later)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
-from etl.store.accounts import stored_accounts, users_path
+from etl.store.actors import ROLES
 from etl.store.batches import STORED_NAME_RE, read_batch_records
+from etl.store.passwords import SECRETS_ENV, SECRETS_PATH, secrets_path
 
 # A pending item of the batch format: pending/<id>/ with its record, rows and, once decided, the
 # decision (an approval may instead be known only from the batch that names the item).
@@ -127,18 +132,53 @@ def audit_rows(layout: Layout) -> list[dict[str, Any]]:
     return rows
 
 
+# Earlier versions kept accounts in a JSON file: $CORRIDOR_USERS_FILE, else beside
+# $CORRIDOR_SECRETS_FILE, else <data-dir>/corridor_users.json, else the checkout's .streamlit/.
+USERS_ENV = "CORRIDOR_USERS_FILE"
+USERS_FILE_NAME = "corridor_users.json"
+
+
+def legacy_users_file(layout: Layout) -> Path:
+    """Return where earlier versions kept this data directory's accounts file."""
+    env = os.environ.get(USERS_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    if os.environ.get(SECRETS_ENV, "").strip():
+        return secrets_path().with_name(USERS_FILE_NAME)
+    where = layout.root / USERS_FILE_NAME
+    legacy = SECRETS_PATH.with_name(USERS_FILE_NAME)
+    return legacy if not where.exists() and legacy.is_file() else where
+
+
 def account_rows(layout: Layout) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Return the data directory's accounts and OS user mappings as rows."""
-    store = stored_accounts(users_path(layout.root))
+    """Return the accounts file's accounts and OS user mappings as rows (none without a file)."""
+    where = legacy_users_file(layout)
+    if not where.is_file():
+        return [], []
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+        users = {
+            str(n): dict(spec)
+            for n, spec in dict(data.get("users", {})).items()
+            if isinstance(spec, dict) and spec.get("role") in ROLES
+        }
+        mapped = {str(k): str(v) for k, v in dict(data.get("os_users", {})).items()}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise CorridorError.single(
+            f"用户文件无法解析：{exc}",
+            f"the users file cannot be parsed: {exc}",
+            file=str(where),
+        ) from None
     accounts = [
         {
             "name": name,
-            "role": str(spec.get("role", "")),
+            "role": str(spec["role"]),
             "password_hash": str(spec.get("hash", "")),
             "admin": bool(spec.get("admin")),
-            "spec": spec,
+            # The rest (its tokens' hashes) as it came; role, hash and admin have columns.
+            "spec": {k: v for k, v in spec.items() if k not in ("role", "hash", "admin")},
         }
-        for name, spec in store.accounts.items()
+        for name, spec in users.items()
     ]
-    os_users = [{"os_name": k, "account": v} for k, v in store.os_users.items()]
+    os_users = [{"os_name": k, "account": v} for k, v in mapped.items()]
     return accounts, os_users

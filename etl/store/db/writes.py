@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from etl.contract.errors import CorridorError
 from etl.store.db import tables as t
@@ -21,6 +21,8 @@ from etl.store.db.rows import figure_identities, figure_records
 # batch numbers follow commit order (SQLite's BEGIN IMMEDIATE already serialises writers).
 BATCH_LOCK_KEY = 0x636F7272  # "corr"
 IDENTITY_INDEX = "uq_figures_active_identity"
+# A name or detail longer than this is cut: the trail records attempts, not payloads.
+MAX_AUDIT_FIELD = 200
 
 
 def _same_figure_refusal() -> CorridorError:
@@ -112,8 +114,25 @@ def bump_version(connection: Connection) -> None:
     connection.execute(sa.update(t.data_version).values(version=t.data_version.c.version + 1))
 
 
+def _bounded(value: Any) -> Any:
+    return value[:MAX_AUDIT_FIELD] if isinstance(value, str) else value
+
+
 def record_audit(connection: Connection, event: str, who: str, **details: Any) -> None:
     """Append one event to the audit trail (the database refuses to change or delete it)."""
     when = pd.Timestamp.now(tz="UTC").isoformat(timespec="milliseconds")
-    entry = {"at": when, "event": event, "person": who, "details": details}
-    connection.execute(sa.insert(t.audit), [entry])
+    bounded = {k: _bounded(v) for k, v in details.items()}
+    entry = {"at": when, "event": event, "person": _bounded(who), "details": bounded}
+    try:
+        connection.execute(sa.insert(t.audit), [entry])
+    except SQLAlchemyError as exc:  # the caller's transaction rolls back: nothing changes
+        raise unrecordable(exc) from None
+
+
+def unrecordable(exc: Exception) -> CorridorError:
+    """Return the refusal of something the audit trail could not record."""
+    reason = type(exc).__name__
+    return CorridorError.single(
+        f"无法写入审计记录（{reason}），操作已拒绝，数据没有改动",
+        f"the audit trail cannot be written ({reason}): refused, nothing was changed",
+    )

@@ -8,26 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from references import read_audit
 from streamlit.testing.v1 import AppTest
 from upload_page_support import APP, PAGE, PASSWORD, PASTED, TIMEOUT, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
-from etl.store.db import tables as t
-from etl.store.db.opening import store_engine
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
-
-
-def store_audit(layout: Layout) -> list[dict[str, object]]:
-    """Return the writes' audit trail (the database) and then the logins' (audit.log)."""
-    a = t.audit
-    with store_engine(layout).connect() as connection:
-        rows = connection.execute(sa.select(a.c.event, a.c.person).order_by(a.c.id)).all()
-    return [{"event": e, "who": p} for e, p in rows] + read_audit(layout)
-
 
 # A train figure the seed data lacks: its value must appear in the trains chart once merged.
 NEW_ROW = (
@@ -128,15 +116,15 @@ NEW_ROW_ZH = (
 )
 
 
-def add_people(secrets: Path) -> None:
-    from etl.store.accounts import add_user, users_path
+def add_people(data_dir: Path) -> None:
+    from etl.store.accounts import add_user
     from etl.store.actors import Actor
 
-    assert users_path().parent == secrets.parent
-    add_user("王芳", "analyst", "wang fang password 1")  # the first account: the admin
+    where = Layout(data_dir)
+    add_user(where, "王芳", "analyst", "wang fang password 1", by=None)  # the first: the admin
     admin = Actor("王芳", "analyst")
-    add_user("li.lei", "analyst", "li lei password 22", by=admin)
-    add_user("boss", "manager", "boss password 333", by=admin)
+    add_user(where, "li.lei", "analyst", "li lei password 22", by=admin)
+    add_user(where, "boss", "manager", "boss password 333", by=admin)
 
 
 def trains_chart(at: AppTest) -> str:
@@ -149,7 +137,7 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
     data_dir: Path, secrets: Path
 ) -> None:
     (data_dir / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
-    add_people(secrets)
+    add_people(data_dir)
     first = open_page()
     log_in(first, "王芳", "wang fang password 1")
     uploader = first.get("file_uploader")[0]
@@ -191,7 +179,7 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
     row = history[history["文件"] == "新数据.csv"].iloc[0]
     assert row["提交人"] == "王芳" and row["批准人"] == "li.lei" and row["状态"] == "已批准"
     assert any(c.startswith("时间 (Asia/Shanghai)") for c in history.columns)
-    events = store_audit(Layout(data_dir))
+    events = read_audit(Layout(data_dir))
     # The approval, then its batch: recorded in the transaction that makes them.
     assert [e["event"] for e in events if e["event"] in ("submit", "approve", "write")] == [
         "submit",
@@ -202,7 +190,7 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
 
 
 def test_a_manager_account_logs_in_by_name_and_cannot_write(data_dir: Path, secrets: Path) -> None:
-    add_people(secrets)
+    add_people(data_dir)
     at = open_page()
     log_in(at, "boss", "boss password 333")
     assert any("view" in i.value or "查看" in i.value for i in at.info)
@@ -214,7 +202,7 @@ def test_repeated_failures_lock_a_name_and_are_logged(
 ) -> None:
     from etl.store import auth
 
-    add_people(secrets)
+    add_people(data_dir)
     monkeypatch.setattr(auth, "FAILURE_DELAY_S", 0.0)
     # A still clock: the delay after the fifth failure never runs out during the test.
     throttle = auth.LoginThrottle(secrets.parent / "logins.json", clock=lambda: 1_000_000.0)
@@ -229,16 +217,14 @@ def test_repeated_failures_lock_a_name_and_are_logged(
     other = open_page()  # another session (another client) is not held up by these failures
     log_in(other, "li.lei", "li lei password 22")
     assert other.get("file_uploader")
-    events = [
-        json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()
-    ]
+    events = [e["event"] for e in read_audit(Layout(data_dir))]
     assert events.count("login_failed") == auth.FREE_FAILURES
     assert "lockout" in events and "login_refused_locked" in events
 
 
 def test_an_idle_session_is_logged_out(data_dir: Path, secrets: Path) -> None:
     (data_dir / "settings.toml").write_text("idle_timeout_minutes = 1\n", encoding="utf-8")
-    add_people(secrets)
+    add_people(data_dir)
     at = open_page()
     log_in(at, "王芳", "wang fang password 1")
     assert at.get("file_uploader")
@@ -246,9 +232,7 @@ def test_an_idle_session_is_logged_out(data_dir: Path, secrets: Path) -> None:
     at.run()
     assert not at.get("file_uploader")
     assert any("未操作" in w.value or "without activity" in w.value for w in at.warning)
-    events = [
-        json.loads(line)["event"] for line in (data_dir / "audit.log").read_text().splitlines()
-    ]
+    events = [e["event"] for e in read_audit(Layout(data_dir))]
     assert events[-1] == "timeout"
 
 
@@ -301,7 +285,7 @@ def test_with_approval_an_article_waits_in_the_review_list_until_another_approve
     data_dir: Path, secrets: Path
 ) -> None:
     (data_dir / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
-    add_people(secrets)
+    add_people(data_dir)
     layout = Layout(data_dir)
     before = load_table(layout)
     first = open_page()

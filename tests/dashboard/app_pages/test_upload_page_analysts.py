@@ -27,10 +27,11 @@ SOURCE = "cqcustoms-20240911"  # a source of the dashboard's test data
 
 
 @pytest.fixture
-def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def people(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(tmp_path / "secrets.toml"))
-    add_user("王芳", "analyst", "wang fang password 1")  # the first account: the admin
-    add_user("li.lei", "analyst", "li lei password 22", by=Actor("王芳", "analyst"))
+    where = Layout(data_dir)
+    add_user(where, "王芳", "analyst", "wang fang password 1", by=None)  # the first: the admin
+    add_user(where, "li.lei", "analyst", "li lei password 22", by=Actor("王芳", "analyst"))
 
 
 def signed_in(name: str, password: str) -> AppTest:

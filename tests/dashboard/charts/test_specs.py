@@ -14,9 +14,9 @@ from dashboard.charts.specs import PAGES, ChartSpec, page_specs
 from dashboard.locales import locale_for
 from dashboard.views.index import figure_view
 from dashboard.views.kpi import kpi_candidates
-from etl.contract.events import read_events
 from etl.contract.paths import DEFAULT_DATA_DIR, Layout
 from etl.store.cache import load_cached_table
+from etl.store.table import load_events
 
 # A label's number: 10218, 超9000, 10,218, over 9,000, 392.91  +26%, 311.83（推算）.
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -29,7 +29,7 @@ def shipped_specs(lang: str) -> dict[str, list[ChartSpec]]:
     layout = Layout(DEFAULT_DATA_DIR)
     table = load_cached_table(layout)
     locale = locale_for(lang)
-    events = read_events(layout.events_csv, table.sources)
+    events = load_events(layout, table.sources)
     keep = np.ones(len(table.observations), dtype=bool)
     fv = figure_view(table.observations, table.sources, keep, locale)
     headline = kpi_candidates(fv)

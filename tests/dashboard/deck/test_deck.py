@@ -411,11 +411,11 @@ def test_english_card_text_fits_its_box() -> None:
 def test_year_chart_slide_lists_the_milestones_in_its_span_in_a_box_that_fits(lang: str) -> None:
     from dashboard.charts.milestones import event_metrics, event_title
     from dashboard.deck.slides import event_line
-    from etl.contract.events import read_events
+    from etl.store.table import load_events
 
     where = Layout(REPO_ROOT / "data")
     table = load_table(where)
-    events = read_events(where.events_csv, table.sources)
+    events = load_events(where, table.sources)
     filters, locale = Filters(), locale_for(lang)
     specs, cards, _ = deck_inputs(table.observations, table.sources, filters, locale, events=events)
     trains = next(s for s in specs if s.id == "train_runs_years")

@@ -13,6 +13,7 @@ import pytest
 from references import login_with_password
 
 from etl.contract.errors import CorridorError, LockedError, NotAnalystError
+from etl.contract.paths import Layout
 from etl.store import accounts, auth, login_throttle, passwords
 from etl.store.actors import ANALYST, MANAGER, Actor, require_analyst
 from etl.store.passwords import (
@@ -107,13 +108,13 @@ def test_only_analysts_pass_the_role_check() -> None:
             require_analyst(who)  # type: ignore[arg-type]
 
 
-def account_file(tmp_path: Path, *names: str) -> tuple[Path, dict[str, auth.User]]:
-    path = tmp_path / "corridor_users.json"
+def account_file(tmp_path: Path, *names: str) -> tuple[Layout, dict[str, auth.User]]:
+    where = Layout(tmp_path / "data")
     admin = None
     for name in names:
-        accounts.add_user(name, ANALYST, f"{name} password 2025", path, by=admin)
+        accounts.add_user(where, name, ANALYST, f"{name} password 2025", by=admin)
         admin = admin or Actor(name, ANALYST)
-    return path, auth.read_users(path, section={})
+    return where, auth.read_users(where, section={})
 
 
 def counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -197,69 +198,25 @@ def test_failure_counters_decay(tmp_path: Path) -> None:
     assert outcome == "ok" and actor is not None
 
 
-ADD_IN_A_PROCESS = """
-import sys
-from pathlib import Path
-from etl.store import accounts, auth
-accounts.add_user(sys.argv[2], "analyst", "a long password 2025", Path(sys.argv[1]),
-              by=auth.Actor("admin", "analyst"))
-"""
-
-
-def test_concurrent_account_edits_lose_nothing(tmp_path: Path) -> None:
-    # The issue: two `users add` at once lost one account in three tries of ten. Fresh
-    # interpreters, not multiprocessing: its spawn would re-run whatever __main__ is.
-    import os
-    import subprocess
-    import sys
-
-    path, _users = account_file(tmp_path, "admin")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    for attempt in range(4):
-        names = [f"p{attempt}a", f"p{attempt}b", f"p{attempt}c"]
-        workers = [
-            subprocess.Popen([sys.executable, "-c", ADD_IN_A_PROCESS, str(path), n], env=env)
-            for n in names
-        ]
-        for worker in workers:
-            assert worker.wait(120) == 0
-        held = auth.read_users(path, section={})
-        assert all(n in held for n in names), (attempt, sorted(held))
-
-
 def test_a_manager_proving_their_account_is_refused_a_write_as_not_an_analyst(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "corridor_users.json"
-    accounts.add_user("admin", ANALYST, "admin password 2025", path)
-    accounts.add_user("boss", MANAGER, "boss password 2025", path, by=Actor("admin", ANALYST))
+    where, _users = account_file(tmp_path, "admin")
+    accounts.add_user(where, "boss", MANAGER, "boss password 2025", by=Actor("admin", ANALYST))
     monkeypatch.setattr(auth, "THROTTLE", auth.LoginThrottle(tmp_path / "logins.json"))
-    assert auth.cli_actor("boss", "boss password 2025", path=path, writes=False).name == "boss"
+    assert auth.cli_actor(where, "boss", "boss password 2025", writes=False).name == "boss"
     with pytest.raises(NotAnalystError):
-        auth.cli_actor("boss", "boss password 2025", path=path, writes=True)
+        auth.cli_actor(where, "boss", "boss password 2025", writes=True)
 
 
 def test_a_login_refused_by_the_throttle_is_refused_as_locked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, users = account_file(tmp_path, "alice")
+    where, users = account_file(tmp_path, "alice")
     throttle = auth.LoginThrottle(tmp_path / "logins.json")
     for _ in range(8):
         auth.login_named("alice", "wrong password xx", users, throttle, 0.0, client="cli:x")
     monkeypatch.setattr(auth, "THROTTLE", throttle)
     monkeypatch.setattr(auth, "_cli_client", lambda: "cli:x")
     with pytest.raises(LockedError):
-        auth.cli_actor("alice", "alice password 2025", path=path)
-
-
-def test_an_account_edit_that_cannot_get_the_files_lock_is_refused_as_locked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from filelock import FileLock
-
-    path, _users = account_file(tmp_path, "admin")
-    monkeypatch.setattr(accounts, "USERS_LOCK_TIMEOUT_S", 0.2)
-    held = FileLock(str(path.with_name(path.name + ".lock")), is_singleton=False)
-    with held, pytest.raises(LockedError):
-        accounts.add_user("bob", ANALYST, "bob password 2025", path, by=Actor("admin", ANALYST))
-    assert "bob" not in auth.read_users(path, section={})
+        auth.cli_actor(where, "alice", "alice password 2025")

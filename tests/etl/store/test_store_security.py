@@ -1,6 +1,6 @@
-"""etl/store: every change is in the audit trail in its own transaction, and the trail cannot be
-changed; the login log reads back exactly; edited pending items are refused at approval and
-change nothing."""
+"""etl/store: every change is in the audit trail in its own transaction (or refused), and the
+trail cannot be changed; logins are audit rows read back exactly; edited pending items are refused
+at approval and change nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from audit_support import refuse_audit_rows
 from references import read_audit
 from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
 
@@ -49,15 +50,29 @@ def test_every_write_is_in_the_audit_trail_which_refuses_changes(tmp_path: Path)
         assert connection.execute(sa.select(sa.func.count()).select_from(a)).scalar() == len(events)
 
 
-def test_audit_records_read_back_exactly_with_unicode_line_separators(tmp_path: Path) -> None:
+def test_logins_are_audit_rows_read_back_exactly_and_bounded(tmp_path: Path) -> None:
     layout = Layout(tmp_path / "data")
     who = "a\u2028b\u2029c\x85d\ne"
     audit(layout, "login_failed", who, note="x\u2028y")
-    audit(layout, "login", "plain")
+    audit(layout, "login", "p" * 1000)
     events = read_audit(layout)
     assert [e["event"] for e in events] == ["login_failed", "login"]
     assert events[0]["who"] == who and events[0]["note"] == "x\u2028y"
-    assert len(layout.audit_log.read_bytes().split(b"\n")) == 3, "one JSON object per line"
+    assert events[1]["who"] == "p" * 200, "the trail records attempts, not payloads"
+    assert not layout.audit_log.exists(), "no log file beside the data any more"
+
+
+def test_a_merge_the_audit_trail_cannot_record_is_refused_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    layout = new_layout(tmp_path / "data")
+    upload, _ = validate_upload(layout, csv_bytes(3), "a.csv")
+    before = (data_version(layout), export_csv(layout))
+    refuse_audit_rows(layout)
+    with pytest.raises(CorridorError) as info:
+        merge_upload(layout, upload, ANALYST_ACTOR)
+    assert "audit trail cannot be written" in info.value.render()
+    assert (data_version(layout), export_csv(layout)) == before
 
 
 def pending_layout(tmp_path: Path) -> tuple[Layout, str]:

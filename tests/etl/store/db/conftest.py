@@ -10,7 +10,7 @@ import pytest
 from pg_support import db_url, postgres_server
 
 from etl.contract.paths import REPO_ROOT, Layout
-from etl.store import accounts
+from etl.store.db.side_records import USERS_FILE_NAME
 
 __all__ = ["db_url", "history_layout", "postgres_server"]
 
@@ -26,5 +26,5 @@ def history_layout(tmp_path: Path) -> Layout:
     root = tmp_path / "data"
     shutil.copytree(HISTORY, root, ignore=shutil.ignore_patterns("README.md", "users.json"))
     shutil.copytree(REPO_ROOT / "data" / "tidy", root / "tidy")
-    shutil.copy(HISTORY / "users.json", root / accounts.USERS_FILE_NAME)
+    shutil.copy(HISTORY / "users.json", root / USERS_FILE_NAME)
     return Layout(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def test_a_backup_taken_during_a_read_restores_the_record_as_it_was(tmp_path: Pa
     with engine.connect() as reader, reader.begin():  # a server reading at the same moment
         reader.execute(sa.text("SELECT COUNT(*) FROM figures")).scalar()
         backup = backup_database(engine, tmp_path / "backups" / "corridor-1.sqlite")
+    for private in (live, backup):  # they hold the accounts' password hashes
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600, private
     later = load_state(Layout(REPO_ROOT / "data")).observations.iloc[[0]]
     add_figures(engine, later.assign(scope="备份之后的新口径"), "王芳")  # a change after the backup
     assert export_csv(engine) != expected

@@ -34,16 +34,16 @@ TIMEOUT_S = 300
 
 @pytest.fixture
 def layout(
-    db_url: str, tmp_path: Path, cli_account: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Layout:
     """A data directory whose store is the engine's database, the test source registered; the
     command line acts as the analyst 'tester'."""
-    del cli_account
     if db_url.startswith("postgresql"):
         monkeypatch.setenv(DATABASE_ENV, db_url)
     else:
         monkeypatch.delenv(DATABASE_ENV, raising=False)
     (tmp_path / "data").mkdir()  # on PostgreSQL nothing else makes it
+    request.getfixturevalue("cli_account")  # its account in the database just named
     return new_layout(tmp_path / "data")
 
 

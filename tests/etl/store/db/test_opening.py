@@ -10,17 +10,19 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from etl.contract.events import event_records
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.contract.series import fill_series
 from etl.store.db import tables as t
 from etl.store.db.engine import DATABASE_ENV, create_store_engine
-from etl.store.db.opening import open_store
+from etl.store.db.opening import forget_engines, open_store
 from etl.store.db.reading import export_csv
 from etl.store.pending import list_pending
-from etl.store.table import load_built, render_export
+from etl.store.table import load_built, load_events, load_table, render_export
 
 # Each process waits for the same moment, then opens the store.
 OPENER = """
@@ -58,6 +60,25 @@ def test_a_first_start_builds_the_shipped_tables_and_a_second_keeps_them(
         assert _count(engine, t.figures) == figures == len(observations)
     finally:
         engine.dispose()
+
+
+def test_the_events_are_read_from_the_database_by_every_server(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Built from the first server's tidy/events.csv; a second server with an empty data
+    # directory on the same database reads the same milestones.
+    monkeypatch.setenv(DATABASE_ENV, db_url)
+    first = _shipped(tmp_path / "one")
+    table = load_table(first)
+    shipped = event_records(pd.read_csv(first.events_csv, dtype=str), table.sources)
+    assert load_events(first, table.sources) == shipped and shipped
+    first.events_csv.unlink()
+    assert load_events(first, table.sources) == shipped, "read from the database, not the file"
+    if db_url.startswith("postgresql"):
+        second = Layout(tmp_path / "two")
+        second.root.mkdir()
+        assert load_events(second, table.sources) == shipped
+    forget_engines()
 
 
 def test_a_first_start_imports_an_earlier_versions_batches_and_pending_items(

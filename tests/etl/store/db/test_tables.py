@@ -104,7 +104,7 @@ def test_the_data_version_starts_at_zero_in_its_one_row(engine: sa.Engine) -> No
         connection.execute(sa.insert(t.data_version), [{"id": 2, "version": 0}])
 
 
-def test_the_documented_app_role_can_only_insert_into_the_audit_trail(
+def test_the_documented_app_role_can_only_insert_into_the_audit_trail_and_remove_accounts(
     postgres_server: str,
 ) -> None:
     operations = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
@@ -118,14 +118,19 @@ def test_the_documented_app_role_can_only_insert_into_the_audit_trail(
                 "DO $$ BEGIN CREATE ROLE corridor_app LOGIN; "
                 "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
             )
-            for statement in grants.replace("DATABASE corridor", f"DATABASE {name}").split(";"):
-                if statement.split("--")[0].strip():
+            # Comments end at the line's end, whichever statement they stand after.
+            code = "\n".join(line.split("--")[0] for line in grants.splitlines())
+            for statement in code.replace("DATABASE corridor", f"DATABASE {name}").split(";"):
+                if statement.strip():
                     connection.exec_driver_sql(statement)
         app = create_store_engine(url.replace("postgres@", "corridor_app@"))
         entry = {"at": "2026-01-01T00:00:00.000+00:00", "event": "login", "details": {}}
+        account = {"name": "wang", "role": "analyst", "spec": {}}
         with app.begin() as connection:
             connection.execute(sa.insert(t.audit), [entry])
             connection.execute(sa.update(t.data_version).values(version=1))
+            connection.execute(sa.insert(t.accounts), [account])  # accounts come and go
+            connection.execute(sa.delete(t.accounts).where(t.accounts.c.name == "wang"))
         for change in ("UPDATE audit SET person = 'x'", "DELETE FROM audit", "TRUNCATE audit"):
             with pytest.raises(DBAPIError, match="permission denied"), app.begin() as connection:
                 connection.exec_driver_sql(change)
