@@ -12,7 +12,7 @@ from datetime import date
 
 from corridor.registry import Arg, arg
 from dashboard.filter_params import FILTER_PARAMS, FilterParam
-from etl.store.auth import TOKEN_ENV
+from etl.store.actors import TOKEN_ENV
 
 
 def iso_date(text: str) -> date:

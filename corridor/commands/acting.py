@@ -8,7 +8,7 @@ import os
 import sys
 
 from etl.contract.paths import layout
-from etl.store.auth import TOKEN_ENV, Actor, cli_actor
+from etl.store.actors import TOKEN_ENV, Actor
 
 
 def read_secret(args: argparse.Namespace, prompt: str) -> str | None:
@@ -22,6 +22,9 @@ def read_secret(args: argparse.Namespace, prompt: str) -> str | None:
 
 def actor(args: argparse.Namespace, *, writes: bool = True) -> Actor:
     """Return the proven person a command acts as (password, token or a mapped OS user)."""
+    # Proving an account opens the database: imported here, so `corridor --help` stays light.
+    from etl.store.auth import cli_actor
+
     secret = None
     if getattr(args, "user", None) and not os.environ.get(TOKEN_ENV, "").strip():
         secret = read_secret(args, f"{args.user} 的密码或令牌 / password or token: ")

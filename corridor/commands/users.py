@@ -12,7 +12,7 @@ from corridor.commands.acting import actor
 from corridor.registry import Arg, arg, command, group
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout, layout
-from etl.store.auth import TOKEN_ENV, Actor
+from etl.store.actors import TOKEN_ENV, Actor
 
 ADMIN_NOTE = (
     " Needs an admin (--user NAME with its password or a token; the first account, made "

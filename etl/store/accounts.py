@@ -28,7 +28,6 @@ from etl.store.passwords import HASH_KEY, hash_password, password_configured, re
 # A personal token: this prefix, then 43 random URL-safe characters (256 bits). Only its
 # sha256 is stored; a token is long and random, so a plain hash is enough to check it.
 TOKEN_PREFIX = "ctk_"
-TOKEN_ENV = "CORRIDOR_TOKEN"
 # A person keeps this many tokens: a new one past it retires the oldest.
 MAX_TOKENS = 10
 # The shared password of secrets.toml (`corridor set-password`) is the account of this name.

@@ -15,6 +15,8 @@ from etl.contract.errors import NotAnalystError
 ANALYST = "analyst"
 MANAGER = "manager"
 ROLES = (ANALYST, MANAGER)
+# Where a command finds the personal token it acts with (etl.store.accounts makes them).
+TOKEN_ENV = "CORRIDOR_TOKEN"
 
 
 @dataclass(frozen=True)

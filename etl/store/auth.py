@@ -14,14 +14,13 @@ from etl.contract.paths import Layout
 # importable from auth until it imports them from accounts and passwords.
 from etl.store.accounts import NAME_RE as NAME_RE
 from etl.store.accounts import (
-    TOKEN_ENV,
     TOKEN_PREFIX,
     User,
     find_user,
     read_users,
     stored_accounts,
 )
-from etl.store.actors import Actor, name_key, os_user
+from etl.store.actors import TOKEN_ENV, Actor, name_key, os_user
 from etl.store.login_throttle import FREE_FAILURES, THROTTLE, LoginThrottle
 from etl.store.passwords import FAILURE_DELAY_S, actor_from_email, verify_password
 from etl.store.passwords import read_secrets as read_secrets
