@@ -197,9 +197,12 @@ def test_the_clicker_speaks_the_page_language(
     page = browser_page
     page.goto(f"{present_server}/?present=1&lang={lang}&slide=2")
     _screen(page, 2)
+    key_word = "上翻页键" if lang == "zh" else "Page Up"
+    # The controls' buttons may draw a moment after the counter: wait for the quiet ones.
+    page.wait_for_function(f"(w) => ({CONTROL_WORDS_JS})().includes(w)", arg=key_word)
     words = page.evaluate(CONTROL_WORDS_JS)
     counter = _counter(page)
-    assert ("上翻页键" if lang == "zh" else "Page Up") in words
+    assert key_word in words
     assert re.findall(other, words.replace(counter, "")) == []
     page.locator(".st-key-present_controls").screenshot(
         path=str(ARTIFACTS / f"present_controls_{lang}.png")
