@@ -4,12 +4,16 @@ shipped data and on a data directory in the batch format of earlier versions wit
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from pg_support import db_url, postgres_server
 
 from etl.contract.paths import REPO_ROOT, Layout
+from etl.store.db.engine import create_store_engine
+from etl.store.db.migrate import upgrade
 from etl.store.db.side_records import USERS_FILE_NAME
 
 __all__ = ["db_url", "history_layout", "postgres_server"]
@@ -28,3 +32,12 @@ def history_layout(tmp_path: Path) -> Layout:
     shutil.copytree(REPO_ROOT / "data" / "tidy", root / "tidy")
     shutil.copy(HISTORY / "users.json", root / USERS_FILE_NAME)
     return Layout(root)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    """An empty database at the head migration, on each engine."""
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

@@ -4,24 +4,14 @@ it was sent, and the indexes dropped for the load are back, and checking, afterw
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
 from etl.store.db import tables as t
 from etl.store.db.bulk import indexes_after, insert_columns
-from etl.store.db.engine import create_store_engine, writing
+from etl.store.db.engine import writing
 from etl.store.db.importing import FIGURE_NAMES
-from etl.store.db.migrate import upgrade
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = create_store_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _figure(fid: int, **cells: object) -> tuple[object, ...]:

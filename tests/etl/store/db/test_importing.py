@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +23,10 @@ from etl.store import table
 from etl.store.batches import batch_dirs, read_active_wordings, read_batch_records
 from etl.store.db import importing
 from etl.store.db import tables as t
-from etl.store.db.engine import create_store_engine
 from etl.store.db.importing import import_batches
-from etl.store.db.migrate import upgrade
 from etl.store.db.reading import export_csv, read_state
 from etl.store.history import undone_ids
 from etl.store.pending import list_pending
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = create_store_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _rows(engine: sa.Engine, query: sa.Select[Any]) -> list[Any]:

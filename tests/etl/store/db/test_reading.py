@@ -3,8 +3,6 @@ and the data version a server checks on every rerun."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
@@ -16,18 +14,9 @@ from etl.store.cache import load_cached_table
 from etl.store.db import reading
 from etl.store.db.engine import create_store_engine
 from etl.store.db.importing import import_batches
-from etl.store.db.migrate import upgrade
 from etl.store.db.reading import RecordView, data_version, read_observations_arrow, read_state
 from etl.store.db.writes import add_figures
 from etl.store.table import load_state
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = create_store_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_the_arrow_read_is_the_frame_the_contract_parser_gives(

@@ -3,7 +3,6 @@ source per id, and an audit trail that can only grow."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -15,14 +14,6 @@ from etl.contract.paths import REPO_ROOT
 from etl.store.db import tables as t
 from etl.store.db.engine import create_store_engine
 from etl.store.db.migrate import upgrade
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = create_store_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _batch(batch_id: str, seq: int) -> dict[str, object]:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +18,6 @@ from etl.contract.paths import REPO_ROOT
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import parse_observations
 from etl.store.db import tables as t
-from etl.store.db.engine import create_store_engine
-from etl.store.db.migrate import upgrade
 from etl.store.db.reading import data_version, read_state
 from etl.store.db.writes import add_figures
 
@@ -65,14 +62,6 @@ except CorridorError as exc:
 
 def _rows(**cells: str) -> pd.DataFrame:
     return parse_observations(pd.DataFrame([ROW | cells], columns=list(OBSERVATION_COLUMNS)), "t")
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = create_store_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 def _count(engine: sa.Engine, table: sa.Table) -> int:
