@@ -171,9 +171,22 @@ def test_a_sprayed_guesser_slows_checks_but_never_refuses_a_right_password(
     names = [f"user{i}" for i in range(3)]
     _path, users = account_file(tmp_path, *names)
     throttle = auth.LoginThrottle(tmp_path / "logins.json")
-    # 60 failures over many clients and names: past the global threshold.
-    for i in range(60):
-        auth.login_named(f"nobody{i}", "wrong password xx", users, throttle, 0.0, client=f"c{i}")
+    # 60 failures over many clients and names: past the global threshold. Their waits are
+    # recorded, not slept (they would add up to most of a minute); the owner's wait is real.
+    brakes: list[float] = []
+    with monkeypatch.context() as patched:
+        patched.setattr(auth.time, "sleep", brakes.append)
+        for i in range(60):
+            auth.login_named(
+                f"nobody{i}", "wrong password xx", users, throttle, 0.0, client=f"c{i}"
+            )
+    slowed = [b for b in brakes if b > 0]
+    # Past the threshold the checks wait longer and longer (the counts decay a little while
+    # they run), up to the cap.
+    assert len(slowed) >= 60 - login_throttle.GLOBAL_FAILURES - 1, brakes
+    assert slowed[-1] > 10 * slowed[0], slowed
+    assert max(slowed) >= login_throttle.GLOBAL_DELAY_MAX_S - 0.5
+    assert max(slowed) <= login_throttle.GLOBAL_DELAY_MAX_S
     start = time.monotonic()
     actor, outcome = auth.login_named(
         "user1", "user1 password 2025", users, throttle, 0.0, client="owner"

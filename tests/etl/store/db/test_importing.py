@@ -181,7 +181,7 @@ def _writing_figures(engine: sa.Engine, db_url: str) -> bool:
 def test_an_import_killed_mid_way_leaves_the_database_empty_and_a_retry_loads_it(
     engine: sa.Engine, db_url: str, tmp_path: Path
 ) -> None:
-    source = _large_layout(tmp_path / "big", copies=300)
+    source = _large_layout(tmp_path / "big", copies=100)
     command = [sys.executable, "-m", "corridor.cli", "db", "import-batches", str(source.root)]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "CORRIDOR_DATABASE_URL": db_url}
     importer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
