@@ -49,12 +49,15 @@ def _text(series: pd.Series, col: str) -> pd.Series:
 
 def figure_keys(frame: pd.DataFrame) -> pd.Series:
     """Return each row's figure identity (metric, region, route, scope, period, basis) as text."""
-    key: pd.Series | None = None
+    parts = []
     for col in KEY_COLUMNS:
-        part = _text(frame[col], col).astype(str)
-        key = part if key is None else key + KEY_SEP + part
-    assert key is not None
-    return key
+        # Each distinct cell's text is made once and spread to its rows by code (a missing
+        # cell, code -1, takes the last: ""): a table holds far fewer distinct cells than rows.
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        texts = _text(pd.Series(uniques), col).astype(str).tolist()
+        parts.append(np.asarray([*texts, ""], dtype=object)[codes])
+    keys = [KEY_SEP.join(row) for row in zip(*parts, strict=True)]
+    return pd.Series(keys, index=frame.index, dtype=object)
 
 
 # Hex digits of a key's sha256 the store keeps (128 bits): no two of the figures a store will

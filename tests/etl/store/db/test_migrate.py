@@ -55,7 +55,9 @@ def test_the_first_revision_downgrades_to_nothing_and_upgrades_again(db_url: str
 
 def _identities(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
-        return list(connection.execute(sa.text("SELECT identity FROM figures ORDER BY id")).scalars())
+        return list(
+            connection.execute(sa.text("SELECT identity FROM figures ORDER BY id")).scalars()
+        )
 
 
 def test_0003_shortens_the_identities_and_its_downgrade_works_the_whole_digests_out_again(
