@@ -29,9 +29,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = "synthetic-bench"  # bench/generate.py's source
 GOALS = {10: 2.0, 200_000: 10.0}
-# The bench account's token (write commands prove who acts).
-# Made once in the base directory, so every copy of it carries the account and its token.
-IDENTITY: dict[str, str] = {}
 
 
 def upload_csv(rows: int, tag: str) -> bytes:
@@ -74,14 +71,12 @@ def upload_xlsx(rows: int, tag: str) -> bytes:
     return out.getvalue()
 
 
-def ingest(data_dir: Path, upload: Path, src: Path | None) -> tuple[float, float]:
-    """Return the wall and CPU (user + system) seconds of one `corridor ingest` process (into
-    the base directory, or a copy of it made after the first call)."""
-    if not IDENTITY:
-        from generate import bench_identity  # bench/ is the script's folder, on sys.path
-
-        IDENTITY.update(bench_identity(data_dir))
-    env = {**os.environ, **IDENTITY}
+def ingest(
+    data_dir: Path, upload: Path, src: Path | None, identity: dict[str, str]
+) -> tuple[float, float]:
+    """Return the wall and CPU (user + system) seconds of one `corridor ingest` process;
+    identity: the bench account's token of data_dir (bench_identity of its base)."""
+    env = {**os.environ, **identity}
     if src is not None:
         env["PYTHONPATH"] = str(src)
     cmd = [sys.executable, "-m", "corridor.cli", "ingest", str(upload), "--yes"]
@@ -113,16 +108,25 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         work = Path(tmp)
-        base = work / "base"
-        shutil.copytree(args.data_dir, base)
         warm = work / "warm.csv"
         warm.write_bytes(upload_csv(10, "warm"))
         trees: list[Path | None] = list(args.src) if args.src else [None]
-        took, cpu = ingest(base, warm, trees[0])
-        print(
-            f"{args.data_dir}: first merge (builds what later merges reuse): "
-            f"{took:.2f} s wall, {cpu:.2f} s CPU"
-        )
+        # Each tree its own base directory, opened (and migrated to its own schema) by its own
+        # first merge: a tree may not open a database a newer tree has migrated.
+        bases = [work / f"base{i}" for i in range(len(trees))]
+        # The bench account's token (write commands prove who acts), made once in each base
+        # directory, so every copy of it carries the account and its token.
+        from generate import bench_identity  # bench/ is the script's folder, on sys.path
+
+        identities = []
+        for base, tree in zip(bases, trees, strict=True):
+            shutil.copytree(args.data_dir, base)
+            identities.append(bench_identity(base))
+            took, cpu = ingest(base, warm, tree, identities[-1])
+            print(
+                f"{args.data_dir} ({tree or REPO}): first merge (builds or migrates what later "
+                f"merges reuse): {took:.2f} s wall, {cpu:.2f} s CPU"
+            )
         for rows in args.rows:
             upload = work / f"up{rows}.{args.format}"
             make = upload_xlsx if args.format == "xlsx" else upload_csv
@@ -134,8 +138,8 @@ def main() -> None:
                 for i, tree in enumerate(trees):
                     copy = work / "copy"
                     shutil.rmtree(copy, ignore_errors=True)
-                    shutil.copytree(base, copy)
-                    took, cpu = ingest(copy, upload, tree)
+                    shutil.copytree(bases[i], copy)
+                    took, cpu = ingest(copy, upload, tree, identities[i])
                     times[i].append(took)
                     cpus[i].append(cpu)
                     loads.append(os.getloadavg()[0])

@@ -34,6 +34,7 @@ from etl.store.db.changes import (
     figures_frame,
     record_change,
     unindexed,
+    with_identities,
 )
 from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
@@ -313,33 +314,22 @@ def _pairs(frame: pd.DataFrame, keys: pd.Index) -> list[str]:
 def _held_after(connection: Connection, identities: list[str], batch_id: str) -> pd.DataFrame:
     """Return the figures with the identities as they stood right after the batch committed."""
     f = t.figures
-    rows: list[Any] = []
-    for start in range(0, len(identities), 1_000):
-        part = identities[start : start + 1_000]
-        rows += connection.execute(
-            sa.select(*(f.c[c] for c in OBSERVATION_COLUMNS)).where(
-                f.c.identity.in_(part),
-                unindexed(f.c.added_batch) <= batch_id,
-                unindexed(f.c.removed_batch, LATEST) > batch_id,
-            )
-        ).all()
-    return observations_frame(rows, "database: figures")
+    query = sa.select(f.c.id, *(f.c[c] for c in OBSERVATION_COLUMNS)).where(
+        unindexed(f.c.added_batch) <= batch_id,
+        unindexed(f.c.removed_batch, LATEST) > batch_id,
+    )
+    rows = sorted(with_identities(connection, query, identities), key=lambda r: r[0])
+    return observations_frame([r[1:] for r in rows], "database: figures")
 
 
 def _later_batches(connection: Connection, identities: list[str], batch_id: str) -> list[str]:
     f = t.figures
+    query = sa.select(f.c.added_batch, f.c.removed_batch).where(
+        sa.or_(unindexed(f.c.added_batch) > batch_id, unindexed(f.c.removed_batch) > batch_id)
+    )
     found: set[str] = set()
-    for start in range(0, len(identities), 1_000):
-        part = identities[start : start + 1_000]
-        for added, removed in connection.execute(
-            sa.select(f.c.added_batch, f.c.removed_batch).where(
-                f.c.identity.in_(part),
-                sa.or_(
-                    unindexed(f.c.added_batch) > batch_id, unindexed(f.c.removed_batch) > batch_id
-                ),
-            )
-        ):
-            found |= {b for b in (added, removed) if b is not None and b > batch_id}
+    for added, removed in with_identities(connection, query, identities):
+        found |= {b for b in (added, removed) if b is not None and b > batch_id}
     return sorted(found)
 
 

@@ -117,8 +117,9 @@ figures = Table(
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),  # table order
     *_figure_columns(),
-    # sha256 of the figure key (etl/contract/identity.py: metric, region, route, simplified
-    # scope, period, basis): a scope may be long, a B-tree entry may not.
+    # The figure key's sha256, its first 32 hex digits (etl/contract/identity.py: metric,
+    # region, route, simplified scope, period, basis): a scope may be long, a B-tree entry may
+    # not. Declared 64 long since migration 0001 held the whole digest (0003 shortened it).
     Column("identity", String(64), nullable=False),
     # The n-th active report of one figure: built tables keep a figure once per source that
     # reports it (0, 1, …); a batch adds a figure only as report 0 of an identity not held.

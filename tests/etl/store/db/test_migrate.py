@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import pandas as pd
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from etl.contract.identity import DIGEST_HEX, figure_keys
+from etl.contract.paths import Layout
 from etl.store.db.engine import create_store_engine
 from etl.store.db.migrate import current_revision, head_revision, upgrade
 from etl.store.db.tables import metadata
@@ -45,4 +50,43 @@ def test_the_first_revision_downgrades_to_nothing_and_upgrades_again(db_url: str
         command.downgrade(config, "base")
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
     assert upgrade(engine) == (None, head_revision())
+    engine.dispose()
+
+
+def _identities(engine: sa.Engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(sa.text("SELECT identity FROM figures ORDER BY id")).scalars()
+        )
+
+
+def test_0003_shortens_the_identities_and_its_downgrade_works_the_whole_digests_out_again(
+    db_url: str, history_layout: Layout
+) -> None:
+    from alembic import command
+
+    from etl.store.db.importing import import_batches
+    from etl.store.db.migrate import alembic_config
+    from etl.store.db.reading import export_csv
+
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    import_batches(engine, history_layout)  # removed figures too: every row keeps an identity
+    short, exported = _identities(engine), export_csv(engine)
+    assert short and {len(i) for i in short} == {DIGEST_HEX}
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    whole = _identities(engine)
+    # What revision 0002's code stored: the key's whole sha256, of which 0003 keeps the start.
+    assert {len(i) for i in whole} == {64}
+    assert [w[:DIGEST_HEX] for w in whole] == short
+    with engine.connect() as connection:
+        figures = pd.read_sql(sa.text("SELECT * FROM figures ORDER BY id"), connection)
+    keys = figure_keys(figures.astype(object).where(figures.notna(), None))
+    assert whole == [hashlib.sha256(k.encode("utf-8")).hexdigest() for k in keys]
+    assert upgrade(engine) == ("0002", head_revision())
+    assert _identities(engine) == short
+    assert export_csv(engine) == exported
     engine.dispose()
