@@ -14,7 +14,7 @@ the file. Nothing untrusted reaches it before its limits are set, as for a child
 
 A long-running process (the dashboard's server, for a signed-in analyst) can keep a spare: one
 idle prestarted child per set of limits, taken by the next run_limited with those limits and
-replaced once that run is over, so an upload never waits for an interpreter to start. A spare
+replaced once that run is over, so an upload need not wait for an interpreter to start. A spare
 nobody takes ends itself after SPARE_IDLE_SECONDS, and when its parent dies (its stdin closes);
 the parent ends its spares when it exits.
 """
