@@ -421,3 +421,7 @@ def _over_limit(over: str, name: str, cpu: int, memory: int, timeout: float) -> 
 
 if __name__ == "__main__":
     _child_main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4:])
+    # The answer is written and flushed; tearing down the interpreter (pandas, the parsed frame)
+    # would keep the parent waiting ~0.3 s more and free nothing that exiting does not.
+    sys.stderr.flush()
+    os._exit(0)
