@@ -2,16 +2,17 @@
 spare limited child kept (as an analyst's page keeps it) and without.
 
 Run: .venv/bin/python bench/bench_warm_merge.py --data-dir /work/bench-data/syn1m [--rows 10]
-     [--runs 5]
+     [--runs 5] [--pause 3]
 
 One process imports the store, copies the data directory (made by bench/generate.py) once and
 merges a warm-up upload into that base copy untimed (the figure index built, the imports done, as
 in a server that has merged before). Then, run by run, alternating between "spare" (the upload
 spare kept, as the upload tab asks on every render) and "no spare" (every spare ended, the child
-started when the file arrives, as before), it copies the base (untimed; the spare starts
-meanwhile, as it does while an analyst picks a file), opens the copy's database (untimed: the
-server's is open) and times `commands.validate_upload` + `commands.merge_upload` of a fresh
-upload, the two calls the tab makes. Prints the median and every run of each, and the load.
+started when the file arrives, as before), it copies the base, opens the copy's database (the
+server's is open) and waits --pause seconds (an analyst choosing a file after the page drew; the
+spare starts meanwhile), all untimed, then times `commands.validate_upload` +
+`commands.merge_upload` of a fresh upload, the two calls the tab makes. Prints the median and
+every run of each, and the load.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--rows", type=int, nargs="+", default=[10])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=3.0,
+        help="untimed seconds between the page asking for the spare and the upload",
+    )
     args = parser.parse_args()
     actor = auth.Actor(BENCH_ACCOUNT, actors.ANALYST)
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
@@ -76,6 +83,7 @@ def main() -> None:
                     shutil.rmtree(copy, ignore_errors=True)
                     shutil.copytree(base, copy)
                     store_engine(Layout(copy))
+                    time.sleep(args.pause)
                     loads.append(os.getloadavg()[0])
                     times[mode].append(merge_once(Layout(copy), data, f"up{rows}.csv", actor))
                     forget_engines()
