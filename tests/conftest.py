@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,13 @@ def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "secrets.toml"
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_spare_children() -> Iterator[None]:
+    """End the limited children a test kept spare (the upload page keeps one for an analyst):
+    a spare started under one test's environment must not read the next test's files."""
+    yield
+    from etl.uploads import sandbox
+
+    sandbox.end_spares()

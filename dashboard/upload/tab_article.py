@@ -16,7 +16,7 @@ from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import CorridorError
 from etl.store import auth, commands
 from etl.store.record_check import check_article_rows
-from etl.uploads import articles
+from etl.uploads import articles, sandbox
 
 # Pasted text is bounded (at most 300 kB as UTF-8, well under the 5 MB article limit).
 PASTE_MAX_CHARS = 100_000
@@ -96,6 +96,9 @@ def _edited_rows(proposal: articles.ArticleProposal) -> pd.DataFrame:
 
 def article_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Upload or paste an article: the extractor proposes rows; edit them, then accept."""
+    # Drawn only for a signed-in analyst: the limited child that reads an article waits ready,
+    # and readers' sessions hold none.
+    sandbox.keep_upload_spare()
     locale = ctx.locale
     got = _article_input(ctx)
     if got is None:

@@ -21,7 +21,7 @@ from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.store import auth, commands
 from etl.store.record_check import check_rows
-from etl.uploads import limits, reading, validating
+from etl.uploads import limits, reading, sandbox, validating
 from etl.uploads.template import template_xlsx
 
 # A file citing more unregistered sources than this is not fixed one form at a time.
@@ -118,6 +118,9 @@ def _template_buttons(ctx: UploadContext) -> None:
 
 def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview in the page's words, merge or submit."""
+    # Drawn only for a signed-in analyst: the limited child that reads a file waits ready for
+    # one, and readers' sessions hold none.
+    sandbox.keep_upload_spare()
     locale = ctx.locale
     _template_buttons(ctx)
     limit_mb = limits.max_upload_bytes() / (1024 * 1024)

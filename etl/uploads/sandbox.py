@@ -11,22 +11,31 @@ unsafe in a multi-threaded server.
 A command that knows it will read an upload can start that child early (prestart): the child
 imports its modules while the command imports its own and reads the store, and only then gets
 the file. Nothing untrusted reaches it before its limits are set, as for a child started late.
+
+A long-running process (the dashboard's server, for a signed-in analyst) can keep a spare: one
+idle prestarted child per set of limits, taken by the next run_limited with those limits and
+replaced once that run is over, so an upload need not wait for an interpreter to start. A spare
+nobody takes ends itself after SPARE_IDLE_SECONDS, and when its parent dies (its stdin closes);
+the parent ends its spares when it exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import importlib
 import os
 import pickle
 import resource
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from etl.contract.errors import CorridorError, Problem
@@ -53,6 +62,21 @@ UPLOAD_LIMITS: dict[str, Any] = {
 # XLSX reader (calamine, lxml, openpyxl: a CSV's child is spared them).
 UPLOAD_MODULES = ("etl.uploads.validating",)
 XLSX_MODULES = ("etl.uploads.xlsx_sheet",)
+# What an article's child imports (propose_article's function and the extractor it calls).
+ARTICLE_MODULES = (
+    "etl.uploads.articles",
+    "etl.extraction.articles",
+    "etl.extraction.extract",
+    "etl.extraction.observations",
+)
+
+# A spare nobody takes ends itself after this long: a server nobody uploads to gives back its
+# memory (~140 MB resident) within minutes, while an analyst working through files, who
+# re-renders the page (and so renews the spare) on every step, always finds one ready.
+SPARE_IDLE_SECONDS = 600.0
+# A spare is handed work only in the first 90% of its idle time: the margin covers the message's
+# way to the child, so a taken spare is never one ending itself at that moment.
+SPARE_USABLE_FRACTION = 0.9
 
 # True inside the limited child: a nested run_limited calls its function directly, since the
 # limits already hold and a grandchild would only double the memory.
@@ -71,11 +95,12 @@ def _address_space() -> int:
 NEVER_IMPORTED_IN_CHILD = ("hypothesis",)
 
 
-def _child_main(cpu: int, memory: int, preload: list[str]) -> None:
+def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
     """Run the pickled (func, args) read from stdin under the limits; pickle the outcome out.
 
     preload: modules imported before the message is read (a prestarted child imports them while
-    its parent is busy); stdin closed without a message ends the child quietly.
+    its parent is busy); stdin closed without a message ends the child quietly, and so does
+    waiting idle seconds for it (a spare; 0: wait as long as the parent keeps stdin open).
     """
     # Run as `python -m`, this module is __main__: the flag is set on the imported module too,
     # which is the one the parsers call.
@@ -88,6 +113,8 @@ def _child_main(cpu: int, memory: int, preload: list[str]) -> None:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
     for module in preload:
         importlib.import_module(module)
+    if idle > 0 and not select.select([sys.stdin.buffer], [], [], idle)[0]:
+        return  # a spare nobody took: its memory goes back to the machine
     message = sys.stdin.buffer.read()
     if not message:
         return  # a prestarted child that was not needed
@@ -143,24 +170,43 @@ def _ran_out_of_memory(exc: BaseException) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class _Prestarted:
-    """A child started ahead of its message, and the limits it was started with."""
+    """A child started ahead of its message, the limits it was started with and, for a spare,
+    how long it waits idle before ending itself (0: until its parent ends it)."""
 
     process: subprocess.Popen[bytes]
     cpu_seconds: int
     memory_bytes: int
+    idle_seconds: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+    def usable(self) -> bool:
+        """Return whether the child still waits for a message and will for a while yet."""
+        if self.process.poll() is not None:
+            return False
+        # The child's idle clock starts after its imports, later than this one: on the safe side.
+        age = time.monotonic() - self.started
+        return not self.idle_seconds or age < self.idle_seconds * SPARE_USABLE_FRACTION
 
 
 _PRESTARTED: list[_Prestarted] = []
 _PRESTARTED_LOCK = threading.Lock()
 
+# The spares of a process that asked for them: the waiting child per (cpu, memory) limits, and
+# what keep_spare asked for (preload, idle seconds), so a spare taken is replaced by its like.
+_SPARES: dict[tuple[int, int], _Prestarted] = {}
+_SPARE_ORDERS: dict[tuple[int, int], tuple[tuple[str, ...], float]] = {}
 
-def _command(cpu_seconds: int, memory_bytes: int, preload: tuple[str, ...] = ()) -> list[str]:
+
+def _command(
+    cpu_seconds: int, memory_bytes: int, preload: tuple[str, ...] = (), idle: float = 0.0
+) -> list[str]:
     return [
         sys.executable,
         "-m",
         "etl.uploads.sandbox",
         str(int(cpu_seconds)),
         str(int(memory_bytes)),
+        repr(float(idle)),
         *preload,
     ]
 
@@ -219,15 +265,90 @@ def prestarted_upload(workbook: bool) -> contextlib.AbstractContextManager[None]
     return prestarted(UPLOAD_MODULES + (XLSX_MODULES if workbook else ()), **UPLOAD_LIMITS)
 
 
-def _take_prestarted(cpu_seconds: int, memory_bytes: int) -> subprocess.Popen[bytes] | None:
-    """Return a waiting prestarted child with exactly these limits, if one is still running."""
+def keep_spare(
+    preload: tuple[str, ...],
+    *,
+    cpu_seconds: int = DEFAULT_CPU_SECONDS,
+    memory_bytes: int = DEFAULT_MEMORY_BYTES,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    idle_seconds: float = SPARE_IDLE_SECONDS,
+) -> int | None:
+    """Return the process id of the spare kept for run_limited with these limits (started now,
+    importing preload, unless one waits); None inside the limited child, which keeps none.
+
+    From now on this process replaces the spare whenever a run takes it. Thread-safe; cheap
+    when a spare already waits, so a page may ask on every render.
+    """
+    del timeout  # the same keywords as run_limited's, so UPLOAD_LIMITS serves both
+    if IN_CHILD:
+        return None
+    key = (int(cpu_seconds), int(memory_bytes))
     with _PRESTARTED_LOCK:
-        for waiting in _PRESTARTED:
-            if (waiting.cpu_seconds, waiting.memory_bytes) == (cpu_seconds, memory_bytes):
-                _PRESTARTED.remove(waiting)
-                if waiting.process.poll() is None:
-                    return waiting.process
-                _reap(waiting.process)
+        _SPARE_ORDERS[key] = (tuple(preload), float(idle_seconds))
+        old = _SPARES.pop(key, None)
+        if old is not None and old.usable():
+            _SPARES[key] = old
+            return old.process.pid
+        spare = _start_spare(key)
+    if old is not None:
+        _reap(old.process)  # ended itself when idle, or about to
+    return spare.process.pid
+
+
+def keep_upload_spare() -> int | None:
+    """Return keep_spare() for the child that reads an upload or an article: one spare serves a
+    CSV, a workbook and an article alike."""
+    return keep_spare(UPLOAD_MODULES + XLSX_MODULES + ARTICLE_MODULES, **UPLOAD_LIMITS)
+
+
+def end_spares() -> int:
+    """Return how many spares were ended: every one, and none is kept from now on."""
+    with _PRESTARTED_LOCK:
+        spares = list(_SPARES.values())
+        _SPARES.clear()
+        _SPARE_ORDERS.clear()
+    for spare in spares:
+        _reap(spare.process)
+    return len(spares)
+
+
+# A server stopped cleanly (Streamlit exits normally on SIGTERM) leaves no spare behind; one
+# killed outright closes its spares' stdin, which ends them too.
+atexit.register(end_spares)
+
+
+def _start_spare(key: tuple[int, int]) -> _Prestarted:
+    """Return a new spare started as keep_spare asked for these limits (the lock held)."""
+    preload, idle = _SPARE_ORDERS[key]
+    spare = _Prestarted(_spawn(_command(*key, preload, idle)), *key, idle_seconds=idle)
+    _SPARES[key] = spare
+    return spare
+
+
+def _replace_spare(key: tuple[int, int]) -> None:
+    """Start the next spare for these limits if this process keeps one and none waits."""
+    with _PRESTARTED_LOCK:
+        if key in _SPARE_ORDERS and key not in _SPARES:
+            _start_spare(key)
+
+
+def _pop_waiting(key: tuple[int, int]) -> _Prestarted | None:
+    """Return a prestarted child (first) or the spare with these limits, no longer listed
+    (the lock held)."""
+    for waiting in _PRESTARTED:
+        if (waiting.cpu_seconds, waiting.memory_bytes) == key:
+            _PRESTARTED.remove(waiting)
+            return waiting
+    return _SPARES.pop(key, None)
+
+
+def _take_prestarted(cpu_seconds: int, memory_bytes: int) -> subprocess.Popen[bytes] | None:
+    """Return a waiting prestarted child or spare with exactly these limits, if one is usable."""
+    with _PRESTARTED_LOCK:
+        while (waiting := _pop_waiting((cpu_seconds, memory_bytes))) is not None:
+            if waiting.usable():
+                return waiting.process
+            _reap(waiting.process)
     return None
 
 
@@ -248,7 +369,8 @@ def run_limited(
     """Return func(*args) computed in a child process, or raise a CorridorError if it fails."""
     if IN_CHILD:
         return func(*args)
-    process = _take_prestarted(int(cpu_seconds), int(memory_bytes))
+    key = (int(cpu_seconds), int(memory_bytes))
+    process = _take_prestarted(*key)
     if process is None:
         process = _spawn(_command(cpu_seconds, memory_bytes))
     message: tuple[str, Any] | None = None
@@ -266,6 +388,10 @@ def run_limited(
     except BaseException:
         _reap(process)
         raise
+    finally:
+        # Started once this run is over, so the next spare's imports do not share the CPU with
+        # the file being read.
+        _replace_spare(key)
     if message is None or message[0] == "memory":
         raise _over_limit(over, name, cpu_seconds, memory_bytes, timeout)
     kind, payload = message
@@ -294,4 +420,8 @@ def _over_limit(over: str, name: str, cpu: int, memory: int, timeout: float) -> 
 
 
 if __name__ == "__main__":
-    _child_main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:])
+    _child_main(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4:])
+    # The answer is written and flushed; tearing down the interpreter (pandas, the parsed frame)
+    # would keep the parent waiting ~0.3 s more and free nothing that exiting does not.
+    sys.stderr.flush()
+    os._exit(0)

@@ -52,3 +52,14 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def log_in(page: object, url: str, name: str, password: str) -> None:
+    """Sign in on the upload page (English) and wait for its file input."""
+    # A page load is a new Streamlit session, and the login lives in the session.
+    page.goto(f"{url}/upload?lang=en")  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.locator(".st-key-login_name input").fill(name)  # type: ignore[attr-defined]
+    page.fill("input[type=password]", password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+    page.wait_for_selector("input[type=file]", state="attached", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]

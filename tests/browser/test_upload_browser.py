@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, TIMEOUT_MS, require_chromium, streamlit_server
+from browser_support import ARTIFACTS, TIMEOUT_MS, log_in, require_chromium, streamlit_server
 
 from etl.contract.paths import REPO_ROOT
 from etl.store.passwords import hash_password, write_password_hash
@@ -57,13 +57,7 @@ def _chart_data(page: object, server: str) -> str:
 
 
 def _log_in(page: object, server: str) -> None:
-    # A page load is a new Streamlit session, and the login lives in the session.
-    page.goto(f"{server}/upload?lang=en")  # type: ignore[attr-defined]
-    page.wait_for_selector("input[type=password]", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
-    page.locator(".st-key-login_name input").fill("analyst")  # type: ignore[attr-defined]
-    page.fill("input[type=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
-    page.wait_for_selector("input[type=file]", state="attached", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    log_in(page, server, "analyst", PASSWORD)
 
 
 def test_a_manager_sees_no_way_to_write(chromium_browser: object, server: str) -> None:

@@ -1,10 +1,13 @@
-"""corridor serve: TLS from --ssl-cert/--ssl-key, Streamlit's upload cap equal to the app's, and
-the store's database built (first start) before the server runs."""
+"""corridor serve: TLS from --ssl-cert/--ssl-key, Streamlit's upload cap equal to the app's, the
+store's database built (first start) before the server runs, and a stop that leaves no process
+behind (the spare child an analyst's upload page keeps included)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -238,6 +241,78 @@ def test_a_stop_signal_to_corridor_serve_stops_streamlit_and_closes_the_port(
         while port_open(port):
             assert time.monotonic() < deadline, "Streamlit still serves after corridor exited"
             time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, 9)
+            server.wait(30)
+
+
+def children(pid: int) -> list[int]:
+    """Return the process ids of a process's children (of any of its threads)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(n) for n in (task / "children").read_text().split()]
+    return found
+
+
+def limited_children(pid: int) -> list[int]:
+    """Return the children of a process that are limited children (etl/uploads/sandbox.py)."""
+    found = []
+    for child in children(pid):
+        with contextlib.suppress(FileNotFoundError):
+            if b"etl.uploads.sandbox" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0"):
+                found.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent to reap it does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_stopping_corridor_serve_ends_the_spare_child_of_an_analysts_page(tmp_path: Path) -> None:
+    from browser_support import chromium, log_in
+    from dashboard_data import write_data_dir
+
+    from etl.store.passwords import hash_password, write_password_hash
+
+    root = write_data_dir(tmp_path / "data")
+    secrets = tmp_path / "secrets.toml"
+    write_password_hash(hash_password("analyst password 2025"), secrets)
+    port = free_port()
+    env = {**os.environ, "CORRIDOR_DATA_DIR": str(root), "CORRIDOR_SECRETS_FILE": str(secrets)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not serving(port):
+            assert server.poll() is None, "corridor serve exited before serving"
+            assert time.monotonic() < deadline, "the server never answered its health check"
+            time.sleep(0.3)
+        (streamlit,) = children(server.pid)
+        with chromium() as browser:
+            page = browser.new_page()  # type: ignore[attr-defined]
+            log_in(page, f"http://127.0.0.1:{port}", "analyst", "analyst password 2025")
+            deadline = time.monotonic() + 30
+            while not (spares := limited_children(streamlit)):
+                assert time.monotonic() < deadline, "the analyst's page kept no spare child"
+                time.sleep(0.2)
+            os.kill(server.pid, signal.SIGTERM)
+            assert server.wait(30) == 0
+        assert not running(streamlit)
+        assert not any(running(pid) for pid in spares), "a spare outlived the server"
     finally:
         if server.poll() is None:
             os.killpg(server.pid, 9)

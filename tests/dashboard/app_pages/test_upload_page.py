@@ -197,6 +197,26 @@ def test_a_manager_account_logs_in_by_name_and_cannot_write(data_dir: Path, secr
     assert not at.get("file_uploader") and not at.tabs
 
 
+def test_only_an_analysts_page_keeps_a_spare_child_for_uploads(
+    data_dir: Path, secrets: Path
+) -> None:
+    from etl.uploads import sandbox
+
+    add_people(data_dir)
+    boss = open_page()
+    log_in(boss, "boss", "boss password 333")
+    assert sandbox._SPARES == {}, "a viewer's page starts no child"
+    at = open_page()
+    log_in(at, "li.lei", "li lei password 22")
+    key = (sandbox.UPLOAD_CPU_SECONDS, sandbox.UPLOAD_MEMORY_BYTES)
+    kept = sandbox._SPARES[key].process
+    assert kept.poll() is None, "the analyst's page keeps one waiting"
+    at.get("file_uploader")[0].upload("new.csv", NEW_ROW.encode("utf-8"), "text/csv").run()  # type: ignore[attr-defined]
+    assert [m.value for m in at.metric][:3] == ["1", "0", "0"]
+    assert kept.poll() is not None, "the upload was read by the spare"
+    assert sandbox._SPARES[key].process.pid != kept.pid, "and a new spare waits"
+
+
 def test_repeated_failures_lock_a_name_and_are_logged(
     data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,18 +1,27 @@
 """etl/uploads/sandbox.py: a child started ahead of its message (prestarted) is the one the next
 run_limited uses, within the same limits, and is ended when nobody used it; the child validates
-without importing hypothesis. (The limits themselves: test_upload_limits.py.)"""
+without importing hypothesis. The spare a long-running process keeps is the one the next run
+with its limits uses, a new one replaces it after every run (refused or not), the limits hold in
+it, it ends itself when idle and when its parent goes, and an exiting parent ends it. (The
+limits themselves: test_upload_limits.py.)"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import subprocess
 import sys
+import textwrap
+import threading
 import time
 
 import pytest
 from uploads_support import SOURCE, csv_bytes
 
 from etl.contract.errors import CorridorError
+from etl.contract.paths import REPO_ROOT
 from etl.uploads import sandbox
+from etl.uploads.validating import parse_upload
 
 
 def pid_and_modules(names: tuple[str, ...]) -> tuple[int, list[str]]:
@@ -113,3 +122,206 @@ def test_prestarting_inside_the_child_starts_nothing(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(sandbox, "IN_CHILD", True)
     with sandbox.prestarted(("etl.uploads.cell_texts",)):
         assert waiting_processes() == []
+
+
+MIB = 1024 * 1024
+UPLOAD_KEY = (sandbox.UPLOAD_CPU_SECONDS, sandbox.UPLOAD_MEMORY_BYTES)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent to reap it does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            state = handle.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def ended_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def spare_pid(key: tuple[int, int] = UPLOAD_KEY) -> int:
+    return sandbox._SPARES[key].process.pid
+
+
+def test_the_next_run_uses_the_spare_and_a_new_spare_replaces_it() -> None:
+    preload = ("email.mime.text", "etl.uploads.cell_texts")
+    first = sandbox.keep_spare(preload, **sandbox.UPLOAD_LIMITS)
+    assert first is not None and alive(first)
+    assert sandbox.keep_spare(preload, **sandbox.UPLOAD_LIMITS) == first, "one spare, not two"
+    child, imported = sandbox.run_limited(
+        pid_and_modules, (preload,), "a.csv", **sandbox.UPLOAD_LIMITS
+    )
+    assert child == first and imported == list(preload)
+    second = spare_pid()
+    assert second != first and alive(second)
+    again, imported = sandbox.run_limited(
+        pid_and_modules, (preload,), "b.csv", **sandbox.UPLOAD_LIMITS
+    )
+    assert again == second and imported == list(preload)
+    assert spare_pid() not in (first, second)
+
+
+def test_a_run_with_other_limits_leaves_the_spare_waiting() -> None:
+    kept = sandbox.keep_spare((), **sandbox.UPLOAD_LIMITS)
+    child, _ = sandbox.run_limited(pid_and_modules, ((),), "a.csv")  # the default limits
+    assert child != kept and spare_pid() == kept and alive(kept)
+
+
+def test_an_idle_spare_ends_itself_and_the_next_run_starts_its_own() -> None:
+    idle = sandbox.keep_spare((), idle_seconds=0.5)
+    assert idle is not None
+    assert ended_within(idle, 30), "the spare waited past its idle time"
+    child, _ = sandbox.run_limited(pid_and_modules, ((),), "a.csv")
+    assert child != idle
+    # The process still keeps spares: a new one waits, with the same idle time.
+    assert alive(spare_pid((sandbox.DEFAULT_CPU_SECONDS, sandbox.DEFAULT_MEMORY_BYTES)))
+
+
+def test_a_spare_near_its_idle_time_is_not_handed_work() -> None:
+    kept = sandbox.keep_spare((), idle_seconds=1000.0)
+    assert kept is not None
+    key = (sandbox.DEFAULT_CPU_SECONDS, sandbox.DEFAULT_MEMORY_BYTES)
+    waiting = sandbox._SPARES[key]
+    # Started (as far as the parent knows) 95% of its idle time ago: about to end itself.
+    sandbox._SPARES[key] = dataclasses.replace(waiting, started=waiting.started - 950.0)
+    child, _ = sandbox.run_limited(pid_and_modules, ((),), "a.csv")
+    assert child != kept and not alive(kept), "ended rather than trusted to wait"
+
+
+def test_a_memory_hog_in_a_spare_is_refused_and_a_fresh_spare_waits() -> None:
+    limits = {"memory_bytes": 256 * MIB}
+    kept = sandbox.keep_spare((), **limits)
+    with pytest.raises(CorridorError) as info:
+        sandbox.run_limited(greedy, (4096,), "big.xlsx", **limits)
+    assert "the memory limit of 256 MiB" in info.value.render()
+    assert not alive(kept)
+    fresh = spare_pid((sandbox.DEFAULT_CPU_SECONDS, 256 * MIB))
+    assert fresh != kept and alive(fresh)
+
+
+def test_a_cpu_hog_in_a_spare_is_refused_and_a_fresh_spare_waits() -> None:
+    kept = sandbox.keep_spare((), cpu_seconds=1)
+    with pytest.raises(CorridorError) as info:
+        sandbox.run_limited(spin, (60.0,), "slow.xlsx", cpu_seconds=1, timeout=30)
+    assert "the CPU time limit of 1 s" in info.value.render()
+    fresh = spare_pid((1, sandbox.DEFAULT_MEMORY_BYTES))
+    assert fresh != kept and alive(fresh) and not alive(kept)
+
+
+def test_a_refused_upload_leaves_a_fresh_spare_and_the_next_upload_uses_it() -> None:
+    kept = sandbox.keep_upload_spare()
+    with pytest.raises(CorridorError) as info:
+        parse_upload(csv_bytes(3), "u.csv", known_sources=[])  # its source is not registered
+    assert SOURCE in info.value.render()
+    fresh = spare_pid()
+    assert fresh != kept and alive(fresh)
+    upload = parse_upload(csv_bytes(3), "u.csv", known_sources=[SOURCE])
+    assert len(upload.rows) == 3
+    assert spare_pid() != fresh and not alive(fresh), "the fresh spare read the second file"
+
+
+def test_many_threads_share_one_spare_and_every_run_succeeds() -> None:
+    pids: list[int | None] = []
+    threads = [
+        threading.Thread(target=lambda: pids.append(sandbox.keep_spare(()))) for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(pids)) == 1 and len(sandbox._SPARES) == 1
+    children: list[int] = []
+    runs = [
+        threading.Thread(
+            target=lambda: children.append(sandbox.run_limited(pid_and_modules, ((),), "a")[0])
+        )
+        for _ in range(3)
+    ]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert len(children) == 3 and len(set(children)) == 3, "each run had a child of its own"
+    assert pids[0] in children
+    assert len(sandbox._SPARES) == 1 and alive(spare_pid(next(iter(sandbox._SPARES))))
+
+
+def test_end_spares_ends_them_and_keeps_no_more() -> None:
+    kept = sandbox.keep_spare(())
+    assert kept is not None
+    assert sandbox.end_spares() == 1 and not alive(kept)
+    sandbox.run_limited(pid_and_modules, ((),), "a.csv")
+    assert sandbox._SPARES == {}, "no longer asked for, no spare is started"
+
+
+def test_keeping_a_spare_inside_the_child_starts_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    assert sandbox.keep_upload_spare() is None and sandbox._SPARES == {}
+
+
+# A process that keeps a spare and prints its pid. A sleeper holds the spare's stdin open, so
+# only the parent's own exit can end the spare (not the end of its input).
+KEEPER = textwrap.dedent(
+    """
+    import os, subprocess, sys
+    from etl.uploads import sandbox
+    pid = sandbox.keep_spare(())
+    spare = sandbox._SPARES[(sandbox.DEFAULT_CPU_SECONDS, sandbox.DEFAULT_MEMORY_BYTES)]
+    sleeper = subprocess.Popen(
+        ["sleep", "60"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=[spare.process.stdin.fileno()],
+    )
+    print(pid, sleeper.pid, flush=True)
+    if sys.argv[1] == "killed":
+        os.kill(os.getpid(), 9)
+    """
+)
+
+
+def run_keeper(how: str) -> tuple[int, int]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    done = subprocess.run(
+        [sys.executable, "-c", KEEPER, how],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    spare, sleeper = (int(n) for n in done.stdout.split())
+    return spare, sleeper
+
+
+def test_a_parent_that_exits_has_ended_its_spare_by_then() -> None:
+    spare, sleeper = run_keeper("exits")
+    try:
+        assert not alive(spare), "the spare outlived the process that kept it"
+    finally:
+        os.kill(sleeper, 9)
+
+
+def test_a_spare_ends_itself_when_its_parent_is_killed() -> None:
+    spare, sleeper = run_keeper("killed")
+    assert alive(spare), "the sleeper still holds its input open"
+    os.kill(sleeper, 9)
+    assert ended_within(spare, 30), "the spare outlived its parent and its input"
+
+
+def test_the_upload_spare_preloads_the_csv_xlsx_and_article_readers() -> None:
+    preload = sandbox.UPLOAD_MODULES + sandbox.XLSX_MODULES + sandbox.ARTICLE_MODULES
+    kept = sandbox.keep_upload_spare()
+    child, imported = sandbox.run_limited(
+        pid_and_modules, (preload,), "a.xlsx", **sandbox.UPLOAD_LIMITS
+    )
+    assert child == kept and imported == list(preload)
