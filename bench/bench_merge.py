@@ -16,6 +16,7 @@ would.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -92,6 +93,26 @@ def ingest(
     return took, cpu
 
 
+def tree_identity(data_dir: Path, src: Path | None) -> dict[str, str]:
+    """Return bench_identity(data_dir) (bench/generate.py) as the tree src's own code makes it:
+    the account is written by the code that opens the database, at that code's schema."""
+    bench = (src or REPO) / "bench"
+    code = (
+        "import json, sys; from pathlib import Path; from generate import bench_identity; "
+        "print(json.dumps(bench_identity(Path(sys.argv[1]))))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(src or REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)],
+        cwd=bench,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> None:
     """Time merges of each size into copies of the data directory."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -116,12 +137,10 @@ def main() -> None:
         bases = [work / f"base{i}" for i in range(len(trees))]
         # The bench account's token (write commands prove who acts), made once in each base
         # directory, so every copy of it carries the account and its token.
-        from generate import bench_identity  # bench/ is the script's folder, on sys.path
-
         identities = []
         for base, tree in zip(bases, trees, strict=True):
             shutil.copytree(args.data_dir, base)
-            identities.append(bench_identity(base))
+            identities.append(tree_identity(base, tree))
             took, cpu = ingest(base, warm, tree, identities[-1])
             print(
                 f"{args.data_dir} ({tree or REPO}): first merge (builds or migrates what later "
