@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from etl.contract.paths import Layout
 from etl.store.db.engine import create_store_engine
 from etl.store.db.migrate import current_revision, head_revision, upgrade
+from etl.store.db.migrations import HEAD_REVISION
+from etl.store.db.opening import at_head, open_store
 from etl.store.db.tables import metadata
 
 
@@ -45,4 +50,28 @@ def test_the_first_revision_downgrades_to_nothing_and_upgrades_again(db_url: str
         command.downgrade(config, "base")
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
     assert upgrade(engine) == (None, head_revision())
+    engine.dispose()
+
+
+def test_the_head_revision_the_code_knows_is_alembics_head() -> None:
+    # A new migration without a new HEAD_REVISION would leave databases behind it unmigrated.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_database_behind_the_head_is_upgraded_when_opened(db_url: str, tmp_path: Path) -> None:
+    engine = create_store_engine(db_url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001" and not at_head(engine)
+    open_store(engine, Layout(tmp_path / "data"))
+    assert current_revision(engine) == head_revision() and at_head(engine)
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("figures")}
+    assert "ix_figures_identity" in indexes, "0002's index was made"
+    engine.dispose()
+
+
+def test_a_new_database_is_not_at_the_head_until_migrated(db_url: str) -> None:
+    engine = create_store_engine(db_url)
+    assert not at_head(engine)
+    upgrade(engine)
+    assert at_head(engine)
     engine.dispose()
