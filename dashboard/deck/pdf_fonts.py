@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 FAMILY = "Noto Sans CJK SC"
 # The face the deck names for East Asian text (dashboard/deck/slides.py).
@@ -73,6 +72,10 @@ def _write_face(collection: Path, index: int, out: Path) -> None:
 
 
 def _config(fonts: Path, collections: list[Path]) -> str:
+    # Imported here: xml.sax pulls in urllib, http and email (~20–40 ms), and this module is
+    # imported by every `corridor` command (through the deck command's options).
+    from xml.sax.saxutils import escape
+
     rejected = "".join(
         f"<glob>{escape(str(c.parent))}/Noto*CJK*.ttc</glob>" for c in sorted(set(collections))
     )

@@ -3,10 +3,12 @@ and the records the dashboard and the deck command share."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 EVENT_COLUMNS = ("date", "title_zh", "title_en", "kind", "source_id", "quote")
 EVENT_KINDS = ("milestone", "line_opened", "policy")
@@ -14,6 +16,9 @@ EVENT_KINDS = ("milestone", "line_opened", "policy")
 
 def events_schema() -> pa.DataFrameSchema:
     """Return the schema of the events table (checked when `corridor build` writes it)."""
+    # Imported here, as etl.contract.schema does: readers of the events need only their columns.
+    import pandera.pandas as pa
+
     return pa.DataFrameSchema(
         {
             "date": pa.Column("datetime64[ns]"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.fileio import write_bytes_atomic
@@ -18,6 +18,9 @@ from etl.contract.schema import (
     sources_schema,
     validate,
 )
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 DATE_COLUMNS_OBS = ("period_start", "period_end")
 FLOAT_COLUMNS_OBS = ("value", "yoy_pct")

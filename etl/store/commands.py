@@ -24,7 +24,7 @@ from etl.store.settings import load_settings
 from etl.store.sources import source_frame
 from etl.store.wordings import series_refusal
 from etl.uploads.articles import ArticleProposal
-from etl.uploads.validating import Upload, parse_upload, validate_rows
+from etl.uploads.upload import Upload, parse_upload
 
 
 def validate_upload(
@@ -202,6 +202,10 @@ def accept_article(
     )
     with store_engine(layout).connect() as connection:
         known = ops.active_source_ids(connection) | {sid}
+    # Imported here: the rows are checked in this process (pandera), which a merge of an upload,
+    # checked in its own child, never needs.
+    from etl.uploads.validating import validate_rows
+
     rows = rows.copy()
     if "source_id" in rows and sid != proposal.source_id:
         # The proposal's rows cite the id it guessed; the analyst's choice replaces it.

@@ -14,7 +14,7 @@ from etl.contract.schema import observations_schema, validate
 from etl.contract.tables import format_number, render_observations_csv
 from etl.store.batches import no_rows, render_rows_csv
 from etl.store.preview import MAX_LISTED
-from etl.uploads.validating import QUALIFIER_ALLOWED_EN, QUALIFIER_ALLOWED_ZH
+from etl.uploads.vocabulary_cells import QUALIFIER_ALLOWED_EN, QUALIFIER_ALLOWED_ZH
 
 
 def select_figure(observations: pd.DataFrame, criteria: dict[str, str | None]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from etl.contract.errors import CorridorError
 from etl.contract.formulas import FORMULA_RE
-from etl.uploads.validating import CONTROL_RE, MARKUP_RE
+from etl.uploads.cell_checks import CONTROL_RE, MARKUP_RE
 
 # A reason is a sentence or two for the record; a page pasted in is a mistake.
 MAX_REASON = 1000

@@ -52,7 +52,7 @@ from etl.store.figure_changes import FigureChange
 from etl.store.notes import check_note
 from etl.store.outcomes import MergeResult, Recorded
 from etl.store.preview import Checked, Preview
-from etl.uploads.validating import Upload
+from etl.uploads.upload import Upload
 
 ROWS = "rows.csv"
 REMOVED = "removed.csv"

@@ -8,6 +8,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+# Imported with this module, not at the first validation (etl.contract.schema defers it): an
+# upload's child imports this before its message arrives (etl.uploads.sandbox's prestart), so
+# pandera's import overlaps the command's own work instead of adding to the child's.
+import pandera.pandas  # noqa: F401
+
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.contract.identity import figure_hashes, figure_keys
 from etl.contract.places import resolve_region, resolve_route

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from etl.contract.errors import CorridorError, Problem
-from etl.contract.identity import figure_digests, figure_hashes
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
-from etl.uploads import sandbox
 from etl.uploads.cell_checks import CONTROL_RE, MARKUP_RE, check_text, strip_cells
 from etl.uploads.columns import (
     DATE_COLUMNS,
@@ -27,12 +24,7 @@ from etl.uploads.columns import (
 )
 from etl.uploads.display_units import read_display_units, scaled_values, yoy_fraction_note
 from etl.uploads.problem_list import ProblemList
-from etl.uploads.reading import (
-    DEFAULT_MAX_UNPACKED_BYTES,
-    check_file_name,
-    check_size,
-    read_upload_frame,
-)
+from etl.uploads.reading import read_upload_frame
 from etl.uploads.row_checks import check_rows, check_rows_hashed
 from etl.uploads.typed_cells import (
     NOT_FINITE,
@@ -40,6 +32,7 @@ from etl.uploads.typed_cells import (
     parse_number_column,
     table_dates,
 )
+from etl.uploads.upload import Upload, parse_upload
 from etl.uploads.vocabulary_cells import (
     QUALIFIER_ALLOWED_EN,
     QUALIFIER_ALLOWED_ZH,
@@ -49,7 +42,8 @@ from etl.uploads.vocabulary_cells import (
 )
 
 # What other packages import from here; the cell rules themselves live in the modules above
-# (CONTROL_RE, MARKUP_RE and the qualifier lists are named by etl/store's own checks).
+# (CONTROL_RE, MARKUP_RE and the qualifier lists are named by etl/store's own checks), Upload
+# and parse_upload in etl.uploads.upload (which the store's merging imports instead of this).
 __all__ = [
     "CONTROL_RE",
     "HEADERS_ZH",
@@ -63,37 +57,6 @@ __all__ = [
     "validate_frame_noted",
     "validate_rows",
 ]
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A validated upload: its rows in the contract's types and where they came from."""
-
-    name: str
-    kind: str
-    sha256: str
-    data: bytes
-    rows: pd.DataFrame
-    # How cells were read where the file did not say it in the contract's own form (units
-    # converted, months taken as days) and warnings that need a look; none refuses the file.
-    notes: tuple[Problem, ...] = field(default=())
-    # The rows' figure_hashes as the validation computed them (the child sends them back).
-    known_hashes: tuple[np.ndarray, np.ndarray] | None = field(
-        default=None, repr=False, compare=False
-    )
-
-    @cached_property
-    def hashes(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return the rows' figure key and (key, value) hashes (identity.figure_hashes), once."""
-        if self.known_hashes is not None and len(self.known_hashes[0]) == len(self.rows):
-            return self.known_hashes
-        return figure_hashes(self.rows)
-
-    @cached_property
-    def identities(self) -> list[str]:
-        """Return the rows' figure identities as the store indexes them (figure_digests), once:
-        the check's preview and the merge both use them."""
-        return figure_digests(self.rows)
 
 
 def validate_frame(raw: pd.DataFrame, name: str, known_sources: Iterable[str]) -> pd.DataFrame:
@@ -212,29 +175,7 @@ def _typed_column(
     return converted
 
 
-def parse_upload(
-    data: bytes,
-    name: str,
-    known_sources: Iterable[str],
-    *,
-    max_bytes: int | None = None,
-    max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
-) -> Upload:
-    """Return a validated upload from its bytes, or raise a CorridorError listing every problem."""
-    check_file_name(name)
-    check_size(len(data), name, max_bytes)
-    # Parsed and checked in a limited child: a hostile file costs the child, never the server.
-    kind, rows, notes, hashes = sandbox.run_limited(
-        _read_and_validate,
-        (data, name, list(known_sources), max_bytes, max_unpacked),
-        name,
-        **sandbox.UPLOAD_LIMITS,
-    )
-    sha256 = hashlib.sha256(data).hexdigest()
-    return Upload(name, kind, sha256, data, rows, tuple(notes), known_hashes=hashes)
-
-
-def _read_and_validate(
+def read_and_validate(
     data: bytes, name: str, known_sources: list[str], max_bytes: int | None, max_unpacked: int
 ) -> tuple[str, pd.DataFrame, list[Problem], tuple[np.ndarray, np.ndarray]]:
     """Return the upload's kind, checked rows, notes and figure_hashes (in the limited child)."""

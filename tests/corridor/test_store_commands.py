@@ -522,3 +522,30 @@ def test_a_file_refused_before_reading_leaves_no_child_running(
     assert "file not found" in capsys.readouterr().err
     assert len(started) == 1
     assert all(process.poll() is not None for _command, process in started)
+
+
+# `corridor ingest` of new rows into a current database: the upload is read and checked in its
+# limited child, so the command itself needs neither Alembic (the schema is current) nor pandera.
+INGEST_IN_A_PROCESS = """
+import sys
+from corridor.cli import main
+code = main(["ingest", sys.argv[1], "--yes", "--data-dir", sys.argv[2]])
+print("imported:", sorted(m for m in ("alembic", "pandera", "pandas") if m in sys.modules))
+sys.exit(code)
+"""
+
+
+def test_ingest_into_a_current_database_imports_neither_alembic_nor_pandera(
+    layout: Layout, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "up.csv", csv_bytes(3))
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST_IN_A_PROCESS, path, str(layout.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "merged as batch" in done.stdout
+    assert "imported: ['pandas']" in done.stdout, done.stdout
+    assert len(load_table(layout).observations) == 3

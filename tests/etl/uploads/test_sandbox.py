@@ -45,9 +45,9 @@ def spin(seconds: float) -> int:
 
 def validated_rows(data: bytes) -> tuple[int, object]:
     """Return how many rows a CSV upload validates to and what the child holds as hypothesis."""
-    from etl.uploads.validating import _read_and_validate
+    from etl.uploads.validating import read_and_validate
 
-    _kind, rows, _notes, _hashes = _read_and_validate(data, "u.csv", [SOURCE], None, 2**28)
+    _kind, rows, _notes, _hashes = read_and_validate(data, "u.csv", [SOURCE], None, 2**28)
     return len(rows), sys.modules.get("hypothesis", "never imported")
 
 

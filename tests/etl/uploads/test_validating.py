@@ -19,7 +19,7 @@ def test_an_upload_carries_the_hashes_of_its_rows_from_the_child(
     expected = identity.figure_hashes(upload.rows)
     # The parent hashes nothing again: the child's hashes are the ones used.
     monkeypatch.setattr(
-        "etl.uploads.validating.figure_hashes", lambda frame: pytest.fail("hashed again")
+        "etl.uploads.upload.figure_hashes", lambda frame: pytest.fail("hashed again")
     )
     keys, pairs = upload.hashes
     assert np.array_equal(keys, expected[0]) and np.array_equal(pairs, expected[1])

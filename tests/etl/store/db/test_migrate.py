@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from etl.contract.identity import DIGEST_HEX, figure_keys
 from etl.contract.paths import Layout
 from etl.store.db.engine import create_store_engine
 from etl.store.db.migrate import current_revision, head_revision, upgrade
+from etl.store.db.migrations import HEAD_REVISION
+from etl.store.db.opening import at_head, open_store
 from etl.store.db.tables import metadata
 
 
@@ -89,4 +92,27 @@ def test_0003_shortens_the_identities_and_its_downgrade_works_the_whole_digests_
     assert upgrade(engine) == ("0002", head_revision())
     assert _identities(engine) == short
     assert export_csv(engine) == exported
+
+
+def test_the_head_revision_the_code_knows_is_alembics_head() -> None:
+    # A new migration without a new HEAD_REVISION would leave databases behind it unmigrated.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_database_behind_the_head_is_upgraded_when_opened(db_url: str, tmp_path: Path) -> None:
+    engine = create_store_engine(db_url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001" and not at_head(engine)
+    open_store(engine, Layout(tmp_path / "data"))
+    assert current_revision(engine) == head_revision() and at_head(engine)
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("figures")}
+    assert "ix_figures_identity" in indexes, "0002's index was made"
+    engine.dispose()
+
+
+def test_a_new_database_is_not_at_the_head_until_migrated(db_url: str) -> None:
+    engine = create_store_engine(db_url)
+    assert not at_head(engine)
+    upgrade(engine)
+    assert at_head(engine)
     engine.dispose()

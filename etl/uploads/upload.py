@@ -1,0 +1,83 @@
+"""An upload as the store takes it: its checked rows and where they came from, read and checked
+in a limited child (etl.uploads.sandbox) by etl.uploads.validating.
+
+Kept apart from the readers and checks so that a process which only sends an upload to its
+child and merges what comes back (`corridor ingest`) never imports them, nor pandera with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from etl.contract.errors import Problem
+from etl.contract.identity import figure_digests, figure_hashes
+from etl.uploads import sandbox
+from etl.uploads.reading import DEFAULT_MAX_UNPACKED_BYTES, check_file_name, check_size
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A validated upload: its rows in the contract's types and where they came from."""
+
+    name: str
+    kind: str
+    sha256: str
+    data: bytes
+    rows: pd.DataFrame
+    # How cells were read where the file did not say it in the contract's own form (units
+    # converted, months taken as days) and warnings that need a look; none refuses the file.
+    notes: tuple[Problem, ...] = field(default=())
+    # The rows' figure_hashes as the validation computed them (the child sends them back).
+    known_hashes: tuple[np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @cached_property
+    def hashes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the rows' figure key and (key, value) hashes (identity.figure_hashes), once."""
+        if self.known_hashes is not None and len(self.known_hashes[0]) == len(self.rows):
+            return self.known_hashes
+        return figure_hashes(self.rows)
+
+    @cached_property
+    def identities(self) -> list[str]:
+        """Return the rows' figure identities as the store indexes them (figure_digests), once:
+        the check's preview and the merge both use them."""
+        return figure_digests(self.rows)
+
+
+def parse_upload(
+    data: bytes,
+    name: str,
+    known_sources: Iterable[str],
+    *,
+    max_bytes: int | None = None,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> Upload:
+    """Return a validated upload from its bytes, or raise a CorridorError listing every problem."""
+    check_file_name(name)
+    check_size(len(data), name, max_bytes)
+    # Parsed and checked in a limited child: a hostile file costs the child, never the server.
+    kind, rows, notes, hashes = sandbox.run_limited(
+        _read_and_validate,
+        (data, name, list(known_sources), max_bytes, max_unpacked),
+        name,
+        **sandbox.UPLOAD_LIMITS,
+    )
+    sha256 = hashlib.sha256(data).hexdigest()
+    return Upload(name, kind, sha256, data, rows, tuple(notes), known_hashes=hashes)
+
+
+def _read_and_validate(*args: Any) -> tuple[str, pd.DataFrame, list[Problem], Any]:
+    """Return validating.read_and_validate(*args) (run in the limited child, which imported
+    validating before its message came; the parent only names this function)."""
+    from etl.uploads.validating import read_and_validate
+
+    return read_and_validate(*args)
