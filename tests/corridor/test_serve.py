@@ -213,27 +213,38 @@ def serving(port: int) -> bool:
         return False
 
 
+def started_serve(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Return `corridor serve` on the port (its own session, env over this one's) once its
+    health check answers."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while not serving(port):
+        if server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.3)
+            continue
+        if server.poll() is None:
+            os.killpg(server.pid, 9)
+            server.wait(30)
+            raise AssertionError("the server never answered its health check")
+        raise AssertionError("corridor serve exited before serving")
+    return server
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [15, 2])
 def test_a_stop_signal_to_corridor_serve_stops_streamlit_and_closes_the_port(
     tmp_path: Path, signum: int
 ) -> None:
     port = free_port()
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(tmp_path / "data")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = started_serve(port, {"CORRIDOR_DATA_DIR": str(tmp_path / "data")})
     try:
-        deadline = time.monotonic() + 90
-        while not serving(port):
-            assert server.poll() is None, "corridor serve exited before serving"
-            assert time.monotonic() < deadline, "the server never answered its health check"
-            time.sleep(0.3)
         # Only corridor's own process gets the signal, as systemd's KillMode=mixed sends it.
         os.kill(server.pid, signum)
         assert server.wait(30) == 0
@@ -286,21 +297,9 @@ def test_stopping_corridor_serve_ends_the_spare_child_of_an_analysts_page(tmp_pa
     secrets = tmp_path / "secrets.toml"
     write_password_hash(hash_password("analyst password 2025"), secrets)
     port = free_port()
-    env = {**os.environ, "CORRIDOR_DATA_DIR": str(root), "CORRIDOR_SECRETS_FILE": str(secrets)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "corridor.cli", "serve", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    env = {"CORRIDOR_DATA_DIR": str(root), "CORRIDOR_SECRETS_FILE": str(secrets)}
+    server = started_serve(port, env)
     try:
-        deadline = time.monotonic() + 90
-        while not serving(port):
-            assert server.poll() is None, "corridor serve exited before serving"
-            assert time.monotonic() < deadline, "the server never answered its health check"
-            time.sleep(0.3)
         (streamlit,) = children(server.pid)
         with chromium() as browser:
             page = browser.new_page()  # type: ignore[attr-defined]
