@@ -22,7 +22,7 @@ NUMBER_COLUMNS = ("value", "yoy_pct")
 
 
 def figure_identities(frame: pd.DataFrame) -> list[str]:
-    """Return the sha256 (hex) of each row's figure key, the identity the database indexes."""
+    """Return each row's figure identity as the database indexes it (identity.figure_digests)."""
     return figure_digests(frame)
 
 
