@@ -65,6 +65,10 @@ class Locale:
             scope, series, self.lang, metric=metric, region=region
         )
 
+    def scope(self, scope: object, *, region: object = "") -> str:
+        """Return a scope as a table shows it (English: its place and narrowing, then the words)."""
+        return dashboard.series_labels.scope_text(scope, self.lang, region=region)
+
     def series(self, series: object) -> str:
         """Return a series key's label, '' outside every series."""
         return dashboard.series_labels.series_label(series, self.lang)

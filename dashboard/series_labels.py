@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard.format import reads_source_words
 from etl.contract.identity import normalise_scope
-from etl.contract.series import series_by_key
+from etl.contract.series import scope_words_en, series_by_key
 from etl.contract.vocabulary import load_metrics, load_regions
 
 _SERIES = series_by_key()
@@ -23,6 +23,17 @@ def figure_label(
     # English names a figure outside every series by what and where it counts (the source's
     # Chinese scope stays in the hover and the table).
     return " – ".join(part for part in (_metric_en(metric), _region_en(region)) if part)
+
+
+def scope_text(scope: object, lang: str, *, region: object = "") -> str:
+    """Return a scope as a table cell: the source's words in simplified Chinese; in English
+    led by its place and what it narrows to: "Chongqing · of which citrus (重庆农产品…)"."""
+    words = normalise_scope(scope)
+    if reads_source_words(lang) or not words:
+        return words
+    # The source's words stay, in brackets, as the name the English reading translates.
+    english = " · ".join(part for part in (_region_en(region), scope_words_en(words)) if part)
+    return f"{english} ({words})" if english else words
 
 
 def _metric_en(metric: object) -> str:

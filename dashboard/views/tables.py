@@ -29,7 +29,7 @@ def display_table(records: list[Record], locale: Locale) -> pd.DataFrame:
             locale.t("col_yoy"): locale.yoy(r["yoy_pct"]),
             locale.t("region"): locale.region(r["region"]),
             locale.t("route"): locale.route(r["route"]),
-            locale.t("scope"): r["scope"],
+            locale.t("scope"): locale.scope(r["scope"], region=r["region"]),
             locale.t("col_series"): locale.series(r.get("series")),
             locale.t("basis"): locale.basis(r["basis"]),
             locale.t("source"): r["source"],

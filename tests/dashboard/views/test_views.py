@@ -258,3 +258,11 @@ def test_row_records_give_what_pandas_records_give_for_every_kind_of_column() ->
         assert got[4]["qualifier"] is None and got[5]["route"] is None
     assert row_records(chunked, pos)[6]["quote"] is None
     assert row_records(frame, np.array([], dtype=np.int64)) == []
+
+
+def test_the_english_table_leads_each_scope_with_english_words() -> None:
+    table = display_table(figure_records(observations(), sources(), "en"), EN)
+    scopes = table["Scope"][table["Scope"] != ""]
+    assert len(scopes)
+    # Every scope reads first in English (its place), the source's words following in brackets.
+    assert scopes.str.match(r"^[A-Za-z][^\u4e00-\u9fff]* \(.+\)$").all(), scopes.tolist()
