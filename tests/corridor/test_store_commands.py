@@ -27,6 +27,7 @@ from corridor.cli import main
 from etl.contract.paths import Layout
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import parse_observations, read_csv_text
+from etl.store.db.opening import close_engines
 from etl.store.history import batch_records
 from etl.store.pending import list_pending, received_file
 from etl.store.table import load_table
@@ -200,6 +201,35 @@ def test_correct_and_retract_from_the_command_line(
     assert load_table(layout).observations.empty
     assert corridor(layout, "retract", *pick, "--reason", "again") == 2
     assert "no stored figure" in capsys.readouterr().err
+
+
+def test_the_command_ends_with_its_code_its_output_and_the_database_closed(
+    layout: Layout, tmp_path: Path
+) -> None:
+    # The console script ends the process without the interpreter's teardown; what a normal exit
+    # does that anyone could notice still happens: every line out, the exit handlers run, the
+    # database closed (SQLite removes its log as its last connection closes).
+    ran = tmp_path / "handler-ran"
+    code = (
+        "import atexit, sys; from corridor import cli; mark = sys.argv.pop(); "
+        "atexit.register(lambda: open(mark, 'w').write('ran')); "
+        "sys.argv = ['corridor', *sys.argv[1:]]; cli.run()"
+    )
+
+    def corridor_process(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", code, *args, "--data-dir", str(layout.root), str(ran)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    close_engines()  # this process's own connections, so that the command's is the last
+    merged = corridor_process("ingest", write(tmp_path, "a.csv", csv_bytes(300)), "--yes")
+    assert merged.returncode == 0, merged.stderr
+    assert "merged as batch" in merged.stdout and ran.read_text() == "ran"
+    assert not (layout.root / "corridor.sqlite-wal").exists()
+    exported = corridor_process("export")
+    assert exported.returncode == 0 and len(exported.stdout.splitlines()) == 301
+    ran.unlink()
+    refused = corridor_process("ingest", write(tmp_path, "b.csv", b"not,a\nfile,x\n"), "--yes")
+    assert refused.returncode == 2 and "/" in refused.stderr and ran.exists()
 
 
 def test_set_password_from_stdin_writes_a_0600_hash(tmp_path: Path) -> None:

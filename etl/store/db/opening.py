@@ -40,6 +40,14 @@ _ready: set[str] = set()
 _guard = threading.Lock()
 
 
+def close_engines() -> None:
+    """Close every opened engine's pooled connections (SQLite checkpoints its log as the last
+    connection to a database closes, as it would at the interpreter's exit)."""
+    with _guard:
+        for engine in _engines.values():
+            engine.dispose()
+
+
 def store_engine(layout: Layout, url: str | None = None) -> Engine:
     """Return the engine of the data directory's database, opened (and built) once per process."""
     resolved = resolve_database_url(url, layout.root)
