@@ -4,9 +4,9 @@ overview's load time at 1M rows against the shipped data.
     .venv/bin/python bench/bench_db_server.py --store shipped=data \\
         --store 1m=/work/bench-data/syn1m --engine sqlite --engine postgresql [--rounds 5]
 
-Each store (a data directory in today's batch format) is imported into a new database
-(`corridor db import-batches`'s function): a SQLite file, or a database on one throwaway
-PostgreSQL cluster (tests/pg_support.py). Each is then served by `corridor serve` of the tree
+Each store (a data directory, its store a SQLite file or in the batch format) is imported into
+a new database (`corridor db import-batches`'s function; a SQLite store's figures and sources
+as tidy/ tables): a SQLite file, or a database on one throwaway PostgreSQL cluster (tests/pg_support.py). Each is then served by `corridor serve` of the tree
 --src (this one by default) on an EMPTY data directory of its own, with CORRIDOR_DATABASE_URL
 naming the database, as a server behind a load balancer runs. Measured on each:
 
@@ -110,13 +110,22 @@ def overview_times(addresses: dict[str, str], rounds: int) -> dict[str, list[flo
     return times
 
 
-def import_store(url: str, store: Path) -> int:
-    """Import a data directory into the new database at url; return the figures loaded."""
+def import_store(url: str, store: Path, tmp: Path) -> int:
+    """Import a data directory into the new database at url; return the figures loaded. A
+    directory whose store is a SQLite file is imported from its figures and sources written out
+    as tidy/ tables (once, under tmp)."""
+    from bench_merge import tidy_copy
+
     from etl.contract.paths import Layout
     from etl.store.db.engine import create_store_engine
     from etl.store.db.importing import import_batches
     from etl.store.db.migrate import upgrade
 
+    if (store / "corridor.sqlite").exists():
+        flat = tmp / f"tidy-{store.name}"
+        if not flat.exists():
+            tidy_copy(store, flat)
+        store = flat
     engine = create_store_engine(url)
     upgrade(engine)
     imported = import_batches(engine, Layout(store))
@@ -138,7 +147,7 @@ def bench_engine(
         addresses, pids = {}, {}
         for name, path in stores.items():
             url = stack.enter_context(new_url(name))
-            rows = import_store(url, Path(path))
+            rows = import_store(url, Path(path), tmp)
             empty = tmp / engine / name / "served"
             empty.mkdir(parents=True)
             log = tmp / engine / name / "serve.log"
