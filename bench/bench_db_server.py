@@ -6,9 +6,10 @@ overview's load time at 1M rows against the shipped data.
 
 Each store (a data directory, its store a SQLite file or in the batch format) is imported into
 a new database (`corridor db import-batches`'s function; a SQLite store's figures and sources
-as tidy/ tables): a SQLite file, or a database on one throwaway PostgreSQL cluster (tests/pg_support.py). Each is then served by `corridor serve` of the tree
---src (this one by default) on an EMPTY data directory of its own, with CORRIDOR_DATABASE_URL
-naming the database, as a server behind a load balancer runs. Measured on each:
+as tidy/ tables): a SQLite file, or a database on one throwaway PostgreSQL cluster
+(tests/pg_support.py). Each is then served by `corridor serve` of the tree --src (this one by
+default) on an EMPTY data directory of its own, with CORRIDOR_DATABASE_URL naming the database,
+as a server behind a load balancer runs. Measured on each:
 
 - memory: --sessions sessions (Streamlit websockets, as bench/bench_room.py opens them) load
   the overview at once and stay open; then the resident memory of the
