@@ -196,6 +196,15 @@ def remove_user(layout: Layout, name: str, *, by: Actor | None) -> None:
     """Remove a named account (and any OS user mapped to it)."""
     with _editing(layout, by) as (connection, held):
         found = _existing(held, name)
+        admins = [n for n, a in held.accounts.items() if a.admin]
+        if admins == [found] and len(held.accounts) > 1:
+            # Accounts with no admin could never be managed again (only the first is one).
+            raise CorridorError.single(
+                "不能删除唯一的管理员账户：请先删除其他账户",
+                "cannot remove the only admin account while other accounts remain: remove "
+                "them first",
+                value=found,
+            )
         connection.execute(sa.delete(t.accounts).where(t.accounts.c.name == found))
         gone = [k for k, v in held.os_users.items() if name_key(v) == name_key(found)]
         if gone:

@@ -202,6 +202,23 @@ def test_a_proven_actor_is_checked_against_the_database(
     token = accounts.make_token(store, "wang", by=actor)
     assert auth.cli_actor(store, None, token).name == "wang"
     accounts.add_user(store, "li", ANALYST, "li password 2025", by=actor)
-    accounts.remove_user(store, "wang", by=actor)
+    theirs = accounts.make_token(store, "li", by=actor)
+    assert auth.cli_actor(store, None, theirs).name == "li"
+    accounts.remove_user(store, "li", by=actor)
     with pytest.raises(CorridorError, match="invalid token"):
-        auth.cli_actor(store, None, token)
+        auth.cli_actor(store, None, theirs)
+
+
+def test_the_only_admin_is_not_removed_while_other_accounts_remain(store: Layout) -> None:
+    accounts.add_user(store, "wang", ANALYST, "a long password 1", by=None)
+    accounts.add_user(store, "li", MANAGER, "a long password 2", by=ADMIN)
+    with pytest.raises(CorridorError) as refused:
+        accounts.remove_user(store, "wang", by=ADMIN)
+    assert "唯一的管理员" in refused.value.render() and "only admin" in refused.value.render()
+    assert accounts.stored_accounts(store).is_admin("wang")
+    # Once the admin is alone, it may go: the next account made is the admin again.
+    accounts.remove_user(store, "li", by=ADMIN)
+    accounts.remove_user(store, "wang", by=ADMIN)
+    assert not accounts.stored_accounts(store).accounts
+    accounts.add_user(store, "zhao", ANALYST, "a long password 3", by=None)
+    assert accounts.stored_accounts(store).is_admin("zhao")
