@@ -21,7 +21,7 @@ from etl.store.accounts import (
     stored_accounts,
 )
 from etl.store.actors import TOKEN_ENV, Actor, name_key, os_user
-from etl.store.login_throttle import FREE_FAILURES, THROTTLE, LoginThrottle
+from etl.store.login_throttle import FREE_FAILURES, THROTTLE, THROTTLE_FILE, LoginThrottle
 from etl.store.passwords import FAILURE_DELAY_S, actor_from_email, verify_password
 from etl.store.passwords import read_secrets as read_secrets
 
@@ -63,7 +63,9 @@ def cli_actor(
     if secret and not token:
         if user is None:
             raise _unproven("给出密码时须用 --user 指明账户", "a password needs --user NAME")
-        actor, outcome = login_named(user.name, secret, users, client=client or _cli_client())
+        actor, outcome = login_named(
+            user.name, secret, users, _throttle(layout), client=client or _cli_client()
+        )
         if actor is None:
             if outcome == "locked":
                 raise LockedError.single(
@@ -96,6 +98,13 @@ def cli_actor(
             value=actor.name,
         )
     return actor
+
+
+def _throttle(layout: Layout) -> LoginThrottle:
+    """Return the failed-login counters guarding layout's accounts: in its data directory (the
+    server's own counters where it serves that directory), wherever $CORRIDOR_DATA_DIR points."""
+    here = layout.root / THROTTLE_FILE
+    return THROTTLE if THROTTLE.path == here else LoginThrottle(here)
 
 
 def _cli_client() -> str:

@@ -16,6 +16,7 @@ from etl.contract.errors import CorridorError, LockedError, NotAnalystError
 from etl.contract.paths import Layout
 from etl.store import accounts, auth, login_throttle, passwords
 from etl.store.actors import ANALYST, MANAGER, Actor, require_analyst
+from etl.store.login_throttle import THROTTLE_FILE
 from etl.store.passwords import (
     actor_from_email,
     hash_password,
@@ -226,10 +227,13 @@ def test_a_login_refused_by_the_throttle_is_refused_as_locked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     where, users = account_file(tmp_path, "alice")
-    throttle = auth.LoginThrottle(tmp_path / "logins.json")
+    # The counters the command line reads are those of its own --data-dir, whatever
+    # $CORRIDOR_DATA_DIR (the default throttle's directory) names.
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "elsewhere"))
+    throttle = auth.LoginThrottle(where.root / THROTTLE_FILE)
     for _ in range(8):
         auth.login_named("alice", "wrong password xx", users, throttle, 0.0, client="cli:x")
-    monkeypatch.setattr(auth, "THROTTLE", throttle)
     monkeypatch.setattr(auth, "_cli_client", lambda: "cli:x")
     with pytest.raises(LockedError):
         auth.cli_actor(where, "alice", "alice password 2025")
+    assert not (tmp_path / "elsewhere" / THROTTLE_FILE).exists()
