@@ -35,6 +35,7 @@ EXIT_INTERNAL = 1
 )
 def cmd_build(args: argparse.Namespace) -> int:
     from etl.extraction.build import build, print_progress
+    from etl.store.db.engine import DATABASE_ENV, DATABASE_FILE
 
     where = layout(args.data_dir)
     result = build(where, progress=None if args.quiet else print_progress)
@@ -42,6 +43,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"已生成 built: {result.articles} 篇文章 articles → {result.reported} 条报告值 reported, "
         f"{result.derived} 条推算值 derived → {where.observations_csv}"
     )
+    if (where.root / DATABASE_FILE).exists() or os.environ.get(DATABASE_ENV):
+        # The tables are the input a new database is built from; a built one is the record.
+        print(
+            "注意：已建成的数据库保持原有记录，不读取重建的表；新文章请用 corridor add-article "
+            "/ note: a database built already keeps its record and does not read the rebuilt "
+            "tables; add new articles with corridor add-article"
+        )
     return 0
 
 

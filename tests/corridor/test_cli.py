@@ -129,6 +129,11 @@ def test_build_writes_into_a_new_data_dir_from_env(tmp_path: Path) -> None:
     result = run("build", "--quiet", env={"CORRIDOR_DATA_DIR": str(target)})
     assert result.returncode == 0, result.stderr
     assert (target / "tidy" / "observations.csv").exists()
+    assert "add-article" not in result.stdout  # no database yet: nothing to warn of
+    # Once a database is built from the tables, a rebuild says the database keeps its record.
+    assert run("export", env={"CORRIDOR_DATA_DIR": str(target)}).returncode == 0
+    again = run("build", "--quiet", env={"CORRIDOR_DATA_DIR": str(target)})
+    assert again.returncode == 0 and "keeps its record" in again.stdout
 
 
 def test_build_progress_goes_to_stderr(tmp_path: Path) -> None:
