@@ -132,12 +132,12 @@ def parse_date_column(
     shaped = iso_like | parts["y"].notna()
     month_only = shaped & ~iso_like & parts["d"].isna()
     day = parts["d"].where(~month_only, "1")
-    iso = pd.Series(np.nan, index=text.index, dtype=object)
+    iso: pd.Series = pd.Series(np.nan, index=text.index, dtype=object)
     # Only the cells not written as ISO are rebuilt from their parts (most files have none).
     others = (filled & ~iso_like).to_numpy(dtype=bool)
     if others.any():
         y, m, d = parts["y"][others], parts["m"][others], day[others].fillna("1")
-        iso[others] = y + "-" + m.str.zfill(2) + "-" + d.str.zfill(2)
+        iso.loc[others] = y + "-" + m.str.zfill(2) + "-" + d.str.zfill(2)
     iso = iso.where(~iso_like, text)
     # Read at the resolution pandas picks (seconds reach far beyond 1677–2262), so that a date
     # the table cannot hold is named, not a vague OutOfBoundsDatetime from the conversion.
