@@ -29,6 +29,8 @@ def check_required(rows: pd.DataFrame, problems: ProblemList) -> None:
     for col in REQUIRED_COLUMNS:
         column = rows[col]
         empty = column.isna() if col in TYPED_COLUMNS else column == ""
+        if not empty.any():
+            continue  # the cells as shown (a dates column made objects) only name problems
         shown = column.astype(object).where(column.notna(), "")
         problems.add_mask(empty, shown, col, f"“{col}”不能为空", f"'{col}' must not be empty")
 

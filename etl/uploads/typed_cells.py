@@ -41,10 +41,20 @@ def parse_number_column(text: pd.Series, col: str, problems: ProblemList) -> pd.
     pattern = VALUE_RE if col == "value" else YOY_RE
     filled = text != ""
     good = text.str.match(pattern)
-    lower = text.str.lower()
-    scaled = filled & ~good & text.str.contains(CN_SCALE_RE, regex=True)
-    nonfinite = filled & ~good & lower.str.match(NON_FINITE_RE)
-    negative = filled & ~good & (col == "value") & text.str.match(rf"^-{UNSIGNED_NUMBER_RE}$")
+    # Only the filled cells that are not plain numbers can have a problem: the hints are read
+    # from those alone (none, in most files), by their row labels as before.
+    bad = (filled & ~good).to_numpy(dtype=bool)
+    if bad.any():
+        _record_not_numbers(text[bad], col, problems)
+    cleaned = text.where(good & filled, "").str.replace(",", "", regex=False)
+    return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype(float)
+
+
+def _record_not_numbers(text: pd.Series, col: str, problems: ProblemList) -> None:
+    """Record why each filled cell that is not a plain number is refused, with a hint."""
+    scaled = text.str.contains(CN_SCALE_RE, regex=True)
+    nonfinite = text.str.lower().str.match(NON_FINITE_RE)
+    negative = (col == "value") & text.str.match(rf"^-{UNSIGNED_NUMBER_RE}$")
     problems.add_mask(
         scaled,
         text,
@@ -54,7 +64,7 @@ def parse_number_column(text: pd.Series, col: str, problems: ProblemList) -> pd.
     )
     problems.add_mask(nonfinite, text, col, *NOT_FINITE)
     problems.add_mask(negative, text, col, "数值不能为负数", "value must not be negative")
-    other = filled & ~good & ~scaled & ~nonfinite & ~negative
+    other = ~scaled & ~nonfinite & ~negative
     # Only a cell that looks like a number with separators gets the separator hint.
     separated = text.str.match(r"^-?[0-9][0-9,]*(?:\.[0-9]+)?$")
     problems.add_mask(
@@ -73,8 +83,6 @@ def parse_number_column(text: pd.Series, col: str, problems: ProblemList) -> pd.
         "not a valid number (write digits only: 12000 or 12.5)",
     )
     problems.add_mask(other & ~digits, text, col, "不是数字", "not a number")
-    cleaned = text.where(good & filled, "").str.replace(",", "", regex=False)
-    return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype(float)
 
 
 # Dates as spreadsheet users type them: 2025-11-01, 2025/11/1, 2025.11.1, 2025年11月1日, and a
@@ -124,7 +132,12 @@ def parse_date_column(
     shaped = iso_like | parts["y"].notna()
     month_only = shaped & ~iso_like & parts["d"].isna()
     day = parts["d"].where(~month_only, "1")
-    iso = parts["y"] + "-" + parts["m"].str.zfill(2) + "-" + day.fillna("1").str.zfill(2)
+    iso: pd.Series = pd.Series(np.nan, index=text.index, dtype=object)
+    # Only the cells not written as ISO are rebuilt from their parts (most files have none).
+    others = (filled & ~iso_like).to_numpy(dtype=bool)
+    if others.any():
+        y, m, d = parts["y"][others], parts["m"][others], day[others].fillna("1")
+        iso.loc[others] = y + "-" + m.str.zfill(2) + "-" + d.str.zfill(2)
     iso = iso.where(~iso_like, text)
     # Read at the resolution pandas picks (seconds reach far beyond 1677–2262), so that a date
     # the table cannot hold is named, not a vague OutOfBoundsDatetime from the conversion.

@@ -4,6 +4,8 @@ and aliases as keys; an unknown value is refused with the closest allowed ones."
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -98,8 +100,20 @@ def translate_vocabulary(text: pd.DataFrame, problems: ProblemList) -> pd.DataFr
             )
     if "yoy_pct" in out:
         # "12.3%" and "12.3％" are what a spreadsheet shows for a percentage.
-        out["yoy_pct"] = out["yoy_pct"].str.replace(r"\s*[%％]$", "", regex=True)
+        out["yoy_pct"] = each_distinct(out["yoy_pct"], lambda v: PERCENT_SIGN_RE.sub("", v))
     return out
+
+
+# A percent sign at the end of a cell, and the blanks before it.
+PERCENT_SIGN_RE = re.compile(r"\s*[%％]$")
+
+
+def each_distinct(column: pd.Series, func: Callable[[str], str]) -> pd.Series:
+    """Return the text column with func applied to each distinct cell once (missing cells kept)."""
+    # A column of 200,000 cells holds a few hundred distinct ones: read once, spread by code.
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    mapped = np.array([func(str(u)) for u in uniques] + [np.nan], dtype=object)
+    return pd.Series(mapped[codes], index=column.index, dtype=column.dtype)
 
 
 # What a refusal of a qualifier cell lists: empty for exact, then the key and label of each bound.
@@ -153,6 +167,8 @@ def translate_labels(text: pd.DataFrame) -> pd.DataFrame:
     out = text.copy()
     if "series" in out:
         aliases = _series_aliases()
-        out["series"] = out["series"].map(lambda v: aliases.get(alias_text(v), v) if v else v)
+        out["series"] = each_distinct(
+            out["series"], lambda v: aliases.get(alias_text(v), v) if v else v
+        )
     # Qualifier labels are read by translate_qualifier (each distinct cell once).
     return out

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -136,12 +136,17 @@ def _add_figures(
     used: dict[str, set[int]] = defaultdict(set)
     for row in active_figures(connection, [i for i in identities if i not in unheld]):
         used[row[1]].add(int(row[2]))
-    reports: list[int] = []
-    for identity in identities:
+    reports = [0] * len(identities)
+    # An identity held by no active figure and added once takes report 0 (nearly every row of
+    # an upload); only the others look for the smallest free number, in the rows' order.
+    counts = Counter(identities)
+    for i, identity in enumerate(identities):
+        if counts[identity] == 1 and identity not in used:
+            continue
         taken = used[identity]
         report = 0 if not taken else next(n for n in range(len(taken) + 1) if n not in taken)
         taken.add(report)
-        reports.append(report)
+        reports[i] = report
     columns = figure_columns(added, iso_dates=True)
     columns |= {
         "identity": list(identities),

@@ -51,8 +51,16 @@ def figure_columns(frame: pd.DataFrame, *, iso_dates: bool = False) -> dict[str,
         elif col in NUMBER_COLUMNS:
             columns[col] = [None if x != x else x for x in series.astype(float).tolist()]
         else:
-            columns[col] = series.astype(object).where(series.notna(), "").astype(str).tolist()
+            columns[col] = _texts(series)
     return columns
+
+
+def _texts(series: pd.Series) -> list[str]:
+    # A text column (pandas' Arrow-backed str) goes to Python strings in one pass; any other
+    # column's cells are made text one by one.
+    if isinstance(series.dtype, pd.StringDtype):
+        return list(series.fillna("").tolist())
+    return list(series.astype(object).where(series.notna(), "").astype(str).tolist())
 
 
 def figure_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

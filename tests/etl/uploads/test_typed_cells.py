@@ -16,7 +16,7 @@ from uploads_support import HEADER, SOURCE, csv_line, with_rows
 from etl.contract.errors import CorridorError
 from etl.uploads.columns import HEADERS_ZH
 from etl.uploads.problem_list import ProblemList
-from etl.uploads.typed_cells import parse_date_column
+from etl.uploads.typed_cells import parse_date_column, parse_number_column
 from etl.uploads.validating import parse_upload, validate_rows
 
 
@@ -116,3 +116,40 @@ def test_rows_edited_on_screen_read_dates_inside_the_bounds_as_dates() -> None:
     checked = validate_rows(rows, "article.txt", {SOURCE})
     assert checked["period_end"].tolist() == [pd.Timestamp("2024-07-31")] * 2
     assert checked["period_end"].dtype == "datetime64[ns]"
+
+
+def test_number_cells_that_are_not_numbers_are_named_on_their_own_rows_among_good_ones() -> None:
+    text = pd.Series(["12", "1.5万", "", "nan", "3", "-4", "1,23", "abc", "7"], index=range(5, 14))
+    problems = ProblemList("n.csv")
+    read = parse_number_column(text.astype("str"), "value", problems)
+    assert read.index.tolist() == list(range(5, 14))
+    assert read.tolist()[:1] + read.tolist()[4:5] + read.tolist()[8:] == [12.0, 3.0, 7.0]
+    assert read.isna().tolist() == [False, True, True, True, False, True, True, True, False]
+    found = sorted((p.row, p.value, p.en.split(" (")[0]) for p in problems.items)
+    assert found == [
+        (8, "1.5万", "numbers must be in base units, without 万/亿"),
+        (10, "nan", "value must be a finite number"),
+        (12, "-4", "value must not be negative"),
+        (13, "1,23", "not a valid number"),
+        (14, "abc", "not a number"),
+    ]
+
+
+def test_a_file_of_plain_numbers_records_no_problem() -> None:
+    problems = ProblemList("n.csv")
+    read = parse_number_column(
+        pd.Series(["1", "2,500", "", "-3.5"], dtype="str"), "yoy_pct", problems
+    )
+    assert read.tolist()[:2] + read.tolist()[3:] == [1.0, 2500.0, -3.5]
+    assert problems.total == 0
+
+
+def test_iso_dates_and_dates_as_typed_mixed_in_one_column_each_read_on_their_own_row() -> None:
+    text = pd.Series(["2025-01-31", "2025/2/3", "", "2025年11月", "2025-03-04", "x"], dtype="str")
+    problems = ProblemList("d.csv")
+    notes: list = []
+    read = parse_date_column(text, "period_end", problems, notes)
+    shown = [None if pd.isna(d) else d.date().isoformat() for d in read]
+    assert shown == ["2025-01-31", "2025-02-03", None, "2025-11-30", "2025-03-04", None]
+    assert [(p.row, p.value) for p in problems.items] == [(7, "x")]
+    assert [(n.row, n.value) for n in notes] == [(5, "2025年11月")]

@@ -17,7 +17,10 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import REPO_ROOT
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.tables import parse_observations
+from etl.store.batches import Change
 from etl.store.db import tables as t
+from etl.store.db.changes import record_change
+from etl.store.db.engine import writing
 from etl.store.db.reading import data_version, read_state
 from etl.store.db.writes import add_figures
 
@@ -123,3 +126,29 @@ def test_two_processes_adding_the_same_figure_at_once_leave_exactly_one(
     assert "另一位分析员刚刚添加了同一数据" in refused and "nothing was written" in refused
     assert _count(engine, t.figures) == 1 and _count(engine, t.batches) == 1
     assert data_version(engine) == 1
+
+
+def test_an_added_figure_takes_the_smallest_report_number_its_identity_leaves_free(
+    engine: sa.Engine,
+) -> None:
+    held = _rows(value="1000")
+    added = pd.concat(
+        [_rows(value="1100"), _rows(scope="另一口径"), _rows(value="1200")], ignore_index=True
+    )
+    with writing(engine) as connection:
+        record_change(connection, Change(kind="upload", who="王芳", added=held))
+    with writing(engine) as connection:
+        record_change(connection, Change(kind="upload", who="王芳", added=added))
+    f = t.figures
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.select(f.c.value, f.c.scope, f.c.report_no).order_by(f.c.id)
+        ).all()
+    # The held figure keeps 0; its two new reports take 1 and 2 in the rows' order, and the
+    # figure of another scope, held by none, takes 0.
+    assert [(v, s == "另一口径", n) for v, s, n in stored] == [
+        (1000.0, False, 0),
+        (1100.0, False, 1),
+        (1200.0, True, 0),
+        (1200.0, False, 2),
+    ]
