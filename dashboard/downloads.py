@@ -169,7 +169,9 @@ def current_page_url() -> str:
     return f"/{path}"
 
 
-def download_menu(key: str, locale: Locale) -> PopoverContainer | None:
+def download_menu(
+    key: str, locale: Locale, help_key: str = "chart_downloads_help"
+) -> PopoverContainer | None:
     """Return a chart's open download menu to fill, or None while it is closed."""
     # A page sent four download buttons, a link popover and two rows for each chart on every
     # run: ~15 elements a chart for the browser to mount and the server to send. The menu's
@@ -178,7 +180,7 @@ def download_menu(key: str, locale: Locale) -> PopoverContainer | None:
         locale.t("chart_downloads"),
         icon=":material/download:",
         type="tertiary",
-        help=locale.t("chart_downloads_help"),
+        help=locale.t(help_key),
         key=f"menu_{key}",
         on_change="rerun",
     )

@@ -104,7 +104,7 @@ def _drawn(draw: Callable[[go.Figure], bytes], picture: Callable[[], go.Figure])
 def _downloads(pictures: dict[str, Callable[[], go.Figure]], locale: Locale) -> None:
     """Show the maps' menu: each map's PNG and SVG (captioned and drawn by kaleido when
     clicked), or why pictures are unavailable, and the page's link."""
-    menu = download_menu("reach_map", locale)
+    menu = download_menu("reach_map", locale, "map_downloads_help")
     if menu is None:
         return
     with menu:
