@@ -192,3 +192,20 @@ def test_a_libreoffice_failure_after_the_pdf_click_is_a_bilingual_message_not_a_
     assert not at.exception, at.exception
     said = " ".join(e.value for e in at.sidebar.error)
     assert "LibreOffice 未能生成 PDF" in said and "LibreOffice did not write the PDF" in said
+
+
+def test_the_reach_maps_pictures_and_link_are_made_when_their_menu_is_opened(
+    data_dir: Path,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("app_pages/reach.py").run()
+    assert not at.exception, at.exception
+    assert "menu_reach_map" in [menu_key(m) for m in menus(at)]
+    assert not any("map_" in k for k in button_keys(at))
+    at = opened_menus(at)
+    keys = button_keys(at)
+    if images_available():
+        for name in ("png_map_corridor", "svg_map_corridor", "png_map_lanes", "svg_map_lanes"):
+            assert any(k.endswith(name) for k in keys), (name, keys)
+    assert any(c.value.endswith("/reach") for c in at.code)
