@@ -25,6 +25,7 @@ from dashboard.i18n import (
 from dashboard.locales import LOCALES, Locale, locale_for
 from dashboard.safe_text import plain
 from etl.contract.vocabulary import load_metrics
+from etl.store.table import Table
 
 # A local file: a :material/...: icon makes Streamlit point the favicon at an external font
 # host, which every reader's browser would then contact (with the page as Referer).
@@ -44,8 +45,17 @@ st.set_page_config(
 )
 present = presenting.begin(st.query_params, st.context.url)
 
-with st.spinner(both("loading")):
-    table = data.current_table()
+
+def _table() -> Table:
+    """Return the stored table, under a spinner only while it is being loaded."""
+    loaded = data.loaded_table()
+    if loaded is not None:
+        return loaded
+    with st.spinner(both("loading")):
+        return data.current_table()
+
+
+table = _table()
 obs = table.observations
 offered = data.sidebar_choices(table)
 months = list(offered.months)

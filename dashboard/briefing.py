@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import numpy as np
@@ -29,6 +30,9 @@ from etl.contract.period_kinds import period_kinds, same_span_a_year_before
 from etl.contract.qualifiers import is_bound
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # The overview's briefing speaks of the metrics that have cards.
 BRIEF_METRICS = tuple(k for k, m in load_metrics().items() if m.headline)
@@ -259,12 +263,38 @@ PREFERENCE_FIELDS = (
     "scope",
     "quote",
 )
+
+
+class BoundedMemo(Generic[K, V]):
+    """A per-process memo shared by the server's sessions: at most size entries, the least
+    recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        """Return the remembered value of key, or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        """Remember value for key, dropping the least recently used beyond the size."""
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 # Choices remembered per process: each is a digest and a few positions. The same series' rows
 # recur under many filters and on several pages (year chart, year to date, briefing), and the
 # choice is ~40 ms of pandas each time.
 PREFERRED_MEMO = 1024
-_preferred_memo: OrderedDict[bytes, tuple[int, ...]] = OrderedDict()
-_preferred_lock = threading.Lock()
+_preferred_memo: BoundedMemo[bytes, tuple[int, ...]] = BoundedMemo(PREFERRED_MEMO)
 
 
 def preferred_rows(rows: list[Record]) -> list[Record]:
@@ -273,17 +303,36 @@ def preferred_rows(rows: list[Record]) -> list[Record]:
     for row in rows:
         digest.update(repr(tuple(str(row.get(k)) for k in PREFERENCE_FIELDS)).encode())
     key = digest.digest()
-    with _preferred_lock:
-        known = _preferred_memo.get(key)
-        if known is not None:
-            _preferred_memo.move_to_end(key)
+    known = _preferred_memo.get(key)
     if known is None:
         known = _preferred_positions(rows)
-        with _preferred_lock:
-            _preferred_memo[key] = known
-            while len(_preferred_memo) > PREFERRED_MEMO:
-                _preferred_memo.popitem(last=False)
+        _preferred_memo.put(key, known)
     return [rows[i] for i in known]
+
+
+# Period kinds remembered per process by (start, end, metric): the same headline periods recur
+# on every page and under every filter, and period_kinds on a frame of a few rows is 5–10 ms of
+# pandas a call. A table's headline series hold a few thousand distinct periods at most.
+KINDS_MEMO = 8192
+_kinds_memo: BoundedMemo[tuple[Any, Any, Any], str] = BoundedMemo(KINDS_MEMO)
+
+
+def record_kinds(rows: list[Record]) -> list[str]:
+    """Return each record's period kind (etl.contract.period_kinds), as of its dates and metric."""
+    keys = [(r.get("period_start"), r["period_end"], r["metric"]) for r in rows]
+    known = [_kinds_memo.get(key) for key in keys]
+    missing = list(dict.fromkeys(k for k, kind in zip(keys, known, strict=True) if kind is None))
+    if not missing:
+        return [str(kind) for kind in known]
+    frame = pd.DataFrame(missing, columns=["start", "end", "metric"])
+    made = dict(
+        zip(missing, period_kinds(frame["start"], frame["end"], frame["metric"]), strict=True)
+    )
+    for key, kind in made.items():
+        _kinds_memo.put(key, str(kind))
+    return [
+        str(kind) if kind is not None else str(made[k]) for k, kind in zip(keys, known, strict=True)
+    ]
 
 
 def _preferred_positions(rows: list[Record]) -> tuple[int, ...]:
@@ -397,14 +446,7 @@ def build_briefing(
     if not rows:
         return Briefing(locale, ())
     rows = preferred_rows(rows)
-    frame = pd.DataFrame(
-        {
-            "start": [r.get("period_start") for r in rows],
-            "end": [r["period_end"] for r in rows],
-            "metric": [r["metric"] for r in rows],
-        }
-    )
-    kinds = period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
+    kinds = record_kinds(rows)
     grouped: dict[str, list[CitedFigure]] = {}
     for row, kind in zip(rows, kinds, strict=True):
         if kind:

@@ -268,7 +268,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "This chart's points: period, value, qualifier and as stated, unit, scope, source, "
         "date, link and sentence",
     ),
-    "chart_copy_link": ("复制链接", "Copy link"),
+    "chart_downloads": ("下载 · 链接", "Download · link"),
+    "chart_downloads_help": (
+        "本图的数据（CSV、XLSX）、图片（PNG、SVG）和打开同一视图的链接",
+        "This chart's data (CSV, XLSX), pictures (PNG, SVG) and a link to the same view",
+    ),
+    "map_downloads_help": (
+        "两幅地图的图片（PNG、SVG）和打开同一视图的链接",
+        "Both maps as pictures (PNG, SVG) and a link to the same view",
+    ),
     "chart_copy_link_help": (
         "复制此链接即可打开同一页面和同样的筛选条件",
         "Copy this link to open the same page with the same filters",

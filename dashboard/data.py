@@ -83,7 +83,27 @@ def current_layout() -> Layout:
 def current_table() -> Table:
     """Return the stored table, shared by every session and reloaded when its files change."""
     where = current_layout()
-    return _load(str(where.root), data_version(where))
+    root, version = str(where.root), data_version(where)
+    table = _load(root, version)
+    # One, as _load keeps one table.
+    _loaded.clear()
+    _loaded[root] = version
+    return table
+
+
+# The data directory and version of the table last loaded in this process: a run that finds
+# its table loaded shows no "loading" spinner (st.spinner starts a timer thread on every run,
+# which the run waits to start).
+_loaded: dict[str, str] = {}
+
+
+def loaded_table() -> Table | None:
+    """Return the stored table when this process has loaded its current version, else None."""
+    where = current_layout()
+    root, version = str(where.root), data_version(where)
+    if _loaded.get(root) != version:
+        return None
+    return _load(root, version)
 
 
 def last_changed() -> datetime | None:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.elements.lib.mutable_popover_container import PopoverContainer
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
@@ -168,25 +169,50 @@ def current_page_url() -> str:
     return f"/{path}"
 
 
+def download_menu(
+    key: str, locale: Locale, help_key: str = "chart_downloads_help"
+) -> PopoverContainer | None:
+    """Return a chart's open download menu to fill, or None while it is closed."""
+    # A page sent four download buttons, a link popover and two rows for each chart on every
+    # run: ~15 elements a chart for the browser to mount and the server to send. The menu's
+    # contents are made only while it is open (opening it reruns the page).
+    menu = st.popover(
+        locale.t("chart_downloads"),
+        icon=":material/download:",
+        type="tertiary",
+        help=locale.t(help_key),
+        key=f"menu_{key}",
+        on_change="rerun",
+    )
+    return menu if menu.open else None
+
+
 def chart_downloads(
     spec: ChartSpec, locale: Locale, selection: Mapping[str, Any] | None = None
 ) -> None:
-    """Show the report of a clicked point, the chart's CSV and XLSX, its copy link, and its
-    PNG (slide resolution) and SVG downloads (or why pictures are unavailable)."""
+    """Show the report of a clicked point, then one menu with the chart's CSV and XLSX, its PNG
+    (slide resolution) and SVG (or why pictures are unavailable) and its copy link."""
     point_sources(spec, selection, locale)
-    with st.container(horizontal=True, key=f"data_{spec.id}"):
-        data_buttons(spec, locale)
-        with st.popover(locale.t("chart_copy_link"), icon=":material/link:", type="tertiary"):
-            st.caption(locale.t("chart_copy_link_help"))
-            link = view_link(st.session_state["_filters"], locale, current_page_url())
-            st.code(link, language=None, wrap_lines=True)
-    if not images_available():
-        st.caption(NO_IMAGES)
+    menu = download_menu(spec.id, locale)
+    if menu is None:
         return
-    with st.container(horizontal=True, key=f"images_{spec.id}"):
-        image_buttons(
-            spec.id, lambda: spec_png(spec, locale), lambda: spec_svg(spec, locale), locale
-        )
+    with menu:
+        with st.container(horizontal=True, key=f"data_{spec.id}"):
+            data_buttons(spec, locale)
+            if images_available():
+                image_buttons(
+                    spec.id, lambda: spec_png(spec, locale), lambda: spec_svg(spec, locale), locale
+                )
+        if not images_available():
+            st.caption(NO_IMAGES)
+        copy_link(locale)
+
+
+def copy_link(locale: Locale) -> None:
+    """Show the link that reopens this page with its filters, with st.code's copy button."""
+    st.caption(locale.t("chart_copy_link_help"))
+    link = view_link(st.session_state["_filters"], locale, current_page_url())
+    st.code(link, language=None, wrap_lines=True)
 
 
 def data_buttons(spec: ChartSpec, locale: Locale) -> None:

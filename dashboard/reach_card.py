@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.charts.drawn import drawn
 from dashboard.charts.reach_map import corridor_chart, lanes_chart
-from dashboard.downloads import image_buttons
+from dashboard.downloads import copy_link, download_menu, image_buttons
 from dashboard.filters import Filters
 from dashboard.i18n import both
 from dashboard.images import captioned_chart, chart_png, chart_svg, images_available
@@ -102,16 +102,22 @@ def _drawn(draw: Callable[[go.Figure], bytes], picture: Callable[[], go.Figure])
 
 
 def _downloads(pictures: dict[str, Callable[[], go.Figure]], locale: Locale) -> None:
-    """Show each map's PNG and SVG downloads (captioned and drawn by kaleido when clicked)."""
-    if not images_available():
-        st.caption(both("no_images"))
+    """Show the maps' menu: each map's PNG and SVG (captioned and drawn by kaleido when
+    clicked), or why pictures are unavailable, and the page's link."""
+    menu = download_menu("reach_map", locale, "map_downloads_help")
+    if menu is None:
         return
-    with st.container(horizontal=True, key="images_reach_map"):
-        for key, picture in pictures.items():
-            image_buttons(
-                key,
-                partial(_drawn, chart_png, picture),
-                partial(_drawn, chart_svg, picture),
-                locale,
-                locale.t(key),
-            )
+    with menu:
+        if images_available():
+            with st.container(horizontal=True, key="images_reach_map"):
+                for key, picture in pictures.items():
+                    image_buttons(
+                        key,
+                        partial(_drawn, chart_png, picture),
+                        partial(_drawn, chart_svg, picture),
+                        locale,
+                        locale.t(key),
+                    )
+        else:
+            st.caption(both("no_images"))
+        copy_link(locale)

@@ -4,6 +4,7 @@ reader sees on a page."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from cards_support import cards
 from streamlit.testing.v1 import AppTest
@@ -26,3 +27,22 @@ def texts(at: AppTest) -> str:
     parts = [shown(m.value) for m in at.markdown] + [shown(c.value) for c in at.caption]
     parts += [card.text() for card in cards(at)]
     return "\n".join(parts)
+
+
+def menus(at: AppTest) -> list[Any]:
+    """Return the page's download menus (popovers keyed menu_<chart>, dashboard/downloads.py)."""
+    return [p for p in at.get("popover") if menu_key(p).startswith("menu_")]
+
+
+def menu_key(popover: Any) -> str:
+    """Return the key a popover was given (the last part of its element id)."""
+    return str(popover.proto.id).split("-")[-1]
+
+
+def opened_menus(at: AppTest) -> AppTest:
+    """Open every download menu of the page, as a click on each would, and run it again."""
+    for menu in menus(at):
+        at.session_state[menu_key(menu)] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at

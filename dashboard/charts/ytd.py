@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.briefing import preferred_rows
+from dashboard.briefing import preferred_rows, record_kinds
 from dashboard.charts.metric_charts import (
     build_points,
     plot_axis_title,
@@ -33,22 +33,11 @@ from dashboard.format import (
 from dashboard.locales import Locale
 from dashboard.safe_text import chart_text
 from dashboard.views.index import Record
-from etl.contract.period_kinds import a_year_before, period_kinds, same_span_a_year_before
+from etl.contract.period_kinds import a_year_before, same_span_a_year_before
 from etl.contract.qualifiers import is_bound
 from etl.contract.vocabulary import load_metrics
 
 HEIGHT = 310
-
-
-def _kinds(records: list[Record]) -> list[str]:
-    frame = pd.DataFrame(
-        {
-            "start": [r.get("period_start") for r in records],
-            "end": [r["period_end"] for r in records],
-            "metric": [r["metric"] for r in records],
-        }
-    )
-    return period_kinds(frame["start"], frame["end"], frame["metric"]).tolist()
 
 
 def round_like(value: float, reported: float, metric: str) -> float:
@@ -99,7 +88,7 @@ def ytd_pair(records: list[Record]) -> tuple[Record, Record] | None:
     if not reported:
         return None
     rows = preferred_rows(reported)
-    kinds = _kinds(rows)
+    kinds = record_kinds(rows)
     years = [r for r, k in zip(rows, kinds, strict=True) if k == "year"]
     ytds = [r for r, k in zip(rows, kinds, strict=True) if k == "ytd"]
     if years:

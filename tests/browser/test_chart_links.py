@@ -30,7 +30,8 @@ def test_the_copy_link_names_the_page_and_its_filters(
     page.goto(f"{server}/trains?metric=teu&from=2020-01&lang=en")
     page.wait_for_selector(CHART, state="visible")
     page.wait_for_function(SETTLED_JS)
-    page.get_by_role("button", name=re.compile("Copy link")).first.click()
+    # The link sits in the chart's download menu, made when the menu is opened.
+    page.get_by_role("button", name=re.compile("Download · link")).first.click()
     code = page.locator('[data-testid="stCode"] code').first
     code.wait_for(state="visible")
     link = code.inner_text().strip()

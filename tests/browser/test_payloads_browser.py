@@ -134,6 +134,8 @@ def test_page_load_and_png_export_stay_on_127_0_0_1(server: str) -> None:
             page.goto(f"{server}/trains")
             page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=TIMEOUT_MS)
             page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS)
+            # A chart's pictures sit in its download menu, made when the menu is opened.
+            page.get_by_role("button", name="下载 · 链接").first.click()
             button = page.locator('[data-testid="stDownloadButton"] button', has_text="PNG").first
             with page.expect_download(timeout=120_000) as info:
                 button.click()

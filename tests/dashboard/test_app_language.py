@@ -4,7 +4,7 @@ with a translation, no English words in Chinese mode beyond file formats and pro
 from __future__ import annotations
 
 import pytest
-from app_support import APP
+from app_support import APP, opened_menus
 from language_support import cjk_outside, english_outside, interface_words
 from streamlit.testing.v1 import AppTest
 
@@ -49,6 +49,8 @@ def walk(lang: str) -> dict[str, list[str]]:
         if page != "overview":
             at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
+        # Each chart's download menu is made only when opened: open them, to read them too.
+        opened_menus(at)
         assert all(e.children for e in at.expander), page
         seen[page] = interface_words(at)
     return seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from dashboard.briefing import (
     briefing_for_view,
@@ -186,3 +187,33 @@ def test_a_remembered_preference_returns_the_callers_own_rows_and_follows_every_
     later = reports()
     later[0]["published"] = pd.Timestamp("2025-03-05")
     assert [r["value"] for r in preferred_rows(later)] == [14000]
+
+
+def test_record_kinds_are_period_kinds_worked_out_once_per_period(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard import briefing as module
+    from etl.contract.period_kinds import period_kinds
+
+    ts = pd.Timestamp
+    rows = [
+        {"period_start": ts("2031-01-01"), "period_end": ts("2031-12-31"), "metric": "teu"},
+        {"period_start": ts("2031-01-01"), "period_end": ts("2031-07-31"), "metric": "teu"},
+        {"period_start": ts("2031-07-01"), "period_end": ts("2031-07-31"), "metric": "teu"},
+        {"period_start": None, "period_end": ts("2031-07-31"), "metric": "teu"},
+        {"period_start": ts("2031-01-01"), "period_end": ts("2031-12-31"), "metric": "teu"},
+    ]
+    frame = pd.DataFrame(rows)
+    expected = period_kinds(frame["period_start"], frame["period_end"], frame["metric"]).tolist()
+    assert expected == ["year", "ytd", "month", "since", "year"]
+    calls: list[int] = []
+
+    def counted(start: pd.Series, end: pd.Series, metric: pd.Series) -> pd.Series:
+        calls.append(len(end))
+        return period_kinds(start, end, metric)
+
+    monkeypatch.setattr(module, "period_kinds", counted)
+    assert module.record_kinds(rows) == expected
+    assert calls == [4], "one call for the four distinct periods"
+    assert module.record_kinds(rows[1:3]) == expected[1:3]
+    assert calls == [4], "remembered"

@@ -127,3 +127,16 @@ def test_a_page_knows_its_charts_are_built_so_it_shows_no_spinner_for_a_lookup()
     assert not data.charts_built(table, teu, ZH, "freight")
     assert not data.charts_built(table, teu, ZH, "trains", top=15)
     assert not data.charts_built(table, Filters(metrics=("train_runs",)), ZH, "trains")
+
+
+def test_a_run_finds_the_table_loaded_only_at_its_current_version_so_it_shows_no_spinner(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert data.loaded_table() is None, "a data directory this process never loaded"
+    table = data.current_table()
+    assert data.loaded_table() is table
+    # A change to the store is a new version: loaded again, under the spinner.
+    monkeypatch.setattr(data, "data_version", lambda where: "changed")
+    assert data.loaded_table() is None
+    assert data.current_table() is not table
+    assert data.loaded_table() is not None

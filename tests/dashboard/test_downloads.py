@@ -13,13 +13,14 @@ from urllib.parse import parse_qsl, urlsplit
 import openpyxl
 import pandas as pd
 import pytest
-from app_support import APP, TIMEOUT
+from app_support import APP, TIMEOUT, menu_key, menus, opened_menus
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from dashboard.downloads import selected_records, view_link
 from dashboard.export import chart_columns, chart_csv, chart_xlsx
 from dashboard.filters import Filters
+from dashboard.images import images_available
 from dashboard.locales import locale_for
 from etl.contract.paths import Layout
 from etl.store.table import load_table
@@ -39,23 +40,37 @@ def button_keys(at: AppTest) -> list[str]:
     return [str(b.proto.id) for b in at.get("download_button")]
 
 
-def test_every_chart_offers_its_points_as_csv_and_xlsx_and_a_copy_link(data_dir: Path) -> None:
+def test_every_chart_has_one_closed_menu_that_sends_no_buttons_until_opened(
+    data_dir: Path,
+) -> None:
     at = trains_page({"lang": "en"})
+    charts = [str(c.proto.id).split("chart_", 1)[1] for c in at.get("plotly_chart")]
+    assert charts
+    keys = [menu_key(m) for m in menus(at)]
+    assert keys == [f"menu_{c}" for c in charts]
+    assert all(m.proto.popover.label == "Download · link" for m in menus(at))
+    # Closed: the page sends only the sidebar deck's buttons and no chart link.
+    assert not any(k.endswith(("csv_" + c, "png_" + c)) for k in button_keys(at) for c in charts)
+    assert not [c.value for c in at.code if "?" in c.value]
+
+
+def test_every_chart_offers_its_points_as_csv_and_xlsx_and_a_copy_link(data_dir: Path) -> None:
+    at = opened_menus(trains_page({"lang": "en"}))
     charts = [str(c.proto.id) for c in at.get("plotly_chart")]
     assert charts
     keys = button_keys(at)
     for chart in at.get("plotly_chart"):
         assert json.loads(chart.proto.spec)["data"]
         spec_id = str(chart.proto.id).split("chart_", 1)[1]
-        assert any(k.endswith(f"csv_{spec_id}") for k in keys), (spec_id, keys)
-        assert any(k.endswith(f"xlsx_{spec_id}") for k in keys), (spec_id, keys)
+        for fmt in ("csv", "xlsx", *(("png", "svg") if images_available() else ())):
+            assert any(k.endswith(f"{fmt}_{spec_id}") for k in keys), (fmt, spec_id, keys)
     links = [c.value for c in at.code if "?" in c.value]
     assert len(links) == len(charts)
 
 
 def test_the_copy_link_reopens_the_same_page_and_filters(data_dir: Path) -> None:
     query = {"metric": "train_runs,teu", "from": "2023-01", "lang": "en"}
-    at = trains_page(query)
+    at = opened_menus(trains_page(query))
     link = next(c.value for c in at.code if "?" in c.value)
     parts = urlsplit(link)
     assert parts.path.endswith("/trains")
@@ -177,3 +192,20 @@ def test_a_libreoffice_failure_after_the_pdf_click_is_a_bilingual_message_not_a_
     assert not at.exception, at.exception
     said = " ".join(e.value for e in at.sidebar.error)
     assert "LibreOffice 未能生成 PDF" in said and "LibreOffice did not write the PDF" in said
+
+
+def test_the_reach_maps_pictures_and_link_are_made_when_their_menu_is_opened(
+    data_dir: Path,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("app_pages/reach.py").run()
+    assert not at.exception, at.exception
+    assert "menu_reach_map" in [menu_key(m) for m in menus(at)]
+    assert not any("map_" in k for k in button_keys(at))
+    at = opened_menus(at)
+    keys = button_keys(at)
+    if images_available():
+        for name in ("png_map_corridor", "svg_map_corridor", "png_map_lanes", "svg_map_lanes"):
+            assert any(k.endswith(name) for k in keys), (name, keys)
+    assert any(c.value.endswith("/reach") for c in at.code)

@@ -1,0 +1,137 @@
+"""Where a page load goes in Chromium: per page, the load time, Chromium's own counters (script,
+layout, style, all tasks) and the elements the page holds, against the bare one-chart page;
+with --profile, a CPU profile of one load, self time by script chunk and by function.
+
+    .venv/bin/python bench/trace_pages.py --src /tmp/base --src . --pages overview trains reach
+    .venv/bin/python bench/trace_pages.py --pages trains --profile
+
+Trees (--src) are served as bench_room.py serves them (each its own `streamlit run` on a
+private copy of the shipped data), loaded alternately with bench/bare_app.py in one Chromium,
+as bench_dashboard.py loads them (a load ends with the script finished and every chart drawn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench_dashboard import DRAWN_JS, LOADED_JS, PAGES, TIMEOUT_MS  # noqa: E402
+from bench_room import chart_counts, server  # noqa: E402
+from local_browser import launch_options, streamlit_server  # noqa: E402
+
+# Chromium's Performance.getMetrics counters worth comparing, in seconds.
+METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
+# What a page holds once loaded: Streamlit's element containers, its layout blocks, the download
+# buttons and popovers (what a chart card is made of), and every DOM node.
+COUNT_JS = """() => ({
+  elements: document.querySelectorAll('[data-testid="stElementContainer"]').length,
+  blocks: document.querySelectorAll(
+    '[data-testid="stVerticalBlock"],[data-testid="stHorizontalBlock"]').length,
+  downloads: document.querySelectorAll('[data-testid="stDownloadButton"]').length,
+  popovers: document.querySelectorAll('[data-testid="stPopover"]').length,
+  nodes: document.getElementsByTagName('*').length,
+})"""
+# Microseconds between the profiler's samples: fine enough for a few-second load.
+SAMPLE_US = 200
+
+
+def traced_load(context: Any, url: str, charts: int) -> tuple[float, dict[str, float], dict]:
+    """Return one load's seconds, Chromium's counters (ms) and the page's element counts."""
+    tab = context.new_page()
+    cdp = context.new_cdp_session(tab)
+    cdp.send("Performance.enable")
+    start = time.perf_counter()
+    tab.goto(url)
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=20)
+    took = time.perf_counter() - start
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    counts = tab.evaluate(COUNT_JS)
+    tab.close()
+    return took, {k: metrics[k] * 1000 for k in METRICS}, counts
+
+
+def profiled_load(context: Any, url: str, charts: int) -> tuple[Counter, Counter]:
+    """Return one load's CPU self time (ms) by script chunk and by function."""
+    tab = context.new_page()
+    cdp = context.new_cdp_session(tab)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": SAMPLE_US})
+    cdp.send("Profiler.start")
+    tab.goto(url)
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=50)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=50)
+    profile = cdp.send("Profiler.stop")["profile"]
+    tab.close()
+    frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    by_script: Counter = Counter()
+    by_function: Counter = Counter()
+    for node, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        frame = frames[node]
+        script = frame["url"].rsplit("/", 1)[-1] or f"({frame['functionName']})"
+        by_script[script] += delta / 1000
+        by_function[f"{frame['functionName'] or '(anonymous)'} @ {script}"] += delta / 1000
+    return by_script, by_function
+
+
+def main() -> int:
+    """Trace every page of every tree against the bare page; print medians (and profiles)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--src", action="append", help="source trees to serve (default: this)")
+    parser.add_argument("--pages", nargs="*", default=["trains", "reach"], choices=list(PAGES))
+    parser.add_argument("--rounds", type=int, default=5, help="loads per page")
+    parser.add_argument("--profile", action="store_true", help="one profiled load per page")
+    args = parser.parse_args()
+    trees = [Path(s).resolve() for s in (args.src or [str(REPO)])]
+    with ExitStack() as stack:
+        urls = [stack.enter_context(server(t, t / "data"))[0] for t in trees]
+        bare = stack.enter_context(streamlit_server("bench/bare_app.py"))
+        paths = [PAGES[p] for p in args.pages]
+        counts = [chart_counts(url, paths) for url in urls]
+        from playwright.sync_api import sync_playwright
+
+        pw = stack.enter_context(sync_playwright())
+        browser = pw.chromium.launch(**launch_options())
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        loads = [("bare", bare, 1)] + [
+            (f"{tree.name}:{page}", f"{url}/{PAGES[page]}", n[PAGES[page]])
+            for tree, url, n in zip(trees, urls, counts, strict=True)
+            for page in args.pages
+        ]
+        for _, url, n in loads:  # warm-up: servers' caches, the browser's scripts
+            traced_load(context, url, n)
+        results: dict[str, list[tuple[float, dict[str, float], dict]]] = {}
+        for _ in range(args.rounds):
+            for name, url, n in loads:
+                results.setdefault(name, []).append(traced_load(context, url, n))
+        bare_s = statistics.median(r[0] for r in results["bare"])
+        for name, runs in results.items():
+            took = statistics.median(r[0] for r in runs)
+            counters = "  ".join(
+                f"{k.removesuffix('Duration')} {statistics.median(r[1][k] for r in runs):.0f}"
+                for k in METRICS
+            )
+            print(f"{name:28s} {took * 1000:6.0f} ms {took / bare_s:5.2f}×  {counters} ms")
+            print(f"{'':28s} {runs[-1][2]}")
+        if args.profile:
+            for name, url, n in loads:
+                scripts, functions = profiled_load(context, url, n)
+                print(f"== {name}: {sum(scripts.values()):.0f} ms sampled")
+                for key, ms in [*scripts.most_common(12), *functions.most_common(12)]:
+                    print(f"   {ms:7.0f}  {key[:110]}")
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
