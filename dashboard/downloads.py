@@ -8,11 +8,10 @@ never on a rerun.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit.elements.lib.mutable_popover_container import PopoverContainer
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data
@@ -30,6 +29,9 @@ from dashboard.views.kpi import briefing_cards
 from dashboard.views.reach import view_totals
 from etl.contract.errors import CorridorError
 from etl.store.table import Table
+
+if TYPE_CHECKING:  # Streamlit's own module for the menu's type, not needed to run
+    from streamlit.elements.lib.mutable_popover_container import PopoverContainer
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 NO_IMAGES = both("no_images")
