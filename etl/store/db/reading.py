@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 import numpy as np
 import pandas as pd
@@ -247,9 +246,11 @@ def release_freed_memory() -> None:
 
 
 def _glibc() -> ctypes.CDLL | None:
-    # malloc_trim is glibc's (Linux); elsewhere the allocator's own policy stands.
+    # malloc_trim is glibc's (Linux); elsewhere the allocator's own policy stands. The symbols
+    # the process already has (CDLL(None)): ctypes.util.find_library would run `ldconfig -p`
+    # in a subprocess on every start of every command that reads the store.
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)
         libc.malloc_trim  # noqa: B018 - present only in glibc
     except (OSError, AttributeError):
         return None

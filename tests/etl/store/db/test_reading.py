@@ -109,3 +109,18 @@ def test_arrow_rows_out_of_id_order_are_put_back_in_it() -> None:
     assert reading._in_id_order(table).to_pydict() == {"scope": ["a", "b", "c"]}
     ordered = pa.table({"id": [1, 5], "scope": ["a", "b"]})
     assert reading._in_id_order(ordered).to_pydict() == {"scope": ["a", "b"]}
+
+
+def test_glibc_is_found_without_running_a_subprocess(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    def no_subprocess(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a subprocess was started")
+
+    monkeypatch.setattr(subprocess, "Popen", no_subprocess)
+    libc = reading._glibc()
+    if sys.platform.startswith("linux"):
+        assert libc is not None
+        assert libc.malloc_trim(0) in (0, 1)
+    reading.release_freed_memory()
