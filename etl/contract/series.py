@@ -265,6 +265,13 @@ def load_series() -> tuple[Series, ...]:
     return parse_catalogue(tomllib.loads(text).get("series", []))
 
 
+def load_series_rules() -> None:
+    """Read the catalogue and its scope vocabulary now (each is read once per process), so that
+    assigning series later reads no file."""
+    load_series()
+    load_scope_words()
+
+
 def series_by_key() -> dict[str, Series]:
     """Return the catalogue keyed by series key."""
     return {s.key: s for s in load_series()}

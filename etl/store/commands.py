@@ -10,7 +10,13 @@ from typing import Any
 import pandas as pd
 
 from etl.contract.paths import Layout
-from etl.contract.series import MAX_WORDING, fill_series, normalise_wording, series_by_key
+from etl.contract.series import (
+    MAX_WORDING,
+    fill_series,
+    load_series_rules,
+    normalise_wording,
+    series_by_key,
+)
 from etl.store.actors import Actor, require_analyst
 from etl.store.db import operations as ops
 from etl.store.db.opening import store_engine
@@ -34,7 +40,8 @@ def validate_upload(
     engine = store_engine(layout)
     with engine.connect() as connection:
         known = ops.active_source_ids(connection)
-    upload = parse_upload(data, name, known, max_bytes=max_bytes)
+    # The series rules the preview below applies are read while the child reads the file.
+    upload = parse_upload(data, name, known, max_bytes=max_bytes, meanwhile=load_series_rules)
     with engine.connect() as connection, connection.begin():
         preview = ops.check_against(connection, upload.rows, upload.identities)
         # Shown: the series each row joins (named, or by the rules and analysts' wordings);

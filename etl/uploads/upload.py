@@ -8,7 +8,7 @@ child and merges what comes back (`corridor ingest`) never imports them, nor pan
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -60,8 +60,10 @@ def parse_upload(
     *,
     max_bytes: int | None = None,
     max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Upload:
-    """Return a validated upload from its bytes, or raise a CorridorError listing every problem."""
+    """Return a validated upload from its bytes, or raise a CorridorError listing every problem;
+    meanwhile: this process's own work done while the child reads (sandbox.run_limited)."""
     check_file_name(name)
     check_size(len(data), name, max_bytes)
     # Parsed and checked in a limited child: a hostile file costs the child, never the server.
@@ -70,6 +72,7 @@ def parse_upload(
         (data, name, list(known_sources), max_bytes, max_unpacked),
         name,
         **sandbox.UPLOAD_LIMITS,
+        meanwhile=meanwhile,
     )
     sha256 = hashlib.sha256(data).hexdigest()
     return Upload(name, kind, sha256, data, rows, tuple(notes), known_hashes=hashes)

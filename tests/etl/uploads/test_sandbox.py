@@ -325,3 +325,73 @@ def test_the_upload_spare_preloads_the_csv_xlsx_and_article_readers() -> None:
         pid_and_modules, (preload,), "a.xlsx", **sandbox.UPLOAD_LIMITS
     )
     assert child == kept and imported == list(preload)
+
+
+def test_an_idle_prestarted_child_warms_its_modules_before_its_message(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warm_probe
+
+    mark = tmp_path / "warmed"  # type: ignore[operator]
+    monkeypatch.setenv("WARM_PROBE_MARK", str(mark))
+    with sandbox.prestarted(("warm_probe",)):
+        (pid,) = waiting_processes()
+        deadline = time.monotonic() + 60
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert mark.read_text(encoding="utf-8") == str(pid), "warmed in the waiting child"
+        assert sandbox.run_limited(warm_probe.warmed, (), "a.csv") is True
+    assert warm_probe.warmed() is False, "never in this process"
+
+
+def test_a_failing_warm_up_is_left_for_the_real_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def fails() -> None:
+        calls.append("tried")
+        raise ValueError("rules missing")
+
+    module = type(sys)("failing_probe")
+    module.warm_up = fails  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "failing_probe", module)
+    sandbox._warm_up(["failing_probe", "email.mime.text", "not_imported_here"])
+    assert calls == ["tried"]
+
+
+def test_the_upload_readers_warm_up_reads_and_checks_its_own_sample() -> None:
+    from etl.contract import series
+    from etl.uploads import validating
+
+    validating.warm_up()
+    assert series.load_series.cache_info().currsize == 1
+    kind, rows, notes, _hashes = validating.read_and_validate(
+        validating._WARM_UP_CSV, "w.csv", [validating._WARM_UP_SOURCE], None, 2**20
+    )
+    assert (kind, len(rows)) == ("csv", 2)
+    assert [n.column for n in notes] == ["period_start"], "valid, with a month read as its day"
+
+
+def test_meanwhile_runs_in_this_process_while_the_child_works_and_is_over_on_return() -> None:
+    seen: list[tuple[int, str]] = []
+
+    def note() -> None:
+        time.sleep(0.2)
+        seen.append((os.getpid(), threading.current_thread().name))
+
+    child, _ = sandbox.run_limited(pid_and_modules, ((),), "a.csv", meanwhile=note)
+    assert child != os.getpid()
+    assert seen == [(os.getpid(), "sandbox-meanwhile")]
+
+
+def test_a_failing_meanwhile_leaves_the_run_and_the_screen_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def fails() -> None:
+        raise ValueError("no rules")
+
+    child, _ = sandbox.run_limited(pid_and_modules, ((),), "a.csv", meanwhile=fails)
+    assert child != os.getpid()
+    assert capsys.readouterr().err == ""
+    assert threading.active_count() == 1 or all(
+        t.name != "sandbox-meanwhile" for t in threading.enumerate()
+    )
