@@ -113,9 +113,10 @@ def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
     for module in preload:
         importlib.import_module(module)
-    if not select.select([sys.stdin.buffer], [], [], 0)[0]:
-        # Nothing to read yet: the first run's one-off costs (imports made on first use,
-        # rules files read) are paid now, while the parent is still busy, not after its message.
+    if idle > 0 and not select.select([sys.stdin.buffer], [], [], 0)[0]:
+        # A spare waits long: the first run's one-off costs (imports made on first use, rules
+        # files read) are paid now, not after its message. (A command's prestarted child is
+        # spared this: its message comes as it finishes importing, and would wait.)
         _warm_up(preload)
     if idle > 0 and not select.select([sys.stdin.buffer], [], [], idle)[0]:
         return  # a spare nobody took: its memory goes back to the machine

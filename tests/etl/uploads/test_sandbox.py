@@ -327,20 +327,23 @@ def test_the_upload_spare_preloads_the_csv_xlsx_and_article_readers() -> None:
     assert child == kept and imported == list(preload)
 
 
-def test_an_idle_prestarted_child_warms_its_modules_before_its_message(
+def test_a_spare_warms_its_modules_before_its_message_and_a_prestarted_child_does_not(
     tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import warm_probe
 
     mark = tmp_path / "warmed"  # type: ignore[operator]
     monkeypatch.setenv("WARM_PROBE_MARK", str(mark))
+    kept = sandbox.keep_spare(("warm_probe",), **sandbox.UPLOAD_LIMITS)
+    deadline = time.monotonic() + 60
+    while not mark.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mark.read_text(encoding="utf-8") == str(kept), "warmed in the waiting spare"
+    assert sandbox.run_limited(warm_probe.warmed, (), "a.csv", **sandbox.UPLOAD_LIMITS) is True
+    sandbox.end_spares()
+    # A command's prestarted child gets its message as it finishes importing: no warm-up.
     with sandbox.prestarted(("warm_probe",)):
-        (pid,) = waiting_processes()
-        deadline = time.monotonic() + 60
-        while not mark.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert mark.read_text(encoding="utf-8") == str(pid), "warmed in the waiting child"
-        assert sandbox.run_limited(warm_probe.warmed, (), "a.csv") is True
+        assert sandbox.run_limited(warm_probe.warmed, (), "a.csv") is False
     assert warm_probe.warmed() is False, "never in this process"
 
 
