@@ -63,6 +63,11 @@ def _reader_started(handler: Handler) -> Handler:
     return run
 
 
+def _import_sign_in() -> None:
+    """Import what proving the acting account needs (done while the upload's child reads it)."""
+    import etl.store.auth  # noqa: F401
+
+
 @command(
     "validate",
     help="检查上传文件，不合并 / check an upload without merging (dry run)",
@@ -125,7 +130,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     where = layout(args.data_dir)
     data, name = _read_file(args)
-    upload, preview = validate_upload(where, data, name, max_bytes=_max_bytes(args))
+    upload, preview = validate_upload(
+        where, data, name, max_bytes=_max_bytes(args), meanwhile=_import_sign_in
+    )
     print_preview(preview)
     if not preview.changes:
         print("没有改动：所有行都已存在 / nothing changed: every row is already held")

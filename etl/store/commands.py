@@ -3,6 +3,7 @@ the store's database, or with approval on stores the change as pending (etl.stor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace as with_fields
 from datetime import date
 from typing import Any
@@ -34,14 +35,26 @@ from etl.uploads.upload import Upload, parse_upload
 
 
 def validate_upload(
-    layout: Layout, data: bytes, name: str, *, max_bytes: int | None = None
+    layout: Layout,
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Upload, Preview]:
-    """Return the validated upload and its preview against the stored table (a dry run)."""
+    """Return the validated upload and its preview against the stored table (a dry run);
+    meanwhile: the caller's own preparation, done while the file is read (parse_upload)."""
     engine = store_engine(layout)
     with engine.connect() as connection:
         known = ops.active_source_ids(connection)
-    # The series rules the preview below applies are read while the child reads the file.
-    upload = parse_upload(data, name, known, max_bytes=max_bytes, meanwhile=load_series_rules)
+
+    def prepare() -> None:
+        # The series rules the preview below applies are read while the child reads the file.
+        load_series_rules()
+        if meanwhile is not None:
+            meanwhile()
+
+    upload = parse_upload(data, name, known, max_bytes=max_bytes, meanwhile=prepare)
     with engine.connect() as connection, connection.begin():
         preview = ops.check_against(connection, upload.rows, upload.identities)
         # Shown: the series each row joins (named, or by the rules and analysts' wordings);

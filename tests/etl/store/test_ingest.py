@@ -540,3 +540,29 @@ def test_the_chinese_template_is_accepted_once_filled(layout: Layout) -> None:
         "reported",
     )
     assert len(preview.new) == 1
+
+
+def test_validate_does_the_callers_preparation_while_the_file_is_read(
+    layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from etl.contract import series
+
+    done: list[str] = []
+    read_rules = series.load_series_rules
+
+    def rules_noted() -> None:
+        read_rules()
+        done.append("rules")
+
+    monkeypatch.setattr("etl.store.commands.load_series_rules", rules_noted)
+    upload, preview = validate_upload(
+        layout,
+        csv_bytes(2),
+        "u.csv",
+        meanwhile=lambda: done.append(threading.current_thread().name),
+    )
+    assert done == ["rules", "sandbox-meanwhile"], "both, on the waiting thread, before return"
+    assert len(upload.rows) == 2 and len(preview.new) == 2
+    assert (preview.new["series"] != "").all(), "the preview's series filled as before"
