@@ -183,6 +183,14 @@ def main() -> None:
     )
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="upload format")
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a server parameter of the throwaway PostgreSQL cluster (repeat; e.g. fsync=on: "
+        "the test cluster runs without fsync)",
+    )
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(dir="/tmp")))
@@ -192,7 +200,9 @@ def main() -> None:
             sys.path.insert(0, str(REPO / "tests"))
             from pg_support import postgres_cluster
 
-            copies = stack.enter_context(postgres_copies(stack.enter_context(postgres_cluster())))
+            settings = dict(s.split("=", 1) for s in args.pg_setting)
+            cluster = stack.enter_context(postgres_cluster(settings))
+            copies = stack.enter_context(postgres_copies(cluster))
             data_dir = work / "tidy-source"
             tidy_copy(args.data_dir, data_dir)
         run(args, work, data_dir, copies)

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,8 +73,11 @@ def _as_server_user(argv: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """Start a throwaway cluster on 127.0.0.1 and yield its URL; stop and remove it afterwards."""
+def postgres_cluster(settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Start a throwaway cluster on 127.0.0.1 and yield its URL; stop and remove it afterwards.
+
+    settings: server parameters to start it with (name → value, as `postgres -c`).
+    """
     bindir = require_postgres()
     root = Path(tempfile.mkdtemp(prefix="corridor-pg-"))
     user = _postgres_user()
@@ -93,6 +96,7 @@ def postgres_cluster() -> Iterator[str]:
         )
         log = str(root / "server.log")
         options = f"-h 127.0.0.1 -p {port} -k {root} -F"
+        options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
         subprocess.run(
             _as_server_user(
                 [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", log, "-w", "start"]
