@@ -48,8 +48,20 @@ def active_figures(connection: Connection, identities: Iterable[str]) -> list[An
     f = t.figures
     query = sa.select(
         f.c.id, f.c.identity, f.c.report_no, *(f.c[c] for c in OBSERVATION_COLUMNS)
-    ).where(unindexed(f.c.removed_batch) == "")
+    ).where(active_only(connection))
     return sorted(with_identities(connection, query, identities), key=lambda r: r[0])
+
+
+def active_only(connection: Connection) -> sa.ColumnElement[bool]:
+    """Return the condition of active figures in the form the connection's planner serves best
+    beside an identity lookup."""
+    removed = t.figures.c.removed_batch
+    if connection.dialect.name == "postgresql":
+        # With statistics, PostgreSQL reaches the identities asked for through the index of
+        # active identities (its WHERE is this condition); given coalesce(...) = '' instead,
+        # it read all the figures for any number of identities (0.45 s for 10 of 1M).
+        return removed.is_(None)
+    return unindexed(removed) == ""
 
 
 # Identities looked up in one statement, as one JSON text parameter: an IN list of bound

@@ -7,36 +7,13 @@ import datetime
 
 import pytest
 import sqlalchemy as sa
+from figure_rows import columns as _columns
+from figure_rows import figure as _figure
 
 from etl.store.db import tables as t
 from etl.store.db.bulk import indexes_after, insert_columns
 from etl.store.db.engine import writing
 from etl.store.db.importing import FIGURE_NAMES
-
-
-def _figure(fid: int, **cells: object) -> tuple[object, ...]:
-    row: dict[str, object] = dict.fromkeys(FIGURE_NAMES, "")
-    row |= {
-        "id": fid,
-        "metric": "teu",
-        "value": 1.0,
-        "unit": "TEU",
-        "period_start": "2024-01-01",
-        "period_end": "2024-12-31",
-        "region": "chongqing",
-        "scope": f"口径{fid}",
-        "yoy_pct": None,
-        "source_id": "s",
-        "identity": f"{fid:064x}",
-        "report_no": 0,
-        "added_batch": None,
-    }
-    row |= cells
-    return tuple(row[n] for n in FIGURE_NAMES)
-
-
-def _columns(rows: list[tuple[object, ...]]) -> list[list[object]]:
-    return [list(c) for c in zip(*rows, strict=True)]
 
 
 def _index_names(engine: sa.Engine) -> set[str]:
