@@ -1,10 +1,10 @@
 """A chart's margins worked out from its own labels, so plotly.js draws it once.
 
 With `automargin` on, plotly.js draws a chart, measures its tick labels and titles, widens the
-margins and draws the whole chart again (`doAutoMargin`): a third of the drawing a page load
-pays for. The labels are known here (category words, value ranges, date formats), so their room
-is estimated from the text (a CJK glyph a full em, anything else a generous share of one) and
-automargin is turned off.
+margins and draws the whole chart again (`doAutoMargin`): one of the three draws a chart gets in
+a page load (Streamlit's element makes the third). The labels are known here (category words,
+value ranges, date formats), so their room is estimated from the text (a CJK glyph a full em,
+anything else a digit's width) and automargin is turned off.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ CARTESIAN = {"bar", "scatter"}
 PLOTLY_MARGIN = {"l": 80, "r": 80, "t": 100, "b": 80}
 # Date tick formats with a sample of their widest value, for a time axis' last tick.
 DATE_SAMPLES = {"%Y": "2025", "%-m": "12", "%m": "12", "%b": "May", "%d": "28", "%-d": "28"}
+# Plotly labels are a little HTML: a tag takes no room, a <br> starts a line.
 TAG = re.compile(r"<[^>]*>")
 LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
