@@ -4,7 +4,9 @@ st.plotly_chart asks a plotly figure for one thing, `to_dict()`, and plotly make
 deep-copying every trace and layout property and re-encoding its arrays, on every script run,
 before Streamlit turns it into JSON. A page's charts and the reach maps are built once and shared
 by every session (dashboard/data.py, dashboard/reach_card.py), so that dict is the same on every
-run: a drawn figure makes it on the first draw and hands the same dict back after.
+run: a drawn figure makes it on the first draw and hands the same dict back after. That dict
+carries margins fitted to the chart's labels (dashboard/charts/margins.py), so plotly.js draws
+the chart once rather than again for its automargin.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+
+from dashboard.charts.margins import fitted_margins
 
 
 class DrawnFigure(go.Figure):
@@ -28,10 +32,11 @@ class DrawnFigure(go.Figure):
         object.__setattr__(self, "_drawn_dict", None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the figure's dict (what st.plotly_chart serialises), made on the first call."""
+        """Return the figure's dict (what st.plotly_chart serialises) with its margins fitted to
+        its labels, made on the first call."""
         made: dict[str, Any] | None = self._drawn_dict
         if made is None:
-            made = self._drawn_from.to_dict()
+            made = fitted_margins(self._drawn_from.to_dict())
             object.__setattr__(self, "_drawn_dict", made)
         return made
 

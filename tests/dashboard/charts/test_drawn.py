@@ -1,4 +1,5 @@
-"""A drawn figure sends what its figure would, and makes that dict once, not on every run."""
+"""A drawn figure sends what its figure would (margins fitted to its labels), and makes that dict
+once, not on every run."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import plotly.io as pio
 from plotly.tools import return_figure_from_figure_or_data
 
 from dashboard.charts.drawn import DrawnFigure, drawn
+from dashboard.charts.margins import fitted_margins
 from dashboard.charts.specs import PAGES, page_specs
 from dashboard.locales import locale_for
 from dashboard.views.index import figure_view
@@ -33,9 +35,10 @@ def test_a_drawn_figure_sends_the_json_its_figure_sends() -> None:
     assert isinstance(made, DrawnFigure)
     # What st.plotly_chart does with a figure: a dict, then JSON.
     sent = pio.to_json(return_figure_from_figure_or_data(made, True), validate=False)
-    # The same figure (its copy may list the layout's keys in another order).
-    assert json.loads(sent) == json.loads(
-        pio.to_json(return_figure_from_figure_or_data(fig, True), validate=False)
+    # The same figure with its margins fitted (its copy may list the layout's keys in another
+    # order).
+    assert json.loads(sent) == fitted_margins(
+        json.loads(pio.to_json(return_figure_from_figure_or_data(fig, True), validate=False))
     )
     assert "customdata" in sent and json.loads(sent)["data"][1]["customdata"] == [
         ["a", 1],
@@ -65,6 +68,6 @@ def test_every_shipped_chart_draws_as_its_spec_chart() -> None:
     assert specs
     for spec in specs:
         assert spec.drawn is spec.drawn  # made once per spec
-        assert json.loads(pio.to_json(spec.drawn.to_dict())) == json.loads(
-            pio.to_json(spec.chart.to_dict())
+        assert json.loads(pio.to_json(spec.drawn.to_dict())) == fitted_margins(
+            json.loads(pio.to_json(spec.chart.to_dict()))
         ), spec.id
