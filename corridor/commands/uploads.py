@@ -121,10 +121,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 )
 @_reader_started
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from etl.store.commands import merge_upload, validate_upload
+    from etl.store.commands import ingest_upload, merge_upload, validate_upload
 
     where = layout(args.data_dir)
     data, name = _read_file(args)
+    if args.yes and not args.replace:
+        # Nobody confirms the preview: rows go in while the child checks the next ones, the
+        # preview is printed before the commit, and a refusal leaves nothing written.
+        streamed = ingest_upload(
+            where, actor(args), data, name, print_preview, max_bytes=_max_bytes(args)
+        )
+        if streamed is not None:
+            report_merge(streamed)
+            return 0
     upload, preview = validate_upload(where, data, name, max_bytes=_max_bytes(args))
     print_preview(preview)
     if not preview.changes:

@@ -8,7 +8,7 @@ child and merges what comes back (`corridor ingest`) never imports them, nor pan
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -73,6 +73,37 @@ def parse_upload(
     )
     sha256 = hashlib.sha256(data).hexdigest()
     return Upload(name, kind, sha256, data, rows, tuple(notes), known_hashes=hashes)
+
+
+def stream_upload(
+    data: bytes,
+    name: str,
+    known_sources: Iterable[str],
+    on_rows: Callable[[str, pd.DataFrame, tuple[np.ndarray, np.ndarray]], None],
+    *,
+    max_bytes: int | None = None,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> tuple[str, tuple[Problem, ...]]:
+    """Return an upload's kind and notes, calling on_rows(kind, rows, figure_hashes) for each part
+    of its checked rows, in file order, while the limited child checks the next; or raise
+    parse_upload's CorridorError (the parts passed already are the caller's to undo)."""
+    check_file_name(name)
+    check_size(len(data), name, max_bytes)
+    kind, notes = sandbox.stream_limited(
+        _read_and_validate_streamed,
+        (data, name, list(known_sources), max_bytes, max_unpacked),
+        name,
+        lambda part: on_rows(*part),
+        **sandbox.UPLOAD_LIMITS,
+    )
+    return kind, tuple(notes)
+
+
+def _read_and_validate_streamed(*args: Any) -> tuple[str, list[Problem]]:
+    """Return validating.read_and_validate_streamed(*args) (run in the limited child)."""
+    from etl.uploads.validating import read_and_validate_streamed
+
+    return read_and_validate_streamed(*args)
 
 
 def _read_and_validate(*args: Any) -> tuple[str, pd.DataFrame, list[Problem], Any]:
