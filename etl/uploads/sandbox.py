@@ -27,9 +27,9 @@ import errno
 import importlib
 import os
 import pickle
+import queue
 import resource
 import select
-import queue
 import signal
 import struct
 import subprocess

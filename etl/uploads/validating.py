@@ -196,13 +196,6 @@ def read_and_validate(
     return kind, rows, notes, hashes
 
 
-# Rows a streaming child checks and sends at a time: a multiple of the contract check's own
-# chunk (row_checks.SCHEMA_CHUNK_ROWS), so each row is checked in the same company as in one
-# whole-file check; five parts of a 200,000-row file keep the parent inserting while the child
-# checks the next.
-STREAM_ROWS = 40_000
-
-
 class _Recheck(Exception):
     """A part's figure key hash met in an earlier part: only the whole-file check can tell a
     repeated row from two keys sharing a hash."""
@@ -214,11 +207,12 @@ def read_and_validate_streamed(
     known_sources: list[str],
     max_bytes: int | None,
     max_unpacked: int,
+    part_rows: int,
     emit: Callable[[Any], None],
 ) -> tuple[str, list[Problem]]:
     """Return the upload's kind and notes (in the limited child), emitting (kind, checked rows,
-    their figure_hashes) part by part as they pass; at the first problem, raise read_and_validate's
-    refusal of the whole file (its capped list, ordered across the file)."""
+    their figure_hashes) part by part (part_rows rows each) as they pass; at the first problem,
+    raise read_and_validate's refusal of the whole file (its capped list, ordered across it)."""
     kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
     text_in = check_columns(frame, name)
     headers = _headers(frame, text_in)
@@ -228,8 +222,8 @@ def read_and_validate_streamed(
         typed, notes = _typed_noted(text_in, name, problems)
         problems.raise_if_any()
         seen = np.empty(0, dtype=np.uint64)
-        for start in range(0, len(typed), STREAM_ROWS):
-            part = typed.iloc[start : start + STREAM_ROWS]
+        for start in range(0, len(typed), part_rows):
+            part = typed.iloc[start : start + part_rows]
             rows, hashes = check_rows_hashed(part, name, known_sources, ProblemList(name))
             if np.isin(hashes[0], seen).any():
                 raise _Recheck
@@ -240,8 +234,8 @@ def read_and_validate_streamed(
         # Today's check of the whole file: its refusal, or (keys that only shared a hash) the
         # rows not sent yet.
         rows, notes, hashes = _validate_frame_hashed(frame, name, known_sources)
-        for start in range(sent, len(rows), STREAM_ROWS):
-            end = start + STREAM_ROWS
+        for start in range(sent, len(rows), part_rows):
+            end = start + part_rows
             emit((kind, rows.iloc[start:end], (hashes[0][start:end], hashes[1][start:end])))
         return kind, notes
     return kind, [_as_headed(n, headers) for n in notes]
