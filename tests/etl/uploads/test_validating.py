@@ -1,11 +1,13 @@
 """etl/uploads/validating: the figure hashes of an upload's rows are computed once, in the
-limited child, and are the hashes of the rows the parent receives."""
+limited child, and are the hashes of the rows the parent receives; checked part by part, the
+rows, hashes and notes are those of the whole-file check."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
-from uploads_support import SOURCE, csv_bytes
+from uploads_support import SOURCE, csv_bytes, csv_line, with_rows
 
 from etl.contract import identity
 from etl.uploads.validating import parse_upload
@@ -32,3 +34,29 @@ def test_hashes_that_do_not_fit_the_rows_are_computed_again() -> None:
         upload.name, upload.kind, upload.sha256, upload.data, upload.rows, known_hashes=stale
     )
     assert np.array_equal(other.hashes[0], identity.figure_hashes(upload.rows)[0])
+
+
+def test_a_streamed_check_sends_the_whole_checks_rows_hashes_and_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from etl.uploads import sandbox
+    from etl.uploads.validating import read_and_validate, read_and_validate_streamed
+
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    # File-wide notes: units converted in two parts (rows counted and the first one named),
+    # yoy fractions, months read as days, each across the parts.
+    lines = [csv_line(i, yoy_pct="0.25") for i in range(230)]
+    lines[5] = csv_line(5, unit="万标箱", value="1.5")
+    lines[170] = csv_line(170, unit="万标箱", value="2.5")
+    lines[120] = csv_line(120, period_start="2001-03", period_end="2001-03")
+    data = with_rows(*lines)
+    args = (data, "u.csv", [SOURCE], None, 2**28)
+    kind, rows, notes, (keys, pairs) = read_and_validate(*args)
+    parts: list[tuple[str, pd.DataFrame, tuple[np.ndarray, np.ndarray]]] = []
+    streamed_kind, streamed_notes = read_and_validate_streamed(*args, 100, parts.append)
+    assert streamed_kind == kind == "csv" and [p[0] for p in parts] == ["csv"] * 3
+    assert [len(p[1]) for p in parts] == [100, 100, 30]
+    pd.testing.assert_frame_equal(pd.concat([p[1] for p in parts]), rows)
+    assert np.array_equal(np.concatenate([p[2][0] for p in parts]), keys)
+    assert np.array_equal(np.concatenate([p[2][1] for p in parts]), pairs)
+    assert streamed_notes == notes and len(notes) == 4  # units, yoy, the two months
