@@ -125,11 +125,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     where = layout(args.data_dir)
     data, name = _read_file(args)
+    proven = None
     if args.yes and not args.replace:
         # Nobody confirms the preview: rows go in while the child checks the next ones, the
         # preview is printed before the commit, and a refusal leaves nothing written.
+        proven = actor(args)
         streamed = ingest_upload(
-            where, actor(args), data, name, print_preview, max_bytes=_max_bytes(args)
+            where, proven, data, name, print_preview, max_bytes=_max_bytes(args)
         )
         if streamed is not None:
             report_merge(streamed)
@@ -154,7 +156,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not answer:
         print("未合并 / nothing merged")
         return 0
-    report_merge(merge_upload(where, upload, actor(args), replace=args.replace, preview=preview))
+    who = proven or actor(args)  # proven once: a password is read from stdin only once
+    report_merge(merge_upload(where, upload, who, replace=args.replace, preview=preview))
     return 0
 
 
