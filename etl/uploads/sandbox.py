@@ -17,6 +17,11 @@ idle prestarted child per set of limits, taken by the next run_limited with thos
 replaced once that run is over, so an upload need not wait for an interpreter to start. A spare
 nobody takes ends itself after SPARE_IDLE_SECONDS, and when its parent dies (its stdin closes);
 the parent ends its spares when it exits.
+
+A run may also stream (stream_limited): the child sends parts as it makes them, each a frame
+(its length, then one pickled message, as the one-message answer is), and its result last; the
+parent takes each part while the child goes on, under the same limits, and refuses a frame
+longer than MAX_FRAME_BYTES.
 """
 
 from __future__ import annotations
