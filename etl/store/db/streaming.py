@@ -75,6 +75,7 @@ class _Batch:
         self.batch_id, self.opened = open_batch(connection, opening)
         self.parts: list[Preview] = []
         self.contradicted = False
+        self.inserted = False
 
     def add(self, rows: pd.DataFrame) -> None:
         """Insert the part's new rows (none once any row contradicts a held figure)."""
@@ -92,8 +93,9 @@ class _Batch:
         # earlier parts hold none either (the child refuses a figure repeated in the file).
         unheld = frozenset(new_identities or ())
         add_batch_figures(self.connection, added, self.batch_id, new_identities, unheld)
-        if len(self.parts) == 1:
-            pause_if_asked()
+        if not self.inserted:
+            self.inserted = True
+            pause_if_asked()  # a crash test's moment: figures in, the batch not yet counted
 
     def finish(self, shown: Callable[[Preview], None]) -> MergeResult:
         """Show the whole preview, then write the batch's counts, audit entry and version; refuse
