@@ -126,10 +126,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
 )
 @_reader_started
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from etl.store.commands import merge_upload, validate_upload
+    from etl.store.commands import ingest_upload, merge_upload, validate_upload
+    from etl.uploads.upload import worth_streaming
 
     where = layout(args.data_dir)
     data, name = _read_file(args)
+    proven = None
+    if args.yes and not args.replace and worth_streaming(data):
+        # Nobody confirms the preview: rows go in while the child checks the next ones, the
+        # preview is printed before the commit, and a refusal leaves nothing written.
+        proven = actor(args)
+        streamed = ingest_upload(
+            where, proven, data, name, print_preview, max_bytes=_max_bytes(args)
+        )
+        if streamed is not None:
+            report_merge(streamed)
+            return 0
     upload, preview = validate_upload(
         where, data, name, max_bytes=_max_bytes(args), meanwhile=_import_sign_in
     )
@@ -152,7 +164,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not answer:
         print("未合并 / nothing merged")
         return 0
-    report_merge(merge_upload(where, upload, actor(args), replace=args.replace, preview=preview))
+    who = proven or actor(args)  # proven once: a password is read from stdin only once
+    report_merge(merge_upload(where, upload, who, replace=args.replace, preview=preview))
     return 0
 
 

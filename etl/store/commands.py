@@ -22,6 +22,7 @@ from etl.store.actors import Actor, require_analyst
 from etl.store.db import operations as ops
 from etl.store.db.opening import store_engine
 from etl.store.db.reading import active_wordings, read_observations_arrow
+from etl.store.db.streaming import merge_streamed
 from etl.store.figure_changes import FigureEdit, figure_change
 from etl.store.notes import check_note
 from etl.store.outcomes import MergeResult, Recorded
@@ -104,6 +105,24 @@ def merge_upload(
         checked=checked,
     )
     return merge_rows(layout, actor, request)
+
+
+def ingest_upload(
+    layout: Layout,
+    actor: Actor,
+    data: bytes,
+    name: str,
+    shown: Callable[[Preview], None],
+    *,
+    max_bytes: int | None = None,
+) -> MergeResult | None:
+    """Return the merge of an upload nobody confirms after its preview, checked part by part in
+    its child while the parts passed go in (etl.store.db.streaming); shown(preview) before the
+    commit. None with require_approval on: the caller validates and submits it instead."""
+    require_analyst(actor)
+    if load_settings(layout).require_approval:
+        return None
+    return merge_streamed(store_engine(layout), actor.name, data, name, shown, max_bytes=max_bytes)
 
 
 def add_source(

@@ -17,6 +17,11 @@ idle prestarted child per set of limits, taken by the next run_limited with thos
 replaced once that run is over, so an upload need not wait for an interpreter to start. A spare
 nobody takes ends itself after SPARE_IDLE_SECONDS, and when its parent dies (its stdin closes);
 the parent ends its spares when it exits.
+
+A run may also stream (stream_limited): the child sends parts as it makes them, each a frame
+(its length, then one pickled message, as the one-message answer is), and its result last; the
+parent takes each part while the child goes on, under the same limits, and refuses a frame
+longer than MAX_FRAME_BYTES.
 """
 
 from __future__ import annotations
@@ -27,9 +32,11 @@ import errno
 import importlib
 import os
 import pickle
+import queue
 import resource
 import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -124,6 +131,7 @@ def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
     if not message:
         return  # a prestarted child that was not needed
     func, args = pickle.loads(message)  # the parent's own message
+    streamed = isinstance(func, imported.Streamed)  # unpickled from the imported module
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
         base = _address_space()
@@ -143,7 +151,32 @@ def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
         payload = pickle.dumps(result)
     except MemoryError:
         payload = pickle.dumps(("memory", None))
-    sys.stdout.buffer.write(payload)
+    sys.stdout.buffer.write(_frame(payload) if streamed else payload)
+    sys.stdout.buffer.flush()
+
+
+# A frame: its payload's length (8 bytes, big-endian) and the payload, one pickled message.
+_LENGTH = struct.Struct(">Q")
+
+
+def _frame(payload: bytes) -> bytes:
+    return _LENGTH.pack(len(payload)) + payload
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A function run by stream_limited: called with an emit(part) added to its arguments, each
+    part sent to the parent as it is made, before the function's own result."""
+
+    func: Callable[..., Any]
+
+    def __call__(self, *args: Any) -> Any:
+        """Return func(*args, emit), emit writing each part to the parent as one frame."""
+        return self.func(*args, _emit_part)
+
+
+def _emit_part(part: Any) -> None:
+    sys.stdout.buffer.write(_frame(pickle.dumps(("part", part))))
     sys.stdout.buffer.flush()
 
 
@@ -414,8 +447,15 @@ def run_limited(
         # Started once this run is over, so the next spare's imports do not share the CPU with
         # the file being read.
         _replace_spare(key)
+    return _outcome(message, over, name, cpu_seconds, memory_bytes, timeout)
+
+
+def _outcome(
+    message: tuple[str, Any] | None, over: str, name: str, cpu: int, memory: int, timeout: float
+) -> Any:
+    """Return the result a child's last message carries, or raise the refusal it stands for."""
     if message is None or message[0] == "memory":
-        raise _over_limit(over, name, cpu_seconds, memory_bytes, timeout)
+        raise _over_limit(over, name, cpu, memory, timeout)
     kind, payload = message
     if kind == "ok":
         return payload
@@ -445,12 +485,122 @@ def _alongside(work: Callable[[], object] | None) -> Iterator[None]:
         thread.join()
 
 
+# The largest frame a parent takes from a streaming child: a part is a chunk of checked rows
+# (tens of MB); a length beyond the child's own memory limit can only be a corrupt stream.
+MAX_FRAME_BYTES = UPLOAD_MEMORY_BYTES
+# Bytes read from the child's stderr at a time: bounds the buffer, nothing else.
+_READ_BYTES = 1 << 16
+
+
+def stream_limited(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    name: str,
+    on_part: Callable[[Any], None],
+    *,
+    cpu_seconds: int = DEFAULT_CPU_SECONDS,
+    memory_bytes: int = DEFAULT_MEMORY_BYTES,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> Any:
+    """Return func(*args, emit) computed in a child process as run_limited does, calling
+    on_part(part) here for each part the child emits while it goes on; raise a CorridorError
+    if it fails (the parts passed already are the caller's to undo)."""
+    if IN_CHILD:
+        return func(*args, on_part)
+    key = (int(cpu_seconds), int(memory_bytes))
+    process = _take_prestarted(*key)
+    if process is None:
+        process = _spawn(_command(cpu_seconds, memory_bytes))
+    frames: queue.Queue[bytes | None] = queue.Queue()
+    deadline = time.monotonic() + timeout
+    message: tuple[str, Any] | None = None
+    over = "memory"
+    try:
+        # Read on threads: the pipe holds 64 KiB, so a child whose parts were not taken as it
+        # writes them would wait for the parent's inserts instead of checking on meanwhile.
+        threading.Thread(target=_read_frames, args=(process, frames), daemon=True).start()
+        threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
+        assert process.stdin is not None
+        process.stdin.write(pickle.dumps((Streamed(func), args)))
+        process.stdin.close()
+        while True:
+            left = deadline - time.monotonic()
+            frame = frames.get(timeout=max(left, 0.001))
+            if frame is None:
+                break
+            if not frame:
+                over = "size"
+                break
+            kind, payload = pickle.loads(frame)  # framed by our own child above
+            if kind != "part":
+                message = (kind, payload)
+                break
+            on_part(payload)
+        returncode = process.wait(timeout=max(deadline - time.monotonic(), 0.001))
+        if message is None and over != "size" and returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            over = "cpu"  # SIGXCPU at the soft limit, SIGKILL at the hard one
+    except (queue.Empty, subprocess.TimeoutExpired):
+        message, over = None, "time"
+        _end(process)
+    except BaseException:
+        _end(process)
+        raise
+    finally:
+        _replace_spare(key)
+    return _outcome(message, over, name, cpu_seconds, memory_bytes, timeout)
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    # Killed and waited for; its pipes are the reading threads' to finish (they reach their end).
+    process.kill()
+    process.wait()
+
+
+def _read_frames(process: subprocess.Popen[bytes], frames: queue.Queue[bytes | None]) -> None:
+    """Put each whole frame the child writes on frames, then None at its end (or at a frame
+    longer than MAX_FRAME_BYTES, the child killed then)."""
+    out = process.stdout
+    assert out is not None
+    try:
+        while True:
+            head = _read_exactly(out, _LENGTH.size)
+            if head is None:
+                return
+            (length,) = _LENGTH.unpack(head)
+            if length > MAX_FRAME_BYTES:
+                process.kill()
+                frames.put(b"")  # the oversized frame's mark, before the end's None
+                return
+            payload = _read_exactly(out, length)
+            if payload is None:
+                return
+            frames.put(payload)
+    finally:
+        frames.put(None)
+
+
+def _read_exactly(stream: Any, size: int) -> bytes | None:
+    """Return the next size bytes of stream, or None if it ends first."""
+    data = stream.read(size)  # a buffered pipe returns fewer bytes only at its end
+    return data if len(data) == size else None
+
+
+def _drain(stream: Any) -> None:
+    # The child's stderr is read to its end, so a child writing warnings never waits on it.
+    while stream.read(_READ_BYTES):
+        pass
+
+
 def _over_limit(over: str, name: str, cpu: int, memory: int, timeout: float) -> CorridorError:
     """Return the refusal naming the limit a child went over."""
     zh, en = {
         "cpu": (f"CPU 时间上限 {cpu} 秒", f"the CPU time limit of {cpu} s"),
         "time": (f"总用时上限 {timeout:.0f} 秒", f"the time limit of {timeout:.0f} s"),
         "memory": (f"内存上限 {memory // 2**20} MiB", f"the memory limit of {memory // 2**20} MiB"),
+        "size": (
+            f"单条结果上限 {MAX_FRAME_BYTES // 2**20} MiB",
+            f"the limit of {MAX_FRAME_BYTES // 2**20} MiB per message",
+        ),
     }[over]
     return CorridorError.single(
         f"读取文件超出{zh}，已拒绝（文件可能被构造过，或远大于正常表格）",

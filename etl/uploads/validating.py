@@ -80,30 +80,42 @@ def _validate_frame_hashed(
 ) -> tuple[pd.DataFrame, list[Problem], tuple[np.ndarray, np.ndarray]]:
     """Return validate_frame_noted's rows and notes and the rows' figure_hashes."""
     text_in = check_columns(raw, name)
-    headers = dict(zip(text_in.columns, (str(c).strip() for c in raw.columns), strict=True))
+    headers = _headers(raw, text_in)
     try:
         problems = ProblemList(name)
-        check_text(text_in, problems)
-        stripped = strip_cells(text_in)
-        scaled, factor, notes = read_display_units(stripped, name)
-        typed = translate_qualifier(
-            translate_labels(translate_vocabulary(scaled, problems)), problems
-        )
-        for col in NUMBER_COLUMNS:
-            if col in typed:
-                typed[col] = parse_number_column(typed[col], col, problems)
-        if "value" in typed:
-            typed["value"] = scaled_values(typed["value"], factor, notes)
-        if "yoy_pct" in typed:
-            warning = yoy_fraction_note(stripped["yoy_pct"], typed["yoy_pct"], name)
-            notes += [warning] if warning else []
-        for col in DATE_COLUMNS:
-            if col in typed:
-                typed[col] = parse_date_column(typed[col], col, problems, notes)
+        typed, notes = _typed_noted(text_in, name, problems)
         rows, hashes = check_rows_hashed(typed, name, known_sources, problems)
     except CorridorError as exc:
         raise CorridorError([_as_headed(p, headers) for p in exc.problems]) from None
     return rows, [_as_headed(n, headers) for n in notes], hashes
+
+
+def _headers(raw: pd.DataFrame, text_in: pd.DataFrame) -> dict[str, str]:
+    """Return each contract column's header as the file spells it."""
+    return dict(zip(text_in.columns, (str(c).strip() for c in raw.columns), strict=True))
+
+
+def _typed_noted(
+    text_in: pd.DataFrame, name: str, problems: ProblemList
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return the text cells read as the contract's types and notes on how they were read,
+    recording every problem met (file-wide: the notes count and place rows across the file)."""
+    check_text(text_in, problems)
+    stripped = strip_cells(text_in)
+    scaled, factor, notes = read_display_units(stripped, name)
+    typed = translate_qualifier(translate_labels(translate_vocabulary(scaled, problems)), problems)
+    for col in NUMBER_COLUMNS:
+        if col in typed:
+            typed[col] = parse_number_column(typed[col], col, problems)
+    if "value" in typed:
+        typed["value"] = scaled_values(typed["value"], factor, notes)
+    if "yoy_pct" in typed:
+        warning = yoy_fraction_note(stripped["yoy_pct"], typed["yoy_pct"], name)
+        notes += [warning] if warning else []
+    for col in DATE_COLUMNS:
+        if col in typed:
+            typed[col] = parse_date_column(typed[col], col, problems, notes)
+    return typed, notes
 
 
 def _as_headed(problem: Problem, headers: dict[str, str]) -> Problem:
@@ -198,6 +210,51 @@ def warm_up() -> None:
     (modules pandas and pandera import on first use, the rules files); the sandbox's child
     calls it while it waits for its message."""
     read_and_validate(_WARM_UP_CSV, "warm-up.csv", [_WARM_UP_SOURCE], None, 2**20)
+
+
+class _Recheck(Exception):
+    """A part's figure key hash met in an earlier part: only the whole-file check can tell a
+    repeated row from two keys sharing a hash."""
+
+
+def read_and_validate_streamed(
+    data: bytes,
+    name: str,
+    known_sources: list[str],
+    max_bytes: int | None,
+    max_unpacked: int,
+    part_rows: int,
+    emit: Callable[[Any], None],
+) -> tuple[str, list[Problem]]:
+    """Return the upload's kind and notes (in the limited child), emitting (kind, checked rows,
+    their figure_hashes) part by part (part_rows rows each) as they pass; at the first problem,
+    raise read_and_validate's refusal of the whole file (its capped list, ordered across it)."""
+    kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
+    text_in = check_columns(frame, name)
+    headers = _headers(frame, text_in)
+    sent = 0
+    try:
+        problems = ProblemList(name)
+        typed, notes = _typed_noted(text_in, name, problems)
+        problems.raise_if_any()
+        seen = np.empty(0, dtype=np.uint64)
+        for start in range(0, len(typed), part_rows):
+            part = typed.iloc[start : start + part_rows]
+            rows, hashes = check_rows_hashed(part, name, known_sources, ProblemList(name))
+            if np.isin(hashes[0], seen).any():
+                raise _Recheck
+            seen = np.concatenate([seen, hashes[0]])
+            emit((kind, rows, hashes))
+            sent = start + len(part)
+    except (CorridorError, _Recheck):
+        # Today's check of the whole file: its refusal, or (keys that only shared a hash) the
+        # rows not sent yet.
+        rows, notes, hashes = _validate_frame_hashed(frame, name, known_sources)
+        for start in range(sent, len(rows), part_rows):
+            end = start + part_rows
+            emit((kind, rows.iloc[start:end], (hashes[0][start:end], hashes[1][start:end])))
+        return kind, notes
+    return kind, [_as_headed(n, headers) for n in notes]
 
 
 def template_csv(lang: str = "en") -> bytes:

@@ -121,6 +121,25 @@ def test_ingest_yes_merges_and_again_changes_nothing(
     assert tree_digest(layout.root) == before
 
 
+@pytest.mark.parametrize("rows", [3, 20_000], ids=["small: one answer", "2 MB: streamed"])
+def test_ingest_yes_streams_only_a_file_large_enough_to_gain(
+    layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    import etl.store.commands
+
+    streamed: list[str] = []
+    stream = etl.store.commands.ingest_upload
+
+    def noted(*args: object, **kwargs: object) -> object:
+        streamed.append("streamed")
+        return stream(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(etl.store.commands, "ingest_upload", noted)
+    assert corridor(layout, "ingest", write(tmp_path, "up.csv", csv_bytes(rows)), "--yes") == 0
+    assert streamed == ([] if rows == 3 else ["streamed"])
+    assert len(load_table(layout).observations) == rows
+
+
 def test_ingest_refuses_a_contradiction_unless_replace(
     layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

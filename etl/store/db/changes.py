@@ -101,7 +101,7 @@ def figures_frame(rows: Sequence[Any], name: str) -> pd.DataFrame:
     return observations_frame([tuple(r[3:]) for r in rows], name)
 
 
-def _pause() -> None:
+def pause_if_asked() -> None:
     seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
     if seconds > 0:
         print(PAUSED, file=sys.stderr, flush=True)
@@ -130,7 +130,7 @@ def set_removed(connection: Connection, table: sa.Table, ids: list[int], batch_i
         connection.execute(statement, [{"row_id": i} for i in ids])
 
 
-def _add_figures(
+def add_batch_figures(
     connection: Connection,
     added: pd.DataFrame,
     batch_id: str,
@@ -274,6 +274,19 @@ def record_change(
     added_identities: figure_identities of change.added, when the caller computed them already;
     unheld: identities the caller read in this transaction as held by no active figure.
     """
+    batch_id, _record = open_batch(connection, change)
+    removed = _remove_figures(connection, change.removed, batch_id)
+    if strict and removed < len(change.removed):
+        raise changed_meanwhile()
+    add_batch_figures(connection, change.added, batch_id, added_identities, unheld)
+    pause_if_asked()
+    close_batch(connection, change, batch_id)
+    return batch_id
+
+
+def open_batch(connection: Connection, change: Change) -> tuple[str, dict[str, Any]]:
+    """Write the change's batch row as the next batch (counts as the change holds them now);
+    return its id and record."""
     if change.kind not in KINDS:
         raise ValueError(f"unknown batch kind {change.kind!r}")
     seq = next_batch(connection)
@@ -282,11 +295,27 @@ def record_change(
     batch_id = f"{seq:06d}-{digest.hexdigest()[:8]}"
     row = batch_row(batch_id, seq, record, len(change.added), len(change.removed))
     connection.execute(sa.insert(t.batches), [row])
-    removed = _remove_figures(connection, change.removed, batch_id)
-    if strict and removed < len(change.removed):
-        raise changed_meanwhile()
-    _add_figures(connection, change.added, batch_id, added_identities, unheld)
-    _pause()
+    return batch_id, record
+
+
+def count_batch(
+    connection: Connection, change: Change, batch_id: str, opened: dict[str, Any]
+) -> None:
+    """Rewrite an opened batch's counts and record for the change as it ended (figures added
+    after open_batch); opened: the record open_batch returned."""
+    record = _batch_record(change, int(opened["seq"])) | {"when": opened["when"]}
+    row = batch_row(batch_id, int(opened["seq"]), record, len(change.added), len(change.removed))
+    b = t.batches
+    connection.execute(
+        sa.update(b)
+        .where(b.c.id == batch_id)
+        .values({k: v for k, v in row.items() if k in ("rows_added", "rows_removed", "record")})
+    )
+
+
+def close_batch(connection: Connection, change: Change, batch_id: str) -> None:
+    """Write the rest of a batch whose figures are in: its sources, wordings, audit entry and the
+    data version."""
     _change_sources(connection, change.sources, change.removed_sources, batch_id)
     _change_wordings(connection, change, batch_id)
     # In the same transaction: a change is recorded in the audit trail, or not made.
@@ -300,7 +329,6 @@ def record_change(
         rows_removed=len(change.removed),
     )
     bump_version(connection)
-    return batch_id
 
 
 def changed_meanwhile() -> CorridorError:

@@ -174,10 +174,10 @@ def merge_in(connection: Connection, who: str, request: MergeRequest) -> MergeRe
     added = pd.concat(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
     ).sort_index(kind="stable")
-    added_identities = _identities_of(rows, identities, added.index)
+    added_identities = identities_at(rows, identities, added.index)
     # The preview, read in this transaction or at the state it holds, found no active figure
     # with a new row's identity.
-    new_identities = _identities_of(rows, identities, preview.new.index)
+    new_identities = identities_at(rows, identities, preview.new.index)
     unheld = frozenset(new_identities or ())
     added = added.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
     removed = preview.replaced.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
@@ -205,7 +205,7 @@ def _still_checked(connection: Connection, request: MergeRequest) -> Preview | N
     return checked.preview if store_state(connection) == checked.state else None
 
 
-def _identities_of(
+def identities_at(
     rows: pd.DataFrame, identities: Sequence[str], index: pd.Index
 ) -> list[str] | None:
     """Return the identities of the rows at the index labels (None when labels repeat)."""

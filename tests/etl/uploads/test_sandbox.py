@@ -398,3 +398,103 @@ def test_a_failing_meanwhile_leaves_the_run_and_the_screen_alone(
     assert threading.active_count() == 1 or all(
         t.name != "sandbox-meanwhile" for t in threading.enumerate()
     )
+
+
+# The stream (stream_limited): parts arrive in order while the child goes on, then its result;
+# a refusal after parts, a frame longer than the parent takes, a child killed mid-stream and
+# one past its limits each end in a bilingual refusal naming what happened.
+
+
+def counted_parts(count: int, size: int, emit: object) -> str:
+    """Emit count parts of size bytes each (in the child); return 'done'."""
+    for i in range(count):
+        emit((i, b"x" * size))  # type: ignore[operator]
+    return "done"
+
+
+def parts_then_refused(emit: object) -> None:
+    """Emit one part, then refuse as a check would (in the child)."""
+    emit("first")  # type: ignore[operator]
+    raise CorridorError.single("第 9 行有问题", "row 9 has a problem", file="u.csv", row=9)
+
+
+def parts_then_killed(emit: object) -> None:
+    """Emit one part, then die as the kernel's SIGKILL ends a process (in the child)."""
+    emit("first")  # type: ignore[operator]
+    os.kill(os.getpid(), 9)
+
+
+def parts_then_stuck(emit: object) -> None:
+    """Emit one part, then wait past the wall-clock limit (in the child)."""
+    emit("first")  # type: ignore[operator]
+    time.sleep(60)
+
+
+def test_a_stream_passes_every_part_in_order_then_returns_the_result() -> None:
+    seen: list[object] = []
+    out = sandbox.stream_limited(counted_parts, (5, 300_000), "u.csv", seen.append)
+    assert out == "done"
+    assert [(i, len(b)) for i, b in seen] == [(i, 300_000) for i in range(5)]  # type: ignore[misc]
+
+
+def test_a_child_refusing_after_parts_raises_its_refusal() -> None:
+    seen: list[object] = []
+    with pytest.raises(CorridorError) as info:
+        sandbox.stream_limited(parts_then_refused, (), "u.csv", seen.append)
+    assert seen == ["first"]
+    assert [(p.en, p.row) for p in info.value.problems] == [("row 9 has a problem", 9)]
+
+
+def test_a_frame_longer_than_the_parent_takes_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "MAX_FRAME_BYTES", MIB)
+    seen: list[object] = []
+    with pytest.raises(CorridorError) as info:
+        sandbox.stream_limited(counted_parts, (3, 2 * MIB), "u.csv", seen.append)
+    assert seen == []
+    text = info.value.render()
+    assert "单条结果上限 1 MiB" in text and "the limit of 1 MiB per message" in text
+
+
+def test_a_child_killed_mid_stream_is_refused_after_its_parts() -> None:
+    seen: list[object] = []
+    with pytest.raises(CorridorError) as info:
+        sandbox.stream_limited(parts_then_killed, (), "u.csv", seen.append)
+    assert seen == ["first"]
+    text = info.value.render()
+    assert "已拒绝" in text and "refused" in text
+
+
+def test_a_stream_past_its_wall_time_is_stopped_and_named() -> None:
+    seen: list[object] = []
+    start = time.monotonic()
+    with pytest.raises(CorridorError) as info:
+        sandbox.stream_limited(parts_then_stuck, (), "u.csv", seen.append, timeout=3)
+    assert time.monotonic() - start < 20
+    assert seen == ["first"]
+    assert "the time limit of 3 s" in info.value.render()
+
+
+def test_a_stream_past_its_memory_is_refused() -> None:
+    with pytest.raises(CorridorError) as info:
+        sandbox.stream_limited(
+            greedy_streamed, (4096,), "big.csv", lambda _: None, memory_bytes=256 * MIB
+        )
+    assert "the memory limit of 256 MiB" in info.value.render()
+
+
+def greedy_streamed(megabytes: int, emit: object) -> int:
+    """Allocate far more memory than the child may have (in the child; streamed)."""
+    return greedy(megabytes)
+
+
+def test_a_stream_takes_the_prestarted_child() -> None:
+    with sandbox.prestarted(()):
+        (pid,) = waiting_processes()
+        seen: list[object] = []
+        sandbox.stream_limited(pid_streamed, (), "u.csv", seen.append)
+        assert seen == [pid] and waiting_processes() == []
+
+
+def pid_streamed(emit: object) -> None:
+    """Emit the child's process id (in the child)."""
+    emit(os.getpid())  # type: ignore[operator]

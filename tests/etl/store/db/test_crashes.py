@@ -24,6 +24,7 @@ from etl.store.db.changes import PAUSE_ENV, PAUSED
 from etl.store.db.engine import DATABASE_ENV
 from etl.store.history import batch_records
 from etl.store.table import load_table
+from etl.uploads.upload import worth_streaming
 from etl.uploads.validating import parse_upload
 
 WANG = Actor("王芳", ANALYST)
@@ -99,16 +100,23 @@ def test_two_ingests_at_once_both_land(layout: Layout, tmp_path: Path) -> None:
     assert [r["kind"] for _, r in batch_records(layout)] == ["source", "upload", "upload"]
 
 
+# A file read in one answer, and one streamed (etl.uploads.upload.worth_streaming: 2.2 MB).
+INGEST_ROWS = {"one-answer": 2000, "streamed": 20_000}
+
+
+@pytest.mark.parametrize("rows", INGEST_ROWS.values(), ids=INGEST_ROWS.keys())
 def test_an_ingest_killed_inside_its_transaction_leaves_the_old_record(
-    layout: Layout, tmp_path: Path
+    layout: Layout, tmp_path: Path, rows: int
 ) -> None:
     finished(corridor(layout, "ingest", write(tmp_path, "a.csv", csv_bytes(50)), "--yes"))
     before = store_digest(layout)
-    upload = write(tmp_path, "b.csv", csv_bytes(2000, tag="b"))
+    data = csv_bytes(rows, tag="b")
+    assert worth_streaming(data) == (rows == INGEST_ROWS["streamed"])
+    upload = write(tmp_path, "b.csv", data)
     killed_inside(corridor(layout, "ingest", upload, "--yes", pause=True))
     assert store_digest(layout) == before, "no part of the killed ingest is kept"
     finished(corridor(layout, "ingest", upload, "--yes"))  # nothing left locked or half-held
-    assert len(load_table(layout).observations) == 2050
+    assert len(load_table(layout).observations) == 50 + rows
 
 
 def test_an_approval_killed_inside_its_transaction_leaves_the_item_pending(
