@@ -39,7 +39,7 @@ from etl.store.db.changes import (
 from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
 from etl.store.db.rows import figure_identities, observations_frame
-from etl.store.db.writes import _is_identity_clash, _same_figure_refusal
+from etl.store.db.writes import refuse_identity_clash
 from etl.store.figure_changes import FigureChange, FigureEdit, figure_change
 from etl.store.outcomes import MergeResult
 from etl.store.preview import (
@@ -139,8 +139,7 @@ def merge_rows(engine: Engine, who: str, request: MergeRequest) -> MergeResult:
         with writing(engine) as connection:
             return merge_in(connection, who, request)
     except IntegrityError as exc:
-        if _is_identity_clash(exc):
-            raise _same_figure_refusal() from None
+        refuse_identity_clash(exc)
         raise
 
 

@@ -37,7 +37,7 @@ from etl.store.db.operations import (
     preview_against,
     store_received,
 )
-from etl.store.db.writes import _is_identity_clash, _same_figure_refusal
+from etl.store.db.writes import refuse_identity_clash
 from etl.store.outcomes import MergeResult
 from etl.store.preview import (
     Preview,
@@ -148,8 +148,7 @@ def merge_streamed(
     except _NothingToMerge as nothing:
         return MergeResult(None, nothing.preview, NO_HASH, NO_HASH)
     except IntegrityError as exc:
-        if _is_identity_clash(exc):
-            raise _same_figure_refusal() from None
+        refuse_identity_clash(exc)
         raise
 
 

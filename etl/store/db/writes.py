@@ -42,6 +42,13 @@ def _is_identity_clash(exc: IntegrityError) -> bool:
     return "figures.identity, figures.report_no" in str(exc.orig)
 
 
+def refuse_identity_clash(exc: IntegrityError) -> None:
+    """Raise the bilingual refusal of a figure another writer added first when exc is the
+    identity index's; return otherwise (the caller re-raises exc)."""
+    if _is_identity_clash(exc):
+        raise _same_figure_refusal() from None
+
+
 def next_batch(connection: Connection) -> int:
     """Return the next batch number (the caller is in a write transaction)."""
     if connection.dialect.name == "postgresql":
@@ -103,8 +110,7 @@ def add_figures(
             record_audit(connection, "write", who, batch=batch_id, kind=kind, rows_added=len(rows))
             bump_version(connection)
     except IntegrityError as exc:
-        if _is_identity_clash(exc):
-            raise _same_figure_refusal() from None
+        refuse_identity_clash(exc)
         raise
     return batch_id
 
