@@ -152,3 +152,27 @@ def test_an_added_figure_takes_the_smallest_report_number_its_identity_leaves_fr
         (1200.0, True, 0),
         (1200.0, False, 2),
     ]
+
+
+def test_a_figure_held_twice_is_refused_in_both_languages_and_other_errors_pass(
+    engine: sa.Engine,
+) -> None:
+    from figure_rows import columns, figure
+
+    from etl.store.db.bulk import insert_columns
+    from etl.store.db.importing import FIGURE_NAMES
+    from etl.store.db.writes import refuse_identity_clash
+
+    with writing(engine) as connection:
+        insert_columns(connection, t.figures, FIGURE_NAMES, columns([figure(1)]))
+    twin = figure(2, identity=f"{1:064x}")
+    with pytest.raises(sa.exc.IntegrityError) as clash, writing(engine) as connection:
+        insert_columns(connection, t.figures, FIGURE_NAMES, columns([twin]))
+    with pytest.raises(CorridorError) as refused:
+        refuse_identity_clash(clash.value)
+    text = refused.value.render()
+    assert "同一数据" in text and "the same figure" in text
+    orphan = figure(3, added_batch="000009-deadbeef")  # no such batch: another constraint
+    with pytest.raises(sa.exc.IntegrityError) as other, writing(engine) as connection:
+        insert_columns(connection, t.figures, FIGURE_NAMES, columns([orphan]))
+    refuse_identity_clash(other.value)  # not the identity index: returns, the caller re-raises
