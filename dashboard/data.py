@@ -21,7 +21,7 @@ from dashboard.filters import (
     month_options,
     vocabulary_choices,
 )
-from dashboard.locales import LOCALES, Locale
+from dashboard.locales import LOCALES, Locale, locale_for
 from dashboard.views.index import (
     FigureSelection,
     FigureView,
@@ -126,11 +126,18 @@ def _index(version: str, _table: Table) -> TableIndex:
     return table_index(_table.observations, _table.sources)
 
 
-# The frozen Filters value keys the selection. The language is not in it: switching it
-# re-cites the sources and re-words the charts, never re-selects the figures.
+def filters_key(filters: Filters) -> str:
+    """Return the filters as a cache key: their repr, which writes every field out exactly."""
+    # Streamlit hashes a dataclass of Timestamps by pickling it, ~0.5 ms a call and several
+    # calls a run; every cached call below is keyed by plain strings (the language by its code).
+    return repr(filters)
+
+
+# The filters key the selection. The language is not in it: switching it re-cites the sources
+# and re-words the charts, never re-selects the figures.
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _selection(version: str, filters: Filters, _table: Table) -> FigureSelection:
-    keep = filter_mask(_table.observations, filters)
+def _selection(version: str, key: str, _filters: Filters, _table: Table) -> FigureSelection:
+    keep = filter_mask(_table.observations, _filters)
     found = figure_selection(_table.observations, _table.sources, keep, _index(version, _table))
     selection_key(found)
     return found
@@ -138,7 +145,7 @@ def _selection(version: str, filters: Filters, _table: Table) -> FigureSelection
 
 def selection(table: Table, filters: Filters) -> FigureSelection:
     """Return the figures the filters keep, in no language, shared by every language's view."""
-    return _selection(table.version, filters, table)
+    return _selection(table.version, filters_key(filters), filters, table)
 
 
 def figures_key(table: Table, filters: Filters) -> str:
@@ -153,37 +160,40 @@ def figures_key(table: Table, filters: Filters) -> str:
 
 # Each source's citation (publisher, date) per language: two entries per data version.
 @st.cache_resource(show_spinner=False, max_entries=len(LOCALES))
-def _citations(version: str, locale: Locale, _table: Table) -> dict[str, Record]:
-    return source_citations(_table.sources, locale)
+def _citations(version: str, lang: str, _table: Table) -> dict[str, Record]:
+    return source_citations(_table.sources, locale_for(lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _view(
-    version: str, key: str, locale: Locale, _selection: FigureSelection, _table: Table
+    version: str, key: str, lang: str, _selection: FigureSelection, _table: Table
 ) -> FigureView:
-    return in_words(_selection, _citations(version, locale, _table))
+    return in_words(_selection, _citations(version, lang, _table))
 
 
 def view(table: Table, filters: Filters, locale: Locale) -> FigureView:
     """Return the filtered figures, one per figure, as positions into the shared table, their
     sources cited in the locale's words."""
-    found = selection(table, filters)
-    return _view(table.version, selection_key(found), locale, found, table)
+    return _keyed_view(table, filters, locale)[1]
 
 
 def _keyed_view(table: Table, filters: Filters, locale: Locale) -> tuple[str, FigureView]:
-    return figures_key(table, filters), view(table, filters, locale)
+    # One cached lookup of the selection for both: each costs Streamlit a key built from its
+    # arguments, and every page's data goes through here a few times a run.
+    found = selection(table, filters)
+    key = selection_key(found)
+    return key, _view(table.version, key, locale.lang, found, table)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _headline(version: str, key: str, locale: Locale, _view: FigureView) -> list[Record]:
+def _headline(version: str, key: str, lang: str, _view: FigureView) -> list[Record]:
     return kpi_candidates(_view)
 
 
 def headline_records(table: Table, filters: Filters, locale: Locale) -> list[Record]:
     """Return the records the KPI cards and the growth chart choose from (a handful)."""
     key, fv = _keyed_view(table, filters, locale)
-    return _headline(table.version, key, locale, fv)
+    return _headline(table.version, key, locale.lang, fv)
 
 
 def latest_period(table: Table, filters: Filters) -> pd.Timestamp | None:
@@ -213,15 +223,15 @@ def events(table: Table) -> list[Record]:
 def _specs(
     version: str,
     key: str,
-    locale: Locale,
+    lang: str,
     page: str,
     top: int,
     _fv: FigureView,
     _events_list: list[Record],
 ) -> list[ChartSpec]:
-    headline = _headline(version, key, locale, _fv) if page == "overview" else []
-    specs = page_specs(_fv, headline, locale, page, top, _events_list)
-    _built_charts[(version, key, locale.lang, page, top)] = None
+    headline = _headline(version, key, lang, _fv) if page == "overview" else []
+    specs = page_specs(_fv, headline, locale_for(lang), page, top, _events_list)
+    _built_charts[(version, key, lang, page, top)] = None
     while len(_built_charts) > SPEC_CACHE_ENTRIES:
         del _built_charts[next(iter(_built_charts))]
     return specs
@@ -245,21 +255,21 @@ def chart_specs(
 ) -> list[ChartSpec]:
     """Return a page's charts for the filters in the locale's words, built once and shared."""
     key, fv = _keyed_view(table, filters, locale)
-    return _specs(table.version, key, locale, page, top, fv, events(table))
+    return _specs(table.version, key, locale.lang, page, top, fv, events(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _every_page(
-    version: str, key: str, locale: Locale, _fv: FigureView, _events_list: list[Record]
+    version: str, key: str, lang: str, _fv: FigureView, _events_list: list[Record]
 ) -> list[ChartSpec]:
-    headline = _headline(version, key, locale, _fv)
-    return every_page_specs(_fv, headline, locale, events=_events_list)
+    headline = _headline(version, key, lang, _fv)
+    return every_page_specs(_fv, headline, locale_for(lang), events=_events_list)
 
 
 def every_chart(table: Table, filters: Filters, locale: Locale) -> list[ChartSpec]:
     """Return every page's charts once each, in page order: what present mode and the deck show."""
     key, fv = _keyed_view(table, filters, locale)
-    return _every_page(table.version, key, locale, fv, events(table))
+    return _every_page(table.version, key, locale.lang, fv, events(table))
 
 
 # The more-figures table under a metric page's charts: its first rows in reading order.
@@ -267,53 +277,50 @@ MORE_FIGURES_ROWS = 500
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
-def _more_figures(
-    version: str, key: str, locale: Locale, page: str, _fv: FigureView
-) -> pd.DataFrame:
-    return display_table(reading_order(_fv, MORE_FIGURES_ROWS, tuple(page_metrics(page))), locale)
+def _more_figures(version: str, key: str, lang: str, page: str, _fv: FigureView) -> pd.DataFrame:
+    rows = reading_order(_fv, MORE_FIGURES_ROWS, tuple(page_metrics(page)))
+    return display_table(rows, locale_for(lang))
 
 
 def more_figures(table: Table, filters: Filters, locale: Locale, page: str) -> pd.DataFrame:
     """Return a metric page's figures as the reader's table (the data table for its metrics)."""
     key, fv = _keyed_view(table, filters, locale)
-    return _more_figures(table.version, key, locale, page, fv)
+    return _more_figures(table.version, key, locale.lang, page, fv)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _figures_table(
-    version: str, key: str, locale: Locale, rows: int, _fv: FigureView
-) -> pd.DataFrame:
-    return display_table(reading_order(_fv, rows), locale)
+def _figures_table(version: str, key: str, lang: str, rows: int, _fv: FigureView) -> pd.DataFrame:
+    return display_table(reading_order(_fv, rows), locale_for(lang))
 
 
 def figures_table(table: Table, filters: Filters, locale: Locale, rows: int) -> pd.DataFrame:
     """Return the first rows of the filtered figures as the reader's table (the data page's),
     built once per figures and language; the caller may change its copy."""
     key, fv = _keyed_view(table, filters, locale)
-    return _figures_table(table.version, key, locale, rows, fv).copy()
+    return _figures_table(table.version, key, locale.lang, rows, fv).copy()
 
 
 @st.cache_resource(show_spinner=False, max_entries=SPEC_CACHE_ENTRIES)
-def _briefing(version: str, key: str, locale: Locale, page: str, _fv: FigureView) -> Briefing:
+def _briefing(version: str, key: str, lang: str, page: str, _fv: FigureView) -> Briefing:
     metrics = None if page == "overview" else page_metrics(page)
-    return briefing_for_view(_fv, locale, metrics)
+    return briefing_for_view(_fv, locale_for(lang), metrics)
 
 
 def briefing(table: Table, filters: Filters, locale: Locale, page: str | None = None) -> Briefing:
     """Return the written briefing for a page's metrics (None or 'overview': the card metrics)."""
     key, fv = _keyed_view(table, filters, locale)
-    return _briefing(table.version, key, locale, page or "overview", fv)
+    return _briefing(table.version, key, locale.lang, page or "overview", fv)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _reach_totals(version: str, key: str, locale: Locale, _fv: FigureView) -> list[StatedTotal]:
+def _reach_totals(version: str, key: str, lang: str, _fv: FigureView) -> list[StatedTotal]:
     return view_totals(_fv)
 
 
 def reach_totals(table: Table, filters: Filters, locale: Locale) -> list[StatedTotal]:
     """Return the reach map's stated totals among the filtered figures (once per figures)."""
     key, fv = _keyed_view(table, filters, locale)
-    return _reach_totals(table.version, key, locale, fv)
+    return _reach_totals(table.version, key, locale.lang, fv)
 
 
 @dataclass(frozen=True)
@@ -351,10 +358,10 @@ def sidebar_choices(table: Table) -> SidebarChoices:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _publishers(version: str, locale: Locale, _table: Table) -> dict[str, str]:
+def _publishers(version: str, lang: str, _table: Table) -> dict[str, str]:
     return {
         str(r["source_id"]): source_name(
-            str(r["publisher"] or r["source_id"]), r["published"], locale
+            str(r["publisher"] or r["source_id"]), r["published"], locale_for(lang)
         )
         for r in source_records(_table.sources)
     }
@@ -362,4 +369,4 @@ def _publishers(version: str, locale: Locale, _table: Table) -> dict[str, str]:
 
 def publishers(table: Table, locale: Locale) -> dict[str, str]:
     """Return each source's name as the source filter shows it (per data version and language)."""
-    return _publishers(table.version, locale, table)
+    return _publishers(table.version, locale.lang, table)

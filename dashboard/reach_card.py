@@ -19,7 +19,7 @@ from dashboard.downloads import copy_link, download_menu, image_buttons
 from dashboard.filters import Filters
 from dashboard.i18n import both
 from dashboard.images import captioned_chart, chart_png, chart_svg, images_available
-from dashboard.locales import Locale
+from dashboard.locales import Locale, locale_for
 from dashboard.safe_text import plain
 from dashboard.views.reach import totals_headline, totals_source_line
 from etl.store.table import Table
@@ -36,9 +36,10 @@ MAP_CONFIG = {
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _figures(version: str, locale: Locale, _table: Table) -> tuple[go.Figure, go.Figure]:
+def _figures(version: str, lang: str, _table: Table) -> tuple[go.Figure, go.Figure]:
     # The maps change only with the language and the sources' names: built once per server, and
     # drawn from one dict made once (27 and 34 KB of JSON, copied on every run otherwise).
+    locale = locale_for(lang)
     return drawn(corridor_chart(locale)), drawn(
         lanes_chart(locale, data.publishers(_table, locale))
     )
@@ -49,7 +50,7 @@ def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
     totals = data.reach_totals(table, filters, locale) if not table.observations.empty else []
     headline = totals_headline(totals, locale)
     source = totals_source_line(totals, locale)
-    corridor, lanes = _figures(table.version, locale, table)
+    corridor, lanes = _figures(table.version, locale.lang, table)
     with st.container(border=True, key="card_reach_map"):
         st.markdown(f"**{locale.t('map_title')}**")
         # Totals carry a source's name: data, shown as text.
