@@ -290,24 +290,43 @@ class BoundedMemo(Generic[K, V]):
                 self._entries.popitem(last=False)
 
 
-# Choices remembered per process: each is a digest and a few positions. The same series' rows
-# recur under many filters and on several pages (year chart, year to date, briefing), and the
-# choice is ~40 ms of pandas each time.
-PREFERRED_MEMO = 1024
+# Choices remembered per process, one per series and period end: a digest and a few positions.
+# A choice reads only the rows of its own series and period end, so it is the same under every
+# filter that keeps those rows: a new period or basis chooses only for the periods no filter has
+# shown yet, in one pandas pass (~40 ms however few), not again for every period it keeps. The
+# shipped table holds a few hundred such groups, a million rows some thousands.
+PREFERRED_MEMO = 8192
 _preferred_memo: BoundedMemo[bytes, tuple[int, ...]] = BoundedMemo(PREFERRED_MEMO)
 
 
 def preferred_rows(rows: list[Record]) -> list[Record]:
     """Return one reported row per series and period: the series' preferred body's value."""
-    digest = hashlib.blake2b(digest_size=16)
-    for row in rows:
-        digest.update(repr(tuple(str(row.get(k)) for k in PREFERENCE_FIELDS)).encode())
-    key = digest.digest()
-    known = _preferred_memo.get(key)
-    if known is None:
-        known = _preferred_positions(rows)
-        _preferred_memo.put(key, known)
-    return [rows[i] for i in known]
+    # preferred_values chooses within a series, period start and end; a chosen row is then found
+    # by its series, source, value and end (_preferred_positions), so a series and period end
+    # holds everything that one choice reads or matches, in the order the rows came.
+    groups: dict[tuple[str, object], list[int]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault((str(row["series"]), pd.Timestamp(row["period_end"])), []).append(i)
+    chosen: list[int] = []
+    missing: dict[bytes, list[int]] = {}
+    for members in groups.values():
+        digest = hashlib.blake2b(digest_size=16)
+        for i in members:
+            digest.update(repr(tuple(str(rows[i].get(k)) for k in PREFERENCE_FIELDS)).encode())
+        key = digest.digest()
+        known = _preferred_memo.get(key)
+        if known is None:
+            missing[key] = members
+        else:
+            chosen += [members[j] for j in known]
+    if missing:
+        order = sorted(i for members in missing.values() for i in members)
+        picked = {order[j] for j in _preferred_positions([rows[i] for i in order])}
+        for key, members in missing.items():
+            found = tuple(j for j, i in enumerate(members) if i in picked)
+            _preferred_memo.put(key, found)
+            chosen += [members[j] for j in found]
+    return [rows[i] for i in sorted(chosen)]
 
 
 # Period kinds remembered per process by (start, end, metric): the same headline periods recur
