@@ -217,3 +217,55 @@ def test_record_kinds_are_period_kinds_worked_out_once_per_period(
     assert calls == [4], "one call for the four distinct periods"
     assert module.record_kinds(rows[1:3]) == expected[1:3]
     assert calls == [4], "remembered"
+
+
+def test_a_preference_is_remembered_per_period_so_a_new_period_chooses_only_for_its_new_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dashboard import briefing as module
+
+    def reports(year: int, later_wins: bool = True) -> list[dict[str, object]]:
+        # Two reports of one year: the later-published one wins while both are exact; the
+        # derived row of the same value and source is never the reported choice.
+        first, second = pd.Timestamp(f"{year + 1}-01-05"), pd.Timestamp(f"{year + 1}-02-05")
+        return [
+            _row(year, f"{year}-01-01", f"{year}-12-31", published=first),
+            _row(year + 0.5, f"{year}-01-01", f"{year}-12-31", published=second),
+            _row(year + 0.5, f"{year}-01-01", f"{year}-12-31", published=second, basis="derived"),
+            # A year to date of the same end, another period of the same series.
+            _row(year - 1, f"{year}-07-01", f"{year}-12-31", published=first),
+        ]
+
+    def everything(years: range) -> list[dict[str, object]]:
+        return [row for year in years for row in reports(year)]
+
+    def whole(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        # The choice over every row at once, as it was made before it was remembered per period.
+        return [rows[i] for i in choose(rows)]
+
+    passes: list[int] = []
+    choose = module._preferred_positions
+
+    def counted(rows: list[dict[str, object]]) -> tuple[int, ...]:
+        passes.append(len(rows))
+        return choose(rows)
+
+    monkeypatch.setattr(module, "_preferred_memo", module.BoundedMemo(module.PREFERRED_MEMO))
+    monkeypatch.setattr(module, "_preferred_positions", counted)
+    early = everything(range(2001, 2004))
+    assert preferred_rows(early) == whole(early)
+    assert [r["value"] for r in preferred_rows(early)] == [2001.5, 2000, 2002.5, 2001, 2003.5, 2002]
+    assert passes == [12], "one pass for every period not chosen before"
+    # A wider period: the three years chosen before are looked up, the two new ones chosen in one
+    # pass of their own rows; the answer is the whole list's choice, in the caller's order.
+    wider = everything(range(2001, 2006))
+    passes.clear()
+    chosen = preferred_rows(wider)
+    assert passes == [8]
+    assert chosen == whole(wider) and all(any(r is w for w in wider) for r in chosen), (
+        "the caller's own records"
+    )
+    # The same rows again: nothing chosen.
+    passes.clear()
+    assert preferred_rows(everything(range(2002, 2005))) == whole(everything(range(2002, 2005)))
+    assert passes == []

@@ -140,3 +140,40 @@ def test_a_run_finds_the_table_loaded_only_at_its_current_version_so_it_shows_no
     assert data.loaded_table() is None
     assert data.current_table() is not table
     assert data.loaded_table() is not None
+
+
+def test_caches_are_keyed_by_filter_values_and_a_new_version_shows_another_writers_change() -> None:
+    frame = compact_observations(big_frame(600))
+    before = Table(frame, sources(), "test-writer-1")
+    period = Filters(start=pd.Timestamp("2001-01-01"), end=pd.Timestamp("2001-12-31"))
+    # Equal values are one key; any field that differs (to the day, a tuple's member) another.
+    assert data.filters_key(period) == data.filters_key(
+        Filters(start=pd.Timestamp("2001-01-01"), end=pd.Timestamp("2001-12-31"))
+    )
+    keys = {
+        data.filters_key(f)
+        for f in (
+            period,
+            Filters(start=pd.Timestamp("2001-01-02"), end=pd.Timestamp("2001-12-31")),
+            Filters(metrics=("teu",)),
+            Filters(metrics=("teu", "train_runs")),
+            Filters(bases=("reported",)),
+            Filters(related=True),
+            Filters(),
+        )
+    }
+    assert len(keys) == 7
+    specs = data.chart_specs(before, period, ZH, "trains")
+    table = data.figures_table(before, period, ZH, 50)
+    assert data.chart_specs(before, period, ZH, "trains") is specs
+    # Another writer doubles every figure: the store's next version is read on the next run,
+    # and every cache keyed by the version answers with the new figures, not the remembered.
+    after = Table(frame.assign(value=frame["value"] * 2), sources(), "test-writer-2")
+    changed = data.chart_specs(after, period, ZH, "trains")
+    assert changed is not specs
+    values = [p["value"] for s in specs for p in s.point_records]
+    assert [p["value"] for s in changed for p in s.point_records] == [v * 2 for v in values]
+    assert not data.figures_table(after, period, ZH, 50).equals(table)
+    assert [r["value"] for r in data.view(after, period, EN).records()] == [
+        2 * r["value"] for r in data.view(before, period, EN).records()
+    ]
