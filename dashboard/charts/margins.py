@@ -35,6 +35,8 @@ CARTESIAN = {"bar", "scatter"}
 PLOTLY_MARGIN = {"l": 80, "r": 80, "t": 100, "b": 80}
 # Date tick formats with a sample of their widest value, for a time axis' last tick.
 DATE_SAMPLES = {"%Y": "2025", "%-m": "12", "%m": "12", "%b": "May", "%d": "28", "%-d": "28"}
+# Plotly's gap between a bar's end and its outside label.
+BAR_TEXT_PAD = 3
 # Plotly labels are a little HTML: a tag takes no room, a <br> starts a line.
 TAG = re.compile(r"<[^>]*>")
 LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -128,6 +130,47 @@ def _title_room(axis: dict[str, Any], size: float) -> float:
     return float(title.get("standoff", TITLE_GAP)) + text_height(title["text"], size)
 
 
+def outside_bar_room(data: list[dict[str, Any]], xaxis: dict[str, Any], size: float) -> float:
+    """Return the room right of the plot that horizontal bars' outside labels need: the label of
+    any bar reaching past half the value axis, which on a phone's narrow plot ends too near the
+    plot's edge for its label to fit inside it."""
+    room = 0.0
+    for trace in data:
+        if trace.get("type") != "bar" or trace.get("orientation") != "h":
+            continue
+        if trace.get("textposition") != "outside" or trace.get("text") is None:
+            continue
+        values = [v for v in list(trace.get("x") or []) if _number(v)]
+        end = max(_ends(xaxis, values))
+        font = float((trace.get("textfont") or {}).get("size") or size)
+        texts = list(trace["text"])
+        for value, text in zip(list(trace.get("x") or []), texts, strict=False):
+            if _number(value) and end > 0 and float(value) >= end / 2 and text:
+                room = max(room, BAR_TEXT_PAD + text_width(text, font))
+    return room
+
+
+def last_label_room(data: list[dict[str, Any]], size: float) -> float:
+    """Return the room right of the plot that the latest labelled point of each line or marker
+    series needs: its label centred on it (half its width) or to its right (all of it), since the
+    time axis' padding beyond it may be narrower than that on a small chart."""
+    room = 0.0
+    for trace in data:
+        if trace.get("type", "scatter") != "scatter" or "text" not in str(trace.get("mode", "")):
+            continue
+        texts = list(trace.get("text") or [])
+        labelled = [i for i, t in enumerate(texts) if t]
+        if not labelled:
+            continue
+        last = labelled[-1]
+        sides = trace.get("textposition") or "middle center"
+        side = str(sides if isinstance(sides, str) else list(sides)[last])
+        share = 1.0 if side.endswith("right") else 0.0 if side.endswith("left") else 0.5
+        font = float((trace.get("textfont") or {}).get("size") or size)
+        room = max(room, share * text_width(texts[last], font) + (SLACK if share else 0.0))
+    return room
+
+
 def fitted_margins(figure: dict[str, Any]) -> dict[str, Any]:
     """Return a figure dict (as `to_dict()` makes it) with margins that hold its axis labels and
     titles and automargin off; a figure without cartesian axes comes back as it is."""
@@ -162,7 +205,12 @@ def fitted_margins(figure: dict[str, Any]) -> dict[str, Any]:
     # A value axis' last tick may sit at the plot's right edge, half of it beyond (a category
     # sits inside its band; the date axes here are padded beyond their last figure).
     ends = x_labels if xaxis.get("type") != "date" and _numeric(_axis_values(data, "x")) else []
-    right = max((text_width(t, x_tick_size) for t in ends), default=0.0) / 2
+    right = max(
+        max((text_width(t, x_tick_size) for t in ends), default=0.0) / 2,
+        # A map (its axes hidden) places its labels within the extent it draws.
+        outside_bar_room(data, xaxis, size) if xaxis.get("visible", True) else 0.0,
+        last_label_room(data, size) if xaxis.get("visible", True) else 0.0,
+    )
     fitted = {
         **margin,
         "l": math.ceil(max(float(margin.get("l", 0)), left)),

@@ -241,6 +241,10 @@ def headline_text(points: list[Record], metric: str, locale: Locale) -> str:
 LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "x": 0, "xanchor": "left"}
 # Pixels under a horizontal bar chart's value axis for its legend.
 LEGEND_ROOM = 70
+# A time axis under two years holds this many month labels level on a phone (2023年10月 is
+# about 75 px; a 390 px screen leaves about 260 px of plot); a flow chart's value axis as many
+# numbers beside its period labels and the values beyond its longest bar.
+SHORT_SPAN_TICKS = 3
 
 
 def _layout(y_title: str, height: int = CHART_HEIGHT, **extra: Any) -> dict[str, Any]:
@@ -397,6 +401,9 @@ def flow_chart(points: list[Record], metric: str, locale: Locale) -> go.Figure:
             "range": [0, _top([r["display_value"] for r in recs]) * 1.1],
             "gridcolor": GRID_COLOUR,
             "showgrid": True,
+            # The bars carry their values: a few level ticks read on a phone's narrow plot too.
+            "nticks": SHORT_SPAN_TICKS,
+            "tickangle": 0,
             # Ticks in the labels' own style: 10000 beside 超10000 in Chinese, 10,000 in English.
             **locale.value_axis_numbers(),
         },
@@ -488,11 +495,30 @@ def snapshot_chart(points: list[Record], metric: str, locale: Locale) -> go.Figu
     if hi - lo > pd.Timedelta(days=730):
         # Over two years a tick a year (never 2023 twice from half-year steps), level.
         layout["xaxis"].update(dtick="M12", tickformat="%Y", tickangle=0)
+    else:
+        layout["xaxis"].update(short_span_ticks([r["period_end"] for r in recs], locale))
     layout["yaxis"]["range"] = [0, _top([r["display_value"] for r in recs])]
     layout["yaxis"].update(locale.value_axis_numbers())
     # Below the dates, where a phone's modebar (top right) never covers it.
     layout["legend"] = {**LEGEND_BELOW, "y": -0.18}
     return go.Figure(data=traces, layout=layout)
+
+
+def short_span_ticks(ends: list[Any], locale: Locale) -> dict[str, Any]:
+    """Return a time axis' ticks for dates under two years apart, level at every width: a few
+    dates each labelled by its month, or at most `SHORT_SPAN_TICKS` ticks of plotly's own."""
+    # A tick under each month's last figure, so a label never repeats.
+    by_month: dict[str, pd.Timestamp] = {}
+    for end in sorted(pd.Timestamp(e) for e in ends):
+        by_month[end.strftime("%Y-%m")] = end
+    if len(by_month) <= SHORT_SPAN_TICKS:
+        return {
+            "tickmode": "array",
+            "tickvals": [end.strftime("%Y-%m-%d") for end in by_month.values()],
+            "ticktext": [locale.month_key_label(month) for month in by_month],
+            "tickangle": 0,
+        }
+    return {"nticks": SHORT_SPAN_TICKS, "tickangle": 0}
 
 
 def alt_text(title: str, kind: str, points: list[Record], headline: str, locale: Locale) -> str:

@@ -132,6 +132,56 @@ def test_a_headline_series_snapshots_are_one_line_through_their_dates() -> None:
     assert {d.name for d in spec.chart.data} == {"西部陆海新通道通达港口"}
 
 
+@pytest.mark.parametrize(
+    ("lang", "labels"), [("zh", ["2022年12月", "2023年9月"]), ("en", ["Dec 2022", "Sep 2023"])]
+)
+def test_a_short_span_of_counts_is_ticked_level_at_its_own_months(
+    lang: str, labels: list[str]
+) -> None:
+    from dashboard_data import SEED
+
+    # Issue 23 item 6: two counts nine months apart had quarter ticks (2023年1月, 2023年4月 …)
+    # tilted and cut on a phone.
+    rows = [
+        ("ports_reached", "473", "", "2023-09-30", "chongqing", "",
+         "重庆经西部陆海新通道", "", "reported", SEED, "通达473个港口"),
+        ("ports_reached", "393", "", "2022-12-31", "chongqing", "",
+         "重庆经西部陆海新通道", "", "reported", SEED, "通达393个港口"),
+    ]  # fmt: skip
+    spec = next(
+        s for s in build(observations(rows), locale=locale_for(lang)) if s.kind == "snapshot"
+    )
+    axis = spec.chart.layout.xaxis
+    assert axis.tickangle == 0
+    assert list(axis.ticktext) == labels
+    assert [pd.Timestamp(v) for v in axis.tickvals] == [
+        pd.Timestamp("2022-12-31"),
+        pd.Timestamp("2023-09-30"),
+    ]
+
+
+def test_short_span_ticks_never_repeat_a_month_and_cap_their_count() -> None:
+    from dashboard.charts.metric_charts import SHORT_SPAN_TICKS, short_span_ticks
+
+    same_month = short_span_ticks([pd.Timestamp("2023-09-15"), pd.Timestamp("2023-09-30")], ZH)
+    assert same_month["ticktext"] == ["2023年9月"] and same_month["tickvals"] == ["2023-09-30"]
+    many = [pd.Timestamp(f"2023-{m:02d}-28") for m in range(1, 10)]
+    assert short_span_ticks(many, EN) == {"nticks": SHORT_SPAN_TICKS, "tickangle": 0}
+
+
+def test_a_flow_chart_s_value_axis_keeps_a_few_level_ticks() -> None:
+    # Its labels beyond the bars narrow the plot on a phone: more ticks would tilt.
+    flows = [
+        s
+        for s in build(observations())
+        if s.kind == "flow" and any(t.orientation == "h" for t in s.chart.data)
+    ]
+    assert flows
+    for spec in flows:
+        assert spec.chart.layout.xaxis.tickangle == 0
+        assert spec.chart.layout.xaxis.nticks <= 3
+
+
 def test_axis_titles_carry_the_display_unit() -> None:
     assert specs_by_id("zh")["teu"].chart.layout.xaxis.title.text == "集装箱运量（万标箱）"
     # A long title breaks before its unit (a vertical one would be cut on a 310 px chart).

@@ -78,6 +78,59 @@ def test_wider_value_ticks_get_more_room_and_commas_count() -> None:
     )
 
 
+def _outside_bars(values: list[float], texts: list[str]) -> dict:
+    figure = go.Figure(
+        go.Bar(x=values, y=[0, 1], orientation="h", text=texts, textposition="outside"),
+        layout={"template": TEMPLATE, "xaxis": {"range": [0, max(values) * 1.1]}},
+    )
+    return fitted_margins(figure.to_dict())["layout"]["margin"]
+
+
+def test_a_long_bar_s_outside_label_gets_room_right_of_the_plot() -> None:
+    # Issue 23 item 6: "14.5  +39.4%" beyond the longest bar was cut at the plot's edge on a phone.
+    label = "14.5  +39.4%"
+    margin = _outside_bars([10.4, 14.5], ["10.4", label])
+    assert margin["r"] >= text_width(label)
+    # A short bar's label lies inside the plot, whatever its length: no room asked for it.
+    short = _outside_bars([1.0, 14.5], ["1.0  +176% (一段很长的说明文字)", "14.5"])
+    assert short["r"] < text_width("1.0  +176% (一段很长的说明文字)")
+    assert short["r"] >= text_width("14.5")
+
+
+def _labelled_line(position: str) -> dict:
+    figure = go.Figure(
+        go.Scatter(
+            x=["2024-06-30", "2025-06-30"],
+            y=[1160.0, 1300.0],
+            mode="markers+text",
+            text=["", "over 1,300 categories"],
+            textposition=position,
+        ),
+        layout={"template": TEMPLATE},
+    )
+    return fitted_margins(figure.to_dict())["layout"]["margin"]
+
+
+def test_the_latest_labelled_point_gets_room_for_its_label_beyond_the_plot() -> None:
+    # Issue 23: "over 1,300" centred on a point near a small chart's right edge was cut.
+    width = text_width("over 1,300 categories")
+    assert _labelled_line("top center")["r"] >= width / 2
+    assert _labelled_line("middle right")["r"] >= width
+    assert _labelled_line("middle left")["r"] < width / 2
+
+
+def test_a_map_s_labels_ask_no_room_beyond_its_drawn_extent() -> None:
+    from dashboard.charts.reach_map import corridor_chart
+    from dashboard.locales import EN
+
+    figure = corridor_chart(EN).to_dict()
+    assert any("text" in str(t.get("mode", "")) for t in figure["data"])
+    unlabelled = {**figure, "data": [{**t, "text": None} for t in figure["data"]]}
+    assert (
+        fitted_margins(figure)["layout"]["margin"] == fitted_margins(unlabelled)["layout"]["margin"]
+    )
+
+
 def test_a_map_or_a_second_axis_keeps_plotly_s_automargin() -> None:
     geo = go.Figure(go.Scattergeo(lon=[106.5], lat=[29.5])).to_dict()
     assert fitted_margins(geo) is geo
