@@ -190,6 +190,8 @@ received_files = Table(
     metadata,
     Column("name", Text, primary_key=True),  # e.g. uploads/<sha256>.csv
     Column("sha256", String(64), nullable=False),
+    # Compressed with lz4 on PostgreSQL (migration 0005; a column option SQLAlchemy does not
+    # model): stored inside a merge's write transaction, and pglz took twice as long.
     Column("content", LargeBinary, nullable=False),
 )
 

@@ -152,6 +152,37 @@ def test_0004_indexes_removed_figures_only_and_its_downgrade_indexes_every_figur
     engine.dispose()
 
 
+def _file_compression(engine: sa.Engine) -> str:
+    with engine.connect() as connection:
+        return str(
+            connection.exec_driver_sql(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'received_files'::regclass AND attname = 'content'"
+            ).scalar()
+        )
+
+
+def test_0005_compresses_received_files_with_lz4_on_postgresql_and_its_downgrade_does_not(
+    db_url: str,
+) -> None:
+    from alembic import command
+
+    from etl.store.db.migrate import alembic_config
+
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        assert _file_compression(engine) == "l"  # Debian's server is built with lz4
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    if engine.dialect.name == "postgresql":
+        assert _file_compression(engine) == ""  # the server's default again
+    assert upgrade(engine) == ("0004", head_revision())
+    engine.dispose()
+
+
 def test_the_head_revision_the_code_knows_is_alembics_head() -> None:
     # A new migration without a new HEAD_REVISION would leave databases behind it unmigrated.
     assert head_revision() == HEAD_REVISION
