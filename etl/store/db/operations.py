@@ -393,7 +393,9 @@ def _refuse_cited(
     cited = set(
         connection.execute(
             sa.select(f.c.source_id).where(
-                f.c.removed_batch.is_(None),
+                # Read in table order: given removed_batch IS NULL, SQLite walked the active
+                # identity index (its WHERE) and fetched each figure from it, 7x slower at 1M.
+                unindexed(f.c.removed_batch) == "",
                 f.c.source_id.in_(sorted(gone_ids)),
                 sa.or_(f.c.added_batch.is_(None), f.c.added_batch != batch_id),
             )
