@@ -135,11 +135,15 @@ def tidy_copy(data_dir: Path, out: Path) -> None:
     from etl.store.db.opening import forget_engines
     from etl.store.table import export_csv, load_table
 
-    shutil.copytree(data_dir, out, ignore=shutil.ignore_patterns("corridor.sqlite*"))
-    where = Layout(data_dir)
+    # Read from a copy: opening a store brings it to this tree's schema, and the shared data
+    # directory must stay as the other trees (and other benchmarks) expect it.
+    shutil.copytree(data_dir, out)
+    where = Layout(out)
     (out / "tidy" / "observations.csv").write_text(export_csv(where, raw=True), encoding="utf-8")
     write_sources(load_table(where).sources, out / "tidy" / "sources.csv")
     forget_engines()
+    for stored in out.glob("corridor.sqlite*"):
+        stored.unlink()
 
 
 @contextlib.contextmanager

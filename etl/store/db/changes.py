@@ -48,20 +48,24 @@ def active_figures(connection: Connection, identities: Iterable[str]) -> list[An
     f = t.figures
     query = sa.select(
         f.c.id, f.c.identity, f.c.report_no, *(f.c[c] for c in OBSERVATION_COLUMNS)
-    ).where(active_only(connection))
+    ).where(f.c.removed_batch.is_(None))
+    # Both engines reach the identities through the unique index of active identities, whose
+    # WHERE is this condition (no other index serves removed_batch IS NULL: migration 0004).
     return sorted(with_identities(connection, query, identities), key=lambda r: r[0])
 
 
-def active_only(connection: Connection) -> sa.ColumnElement[bool]:
-    """Return the condition of active figures in the form the connection's planner serves best
-    beside an identity lookup."""
+def with_identities_anywhere(
+    connection: Connection, query: sa.Select[Any], identities: Iterable[str]
+) -> list[Any]:
+    """Return the rows of a query on figures, active or removed, narrowed to the identities."""
     removed = t.figures.c.removed_batch
-    if connection.dialect.name == "postgresql":
-        # With statistics, PostgreSQL reaches the identities asked for through the index of
-        # active identities (its WHERE is this condition); given coalesce(...) = '' instead,
-        # it read all the figures for any number of identities (0.45 s for 10 of 1M).
-        return removed.is_(None)
-    return unindexed(removed) == ""
+    wanted = sorted(set(identities))
+    # No index holds every identity: the active ones are in the unique index of active figures,
+    # the removed ones in the index of removed identities, each reached by its own condition.
+    return [
+        *with_identities(connection, query.where(removed.is_(None)), wanted),
+        *with_identities(connection, query.where(removed.is_not(None)), wanted),
+    ]
 
 
 # Identities looked up in one statement, as one JSON text parameter: an IN list of bound
@@ -90,9 +94,8 @@ def with_identities(
 
 
 def unindexed(column: sa.Column[Any], empty: str = "") -> sa.ColumnElement[Any]:
-    """Return the batch column with NULL as `empty`, an expression no index serves: SQLite's
-    planner, without statistics, would otherwise read "removed_batch IS NULL" through its index
-    (a million active rows) instead of the few identities asked for through theirs."""
+    """Return the batch column with NULL as `empty` (the batch ids' order then holds for every
+    row); an expression no index serves."""
     return sa.func.coalesce(column, empty)
 
 

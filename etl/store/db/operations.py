@@ -34,7 +34,7 @@ from etl.store.db.changes import (
     figures_frame,
     record_change,
     unindexed,
-    with_identities,
+    with_identities_anywhere,
 )
 from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
@@ -317,7 +317,7 @@ def _held_after(connection: Connection, identities: list[str], batch_id: str) ->
         unindexed(f.c.added_batch) <= batch_id,
         unindexed(f.c.removed_batch, LATEST) > batch_id,
     )
-    rows = sorted(with_identities(connection, query, identities), key=lambda r: r[0])
+    rows = sorted(with_identities_anywhere(connection, query, identities), key=lambda r: r[0])
     return observations_frame([r[1:] for r in rows], "database: figures")
 
 
@@ -327,7 +327,7 @@ def _later_batches(connection: Connection, identities: list[str], batch_id: str)
         sa.or_(unindexed(f.c.added_batch) > batch_id, unindexed(f.c.removed_batch) > batch_id)
     )
     found: set[str] = set()
-    for added, removed in with_identities(connection, query, identities):
+    for added, removed in with_identities_anywhere(connection, query, identities):
         found |= {b for b in (added, removed) if b is not None and b > batch_id}
     return sorted(found)
 
@@ -393,7 +393,9 @@ def _refuse_cited(
     cited = set(
         connection.execute(
             sa.select(f.c.source_id).where(
-                f.c.removed_batch.is_(None),
+                # Read in table order: given removed_batch IS NULL, SQLite walked the active
+                # identity index (its WHERE) and fetched each figure from it, 7x slower at 1M.
+                unindexed(f.c.removed_batch) == "",
                 f.c.source_id.in_(sorted(gone_ids)),
                 sa.or_(f.c.added_batch.is_(None), f.c.added_batch != batch_id),
             )

@@ -47,6 +47,7 @@ BATCH_ID_LENGTH = 15
 BATCH_KINDS = ("upload", "article", "source", "correction", "retraction", "undo", "wording")
 PENDING_STATUSES = ("pending", "approved", "rejected")
 ACTIVE = text("removed_batch IS NULL")
+REMOVED = text("removed_batch IS NOT NULL")
 
 
 def _batch_ref(name: str) -> Column[str]:
@@ -134,8 +135,20 @@ figures = Table(
         sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
     ),
-    Index("ix_figures_identity", "identity"),  # migration 0002
-    Index("ix_figures_removed_batch", "removed_batch"),
+    # Removed figures only (migration 0004): a merge adds active figures, which then update
+    # neither; an undo reads removed figures by identity and a batch's by batch through them.
+    Index(
+        "ix_figures_removed_identity",
+        "identity",
+        sqlite_where=REMOVED,
+        postgresql_where=REMOVED,
+    ),
+    Index(
+        "ix_figures_removed_batch",
+        "removed_batch",
+        sqlite_where=REMOVED,
+        postgresql_where=REMOVED,
+    ),
     Index("ix_figures_added_batch", "added_batch"),
 )
 
@@ -177,6 +190,8 @@ received_files = Table(
     metadata,
     Column("name", Text, primary_key=True),  # e.g. uploads/<sha256>.csv
     Column("sha256", String(64), nullable=False),
+    # Compressed with lz4 on PostgreSQL (migration 0005; a column option SQLAlchemy does not
+    # model): stored inside a merge's write transaction, and pglz took twice as long.
     Column("content", LargeBinary, nullable=False),
 )
 

@@ -94,6 +94,95 @@ def test_0003_shortens_the_identities_and_its_downgrade_works_the_whole_digests_
     assert export_csv(engine) == exported
 
 
+def _figure_indexes(engine: sa.Engine) -> dict[str, str]:
+    """Return the figures table's secondary indexes as the database holds them: name → WHERE."""
+    if engine.dialect.name == "postgresql":
+        catalog = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'figures'"
+    else:
+        catalog = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'figures'"
+        )
+    with engine.connect() as connection:
+        found = connection.exec_driver_sql(catalog).all()
+    return {
+        name: sql.partition(" WHERE ")[2].strip("() ").lower()
+        for name, sql in found
+        if sql and not name.startswith("pk_")
+    }
+
+
+def test_0004_indexes_removed_figures_only_and_its_downgrade_indexes_every_figure_again(
+    db_url: str, history_layout: Layout
+) -> None:
+    from alembic import command
+
+    from etl.store.db.importing import import_batches
+    from etl.store.db.migrate import alembic_config
+    from etl.store.db.reading import export_csv
+
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    import_batches(engine, history_layout)  # removed figures too
+    exported = export_csv(engine)
+    removed_only = "removed_batch is not null"
+    assert _figure_indexes(engine) == {
+        "uq_figures_active_identity": "removed_batch is null",
+        "ix_figures_removed_identity": removed_only,
+        "ix_figures_removed_batch": removed_only,
+        "ix_figures_added_batch": "",
+    }
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    assert _figure_indexes(engine) == {
+        "uq_figures_active_identity": "removed_batch is null",
+        "ix_figures_identity": "",
+        "ix_figures_removed_batch": "",
+        "ix_figures_added_batch": "",
+    }
+    assert upgrade(engine) == ("0003", head_revision())
+    assert set(_figure_indexes(engine)) == {
+        "uq_figures_active_identity",
+        "ix_figures_removed_identity",
+        "ix_figures_removed_batch",
+        "ix_figures_added_batch",
+    }
+    assert export_csv(engine) == exported
+    engine.dispose()
+
+
+def _file_compression(engine: sa.Engine) -> str:
+    with engine.connect() as connection:
+        return str(
+            connection.exec_driver_sql(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'received_files'::regclass AND attname = 'content'"
+            ).scalar()
+        )
+
+
+def test_0005_compresses_received_files_with_lz4_on_postgresql_and_its_downgrade_does_not(
+    db_url: str,
+) -> None:
+    from alembic import command
+
+    from etl.store.db.migrate import alembic_config
+
+    engine = create_store_engine(db_url)
+    upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        assert _file_compression(engine) == "l"  # Debian's server is built with lz4
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    if engine.dialect.name == "postgresql":
+        assert _file_compression(engine) == ""  # the server's default again
+    assert upgrade(engine) == ("0004", head_revision())
+    engine.dispose()
+
+
 def test_the_head_revision_the_code_knows_is_alembics_head() -> None:
     # A new migration without a new HEAD_REVISION would leave databases behind it unmigrated.
     assert head_revision() == HEAD_REVISION
@@ -106,7 +195,7 @@ def test_a_database_behind_the_head_is_upgraded_when_opened(db_url: str, tmp_pat
     open_store(engine, Layout(tmp_path / "data"))
     assert current_revision(engine) == head_revision() and at_head(engine)
     indexes = {i["name"] for i in sa.inspect(engine).get_indexes("figures")}
-    assert "ix_figures_identity" in indexes, "0002's index was made"
+    assert "ix_figures_removed_identity" in indexes, "0004's index was made"
     engine.dispose()
 
 
