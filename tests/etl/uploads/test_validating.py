@@ -259,3 +259,23 @@ def test_a_number_longer_than_a_part_may_type_alone_is_typed_in_the_whole_file(
     whole_checks.clear()
     assert_streamed_as_whole(*streamed_and_whole(with_rows(*short), "u.csv", 25))
     assert whole_checks == [1]
+
+
+def test_a_workbook_streams_from_the_limited_child_in_parts_as_parse_upload_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from etl.uploads import upload
+
+    # Parts of 500 rows (the child is told the size): the real child reads the sheet in blocks.
+    monkeypatch.setattr(upload, "PART_ROWS", 500)
+    rows = [
+        cells(i, yoy_pct=(i % 40) / 1000, unit="万标箱" if i == 1700 else "TEU")
+        for i in range(2000)
+    ]
+    data = rows_workbook(rows, {6: "0.0%"})
+    whole = parse_upload(data, "u.xlsx", {SOURCE})
+    parts: list[pd.DataFrame] = []
+    kind, notes = upload.stream_upload(data, "u.xlsx", [SOURCE], lambda k, r, h: parts.append(r))
+    assert kind == "xlsx" and [len(p) for p in parts] == [500] * 4
+    pd.testing.assert_frame_equal(pd.concat(parts), whole.rows, check_exact=True)
+    assert notes == tuple(whole.notes) and len(notes) == 1
