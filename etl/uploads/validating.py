@@ -248,32 +248,30 @@ def read_and_validate_streamed(
     )
     texts: list[pd.DataFrame] = []
     sent = 0
-    noted = False
+    noted = stopped = False
+    seen = np.empty(0, dtype=np.uint64)
     try:
-        seen = np.empty(0, dtype=np.uint64)
+        # A refusal of the reader's own (a value beyond the header) is the whole read's too.
         for block in blocks:
             texts.append(block)
-            if block.empty:
-                continue  # blank rows only (check_columns refuses a file without any row)
-            text_in = check_columns(block, name)
-            if _long_numbers(text_in):
-                raise _Recheck
-            problems = ProblemList(name)
-            typed, notes = _typed_noted(text_in, name, problems)
-            problems.raise_if_any()
-            noted = noted or bool(notes)
-            rows, hashes = check_rows_hashed(typed, name, known_sources, ProblemList(name))
-            if np.isin(hashes[0], seen).any():
-                raise _Recheck
+            if stopped or block.empty:
+                continue  # blank rows only: check_columns refuses a file without any row
+            try:
+                rows, hashes, notes = _part(block, name, known_sources, seen)
+            except (CorridorError, _Recheck):
+                stopped = True  # the rest is read, then the whole file checked
+                continue
             seen = np.concatenate([seen, hashes[0]])
+            noted = noted or bool(notes)
             emit((kind, rows, hashes))
             sent += len(rows)
-        if not sent:
-            raise _Recheck  # no row at all: the whole file's refusal says so
-    except (CorridorError, _Recheck, BlockUnread):
-        # Today's check of the whole file, read whole: its refusal, or (keys that only shared a
-        # hash, a long number) the rows not sent yet.
+        frame = pd.concat(texts)
+    except BlockUnread:
         _kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
+        stopped = True
+    if stopped or not sent:
+        # Today's check of the whole file: its refusal, or (keys that only shared a hash, a
+        # long number) the rows not sent yet; a file without rows is refused there.
         rows, notes, hashes = _validate_frame_hashed(frame, name, known_sources)
         for start in range(sent, len(rows), part_rows):
             end = start + part_rows
@@ -281,11 +279,27 @@ def read_and_validate_streamed(
         return kind, notes
     if not noted:
         return kind, []
-    whole = pd.concat(texts)
-    text_in = check_columns(whole, name)
+    text_in = check_columns(frame, name)
     _typed, notes = _typed_noted(text_in, name, ProblemList(name))
-    headers = _headers(whole, text_in)
+    headers = _headers(frame, text_in)
     return kind, [_as_headed(n, headers) for n in notes]
+
+
+def _part(
+    block: pd.DataFrame, name: str, known_sources: list[str], seen: np.ndarray
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], list[Problem]]:
+    """Return a part's checked rows, their figure_hashes and its notes, typed alone; raise at
+    its first problem, or _Recheck where only the whole file can type or check it."""
+    text_in = check_columns(block, name)
+    if _long_numbers(text_in):
+        raise _Recheck
+    problems = ProblemList(name)
+    typed, notes = _typed_noted(text_in, name, problems)
+    problems.raise_if_any()
+    rows, hashes = check_rows_hashed(typed, name, known_sources, ProblemList(name))
+    if np.isin(hashes[0], seen).any():
+        raise _Recheck
+    return rows, hashes, notes
 
 
 def _long_numbers(text_in: pd.DataFrame) -> bool:

@@ -212,9 +212,17 @@ def test_notes_made_by_one_block_are_those_of_the_whole_file(
 def test_a_problem_in_any_block_is_refused_as_the_whole_check_refuses_it(
     bad_row: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.uploads import sandbox
+    from etl.uploads import sandbox, validating
 
     monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    read_whole: list[str] = []
+    whole_read = validating.read_upload_frame
+
+    def counted(data: bytes, name: str, **limits: Any) -> Any:
+        read_whole.append(name)
+        return whole_read(data, name, **limits)
+
+    monkeypatch.setattr(validating, "read_upload_frame", counted)
     rows = [cells(i) for i in range(200)]
     rows[bad_row] = cells(bad_row, value="12万", metric="集装箱箱量")
     rows[bad_row + 20] = cells(bad_row + 20, period_end="2025-02-30")
@@ -222,10 +230,26 @@ def test_a_problem_in_any_block_is_refused_as_the_whole_check_refuses_it(
         (rows_workbook(rows, {}), "u.xlsx"),
         (with_rows(*map(csv_text, rows)), "u.csv"),
     ):
+        read_whole.clear()
         whole, parts, streamed = streamed_and_whole(data, name, 40)
         assert whole[0] == "refused" and streamed == whole
         assert len(whole[1]) == 3
         assert len(parts) == bad_row // 40  # the parts before the bad one went
+        # The whole check takes the blocks read already and the rest: the file is not read twice.
+        assert read_whole == [name]  # read_and_validate's own reading
+
+
+def test_a_value_beyond_the_header_in_a_later_block_is_refused_after_the_parts_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from etl.uploads import sandbox
+
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    rows = [cells(i) for i in range(100)]
+    rows[70] = [*cells(70), "beyond"]
+    whole, parts, streamed = streamed_and_whole(rows_workbook(rows, {}), "u.xlsx", 30)
+    assert streamed == whole and whole[1][0]["row"] == 72
+    assert len(parts) == 2
 
 
 def csv_text(row: list[object]) -> str:
