@@ -265,10 +265,12 @@ def read_and_validate_streamed(
             noted = noted or bool(notes)
             emit((kind, rows, hashes))
             sent += len(rows)
-        frame = pd.concat(texts)
     except BlockUnread:
-        _kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
-        stopped = True
+        _kind, whole = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
+        texts, stopped = [whole], True
+    if sent and not (stopped or noted):
+        return kind, []
+    frame = pd.concat(texts) if len(texts) > 1 else texts[0]
     if stopped or not sent:
         # Today's check of the whole file: its refusal, or (keys that only shared a hash, a
         # long number) the rows not sent yet; a file without rows is refused there.
@@ -277,8 +279,6 @@ def read_and_validate_streamed(
             end = start + part_rows
             emit((kind, rows.iloc[start:end], (hashes[0][start:end], hashes[1][start:end])))
         return kind, notes
-    if not noted:
-        return kind, []
     text_in = check_columns(frame, name)
     _typed, notes = _typed_noted(text_in, name, ProblemList(name))
     headers = _headers(frame, text_in)
