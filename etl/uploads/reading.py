@@ -376,9 +376,9 @@ def read_upload_blocks(
     max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
 ) -> tuple[str, Iterator[pd.DataFrame]]:
     """Return the upload's kind and read_upload_frame's frame as blocks of rows, in order (a
-    block may hold no row): a plain sheet read in the limited child is read block by block as
-    they are asked for, any other upload whole and then cut. A block that cannot be read raises
-    BlockUnread: read_upload_frame reads the upload whole then."""
+    block may hold no row): a plain sheet read in the limited child is read in blocks of
+    block_rows rows as they are asked for, any other upload whole as one block. A block that
+    cannot be read raises BlockUnread: read_upload_frame reads the upload whole then."""
     check_file_name(name)
     check_size(len(data), name, max_bytes)
     kind = detect_kind(data, name)
@@ -390,7 +390,7 @@ def read_upload_blocks(
         if blocks is not None:
             return kind, (_drop_blank_rows(text_frame(*block)) for block in blocks)
     _kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
-    return kind, (frame.iloc[i : i + block_rows] for i in range(0, max(len(frame), 1), block_rows))
+    return kind, iter([frame])
 
 
 def read_upload_frame(

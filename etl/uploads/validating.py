@@ -239,9 +239,10 @@ def read_and_validate_streamed(
     their figure_hashes) part by part (part_rows rows each) as they pass; at the first problem,
     raise read_and_validate's refusal of the whole file (its capped list, ordered across it).
 
-    Each part is read (a plain sheet block by block), typed and checked alone: every rule
-    types a cell from its own row, and the notes, which count and place rows file-wide, are
-    made from the whole file once any part has one (no part has one where the file has none).
+    A plain sheet is read and typed block by block (a block per part), any other upload whole;
+    every rule types a cell from its own row, and the notes, which count and place rows
+    file-wide, are made from the whole file once any block has one (no block has one where the
+    file has none).
     """
     kind, blocks = read_upload_blocks(
         data, name, part_rows, max_bytes=max_bytes, max_unpacked=max_unpacked
@@ -257,14 +258,18 @@ def read_and_validate_streamed(
             if stopped or block.empty:
                 continue  # blank rows only: check_columns refuses a file without any row
             try:
-                rows, hashes, notes = _part(block, name, known_sources, seen)
+                typed, notes = _typed_block(block, name)
+                noted = noted or bool(notes)
+                for start in range(0, len(typed), part_rows):
+                    part = typed.iloc[start : start + part_rows]
+                    rows, hashes = check_rows_hashed(part, name, known_sources, ProblemList(name))
+                    if np.isin(hashes[0], seen).any():
+                        raise _Recheck
+                    seen = np.concatenate([seen, hashes[0]])
+                    emit((kind, rows, hashes))
+                    sent += len(rows)
             except (CorridorError, _Recheck):
                 stopped = True  # the rest is read, then the whole file checked
-                continue
-            seen = np.concatenate([seen, hashes[0]])
-            noted = noted or bool(notes)
-            emit((kind, rows, hashes))
-            sent += len(rows)
     except BlockUnread:
         _kind, whole = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
         texts, stopped = [whole], True
@@ -280,26 +285,22 @@ def read_and_validate_streamed(
             emit((kind, rows.iloc[start:end], (hashes[0][start:end], hashes[1][start:end])))
         return kind, notes
     text_in = check_columns(frame, name)
-    _typed, notes = _typed_noted(text_in, name, ProblemList(name))
-    headers = _headers(frame, text_in)
-    return kind, [_as_headed(n, headers) for n in notes]
+    if len(texts) > 1:
+        # Typed in blocks: the notes count and place rows in the whole file.
+        _typed, notes = _typed_noted(text_in, name, ProblemList(name))
+    return kind, [_as_headed(n, _headers(frame, text_in)) for n in notes]
 
 
-def _part(
-    block: pd.DataFrame, name: str, known_sources: list[str], seen: np.ndarray
-) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray], list[Problem]]:
-    """Return a part's checked rows, their figure_hashes and its notes, typed alone; raise at
-    its first problem, or _Recheck where only the whole file can type or check it."""
+def _typed_block(block: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return a block's cells typed alone and its notes; raise at its first problem, or
+    _Recheck where only the whole file can type it."""
     text_in = check_columns(block, name)
     if _long_numbers(text_in):
         raise _Recheck
     problems = ProblemList(name)
     typed, notes = _typed_noted(text_in, name, problems)
     problems.raise_if_any()
-    rows, hashes = check_rows_hashed(typed, name, known_sources, ProblemList(name))
-    if np.isin(hashes[0], seen).any():
-        raise _Recheck
-    return rows, hashes, notes
+    return typed, notes
 
 
 def _long_numbers(text_in: pd.DataFrame) -> bool:

@@ -234,7 +234,8 @@ def test_a_problem_in_any_block_is_refused_as_the_whole_check_refuses_it(
         whole, parts, streamed = streamed_and_whole(data, name, 40)
         assert whole[0] == "refused" and streamed == whole
         assert len(whole[1]) == 3
-        assert len(parts) == bad_row // 40  # the parts before the bad one went
+        # The workbook's blocks before the bad one went; a CSV is typed whole before its parts.
+        assert len(parts) == (bad_row // 40 if name.endswith(".xlsx") else 0)
         # The whole check takes the blocks read already and the rest: the file is not read twice.
         assert read_whole == [name]  # read_and_validate's own reading
 
