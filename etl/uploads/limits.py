@@ -1,4 +1,5 @@
-"""How much an upload may hold, and the refusals that say so (shared by every reader)."""
+"""How much an upload may hold, the refusals that say so, and the failure of a part read
+alone (shared by every reader)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,8 @@ def capped(problems: list[Problem], total: int) -> list[Problem]:
             )
         )
     return listed
+
+
+class BlockUnread(Exception):
+    """A block of a sheet read block by block could not be read: the caller reads the upload
+    whole instead, as it reads one that cannot be read in blocks."""

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -364,6 +365,32 @@ def check_file_name(name: str) -> None:
             f"no formula prefix, at most {MAX_NAME_LENGTH} characters)",
             value=name,
         )
+
+
+def read_upload_blocks(
+    data: bytes,
+    name: str,
+    block_rows: int,
+    *,
+    max_bytes: int | None = None,
+    max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> tuple[str, Iterator[pd.DataFrame]]:
+    """Return the upload's kind and read_upload_frame's frame as blocks of rows, in order (a
+    block may hold no row): a plain sheet read in the limited child is read in blocks of
+    block_rows rows as they are asked for, any other upload whole as one block. A block that
+    cannot be read raises BlockUnread: read_upload_frame reads the upload whole then."""
+    check_file_name(name)
+    check_size(len(data), name, max_bytes)
+    kind = detect_kind(data, name)
+    if kind == "xlsx" and sandbox.IN_CHILD:
+        from etl.uploads.xlsx_sheet import read_xlsx_blocks
+
+        check_zip_safety(data, name, max_unpacked)
+        blocks = read_xlsx_blocks(data, name, block_rows)
+        if blocks is not None:
+            return kind, (_drop_blank_rows(text_frame(*block)) for block in blocks)
+    _kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
+    return kind, iter([frame])
 
 
 def read_upload_frame(

@@ -14,7 +14,7 @@ import pandas as pd
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.vocabulary import load_metrics
-from etl.uploads.cell_checks import CONTROL_RE, MARKUP_RE, check_text, strip_cells
+from etl.uploads.cell_checks import CONTROL_RE, MARKUP_RE, check_text, matches_re2, strip_cells
 from etl.uploads.columns import (
     DATE_COLUMNS,
     HEADERS_ZH,
@@ -23,8 +23,9 @@ from etl.uploads.columns import (
     check_columns,
 )
 from etl.uploads.display_units import read_display_units, scaled_values, yoy_fraction_note
+from etl.uploads.limits import BlockUnread
 from etl.uploads.problem_list import ProblemList
-from etl.uploads.reading import read_upload_frame
+from etl.uploads.reading import read_upload_blocks, read_upload_frame
 from etl.uploads.row_checks import check_rows, check_rows_hashed
 from etl.uploads.typed_cells import (
     NOT_FINITE,
@@ -213,8 +214,16 @@ def warm_up() -> None:
 
 
 class _Recheck(Exception):
-    """A part's figure key hash met in an earlier part: only the whole-file check can tell a
-    repeated row from two keys sharing a hash."""
+    """A part's figure key hash met in an earlier part (only the whole-file check can tell a
+    repeated row from two keys sharing a hash), or a part typed alone that might not type as
+    it does in the whole file."""
+
+
+# A number cell of at most this many digits reads as the one float nearest its decimal value
+# whichever way pandas parses its column (as integers, floats or objects, chosen column-wide),
+# so a part types it as the whole file does; a part holding a longer one is checked whole.
+MAX_PART_NUMBER_DIGITS = 15
+LONG_NUMBER_RE2 = rf"(?:[0-9][^0-9]*){{{MAX_PART_NUMBER_DIGITS + 1}}}"
 
 
 def read_and_validate_streamed(
@@ -228,33 +237,77 @@ def read_and_validate_streamed(
 ) -> tuple[str, list[Problem]]:
     """Return the upload's kind and notes (in the limited child), emitting (kind, checked rows,
     their figure_hashes) part by part (part_rows rows each) as they pass; at the first problem,
-    raise read_and_validate's refusal of the whole file (its capped list, ordered across it)."""
-    kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
-    text_in = check_columns(frame, name)
-    headers = _headers(frame, text_in)
+    raise read_and_validate's refusal of the whole file (its capped list, ordered across it).
+
+    A plain sheet is read and typed block by block (a block per part), any other upload whole;
+    every rule types a cell from its own row, and the notes, which count and place rows
+    file-wide, are made from the whole file once any block has one (no block has one where the
+    file has none).
+    """
+    kind, blocks = read_upload_blocks(
+        data, name, part_rows, max_bytes=max_bytes, max_unpacked=max_unpacked
+    )
+    texts: list[pd.DataFrame] = []
     sent = 0
+    noted = stopped = False
+    seen = np.empty(0, dtype=np.uint64)
     try:
-        problems = ProblemList(name)
-        typed, notes = _typed_noted(text_in, name, problems)
-        problems.raise_if_any()
-        seen = np.empty(0, dtype=np.uint64)
-        for start in range(0, len(typed), part_rows):
-            part = typed.iloc[start : start + part_rows]
-            rows, hashes = check_rows_hashed(part, name, known_sources, ProblemList(name))
-            if np.isin(hashes[0], seen).any():
-                raise _Recheck
-            seen = np.concatenate([seen, hashes[0]])
-            emit((kind, rows, hashes))
-            sent = start + len(part)
-    except (CorridorError, _Recheck):
-        # Today's check of the whole file: its refusal, or (keys that only shared a hash) the
-        # rows not sent yet.
+        # A refusal of the reader's own (a value beyond the header) is the whole read's too.
+        for block in blocks:
+            texts.append(block)
+            if stopped or block.empty:
+                continue  # blank rows only: check_columns refuses a file without any row
+            try:
+                typed, notes = _typed_block(block, name)
+                noted = noted or bool(notes)
+                for start in range(0, len(typed), part_rows):
+                    part = typed.iloc[start : start + part_rows]
+                    rows, hashes = check_rows_hashed(part, name, known_sources, ProblemList(name))
+                    if np.isin(hashes[0], seen).any():
+                        raise _Recheck
+                    seen = np.concatenate([seen, hashes[0]])
+                    emit((kind, rows, hashes))
+                    sent += len(rows)
+            except (CorridorError, _Recheck):
+                stopped = True  # the rest is read, then the whole file checked
+    except BlockUnread:
+        _kind, whole = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)
+        texts, stopped = [whole], True
+    if sent and not (stopped or noted):
+        return kind, []
+    frame = pd.concat(texts) if len(texts) > 1 else texts[0]
+    if stopped or not sent:
+        # Today's check of the whole file: its refusal, or (keys that only shared a hash, a
+        # long number) the rows not sent yet; a file without rows is refused there.
         rows, notes, hashes = _validate_frame_hashed(frame, name, known_sources)
         for start in range(sent, len(rows), part_rows):
             end = start + part_rows
             emit((kind, rows.iloc[start:end], (hashes[0][start:end], hashes[1][start:end])))
         return kind, notes
-    return kind, [_as_headed(n, headers) for n in notes]
+    text_in = check_columns(frame, name)
+    if len(texts) > 1:
+        # Typed in blocks: the notes count and place rows in the whole file.
+        _typed, notes = _typed_noted(text_in, name, ProblemList(name))
+    return kind, [_as_headed(n, _headers(frame, text_in)) for n in notes]
+
+
+def _typed_block(block: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return a block's cells typed alone and its notes; raise at its first problem, or
+    _Recheck where only the whole file can type it."""
+    text_in = check_columns(block, name)
+    if _long_numbers(text_in):
+        raise _Recheck
+    problems = ProblemList(name)
+    typed, notes = _typed_noted(text_in, name, problems)
+    problems.raise_if_any()
+    return typed, notes
+
+
+def _long_numbers(text_in: pd.DataFrame) -> bool:
+    """Return whether a number cell holds more than MAX_PART_NUMBER_DIGITS digits."""
+    return any(
+        matches_re2(text_in[col], LONG_NUMBER_RE2).any() for col in NUMBER_COLUMNS if col in text_in
+    )
 
 
 def template_csv(lang: str = "en") -> bytes:

@@ -20,6 +20,7 @@ import gc
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from etl.uploads.limits import MAX_CELLS, MAX_ROWS
+from etl.uploads.limits import MAX_CELLS, MAX_ROWS, BlockUnread
 from etl.uploads.template import TEMPLATE_SHEETS
 from etl.uploads.xlsx_cells import (
     MAIN_NAMESPACES,
@@ -171,31 +172,45 @@ STRINGS = re.compile(
 
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# The workbook calamine reads: the sheet's cells and the shared strings, nothing else.
-CALAMINE_PARTS = {
-    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
-    'schemas.openxmlformats.org/package/2006/content-types"/>',
-    "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
-    f'<Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>",
-    "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" '
-    f'xmlns:r="{DOC}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
-    f'xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" '
-    'Target="worksheets/sheet1.xml"/></Relationships>',
-}
+
+
+def _calamine_parts(sheets: int) -> dict[str, str]:
+    """Return the parts of the workbook calamine reads besides the shared strings and sheets:
+    nothing else (no styles, so every number is read as the number it is)."""
+    listed = "".join(
+        f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, sheets + 1)
+    )
+    related = "".join(
+        f'<Relationship Id="rId{i}" Type="{DOC}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, sheets + 1)
+    )
+    return {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://'
+        'schemas.openxmlformats.org/package/2006/content-types"/>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELS}">'
+        f'<Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" '
+        f'xmlns:r="{DOC}"><sheets>{listed}</sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
+        f'xmlns="{RELS}">{related}</Relationships>',
+    }
+
+
 SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'.encode()
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 @dataclass(frozen=True)
 class PlainSheet:
-    """A plain sheet: the numbers of its rows that hold cells, in order, and its cells as text,
-    one list per column from row 1 to the sheet's last row ("" where no value)."""
+    """A plain sheet, or a block of its rows: the numbers of its rows that hold cells, in order,
+    and its cells as text, one list per column from column A and from row top to row height
+    ("" where no value)."""
 
     rows: list[int]
     columns: list[list[str]]
     height: int
+    top: int = 1
 
 
 def read_plain_sheet(data: bytes) -> PlainSheet | None:
@@ -204,7 +219,8 @@ def read_plain_sheet(data: bytes) -> PlainSheet | None:
     collecting = gc.isenabled()
     gc.disable()  # millions of new strings, none in a cycle: collections would only cost time
     try:
-        return _read(data)
+        checked = _checked(data)
+        return None if checked is None else next(_blocks(checked, None))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # calamine's panics too: any doubt means not plain
@@ -214,7 +230,53 @@ def read_plain_sheet(data: bytes) -> PlainSheet | None:
             gc.enable()
 
 
-def _read(data: bytes) -> PlainSheet | None:
+def plain_sheet_blocks(data: bytes, block_rows: int) -> Iterator[PlainSheet] | None:
+    """Return read_plain_sheet's sheet as blocks of block_rows rows holding cells (the first
+    also its first such row), each read by calamine as it is asked for; None where the sheet
+    is not plain. A block calamine fails on raises BlockUnread."""
+    try:
+        checked = _checked(data)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # as read_plain_sheet: any doubt means not plain
+        return None
+    return None if checked is None else _guarded(_blocks(checked, block_rows))
+
+
+def _guarded(blocks: Iterator[PlainSheet]) -> Iterator[PlainSheet]:
+    """Yield the blocks, each read as read_plain_sheet reads a sheet; a failure as BlockUnread."""
+    while True:
+        collecting = gc.isenabled()
+        gc.disable()  # as in read_plain_sheet, while a block is read
+        try:
+            block = next(blocks)
+        except StopIteration:
+            return
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # calamine's panics too
+            raise BlockUnread(type(exc).__name__) from None
+        finally:
+            if collecting:
+                gc.enable()
+        yield block
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A sheet found plain: its workbook (the styles of dated and percent numbers), its parts,
+    where its cells lie, whether empty cells may be written out, and its rows holding cells."""
+
+    book: Book
+    sheet: bytes
+    strings: bytes | None
+    start: int
+    end: int
+    closed: bool
+    filled: list[int]
+
+
+def _checked(data: bytes) -> _Checked | None:
     book = open_book(data, shared_strings=False)
     try:
         if any(n not in TEMPLATE_SHEETS for n in book.sheetnames[1:]):
@@ -254,14 +316,48 @@ def _read(data: bytes) -> PlainSheet | None:
         return None  # xlsx_cells refuses it
     if rows[-1] * width > MAX_DENSE_CELLS:
         return None  # xlsx_cells reads it in less memory
-    special = _special_cells(book, sheet, start, end)
-    body: Any = memoryview(sheet)[start:end]  # no copy of the cells, unless they change
-    if closed and VALUELESS_CELL.search(sheet, start, end):
-        body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, sheet[start:end])
-    grid = _calamine_grid(strings, body)
-    _read_special(book, grid, special)
+    return _Checked(book, sheet, strings, start, end, closed, filled)
+
+
+def _blocks(checked: _Checked, block_rows: int | None) -> Iterator[PlainSheet]:
+    """Yield the sheet's blocks (one block where block_rows is None) read by calamine, from one
+    workbook holding the shared strings once and each block as a sheet."""
+    sheet, start, end, filled = checked.sheet, checked.start, checked.end, checked.filled
+    # Cut before the row element of every block_rows-th row holding cells after the first.
+    firsts = list(range(1 + block_rows, len(filled), block_rows)) if block_rows else []
+    cuts = [start]
+    for i in firsts:
+        cuts.append(sheet.find(b'<row r="%d"' % filled[i], cuts[-1], end))
+    cuts.append(end)
+    spans = list(pairwise(cuts))
+    bodies: list[Any] = []
+    for a, b in spans:
+        body: Any = memoryview(sheet)[a:b]  # no copy of the cells, unless they change
+        if checked.closed and VALUELESS_CELL.search(sheet, a, b):
+            body = VALUELESS_CELL.sub(EMPTY_STRING_CELL, sheet[a:b])
+        bodies.append(body)
+    workbook = _calamine_book(checked.strings, bodies)
+    for i, (low, high) in enumerate(pairwise([0, *firsts, len(filled)])):
+        yield _block(checked, workbook, i, filled[low:high], spans[i])
+
+
+def _block(
+    checked: _Checked,
+    workbook: CalamineWorkbook,
+    index: int,
+    rows: list[int],
+    span: tuple[int, int],
+) -> PlainSheet:
+    """Return one block: calamine's reading of its sheet, dated and percent numbers as text."""
+    read = workbook.get_sheet_by_index(index)
+    grid = read.to_python(skip_empty_area=True)
+    corner = read.start if grid else None
+    top, left = (corner[0] + 1, corner[1]) if corner else (1, 0)
+    special = _special_cells(checked.book, checked.sheet, *span)
+    _read_special(checked.book, grid, special, top, left)
     columns = [_texts(column) for column in zip(*grid, strict=True)]
-    return PlainSheet(filled, columns, len(grid))
+    columns = [[""] * len(grid) for _ in range(left)] + columns
+    return PlainSheet(rows, columns, top + len(grid) - 1, top)
 
 
 def _sheet_data(sheet: bytes) -> tuple[int, int, bool] | None:
@@ -320,9 +416,12 @@ def _special_cells(book: Book, sheet: bytes, start: int, end: int) -> list[tuple
     return pattern.findall(sheet, start, end)
 
 
-def _read_special(book: Book, grid: list[list[Any]], special: list[tuple[bytes, ...]]) -> None:
+def _read_special(
+    book: Book, grid: list[list[Any]], special: list[tuple[bytes, ...]], top: int, left: int
+) -> None:
     """Put the texts of the date- and percent-styled numbers calamine read into the grid, as
-    xlsx_cells reads them (SHEET_GRAMMARS admits no number the two read apart)."""
+    xlsx_cells reads them (SHEET_GRAMMARS admits no number the two read apart); the grid's
+    first cell is at row top, column left + 1."""
     columns: dict[bytes, int] = {}
     # A column of percents or dates repeats its values: each (style, value) is shown once. Zero
     # is never looked up, as 0.0 and -0.0 are one key but not one text.
@@ -330,8 +429,8 @@ def _read_special(book: Book, grid: list[list[Any]], special: list[tuple[bytes, 
     for letters, row, style in special:
         column = columns.get(letters)
         if column is None:
-            column = columns[letters] = _column_index(letters.decode()) - 1
-        cells = grid[int(row) - 1]
+            column = columns[letters] = _column_index(letters.decode()) - 1 - left
+        cells = grid[int(row) - top]
         value = cells[column]
         if value.__class__ is not float:
             continue  # an empty cell
@@ -352,21 +451,22 @@ def _special_text(book: Book, style: int, value: float) -> str:
     return (shown[:-2] if shown.endswith(".0") else shown) + "%"
 
 
-def _calamine_grid(strings: bytes | None, body: Any) -> list[list[Any]]:
-    """Return calamine's reading of a workbook holding these shared strings and sheet cells."""
+def _calamine_book(strings: bytes | None, bodies: list[Any]) -> CalamineWorkbook:
+    """Return calamine's workbook holding these shared strings and a sheet of each body's
+    cells (sheet i + 1 the i-th), none of them read yet."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for part, text in CALAMINE_PARTS.items():
+        for part, text in _calamine_parts(len(bodies)).items():
             archive.writestr(part, text)
         if strings is not None:
             archive.writestr("xl/sharedStrings.xml", strings)
-        with archive.open("xl/worksheets/sheet1.xml", "w") as handle:
-            handle.write(SHEET_HEAD)
-            handle.write(body)
-            handle.write(SHEET_TAIL)
+        for i, body in enumerate(bodies, 1):
+            with archive.open(f"xl/worksheets/sheet{i}.xml", "w") as handle:
+                handle.write(SHEET_HEAD)
+                handle.write(body)
+                handle.write(SHEET_TAIL)
     out.seek(0)
-    sheet = CalamineWorkbook.from_filelike(out).get_sheet_by_index(0)
-    return sheet.to_python(skip_empty_area=False)
+    return CalamineWorkbook.from_filelike(out)
 
 
 def _texts(column: tuple[Any, ...]) -> list[str]:

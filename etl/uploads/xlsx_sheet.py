@@ -4,7 +4,7 @@ with calamine, xlsx_cells any other)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from etl.contract.errors import CorridorError, Problem
 from etl.uploads.limits import (
@@ -19,7 +19,7 @@ from etl.uploads.limits import (
 )
 from etl.uploads.template import TEMPLATE_SHEETS
 from etl.uploads.xlsx_cells import SheetRow, open_book
-from etl.uploads.xlsx_plain import PlainSheet, read_plain_sheet
+from etl.uploads.xlsx_plain import PlainSheet, plain_sheet_blocks, read_plain_sheet
 
 # A sheet as columns: its header texts, the row number of each data row, and one list of texts
 # per header column (what the parent turns into a frame without a per-cell step).
@@ -87,29 +87,59 @@ def read_xlsx_columns(data: bytes, name: str) -> SheetColumns:
     return header, numbers, columns
 
 
+def read_xlsx_blocks(data: bytes, name: str, block_rows: int) -> Iterator[SheetColumns] | None:
+    """Return read_xlsx_columns' columns in blocks of about block_rows rows (each under the
+    header, rows in order), each read as it is asked for; None where the sheet is not plain
+    (read_xlsx_columns reads it whole). Run in a limited child."""
+    blocks = plain_sheet_blocks(data, block_rows)
+    return None if blocks is None else _plain_blocks(blocks, name)
+
+
+def _plain_blocks(blocks: Iterator[PlainSheet], name: str) -> Iterator[SheetColumns]:
+    first = next(blocks)
+    header = _plain_header(first, name)
+    yield header, *_plain_body(first, len(header), first.rows[1:], first.rows[0] + 1, name)
+    for block in blocks:
+        yield header, *_plain_body(block, len(header), block.rows, block.top, name)
+
+
 def _plain_columns(plain: PlainSheet, name: str) -> SheetColumns:
     """Return a plain sheet as read_xlsx_columns returns xlsx_cells' rows (the same checks)."""
-    rows, grid, height = plain.rows, plain.columns, plain.height
-    if not rows:
+    header = _plain_header(plain, name)
+    return header, *_plain_body(plain, len(header), plain.rows[1:], plain.rows[0] + 1, name)
+
+
+def _plain_header(plain: PlainSheet, name: str) -> list[str]:
+    """Return the header: the texts of the sheet's first row holding cells."""
+    if not plain.rows:
         raise refuse("工作表为空", "the sheet is empty", name)
-    first = rows[0]
-    header = _header([column[first - 1] for column in grid] if first <= height else [])
-    width = len(header)
+    row, top = plain.rows[0], plain.top
+    return _header([c[row - top] for c in plain.columns] if top <= row <= plain.height else [])
+
+
+def _plain_body(
+    plain: PlainSheet, width: int, numbers: list[int], after: int, name: str
+) -> tuple[list[int], list[list[str]]]:
+    """Return the numbers and columns (width of them) of the data rows given, refusing a value
+    beyond the header's width in the sheet's rows from after on."""
+    grid, top, height = plain.columns, plain.top, plain.height
     # Rows without cells hold no value in the grid, so the first value found is xlsx_cells'.
     extra = [
-        next((i + 1 for i in range(first, height) if column[i].strip()), None)
+        next((r for r in range(max(after, top), height + 1) if column[r - top].strip()), None)
         for column in grid[width:]
     ]
     found = [r for r in extra if r is not None]
     if found:
         raise _beyond_header(name, min(found))
-    numbers = rows[1:]
     blank = [""] * len(numbers)
-    if numbers == list(range(first + 1, height + 1)):
-        body = [column[first:height] for column in grid[:width]]
+    if numbers and numbers == list(range(numbers[0], height + 1)) and numbers[0] >= top:
+        body = [column[numbers[0] - top : height - top + 1] for column in grid[:width]]
     else:
-        body = [[column[r - 1] if r <= height else "" for r in numbers] for column in grid[:width]]
-    return header, numbers, body + [list(blank) for _ in range(width - len(body))]
+        body = [
+            [column[r - top] if top <= r <= height else "" for r in numbers]
+            for column in grid[:width]
+        ]
+    return numbers, body + [list(blank) for _ in range(width - len(body))]
 
 
 def _header(texts: list[str]) -> list[str]:

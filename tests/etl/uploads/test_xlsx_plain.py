@@ -25,7 +25,7 @@ from uploads_support import HEADER, csv_line, xlsx_bytes
 
 from etl.contract.errors import CorridorError
 from etl.uploads import sandbox, xlsx_sheet
-from etl.uploads.reading import read_xlsx_frame
+from etl.uploads.reading import _drop_blank_rows, read_xlsx_frame, text_frame
 from etl.uploads.xlsx_plain import read_plain_sheet
 
 HERE = Path(__file__).parent
@@ -328,3 +328,64 @@ def test_calamine_reads_within_the_upload_childs_memory_limit() -> None:
     # The native library is mapped, and a 20,000-row sheet read, under the child's RLIMIT_AS.
     data = bench_workbook(20_000)
     assert sandbox.run_limited(plain_in_child, (data,), "b.xlsx", **sandbox.UPLOAD_LIMITS)
+
+
+def blocks_or_refusal(data: bytes, block_rows: int) -> tuple[str, Any] | None:
+    """Return the frame the sheet's blocks make together (each made a frame as the upload
+    reader makes the whole sheet's), or their refusal; None where the sheet is not plain."""
+    blocks = xlsx_sheet.read_xlsx_blocks(data, "t.xlsx", block_rows)
+    if blocks is None:
+        return None
+    try:
+        frames = [_drop_blank_rows(text_frame(*block)) for block in blocks]
+    except CorridorError as exc:
+        return "refused", [vars(p) for p in exc.problems]
+    return "frame", pd.concat(frames)
+
+
+def random_workbooks(count: int) -> Iterator[tuple[str, bytes]]:
+    """Yield random plain and other workbooks of both writers, named."""
+    for seed in range(count):
+        for make in (openpyxl_random, xlsxwriter_random):
+            yield f"{make.__name__}_{seed}", make(random.Random(seed), seed % 2 == 0)
+
+
+def test_a_plain_sheet_read_in_blocks_makes_the_whole_sheets_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Blocks of 1, 2 and 7 rows: each cut falls somewhere else (empty rows, gaps, dates and
+    # percents, a header not on row 1, a value beyond the header in a later block).
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    sheet = sibling("test_xlsx_sheet")
+    strings = sheet.PARTS["xl/sharedStrings.xml"].replace("<si/>", "")  # <si/> is not plain
+    monkeypatch.setattr(sheet, "PARTS", {**sheet.PARTS, "xl/sharedStrings.xml": strings})
+    # Blocks whose first column is empty, or whose rows are all empty.
+    gaps = '<row r="2"><c r="B2"><v>2</v></c></row><row r="3"/><row r="4"><c r="C4"><v>4</v></c>'
+    gaps += '</row><row r="6"><c r="A6"/><c r="B6"><v>6</v></c></row><row r="7"/><row r="8"/>'
+    gaps += '<row r="9"><c r="C9" t="s"><v>1</v></c></row>'
+    read = 0
+    built = [*built_workbooks(), *random_workbooks(12), ("bench", bench_workbook(50))]
+    for name, data in [*built, ("gaps", sheet.workbook(sheet.HEADER + gaps))]:
+        whole = frame_or_refusal(data)
+        for block_rows in (1, 2, 7):
+            blocks = blocks_or_refusal(data, block_rows)
+            assert (blocks is None) == (read_plain_sheet(data) is None), name
+            if blocks is not None:
+                read += 1
+                assert_same(whole, blocks)
+    assert read >= 3 * 20
+
+
+def test_a_value_beyond_the_header_in_a_later_block_is_refused_as_in_the_whole_sheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    sheet = sibling("test_xlsx_sheet")
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2, 9))
+    rows += '<row r="9"><c r="A9"><v>9</v></c><c r="F9"><v>1</v></c></row>'
+    strings = sheet.PARTS["xl/sharedStrings.xml"].replace("<si/>", "")  # <si/> is not plain
+    monkeypatch.setattr(sheet, "PARTS", {**sheet.PARTS, "xl/sharedStrings.xml": strings})
+    data = sheet.workbook(sheet.HEADER + rows)
+    whole = frame_or_refusal(data)
+    assert whole[0] == "refused" and whole[1][0]["row"] == 9
+    assert blocks_or_refusal(data, 3) == whole
