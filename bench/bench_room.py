@@ -369,7 +369,9 @@ def main() -> int:
     """Run the room on each source tree in turn, `--rounds` times, and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", action="append", help="source tree(s) (default: this one)")
-    parser.add_argument("--data-dir", default=str(REPO / "data"), help="copied before each run")
+    parser.add_argument(
+        "--data-dir", help="copied before each run (default: each tree's own data/)"
+    )
     parser.add_argument("--viewers", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--rounds", type=int, default=1, help="rooms per tree, alternated")
@@ -383,8 +385,12 @@ def main() -> int:
         for k in range(args.rounds):
             for i, tree in enumerate(trees):
                 # A private copy: the server writes its cache there, never in the shipped data/.
+                # Without its database, which each tree builds from the tables at its own
+                # schema: a tree cannot open a database a newer tree has migrated.
                 data_dir = Path(tmp) / f"data-{k}-{i}"
-                shutil.copytree(args.data_dir, data_dir, ignore=shutil.ignore_patterns("cache"))
+                source = Path(args.data_dir) if args.data_dir else tree / "data"
+                skip = shutil.ignore_patterns("cache", "corridor.sqlite*")
+                shutil.copytree(source, data_dir, ignore=skip)
                 fig = one_room(tree, data_dir, args, k)
                 load = os.getloadavg()
                 fig["load"] = load[0]
