@@ -537,10 +537,8 @@ def briefed_rows(view: FigureView) -> np.ndarray:
     rows = headline_rows(view)
     if not len(rows):
         return rows
-    cols = take_rows(
-        view.frame.loc[:, ["series", "metric", "period_start", "period_end"]], rows
-    ).reset_index(drop=True)
-    kinds = period_kinds(cols["period_start"], cols["period_end"], cols["metric"])
+    cols = take_rows(view.frame.loc[:, ["series", "period_end"]], rows).reset_index(drop=True)
+    kinds = pd.Series(view.kinds(rows), dtype="str")
     ends = pd.to_datetime(cols["period_end"])
     group = [pd.Series(pd.factorize(cols["series"])[0]), kinds]
     yearly = kinds.isin(["year", "ytd"]).to_numpy()

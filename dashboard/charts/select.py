@@ -47,18 +47,20 @@ def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.n
     n = len(frame)
     if n == 0:
         return np.arange(0), Selection(0, 0, 0, 0)
-    series = (
-        pd.DataFrame(
-            {
-                "region": ranked_codes(frame["region"]),
-                "route": ranked_codes(frame["route"]),
-                "scope": folded_codes(frame["scope"]),
-            }
-        )
-        .groupby(["region", "route", "scope"], sort=True)
-        .ngroup()
-        .to_numpy()
+    # Arrays, not pandas groupbys: a chart's few hundred figures cost a groupby's fixed overhead
+    # several times over, and every filter a reader clicks chooses again for every chart.
+    codes = np.stack(
+        [
+            ranked_codes(frame["region"]).astype(np.int64),
+            ranked_codes(frame["route"]).astype(np.int64),
+            folded_codes(frame["scope"]).astype(np.int64),
+        ],
+        axis=1,
     )
+    # Series numbered in the sorted order of their codes (as a sorted groupby numbers them).
+    _, series = np.unique(codes, axis=0, return_inverse=True)
+    series = series.reshape(-1)
+    count = int(series.max()) + 1
     ends = pd.to_datetime(frame["period_end"]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
     values = pd.to_numeric(frame["value"]).to_numpy(dtype=float)
     key = (
@@ -66,32 +68,46 @@ def select_figures(frame: pd.DataFrame, top: int, max_points: int) -> tuple[np.n
         if "series" in frame
         else np.full(n, "", dtype=object)
     )
-    work = pd.DataFrame({"s": series, "end": ends, "v": values, "key": key})
-    latest_end = work.groupby("s")["end"].transform("max").to_numpy()
-    at_latest = work.loc[ends == latest_end]
-    latest = at_latest.groupby("s").agg(v=("v", "max"), key=("key", "first"))
+    latest_end = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest_end, series, ends)
+    at_latest = np.flatnonzero(ends == latest_end[series])
+    # Each series' largest value at its latest end (NaN only when all are), and the catalogue
+    # key of its first figure there.
+    latest_v = np.full(count, np.nan)
+    valued = at_latest[~np.isnan(values[at_latest])]
+    np.fmax.at(latest_v, series[valued], values[valued])
+    first_at = np.full(count, n, dtype=np.int64)
+    np.minimum.at(first_at, series[at_latest], at_latest)
+    latest_key = key[first_at]
+    # Largest first, ties in series order, a series without a value last.
+    missing = np.isnan(latest_v)
+    by_value = np.lexsort((np.arange(count), -np.where(missing, 0.0, latest_v), missing))
     # Each catalogued series' largest scope first (the seed's 重庆海关 1.5万标箱 beside the city's
     # larger totals), then the rest by their latest value: no series of the catalogue is crowded
     # out by another series' many wordings, and unplaced fragments come only where room is left.
-    by_value = latest.sort_values("v", ascending=False, kind="stable")
-    lead = (by_value["key"] != "") & ~by_value["key"].duplicated()
-    ranked = pd.concat([by_value.loc[lead], by_value.loc[~lead]])["v"]
-    keep_series = ranked.index[:top].to_numpy()
+    ordered_keys = latest_key[by_value]
+    lead = (ordered_keys != "") & ~pd.Series(ordered_keys).duplicated().to_numpy()
+    ranked = np.concatenate([by_value[lead], by_value[~lead]])
+    keep_series = ranked[:top]
     chosen = np.isin(series, keep_series)
     shown = len(keep_series)
     if chosen.sum() > max_points:
         # Per series, keep its latest periods: the same number for each, so no series is cut short.
         per_series = max(1, max_points // max(shown, 1))
-        recency = (
-            work.loc[chosen].groupby("s")["end"].rank(method="dense", ascending=False).to_numpy()
+        at = np.flatnonzero(chosen)
+        # Each figure's dense rank by end within its series, latest first.
+        pairs, where = np.unique(
+            np.stack([series[at], ~ends[at]], axis=1), axis=0, return_inverse=True
         )
+        block_start = np.searchsorted(pairs[:, 0], pairs[:, 0], side="left")
+        recency = np.arange(len(pairs)) - block_start + 1
         inside = np.zeros(n, dtype=bool)
-        inside[np.flatnonzero(chosen)] = recency <= per_series
+        inside[at] = recency[where.reshape(-1)] <= per_series
         chosen = inside
         if chosen.sum() > max_points:
             chosen[np.flatnonzero(chosen)[max_points:]] = False
     positions = np.flatnonzero(chosen)
-    return positions, Selection(len(ranked), shown, n, len(positions))
+    return positions, Selection(count, shown, n, len(positions))
 
 
 def selection_note(selection: Selection, locale: Locale) -> str:

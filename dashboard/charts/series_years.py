@@ -33,7 +33,6 @@ from dashboard.charts.theme import (
 )
 from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, take_rows
-from etl.contract.period_kinds import period_kinds
 from etl.contract.qualifiers import OVER, is_bound
 from etl.contract.series import headline_series, series_by_key
 from etl.contract.vocabulary import load_metrics
@@ -73,8 +72,8 @@ def _year_figures(fv: FigureView, rows: np.ndarray, metrics: list[str]) -> list[
         return []
     # Calendar years of the wanted metrics, reported, chosen column-wise before any record is
     # built: a table may hold many other periods of the same series.
-    cols = take_rows(fv.frame.loc[:, ["period_start", "period_end", "metric", "basis"]], rows)
-    kinds = period_kinds(cols["period_start"], cols["period_end"], cols["metric"]).to_numpy()
+    cols = take_rows(fv.frame.loc[:, ["period_end", "metric", "basis"]], rows)
+    kinds = fv.kinds(rows)
     ends = pd.to_datetime(cols["period_end"])
     # A year with no full-year report may be drawn from a running total to a December day
     # (今年第10218列 on 30 December): at its year, its cut-off said in the note and hover.

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from dashboard.locales import Locale
 from etl.contract.identity import KEY_COLUMNS, normalise_scope
+from etl.contract.period_kinds import PERIOD_KINDS, period_kinds
 from etl.contract.qualifiers import BOUNDS
 from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.contract.series import load_series
@@ -242,11 +243,16 @@ class FigureView:
         """Return figure records (source fields and citation joined) for positions, else all."""
         pos = self.rows if positions is None else positions
         out: list[Record] = []
-        for p, row in zip(pos.tolist(), row_records(self.frame, pos), strict=True):
+        for p, cells in zip(pos.tolist(), self.index.cells(self.frame, pos), strict=True):
+            row = dict(cells)
             row.update(citation(self.citations, str(row["source_id"])))
             row["also_reported_by"] = self.also.get(p, "")
             out.append(row)
         return out
+
+    def kinds(self, positions: np.ndarray) -> np.ndarray:
+        """Return the period kind (period_kinds') of the rows at positions, as text."""
+        return self.index.kinds(self.frame, positions)
 
     def column(self, name: str) -> pd.Series:
         """Return one column of the kept rows (a small copy of that column only)."""
@@ -264,6 +270,13 @@ class FigureView:
         return out.loc[:, list(FIGURE_COLUMNS)]
 
 
+# Rows whose cells a table's index keeps: a large table's charts and briefings touch a few
+# thousand; a record is ~30 values, so this bounds the memo near 20 MB (past it, it starts over).
+CELL_MEMO_ROWS = 10_000
+# A period kind's number in the index's memo; "" is a row without an end.
+KIND_NAMES = pd.Index([*PERIOD_KINDS, ""], dtype=object)
+
+
 @dataclass(frozen=True)
 class TableIndex:
     """Per table: each row's figure identity, which source wins, and the reading order.
@@ -276,6 +289,40 @@ class TableIndex:
     reading: np.ndarray
     shared: np.ndarray
     kpi: KpiIndex
+    # What is true of a row whatever the filter, worked out the first time a view asks (cells,
+    # kinds): one table's rows are shared by every view of it, so a new filter reads them again.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def cells(self, frame: pd.DataFrame, pos: np.ndarray) -> list[Record]:
+        """Return the rows of frame (this index's table) at positions as records, missing cells
+        None (row_records'), each row read once per table; callers copy before changing one."""
+        wanted = pos.tolist()
+        distinct = set(wanted)
+        if len(distinct) > CELL_MEMO_ROWS:
+            return row_records(frame, pos)
+        known: dict[int, Record] = self.memo.setdefault("cells", {})
+        missing = {p for p in distinct if p not in known}
+        if missing and len(known) + len(missing) > CELL_MEMO_ROWS:
+            # A new dict, not cleared: another session's run may be reading this one.
+            known, missing = {}, distinct
+            self.memo["cells"] = known
+        if missing:
+            at = np.array(sorted(missing), dtype=np.int64)
+            known.update(zip(at.tolist(), row_records(frame, at), strict=True))
+        return [known[p] for p in wanted]
+
+    def kinds(self, frame: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
+        """Return the period kind of frame's rows at positions (period_kinds' text, "" where
+        there is no end), each row's worked out once per table."""
+        codes = self.memo.get("kinds")
+        if codes is None:
+            codes = self.memo.setdefault("kinds", np.full(len(frame), -1, dtype=np.int8))
+        missing = pos[codes[pos] < 0]
+        if len(missing):
+            cols = take_rows(frame.loc[:, ["period_start", "period_end", "metric"]], missing)
+            text = period_kinds(cols["period_start"], cols["period_end"], cols["metric"])
+            codes[missing] = KIND_NAMES.get_indexer(text.to_numpy())
+        return np.asarray(KIND_NAMES.to_numpy()[codes[pos]])
 
 
 HEADLINE_SERIES = frozenset(s.key for s in load_series() if s.headline)
