@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.briefing import headline_rows
+from dashboard.briefing import BoundedMemo, headline_rows
 from dashboard.charts.drawn import DrawnFigure, drawn
 from dashboard.charts.metric_charts import (
     alt_text,
@@ -72,6 +74,29 @@ OVERVIEW_METRIC_CHARTS = 1
 # How a chart is drawn, on the page and as a native chart in the deck: bars of growth, bars of
 # period flows (one per figure), or markers on a time axis (snapshots and running totals).
 KINDS = ("growth", "flow", "snapshot")
+# Charts remembered per process by what they are drawn from (see remembered): several views'
+# worth of every page's charts; each is a figure and its points, up to a few hundred KB.
+CHART_MEMO = 512
+_chart_memo: BoundedMemo[bytes, Any] = BoundedMemo(CHART_MEMO)
+T = TypeVar("T")
+
+
+def remembered(build: Callable[..., T], *args: Any) -> T:
+    """Return build(*args), built once per process for equal arguments (compared by their repr).
+
+    A chart is a pure function of its records and its language: another filter that keeps the
+    same records for it (a basis, a related switch or a metric that leaves it, a period that
+    ends in the same year) draws the same chart, so only the charts whose figures changed are
+    built again. Callers share what comes back and must not change it.
+    """
+    # A Locale is its language (locale_for's one object per language): its id, not its words.
+    said = tuple((a.lang, id(a)) if isinstance(a, Locale) else a for a in args)
+    key = hashlib.blake2b(repr((build.__qualname__, said)).encode(), digest_size=16).digest()
+    found: T | None = _chart_memo.get(key)
+    if found is None:
+        found = build(*args)
+        _chart_memo.put(key, found)
+    return found
 
 
 @dataclass(frozen=True)
@@ -147,8 +172,8 @@ def metric_specs(
     """
     ours = [r for r in records if not is_related_record(r)]
     related = [r for r in records if is_related_record(r)]
-    specs = _metric_specs(ours, metric, locale, top)
-    for spec in _metric_specs(related, metric, locale, top):
+    specs = list(remembered(_metric_specs, ours, metric, locale, top))
+    for spec in remembered(_metric_specs, related, metric, locale, top):
         specs.append(
             replace(
                 spec,
@@ -255,7 +280,7 @@ def page_chart_specs(
     """Return a page's charts from the headline candidates and each metric's figures."""
     specs: list[ChartSpec] = []
     if page == "overview":
-        growth = growth_spec(headline_records, locale)
+        growth = remembered(growth_spec, headline_records, locale)
         if growth is not None:
             specs.append(growth)
         for metric in page_metrics("overview")[:OVERVIEW_METRIC_CHARTS]:
@@ -351,7 +376,9 @@ def series_page_specs(
     years = [y for y in headline_specs(fv, metrics, locale, events) if y.page == page]
     found = {**snapshot_series(fv, metrics), **more_year_series(fv, metrics)}
     room = max(0, min(MAX_MORE_SERIES, MAX_PAGE_CHARTS - len(years)))
-    more = [series_spec(key, recs, page, locale) for key, recs in list(found.items())[:room]]
+    more = [
+        remembered(series_spec, key, recs, page, locale) for key, recs in list(found.items())[:room]
+    ]
     if not more and not any(is_years(y) for y in years):
         # Nothing over time but a year to date: the page's few figures are its metric charts.
         return []
@@ -409,7 +436,7 @@ def overview_specs(
     flows = [k for k, m in load_metrics().items() if m.headline and m.kind == "flow"]
     # Only the first series is drawn: its chart alone is built.
     for metric, records in list(year_records(fv, flows).items())[:1]:
-        spec = year_spec(metric, records, locale, events)
+        spec = remembered(year_spec, metric, records, locale, events)
         return [replace(spec, id=f"overview_{spec.id}", page="overview")]
     return []
 
@@ -419,7 +446,7 @@ def year_specs(
 ) -> list[ChartSpec]:
     """Return each metric's headline series over the calendar years, for a metric page's top."""
     return [
-        year_spec(metric, records, locale, events)
+        remembered(year_spec, metric, records, locale, events)
         for metric, records in year_records(fv, metrics).items()
     ]
 
@@ -495,24 +522,27 @@ def ytd_specs(fv: FigureView, metrics: list[str], locale: Locale) -> list[ChartS
         pair = ytd_pair([r for r in records if r["series"] == series.key])
         if pair is None:
             continue
-        points = ytd_points(pair, locale)
-        title = ytd_title(series.key, locale)
-        headline = ytd_headline(points, metric, locale)
-        m = load_metrics()[metric]
-        out.append(
-            ChartSpec(
-                id=f"{metric}{YTD_SUFFIX}",
-                page=GROUP_PAGE.get(m.group, "trains"),
-                kind="flow",
-                title=title,
-                headline=headline,
-                source_line=source_line(points, locale),
-                alt=alt_text(title, "kind_flow", points, headline, locale),
-                chart=ytd_chart(points, metric, locale),
-                point_records=tuple(points),
-            )
-        )
+        out.append(remembered(ytd_spec, metric, series.key, pair, locale))
     return out
+
+
+def ytd_spec(metric: str, key: str, pair: tuple[Record, Record], locale: Locale) -> ChartSpec:
+    """Return a metric's year to date beside the same months a year before (pair: ytd_pair's)."""
+    points = ytd_points(pair, locale)
+    title = ytd_title(key, locale)
+    headline = ytd_headline(points, metric, locale)
+    m = load_metrics()[metric]
+    return ChartSpec(
+        id=f"{metric}{YTD_SUFFIX}",
+        page=GROUP_PAGE.get(m.group, "trains"),
+        kind="flow",
+        title=title,
+        headline=headline,
+        source_line=source_line(points, locale),
+        alt=alt_text(title, "kind_flow", points, headline, locale),
+        chart=ytd_chart(points, metric, locale),
+        point_records=tuple(points),
+    )
 
 
 def headline_specs(

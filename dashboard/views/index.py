@@ -321,7 +321,7 @@ class TableIndex:
         if len(missing):
             cols = take_rows(frame.loc[:, ["period_start", "period_end", "metric"]], missing)
             text = period_kinds(cols["period_start"], cols["period_end"], cols["metric"])
-            codes[missing] = KIND_NAMES.get_indexer(text.to_numpy())
+            codes[missing] = KIND_NAMES.get_indexer(pd.Index(text))
         return np.asarray(KIND_NAMES.to_numpy()[codes[pos]])
 
 

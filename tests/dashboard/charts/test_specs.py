@@ -8,11 +8,15 @@ import re
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from dashboard.charts.specs import PAGES, ChartSpec, page_specs
+import dashboard.charts.specs as specs_module
+from dashboard.briefing import BoundedMemo
+from dashboard.charts.specs import PAGES, ChartSpec, page_specs, remembered
+from dashboard.filters import Filters, filter_mask
 from dashboard.locales import locale_for
-from dashboard.views.index import figure_view
+from dashboard.views.index import figure_view, table_index
 from dashboard.views.kpi import kpi_candidates
 from etl.contract.paths import DEFAULT_DATA_DIR, Layout
 from etl.store.cache import load_cached_table
@@ -145,3 +149,77 @@ def test_a_click_on_a_year_or_year_to_date_point_finds_its_source_report(lang: s
                 assert found[0]["period_label"] == custom[1], spec.id
                 kinds[suffix] += 1
     assert kinds["_years"] >= 10 and kinds["_ytd"] >= 4, kinds
+
+
+def test_a_chart_is_built_once_for_equal_arguments_and_again_for_other_ones() -> None:
+    built: list[object] = []
+
+    def build(records: list[dict], locale: object) -> object:
+        built.append(records)
+        return object()
+
+    first = remembered(build, [{"value": 1.0, "period_end": "2024-12-31"}], locale_for("zh"))
+    # Equal records from another view (a new list, new dicts) find the chart already built.
+    again = remembered(build, [{"value": 1.0, "period_end": "2024-12-31"}], locale_for("zh"))
+    assert again is first and len(built) == 1
+    other_value = remembered(build, [{"value": 2.0, "period_end": "2024-12-31"}], locale_for("zh"))
+    other_language = remembered(
+        build, [{"value": 1.0, "period_end": "2024-12-31"}], locale_for("en")
+    )
+    assert len(built) == 3 and first is not other_value and first is not other_language
+
+
+def _shown(spec: ChartSpec) -> tuple:
+    return (
+        spec.id,
+        spec.page,
+        spec.kind,
+        spec.title,
+        spec.headline,
+        spec.source_line,
+        spec.alt,
+        spec.note,
+        spec.growth,
+        repr(spec.events),
+        repr(spec.point_records),
+        json.dumps(spec.drawn.to_dict(), sort_keys=True, default=str),
+    )
+
+
+def test_charts_remembered_across_filters_equal_charts_built_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    layout = Layout(DEFAULT_DATA_DIR)
+    table = load_cached_table(layout)
+    events = load_events(layout, table.sources)
+    obs = table.observations
+    index = table_index(obs, table.sources)
+    # Filters that leave many charts as they were (basis, related, a period ending in a year
+    # already drawn) and so draw them from the memo, in both languages.
+    views = [
+        Filters(),
+        Filters(
+            bases=("reported",),
+            related=True,
+            start=pd.Timestamp("2019-01-01"),
+            end=pd.Timestamp("2025-12-31"),
+        ),
+    ]
+
+    def every_page(filters: Filters, lang: str) -> list[tuple]:
+        locale = locale_for(lang)
+        fv = figure_view(obs, table.sources, filter_mask(obs, filters), locale, index)
+        headline = kpi_candidates(fv)
+        return [
+            _shown(s)
+            for page in PAGES
+            for s in page_specs(
+                fv, headline if page == "overview" else [], locale, page, events=events
+            )
+        ]
+
+    monkeypatch.setattr(specs_module, "_chart_memo", BoundedMemo(specs_module.CHART_MEMO))
+    remembered_charts = [every_page(f, lang) for lang in ("zh", "en") for f in views]
+    for k, (f, lang) in enumerate((f, lang) for lang in ("zh", "en") for f in views):
+        monkeypatch.setattr(specs_module, "_chart_memo", BoundedMemo(specs_module.CHART_MEMO))
+        assert every_page(f, lang) == remembered_charts[k]

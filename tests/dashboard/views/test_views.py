@@ -7,9 +7,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from dashboard_data import OLDER, ROWS, SEED, observations, sources
-from references import figure_records, kpi_candidates_scan
+from references import figure_records, kpi_candidates_scan, period_kind
 
+import dashboard.views.index as index_module
 from dashboard.filters import NO_ROUTE, Filters, apply_filters, filter_mask
 from dashboard.locales import EN, ZH, locale_for
 from dashboard.views.index import (
@@ -266,3 +268,39 @@ def test_the_english_table_leads_each_scope_with_english_words() -> None:
     assert len(scopes)
     # Every scope reads first in English (its place), the source's words following in brackets.
     assert scopes.str.match(r"^[A-Za-z][^\u4e00-\u9fff]* \(.+\)$").all(), scopes.tolist()
+
+
+def test_a_tables_rows_are_read_once_for_every_view_and_equal_the_plain_records(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frame = compact_observations(observations())
+    index = table_index(frame, sources())
+    everything = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH, index)
+    plain = figure_records(frame, sources(), "zh")
+    assert everything.records() == plain
+    assert set(index.memo["cells"]) == set(everything.rows.tolist())
+    # A caller's change to its records is its own: the next view reads the table's cells.
+    everything.records()[0]["value"] = -1.0
+    reported = (frame["basis"] == "reported").to_numpy()
+    fewer = figure_view(frame, sources(), reported, EN, index)
+    assert fewer.records() == figure_records(frame[reported], sources(), "en")
+    assert everything.records() == plain
+    rows = everything.rows
+    kinds = [
+        period_kind(
+            frame["period_start"].iloc[p], frame["period_end"].iloc[p], frame["metric"].iloc[p]
+        )
+        for p in rows.tolist()
+    ]
+    assert everything.kinds(rows).tolist() == kinds
+    assert fewer.kinds(rows[::-1]).tolist() == kinds[::-1]
+    # Past its bound the memo starts again, and a view asking for more rows than it keeps reads
+    # them straight: the records stay the same.
+    monkeypatch.setattr(index_module, "CELL_MEMO_ROWS", 3)
+    small = table_index(frame, sources())
+    bounded = figure_view(frame, sources(), np.ones(len(frame), dtype=bool), ZH, small)
+    assert bounded.records() == plain and "cells" not in small.memo
+    for start in range(0, len(rows), 2):
+        pair = rows[start : start + 2]
+        assert bounded.records(pair) == [plain[k] for k in range(start, start + len(pair))]
+        assert len(small.memo["cells"]) <= 3
