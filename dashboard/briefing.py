@@ -537,15 +537,25 @@ def briefed_rows(view: FigureView) -> np.ndarray:
     rows = headline_rows(view)
     if not len(rows):
         return rows
-    cols = take_rows(view.frame.loc[:, ["series", "period_end"]], rows).reset_index(drop=True)
-    kinds = pd.Series(view.kinds(rows), dtype="str")
-    ends = pd.to_datetime(cols["period_end"])
-    group = [pd.Series(pd.factorize(cols["series"])[0]), kinds]
-    yearly = kinds.isin(["year", "ytd"]).to_numpy()
-    year = ends.dt.year
-    recent = (year >= year.groupby(group).transform("max") - 1).to_numpy()
-    latest = (ends == ends.groupby(group).transform("max")).to_numpy()
+    kinds = view.kinds(rows)
+    # Arrays, not groupbys: a view's few hundred headline rows cost a groupby's fixed overhead
+    # several times over. A row without an end has kind "" and is never kept.
+    ends = view.ends(rows).astype(np.int64)
+    series = view.index.codes(view.frame, "series")[0][rows]
+    _, kind = np.unique(kinds, return_inverse=True)
+    _, group = np.unique(np.stack([series, kind.reshape(-1)], axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    count = int(group.max()) + 1
+    latest_end = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest_end, group, ends)
+    first_end = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_end, group, ends)
+    year = ends.astype("datetime64[ns]").astype("datetime64[Y]").astype(np.int64)
+    latest_year = latest_end.astype("datetime64[ns]").astype("datetime64[Y]").astype(np.int64)
+    yearly = (kinds == "year") | (kinds == "ytd")
+    recent = year >= latest_year[group] - 1
+    latest = ends == latest_end[group]
     # The first full year too: the start of the series' growth over its span.
-    first = ((kinds == "year") & (ends == ends.groupby(group).transform("min"))).to_numpy()
-    keep = (kinds != "").to_numpy() & (np.where(yearly, recent, latest) | first)
+    first = (kinds == "year") & (ends == first_end[group])
+    keep = (kinds != "") & (np.where(yearly, recent, latest) | first)
     return rows[keep]

@@ -32,7 +32,7 @@ from dashboard.charts.theme import (
     legend_below_ticks,
 )
 from dashboard.locales import Locale
-from dashboard.views.index import FigureView, Record, take_rows
+from dashboard.views.index import FigureView, Record
 from etl.contract.qualifiers import OVER, is_bound
 from etl.contract.series import headline_series, series_by_key
 from etl.contract.vocabulary import load_metrics
@@ -72,17 +72,19 @@ def _year_figures(fv: FigureView, rows: np.ndarray, metrics: list[str]) -> list[
         return []
     # Calendar years of the wanted metrics, reported, chosen column-wise before any record is
     # built: a table may hold many other periods of the same series.
-    cols = take_rows(fv.frame.loc[:, ["period_end", "metric", "basis"]], rows)
     kinds = fv.kinds(rows)
-    ends = pd.to_datetime(cols["period_end"])
+    ends = fv.ends(rows)
+    # A row without an end has kind "": neither a year nor a year to date.
+    month = ends.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    year = ends.astype("datetime64[Y]").astype(np.int64) + 1970
     # A year with no full-year report may be drawn from a running total to a December day
     # (今年第10218列 on 30 December): at its year, its cut-off said in the note and hover.
-    december = (kinds == "ytd") & (ends.dt.month == 12).to_numpy()
+    december = (kinds == "ytd") & (month == 12)
     keep = (
         ((kinds == "year") | december)
-        & (ends.dt.year >= FIRST_YEAR).to_numpy()
-        & (cols["basis"].astype(str) == "reported").to_numpy()
-        & cols["metric"].astype(str).isin(metrics).to_numpy()
+        & (year >= FIRST_YEAR)
+        & fv.index.holds(fv.frame, "basis", ("reported",), rows)
+        & fv.index.holds(fv.frame, "metric", metrics, rows)
     )
     years = fv.records(rows[keep])
     out: list[Record] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -254,6 +255,10 @@ class FigureView:
         """Return the period kind (period_kinds') of the rows at positions, as text."""
         return self.index.kinds(self.frame, positions)
 
+    def ends(self, positions: np.ndarray) -> np.ndarray:
+        """Return the period ends of the rows at positions as datetime64[ns]."""
+        return self.index.ends(self.frame, positions)
+
     def column(self, name: str) -> pd.Series:
         """Return one column of the kept rows (a small copy of that column only)."""
         return self.frame[name].iloc[self.rows]
@@ -310,6 +315,32 @@ class TableIndex:
             at = np.array(sorted(missing), dtype=np.int64)
             known.update(zip(at.tolist(), row_records(frame, at), strict=True))
         return [known[p] for p in wanted]
+
+    def codes(self, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return a column of frame (this index's table) as codes of its distinct values and
+        those values as text (a missing cell's code -1), worked out once per table."""
+        found: tuple[np.ndarray, np.ndarray] | None = self.memo.get(f"codes:{column}")
+        if found is None:
+            codes, uniques = pd.factorize(frame[column])
+            found = (np.asarray(codes), np.asarray([str(u) for u in uniques], dtype=object))
+            self.memo[f"codes:{column}"] = found
+        return found
+
+    def holds(
+        self, frame: pd.DataFrame, column: str, values: Iterable[str], pos: np.ndarray
+    ) -> np.ndarray:
+        """Return which of frame's rows at positions hold one of the values (as text) in column."""
+        codes, uniques = self.codes(frame, column)
+        hit = np.append(np.isin(uniques, list(values)), False)
+        return np.asarray(hit[codes[pos]])
+
+    def ends(self, frame: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
+        """Return the period ends of frame's rows at positions as datetime64[ns] (NaT: none),
+        the column read once per table."""
+        ends = self.memo.get("ends")
+        if ends is None:
+            ends = self.memo.setdefault("ends", date_codes(frame["period_end"]))
+        return np.asarray(ends[pos]).astype("datetime64[ns]")
 
     def kinds(self, frame: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
         """Return the period kind of frame's rows at positions (period_kinds' text, "" where

@@ -294,6 +294,11 @@ def test_a_tables_rows_are_read_once_for_every_view_and_equal_the_plain_records(
     ]
     assert everything.kinds(rows).tolist() == kinds
     assert fewer.kinds(rows[::-1]).tolist() == kinds[::-1]
+    ends = pd.to_datetime(frame["period_end"]).iloc[rows].to_numpy(dtype="datetime64[ns]")
+    assert (everything.ends(rows) == ends).all()
+    for column, values in (("basis", ("reported",)), ("metric", ("teu", "train_runs"))):
+        held = frame[column].astype(str).isin(values).iloc[rows].to_numpy()
+        assert (index.holds(frame, column, values, rows) == held).all() and held.any()
     # Past its bound the memo starts again, and a view asking for more rows than it keeps reads
     # them straight: the records stay the same.
     monkeypatch.setattr(index_module, "CELL_MEMO_ROWS", 3)
