@@ -14,7 +14,7 @@ from dashboard.filter_params import FILTER_PARAMS as FILTER_PARAMS
 from dashboard.filter_params import FilterParam as FilterParam
 from dashboard.i18n import DEFAULT_LANG, LANGS, pair
 from dashboard.locales import ZH, Locale, locale_for
-from dashboard.views.index import among
+from dashboard.views.index import FigureView, among
 from etl.contract.errors import Problem
 from etl.contract.schema import BASES
 from etl.contract.series import load_series
@@ -299,6 +299,15 @@ def related_mask(frame: pd.DataFrame) -> np.ndarray:
     mask = among(frame["route"], RELATED_ROUTES)
     if "series" in frame:
         mask = mask | among(frame["series"], RELATED_SERIES)
+    return mask
+
+
+def related_rows(view: FigureView, rows: np.ndarray) -> np.ndarray:
+    """Return which of a view's rows (positions) are another corridor's, as related_mask
+    decides, from the table's column codes (read once per table, not a copy of the rows)."""
+    mask = view.index.holds(view.frame, "route", RELATED_ROUTES, rows)
+    if "series" in view.frame:
+        mask = mask | view.index.holds(view.frame, "series", RELATED_SERIES, rows)
     return mask
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.filters import related_mask
+from dashboard.filters import related_rows
 from dashboard.locales import Locale
 from dashboard.views.index import FigureView, Record, folded_codes, ranked_codes
 from etl.contract.vocabulary import load_metrics
@@ -137,14 +137,14 @@ def metric_records(
     apart, each the `top` scopes by latest value and at most MAX_BARS / MAX_MARKERS points.
     Records are built only for the chosen rows, so a million-row view costs a few array passes.
     """
-    mine = fv.rows[(fv.column("metric") == metric).to_numpy()]
+    mine = fv.rows[fv.index.holds(fv.frame, "metric", (metric,), fv.rows)]
     if not len(mine):
         return [], {}
     flow = load_metrics()[metric].kind == "flow"
     starts = fv.frame["period_start"].iloc[mine].isna().to_numpy()
     # A related corridor's figures are chosen apart: the related switch never changes which of
     # this corridor's scopes a chart draws.
-    related = related_mask(fv.frame.iloc[mine])
+    related = related_rows(fv, mine)
     chosen: list[np.ndarray] = []
     selections: dict[str, Selection] = {}
     total_id = f"{metric}_cumulative" if flow else metric

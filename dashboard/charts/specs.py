@@ -52,7 +52,7 @@ from dashboard.charts.series_years import (
     year_title,
 )
 from dashboard.charts.ytd import ytd_chart, ytd_headline, ytd_pair, ytd_points, ytd_title
-from dashboard.filters import is_related_record, related_mask
+from dashboard.filters import is_related_record, related_rows
 from dashboard.locales import Locale
 from dashboard.span_growth import growth_sentence, series_growth, year_figure
 from dashboard.views.index import HEADLINE_SERIES, FigureView, Record, among
@@ -360,7 +360,7 @@ def related_specs(
     """Return a page's related corridors' charts (there only with the related switch on), in the
     room its series charts leave."""
     room = MAX_PAGE_CHARTS - drawn
-    if room <= 0 or not related_mask(fv.frame.iloc[fv.rows]).any():
+    if room <= 0 or not related_rows(fv, fv.rows).any():
         return []
     by_metric, selections = _chosen(fv, page_metrics(page), top)
     specs = page_chart_specs([], by_metric, locale, page, top)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from dashboard_data import OLDER, SEED, observations, sources
@@ -14,10 +15,15 @@ from dashboard.filters import (
     apply_filters,
     parse_month,
     parse_query_params,
+    related_mask,
+    related_rows,
     to_query_params,
     vocabulary_choices,
 )
 from dashboard.locales import EN, ZH
+from dashboard.views.index import figure_view
+from etl.contract.paths import DEFAULT_DATA_DIR, Layout
+from etl.store.cache import load_cached_table
 
 CHOICES = vocabulary_choices([SEED, OLDER])
 
@@ -255,3 +261,15 @@ def test_the_related_switch_lives_in_the_url() -> None:
     odd = parse_query_params({"related": "maybe"}, CHOICES)
     assert not odd.filters.related
     assert [(p.kind, p.param) for p in odd.problems] == [("unknown", "related")]
+
+
+def test_a_views_related_rows_are_what_related_mask_says_of_its_rows() -> None:
+    layout = Layout(DEFAULT_DATA_DIR)
+    table = load_cached_table(layout)
+    obs = table.observations
+    fv = figure_view(obs, table.sources, np.ones(len(obs), dtype=bool), ZH)
+    expected = related_mask(obs.iloc[fv.rows])
+    assert expected.any() and not expected.all()
+    assert (related_rows(fv, fv.rows) == expected).all()
+    some = fv.rows[::3]
+    assert (related_rows(fv, some) == related_mask(obs.iloc[some])).all()
