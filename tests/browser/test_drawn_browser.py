@@ -113,3 +113,28 @@ def test_each_chart_on_a_page_is_drawn_once(
     context.close()
     assert count >= (1 if path == "" else 4)
     assert draws == count, f"{draws} plotly.js draws for {count} charts"
+
+
+def test_a_click_on_a_point_drawn_once_opens_its_report(
+    chromium_browser: object, server: str
+) -> None:
+    # The chart is drawn once with the click mode Streamlit's point selection sets: a click
+    # still selects the point, and the page links the report behind it under the chart.
+    page = chromium_browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/trains?lang=en")
+    page.wait_for_selector(CHART, state="visible")
+    page.wait_for_function(SETTLED_JS)
+    card = page.locator('[data-testid="stPlotlyChart"]').first
+    card.scroll_into_view_if_needed()
+    # The sixth point drawn: one of the series' own points, whose report has a link.
+    point = card.locator(".scatterlayer .trace .points path").nth(5)
+    box = point.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    link = page.get_by_text("Source report of the selected point")
+    link.first.wait_for(state="visible")
+    assert link.first.locator("a").first.get_attribute("href", timeout=TIMEOUT_MS)
+    page.close()
