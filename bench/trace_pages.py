@@ -1,9 +1,11 @@
 """Where a page load goes in Chromium: per page, the load time, Chromium's own counters (script,
 layout, style, all tasks) and the elements the page holds, against the bare one-chart page;
-with --profile, a CPU profile of one load, self time by script chunk and by function.
+with --profile, a CPU profile of one load, self time by script chunk and by function; with
+--phases, the main thread's time in one load by Chromium's timeline event (script, style, layout,
+paint…); with --draws, how often plotly.js drew a whole figure in one load.
 
     .venv/bin/python bench/trace_pages.py --src /tmp/base --src . --pages overview trains reach
-    .venv/bin/python bench/trace_pages.py --pages trains --profile
+    .venv/bin/python bench/trace_pages.py --pages trains --profile --phases --draws
 
 Trees (--src) are served as bench_room.py serves them (each its own `streamlit run` on a
 private copy of the shipped data), loaded alternately with bench/bare_app.py in one Chromium,
@@ -13,6 +15,7 @@ as bench_dashboard.py loads them (a load ends with the script finished and every
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -28,19 +31,42 @@ sys.path.insert(0, str(REPO / "bench"))
 from bench_dashboard import DRAWN_JS, LOADED_JS, PAGES, TIMEOUT_MS  # noqa: E402
 from bench_room import chart_counts, server  # noqa: E402
 from local_browser import launch_options, streamlit_server  # noqa: E402
+from plotly_draws import plot_draws, start_counting  # noqa: E402
 
 # Chromium's Performance.getMetrics counters worth comparing, in seconds.
 METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
 # What a page holds once loaded: Streamlit's element containers, its layout blocks, the download
-# buttons and popovers (what a chart card is made of), and every DOM node.
+# buttons and popovers (what a chart card is made of), markdown blocks, charts, data grids,
+# iframes, images, fonts in use, style sheets (emotion's included), and every DOM node (its SVG's).
 COUNT_JS = """() => ({
   elements: document.querySelectorAll('[data-testid="stElementContainer"]').length,
   blocks: document.querySelectorAll(
     '[data-testid="stVerticalBlock"],[data-testid="stHorizontalBlock"]').length,
   downloads: document.querySelectorAll('[data-testid="stDownloadButton"]').length,
   popovers: document.querySelectorAll('[data-testid="stPopover"]').length,
+  markdown: document.querySelectorAll('[data-testid="stMarkdown"]').length,
+  charts: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+  dataframes: document.querySelectorAll('[data-testid="stDataFrame"]').length,
+  iframes: document.getElementsByTagName('iframe').length,
+  images: document.getElementsByTagName('img').length,
+  fonts: [...document.fonts].filter(f => f.status === 'loaded').length,
+  sheets: document.styleSheets.length,
   nodes: document.getElementsByTagName('*').length,
+  svg_nodes: document.querySelectorAll('svg *').length,
 })"""
+# Chromium's timeline events a load's main-thread time is read by (durations include what runs
+# inside them: a script's forced style and layout are in both its own line and theirs).
+PHASES = {
+    "script": ("EvaluateScript", "v8.compile", "FunctionCall", "TimerFire", "FireAnimationFrame",
+               "EventDispatch", "RunMicrotasks", "v8.evaluateModule"),
+    "style": ("UpdateLayoutTree", "ParseAuthorStyleSheet"),
+    "layout": ("Layout",),
+    "paint": ("Paint", "PaintImage", "RasterTask", "Decode Image"),
+    "composite": ("Layerize", "UpdateLayer", "CompositeLayers", "Commit", "PrePaint"),
+    "html": ("ParseHTML",),
+    "gc": ("MajorGC", "MinorGC", "V8.GC_SCAVENGER", "V8.GC_MARK_COMPACTOR"),
+}  # fmt: skip
+TIMELINE = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink"]
 # Microseconds between the profiler's samples: fine enough for a few-second load.
 SAMPLE_US = 200
 
@@ -84,6 +110,41 @@ def profiled_load(context: Any, url: str, charts: int) -> tuple[Counter, Counter
     return by_script, by_function
 
 
+def phased_load(browser: Any, context: Any, url: str, charts: int) -> dict[str, float]:
+    """Return one load's main-thread milliseconds by phase (PHASES) from Chromium's trace."""
+    tab = context.new_page()
+    browser.start_tracing(page=tab, categories=TIMELINE)
+    tab.goto(url)
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=50)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=50)
+    events = json.loads(browser.stop_tracing())["traceEvents"]
+    tab.close()
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    by_name: Counter = Counter()
+    for e in events:
+        if e.get("ph") == "X" and (e.get("pid"), e.get("tid")) in main:
+            by_name[e["name"]] += e.get("dur", 0) / 1000
+    return {phase: sum(by_name[n] for n in names) for phase, names in PHASES.items()}
+
+
+def drawn_load(context: Any, url: str, charts: int) -> int:
+    """Return how often plotly.js drew a whole figure in one load."""
+    tab = context.new_page()
+    cdp = context.new_cdp_session(tab)
+    start_counting(cdp)
+    tab.goto(url)
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=50)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=50)
+    time.sleep(1)  # a redraw after the load (a chart's width settling) counts too
+    draws = plot_draws(cdp)
+    tab.close()
+    return draws
+
+
 def main() -> int:
     """Trace every page of every tree against the bare page; print medians (and profiles)."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -91,6 +152,8 @@ def main() -> int:
     parser.add_argument("--pages", nargs="*", default=["trains", "reach"], choices=list(PAGES))
     parser.add_argument("--rounds", type=int, default=5, help="loads per page")
     parser.add_argument("--profile", action="store_true", help="one profiled load per page")
+    parser.add_argument("--phases", action="store_true", help="one traced load per page")
+    parser.add_argument("--draws", action="store_true", help="plotly.js draws in one load")
     args = parser.parse_args()
     trees = [Path(s).resolve() for s in (args.src or [str(REPO)])]
     with ExitStack() as stack:
@@ -129,6 +192,13 @@ def main() -> int:
                 print(f"== {name}: {sum(scripts.values()):.0f} ms sampled")
                 for key, ms in [*scripts.most_common(12), *functions.most_common(12)]:
                     print(f"   {ms:7.0f}  {key[:110]}")
+        if args.phases:
+            for name, url, n in loads:
+                phases = phased_load(browser, context, url, n)
+                print(f"-- {name:26s} " + "  ".join(f"{k} {v:.0f}" for k, v in phases.items()))
+        if args.draws:
+            for name, url, n in loads:
+                print(f"-- {name:26s} plotly.js draws {drawn_load(context, url, n)}")
         browser.close()
     return 0
 

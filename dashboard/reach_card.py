@@ -40,8 +40,9 @@ def _figures(version: str, lang: str, _table: Table) -> tuple[go.Figure, go.Figu
     # The maps change only with the language and the sources' names: built once per server, and
     # drawn from one dict made once (27 and 34 KB of JSON, copied on every run otherwise).
     locale = locale_for(lang)
-    return drawn(corridor_chart(locale)), drawn(
-        lanes_chart(locale, data.publishers(_table, locale))
+    # The maps are drawn without point selection: no modes of Streamlit's to match.
+    return drawn(corridor_chart(locale), selection=False), drawn(
+        lanes_chart(locale, data.publishers(_table, locale)), selection=False
     )
 
 
