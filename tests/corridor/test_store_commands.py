@@ -598,3 +598,41 @@ def test_ingest_into_a_current_database_imports_neither_alembic_nor_pandera(
     assert "merged as batch" in done.stdout
     assert "imported: ['pandas']" in done.stdout, done.stdout
     assert len(load_table(layout).observations) == 3
+
+
+# `corridor validate` / `ingest` of a small file: the file goes to its limited child once the
+# store's registered sources are read, before this process imports pandas and the store's
+# operations, which it imports while the child reads the file (both start-ups overlap).
+SENT_BEFORE_PANDAS = """
+import sys
+from etl.uploads import sandbox
+from corridor.cli import main
+run_limited = sandbox.run_limited
+def noted(*args, **kwargs):
+    print("pandas when sent:", "pandas" in sys.modules)
+    return run_limited(*args, **kwargs)
+sandbox.run_limited = noted
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "ingest"])
+def test_the_file_goes_to_the_child_before_pandas_is_imported(
+    command: str, layout: Layout, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "up.csv", csv_bytes(3))
+    extra = ["--yes"] if command == "ingest" else []
+    argv = [command, path, *extra, "--data-dir", str(layout.root)]
+    done = subprocess.run(
+        [sys.executable, "-c", SENT_BEFORE_PANDAS, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pandas when sent: False" in done.stdout, done.stdout
+    if command == "ingest":
+        assert "merged as batch" in done.stdout
+        assert len(load_table(layout).observations) == 3
+    else:
+        assert "the file is valid" in done.stdout
