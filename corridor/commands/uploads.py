@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib
 import sys
 from pathlib import Path
 
@@ -31,7 +30,7 @@ def _max_bytes(args: argparse.Namespace) -> int | None:
 
 
 def _read_file(args: argparse.Namespace) -> tuple[bytes, str]:
-    from etl.uploads.limits import read_upload_bytes
+    from etl.uploads.reading import read_upload_bytes
 
     path = Path(args.file)
     name = args.as_name or path.name
@@ -64,17 +63,9 @@ def _reader_started(handler: Handler) -> Handler:
     return run
 
 
-def _import_record_check() -> None:
-    """Import the record check `validate` runs on the new rows (while the child reads the file)."""
-    for module in ("etl.contract.checks", "etl.store.record_check"):
-        importlib.import_module(module)
-
-
-def _import_merging() -> None:
-    """Import what proving the acting account and merging need (done while the upload's child
-    reads the file)."""
-    for module in ("etl.store.auth", "etl.store.commands"):
-        importlib.import_module(module)
+def _import_sign_in() -> None:
+    """Import what proving the acting account needs (done while the upload's child reads it)."""
+    import etl.store.auth  # noqa: F401
 
 
 @command(
@@ -95,19 +86,15 @@ def _import_merging() -> None:
 )
 @_reader_started
 def cmd_validate(args: argparse.Namespace) -> int:
-    # Only what sends the file to the child first: the rest is imported while the child reads it.
-    from etl.store.upload_check import validate_upload
-
-    where = layout(args.data_dir)
-    data, name = _read_file(args)
-    _upload, preview = validate_upload(
-        where, data, name, max_bytes=_max_bytes(args), meanwhile=_import_record_check
-    )
     import pandas as pd
 
     from etl.contract.checks import render_report
+    from etl.store.commands import validate_upload
     from etl.store.record_check import check_rows
 
+    where = layout(args.data_dir)
+    data, name = _read_file(args)
+    _upload, preview = validate_upload(where, data, name, max_bytes=_max_bytes(args))
     print(f"文件有效 / the file is valid: {name}")
     print_preview(preview)
     incoming = pd.concat(
@@ -139,16 +126,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 )
 @_reader_started
 def cmd_ingest(args: argparse.Namespace) -> int:
-    # Only what sends the file to the child first: the rest is imported while the child reads it.
-    from etl.store.upload_check import validate_upload
+    from etl.store.commands import ingest_upload, merge_upload, validate_upload
     from etl.uploads.upload import worth_streaming
 
     where = layout(args.data_dir)
     data, name = _read_file(args)
     proven = None
     if args.yes and not args.replace and worth_streaming(data):
-        from etl.store.commands import ingest_upload
-
         # Nobody confirms the preview: rows go in while the child checks the next ones, the
         # preview is printed before the commit, and a refusal leaves nothing written.
         proven = actor(args)
@@ -159,10 +143,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             report_merge(streamed)
             return 0
     upload, preview = validate_upload(
-        where, data, name, max_bytes=_max_bytes(args), meanwhile=_import_merging
+        where, data, name, max_bytes=_max_bytes(args), meanwhile=_import_sign_in
     )
-    from etl.store.commands import merge_upload
-
     print_preview(preview)
     if not preview.changes:
         print("没有改动：所有行都已存在 / nothing changed: every row is already held")
@@ -210,7 +192,7 @@ def cmd_add_article(args: argparse.Namespace) -> int:
     from etl.store.preview import preview_rows
     from etl.store.table import load_state
     from etl.uploads.articles import propose_article
-    from etl.uploads.limits import read_upload_bytes
+    from etl.uploads.reading import read_upload_bytes
 
     where = layout(args.data_dir)
     path = Path(args.file)

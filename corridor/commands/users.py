@@ -95,7 +95,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 @command("users", "list", help="列出用户 / list users")
 def cmd_users_list(args: argparse.Namespace) -> int:
     from etl.store.accounts import LEGACY_NAME, read_users
-    from etl.store.passwords import legacy_users_file
+    from etl.store.db.side_records import legacy_users_file
 
     users = read_users(_store(args))
     if not users:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
 # Spreadsheets skip leading blanks of every kind before deciding a cell is a formula, so the
 # check looks past them: Unicode whitespace (NBSP U+00A0, U+3000, line breaks) and the
@@ -32,10 +30,6 @@ def neutralise_text(value: object) -> object:
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy whose text cells cannot run as formulas; numbers and dates stay as they are."""
-    # Imported here: the rules above are read by pandas-free code too (an upload's name is
-    # checked before its limited child reads the file).
-    import pandas as pd
-
     out = frame.copy()
     for col in out.columns:
         series = out[col]

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from etl.contract.columns import OBSERVATION_COLUMNS as OBSERVATION_COLUMNS
-from etl.contract.columns import SOURCE_COLUMNS as SOURCE_COLUMNS
 from etl.contract.errors import CorridorError, Problem
 from etl.contract.qualifiers import QUALIFIERS
 from etl.contract.series import load_series
@@ -22,6 +20,36 @@ from etl.contract.vocabulary import load_metrics, load_regions, load_routes
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
+OBSERVATION_COLUMNS: tuple[str, ...] = (
+    "metric",
+    "value",
+    "qualifier",
+    "unit",
+    "period_start",
+    "period_end",
+    "region",
+    "route",
+    "scope",
+    "series",
+    "yoy_pct",
+    "basis",
+    "source_id",
+    "quote",
+)
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "source_id",
+    "title",
+    "publisher",
+    "published",
+    "published_inferred",
+    "url",
+    "kind",
+    "file_name",
+    "sha256",
+    "added_by",
+    "added_at",
+    "note",
+)
 BASES = ("reported", "derived")
 SOURCE_KINDS = ("article", "brief", "upload", "synthetic")
 # The contract bounds period_end: nothing before the corridor's prehistory, nothing in the future

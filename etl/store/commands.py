@@ -13,13 +13,15 @@ import pandas as pd
 from etl.contract.paths import Layout
 from etl.contract.series import (
     MAX_WORDING,
+    fill_series,
+    load_series_rules,
     normalise_wording,
     series_by_key,
 )
 from etl.store.actors import Actor, require_analyst
 from etl.store.db import operations as ops
 from etl.store.db.opening import store_engine
-from etl.store.db.reading import read_observations_arrow
+from etl.store.db.reading import active_wordings, read_observations_arrow
 from etl.store.db.streaming import merge_streamed
 from etl.store.figure_changes import FigureEdit, figure_change
 from etl.store.notes import check_note
@@ -28,10 +30,43 @@ from etl.store.pending import submit_article, submit_figure_change, submit_uploa
 from etl.store.preview import Preview
 from etl.store.settings import load_settings
 from etl.store.sources import source_frame
-from etl.store.upload_check import validate_upload as validate_upload
 from etl.store.wordings import series_refusal
 from etl.uploads.articles import ArticleProposal
-from etl.uploads.upload import Upload
+from etl.uploads.upload import Upload, parse_upload
+
+
+def validate_upload(
+    layout: Layout,
+    data: bytes,
+    name: str,
+    *,
+    max_bytes: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[Upload, Preview]:
+    """Return the validated upload and its preview against the stored table (a dry run);
+    meanwhile: the caller's own preparation, done while the file is read (parse_upload)."""
+    engine = store_engine(layout)
+    with engine.connect() as connection:
+        known = ops.active_source_ids(connection)
+
+    def prepare() -> None:
+        # The series rules the preview below applies are read while the child reads the file.
+        load_series_rules()
+        if meanwhile is not None:
+            meanwhile()
+
+    upload = parse_upload(data, name, known, max_bytes=max_bytes, meanwhile=prepare)
+    with engine.connect() as connection, connection.begin():
+        preview = ops.check_against(connection, upload.rows, upload.identities)
+        # Shown: the series each row joins (named, or by the rules and analysts' wordings);
+        # stored: the series as uploaded, so the rules keep deciding for rows that name none.
+        wordings = active_wordings(connection)
+    return upload, with_fields(
+        preview,
+        new=fill_series(preview.new, wordings),
+        present=fill_series(preview.present, wordings),
+        contradicting=fill_series(preview.contradicting, wordings),
+    )
 
 
 def merge_rows(layout: Layout, actor: Actor, request: ops.MergeRequest) -> MergeResult:

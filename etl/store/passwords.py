@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.contract.errors import CorridorError
-from etl.contract.paths import REPO_ROOT, Layout
+from etl.contract.paths import REPO_ROOT
 from etl.store.actors import ANALYST, MANAGER, Actor
 
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
@@ -147,21 +147,3 @@ def write_password_hash(hashed: str, path: Path | None = None) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return where
-
-
-# Earlier versions kept accounts in a JSON file: $CORRIDOR_USERS_FILE, else beside
-# $CORRIDOR_SECRETS_FILE, else <data-dir>/corridor_users.json, else the checkout's .streamlit/.
-USERS_ENV = "CORRIDOR_USERS_FILE"
-USERS_FILE_NAME = "corridor_users.json"
-
-
-def legacy_users_file(layout: Layout) -> Path:
-    """Return where earlier versions kept this data directory's accounts file."""
-    env = os.environ.get(USERS_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    if os.environ.get(SECRETS_ENV, "").strip():
-        return secrets_path().with_name(USERS_FILE_NAME)
-    where = layout.root / USERS_FILE_NAME
-    legacy = SECRETS_PATH.with_name(USERS_FILE_NAME)
-    return legacy if not where.exists() and legacy.is_file() else where

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,19 +20,22 @@ from defusedxml import ElementTree as DefusedET
 from defusedxml.common import DefusedXmlException
 
 from etl.contract.errors import CorridorError
+from etl.contract.formulas import FORMULA_RE
 from etl.uploads import sandbox
 from etl.uploads.limits import (
-    DEFAULT_MAX_UNPACKED_BYTES,
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,
-    check_file_name,
-    check_size,
+    max_upload_bytes,
     refuse,
     too_many_columns,
     too_many_rows,
 )
-from etl.uploads.limits import read_upload_bytes as read_upload_bytes
+
+# Spreadsheet XML compresses 5–10×; a workbook unpacking to more than this is a zip bomb, not a
+# table anyone typed (200,000 rows of the contract unpack to well under 100 MiB).
+DEFAULT_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+
 
 # A real workbook has a few dozen parts; thousands of entries are another way to exhaust memory.
 MAX_ZIP_MEMBERS = 2000
@@ -52,6 +56,33 @@ MAGIC_REFUSED = {
     b"\xff\xfe": ("UTF-16 编码的文本", "UTF-16 text"),
     b"\xfe\xff": ("UTF-16 编码的文本", "UTF-16 text"),
 }
+
+
+def check_size(size: int, name: str, max_bytes: int | None = None) -> None:
+    """Refuse an upload larger than the cap, before any of it is read."""
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if size > limit:
+        raise CorridorError.single(
+            f"文件过大（{size} 字节，上限 {limit} 字节）",
+            f"file too large ({size} bytes, limit {limit} bytes)",
+            file=name,
+        )
+    if size == 0:
+        raise CorridorError.single("文件为空", "the file is empty", file=name)
+
+
+def read_upload_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """Return a file's bytes after checking that it exists and is within the size cap."""
+    name = str(path)
+    if not path.is_file():
+        raise CorridorError.single("文件不存在", "file not found", file=name)
+    check_size(path.stat().st_size, name, max_bytes)
+    with path.open("rb") as handle:
+        # Read at most one byte past the cap: the file may have grown since stat().
+        limit = max_upload_bytes() if max_bytes is None else max_bytes
+        data = handle.read(limit + 1)
+    check_size(len(data), name, max_bytes)
+    return data
 
 
 def detect_kind(data: bytes, name: str) -> str:
@@ -311,6 +342,29 @@ def text_frame(header: list[str], numbers: list[int], columns: list[list[str]]) 
     )
     frame.columns = pd.Index(header, dtype=str)
     return frame
+
+
+# File names are metadata (history, the default quote); 255 is what file systems allow.
+MAX_NAME_LENGTH = 255
+
+
+NAME_RE = re.compile(r"^[^\x00-\x1f\x7f/\\<>]+$")
+
+
+def check_file_name(name: str) -> None:
+    """Refuse a file name that is empty, too long, a path, or could act as a formula or markup."""
+    if (
+        not name.strip()
+        or len(name) > MAX_NAME_LENGTH
+        or not NAME_RE.match(name)
+        or re.match(FORMULA_RE, name)
+    ):
+        raise CorridorError.single(
+            "文件名无效：不能为空、过长、含路径、控制字符或标记，也不能以公式符号开头",
+            "invalid file name: it must be a plain name (no path, control characters or markup, "
+            f"no formula prefix, at most {MAX_NAME_LENGTH} characters)",
+            value=name,
+        )
 
 
 def read_upload_blocks(

@@ -2,9 +2,7 @@
 in a limited child (etl.uploads.sandbox) by etl.uploads.validating.
 
 Kept apart from the readers and checks so that a process which only sends an upload to its
-child and merges what comes back (`corridor ingest`) never imports them, nor pandera with them;
-and pandas-free until an upload is made, so such a process sends the file to its child first and
-imports pandas while the child reads it.
+child and merges what comes back (`corridor ingest`) never imports them, nor pandera with them.
 """
 
 from __future__ import annotations
@@ -13,15 +11,15 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from etl.contract.errors import Problem
+from etl.contract.identity import figure_digests, figure_hashes
 from etl.uploads import sandbox
-from etl.uploads.limits import DEFAULT_MAX_UNPACKED_BYTES, check_file_name, check_size
-
-if TYPE_CHECKING:
-    import numpy as np
-    import pandas as pd
+from etl.uploads.reading import DEFAULT_MAX_UNPACKED_BYTES, check_file_name, check_size
 
 
 @dataclass(frozen=True)
@@ -46,16 +44,12 @@ class Upload:
         """Return the rows' figure key and (key, value) hashes (identity.figure_hashes), once."""
         if self.known_hashes is not None and len(self.known_hashes[0]) == len(self.rows):
             return self.known_hashes
-        from etl.contract.identity import figure_hashes
-
         return figure_hashes(self.rows)
 
     @cached_property
     def identities(self) -> list[str]:
         """Return the rows' figure identities as the store indexes them (figure_digests), once:
         the check's preview and the merge both use them."""
-        from etl.contract.identity import figure_digests
-
         return figure_digests(self.rows)
 
 

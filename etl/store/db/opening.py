@@ -26,7 +26,6 @@ from etl.contract.paths import Layout
 from etl.store.db import tables as t
 from etl.store.db.engine import create_store_engine, resolve_database_url
 from etl.store.db.migrations import HEAD_REVISION
-from etl.store.passwords import legacy_users_file
 
 if TYPE_CHECKING:
     from etl.store.db.importing import Imported
@@ -120,23 +119,18 @@ def open_store(engine: Engine, layout: Layout) -> Imported | None:
 
     Return what was imported, or None when the database held data already.
     """
+    # Imported here: the batch format's reader uses the store's history, which opens the store.
+    from etl.store.db.importing import import_accounts_file, import_batches
+
     # Read first, without the write lock: a start of an up-to-date store never waits for a writer,
     # nor imports Alembic (~0.3 s); only a new or older database is migrated.
     if not at_head(engine):
         from etl.store.db.migrate import upgrade
 
         upgrade(engine)
-    # The importer (pandas and the batch format's reader, which uses the store's history, which
-    # opens the store) only for a database to build or an old accounts file to load: opening a
-    # built store stays pandas-free, so a command can send its upload to the child first.
     if not is_empty(engine):
-        if legacy_users_file(layout).is_file():
-            from etl.store.db.importing import import_accounts_file
-
-            import_accounts_file(engine, layout)
+        import_accounts_file(engine, layout)
         return None
-    from etl.store.db.importing import import_batches
-
     with _building(engine):
         if not is_empty(engine):
             return None

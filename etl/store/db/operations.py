@@ -39,7 +39,6 @@ from etl.store.db.changes import (
 from etl.store.db.engine import writing
 from etl.store.db.reading import active_wordings, read_observations_arrow
 from etl.store.db.rows import figure_identities, observations_frame
-from etl.store.db.source_ids import active_source_ids as active_source_ids
 from etl.store.db.writes import refuse_identity_clash
 from etl.store.figure_changes import FigureChange, FigureEdit, figure_change
 from etl.store.outcomes import MergeResult
@@ -57,6 +56,14 @@ from etl.store.preview import (
 LATEST = "~"
 # The table hash of the batch format is gone: results carry this in its place.
 NO_HASH = ""
+
+
+def active_source_ids(connection: Connection) -> set[str]:
+    """Return the ids of the sources registered now."""
+    s = t.sources
+    return set(
+        connection.execute(sa.select(s.c.source_id).where(s.c.removed_batch.is_(None))).scalars()
+    )
 
 
 def preview_against(

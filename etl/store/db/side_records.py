@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,7 +17,7 @@ from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout
 from etl.store.actors import ROLES
 from etl.store.batches import STORED_NAME_RE, read_batch_records
-from etl.store.passwords import legacy_users_file
+from etl.store.passwords import SECRETS_ENV, SECRETS_PATH, secrets_path
 
 # A pending item of the batch format: pending/<id>/ with its record, rows and, once decided, the
 # decision (an approval may instead be known only from the batch that names the item).
@@ -128,6 +130,24 @@ def audit_rows(layout: Layout) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# Earlier versions kept accounts in a JSON file: $CORRIDOR_USERS_FILE, else beside
+# $CORRIDOR_SECRETS_FILE, else <data-dir>/corridor_users.json, else the checkout's .streamlit/.
+USERS_ENV = "CORRIDOR_USERS_FILE"
+USERS_FILE_NAME = "corridor_users.json"
+
+
+def legacy_users_file(layout: Layout) -> Path:
+    """Return where earlier versions kept this data directory's accounts file."""
+    env = os.environ.get(USERS_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    if os.environ.get(SECRETS_ENV, "").strip():
+        return secrets_path().with_name(USERS_FILE_NAME)
+    where = layout.root / USERS_FILE_NAME
+    legacy = SECRETS_PATH.with_name(USERS_FILE_NAME)
+    return legacy if not where.exists() and legacy.is_file() else where
 
 
 def account_rows(layout: Layout) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from etl.contract.columns import OBSERVATION_COLUMNS
+from etl.contract.schema import OBSERVATION_COLUMNS
 
 # Constraint names spelled out, so migrations name them the same on both engines.
 NAMING = {

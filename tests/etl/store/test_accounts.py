@@ -23,7 +23,8 @@ from etl.store.audit import audit
 from etl.store.db import tables as t
 from etl.store.db.engine import DATABASE_ENV
 from etl.store.db.opening import forget_engines, store_engine
-from etl.store.passwords import USERS_ENV, USERS_FILE_NAME, verify_password
+from etl.store.db.side_records import USERS_ENV, USERS_FILE_NAME
+from etl.store.passwords import verify_password
 
 __all__ = ["db_url", "postgres_server"]
 

@@ -16,8 +16,8 @@ from etl.contract.paths import DEFAULT_DATA_DIR, REPO_ROOT, layout
 from etl.store import auth, passwords
 from etl.store.db.engine import DATABASE_ENV, DATABASE_FILE
 from etl.store.db.opening import forget_engines
+from etl.store.db.side_records import USERS_ENV, USERS_FILE_NAME
 from etl.store.login_throttle import THROTTLE_FILE
-from etl.store.passwords import USERS_ENV, USERS_FILE_NAME
 
 
 @pytest.fixture

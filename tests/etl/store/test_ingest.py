@@ -556,7 +556,7 @@ def test_validate_does_the_callers_preparation_while_the_file_is_read(
         read_rules()
         done.append("rules")
 
-    monkeypatch.setattr(series, "load_series_rules", rules_noted)
+    monkeypatch.setattr("etl.store.commands.load_series_rules", rules_noted)
     upload, preview = validate_upload(
         layout,
         csv_bytes(2),

@@ -14,7 +14,7 @@ from pg_support import db_url, postgres_server
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.store.db.engine import create_store_engine
 from etl.store.db.migrate import upgrade
-from etl.store.passwords import USERS_FILE_NAME
+from etl.store.db.side_records import USERS_FILE_NAME
 
 __all__ = ["db_url", "history_layout", "postgres_server"]
 

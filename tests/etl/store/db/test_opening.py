@@ -120,38 +120,3 @@ def test_two_processes_starting_at_once_build_the_database_once(
         assert _count(engine, t.data_version) == 1
     finally:
         engine.dispose()
-
-
-# A command opening a built store and reading its registered sources (what an upload's check
-# needs before its file goes to the limited child) imports neither pandas nor the importer.
-OPEN_WITHOUT_PANDAS = """
-import sys
-from pathlib import Path
-from etl.contract.paths import Layout
-from etl.store.db.opening import store_engine
-from etl.store.db.source_ids import active_source_ids
-with store_engine(Layout(Path(sys.argv[1]))).connect() as connection:
-    print(sorted(active_source_ids(connection))[:1], "pandas" in sys.modules)
-"""
-
-
-def test_opening_a_built_store_imports_no_pandas(db_url: str, tmp_path: Path) -> None:
-    layout = _shipped(tmp_path / "data")
-    engine = create_store_engine(db_url)
-    try:
-        open_store(engine, layout)
-        with engine.connect() as connection:
-            first = connection.execute(
-                sa.select(t.sources.c.source_id).order_by(t.sources.c.source_id).limit(1)
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    done = subprocess.run(
-        [sys.executable, "-c", OPEN_WITHOUT_PANDAS, str(layout.root)],
-        env={**os.environ, DATABASE_ENV: db_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [f"['{first}']", "False"]
