@@ -94,10 +94,16 @@ OWN_MODE = "rail_sea"
 
 
 @cache
+def _series_toml() -> dict[str, Any]:
+    """Return rules/series.toml parsed, once a process: the catalogue and scope words share it."""
+    text = resources.files("etl.contract").joinpath("rules", "series.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
 def load_scope_words() -> ScopeWords:
     """Return the scope vocabulary of rules/series.toml ([scope_words])."""
-    text = resources.files("etl.contract").joinpath("rules", "series.toml").read_text("utf-8")
-    return parse_scope_words(tomllib.loads(text).get("scope_words", {}))
+    return parse_scope_words(_series_toml().get("scope_words", {}))
 
 
 def parse_scope_words(spec: Mapping[str, Any]) -> ScopeWords:
@@ -261,8 +267,7 @@ def parse_catalogue(entries: list[dict[str, Any]]) -> tuple[Series, ...]:
 @cache
 def load_series() -> tuple[Series, ...]:
     """Return the series catalogue in the order its rules are tried."""
-    text = resources.files("etl.contract").joinpath("rules", "series.toml").read_text("utf-8")
-    return parse_catalogue(tomllib.loads(text).get("series", []))
+    return parse_catalogue(_series_toml().get("series", []))
 
 
 def load_series_rules() -> None:

@@ -246,3 +246,29 @@ def test_a_scope_says_in_english_what_it_narrows_to() -> None:
     assert scope_words_en("汽车零部件") == "cars, parts and components"
     assert scope_words_en("重庆经西部陆海新通道(其中市外)") == "part of a total"
     assert scope_words_en("重庆经西部陆海新通道") == ""
+
+
+def test_rules_file_parsed_once_for_catalogue_and_scope_words(monkeypatch):
+    """load_series_rules parses series.toml once: the catalogue and scope words share it."""
+    import tomllib
+
+    import etl.contract.series as series
+
+    calls = []
+    parse = tomllib.loads
+
+    def counted(text: str) -> dict:
+        calls.append(len(text))
+        return parse(text)
+
+    caches = (series._series_toml, series.load_series, series.load_scope_words)
+    for cached in caches:
+        cached.cache_clear()
+    monkeypatch.setattr(series.tomllib, "loads", counted)
+    try:
+        series.load_series_rules()
+        assert len(calls) == 1
+        assert series.load_series() and series.load_scope_words().corridor
+    finally:
+        for cached in caches:
+            cached.cache_clear()
