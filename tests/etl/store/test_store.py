@@ -333,9 +333,11 @@ def test_article_rows_from_a_manager_are_refused(layout: Layout) -> None:
 CRASH_BASE_ROWS = 3000
 CRASH_ROWS = 200
 # Kills at random moments of a merge: the database makes the merge atomic (its own crash tests
-# kill inside the transaction, tests/etl/store/db/test_crashes.py); these sample the whole
-# command, start to finish, often enough to land in every phase.
-KILLS = 30
+# kill inside the transaction, tests/etl/store/db/test_crashes.py, on both engines); these
+# sample the whole command, start to finish: half the kills anywhere, half in its last third.
+# Each kill costs a parse and two table reads (~1.5 s) around a merge of ~0.1 s: 12 rather
+# than 30, to keep the gate within CI's time (both outcomes still seen: 5 before, 7 after).
+KILLS = 12
 
 
 def _parsed(layout: Layout, data: bytes, name: str) -> Upload:
@@ -452,7 +454,8 @@ def _fork_approve(layout: Layout, pending: str) -> int:
     return pid
 
 
-APPROVE_KILLS = 16
+# As KILLS: the approval's own crash test kills inside its transaction on both engines.
+APPROVE_KILLS = 8
 
 
 @pytest.mark.slow
