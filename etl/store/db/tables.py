@@ -3,7 +3,8 @@
 Rows are never deleted: a figure, source or wording that a batch removes keeps its row with
 `removed_batch` set, so the history is in the tables themselves. The database enforces the
 figure identity: among active figures (removed_batch IS NULL) an identity and report number
-occur once, so two writers can never both add the same figure.
+occur once, so two writers can never both add the same figure. Every batch a figure names
+exists: a foreign key on SQLite, statement-level triggers on PostgreSQL (migration 0006).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Date,
     Double,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -52,6 +54,13 @@ REMOVED = text("removed_batch IS NOT NULL")
 
 def _batch_ref(name: str) -> Column[str]:
     return Column(name, String(BATCH_ID_LENGTH), ForeignKey("batches.id"), nullable=True)
+
+
+def _checked_batch_ref(name: str) -> tuple[Column[str], ForeignKeyConstraint]:
+    # A foreign key on SQLite only: on PostgreSQL migration 0006's statement-level triggers hold
+    # the same guarantee, checking a COPY's batches once instead of once per figure.
+    key = ForeignKeyConstraint([name], ["batches.id"]).ddl_if(dialect="sqlite")
+    return Column(name, String(BATCH_ID_LENGTH), nullable=True), key
 
 
 def _texts(*names: str) -> list[Column[str]]:
@@ -97,6 +106,9 @@ sources = Table(
     ),
 )
 
+# The figures' foreign keys that PostgreSQL holds as triggers instead (migration 0006).
+SQLITE_ONLY_KEYS = ("fk_figures_added_batch_batches", "fk_figures_removed_batch_batches")
+
 _NUMBERS = {"value": False, "yoy_pct": True}
 _DATES = {"period_start": True, "period_end": False}
 
@@ -125,8 +137,8 @@ figures = Table(
     # The n-th active report of one figure: built tables keep a figure once per source that
     # reports it (0, 1, …); a batch adds a figure only as report 0 of an identity not held.
     Column("report_no", Integer, nullable=False, server_default="0"),
-    _batch_ref("added_batch"),
-    _batch_ref("removed_batch"),
+    *_checked_batch_ref("added_batch"),
+    *_checked_batch_ref("removed_batch"),
     Index(
         "uq_figures_active_identity",
         "identity",
