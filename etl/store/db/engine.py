@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,9 @@ DATABASE_FILE = "corridor.sqlite"
 # A writer waits this long for another to commit: a merge of 200,000 rows takes seconds, so a
 # longer wait means a stuck writer, and the caller gets a clear refusal instead of hanging.
 BUSY_TIMEOUT_MS = 30_000
+# Between tries of switching a new database to WAL while another process does the same (see
+# _wal_mode): short against a merge, long against the other process' switch.
+WAL_RETRY_S = 0.05
 # Execution option asking SQLite for the write lock when the transaction begins: two writers
 # then queue at BEGIN instead of both reading and one failing when it first writes.
 WRITE_OPTION = "corridor_write"
@@ -96,13 +101,29 @@ def _sqlite_connected(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _wal_mode(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # FULL: a committed change survives a power cut, as the batch folders' fsyncs did.
         cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
+
+
+def _wal_mode(cursor: Any) -> None:
+    """Switch the database to WAL, trying again within the busy timeout while it is locked."""
+    # Switching takes an exclusive lock, and SQLite answers "database is locked" at once, without
+    # its busy wait, to one of two processes opening a new database together (a lock it cannot
+    # wait for without deadlock): the other's switch is over in milliseconds.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _sqlite_begin(connection: Connection) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+import etl.store.db.engine as engine_module
 from etl.contract.errors import CorridorError
 from etl.store.db.engine import (
     DATABASE_ENV,
@@ -99,3 +101,33 @@ def test_a_url_that_cannot_be_parsed_is_refused_without_its_password(tmp_path: P
     with pytest.raises(CorridorError) as caught:
         resolve_database_url("pg://user:hunter2@host:port:bad/db", tmp_path)
     assert "hunter2" not in caught.value.render()
+
+
+class _LockedThenFree:
+    """A cursor whose WAL switch is refused as locked a few times (another process switching)."""
+
+    def __init__(self, refusals: int, message: str = "database is locked") -> None:
+        self.refusals, self.message, self.tries = refusals, message, 0
+
+    def execute(self, _sql: str) -> None:
+        self.tries += 1
+        if self.tries <= self.refusals:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_a_wal_switch_refused_as_locked_is_tried_again_and_other_errors_are_not() -> None:
+    busy = _LockedThenFree(3)
+    engine_module._wal_mode(busy)
+    assert busy.tries == 4
+    broken = _LockedThenFree(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        engine_module._wal_mode(broken)
+    assert broken.tries == 1
+
+
+def test_a_wal_switch_locked_past_the_busy_timeout_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 120)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        engine_module._wal_mode(_LockedThenFree(10_000))
