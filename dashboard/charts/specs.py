@@ -456,22 +456,43 @@ def year_spec(
 ) -> ChartSpec:
     """Return one metric's headline series over the calendar years (records: year_records')."""
     points = year_points(records, locale)
-    title = year_title(metric, locale)
-    headline = headline_text(points, metric, locale)
-    m = load_metrics()[metric]
+    return _flow_spec(
+        f"{metric}_years",
+        metric,
+        year_title(metric, locale),
+        headline_text(points, metric, locale),
+        points,
+        year_chart(points, metric, locale, events),
+        locale,
+        note=year_note(points, locale),
+        events=tuple(year_events(points, metric, events)),
+        growth=span_words(points, locale),
+    )
+
+
+def _flow_spec(
+    spec_id: str,
+    metric: str,
+    title: str,
+    headline: str,
+    points: list[Record],
+    chart: go.Figure,
+    locale: Locale,
+    **more: Any,
+) -> ChartSpec:
+    """Return a flow chart's spec on its metric's page, its source line and alt text from its
+    points (more: the spec's other fields)."""
     return ChartSpec(
-        id=f"{metric}_years",
-        page=GROUP_PAGE.get(m.group, "trains"),
+        id=spec_id,
+        page=GROUP_PAGE.get(load_metrics()[metric].group, "trains"),
         kind="flow",
         title=title,
         headline=headline,
         source_line=source_line(points, locale),
         alt=alt_text(title, "kind_flow", points, headline, locale),
-        chart=year_chart(points, metric, locale, events),
+        chart=chart,
         point_records=tuple(points),
-        note=year_note(points, locale),
-        events=tuple(year_events(points, metric, events)),
-        growth=span_words(points, locale),
+        **more,
     )
 
 
@@ -529,19 +550,14 @@ def ytd_specs(fv: FigureView, metrics: list[str], locale: Locale) -> list[ChartS
 def ytd_spec(metric: str, key: str, pair: tuple[Record, Record], locale: Locale) -> ChartSpec:
     """Return a metric's year to date beside the same months a year before (pair: ytd_pair's)."""
     points = ytd_points(pair, locale)
-    title = ytd_title(key, locale)
-    headline = ytd_headline(points, metric, locale)
-    m = load_metrics()[metric]
-    return ChartSpec(
-        id=f"{metric}{YTD_SUFFIX}",
-        page=GROUP_PAGE.get(m.group, "trains"),
-        kind="flow",
-        title=title,
-        headline=headline,
-        source_line=source_line(points, locale),
-        alt=alt_text(title, "kind_flow", points, headline, locale),
-        chart=ytd_chart(points, metric, locale),
-        point_records=tuple(points),
+    return _flow_spec(
+        f"{metric}{YTD_SUFFIX}",
+        metric,
+        ytd_title(key, locale),
+        ytd_headline(points, metric, locale),
+        points,
+        ytd_chart(points, metric, locale),
+        locale,
     )
 
 
