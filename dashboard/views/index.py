@@ -81,7 +81,9 @@ def folded_codes(scope: pd.Series) -> np.ndarray:
     if isinstance(scope.dtype, pd.CategoricalDtype):
         folded = pd.Index([normalise_scope(str(c)) for c in scope.cat.categories])
         fcodes, _ = pd.factorize(folded)
-        return np.asarray(fcodes)[scope.cat.codes.to_numpy()]
+        codes = scope.cat.codes.to_numpy()
+        # A missing scope (code -1) would index the last category: it gets a code of its own.
+        return np.where(codes < 0, -1, np.asarray(fcodes)[codes])
     codes, _ = pd.factorize(scope.astype(str).map(normalise_scope))
     return np.asarray(codes)
 
