@@ -53,9 +53,9 @@ def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
     source = totals_source_line(totals, locale)
     corridor, lanes = _figures(table.version, locale.lang, table)
     with st.container(border=True, key="card_reach_map"):
-        st.markdown(f"**{locale.t('map_title')}**")
-        # Totals carry a source's name: data, shown as text.
-        st.markdown(f"##### {plain(headline)}")
+        # Totals carry a source's name: data, shown as text. One markdown block and one caption
+        # for the card's texts, as a chart card has them (dashboard/ui.py).
+        st.markdown(f"**{locale.t('map_title')}**\n\n##### {plain(headline)}")
         left, right = st.columns([2, 3])
         with left:
             st.caption(locale.t("map_corridor"))
@@ -71,9 +71,8 @@ def reach_map_card(table: Table, filters: Filters, locale: Locale) -> None:
             st.plotly_chart(
                 lanes, theme=None, config=MAP_CONFIG, key="map_lanes", alt=_alt("map_lanes", locale)
             )
-        if source:
-            st.caption(plain(source))
-        st.caption(locale.t("map_regions_note"))
+        notes = (plain(source), locale.t("map_regions_note"))
+        st.caption("\n\n".join(note for note in notes if note))
         _downloads(
             {
                 "map_corridor": partial(

@@ -44,8 +44,9 @@ def chart_card(spec: ChartSpec) -> None:
     """Show one chart: headline, chart with alt text, and the source line beneath."""
     with st.container(border=True, key=f"card_{spec.id}"):
         # Titles, headlines and source lines carry scopes and publishers: data, shown as text.
-        st.markdown(f"**{plain(spec.title)}**")
-        st.markdown(f"##### {plain(spec.headline)}")
+        # Title and headline are one markdown block, source line and note one caption: each
+        # element is a React component, styles and a markdown parse in every viewer's browser.
+        st.markdown(f"**{plain(spec.title)}**\n\n##### {plain(spec.headline)}")
         # A click on a point selects it: its source report is linked under the chart.
         event = st.plotly_chart(
             spec.drawn,
@@ -58,9 +59,7 @@ def chart_card(spec: ChartSpec) -> None:
         )
         if spec.growth:
             st.markdown(f"**{page_locale().t('span_growth')}** {plain(spec.growth)}")
-        st.caption(plain(spec.source_line))
-        if spec.note:
-            st.caption(plain(spec.note))
+        st.caption("\n\n".join(plain(line) for line in (spec.source_line, spec.note) if line))
         downloads.chart_downloads(spec, page_locale(), event.get("selection"))
 
 
@@ -185,16 +184,16 @@ def briefing_block(brief: Briefing, locale: Locale) -> None:
     if not brief.sentences:
         return
     with st.container(border=True, key="briefing"):
-        st.markdown(f"**{locale.t('brief_title')}**")
-        st.markdown(brief.markdown())
+        st.markdown(f"**{locale.t('brief_title')}**\n\n{brief.markdown()}")
         names = []
         for src in brief.sources():
             name = escape_markdown(src.cited)
             url = safe_url(src.url)
             names.append(f"[{name}]({url})" if url else name)
-        st.caption(locale.t("brief_sources") + locale.t("sep") + locale.t("list_sep").join(names))
+        notes = [locale.t("brief_sources") + locale.t("sep") + locale.t("list_sep").join(names)]
         if any(c.computed for s in brief.sentences for c in s.comparisons):
-            st.caption(locale.t("brief_computed"))
+            notes.append(locale.t("brief_computed"))
+        st.caption("\n\n".join(notes))
         # A popover mounts its content when opened: the code block's highlighter (a large
         # script) is loaded on that click, not with every page. st.code carries its own copy
         # button (no external script).

@@ -195,8 +195,9 @@ def lanes_chart(
     """
     geo = geography or load_geography()
     figure = go.Figure(land_traces(load_land()))
-    for lane in geo.lanes:
-        figure.add_trace(_lane_trace(lane, locale, cited or {}))
+    lanes = [_lane_traces(lane, locale, cited or {}) for lane in geo.lanes]
+    # Every lane's line first, then every end: no lane is drawn over another one's label.
+    figure.add_traces([line for line, _ in lanes] + [end for _, end in lanes])
     gulf = geo.hub("qinzhou")
     figure.add_trace(
         go.Scatter(
@@ -215,7 +216,14 @@ def lanes_chart(
     return figure
 
 
-def _lane_trace(lane: Lane, locale: Locale, cited: Mapping[str, str]) -> go.Scatter:
+def _lane_traces(
+    lane: Lane, locale: Locale, cited: Mapping[str, str]
+) -> tuple[go.Scatter, go.Scatter]:
+    """Return a lane's line (hover at every interpolated point) and its end's marker and label.
+
+    Two traces rather than one with a zero-size marker and an empty label on each of its
+    points: plotly.js draws an SVG node for each of those, about 750 on the page for nothing.
+    """
     points = densify(lane.path)
     name = lane.name(locale)
     beyond = lane.path[-1][0] >= WORLD_WINDOW[2] - EDGE
@@ -227,21 +235,33 @@ def _lane_trace(lane: Lane, locale: Locale, cited: Mapping[str, str]) -> go.Scat
     lines = [locale.t("map_named", places=places)]
     lines += list(dict.fromkeys(cited.get(s, s) for s, _, _ in lane.named))
     hover = f"<b>{chart_text(name)}</b><br>" + "<br>".join(chart_text(x) for x in lines)
-    last = len(points) - 1
-    return go.Scatter(
+    line = go.Scatter(
         x=[p[0] for p in points],
         y=[p[1] for p in points],
-        mode="lines+markers+text",
+        mode="lines",
         line={"color": LANE_COLOUR, "width": 2},
-        marker={
-            "size": [0] * last + [7],
-            "color": LANE_COLOUR,
-            "symbol": "triangle-right" if beyond else "circle",
-        },
-        text=[""] * last + [label],
-        textposition=lane.label,
-        textfont={"size": 13, "color": TEXT_COLOUR},
         hovertemplate=hover + "<extra></extra>",
         name=name,
         meta={"lane": lane.key},
     )
+    end = go.Scatter(
+        x=[points[-1][0]],
+        y=[points[-1][1]],
+        mode="markers+text",
+        # As plotly.js drew the end when it was one of a lane's sized points (a "bubble"): a
+        # little see-through, ringed in white.
+        marker={
+            "size": 7,
+            "color": LANE_COLOUR,
+            "symbol": "triangle-right" if beyond else "circle",
+            "opacity": 0.7,
+            "line": {"color": "#FFFFFF", "width": 1},
+        },
+        text=[label],
+        textposition=lane.label,
+        textfont={"size": 13, "color": TEXT_COLOUR},
+        hovertemplate=hover + "<extra></extra>",
+        name=name,
+        meta={"lane_end": lane.key},
+    )
+    return line, end

@@ -4,6 +4,8 @@ fragments in a chart's title or legend, the rest in the more-figures table."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from app_support import APP, TIMEOUT
@@ -63,11 +65,9 @@ def test_metric_pages_draw_at_most_eight_charts_named_by_series_never_by_scope(
                 # A legend entry is a series label or a word for how a mark was reported:
                 # never a scope (通道全线（西部陆海新通道的目的地由）, 这是西部陆海新通道…).
                 assert name in allowed or name.startswith(prefixes), (page, name)
-        titles = [
-            m.value.strip("*")
-            for m in at.main.markdown
-            if m.value.startswith("**") and m.value.endswith("**")
-        ]
+        # A card's title is the first line of its one markdown block, the headline beneath.
+        firsts = [m.value.split("\n\n", 1)[0] for m in at.main.markdown]
+        titles = [f.strip("*") for f in firsts if f.startswith("**") and f.endswith("**")]
         labels = {s.label(lang) for s in load_series()}
         chart_titles = [
             t
@@ -78,6 +78,7 @@ def test_metric_pages_draw_at_most_eight_charts_named_by_series_never_by_scope(
                 for k in ("brief_title", "more_figures", "map_title")
             }
         ]
+        assert len(chart_titles) == len(elements) - sum(maps), (page, chart_titles)
         for title in chart_titles:
             plain = title.replace("\\", "").replace("\u2060", "")
             assert any(plain.startswith(label) for label in labels | metric_labels), (page, title)
@@ -117,3 +118,45 @@ def test_the_trains_page_draws_its_series_then_a_more_figures_table(
     }
     assert len(table) > 100
     assert more.label == f"更多数据（{len(table)}）"
+
+
+def _kinds(block: Any) -> list[str]:
+    return [c.type for c in block.children.values()]
+
+
+def _keyed(node: Any, prefix: str) -> Iterator[Any]:
+    """Yield the blocks under node whose key starts with prefix (an element's id ends with it)."""
+    for child in getattr(node, "children", {}).values():
+        if child.type == "flex_container" and f"-{prefix}" in child.proto.id:
+            yield child
+        yield from _keyed(child, prefix)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_card_mounts_its_texts_as_one_markdown_block_and_one_caption(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = _page(lang, "reach")
+    cards = list(_keyed(at.main, "card_"))
+    (reach_map,) = [c for c in cards if c.proto.id.endswith("-card_reach_map")]
+    charts = [c for c in cards if c is not reach_map]
+    assert len(charts) == len(at.get("plotly_chart")) - 2
+    for card in charts:
+        kinds = _kinds(card)
+        # Title and headline, the chart, the growth over the years (series charts), the source
+        # line with any note, the download menu: nothing else a card.
+        growth = ["markdown"] if kinds.count("markdown") == 2 else []
+        assert kinds == ["markdown", "plotly_chart", *growth, "caption", "popover"], kinds
+        heading, *rest = [c for c in card.children.values() if c.type == "markdown"]
+        title, headline = heading.value.split("\n\n")
+        assert title.startswith("**") and title.endswith("**") and headline.startswith("##### ")
+        assert all(m.value.startswith("**") for m in rest)
+        (caption,) = [c for c in card.children.values() if c.type == "caption"]
+        assert caption.value.startswith(CATALOGUE["source"][0 if lang == "zh" else 1])
+    # The map card: title and totals, both maps under their captions, the totals' source and
+    # the regions' note in one caption, the menu.
+    assert _kinds(reach_map) == ["markdown", "flex_container", "caption", "popover"]
+    note = next(c for c in reach_map.children.values() if c.type == "caption").value
+    assert note.endswith(CATALOGUE["map_regions_note"][0 if lang == "zh" else 1])
+    assert "\n\n" in note  # the totals' source first

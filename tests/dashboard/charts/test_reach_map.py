@@ -176,14 +176,41 @@ def test_a_lane_hover_shows_its_region_and_where_reports_name_it(
     figure = lanes_chart(locale_for(lang), cited)
     lanes = {tr.meta["lane"]: tr for tr in traces_with(figure, "lane")}
     assert set(lanes) == {la.key for la in load_geography().lanes}
+    ends = {tr.meta["lane_end"]: tr for tr in traces_with(figure, "lane_end")}
+    assert set(ends) == set(lanes)
     europe = lanes["europe"]
-    assert europe.name == region and europe.text[-1] == region
+    assert europe.name == region and ends["europe"].text == (region,)
     assert europe.hovertemplate.startswith(f"<b>{region}</b>")
     assert place in europe.hovertemplate
+    # The end's marker and label hover as the lane does.
+    assert ends["europe"].hovertemplate == europe.hovertemplate
     # A source's name from the data is inert in the hover.
     assert "<a href" not in europe.hovertemplate and "&lt;a href" in europe.hovertemplate
     # The lane leaving the window says where it goes on.
-    assert lanes["americas"].text[-1].endswith("→")
+    assert ends["americas"].text[-1].endswith("→")
+    assert ends["americas"].marker.symbol == "triangle-right"
+
+
+def test_a_lane_is_a_line_and_one_marked_labelled_end() -> None:
+    figure = lanes_chart(ZH)
+    lanes = {tr.meta["lane"]: tr for tr in traces_with(figure, "lane")}
+    ends = {tr.meta["lane_end"]: tr for tr in traces_with(figure, "lane_end")}
+    for lane in load_geography().lanes:
+        line, end = lanes[lane.key], ends[lane.key]
+        # Hover at every interpolated point of the line, and nothing drawn at them: plotly.js
+        # makes an SVG node for each point's marker and label, even an empty one.
+        assert line.mode == "lines" and line.text is None and line.marker.size is None
+        assert list(zip(line.x, line.y, strict=True)) == densify(lane.path)
+        assert len(line.x) > 10 or len(lane.path) == 2
+        assert (end.x, end.y) == ((line.x[-1],), (line.y[-1],))
+        assert end.mode == "markers+text" and end.marker.size == 7
+        assert end.textposition == lane.label
+    # The labels are drawn over every lane's line: the ends come after all the lines.
+    order = [tr.meta for tr in figure.data if isinstance(tr.meta, dict)]
+    first_end = next(i for i, m in enumerate(order) if "lane_end" in m)
+    assert all("lane" not in m for m in order[first_end:])
+    # One marker and label a lane, not one (if empty) on each of its points.
+    assert sum(len(tr.x) for tr in figure.data if "markers" in (tr.mode or "")) == len(lanes) + 1
 
 
 def test_lanes_start_at_the_beibu_gulf() -> None:
