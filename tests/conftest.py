@@ -73,6 +73,19 @@ def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture
+def read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read and check uploads in this process, as the limited child does (sandbox.IN_CHILD).
+
+    The child costs a fresh interpreter per read; a test of what a file's cells become or why it
+    is refused checks the same code here. The child itself is tested in tests/etl/uploads/
+    test_sandbox.py and by the cases each module keeps on the child's path.
+    """
+    from etl.uploads import sandbox
+
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+
+
 @pytest.fixture(autouse=True)
 def no_spare_children() -> Iterator[None]:
     """End the limited children a test kept spare (the upload page keeps one for an analyst):
