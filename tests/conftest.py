@@ -74,16 +74,18 @@ def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Read and check uploads in this process, as the limited child does (sandbox.IN_CHILD).
+def read_in_this_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read and check uploads in this process, as the limited child does (sandbox.IN_CHILD),
+    unless the test's module names the test in its THROUGH_THE_CHILD.
 
-    The child costs a fresh interpreter per read; a test of what a file's cells become or why it
-    is refused checks the same code here. The child itself is tested in tests/etl/uploads/
-    test_sandbox.py and by the cases each module keeps on the child's path.
+    The child costs a fresh interpreter per read; a test of what a file's cells become, why it is
+    refused or what a merge does with it checks the same code here. The child itself is tested in
+    tests/etl/uploads/test_sandbox.py and by the cases a module keeps on the child's path.
     """
     from etl.uploads import sandbox
 
-    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    if request.node.name not in getattr(request.module, "THROUGH_THE_CHILD", ()):
+        monkeypatch.setattr(sandbox, "IN_CHILD", True)
 
 
 @pytest.fixture(autouse=True)

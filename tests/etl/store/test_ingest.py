@@ -35,7 +35,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 FUTURE = (date.today() + timedelta(days=90)).isoformat()
 
 
-pytestmark = pytest.mark.usefixtures("no_default_data_dir")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir", "read_in_this_process")
 
 # The tests that still read through the limited child, one per kind of outcome that crosses from
 # the child to the page: a refusal by the file's type, a field rule's refusal naming its row,
@@ -52,13 +52,6 @@ THROUGH_THE_CHILD = {
     "test_an_upload_in_chinese_labels_merges_to_the_same_rows_as_its_key_twin",
     "test_validate_does_the_callers_preparation_while_the_file_is_read",
 }
-
-
-@pytest.fixture(autouse=True)
-def reader(request: pytest.FixtureRequest) -> None:
-    """Read uploads in this process (conftest.read_in_this_process) unless THROUGH_THE_CHILD."""
-    if request.node.name not in THROUGH_THE_CHILD:
-        request.getfixturevalue("read_in_this_process")
 
 
 def refuse(layout: Layout, data: bytes, name: str = "upload.csv") -> str:
