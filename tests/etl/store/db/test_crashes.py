@@ -28,6 +28,10 @@ from etl.uploads.upload import worth_streaming
 from etl.uploads.validating import parse_upload
 
 WANG = Actor("王芳", ANALYST)
+# This process's own uploads (the rows expected, the item and batch a command then changes) are
+# read here as the limited child reads them (conftest.read_in_this_process); the `corridor`
+# processes killed and run read theirs in their own children.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
 
 
 @pytest.fixture
