@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,10 +36,28 @@ def no_default_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(tmp_path / "default-data-dir"))
 
 
+@pytest.fixture(scope="session")
+def layout_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory made once by new_layout, its database closed, for `layout` to copy."""
+    from etl.store.db.opening import store_engine
+
+    template = new_layout(tmp_path_factory.mktemp("layout-template") / "data")
+    store_engine(template).dispose()  # no connection open: the files copied hold it whole
+    return template.root
+
+
 @pytest.fixture
-def layout(tmp_path: Path) -> Layout:
-    """A new data directory with the upload tests' source registered (uploads_support.SOURCE)."""
-    return new_layout(tmp_path / "data")
+def layout(tmp_path: Path, request: pytest.FixtureRequest) -> Layout:
+    """A new data directory with the upload tests' source registered (uploads_support.SOURCE):
+    a copy of layout_template, the same state without building the database per test; made by
+    new_layout where a fixture already made the folder or the store is another database."""
+    from etl.store.db.engine import DATABASE_ENV
+
+    root = tmp_path / "data"
+    if root.exists() or os.environ.get(DATABASE_ENV):
+        return new_layout(root)
+    shutil.copytree(request.getfixturevalue("layout_template"), root)
+    return Layout(root)
 
 
 @pytest.fixture
@@ -71,6 +90,21 @@ def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "secrets.toml"
     monkeypatch.setenv("CORRIDOR_SECRETS_FILE", str(path))
     return path
+
+
+@pytest.fixture
+def read_in_this_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read and check uploads in this process, as the limited child does (sandbox.IN_CHILD),
+    unless the test's module names the test in its THROUGH_THE_CHILD.
+
+    The child costs a fresh interpreter per read; a test of what a file's cells become, why it is
+    refused or what a merge does with it checks the same code here. The child itself is tested in
+    tests/etl/uploads/test_sandbox.py and by the cases a module keeps on the child's path.
+    """
+    from etl.uploads import sandbox
+
+    if request.node.name not in getattr(request.module, "THROUGH_THE_CHILD", ()):
+        monkeypatch.setattr(sandbox, "IN_CHILD", True)
 
 
 @pytest.fixture(autouse=True)

@@ -57,7 +57,19 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
-pytestmark = pytest.mark.usefixtures("no_default_data_dir", "cli_account")
+# The commands read uploads here as their limited child reads them (conftest.read_in_this_process)
+# but in the tests of the child itself: the one a command starts first, none left running, a
+# whole ingest, and the small and the streamed file.
+pytestmark = pytest.mark.usefixtures("no_default_data_dir", "cli_account", "read_in_this_process")
+THROUGH_THE_CHILD = {
+    "test_validate_reads_the_file_in_the_child_it_started_first[csv]",
+    "test_validate_reads_the_file_in_the_child_it_started_first[xlsx]",
+    "test_a_file_refused_before_reading_leaves_no_child_running[validate]",
+    "test_a_file_refused_before_reading_leaves_no_child_running[ingest]",
+    "test_ingest_yes_merges_and_again_changes_nothing",
+    "test_ingest_yes_streams_only_a_file_large_enough_to_gain[small: one answer]",
+    "test_ingest_yes_streams_only_a_file_large_enough_to_gain[2 MB: streamed]",
+}
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -23,7 +23,7 @@ from etl.contract.schema import OBSERVATION_COLUMNS
 from etl.store.batches import Batch, read_batches
 from etl.store.db import tables as t
 from etl.store.db.bulk import indexes_after, insert_columns
-from etl.store.db.changes import batch_row, set_removed
+from etl.store.db.changes import batch_row, pause_if_asked, set_removed
 from etl.store.db.engine import writing
 from etl.store.db.rows import DATE_COLUMNS, NUMBER_COLUMNS, figure_identities, source_records
 from etl.store.db.side_records import (
@@ -98,6 +98,7 @@ def import_batches(engine: Engine, layout: Layout) -> Imported:
         counts["accounts"] = _add_accounts(connection, layout)
         _advance_sequences(connection)
         bump_version(connection)
+        pause_if_asked()  # a crash test's moment: everything written, nothing committed
     return Imported(counts)
 
 

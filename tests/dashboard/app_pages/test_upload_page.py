@@ -17,6 +17,14 @@ from etl.contract.paths import Layout
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
 
+# The page reads uploads and articles here as its limited child reads them
+# (conftest.read_in_this_process); the whole analyst flow and the spare child still use the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+THROUGH_THE_CHILD = {
+    "test_analyst_flow_log_in_upload_preview_merge_see_the_chart_then_undo",
+    "test_only_an_analysts_page_keeps_a_spare_child_for_uploads",
+}
+
 # A train figure the seed data lacks: its value must appear in the trains chart once merged.
 NEW_ROW = (
     "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote\n"

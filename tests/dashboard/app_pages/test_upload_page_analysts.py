@@ -20,6 +20,10 @@ from etl.store.actors import Actor
 from etl.store.history import history_rows
 from etl.store.table import load_table
 
+# The page reads uploads here as its limited child reads them (conftest.read_in_this_process):
+# these tests check what the page shows and does; test_upload_page.py uploads through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 PAGE = "app_pages/upload.py"
 TIMEOUT = 60

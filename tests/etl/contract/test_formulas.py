@@ -23,6 +23,10 @@ from etl.store.commands import merge_upload, validate_upload
 from etl.store.table import load_table
 from etl.uploads.validating import parse_upload
 
+# Uploads read here as the limited child reads them (conftest.read_in_this_process): these
+# tests check formulas; tests/etl/store/test_ingest.py reads through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 HYPERLINK = '=HYPERLINK("http://evil.example/x","点击")'
 PREFIXES = {
     "space": " ",

@@ -16,6 +16,10 @@ from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, validate_upload
 from etl.store.table import Table
 
+# Uploads read here as the limited child reads them (conftest.read_in_this_process): these
+# tests check figure identity; tests/etl/store/test_ingest.py reads through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 SIMPLIFIED = "重庆海关监管西部陆海新通道班列"
 TRADITIONAL = "重慶海關監管西部陸海新通道班列"
 

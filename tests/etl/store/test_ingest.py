@@ -35,7 +35,23 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 FUTURE = (date.today() + timedelta(days=90)).isoformat()
 
 
-pytestmark = pytest.mark.usefixtures("no_default_data_dir")
+pytestmark = pytest.mark.usefixtures("no_default_data_dir", "read_in_this_process")
+
+# The tests that still read through the limited child, one per kind of outcome that crosses from
+# the child to the page: a refusal by the file's type, a field rule's refusal naming its row,
+# many problems at once and a bounded list of them, a zip bomb under the child's limits, a good
+# workbook and a good upload merged, and the caller's preparation done while the child reads.
+# Every other test checks the same reading and checking code in this process.
+THROUGH_THE_CHILD = {
+    "test_type_is_decided_by_content_not_by_name[pdf]",
+    "test_each_field_rule_refuses_the_file_naming_row_column_and_value[metric]",
+    "test_every_problem_of_a_file_is_listed_at_once",
+    "test_a_large_file_of_bad_rows_lists_a_bounded_number_of_problems",
+    "test_xlsx_zip_bomb_is_refused_before_unpacking",
+    "test_a_valid_xlsx_is_read_with_number_and_date_cells",
+    "test_an_upload_in_chinese_labels_merges_to_the_same_rows_as_its_key_twin",
+    "test_validate_does_the_callers_preparation_while_the_file_is_read",
+}
 
 
 def refuse(layout: Layout, data: bytes, name: str = "upload.csv") -> str:

@@ -32,6 +32,11 @@ from etl.store.pending import approve, list_pending, pending_frame, reject
 from etl.store.table import load_table
 from etl.uploads.articles import propose_article
 
+# Uploads and articles read here as the limited child reads them (conftest.read_in_this_process):
+# these tests check what the store does with them; tests/etl/store/test_ingest.py and
+# test_store.py read through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 SERIES_HEADER = "metric,value,unit,period_start,period_end,scope,series,source_id,quote"
 WANG = Actor("王芳", ANALYST)
 LI = Actor("li.lei", ANALYST)

@@ -18,6 +18,11 @@ from etl.store.db.opening import store_engine
 from etl.store.history import batch_records
 from etl.store.table import load_table
 
+# Uploads and articles read here as the limited child reads them (conftest.read_in_this_process):
+# these tests check what the store does with them; tests/etl/store/test_ingest.py and
+# test_store.py read through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 HEADER = "metric,value,unit,period_start,period_end,scope,series,source_id,quote"
 
 

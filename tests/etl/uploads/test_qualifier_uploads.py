@@ -18,7 +18,9 @@ from etl.store.commands import correct_figure, merge_upload, validate_upload
 from etl.store.table import export_csv, load_table
 from etl.uploads.validating import parse_upload, template_csv, validate_rows
 
-pytestmark = pytest.mark.usefixtures("no_default_data_dir")
+# Uploads read here as the limited child reads them (conftest.read_in_this_process): these tests
+# check the qualifier column; tests/etl/store/test_ingest.py reads through the child.
+pytestmark = pytest.mark.usefixtures("no_default_data_dir", "read_in_this_process")
 
 WITH_QUALIFIER = HEADER + ",qualifier"
 SCOPE_0 = "重庆西部陆海新通道铁海联运班列a0"

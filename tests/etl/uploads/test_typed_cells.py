@@ -19,6 +19,10 @@ from etl.uploads.problem_list import ProblemList
 from etl.uploads.typed_cells import parse_date_column, parse_number_column
 from etl.uploads.validating import parse_upload, validate_rows
 
+# Uploads read here as the limited child reads them (conftest.read_in_this_process): these
+# tests check what cells become; tests/etl/store/test_ingest.py reads through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 
 def workbook(cells: dict[str, object]) -> bytes:
     """Return a one-row upload workbook whose cells are the CSV row's, with cells replaced."""

@@ -18,6 +18,10 @@ from etl.store.commands import merge_upload, validate_upload
 from etl.store.table import load_table
 from etl.uploads.cell_texts import is_percent_format
 
+# Workbooks read here as the limited child reads them (conftest.read_in_this_process): these
+# tests check what cells become; tests/etl/store/test_ingest.py reads a workbook through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 HEADER_ZH = ["指标", "数值", "单位", "起始日期", "截止日期", "口径", "同比（%）", "来源编号"]
 
 

@@ -28,6 +28,10 @@ from etl.store.figure_changes import FigureEdit
 from etl.store.sources import source_frame
 from etl.uploads.validating import parse_upload
 
+# The operations are tested on rows read here as the limited child reads them
+# (conftest.read_in_this_process); tests/etl/store/test_ingest.py reads through the child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+
 WHO = ANALYST_ACTOR.name
 WORDING_HEADER = "metric,value,unit,period_start,period_end,scope,series,source_id,quote"
 WORDING_ROW = "teu,100,TEU,2024-01-01,2024-12-31,该集团,,test-src,n"

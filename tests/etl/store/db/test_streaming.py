@@ -31,6 +31,17 @@ from etl.uploads import upload as upload_module
 from etl.uploads.reading import DEFAULT_MAX_UNPACKED_BYTES
 from etl.uploads.validating import parse_upload
 
+# Parts streamed here as the limited child streams them (conftest.read_in_this_process), in the
+# same order and with the same refusals; the whole file's merge and the killed child still stream
+# from a real child.
+pytestmark = pytest.mark.usefixtures("read_in_this_process")
+THROUGH_THE_CHILD = {
+    "test_the_parts_merge_as_one_batch_holding_the_whole_files_rows[sqlite]",
+    "test_the_parts_merge_as_one_batch_holding_the_whole_files_rows[postgresql]",
+    "test_a_child_killed_after_its_first_part_leaves_nothing[sqlite]",
+    "test_a_child_killed_after_its_first_part_leaves_nothing[postgresql]",
+}
+
 WANG = Actor("王芳", ANALYST)
 PART = 100
 
