@@ -92,6 +92,31 @@ def secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k and -m deselect: every collected case is seen
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse a THROUGH_THE_CHILD name that no test of its module has: a misspelt one would
+    quietly read in this process the case meant to cross from the limited child."""
+    collected: dict[object, set[str]] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and hasattr(module, "THROUGH_THE_CHILD"):
+            collected.setdefault(module, set()).add(item.name)
+    # A run of chosen test ids collects only those: whole names are checked on whole modules.
+    whole = not any("::" in arg for arg in config.args)
+    for module, names in collected.items():
+        wanted = set(module.THROUGH_THE_CHILD)  # type: ignore[attr-defined]
+        unknown = {
+            name
+            for name in wanted
+            if not callable(getattr(module, name.split("[")[0], None))
+            or (whole and name not in names)
+        }
+        if unknown:
+            raise pytest.UsageError(
+                f"{module.__name__}: THROUGH_THE_CHILD names no test: {sorted(unknown)}"  # type: ignore[attr-defined]
+            )
+
+
 @pytest.fixture
 def read_in_this_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Read and check uploads in this process, as the limited child does (sandbox.IN_CHILD),
