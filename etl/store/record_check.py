@@ -17,6 +17,7 @@ from etl.store.cache import load_cached_table
 from etl.store.db.opening import store_engine
 from etl.store.db.operations import active_source_ids
 from etl.store.db.reading import active_wordings
+from etl.store.table import Table
 from etl.uploads.validating import validate_rows
 
 
@@ -38,15 +39,22 @@ class RowsCheck:
 
 
 def check_rows(
-    layout: Layout, rows: pd.DataFrame, sources: pd.DataFrame | None = None
+    layout: Layout,
+    rows: pd.DataFrame,
+    sources: pd.DataFrame | None = None,
+    *,
+    table: Table | None = None,
 ) -> RowsCheck:
     """Return the findings about rows (typed contract rows) as if merged into the stored record.
 
     Only stored figures of the rows' metrics take part (every rule compares figures of one
     metric), and only findings naming at least one of the rows are kept. sources: sources the
-    rows bring with them (an article's), beside the registered ones.
+    rows bring with them (an article's), beside the registered ones. table: the stored table at
+    its current version as the caller already holds it (load_cached_table's, as a server keeps
+    it per data version); read here when not given.
     """
-    table = load_cached_table(layout, write=False)
+    if table is None:
+        table = load_cached_table(layout, write=False)
     held = table.observations
     held = held.loc[held["metric"].isin(pd.unique(rows["metric"]))]
     # As readers will see them: rows that name no series are placed by the rules and wordings.
@@ -70,9 +78,10 @@ def check_article_rows(
     title: str,
     publisher: str,
     published: date,
+    table: Table | None = None,
 ) -> RowsCheck | None:
     """Return the findings about an article's rows as the tab holds them, or None while they are
-    not yet valid (accepting them shows every problem)."""
+    not yet valid (accepting them shows every problem); table as check_rows takes it."""
     rows = rows.copy()
     if "source_id" in rows and source_id != proposed_id:
         rows["source_id"] = rows["source_id"].where(rows["source_id"] != proposed_id, source_id)
@@ -91,4 +100,4 @@ def check_article_rows(
             "url": [""],
         }
     )
-    return check_rows(layout, checked, source)
+    return check_rows(layout, checked, source, table=table)

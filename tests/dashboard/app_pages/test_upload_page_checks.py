@@ -3,6 +3,7 @@ findings about the rows about to be merged, against the stored record, before a 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from upload_page_support import PASSWORD, PASTED, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
+from etl.store.cache import load_cached_table
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.record_check import check_article_rows, check_rows
 from etl.store.table import load_table
@@ -69,6 +71,21 @@ def test_check_rows_keeps_only_findings_about_the_incoming_rows(data_dir: Path) 
     # The same year at 900 questions nothing.
     row["value"] = 900.0
     assert check_rows(where, row).report.counts == {}
+
+
+def test_check_rows_checks_against_the_table_the_caller_holds(data_dir: Path) -> None:
+    """The page passes the table its server holds at the current version (read once, not on
+    each of the tab's runs): that table is the record the rows are checked against."""
+    where = Layout(data_dir)
+    table = load_cached_table(where)
+    held = table.observations
+    scope = held["scope"] == "重庆海关监管西部陆海新通道班列"
+    rows = load_table(where).observations
+    row = rows.loc[rows["scope"] == "重庆海关监管西部陆海新通道班列"].head(1)
+    row = row.assign(value=500.0, period_end=pd.Timestamp("2024-12-31"), series="")
+    assert check_rows(where, row, table=table).report.counts == {"ytd_above_year": 1}
+    without = dataclasses.replace(table, observations=held.loc[~scope])
+    assert check_rows(where, row, table=without).report.counts == {}
 
 
 def test_check_article_rows_waits_for_valid_rows_and_names_the_new_source(data_dir: Path) -> None:
