@@ -235,19 +235,27 @@ def _period_words(start: str, end: str, lang: str) -> str:
 
 def _first_figures(layout: Layout, pending: dict[str, Pending]) -> dict[str, list[Any]]:
     """Return the first two figures each batch added (else removed), and each pending item's."""
-    f = t.figures
+    f, b = t.figures, t.batches
     out: dict[str, list[Any]] = {}
-    columns = (f.c.metric, f.c.period_start, f.c.period_end)
+    first = f.alias("first")
     with store_engine(layout).connect() as connection:
-        for by in (f.c.removed_batch, f.c.added_batch):  # added ones win
-            ranked = sa.select(
-                by.label("batch"),
-                *columns,
-                sa.func.row_number().over(partition_by=by, order_by=f.c.id).label("n"),
-            ).where(by.is_not(None))
-            inner = ranked.subquery()
-            for row in connection.execute(sa.select(inner).where(inner.c.n <= 2)):
-                out.setdefault(f"{by.name}:{row.batch}", []).append(row[1:4])
+        for name in ("removed_batch", "added_batch"):  # added ones win
+            # Each batch's first two figures through its batch index, one batch at a time: a
+            # window over every figure read and sorted the whole table (2 s at 1M figures).
+            firsts = (
+                sa.select(first.c.id)
+                .where(first.c[name] == b.c.id)
+                .order_by(first.c.id)
+                .limit(2)
+                .correlate(b)
+            )
+            query = (
+                sa.select(b.c.id, f.c.metric, f.c.period_start, f.c.period_end)
+                .select_from(b.join(f, f.c.id.in_(firsts)))
+                .order_by(b.c.id, f.c.id)
+            )
+            for row in connection.execute(query):
+                out.setdefault(f"{name}:{row[0]}", []).append(row[1:4])
     merged = {}
     for key, rows in out.items():
         which, batch = key.split(":", 1)
