@@ -9,6 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from dashboard import data
 from dashboard.upload.context import UploadContext
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import report_write, show_error
@@ -138,6 +139,7 @@ def article_tab(ctx: UploadContext, actor: auth.Actor) -> None:
             title=title,
             publisher=publisher,
             published=proposal.published,
+            table=data.current_table(),
         ),
         "article_findings",
     )

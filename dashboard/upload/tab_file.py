@@ -11,6 +11,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from dashboard import data
 from dashboard.i18n import LANGS
 from dashboard.safe_text import plain
 from dashboard.upload.context import UploadContext
@@ -157,7 +158,10 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     incoming = pd.concat(
         [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
     )
-    show_findings(ctx, check_rows(ctx.layout, incoming), "upload_findings")
+    # Checked against the table the server holds at the current version: reading 1M stored
+    # figures again on each of the tab's runs took seconds (bench/README.md, stop 27).
+    found = check_rows(ctx.layout, incoming, table=data.current_table())
+    show_findings(ctx, found, "upload_findings")
     replace = False
     if len(preview.contradicting):
         replace = st.checkbox(

@@ -235,19 +235,39 @@ def _period_words(start: str, end: str, lang: str) -> str:
 
 def _first_figures(layout: Layout, pending: dict[str, Pending]) -> dict[str, list[Any]]:
     """Return the first two figures each batch added (else removed), and each pending item's."""
-    f = t.figures
+    f, b = t.figures, t.batches
     out: dict[str, list[Any]] = {}
-    columns = (f.c.metric, f.c.period_start, f.c.period_end)
+    first = f.alias("first")
     with store_engine(layout).connect() as connection:
-        for by in (f.c.removed_batch, f.c.added_batch):  # added ones win
-            ranked = sa.select(
-                by.label("batch"),
-                *columns,
-                sa.func.row_number().over(partition_by=by, order_by=f.c.id).label("n"),
-            ).where(by.is_not(None))
-            inner = ranked.subquery()
-            for row in connection.execute(sa.select(inner).where(inner.c.n <= 2)):
-                out.setdefault(f"{by.name}:{row.batch}", []).append(row[1:4])
+        for name in ("removed_batch", "added_batch"):  # added ones win
+            # Each batch's first and second figure by id, through its batch index, one batch at a
+            # time (a window over every figure sorted the whole table, 1.6 s at 1M figures; an
+            # IN over a correlated subquery made PostgreSQL test every figure against every
+            # batch, 24 s).
+            nth = [
+                sa.select(first.c.id)
+                .where(first.c[name] == b.c.id)
+                .order_by(first.c.id)
+                .offset(n)
+                .limit(1)
+                .scalar_subquery()
+                for n in (0, 1)
+            ]
+            batch_of = {
+                figure: batch
+                for batch, *ids in connection.execute(sa.select(b.c.id, *nth))
+                for figure in ids
+                if figure is not None
+            }
+            if not batch_of:
+                continue
+            query = (
+                sa.select(f.c.id, f.c.metric, f.c.period_start, f.c.period_end)
+                .where(f.c.id.in_(list(batch_of)))
+                .order_by(f.c.id)
+            )
+            for row in connection.execute(query):
+                out.setdefault(f"{name}:{batch_of[row[0]]}", []).append(row[1:4])
     merged = {}
     for key, rows in out.items():
         which, batch = key.split(":", 1)

@@ -3,6 +3,7 @@ findings about the rows about to be merged, against the stored record, before a 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -10,10 +11,15 @@ import pandas as pd
 from upload_page_support import PASSWORD, PASTED, log_in, open_page
 from uploads_support import tree_digest
 
+from etl.contract.checks import check_record, finding_records
 from etl.contract.paths import Layout
+from etl.contract.series import fill_series
+from etl.store.cache import load_cached_table
+from etl.store.db.opening import store_engine
+from etl.store.db.reading import active_wordings
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.record_check import check_article_rows, check_rows
-from etl.store.table import load_table
+from etl.store.table import Table, load_table
 
 # A full year of the seed's Chongqing Customs trains below the stored Jan–Jul 2024 total (816).
 YEAR_BELOW_YTD = (
@@ -69,6 +75,88 @@ def test_check_rows_keeps_only_findings_about_the_incoming_rows(data_dir: Path) 
     # The same year at 900 questions nothing.
     row["value"] = 900.0
     assert check_rows(where, row).report.counts == {}
+
+
+def test_check_rows_checks_against_the_table_the_caller_holds(data_dir: Path) -> None:
+    """The page passes the table its server holds at the current version (read once, not on
+    each of the tab's runs): that table is the record the rows are checked against."""
+    where = Layout(data_dir)
+    table = load_cached_table(where)
+    held = table.observations
+    scope = held["scope"] == "重庆海关监管西部陆海新通道班列"
+    rows = load_table(where).observations
+    row = rows.loc[rows["scope"] == "重庆海关监管西部陆海新通道班列"].head(1)
+    row = row.assign(value=500.0, period_end=pd.Timestamp("2024-12-31"), series="")
+    assert check_rows(where, row, table=table).report.counts == {"ytd_above_year": 1}
+    without = dataclasses.replace(table, observations=held.loc[~scope])
+    assert check_rows(where, row, table=without).report.counts == {}
+
+
+def _checked_against_every_figure_of_the_metric(
+    where: Layout, table: Table, rows: pd.DataFrame
+) -> tuple[dict[str, int], list[dict[str, object]]]:
+    """The counts and findings as check_rows made them before it narrowed the stored figures to
+    related ones: every stored figure of the rows' metrics."""
+    held = table.observations
+    held = held.loc[held["metric"].isin(pd.unique(rows["metric"]))].reset_index(drop=True)
+    with store_engine(where).connect() as connection:
+        incoming = fill_series(rows, active_wordings(connection)).reset_index(drop=True)
+    incoming.index = incoming.index + len(held)
+    combined = pd.concat([held, incoming])
+    report = check_record(combined, table.sources, only_rows=incoming.index)
+    return report.counts, finding_records(report, combined, table.sources, "en")
+
+
+def test_check_rows_finds_what_every_figure_of_the_metric_would_show(data_dir: Path) -> None:
+    """Narrowed to the figures a rule can compare (the rows' series, a derived figure's parent),
+    the findings are those the whole metric gives, for rows that break each kind of rule."""
+    where = Layout(data_dir)
+    table = load_cached_table(where)
+    held = load_table(where).observations
+    rows = held.groupby("metric").head(30).iloc[::3]
+    probes = [
+        rows.assign(value=rows["value"] * 0.1, quote="a dip"),  # dips, breaks in a series
+        rows.assign(period_end=pd.Timestamp("2024-12-31"), value=1.0),  # a year below its ytd
+        rows.assign(basis="derived", value=rows["value"] * 0.2),  # derived from a bound
+        rows.assign(series="", yoy_pct=900.0),  # placed by the rules, a yoy to question
+    ]
+    for probe in probes:
+        found = check_rows(where, probe, table=table)
+        expected = _checked_against_every_figure_of_the_metric(where, table, probe)
+        assert (found.report.counts, found.records("en")) == expected
+        assert found.report.counts, "each probe breaks a rule: the comparison is not empty"
+
+
+def test_check_rows_finds_a_derived_figures_bound_parent_outside_its_series(
+    data_dir: Path,
+) -> None:
+    """derived_from_bound joins a derived figure to the reported bound it was computed from by
+    metric, place, route, scope and source, whatever series each is in."""
+    where = Layout(data_dir)
+    table = load_cached_table(where)
+    held = load_table(where).observations
+    first = held.loc[(held["metric"] == "train_runs") & (held["basis"] == "reported")].head(1)
+    parent = first.assign(
+        value=1100.0,
+        qualifier="over",
+        yoy_pct=10.0,
+        period_start=pd.Timestamp("2030-01-01"),
+        period_end=pd.Timestamp("2030-12-31"),
+    )
+    stored = dataclasses.replace(table, observations=pd.concat([table.observations, parent]))
+    kid = parent.assign(
+        value=1000.0,
+        qualifier="",
+        yoy_pct=float("nan"),
+        basis="derived",
+        series="another_series",
+        period_start=pd.Timestamp("2029-01-01"),
+        period_end=pd.Timestamp("2029-12-31"),
+    )
+    found = check_rows(where, kid, table=stored)
+    assert found.report.counts.get("derived_from_bound") == 1
+    expected = _checked_against_every_figure_of_the_metric(where, stored, kid)
+    assert (found.report.counts, found.records("en")) == expected
 
 
 def test_check_article_rows_waits_for_valid_rows_and_names_the_new_source(data_dir: Path) -> None:
