@@ -16,6 +16,8 @@ from etl.contract.qualifiers import qualify
 from etl.contract.vocabulary import load_metrics
 
 WAN = 10_000
+# A count in 万 is written to at most two places (2.6万, 1.43万): a hundred is its last digit.
+WAN_STEP = 100
 # English says a large figure at the scale a reader would (1.43 million, not 1,425 thousand):
 # the largest word the value reaches, three significant digits; below the smallest, plain digits.
 SCALES_EN = ((1e9, 1e9, "billion"), (1e6, 1e6, "million"), (1e5, 1e3, "thousand"))
@@ -79,14 +81,20 @@ def _significant(value: float, digits: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _reads_in_wan(value: float) -> bool:
+    """Return whether a count is one Chinese reports write in 万: at most two places of 万."""
+    return Decimal(repr(value)) % WAN_STEP == 0
+
+
 def _scaled_text(value: float, metric: str, lang: str, with_unit: bool) -> str:
     m = load_metrics()[metric]
     if lang != "zh":
         number = english_amount(value, m.decimals)
         return f"{number} {m.unit_en}" if with_unit else number
     word, divisor = m.scale(lang)
-    if lang == "zh" and divisor == 1 and abs(value) >= WAN:
-        # A count of ten thousand or more reads in 万 (2.6万列), with every reported digit kept.
+    if lang == "zh" and divisor == 1 and abs(value) >= WAN and _reads_in_wan(value):
+        # A count a report gives in 万 (2.6万列, 超1万列) reads so; one it gives digit by digit
+        # (第10218列) keeps its digits: 1.0218万列 is a number no report writes.
         number = format_number(value / WAN, m.decimals + 4).replace(",", "")
         return f"{number}万" + ("" if not with_unit else m.unit_zh)
     number = format_number(scaled(value, metric, lang), m.decimals)

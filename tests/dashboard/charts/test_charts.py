@@ -359,7 +359,7 @@ def test_a_headline_states_the_exact_figure_of_a_period_before_a_bound_of_it() -
     # are gone); the year's headline states the exact figure the same way.
     # The deck draws it once: the trains page here is a thin one (one year), so the overview's.
     spec = next(s for s in build(observations(rows), Filters()) if s.id.endswith("runs_years"))
-    assert "1.0218万列" in spec.headline and "近" not in spec.headline
+    assert "10218列" in spec.headline and "近" not in spec.headline
 
 
 def test_each_catalogued_series_keeps_a_place_among_the_scopes_a_chart_draws() -> None:
