@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, downloads, presenting, upload_guard
+from dashboard import data, downloads, presenting, ui, upload_guard
 from dashboard.filters import (
     NO_ROUTE,
     Filters,
@@ -89,6 +89,8 @@ def _init_from_url() -> None:
     st.session_state["f_basis"] = f.bases[0] if len(f.bases) == 1 else "all"
     st.session_state["f_source"] = list(f.sources)
     st.session_state["f_related"] = f.related
+    # The chart a link opens on its page's tabs (dashboard/ui.py): this first run's page only.
+    st.session_state[ui.CHART_URL] = st.query_params.get(downloads.CHART_PARAM)
 
 
 def _reset() -> None:
@@ -318,5 +320,6 @@ if not present:
     st.subheader(page.title, anchor=False)
 st.session_state["_page_path"] = page.url_path
 page.run()
+st.session_state.pop(ui.CHART_URL, None)
 _sidebar()
 downloads.deck_download(table, filters, locale)
