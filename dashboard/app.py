@@ -89,7 +89,7 @@ def _init_from_url() -> None:
     st.session_state["f_basis"] = f.bases[0] if len(f.bases) == 1 else "all"
     st.session_state["f_source"] = list(f.sources)
     st.session_state["f_related"] = f.related
-    # The chart a link opens on its page's tabs (dashboard/ui.py): this first run's page only.
+    # The chart a link opens on its page's tabs (dashboard/ui.py), read by the first tabs shown.
     st.session_state[ui.CHART_URL] = st.query_params.get(downloads.CHART_PARAM)
 
 
@@ -320,6 +320,5 @@ if not present:
     st.subheader(page.title, anchor=False)
 st.session_state["_page_path"] = page.url_path
 page.run()
-st.session_state.pop(ui.CHART_URL, None)
 _sidebar()
 downloads.deck_download(table, filters, locale)

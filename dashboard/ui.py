@@ -15,7 +15,7 @@ from dashboard.charts.specs import ChartSpec, is_series_chart, is_thin_page, is_
 from dashboard.filters import Filters
 from dashboard.i18n import EMPTY_RESULT, NO_DATA
 from dashboard.locales import Locale
-from dashboard.safe_text import plain
+from dashboard.safe_text import WORD_JOINER, plain
 from dashboard.views.kpi import SeriesCard, series_cards
 from dashboard.views.tables import display_table
 from etl.store.table import Table
@@ -88,7 +88,7 @@ def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
                 chart_card(spec)
 
 
-# Session state: the chart id a link's URL names, kept by the entry script for its first run.
+# Session state: the chart id a link's URL names, kept by the entry script until tabs read it.
 CHART_URL = "_chart_url"
 # Chart titles are long (…箱量：年初至今与上年同期): the tabs wrap onto lines of their own,
 # each title in view, rather than scroll sideways behind an arrow in half a width.
@@ -141,7 +141,7 @@ def tab_labels(specs: list[ChartSpec]) -> list[str]:
         label = plain(spec.title)
         # Streamlit tells tabs apart by their labels: a repeated title would open the first.
         while label in labels:
-            label += "⁠"
+            label += WORD_JOINER
         labels.append(label)
     return labels
 
@@ -150,10 +150,12 @@ def _open_tab(page: str, ids: list[str], labels: list[str]) -> int:
     """Return the tab to open: the one chosen, else the chart a link names, else the one last
     open on the page (before a language switch), else the first; and set the tabs to it."""
     key = tab_key(page)
+    # A link's chart is read once, by the first page of tabs its session shows (the link's own).
+    linked = st.session_state.pop(CHART_URL, None)
     chosen = st.session_state.get(key)
     if chosen in labels:
         return labels.index(chosen)
-    for wanted in (st.session_state.get(CHART_URL), st.session_state.get(f"_chart_{page}")):
+    for wanted in (linked, st.session_state.get(f"_chart_{page}")):
         if wanted in ids:
             at = ids.index(wanted)
             st.session_state[key] = labels[at]
