@@ -276,5 +276,10 @@ def test_the_reach_page_leads_with_its_maps_and_puts_every_reach_chart_in_a_tab(
     labels = [shown(t.label) for t in at.tabs]
     assert labels[0] == "西部陆海新通道通达港口" and len(labels) == 4
     assert _card_titles(at)[-1] == labels[0]
-    open_tab(at, "reach", labels[1])
+    open_tab(at, "reach", at.tabs[1].label)
     assert _drawn(at) == ["map_corridor", "map_lanes", "chart_corridor_countries_reached_series"]
+    # The map card's copy link, like the chart's, reopens the open tab.
+    opened_menus(at)
+    links = [c.value for c in at.code if "?" in c.value]
+    assert len(links) == 2
+    assert all("chart=corridor_countries_reached_series" in link for link in links)
