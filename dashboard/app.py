@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, downloads, presenting, upload_guard
+from dashboard import data, downloads, presenting, ui, upload_guard
 from dashboard.filters import (
     NO_ROUTE,
     Filters,
@@ -89,6 +89,8 @@ def _init_from_url() -> None:
     st.session_state["f_basis"] = f.bases[0] if len(f.bases) == 1 else "all"
     st.session_state["f_source"] = list(f.sources)
     st.session_state["f_related"] = f.related
+    # The chart a link opens on its page's tabs (dashboard/ui.py), read by the first tabs shown.
+    st.session_state[ui.CHART_URL] = st.query_params.get(downloads.CHART_PARAM)
 
 
 def _reset() -> None:

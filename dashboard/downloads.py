@@ -155,9 +155,18 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_POINT_SOURCES = 5
 
 
-def view_link(filters: Filters, locale: Locale, page_url: str) -> str:
-    """Return the link that reopens the page at page_url with the filters and the language."""
-    query = urlencode(to_query_params(filters, locale), safe=",")
+# The URL parameter naming the chart a metric page's tabs show (a chart's id; absent for the
+# first tab): a link reopens the same chart, in either language.
+CHART_PARAM = "chart"
+
+
+def view_link(filters: Filters, locale: Locale, page_url: str, chart: str | None = None) -> str:
+    """Return the link that reopens the page at page_url with the filters, the language and the
+    chart its tabs show."""
+    params = to_query_params(filters, locale)
+    if chart:
+        params[CHART_PARAM] = chart
+    query = urlencode(params, safe=",")
     return f"{page_url}?{query}" if query else page_url
 
 
@@ -211,9 +220,12 @@ def chart_downloads(
 
 
 def copy_link(locale: Locale) -> None:
-    """Show the link that reopens this page with its filters, with st.code's copy button."""
+    """Show the link that reopens this page with its filters and its open chart tab, with
+    st.code's copy button."""
     st.caption(locale.t("chart_copy_link_help"))
-    link = view_link(st.session_state["_filters"], locale, current_page_url())
+    # A metric page names its open tab in the URL before it draws a card (dashboard/ui.py).
+    chart = st.query_params.get(CHART_PARAM)
+    link = view_link(st.session_state["_filters"], locale, current_page_url(), chart)
     st.code(link, language=None, wrap_lines=True)
 
 

@@ -15,7 +15,7 @@ from dashboard.charts.specs import ChartSpec, is_series_chart, is_thin_page, is_
 from dashboard.filters import Filters
 from dashboard.i18n import EMPTY_RESULT, NO_DATA
 from dashboard.locales import Locale
-from dashboard.safe_text import plain
+from dashboard.safe_text import WORD_JOINER, plain
 from dashboard.views.kpi import SeriesCard, series_cards
 from dashboard.views.tables import display_table
 from etl.store.table import Table
@@ -88,6 +88,81 @@ def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
                 chart_card(spec)
 
 
+# Session state: the chart id a link's URL names, kept by the entry script until tabs read it.
+CHART_URL = "_chart_url"
+# Chart titles are long (…箱量：年初至今与上年同期): the tabs wrap onto lines of their own,
+# each title in view, rather than scroll sideways behind an arrow in half a width.
+TABS_CSS = """<style>
+[class*="st-key-tabs_"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
+</style>"""
+
+
+def tab_key(page: str) -> str:
+    """Return the session-state key of a page's chart tabs (their open tab's label)."""
+    return f"tabs_{page}"
+
+
+def chart_tabs(specs: list[ChartSpec], page: str, lead: int = 1) -> None:
+    """Show a page's first `lead` charts, then its others as tabs of which only the open one is
+    drawn; a page of one chart more than its lead shows them all as a grid."""
+    if len(specs) <= lead + 1:
+        chart_grid(specs)
+        return
+    # plotly.js drawing six charts was most of a metric page's load (bench/README.md, stop 28):
+    # each chart is one click away, and only the open tab's is built in the browser.
+    led, rest = specs[:lead], specs[lead:]
+    labels = tab_labels(rest)
+    open_at = _open_tab(page, [s.id for s in rest], labels)
+    # Named in the URL before any card is drawn: a card's copy link reopens this tab.
+    if open_at:
+        st.query_params[downloads.CHART_PARAM] = rest[open_at].id
+    st.session_state[f"_chart_{page}"] = rest[open_at].id
+    if led:
+        left, right = st.columns(2)
+        with left:
+            for spec in led:
+                chart_card(spec)
+        place = right.container()
+    else:
+        place = st.container()
+    with place:
+        st.html(TABS_CSS)
+        tabs = st.tabs(labels, key=tab_key(page), on_change="rerun")
+        for tab, spec in zip(tabs, rest, strict=True):
+            if tab.open:
+                with tab:
+                    chart_card(spec)
+
+
+def tab_labels(specs: list[ChartSpec]) -> list[str]:
+    """Return each chart's title as its tab's label, shown as text and told apart when alike."""
+    labels: list[str] = []
+    for spec in specs:
+        label = plain(spec.title)
+        # Streamlit tells tabs apart by their labels: a repeated title would open the first.
+        while label in labels:
+            label += WORD_JOINER
+        labels.append(label)
+    return labels
+
+
+def _open_tab(page: str, ids: list[str], labels: list[str]) -> int:
+    """Return the tab to open: the one chosen, else the chart a link names, else the one last
+    open on the page (before a language switch), else the first; and set the tabs to it."""
+    key = tab_key(page)
+    # A link's chart is read once, by the first page of tabs its session shows (the link's own).
+    linked = st.session_state.pop(CHART_URL, None)
+    chosen = st.session_state.get(key)
+    if chosen in labels:
+        return labels.index(chosen)
+    for wanted in (linked, st.session_state.get(f"_chart_{page}")):
+        if wanted in ids:
+            at = ids.index(wanted)
+            st.session_state[key] = labels[at]
+            return at
+    return 0
+
+
 def empty_message(locale: Locale, page_hint: bool = False) -> None:
     """Show the friendly bilingual message for a filter that leaves nothing."""
     st.info(EMPTY_RESULT, icon=":material/filter_alt_off:")
@@ -100,8 +175,9 @@ def no_data_message() -> None:
     st.info(NO_DATA, icon=":material/database:")
 
 
-def metric_page(page: str) -> None:
-    """Lay out a page of metric charts for the current filters."""
+def metric_page(page: str, lead: int = 1) -> None:
+    """Lay out a page of metric charts for the current filters: the first `lead` of them drawn,
+    the others in tabs."""
     table, filters, locale = page_state()
     if table.observations.empty:
         no_data_message()
@@ -121,7 +197,7 @@ def metric_page(page: str) -> None:
     if not series:
         # The metric charts (a view with no series over time) draw the top scopes: the choice.
         scopes_control(page, specs, locale)
-    chart_grid(specs)
+    chart_tabs(specs, page, lead)
     if series:
         more_figures_table(page, locale)
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from app_support import APP, TIMEOUT, shown, texts
+from app_support import APP, TIMEOUT, every_chart, shown, texts
 from cards_support import cards
 from dashboard_data import SEED
 from language_support import CJK
@@ -237,7 +237,7 @@ def test_trains_page_sets_the_latest_year_to_date_beside_the_year_before(
     at = run_app({"lang": lang})
     at.switch_page("app_pages/trains.py").run()
     assert not at.exception, at.exception
-    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figures = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
     pairs = [
         [(d["x"][0], d["y"][0]) for d in f["data"]]
         for f in figures

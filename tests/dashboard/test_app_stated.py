@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from app_support import APP, TIMEOUT, texts
+from app_support import APP, TIMEOUT, every_chart, every_text, texts
 from cards_support import cards
 from dashboard_data import BOUND_ROWS, ROWS, write_data_dir
 from streamlit.testing.v1 import AppTest
@@ -85,10 +85,10 @@ def test_related_corridors_appear_only_behind_their_switch(
     at.toggle(key="f_related").set_value(True).run()
     assert not at.exception, at.exception
     assert at.query_params["related"] == "1"
-    shown = texts(at)
+    shown = every_text(at, "trains")
     assert "相关通道 · 班列开行（累计）" in shown
     assert "相关通道 · 截至2019年7月5日 班列开行超3000列" in shown
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
     related = [f for f in charts if any("中欧班列" in str(d.get("name")) for d in f["data"])]
     assert len(related) == 1, "a chart of its own, never on this corridor's axes"
     (marks,) = related[0]["data"]

@@ -6,13 +6,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from app_support import APP, TIMEOUT
+from app_support import (
+    APP,
+    TIMEOUT,
+    each_tab,
+    every_chart,
+    open_tab,
+    opened_menus,
+    shown,
+    tabs_key,
+)
+from language_support import CJK
 from streamlit.testing.v1 import AppTest
 
 from dashboard.catalogue import TEXT as CATALOGUE
 from dashboard.charts.series_charts import MAX_PAGE_CHARTS
+from dashboard.downloads import CHART_PARAM
 from etl.contract.paths import DEFAULT_DATA_DIR
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
@@ -20,6 +32,9 @@ from etl.contract.vocabulary import load_metrics
 METRIC_PAGES = ("trains", "freight", "agri", "reach")
 # The words a legend entry may say besides a series label: how a mark was reported.
 LEGEND_KEYS = ("reported", "derived_legend", "bound_legend", "also_reported_legend")
+# Issue 23 item 8: a page loads within 1.2× a one-chart page when it draws its lead chart (or the
+# reach maps) and one tab's chart, each other chart a click away.
+LOAD_CHARTS = 3
 
 
 def _allowed_names(lang: str) -> tuple[set[str], tuple[str, ...]]:
@@ -40,17 +55,23 @@ def _page(lang: str, page: str) -> AppTest:
     return at
 
 
+@pytest.mark.parametrize("page", METRIC_PAGES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_metric_pages_draw_at_most_eight_charts_named_by_series_never_by_scope(
-    monkeypatch: pytest.MonkeyPatch, lang: str
+    monkeypatch: pytest.MonkeyPatch, lang: str, page: str
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     allowed, prefixes = _allowed_names(lang)
     metric_labels = {m.label(lang) for m in load_metrics().values()}
-    for page in METRIC_PAGES:
-        at = _page(lang, page)
+    loaded = _page(lang, page)
+    # At load the lead chart (the reach maps) and the open tab's: issue 23 item 8.
+    assert len(loaded.get("plotly_chart")) <= LOAD_CHARTS, page
+    drawn: set[str] = set()
+    # Every tab opened in turn: each chart of the page is checked as the reader sees it.
+    for at in each_tab(loaded, page):
         elements = list(at.get("plotly_chart"))
-        assert len(elements) <= MAX_PAGE_CHARTS, (page, len(elements))
+        drawn |= {str(c.proto.id) for c in elements}
+        assert len(drawn) <= MAX_PAGE_CHARTS, (page, len(drawn))
         # The reach maps (their own card, keyed map_…: hubs, lines and sea lanes by name) are not
         # series charts; an element's id ends with its key.
         maps = [c.proto.id.endswith(("-map_corridor", "-map_lanes")) for c in elements]
@@ -89,7 +110,7 @@ def test_the_trains_page_draws_its_series_then_a_more_figures_table(
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = _page("zh", "trains")
-    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    charts = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
     # The headline series first: the corridor's rail-sea trains over the years.
     assert charts[0]["data"][0]["name"] == "西部陆海新通道铁海联运班列开行"
     assert 4 <= len(charts) <= MAX_PAGE_CHARTS
@@ -160,3 +181,105 @@ def test_a_card_mounts_its_texts_as_one_markdown_block_and_one_caption(
     note = next(c for c in reach_map.children.values() if c.type == "caption").value
     assert note.endswith(CATALOGUE["map_regions_note"][0 if lang == "zh" else 1])
     assert "\n\n" in note  # the totals' source first
+
+
+def _drawn(at: AppTest) -> list[str]:
+    """Return the keys of the charts a run drew (an element's id ends with its key)."""
+    return [str(c.proto.id).rsplit("-", 1)[-1] for c in at.get("plotly_chart")]
+
+
+def _card_titles(at: AppTest) -> list[str]:
+    """Return the titles of the chart cards a run drew, as shown."""
+    firsts = [shown(m.value).split("\n\n", 1)[0] for m in at.main.markdown]
+    return [f.strip("*") for f in firsts if f.startswith("**") and f.endswith("**")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_metric_page_draws_its_headline_and_one_tab_each_other_chart_a_click_away(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = _page(lang, "trains")
+    # At load: the headline series and the first tab's chart, nothing else.
+    assert _drawn(at) == ["chart_train_runs_years", "chart_teu_years"]
+    labels = [t.label for t in at.tabs]
+    assert len(labels) == len(set(labels)) == 5
+    # Each tab is labelled with its chart's title in the reader's language.
+    assert all(bool(CJK.search(label)) == (lang == "zh") for label in labels)
+    headline_title = _card_titles(at)[1]
+    assert headline_title not in map(shown, labels)
+    opened: dict[str, list[str]] = {}
+    for label in labels:
+        open_tab(at, "trains", label)
+        # The headline, and the open tab's chart only: its card titled as its tab.
+        drawn = _drawn(at)
+        assert len(drawn) == 2 and drawn[0] == "chart_train_runs_years", drawn
+        assert _card_titles(at)[-1] == shown(label)
+        opened[label] = drawn
+    assert len({d[1] for d in opened.values()}) == len(labels)
+
+
+def test_the_open_tab_is_in_the_url_and_the_copy_link_and_a_link_reopens_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = _page("en", "trains")
+    assert CHART_PARAM not in at.query_params  # the first tab: a clean URL
+    third = at.tabs[2].label
+    open_tab(at, "trains", third)
+    chart = _drawn(at)[1].removeprefix("chart_")
+    assert at.query_params[CHART_PARAM] == chart
+    # The copy link of every card on the page (the headline's too) names the open tab.
+    opened_menus(at)
+    links = [c.value for c in at.code if "?" in c.value]
+    assert len(links) == 2
+    for link in links:
+        assert dict(parse_qsl(urlsplit(link).query)) == {"lang": "en", CHART_PARAM: chart}
+    # A link opens that tab (a new session: the URL read once), in Chinese as in English.
+    for lang in ("en", "zh"):
+        again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        again.query_params.update({"lang": lang, CHART_PARAM: chart})
+        again.run()
+        again.switch_page("app_pages/trains.py").run()
+        assert not again.exception, again.exception
+        assert _drawn(again)[1] == f"chart_{chart}"
+        assert again.query_params[CHART_PARAM] == chart
+    # The language switch keeps the open chart, its tab now labelled in the other language.
+    at.session_state["f_lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert _drawn(at)[1] == f"chart_{chart}"
+    assert CJK.search(at.session_state[tabs_key("trains")])
+
+
+@pytest.mark.parametrize("value", ["nonsense", "corridor_ports_reached_series", "x" * 5000, ""])
+def test_a_bad_chart_in_the_url_opens_the_first_tab_without_error(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params[CHART_PARAM] = value
+    at.run()
+    at.switch_page("app_pages/trains.py").run()
+    assert not at.exception, at.exception
+    assert _drawn(at) == ["chart_train_runs_years", "chart_teu_years"]
+    assert CHART_PARAM not in at.query_params
+    assert not at.warning  # a view, not a filter: nothing lost to tell the reader about
+
+
+def test_the_reach_page_leads_with_its_maps_and_puts_every_reach_chart_in_a_tab(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = _page("zh", "reach")
+    assert _drawn(at) == ["map_corridor", "map_lanes", "chart_corridor_ports_reached_series"]
+    labels = [shown(t.label) for t in at.tabs]
+    assert labels[0] == "西部陆海新通道通达港口" and len(labels) == 4
+    assert _card_titles(at)[-1] == labels[0]
+    open_tab(at, "reach", at.tabs[1].label)
+    assert _drawn(at) == ["map_corridor", "map_lanes", "chart_corridor_countries_reached_series"]
+    # The map card's copy link, like the chart's, reopens the open tab.
+    opened_menus(at)
+    links = [c.value for c in at.code if "?" in c.value]
+    assert len(links) == 2
+    assert all("chart=corridor_countries_reached_series" in link for link in links)
