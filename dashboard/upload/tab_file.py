@@ -24,7 +24,7 @@ from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.store import auth, commands
 from etl.store.preview import Preview
-from etl.store.record_check import RowsCheck, check_rows
+from etl.store.record_check import RowsCheck, check_rows, index_of
 from etl.store.table import data_version
 from etl.uploads import limits, reading, sandbox, validating
 from etl.uploads.template import template_xlsx
@@ -192,6 +192,10 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     )
     if file is None:
         st.session_state.pop(CHECKED_KEY, None)  # the bytes go with the file
+        loaded = data.loaded_table()
+        if loaded is not None:
+            # Built while the analyst picks a file, not in the check's run: once per version.
+            index_of(loaded.observations)
         return
     try:
         reading.check_size(file.size, file.name)  # before reading a byte of it
