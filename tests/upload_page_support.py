@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.locales import ZH
 from etl.contract.paths import REPO_ROOT
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -28,15 +27,6 @@ def log_in(at: AppTest, name: str, password: str) -> None:
     at.text_input(key="login_pw").input(password)
     at.button[0].click().run()  # the form's submit button
     assert not at.exception, at.exception
-
-
-def open_tab(at: AppTest, key: str) -> AppTest:
-    """Open one of the page's tabs by its catalogue key, as a click on it does (the tabs' value
-    is the label): only the open tab runs (dashboard/app_pages/upload.py)."""
-    at.session_state["upload_tabs"] = ZH.t(key)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 # An article pasted with no header: no date, publisher, URL or title line.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.locales import LOCALES
 from dashboard.upload import login
 from dashboard.upload.context import UploadContext, current_context
 from dashboard.upload.tab_article import article_tab
@@ -22,24 +21,9 @@ from dashboard.upload.tab_review import review_tab
 from dashboard.upload.tab_source import source_tab
 from etl.store import auth, pending
 
-# The tabs widget's key: its value is the open tab's label, in the reader's language.
-TABS_KEY = "upload_tabs"
-
-
-def open_tab(keys: list[str]) -> str | None:
-    """Return the catalogue key of the tab the analyst last opened, in whichever language it
-    was labelled, or None before any was opened (or when it is no longer shown)."""
-    label = st.session_state.get(TABS_KEY)
-    for locale in LOCALES.values():
-        for key in keys:
-            if locale.t(key) == label:
-                return key
-    return None
-
 
 def tabs(ctx: UploadContext, actor: auth.Actor) -> None:
-    """Draw the analyst's tabs, running only the open one; the review tab when approval is on
-    or something is pending."""
+    """Draw the analyst's tabs; the review tab when approval is on or something is pending."""
     parts = [
         ("up_tab_upload", upload_tab),
         ("up_tab_article", article_tab),
@@ -49,20 +33,10 @@ def tabs(ctx: UploadContext, actor: auth.Actor) -> None:
     ]
     if ctx.settings.require_approval or pending.list_pending(ctx.layout):
         parts.append(("up_tab_review", review_tab))
-    keys = [key for key, _draw in parts]
-    labels = [ctx.locale.t(key) for key in keys]
-    chosen = open_tab(keys)
-    if chosen is not None:
-        # Set before the widget, whose identity is its labels: the same tab stays open when
-        # the language or the tabs shown (the review tab) change.
-        st.session_state[TABS_KEY] = labels[keys.index(chosen)]
-    # Lazy: every tab ran on every run (the history's and corrections' reads, the file's
-    # check), each a fraction of a second on a large store (bench/README.md, stop 28).
-    drawn = st.tabs(labels, key=TABS_KEY, on_change="rerun")
+    drawn = st.tabs([ctx.locale.t(key) for key, _draw in parts])
     for tab, (_key, draw) in zip(drawn, parts, strict=True):
-        if tab.open:
-            with tab:
-                draw(ctx, actor)
+        with tab:
+            draw(ctx, actor)
 
 
 ctx = current_context()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from references import read_audit
 from streamlit.testing.v1 import AppTest
-from upload_page_support import APP, PAGE, PASSWORD, PASTED, TIMEOUT, log_in, open_page, open_tab
+from upload_page_support import APP, PAGE, PASSWORD, PASTED, TIMEOUT, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.paths import Layout
@@ -77,7 +77,6 @@ def test_analyst_flow_log_in_upload_preview_merge_see_the_chart_then_undo(
     assert "4321" in chart_json(at), "the merged figure shows in the trains chart"
 
     at.switch_page(PAGE).run()
-    open_tab(at, "up_tab_history")
     at.text_input(key="undo_reason").input("test upload").run()
     at.button(key="undo_button").click().run()
     at.button(key="undo_confirm").click().run()
@@ -162,7 +161,6 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
 
     # The submitter cannot approve: the button is disabled, and the function refuses too.
     first.switch_page(PAGE).run()
-    open_tab(first, "up_tab_review")
     pending_id = next(b.key for b in first.button if str(b.key).startswith("approve_"))
     assert first.button(key=pending_id).disabled
     from etl.contract.errors import CorridorError
@@ -174,7 +172,6 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
 
     second = open_page()
     log_in(second, "li.lei", "li lei password 22")
-    open_tab(second, "up_tab_review")
     assert not second.button(key=pending_id).disabled
     previews = [d.value for d in second.dataframe]
     assert any("4321" in f.to_string() and "new" in f.to_string() for f in previews)
@@ -186,7 +183,6 @@ def test_with_approval_a_chart_changes_only_when_a_second_analyst_approves(
     assert "4321" in trains_chart(manager), "approved, the figure reaches the manager's chart"
 
     second.switch_page(PAGE).run()
-    open_tab(second, "up_tab_history")
     history = next(d.value for d in second.dataframe if "提交人" in d.value.columns)
     row = history[history["文件"] == "新数据.csv"].iloc[0]
     assert row["提交人"] == "王芳" and row["批准人"] == "li.lei" and row["状态"] == "已批准"
@@ -274,7 +270,6 @@ def test_pasted_article_shows_how_periods_were_decided_and_keeps_the_date_inferr
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()
     log_in(at, "analyst", PASSWORD)  # the shared password is the account 'analyst'
-    open_tab(at, "up_tab_article")
     at.text_area(key="art_text").input(PASTED).run()
     assert not at.exception, at.exception
     published = [d for d in at.date_input if d.key and d.key.startswith("art_published_")]
@@ -323,7 +318,6 @@ def test_with_approval_an_article_waits_in_the_review_list_until_another_approve
     before = load_table(layout)
     first = open_page()
     log_in(first, "王芳", "wang fang password 1")
-    open_tab(first, "up_tab_article")
     first.text_area(key="art_text").input(ARTICLE).run()
     assert not first.exception, first.exception
     first.button(key="art_accept").click().run()
@@ -335,7 +329,6 @@ def test_with_approval_an_article_waits_in_the_review_list_until_another_approve
 
     second = open_page()
     log_in(second, "li.lei", "li lei password 22")
-    open_tab(second, "up_tab_review")
     items = [x.value for x in second.text if "审批页面测试文章" in x.value]
     assert len(items) == 1 and ("文章" in items[0] or "article" in items[0])
     assert "王芳" in items[0]
@@ -349,33 +342,3 @@ def test_with_approval_an_article_waits_in_the_review_list_until_another_approve
     table = load_table(layout)
     assert 7654.0 in table.observations["value"].tolist()
     assert "审批页面测试文章" in set(table.sources["title"])
-
-
-def test_only_the_open_tab_runs_and_it_stays_open_across_runs_language_and_tabs(
-    data_dir: Path, secrets: Path
-) -> None:
-    write_password_hash(hash_password(PASSWORD), secrets)
-    at = open_page()
-    log_in(at, "analyst", PASSWORD)
-
-    def article_open() -> bool:
-        return bool([t for t in at.text_area if t.key == "art_text"])
-
-    def file_open() -> bool:
-        return bool([u for u in at.get("file_uploader") if u.key == "upload_file"])  # type: ignore[attr-defined]
-
-    # The file tab first; the others' widgets are not made (their reads not run).
-    assert file_open() and not article_open()
-    # Opened by its English label on a Chinese page, as a reader who switched language did.
-    at.session_state["upload_tabs"] = "New article"
-    at.run()
-    assert at.session_state["upload_tabs"] == "新文章"
-    assert article_open() and not file_open()
-    at.run()
-    assert article_open(), "still open after a rerun"
-    # The review tab appears (approval turned on): the tabs change, the open one stays.
-    (data_dir / "settings.toml").write_text("require_approval = true\n", encoding="utf-8")
-    at.run()
-    assert not at.exception, at.exception
-    assert [t.label for t in at.tabs][-1] == "待审批"
-    assert article_open() and not file_open()

@@ -13,7 +13,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from upload_page_support import open_tab
 
 from etl.contract.paths import REPO_ROOT, Layout
 from etl.store.accounts import add_user
@@ -135,13 +134,10 @@ def test_undo_preselects_the_newest_batch_asks_a_reason_and_confirms_what_change
     at = signed_in("王芳", "wang fang password 1")
     merge(at, "first.xlsx", [TRAINS])
     first = history_rows(layout)[-1]["id"]
-    open_tab(at, "up_tab_history")
     assert at.selectbox(key="undo_choice").value == first
     other = [*TRAINS[:5], "重庆铁海联运班列（第二个）", 0.1]
-    open_tab(at, "up_tab_upload")
     merge(at, "second.xlsx", [other])
     second = history_rows(layout)[-1]["id"]
-    open_tab(at, "up_tab_history")
     assert at.selectbox(key="undo_choice").value == second, "the newest batch, after the change"
     label = at.selectbox(key="undo_choice").format_func(second)  # type: ignore[attr-defined]
     assert "second.xlsx" in label and "1 行" in label and "王芳" in label and "上传" in label
@@ -180,7 +176,6 @@ def test_with_approval_the_button_submits_and_the_reviewer_sees_the_file_beside_
     at.button(key="upload_merge").click().run()
 
     reviewer = signed_in("li.lei", "li lei password 22")
-    open_tab(reviewer, "up_tab_review")
     key = next(str(b.key) for b in reviewer.button if str(b.key).startswith("approve_"))
     assert "重庆铁海联运班列（审批测试）,12.5%" in code_text(reviewer), "the file as submitted"
     reviewer.button(key=key).click().run()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from upload_page_support import PASSWORD, PASTED, log_in, open_page, open_tab
+from upload_page_support import PASSWORD, PASTED, log_in, open_page
 from uploads_support import tree_digest
 
 from etl.contract.checks import check_record, finding_records
@@ -55,7 +55,6 @@ def test_the_article_tab_says_when_there_is_nothing_to_question(
     write_password_hash(hash_password(PASSWORD), secrets)
     at = open_page()
     log_in(at, "analyst", PASSWORD)
-    open_tab(at, "up_tab_article")
     at.text_area(key="art_text").input(PASTED).run()
     assert not at.exception, at.exception
     captions = " ".join(c.value for c in at.caption)
