@@ -5,6 +5,8 @@ A refusal naming only unregistered sources offers a form registering them on the
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
@@ -21,12 +23,27 @@ from dashboard.upload.preview import MAX_PREVIEW_ROWS, preview_table
 from dashboard.uploader_text import show_uploader_words
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.store import auth, commands
-from etl.store.record_check import check_rows
+from etl.store.preview import Preview
+from etl.store.record_check import RowsCheck, check_rows, index_of
+from etl.store.table import data_version
 from etl.uploads import limits, reading, sandbox, validating
 from etl.uploads.template import template_xlsx
+from etl.uploads.upload import Upload
 
 # A file citing more unregistered sources than this is not fixed one form at a time.
 MAX_INLINE_SOURCES = 5
+# Where a session keeps its file's last check (one file, replaced by the next).
+CHECKED_KEY = "upload_checked"
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """A file that passed its check: the upload, its preview and the record check's findings
+    (None when the file changes nothing)."""
+
+    upload: Upload
+    preview: Preview
+    found: RowsCheck | None
 
 
 def merge_label(ctx: UploadContext) -> str:
@@ -117,6 +134,47 @@ def _template_buttons(ctx: UploadContext) -> None:
     )
 
 
+def check_key(ctx: UploadContext, actor: auth.Actor, raw: bytes, name: str) -> tuple[str, ...]:
+    """Return what a file's check depends on: its bytes and name, the store's data version
+    (read before the check, so a write meanwhile makes it stale), the analyst and settings."""
+    version = data_version(ctx.layout)
+    return (hashlib.sha256(raw).hexdigest(), name, version, actor.name, repr(ctx.settings))
+
+
+def run_check(ctx: UploadContext, raw: bytes, name: str) -> FileCheck | CorridorError:
+    """Return the file's check, or its refusal: validated in the limited child, previewed
+    against the store, and the rows it would change checked against the stored record."""
+    try:
+        upload, preview = commands.validate_upload(ctx.layout, raw, name)
+    except CorridorError as exc:
+        return exc.with_traceback(None)  # kept in the session: no frames held with it
+    if not preview.changes:
+        return FileCheck(upload, preview, None)
+    incoming = pd.concat(
+        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
+    )
+    # Checked against the table the server holds at the current version: reading 1M stored
+    # figures again on each of the tab's runs took seconds (bench/README.md, stop 27).
+    found = check_rows(ctx.layout, incoming, table=data.current_table())
+    return FileCheck(upload, preview, found)
+
+
+def file_check(
+    ctx: UploadContext, actor: auth.Actor, raw: bytes, name: str
+) -> FileCheck | CorridorError:
+    """Return the session's check of this file, run again only when the file, the store's
+    version, the analyst or the settings changed: the Merge click reuses the check it follows
+    (checking the file again was half of the click's second at 1M rows, bench/README.md,
+    stop 28), and the merge still refuses what changed since (etl.store.db.operations)."""
+    key = check_key(ctx, actor, raw, name)
+    kept = st.session_state.get(CHECKED_KEY)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        return kept[1]
+    checked = run_check(ctx, raw, name)
+    st.session_state[CHECKED_KEY] = (key, checked)
+    return checked
+
+
 def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     """Upload a CSV or XLSX: validate, preview in the page's words, merge or submit."""
     # Drawn only for a signed-in analyst: the limited child that reads a file waits ready for
@@ -133,16 +191,25 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
         help=locale.t("up_file_limit", mb=limit_mb),
     )
     if file is None:
+        st.session_state.pop(CHECKED_KEY, None)  # the bytes go with the file
+        loaded = data.loaded_table()
+        if loaded is not None:
+            # Built while the analyst picks a file, not in the check's run: once per version.
+            index_of(loaded.observations)
         return
     try:
         reading.check_size(file.size, file.name)  # before reading a byte of it
-        upload, preview = commands.validate_upload(ctx.layout, file.getvalue(), file.name)
     except CorridorError as exc:
         show_error(ctx, exc)
-        missing = unregistered_sources(exc)
+        return
+    checked = file_check(ctx, actor, file.getvalue(), file.name)
+    if isinstance(checked, CorridorError):
+        show_error(ctx, checked)
+        missing = unregistered_sources(checked)
         if missing:
             register_sources_inline(ctx, actor, missing)
         return
+    upload, preview = checked.upload, checked.preview
     show_notes(ctx, upload.notes)
     counts = st.columns(3)
     counts[0].metric(locale.t("up_new"), len(preview.new))
@@ -152,16 +219,10 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     if len(frame) > MAX_PREVIEW_ROWS:
         st.caption(locale.t("up_preview_cut", shown=MAX_PREVIEW_ROWS, total=len(frame)))
     st.dataframe(preview_table(frame, locale), hide_index=True, key="upload_preview")
-    if not preview.changes:
+    if checked.found is None:
         st.info(locale.t("up_all_held"))
         return
-    incoming = pd.concat(
-        [preview.new, preview.contradicting.drop(columns="old_value", errors="ignore")]
-    )
-    # Checked against the table the server holds at the current version: reading 1M stored
-    # figures again on each of the tab's runs took seconds (bench/README.md, stop 27).
-    found = check_rows(ctx.layout, incoming, table=data.current_table())
-    show_findings(ctx, found, "upload_findings")
+    show_findings(ctx, checked.found, "upload_findings")
     replace = False
     if len(preview.contradicting):
         replace = st.checkbox(

@@ -3,9 +3,11 @@ what the upload preview and the article tab show before a merge."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -44,22 +46,73 @@ class RowsCheck:
 FIGURE_KEYS = ("metric", "region", "route", "scope", "source_id")
 
 
-def _keys(frame: pd.DataFrame) -> pd.Series:
-    # One text per row of its FIGURE_KEYS, missing cells as '' (as derived_from_bound joins).
+def _keys(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    # Each row's FIGURE_KEYS as text, missing cells as '' (as derived_from_bound joins them).
     cells = frame[list(FIGURE_KEYS)].astype("object").fillna("").astype(str)
-    return cells.agg("\x1f".join, axis=1) if len(cells) else pd.Series([], dtype=object)
+    return list(cells.itertuples(index=False, name=None))
+
+
+@dataclass(frozen=True)
+class HeldIndex:
+    """Where a stored table's figures sit, by (metric, series) and by their FIGURE_KEYS as
+    text: what related_figures looks up, so a check reads the rows' own figures only."""
+
+    by_series: dict[tuple[Any, Any], np.ndarray]
+    by_key: dict[tuple[str, ...], np.ndarray]
+
+
+def held_index(held: pd.DataFrame) -> HeldIndex:
+    """Return the positions of held's figures by (metric, series) and by FIGURE_KEYS."""
+    groups = held.groupby(["metric", "series"], observed=True, sort=False)
+    by_series = {cast(tuple[Any, Any], key): np.asarray(pos) for key, pos in groups.indices.items()}
+    keyed: dict[tuple[str, ...], list[np.ndarray]] = {}
+    groups = held.groupby(list(FIGURE_KEYS), observed=True, sort=False, dropna=False)
+    for key, pos in groups.indices.items():
+        # Missing and empty cells are one key, as _keys writes them.
+        text = tuple("" if pd.isna(cell) else str(cell) for cell in cast(tuple[Any, ...], key))
+        keyed.setdefault(text, []).append(np.asarray(pos))
+    by_key = {key: np.concatenate(parts) for key, parts in keyed.items()}
+    return HeldIndex(by_series, by_key)
+
+
+# The index of the last table checked against (a server's current one), by the frame itself:
+# built once per data version, ~0.2 s at 1M figures, where scanning the table for a file whose
+# rows share their scopes with many stored figures took ~2 s a check (bench/README.md, stop 28).
+# A weak reference, so the index never keeps a replaced table alive.
+_INDEXED: list[tuple[weakref.ref[pd.DataFrame], HeldIndex]] = []
+_INDEX_LOCK = threading.Lock()
+
+
+def index_of(held: pd.DataFrame) -> HeldIndex:
+    """Return held's HeldIndex, built on the first call for this frame and kept until another
+    frame's is built."""
+    with _INDEX_LOCK:
+        for ref, index in _INDEXED:
+            if ref() is held:
+                return index
+    index = held_index(held)
+    with _INDEX_LOCK:
+        _INDEXED[:] = [(weakref.ref(held), index)]
+    return index
 
 
 def related_figures(held: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     """Return which held figures a record-check rule can compare with rows (series filled): those
     of the rows' metrics in the rows' series (every rule but one compares figures of one series,
-    or looks at a figure alone), and those sharing a row's FIGURE_KEYS (derived_from_bound)."""
-    metrics = held["metric"].isin(pd.unique(rows["metric"])).to_numpy()
+    or looks at a figure alone), and those sharing a row's FIGURE_KEYS (derived_from_bound).
+    Looked up in held's index (index_of): the work grows with those figures, not with held."""
+    index = index_of(held)
+    keep = np.zeros(len(held), dtype=bool)
     series = set(rows["series"].astype("object").fillna("").astype(str)) - {""}
-    keep = metrics & held["series"].isin(series).to_numpy()
-    # Few stored figures share a scope with the rows: only those are compared key by key.
-    near = np.flatnonzero(metrics & ~keep & held["scope"].isin(pd.unique(rows["scope"])).to_numpy())
-    keep[near] = _keys(held.iloc[near]).isin(set(_keys(rows))).to_numpy()
+    for metric in pd.unique(rows["metric"]):
+        for name in series:
+            found = index.by_series.get((metric, name))
+            if found is not None:
+                keep[found] = True
+    for key in set(_keys(rows)):
+        found = index.by_key.get(key)
+        if found is not None:
+            keep[found] = True
     return keep
 
 

@@ -7,6 +7,7 @@ import dataclasses
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from upload_page_support import PASSWORD, PASTED, log_in, open_page
 from uploads_support import tree_digest
@@ -18,7 +19,7 @@ from etl.store.cache import load_cached_table
 from etl.store.db.opening import store_engine
 from etl.store.db.reading import active_wordings
 from etl.store.passwords import hash_password, write_password_hash
-from etl.store.record_check import check_article_rows, check_rows
+from etl.store.record_check import FIGURE_KEYS, check_article_rows, check_rows, related_figures
 from etl.store.table import Table, load_table
 
 # A full year of the seed's Chongqing Customs trains below the stored Jan–Jul 2024 total (816).
@@ -172,3 +173,42 @@ def test_check_article_rows_waits_for_valid_rows_and_names_the_new_source(data_d
     assert record["rows"][1]["source_id"] == "art-new"
     rows["value"] = -1.0  # not valid yet: accepting shows the problem
     assert check_article_rows(where, rows, "a.txt", published=date(2025, 1, 2), **args) is None
+
+
+def _related_by_scanning(held: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """related_figures as it scanned every stored figure before its index (stop 27's form)."""
+
+    def keys(frame: pd.DataFrame) -> pd.Series:
+        cells = frame[list(FIGURE_KEYS)].astype("object").fillna("").astype(str)
+        return cells.agg("\x1f".join, axis=1) if len(cells) else pd.Series([], dtype=object)
+
+    metrics = held["metric"].isin(pd.unique(rows["metric"])).to_numpy()
+    series = set(rows["series"].astype("object").fillna("").astype(str)) - {""}
+    keep = metrics & held["series"].isin(series).to_numpy()
+    near = np.flatnonzero(metrics & ~keep & held["scope"].isin(pd.unique(rows["scope"])).to_numpy())
+    keep[near] = keys(held.iloc[near]).isin(set(keys(rows))).to_numpy()
+    return keep
+
+
+def test_related_figures_from_the_index_are_those_a_scan_finds(data_dir: Path) -> None:
+    """Looked up in the table's index, the stored figures taking part are exactly those a scan of
+    every figure picks, for compact and plain tables and rows of every kind."""
+    where = Layout(data_dir)
+    for held in (load_cached_table(where).observations, load_table(where).observations):
+        rows = held.groupby("metric").head(20).iloc[::4]
+        with store_engine(where).connect() as connection:
+            wordings = active_wordings(connection)
+        probes = [
+            rows,  # in their own series
+            rows.assign(series=""),  # placed by the rules
+            rows.assign(series="a_series_nobody_has"),  # their keys alone
+            rows.assign(region=None, route=None),  # missing cells read as ''
+            rows.assign(scope="一个没有的口径", series="nobody_has_it"),  # nothing shares them
+        ]
+        counts = []
+        for probe in probes:
+            filled = fill_series(probe, wordings).reset_index(drop=True)
+            found = related_figures(held, filled)
+            assert found.tolist() == _related_by_scanning(held, filled).tolist()
+            counts.append(int(found.sum()))
+        assert all(counts[:4]) and counts[4] == 0, counts
