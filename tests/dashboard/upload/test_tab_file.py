@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from upload_page_support import PASSWORD, log_in, open_page
 from uploads_support import csv_bytes, new_layout
 
@@ -66,16 +67,25 @@ def counted_checks(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return calls
 
 
-@pytest.mark.usefixtures("read_in_this_process")
-def test_the_merge_click_reuses_the_check_of_the_same_file_at_the_same_version(
-    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def uploaded_and_counted(
+    secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[AppTest, Counter[str]]:
+    """Return the page with NEW_ROW uploaded by a signed-in analyst, and its checks counted
+    (one file check and one record check so far)."""
     write_password_hash(hash_password(PASSWORD), secrets)
     calls = counted_checks(monkeypatch)
     at = open_page()
     log_in(at, "analyst", PASSWORD)
     at.get("file_uploader")[0].upload("new.csv", NEW_ROW.encode(), "text/csv").run()  # type: ignore[attr-defined]
     assert calls == {"validate_upload": 1, "check_rows": 1}
+    return at, calls
+
+
+@pytest.mark.usefixtures("read_in_this_process")
+def test_the_merge_click_reuses_the_check_of_the_same_file_at_the_same_version(
+    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at, calls = uploaded_and_counted(secrets, monkeypatch)
     at.run()  # any other run of the tab: the same file, nothing written
     assert calls == {"validate_upload": 1, "check_rows": 1}
     at.button(key="upload_merge").click().run()
@@ -93,12 +103,7 @@ def test_the_merge_click_reuses_the_check_of_the_same_file_at_the_same_version(
 def test_a_write_by_someone_else_between_the_check_and_the_click_checks_the_file_again(
     data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_password_hash(hash_password(PASSWORD), secrets)
-    calls = counted_checks(monkeypatch)
-    at = open_page()
-    log_in(at, "analyst", PASSWORD)
-    at.get("file_uploader")[0].upload("new.csv", NEW_ROW.encode(), "text/csv").run()  # type: ignore[attr-defined]
-    assert calls == {"validate_upload": 1, "check_rows": 1}
+    at, calls = uploaded_and_counted(secrets, monkeypatch)
     # Another analyst's batch: the same figure, merged from the command line meanwhile.
     other = Actor("li.lei", "analyst")
     upload, _preview = validate_upload(Layout(data_dir), NEW_ROW.encode(), "other.csv")
