@@ -76,23 +76,34 @@ _ARROW_COLUMNS = {
     "yoy_pct": "COALESCE(yoy_pct, 0.0) AS yoy_pct, "
     "CASE WHEN yoy_pct IS NULL THEN 1 ELSE 0 END AS yoy_missing",
 }
-_ARROW_TYPES = {"value": pa.float64(), "yoy_pct": pa.float64(), "yoy_missing": pa.int64()}
-ARROW_QUERY = (
-    "SELECT "
-    + ", ".join(_ARROW_COLUMNS.get(c, c) for c in OBSERVATION_COLUMNS)
-    + " FROM figures WHERE removed_batch IS NULL ORDER BY id"
+ARROW_TYPES = {
+    "id": pa.int64(),
+    "value": pa.float64(),
+    "yoy_pct": pa.float64(),
+    "yoy_missing": pa.int64(),
+}
+# The figures' columns as both engines send them to Arrow, each figure's id first.
+ARROW_COLUMNS = "id, " + ", ".join(_ARROW_COLUMNS.get(c, c) for c in OBSERVATION_COLUMNS)
+_AFTER_YOY = list(OBSERVATION_COLUMNS).index("yoy_pct") + 1
+# The names of ARROW_COLUMNS, in order.
+ARROW_NAMES = (
+    "id",
+    *OBSERVATION_COLUMNS[:_AFTER_YOY],
+    "yoy_missing",
+    *OBSERVATION_COLUMNS[_AFTER_YOY:],
 )
+ARROW_QUERY = f"SELECT {ARROW_COLUMNS} FROM figures WHERE removed_batch IS NULL ORDER BY id"
 # PostgreSQL sends the rows as it scans them, with their ids, and they are put in the table's
 # order here: a scan comes in id order but for rows rewritten since, and skipping the server's
 # sort of a million rows saves most of the query's time.
-POSTGRESQL_QUERY = "SELECT id, " + ARROW_QUERY.removeprefix("SELECT ").removesuffix(" ORDER BY id")
+POSTGRESQL_QUERY = ARROW_QUERY.removesuffix(" ORDER BY id")
 
 
 def _in_id_order(table: pa.Table) -> pa.Table:
     ids = table.column("id").to_numpy()
     if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
         table = table.take(np.argsort(ids, kind="stable"))
-    return table.drop_columns(["id"])
+    return table
 
 
 # SQLite's text as its UTF-8 bytes: the driver copies them instead of decoding each cell into a
@@ -104,7 +115,7 @@ _SQLITE_TEXTS = {
 }
 _SQLITE_TEXTS["period_start"] = "CAST(COALESCE(period_start, '') AS BLOB) AS period_start"
 SQLITE_QUERY = (
-    "SELECT "
+    "SELECT id, "
     + ", ".join(_SQLITE_TEXTS.get(c, _ARROW_COLUMNS.get(c, c)) for c in OBSERVATION_COLUMNS)
     + " FROM figures WHERE removed_batch IS NULL ORDER BY id"
 )
@@ -113,7 +124,8 @@ FETCH_ROWS = 50_000
 
 
 def _fetch_arrow(engine: Engine) -> pa.Table:
-    """Return the active figures as an Arrow table: PostgreSQL through ADBC (binary COPY)."""
+    """Return the active figures (ARROW_COLUMNS) as an Arrow table in id order: PostgreSQL
+    through ADBC (binary COPY)."""
     if engine.dialect.name == "postgresql":
         import adbc_driver_postgresql.dbapi
 
@@ -129,7 +141,7 @@ def _fetch_arrow(engine: Engine) -> pa.Table:
         cursor = raw.cursor()
         cursor.execute(SQLITE_QUERY)
         names = [d[0] for d in cursor.description]
-        row_type = pa.struct([(n, _ARROW_TYPES.get(n, pa.binary())) for n in names])
+        row_type = pa.struct([(n, ARROW_TYPES.get(n, pa.binary())) for n in names])
         # Rows become Arrow a chunk at a time (Arrow's C++ reads the tuples): no transposing in
         # Python, and at most one chunk of Python values alive at once.
         chunks = []
@@ -138,7 +150,7 @@ def _fetch_arrow(engine: Engine) -> pa.Table:
     finally:
         raw.close()
     table = pa.Table.from_struct_array(pa.chunked_array(chunks, type=row_type))
-    return table.cast(pa.schema([(n, _ARROW_TYPES.get(n, pa.string())) for n in names]))
+    return table.cast(pa.schema([(n, ARROW_TYPES.get(n, pa.string())) for n in names]))
 
 
 # Text columns with few distinct values, read as categories with sorted categories: the dtypes
@@ -227,11 +239,20 @@ def read_observations_arrow(engine: Engine) -> pd.DataFrame:
     """Return the current observations (series filled) read through Arrow: the frame
     `read_state` gives, with the repeated text columns as categories as the parquet cache had
     them, without the contract parser's per-cell work."""
+    return read_observations_with_ids(engine)[0]
+
+
+def read_observations_with_ids(engine: Engine) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the current observations as `read_observations_arrow` does, and each row's figure
+    id (ascending), which a later batch's removals name."""
     with engine.connect() as connection:
         wordings = active_wordings(connection)
-    observations = observations_from_arrow(_fetch_arrow(engine), wordings)
+    table = _fetch_arrow(engine)
+    ids = table.column("id").to_numpy().astype(np.int64)
+    observations = observations_from_arrow(table, wordings)
+    del table
     release_freed_memory()
-    return observations
+    return observations, ids
 
 
 def release_freed_memory() -> None:

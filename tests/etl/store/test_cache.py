@@ -1,18 +1,42 @@
 """The compact table (etl.store.cache): the stored table read through Arrow, with categories,
-the same rows as the contract's parsers read, and a new version after every change."""
+the same rows as the contract's parsers read, and a new version after every change; a kept table
+brought up to date from the batches since equals a full read after every kind of batch, on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
+import sqlalchemy as sa
+from pg_support import db_url, postgres_server
+from uploads_support import ANALYST_ACTOR, SOURCE, csv_bytes, new_layout, with_rows
 
 from etl.contract.paths import Layout
 from etl.store import cache
-from etl.store.commands import merge_upload, validate_upload
+from etl.store.actors import ANALYST, Actor
+from etl.store.commands import (
+    add_source,
+    add_wording,
+    correct_figure,
+    merge_upload,
+    retract_figure,
+    undo_batch,
+    validate_upload,
+)
+from etl.store.db import tables as t
+from etl.store.db.engine import DATABASE_ENV
+from etl.store.db.opening import forget_engines, store_engine
+from etl.store.pending import approve
 from etl.store.table import load_table
+
+__all__ = ["db_url", "postgres_server"]
 
 
 @pytest.fixture
@@ -57,3 +81,190 @@ def test_an_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
     assert list(table.observations.columns) == list(
         load_table(Layout(tmp_path / "empty")).observations.columns
     )
+
+
+@pytest.fixture
+def store(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]:
+    """A data directory with the test source, its database the engine's."""
+    if db_url.startswith("postgresql"):
+        monkeypatch.setenv(DATABASE_ENV, db_url)
+    else:
+        monkeypatch.delenv(DATABASE_ENV, raising=False)
+    yield new_layout(tmp_path / "data")
+    forget_engines()  # PostgreSQL drops the database: no connection may stay open
+
+
+PICK: dict[str, str | None] = {
+    "metric": "teu",
+    "scope": "重庆西部陆海新通道铁海联运班列a0",
+    "period_end": "2000-01-28",
+}
+LI = Actor("li.lei", ANALYST)
+
+
+def merge(layout: Layout, data: bytes, who: Actor = ANALYST_ACTOR) -> str | None:
+    upload, _ = validate_upload(layout, data, "rows.csv")
+    return merge_upload(layout, upload, who).batch_id
+
+
+def same_as_a_full_read(loaded: cache.LoadedTable, layout: Layout) -> None:
+    """Fail unless the kept table is what a full read gives now: rows, order, dtypes and
+    categories (in their order), sources, figure ids and version."""
+    full = cache.load_anchored(layout)
+    pd.testing.assert_frame_equal(loaded.table.observations, full.table.observations)
+    pd.testing.assert_frame_equal(loaded.table.sources, full.table.sources)
+    assert loaded.ids.tolist() == full.ids.tolist()
+    assert loaded.table.version == full.table.version
+    assert loaded.anchor == full.anchor
+    same_rows(loaded.table.observations, load_table(layout).observations)
+
+
+def refreshed(
+    layout: Layout, previous: cache.LoadedTable, *, delta: bool = True
+) -> cache.LoadedTable:
+    """Return previous brought up to date, checked equal to a full read (and read by delta or
+    whole as expected)."""
+    loaded = cache.refresh_table(layout, previous)
+    assert loaded.table.version != previous.table.version
+    assert loaded.delta is delta
+    same_as_a_full_read(loaded, layout)
+    return loaded
+
+
+def test_a_kept_table_follows_every_kind_of_batch_as_a_full_read_gives_it(store: Layout) -> None:
+    loaded = cache.load_anchored(store)
+    assert loaded.anchor is not None and loaded.anchor.seq == 1  # the test source's batch
+    first = merge(store, csv_bytes(6))
+    loaded = refreshed(store, loaded)
+    assert len(loaded.table.observations) == 6
+    # The same upload again: nothing new, and nothing changes either way.
+    merge(store, csv_bytes(6))
+    again = cache.refresh_table(store, loaded)
+    same_as_a_full_read(again, store)
+    loaded = again
+    correct_figure(store, ANALYST_ACTOR, PICK, 1234.0, "源文件笔误")
+    loaded = refreshed(store, loaded)
+    assert 1234.0 in loaded.table.observations["value"].tolist()
+    retracted = retract_figure(
+        store, ANALYST_ACTOR, {**PICK, "period_end": "2001-01-28"}, "重复报道"
+    ).batch_id
+    loaded = refreshed(store, loaded)
+    assert len(loaded.table.observations) == 5
+    assert retracted is not None and first is not None
+    undo_batch(store, ANALYST_ACTOR, retracted, "撤回有误")
+    loaded = refreshed(store, loaded)
+    assert len(loaded.table.observations) == 6
+    new_region = "metric,value,unit,period_start,period_end,scope,region,source_id,quote"
+    merge(
+        store,
+        with_rows(f"teu,7,TEU,2024-01-01,2024-01-31,新口径,广西,{SOURCE},q", header=new_region),
+    )
+    loaded = refreshed(store, loaded)
+    assert "guangxi" in loaded.table.observations["region"].cat.categories
+    undo_batch(store, ANALYST_ACTOR, str(loaded.anchor.batch_id if loaded.anchor else ""), "")
+    loaded = refreshed(store, loaded)  # the region's category goes with its last figure
+    assert "guangxi" not in loaded.table.observations["region"].cat.categories
+    # A wording changes the series of figures held: read whole.
+    add_wording(store, ANALYST_ACTOR, "beibu_gulf_port_teu", "该集团")
+    loaded = refreshed(store, loaded, delta=False)
+    add_source(
+        store,
+        ANALYST_ACTOR,
+        source_id="another-src",
+        title="另一来源",
+        publisher="测试 Test",
+        published=date(2025, 2, 1),
+    )
+    loaded = refreshed(store, loaded)
+    assert "another-src" in loaded.table.sources["source_id"].tolist()
+    store.root.mkdir(parents=True, exist_ok=True)  # on PostgreSQL nothing else made it
+    store.settings.write_text("require_approval = true\n", encoding="utf-8")
+    upload, _ = validate_upload(store, csv_bytes(3, tag="p"), "pending.csv")
+    pending = merge_upload(store, upload, ANALYST_ACTOR).pending_id
+    assert pending is not None
+    assert cache.refresh_table(store, loaded) is loaded, "a pending item changes nothing"
+    approve(store, LI, pending)
+    loaded = refreshed(store, loaded)
+    assert len(loaded.table.observations) == 9
+
+
+def test_a_kept_table_is_read_whole_when_the_batches_cannot_say_what_changed(
+    store: Layout,
+) -> None:
+    loaded = cache.load_anchored(store)
+    merge(store, csv_bytes(4))
+    engine = store_engine(store)
+    # A change without a batch (as a restore of another history would be): the version moved
+    # further than the batches since explain.
+    with engine.begin() as connection:
+        connection.execute(sa.update(t.data_version).values(version=t.data_version.c.version + 1))
+    loaded = refreshed(store, loaded, delta=False)
+    merge(store, csv_bytes(2, tag="b"))
+    with engine.begin() as connection:
+        connection.execute(sa.update(t.data_version).values(version=t.data_version.c.version - 3))
+    loaded = refreshed(store, loaded, delta=False)  # the version went back
+    # Another history: the kept table's batch is not the one the store holds under its number.
+    merge(store, csv_bytes(2, tag="c"))
+    anchor = loaded.anchor
+    assert anchor is not None
+    forged = cache.LoadedTable(
+        loaded.table,
+        loaded.ids,
+        cache.Anchor(anchor.version, anchor.seq, "000000-forged", anchor.revision, anchor.wordings),
+    )
+    refreshed(store, forged, delta=False)
+
+
+# A server: keeps its table, and on each line read brings it up to date and writes what it holds
+# (pickled, dtypes and categories as they are) to the file the line names.
+SERVER = """
+import pickle, sys
+from pathlib import Path
+from etl.contract.paths import Layout
+from etl.store import cache
+layout, loaded = Layout(Path(sys.argv[1])), None
+for line in sys.stdin:
+    loaded = cache.refresh_table(layout, loaded)
+    Path(line.strip()).write_bytes(pickle.dumps(loaded))
+    print("ok", flush=True)
+"""
+
+
+def test_two_servers_on_one_database_each_see_a_change_on_their_next_run(
+    store: Layout, tmp_path: Path
+) -> None:
+    merge(store, csv_bytes(3))
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(store.root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+
+    def runs() -> list[cache.LoadedTable]:
+        held = []
+        for i, server in enumerate(servers):
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write(f"{tmp_path / str(i)}.pickle\n")
+            server.stdin.flush()
+            assert server.stdout.readline().strip() == "ok"
+            held.append(pickle.loads((tmp_path / f"{i}.pickle").read_bytes()))
+        return held
+
+    try:
+        for loaded in runs():
+            assert not loaded.delta
+            same_as_a_full_read(loaded, store)
+        merge(store, csv_bytes(4, tag="two"))
+        retract_figure(store, ANALYST_ACTOR, PICK, "重复报道")
+        for loaded in runs():
+            assert loaded.delta and len(loaded.table.observations) == 6
+            same_as_a_full_read(loaded, store)
+    finally:
+        for server in servers:
+            if server.stdin:
+                server.stdin.close()
+            server.wait(timeout=60)
