@@ -106,9 +106,9 @@ def test_rows_rewritten_since_the_import_still_read_in_the_table_order(
 
 def test_arrow_rows_out_of_id_order_are_put_back_in_it() -> None:
     table = pa.table({"id": [3, 1, 2], "scope": ["c", "a", "b"]})
-    assert reading._in_id_order(table).to_pydict() == {"scope": ["a", "b", "c"]}
+    assert reading._in_id_order(table).to_pydict() == {"id": [1, 2, 3], "scope": ["a", "b", "c"]}
     ordered = pa.table({"id": [1, 5], "scope": ["a", "b"]})
-    assert reading._in_id_order(ordered).to_pydict() == {"scope": ["a", "b"]}
+    assert reading._in_id_order(ordered).to_pydict() == {"id": [1, 5], "scope": ["a", "b"]}
 
 
 def test_glibc_is_found_without_running_a_subprocess(monkeypatch: pytest.MonkeyPatch) -> None:
