@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ from dashboard.views.tables import display_table, reading_order
 from etl.contract.errors import CorridorError
 from etl.contract.paths import Layout, layout
 from etl.contract.vocabulary import load_metrics
-from etl.store.cache import load_cached_table
+from etl.store.cache import LoadedTable, refresh_table
 from etl.store.settings import load_settings
 from etl.store.table import Table, data_version, last_change, load_events
 
@@ -72,7 +73,19 @@ def _load(root: str, version: str) -> Table:
         _events,
     ):
         cached.clear()
-    return load_cached_table(Layout(Path(root)))
+    with _holding:
+        loaded = refresh_table(Layout(Path(root)), _held.get(root))
+        # One, as _load keeps one: the next version starts from it instead of reading it all.
+        _held.clear()
+        _held[root] = loaded
+    return loaded.table
+
+
+# The table this process last loaded, with what brings it up to date (etl.store.cache): a
+# change reads the batches since, not the whole table. Refreshed one at a time: two sessions
+# finding a new version at once wait for one read, and hold one table.
+_held: dict[str, LoadedTable] = {}
+_holding = threading.Lock()
 
 
 def current_layout() -> Layout:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from pandas.api.types import union_categoricals
 from sqlalchemy import Engine
@@ -30,6 +31,10 @@ from etl.store.db.reading import observations_from_arrow, read_observations_with
 from etl.store.db.rows import sources_frame
 from etl.store.table import Table, version_of
 
+# pandas holds an appended Arrow text column as the pieces appended, one more each refresh that
+# adds rows (a removal joins them): past this many they are joined into one (~0.5 s at 1M rows,
+# once per this many refreshes), so a server that follows many small merges keeps few pieces.
+MAX_PIECES = 32
 # Text columns with few distinct values: held as codes into one copy of each value.
 CATEGORY_COLUMNS = ("metric", "unit", "region", "route", "basis", "source_id", "scope", "series")
 
@@ -94,7 +99,9 @@ def refresh_table(layout: Layout, previous: LoadedTable | None) -> LoadedTable:
     engine = store_engine(layout)
     version = version_of(engine)
     if version == previous.table.version:
-        return previous
+        # The same store at the same version, unless it was replaced (a restore, a test's new
+        # database at the same place): then its last batch is another.
+        return previous if read_anchor(engine) == previous.anchor else load_anchored(layout)
     same_store = version.split("-")[0] == previous.table.version.split("-")[0]
     delta = read_delta(engine, previous.anchor) if same_store else None
     loaded = None if delta is None else _applied(previous, delta, version)
@@ -136,8 +143,18 @@ def joined(first: pd.DataFrame, then: pd.DataFrame) -> pd.DataFrame:
             both = union_categoricals([a.array, b.array], sort_categories=True)
             columns[col] = both.remove_unused_categories()
         else:
-            columns[col] = pd.concat([a, b], ignore_index=True)
+            columns[col] = _in_few_pieces(pd.concat([a, b], ignore_index=True))
     return pd.DataFrame(columns)
+
+
+def _in_few_pieces(column: pd.Series) -> pd.Series:
+    """Return a text column held in one Arrow piece when appends have left it in many."""
+    if column.dtype != "str":
+        return column
+    held = pa.array(column)
+    if not isinstance(held, pa.ChunkedArray) or held.num_chunks <= MAX_PIECES:
+        return column
+    return pd.Series(held.combine_chunks().to_pandas().astype("str"), name=column.name)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from pg_support import db_url, postgres_server
@@ -268,3 +269,13 @@ def test_two_servers_on_one_database_each_see_a_change_on_their_next_run(
             if server.stdin:
                 server.stdin.close()
             server.wait(timeout=60)
+
+
+def test_appended_text_columns_are_joined_into_one_piece_past_the_bound() -> None:
+    frame = pd.DataFrame({"quote": pd.Series(["a", "b"], dtype="str")})
+    row = pd.DataFrame({"quote": pd.Series(["c"], dtype="str")})
+    for _ in range(cache.MAX_PIECES + 3):
+        frame = cache.joined(frame, row)
+        assert getattr(pa.array(frame["quote"]), "num_chunks", 1) <= cache.MAX_PIECES
+    expected = pd.Series(["a", "b"] + ["c"] * (cache.MAX_PIECES + 3), dtype="str", name="quote")
+    pd.testing.assert_series_equal(frame["quote"], expected)
