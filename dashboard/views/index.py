@@ -470,7 +470,8 @@ def table_index(frame: pd.DataFrame, sources: pd.DataFrame) -> TableIndex:
         .ngroup()
         .to_numpy()
     )
-    shared = pd.Series(key).duplicated(keep=False).to_numpy()
+    # Keys are group numbers 0..n-1: counting them is one pass, not a hash of every row.
+    shared = np.bincount(key)[key] > 1 if n else np.zeros(0, dtype=bool)
     prio_rank = np.empty(n, dtype=np.int64)
     prio_rank[priority] = np.arange(n)
     reading = np.lexsort(

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pandas as pd
+from dashboard_data import OLDER, observations, sources
 
-from dashboard.views.index import folded_codes
+from dashboard.views.index import folded_codes, table_index
 
 
 def test_scopes_that_fold_alike_share_a_code_whether_categorical_or_not() -> None:
@@ -20,3 +21,18 @@ def test_a_missing_categorical_scope_is_equal_to_no_named_scope() -> None:
     assert codes[1] == codes[3]
     assert codes[1] not in (codes[0], codes[2])
     assert np.unique(codes).size == 3
+
+
+def test_a_row_is_shared_exactly_when_another_row_has_its_figure_identity() -> None:
+    frame = observations()
+    # Each figure once more from another source, and one of them a third time: shared rows are
+    # those whose identity occurs more than once, whatever their place in the table.
+    doubled = pd.concat([frame, frame.head(3), frame.head(1)], ignore_index=True)
+    doubled.loc[len(frame) :, "source_id"] = OLDER
+    for table in (frame, doubled, frame.head(0)):
+        index = table_index(table, sources())
+        expected = pd.Series(index.key).duplicated(keep=False).to_numpy()
+        assert index.shared.dtype == bool and index.shared.tolist() == expected.tolist()
+    index = table_index(doubled, sources())
+    assert index.shared[:3].all() and index.shared[len(frame) :].all()
+    assert not index.shared[3 : len(frame)].any()
