@@ -62,7 +62,9 @@ def among(series: pd.Series, values: frozenset[str] | tuple[str, ...]) -> np.nda
         # One test per category, not per row: 1M rows in ~2 ms instead of ~80 ms.
         hit = np.append(series.cat.categories.astype(str).isin(list(values)), False)
         return np.asarray(hit[series.cat.codes.to_numpy()])
-    return series.astype("object").isin(list(values)).to_numpy()
+    # Text as it is held (Arrow for the table's str columns): a copy into Python objects first
+    # took five times as long on 1M rows.
+    return series.isin(list(values)).to_numpy(dtype=bool)
 
 
 def ranked_codes(series: pd.Series) -> np.ndarray:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from dashboard_data import OLDER, observations, sources
 
-from dashboard.views.index import folded_codes, table_index
+from dashboard.views.index import among, folded_codes, table_index
 
 
 def test_scopes_that_fold_alike_share_a_code_whether_categorical_or_not() -> None:
@@ -36,3 +36,10 @@ def test_a_row_is_shared_exactly_when_another_row_has_its_figure_identity() -> N
     index = table_index(doubled, sources())
     assert index.shared[:3].all() and index.shared[len(frame) :].all()
     assert not index.shared[3 : len(frame)].any()
+
+
+def test_among_finds_the_values_in_text_held_any_way() -> None:
+    cells = ["约", None, "超过", "", "约"]
+    expected = [True, False, True, False, True]
+    for dtype in ("str", "string", object, "category"):
+        assert among(pd.Series(cells, dtype=dtype), ("约", "超过")).tolist() == expected, dtype
