@@ -35,7 +35,7 @@ from etl.store.db import tables as t
 from etl.store.db.engine import DATABASE_ENV
 from etl.store.db.opening import forget_engines, store_engine
 from etl.store.pending import approve
-from etl.store.table import load_table
+from etl.store.table import Table, load_table
 
 __all__ = ["db_url", "postgres_server"]
 
@@ -213,7 +213,19 @@ def test_a_kept_table_is_read_whole_when_the_batches_cannot_say_what_changed(
         loaded.ids,
         cache.Anchor(anchor.version, anchor.seq, "000000-forged", anchor.revision, anchor.wordings),
     )
-    refreshed(store, forged, delta=False)
+    loaded = refreshed(store, forged, delta=False)
+    # The same version at the same place, but another store behind it (a restore, a new
+    # database): its last batch is not the kept one, so it is read whole.
+    anchor = loaded.anchor
+    assert anchor is not None
+    replaced = cache.LoadedTable(
+        Table(loaded.table.observations.head(1), loaded.table.sources, loaded.table.version),
+        loaded.ids[:1],
+        cache.Anchor(anchor.version, anchor.seq, "000000-other", anchor.revision, anchor.wordings),
+    )
+    again = cache.refresh_table(store, replaced)
+    assert again is not replaced and not again.delta
+    same_as_a_full_read(again, store)
 
 
 # A server: keeps its table, and on each line read brings it up to date and writes what it holds
