@@ -155,13 +155,18 @@ CHOICE_LABELS: dict[str, Callable[[str], str]] = {
 
 
 def _chosen_summary() -> list[str]:
-    """Return one line per multi-choice filter in use: its name and the chosen values."""
+    """Return one line per filter of the popover in use: its name and the chosen values."""
     sep = locale.t("list_sep")
-    return [
+    lines = [
         locale.t(key[2:]) + locale.t("sep") + sep.join(str(fmt(v)) for v in values)
         for key, fmt in CHOICE_LABELS.items()
         if (values := st.session_state.get(key))
     ]
+    span = st.session_state.get("f_period") or st.session_state.get("_period_init")
+    if span and months and tuple(span) != (months[0], months[-1]):
+        words = [locale.month_key_label(m) for m in span]
+        lines.insert(0, locale.t("period") + locale.t("sep") + " — ".join(words))
+    return lines
 
 
 def _period_slider() -> None:
@@ -191,11 +196,10 @@ def _sidebar() -> None:
             required=True,
         )
         st.markdown(f"**{locale.t('filters')}**")
-        if len(months) > 1:
-            _period_slider()
-        # Region, route, metric and source open from one button: a popover mounts its widgets
-        # when opened, so a page's first load does not wait for four select boxes to be drawn.
-        # What is chosen stays in view below the button.
+        # Period, region, route, metric and source open from one button: a popover mounts its
+        # widgets when opened, so a page's first load does not wait for a slider and four select
+        # boxes to be drawn (the slider alone was a script chunk and ~5 % of a page's load,
+        # bench/README.md stop 29). What is chosen stays in view below the button.
         chosen = _chosen_summary()
         label = locale.t("more_filters") + (
             locale.t("active_count", n=len(chosen)) if chosen else ""
@@ -203,6 +207,8 @@ def _sidebar() -> None:
         with st.popover(
             label, icon=":material/tune:", width="stretch", help=locale.t("more_filters_help")
         ):
+            if len(months) > 1:
+                _period_slider()
             st.multiselect(
                 locale.t("region"),
                 present_regions,

@@ -53,10 +53,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
     "reset": ("清除筛选", "Clear filters"),
-    "more_filters": ("地区 · 线路 · 指标 · 来源", "More filters"),
+    "more_filters": ("时间 · 地区 · 线路 · 指标 · 来源", "Period and more filters"),
     "more_filters_help": (
-        "按地区、线路、指标和来源筛选（可多选）",
-        "Filter by region, route, metric and source (several of each)",
+        "按时间范围筛选，或按地区、线路、指标和来源筛选（可多选）",
+        "Filter by period, or by region, route, metric and source (several of each)",
     ),
     "active_count": ("（已选 {n} 项）", " ({n} chosen)"),
     "data_as_of": ("数据截至", "Data as of"),
