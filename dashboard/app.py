@@ -166,6 +166,8 @@ def _chosen_summary() -> list[str]:
     if span and months and tuple(span) != (months[0], months[-1]):
         words = [locale.month_key_label(m) for m in span]
         lines.insert(0, locale.t("period") + locale.t("sep") + " — ".join(words))
+    if st.session_state.get("f_related"):
+        lines.append(locale.t("related_shown"))
     return lines
 
 
@@ -237,6 +239,9 @@ def _sidebar() -> None:
                 format_func=CHOICE_LABELS["f_source"],
                 placeholder=locale.t("all"),
             )
+            # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in
+            # a chart of its own titled 相关通道.
+            st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
         for line in chosen:
             st.caption(plain(line))
         st.segmented_control(
@@ -247,9 +252,6 @@ def _sidebar() -> None:
             required=True,
             help=locale.t("derived_long"),
         )
-        # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in a
-        # chart of its own titled 相关通道.
-        st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
         st.button(locale.t("reset"), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 
 

@@ -55,8 +55,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "reset": ("清除筛选", "Clear filters"),
     "more_filters": ("时间 · 地区 · 线路 · 指标 · 来源", "Period and more filters"),
     "more_filters_help": (
-        "按时间范围筛选，或按地区、线路、指标和来源筛选（可多选）",
-        "Filter by period, or by region, route, metric and source (several of each)",
+        "按时间范围筛选，按地区、线路、指标和来源筛选（可多选），或显示相关通道",
+        "Filter by period, by region, route, metric and source (several of each), or show "
+        "related corridors",
     ),
     "active_count": ("（已选 {n} 项）", " ({n} chosen)"),
     "data_as_of": ("数据截至", "Data as of"),
@@ -152,6 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No full-year figure has been reported for {years}; the line breaks there.",
     ),
     "related": ("相关通道", "Related corridors"),
+    "related_shown": ("显示相关通道", "Related corridors shown"),
     "related_help": (
         "显示中欧班列、中老铁路、港口总吞吐量、省份外贸总额等相关数据（单独成图，不与本通道数据同轴）",
         "Show related series (China–Europe rail, China–Laos railway, a port's total "

@@ -314,3 +314,18 @@ def test_the_period_slider_sits_in_the_filters_popover_and_a_narrower_period_is_
     at.segmented_control(key="f_lang").set_value("en").run()
     assert not at.exception
     assert any(shown(c.value).endswith("— Jul 2024") for c in at.sidebar.caption)
+
+
+def test_the_related_switch_sits_in_the_filters_popover_and_is_listed_when_on(
+    data_dir: Path,
+) -> None:
+    at = run_app()
+    popover = next(b for b in at.sidebar.children.values() if b.type == "popover")
+    assert [t.key for t in popover.get("toggle")] == ["f_related"]
+    assert "显示相关通道" not in [shown(c.value) for c in at.sidebar.caption]
+    at.toggle(key="f_related").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["related"] == "1"
+    assert "显示相关通道" in [shown(c.value) for c in at.sidebar.caption]
+    popover = next(b for b in at.sidebar.children.values() if b.type == "popover")
+    assert popover.proto.popover.label.endswith("（已选 1 项）")
