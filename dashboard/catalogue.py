@@ -259,6 +259,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_full": ("全屏演示", "Full screen"),
     "present_cards_title": ("核心指标", "Headline figures"),
     "image_period": ("时期：{period}", "Period: {period}"),
+    "deck_menu": ("下载演示文稿", "Download the deck"),
     "download_deck": ("下载演示文稿（PPTX）", "Download the deck (PPTX)"),
     "download_deck_help": (
         "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑",
