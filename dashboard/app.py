@@ -198,10 +198,10 @@ def _sidebar() -> None:
             required=True,
         )
         st.markdown(f"**{locale.t('filters')}**")
-        # Period, region, route, metric and source open from one button: a popover mounts its
-        # widgets when opened, so a page's first load does not wait for a slider and four select
-        # boxes to be drawn (the slider alone was a script chunk and ~5 % of a page's load,
-        # bench/README.md stop 29). What is chosen stays in view below the button.
+        # Period, region, route, metric, source and the related switch open from one button: a
+        # popover mounts its widgets when opened, so a page's first load does not wait for a
+        # slider, a switch and four select boxes (and the slider's and switch's scripts) to be
+        # drawn. What is chosen stays in view below the button.
         chosen = _chosen_summary()
         label = locale.t("more_filters") + (
             locale.t("active_count", n=len(chosen)) if chosen else ""
