@@ -287,8 +287,10 @@ def test_the_chosen_filters_stay_in_view_beside_their_button(data_dir: Path) -> 
     assert "地区：重庆" in captions
     assert "指标：农产品出口额" in captions
     popovers = [b for b in at.sidebar.children.values() if b.type == "popover"]
+    # The filters' button, then the deck's downloads' menu (under the filters).
     assert [p.proto.popover.label for p in popovers] == [
-        "时间 · 地区 · 线路 · 指标 · 来源（已选 2 项）"
+        "时间 · 地区 · 线路 · 指标 · 来源（已选 2 项）",
+        "下载演示文稿",
     ]
     plain_run = run_app()
     assert not [c for c in plain_run.sidebar.caption if "地区" in c.value]
