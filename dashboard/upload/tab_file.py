@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import LANGS
 from dashboard.safe_text import plain
+from dashboard.upload import login
 from dashboard.upload.context import UploadContext, current_context
 from dashboard.upload.findings import show_findings
 from dashboard.upload.messages import show_error, write_outcome
@@ -179,14 +180,13 @@ def file_check(
     return checked
 
 
-def merge_checked(
-    ctx: UploadContext, actor: auth.Actor, key: tuple[str, ...], checked: FileCheck
-) -> None:
-    """Merge (or submit) the checked file: the Merge click's callback. Only while its check is
-    current: else the tab's run checks the file again and shows what it finds. What it did is
-    left for the tab's next run, and the tabs a write changes rerun alone."""
+def merge_checked(actor: auth.Actor, key: tuple[str, ...], checked: FileCheck) -> None:
+    """Merge (or submit) the checked file: the Merge click's callback. Only while the analyst is
+    signed in and the check current: else the tab's run signs them out, or checks the file
+    again, and shows why. What it did is left for the tab's next run, and the tabs a write
+    changes rerun alone."""
     ctx = current_context()  # the settings as they are at the click
-    if check_key(ctx, actor, key[0], key[1]) != key:
+    if not login.still_signed_in(ctx, actor) or check_key(ctx, actor, key[0], key[1]) != key:
         return
     # The box is drawn only for contradicting rows; its state may outlive it.
     replace = bool(len(checked.preview.contradicting)) and bool(
@@ -284,7 +284,7 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
         type="primary",
         key="upload_merge",
         on_click=merge_checked,
-        args=(ctx, actor, key, checked),
+        args=(actor, key, checked),
     )
     if isinstance(done, CorridorError):
         show_error(ctx, done)
