@@ -6,6 +6,7 @@ A refusal naming only unregistered sources offers a form registering them on the
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -115,6 +116,20 @@ def show_notes(ctx: UploadContext, notes: tuple[Problem, ...]) -> None:
     st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
+def show_preview(ctx: UploadContext, upload: Upload, preview: Preview) -> None:
+    """Show how the file's cells were read, what it adds, holds and contradicts, and its rows."""
+    locale = ctx.locale
+    show_notes(ctx, upload.notes)
+    counts = st.columns(3)
+    counts[0].metric(locale.t("up_new"), len(preview.new))
+    counts[1].metric(locale.t("up_held"), len(preview.present))
+    counts[2].metric(locale.t("up_contradicting"), len(preview.contradicting))
+    frame = preview.frame()
+    if len(frame) > MAX_PREVIEW_ROWS:
+        st.caption(locale.t("up_preview_cut", shown=MAX_PREVIEW_ROWS, total=len(frame)))
+    st.dataframe(preview_table(frame, locale), hide_index=True, key="upload_preview")
+
+
 def _template_buttons(ctx: UploadContext) -> None:
     """Offer the upload template as an Excel workbook and as CSV."""
     locale = ctx.locale
@@ -146,13 +161,18 @@ def check_key(ctx: UploadContext, actor: auth.Actor, digest: str, name: str) -> 
     return (digest, name, version, actor.name, repr(ctx.settings))
 
 
-def run_check(ctx: UploadContext, raw: bytes, name: str) -> FileCheck | CorridorError:
+def run_check(
+    ctx: UploadContext, raw: bytes, name: str, shown: Callable[[Upload, Preview], None]
+) -> FileCheck | CorridorError:
     """Return the file's check, or its refusal: validated in the limited child, previewed
-    against the store, and the rows it would change checked against the stored record."""
+    against the store (shown as soon as it is known), and the rows it would change checked
+    against the stored record."""
     try:
         upload, preview = commands.validate_upload(ctx.layout, raw, name)
     except CorridorError as exc:
         return exc.with_traceback(None)  # kept in the session: no frames held with it
+    # On its way to the browser, which draws it while the record is checked.
+    shown(upload, preview)
     if not preview.changes:
         return FileCheck(upload, preview, None)
     incoming = pd.concat(
@@ -165,17 +185,24 @@ def run_check(ctx: UploadContext, raw: bytes, name: str) -> FileCheck | Corridor
 
 
 def file_check(
-    ctx: UploadContext, key: tuple[str, ...], raw: bytes, name: str
+    ctx: UploadContext,
+    key: tuple[str, ...],
+    raw: bytes,
+    name: str,
+    shown: Callable[[Upload, Preview], None],
 ) -> FileCheck | CorridorError:
-    """Return the session's check of this file under its check_key, run again only when the
-    file, the store's version, the analyst or the settings changed: the Merge click reuses the
-    check it follows (checking the file again was half of the click's second at 1M rows,
-    bench/README.md, stop 28), and the merge still refuses what changed since
-    (etl.store.db.operations)."""
+    """Return the session's check of this file under its check_key, its preview shown, run
+    again only when the file, the store's version, the analyst or the settings changed: the
+    Merge click reuses the check it follows (checking the file again was half of the click's
+    second at 1M rows, bench/README.md, stop 28), and the merge still refuses what changed
+    since (etl.store.db.operations)."""
     kept = st.session_state.get(CHECKED_KEY)
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
-        return kept[1]
-    checked = run_check(ctx, raw, name)
+        checked = kept[1]
+        if isinstance(checked, FileCheck):
+            shown(checked.upload, checked.preview)
+        return checked
+    checked = run_check(ctx, raw, name, shown)
     st.session_state[CHECKED_KEY] = (key, checked)
     return checked
 
@@ -247,29 +274,22 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     digest = hashlib.sha256(raw).hexdigest()
     merged = merged_outcome(digest, file.name)
     done = merged[2] if merged is not None else None
+    shown = partial(show_preview, ctx)
     checked: FileCheck | CorridorError
     if merged is not None and isinstance(done, str):
         # Merged: shown as the click saw it; the tab's next run checks it at the new version.
         key, checked = merged[0], merged[1]
+        shown(checked.upload, checked.preview)
     else:
         key = check_key(ctx, actor, digest, file.name)
-        checked = file_check(ctx, key, raw, file.name)
+        checked = file_check(ctx, key, raw, file.name, shown)
     if isinstance(checked, CorridorError):
         show_error(ctx, checked)
         missing = unregistered_sources(checked)
         if missing:
             register_sources_inline(ctx, actor, missing)
         return
-    upload, preview = checked.upload, checked.preview
-    show_notes(ctx, upload.notes)
-    counts = st.columns(3)
-    counts[0].metric(locale.t("up_new"), len(preview.new))
-    counts[1].metric(locale.t("up_held"), len(preview.present))
-    counts[2].metric(locale.t("up_contradicting"), len(preview.contradicting))
-    frame = preview.frame()
-    if len(frame) > MAX_PREVIEW_ROWS:
-        st.caption(locale.t("up_preview_cut", shown=MAX_PREVIEW_ROWS, total=len(frame)))
-    st.dataframe(preview_table(frame, locale), hide_index=True, key="upload_preview")
+    preview = checked.preview
     if checked.found is None:
         st.info(locale.t("up_all_held"))
         return

@@ -165,3 +165,27 @@ def test_a_merge_click_after_the_idle_timeout_merges_nothing_and_signs_out(
     assert not at.success
     assert any("without activity" in w.value or "未操作" in w.value for w in at.warning)
     assert at.text_input(key="login_pw")  # signed out: the sign-in form again
+
+
+@pytest.mark.usefixtures("read_in_this_process")
+def test_the_preview_is_drawn_before_the_record_check_runs(
+    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order: list[str] = []
+    for name in ("show_preview", "check_rows"):
+        real = getattr(tab_file, name)
+
+        def noted(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            order.append(_name)
+            return _real(*args, **kw)
+
+        monkeypatch.setattr(tab_file, name, noted)
+    write_password_hash(hash_password(PASSWORD), secrets)
+    at = open_page()
+    log_in(at, "analyst", PASSWORD)
+    at.get("file_uploader")[0].upload("new.csv", NEW_ROW.encode(), "text/csv").run()  # type: ignore[attr-defined]
+    assert not at.exception, at.exception
+    # The browser draws the preview while the server checks the rows against the record.
+    assert order == ["show_preview", "check_rows"]
+    assert [m.value for m in at.metric][:3] == ["1", "0", "0"]
+    assert at.button(key="upload_merge")
