@@ -270,9 +270,16 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
     except CorridorError as exc:
         show_error(ctx, exc)
         return
-    raw = file.getvalue()
+    # The spare the check takes is replaced once the tab is drawn, not during its record check.
+    with sandbox.spares_later():
+        _checked_file(ctx, actor, file.getvalue(), file.name)
+
+
+def _checked_file(ctx: UploadContext, actor: auth.Actor, raw: bytes, name: str) -> None:
+    """Check the chosen file (or reuse its check), show its preview and findings, offer Merge."""
+    locale = ctx.locale
     digest = hashlib.sha256(raw).hexdigest()
-    merged = merged_outcome(digest, file.name)
+    merged = merged_outcome(digest, name)
     done = merged[2] if merged is not None else None
     shown = partial(show_preview, ctx)
     checked: FileCheck | CorridorError
@@ -281,8 +288,8 @@ def upload_tab(ctx: UploadContext, actor: auth.Actor) -> None:
         key, checked = merged[0], merged[1]
         shown(checked.upload, checked.preview)
     else:
-        key = check_key(ctx, actor, digest, file.name)
-        checked = file_check(ctx, key, raw, file.name, shown)
+        key = check_key(ctx, actor, digest, name)
+        checked = file_check(ctx, key, raw, name, shown)
     if isinstance(checked, CorridorError):
         show_error(ctx, checked)
         missing = unregistered_sources(checked)
