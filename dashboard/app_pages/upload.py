@@ -18,21 +18,26 @@ from dashboard.upload.tab_correct import correct_tab
 from dashboard.upload.tab_file import upload_tab
 from dashboard.upload.tab_history import history_tab
 from dashboard.upload.tab_review import review_tab
+from dashboard.upload.tab_runs import FILE_TAB, HISTORY_TAB, REVIEW_TAB, alone, note_drawn
 from dashboard.upload.tab_source import source_tab
 from etl.store import auth, pending
 
 
 def tabs(ctx: UploadContext, actor: auth.Actor) -> None:
-    """Draw the analyst's tabs; the review tab when approval is on or something is pending."""
+    """Draw the analyst's tabs, the review tab when approval is on or something is pending; the
+    file, history and review tabs rerun alone (dashboard/upload/tab_runs.py)."""
     parts = [
-        ("up_tab_upload", upload_tab),
+        ("up_tab_upload", alone(FILE_TAB, upload_tab)),
         ("up_tab_article", article_tab),
         ("up_tab_source", source_tab),
         ("up_tab_correct", correct_tab),
-        ("up_tab_history", history_tab),
+        ("up_tab_history", alone(HISTORY_TAB, history_tab)),
     ]
+    fragments = [FILE_TAB, HISTORY_TAB]
     if ctx.settings.require_approval or pending.list_pending(ctx.layout):
-        parts.append(("up_tab_review", review_tab))
+        parts.append(("up_tab_review", alone(REVIEW_TAB, review_tab)))
+        fragments.append(REVIEW_TAB)
+    note_drawn(fragments)
     drawn = st.tabs([ctx.locale.t(key) for key, _draw in parts])
     for tab, (_key, draw) in zip(drawn, parts, strict=True):
         with tab:

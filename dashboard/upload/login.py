@@ -76,14 +76,29 @@ def _oidc_actor(
     return actor
 
 
+def _idle_too_long(ctx: UploadContext) -> bool:
+    """Return whether this session has been idle longer than the settings allow."""
+    last = float(st.session_state.get("_last_active", 0.0))
+    return time.time() - last > ctx.settings.idle_timeout_minutes * 60
+
+
+def still_signed_in(ctx: UploadContext, actor: auth.Actor) -> bool:
+    """Return whether actor is still this session's analyst, marking the session active; a
+    tab rerunning alone asks this, as the page's full run would (which then says why not)."""
+    if oidc_configured() and getattr(st.user, "is_logged_in", False):
+        return st.session_state.get("_oidc_audited") == actor.name
+    if st.session_state.get("_analyst") != actor or _idle_too_long(ctx):
+        return False
+    st.session_state["_last_active"] = time.time()
+    return True
+
+
 def _session_actor(ctx: UploadContext) -> auth.Actor | None:
     """Return the person of this password session, unless it has been idle too long."""
     actor = st.session_state.get("_analyst")
     if not isinstance(actor, auth.Actor):
         return None
-    idle_s = ctx.settings.idle_timeout_minutes * 60
-    last = float(st.session_state.get("_last_active", 0.0))
-    if time.time() - last > idle_s:
+    if _idle_too_long(ctx):
         _logout(ctx, actor, "timeout")
         st.warning(
             ctx.locale.t("up_timed_out", minutes=ctx.settings.idle_timeout_minutes),

@@ -38,6 +38,17 @@ def result_message(ctx: UploadContext, result: Outcome | str | None, done_key: s
     return ctx.locale.t(done_key, batch=result.batch_id)
 
 
+def write_outcome(
+    ctx: UploadContext, write: Callable[[], Outcome | str | None], done_key: str
+) -> str | CorridorError:
+    """Run one write; return what it did in the page's words, or its refusal."""
+    try:
+        result = write()
+    except CorridorError as exc:
+        return exc.with_traceback(None)  # may be kept in the session: no frames held with it
+    return result_message(ctx, result, done_key)
+
+
 def report_write(
     ctx: UploadContext,
     write: Callable[[], Outcome | str | None],
@@ -50,12 +61,10 @@ def report_write(
     A refusal is shown as such. With flash, the message is kept in the session under that key
     and the page runs again at once (show_flash shows it there), so the page redraws the change.
     """
-    try:
-        result = write()
-    except CorridorError as exc:
-        show_error(ctx, exc)
+    message = write_outcome(ctx, write, done_key)
+    if isinstance(message, CorridorError):
+        show_error(ctx, message)
         return False
-    message = result_message(ctx, result, done_key)
     if flash is None:
         st.success(message)
         return True

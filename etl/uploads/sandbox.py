@@ -373,8 +373,34 @@ def _start_spare(key: tuple[int, int]) -> _Prestarted:
     return spare
 
 
+# Per thread (a server runs each session's script on its own): the limits of spares taken
+# while spares_later holds, replaced when it ends; None outside it.
+_LATER = threading.local()
+
+
+@contextlib.contextmanager
+def spares_later() -> Iterator[None]:
+    """Within: a spare a run takes is replaced only on leaving, so the next spare's imports
+    (about a second of CPU) do not share the machine with what the caller does with the
+    child's result (the upload tab: its record check and drawing, bench/README.md, stop 29)."""
+    outer = getattr(_LATER, "keys", None)
+    _LATER.keys = set() if outer is None else outer
+    try:
+        yield
+    finally:
+        if outer is None:
+            keys, _LATER.keys = _LATER.keys, None
+            for key in sorted(keys):
+                _replace_spare(key)
+
+
 def _replace_spare(key: tuple[int, int]) -> None:
-    """Start the next spare for these limits if this process keeps one and none waits."""
+    """Start the next spare for these limits if this process keeps one and none waits (when
+    spares_later holds, on leaving it)."""
+    later = getattr(_LATER, "keys", None)
+    if later is not None:
+        later.add(key)
+        return
     with _PRESTARTED_LOCK:
         if key in _SPARE_ORDERS and key not in _SPARES:
             _start_spare(key)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from upload_page_support import PASSWORD, log_in, open_page
 from uploads_support import csv_bytes, new_layout
 
+from dashboard import data as dashboard_data
 from dashboard.upload import tab_file
 from dashboard.upload.tab_file import unregistered_sources
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
@@ -19,6 +20,7 @@ from etl.contract.paths import Layout
 from etl.store import commands
 from etl.store.actors import Actor
 from etl.store.commands import merge_upload, validate_upload
+from etl.store.history import undo_options
 from etl.store.passwords import hash_password, write_password_hash
 from etl.store.table import load_table
 
@@ -116,3 +118,74 @@ def test_a_write_by_someone_else_between_the_check_and_the_click_checks_the_file
     assert not at.success
     values = load_table(Layout(data_dir)).observations["value"].tolist()
     assert values.count(4321.0) == 1
+
+
+def counted_sidebars(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the page's full runs by the sidebar's choices each one reads."""
+    runs = [0]
+    real = dashboard_data.sidebar_choices
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        runs[0] += 1
+        return real(*args, **kw)
+
+    monkeypatch.setattr(dashboard_data, "sidebar_choices", counted)
+    return runs
+
+
+@pytest.mark.usefixtures("read_in_this_process")
+def test_the_merge_click_reruns_the_file_and_history_tabs_alone_the_batch_listed_for_undo(
+    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sidebars = counted_sidebars(monkeypatch)
+    at, calls = uploaded_and_counted(secrets, monkeypatch)
+    before = sidebars[0]
+    at.button(key="upload_merge").click().run()
+    assert not at.exception, at.exception
+    assert sidebars[0] == before, "the click reran the whole page"
+    newest = str(undo_options(Layout(data_dir))[0]["id"])
+    assert len(at.success) == 1 and newest in at.success[0].value
+    # The history tab reran with it: the batch just merged is listed and preselected for undo.
+    assert at.selectbox(key="undo_choice").value == newest
+    assert any(newest in c.value for c in at.code)
+    # Merged: the tab offers no second merge of it; the click reused its check.
+    assert not [b for b in at.button if b.key == "upload_merge"]
+    assert calls == {"validate_upload": 1, "check_rows": 1}
+
+
+@pytest.mark.usefixtures("read_in_this_process")
+def test_a_merge_click_after_the_idle_timeout_merges_nothing_and_signs_out(
+    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at, _calls = uploaded_and_counted(secrets, monkeypatch)
+    at.session_state["_last_active"] = 0.0  # idle since 1970
+    at.button(key="upload_merge").click().run()
+    assert not at.exception, at.exception
+    assert 4321.0 not in load_table(Layout(data_dir)).observations["value"].tolist()
+    assert not at.success
+    assert any("without activity" in w.value or "未操作" in w.value for w in at.warning)
+    assert at.text_input(key="login_pw")  # signed out: the sign-in form again
+
+
+@pytest.mark.usefixtures("read_in_this_process")
+def test_the_preview_is_drawn_before_the_record_check_runs(
+    data_dir: Path, secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order: list[str] = []
+    for name in ("show_preview", "check_rows"):
+        real = getattr(tab_file, name)
+
+        def noted(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            order.append(_name)
+            return _real(*args, **kw)
+
+        monkeypatch.setattr(tab_file, name, noted)
+    write_password_hash(hash_password(PASSWORD), secrets)
+    at = open_page()
+    log_in(at, "analyst", PASSWORD)
+    at.get("file_uploader")[0].upload("new.csv", NEW_ROW.encode(), "text/csv").run()  # type: ignore[attr-defined]
+    assert not at.exception, at.exception
+    # The browser draws the preview while the server checks the rows against the record.
+    assert order == ["show_preview", "check_rows"]
+    assert [m.value for m in at.metric][:3] == ["1", "0", "0"]
+    assert at.button(key="upload_merge")

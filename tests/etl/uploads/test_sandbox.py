@@ -169,6 +169,24 @@ def test_the_next_run_uses_the_spare_and_a_new_spare_replaces_it() -> None:
     assert spare_pid() not in (first, second)
 
 
+def test_a_spare_taken_under_spares_later_is_replaced_only_on_leaving() -> None:
+    first = sandbox.keep_spare((), **sandbox.UPLOAD_LIMITS)
+    with sandbox.spares_later():
+        child, _imported = sandbox.run_limited(
+            pid_and_modules, ((),), "a.csv", **sandbox.UPLOAD_LIMITS
+        )
+        assert child == first
+        # The caller's own work after the child's result runs with no spare importing beside it.
+        assert UPLOAD_KEY not in sandbox._SPARES
+        with sandbox.spares_later():  # nested: the outermost one replaces it
+            pass
+        assert UPLOAD_KEY not in sandbox._SPARES
+    second = spare_pid()
+    assert second != first and alive(second)
+    again, _imported = sandbox.run_limited(pid_and_modules, ((),), "b.csv", **sandbox.UPLOAD_LIMITS)
+    assert again == second
+
+
 def test_a_run_with_other_limits_leaves_the_spare_waiting() -> None:
     kept = sandbox.keep_spare((), **sandbox.UPLOAD_LIMITS)
     child, _ = sandbox.run_limited(pid_and_modules, ((),), "a.csv")  # the default limits
