@@ -66,10 +66,9 @@ def spread(values: list[float]) -> str:
 # The reader's pages by URL path; the data page has tables, not charts.
 PAGES = {"overview": "", "trains": "trains", "freight": "freight", "agri": "agri",
          "reach": "reach", "data": "data"}  # fmt: skip
-# The page's script has sent its last element: the sidebar's deck menu (its downloads in an
-# older tree), which the entry script draws after every page (the page's own elements are all
-# in the document before it).
-SENT_JS = "() => !!document.querySelector('.st-key-deck_downloads, .st-key-deck_menu')"
+# The page's script has sent its last element: the sidebar's deck downloads, which the entry
+# script draws after every page (the page's own elements are all in the document before it).
+SENT_JS = "() => !!document.querySelector('.st-key-deck_downloads')"
 # What the issue times: the script has finished and every chart on the page has drawn.
 LOADED_JS = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;

@@ -155,20 +155,13 @@ CHOICE_LABELS: dict[str, Callable[[str], str]] = {
 
 
 def _chosen_summary() -> list[str]:
-    """Return one line per filter of the popover in use: its name and the chosen values."""
+    """Return one line per multi-choice filter in use: its name and the chosen values."""
     sep = locale.t("list_sep")
-    lines = [
+    return [
         locale.t(key[2:]) + locale.t("sep") + sep.join(str(fmt(v)) for v in values)
         for key, fmt in CHOICE_LABELS.items()
         if (values := st.session_state.get(key))
     ]
-    span = st.session_state.get("f_period") or st.session_state.get("_period_init")
-    if span and months and tuple(span) != (months[0], months[-1]):
-        words = [locale.month_key_label(m) for m in span]
-        lines.insert(0, locale.t("period") + locale.t("sep") + " — ".join(words))
-    if st.session_state.get("f_related"):
-        lines.append(locale.t("related_shown"))
-    return lines
 
 
 def _period_slider() -> None:
@@ -198,10 +191,11 @@ def _sidebar() -> None:
             required=True,
         )
         st.markdown(f"**{locale.t('filters')}**")
-        # Period, region, route, metric, source and the related switch open from one button: a
-        # popover mounts its widgets when opened, so a page's first load does not wait for a
-        # slider, a switch and four select boxes (and the slider's and switch's scripts) to be
-        # drawn. What is chosen stays in view below the button.
+        if len(months) > 1:
+            _period_slider()
+        # Region, route, metric and source open from one button: a popover mounts its widgets
+        # when opened, so a page's first load does not wait for four select boxes to be drawn.
+        # What is chosen stays in view below the button.
         chosen = _chosen_summary()
         label = locale.t("more_filters") + (
             locale.t("active_count", n=len(chosen)) if chosen else ""
@@ -209,8 +203,6 @@ def _sidebar() -> None:
         with st.popover(
             label, icon=":material/tune:", width="stretch", help=locale.t("more_filters_help")
         ):
-            if len(months) > 1:
-                _period_slider()
             st.multiselect(
                 locale.t("region"),
                 present_regions,
@@ -239,9 +231,6 @@ def _sidebar() -> None:
                 format_func=CHOICE_LABELS["f_source"],
                 placeholder=locale.t("all"),
             )
-            # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in
-            # a chart of its own titled 相关通道.
-            st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
         for line in chosen:
             st.caption(plain(line))
         st.segmented_control(
@@ -252,6 +241,9 @@ def _sidebar() -> None:
             required=True,
             help=locale.t("derived_long"),
         )
+        # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in a
+        # chart of its own titled 相关通道.
+        st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
         st.button(locale.t("reset"), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 
 

@@ -53,11 +53,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
     "reset": ("清除筛选", "Clear filters"),
-    "more_filters": ("时间 · 地区 · 线路 · 指标 · 来源", "Period and more filters"),
+    "more_filters": ("地区 · 线路 · 指标 · 来源", "More filters"),
     "more_filters_help": (
-        "按时间范围筛选，按地区、线路、指标和来源筛选（可多选），或显示相关通道",
-        "Filter by period, by region, route, metric and source (several of each), or show "
-        "related corridors",
+        "按地区、线路、指标和来源筛选（可多选）",
+        "Filter by region, route, metric and source (several of each)",
     ),
     "active_count": ("（已选 {n} 项）", " ({n} chosen)"),
     "data_as_of": ("数据截至", "Data as of"),
@@ -153,7 +152,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "No full-year figure has been reported for {years}; the line breaks there.",
     ),
     "related": ("相关通道", "Related corridors"),
-    "related_shown": ("显示相关通道", "Related corridors shown"),
     "related_help": (
         "显示中欧班列、中老铁路、港口总吞吐量、省份外贸总额等相关数据（单独成图，不与本通道数据同轴）",
         "Show related series (China–Europe rail, China–Laos railway, a port's total "
@@ -259,7 +257,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_full": ("全屏演示", "Full screen"),
     "present_cards_title": ("核心指标", "Headline figures"),
     "image_period": ("时期：{period}", "Period: {period}"),
-    "deck_menu": ("下载演示文稿", "Download the deck"),
     "download_deck": ("下载演示文稿（PPTX）", "Download the deck (PPTX)"),
     "download_deck_help": (
         "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑",

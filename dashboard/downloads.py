@@ -78,12 +78,7 @@ def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
         return
     build = deck_builder(table, filters, locale)
     name = deck_file_name(filters, locale)
-    # One button that opens on the two: a popover mounts its buttons when opened, so a page's
-    # first load does not draw two download buttons (and load their script) for a rare click.
-    menu = st.sidebar.popover(
-        locale.t("deck_menu"), icon=":material/slideshow:", width="stretch", key="deck_menu"
-    )
-    with menu, st.container(horizontal=True, key="deck_downloads"):
+    with st.sidebar.container(horizontal=True, key="deck_downloads"):
         st.download_button(
             locale.t("download_deck"),
             data=build,

@@ -110,7 +110,7 @@ def test_the_more_filters_button_opens_the_choices_and_a_choice_filters(
     _wait_drawn(page, "overview")
     choices = ".st-key-f_region, .st-key-f_route, .st-key-f_metric, .st-key-f_source"
     assert page.locator(choices).count() == 0
-    page.get_by_role("button", name="时间 · 地区 · 线路 · 指标 · 来源").click()
+    page.get_by_role("button", name="地区 · 线路 · 指标 · 来源").click()
     metric = page.locator(".st-key-f_metric")
     metric.wait_for(timeout=TIMEOUT_MS)
     assert page.locator(choices).count() == 4
@@ -154,7 +154,7 @@ def test_a_metric_chosen_then_the_language_switched_leaves_the_next_page_working
     page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.goto(server)
     _wait_drawn(page, "overview")
-    page.get_by_role("button", name="时间 · 地区 · 线路 · 指标 · 来源").click()
+    page.get_by_role("button", name="地区 · 线路 · 指标 · 来源").click()
     page.locator(".st-key-f_metric input").click()
     page.get_by_role("option", name="集装箱运量").click()
     page.keyboard.press("Escape")

@@ -158,24 +158,6 @@ def test_the_pdf_button_sits_beside_the_pptx_one_and_one_click_saves_the_pdf(
     assert isinstance(made, bytes) and made.startswith(b"%PDF")
 
 
-def test_the_deck_downloads_open_from_one_sidebar_menu_and_build_the_deck_on_click(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # One menu button on every load; its PPTX and PDF buttons are mounted when it opens.
-    files = deferred_files(monkeypatch)
-    at = trains_page({"lang": "en"})
-    menus = [b for b in at.sidebar.children.values() if b.type == "popover"]
-    deck = [m for m in menus if m.proto.popover.label == "Download the deck"]
-    assert len(deck) == 1
-    inside = [str(b.proto.id) for b in deck[0].get("download_button")]
-    assert any(i.endswith("download_deck") for i in inside), inside
-    outside = [b for b in at.get("download_button") if str(b.proto.id) not in inside]
-    assert not [b for b in outside if "download_deck" in str(b.proto.id)]
-    pptx = next(b for b in deck[0].get("download_button") if str(b.proto.id).endswith("deck"))
-    made = files[pptx.proto.deferred_file_id]()
-    assert isinstance(made, bytes) and made.startswith(b"PK")
-
-
 def test_without_libreoffice_the_pdf_button_says_why(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
