@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from etl.contract.paths import Layout
 from etl.store.actors import ANALYST, Actor
 from etl.store.commands import add_source
-from etl.store.db.engine import DATABASE_FILE
+from etl.store.db.engine import DATABASE_ENV, DATABASE_FILE
+from etl.store.db.opening import forget_engines
 
 HEADER = "metric,value,unit,period_start,period_end,scope,yoy_pct,source_id,quote"
 SOURCE = "test-src"
@@ -122,3 +126,14 @@ def xlsx_bytes(rows: list[list[object]], sheets: int = 1) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def engine_store(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]:
+    """A data directory with the test source, its database the engine's (db_url, pg_support)."""
+    if db_url.startswith("postgresql"):
+        monkeypatch.setenv(DATABASE_ENV, db_url)
+    else:
+        monkeypatch.delenv(DATABASE_ENV, raising=False)
+    yield new_layout(tmp_path / "data")
+    forget_engines()  # PostgreSQL drops the database: no connection may stay open

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from pg_support import db_url, postgres_server
-from uploads_support import ANALYST_ACTOR, SOURCE, csv_bytes, new_layout, with_rows
+from uploads_support import ANALYST_ACTOR, SOURCE, csv_bytes, engine_store, new_layout, with_rows
 
 from etl.contract.paths import Layout
 from etl.store import cache
@@ -32,12 +31,11 @@ from etl.store.commands import (
     validate_upload,
 )
 from etl.store.db import tables as t
-from etl.store.db.engine import DATABASE_ENV
-from etl.store.db.opening import forget_engines, store_engine
+from etl.store.db.opening import store_engine
 from etl.store.pending import approve
 from etl.store.table import Table, load_table
 
-__all__ = ["db_url", "postgres_server"]
+__all__ = ["db_url", "engine_store", "postgres_server"]
 
 
 @pytest.fixture
@@ -85,14 +83,9 @@ def test_an_empty_data_dir_gives_empty_valid_frames(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def store(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]:
+def store(engine_store: Layout) -> Layout:
     """A data directory with the test source, its database the engine's."""
-    if db_url.startswith("postgresql"):
-        monkeypatch.setenv(DATABASE_ENV, db_url)
-    else:
-        monkeypatch.delenv(DATABASE_ENV, raising=False)
-    yield new_layout(tmp_path / "data")
-    forget_engines()  # PostgreSQL drops the database: no connection may stay open
+    return engine_store
 
 
 PICK: dict[str, str | None] = {

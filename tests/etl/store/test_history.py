@@ -3,34 +3,26 @@ the ones it added, else the ones it removed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from pg_support import db_url, postgres_server
-from uploads_support import ANALYST_ACTOR, csv_bytes, new_layout
+from uploads_support import ANALYST_ACTOR, csv_bytes, engine_store
 
 from etl.contract.paths import Layout
 from etl.store.commands import merge_upload, undo_batch, validate_upload
 from etl.store.db import tables as t
-from etl.store.db.engine import DATABASE_ENV
-from etl.store.db.opening import forget_engines, store_engine
+from etl.store.db.opening import store_engine
 from etl.store.history import _first_figures, history_sentences
 
-__all__ = ["db_url", "postgres_server"]
+__all__ = ["db_url", "engine_store", "postgres_server"]
 
 
 @pytest.fixture
-def store(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Layout]:
+def store(engine_store: Layout) -> Layout:
     """A data directory with the test source, its database the engine's."""
-    if db_url.startswith("postgresql"):
-        monkeypatch.setenv(DATABASE_ENV, db_url)
-    else:
-        monkeypatch.delenv(DATABASE_ENV, raising=False)
-    yield new_layout(tmp_path / "data")
-    forget_engines()  # PostgreSQL drops the database: no connection may stay open
+    return engine_store
 
 
 def firsts_by_reading_everything(where: Layout) -> dict[str, list[Any]]:
