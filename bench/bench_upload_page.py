@@ -56,6 +56,13 @@ GOAL_S = 1.0
 # Milliseconds: the first run of a server loads the 1M rows before the page draws.
 TIMEOUT_MS = 180_000
 SETTLED_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# An element shown as Playwright's "visible" state has it (in the DOM, a box of some size, not
+# hidden), holding the text when one is given.
+SHOWN_JS = """([selector, text]) => [...document.querySelectorAll(selector)].some(found => {
+  if (!found.textContent.includes(text)) return false;
+  const box = found.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(found).visibility !== "hidden";
+})"""
 MERGE = ".st-key-upload_merge button"
 SUCCESS = '[data-testid="stAlertContentSuccess"]'
 PARTS = ("check", "merge", "settled", "total")
@@ -73,6 +80,16 @@ def serve(src: Path, data_dir: Path, env: dict[str, str], log: Path) -> Iterator
         yield url
 
 
+def wait_shown(page: Any, selector: str, text: str = "") -> None:
+    """Return once an element matching selector is shown holding text, checked in the page at
+    every frame the browser draws.
+
+    Not page.wait_for_selector: Playwright (1.65) looks again after 0, 20, 50, 100 and 100 ms,
+    then only every 500 ms, so an element drawn 0.3 s into the wait was reported ~0.8 s in,
+    up to half a second after the analyst could see it (bench/README.md, stop 30)."""
+    page.wait_for_function(SHOWN_JS, arg=[selector, text], timeout=TIMEOUT_MS, polling="raf")
+
+
 def sign_in(page: Any, url: str) -> None:
     """Sign in on the upload page (English) as the bench analyst; wait for the file input."""
     page.goto(f"{url}/upload?lang=en")
@@ -88,23 +105,26 @@ def upload_once(
     browser: Any, url: str, upload: Path, pause: float, think: float
 ) -> dict[str, float]:
     """Return the seconds of one upload's check, merge, settled and total (see the docstring)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         sign_in(page, url)
         time.sleep(pause)
         start = time.perf_counter()
         page.locator("input[type=file]").first.set_input_files(str(upload))
-        page.wait_for_selector(MERGE, timeout=TIMEOUT_MS)
+        wait_shown(page, MERGE)
         page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=20)
         checked = time.perf_counter() - start
         time.sleep(think)
         click = time.perf_counter()
         page.locator(MERGE).click()
-        page.wait_for_selector(SUCCESS, timeout=TIMEOUT_MS)
+        try:
+            wait_shown(page, SUCCESS, "Merged as batch")
+        except PlaywrightTimeout:
+            shown = page.locator(SUCCESS).all_inner_texts()
+            raise SystemExit(f"the page did not confirm the merge: {shown!r}") from None
         merged = time.perf_counter() - click
-        shown = page.locator(SUCCESS).inner_text()
-        if "Merged as batch" not in shown:
-            raise SystemExit(f"the page did not confirm the merge: {shown!r}")
         page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=20)
         settled = time.perf_counter() - click
     finally:
