@@ -311,32 +311,14 @@ page = st.navigation(
     else pages,
     position="hidden" if present else "top",
 )
-
-
-def _header(messages: tuple[str, ...]) -> None:
-    """Show the dashboard's title, the URL's problems and the page's title."""
-    if not present:
-        st.header(locale.t("app_title"), anchor=False)
-        st.caption(locale.t("app_caption"))
-    for message in messages:
-        st.warning(plain(message), icon=":material/info:")
-    if not present:
-        st.subheader(page.title, anchor=False)
-
-
-# The header sits above the page but is sent after it: a browser fetches plotly.js's chunk
-# (4.7 MB, about half a second to evaluate) only when a chart element arrives, so the page's
-# first chart goes out before the elements above it (bench/README.md, stop 30).
-messages = tuple(st.session_state.get("_messages", ()))
-# Present mode without a problem shows no header: no container, which would add a gap.
-head = st.container() if messages or not present else None
+if not present:
+    st.header(locale.t("app_title"), anchor=False)
+    st.caption(locale.t("app_caption"))
+for message in st.session_state.get("_messages", ()):
+    st.warning(plain(message), icon=":material/info:")
+if not present:
+    st.subheader(page.title, anchor=False)
 st.session_state["_page_path"] = page.url_path
-try:
-    page.run()
-finally:
-    # Also when the page stops or reruns: the header is shown whatever the page does.
-    if head is not None:
-        with head:
-            _header(messages)
+page.run()
 _sidebar()
 downloads.deck_download(table, filters, locale)

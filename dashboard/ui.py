@@ -192,18 +192,12 @@ def metric_page(page: str, lead: int = 1) -> None:
     if is_thin_page(specs):
         thin_page(specs, brief, locale, page)
         return
+    briefing_block(brief, locale)
     series = any(is_series_chart(s) for s in specs)
-    # The metric charts (a view with no series over time) draw the top scopes: the choice.
-    choice = not series and has_left_out_scopes(specs)
-    # The briefing and the choice sit above the charts but are sent after them (app.py: the
-    # page's first chart goes out first); no container when neither is shown (it adds a gap).
-    above = st.container() if brief.sentences or choice else None
+    if not series:
+        # The metric charts (a view with no series over time) draw the top scopes: the choice.
+        scopes_control(page, specs, locale)
     chart_tabs(specs, page, lead)
-    if above is not None:
-        with above:
-            briefing_block(brief, locale)
-            if choice:
-                scopes_control(page, specs, locale)
     if series:
         more_figures_table(page, locale)
 
@@ -298,14 +292,9 @@ def shown_scopes(page: str) -> int:
     return int(value) if value in TOP_CHOICES else DEFAULT_TOP
 
 
-def has_left_out_scopes(specs: list[ChartSpec]) -> bool:
-    """Return whether some chart leaves scopes out (its note says so): the control is shown."""
-    return any(s.note for s in specs)
-
-
 def scopes_control(page: str, specs: list[ChartSpec], locale: Locale) -> None:
     """Show the 'scopes shown' control when some chart on the page leaves scopes out."""
-    if not has_left_out_scopes(specs):
+    if not any(s.note for s in specs):
         return
     st.segmented_control(
         locale.t("scopes_shown"),

@@ -11,11 +11,12 @@ if table.observations.empty:
 elif not len(data.selection(table, filters)):
     ui.empty_message(locale)
 else:
-    # The cards and the scopes control sit above the chart but are sent after it: the browser
-    # starts fetching plotly's script with the first chart, while it lays out the cards.
+    # The cards sit above the charts but are sent after them: the browser starts fetching
+    # plotly's script with the first chart, while it lays out the cards.
     cards = st.container()
     with ui.drawing(table, filters, locale, "overview"):
         specs = data.chart_specs(table, filters, locale, "overview", ui.shown_scopes("overview"))
+    ui.scopes_control("overview", specs, locale)
     # One chart (the headline series over the years) takes the page's width.
     ui.chart_grid(specs, columns=min(2, len(specs)))
     with cards:
@@ -23,4 +24,3 @@ else:
         brief = data.briefing(table, filters, locale)
         ui.series_card_row(series_cards(brief, locale), locale)
         ui.briefing_block(brief, locale)
-        ui.scopes_control("overview", specs, locale)
