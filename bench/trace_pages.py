@@ -2,7 +2,9 @@
 layout, style, all tasks) and the elements the page holds, against the bare one-chart page;
 with --profile, a CPU profile of one load, self time by script chunk and by function; with
 --phases, the main thread's time in one load by Chromium's timeline event (script, style, layout,
-paint…); with --draws, how often plotly.js drew a whole figure in one load.
+paint…); with --draws, how often plotly.js drew a whole figure in one load; with --timeline,
+when a load's parts happen (the server's first message and first chart, plotly.js's chunk asked
+for and received, the first chart drawn, the last message, the end).
 
     .venv/bin/python bench/trace_pages.py --src /tmp/base --src . --pages overview trains reach
     .venv/bin/python bench/trace_pages.py --pages trains --profile --phases --draws
@@ -69,6 +71,60 @@ PHASES = {
 TIMELINE = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink"]
 # Microseconds between the profiler's samples: fine enough for a few-second load.
 SAMPLE_US = 200
+
+
+# Recorded in the page from its first script on: each websocket message's arrival (and whether
+# it holds a figure: a plotly chart's spec carries "layout"), and when the first chart's SVG is in
+# the document. Read back with TIMELINE_READ_JS; times are ms since the navigation started.
+TIMELINE_INIT_JS = r"""
+window.__timeline = {messages: [], firstChart: null};
+const Socket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Socket(...args);
+  ws.addEventListener('message', (event) => {
+    let chart = false;
+    try { chart = new TextDecoder().decode(new Uint8Array(event.data)).includes('"layout"'); }
+    catch (e) {}
+    window.__timeline.messages.push([performance.now(), chart]);
+  });
+  return ws;
+};
+window.WebSocket.prototype = Socket.prototype;
+const watch = () => {
+  if (window.__timeline.firstChart === null && document.querySelector('.main-svg')) {
+    window.__timeline.firstChart = performance.now();
+  }
+  if (window.__timeline.firstChart === null) requestAnimationFrame(watch);
+};
+requestAnimationFrame(watch);
+"""
+TIMELINE_READ_JS = """() => {
+  const chunk = performance.getEntriesByType('resource').find(e => e.name.includes('PlotlyChart'));
+  const m = window.__timeline.messages;
+  const chart = m.find(x => x[1]);
+  return {
+    'first message': m.length ? m[0][0] : null,
+    'first chart message': chart ? chart[0] : null,
+    'chunk asked': chunk ? chunk.startTime : null,
+    'chunk received': chunk ? chunk.responseEnd : null,
+    'first chart drawn': window.__timeline.firstChart,
+    'last message': m.length ? m[m.length - 1][0] : null,
+    'end': performance.now(),
+    'messages': m.length,
+  };
+}"""
+
+
+def timeline_load(context: Any, url: str, charts: int) -> dict[str, float | None]:
+    """Return when one load's parts happened (TIMELINE_READ_JS), in ms since navigation."""
+    tab = context.new_page()
+    tab.add_init_script(TIMELINE_INIT_JS)
+    tab.goto(url)
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=20)
+    parts: dict[str, float | None] = tab.evaluate(TIMELINE_READ_JS)
+    tab.close()
+    return parts
 
 
 def traced_load(context: Any, url: str, charts: int) -> tuple[float, dict[str, float], dict]:
@@ -154,6 +210,9 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="one profiled load per page")
     parser.add_argument("--phases", action="store_true", help="one traced load per page")
     parser.add_argument("--draws", action="store_true", help="plotly.js draws in one load")
+    parser.add_argument(
+        "--timeline", action="store_true", help="when a load's parts happen (median of rounds)"
+    )
     args = parser.parse_args()
     trees = [Path(s).resolve() for s in (args.src or [str(REPO)])]
     with ExitStack() as stack:
@@ -203,6 +262,19 @@ def main() -> int:
         if args.draws:
             for name, url, n in loads:
                 print(f"-- {name:26s} plotly.js draws {drawn_load(context, url, n)}")
+        if args.timeline:
+            timed: dict[str, list[dict[str, float | None]]] = {}
+            for r in range(args.rounds):
+                turn = r % len(trees) * len(args.pages)
+                for name, url, n in [loads[0], *tree_loads[turn:], *tree_loads[:turn]]:
+                    timed.setdefault(name, []).append(timeline_load(context, url, n))
+            for name, parts in timed.items():
+                medians = {
+                    part: statistics.median(values)
+                    for part in parts[0]
+                    if (values := [v for load in parts if (v := load[part]) is not None])
+                }
+                print(f"~~ {name:26s} " + "  ".join(f"{k} {v:.0f}" for k, v in medians.items()))
         browser.close()
     return 0
 
