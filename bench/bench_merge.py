@@ -39,7 +39,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = "synthetic-bench"  # bench/generate.py's source
-GOALS = {10: 2.0, 200_000: 10.0}
+# Issue 24's goals (issue 21 asked 10 rows in 2 s; issue 24 tightened it to 1 s, end to end).
+GOALS = {10: 1.0, 200_000: 10.0}
 
 
 def upload_csv(rows: int, tag: str) -> bytes:
