@@ -155,13 +155,29 @@ CHOICE_LABELS: dict[str, Callable[[str], str]] = {
 
 
 def _chosen_summary() -> list[str]:
-    """Return one line per multi-choice filter in use: its name and the chosen values."""
+    """Return one line per filter in use, in the filters' order: its name and what is chosen
+    (the period only when narrower than the data's span, the kind of figure only when one)."""
     sep = locale.t("list_sep")
-    return [
+    lines = []
+    period = st.session_state.get("f_period") or st.session_state.get("_period_init")
+    if months and period and tuple(period) != (months[0], months[-1]):
+        span = locale.t(
+            "period_chosen",
+            start=locale.month_key_label(period[0]),
+            end=locale.month_key_label(period[1]),
+        )
+        lines.append(locale.t("period") + locale.t("sep") + span)
+    lines += [
         locale.t(key[2:]) + locale.t("sep") + sep.join(str(fmt(v)) for v in values)
         for key, fmt in CHOICE_LABELS.items()
         if (values := st.session_state.get(key))
     ]
+    basis = st.session_state.get("f_basis")
+    if basis in ("reported", "derived"):
+        lines.append(locale.t("basis") + locale.t("sep") + locale.t(basis))
+    if st.session_state.get("f_related"):
+        lines.append(locale.t("related_shown"))
+    return lines
 
 
 def _period_slider() -> None:
@@ -190,19 +206,17 @@ def _sidebar() -> None:
             format_func=LANG_NAMES.__getitem__,
             required=True,
         )
-        st.markdown(f"**{locale.t('filters')}**")
-        if len(months) > 1:
-            _period_slider()
-        # Region, route, metric and source open from one button: a popover mounts its widgets
-        # when opened, so a page's first load does not wait for four select boxes to be drawn.
-        # What is chosen stays in view below the button.
+        # Every filter opens from one button: a popover mounts its widgets when opened, so a
+        # page's first load draws none of them (the sidebar's widgets were most of what a page
+        # took over a bare one-chart page: bench/README.md, stop 31). What is chosen stays in
+        # view under the button, and the button counts it.
         chosen = _chosen_summary()
-        label = locale.t("more_filters") + (
-            locale.t("active_count", n=len(chosen)) if chosen else ""
-        )
+        label = locale.t("filters") + (locale.t("active_count", n=len(chosen)) if chosen else "")
         with st.popover(
             label, icon=":material/tune:", width="stretch", help=locale.t("more_filters_help")
         ):
+            if len(months) > 1:
+                _period_slider()
             st.multiselect(
                 locale.t("region"),
                 present_regions,
@@ -231,20 +245,22 @@ def _sidebar() -> None:
                 format_func=CHOICE_LABELS["f_source"],
                 placeholder=locale.t("all"),
             )
+            st.segmented_control(
+                locale.t("basis"),
+                ("all", "reported", "derived"),
+                key="f_basis",
+                format_func=lambda k: locale.t(k),
+                required=True,
+                help=locale.t("derived_long"),
+            )
+            # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each
+            # in a chart of its own titled 相关通道.
+            st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
+            st.button(
+                locale.t("reset"), on_click=_reset, icon=":material/filter_alt_off:", key="reset"
+            )
         for line in chosen:
             st.caption(plain(line))
-        st.segmented_control(
-            locale.t("basis"),
-            ("all", "reported", "derived"),
-            key="f_basis",
-            format_func=lambda k: locale.t(k),
-            required=True,
-            help=locale.t("derived_long"),
-        )
-        # Other corridors' and wider totals' series (中欧班列 …) only when asked for, each in a
-        # chart of its own titled 相关通道.
-        st.toggle(locale.t("related"), key="f_related", help=locale.t("related_help"))
-        st.button(locale.t("reset"), on_click=_reset, icon=":material/filter_alt_off:", key="reset")
 
 
 # The filters come from the widgets' state (or the URL on a first run); the widgets themselves

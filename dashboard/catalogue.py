@@ -53,11 +53,13 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "derived_legend": ("推算值（由同比增速倒推）", "Derived (from the growth rate)"),
     "reset": ("清除筛选", "Clear filters"),
-    "more_filters": ("地区 · 线路 · 指标 · 来源", "More filters"),
     "more_filters_help": (
-        "按地区、线路、指标和来源筛选（可多选）",
-        "Filter by region, route, metric and source (several of each)",
+        "按时间、地区、线路、指标、来源和数值类型筛选；已选条件列在按钮下方",
+        "Filter by period, region, route, metric, source and kind of figure; what is chosen "
+        "is listed under the button",
     ),
+    "period_chosen": ("{start}—{end}", "{start} – {end}"),
+    "related_shown": ("相关通道：显示", "Related corridors: shown"),
     "active_count": ("（已选 {n} 项）", " ({n} chosen)"),
     "data_as_of": ("数据截至", "Data as of"),
     "data_changed": ("数据更新于", "data last changed"),
@@ -257,6 +259,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "present_full": ("全屏演示", "Full screen"),
     "present_cards_title": ("核心指标", "Headline figures"),
     "image_period": ("时期：{period}", "Period: {period}"),
+    "deck_menu": ("演示文稿", "Presentation deck"),
+    "deck_menu_help": (
+        "当前筛选条件下全部图表的演示文稿：PPTX 或 PDF",
+        "Every chart under the current filters as a deck: PPTX or PDF",
+    ),
     "download_deck": ("下载演示文稿（PPTX）", "Download the deck (PPTX)"),
     "download_deck_help": (
         "当前筛选条件下的全部图表，可在 PowerPoint 或 WPS 中编辑",

@@ -72,13 +72,21 @@ def deck_builder(table: Table, filters: Filters, locale: Locale) -> Callable[[],
 
 
 def deck_download(table: Table, filters: Filters, locale: Locale) -> None:
-    """Show the deck downloads in the sidebar: PPTX of every chart under the current filters,
-    and the same deck as PDF (LibreOffice), or why the PDF cannot be made here."""
+    """Show the deck downloads in a sidebar menu: PPTX of every chart under the current
+    filters, and the same deck as PDF (LibreOffice), or why the PDF cannot be made here."""
     if table.observations.empty or not len(data.selection(table, filters)):
         return
     build = deck_builder(table, filters, locale)
     name = deck_file_name(filters, locale)
-    with st.sidebar.container(horizontal=True, key="deck_downloads"):
+    # One menu button: its two download buttons are mounted when it is opened, not on every
+    # page's first load (each file is still built only when its own button is clicked).
+    with st.sidebar.popover(
+        locale.t("deck_menu"),
+        icon=":material/slideshow:",
+        width="stretch",
+        help=locale.t("deck_menu_help"),
+        key="deck_downloads",
+    ):
         st.download_button(
             locale.t("download_deck"),
             data=build,

@@ -74,6 +74,8 @@ def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
     page.locator(".st-key-f_lang [role=radio]", has_text="English").click()
     page.wait_for_url("**lang=en**", timeout=TIMEOUT_MS)
     _wait_drawn(page, "trains")
+    # The kind of figure sits in the filters menu with the other filters.
+    page.get_by_role("button", name="Filters").click()
     page.locator(".st-key-f_basis [role=radio]", has_text="Reported").click()
     page.wait_for_url("**basis=reported**", timeout=TIMEOUT_MS)
     _wait_drawn(page, "trains")
@@ -104,13 +106,13 @@ def test_a_filter_change_goes_to_the_url_and_the_url_opens_the_same_view(
 def test_the_more_filters_button_opens_the_choices_and_a_choice_filters(
     chromium_browser: object, server: str
 ) -> None:
-    # Region, route, metric and source sit in a popover: mounted on the click, not on load.
+    # Every filter sits in one popover: mounted on the click, not on load.
     page = chromium_browser.new_page(viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
     page.goto(f"{server}/")
     _wait_drawn(page, "overview")
     choices = ".st-key-f_region, .st-key-f_route, .st-key-f_metric, .st-key-f_source"
     assert page.locator(choices).count() == 0
-    page.get_by_role("button", name="地区 · 线路 · 指标 · 来源").click()
+    page.get_by_role("button", name="筛选").click()
     metric = page.locator(".st-key-f_metric")
     metric.wait_for(timeout=TIMEOUT_MS)
     assert page.locator(choices).count() == 4
@@ -154,7 +156,7 @@ def test_a_metric_chosen_then_the_language_switched_leaves_the_next_page_working
     page = chromium_browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page.goto(server)
     _wait_drawn(page, "overview")
-    page.get_by_role("button", name="地区 · 线路 · 指标 · 来源").click()
+    page.get_by_role("button", name="筛选").click()
     page.locator(".st-key-f_metric input").click()
     page.get_by_role("option", name="集装箱运量").click()
     page.keyboard.press("Escape")

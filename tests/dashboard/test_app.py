@@ -287,6 +287,62 @@ def test_the_chosen_filters_stay_in_view_beside_their_button(data_dir: Path) -> 
     assert "地区：重庆" in captions
     assert "指标：农产品出口额" in captions
     popovers = [b for b in at.sidebar.children.values() if b.type == "popover"]
-    assert [p.proto.popover.label for p in popovers] == ["地区 · 线路 · 指标 · 来源（已选 2 项）"]
+    assert [p.proto.popover.label for p in popovers] == ["筛选（已选 2 项）", "演示文稿"]
     plain_run = run_app()
     assert not [c for c in plain_run.sidebar.caption if "地区" in c.value]
+
+
+def _popover(at: AppTest, label_start: str) -> object:
+    return next(
+        b
+        for b in at.sidebar.children.values()
+        if b.type == "popover" and b.proto.popover.label.startswith(label_start)
+    )
+
+
+def _keys_inside(block: object) -> set[str]:
+    """Return the user keys of the widgets a block holds, at any depth."""
+    keys: set[str] = set()
+    for child in getattr(block, "children", {}).values():
+        key = getattr(child, "key", None)
+        if key:
+            keys.add(str(key))
+        keys |= _keys_inside(child)
+    return keys
+
+
+def test_every_filter_opens_from_one_button_and_the_sidebar_draws_no_widget_on_load(
+    data_dir: Path,
+) -> None:
+    # A page's first load draws the language switch and two menu buttons in the sidebar: the
+    # filters and the deck (their widgets mount on a click; bench/README.md, stop 31).
+    at = run_app()
+    filters = _popover(at, "筛选")
+    assert {"f_period", "f_region", "f_route", "f_metric", "f_source", "f_basis"} <= (
+        _keys_inside(filters)
+    )
+    assert {"f_related", "reset"} <= _keys_inside(filters)
+    deck = _popover(at, "演示文稿")
+    assert "download_deck" in {str(b.proto.id).split("-")[-1] for b in deck.get("download_button")}
+    outside = [c for c in at.sidebar.children.values() if c.type not in ("popover",)]
+    assert [getattr(c, "key", None) for c in outside] == ["f_lang"]
+
+
+def test_a_narrower_period_a_kind_of_figure_and_related_series_are_listed_and_counted(
+    data_dir: Path,
+) -> None:
+    at = run_app({"from": "2024-01", "to": "2024-07", "basis": "reported", "related": "1"})
+    captions = [shown(c.value) for c in at.sidebar.caption]
+    assert "时间范围：2024年1月—2024年7月" in captions, captions
+    assert "数值类型：报道值" in captions
+    assert "相关通道：显示" in captions
+    assert _popover(at, "筛选").proto.popover.label == "筛选（已选 3 项）"
+    english = run_app({"lang": "en", "from": "2024-01", "basis": "derived"})
+    lines = [shown(c.value) for c in english.sidebar.caption]
+    assert "Kind of figure: Derived" in lines
+    assert any(line.startswith("Period: Jan 2024 – ") for line in lines), lines
+    assert _popover(english, "Filters").proto.popover.label == "Filters (2 chosen)"
+    # The whole span, every kind and no related series: nothing listed, nothing counted.
+    plain_run = run_app()
+    assert not plain_run.sidebar.caption
+    assert _popover(plain_run, "筛选").proto.popover.label == "筛选"
