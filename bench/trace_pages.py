@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_dashboard import DRAWN_JS, LOADED_JS, PAGES, TIMEOUT_MS  # noqa: E402
+from bench_dashboard import DRAWN_JS, LOADED_JS, PAGES, SENT_JS, TIMEOUT_MS  # noqa: E402
 from bench_room import chart_counts, server  # noqa: E402
 from local_browser import launch_options, streamlit_server  # noqa: E402
 from plotly_draws import plot_draws, start_counting  # noqa: E402
@@ -115,13 +115,22 @@ TIMELINE_READ_JS = """() => {
 }"""
 
 
+def wait_loaded(tab: Any, charts: int, polling: int) -> None:
+    """Return once the page's script has finished and its `charts` charts are drawn; a page
+    without charts (freight on the shipped data) once its last element is in, as
+    bench_dashboard.timed_page waits (before, such a page read as loaded before it had begun)."""
+    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=polling)
+    if charts == 0:
+        tab.wait_for_function(SENT_JS, timeout=TIMEOUT_MS, polling=polling)
+    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=polling)
+
+
 def timeline_load(context: Any, url: str, charts: int) -> dict[str, float | None]:
     """Return when one load's parts happened (TIMELINE_READ_JS), in ms since navigation."""
     tab = context.new_page()
     tab.add_init_script(TIMELINE_INIT_JS)
     tab.goto(url)
-    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
-    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=20)
+    wait_loaded(tab, charts, polling=20)
     parts: dict[str, float | None] = tab.evaluate(TIMELINE_READ_JS)
     tab.close()
     return parts
@@ -134,8 +143,7 @@ def traced_load(context: Any, url: str, charts: int) -> tuple[float, dict[str, f
     cdp.send("Performance.enable")
     start = time.perf_counter()
     tab.goto(url)
-    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=20)
-    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=20)
+    wait_loaded(tab, charts, polling=20)
     took = time.perf_counter() - start
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     counts = tab.evaluate(COUNT_JS)
@@ -151,8 +159,7 @@ def profiled_load(context: Any, url: str, charts: int) -> tuple[Counter, Counter
     cdp.send("Profiler.setSamplingInterval", {"interval": SAMPLE_US})
     cdp.send("Profiler.start")
     tab.goto(url)
-    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=50)
-    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=50)
+    wait_loaded(tab, charts, polling=50)
     profile = cdp.send("Profiler.stop")["profile"]
     tab.close()
     frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
@@ -171,8 +178,7 @@ def phased_load(browser: Any, context: Any, url: str, charts: int) -> dict[str, 
     tab = context.new_page()
     browser.start_tracing(page=tab, categories=TIMELINE)
     tab.goto(url)
-    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=50)
-    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=50)
+    wait_loaded(tab, charts, polling=50)
     events = json.loads(browser.stop_tracing())["traceEvents"]
     tab.close()
     main = {
@@ -193,8 +199,7 @@ def drawn_load(context: Any, url: str, charts: int) -> int:
     cdp = context.new_cdp_session(tab)
     start_counting(cdp)
     tab.goto(url)
-    tab.wait_for_function(DRAWN_JS, arg=charts, timeout=TIMEOUT_MS, polling=50)
-    tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=50)
+    wait_loaded(tab, charts, polling=50)
     time.sleep(1)  # a redraw after the load (a chart's width settling) counts too
     draws = plot_draws(cdp)
     tab.close()
