@@ -85,6 +85,11 @@ SPARE_IDLE_SECONDS = 600.0
 # way to the child, so a taken spare is never one ending itself at that moment.
 SPARE_USABLE_FRACTION = 0.9
 
+# The child's environment: one BLAS thread. It reads and checks tables and never multiplies
+# matrices, yet numpy's OpenBLAS starts a worker per core on import, which spins (~0.05 s of
+# CPU) on the core the parent is importing on (bench/README.md, stop 31).
+CHILD_ENV = {"OPENBLAS_NUM_THREADS": "1"}
+
 # True inside the limited child: a nested run_limited calls its function directly, since the
 # limits already hold and a grandchild would only double the memory.
 IN_CHILD = False
@@ -263,6 +268,7 @@ def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     # The child imports func from where the parent did (tests and editable installs included).
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    env.update(CHILD_ENV)
     return subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
