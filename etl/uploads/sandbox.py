@@ -41,7 +41,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +132,8 @@ def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
         _warm_up(preload)
     if idle > 0 and not select.select([sys.stdin.buffer], [], [], idle)[0]:
         return  # a spare nobody took: its memory goes back to the machine
-    message = sys.stdin.buffer.read()
-    if not message:
+    message = _read_frame(sys.stdin.buffer)
+    if message is None:
         return  # a prestarted child that was not needed
     func, args = pickle.loads(message)  # the parent's own message
     streamed = isinstance(func, imported.Streamed)  # unpickled from the imported module
@@ -178,6 +178,35 @@ class Streamed:
     def __call__(self, *args: Any) -> Any:
         """Return func(*args, emit), emit writing each part to the parent as one frame."""
         return self.func(*args, _emit_part)
+
+
+class LateValues:
+    """The last argument of a run_limited with later=: iterating it in the child waits for the
+    values the parent sends once computed, so the child starts on the other arguments first."""
+
+    def __iter__(self) -> Iterator[Any]:
+        """Return an iterator over the parent's late values (read from stdin on first use)."""
+        return iter(_late_values())
+
+
+# In the child: the late values once read (the parent sends them once).
+_LATE: list[Any] | None = None
+
+
+def _late_values() -> list[Any]:
+    global _LATE
+    if _LATE is None:
+        payload = _read_frame(sys.stdin.buffer)
+        if payload is None:
+            raise EOFError("the parent sent no late values")
+        _LATE = list(pickle.loads(payload))  # the parent's own message
+    return _LATE
+
+
+def _read_frame(stream: Any) -> bytes | None:
+    """Return the next frame's payload from stream, or None if it ends first."""
+    head = _read_exactly(stream, _LENGTH.size)
+    return None if head is None else _read_exactly(stream, _LENGTH.unpack(head)[0])
 
 
 def _emit_part(part: Any) -> None:
@@ -446,15 +475,19 @@ def run_limited(
     memory_bytes: int = DEFAULT_MEMORY_BYTES,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     meanwhile: Callable[[], object] | None = None,
+    later: Callable[[], Iterable[Any]] | None = None,
 ) -> Any:
     """Return func(*args) computed in a child process, or raise a CorridorError if it fails.
 
     meanwhile: work of this process's own (filling its caches) done on a thread while it waits
     for the child, and over before this returns; a failure there is left for the caller's own
     later call to meet.
+    later: func's last argument, computed here after the others are sent (the child starts on
+    them meanwhile); func gets it as LateValues, which waits for the values where first
+    iterated. A failure in later() ends the child and is raised.
     """
     if IN_CHILD:
-        return func(*args)
+        return func(*args) if later is None else func(*args, list(later()))
     key = (int(cpu_seconds), int(memory_bytes))
     process = _take_prestarted(*key)
     if process is None:
@@ -462,8 +495,11 @@ def run_limited(
     message: tuple[str, Any] | None = None
     over = "memory"
     try:
+        sent = _frame(pickle.dumps((func, args if later is None else (*args, LateValues()))))
+        if later is not None:
+            sent = _late_frame(process, sent, later)
         with _alongside(meanwhile):
-            stdout, _stderr = process.communicate(pickle.dumps((func, args)), timeout=timeout)
+            stdout, _stderr = process.communicate(sent, timeout=timeout)
         returncode = process.poll()
         if returncode == 0 and stdout:
             message = pickle.loads(stdout)  # written by our own child above
@@ -480,6 +516,30 @@ def run_limited(
         # the file being read.
         _replace_spare(key)
     return _outcome(message, over, name, cpu_seconds, memory_bytes, timeout)
+
+
+def _late_frame(
+    process: subprocess.Popen[bytes], first: bytes, later: Callable[[], Iterable[Any]]
+) -> bytes:
+    """Return later()'s values as a frame, computed while the first frame goes to the child (a
+    child still importing reads it only then); a failure in later() kills the child."""
+    writer = threading.Thread(target=_write, args=(process, first), name="sandbox-send")
+    writer.start()
+    try:
+        return _frame(pickle.dumps(list(later())))
+    except BaseException:
+        process.kill()  # the writer's pipe breaks, so it ends; the caller reaps the child
+        raise
+    finally:
+        writer.join()
+
+
+def _write(process: subprocess.Popen[bytes], data: bytes) -> None:
+    """Write data to the child's stdin now; a child that has ended is found by its outcome."""
+    assert process.stdin is not None
+    with contextlib.suppress(BrokenPipeError):
+        process.stdin.write(data)
+        process.stdin.flush()
 
 
 def _outcome(
@@ -553,7 +613,7 @@ def stream_limited(
         threading.Thread(target=_read_frames, args=(process, frames), daemon=True).start()
         threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
         assert process.stdin is not None
-        process.stdin.write(pickle.dumps((Streamed(func), args)))
+        process.stdin.write(_frame(pickle.dumps((Streamed(func), args))))
         process.stdin.close()
         while True:
             left = deadline - time.monotonic()
