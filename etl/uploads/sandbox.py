@@ -18,6 +18,10 @@ replaced once that run is over, so an upload need not wait for an interpreter to
 nobody takes ends itself after SPARE_IDLE_SECONDS, and when its parent dies (its stdin closes);
 the parent ends its spares when it exits.
 
+A run may send its function's last argument late (run_limited's later): the message goes first
+and the child starts on it while the parent computes that argument (an upload's registered
+sources, read once the store is open), which the child waits for only where it uses it.
+
 A run may also stream (stream_limited): the child sends parts as it makes them, each a frame
 (its length, then one pickled message, as the one-message answer is), and its result last; the
 parent takes each part while the child goes on, under the same limits, and refuses a frame
