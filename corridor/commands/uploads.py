@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def _reader_started(handler: Handler) -> Handler:
     def run(args: argparse.Namespace) -> int:
         from etl.uploads import sandbox
 
+        # Before numpy is first imported (with the store's code, in the handler): this command
+        # multiplies no matrices, and the BLAS workers numpy would start spin on the core its
+        # child is importing on. A value the user set is kept.
+        for name, value in sandbox.CHILD_ENV.items():
+            os.environ.setdefault(name, value)
         with sandbox.prestarted_upload(_looks_like_xlsx(Path(args.file))):
             return handler(args)
 

@@ -11,7 +11,7 @@ import pandas as pd
 # Imported with this module, not at the first validation (etl.contract.schema defers it): an
 # upload's child imports this before its message arrives (etl.uploads.sandbox's prestart), so
 # pandera's import overlaps the command's own work instead of adding to the child's.
-import pandera.pandas  # noqa: F401
+import pandera.pandas as pa
 
 from etl.contract.errors import UNKNOWN_SOURCE, CorridorError, Problem
 from etl.contract.identity import figure_hashes, figure_keys
@@ -148,10 +148,15 @@ def check_rows_hashed(
 ) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
     """Return the checked rows (as check_rows) and their figure_hashes, or raise every problem."""
     rows = fill_defaults(typed, name)
+    # The contract's check of the first chunk (all of a small file) runs before the sources are
+    # read: in the upload's child they come last from the parent (sandbox.LateValues), which
+    # opens the store meanwhile. Its problems are recorded in the same order as before.
+    schema = observations_schema()
+    first = _chunk_checked(rows.iloc[:SCHEMA_CHUNK_ROWS], schema, name) if len(rows) else None
     check_required(rows, problems)
     check_sources(rows, known_sources, problems)
     check_series(rows, problems)
-    checked = _schema_checked(rows, name, problems)
+    checked = _schema_checked(rows, schema, name, problems, first)
     problems.raise_if_any()
     # Hashed once: the within-file check uses the keys, the preview and the merge both hashes.
     hashes = figure_hashes(checked)
@@ -166,18 +171,36 @@ def check_rows_hashed(
 SCHEMA_CHUNK_ROWS = 20_000
 
 
-def _schema_checked(rows: pd.DataFrame, name: str, problems: ProblemList) -> pd.DataFrame:
-    """Return the rows validated by the contract's schema, chunk by chunk, recording problems."""
-    schema = observations_schema()
+def _chunk_checked(
+    chunk: pd.DataFrame, schema: pa.DataFrameSchema, name: str
+) -> pd.DataFrame | CorridorError:
+    """Return the chunk validated by the contract's schema, or the refusal listing its problems."""
+    try:
+        return validate(chunk, schema, name)
+    except CorridorError as exc:
+        return exc
+
+
+def _schema_checked(
+    rows: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    name: str,
+    problems: ProblemList,
+    first: pd.DataFrame | CorridorError | None,
+) -> pd.DataFrame:
+    """Return the rows validated by the contract's schema, chunk by chunk, recording problems;
+    first: _chunk_checked of the first chunk, made already."""
     parts = []
     for start in range(0, len(rows), SCHEMA_CHUNK_ROWS):
         if problems.full:
             problems.incomplete = True
             break
         chunk = rows.iloc[start : start + SCHEMA_CHUNK_ROWS]
-        try:
-            parts.append(validate(chunk, schema, name))
-        except CorridorError as exc:
+        checked = first if start == 0 and first is not None else _chunk_checked(chunk, schema, name)
+        if isinstance(checked, pd.DataFrame):
+            parts.append(checked)
+        else:
+            exc = checked
             # An unknown metric has no unit to match: the metric's own problem says it all.
             bad_metric = problems.flagged.get("metric", np.array([], dtype=np.int64)) + 2
             bad_metric = np.union1d(

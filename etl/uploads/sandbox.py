@@ -18,6 +18,10 @@ replaced once that run is over, so an upload need not wait for an interpreter to
 nobody takes ends itself after SPARE_IDLE_SECONDS, and when its parent dies (its stdin closes);
 the parent ends its spares when it exits.
 
+A run may send its function's last argument late (run_limited's later): the message goes first
+and the child starts on it while the parent computes that argument (an upload's registered
+sources, read once the store is open), which the child waits for only where it uses it.
+
 A run may also stream (stream_limited): the child sends parts as it makes them, each a frame
 (its length, then one pickled message, as the one-message answer is), and its result last; the
 parent takes each part while the child goes on, under the same limits, and refuses a frame
@@ -41,7 +45,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +89,11 @@ SPARE_IDLE_SECONDS = 600.0
 # way to the child, so a taken spare is never one ending itself at that moment.
 SPARE_USABLE_FRACTION = 0.9
 
+# The child's environment: one BLAS thread. It reads and checks tables and never multiplies
+# matrices, yet numpy's OpenBLAS starts a worker per core on import, which spins (~0.05 s of
+# CPU) on the core the parent is importing on (bench/README.md, stop 31).
+CHILD_ENV = {"OPENBLAS_NUM_THREADS": "1"}
+
 # True inside the limited child: a nested run_limited calls its function directly, since the
 # limits already hold and a grandchild would only double the memory.
 IN_CHILD = False
@@ -127,8 +136,8 @@ def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
         _warm_up(preload)
     if idle > 0 and not select.select([sys.stdin.buffer], [], [], idle)[0]:
         return  # a spare nobody took: its memory goes back to the machine
-    message = sys.stdin.buffer.read()
-    if not message:
+    message = _read_frame(sys.stdin.buffer)
+    if message is None:
         return  # a prestarted child that was not needed
     func, args = pickle.loads(message)  # the parent's own message
     streamed = isinstance(func, imported.Streamed)  # unpickled from the imported module
@@ -173,6 +182,35 @@ class Streamed:
     def __call__(self, *args: Any) -> Any:
         """Return func(*args, emit), emit writing each part to the parent as one frame."""
         return self.func(*args, _emit_part)
+
+
+class LateValues:
+    """The last argument of a run_limited with later=: iterating it in the child waits for the
+    values the parent sends once computed, so the child starts on the other arguments first."""
+
+    def __iter__(self) -> Iterator[Any]:
+        """Return an iterator over the parent's late values (read from stdin on first use)."""
+        return iter(_late_values())
+
+
+# In the child: the late values once read (the parent sends them once).
+_LATE: list[Any] | None = None
+
+
+def _late_values() -> list[Any]:
+    global _LATE
+    if _LATE is None:
+        payload = _read_frame(sys.stdin.buffer)
+        if payload is None:
+            raise EOFError("the parent sent no late values")
+        _LATE = list(pickle.loads(payload))  # the parent's own message
+    return _LATE
+
+
+def _read_frame(stream: Any) -> bytes | None:
+    """Return the next frame's payload from stream, or None if it ends first."""
+    head = _read_exactly(stream, _LENGTH.size)
+    return None if head is None else _read_exactly(stream, _LENGTH.unpack(head)[0])
 
 
 def _emit_part(part: Any) -> None:
@@ -263,6 +301,7 @@ def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     # The child imports func from where the parent did (tests and editable installs included).
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    env.update(CHILD_ENV)
     return subprocess.Popen(
         command,
         stdin=subprocess.PIPE,
@@ -440,15 +479,19 @@ def run_limited(
     memory_bytes: int = DEFAULT_MEMORY_BYTES,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     meanwhile: Callable[[], object] | None = None,
+    later: Callable[[], Iterable[Any]] | None = None,
 ) -> Any:
     """Return func(*args) computed in a child process, or raise a CorridorError if it fails.
 
     meanwhile: work of this process's own (filling its caches) done on a thread while it waits
     for the child, and over before this returns; a failure there is left for the caller's own
     later call to meet.
+    later: func's last argument, computed here after the others are sent (the child starts on
+    them meanwhile); func gets it as LateValues, which waits for the values where first
+    iterated. A failure in later() ends the child and is raised.
     """
     if IN_CHILD:
-        return func(*args)
+        return func(*args) if later is None else func(*args, list(later()))
     key = (int(cpu_seconds), int(memory_bytes))
     process = _take_prestarted(*key)
     if process is None:
@@ -456,8 +499,11 @@ def run_limited(
     message: tuple[str, Any] | None = None
     over = "memory"
     try:
+        sent = _frame(pickle.dumps((func, args if later is None else (*args, LateValues()))))
+        if later is not None:
+            sent = _late_frame(process, sent, later)
         with _alongside(meanwhile):
-            stdout, _stderr = process.communicate(pickle.dumps((func, args)), timeout=timeout)
+            stdout, _stderr = process.communicate(sent, timeout=timeout)
         returncode = process.poll()
         if returncode == 0 and stdout:
             message = pickle.loads(stdout)  # written by our own child above
@@ -474,6 +520,30 @@ def run_limited(
         # the file being read.
         _replace_spare(key)
     return _outcome(message, over, name, cpu_seconds, memory_bytes, timeout)
+
+
+def _late_frame(
+    process: subprocess.Popen[bytes], first: bytes, later: Callable[[], Iterable[Any]]
+) -> bytes:
+    """Return later()'s values as a frame, computed while the first frame goes to the child (a
+    child still importing reads it only then); a failure in later() kills the child."""
+    writer = threading.Thread(target=_write, args=(process, first), name="sandbox-send")
+    writer.start()
+    try:
+        return _frame(pickle.dumps(list(later())))
+    except BaseException:
+        process.kill()  # the writer's pipe breaks, so it ends; the caller reaps the child
+        raise
+    finally:
+        writer.join()
+
+
+def _write(process: subprocess.Popen[bytes], data: bytes) -> None:
+    """Write data to the child's stdin now; a child that has ended is found by its outcome."""
+    assert process.stdin is not None
+    with contextlib.suppress(BrokenPipeError):
+        process.stdin.write(data)
+        process.stdin.flush()
 
 
 def _outcome(
@@ -547,7 +617,7 @@ def stream_limited(
         threading.Thread(target=_read_frames, args=(process, frames), daemon=True).start()
         threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
         assert process.stdin is not None
-        process.stdin.write(pickle.dumps((Streamed(func), args)))
+        process.stdin.write(_frame(pickle.dumps((Streamed(func), args))))
         process.stdin.close()
         while True:
             left = deadline - time.monotonic()

@@ -7,6 +7,7 @@ child and merges what comes back (`corridor ingest`) never imports them, nor pan
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -56,23 +57,28 @@ class Upload:
 def parse_upload(
     data: bytes,
     name: str,
-    known_sources: Iterable[str],
+    known_sources: Iterable[str] | Callable[[], Iterable[str]],
     *,
     max_bytes: int | None = None,
     max_unpacked: int = DEFAULT_MAX_UNPACKED_BYTES,
     meanwhile: Callable[[], object] | None = None,
 ) -> Upload:
-    """Return a validated upload from its bytes, or raise a CorridorError listing every problem;
+    """Return a validated upload from its bytes, or raise a CorridorError listing every problem.
+
+    known_sources: the registered source ids, or a function reading them, called after the file
+    is sent (the child reads it meanwhile and waits for the ids where it checks them);
     meanwhile: this process's own work done while the child reads (sandbox.run_limited)."""
     check_file_name(name)
     check_size(len(data), name, max_bytes)
+    known = known_sources if callable(known_sources) else functools.partial(list, known_sources)
     # Parsed and checked in a limited child: a hostile file costs the child, never the server.
     kind, rows, notes, hashes = sandbox.run_limited(
         _read_and_validate,
-        (data, name, list(known_sources), max_bytes, max_unpacked),
+        (data, name, max_bytes, max_unpacked),
         name,
         **sandbox.UPLOAD_LIMITS,
         meanwhile=meanwhile,
+        later=known,
     )
     sha256 = hashlib.sha256(data).hexdigest()
     return Upload(name, kind, sha256, data, rows, tuple(notes), known_hashes=hashes)
@@ -124,9 +130,12 @@ def _read_and_validate_streamed(*args: Any) -> tuple[str, list[Problem]]:
     return read_and_validate_streamed(*args)
 
 
-def _read_and_validate(*args: Any) -> tuple[str, pd.DataFrame, list[Problem], Any]:
-    """Return validating.read_and_validate(*args) (run in the limited child, which imported
-    validating before its message came; the parent only names this function)."""
+def _read_and_validate(
+    data: bytes, name: str, max_bytes: int | None, max_unpacked: int, known: Iterable[str]
+) -> tuple[str, pd.DataFrame, list[Problem], Any]:
+    """Return validating.read_and_validate's answer (run in the limited child, which imported
+    validating before its message came; the parent only names this function); known: the
+    source ids, sent last (sandbox.LateValues)."""
     from etl.uploads.validating import read_and_validate
 
-    return read_and_validate(*args)
+    return read_and_validate(data, name, known, max_bytes, max_unpacked)

@@ -189,7 +189,7 @@ def _typed_column(
 
 
 def read_and_validate(
-    data: bytes, name: str, known_sources: list[str], max_bytes: int | None, max_unpacked: int
+    data: bytes, name: str, known_sources: Iterable[str], max_bytes: int | None, max_unpacked: int
 ) -> tuple[str, pd.DataFrame, list[Problem], tuple[np.ndarray, np.ndarray]]:
     """Return the upload's kind, checked rows, notes and figure_hashes (in the limited child)."""
     kind, frame = read_upload_frame(data, name, max_bytes=max_bytes, max_unpacked=max_unpacked)

@@ -610,3 +610,44 @@ def test_ingest_into_a_current_database_imports_neither_alembic_nor_pandera(
     assert "merged as batch" in done.stdout
     assert "imported: ['pandas']" in done.stdout, done.stdout
     assert len(load_table(layout).observations) == 3
+
+
+# The BLAS thread setting in force when numpy is first imported by `corridor ingest`.
+INGEST_WATCHING_NUMPY = """
+import os
+import sys
+
+seen = []
+
+
+class Watch:
+    def find_spec(self, name, path, target=None):
+        if name == "numpy" and not seen:
+            seen.append(os.environ.get("OPENBLAS_NUM_THREADS"))
+
+
+sys.meta_path.insert(0, Watch())
+from corridor.cli import main
+code = main(["ingest", sys.argv[1], "--yes", "--data-dir", sys.argv[2]])
+print("blas threads at numpy's import:", seen)
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("3", "3")])
+def test_ingest_imports_numpy_with_one_blas_thread_unless_told_otherwise(
+    layout: Layout, tmp_path: Path, given: str | None, used: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    path = write(tmp_path, "up.csv", csv_bytes(3))
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST_WATCHING_NUMPY, path, str(layout.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"blas threads at numpy's import: ['{used}']" in done.stdout, done.stdout

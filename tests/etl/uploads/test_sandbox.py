@@ -2,8 +2,9 @@
 run_limited uses, within the same limits, and is ended when nobody used it; the child validates
 without importing hypothesis. The spare a long-running process keeps is the one the next run
 with its limits uses, a new one replaces it after every run (refused or not), the limits hold in
-it, it ends itself when idle and when its parent goes, and an exiting parent ends it. (The
-limits themselves: test_upload_limits.py.)"""
+it, it ends itself when idle and when its parent goes, and an exiting parent ends it. Late
+values reach a child already at work, and a failure making them ends it; the child runs with one
+BLAS thread. (The limits themselves: test_upload_limits.py.)"""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from uploads_support import SOURCE, csv_bytes
@@ -516,3 +518,55 @@ def test_a_stream_takes_the_prestarted_child() -> None:
 def pid_streamed(emit: object) -> None:
     """Emit the child's process id (in the child)."""
     emit(os.getpid())  # type: ignore[operator]
+
+
+def marked_then_summed(marker: str, late: object) -> int:
+    """Mark that the work began, then return the sum of the late values (run in the child)."""
+    with open(marker, "w") as handle:
+        handle.write("begun")
+    return sum(late)  # type: ignore[call-overload]
+
+
+def test_late_values_are_computed_while_the_child_works_on_the_rest(tmp_path: Path) -> None:
+    marker = tmp_path / "begun"
+
+    def later() -> list[int]:
+        # The child marks before it reads the late values: the mark proves it began first.
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert time.monotonic() < deadline, "the child waited for the late values to begin"
+            time.sleep(0.01)
+        return [1, 2, 3]
+
+    with sandbox.prestarted(()):
+        assert sandbox.run_limited(marked_then_summed, (str(marker),), "a.csv", later=later) == 6
+
+
+def test_a_failing_later_ends_the_child_and_is_raised(tmp_path: Path) -> None:
+    def later() -> list[int]:
+        raise RuntimeError("the store is gone")
+
+    with sandbox.prestarted(()):
+        (pid,) = waiting_processes()
+        with pytest.raises(RuntimeError, match="the store is gone"):
+            sandbox.run_limited(marked_then_summed, (str(tmp_path / "m"),), "a.csv", later=later)
+    assert ended_within(pid, 10)
+
+
+def test_late_values_inside_the_child_are_passed_directly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "IN_CHILD", True)
+    marker = tmp_path / "begun"
+    assert sandbox.run_limited(marked_then_summed, (str(marker),), "a.csv", later=lambda: [4]) == 4
+    assert marker.exists()
+
+
+def blas_setting() -> str | None:
+    """Return the child's OPENBLAS_NUM_THREADS (run in the child)."""
+    return os.environ.get("OPENBLAS_NUM_THREADS")
+
+
+def test_the_child_starts_numpy_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "8")
+    assert sandbox.run_limited(blas_setting, (), "a.csv") == "1"

@@ -304,3 +304,18 @@ def test_a_workbook_streams_from_the_limited_child_in_parts_as_parse_upload_read
     assert kind == "xlsx" and [len(p) for p in parts] == [500] * 4
     pd.testing.assert_frame_equal(pd.concat(parts), whole.rows, check_exact=True)
     assert notes == tuple(whole.notes) and len(notes) == 1
+
+
+def test_source_ids_read_once_the_file_is_sent_check_as_given_ones_do() -> None:
+    data = with_rows(csv_line(0, source="nobody"), csv_line(1), csv_line(2, source="nobody"))
+    found = []
+    for known in ({SOURCE}, lambda: {SOURCE}):
+        with pytest.raises(CorridorError) as info:
+            parse_upload(data, "u.csv", known)
+        found.append([(p.row, p.column, p.kind) for p in info.value.problems])
+    assert (
+        found[0]
+        == found[1]
+        == [(2, "source_id", "unknown_source"), (4, "source_id", "unknown_source")]
+    )
+    assert len(parse_upload(csv_bytes(3), "u.csv", lambda: [SOURCE]).rows) == 3
