@@ -596,17 +596,27 @@ sys.exit(code)
 """
 
 
-def test_ingest_into_a_current_database_imports_neither_alembic_nor_pandera(
-    layout: Layout, tmp_path: Path
-) -> None:
+def _ingest_in_a_process(
+    script: str, layout: Layout, tmp_path: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Return the finished run of script (a `corridor ingest` of 3 rows into layout) in a new
+    interpreter, which must have succeeded."""
     path = write(tmp_path, "up.csv", csv_bytes(3))
     done = subprocess.run(
-        [sys.executable, "-c", INGEST_IN_A_PROCESS, path, str(layout.root)],
+        [sys.executable, "-c", script, path, str(layout.root)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_ingest_into_a_current_database_imports_neither_alembic_nor_pandera(
+    layout: Layout, tmp_path: Path
+) -> None:
+    done = _ingest_in_a_process(INGEST_IN_A_PROCESS, layout, tmp_path)
     assert "merged as batch" in done.stdout
     assert "imported: ['pandas']" in done.stdout, done.stdout
     assert len(load_table(layout).observations) == 3
@@ -641,13 +651,5 @@ def test_ingest_imports_numpy_with_one_blas_thread_unless_told_otherwise(
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if given is not None:
         env["OPENBLAS_NUM_THREADS"] = given
-    path = write(tmp_path, "up.csv", csv_bytes(3))
-    done = subprocess.run(
-        [sys.executable, "-c", INGEST_WATCHING_NUMPY, path, str(layout.root)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _ingest_in_a_process(INGEST_WATCHING_NUMPY, layout, tmp_path, env)
     assert f"blas threads at numpy's import: ['{used}']" in done.stdout, done.stdout
