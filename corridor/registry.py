@@ -14,9 +14,12 @@ declared with `group("users", …)`.
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from etl.uploads.startup import import_uncollected
 
 Handler = Callable[[argparse.Namespace], int]
 H = TypeVar("H", bound=Handler)
@@ -85,6 +88,21 @@ def command(
         return handler
 
     return record
+
+
+def imports_first(*modules: str) -> Callable[[H], H]:
+    """Return a decorator importing the handler's modules before it runs, with the collector
+    paused (etl.uploads.startup: a command is a process that imports, works and ends)."""
+
+    def wrap(handler: H) -> H:
+        @functools.wraps(handler)
+        def run(args: argparse.Namespace) -> int:
+            import_uncollected(modules)
+            return handler(args)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 def group(*path: str, help: str, description: str) -> None:

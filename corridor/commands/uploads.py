@@ -19,7 +19,7 @@ from corridor.commands.reporting import (
     print_preview,
     report_merge,
 )
-from corridor.registry import Handler, arg, command
+from corridor.registry import Handler, arg, command, imports_first
 from etl.contract.errors import CorridorError
 from etl.contract.paths import layout
 
@@ -91,6 +91,7 @@ def _import_sign_in() -> None:
     ],
 )
 @_reader_started
+@imports_first("etl.store.commands", "etl.store.record_check", "etl.contract.checks")
 def cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -131,6 +132,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     ],
 )
 @_reader_started
+@imports_first("etl.store.commands", "etl.uploads.upload")
 def cmd_ingest(args: argparse.Namespace) -> int:
     from etl.store.commands import ingest_upload, merge_upload, validate_upload
     from etl.uploads.upload import worth_streaming
@@ -193,6 +195,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         arg("--replace", action="store_true", help="替换矛盾数据 / replace contradicted"),
     ],
 )
+@imports_first("etl.store.commands", "etl.store.preview", "etl.uploads.articles")
 def cmd_add_article(args: argparse.Namespace) -> int:
     from etl.store.commands import accept_article
     from etl.store.preview import preview_rows

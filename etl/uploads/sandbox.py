@@ -33,7 +33,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import errno
-import importlib
 import os
 import pickle
 import queue
@@ -50,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from etl.contract.errors import CorridorError, Problem
+from etl.uploads.startup import import_uncollected
 
 # A real upload (a few hundred thousand rows of 12 columns) parses in well under a minute and
 # a few hundred MiB; these leave room for a slow machine and stop anything far beyond it.
@@ -127,8 +127,8 @@ def _child_main(cpu: int, memory: int, idle: float, preload: list[str]) -> None:
     imported.IN_CHILD = True
     for module in NEVER_IMPORTED_IN_CHILD:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
-    for module in preload:
-        importlib.import_module(module)
+    # The child imports and then checks one file: its imports need no collector (startup.py).
+    import_uncollected(preload)
     if idle > 0 and not select.select([sys.stdin.buffer], [], [], 0)[0]:
         # A spare waits long: the first run's one-off costs (imports made on first use, rules
         # files read) are paid now, not after its message. (A command's prestarted child is

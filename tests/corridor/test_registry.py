@@ -4,6 +4,9 @@ listing's order, and the deck's filters taken from the dashboard's URL parameter
 from __future__ import annotations
 
 import argparse
+import gc
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -115,3 +118,25 @@ def test_deck_options_become_the_url_parameters_the_dashboard_parses() -> None:
 def test_absent_deck_filters_leave_no_url_parameters() -> None:
     args = build_parser().parse_args(["deck", "--out", "d.pptx"])
     assert options.filter_params(args) == {}
+
+
+def test_a_handler_s_modules_are_imported_before_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "registry_probe.py").write_text("import gc\nCOLLECTING = gc.isenabled()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "registry_probe", raising=False)
+    seen: list[bool] = []
+
+    @registry.imports_first("registry_probe")
+    def handler(args: argparse.Namespace) -> int:
+        seen.append("registry_probe" in sys.modules)
+        return 4
+
+    try:
+        assert handler(argparse.Namespace()) == 4
+        assert seen == [True]
+        assert sys.modules["registry_probe"].COLLECTING is False
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

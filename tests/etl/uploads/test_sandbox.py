@@ -570,3 +570,19 @@ def blas_setting() -> str | None:
 def test_the_child_starts_numpy_with_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "8")
     assert sandbox.run_limited(blas_setting, (), "a.csv") == "1"
+
+
+def collector_state() -> tuple[bool, bool]:
+    """Return whether the child collects, and whether its imports are frozen (run in the child)."""
+    import gc
+
+    namespace = sys.modules["etl.uploads.validating"].__dict__
+    return gc.isenabled(), all(walked is not namespace for walked in gc.get_objects())
+
+
+def test_the_child_imports_uncollected_then_collects() -> None:
+    # Its preloaded modules are imported with the collector paused and frozen (startup.py); the
+    # file's check runs with the collector on.
+    with sandbox.prestarted_upload(False):
+        state = sandbox.run_limited(collector_state, (), "a.csv", **sandbox.UPLOAD_LIMITS)
+    assert state == (True, True)
