@@ -7,10 +7,10 @@ heap grows, each walking what the imports made so far: 0.05-0.1 s of CPU in a 0.
 development box (bench/README.md, stop 32). A command line's two processes (the command and the
 upload's limited child) each pay it before any work.
 
-After the imports, gc.freeze moves every object that exists into a generation the collector never
-walks (as CPython's documentation suggests for a process that imports and then works), so the
-work's own collections (a 200,000-row check's) do not walk the modules either; collection then
-resumes as it was. Garbage made before the freeze (none of note: imports keep what they make) is
+After the imports, gc.freeze moves every object that exists into a permanent generation the
+collector never walks (CPython documents it for a server that imports, then forks its workers;
+the same holds for a process that imports, then works), so the work's own collections (a
+200,000-row check's) do not walk the modules either; collection then resumes as it was. Garbage made before the freeze (none of note: imports keep what they make) is
 kept for the process's life.
 """
 
