@@ -10,8 +10,9 @@ upload's limited child) each pay it before any work.
 After the imports, gc.freeze moves every object that exists into a permanent generation the
 collector never walks (CPython documents it for a server that imports, then forks its workers;
 the same holds for a process that imports, then works), so the work's own collections (a
-200,000-row check's) do not walk the modules either; collection then resumes as it was. Garbage made before the freeze (none of note: imports keep what they make) is
-kept for the process's life.
+200,000-row check's) do not walk the modules either; collection then resumes as it was.
+Garbage made before the freeze (none of note: imports keep what they make) is kept for the
+process's life.
 """
 
 from __future__ import annotations
