@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, downloads, presenting, ui, upload_guard
+from dashboard import data, downloads, page_paths, presenting, ui, upload_guard
 from dashboard.filters import (
     NO_ROUTE,
     Filters,
@@ -290,32 +290,24 @@ st.session_state["_table"] = table
 st.session_state["_filters"] = filters
 st.session_state["_locale"] = locale
 
-# The reader's pages: (file in app_pages/, URL path and i18n key, icon); overview is the default.
-READER_PAGES = (
-    ("overview", "overview", ":material/dashboard:"),
-    ("trains", "trains", ":material/train:"),
-    ("freight", "freight", ":material/payments:"),
-    ("agri", "agri", ":material/agriculture:"),
-    ("reach", "reach", ":material/public:"),
-    ("sources", "data", ":material/table:"),
-)
+# The reader's pages (dashboard/page_paths.py); the overview is the default, at the root.
 pages = [
     st.Page(
         f"app_pages/{name}.py",
         title=locale.t(f"page_{key}"),
         icon=icon,
         url_path=key,
-        default=name == "overview",
+        default=name == page_paths.DEFAULT_PAGE,
         help=locale.t(f"help_{key}"),
     )
-    for name, key, icon in READER_PAGES
+    for name, key, icon in page_paths.READER_PAGES
 ]
 pages.append(
     st.Page(
         "app_pages/upload.py",
         title=locale.t("page_upload"),
         icon=":material/upload:",
-        url_path="upload",
+        url_path=page_paths.UPLOAD,
     )
 )
 pages.append(presenting.nav_page(locale))

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, page_paths, ui
 from dashboard.charts.reach_map import lanes_chart
 from dashboard.charts.specs import ChartSpec
 from dashboard.filters import Filters, to_query_params
@@ -89,7 +89,7 @@ def is_presenting(params: Mapping[str, str], url: str | None = None) -> bool:
 
 def by_path(url: str | None) -> bool:
     """Return whether the browser's address is the 演示 page's own path (/present)."""
-    return bool(url) and urlsplit(str(url)).path.rstrip("/").endswith("/present")
+    return bool(url) and urlsplit(str(url)).path.rstrip("/").endswith(f"/{page_paths.PRESENT}")
 
 
 def keep_params(params: Mapping[str, str]) -> dict[str, str]:
@@ -114,7 +114,7 @@ def nav_page(locale: Locale, *, default: bool = False) -> st.Page:
         PAGE_FILE,
         title=locale.t("page_present"),
         icon=":material/slideshow:",
-        url_path="present",
+        url_path=page_paths.PRESENT,
         default=default,
     )
 
