@@ -338,7 +338,11 @@ def server(
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(src), "CORRIDOR_DATA_DIR": str(data_dir)}
     runner = () if profile is None else (str(REPO / "bench" / "profile_server.py"), str(profile))
-    command = streamlit_command(src / "dashboard" / "app.py", port, runner)
+    # The tree's launcher (dashboard/asgi.py, as `corridor serve` runs it); a tree older than it
+    # is served from its entry script.
+    launcher = src / "dashboard" / "asgi.py"
+    script = launcher if launcher.exists() else src / "dashboard" / "app.py"
+    command = streamlit_command(script, port, runner)
     command += ["--server.fileWatcherType", "none"]
     with local_server(
         command, port, cwd=src, env=env, log=log, append=True, startup_s=STARTUP_S, stop_s=20

@@ -142,7 +142,7 @@ def bench_page_loads(sizes: dict[str, str], rounds: int) -> dict[str, list[float
                 # series, as the synthetic sets) the growth chart and one metric chart.
                 with data_dir(path):
                     charts = len(page_charts("overview"))
-                with data_dir(path), streamlit_server("dashboard/app.py") as dash:
+                with data_dir(path), streamlit_server() as dash:
                     load(dash, charts)
                     for _ in range(rounds):
                         times[name].append(load(dash, charts))
@@ -193,7 +193,7 @@ def bench_memory(path: str, sessions: int) -> tuple[float, float]:
     """Return (peak, current) MB of the server tree after `sessions` sessions drew and filtered."""
     from playwright.sync_api import sync_playwright
 
-    with data_dir(path), streamlit_server("dashboard/app.py") as url, sync_playwright() as pw:
+    with data_dir(path), streamlit_server() as url, sync_playwright() as pw:
         pid = server_pid(url)
         browser = pw.chromium.launch(**launch_options())
         pages = []
@@ -273,7 +273,7 @@ def bench_concurrency(
     path: str, sessions: int, seconds: float, every: float
 ) -> tuple[list[float], list[str]]:
     """Return rerun times seen by `sessions` sessions changing a filter every `every` seconds."""
-    with data_dir(path), streamlit_server("dashboard/app.py") as url:
+    with data_dir(path), streamlit_server() as url:
         return asyncio.run(_concurrency(url, sessions, seconds, every))
 
 

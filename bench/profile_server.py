@@ -1,6 +1,6 @@
 """`python -m streamlit` with every script run profiled: cProfile around each ScriptRunner run.
 
-    python bench/profile_server.py OUT.pstats run dashboard/app.py --server.port 8600 ...
+    python bench/profile_server.py OUT.pstats run dashboard/asgi.py --server.port 8600 ...
 
 Streamlit runs each script run in its own thread, which a process-wide cProfile would miss; the
 runs' stats are summed and written to OUT.pstats every 20 runs and when the server stops

@@ -219,7 +219,7 @@ def serve_command(args: argparse.Namespace) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "dashboard" / "app.py"),
+        str(REPO_ROOT / "dashboard" / "asgi.py"),
         "--server.address",
         args.address,
         "--server.port",

@@ -114,7 +114,7 @@ def streamlit_command(script: Path | str, port: int, runner: Sequence[str] = ())
 
 @contextmanager
 def streamlit_server(
-    script: str = "dashboard/app.py",
+    script: str = "dashboard/asgi.py",
     *,
     data_dir: Path | str | None = None,
     env: Mapping[str, str] | None = None,
