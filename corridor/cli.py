@@ -267,17 +267,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # A service manager stops with SIGTERM, a terminal with SIGINT, a closed session with SIGHUP:
-# each goes to Streamlit, which shuts down cleanly, and `corridor serve` exits when it has.
+# each is passed on to Streamlit as SIGTERM, its clean stop, and `corridor serve` exits when it
+# has stopped.
 FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# A server stopped by a signal exits with the signal's own code; when `corridor serve` was
+# asked to stop, also with 1: Streamlit's ASGI server (dashboard/asgi.py) re-raises a terminal's
+# Ctrl+C, which reaches it directly too, once it has shut down ("Aborted!").
+STOPPED_CODES = (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP)
 
 
 def run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
     """Return the server's exit code after running it, passing stop signals on to it."""
     child = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
+    asked: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
+        asked.append(signum)
         if child.poll() is None:
-            child.send_signal(signum)
+            child.send_signal(signal.SIGTERM)
 
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:
@@ -285,8 +292,8 @@ def run_forwarding_signals(command: list[str], env: dict[str, str]) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    # Stopped by a signal we passed on is a normal stop, not a failure (systemd's view too).
-    return 0 if code in (-signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP) else code
+    # Stopped by a signal is a normal stop, not a failure (systemd's view too).
+    return 0 if code in STOPPED_CODES or (asked and code == 1) else code
 
 
 # The modules whose commands `corridor` lists (each declares its own with @command).

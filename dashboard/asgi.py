@@ -11,6 +11,9 @@ browser, so a proxy's path prefix is kept as Streamlit's own probing keeps it.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 
@@ -57,4 +60,24 @@ def page_routes(base_url_path: str = "") -> list[Route]:
     return [Route(f"{prefix}/{path}", page, methods=["GET"]) for path in page_paths.url_paths()]
 
 
-app = st.App("app.py", routes=page_routes(str(config.get_option("server.baseUrlPath") or "")))
+@asynccontextmanager
+async def ends_spares(_app: st.App) -> AsyncIterator[None]:
+    """Serve; once stopped, end the upload page's spare children (etl/uploads/sandbox.py).
+
+    Streamlit's ASGI server raises the stop signal again once it has shut down, so the process
+    ends by SIGTERM without running the atexit hook that ends them under `streamlit run app.py`.
+    """
+    try:
+        yield None
+    finally:
+        # Loaded only where an upload page ran: no spare exists otherwise.
+        sandbox = sys.modules.get("etl.uploads.sandbox")
+        if sandbox is not None:
+            sandbox.end_spares()
+
+
+app = st.App(
+    "app.py",
+    routes=page_routes(str(config.get_option("server.baseUrlPath") or "")),
+    lifespan=ends_spares,
+)

@@ -13,6 +13,7 @@ import ssl
 import subprocess
 import sys
 import time
+import threading
 import tomllib
 import urllib.request
 from pathlib import Path
@@ -238,7 +239,7 @@ def started_serve(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [15, 2])
+@pytest.mark.parametrize("signum", [15, 2, 1])
 def test_a_stop_signal_to_corridor_serve_stops_streamlit_and_closes_the_port(
     tmp_path: Path, signum: int
 ) -> None:
@@ -316,3 +317,29 @@ def test_stopping_corridor_serve_ends_the_spare_child_of_an_analysts_page(tmp_pa
         if server.poll() is None:
             os.killpg(server.pid, 9)
             server.wait(30)
+
+
+# A server that stops on SIGTERM with the code Streamlit's ASGI server gives a re-raised Ctrl+C.
+STOPS_WITH_ONE = (
+    "import signal, sys, time\n"
+    "signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))\n"
+    "time.sleep(60)\n"
+)
+
+
+def test_a_server_asked_to_stop_has_stopped_normally_whatever_its_code() -> None:
+    from corridor import cli
+
+    # Ctrl+C to `corridor serve` alone (as a service manager or a test sends it): passed on as
+    # SIGTERM, and the server's code 1 after it is a normal stop.
+    timer = threading.Timer(2, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        assert (
+            cli.run_forwarding_signals([sys.executable, "-c", STOPS_WITH_ONE], {**os.environ}) == 0
+        )
+    finally:
+        timer.cancel()
+    # Unasked, a server that exits with 1 has failed.
+    failing = [sys.executable, "-c", "import sys; sys.exit(1)"]
+    assert cli.run_forwarding_signals(failing, {**os.environ}) == 1

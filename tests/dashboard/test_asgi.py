@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import sys
 from collections.abc import Iterator
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from streamlit import config
@@ -85,3 +86,23 @@ def test_a_page_is_answered_with_the_index_and_never_cached(asgi: ModuleType) ->
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["content-type"].startswith("text/html")
     assert response.body.decode("utf-8") == asgi.page_html()
+
+
+async def _serve_and_stop(asgi: ModuleType) -> None:
+    async with asgi.ends_spares(asgi.app):
+        pass
+
+
+def test_a_stopped_server_ends_the_upload_pages_spares(
+    asgi: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ended: list[bool] = []
+    monkeypatch.setitem(
+        sys.modules, "etl.uploads.sandbox", SimpleNamespace(end_spares=lambda: ended.append(True))
+    )
+    asyncio.run(_serve_and_stop(asgi))
+    assert ended == [True]
+    # Where no upload page ran, the sandbox is not even loaded to be asked.
+    monkeypatch.delitem(sys.modules, "etl.uploads.sandbox")
+    asyncio.run(_serve_and_stop(asgi))
+    assert "etl.uploads.sandbox" not in sys.modules
