@@ -12,8 +12,8 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 import threading
+import time
 import tomllib
 import urllib.request
 from pathlib import Path
