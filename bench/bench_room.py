@@ -33,12 +33,17 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from local_browser import free_port, local_server, streamlit_command  # noqa: E402
 
+from dashboard import page_paths  # noqa: E402
+
 # Seconds a server may take to answer its health check.
 STARTUP_S = 60.0
 
 # A run that takes longer is an error (the server is stuck, or the viewer is lost).
 RUN_TIMEOUT_S = 30.0
-READER_PAGES = ("", "trains", "freight", "agri", "reach", "data")
+# The reader's pages by their path in the app ("" the default page, at the root).
+READER_PAGES = tuple(
+    "" if name == page_paths.DEFAULT_PAGE else path for name, path, _ in page_paths.READER_PAGES
+)
 # What a click does, with its weight; a new visitor is three clicks in ten.
 CLICKS = {
     "new_visitor": 30,
