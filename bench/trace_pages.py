@@ -115,6 +115,19 @@ TIMELINE_READ_JS = """() => {
 }"""
 
 
+def paired_ratios(loads: list[float], bare: list[float]) -> str:
+    """Return each round's load over the same round's bare load: 'median [quartiles]'.
+
+    A round loads the bare page and then every page, so a machine that slows down between
+    rounds moves both sides of a round's ratio together; the quartiles show how far single
+    rounds stray (a page within 1.2× only by its median is within it by chance)."""
+    ratios = sorted(load / base for load, base in zip(loads, bare, strict=True))
+    if len(ratios) < 2:
+        return f"{ratios[0]:.2f}×"
+    low, mid, high = statistics.quantiles(ratios, n=4)
+    return f"{mid:.2f}× [{low:.2f}–{high:.2f}]"
+
+
 def wait_loaded(tab: Any, charts: int, polling: int) -> None:
     """Return once the page's script has finished and its `charts` charts are drawn; a page
     without charts (freight on the shipped data) once its last element is in, as
@@ -252,7 +265,11 @@ def main() -> int:
                 f"{k.removesuffix('Duration')} {statistics.median(r[1][k] for r in runs):.0f}"
                 for k in METRICS
             )
-            print(f"{name:28s} {took * 1000:6.0f} ms {took / bare_s:5.2f}×  {counters} ms")
+            paired = paired_ratios([r[0] for r in runs], [r[0] for r in results["bare"]])
+            print(
+                f"{name:28s} {took * 1000:6.0f} ms {took / bare_s:5.2f}×  "
+                f"(paired {paired})  {counters} ms"
+            )
             print(f"{'':28s} {runs[-1][2]}")
         if args.profile:
             for name, url, n in loads:
