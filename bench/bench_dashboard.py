@@ -32,7 +32,7 @@ from bench_room import chart_counts  # noqa: E402
 from bench_room import server as tree_server  # noqa: E402
 from local_browser import chromium_installed, launch_options, streamlit_server  # noqa: E402
 
-from dashboard import data  # noqa: E402
+from dashboard import data, page_paths  # noqa: E402
 from dashboard.charts.specs import ChartSpec, page_specs  # noqa: E402
 from dashboard.filters import Filters, filter_mask  # noqa: E402
 from dashboard.locales import ZH  # noqa: E402
@@ -63,9 +63,12 @@ def spread(values: list[float]) -> str:
     )
 
 
-# The reader's pages by URL path; the data page has tables, not charts.
-PAGES = {"overview": "", "trains": "trains", "freight": "freight", "agri": "agri",
-         "reach": "reach", "data": "data"}  # fmt: skip
+# The reader's pages by URL path (dashboard/page_paths.py; the default page at the root); the
+# data page has tables, not charts.
+PAGES = {
+    path: "" if name == page_paths.DEFAULT_PAGE else path
+    for name, path, _ in page_paths.READER_PAGES
+}
 # The page's script has sent its last element: the sidebar's deck downloads, which the entry
 # script draws after every page (the page's own elements are all in the document before it).
 SENT_JS = "() => !!document.querySelector('.st-key-deck_downloads')"
