@@ -89,7 +89,7 @@ def _init_from_url() -> None:
     st.session_state["f_basis"] = f.bases[0] if len(f.bases) == 1 else "all"
     st.session_state["f_source"] = list(f.sources)
     st.session_state["f_related"] = f.related
-    # The chart a link opens on its page's tabs (dashboard/ui.py), read by the first tabs shown.
+    # The charts a link opens on its page (dashboard/ui.py), read by the first page of rows shown.
     st.session_state[ui.CHART_URL] = st.query_params.get(downloads.CHART_PARAM)
 
 

@@ -7,7 +7,7 @@ never on a rerun.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -163,14 +163,31 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_POINT_SOURCES = 5
 
 
-# The URL parameter naming the chart a metric page's tabs show (a chart's id; absent for the
-# first tab): a link reopens the same chart, in either language.
+# The URL parameter naming the further charts a metric page shows open (their ids, joined by
+# commas; absent when none is): a link reopens the same rows, in either language.
 CHART_PARAM = "chart"
+# How much of a URL's chart parameter is read: a page holds a handful of rows, and a URL is the
+# reader's (or anyone's) text.
+CHART_PARAM_LIMIT = 1000
+
+
+def chart_param(chart_ids: Sequence[str]) -> str:
+    """Return the chart parameter naming these charts."""
+    return ",".join(chart_ids)
+
+
+def linked_charts(value: object, chart_ids: Sequence[str]) -> list[str]:
+    """Return the charts of a page (chart_ids, in order) a URL's chart parameter names; any
+    other word, or a value that is not text, names none."""
+    if not isinstance(value, str):
+        return []
+    named = set(value[:CHART_PARAM_LIMIT].split(","))
+    return [chart_id for chart_id in chart_ids if chart_id in named]
 
 
 def view_link(filters: Filters, locale: Locale, page_url: str, chart: str | None = None) -> str:
     """Return the link that reopens the page at page_url with the filters, the language and the
-    chart its tabs show."""
+    chart rows it shows open."""
     params = to_query_params(filters, locale)
     if chart:
         params[CHART_PARAM] = chart
@@ -228,10 +245,10 @@ def chart_downloads(
 
 
 def copy_link(locale: Locale) -> None:
-    """Show the link that reopens this page with its filters and its open chart tab, with
+    """Show the link that reopens this page with its filters and its open chart rows, with
     st.code's copy button."""
     st.caption(locale.t("chart_copy_link_help"))
-    # A metric page names its open tab in the URL before it draws a card (dashboard/ui.py).
+    # A metric page names its open rows in the URL before it draws a card (dashboard/ui.py).
     chart = st.query_params.get(CHART_PARAM)
     link = view_link(st.session_state["_filters"], locale, current_page_url(), chart)
     st.code(link, language=None, wrap_lines=True)

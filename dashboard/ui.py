@@ -15,7 +15,7 @@ from dashboard.charts.specs import ChartSpec, is_series_chart, is_thin_page, is_
 from dashboard.filters import Filters
 from dashboard.i18n import EMPTY_RESULT, NO_DATA
 from dashboard.locales import Locale
-from dashboard.safe_text import WORD_JOINER, plain
+from dashboard.safe_text import plain
 from dashboard.views.kpi import SeriesCard, series_cards
 from dashboard.views.tables import display_table
 from etl.store.table import Table
@@ -40,13 +40,15 @@ def page_locale() -> Locale:
     return locale
 
 
-def chart_card(spec: ChartSpec) -> None:
-    """Show one chart: headline, chart with alt text, and the source line beneath."""
-    with st.container(border=True, key=f"card_{spec.id}"):
+def chart_card(spec: ChartSpec, in_row: bool = False) -> None:
+    """Show one chart: headline, chart with alt text, and the source line beneath; in a chart
+    row (in_row), without the title and border the row already gives it."""
+    with st.container(border=not in_row, key=f"card_{spec.id}"):
         # Titles, headlines and source lines carry scopes and publishers: data, shown as text.
         # Title and headline are one markdown block, source line and note one caption: each
         # element is a React component, styles and a markdown parse in every viewer's browser.
-        st.markdown(f"**{plain(spec.title)}**\n\n##### {plain(spec.headline)}")
+        title = "" if in_row else f"**{plain(spec.title)}**\n\n"
+        st.markdown(f"{title}##### {plain(spec.headline)}")
         # A click on a point selects it: its source report is linked under the chart.
         event = st.plotly_chart(
             spec.drawn,
@@ -88,79 +90,61 @@ def chart_grid(specs: list[ChartSpec], columns: int = 2) -> None:
                 chart_card(spec)
 
 
-# Session state: the chart id a link's URL names, kept by the entry script until tabs read it.
+# Session state: the chart ids a link's URL names, kept by the entry script until a page of
+# chart rows reads them.
 CHART_URL = "_chart_url"
-# Chart titles are long (…箱量：年初至今与上年同期): the tabs wrap onto lines of their own,
-# each title in view, rather than scroll sideways behind an arrow in half a width.
-TABS_CSS = """<style>
-[class*="st-key-tabs_"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; }
-</style>"""
 
 
-def tab_key(page: str) -> str:
-    """Return the session-state key of a page's chart tabs (their open tab's label)."""
-    return f"tabs_{page}"
+def row_key(spec_id: str) -> str:
+    """Return the session-state key of a further chart's row: whether it is open."""
+    return f"row_{spec_id}"
 
 
-def chart_tabs(specs: list[ChartSpec], page: str, lead: int = 1) -> None:
-    """Show a page's first `lead` charts, then its others as tabs of which only the open one is
-    drawn; a page of one chart more than its lead shows them all as a grid."""
+def chart_rows(specs: list[ChartSpec], page: str, lead: int = 1) -> None:
+    """Show a page's first `lead` charts across its width, then each other chart as a closed row
+    titled by it: opening a row draws its chart, and several may be open at once. A page of one
+    chart more than its lead shows them all as a grid."""
     if len(specs) <= lead + 1:
         chart_grid(specs)
         return
-    # plotly.js drawing six charts was most of a metric page's load (bench/README.md, stop 28):
-    # each chart is one click away, and only the open tab's is built in the browser.
+    # A chart is drawn only while its row is open (opening one reruns the page): plotly.js
+    # drawing every chart, then Streamlit's tabs, were most of what a metric page took over a
+    # bare one-chart page (bench/README.md, stops 28 and 35).
     led, rest = specs[:lead], specs[lead:]
-    labels = tab_labels(rest)
-    open_at = _open_tab(page, [s.id for s in rest], labels)
-    # Named in the URL before any card is drawn: a card's copy link reopens this tab.
-    if open_at:
-        st.query_params[downloads.CHART_PARAM] = rest[open_at].id
-    st.session_state[f"_chart_{page}"] = rest[open_at].id
-    if led:
-        left, right = st.columns(2)
-        with left:
-            for spec in led:
-                chart_card(spec)
-        place = right.container()
-    else:
-        place = st.container()
-    with place:
-        st.html(TABS_CSS)
-        tabs = st.tabs(labels, key=tab_key(page), on_change="rerun")
-        for tab, spec in zip(tabs, rest, strict=True):
-            if tab.open:
-                with tab:
-                    chart_card(spec)
+    opened = _open_rows(page, [s.id for s in rest])
+    # Named in the URL before any card is drawn: a card's copy link reopens these rows.
+    if opened:
+        st.query_params[downloads.CHART_PARAM] = downloads.chart_param(opened)
+    chart_grid(led, columns=1)
+    for spec in rest:
+        # A title is data: shown as text (an expander's label renders markdown).
+        row = st.expander(
+            plain(spec.title),
+            icon=":material/show_chart:",
+            key=row_key(spec.id),
+            on_change="rerun",
+        )
+        if row.open:
+            with row:
+                chart_card(spec, in_row=True)
 
 
-def tab_labels(specs: list[ChartSpec]) -> list[str]:
-    """Return each chart's title as its tab's label, shown as text and told apart when alike."""
-    labels: list[str] = []
-    for spec in specs:
-        label = plain(spec.title)
-        # Streamlit tells tabs apart by their labels: a repeated title would open the first.
-        while label in labels:
-            label += WORD_JOINER
-        labels.append(label)
-    return labels
-
-
-def _open_tab(page: str, ids: list[str], labels: list[str]) -> int:
-    """Return the tab to open: the one chosen, else the chart a link names, else the one last
-    open on the page (before a language switch), else the first; and set the tabs to it."""
-    key = tab_key(page)
-    # A link's chart is read once, by the first page of tabs its session shows (the link's own).
+def _open_rows(page: str, ids: list[str]) -> list[str]:
+    """Return the rows to open, in the page's order: those the reader opened, else the charts a
+    link names, else those open when the page was last shown (a row's state is dropped when
+    another page runs, and reset when its label changes language)."""
+    lang = page_locale().lang
+    # A link's charts are read once, by the first page of rows its session shows (its own).
     linked = st.session_state.pop(CHART_URL, None)
-    chosen = st.session_state.get(key)
-    if chosen in labels:
-        return labels.index(chosen)
-    for wanted in (linked, st.session_state.get(f"_chart_{page}")):
-        if wanted in ids:
-            at = ids.index(wanted)
-            st.session_state[key] = labels[at]
-            return at
-    return 0
+    last_lang, last_open = st.session_state.get(f"_rows_{page}", (lang, ()))
+    wanted = downloads.linked_charts(linked, ids) if linked is not None else last_open
+    for chart_id in wanted:
+        key = row_key(chart_id)
+        if chart_id in ids and (key not in st.session_state or last_lang != lang):
+            st.session_state[key] = True
+    opened = [chart_id for chart_id in ids if st.session_state.get(row_key(chart_id))]
+    st.session_state[f"_rows_{page}"] = (lang, tuple(opened))
+    return opened
 
 
 def empty_message(locale: Locale, page_hint: bool = False) -> None:
@@ -177,7 +161,7 @@ def no_data_message() -> None:
 
 def metric_page(page: str, lead: int = 1) -> None:
     """Lay out a page of metric charts for the current filters: the first `lead` of them drawn,
-    the others in tabs."""
+    each other one in a row of its own, drawn when opened."""
     table, filters, locale = page_state()
     if table.observations.empty:
         no_data_message()
@@ -197,7 +181,7 @@ def metric_page(page: str, lead: int = 1) -> None:
     if not series:
         # The metric charts (a view with no series over time) draw the top scopes: the choice.
         scopes_control(page, specs, locale)
-    chart_tabs(specs, page, lead)
+    chart_rows(specs, page, lead)
     if series:
         more_figures_table(page, locale)
 

@@ -4,7 +4,6 @@ reader sees on a page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from cards_support import cards
@@ -24,50 +23,49 @@ def shown(markdown: str) -> str:
 
 
 def texts(at: AppTest) -> str:
-    """Return every markdown, caption, card and tab label text of a run, as shown."""
+    """Return every markdown, caption, card and chart row label text of a run, as shown."""
     parts = [shown(m.value) for m in at.markdown] + [shown(c.value) for c in at.caption]
     parts += [card.text() for card in cards(at)]
-    parts += [shown(tab.label) for tab in at.tabs]
+    parts += [shown(row.label) for row in rows(at)]
     return "\n".join(parts)
 
 
-def tabs_key(page: str) -> str:
-    """Return the session-state key of a metric page's chart tabs (dashboard/ui.py)."""
-    return f"tabs_{page}"
+def element_key(element: Any) -> str:
+    """Return the key an element was given (the last part of its element id)."""
+    return str(element.proto.id).split("-")[-1]
 
 
-def open_tab(at: AppTest, page: str, label: str) -> AppTest:
-    """Open the page's chart tab of that label, as a click on it would, and run it again."""
-    at.session_state[tabs_key(page)] = label
+def rows(at: AppTest) -> list[Any]:
+    """Return a metric page's chart rows (expanders keyed row_<chart>, dashboard/ui.py)."""
+    return [e for e in at.expander if element_key(e).startswith("row_")]
+
+
+def row_key(chart_id: str) -> str:
+    """Return the session-state key of a chart's row (dashboard/ui.py): whether it is open."""
+    return f"row_{chart_id}"
+
+
+def open_rows(at: AppTest, *chart_ids: str) -> AppTest:
+    """Open the rows of these charts (every row when none is named), as clicks on them would,
+    and run the page again."""
+    keys = [row_key(c) for c in chart_ids] or [element_key(r) for r in rows(at)]
+    for key in keys:
+        at.session_state[key] = True
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def each_tab(at: AppTest, page: str) -> Iterator[AppTest]:
-    """Yield the page as it is, then with each other chart tab open in turn (a page without
-    tabs once)."""
-    labels = [tab.label for tab in at.tabs]
-    key = tabs_key(page)
-    shown_first = at.session_state.get(key, labels[0] if labels else None)
-    yield at
-    for label in labels:
-        if label != shown_first:
-            yield open_tab(at, page, label)
-
-
 def every_chart(at: AppTest, page: str) -> list[Any]:
-    """Return every chart of the page in its order, each tab opened in turn to draw its own."""
-    charts: dict[str, Any] = {}
-    for run in each_tab(at, page):
-        for chart in run.get("plotly_chart"):
-            charts.setdefault(str(chart.proto.id), chart)
-    return list(charts.values())
+    """Return every chart of the page in its order, its rows opened to draw their own."""
+    del page  # every page's rows are found by their keys
+    return list(open_rows(at).get("plotly_chart"))
 
 
 def every_text(at: AppTest, page: str) -> str:
-    """Return the page's texts (as texts() reads them) with each chart tab opened in turn."""
-    return "\n".join(texts(run) for run in each_tab(at, page))
+    """Return the page's texts (as texts() reads them) as loaded and with its rows opened."""
+    del page
+    return texts(at) + "\n" + texts(open_rows(at))
 
 
 def menus(at: AppTest) -> list[Any]:
@@ -77,7 +75,7 @@ def menus(at: AppTest) -> list[Any]:
 
 def menu_key(popover: Any) -> str:
     """Return the key a popover was given (the last part of its element id)."""
-    return str(popover.proto.id).split("-")[-1]
+    return element_key(popover)
 
 
 def opened_menus(at: AppTest) -> AppTest:

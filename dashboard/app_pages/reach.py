@@ -6,10 +6,10 @@ from dashboard import data, ui
 from dashboard.reach_card import reach_map_card
 
 table, filters, locale = ui.page_state()
-# The map card sits above the charts but is made after them: the page's open tab is then named
-# in the URL, and the map card's copy link reopens it too.
+# The map card sits above the charts but is made after them: the page's open rows are then
+# named in the URL, and the map card's copy link reopens them too.
 maps = st.container()
-# The map card leads: the reach charts are tabs under it, one drawn at a time.
+# The map card leads: each reach chart is a row under it, drawn when opened.
 ui.metric_page("reach", lead=0)
 # A filter that leaves nothing gets the page's one message, not a map without figures.
 if not table.observations.empty and len(data.selection(table, filters)):

@@ -4,7 +4,7 @@ with a translation, no English words in Chinese mode beyond file formats and pro
 from __future__ import annotations
 
 import pytest
-from app_support import APP, each_tab, opened_menus
+from app_support import APP, open_rows, opened_menus
 from language_support import cjk_outside, english_outside, interface_words
 from streamlit.testing.v1 import AppTest
 
@@ -50,9 +50,9 @@ def walk(lang: str) -> dict[str, list[str]]:
             at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, at.exception)
         # Each chart's download menu is made only when opened: open them, to read them too;
-        # and each chart tab, to read every chart of the page.
+        # and every chart row, to read every chart of the page.
         seen[page] = []
-        for run in each_tab(at, page):
+        for run in (at, open_rows(at)):
             opened_menus(run)
             assert all(e.children for e in run.expander), page
             seen[page] += interface_words(run)

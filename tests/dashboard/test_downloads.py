@@ -17,7 +17,13 @@ from app_support import APP, TIMEOUT, menu_key, menus, opened_menus
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.downloads import selected_records, view_link
+from dashboard.downloads import (
+    CHART_PARAM_LIMIT,
+    chart_param,
+    linked_charts,
+    selected_records,
+    view_link,
+)
 from dashboard.export import chart_columns, chart_csv, chart_xlsx
 from dashboard.filters import Filters
 from dashboard.images import images_available
@@ -209,3 +215,19 @@ def test_the_reach_maps_pictures_and_link_are_made_when_their_menu_is_opened(
         for name in ("png_map_corridor", "svg_map_corridor", "png_map_lanes", "svg_map_lanes"):
             assert any(k.endswith(name) for k in keys), (name, keys)
     assert any(c.value.endswith("/reach") for c in at.code)
+
+
+def test_the_chart_parameter_names_the_open_rows_and_a_url_names_only_the_pages_own() -> None:
+    ids = ["train_runs_years", "teu_years", "teu_ytd"]
+    assert chart_param(["teu_years", "teu_ytd"]) == "teu_years,teu_ytd"
+    # Read in the page's order, whatever the URL's; other words and duplicates name nothing.
+    assert linked_charts("teu_ytd,nonsense,train_runs_years,teu_ytd", ids) == [
+        "train_runs_years",
+        "teu_ytd",
+    ]
+    assert linked_charts(chart_param(["teu_years"]), ids) == ["teu_years"]
+    for value in (None, "", ",", "x" * 100_000, ["teu_years"], 3):
+        assert linked_charts(value, ids) == []
+    # Only the parameter's first characters are read: a huge value costs no more than a short one.
+    assert linked_charts("x" * CHART_PARAM_LIMIT + ",teu_years", ids) == []
+    assert linked_charts("teu_years," + "x" * 100_000, ids) == ["teu_years"]

@@ -12,12 +12,12 @@ import pytest
 from app_support import (
     APP,
     TIMEOUT,
-    each_tab,
     every_chart,
-    open_tab,
+    open_rows,
     opened_menus,
+    row_key,
+    rows,
     shown,
-    tabs_key,
 )
 from language_support import CJK
 from streamlit.testing.v1 import AppTest
@@ -33,8 +33,8 @@ METRIC_PAGES = ("trains", "freight", "agri", "reach")
 # The words a legend entry may say besides a series label: how a mark was reported.
 LEGEND_KEYS = ("reported", "derived_legend", "bound_legend", "also_reported_legend")
 # Issue 23 item 8: a page loads within 1.2× a one-chart page when it draws its lead chart (or the
-# reach maps) and one tab's chart, each other chart a click away.
-LOAD_CHARTS = 3
+# reach maps) and no other, each other chart a click away in a row of its own.
+LOAD_CHARTS = 2
 
 
 def _allowed_names(lang: str) -> tuple[set[str], tuple[str, ...]]:
@@ -64,11 +64,11 @@ def test_metric_pages_draw_at_most_eight_charts_named_by_series_never_by_scope(
     allowed, prefixes = _allowed_names(lang)
     metric_labels = {m.label(lang) for m in load_metrics().values()}
     loaded = _page(lang, page)
-    # At load the lead chart (the reach maps) and the open tab's: issue 23 item 8.
+    # At load the lead chart (or the reach maps) only: issue 23 item 8.
     assert len(loaded.get("plotly_chart")) <= LOAD_CHARTS, page
     drawn: set[str] = set()
-    # Every tab opened in turn: each chart of the page is checked as the reader sees it.
-    for at in each_tab(loaded, page):
+    # As loaded, then with every row open: each chart of the page as the reader sees it.
+    for at in (loaded, open_rows(loaded)):
         elements = list(at.get("plotly_chart"))
         drawn |= {str(c.proto.id) for c in elements}
         assert len(drawn) <= MAX_PAGE_CHARTS, (page, len(drawn))
@@ -86,9 +86,11 @@ def test_metric_pages_draw_at_most_eight_charts_named_by_series_never_by_scope(
                 # A legend entry is a series label or a word for how a mark was reported:
                 # never a scope (通道全线（西部陆海新通道的目的地由）, 这是西部陆海新通道…).
                 assert name in allowed or name.startswith(prefixes), (page, name)
-        # A card's title is the first line of its one markdown block, the headline beneath.
+        # A card's title is the first line of its one markdown block, the headline beneath; a
+        # chart in a row is titled by the row's label.
         firsts = [m.value.split("\n\n", 1)[0] for m in at.main.markdown]
         titles = [f.strip("*") for f in firsts if f.startswith("**") and f.endswith("**")]
+        titles += [r.label for r in rows(at) if r.children]
         labels = {s.label(lang) for s in load_series()}
         chart_titles = [
             t
@@ -158,23 +160,28 @@ def test_a_card_mounts_its_texts_as_one_markdown_block_and_one_caption(
     monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
-    at = _page(lang, "reach")
+    at = open_rows(_page(lang, "reach"))
     cards = list(_keyed(at.main, "card_"))
     (reach_map,) = [c for c in cards if c.proto.id.endswith("-card_reach_map")]
     charts = [c for c in cards if c is not reach_map]
-    assert len(charts) == len(at.get("plotly_chart")) - 2
+    assert len(charts) == len(at.get("plotly_chart")) - 2 == len(rows(at)) == 4
     for card in charts:
         kinds = _kinds(card)
-        # Title and headline, the chart, the growth over the years (series charts), the source
-        # line with any note, the download menu: nothing else a card.
+        # The headline (its row is titled by the chart's title), the chart, the growth over the
+        # years (series charts), the source line with any note, the download menu: nothing else.
         growth = ["markdown"] if kinds.count("markdown") == 2 else []
         assert kinds == ["markdown", "plotly_chart", *growth, "caption", "popover"], kinds
         heading, *rest = [c for c in card.children.values() if c.type == "markdown"]
-        title, headline = heading.value.split("\n\n")
-        assert title.startswith("**") and title.endswith("**") and headline.startswith("##### ")
+        assert heading.value.startswith("##### ") and "\n\n" not in heading.value
         assert all(m.value.startswith("**") for m in rest)
         (caption,) = [c for c in card.children.values() if c.type == "caption"]
         assert caption.value.startswith(CATALOGUE["source"][0 if lang == "zh" else 1])
+    # The trains page's lead card: title and headline in one block.
+    lead = next(_keyed(_page(lang, "trains").main, "card_"))
+    title, headline = next(c for c in lead.children.values() if c.type == "markdown").value.split(
+        "\n\n"
+    )
+    assert title.startswith("**") and title.endswith("**") and headline.startswith("##### ")
     # The map card: title and totals, both maps under their captions, the totals' source and
     # the regions' note in one caption, the menu.
     assert _kinds(reach_map) == ["markdown", "flex_container", "caption", "popover"]
@@ -188,72 +195,80 @@ def _drawn(at: AppTest) -> list[str]:
     return [str(c.proto.id).rsplit("-", 1)[-1] for c in at.get("plotly_chart")]
 
 
-def _card_titles(at: AppTest) -> list[str]:
-    """Return the titles of the chart cards a run drew, as shown."""
-    firsts = [shown(m.value).split("\n\n", 1)[0] for m in at.main.markdown]
-    return [f.strip("*") for f in firsts if f.startswith("**") and f.endswith("**")]
+def _row_ids(at: AppTest) -> list[str]:
+    """Return the charts of the page's rows, in order (a row's key is row_<chart>)."""
+    return [str(r.proto.id).rsplit("-row_", 1)[-1] for r in rows(at)]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_metric_page_draws_its_headline_and_one_tab_each_other_chart_a_click_away(
+def test_a_metric_page_draws_its_headline_and_each_other_chart_in_a_row_a_click_away(
     monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = _page(lang, "trains")
-    # At load: the headline series and the first tab's chart, nothing else.
-    assert _drawn(at) == ["chart_train_runs_years", "chart_teu_years"]
-    labels = [t.label for t in at.tabs]
-    assert len(labels) == len(set(labels)) == 5
-    # Each tab is labelled with its chart's title in the reader's language.
+    # At load: the headline series, nothing else; five closed rows titled by their charts.
+    assert _drawn(at) == ["chart_train_runs_years"]
+    ids = _row_ids(at)
+    assert len(ids) == len(set(ids)) == 5 and not any(r.children for r in rows(at))
+    # Each row is labelled with its chart's title in the reader's language, as text.
+    labels = [shown(r.label) for r in rows(at)]
     assert all(bool(CJK.search(label)) == (lang == "zh") for label in labels)
-    headline_title = _card_titles(at)[1]
-    assert headline_title not in map(shown, labels)
-    opened: dict[str, list[str]] = {}
-    for label in labels:
-        open_tab(at, "trains", label)
-        # The headline, and the open tab's chart only: its card titled as its tab.
-        drawn = _drawn(at)
-        assert len(drawn) == 2 and drawn[0] == "chart_train_runs_years", drawn
-        assert _card_titles(at)[-1] == shown(label)
-        opened[label] = drawn
-    assert len({d[1] for d in opened.values()}) == len(labels)
+    assert len(set(labels)) == 5
+    # Opening a row draws its chart, under the headline, and nothing else.
+    for chart_id in ids:
+        opened = open_rows(_page(lang, "trains"), chart_id)
+        assert _drawn(opened) == ["chart_train_runs_years", f"chart_{chart_id}"]
+    # Two rows open at once: both drawn, in the page's order, whichever was opened first.
+    both = open_rows(open_rows(at, ids[2]), ids[0])
+    assert _drawn(both) == ["chart_train_runs_years", f"chart_{ids[0]}", f"chart_{ids[2]}"]
+    # Closing one leaves the other.
+    both.session_state[row_key(ids[0])] = False
+    both.run()
+    assert _drawn(both) == ["chart_train_runs_years", f"chart_{ids[2]}"]
 
 
-def test_the_open_tab_is_in_the_url_and_the_copy_link_and_a_link_reopens_it(
+def test_the_open_rows_are_in_the_url_and_the_copy_link_and_a_link_reopens_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = _page("en", "trains")
-    assert CHART_PARAM not in at.query_params  # the first tab: a clean URL
-    third = at.tabs[2].label
-    open_tab(at, "trains", third)
-    chart = _drawn(at)[1].removeprefix("chart_")
-    assert at.query_params[CHART_PARAM] == chart
-    # The copy link of every card on the page (the headline's too) names the open tab.
+    assert CHART_PARAM not in at.query_params  # no row open: a clean URL
+    ids = _row_ids(at)
+    open_rows(at, ids[3], ids[1])
+    named = f"{ids[1]},{ids[3]}"
+    assert at.query_params[CHART_PARAM] == named
+    # The copy link of every card on the page (the headline's too) names the open rows.
     opened_menus(at)
     links = [c.value for c in at.code if "?" in c.value]
-    assert len(links) == 2
+    assert len(links) == 3
     for link in links:
-        assert dict(parse_qsl(urlsplit(link).query)) == {"lang": "en", CHART_PARAM: chart}
-    # A link opens that tab (a new session: the URL read once), in Chinese as in English.
+        assert dict(parse_qsl(urlsplit(link).query)) == {"lang": "en", CHART_PARAM: named}
+    # A link opens those rows (a new session: the URL read once), in Chinese as in English.
     for lang in ("en", "zh"):
         again = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        again.query_params.update({"lang": lang, CHART_PARAM: chart})
+        again.query_params.update({"lang": lang, CHART_PARAM: named})
         again.run()
         again.switch_page("app_pages/trains.py").run()
         assert not again.exception, again.exception
-        assert _drawn(again)[1] == f"chart_{chart}"
-        assert again.query_params[CHART_PARAM] == chart
-    # The language switch keeps the open chart, its tab now labelled in the other language.
+        assert _drawn(again)[1:] == [f"chart_{ids[1]}", f"chart_{ids[3]}"]
+        assert again.query_params[CHART_PARAM] == named
+    # The language switch keeps the open rows, now labelled in the other language.
     at.session_state["f_lang"] = "zh"
     at.run()
     assert not at.exception, at.exception
-    assert _drawn(at)[1] == f"chart_{chart}"
-    assert CJK.search(at.session_state[tabs_key("trains")])
+    assert _drawn(at)[1:] == [f"chart_{ids[1]}", f"chart_{ids[3]}"]
+    assert CJK.search(rows(at)[1].label)
+    # Another page and back: the rows open when the page was left are open again.
+    at.switch_page("app_pages/agri.py").run()
+    at.switch_page("app_pages/trains.py").run()
+    assert not at.exception, at.exception
+    assert _drawn(at)[1:] == [f"chart_{ids[1]}", f"chart_{ids[3]}"]
 
 
-@pytest.mark.parametrize("value", ["nonsense", "corridor_ports_reached_series", "x" * 5000, ""])
-def test_a_bad_chart_in_the_url_opens_the_first_tab_without_error(
+@pytest.mark.parametrize(
+    "value", ["nonsense", "corridor_ports_reached_series", "x" * 5000, "", ",,,", "teu_years" * 200]
+)
+def test_a_bad_chart_in_the_url_opens_no_row_without_error(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
@@ -262,23 +277,38 @@ def test_a_bad_chart_in_the_url_opens_the_first_tab_without_error(
     at.run()
     at.switch_page("app_pages/trains.py").run()
     assert not at.exception, at.exception
-    assert _drawn(at) == ["chart_train_runs_years", "chart_teu_years"]
+    assert _drawn(at) == ["chart_train_runs_years"]
     assert CHART_PARAM not in at.query_params
     assert not at.warning  # a view, not a filter: nothing lost to tell the reader about
 
 
-def test_the_reach_page_leads_with_its_maps_and_puts_every_reach_chart_in_a_tab(
+def test_a_link_naming_a_row_among_others_opens_that_row_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    # Another page's chart, a word, and one of the page's own, past the first of the list.
+    at.query_params[CHART_PARAM] = "corridor_ports_reached_series,<b>x</b>,teu_ytd"
+    at.run()
+    at.switch_page("app_pages/trains.py").run()
+    assert not at.exception, at.exception
+    assert _drawn(at) == ["chart_train_runs_years", "chart_teu_ytd"]
+    assert at.query_params[CHART_PARAM] == "teu_ytd"
+
+
+def test_the_reach_page_leads_with_its_maps_and_puts_every_reach_chart_in_a_row(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = _page("zh", "reach")
-    assert _drawn(at) == ["map_corridor", "map_lanes", "chart_corridor_ports_reached_series"]
-    labels = [shown(t.label) for t in at.tabs]
+    assert _drawn(at) == ["map_corridor", "map_lanes"]
+    labels = [shown(r.label) for r in rows(at)]
     assert labels[0] == "西部陆海新通道通达港口" and len(labels) == 4
-    assert _card_titles(at)[-1] == labels[0]
-    open_tab(at, "reach", at.tabs[1].label)
+    ids = _row_ids(at)
+    assert ids[:2] == ["corridor_ports_reached_series", "corridor_countries_reached_series"]
+    open_rows(at, ids[1])
     assert _drawn(at) == ["map_corridor", "map_lanes", "chart_corridor_countries_reached_series"]
-    # The map card's copy link, like the chart's, reopens the open tab.
+    # The map card's copy link, like the chart's, reopens the open row.
     opened_menus(at)
     links = [c.value for c in at.code if "?" in c.value]
     assert len(links) == 2

@@ -6,7 +6,7 @@ import json
 
 import plotly.graph_objects as go
 import pytest
-from app_support import APP, TIMEOUT
+from app_support import APP, TIMEOUT, every_chart
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts.margins import (
@@ -145,7 +145,7 @@ def test_the_page_sends_its_charts_with_automargin_off(monkeypatch: pytest.Monke
     at.run()
     at.switch_page("app_pages/trains.py").run()
     assert not at.exception, at.exception
-    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    figures = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
     assert len(figures) >= 2
     for figure in figures:
         layout = figure["layout"]
