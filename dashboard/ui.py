@@ -107,9 +107,8 @@ def chart_rows(specs: list[ChartSpec], page: str, lead: int = 1) -> None:
     if len(specs) <= lead + 1:
         chart_grid(specs)
         return
-    # A chart is drawn only while its row is open (opening one reruns the page): plotly.js
-    # drawing every chart, then Streamlit's tabs, were most of what a metric page took over a
-    # bare one-chart page (bench/README.md, stops 28 and 35).
+    # A chart is drawn, and its JSON sent, only while its row is open (opening one reruns the
+    # page): a page loads with its lead chart alone, and no tab bar (bench/README.md, stop 35).
     led, rest = specs[:lead], specs[lead:]
     opened = _open_rows(page, [s.id for s in rest])
     # Named in the URL before any card is drawn: a card's copy link reopens these rows.
