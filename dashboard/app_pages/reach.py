@@ -9,8 +9,9 @@ table, filters, locale = ui.page_state()
 # The map card sits above the charts but is made after them: the page's open rows are then
 # named in the URL, and the map card's copy link reopens them too.
 maps = st.container()
-# The map card leads: each reach chart is a row under it, drawn when opened.
-ui.metric_page("reach", lead=0)
+# The map card leads, then the headline reach series; each other reach chart is a row, drawn
+# when opened.
+ui.metric_page("reach")
 # A filter that leaves nothing gets the page's one message, not a map without figures.
 if not table.observations.empty and len(data.selection(table, filters)):
     with maps:

@@ -110,9 +110,9 @@ def test_each_chart_on_a_page_is_drawn_once(
     page.wait_for_timeout(1500)
     count = page.locator(charts).count()
     draws = plot_draws(cdp)
-    # At load: the overview's chart; the trains headline; the reach maps (each other chart of a
-    # metric page is a closed row: dashboard/ui.py chart_rows).
-    assert count == {"": 1, "trains": 1, "reach": 2}[path]
+    # At load: the overview's chart; the trains headline; the reach maps and headline series
+    # (each other chart of a metric page is a closed row: dashboard/ui.py chart_rows).
+    assert count == {"": 1, "trains": 1, "reach": 3}[path]
     assert draws == count, f"{draws} plotly.js draws for {count} charts"
     if path:
         # A row opened: its chart is drawn once, and the charts that stay are not drawn again.
