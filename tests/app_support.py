@@ -10,6 +10,7 @@ from cards_support import cards
 from streamlit.testing.v1 import AppTest
 
 from dashboard.safe_text import WORD_JOINER
+from dashboard.ui import row_key
 from etl.contract.paths import REPO_ROOT
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -40,11 +41,6 @@ def rows(at: AppTest) -> list[Any]:
     return [e for e in at.expander if element_key(e).startswith("row_")]
 
 
-def row_key(chart_id: str) -> str:
-    """Return the session-state key of a chart's row (dashboard/ui.py): whether it is open."""
-    return f"row_{chart_id}"
-
-
 def open_rows(at: AppTest, *chart_ids: str) -> AppTest:
     """Open the rows of these charts (every row when none is named), as clicks on them would,
     and run the page again."""
@@ -56,15 +52,13 @@ def open_rows(at: AppTest, *chart_ids: str) -> AppTest:
     return at
 
 
-def every_chart(at: AppTest, page: str) -> list[Any]:
+def every_chart(at: AppTest) -> list[Any]:
     """Return every chart of the page in its order, its rows opened to draw their own."""
-    del page  # every page's rows are found by their keys
     return list(open_rows(at).get("plotly_chart"))
 
 
-def every_text(at: AppTest, page: str) -> str:
+def every_text(at: AppTest) -> str:
     """Return the page's texts (as texts() reads them) as loaded and with its rows opened."""
-    del page
     return texts(at) + "\n" + texts(open_rows(at))
 
 

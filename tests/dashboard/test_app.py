@@ -237,7 +237,7 @@ def test_trains_page_sets_the_latest_year_to_date_beside_the_year_before(
     at = run_app({"lang": lang})
     at.switch_page("app_pages/trains.py").run()
     assert not at.exception, at.exception
-    figures = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
+    figures = [json.loads(c.proto.spec) for c in every_chart(at)]
     pairs = [
         [(d["x"][0], d["y"][0]) for d in f["data"]]
         for f in figures

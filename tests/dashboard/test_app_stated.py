@@ -85,10 +85,10 @@ def test_related_corridors_appear_only_behind_their_switch(
     at.toggle(key="f_related").set_value(True).run()
     assert not at.exception, at.exception
     assert at.query_params["related"] == "1"
-    shown = every_text(at, "trains")
+    shown = every_text(at)
     assert "相关通道 · 班列开行（累计）" in shown
     assert "相关通道 · 截至2019年7月5日 班列开行超3000列" in shown
-    charts = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
+    charts = [json.loads(c.proto.spec) for c in every_chart(at)]
     related = [f for f in charts if any("中欧班列" in str(d.get("name")) for d in f["data"])]
     assert len(related) == 1, "a chart of its own, never on this corridor's axes"
     (marks,) = related[0]["data"]

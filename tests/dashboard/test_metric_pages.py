@@ -15,7 +15,6 @@ from app_support import (
     every_chart,
     open_rows,
     opened_menus,
-    row_key,
     rows,
     shown,
 )
@@ -25,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.catalogue import TEXT as CATALOGUE
 from dashboard.charts.series_charts import MAX_PAGE_CHARTS
 from dashboard.downloads import CHART_PARAM
+from dashboard.ui import row_key
 from etl.contract.paths import DEFAULT_DATA_DIR
 from etl.contract.series import load_series
 from etl.contract.vocabulary import load_metrics
@@ -112,7 +112,7 @@ def test_the_trains_page_draws_its_series_then_a_more_figures_table(
 ) -> None:
     monkeypatch.setenv("CORRIDOR_DATA_DIR", str(DEFAULT_DATA_DIR))
     at = _page("zh", "trains")
-    charts = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
+    charts = [json.loads(c.proto.spec) for c in every_chart(at)]
     # The headline series first: the corridor's rail-sea trains over the years.
     assert charts[0]["data"][0]["name"] == "西部陆海新通道铁海联运班列开行"
     assert 4 <= len(charts) <= MAX_PAGE_CHARTS

@@ -145,7 +145,7 @@ def test_the_page_sends_its_charts_with_automargin_off(monkeypatch: pytest.Monke
     at.run()
     at.switch_page("app_pages/trains.py").run()
     assert not at.exception, at.exception
-    figures = [json.loads(c.proto.spec) for c in every_chart(at, "trains")]
+    figures = [json.loads(c.proto.spec) for c in every_chart(at)]
     assert len(figures) >= 2
     for figure in figures:
         layout = figure["layout"]
