@@ -35,7 +35,7 @@ from etl.extraction.scopes import (
     note_sentence,
     speaker_of,
 )
-from etl.extraction.sentences import simplify, split_sentences
+from etl.extraction.sentences import bounded_sentences, simplify
 
 
 @dataclass
@@ -72,7 +72,9 @@ class _Sentence(NamedTuple):
 def extract_figures(body: str, published: date) -> list[Figure]:
     """Return the vocabulary figures stated in an article body published on the given date."""
     reading = _Reading(published)
-    numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in split_sentences(line)]
+    # An over-long sentence is read as pieces of its paragraph (sentences.py): its figures quote
+    # the piece that holds them.
+    numbered = [(n, s) for n, line in enumerate(body.splitlines()) for s in bounded_sentences(line)]
     sentences = [s for _, s in numbered]
     for index, (paragraph, sentence) in enumerate(numbered):
         following = sentences[index + 1] if index + 1 < len(sentences) else ""

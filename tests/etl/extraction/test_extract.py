@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from extraction_support import D, both_scripts, one_figure, rows
@@ -491,3 +492,33 @@ def test_parts_pointers_and_days_keep_their_scope_and_period(
         for f in extract_figures(text, pub)
     ]
     assert got == expected
+
+
+def test_an_over_long_sentence_is_read_in_bounded_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.extraction import extract
+    from etl.extraction.sentences import MAX_SENTENCE_CHARS
+
+    read: list[str] = []
+    reader = extract._read_sentence
+
+    def recording(*args: Any) -> None:
+        read.append(args[3])
+        reader(*args)
+
+    monkeypatch.setattr(extract, "_read_sentence", recording)
+    body = "2024年，" + "重庆经西部陆海新通道班列开行100列，" * 300 + "广西发送货物9.8万标箱。"
+    figures = extract_figures(body, date(2025, 1, 15))
+    assert len(read) > 1 and max(map(len, read)) <= MAX_SENTENCE_CHARS
+    assert "".join(read) == body
+    # The figure in the last piece keeps the period stated at the sentence's start.
+    teu = [f for f in figures if f.metric == "teu"]
+    assert [(f.value, f.period_start, f.period_end) for f in teu] == [
+        (98000, date(2024, 1, 1), date(2024, 12, 31))
+    ]
+    assert teu[0].quote in body and len(teu[0].quote) <= MAX_SENTENCE_CHARS
+
+
+def test_a_run_of_digits_too_long_for_a_figure_is_no_figure() -> None:
+    body = "2024年，西部陆海新通道班列开行" + "1" * 5000 + "列，发送货物9.8万标箱。"
+    figures = extract_figures(body, date(2025, 1, 15))
+    assert [(f.metric, f.value) for f in figures] == [("teu", 98000)]
