@@ -14,7 +14,8 @@ CN_SMALL |= {"九": 9, "十": 10, "十一": 11, "十二": 12}
 RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
 YEAR = r"(?:(?P<Y>(?:19|20)\d{2})年|(?P<R>今年|本年|当年|去年|上年|前年|明年))"
-MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二两三四五六七八九])"
+# A month in digits is never the end of a longer number: 13月 is no month, not 3月.
+MON = r"(?:(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]?|[一二两三四五六七八九])"
 DASH = r"\s*[—\-–~～至到－]\s*"
 # Parts of a year a cut-off can name: 截至今年上半年, 截至一季度末.
 PART = r"上半年|下半年|前三季度|第?[一二三四]季度末?|年底|年末"
@@ -91,10 +92,13 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fullyear", re.compile(rf"{YEAR}?全年(?!累计)")),
     ("relmonth", re.compile(r"上个?月|本月")),
     ("month", re.compile(rf"{YEAR}?(?P<M>{MON})月(?:份)?(?![\d日号底末初中上下])")),
-    # 2017年58列: a digit after 年 is a figure unless it is a month (2017年5月).
+    # 2017年58列: a digit after 年 is a figure unless it is a month (2017年5月) or a run of months
+    # (2025年1—3月; 2025年1—13月 is no period at all, not the year).
     (
         "year",
-        re.compile(rf"{YEAR}(?!\d{{1,2}}\s*月|[一二三四五六七八九十前第上下全同底末初以来至]|月)"),
+        re.compile(
+            rf"{YEAR}(?!\d{{1,2}}\s*(?:月|{DASH})|[一二三四五六七八九十前第上下全同底末初以来至]|月)"
+        ),
     ),
 )
 
@@ -317,6 +321,9 @@ def find_periods(text: str, pub: date) -> list[PeriodMention]:
         if resolved is None:
             continue
         taken_until = m.end()
+        if resolved[0] is not None and resolved[0] > resolved[1]:
+            # 2025年1月1日至2024年1月1日 ends before it starts: no period, nor any inside it.
+            continue
         explicit = bool(m.groupdict().get("Y"))
         if kind == "year" and m.group("R") in {"今年", "本年"}:
             kind = "ytd"

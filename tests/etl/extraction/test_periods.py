@@ -105,6 +105,31 @@ def test_spans_and_comparison_bases_are_not_periods(phrase: str) -> None:
     assert resolve_period(phrase, PUB) is None
 
 
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "2025年13月",
+        "13月",
+        "2025年1—13月",
+        "2025年1-13月",
+        "前13个月",
+        # Ends before it starts: neither the range nor either of its days is the period.
+        "2025年1月1日至2024年1月1日",
+        "2025年10月至2024年3月底",
+    ],
+)
+def test_a_month_that_does_not_exist_or_a_range_ending_before_it_starts_is_no_period(
+    phrase: str,
+) -> None:
+    assert find_periods(phrase, D(2025, 6, 1)) == []
+    assert resolve_period(phrase, D(2025, 6, 1)) is None
+
+
+def test_a_cross_year_run_of_months_is_still_read() -> None:
+    assert resolve_period("2025年12月—1月", D(2026, 3, 1)) == (D(2025, 12, 1), D(2026, 1, 31))
+    assert resolve_period("2024年10月至12月", PUB) == (D(2024, 10, 1), D(2024, 12, 31))
+
+
 def test_leap_february_ends_on_the_29th() -> None:
     assert month_end(2024, 2) == D(2024, 2, 29)
     assert month_end(2100, 2) == D(2100, 2, 28)
