@@ -55,6 +55,13 @@ def decode_text(data: bytes, name: str) -> str:
     """Return the text of article bytes: UTF-8 (BOM allowed), else GB18030, both strict."""
     if not data.strip():
         raise CorridorError.single("文件为空", "the file is empty", file=name)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Notepad's "Unicode": text, but not in an encoding an article is read in.
+        raise CorridorError.single(
+            "这是 UTF-16 编码的文本；请另存为 UTF-8 或 GB18030",
+            "this is UTF-16 text: save it as UTF-8 or GB18030",
+            file=name,
+        )
     if b"\x00" in data[:8192]:
         raise CorridorError.single(
             "这是二进制文件，不是文本文章", "this is a binary file, not an article text", file=name

@@ -47,8 +47,20 @@ def propose_article(
 
     check_file_name(name)
     check_size(len(data), name, MAX_ARTICLE_BYTES if max_bytes is None else max_bytes)
-    if data.startswith(b"PK\x03\x04") or any(data.startswith(m) for m in MAGIC_REFUSED):
-        raise refuse("文章须为纯文本（.txt）", "an article must be plain text (.txt)", name)
+    kinds = {
+        b"PK\x03\x04": (
+            "ZIP 压缩包或 Office 文件（如 Word）",
+            "a ZIP archive or an Office file (Word, Excel)",
+        )
+    }
+    for magic, (zh, en) in (kinds | MAGIC_REFUSED).items():
+        if data.startswith(magic):
+            # Say what the file is: a UTF-16 text from Notepad is text, just not in our encodings.
+            raise refuse(
+                f"文章须为 UTF-8 或 GB18030 编码的纯文本（.txt）；这是{zh}",
+                f"an article must be plain text (.txt) in UTF-8 or GB18030; this is {en}",
+                name,
+            )
     # Read in the limited child, as tables are: a crafted text costs the child, not the server.
     proposal: ArticleProposal = sandbox.run_limited(
         _read_article, (data, name, published), name, **sandbox.UPLOAD_LIMITS

@@ -38,7 +38,14 @@ def test_gb18030_is_accepted_when_not_utf8() -> None:
 
 @pytest.mark.parametrize(
     ("data", "needle"),
-    [(b"", "empty"), (b"   \n", "empty"), (b"PK\x03\x04\x00\x00binary", "binary")],
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"PK\x03\x04\x00\x00binary", "binary"),
+        # Notepad's "Unicode" is text: the message says which encoding to save it in instead.
+        ("重庆班列开行100列。".encode("utf-16"), "UTF-16 text: save it as UTF-8 or GB18030"),
+        (b"\xfe\xff" + "重庆班列开行100列。".encode("utf-16-be"), "UTF-16 text"),
+    ],
 )
 def test_non_articles_are_refused_bilingually(data: bytes, needle: str) -> None:
     with pytest.raises(CorridorError) as info:
@@ -50,7 +57,7 @@ def test_non_articles_are_refused_bilingually(data: bytes, needle: str) -> None:
 
 def test_undecodable_bytes_are_refused_not_guessed() -> None:
     with pytest.raises(CorridorError, match="UTF-8 or GB18030"):
-        decode_text(b"\xff\xfe\xfd\x80\x81", "f.txt")
+        decode_text(b"\xfd\x80\x81\xff\xfe", "f.txt")
 
 
 def test_missing_file_names_the_file(tmp_path: Path) -> None:
@@ -90,6 +97,23 @@ def test_an_uploaded_article_of_one_long_sentence_is_read_in_pieces() -> None:
     assert all(len(q) <= MAX_SENTENCE_CHARS and q in body for q in reported["quote"])
     # The article is kept as sent: pieces are how it is read, not what is stored.
     assert proposal.body.strip() == body
+
+
+@pytest.mark.parametrize(
+    ("data", "zh", "en"),
+    [
+        ("重庆班列开行100列。".encode("utf-16"), "UTF-16 编码的文本", "this is UTF-16 text"),
+        (b"PK\x03\x04word/document.xml", "Office 文件（如 Word）", "an Office file (Word, Excel)"),
+        (b"%PDF-1.7 ...", "PDF 文件", "this is a PDF file"),
+    ],
+)
+def test_an_upload_that_is_no_article_text_is_named(data: bytes, zh: str, en: str) -> None:
+    from etl.uploads.articles import propose_article
+
+    with pytest.raises(CorridorError) as info:
+        propose_article(data, "a.txt")
+    text = info.value.render()
+    assert zh in text and en in text and "UTF-8 or GB18030" in text and "a.txt" in text
 
 
 def test_an_article_is_read_in_the_limited_child(monkeypatch: pytest.MonkeyPatch) -> None:
