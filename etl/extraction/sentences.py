@@ -26,9 +26,7 @@ MAX_SENTENCE_CHARS = 600
 MAX_CLAUSE_CHARS = 200
 CLAUSE_SPAN_RE = re.compile(r"[^，,；;：:、]*[，,；;：:、]?")
 # What a number and its magnitude are written with: a cut is never made beside one of these.
-NUMBER_CHARS = frozenset("0123456789０１２３４５６７８９.．%％〇零一二两三四五六七八九十百千万亿")
-
-
+NUMBER_CHARS = frozenset("0123456789０１２３４５６７８９.．%％万亿" + CN_DIGITS)
 # A run of number characters longer than any figure is written with (1,234,567.89 is 12): the
 # number patterns would try every start in it against every length, so the reading copy masks it.
 LONG_NUMBER_RE = re.compile(rf"[0-9.,，{CN_DIGITS}万亿]{{33,}}")
