@@ -150,6 +150,11 @@ def _metric_of(s: str, m: re.Match[str], last_metric: str | None) -> str | None:
 def _acceptable_quantity(s: str, q: str, pos: int) -> bool:
     if not q:
         return False
+    # 数十万标箱, 几千列, 成千上万: an order of magnitude, not a figure (十万 is no count here).
+    if q[0] in "十百千万亿" and (
+        s[max(0, pos - 1) : pos] in ("数", "几") or s[:pos].endswith("成千上")
+    ):
+        return False
     digits = re.match(DIGITS, q)
     if not digits and not re.match(CN_NUMBER, q):
         # A bare multiplier only counts after a hedge: 超万列, 逾万家.

@@ -522,3 +522,31 @@ def test_a_run_of_digits_too_long_for_a_figure_is_no_figure() -> None:
     body = "2024年，西部陆海新通道班列开行" + "1" * 5000 + "列，发送货物9.8万标箱。"
     figures = extract_figures(body, date(2025, 1, 15))
     assert [(f.metric, f.value) for f in figures] == [("teu", 98000)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年，西部陆海新通道班列发送数十万标箱。",
+        "2024年，西部陆海新通道班列发送几十万标箱。",
+        "2024年，西部陆海新通道发送数百万吨货物。",
+        "2024年，西部陆海新通道班列开行成千上万列。",
+        "2024年，西部陆海新通道班列开行几千列。",
+    ],
+)
+def test_an_order_of_magnitude_is_no_figure(text: str) -> None:
+    # 数十万 is "some hundreds of thousands": reading 十万 out of it would invent a figure.
+    assert extract_figures(text, date(2025, 3, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("2024年，西部陆海新通道班列开行上万列。", 10000, "over"),
+        ("2024年，开行班列数1万列。", 10000, ""),
+        ("2024年，西部陆海新通道发送货物十万标箱。", 100000, ""),
+    ],
+)
+def test_a_count_beside_those_words_is_still_read(text: str, value: float, qualifier: str) -> None:
+    [figure] = extract_figures(text, date(2025, 3, 1))
+    assert (figure.value, figure.qualifier) == (value, qualifier)
