@@ -152,7 +152,7 @@ def _acceptable_quantity(s: str, q: str, pos: int) -> bool:
         return False
     # 数十万标箱, 几千列, 成千上万: an order of magnitude, not a figure (十万 is no count here).
     if q[0] in "十百千万亿" and (
-        s[max(0, pos - 1) : pos] in ("数", "几") or s[:pos].endswith("成千上")
+        s[max(0, pos - 1) : pos] in ("数", "几") or s.endswith("成千上", 0, pos)
     ):
         return False
     digits = re.match(DIGITS, q)
