@@ -81,8 +81,28 @@ LOADED_JS = """() => {
 }"""
 
 
+# Streamlit's error box: a page whose script raised is cut short and loads fast, and shows only
+# "This app has encountered an error" (.streamlit/config.toml keeps the details in the server's
+# log). A tree with a broken page once read 0.1× faster than main here (bench/README.md, stop 37).
+RAISED_JS = "() => document.querySelectorAll('[data-testid=\"stException\"]').length"
+
+
+class BrokenPage(RuntimeError):
+    """A page's script raised: its load time is of a page cut short, not of the page."""
+
+
+def refuse_broken(tab: Any, url: str) -> None:
+    """Raise BrokenPage when the loaded page in tab shows Streamlit's error box."""
+    if tab.evaluate(RAISED_JS):
+        raise BrokenPage(
+            f"{url}: the page's script raised (Streamlit's error box is shown; the server's log "
+            "has the traceback), so its time is of a page cut short: nothing is measured"
+        )
+
+
 def timed_page(context: Any, url: str, charts: int) -> float:
-    """Return seconds from navigation to the script finished and its `charts` charts drawn."""
+    """Return seconds from navigation to the script finished and its `charts` charts drawn;
+    raise BrokenPage when the page's script raised."""
     tab = context.new_page()
     start = time.perf_counter()
     tab.goto(url)
@@ -93,6 +113,7 @@ def timed_page(context: Any, url: str, charts: int) -> float:
         tab.wait_for_function(SENT_JS, timeout=TIMEOUT_MS, polling=20)
     tab.wait_for_function(LOADED_JS, timeout=TIMEOUT_MS, polling=20)
     took = time.perf_counter() - start
+    refuse_broken(tab, url)
     tab.close()
     return float(took)
 
@@ -179,7 +200,8 @@ def report_pages(times: dict[tuple[str, str, str], list[float]], shipped: str) -
 
 
 def timed_loads(context: Any, url: str, charts: int) -> tuple[float, float]:
-    """Return seconds from navigation to `charts` charts drawn, and to drawn and script finished."""
+    """Return seconds from navigation to `charts` charts drawn, and to drawn and script finished;
+    raise BrokenPage when the page's script raised."""
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url)
@@ -187,6 +209,7 @@ def timed_loads(context: Any, url: str, charts: int) -> tuple[float, float]:
     drawn = time.perf_counter() - start
     page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=20)
     settled = time.perf_counter() - start
+    refuse_broken(page, url)
     page.close()
     return float(drawn), float(settled)
 
@@ -323,7 +346,11 @@ def main() -> int:
     datas = dict(d.split("=", 1) for d in args.data) if args.data else {"shipped": str(where.root)}
     trees = [Path(t).resolve() for t in (args.src or [str(REPO)])]
     databases = dict(d.split("=", 1) for d in args.database)
-    times = bench_pages(trees, datas, args.pages, args.rounds, databases)
+    try:
+        times = bench_pages(trees, datas, args.pages, args.rounds, databases)
+    except BrokenPage as broken:
+        print(f"bench_dashboard: {broken}", file=sys.stderr)
+        return 1
     load = os.getloadavg()
     print(f"load average after the browser runs: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     report_pages(times, next(iter(datas)))

@@ -30,7 +30,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_dashboard import DRAWN_JS, LOADED_JS, PAGES, SENT_JS, TIMEOUT_MS  # noqa: E402
+from bench_dashboard import (  # noqa: E402
+    DRAWN_JS,
+    LOADED_JS,
+    PAGES,
+    SENT_JS,
+    TIMEOUT_MS,
+    BrokenPage,
+    refuse_broken,
+)
 from bench_room import chart_counts, server  # noqa: E402
 from local_browser import launch_options, streamlit_server  # noqa: E402
 from plotly_draws import plot_draws, start_counting  # noqa: E402
@@ -150,7 +158,8 @@ def timeline_load(context: Any, url: str, charts: int) -> dict[str, float | None
 
 
 def traced_load(context: Any, url: str, charts: int) -> tuple[float, dict[str, float], dict]:
-    """Return one load's seconds, Chromium's counters (ms) and the page's element counts."""
+    """Return one load's seconds, Chromium's counters (ms) and the page's element counts; raise
+    BrokenPage when the page shows Streamlit's error box."""
     tab = context.new_page()
     cdp = context.new_cdp_session(tab)
     cdp.send("Performance.enable")
@@ -160,6 +169,7 @@ def traced_load(context: Any, url: str, charts: int) -> tuple[float, dict[str, f
     took = time.perf_counter() - start
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     counts = tab.evaluate(COUNT_JS)
+    refuse_broken(tab, url)
     tab.close()
     return took, {k: metrics[k] * 1000 for k in METRICS}, counts
 
@@ -248,16 +258,20 @@ def main() -> int:
             for tree, url, n in zip(trees, urls, counts, strict=True)
             for page in args.pages
         ]
-        for _, url, n in loads:  # warm-up: servers' caches, the browser's scripts
-            traced_load(context, url, n)
         results: dict[str, list[tuple[float, dict[str, float], dict]]] = {}
         tree_loads = loads[1:]
-        for r in range(args.rounds):
-            # The trees take turns to load first: on a busy machine a round's later loads are
-            # slower, and a fixed order put that on the same tree every round.
-            turn = r % len(trees) * len(args.pages)
-            for name, url, n in [loads[0], *tree_loads[turn:], *tree_loads[:turn]]:
-                results.setdefault(name, []).append(traced_load(context, url, n))
+        try:
+            for _, url, n in loads:  # warm-up: servers' caches, the browser's scripts
+                traced_load(context, url, n)
+            for r in range(args.rounds):
+                # The trees take turns to load first: on a busy machine a round's later loads
+                # are slower, and a fixed order put that on the same tree every round.
+                turn = r % len(trees) * len(args.pages)
+                for name, url, n in [loads[0], *tree_loads[turn:], *tree_loads[:turn]]:
+                    results.setdefault(name, []).append(traced_load(context, url, n))
+        except BrokenPage as broken:
+            print(f"trace_pages: {broken}", file=sys.stderr)
+            return 1
         bare_s = statistics.median(r[0] for r in results["bare"])
         for name, runs in results.items():
             took = statistics.median(r[0] for r in runs)
