@@ -93,7 +93,7 @@ def sessions_memory(address: str, pid: int, sessions: int) -> tuple[float, float
 
 def overview_times(addresses: dict[str, str], rounds: int) -> dict[str, list[float]]:
     """Return the overview's load times per store, alternating, after one warm-up each."""
-    from bench_dashboard import timed_page
+    from bench_dashboard import BrokenPage, timed_page
     from bench_room import chart_counts
     from playwright.sync_api import sync_playwright
 
@@ -102,11 +102,14 @@ def overview_times(addresses: dict[str, str], rounds: int) -> dict[str, list[flo
     with sync_playwright() as pw:
         browser = pw.chromium.launch(**launch_options())
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
-        for name, address in addresses.items():
-            timed_page(context, address, charts[name])
-        for _ in range(rounds):
+        try:
             for name, address in addresses.items():
-                times[name].append(timed_page(context, address, charts[name]))
+                timed_page(context, address, charts[name])
+            for _ in range(rounds):
+                for name, address in addresses.items():
+                    times[name].append(timed_page(context, address, charts[name]))
+        except BrokenPage as broken:
+            raise SystemExit(f"bench_db_server: {broken}") from None
         browser.close()
     return times
 
